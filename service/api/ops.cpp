@@ -1,0 +1,73 @@
+#include "api/ops.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "util/log.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using boost::asio::awaitable;
+using http::Response;
+
+awaitable<Response> readyz(OpsContext& ctx) {
+  nlohmann::json checks = nlohmann::json::object();
+  bool ready = true;
+  try {
+    std::vector<std::string> pending;
+    co_await ctx.db.run([&](pqxx::connection_base& conn) {
+      pending = store::pending_migrations(conn, ctx.migrations);
+    });
+    checks["database"] = "ok";
+    if (pending.empty()) {
+      checks["migrations"] = "ok";
+    } else {
+      ready = false;
+      checks["migrations"] = std::to_string(pending.size()) + " pending";
+    }
+  } catch (const store::DatabaseUnavailable& e) {
+    ready = false;
+    checks["database"] = "unreachable";
+  } catch (const store::MigrationError& e) {
+    ready = false;
+    checks["database"] = "ok";
+    checks["migrations"] = e.what();
+  }
+  nlohmann::json body = {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}};
+  Response r = Response::json(ready ? 200 : 503, body.dump());
+  r.set_header("Cache-Control", "no-store");
+  if (!ready) r.set_header("Retry-After", "1");
+  co_return r;
+}
+
+awaitable<Response> metrics(OpsContext& ctx) {
+  std::string out;
+  out.reserve(8192);
+  ctx.metrics.render(out);
+  const auto pool = ctx.db.stats();
+  out += "# HELP db_pool_connections Database pool connections by state.\n";
+  out += "# TYPE db_pool_connections gauge\n";
+  out += "db_pool_connections{state=\"idle\"} " + std::to_string(pool.idle) + "\n";
+  out += "db_pool_connections{state=\"busy\"} " + std::to_string(pool.busy) + "\n";
+  out += "db_pool_connections{state=\"disconnected\"} " + std::to_string(pool.disconnected) + "\n";
+  out += "# HELP process_start_time_seconds Start time of the process since the Unix epoch.\n";
+  out += "# TYPE process_start_time_seconds gauge\n";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", ctx.process_start_time);
+  out += std::string("process_start_time_seconds ") + buf + "\n";
+  co_return Response::text(200, std::move(out), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace
+
+void add_ops_routes(http::Router& router, OpsContext& context) {
+  router.add("GET", "/healthz", [](http::RequestContext&) -> awaitable<Response> {
+    co_return Response::json(200, R"({"status":"ok"})");
+  });
+  router.add("GET", "/readyz",
+             [&context](http::RequestContext&) -> awaitable<Response> { return readyz(context); });
+  router.add("GET", "/metrics",
+             [&context](http::RequestContext&) -> awaitable<Response> { return metrics(context); });
+}
+
+}  // namespace kakehashi::api

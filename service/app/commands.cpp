@@ -1,0 +1,226 @@
+#include "app/commands.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "api/ops.hpp"
+#include "app/config.hpp"
+#include "http/server.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "util/log.hpp"
+
+namespace kakehashi::app {
+namespace net = boost::asio;
+
+namespace {
+
+constexpr const char* kUsage =
+    "kakehashi: matches trainees of Global South training programmes with Japanese firms' "
+    "offshore projects.\n\n"
+    "Usage: kakehashi COMMAND [OPTIONS]\n\n"
+    "Commands:\n"
+    "  serve      serve the HTTP API (refuses pending migrations unless --migrate)\n"
+    "  migrate    apply pending database migrations and exit\n"
+    "  version    print the version\n\n"
+    "Options (each also read from the environment variable named beside it; flags win):\n";
+
+void print_help() { std::cout << kUsage << options_help(); }
+
+// Parses options; prints every error and returns nullopt when there is any.
+std::optional<Config> load_config(const std::vector<std::string>& args, bool* help) {
+  auto parsed = parse_config(args, process_env);
+  for (const auto& p : parsed.positional) parsed.errors.push_back("unexpected argument " + p);
+  *help = parsed.help;
+  if (parsed.help) {
+    print_help();
+    return std::nullopt;
+  }
+  if (!parsed.errors.empty()) {
+    for (const auto& e : parsed.errors) std::cerr << "kakehashi: " << e << "\n";
+    std::cerr << "kakehashi: see kakehashi --help\n";
+    return std::nullopt;
+  }
+  return parsed.config;
+}
+
+store::DatabaseOptions database_options(const Config& c) {
+  return store::DatabaseOptions{.url = c.database_url,
+                                .pool_size = c.db_pool_size,
+                                .statement_timeout = c.statement_timeout,
+                                .connect_timeout = c.connect_timeout};
+}
+
+std::vector<store::Migration> load_migration_set(const Config& c) {
+  if (c.migrations_dir.empty()) return store::embedded_migrations();
+  return store::load_migrations(c.migrations_dir);
+}
+
+int fail(const std::string& message) {
+  util::log("error", message);
+  std::cerr << "kakehashi: " << message << "\n";
+  return 1;
+}
+
+std::optional<http::Problem> map_exception(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const store::DatabaseUnavailable& ex) {
+    util::log("warn", "database unavailable", {{"error", ex.what()}});
+    return http::Problem{.status = 503,
+                         .detail = "the database is unavailable; retry shortly",
+                         .retry_after_seconds = 1};
+  } catch (const pqxx::sql_error& ex) {
+    if (ex.sqlstate() != "57014") return std::nullopt;  // query_canceled
+    util::log("warn", "statement timed out", {{"error", ex.what()}});
+    return http::Problem{.status = 503,
+                         .detail = "the database took too long to answer; retry shortly",
+                         .retry_after_seconds = 1};
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    print_help();
+    return args.empty() ? 2 : 0;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "serve") return serve(rest);
+  if (args[0] == "migrate") return migrate(rest);
+  if (args[0] == "version" || args[0] == "--version") {
+    std::cout << "kakehashi " << KAKEHASHI_VERSION << "\n";
+    return 0;
+  }
+  std::cerr << "kakehashi: unknown command '" << args[0] << "'; see kakehashi --help\n";
+  return 2;
+}
+
+int migrate(const std::vector<std::string>& args) {
+  bool help = false;
+  auto config = load_config(args, &help);
+  if (!config) return help ? 0 : 2;
+  try {
+    const auto migrations = load_migration_set(*config);
+    store::Database db(database_options(*config));
+    store::MigrationReport report;
+    db.run_sync([&](pqxx::connection_base& conn) { report = store::migrate(conn, migrations); });
+    for (const auto& name : report.applied)
+      util::log("info", "migration applied", {{"name", name}});
+    util::log("info", "migrations up to date",
+              {{"applied", report.applied.size()}, {"already_applied", report.already_applied}});
+    return 0;
+  } catch (const std::exception& e) {
+    return fail(std::string("migrate failed: ") + e.what());
+  }
+}
+
+int serve(const std::vector<std::string>& args) {
+  bool help = false;
+  auto config_opt = load_config(args, &help);
+  if (!config_opt) return help ? 0 : 2;
+  const Config config = *config_opt;
+  const double start_time = unix_now();
+
+  std::vector<store::Migration> migrations;
+  try {
+    migrations = load_migration_set(config);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  store::Database db(database_options(config));
+  try {
+    std::vector<std::string> pending;
+    db.run_sync([&](pqxx::connection_base& conn) {
+      pending = store::pending_migrations(conn, migrations);
+      if (!pending.empty() && config.migrate_on_start) {
+        for (const auto& name : store::migrate(conn, migrations).applied) {
+          util::log("info", "migration applied", {{"name", name}});
+        }
+        pending.clear();
+      }
+    });
+    if (!pending.empty()) {
+      return fail(std::to_string(pending.size()) + " pending migration(s), first " +
+                  pending.front() + "; run 'kakehashi migrate' or 'kakehashi serve --migrate'");
+    }
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot start: ") + e.what());
+  }
+
+  http::Metrics metrics;
+  http::Router router;
+  api::OpsContext ops{db, metrics, migrations, start_time};
+  api::add_ops_routes(router, ops);
+
+  net::io_context ioc(static_cast<int>(config.threads));
+  http::Server server(ioc,
+                      http::ServerOptions{.address = config.listen_address,
+                                          .port = config.listen_port,
+                                          .body_limit = config.body_limit,
+                                          .read_timeout = config.read_timeout,
+                                          .idle_timeout = config.idle_timeout,
+                                          .max_connections = config.max_connections,
+                                          .access_log = config.access_log},
+                      router, metrics, map_exception);
+  std::uint16_t port = 0;
+  try {
+    port = server.listen();
+  } catch (const std::exception& e) {
+    return fail("cannot listen on " + config.listen_address + ":" +
+                std::to_string(config.listen_port) + ": " + e.what());
+  }
+
+  // Drain on SIGTERM/SIGINT: stop accepting, let requests in flight finish
+  // within drain_timeout, then stop.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer drain_timer(ioc);
+  std::chrono::steady_clock::time_point deadline;
+  std::function<void()> poll_drain = [&] {
+    if (server.open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      util::log("info", "stopped", {{"open_connections", server.open_connections()}});
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](const boost::system::error_code&) { poll_drain(); });
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    util::log("info", "draining", {{"signal", signal}});
+    deadline = std::chrono::steady_clock::now() + config.drain_timeout;
+    server.shutdown();
+    poll_drain();
+  });
+
+  util::log("info", "listening",
+            {{"address", config.listen_address},
+             {"port", port},
+             {"threads", config.threads},
+             {"db_pool_size", config.db_pool_size}});
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  db.close();
+  return 0;
+}
+
+}  // namespace kakehashi::app

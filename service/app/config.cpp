@@ -1,0 +1,207 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <thread>
+
+namespace kakehashi::app {
+namespace {
+
+using Setter = std::function<std::optional<std::string>(Config&, const std::string&)>;
+
+struct Option {
+  const char* flag;  // without leading dashes
+  const char* env;
+  const char* default_text;
+  const char* description;
+  Setter set;
+  bool is_switch = false;  // a flag without a value
+};
+
+std::optional<unsigned long long> parse_unsigned(const std::string& text) {
+  unsigned long long v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return v;
+}
+
+template <typename T>
+Setter number(T Config::*field, unsigned long long min, unsigned long long max) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    auto n = parse_unsigned(v);
+    if (!n || *n < min || *n > max) {
+      return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    }
+    c.*field = static_cast<T>(*n);
+    return std::nullopt;
+  };
+}
+
+template <typename D>
+Setter duration(D Config::*field, unsigned long long min, unsigned long long max) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    auto n = parse_unsigned(v);
+    if (!n || *n < min || *n > max) {
+      return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    }
+    c.*field = D(static_cast<typename D::rep>(*n));
+    return std::nullopt;
+  };
+}
+
+Setter boolean(bool Config::*field) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    if (v == "1" || v == "true" || v == "on" || v == "yes") {
+      c.*field = true;
+    } else if (v == "0" || v == "false" || v == "off" || v == "no") {
+      c.*field = false;
+    } else {
+      return "must be true or false";
+    }
+    return std::nullopt;
+  };
+}
+
+std::optional<std::string> set_listen(Config& c, const std::string& v) {
+  const auto colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "must be HOST:PORT, e.g. 127.0.0.1:8080";
+  std::string host = v.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port = parse_unsigned(v.substr(colon + 1));
+  if (!port || *port > 65535) return "port must be a number from 0 to 65535";
+  for (char ch : host) {
+    const bool ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+                    (ch >= 'A' && ch <= 'F') || ch == '.' || ch == ':';
+    if (!ok) return "host must be an IPv4 or IPv6 address, e.g. 0.0.0.0 or ::";
+  }
+  c.listen_address = host;
+  c.listen_port = static_cast<std::uint16_t>(*port);
+  return std::nullopt;
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"database-url", "KAKEHASHI_DATABASE_URL", "(libpq PG* variables)",
+       "PostgreSQL connection URL or key=value string",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         c.database_url = v;
+         return std::nullopt;
+       }},
+      {"listen", "KAKEHASHI_LISTEN", "127.0.0.1:8080", "address and port to serve on (port 0: any)",
+       set_listen},
+      {"threads", "KAKEHASHI_THREADS", "(cores)", "I/O threads running the HTTP server",
+       number(&Config::threads, 1, 256)},
+      {"db-pool-size", "KAKEHASHI_DB_POOL_SIZE", "4", "database connections (and their threads)",
+       number(&Config::db_pool_size, 1, 256)},
+      {"db-statement-timeout-ms", "KAKEHASHI_DB_STATEMENT_TIMEOUT_MS", "5000",
+       "longest a single SQL statement may run",
+       duration(&Config::statement_timeout, 1, 3'600'000)},
+      {"db-connect-timeout-s", "KAKEHASHI_DB_CONNECT_TIMEOUT_S", "3",
+       "longest a database connection attempt may take",
+       duration(&Config::connect_timeout, 1, 600)},
+      {"body-limit", "KAKEHASHI_BODY_LIMIT", "1048576",
+       "largest request body in bytes (413 beyond)", number(&Config::body_limit, 1, 1ULL << 30)},
+      {"read-timeout-ms", "KAKEHASHI_READ_TIMEOUT_MS", "30000",
+       "time allowed to receive a whole request", duration(&Config::read_timeout, 1, 3'600'000)},
+      {"idle-timeout-ms", "KAKEHASHI_IDLE_TIMEOUT_MS", "60000",
+       "idle keep-alive connections close after this",
+       duration(&Config::idle_timeout, 1, 3'600'000)},
+      {"max-connections", "KAKEHASHI_MAX_CONNECTIONS", "10000",
+       "open connections beyond this are answered 503",
+       number(&Config::max_connections, 1, 1'000'000)},
+      {"drain-timeout-ms", "KAKEHASHI_DRAIN_TIMEOUT_MS", "10000",
+       "on SIGTERM, how long requests in flight may take to finish",
+       duration(&Config::drain_timeout, 0, 3'600'000)},
+      {"access-log", "KAKEHASHI_ACCESS_LOG", "true", "one JSON line per request on stdout",
+       boolean(&Config::access_log)},
+      {"migrations-dir", "KAKEHASHI_MIGRATIONS_DIR", "(built in)",
+       "read migrations from this directory instead of those built in",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         c.migrations_dir = v;
+         return std::nullopt;
+       }},
+      {"migrate", "KAKEHASHI_MIGRATE", "false", "serve: apply pending migrations before serving",
+       boolean(&Config::migrate_on_start), true},
+  };
+  return kOptions;
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+ConfigResult parse_config(const std::vector<std::string>& args, const EnvLookup& env) {
+  ConfigResult result;
+  for (const auto& opt : options()) {
+    if (auto v = env(opt.env)) {
+      if (auto err = opt.set(result.config, *v)) {
+        result.errors.push_back(std::string(opt.env) + "=" + *v + ": " + *err);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      result.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      result.positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const Option* found = nullptr;
+    for (const auto& opt : options()) {
+      if (name == opt.flag) found = &opt;
+    }
+    if (!found) {
+      result.errors.push_back("unknown option --" + name);
+      continue;
+    }
+    if (!value) {
+      if (found->is_switch) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        result.errors.push_back("--" + name + " needs a value");
+        continue;
+      }
+    }
+    if (auto err = found->set(result.config, *value)) {
+      result.errors.push_back("--" + name + "=" + *value + ": " + *err);
+    }
+  }
+  if (result.config.threads == 0) {
+    result.config.threads = std::max(1U, std::thread::hardware_concurrency());
+  }
+  return result;
+}
+
+std::string options_help() {
+  std::string out;
+  for (const auto& opt : options()) {
+    std::string line = "  --" + std::string(opt.flag);
+    if (!opt.is_switch) line += " VALUE";
+    line.resize(std::max<std::size_t>(line.size() + 1, 34), ' ');
+    line += std::string(opt.env) + " (default " + opt.default_text + ")\n";
+    line += std::string(36, ' ') + opt.description + "\n";
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace kakehashi::app

@@ -1,0 +1,52 @@
+// Configuration from flags and KAKEHASHI_* environment variables (flags win).
+// Every option has a default, a description for --help, and a validator; a bad
+// value is an error at start, never a surprise later.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kakehashi::app {
+
+struct Config {
+  std::string database_url;  // empty: libpq's PG* environment variables decide
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::size_t threads = 0;  // 0: one per core
+  std::size_t db_pool_size = 4;
+  std::chrono::milliseconds statement_timeout{5'000};
+  std::chrono::seconds connect_timeout{3};
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+  std::chrono::milliseconds drain_timeout{10'000};
+  bool access_log = true;
+  std::string migrations_dir;  // empty: the migrations compiled into the binary
+  bool migrate_on_start = false;
+};
+
+struct ConfigResult {
+  Config config;
+  std::vector<std::string> errors;      // every bad value, all at once
+  std::vector<std::string> positional;  // arguments that are not options
+  bool help = false;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses `args` (without the program name and command) over the environment.
+ConfigResult parse_config(const std::vector<std::string>& args, const EnvLookup& env);
+
+// The environment of this process.
+std::optional<std::string> process_env(const std::string& name);
+
+// The option table as --help prints it.
+std::string options_help();
+
+}  // namespace kakehashi::app

@@ -1,0 +1,65 @@
+// Method + path-template routing ("/v1/trainees/{id}"), with the distinction
+// between an unknown path (404) and a known path with another method (405).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace kakehashi::http {
+
+struct RequestContext {
+  const Request& request;
+  std::string request_id;
+  std::string_view route;  // the matched template, for logs and metrics
+  std::vector<std::pair<std::string, std::string>> params;
+
+  std::string_view param(std::string_view name) const;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
+
+struct RouteOptions {
+  // Largest request body accepted; 0 takes the server's default.
+  std::size_t body_limit = 0;
+};
+
+struct Route {
+  std::string method;
+  std::string path_template;
+  std::vector<std::string> segments;  // "{name}" marks a parameter
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  enum class Kind { kFound, kNotFound, kMethodNotAllowed };
+  Kind kind = Kind::kNotFound;
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string allow;  // for kMethodNotAllowed: "GET, POST"
+};
+
+class Router {
+ public:
+  // Registers a route; throws std::invalid_argument on a malformed template or
+  // a duplicate (method, template) pair, since both are programming errors.
+  void add(std::string method, std::string path_template, Handler handler,
+           RouteOptions options = {});
+
+  RouteMatch match(std::string_view method, std::string_view path) const;
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace kakehashi::http

@@ -1,0 +1,388 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+
+#include "util/crypto.hpp"
+#include "util/log.hpp"
+
+namespace kakehashi::http {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+// After an error answered without reading the rest of the request, read and
+// discard this much for this long so the peer receives our answer instead of a
+// reset.
+constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;  // touched only on the connection's strand
+};
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Response simple_problem(int status, std::string detail, std::string_view instance,
+                        std::string_view request_id) {
+  Problem problem;
+  problem.status = status;
+  problem.detail = std::move(detail);
+  return problem_response(problem, instance, request_id);
+}
+
+bool is_closed_error(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+         ec == beast::error::timeout || ec == net::error::operation_aborted ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == bhttp::error::partial_message;
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::io_context& io, ServerOptions opts, const Router& r, Metrics& m, ExceptionMapper map)
+      : ioc(io),
+        options(std::move(opts)),
+        router(r),
+        metrics(m),
+        mapper(std::move(map)),
+        acceptor(net::make_strand(io)) {}
+
+  net::io_context& ioc;
+  ServerOptions options;
+  const Router& router;
+  Metrics& metrics;
+  ExceptionMapper mapper;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open{0};
+  std::mutex connections_mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(tcp::socket socket);
+  net::awaitable<void> refuse(tcp::socket socket);
+  net::awaitable<Response> dispatch(Request& request, const RouteMatch& match,
+                                    const std::string& request_id);
+  net::awaitable<void> write_and_close(Connection& conn, Response response,
+                                       const std::string& request_id, std::string_view method,
+                                       std::chrono::steady_clock::time_point start);
+  net::awaitable<void> write(Connection& conn, const Response& response, bool keep_alive,
+                             const std::string& request_id, beast::error_code& ec);
+  void record(std::string_view method, std::string_view route, const Response& response,
+              const std::string& request_id, std::chrono::steady_clock::time_point start);
+};
+
+Server::Server(net::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
+               ExceptionMapper mapper)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), router, metrics, std::move(mapper))) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+  const auto address = net::ip::make_address(impl_->options.address);
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+  const auto port = acceptor.local_endpoint().port();
+  net::co_spawn(acceptor.get_executor(), impl_->accept_loop(), net::detached);
+  return port;
+}
+
+void Server::shutdown() {
+  auto impl = impl_;
+  impl->stopping = true;
+  net::post(impl->acceptor.get_executor(), [impl] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  std::lock_guard lock(impl->connections_mutex);
+  for (auto& [raw, weak] : impl->connections) {
+    if (auto conn = weak.lock()) {
+      net::post(conn->stream.get_executor(), [conn] {
+        if (!conn->busy) conn->stream.socket().cancel();
+      });
+    }
+  }
+}
+
+std::size_t Server::open_connections() const { return impl_->open.load(); }
+
+net::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), kUseTuple);
+    if (ec) {
+      if (stopping || ec == net::error::operation_aborted) co_return;
+      // Out of descriptors or a transient error: back off instead of spinning.
+      util::log("warn", "accept failed", {{"error", ec.message()}});
+      net::steady_timer timer(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await timer.async_wait(kUseTuple);
+      continue;
+    }
+    const auto executor = socket.get_executor();
+    if (open.load() >= options.max_connections) {
+      net::co_spawn(executor, refuse(std::move(socket)), net::detached);
+    } else {
+      net::co_spawn(executor, session(std::move(socket)), net::detached);
+    }
+  }
+}
+
+net::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+  auto self = shared_from_this();
+  static constexpr std::string_view kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 89\r\n\r\n"
+      R"({"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too busy"}   )";
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(5));
+  co_await net::async_write(stream, net::buffer(kBusy), kUseTuple);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+net::awaitable<Response> Server::Impl::dispatch(Request& request, const RouteMatch& match,
+                                                const std::string& request_id) {
+  // Responses are built in named locals: GCC 12 mis-destroys aggregate
+  // temporaries that live across a co_await/co_return expression.
+  if (match.kind == RouteMatch::Kind::kNotFound) {
+    Response r = simple_problem(404, "no resource at this path", request.path, request_id);
+    co_return r;
+  }
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    Response r =
+        simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
+    r.set_header("Allow", match.allow);
+    co_return r;
+  }
+  RequestContext ctx{request, request_id, match.route->path_template, match.params};
+  std::exception_ptr failure;
+  try {
+    co_return co_await match.route->handler(ctx);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  std::optional<Problem> mapped;
+  if (mapper) mapped = mapper(failure);
+  if (!mapped) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    util::log("error", "unhandled exception",
+              {{"request_id", request_id}, {"route", match.route->path_template}, {"error", what}});
+    mapped = Problem{.status = 500, .detail = "an unexpected error occurred; quote the request id"};
+  }
+  Response r = problem_response(*mapped, request.path, request_id);
+  co_return r;
+}
+
+void Server::Impl::record(std::string_view method, std::string_view route, const Response& response,
+                          const std::string& request_id,
+                          std::chrono::steady_clock::time_point start) {
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics.observe(method, route, response.status, seconds);
+  if (options.access_log) {
+    util::log("info", "request",
+              {{"request_id", request_id},
+               {"method", method},
+               {"route", route},
+               {"status", response.status},
+               {"duration_ms", static_cast<double>(static_cast<long long>(seconds * 1e6)) / 1e3},
+               {"bytes", response.body.size()}});
+  }
+}
+
+net::awaitable<void> Server::Impl::write(Connection& conn, const Response& response,
+                                         bool keep_alive, const std::string& request_id,
+                                         beast::error_code& ec) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
+  for (const auto& h : response.headers) res.insert(h.name, h.value);
+  res.set(bhttp::field::server, "kakehashi");
+  if (!request_id.empty()) res.set("X-Request-Id", request_id);
+  res.body() = response.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  conn.stream.expires_after(options.read_timeout);
+  auto [write_ec, n] = co_await bhttp::async_write(conn.stream, res, kUseTuple);
+  ec = write_ec;
+}
+
+net::awaitable<void> Server::Impl::write_and_close(Connection& conn, Response response,
+                                                   const std::string& request_id,
+                                                   std::string_view method,
+                                                   std::chrono::steady_clock::time_point start) {
+  record(method.empty() ? "-" : method, "unmatched", response, request_id, start);
+  beast::error_code ec;
+  co_await write(conn, response, false, request_id, ec);
+  if (ec) co_return;
+  // Lingering close: stop sending, then swallow what the peer is still sending.
+  conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  conn.stream.expires_after(kLingerTime);
+  std::array<char, 16 * 1024> sink{};
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [read_ec, n] = co_await conn.stream.async_read_some(net::buffer(sink), kUseTuple);
+    if (read_ec) break;
+    drained += n;
+  }
+}
+
+net::awaitable<void> Server::Impl::session(tcp::socket socket) {
+  auto self = shared_from_this();
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.emplace(conn.get(), conn);
+  }
+  ++open;
+  struct Guard {
+    Impl* impl;
+    Connection* key;
+    ~Guard() {
+      std::lock_guard lock(impl->connections_mutex);
+      impl->connections.erase(key);
+      --impl->open;
+    }
+  } guard{this, conn.get()};
+  beast::error_code ignored;
+  conn->stream.socket().set_option(tcp::no_delay(true), ignored);
+
+  beast::flat_buffer buffer;
+  bool first = true;
+  while (!stopping) {
+    conn->busy = false;
+    conn->stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(boost::none);  // checked per route once the header is known
+    auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kUseTuple);
+    conn->busy = true;
+    const auto start = std::chrono::steady_clock::now();
+    if (ec) {
+      if (ec == bhttp::error::header_limit || !is_closed_error(ec)) {
+        const bool too_large = ec == bhttp::error::header_limit;
+        const auto id = util::random_hex(16);
+        Problem problem{.status = too_large ? 431 : 400,
+                        .detail = too_large ? "request header exceeds " +
+                                                  std::to_string(options.header_limit) + " bytes"
+                                            : "malformed HTTP request"};
+        Response response = problem_response(problem, "", id);
+        co_await write_and_close(*conn, std::move(response), id, "", start);
+      }
+      break;
+    }
+
+    auto& header = parser.get();
+    Request request;
+    request.method = std::string(header.method_string());
+    request.target = std::string(header.target());
+    std::string request_id;
+    if (auto it = header.find("X-Request-Id");
+        it != header.end() && valid_request_id(it->value())) {
+      request_id = std::string(it->value());
+    } else {
+      request_id = util::random_hex(16);
+    }
+
+    RouteMatch match;
+    if (auto target = parse_target(request.target)) {
+      request.path = std::move(target->path);
+      request.query = std::move(target->query);
+      match = router.match(request.method, request.path);
+    } else {
+      Response response = simple_problem(400, "request target is not a valid path", "", request_id);
+      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
+      break;
+    }
+    std::size_t limit = options.body_limit;
+    if (match.route && match.route->options.body_limit != 0) {
+      limit = match.route->options.body_limit;
+    }
+    if (auto length = parser.content_length(); length && *length > limit) {
+      Response response =
+          simple_problem(413, "request body exceeds " + std::to_string(limit) + " bytes",
+                         request.path, request_id);
+      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
+      break;
+    }
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+      conn->stream.expires_after(options.read_timeout);
+      auto [body_ec, body_n] = co_await bhttp::async_read(conn->stream, buffer, parser, kUseTuple);
+      if (body_ec) {
+        if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
+          const bool too_large = body_ec == bhttp::error::body_limit;
+          Response response =
+              simple_problem(too_large ? 413 : 400,
+                             too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
+                                       : "malformed HTTP request body",
+                             request.path, request_id);
+          co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
+        }
+        break;
+      }
+    }
+
+    auto message = parser.release();
+    const bool keep_alive = message.keep_alive();
+    request.headers.reserve(16);
+    for (const auto& field : message) {
+      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    request.body = std::move(message.body());
+
+    Response response = co_await dispatch(request, match, request_id);
+    const bool keep = keep_alive && !stopping;
+    beast::error_code write_ec;
+    co_await write(*conn, response, keep, request_id, write_ec);
+    record(request.method, match.route ? std::string_view(match.route->path_template) : "unmatched",
+           response, request_id, start);
+    if (write_ec || !keep) break;
+    first = false;
+  }
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  conn->stream.socket().close(ignored);
+}
+
+}  // namespace kakehashi::http

@@ -1,0 +1,64 @@
+// The HTTP/1.1 server: a listener and one coroutine per connection, with the
+// limits, timeouts and graceful drain that keep it standing under bad input.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "http/metrics.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace kakehashi::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  // A started request must arrive whole within this time.
+  std::chrono::milliseconds read_timeout{30'000};
+  // An idle keep-alive connection is closed after this time.
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 10'000;
+  bool access_log = true;
+};
+
+// Turns an exception escaping a handler into a problem (for example a lost
+// database into 503); nullopt means "unexpected", answered 500.
+using ExceptionMapper = std::function<std::optional<Problem>(std::exception_ptr)>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& ioc, ServerOptions options, const Router& router,
+         Metrics& metrics, ExceptionMapper mapper = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  // Throws std::system_error when the address cannot be bound.
+  std::uint16_t listen();
+
+  // Stops accepting, closes idle connections, and lets requests in flight
+  // finish; their connections close after the response.
+  void shutdown();
+
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kakehashi::http

@@ -1,0 +1,80 @@
+// A pool of libpqxx connections served by its own threads. libpqxx blocks, so
+// database work never runs on an I/O thread: a coroutine hands a function to
+// `run`, which executes it on a pool thread with a connection of its own and
+// resumes the coroutine on its executor when done.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/types.hxx>
+
+namespace kakehashi::store {
+
+struct DatabaseOptions {
+  std::string url;
+  std::size_t pool_size = 4;
+  std::chrono::milliseconds statement_timeout{5'000};
+  std::chrono::seconds connect_timeout{3};
+};
+
+// A statement every connection prepares when it opens.
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+};
+
+// The database cannot be reached or the connection broke: answer 503 with
+// Retry-After, never hang.
+class DatabaseUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PoolStats {
+  std::size_t idle = 0;
+  std::size_t busy = 0;
+  std::size_t disconnected = 0;
+};
+
+class Database {
+ public:
+  using Work = std::function<void(pqxx::connection_base&)>;
+
+  explicit Database(DatabaseOptions options, std::vector<PreparedStatement> statements = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `work` on a pool thread; exceptions propagate to the awaiting
+  // coroutine. A lost connection surfaces as DatabaseUnavailable.
+  boost::asio::awaitable<void> run(Work work);
+
+  // The same, blocking the caller: for command-line tools, never for handlers.
+  void run_sync(const Work& work);
+
+  PoolStats stats() const;
+
+  // Waits for running work, then closes every connection.
+  void close();
+
+  const DatabaseOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  DatabaseOptions options_;
+};
+
+// Adds connect_timeout and statement timeout to a libpq URL or key=value string.
+std::string connection_string(const DatabaseOptions& options);
+
+}  // namespace kakehashi::store

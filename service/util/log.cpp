@@ -1,0 +1,60 @@
+#include "util/log.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace kakehashi::util {
+namespace {
+std::atomic<bool> g_enabled{true};
+}
+
+void set_log_enabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return buf;
+}
+
+void log(std::string_view level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!g_enabled.load(std::memory_order_relaxed)) return;
+  nlohmann::json line = {{"time", now_rfc3339()}, {"level", level}, {"msg", message}};
+  for (const auto& f : fields) {
+    if (f.is_number) {
+      const auto whole = static_cast<long long>(f.number);
+      if (static_cast<double>(whole) == f.number) {
+        line[std::string(f.key)] = whole;
+      } else {
+        line[std::string(f.key)] = f.number;
+      }
+    } else {
+      line[std::string(f.key)] = f.text;
+    }
+  }
+  std::string out = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.push_back('\n');
+  const char* p = out.data();
+  std::size_t left = out.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n <= 0) return;  // a closed stdout must not take the service down
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace kakehashi::util

@@ -1,0 +1,58 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace kakehashi::app {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(Config, DefaultsWithoutFlagsOrEnvironment) {
+  auto r = parse_config({}, env_of({}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.listen_address, "127.0.0.1");
+  EXPECT_EQ(r.config.listen_port, 8080);
+  EXPECT_EQ(r.config.body_limit, 1024U * 1024U);
+  EXPECT_GE(r.config.threads, 1U);
+  EXPECT_FALSE(r.config.migrate_on_start);
+}
+
+TEST(Config, EnvironmentThenFlagsWin) {
+  auto r = parse_config({"--listen", "0.0.0.0:9000", "--db-pool-size=7", "--migrate"},
+                        env_of({{"KAKEHASHI_LISTEN", "127.0.0.1:1"},
+                                {"KAKEHASHI_THREADS", "3"},
+                                {"KAKEHASHI_DATABASE_URL", "postgresql:///x"}}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.listen_address, "0.0.0.0");
+  EXPECT_EQ(r.config.listen_port, 9000);
+  EXPECT_EQ(r.config.threads, 3U);
+  EXPECT_EQ(r.config.db_pool_size, 7U);
+  EXPECT_EQ(r.config.database_url, "postgresql:///x");
+  EXPECT_TRUE(r.config.migrate_on_start);
+}
+
+TEST(Config, ReportsEveryBadValueAtOnce) {
+  auto r =
+      parse_config({"--threads", "zero", "--bogus", "--listen", "nohost"},
+                   env_of({{"KAKEHASHI_DB_POOL_SIZE", "0"}, {"KAKEHASHI_ACCESS_LOG", "maybe"}}));
+  EXPECT_EQ(r.errors.size(), 5U);
+}
+
+TEST(Config, HelpListsEveryEnvironmentVariable) {
+  const auto help = options_help();
+  for (const char* name : {"KAKEHASHI_DATABASE_URL", "KAKEHASHI_LISTEN", "KAKEHASHI_THREADS",
+                           "KAKEHASHI_DB_POOL_SIZE", "KAKEHASHI_BODY_LIMIT"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace kakehashi::app

@@ -1,0 +1,22 @@
+#include "util/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kakehashi::util {
+namespace {
+
+TEST(Crypto, Sha256KnownVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, RandomHexHasLengthAndDiffers) {
+  auto a = random_hex(16);
+  auto b = random_hex(16);
+  EXPECT_EQ(a.size(), 32U);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kakehashi::util
