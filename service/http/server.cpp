@@ -166,15 +166,11 @@ net::awaitable<void> Server::Impl::accept_loop() {
 
 net::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
   auto self = shared_from_this();
-  static constexpr std::string_view kBusy =
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-      "Retry-After: 1\r\nConnection: close\r\nContent-Length: 89\r\n\r\n"
-      R"({"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too busy"}   )";
-  beast::tcp_stream stream(std::move(socket));
-  stream.expires_after(std::chrono::seconds(5));
-  co_await net::async_write(stream, net::buffer(kBusy), kUseTuple);
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  Connection conn(std::move(socket));
+  const auto id = util::random_hex(16);
+  Response response = simple_problem(503, "too many open connections; retry shortly", "", id);
+  response.set_header("Retry-After", "1");
+  co_await write_and_close(conn, std::move(response), id, "", std::chrono::steady_clock::now());
 }
 
 net::awaitable<Response> Server::Impl::dispatch(Request& request, const RouteMatch& match,
@@ -374,10 +370,12 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
 
     Response response = co_await dispatch(request, match, request_id);
     const bool keep = keep_alive && !stopping;
-    beast::error_code write_ec;
-    co_await write(*conn, response, keep, request_id, write_ec);
+    // Recorded before the write, so a client that reads the response and then
+    // asks /metrics sees this request counted.
     record(request.method, match.route ? std::string_view(match.route->path_template) : "unmatched",
            response, request_id, start);
+    beast::error_code write_ec;
+    co_await write(*conn, response, keep, request_id, write_ec);
     if (write_ec || !keep) break;
     first = false;
   }

@@ -1,0 +1,97 @@
+// `kakehashi migrate` against a real database: idempotence, tamper detection,
+// and two processes migrating at once.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/service_process.hpp"
+#include "support/test_database.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class MigrateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kh_migrations_" + db_.name());
+    fs::create_directories(dir_);
+    for (const auto& entry : fs::directory_iterator(KAKEHASHI_MIGRATIONS_SOURCE_DIR)) {
+      fs::copy_file(entry.path(), dir_ / entry.path().filename());
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::map<std::string, std::string> env() const {
+    auto e = db_.env();
+    e["KAKEHASHI_MIGRATIONS_DIR"] = dir_.string();
+    return e;
+  }
+  std::size_t file_count() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+  TestDatabase db_;
+  fs::path dir_;
+};
+
+TEST_F(MigrateTest, SecondRunIsANoOp) {
+  auto first = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("\"applied\":" + std::to_string(file_count())), std::string::npos)
+      << first.output;
+  const auto applied_at = db_.query_value("SELECT max(applied_at)::text FROM schema_migrations");
+  auto second = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("\"applied\":0"), std::string::npos) << second.output;
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(file_count()));
+  EXPECT_EQ(db_.query_value("SELECT max(applied_at)::text FROM schema_migrations"), applied_at);
+}
+
+TEST_F(MigrateTest, ATamperedAppliedFileIsAnError) {
+  ASSERT_EQ(run_kakehashi({"migrate"}, env()).exit_code, 0);
+  std::ofstream(dir_ / "0001_init.sql", std::ios::app) << "\n-- edited afterwards\n";
+  auto r = run_kakehashi({"migrate"}, env());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("0001_init.sql was changed after it was applied"), std::string::npos)
+      << r.output;
+  auto serve = run_kakehashi({"serve", "--listen", "127.0.0.1:0"}, env());
+  EXPECT_EQ(serve.exit_code, 1);
+  EXPECT_NE(serve.output.find("changed after it was applied"), std::string::npos);
+}
+
+TEST_F(MigrateTest, AFailingMigrationRollsBackAndStopsThere) {
+  std::ofstream(dir_ / "9998_ok.sql") << "CREATE TABLE kh_probe_ok (id int);";
+  std::ofstream(dir_ / "9999_bad.sql") << "CREATE TABLE kh_probe_bad (id int); SELECT 1/0;";
+  auto r = run_kakehashi({"migrate"}, env());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("9999_bad.sql failed"), std::string::npos) << r.output;
+  EXPECT_EQ(db_.query_value("SELECT to_regclass('kh_probe_ok') IS NOT NULL"), "t");
+  EXPECT_EQ(db_.query_value("SELECT to_regclass('kh_probe_bad') IS NOT NULL"), "f");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM schema_migrations WHERE name = '9999_bad.sql'"),
+            "0");
+}
+
+TEST_F(MigrateTest, ConcurrentRunsApplyEachFileOnce) {
+  // A slow migration makes the two runs overlap for certain.
+  std::ofstream(dir_ / "9000_slow.sql")
+      << "SELECT pg_sleep(1); CREATE TABLE kh_slow (id int PRIMARY KEY);";
+  for (int round = 0; round < 2; ++round) {
+    auto e = env();
+    const std::string log_a = "/tmp/kh_migrate_a_" + db_.name() + ".log";
+    const std::string log_b = "/tmp/kh_migrate_b_" + db_.name() + ".log";
+    const pid_t a = spawn({kakehashi_binary(), "migrate"}, e, log_a);
+    const pid_t b = spawn({kakehashi_binary(), "migrate"}, e, log_b);
+    EXPECT_EQ(wait_for(a, 60s), 0) << read_file(log_a);
+    EXPECT_EQ(wait_for(b, 60s), 0) << read_file(log_b);
+    fs::remove(log_a);
+    fs::remove(log_b);
+    EXPECT_EQ(db_.query_value("SELECT count(*) FROM schema_migrations"),
+              std::to_string(file_count()));
+  }
+}
+
+}  // namespace
+}  // namespace kakehashi::testing

@@ -1,0 +1,290 @@
+// The HTTP shell as a client sees it: limits, errors, keep-alive, metrics,
+// drain. Every test starts the real binary on a fresh database.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/service_process.hpp"
+#include "support/test_database.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = run_kakehashi({"migrate"}, db_.env());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  std::unique_ptr<ServiceProcess> start(std::map<std::string, std::string> extra_env = {},
+                                        std::vector<std::string> args = {}) {
+    auto env = db_.env();
+    for (auto& [k, v] : extra_env) env[k] = v;
+    return std::make_unique<ServiceProcess>(env, args);
+  }
+  void expect_problem(const HttpResponse& r, int status) {
+    EXPECT_EQ(r.status, status);
+    EXPECT_EQ(r.header("Content-Type"), "application/problem+json");
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << r.body;
+    EXPECT_EQ(body["status"], status);
+    EXPECT_TRUE(body["title"].is_string());
+    EXPECT_TRUE(body["type"].is_string());
+  }
+  TestDatabase db_;
+};
+
+TEST_F(ServerTest, HealthzAnswersAndEchoesOrGeneratesRequestId) {
+  auto svc = start();
+  auto r = request(svc->port(), "GET", "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["status"], "ok");
+  ASSERT_TRUE(r.header("X-Request-Id"));
+  EXPECT_EQ(r.header("X-Request-Id")->size(), 32U);
+  auto mine = request(svc->port(), "GET", "/healthz", "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(mine.header("X-Request-Id"), "abc-123");
+  // The access log names the request id and the route template.
+  std::this_thread::sleep_for(100ms);
+  EXPECT_NE(svc->output().find(R"("request_id":"abc-123")"), std::string::npos);
+  EXPECT_NE(svc->output().find(R"("route":"/healthz")"), std::string::npos);
+}
+
+TEST_F(ServerTest, ReadyzIsReadyWithDatabaseAndSchema) {
+  auto svc = start();
+  auto r = request(svc->port(), "GET", "/readyz");
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto body = nlohmann::json::parse(r.body);
+  EXPECT_EQ(body["checks"]["database"], "ok");
+  EXPECT_EQ(body["checks"]["migrations"], "ok");
+}
+
+TEST_F(ServerTest, ReadyzReportsAPendingMigration) {
+  auto svc = start();
+  db_.exec("DELETE FROM schema_migrations");
+  auto r = request(svc->port(), "GET", "/readyz");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["checks"]["migrations"], "1 pending");
+}
+
+TEST_F(ServerTest, UnknownPathIs404Problem) {
+  auto svc = start();
+  auto r = request(svc->port(), "GET", "/v1/nothing-here");
+  expect_problem(r, 404);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["instance"], "/v1/nothing-here");
+}
+
+TEST_F(ServerTest, WrongMethodIs405WithAllow) {
+  auto svc = start();
+  auto r = request(svc->port(), "DELETE", "/healthz");
+  expect_problem(r, 405);
+  EXPECT_EQ(r.header("Allow"), "GET");
+}
+
+TEST_F(ServerTest, TwoMebibyteBodyIs413AndServerStaysUp) {
+  auto svc = start();
+  Connection c(svc->port());
+  c.send(make_request("POST", "/healthz", std::string(2 * 1024 * 1024, 'x')));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  expect_problem(*r, 413);
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
+  auto svc = start({{"KAKEHASHI_BODY_LIMIT", "1000"}});
+  Connection c(svc->port());
+  std::string req = "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 4; ++i) req += "1f4\r\n" + std::string(500, 'y') + "\r\n";
+  req += "0\r\n\r\n";
+  c.send(req);
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  expect_problem(*r, 413);
+}
+
+TEST_F(ServerTest, ThirtyTwoKibHeaderIs431) {
+  auto svc = start();
+  Connection c(svc->port());
+  c.send(make_request("GET", "/healthz", "", {{"X-Big", std::string(32 * 1024, 'a')}}));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  expect_problem(*r, 431);
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, GarbageIs400ThenANewConnectionWorks) {
+  auto svc = start();
+  {
+    Connection c(svc->port());
+    c.send("\x16\x03\x01 this is not HTTP at all\r\n\r\n");
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    expect_problem(*r, 400);
+    EXPECT_TRUE(c.closed_by_peer(3s));
+  }
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, BadTargetIs400) {
+  auto svc = start();
+  expect_problem(request(svc->port(), "GET", "/a%zz"), 400);
+}
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  auto svc = start();
+  Connection c(svc->port());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(c.send(make_request("GET", "/healthz")));
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  auto svc = start();
+  Connection c(svc->port());
+  std::string batch;
+  const std::vector<std::string> paths = {"/healthz", "/nope", "/readyz", "/healthz"};
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    batch += make_request("GET", paths[i], "", {{"X-Request-Id", "pipe-" + std::to_string(i)}});
+  }
+  ASSERT_TRUE(c.send(batch));
+  const std::vector<int> expected = {200, 404, 200, 200};
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, expected[i]);
+    EXPECT_EQ(r->header("X-Request-Id"), "pipe-" + std::to_string(i));
+  }
+}
+
+TEST_F(ServerTest, ConnectionCloseIsHonoured) {
+  auto svc = start();
+  Connection c(svc->port());
+  c.send(make_request("GET", "/healthz", "", {{"Connection", "close"}}));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer(3s));
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
+  auto svc = start({{"KAKEHASHI_IDLE_TIMEOUT_MS", "300"}});
+  Connection c(svc->port());
+  c.send(make_request("GET", "/healthz"));
+  ASSERT_TRUE(c.read_response());
+  EXPECT_TRUE(c.closed_by_peer(5s));
+}
+
+TEST_F(ServerTest, SlowRequestIsCutOffByReadTimeout) {
+  auto svc = start({{"KAKEHASHI_READ_TIMEOUT_MS", "300"}});
+  Connection c(svc->port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n");  // never finishes the header
+  EXPECT_TRUE(c.closed_by_peer(5s));
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, ConnectionsBeyondTheMaximumAre503) {
+  auto svc = start({{"KAKEHASHI_MAX_CONNECTIONS", "2"}});
+  Connection a(svc->port());
+  Connection b(svc->port());
+  a.send(make_request("GET", "/healthz"));
+  b.send(make_request("GET", "/healthz"));
+  ASSERT_TRUE(a.read_response());
+  ASSERT_TRUE(b.read_response());
+  Connection third(svc->port());
+  third.send(make_request("GET", "/healthz"));
+  auto r = third.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("Retry-After"), "1");
+  EXPECT_TRUE(nlohmann::json::parse(r->body, nullptr, false).is_object()) << r->body;
+}
+
+TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
+  auto svc = start();
+  for (int i = 0; i < 3; ++i) request(svc->port(), "GET", "/healthz");
+  request(svc->port(), "GET", "/nope");
+  auto r = request(svc->port(), "GET", "/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.header("Content-Type")->find("text/plain"), std::string::npos);
+  EXPECT_NE(r.body.find(R"(http_requests_total{method="GET",route="/healthz",status="200"} 3)"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find(R"(http_requests_total{method="GET",route="unmatched",status="404"} 1)"),
+            std::string::npos);
+  EXPECT_NE(r.body.find(R"(http_request_duration_seconds_count{route="/healthz"} 3)"),
+            std::string::npos);
+  EXPECT_NE(r.body.find("db_pool_connections{state=\"idle\"}"), std::string::npos);
+  EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(process_start_time_seconds \d{10})")));
+}
+
+TEST_F(ServerTest, SigtermLetsARequestInFlightComplete) {
+  auto svc = start();
+  Connection idle(svc->port());  // an idle keep-alive connection must not hold the drain
+  Connection c(svc->port());
+  const std::string body = R"({"slow":true})";
+  std::string req = make_request("GET", "/healthz", body);
+  // Send everything but the body's last byte: the request is in flight.
+  c.send(req.substr(0, req.size() - 1));
+  std::this_thread::sleep_for(200ms);
+  svc->signal(SIGTERM);
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(c.send(req.substr(req.size() - 1)));
+  auto r = c.read_response();
+  ASSERT_TRUE(r) << svc->output();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_EQ(svc->wait(10s), 0) << svc->output();
+  EXPECT_NE(svc->output().find(R"("msg":"draining")"), std::string::npos);
+}
+
+TEST_F(ServerTest, NoNewConnectionsAfterSigterm) {
+  auto svc = start();
+  svc->signal(SIGTERM);
+  EXPECT_EQ(svc->wait(10s), 0) << svc->output();
+  EXPECT_THROW(Connection c(svc->port()), std::runtime_error);
+}
+
+TEST_F(ServerTest, ServeRefusesPendingMigrationsUnlessAskedToMigrate) {
+  TestDatabase fresh;
+  auto refused = run_kakehashi({"serve", "--listen", "127.0.0.1:0"}, fresh.env());
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("pending migration"), std::string::npos) << refused.output;
+  ServiceProcess svc(fresh.env(), {"--migrate"});
+  EXPECT_EQ(request(svc.port(), "GET", "/readyz").status, 200);
+}
+
+TEST(Cli, BadConfigurationIsAClearErrorAtStart) {
+  auto r = run_kakehashi({"serve", "--threads", "lots", "--listen", "nowhere"},
+                         {{"KAKEHASHI_DB_POOL_SIZE", "-1"}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--threads=lots"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--listen=nowhere"), std::string::npos);
+  EXPECT_NE(r.output.find("KAKEHASHI_DB_POOL_SIZE=-1"), std::string::npos);
+}
+
+TEST(Cli, HelpListsOptionsWithDefaults) {
+  auto r = run_kakehashi({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("KAKEHASHI_DATABASE_URL"), std::string::npos);
+  EXPECT_NE(r.output.find("default 127.0.0.1:8080"), std::string::npos);
+}
+
+TEST(Cli, UnreachableDatabaseIsAClearErrorAtStart) {
+  auto r = run_kakehashi({"serve"}, {{"KAKEHASHI_DATABASE_URL", "host=127.0.0.1 port=1 dbname=x"},
+                                     {"KAKEHASHI_DB_CONNECT_TIMEOUT_S", "1"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot start"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace kakehashi::testing

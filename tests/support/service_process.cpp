@@ -1,0 +1,129 @@
+#include "support/service_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace kakehashi::testing {
+namespace {
+
+std::string temp_log_path() {
+  static std::atomic<int> counter{0};
+  return "/tmp/kakehashi-test-" + std::to_string(::getpid()) + "-" +
+         std::to_string(counter.fetch_add(1)) + ".log";
+}
+
+}  // namespace
+
+std::string kakehashi_binary() { return KAKEHASHI_BINARY; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            const std::string& log_path) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::close(fd);
+    }
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::optional<int> wait_for(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+      return -1;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+ProcessResult run_kakehashi(const std::vector<std::string>& args,
+                            const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv{kakehashi_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string log = temp_log_path();
+  const pid_t pid = spawn(argv, env, log);
+  auto code = wait_for(pid, std::chrono::seconds(60));
+  if (!code) {
+    ::kill(pid, SIGKILL);
+    code = wait_for(pid, std::chrono::seconds(5));
+  }
+  ProcessResult result{code.value_or(-1), read_file(log)};
+  ::unlink(log.c_str());
+  return result;
+}
+
+ServiceProcess::ServiceProcess(const std::map<std::string, std::string>& env,
+                               const std::vector<std::string>& extra_args)
+    : log_path_(temp_log_path()) {
+  std::vector<std::string> argv{kakehashi_binary(), "serve", "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  pid_ = spawn(argv, env, log_path_);
+  static const std::regex kListening(R"re("msg":"listening".*"port":(\d+))re");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch m;
+    const std::string out = read_file(log_path_);
+    if (std::regex_search(out, m, kListening)) {
+      port_ = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+      return;
+    }
+    if (auto code = wait_for(pid_, std::chrono::milliseconds(0))) {
+      exit_code_ = code;
+      throw std::runtime_error("kakehashi serve exited with " + std::to_string(*code) + ":\n" +
+                               out);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("kakehashi serve did not listen within 30 s:\n" + output());
+}
+
+ServiceProcess::~ServiceProcess() {
+  if (!exit_code_) {
+    ::kill(pid_, SIGKILL);
+    wait_for(pid_, std::chrono::seconds(5));
+  }
+  ::unlink(log_path_.c_str());
+}
+
+void ServiceProcess::signal(int sig) { ::kill(pid_, sig); }
+
+std::optional<int> ServiceProcess::wait(std::chrono::milliseconds timeout) {
+  if (!exit_code_) exit_code_ = wait_for(pid_, timeout);
+  return exit_code_;
+}
+
+std::string ServiceProcess::output() const { return read_file(log_path_); }
+
+}  // namespace kakehashi::testing
