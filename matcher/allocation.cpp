@@ -1,0 +1,449 @@
+#include "matcher/allocation.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+
+namespace kakehashi::matcher {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Edges above the threshold, grouped per trainee and per project.
+struct Graph {
+  std::vector<std::vector<Edge>> by_trainee;
+  std::vector<std::vector<Edge>> by_project;
+};
+
+Graph build_graph(const AllocationInput& in) {
+  Graph g;
+  g.by_trainee.resize(in.trainees.size());
+  g.by_project.resize(in.projects.size());
+  for (const Edge& e : in.edges) {
+    if (e.trainee >= in.trainees.size() || e.project >= in.projects.size()) {
+      throw std::invalid_argument("allocation edge refers to an unknown trainee or project");
+    }
+    if (e.score < in.min_score) continue;
+    g.by_trainee[e.trainee].push_back(e);
+    g.by_project[e.project].push_back(e);
+  }
+  return g;
+}
+
+AllocationResult finish(const AllocationInput& in, const Graph& g,
+                        std::vector<Assignment> assignments) {
+  AllocationResult r;
+  std::sort(assignments.begin(), assignments.end(), [](const Assignment& a, const Assignment& b) {
+    return a.project < b.project || (a.project == b.project && a.trainee < b.trainee);
+  });
+  std::vector<std::int32_t> used(in.projects.size(), 0);
+  std::vector<char> placed(in.trainees.size(), 0);
+  // (project, organization) -> assigned, for the cap
+  std::map<std::pair<std::uint32_t, Id>, std::int32_t> per_project_org;
+  for (const auto& a : assignments) {
+    r.total_score += a.score;
+    ++used[a.project];
+    placed[a.trainee] = 1;
+    const Id org = in.trainees[a.trainee].organization_id;
+    ++r.per_organization[org];
+    ++per_project_org[{a.project, org}];
+  }
+  r.mean_score = assignments.empty() ? 0 : r.total_score / static_cast<double>(assignments.size());
+  const std::int32_t cap = in.max_per_org_per_project;
+  auto org_blocked = [&](std::uint32_t p, std::uint32_t t) {
+    if (cap <= 0) return false;
+    auto it = per_project_org.find({p, in.trainees[t].organization_id});
+    return it != per_project_org.end() && it->second >= cap;
+  };
+  for (std::uint32_t t = 0; t < in.trainees.size(); ++t) {
+    if (placed[t]) continue;
+    const auto& edges = g.by_trainee[t];
+    UnmatchedReason reason = UnmatchedReason::kOutranked;
+    bool any_capacity = false;
+    bool any_free_open = false;
+    bool any_free_blocked = false;
+    for (const auto& e : edges) {
+      const auto capacity = in.projects[e.project].capacity;
+      if (capacity <= 0) continue;
+      any_capacity = true;
+      if (used[e.project] >= capacity) continue;
+      (org_blocked(e.project, t) ? any_free_blocked : any_free_open) = true;
+    }
+    if (edges.empty()) {
+      reason = UnmatchedReason::kNoEligibleProject;
+    } else if (!any_capacity || (any_free_blocked && !any_free_open)) {
+      reason = UnmatchedReason::kCapacity;  // no seats at all, or the organization cap
+    }
+    r.unmatched.push_back({t, reason});
+  }
+  for (std::uint32_t p = 0; p < in.projects.size(); ++p) {
+    const std::int32_t free = in.projects[p].capacity - used[p];
+    if (free <= 0) continue;
+    UnfilledReason reason = UnfilledReason::kTraineesPlacedElsewhere;
+    if (g.by_project[p].empty()) {
+      reason = UnfilledReason::kNoEligibleTrainee;
+    } else {
+      for (const auto& e : g.by_project[p]) {
+        if (!placed[e.trainee] && org_blocked(p, e.trainee)) {
+          reason = UnfilledReason::kOrganizationCap;
+          break;
+        }
+      }
+    }
+    r.unfilled.push_back({p, free, reason});
+  }
+  r.assignments = std::move(assignments);
+  return r;
+}
+
+// Projects rank trainees by score, then by trainee id.
+bool project_prefers(const AllocationInput& in, double score_a, std::uint32_t a, double score_b,
+                     std::uint32_t b) {
+  if (score_a != score_b) return score_a > score_b;
+  return in.trainees[a].id < in.trainees[b].id;
+}
+
+}  // namespace
+
+std::string_view unmatched_reason_name(UnmatchedReason r) {
+  switch (r) {
+    case UnmatchedReason::kNoEligibleProject:
+      return "no_eligible_project";
+    case UnmatchedReason::kOutranked:
+      return "outranked";
+    case UnmatchedReason::kCapacity:
+      return "capacity";
+  }
+  return "unknown";
+}
+
+std::string_view unfilled_reason_name(UnfilledReason r) {
+  switch (r) {
+    case UnfilledReason::kNoEligibleTrainee:
+      return "no_eligible_trainee";
+    case UnfilledReason::kTraineesPlacedElsewhere:
+      return "trainees_placed_elsewhere";
+    case UnfilledReason::kOrganizationCap:
+      return "organization_cap";
+  }
+  return "unknown";
+}
+
+AllocationResult allocate_stable(const AllocationInput& in) {
+  const Graph g = build_graph(in);
+  const std::size_t n = in.trainees.size();
+  // Each trainee's list of (project, score), best first.
+  std::vector<std::vector<Edge>> prefs(n);
+  for (std::uint32_t t = 0; t < n; ++t) {
+    auto& list = prefs[t];
+    if (t < in.trainee_preferences.size() && !in.trainee_preferences[t].empty()) {
+      for (std::uint32_t p : in.trainee_preferences[t]) {
+        for (const auto& e : g.by_trainee[t]) {
+          if (e.project == p) {
+            list.push_back(e);
+            break;
+          }
+        }
+      }
+    } else {
+      list = g.by_trainee[t];
+      std::sort(list.begin(), list.end(), [&](const Edge& a, const Edge& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return in.projects[a.project].id < in.projects[b.project].id;
+      });
+    }
+  }
+  // Per project, the trainees it holds, worst on top of a heap.
+  struct Held {
+    double score;
+    std::uint32_t trainee;
+  };
+  auto worse_on_top = [&](const Held& a, const Held& b) {
+    return project_prefers(in, a.score, a.trainee, b.score, b.trainee);
+  };
+  std::vector<std::vector<Held>> held(in.projects.size());
+  std::vector<std::size_t> next(n, 0);
+  std::vector<std::uint32_t> free_trainees;
+  for (std::uint32_t t = 0; t < n; ++t) free_trainees.push_back(t);
+  std::reverse(free_trainees.begin(), free_trainees.end());  // propose in index order
+  while (!free_trainees.empty()) {
+    const std::uint32_t t = free_trainees.back();
+    free_trainees.pop_back();
+    while (next[t] < prefs[t].size()) {
+      const Edge& e = prefs[t][next[t]++];
+      const auto capacity = in.projects[e.project].capacity;
+      if (capacity <= 0) continue;
+      auto& h = held[e.project];
+      if (static_cast<std::int32_t>(h.size()) < capacity) {
+        h.push_back({e.score, t});
+        std::push_heap(h.begin(), h.end(), worse_on_top);
+        break;
+      }
+      const Held worst = h.front();
+      if (project_prefers(in, e.score, t, worst.score, worst.trainee)) {
+        std::pop_heap(h.begin(), h.end(), worse_on_top);
+        h.back() = {e.score, t};
+        std::push_heap(h.begin(), h.end(), worse_on_top);
+        free_trainees.push_back(worst.trainee);
+        break;
+      }
+    }
+  }
+  std::vector<Assignment> assignments;
+  for (std::uint32_t p = 0; p < held.size(); ++p) {
+    for (const auto& h : held[p]) assignments.push_back({h.trainee, p, h.score});
+  }
+  return finish(in, g, std::move(assignments));
+}
+
+std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weight, std::size_t rows,
+                                                std::size_t cols) {
+  if (weight.size() != rows * cols) throw std::invalid_argument("weight matrix size mismatch");
+  if (rows == 0 || cols == 0) return std::vector<std::int32_t>(rows, -1);
+  const bool transpose = rows > cols;
+  const std::size_t nr = transpose ? cols : rows;
+  const std::size_t nc = transpose ? rows : cols;
+  // Minimise cost = -weight; the shortest augmenting path method of
+  // Jonker-Volgenant as refined by Crouse (the algorithm behind SciPy's
+  // linear_sum_assignment), scanning columns contiguously.
+  std::vector<double> cost(nr * nc);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      const double w = -weight[r * cols + c];
+      if (transpose) {
+        cost[c * nc + r] = w;
+      } else {
+        cost[r * nc + c] = w;
+      }
+    }
+  }
+  std::vector<double> u(nr, 0), v(nc, 0), spc(nc);
+  std::vector<std::int64_t> path(nc, -1), col4row(nr, -1), row4col(nc, -1);
+  std::vector<char> sr(nr), sc(nc);
+  for (std::size_t cur = 0; cur < nr; ++cur) {
+    double min_val = 0;
+    std::size_t i = cur;
+    std::fill(spc.begin(), spc.end(), kInf);
+    std::fill(sr.begin(), sr.end(), 0);
+    std::fill(sc.begin(), sc.end(), 0);
+    std::int64_t sink = -1;
+    while (sink == -1) {
+      sr[i] = 1;
+      const double* row = &cost[i * nc];
+      const double ui = u[i];
+      double lowest = kInf;
+      std::int64_t index = -1;
+      for (std::size_t j = 0; j < nc; ++j) {
+        if (sc[j]) continue;
+        const double r = min_val + row[j] - ui - v[j];
+        if (r < spc[j]) {
+          path[j] = static_cast<std::int64_t>(i);
+          spc[j] = r;
+        }
+        if (spc[j] < lowest || (spc[j] == lowest && row4col[j] == -1)) {
+          lowest = spc[j];
+          index = static_cast<std::int64_t>(j);
+        }
+      }
+      min_val = lowest;
+      if (index < 0 || min_val == kInf) throw std::runtime_error("assignment infeasible");
+      const auto j = static_cast<std::size_t>(index);
+      sc[j] = 1;
+      if (row4col[j] == -1) {
+        sink = index;
+      } else {
+        i = static_cast<std::size_t>(row4col[j]);
+      }
+    }
+    u[cur] += min_val;
+    for (std::size_t r = 0; r < nr; ++r) {
+      if (sr[r] && r != cur) u[r] += min_val - spc[static_cast<std::size_t>(col4row[r])];
+    }
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (sc[c]) v[c] -= min_val - spc[c];
+    }
+    auto j = static_cast<std::size_t>(sink);
+    while (true) {
+      const auto r = static_cast<std::size_t>(path[j]);
+      row4col[j] = static_cast<std::int64_t>(r);
+      const auto previous = col4row[r];
+      col4row[r] = static_cast<std::int64_t>(j);
+      if (r == cur) break;
+      j = static_cast<std::size_t>(previous);
+    }
+  }
+  std::vector<std::int32_t> out(rows, -1);
+  if (transpose) {
+    for (std::size_t c = 0; c < nr; ++c)
+      out[static_cast<std::size_t>(col4row[c])] = static_cast<std::int32_t>(c);
+  } else {
+    for (std::size_t r = 0; r < nr; ++r) out[r] = static_cast<std::int32_t>(col4row[r]);
+  }
+  return out;
+}
+
+namespace {
+
+// Min-cost flow by successive shortest paths with potentials, stopping when no
+// path lowers the cost: maximum total score with capacities and caps.
+class MinCostFlow {
+ public:
+  explicit MinCostFlow(std::size_t nodes) : adj_(nodes) {}
+  std::size_t add(std::size_t from, std::size_t to, std::int32_t cap, double cost) {
+    adj_[from].push_back(arcs_.size());
+    arcs_.push_back({to, cap, cost});
+    adj_[to].push_back(arcs_.size());
+    arcs_.push_back({from, 0, -cost});
+    return arcs_.size() - 2;
+  }
+  std::int32_t flow(std::size_t arc) const { return arcs_[arc ^ 1].cap; }
+  // `order` lists the nodes in a topological order of the initial graph.
+  void run(std::size_t s, std::size_t t, const std::vector<std::size_t>& order) {
+    const std::size_t n = adj_.size();
+    std::vector<double> pot(n, kInf);
+    pot[s] = 0;
+    for (std::size_t v : order) {
+      if (pot[v] == kInf) continue;
+      for (std::size_t a : adj_[v]) {
+        if (arcs_[a].cap > 0 && pot[v] + arcs_[a].cost < pot[arcs_[a].to]) {
+          pot[arcs_[a].to] = pot[v] + arcs_[a].cost;
+        }
+      }
+    }
+    for (auto& p : pot) {
+      if (p == kInf) p = 0;
+    }
+    std::vector<double> dist(n);
+    std::vector<std::size_t> via(n);
+    using Item = std::pair<double, std::size_t>;
+    while (true) {
+      std::fill(dist.begin(), dist.end(), kInf);
+      dist[s] = 0;
+      std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+      queue.push({0, s});
+      while (!queue.empty()) {
+        auto [d, v] = queue.top();
+        queue.pop();
+        if (d > dist[v]) continue;
+        for (std::size_t a : adj_[v]) {
+          const Arc& arc = arcs_[a];
+          if (arc.cap <= 0) continue;
+          const double nd = d + arc.cost + pot[v] - pot[arc.to];
+          if (nd < dist[arc.to] - 1e-12) {
+            dist[arc.to] = nd;
+            via[arc.to] = a;
+            queue.push({nd, arc.to});
+          }
+        }
+      }
+      if (dist[t] == kInf) return;
+      const double real_cost = dist[t] + pot[t] - pot[s];
+      if (real_cost >= -1e-12) return;  // no improving path left
+      for (std::size_t v = 0; v < n; ++v) {
+        if (dist[v] < kInf) pot[v] += dist[v];
+      }
+      for (std::size_t v = t; v != s; v = arcs_[via[v] ^ 1].to) {
+        --arcs_[via[v]].cap;
+        ++arcs_[via[v] ^ 1].cap;
+      }
+    }
+  }
+
+ private:
+  struct Arc {
+    std::size_t to;
+    std::int32_t cap;
+    double cost;
+  };
+  std::vector<std::vector<std::size_t>> adj_;
+  std::vector<Arc> arcs_;
+};
+
+constexpr std::size_t kDenseLimit = 16'000'000;  // cells of the trainees x seats matrix
+
+}  // namespace
+
+AllocationResult allocate_max_score(const AllocationInput& in) {
+  const Graph g = build_graph(in);
+  std::vector<std::uint32_t> rows;  // trainees with an edge
+  for (std::uint32_t t = 0; t < in.trainees.size(); ++t) {
+    if (!g.by_trainee[t].empty()) rows.push_back(t);
+  }
+  std::vector<std::uint32_t> seat_project;  // one column per usable seat
+  std::vector<std::size_t> first_seat(in.projects.size(), 0);
+  for (std::uint32_t p = 0; p < in.projects.size(); ++p) {
+    first_seat[p] = seat_project.size();
+    const auto seats = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(0, in.projects[p].capacity)), g.by_project[p].size());
+    for (std::size_t s = 0; s < seats; ++s) seat_project.push_back(p);
+  }
+  std::vector<Assignment> assignments;
+  const bool capped = in.max_per_org_per_project > 0;
+  if (!capped && rows.size() * seat_project.size() <= kDenseLimit) {
+    // Dense: trainees x seats; a pair that is not an edge weighs 0 and is
+    // dropped afterwards, which leaves the optimum unchanged (scores >= 0).
+    std::vector<std::int32_t> row_of(in.trainees.size(), -1);
+    for (std::size_t r = 0; r < rows.size(); ++r) row_of[rows[r]] = static_cast<std::int32_t>(r);
+    const std::size_t cols = seat_project.size();
+    std::vector<double> weight(rows.size() * cols, 0.0);
+    std::vector<char> is_edge(rows.size() * cols, 0);
+    for (std::uint32_t p = 0; p < in.projects.size(); ++p) {
+      const std::size_t seats =
+          (p + 1 < in.projects.size() ? first_seat[p + 1] : cols) - first_seat[p];
+      for (const auto& e : g.by_project[p]) {
+        const auto r = static_cast<std::size_t>(row_of[e.trainee]);
+        for (std::size_t s = 0; s < seats; ++s) {
+          weight[r * cols + first_seat[p] + s] = e.score;
+          is_edge[r * cols + first_seat[p] + s] = 1;
+        }
+      }
+    }
+    const auto match = max_weight_assignment(weight, rows.size(), cols);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (match[r] < 0) continue;
+      const auto c = static_cast<std::size_t>(match[r]);
+      if (!is_edge[r * cols + c]) continue;
+      assignments.push_back({rows[r], seat_project[c], weight[r * cols + c]});
+    }
+  } else {
+    // Sparse min-cost flow: source -> trainee -> (project, organization) -> project -> sink.
+    const std::size_t n_t = in.trainees.size();
+    const std::size_t n_p = in.projects.size();
+    std::map<std::pair<std::uint32_t, Id>, std::size_t> group_node;
+    for (const Edge& e : in.edges) {
+      if (e.score < in.min_score) continue;
+      group_node.emplace(std::make_pair(e.project, in.trainees[e.trainee].organization_id), 0);
+    }
+    const std::size_t source = 0;
+    const std::size_t trainee0 = 1;
+    const std::size_t group0 = trainee0 + n_t;
+    std::size_t next = group0;
+    for (auto& [key, node] : group_node) node = next++;
+    const std::size_t project0 = next;
+    const std::size_t sink = project0 + n_p;
+    MinCostFlow flow(sink + 1);
+    for (std::size_t t = 0; t < n_t; ++t) flow.add(source, trainee0 + t, 1, 0);
+    std::vector<std::pair<std::size_t, Edge>> edge_arcs;
+    for (const Edge& e : in.edges) {
+      if (e.score < in.min_score) continue;
+      const std::size_t group = group_node.at({e.project, in.trainees[e.trainee].organization_id});
+      edge_arcs.emplace_back(flow.add(trainee0 + e.trainee, group, 1, -e.score), e);
+    }
+    const std::int32_t cap =
+        capped ? in.max_per_org_per_project : std::numeric_limits<std::int32_t>::max();
+    for (const auto& [key, node] : group_node) flow.add(node, project0 + key.first, cap, 0);
+    for (std::size_t p = 0; p < n_p; ++p) {
+      flow.add(project0 + p, sink, std::max(0, in.projects[p].capacity), 0);
+    }
+    std::vector<std::size_t> order(sink + 1);
+    for (std::size_t v = 0; v <= sink; ++v) order[v] = v;  // node numbering is topological
+    flow.run(source, sink, order);
+    for (const auto& [arc, e] : edge_arcs) {
+      if (flow.flow(arc) > 0) assignments.push_back({e.trainee, e.project, e.score});
+    }
+  }
+  return finish(in, g, std::move(assignments));
+}
+
+}  // namespace kakehashi::matcher

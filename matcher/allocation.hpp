@@ -1,0 +1,96 @@
+// Allocation of trainees to projects with headcount capacities, over eligible
+// pairs whose score passes a threshold:
+//  - stable: trainee-proposing deferred acceptance with capacities (the
+//    hospitals/residents mechanism); the result has no blocking pair;
+//  - max_score: maximum total score (an assignment problem on the matrix of
+//    trainees x seats, or min-cost flow when a per-organization cap applies).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "matcher/types.hpp"
+
+namespace kakehashi::matcher {
+
+struct AllocTrainee {
+  Id id = 0;
+  Id organization_id = 0;
+};
+
+struct AllocProject {
+  Id id = 0;
+  std::int32_t capacity = 0;
+};
+
+// An eligible pair and its score (indices into the input vectors).
+struct Edge {
+  std::uint32_t trainee;
+  std::uint32_t project;
+  double score;
+};
+
+struct AllocationInput {
+  std::vector<AllocTrainee> trainees;
+  std::vector<AllocProject> projects;
+  std::vector<Edge> edges;
+  double min_score = 0;  // edges below this are ignored
+  // max_score only: at most this many trainees of one organization per project (0: no cap).
+  std::int32_t max_per_org_per_project = 0;
+  // stable only: explicit trainee preferences (project indices, best first);
+  // empty: each trainee ranks its eligible projects by score.
+  std::vector<std::vector<std::uint32_t>> trainee_preferences;
+};
+
+enum class UnmatchedReason : std::uint8_t {
+  kNoEligibleProject,  // no eligible pair above the threshold
+  kOutranked,          // every eligible project filled with trainees it preferred / scoring more
+  kCapacity,           // every eligible project has no seats (or the organization cap is reached)
+};
+enum class UnfilledReason : std::uint8_t {
+  kNoEligibleTrainee,        // no eligible pair above the threshold
+  kTraineesPlacedElsewhere,  // eligible trainees went to projects they preferred / scoring more
+  kOrganizationCap,          // remaining eligible trainees are blocked by the per-organization cap
+};
+
+std::string_view unmatched_reason_name(UnmatchedReason r);
+std::string_view unfilled_reason_name(UnfilledReason r);
+
+struct Assignment {
+  std::uint32_t trainee;
+  std::uint32_t project;
+  double score;
+};
+
+struct UnmatchedTrainee {
+  std::uint32_t trainee;
+  UnmatchedReason reason;
+};
+
+struct UnfilledProject {
+  std::uint32_t project;
+  std::int32_t seats;
+  UnfilledReason reason;
+};
+
+struct AllocationResult {
+  std::vector<Assignment> assignments;  // sorted by (project, trainee)
+  double total_score = 0;
+  double mean_score = 0;
+  std::vector<UnmatchedTrainee> unmatched;
+  std::vector<UnfilledProject> unfilled;
+  std::map<Id, std::int32_t> per_organization;  // organization id -> trainees assigned
+};
+
+AllocationResult allocate_stable(const AllocationInput& input);
+AllocationResult allocate_max_score(const AllocationInput& input);
+
+// Solves the rectangular assignment problem: maximises the sum of
+// weight[r * cols + c] over a matching that covers every row when rows <= cols
+// (every column otherwise). Returns, for each row, its column or -1.
+std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weight, std::size_t rows,
+                                                std::size_t cols);
+
+}  // namespace kakehashi::matcher

@@ -1,0 +1,413 @@
+#include "matcher/index.hpp"
+
+#include <algorithm>
+
+namespace kakehashi::matcher {
+namespace {
+
+constexpr double kExperienceCapYears = 5;
+
+struct Posting {
+  std::uint32_t row;
+  std::uint8_t level;
+  float years;
+};
+
+std::size_t shard_of(Id id) { return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> 59); }
+
+// Keeps the k best (score descending, id ascending) seen so far.
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k + 1); }
+  static bool better(const Ranked& a, const Ranked& b) {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  }
+  bool admits(const Ranked& r) const { return heap_.size() < k_ || better(r, heap_.front()); }
+  void push(const Ranked& r) {
+    if (!admits(r)) return;
+    heap_.push_back(r);
+    std::push_heap(heap_.begin(), heap_.end(), better);  // worst on top
+    if (heap_.size() > k_) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.pop_back();
+    }
+  }
+  std::vector<Ranked> sorted() && {
+    std::sort(heap_.begin(), heap_.end(), better);
+    return std::move(heap_);
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Ranked> heap_;
+};
+
+void normalise(Trainee& t) {
+  std::sort(t.skills.begin(), t.skills.end(), [](const TraineeSkill& a, const TraineeSkill& b) {
+    return a.skill < b.skill || (a.skill == b.skill && a.level > b.level);
+  });
+  t.skills.erase(
+      std::unique(t.skills.begin(), t.skills.end(),
+                  [](const TraineeSkill& a, const TraineeSkill& b) { return a.skill == b.skill; }),
+      t.skills.end());
+  std::erase_if(t.skills, [](const TraineeSkill& s) { return s.level == 0; });
+}
+
+}  // namespace
+
+struct CandidateIndex::Shard {
+  std::vector<Id> ids, orgs;
+  std::vector<std::int8_t> jlpt, cefr;
+  std::vector<double> overlap;
+  std::vector<Day> available;
+  std::vector<std::int32_t> rate, hours;
+  std::vector<std::uint64_t> domains;
+  std::vector<std::uint8_t> engagement, ok, status, consent;
+  std::vector<std::int16_t> tz, work_start, work_end;
+  std::vector<std::uint32_t> skill_begin{0};
+  std::vector<TraineeSkill> skills;
+  std::unordered_map<SkillId, std::vector<Posting>> postings;
+  std::unordered_map<Id, std::uint32_t> row_of;
+
+  std::size_t size() const { return ids.size(); }
+
+  static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees) {
+    std::sort(trainees.begin(), trainees.end(),
+              [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
+    auto s = std::make_shared<Shard>();
+    const std::size_t n = trainees.size();
+    for (auto* v : {&s->ids, &s->orgs}) v->reserve(n);
+    s->row_of.reserve(n);
+    for (std::uint32_t row = 0; row < n; ++row) {
+      const Trainee& t = trainees[row];
+      s->ids.push_back(t.id);
+      s->orgs.push_back(t.organization_id);
+      s->jlpt.push_back(t.jlpt);
+      s->cefr.push_back(t.cefr);
+      s->overlap.push_back(jst_overlap_hours(t));
+      s->available.push_back(t.available_from);
+      s->rate.push_back(t.expected_monthly_rate);
+      s->hours.push_back(t.hours_per_week);
+      s->domains.push_back(t.domains);
+      s->engagement.push_back(t.engagement);
+      s->ok.push_back(t.consent_matching && t.status == TraineeStatus::kActive ? 1 : 0);
+      s->status.push_back(static_cast<std::uint8_t>(t.status));
+      s->consent.push_back(t.consent_matching ? 1 : 0);
+      s->tz.push_back(t.utc_offset_minutes);
+      s->work_start.push_back(t.work_start_minutes);
+      s->work_end.push_back(t.work_end_minutes);
+      for (const auto& sk : t.skills) {
+        s->skills.push_back(sk);
+        s->postings[sk.skill].push_back({row, sk.level, sk.years});
+      }
+      s->skill_begin.push_back(static_cast<std::uint32_t>(s->skills.size()));
+      s->row_of.emplace(t.id, row);
+    }
+    for (auto& [skill, list] : s->postings) list.shrink_to_fit();
+    return s;
+  }
+
+  Trainee row(std::uint32_t r) const {
+    Trainee t;
+    t.id = ids[r];
+    t.organization_id = orgs[r];
+    t.skills.assign(skills.begin() + skill_begin[r], skills.begin() + skill_begin[r + 1]);
+    t.jlpt = jlpt[r];
+    t.cefr = cefr[r];
+    t.utc_offset_minutes = tz[r];
+    t.work_start_minutes = work_start[r];
+    t.work_end_minutes = work_end[r];
+    t.available_from = available[r];
+    t.hours_per_week = hours[r];
+    t.expected_monthly_rate = rate[r];
+    t.domains = domains[r];
+    t.engagement = engagement[r];
+    t.consent_matching = consent[r] != 0;
+    t.status = static_cast<TraineeStatus>(status[r]);
+    return t;
+  }
+
+  std::vector<Trainee> all() const {
+    std::vector<Trainee> out;
+    out.reserve(size());
+    for (std::uint32_t r = 0; r < size(); ++r) out.push_back(row(r));
+    return out;
+  }
+
+  std::size_t bytes() const {
+    std::size_t b = ids.capacity() * 16 + jlpt.capacity() * 2 + overlap.capacity() * 8 +
+                    available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
+                    engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
+                    skills.capacity() * sizeof(TraineeSkill) + row_of.size() * 32;
+    for (const auto& [skill, list] : postings) b += list.capacity() * sizeof(Posting) + 48;
+    return b;
+  }
+};
+
+struct CandidateIndex::ProjectSet {
+  std::vector<ProjectPlan> plans;  // sorted by project id
+};
+
+namespace {
+
+// Per-thread scratch for scanning one shard.
+struct Scratch {
+  std::vector<double> skill_acc, years_acc, best, best_years;
+  std::vector<std::uint8_t> must, mark;
+  std::vector<std::uint32_t> touched;
+  void reset(std::size_t n) {
+    for (auto* v : {&skill_acc, &years_acc, &best, &best_years}) v->assign(n, 0.0);
+    must.assign(n, 0);
+    mark.assign(n, 0);
+    touched.clear();
+  }
+};
+
+}  // namespace
+
+CandidateIndex::CandidateIndex(std::shared_ptr<const SkillGraph> graph)
+    : graph_(std::move(graph)), projects_(std::make_shared<ProjectSet>()) {
+  for (auto& s : shards_) s = Shard::build({});
+}
+
+CandidateIndex::~CandidateIndex() = default;
+
+std::shared_ptr<const CandidateIndex::Shard> CandidateIndex::load(std::size_t shard) const {
+  std::lock_guard lock(shard_mutex_[shard]);
+  return shards_[shard];
+}
+
+std::shared_ptr<const CandidateIndex::ProjectSet> CandidateIndex::load_projects() const {
+  std::lock_guard lock(projects_mutex_);
+  return projects_;
+}
+
+void CandidateIndex::rebuild(const std::vector<Trainee>& trainees,
+                             const std::vector<Project>& projects) {
+  std::lock_guard write(write_mutex_);
+  std::array<std::vector<Trainee>, kShards> parts;
+  for (Trainee t : trainees) {
+    normalise(t);
+    parts[shard_of(t.id)].push_back(std::move(t));
+  }
+  for (std::size_t s = 0; s < kShards; ++s) {
+    // Later duplicates of an id replace earlier ones.
+    auto& part = parts[s];
+    std::stable_sort(part.begin(), part.end(),
+                     [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
+    std::vector<Trainee> unique;
+    unique.reserve(part.size());
+    for (auto& t : part) {
+      if (!unique.empty() && unique.back().id == t.id) {
+        unique.back() = std::move(t);
+      } else {
+        unique.push_back(std::move(t));
+      }
+    }
+    auto built = Shard::build(std::move(unique));
+    std::lock_guard lock(shard_mutex_[s]);
+    shards_[s] = std::move(built);
+  }
+  auto set = std::make_shared<ProjectSet>();
+  for (const auto& p : projects) {
+    auto it = std::find_if(set->plans.begin(), set->plans.end(),
+                           [&](const ProjectPlan& x) { return x.project.id == p.id; });
+    if (it != set->plans.end()) {
+      *it = plan_project(p, *graph_);
+    } else {
+      set->plans.push_back(plan_project(p, *graph_));
+    }
+  }
+  std::sort(set->plans.begin(), set->plans.end(),
+            [](const ProjectPlan& a, const ProjectPlan& b) { return a.project.id < b.project.id; });
+  std::lock_guard lock(projects_mutex_);
+  projects_ = std::move(set);
+}
+
+void CandidateIndex::upsert_trainee(const Trainee& trainee) {
+  std::lock_guard write(write_mutex_);
+  Trainee t = trainee;
+  normalise(t);
+  const std::size_t s = shard_of(t.id);
+  auto all = load(s)->all();
+  auto it = std::find_if(all.begin(), all.end(), [&](const Trainee& x) { return x.id == t.id; });
+  if (it != all.end()) {
+    *it = std::move(t);
+  } else {
+    all.push_back(std::move(t));
+  }
+  auto built = Shard::build(std::move(all));
+  std::lock_guard lock(shard_mutex_[s]);
+  shards_[s] = std::move(built);
+}
+
+bool CandidateIndex::remove_trainee(Id id) {
+  std::lock_guard write(write_mutex_);
+  const std::size_t s = shard_of(id);
+  auto current = load(s);
+  if (!current->row_of.count(id)) return false;
+  auto all = current->all();
+  std::erase_if(all, [&](const Trainee& x) { return x.id == id; });
+  auto built = Shard::build(std::move(all));
+  std::lock_guard lock(shard_mutex_[s]);
+  shards_[s] = std::move(built);
+  return true;
+}
+
+void CandidateIndex::upsert_project(const Project& project) {
+  std::lock_guard write(write_mutex_);
+  auto set = std::make_shared<ProjectSet>(*load_projects());
+  auto plan = plan_project(project, *graph_);
+  auto it = std::lower_bound(set->plans.begin(), set->plans.end(), project.id,
+                             [](const ProjectPlan& p, Id id) { return p.project.id < id; });
+  if (it != set->plans.end() && it->project.id == project.id) {
+    *it = std::move(plan);
+  } else {
+    set->plans.insert(it, std::move(plan));
+  }
+  std::lock_guard lock(projects_mutex_);
+  projects_ = std::move(set);
+}
+
+bool CandidateIndex::remove_project(Id id) {
+  std::lock_guard write(write_mutex_);
+  auto set = std::make_shared<ProjectSet>(*load_projects());
+  const auto before = set->plans.size();
+  std::erase_if(set->plans, [&](const ProjectPlan& p) { return p.project.id == id; });
+  if (set->plans.size() == before) return false;
+  std::lock_guard lock(projects_mutex_);
+  projects_ = std::move(set);
+  return true;
+}
+
+std::optional<Trainee> CandidateIndex::trainee(Id id) const {
+  auto shard = load(shard_of(id));
+  auto it = shard->row_of.find(id);
+  if (it == shard->row_of.end()) return std::nullopt;
+  return shard->row(it->second);
+}
+
+std::optional<Project> CandidateIndex::project(Id id) const {
+  auto set = load_projects();
+  auto it = std::lower_bound(set->plans.begin(), set->plans.end(), id,
+                             [](const ProjectPlan& p, Id x) { return p.project.id < x; });
+  if (it == set->plans.end() || it->project.id != id) return std::nullopt;
+  return it->project;
+}
+
+std::vector<Ranked> CandidateIndex::top_candidates(const Project& project, std::size_t k) const {
+  return top_candidates(plan_project(project, *graph_), k);
+}
+
+std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std::size_t k) const {
+  if (k == 0) return {};
+  TopK top(k);
+  thread_local Scratch scratch;
+  const double total_w = plan.skill_weight_total;
+  const auto must_needed =
+      static_cast<std::uint8_t>(std::min<std::size_t>(plan.must_have_count, 255));
+  std::array<double, kComponentCount> values{};
+  for (std::size_t s = 0; s < kShards; ++s) {
+    const auto shard_ptr = load(s);
+    const Shard& sh = *shard_ptr;
+    const std::size_t n = sh.size();
+    if (n == 0) continue;
+    scratch.reset(n);
+    for (const auto& ps : plan.skills) {
+      const RequiredSkill& req = ps.required;
+      auto visit = [&](SkillId skill, double similarity, bool direct) {
+        auto it = sh.postings.find(skill);
+        if (it == sh.postings.end()) return;
+        for (const Posting& p : it->second) {
+          const std::uint32_t r = p.row;
+          if (!scratch.mark[r]) {
+            scratch.mark[r] = 1;
+            scratch.touched.push_back(r);
+          }
+          const double c = direct ? level_credit(p.level, req.min_level)
+                                  : similarity * level_credit(p.level, req.min_level);
+          if (c > scratch.best[r]) scratch.best[r] = c;
+          if (direct) {
+            scratch.best_years[r] =
+                std::min<double>(p.years, kExperienceCapYears) / kExperienceCapYears;
+            if (req.must_have && p.level >= req.min_level) ++scratch.must[r];
+          }
+        }
+      };
+      visit(req.skill, 1.0, true);
+      for (const auto& rel : ps.related) visit(rel.skill, rel.similarity, false);
+      const double w = req.weight;
+      for (std::uint32_t r : scratch.touched) {
+        scratch.skill_acc[r] += w * scratch.best[r];
+        scratch.years_acc[r] += w * scratch.best_years[r];
+        scratch.best[r] = 0;
+        scratch.best_years[r] = 0;
+        scratch.mark[r] = 0;
+      }
+      scratch.touched.clear();
+    }
+    for (std::uint32_t r = 0; r < n; ++r) {
+      if (scratch.must[r] != must_needed) continue;
+      if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r],
+                                        sh.available[r], sh.engagement[r])) {
+        continue;
+      }
+      values[kSkills] = total_w > 0 ? scratch.skill_acc[r] / total_w : 0.0;
+      values[kExperience] = total_w > 0 ? scratch.years_acc[r] / total_w : 0.0;
+      non_skill_values(
+          plan, {sh.jlpt[r], sh.cefr[r], sh.overlap[r], sh.available[r], sh.rate[r], sh.domains[r]},
+          values);
+      top.push({sh.ids[r], combine(plan, values)});
+    }
+  }
+  return std::move(top).sorted();
+}
+
+std::vector<Ranked> CandidateIndex::top_projects(Id trainee_id, std::size_t k) const {
+  auto t = trainee(trainee_id);
+  if (!t) return {};
+  return top_projects(*t, k);
+}
+
+std::vector<Ranked> CandidateIndex::top_projects(const Trainee& trainee, std::size_t k) const {
+  if (k == 0) return {};
+  Trainee t = trainee;
+  normalise(t);
+  TopK top(k);
+  const auto set = load_projects();
+  for (const auto& plan : set->plans) {
+    if (auto s = score(plan, t)) top.push({plan.project.id, *s});
+  }
+  return std::move(top).sorted();
+}
+
+std::vector<Trainee> CandidateIndex::all_trainees() const {
+  std::vector<Trainee> out;
+  for (std::size_t s = 0; s < kShards; ++s) {
+    auto part = load(s)->all();
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  std::sort(out.begin(), out.end(), [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
+  return out;
+}
+
+std::vector<Project> CandidateIndex::all_projects() const {
+  std::vector<Project> out;
+  for (const auto& p : load_projects()->plans) out.push_back(p.project);
+  return out;
+}
+
+IndexStats CandidateIndex::stats() const {
+  IndexStats st;
+  for (std::size_t s = 0; s < kShards; ++s) {
+    auto shard = load(s);
+    st.trainees += shard->size();
+    st.skill_entries += shard->skills.size();
+    st.approx_bytes += shard->bytes();
+  }
+  st.projects = load_projects()->plans.size();
+  return st;
+}
+
+}  // namespace kakehashi::matcher

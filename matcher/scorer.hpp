@@ -1,0 +1,130 @@
+// Scores one trainee against one project demand: hard constraints first (each
+// failure a named reason with the values involved), then a weighted sum of
+// components in [0,1] whose contributions add up to the score.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "matcher/skill_graph.hpp"
+#include "matcher/types.hpp"
+
+namespace kakehashi::matcher {
+
+enum class ReasonCode : std::uint8_t {
+  kNoConsent,             // the trainee has not consented to matching
+  kNotActive,             // placed or withdrawn
+  kMissingMustHave,       // a must-have skill below its minimum level (or absent)
+  kJapaneseBelowMinimum,  // JLPT below the project's minimum, or unknown
+  kEnglishBelowMinimum,   // CEFR below the project's minimum, or unknown
+  kUnavailable,           // available only after the project ends
+  kEngagementMismatch,    // the trainee does not accept the project's engagement model
+};
+
+std::string_view reason_name(ReasonCode code);
+
+struct Reason {
+  ReasonCode code;
+  std::int64_t required = 0;  // e.g. the minimum level, or the project's last day
+  std::int64_t actual = 0;    // e.g. the trainee's level (-1 unknown), or first available day
+  std::optional<SkillId> skill;
+};
+
+enum Component : std::uint8_t {
+  kSkills,
+  kJapanese,
+  kEnglish,
+  kTimezone,
+  kAvailability,
+  kRate,
+  kExperience,
+  kDomain,
+  kComponentCount
+};
+
+std::string_view component_name(Component c);
+
+struct ComponentScore {
+  Component component;
+  double weight;        // normalised: the weights sum to 1
+  double value;         // [0,1]
+  double contribution;  // weight * value
+};
+
+struct SkillEvidence {
+  SkillId required;
+  std::uint8_t min_level;
+  std::uint8_t weight;
+  bool must_have;
+  std::optional<SkillId> via;  // the trainee's skill that earned the credit
+  std::uint8_t level = 0;      // the trainee's level in `via`
+  double similarity = 0;       // 1 for the skill itself
+  double credit = 0;           // [0,1]
+};
+
+struct Explanation {
+  Id trainee_id = 0;
+  Id project_id = 0;
+  bool eligible = false;
+  double score = 0;  // the sum of the contributions
+  std::vector<Reason> reasons;
+  std::array<ComponentScore, kComponentCount> components{};
+  std::vector<SkillEvidence> matched;  // credit > 0
+  std::vector<SkillEvidence> missing;  // credit == 0
+};
+
+// A project prepared for scoring: weights normalised, related skills looked up.
+struct PlannedSkill {
+  RequiredSkill required;
+  std::vector<RelatedSkill> related;
+};
+
+struct ProjectPlan {
+  Project project;
+  std::vector<PlannedSkill> skills;  // duplicates of a skill removed (first wins)
+  std::array<double, kComponentCount> weights{};
+  double skill_weight_total = 0;
+  std::size_t must_have_count = 0;
+  Day end = kUnknownDay;
+};
+
+ProjectPlan plan_project(const Project& project, const SkillGraph& graph);
+
+// --- the pieces both the scorer and the index use, so both compute the same
+// doubles in the same order ---
+
+// Credit for a trainee level against a minimum: 1 at or above it, 0.25 less per
+// level short, 0 without the skill.
+double level_credit(std::uint8_t level, std::uint8_t min_level);
+// Hours of overlap between the trainee's working hours and 09:00-18:00 JST, or
+// a negative value when the trainee's UTC offset is unknown.
+double jst_overlap_hours(const Trainee& t);
+double jst_overlap_hours(std::int16_t utc_offset_minutes, std::int16_t start, std::int16_t end);
+
+struct NonSkillInputs {
+  std::int8_t jlpt;
+  std::int8_t cefr;
+  double overlap_hours;
+  Day available_from;
+  std::int32_t rate;
+  std::uint64_t domains;
+};
+
+// Components other than skills and experience.
+void non_skill_values(const ProjectPlan& plan, const NonSkillInputs& in,
+                      std::array<double, kComponentCount>& values);
+double combine(const ProjectPlan& plan, const std::array<double, kComponentCount>& values);
+bool passes_non_skill_constraints(const ProjectPlan& plan, bool active_and_consenting,
+                                  std::int8_t jlpt, std::int8_t cefr, Day available_from,
+                                  std::uint8_t engagement);
+
+// The score of an eligible pair, or nullopt when a hard constraint fails.
+std::optional<double> score(const ProjectPlan& plan, const Trainee& trainee);
+
+// The full explanation, for eligible and ineligible pairs alike.
+Explanation explain(const ProjectPlan& plan, const Trainee& trainee);
+
+}  // namespace kakehashi::matcher

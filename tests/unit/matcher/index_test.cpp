@@ -1,0 +1,171 @@
+#include "matcher/index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "matcher/generator.hpp"
+
+namespace kakehashi::matcher {
+namespace {
+
+std::vector<Ranked> brute_force(const ProjectPlan& plan, const std::vector<Trainee>& trainees,
+                                std::size_t k) {
+  std::vector<Ranked> all;
+  for (const auto& t : trainees) {
+    if (auto s = score(plan, t)) all.push_back({t.id, *s});
+  }
+  std::sort(all.begin(), all.end(), [](const Ranked& a, const Ranked& b) {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  });
+  if (all.size() > k) all.resize(k);
+  return all;
+}
+
+void expect_same(const std::vector<Ranked>& a, const std::vector<Ranked>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].id, b[i].id) << "rank " << i;
+    EXPECT_EQ(a[i].score, b[i].score) << "rank " << i;
+  }
+}
+
+class IndexTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<SkillGraph> graph_ = default_skill_graph();
+};
+
+TEST_F(IndexTest, TopCandidatesEqualBruteForce) {
+  for (std::uint64_t seed : {1, 2, 3}) {
+    auto inst = generate(*graph_, {.trainees = 3000, .projects = 30, .seed = seed});
+    CandidateIndex index(graph_);
+    index.rebuild(inst.trainees, inst.projects);
+    std::size_t non_empty = 0;
+    for (const auto& p : inst.projects) {
+      const auto plan = plan_project(p, *graph_);
+      for (std::size_t k : {1, 20, 5000}) {
+        const auto got = index.top_candidates(plan, k);
+        expect_same(got, brute_force(plan, inst.trainees, k));
+        if (!got.empty()) ++non_empty;
+      }
+    }
+    EXPECT_GT(non_empty, 30U);
+  }
+}
+
+TEST_F(IndexTest, TopProjectsEqualBruteForce) {
+  auto inst = generate(*graph_, {.trainees = 200, .projects = 300, .seed = 5});
+  CandidateIndex index(graph_);
+  index.rebuild(inst.trainees, inst.projects);
+  for (const auto& t : inst.trainees) {
+    std::vector<Ranked> expected;
+    for (const auto& p : inst.projects) {
+      if (auto s = score(plan_project(p, *graph_), t)) expected.push_back({p.id, *s});
+    }
+    std::sort(expected.begin(), expected.end(), [](const Ranked& a, const Ranked& b) {
+      return a.score > b.score || (a.score == b.score && a.id < b.id);
+    });
+    if (expected.size() > 10) expected.resize(10);
+    expect_same(index.top_projects(t.id, 10), expected);
+  }
+}
+
+TEST_F(IndexTest, UpdatesAreVisibleAndMatchBruteForce) {
+  auto inst = generate(*graph_, {.trainees = 1500, .projects = 10, .seed = 9});
+  CandidateIndex index(graph_);
+  index.rebuild(inst.trainees, inst.projects);
+  // Change 100 trainees, remove 100, add 100.
+  auto current = inst.trainees;
+  for (std::size_t i = 0; i < 100; ++i) {
+    current[i].jlpt = 5;
+    current[i].skills.push_back({0, 5, 4.0F});
+    std::sort(current[i].skills.begin(), current[i].skills.end(),
+              [](const auto& a, const auto& b) { return a.skill < b.skill; });
+    current[i].skills.erase(
+        std::unique(current[i].skills.begin(), current[i].skills.end(),
+                    [](const auto& a, const auto& b) { return a.skill == b.skill; }),
+        current[i].skills.end());
+    index.upsert_trainee(current[i]);
+  }
+  for (std::size_t i = 100; i < 200; ++i) EXPECT_TRUE(index.remove_trainee(current[i].id));
+  EXPECT_FALSE(index.remove_trainee(999'999));
+  current.erase(current.begin() + 100, current.begin() + 200);
+  auto extra = generate(*graph_, {.trainees = 100, .projects = 0, .seed = 10});
+  for (auto& t : extra.trainees) {
+    t.id += 10'000;
+    index.upsert_trainee(t);
+    current.push_back(t);
+  }
+  EXPECT_EQ(index.stats().trainees, current.size());
+  for (const auto& p : inst.projects) {
+    const auto plan = plan_project(p, *graph_);
+    expect_same(index.top_candidates(plan, 50), brute_force(plan, current, 50));
+  }
+  auto got = index.trainee(current[0].id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->jlpt, 5);
+  EXPECT_FALSE(index.trainee(inst.trainees[150].id));
+  // Projects too.
+  Project p = inst.projects[0];
+  p.headcount = 9;
+  index.upsert_project(p);
+  EXPECT_EQ(index.project(p.id)->headcount, 9);
+  EXPECT_TRUE(index.remove_project(p.id));
+  EXPECT_FALSE(index.project(p.id));
+}
+
+TEST_F(IndexTest, ReadersNeverSeeAHalfUpdatedTrainee) {
+  // One trainee flips between two complete versions; a reader must score it
+  // as one version or the other, never a mixture.
+  Project p;
+  p.id = 1;
+  p.skills = {{0, 1, 1, false}, {1, 1, 1, false}};
+  p.start = 20'000;
+  p.duration_months = 6;
+  Trainee a;
+  a.id = 1;
+  a.consent_matching = true;
+  a.skills = {{0, 5, 5.0F}};
+  Trainee b = a;
+  b.skills = {{1, 5, 5.0F}};
+  b.jlpt = 5;
+  CandidateIndex index(graph_);
+  auto filler = generate(*graph_, {.trainees = 2000, .projects = 0, .seed = 4});
+  for (auto& t : filler.trainees) t.id += 100;
+  index.rebuild(filler.trainees, {});
+  index.upsert_trainee(a);
+  const auto plan = plan_project(p, *graph_);
+  const double score_a = *score(plan, a);
+  const double score_b = *score(plan, b);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 300; ++i) index.upsert_trainee(i % 2 ? a : b);
+    done = true;
+  });
+  std::size_t reads = 0;
+  while (!done || reads < 10) {
+    for (const auto& r : index.top_candidates(plan, 5000)) {
+      if (r.id == 1) {
+        ASSERT_TRUE(r.score == score_a || r.score == score_b);
+      }
+    }
+    ++reads;
+  }
+  writer.join();
+  EXPECT_GE(reads, 10U);
+}
+
+TEST_F(IndexTest, EmptyIndexAndZeroK) {
+  CandidateIndex index(graph_);
+  Project p;
+  EXPECT_TRUE(index.top_candidates(p, 10).empty());
+  EXPECT_TRUE(index.top_projects(1, 10).empty());
+  auto inst = generate(*graph_, {.trainees = 10, .projects = 2, .seed = 1});
+  index.rebuild(inst.trainees, inst.projects);
+  EXPECT_TRUE(index.top_candidates(inst.projects[0], 0).empty());
+}
+
+}  // namespace
+}  // namespace kakehashi::matcher
