@@ -221,21 +221,25 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
   std::vector<double> u(nr, 0), v(nc, 0), spc(nc);
   std::vector<std::int64_t> path(nc, -1), col4row(nr, -1), row4col(nc, -1);
   std::vector<char> sr(nr), sc(nc);
+  std::vector<std::size_t> remaining(nc);
   for (std::size_t cur = 0; cur < nr; ++cur) {
     double min_val = 0;
     std::size_t i = cur;
     std::fill(spc.begin(), spc.end(), kInf);
     std::fill(sr.begin(), sr.end(), 0);
     std::fill(sc.begin(), sc.end(), 0);
+    // Columns not yet scanned, compacted so each step visits only those.
+    std::size_t num_remaining = nc;
+    for (std::size_t it = 0; it < nc; ++it) remaining[it] = nc - it - 1;
     std::int64_t sink = -1;
     while (sink == -1) {
       sr[i] = 1;
       const double* row = &cost[i * nc];
       const double ui = u[i];
       double lowest = kInf;
-      std::int64_t index = -1;
-      for (std::size_t j = 0; j < nc; ++j) {
-        if (sc[j]) continue;
+      std::size_t index = nc;
+      for (std::size_t it = 0; it < num_remaining; ++it) {
+        const std::size_t j = remaining[it];
         const double r = min_val + row[j] - ui - v[j];
         if (r < spc[j]) {
           path[j] = static_cast<std::int64_t>(i);
@@ -243,15 +247,16 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
         }
         if (spc[j] < lowest || (spc[j] == lowest && row4col[j] == -1)) {
           lowest = spc[j];
-          index = static_cast<std::int64_t>(j);
+          index = it;
         }
       }
       min_val = lowest;
-      if (index < 0 || min_val == kInf) throw std::runtime_error("assignment infeasible");
-      const auto j = static_cast<std::size_t>(index);
+      if (index == nc || min_val == kInf) throw std::runtime_error("assignment infeasible");
+      const std::size_t j = remaining[index];
       sc[j] = 1;
+      remaining[index] = remaining[--num_remaining];
       if (row4col[j] == -1) {
-        sink = index;
+        sink = static_cast<std::int64_t>(j);
       } else {
         i = static_cast<std::size_t>(row4col[j]);
       }

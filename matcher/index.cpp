@@ -6,6 +6,7 @@ namespace kakehashi::matcher {
 namespace {
 
 constexpr double kExperienceCapYears = 5;
+constexpr double kPerExperienceYear = 1.0 / kExperienceCapYears;
 
 struct Posting {
   std::uint32_t row;
@@ -13,7 +14,11 @@ struct Posting {
   float years;
 };
 
-std::size_t shard_of(Id id) { return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> 59); }
+// Fibonacci hashing spreads consecutive ids over the shards.
+std::size_t shard_of(Id id) {
+  return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >>
+                                  (64 - CandidateIndex::kShardBits));
+}
 
 // Keeps the k best (score descending, id ascending) seen so far.
 class TopK {
@@ -23,6 +28,8 @@ class TopK {
     return a.score > b.score || (a.score == b.score && a.id < b.id);
   }
   bool admits(const Ranked& r) const { return heap_.size() < k_ || better(r, heap_.front()); }
+  bool full() const { return heap_.size() >= k_; }
+  double worst_score() const { return heap_.front().score; }
   void push(const Ranked& r) {
     if (!admits(r)) return;
     heap_.push_back(r);
@@ -51,6 +58,7 @@ void normalise(Trainee& t) {
                   [](const TraineeSkill& a, const TraineeSkill& b) { return a.skill == b.skill; }),
       t.skills.end());
   std::erase_if(t.skills, [](const TraineeSkill& s) { return s.level == 0; });
+  for (auto& s : t.skills) s.level = std::min<std::uint8_t>(s.level, 5);
 }
 
 }  // namespace
@@ -150,16 +158,15 @@ struct CandidateIndex::ProjectSet {
 
 namespace {
 
-// Per-thread scratch for scanning one shard.
+// Per-thread scratch for scanning one shard. Every array is all zeros between
+// scans: a scan clears the rows of its shard before moving on.
 struct Scratch {
-  std::vector<double> skill_acc, years_acc, best, best_years;
-  std::vector<std::uint8_t> must, mark;
-  std::vector<std::uint32_t> touched;
-  void reset(std::size_t n) {
-    for (auto* v : {&skill_acc, &years_acc, &best, &best_years}) v->assign(n, 0.0);
-    must.assign(n, 0);
-    mark.assign(n, 0);
-    touched.clear();
+  std::vector<double> skill_acc, years_acc;
+  std::vector<std::uint8_t> must, mark_any;
+  void ensure(std::size_t n) {
+    if (skill_acc.size() >= n) return;
+    for (auto* v : {&skill_acc, &years_acc}) v->resize(n, 0.0);
+    for (auto* v : {&must, &mark_any}) v->resize(n, 0);
   }
 };
 
@@ -303,62 +310,139 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   if (k == 0) return {};
   TopK top(k);
   thread_local Scratch scratch;
-  const double total_w = plan.skill_weight_total;
+  const auto& weights = plan.weights;
   const auto must_needed =
       static_cast<std::uint8_t>(std::min<std::size_t>(plan.must_have_count, 255));
+  // Upper bound of the components other than skills, experience and languages.
+  const double rest_max =
+      weights[kTimezone] + weights[kAvailability] + weights[kRate] + weights[kDomain];
+  // Bounds are compared with this slack so rounding can never prune a row
+  // that the exact score would admit.
+  constexpr double kSlack = 1e-9;
   std::array<double, kComponentCount> values{};
+
   for (std::size_t s = 0; s < kShards; ++s) {
     const auto shard_ptr = load(s);
     const Shard& sh = *shard_ptr;
     const std::size_t n = sh.size();
     if (n == 0) continue;
-    scratch.reset(n);
+    scratch.ensure(n);
+    // Raw pointers: the compiler cannot keep thread_local vectors' data in
+    // registers across the loops' stores.
+    double* const skill_acc = scratch.skill_acc.data();
+    double* const years_acc = scratch.years_acc.data();
+    std::uint8_t* const must = scratch.must.data();
+    std::uint8_t* const mark_any = scratch.mark_any.data();
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
-      auto visit = [&](SkillId skill, double similarity, bool direct) {
-        auto it = sh.postings.find(skill);
-        if (it == sh.postings.end()) return;
-        for (const Posting& p : it->second) {
-          const std::uint32_t r = p.row;
-          if (!scratch.mark[r]) {
-            scratch.mark[r] = 1;
-            scratch.touched.push_back(r);
-          }
-          const double c = direct ? level_credit(p.level, req.min_level)
-                                  : similarity * level_credit(p.level, req.min_level);
-          if (c > scratch.best[r]) scratch.best[r] = c;
-          if (direct) {
-            scratch.best_years[r] =
-                std::min<double>(p.years, kExperienceCapYears) / kExperienceCapYears;
-            if (req.must_have && p.level >= req.min_level) ++scratch.must[r];
-          }
-        }
-      };
-      visit(req.skill, 1.0, true);
-      for (const auto& rel : ps.related) visit(rel.skill, rel.similarity, false);
-      const double w = req.weight;
-      for (std::uint32_t r : scratch.touched) {
-        scratch.skill_acc[r] += w * scratch.best[r];
-        scratch.years_acc[r] += w * scratch.best_years[r];
-        scratch.best[r] = 0;
-        scratch.best_years[r] = 0;
-        scratch.mark[r] = 0;
+      // Credit by level, computed as the scorer computes it.
+      std::array<double, 8> own{};
+      for (int level = 0; level <= 5; ++level) {
+        own[static_cast<std::size_t>(level)] =
+            level_credit(static_cast<std::uint8_t>(level), req.min_level);
       }
-      scratch.touched.clear();
+      const double w = req.weight;
+      // Posting lists are sorted by row, so the skill's own list and its
+      // related skills' lists merge in one pass: each row's best credit is
+      // added once, in skill order, exactly as the scorer adds it.
+      struct Cursor {
+        const Posting* at;
+        const Posting* end;
+        std::array<double, 8> credit;  // by level; levels are 1..5
+        bool direct;
+      };
+      std::array<Cursor, 16> cursors;
+      std::size_t live = 0;
+      if (auto it = sh.postings.find(req.skill); it != sh.postings.end() && !it->second.empty()) {
+        cursors[live++] = {it->second.data(), it->second.data() + it->second.size(), own, true};
+      }
+      for (const auto& rel : ps.related) {
+        if (live == cursors.size()) break;
+        auto it = sh.postings.find(rel.skill);
+        if (it == sh.postings.end() || it->second.empty()) continue;
+        Cursor c{it->second.data(), it->second.data() + it->second.size(), {}, false};
+        for (int level = 0; level <= 5; ++level) {
+          c.credit[static_cast<std::size_t>(level)] =
+              rel.similarity * own[static_cast<std::size_t>(level)];
+        }
+        cursors[live++] = c;
+      }
+      if (live == 1 && cursors[0].direct) {
+        // The common case: no related skill in this shard.
+        for (const Posting* p = cursors[0].at; p != cursors[0].end; ++p) {
+          const std::uint32_t r = p->row;
+          skill_acc[r] += w * own[p->level];
+          years_acc[r] +=
+              w * (std::min<double>(p->years, kExperienceCapYears) * kPerExperienceYear);
+          if (req.must_have && p->level >= req.min_level) ++must[r];
+          mark_any[r] = 1;
+        }
+        live = 0;
+      }
+      while (live > 0) {
+        std::uint32_t r = cursors[0].at->row;
+        for (std::size_t i = 1; i < live; ++i) r = std::min(r, cursors[i].at->row);
+        double credit = 0;
+        double years = 0;
+        for (std::size_t i = 0; i < live;) {
+          Cursor& c = cursors[i];
+          if (c.at->row == r) {
+            const double value = c.credit[c.at->level];
+            if (value > credit) credit = value;
+            if (c.direct) {
+              years = std::min<double>(c.at->years, kExperienceCapYears) * kPerExperienceYear;
+              if (req.must_have && c.at->level >= req.min_level) ++must[r];
+            }
+            if (++c.at == c.end) {
+              c = cursors[--live];
+              continue;
+            }
+          }
+          ++i;
+        }
+        skill_acc[r] += w * credit;
+        years_acc[r] += w * years;
+        mark_any[r] = 1;
+      }
     }
-    for (std::uint32_t r = 0; r < n; ++r) {
-      if (scratch.must[r] != must_needed) continue;
+
+    auto consider = [&](std::uint32_t r, double skill_value, double experience_value)
+        __attribute__((always_inline)) {
+      if (top.full()) {
+        const double bound =
+            weights[kSkills] * skill_value + weights[kExperience] * experience_value +
+            weights[kJapanese] * (sh.jlpt[r] > 0 ? sh.jlpt[r] * 0.2 : 0.0) +
+            weights[kEnglish] * (sh.cefr[r] > 0 ? sh.cefr[r] * (1.0 / 6) : 0.0) + rest_max;
+        if (bound + kSlack < top.worst_score()) return;
+      }
       if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r],
                                         sh.available[r], sh.engagement[r])) {
-        continue;
+        return;
       }
-      values[kSkills] = total_w > 0 ? scratch.skill_acc[r] / total_w : 0.0;
-      values[kExperience] = total_w > 0 ? scratch.years_acc[r] / total_w : 0.0;
+      values[kSkills] = skill_value;
+      values[kExperience] = experience_value;
       non_skill_values(
           plan, {sh.jlpt[r], sh.cefr[r], sh.overlap[r], sh.available[r], sh.rate[r], sh.domains[r]},
           values);
       top.push({sh.ids[r], combine(plan, values)});
+    };
+    // Rows no required or related skill touched earn no skill credit; they
+    // can only matter while the best k are still weak. A sequential scan
+    // beats walking the touched list: most rows are touched.
+    const double untouched_max = weights[kJapanese] + weights[kEnglish] + rest_max;
+    const double inv = plan.inv_skill_weight;
+    for (std::uint32_t r = 0; r < n; ++r) {
+      if (must[r] != must_needed) continue;
+      if (mark_any[r]) {
+        consider(r, skill_acc[r] * inv, years_acc[r] * inv);
+      } else if (!top.full() || untouched_max + kSlack >= top.worst_score()) {
+        consider(r, 0.0, 0.0);
+      }
     }
+    std::fill_n(skill_acc, n, 0.0);
+    std::fill_n(years_acc, n, 0.0);
+    std::fill_n(must, n, std::uint8_t{0});
+    std::fill_n(mark_any, n, std::uint8_t{0});
   }
   return std::move(top).sorted();
 }

@@ -37,7 +37,8 @@ struct IndexStats {
 
 class CandidateIndex {
  public:
-  static constexpr std::size_t kShards = 32;
+  static constexpr unsigned kShardBits = 5;
+  static constexpr std::size_t kShards = std::size_t{1} << kShardBits;
 
   explicit CandidateIndex(std::shared_ptr<const SkillGraph> graph);
   ~CandidateIndex();

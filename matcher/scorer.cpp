@@ -6,11 +6,12 @@
 namespace kakehashi::matcher {
 namespace {
 
-constexpr double kFullDay = 24 * 60;
-constexpr double kJstStartUtc = 0;     // 09:00 JST
-constexpr double kJstEndUtc = 9 * 60;  // 18:00 JST
-constexpr double kLatenessHorizonDays = 90;
+constexpr double kPerLateDay = 1.0 / 90;  // availability falls to 0 at 90 days late
+constexpr double kPerJlptLevel = 1.0 / kJlptN1;
+constexpr double kPerCefrLevel = 1.0 / kCefrC2;
+constexpr double kPerJstHour = 1.0 / 9;
 constexpr double kExperienceCapYears = 5;
+constexpr double kPerExperienceYear = 1.0 / kExperienceCapYears;
 
 struct SkillLookup {
   const std::vector<TraineeSkill>& skills;
@@ -39,7 +40,7 @@ SkillEvidence evaluate_skill(const PlannedSkill& ps, const SkillLookup& lookup, 
     e.level = own->level;
     e.similarity = 1;
     e.credit = level_credit(own->level, ps.required.min_level);
-    *years = std::min<double>(own->years, kExperienceCapYears) / kExperienceCapYears;
+    *years = std::min<double>(own->years, kExperienceCapYears) * kPerExperienceYear;
   }
   for (const auto& rel : ps.related) {
     if (const auto* near = lookup.find(rel.skill)) {
@@ -53,6 +54,23 @@ SkillEvidence evaluate_skill(const PlannedSkill& ps, const SkillLookup& lookup, 
     }
   }
   return e;
+}
+
+// The credit evaluate_skill() would give, without building evidence.
+double best_credit(const PlannedSkill& ps, const SkillLookup& lookup, double* years) {
+  double credit = 0;
+  *years = 0;
+  if (const auto* own = lookup.find(ps.required.skill)) {
+    credit = level_credit(own->level, ps.required.min_level);
+    *years = std::min<double>(own->years, kExperienceCapYears) * kPerExperienceYear;
+  }
+  for (const auto& rel : ps.related) {
+    if (const auto* near = lookup.find(rel.skill)) {
+      const double c = rel.similarity * level_credit(near->level, ps.required.min_level);
+      if (c > credit) credit = c;
+    }
+  }
+  return credit;
 }
 
 }  // namespace
@@ -115,6 +133,9 @@ ProjectPlan plan_project(const Project& project, const SkillGraph& graph) {
     if (req.must_have) ++plan.must_have_count;
     plan.skills.push_back(std::move(ps));
   }
+  plan.inv_skill_weight = plan.skill_weight_total > 0 ? 1.0 / plan.skill_weight_total : 0.0;
+  plan.inv_overlap_needed = project.overlap_hours_jst > 0 ? 1.0 / project.overlap_hours_jst : 0.0;
+  plan.inv_budget_max = project.budget_max > 0 ? 1.0 / project.budget_max : 0.0;
   const Weights w = project.weights.value_or(Weights{});
   const std::array<double, kComponentCount> raw = {
       w.skills, w.japanese, w.english, w.timezone, w.availability, w.rate, w.experience, w.domain};
@@ -126,23 +147,18 @@ ProjectPlan plan_project(const Project& project, const SkillGraph& graph) {
   return plan;
 }
 
-double level_credit(std::uint8_t level, std::uint8_t min_level) {
-  if (level == 0) return 0;
-  if (level >= min_level) return 1;
-  return std::max(0.0, 1.0 - 0.25 * (min_level - level));
-}
-
 double jst_overlap_hours(std::int16_t utc_offset_minutes, std::int16_t start, std::int16_t end) {
   if (utc_offset_minutes == kUnknownOffset) return -1;
-  double a = static_cast<double>(start) - utc_offset_minutes;
-  double length = static_cast<double>(end) - start;
-  if (length <= 0) length += kFullDay;
-  a = std::fmod(a, kFullDay);
-  if (a < 0) a += kFullDay;
-  double minutes = 0;
+  constexpr int kDay = 24 * 60;
+  constexpr int kJstStart = 0;     // 09:00 JST in minutes after 00:00 UTC
+  constexpr int kJstEnd = 9 * 60;  // 18:00 JST
+  int length = end - start;
+  if (length <= 0) length += kDay;
+  const int a = (((start - utc_offset_minutes) % kDay) + kDay) % kDay;
+  int minutes = 0;
   for (int k = -1; k <= 1; ++k) {
-    const double lo = std::max(a + k * kFullDay, kJstStartUtc);
-    const double hi = std::min(a + length + k * kFullDay, kJstEndUtc);
+    const int lo = std::max(a + k * kDay, kJstStart);
+    const int hi = std::min(a + length + k * kDay, kJstEnd);
     if (hi > lo) minutes += hi - lo;
   }
   return minutes / 60.0;
@@ -155,28 +171,28 @@ double jst_overlap_hours(const Trainee& t) {
 void non_skill_values(const ProjectPlan& plan, const NonSkillInputs& in,
                       std::array<double, kComponentCount>& v) {
   const Project& p = plan.project;
-  v[kJapanese] = in.jlpt > 0 ? static_cast<double>(in.jlpt) / kJlptN1 : 0.0;
-  v[kEnglish] = in.cefr > 0 ? static_cast<double>(in.cefr) / kCefrC2 : 0.0;
+  v[kJapanese] = in.jlpt > 0 ? in.jlpt * kPerJlptLevel : 0.0;
+  v[kEnglish] = in.cefr > 0 ? in.cefr * kPerCefrLevel : 0.0;
   if (in.overlap_hours < 0) {
     v[kTimezone] = 0;
   } else if (p.overlap_hours_jst > 0) {
-    v[kTimezone] = std::min(1.0, in.overlap_hours / p.overlap_hours_jst);
+    v[kTimezone] = std::min(1.0, in.overlap_hours * plan.inv_overlap_needed);
   } else {
-    v[kTimezone] = in.overlap_hours / 9.0;
+    v[kTimezone] = in.overlap_hours * kPerJstHour;
   }
   if (in.available_from == kUnknownDay) {
     v[kAvailability] = 0;
   } else if (p.start == kUnknownDay || in.available_from <= p.start) {
     v[kAvailability] = 1;
   } else {
-    v[kAvailability] = std::max(0.0, 1.0 - (in.available_from - p.start) / kLatenessHorizonDays);
+    v[kAvailability] = std::max(0.0, 1.0 - (in.available_from - p.start) * kPerLateDay);
   }
   if (in.rate < 0 || p.budget_max <= 0) {
     v[kRate] = 0;
   } else if (in.rate <= p.budget_max) {
     v[kRate] = 1;
   } else {
-    const double over = static_cast<double>(in.rate - p.budget_max) / p.budget_max;
+    const double over = (in.rate - p.budget_max) * plan.inv_budget_max;
     v[kRate] = std::max(0.0, 1.0 - 2.0 * over);
   }
   v[kDomain] = (p.domain >= 0 && p.domain < 64 && ((in.domains >> p.domain) & 1U)) ? 1.0 : 0.0;
@@ -229,9 +245,8 @@ Evaluation evaluate(const ProjectPlan& plan, const Trainee& t, bool keep_evidenc
     }
     if (keep_evidence) ev.evidence.push_back(e);
   }
-  const double total_w = plan.skill_weight_total;
-  ev.values[kSkills] = total_w > 0 ? skill_acc / total_w : 0.0;
-  ev.values[kExperience] = total_w > 0 ? years_acc / total_w : 0.0;
+  ev.values[kSkills] = skill_acc * plan.inv_skill_weight;
+  ev.values[kExperience] = years_acc * plan.inv_skill_weight;
   non_skill_values(
       plan,
       {t.jlpt, t.cefr, jst_overlap_hours(t), t.available_from, t.expected_monthly_rate, t.domains},
@@ -242,13 +257,37 @@ Evaluation evaluate(const ProjectPlan& plan, const Trainee& t, bool keep_evidenc
 }  // namespace
 
 std::optional<double> score(const ProjectPlan& plan, const Trainee& t) {
+  // The same arithmetic as evaluate(), in the same order, without evidence:
+  // cheap rejections first.
   const bool ok = t.consent_matching && t.status == TraineeStatus::kActive;
   if (!passes_non_skill_constraints(plan, ok, t.jlpt, t.cefr, t.available_from, t.engagement)) {
     return std::nullopt;
   }
-  const Evaluation ev = evaluate(plan, t, false);
-  if (!ev.must_haves_met) return std::nullopt;
-  return combine(plan, ev.values);
+  const SkillLookup lookup{t.skills};
+  if (plan.must_have_count > 0) {
+    for (const auto& ps : plan.skills) {
+      if (!ps.required.must_have) continue;
+      const auto* own = lookup.find(ps.required.skill);
+      if (!own || own->level < ps.required.min_level) return std::nullopt;
+    }
+  }
+  std::array<double, kComponentCount> values{};
+  double skill_acc = 0;
+  double years_acc = 0;
+  for (const auto& ps : plan.skills) {
+    double years = 0;
+    const double credit = best_credit(ps, lookup, &years);
+    const double w = ps.required.weight;
+    skill_acc += w * credit;
+    years_acc += w * years;
+  }
+  values[kSkills] = skill_acc * plan.inv_skill_weight;
+  values[kExperience] = years_acc * plan.inv_skill_weight;
+  non_skill_values(
+      plan,
+      {t.jlpt, t.cefr, jst_overlap_hours(t), t.available_from, t.expected_monthly_rate, t.domains},
+      values);
+  return combine(plan, values);
 }
 
 Explanation explain(const ProjectPlan& plan, const Trainee& t) {

@@ -87,6 +87,10 @@ struct ProjectPlan {
   std::vector<PlannedSkill> skills;  // duplicates of a skill removed (first wins)
   std::array<double, kComponentCount> weights{};
   double skill_weight_total = 0;
+  // Reciprocals, so the hot loops multiply instead of divide (0 when undefined).
+  double inv_skill_weight = 0;
+  double inv_overlap_needed = 0;
+  double inv_budget_max = 0;
   std::size_t must_have_count = 0;
   Day end = kUnknownDay;
 };
@@ -98,7 +102,12 @@ ProjectPlan plan_project(const Project& project, const SkillGraph& graph);
 
 // Credit for a trainee level against a minimum: 1 at or above it, 0.25 less per
 // level short, 0 without the skill.
-double level_credit(std::uint8_t level, std::uint8_t min_level);
+inline double level_credit(std::uint8_t level, std::uint8_t min_level) {
+  if (level == 0) return 0;
+  if (level >= min_level) return 1;
+  const double c = 1.0 - 0.25 * (min_level - level);
+  return c > 0 ? c : 0.0;
+}
 // Hours of overlap between the trainee's working hours and 09:00-18:00 JST, or
 // a negative value when the trainee's UTC offset is unknown.
 double jst_overlap_hours(const Trainee& t);

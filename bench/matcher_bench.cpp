@@ -1,0 +1,137 @@
+// Google Benchmark for the matcher: one pair's score, top-20 among 100k
+// trainees, index build, stable allocation 100k x 2k, max-score 2k x 2k.
+//   scripts/dev bench            (or build/bench/bench/matcher_bench)
+#include <benchmark/benchmark.h>
+
+#include "bench/instances.hpp"
+
+namespace kakehashi::bench {
+namespace {
+
+const std::shared_ptr<SkillGraph>& graph() {
+  static const auto g = default_skill_graph();
+  return g;
+}
+
+const Instance& big() {  // 100k trainees, 2k projects
+  static const Instance inst =
+      generate(*graph(), {.trainees = 100'000, .projects = 2'000, .seed = 1});
+  return inst;
+}
+
+const CandidateIndex& big_index() {
+  static const auto index = [] {
+    auto i = std::make_unique<CandidateIndex>(graph());
+    i->rebuild(big().trainees, big().projects);
+    return i;
+  }();
+  return *index;
+}
+
+void BM_ScoreOnePair(benchmark::State& state) {
+  const auto& inst = big();
+  std::vector<ProjectPlan> plans;
+  for (std::size_t p = 0; p < 64; ++p) plans.push_back(plan_project(inst.projects[p], *graph()));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& plan = plans[i % plans.size()];
+    const auto& t = inst.trainees[(i * 7919) % inst.trainees.size()];
+    benchmark::DoNotOptimize(score(plan, t));
+    ++i;
+  }
+}
+BENCHMARK(BM_ScoreOnePair);
+
+void BM_ExplainOnePair(benchmark::State& state) {
+  const auto& inst = big();
+  const auto plan = plan_project(inst.projects[0], *graph());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(explain(plan, inst.trainees[i++ % inst.trainees.size()]));
+  }
+}
+BENCHMARK(BM_ExplainOnePair);
+
+void BM_Top20Among100k(benchmark::State& state) {
+  const auto& index = big_index();
+  std::vector<ProjectPlan> plans;
+  for (std::size_t p = 0; p < 200; ++p) plans.push_back(plan_project(big().projects[p], *graph()));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(index.top_candidates(plans[i++ % plans.size()], 20));
+  }
+  state.counters["trainees"] = static_cast<double>(index.stats().trainees);
+}
+BENCHMARK(BM_Top20Among100k)->Unit(benchmark::kMillisecond);
+
+void BM_Top20ProjectsForATrainee(benchmark::State& state) {
+  const auto& index = big_index();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(index.top_projects((i++ * 7919) % 100'000 + 1, 20));
+  }
+}
+BENCHMARK(BM_Top20ProjectsForATrainee)->Unit(benchmark::kMillisecond);
+
+void BM_IndexBuild100k(benchmark::State& state) {
+  const auto& inst = big();
+  std::size_t bytes = 0;
+  std::size_t rss_delta = 0;
+  for (auto _ : state) {
+    const std::size_t before = rss_bytes();
+    CandidateIndex index(graph());
+    index.rebuild(inst.trainees, inst.projects);
+    rss_delta = rss_bytes() - before;
+    bytes = index.stats().approx_bytes;
+    benchmark::DoNotOptimize(index);
+  }
+  state.counters["index_MiB"] = static_cast<double>(bytes) / (1 << 20);
+  state.counters["rss_delta_MiB"] = static_cast<double>(rss_delta) / (1 << 20);
+}
+BENCHMARK(BM_IndexBuild100k)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_UpsertOneTrainee(benchmark::State& state) {
+  CandidateIndex index(graph());
+  index.rebuild(big().trainees, {});
+  std::size_t i = 0;
+  for (auto _ : state) {
+    Trainee t = big().trainees[(i++ * 7919) % big().trainees.size()];
+    t.hours_per_week += 1;
+    index.upsert_trainee(t);
+  }
+}
+BENCHMARK(BM_UpsertOneTrainee)->Unit(benchmark::kMicrosecond);
+
+void BM_Stable100kx2k(benchmark::State& state) {
+  // Each project's best 1000 candidates with score >= 0.3: about 2M pairs.
+  static const AllocationInput in = round_input(big_index(), big(), 1000, 0.3);
+  std::size_t assigned = 0;
+  for (auto _ : state) {
+    const auto r = allocate_stable(in);
+    assigned = r.assignments.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["edges"] = static_cast<double>(in.edges.size());
+  state.counters["assigned"] = static_cast<double>(assigned);
+}
+BENCHMARK(BM_Stable100kx2k)->Unit(benchmark::kMillisecond);
+
+void BM_MaxScore2kx2k(benchmark::State& state) {
+  static const Instance inst = generate(*graph(), {.trainees = 2000, .projects = 2000, .seed = 2});
+  static const std::vector<double> w = score_matrix(*graph(), inst);
+  double total = 0;
+  for (auto _ : state) {
+    const auto match = max_weight_assignment(w, 2000, 2000);
+    total = 0;
+    for (std::size_t r = 0; r < match.size(); ++r)
+      total += w[r * 2000 + static_cast<std::size_t>(match[r])];
+    benchmark::DoNotOptimize(total);
+  }
+  state.counters["total_score"] = total;
+}
+BENCHMARK(BM_MaxScore2kx2k)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace kakehashi::bench
+
+BENCHMARK_MAIN();
