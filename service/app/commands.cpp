@@ -12,11 +12,15 @@
 
 #include <pqxx/pqxx>
 
+#include "api/api_context.hpp"
 #include "api/ops.hpp"
+#include "api/routes.hpp"
 #include "app/config.hpp"
+#include "domain/principal.hpp"
 #include "http/server.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
+#include "store/registry.hpp"
 #include "util/log.hpp"
 
 namespace kakehashi::app {
@@ -31,6 +35,8 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  serve      serve the HTTP API (refuses pending migrations unless --migrate)\n"
     "  migrate    apply pending database migrations and exit\n"
+    "  keys create --admin --label TEXT            print a new administrator API key\n"
+    "  keys create --organization ID --label TEXT  print a new key for an organization\n"
     "  version    print the version\n\n"
     "Options (each also read from the environment variable named beside it; flags win):\n";
 
@@ -104,6 +110,7 @@ int run_command(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "serve") return serve(rest);
   if (args[0] == "migrate") return migrate(rest);
+  if (args[0] == "keys") return keys(rest);
   if (args[0] == "version" || args[0] == "--version") {
     std::cout << "kakehashi " << KAKEHASHI_VERSION << "\n";
     return 0;
@@ -128,6 +135,57 @@ int migrate(const std::vector<std::string>& args) {
     return 0;
   } catch (const std::exception& e) {
     return fail(std::string("migrate failed: ") + e.what());
+  }
+}
+
+int keys(const std::vector<std::string>& args) {
+  // keys create (--admin | --organization ID) --label TEXT [database options]
+  if (args.empty() || args[0] != "create") {
+    std::cerr
+        << "kakehashi: usage: kakehashi keys create (--admin | --organization ID) --label TEXT\n";
+    return 2;
+  }
+  bool admin = false;
+  std::string organization;
+  std::string label;
+  std::vector<std::string> rest;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--admin") {
+      admin = true;
+    } else if (args[i] == "--organization" && i + 1 < args.size()) {
+      organization = args[++i];
+    } else if (args[i] == "--label" && i + 1 < args.size()) {
+      label = args[++i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (admin == !organization.empty() || label.empty()) {
+    std::cerr
+        << "kakehashi: keys create needs --label and exactly one of --admin or --organization\n";
+    return 2;
+  }
+  bool help = false;
+  auto config = load_config(rest, &help);
+  if (!config) return help ? 0 : 2;
+  try {
+    store::Database db(database_options(*config));
+    const auto key = api::generate_key();
+    std::optional<store::ApiKeyRow> row;
+    db.run_sync([&](pqxx::connection_base& conn) {
+      std::optional<store::OrganizationRow> org =
+          admin ? std::optional(store::programme_office(conn))
+                : store::find_organization(conn, organization);
+      if (!org) return;
+      const auto role = domain::role_for_kind(org->kind);
+      row = store::insert_api_key(conn, org->id, std::string(domain::role_name(*role)), label,
+                                  key.prefix, key.sha256);
+    });
+    if (!row) return fail("no such organization: " + organization);
+    std::cout << key.secret << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    return fail(std::string("keys create failed: ") + e.what());
   }
 }
 
@@ -164,10 +222,23 @@ int serve(const std::vector<std::string>& args) {
     return fail(std::string("cannot start: ") + e.what());
   }
 
+  api::ApiContext api_context{db, {}, {}};
+  try {
+    db.run_sync([&](pqxx::connection_base& conn) {
+      api_context.taxonomy.load(store::load_skills(conn));
+      for (auto& tz : store::load_timezones(conn)) api_context.timezones.insert(std::move(tz));
+    });
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot load the skill taxonomy: ") + e.what());
+  }
+
   http::Metrics metrics;
   http::Router router;
   api::OpsContext ops{db, metrics, migrations, start_time};
   api::add_ops_routes(router, ops);
+  api::add_organization_routes(router, api_context);
+  api::add_trainee_routes(router, api_context);
+  api::add_skill_routes(router, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,

@@ -12,5 +12,6 @@ int run_command(const std::vector<std::string>& args);
 
 int serve(const std::vector<std::string>& args);
 int migrate(const std::vector<std::string>& args);
+int keys(const std::vector<std::string>& args);
 
 }  // namespace kakehashi::app

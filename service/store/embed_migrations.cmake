@@ -1,10 +1,11 @@
 # Writes a C++ source holding the migration files, so the binary carries its
 # schema with it. Invoked at build time:
-#   cmake -DOUTPUT=... -DSOURCE_DIR=... -DFILES="0001_a.sql;0002_b.sql" -P embed_migrations.cmake
+#   cmake -DOUTPUT=... -DSOURCE_DIR=... -DFILES=0001_a.sql,0002_b.sql -P embed_migrations.cmake
 set(content "// Generated from migrations/ by embed_migrations.cmake. Do not edit.\n")
 string(APPEND content "#include \"store/migrations.hpp\"\n\nnamespace kakehashi::store {\n")
 string(APPEND content "const std::vector<Migration>& embedded_migrations() {\n")
 string(APPEND content "  static const std::vector<Migration> kMigrations = {\n")
+string(REPLACE "," ";" FILES "${FILES}")
 foreach(file IN LISTS FILES)
   file(READ "${SOURCE_DIR}/${file}" sql)
   string(FIND "${sql}" ")kh_sql\"" clash)

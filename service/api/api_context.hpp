@@ -1,0 +1,43 @@
+// What every API handler shares: the database, the skill taxonomy in memory,
+// and the set of IANA time zone names (from PostgreSQL's tz database).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "matcher/skill_graph.hpp"
+#include "store/database.hpp"
+#include "store/registry.hpp"
+
+namespace kakehashi::api {
+
+// The skill taxonomy, resolved through aliases as whole names; reloaded after
+// every taxonomy write. Readers take a snapshot.
+class Taxonomy {
+ public:
+  struct Snapshot {
+    std::vector<store::SkillRow> skills;                        // by id order
+    matcher::SkillGraph graph;                                  // graph ids index `skills`
+    std::optional<int> resolve(const std::string& name) const;  // database id
+    const store::SkillRow* by_id(int id) const;
+    std::vector<std::string> closest(const std::string& name) const;
+  };
+  void load(std::vector<store::SkillRow> rows);
+  std::shared_ptr<const Snapshot> snapshot() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::shared_ptr<const Snapshot> current_ = std::make_shared<Snapshot>();
+};
+
+struct ApiContext {
+  store::Database& db;
+  Taxonomy taxonomy;
+  std::unordered_set<std::string> timezones;
+};
+
+}  // namespace kakehashi::api

@@ -1,0 +1,21 @@
+// The /v1 resources. Each add_* registers one resource's routes.
+#pragma once
+
+#include "api/api_context.hpp"
+#include "http/router.hpp"
+
+namespace kakehashi::api {
+
+void add_organization_routes(http::Router& router, ApiContext& api);
+void add_trainee_routes(http::Router& router, ApiContext& api);
+void add_skill_routes(http::Router& router, ApiContext& api);
+
+// A new API key's secret: "kh_" and 48 hex digits (192 bits from the OS).
+struct NewKey {
+  std::string secret;
+  std::string prefix;
+  std::string sha256;
+};
+NewKey generate_key();
+
+}  // namespace kakehashi::api

@@ -1,0 +1,537 @@
+// /v1/trainees: a training organization's own trainees (administrators see
+// all). Firms never use these endpoints: they see pseudonymous profiles
+// through matching. Personal data is returned only here.
+#include <algorithm>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "api/validation.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+using Outcome = std::variant<domain::Principal, Response>;
+
+struct TraineeInput {
+  std::optional<std::string> organization_id;
+  domain::PersonalData personal;
+  domain::TraineeProfile profile;
+};
+
+const std::initializer_list<std::string_view> kWritable = {"full_name",
+                                                           "email",
+                                                           "phone",
+                                                           "country",
+                                                           "city",
+                                                           "timezone",
+                                                           "program",
+                                                           "skills",
+                                                           "languages",
+                                                           "certifications",
+                                                           "available_from",
+                                                           "hours_per_week",
+                                                           "expected_monthly_rate",
+                                                           "domains",
+                                                           "engagement",
+                                                           "consent",
+                                                           "status"};
+const std::initializer_list<std::string_view> kReadOnly = {
+    "id", "alias", "organization_id", "version", "created_at", "updated_at"};
+
+void parse_skills(const json& body, const Taxonomy::Snapshot& taxonomy, TraineeInput& in,
+                  std::vector<http::FieldError>& errors) {
+  if (!body.contains("skills") || body["skills"].is_null()) return;
+  const auto& skills = body["skills"];
+  if (!skills.is_array() || skills.size() > 50) {
+    errors.push_back({"/skills", "must be an array of at most 50 skills"});
+    return;
+  }
+  for (std::size_t i = 0; i < skills.size(); ++i) {
+    const std::string at = "/skills/" + std::to_string(i);
+    if (!skills[i].is_object()) {
+      errors.push_back({at, "must be an object {skill, level, years}"});
+      continue;
+    }
+    Validator v(skills[i], at, errors);
+    v.only({"skill", "level", "years"});
+    auto name = v.text("skill", true, 100);
+    auto level = v.integer("level", true, 1, 5);
+    auto years = v.number("years", false, 0, 60);
+    if (!name) continue;
+    auto id = taxonomy.resolve(*name);
+    if (!id) {
+      std::string hint;
+      for (const auto& s : taxonomy.closest(*name)) hint += (hint.empty() ? "" : ", ") + s;
+      errors.push_back({at + "/skill", "unknown skill '" + *name + "'; closest known: " + hint});
+      continue;
+    }
+    const bool repeated = std::any_of(in.profile.skills.begin(), in.profile.skills.end(),
+                                      [&](const auto& s) { return s.skill_id == *id; });
+    if (repeated) {
+      errors.push_back({at + "/skill", "repeats a skill listed before"});
+      continue;
+    }
+    if (level) {
+      in.profile.skills.push_back(
+          {*id, taxonomy.by_id(*id)->name, static_cast<int>(*level), years});
+    }
+  }
+}
+
+std::vector<std::string> string_list(const json& body, const std::string& key,
+                                     const std::regex& pattern, std::size_t max,
+                                     const std::string& what,
+                                     std::vector<http::FieldError>& errors) {
+  std::vector<std::string> out;
+  if (!body.contains(key) || body[key].is_null()) return out;
+  const auto& list = body[key];
+  if (!list.is_array() || list.size() > max) {
+    errors.push_back({"/" + key, "must be an array of at most " + std::to_string(max) + " items"});
+    return out;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string() || !std::regex_match(list[i].get<std::string>(), pattern)) {
+      errors.push_back({"/" + key + "/" + std::to_string(i), "must be " + what});
+    } else if (std::find(out.begin(), out.end(), list[i].get<std::string>()) != out.end()) {
+      errors.push_back({"/" + key + "/" + std::to_string(i), "is repeated"});
+    } else {
+      out.push_back(list[i].get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
+                                          std::vector<http::FieldError>& errors) {
+  TraineeInput in;
+  Validator v(body, "", errors);
+  if (admin) {
+    std::vector<std::string_view> known(kWritable);
+    known.push_back("organization_id");
+    for (const auto& [key, value] : body.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        errors.push_back({"/" + key, "unknown field"});
+      }
+    }
+    in.organization_id = v.text("organization_id", true, 36);
+  } else {
+    v.only(kWritable);
+  }
+  auto& p = in.profile;
+  if (auto s = v.text("full_name", true, 200)) in.personal.full_name = *s;
+  if (auto s = v.text("email", true, 254)) {
+    if (valid_email(*s)) {
+      in.personal.email = *s;
+    } else {
+      v.fail("email", "must be an email address");
+    }
+  }
+  in.personal.phone = v.text("phone", false, 40);
+  p.country = v.country("country", false);
+  p.city = v.text("city", false, 100);
+  p.timezone = v.text("timezone", false, 64);
+  if (p.timezone && !api.timezones.count(*p.timezone)) {
+    v.fail("timezone", "must be an IANA time zone name such as Asia/Dhaka");
+  }
+  p.program = v.text("program", false, 200);
+  parse_skills(body, *api.taxonomy.snapshot(), in, errors);
+  if (v.has("languages")) {
+    if (!body["languages"].is_object()) {
+      v.fail("languages", "must be an object {japanese, english}");
+    } else {
+      Validator lang(body["languages"], "/languages", errors);
+      lang.only({"japanese", "english"});
+      p.japanese = lang.choice("japanese", false, {"none", "N5", "N4", "N3", "N2", "N1"});
+      p.english = lang.choice("english", false, {"none", "A1", "A2", "B1", "B2", "C1", "C2"});
+    }
+  }
+  if (v.has("certifications")) {
+    const auto& certs = body["certifications"];
+    if (!certs.is_array() || certs.size() > 20) {
+      v.fail("certifications", "must be an array of at most 20 certifications");
+    } else {
+      json clean = json::array();
+      for (std::size_t i = 0; i < certs.size(); ++i) {
+        const std::string at = "/certifications/" + std::to_string(i);
+        if (!certs[i].is_object()) {
+          errors.push_back({at, "must be an object {name, year}"});
+          continue;
+        }
+        Validator c(certs[i], at, errors);
+        c.only({"name", "year"});
+        auto name = c.text("name", true, 100);
+        auto year = c.integer("year", false, 1980, 2100);
+        if (name) {
+          json item = {{"name", *name}, {"year", nullptr}};
+          if (year) item["year"] = *year;
+          clean.push_back(item);
+        }
+      }
+      p.certifications_json = clean.dump();
+    }
+  }
+  p.available_from = v.date("available_from", false);
+  if (auto h = v.integer("hours_per_week", false, 1, 80)) p.hours_per_week = static_cast<int>(*h);
+  if (v.has("expected_monthly_rate")) {
+    if (!body["expected_monthly_rate"].is_object()) {
+      v.fail("expected_monthly_rate", "must be an object {amount, currency}");
+    } else {
+      Validator rate(body["expected_monthly_rate"], "/expected_monthly_rate", errors);
+      rate.only({"amount", "currency"});
+      auto amount = rate.number("amount", true, 0, 1e9);
+      auto currency = rate.text("currency", true, 3);
+      if (currency && !std::regex_match(*currency, std::regex("[A-Z]{3}"))) {
+        rate.fail("currency", "must be an ISO 4217 code such as USD, JPY or BDT");
+        currency.reset();
+      }
+      if (amount && currency) p.expected_monthly_rate = domain::Money{*amount, *currency};
+    }
+  }
+  static const std::regex kSlug("[a-z][a-z0-9_-]{0,39}");
+  static const std::regex kEngagement("offshore|onsite_japan|hybrid");
+  p.domains = string_list(body, "domains", kSlug, 10, "a lower-case domain name such as automotive",
+                          errors);
+  p.engagement = string_list(body, "engagement", kEngagement, 3,
+                             "one of offshore, onsite_japan, hybrid", errors);
+  if (v.has("consent")) {
+    if (!body["consent"].is_object()) {
+      v.fail("consent", "must be an object {matching, share_with_firms_abroad, recorded_at}");
+    } else {
+      Validator c(body["consent"], "/consent", errors);
+      c.only({"matching", "share_with_firms_abroad", "recorded_at"});
+      p.consent_matching = c.boolean("matching", true).value_or(false);
+      p.consent_share_abroad = c.boolean("share_with_firms_abroad", true).value_or(false);
+      p.consent_recorded_at = c.text("recorded_at", false, 40);
+      if (p.consent_recorded_at && !valid_timestamp(*p.consent_recorded_at)) {
+        c.fail("recorded_at", "must be an RFC 3339 timestamp");
+      }
+    }
+  }
+  p.status = v.choice("status", false, {"active", "placed", "withdrawn"}).value_or("active");
+  if (!errors.empty()) return std::nullopt;
+  return in;
+}
+
+json trainee_json(const domain::TraineeRecord& t) {
+  const auto& p = t.profile;
+  json skills = json::array();
+  for (const auto& s : p.skills) {
+    skills.push_back({{"skill", s.skill},
+                      {"level", s.level},
+                      {"years", s.years ? json(*s.years) : json(nullptr)}});
+  }
+  auto opt = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+  json j = {
+      {"id", t.id},
+      {"organization_id", t.organization_id},
+      {"alias", t.alias},
+      {"full_name", t.personal ? json(t.personal->full_name) : json(nullptr)},
+      {"email", t.personal ? json(t.personal->email) : json(nullptr)},
+      {"phone", t.personal ? opt(t.personal->phone) : json(nullptr)},
+      {"country", opt(p.country)},
+      {"city", opt(p.city)},
+      {"timezone", opt(p.timezone)},
+      {"program", opt(p.program)},
+      {"skills", skills},
+      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
+      {"certifications", json::parse(p.certifications_json, nullptr, false)},
+      {"available_from", opt(p.available_from)},
+      {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
+      {"expected_monthly_rate", p.expected_monthly_rate
+                                    ? json{{"amount", p.expected_monthly_rate->amount},
+                                           {"currency", p.expected_monthly_rate->currency}}
+                                    : json(nullptr)},
+      {"domains", p.domains},
+      {"engagement", p.engagement},
+      {"consent",
+       {{"matching", p.consent_matching},
+        {"share_with_firms_abroad", p.consent_share_abroad},
+        {"recorded_at", opt(p.consent_recorded_at)}}},
+      {"status", p.status},
+      {"version", t.version},
+      {"created_at", t.created_at},
+      {"updated_at", t.updated_at},
+  };
+  if (j["certifications"].is_discarded()) j["certifications"] = json::array();
+  return j;
+}
+
+// The writable part of a trainee, which a merge patch applies to.
+json trainee_document(const domain::TraineeRecord& t) {
+  json doc = trainee_json(t);
+  for (auto key : kReadOnly) doc.erase(std::string(key));
+  // Nulls mean "absent" in a merge patch; drop them so they stay absent.
+  for (auto it = doc.begin(); it != doc.end();) {
+    it = it->is_null() ? doc.erase(it) : std::next(it);
+  }
+  for (auto& [key, value] : doc.items()) {
+    if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end();) {
+        it = it->is_null() ? value.erase(it) : std::next(it);
+      }
+    }
+  }
+  for (auto& s : doc["skills"]) {
+    if (s["years"].is_null()) s.erase("years");
+  }
+  for (auto& c : doc["certifications"]) {
+    if (c.contains("year") && c["year"].is_null()) c.erase("year");
+  }
+  return doc;
+}
+
+Response with_etag(Response r, std::int64_t version) {
+  r.set_header("ETag", etag(version));
+  return r;
+}
+
+}  // namespace
+
+void add_trainee_routes(http::Router& router, ApiContext& api) {
+  router.add("POST", "/v1/trainees", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (who.role == domain::Role::kFirm)
+      co_return problem(ctx, 403, "firms cannot register trainees");
+    auto parsed = json_body(ctx);
+    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+    const auto body = std::get<json>(parsed);
+    std::vector<http::FieldError> errors;
+    auto input = parse_trainee(body, api, who.is_admin(), errors);
+    if (!input) co_return problem(ctx, 422, "the trainee is invalid", errors);
+    co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
+      std::optional<domain::TraineeRecord> record;
+      std::optional<store::Conflict> conflict;
+      bool bad_org = false;
+      co_await api.db.run([&](pqxx::connection_base& c) {
+        std::string org = who.organization_id;
+        if (who.is_admin()) {
+          auto o = store::find_organization(c, *input->organization_id);
+          if (!o || o->kind != "training_provider") {
+            bad_org = true;
+            return;
+          }
+          org = o->id;
+        }
+        try {
+          const auto id = store::insert_trainee(c, org, input->personal, input->profile);
+          record = store::find_trainee(c, id);
+        } catch (const store::Conflict& e) {
+          conflict = e;
+        }
+      });
+      if (bad_org) {
+        co_return problem(ctx, 422, "the trainee is invalid",
+                          {{"/organization_id", "must name a training provider"}});
+      }
+      if (conflict)
+        co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+      Response r = with_etag(json_response(201, trainee_json(*record)), record->version);
+      r.set_header("Location", "/v1/trainees/" + record->id);
+      co_return r;
+    });
+  });
+
+  router.add("GET", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (who.role == domain::Role::kFirm)
+      co_return problem(ctx, 403, "firms cannot read trainee records");
+    const std::string id(ctx.param("id"));
+    std::optional<domain::TraineeRecord> record;
+    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+    if (!record || !who.owns(record->organization_id) ||
+        (record->profile.status == "erased" && !who.is_admin())) {
+      co_return problem(ctx, 404, "no such trainee");
+    }
+    co_return with_etag(json_response(200, trainee_json(*record)), record->version);
+  });
+
+  router.add(
+      "PATCH", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+        Outcome auth = co_await authenticate(api, ctx);
+        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+        const auto who = std::get<domain::Principal>(auth);
+        if (who.role == domain::Role::kFirm)
+          co_return problem(ctx, 403, "firms cannot change trainees");
+        bool bad_precondition = false;
+        const auto expected = if_match(ctx, &bad_precondition);
+        if (bad_precondition)
+          co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+        auto parsed = json_body(ctx, true);
+        if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+        const auto patch = std::get<json>(parsed);
+        const std::string id(ctx.param("id"));
+        std::optional<domain::TraineeRecord> record;
+        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+        if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
+          co_return problem(ctx, 404, "no such trainee");
+        }
+        std::vector<http::FieldError> errors;
+        for (auto key : kReadOnly) {
+          if (patch.contains(std::string(key)))
+            errors.push_back({"/" + std::string(key), "is read-only"});
+        }
+        json doc = trainee_document(*record);
+        doc.merge_patch(patch);
+        auto input = errors.empty() ? parse_trainee(doc, api, false, errors) : std::nullopt;
+        if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
+        if (expected && *expected != record->version) {
+          co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+        }
+        bool updated = false;
+        std::optional<store::Conflict> conflict;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          try {
+            updated = store::update_trainee(c, id, expected.value_or(record->version),
+                                            input->personal, input->profile);
+            if (updated) record = store::find_trainee(c, id);
+          } catch (const store::Conflict& e) {
+            conflict = e;
+          }
+        });
+        if (conflict)
+          co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+        if (!updated) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
+        co_return with_etag(json_response(200, trainee_json(*record)), record->version);
+      });
+
+  router.add(
+      "DELETE", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+        Outcome auth = co_await authenticate(api, ctx);
+        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+        const auto who = std::get<domain::Principal>(auth);
+        if (who.role == domain::Role::kFirm)
+          co_return problem(ctx, 403, "firms cannot erase trainees");
+        bool bad_precondition = false;
+        const auto expected = if_match(ctx, &bad_precondition);
+        if (bad_precondition)
+          co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+        const std::string id(ctx.param("id"));
+        std::optional<domain::TraineeRecord> record;
+        bool erased = false;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          record = store::find_trainee(c, id);
+          if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
+            erased = store::erase_trainee(c, id, expected);
+          }
+        });
+        if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
+          co_return problem(ctx, 404, "no such trainee");
+        }
+        if (!erased)
+          co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+        Response r;
+        r.status = 204;
+        co_return r;
+      });
+
+  router.add("GET", "/v1/trainees", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (who.role == domain::Role::kFirm)
+      co_return problem(ctx, 403, "firms cannot list trainee records");
+    std::vector<http::FieldError> errors;
+    domain::TraineeFilter f;
+    f.limit = page_limit(ctx, errors) + 1;
+    static const std::initializer_list<std::string_view> kParams = {
+        "limit", "cursor", "skill", "min_level", "jlpt_min", "status", "organization_id", "q"};
+    for (const auto& [key, value] : ctx.request.query_params()) {
+      if (std::find(kParams.begin(), kParams.end(), key) == kParams.end()) {
+        errors.push_back({key, "unknown query parameter"});
+      }
+    }
+    if (auto cursor = ctx.request.query_param("cursor")) {
+      auto raw = decode_cursor(*cursor);
+      if (!raw || raw->rfind("t:", 0) != 0 || raw->size() < 3 ||
+          raw->find_first_not_of("0123456789", 2) != std::string::npos || raw->size() > 20) {
+        errors.push_back({"cursor", "is not a cursor this service issued"});
+      } else {
+        f.after_seq = std::stoll(raw->substr(2));
+      }
+    }
+    if (auto skill = ctx.request.query_param("skill")) {
+      f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
+      if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+    }
+    if (auto level = ctx.request.query_param("min_level")) {
+      if (level->size() != 1 || (*level)[0] < '1' || (*level)[0] > '5') {
+        errors.push_back({"min_level", "must be 1 to 5"});
+      } else {
+        f.min_level = (*level)[0] - '0';
+      }
+    }
+    if (auto jlpt = ctx.request.query_param("jlpt_min")) {
+      if (domain::jlpt_rank(*jlpt) < 0) errors.push_back({"jlpt_min", "must be none or N5 to N1"});
+      f.japanese_min = *jlpt;
+    }
+    if (auto status = ctx.request.query_param("status")) {
+      static const std::initializer_list<std::string_view> kStatuses = {"active", "placed",
+                                                                        "withdrawn", "erased"};
+      if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end() ||
+          (*status == "erased" && !who.is_admin())) {
+        errors.push_back({"status", "must be active, placed or withdrawn"});
+      }
+      f.status = *status;
+    }
+    if (auto org = ctx.request.query_param("organization_id")) {
+      if (!who.is_admin()) {
+        errors.push_back({"organization_id", "only administrators filter by organization"});
+      } else if (!store::is_uuid(*org)) {
+        errors.push_back({"organization_id", "must be an organization id"});
+      }
+      f.organization_id = *org;
+    }
+    if (!who.is_admin()) f.organization_id = who.organization_id;
+    if (auto q = ctx.request.query_param("q")) f.query = *q;
+    if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+    std::vector<domain::TraineeRecord> rows;
+    co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_trainees(c, f); });
+    const auto limit = static_cast<std::size_t>(f.limit - 1);
+    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+    for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+      out["items"].push_back(trainee_json(rows[i]));
+    if (rows.size() > limit)
+      out["next_cursor"] = encode_cursor("t:" + std::to_string(rows[limit - 1].seq));
+    co_return json_response(200, out);
+  });
+}
+
+void add_skill_routes(http::Router& router, ApiContext& api) {
+  router.add("GET", "/v1/skills", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto snap = api.taxonomy.snapshot();
+    const auto q = ctx.request.query_param("q");
+    std::string needle = q ? matcher::normalise_skill_name(*q) : "";
+    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+    for (const auto& s : snap->skills) {
+      bool hit =
+          needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
+      for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
+      if (!hit) continue;
+      json related = json::array();
+      for (const auto& [other, similarity] : s.related) {
+        if (const auto* r = snap->by_id(other))
+          related.push_back({{"skill", r->name}, {"similarity", similarity}});
+      }
+      out["items"].push_back({{"id", s.id},
+                              {"name", s.name},
+                              {"category", s.category},
+                              {"aliases", s.aliases},
+                              {"related", related},
+                              {"version", s.version}});
+    }
+    co_return json_response(200, out);
+  });
+}
+
+}  // namespace kakehashi::api

@@ -1,0 +1,55 @@
+// Field-by-field validation of a JSON object into typed values, collecting
+// every error (with a JSON pointer) instead of stopping at the first.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http/problem.hpp"
+
+namespace kakehashi::api {
+
+class Validator {
+ public:
+  Validator(const nlohmann::json& object, std::string pointer,
+            std::vector<http::FieldError>& errors)
+      : object_(object), pointer_(std::move(pointer)), errors_(errors) {}
+
+  // Reports every member not in `known`.
+  void only(std::initializer_list<std::string_view> known);
+  bool has(const std::string& key) const {
+    return object_.contains(key) && !object_[key].is_null();
+  }
+  std::string at(const std::string& key) const { return pointer_ + "/" + key; }
+  void fail(const std::string& key, std::string message);
+
+  std::optional<std::string> text(const std::string& key, bool required, std::size_t max_length);
+  // One of `values`.
+  std::optional<std::string> choice(const std::string& key, bool required,
+                                    std::initializer_list<std::string_view> values);
+  std::optional<long long> integer(const std::string& key, bool required, long long min,
+                                   long long max);
+  std::optional<double> number(const std::string& key, bool required, double min, double max);
+  std::optional<bool> boolean(const std::string& key, bool required);
+  // YYYY-MM-DD, a real calendar date.
+  std::optional<std::string> date(const std::string& key, bool required);
+  std::optional<std::string> country(const std::string& key, bool required);
+
+  const nlohmann::json& object() const { return object_; }
+
+ private:
+  const nlohmann::json& object_;
+  std::string pointer_;
+  std::vector<http::FieldError>& errors_;
+};
+
+bool valid_date(const std::string& s);
+bool valid_timestamp(const std::string& s);
+bool valid_email(const std::string& s);
+
+}  // namespace kakehashi::api

@@ -1,0 +1,78 @@
+// A trainee as the service stores it: the public profile and, apart from it,
+// the personal data (name and contact) that only the trainee's organization
+// and administrators see.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kakehashi::domain {
+
+struct SkillLevel {
+  int skill_id = 0;
+  std::string skill;  // canonical name
+  int level = 1;      // 1..5
+  std::optional<double> years;
+};
+
+struct Money {
+  double amount = 0;
+  std::string currency;  // ISO 4217
+};
+
+struct PersonalData {
+  std::string full_name;
+  std::string email;
+  std::optional<std::string> phone;
+};
+
+struct TraineeProfile {
+  std::optional<std::string> country;
+  std::optional<std::string> city;
+  std::optional<std::string> timezone;
+  std::optional<std::string> program;
+  std::vector<SkillLevel> skills;
+  std::optional<std::string> japanese;  // "none", "N5".."N1"
+  std::optional<std::string> english;   // "none", "A1".."C2"
+  std::string certifications_json = "[]";
+  std::optional<std::string> available_from;  // YYYY-MM-DD
+  std::optional<int> hours_per_week;
+  std::optional<Money> expected_monthly_rate;
+  std::vector<std::string> domains;
+  std::vector<std::string> engagement;
+  bool consent_matching = false;
+  bool consent_share_abroad = false;
+  std::optional<std::string> consent_recorded_at;
+  std::string status = "active";
+};
+
+struct TraineeRecord {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string organization_id;
+  std::string alias;
+  std::optional<PersonalData> personal;  // absent once erased
+  TraineeProfile profile;
+  std::int64_t version = 0;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct TraineeFilter {
+  std::optional<std::string> organization_id;
+  std::optional<int> skill_id;
+  std::optional<int> min_level;
+  std::optional<std::string> japanese_min;
+  std::optional<std::string> status;
+  std::optional<std::string> query;  // alias or program contains
+  bool include_erased = false;
+  std::int64_t after_seq = 0;
+  int limit = 50;
+};
+
+// JLPT levels in order ("none" lowest) and their ordinal, or -1.
+int jlpt_rank(const std::string& level);
+
+}  // namespace kakehashi::domain

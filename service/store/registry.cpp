@@ -1,0 +1,418 @@
+#include "store/registry.hpp"
+
+#include <cctype>
+#include <sstream>
+
+#include <pqxx/pqxx>
+
+#include "util/crypto.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+constexpr const char* kInsertOrganization =
+    "INSERT INTO organizations (name, kind, country) VALUES ($1, $2, $3) "
+    "RETURNING id, name, kind, country, version, to_json(created_at)#>>'{}'";
+constexpr const char* kSelectOrganization =
+    "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
+    "WHERE id = $1";
+constexpr const char* kListOrganizations =
+    "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
+    "WHERE $1::uuid IS NULL OR (created_at, id) > "
+    "  (SELECT created_at, id FROM organizations WHERE id = $1::uuid) "
+    "ORDER BY created_at, id LIMIT $2";
+constexpr const char* kSelectProgrammeOffice =
+    "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
+    "WHERE kind = 'programme_office' ORDER BY created_at LIMIT 1";
+
+constexpr const char* kInsertKey =
+    "INSERT INTO api_keys (organization_id, role, label, prefix, secret_sha256) "
+    "VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING id, organization_id, role, label, prefix, to_json(created_at)#>>'{}', "
+    "to_json(revoked_at)#>>'{}'";
+constexpr const char* kKeyColumns =
+    "SELECT id, organization_id, role, label, prefix, to_json(created_at)#>>'{}', "
+    "to_json(revoked_at)#>>'{}' FROM api_keys ";
+constexpr const char* kRevokeKey =
+    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1";
+constexpr const char* kKeyByPrefix =
+    "SELECT id, organization_id, role, secret_sha256, revoked_at IS NOT NULL FROM api_keys "
+    "WHERE prefix = $1";
+
+constexpr const char* kSelectSkills =
+    "SELECT s.id, s.name, s.category, s.version, "
+    " coalesce((SELECT string_agg(a.alias, E'\\n' ORDER BY a.alias) FROM skill_aliases a "
+    "           WHERE a.skill_id = s.id), ''), "
+    " coalesce((SELECT string_agg(CASE WHEN r.skill_a = s.id THEN r.skill_b ELSE r.skill_a END "
+    "                             || ':' || r.similarity, ',') FROM skill_relations r "
+    "           WHERE r.skill_a = s.id OR r.skill_b = s.id), '') "
+    "FROM skills s ORDER BY s.id";
+constexpr const char* kSelectTimezones = "SELECT name FROM pg_timezone_names";
+
+constexpr const char* kInsertTrainee =
+    "INSERT INTO trainees (organization_id, alias, country, city, timezone, program, japanese, "
+    " english, certifications, available_from, hours_per_week, rate_amount, rate_currency, "
+    " domains, engagement, consent_matching, consent_share_abroad, consent_recorded_at, status) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::date, $11, $12::numeric, $13, "
+    " string_to_array($14, E'\\n'), string_to_array($15, E'\\n'), $16, $17, "
+    " coalesce($18::timestamptz, CASE WHEN $16 OR $17 THEN now() END), $19) "
+    "ON CONFLICT (alias) DO NOTHING RETURNING id";
+constexpr const char* kUpdateTrainee =
+    "UPDATE trainees SET country = $3, city = $4, timezone = $5, program = $6, japanese = $7, "
+    " english = $8, certifications = $9::jsonb, available_from = $10::date, hours_per_week = $11, "
+    " rate_amount = $12::numeric, rate_currency = $13, domains = string_to_array($14, E'\\n'), "
+    " engagement = string_to_array($15, E'\\n'), consent_matching = $16, "
+    " consent_share_abroad = $17, "
+    " consent_recorded_at = CASE WHEN $18::timestamptz IS NOT NULL THEN $18::timestamptz "
+    "   WHEN consent_matching IS DISTINCT FROM $16 OR consent_share_abroad IS DISTINCT FROM $17 "
+    "   THEN now() ELSE consent_recorded_at END, "
+    " status = $19, version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+constexpr const char* kInsertPersonal =
+    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
+    "VALUES ($1, $2, $3, $4, $5)";
+constexpr const char* kUpdatePersonal =
+    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4 WHERE trainee_id = $1";
+constexpr const char* kDeleteSkills = "DELETE FROM trainee_skills WHERE trainee_id = $1";
+constexpr const char* kInsertSkill =
+    "INSERT INTO trainee_skills (trainee_id, skill_id, level, years) VALUES ($1, $2, $3, $4)";
+constexpr const char* kEraseTrainee =
+    "UPDATE trainees SET status = 'erased', city = NULL, program = NULL, certifications = '[]', "
+    " version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
+
+// One row per trainee with its personal data and skills folded into text.
+constexpr const char* kTraineeSelect =
+    "SELECT t.id, t.seq, t.organization_id, t.alias, p.trainee_id IS NOT NULL, p.full_name, "
+    " p.email, p.phone, t.country, t.city, t.timezone, t.program, t.japanese, t.english, "
+    " t.certifications::text, t.available_from::text, t.hours_per_week, t.rate_amount::float8, "
+    " t.rate_currency, array_to_string(t.domains, E'\\n'), array_to_string(t.engagement, E'\\n'), "
+    " t.consent_matching, t.consent_share_abroad, to_json(t.consent_recorded_at)#>>'{}', "
+    " t.status, t.version, to_json(t.created_at)#>>'{}', to_json(t.updated_at)#>>'{}', "
+    " coalesce((SELECT string_agg(s.id || E'\\t' || ts.level || E'\\t' || "
+    "   coalesce(ts.years::text, '') || E'\\t' || s.name, E'\\n' ORDER BY s.name) "
+    "   FROM trainee_skills ts JOIN skills s ON s.id = ts.skill_id "
+    "   WHERE ts.trainee_id = t.id), '') "
+    "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
+
+constexpr const char* kTraineeListWhere =
+    "WHERE t.seq > $1 "
+    " AND ($2::uuid IS NULL OR t.organization_id = $2::uuid) "
+    " AND ($3::text IS NULL OR t.status = $3) "
+    " AND ($3::text IS NOT NULL OR $8 OR t.status <> 'erased') "
+    " AND ($4::int IS NULL OR EXISTS (SELECT 1 FROM trainee_skills x WHERE x.trainee_id = t.id "
+    "      AND x.skill_id = $4 AND x.level >= coalesce($5::int, 1))) "
+    " AND ($6::int IS NULL OR array_position(ARRAY['none','N5','N4','N3','N2','N1'], "
+    "      t.japanese) - 1 >= $6) "
+    " AND ($7::text IS NULL OR t.alias ILIKE '%' || $7 || '%' OR t.program ILIKE '%' || $7 || '%') "
+    "ORDER BY t.seq LIMIT $9";
+
+template <typename T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, sep)) out.push_back(item);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back('\n');
+    out += items[i];
+  }
+  return out;
+}
+
+OrganizationRow organization_from(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(),  r[2].as<std::string>(),
+          r[3].as<std::string>(), r[4].as<std::int64_t>(), r[5].as<std::string>()};
+}
+
+ApiKeyRow key_from(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+          r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
+          opt<std::string>(r[6])};
+}
+
+domain::TraineeRecord trainee_from(const pqxx::row& r) {
+  domain::TraineeRecord t;
+  t.id = r[0].as<std::string>();
+  t.seq = r[1].as<std::int64_t>();
+  t.organization_id = r[2].as<std::string>();
+  t.alias = r[3].as<std::string>();
+  if (r[4].as<bool>()) {
+    t.personal = domain::PersonalData{r[5].as<std::string>(), r[6].as<std::string>(),
+                                      opt<std::string>(r[7])};
+  }
+  auto& p = t.profile;
+  p.country = opt<std::string>(r[8]);
+  p.city = opt<std::string>(r[9]);
+  p.timezone = opt<std::string>(r[10]);
+  p.program = opt<std::string>(r[11]);
+  p.japanese = opt<std::string>(r[12]);
+  p.english = opt<std::string>(r[13]);
+  p.certifications_json = r[14].as<std::string>();
+  p.available_from = opt<std::string>(r[15]);
+  p.hours_per_week = opt<int>(r[16]);
+  if (!r[17].is_null())
+    p.expected_monthly_rate = domain::Money{r[17].as<double>(), r[18].as<std::string>()};
+  p.domains = split(r[19].as<std::string>(), '\n');
+  p.engagement = split(r[20].as<std::string>(), '\n');
+  p.consent_matching = r[21].as<bool>();
+  p.consent_share_abroad = r[22].as<bool>();
+  p.consent_recorded_at = opt<std::string>(r[23]);
+  p.status = r[24].as<std::string>();
+  t.version = r[25].as<std::int64_t>();
+  t.created_at = r[26].as<std::string>();
+  t.updated_at = r[27].as<std::string>();
+  for (const auto& line : split(r[28].as<std::string>(), '\n')) {
+    const auto parts = split(line, '\t');
+    if (parts.size() < 4) continue;
+    domain::SkillLevel s;
+    s.skill_id = std::stoi(parts[0]);
+    s.level = std::stoi(parts[1]);
+    if (!parts[2].empty()) s.years = std::stod(parts[2]);
+    s.skill = parts[3];
+    p.skills.push_back(std::move(s));
+  }
+  return t;
+}
+
+void write_skills(pqxx::work& tx, const std::string& id, const domain::TraineeProfile& p) {
+  tx.exec_params(kDeleteSkills, id);
+  for (const auto& s : p.skills) tx.exec_params(kInsertSkill, id, s.skill_id, s.level, s.years);
+}
+
+std::optional<std::string> rate_amount(const domain::TraineeProfile& p) {
+  if (!p.expected_monthly_rate) return std::nullopt;
+  std::ostringstream out;
+  out.precision(15);
+  out << p.expected_monthly_rate->amount;
+  return out.str();
+}
+
+std::optional<std::string> rate_currency(const domain::TraineeProfile& p) {
+  if (!p.expected_monthly_rate) return std::nullopt;
+  return p.expected_monthly_rate->currency;
+}
+
+std::string new_alias() {
+  std::string hex = util::random_hex(3);
+  for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return "KH-" + hex;
+}
+
+}  // namespace
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+OrganizationRow insert_organization(pqxx::connection_base& c, const std::string& name,
+                                    const std::string& kind, const std::string& country) {
+  pqxx::work tx(c);
+  try {
+    auto r = tx.exec_params1(kInsertOrganization, name, kind, country);
+    tx.commit();
+    return organization_from(r);
+  } catch (const pqxx::unique_violation&) {
+    throw Conflict{"an organization with this name exists", "/name"};
+  }
+}
+
+std::optional<OrganizationRow> find_organization(pqxx::connection_base& c, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(kSelectOrganization, id);
+  if (r.empty()) return std::nullopt;
+  return organization_from(r[0]);
+}
+
+std::vector<OrganizationRow> list_organizations(pqxx::connection_base& c,
+                                                const std::optional<std::string>& after_id,
+                                                int limit) {
+  pqxx::nontransaction tx(c);
+  std::vector<OrganizationRow> out;
+  for (const auto& r : tx.exec_params(kListOrganizations, after_id, limit)) {
+    out.push_back(organization_from(r));
+  }
+  return out;
+}
+
+OrganizationRow programme_office(pqxx::connection_base& c) {
+  {
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec(kSelectProgrammeOffice);
+    if (!r.empty()) return organization_from(r[0]);
+  }
+  return insert_organization(c, "Programme Office", "programme_office", "JP");
+}
+
+ApiKeyRow insert_api_key(pqxx::connection_base& c, const std::string& organization_id,
+                         const std::string& role, const std::string& label,
+                         const std::string& prefix, const std::string& secret_sha256) {
+  pqxx::work tx(c);
+  auto r = tx.exec_params1(kInsertKey, organization_id, role, label, prefix, secret_sha256);
+  tx.commit();
+  return key_from(r);
+}
+
+std::vector<ApiKeyRow> list_api_keys(pqxx::connection_base& c, const std::string& organization_id) {
+  pqxx::nontransaction tx(c);
+  std::vector<ApiKeyRow> out;
+  for (const auto& r : tx.exec_params(
+           std::string(kKeyColumns) + "WHERE organization_id = $1 ORDER BY created_at, id",
+           organization_id)) {
+    out.push_back(key_from(r));
+  }
+  return out;
+}
+
+std::optional<ApiKeyRow> find_api_key(pqxx::connection_base& c, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(std::string(kKeyColumns) + "WHERE id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return key_from(r[0]);
+}
+
+bool revoke_api_key(pqxx::connection_base& c, const std::string& id) {
+  pqxx::work tx(c);
+  const auto r = tx.exec_params(kRevokeKey, id);
+  tx.commit();
+  return r.affected_rows() > 0;
+}
+
+std::optional<KeyLookup> find_key_by_prefix(pqxx::connection_base& c, const std::string& prefix) {
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(kKeyByPrefix, prefix);
+  if (r.empty()) return std::nullopt;
+  return KeyLookup{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+                   r[0][3].as<std::string>(), r[0][4].as<bool>()};
+}
+
+std::vector<SkillRow> load_skills(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  std::vector<SkillRow> out;
+  for (const auto& r : tx.exec(kSelectSkills)) {
+    SkillRow s;
+    s.id = r[0].as<int>();
+    s.name = r[1].as<std::string>();
+    s.category = r[2].as<std::string>();
+    s.version = r[3].as<std::int64_t>();
+    s.aliases = split(r[4].as<std::string>(), '\n');
+    for (const auto& item : split(r[5].as<std::string>(), ',')) {
+      const auto colon = item.find(':');
+      if (colon == std::string::npos) continue;
+      s.related.emplace_back(std::stoi(item.substr(0, colon)), std::stod(item.substr(colon + 1)));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> load_timezones(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  std::vector<std::string> out;
+  for (const auto& r : tx.exec(kSelectTimezones)) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+std::string insert_trainee(pqxx::connection_base& c, const std::string& organization_id,
+                           const domain::PersonalData& personal, const domain::TraineeProfile& p) {
+  pqxx::work tx(c);
+  std::optional<std::string> id;
+  for (int attempt = 0; attempt < 8 && !id; ++attempt) {
+    auto r = tx.exec_params(kInsertTrainee, organization_id, new_alias(), p.country, p.city,
+                            p.timezone, p.program, p.japanese, p.english, p.certifications_json,
+                            p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
+                            join(p.domains), join(p.engagement), p.consent_matching,
+                            p.consent_share_abroad, p.consent_recorded_at, p.status);
+    if (!r.empty()) id = r[0][0].as<std::string>();
+  }
+  if (!id) throw std::runtime_error("could not allocate a unique alias");
+  try {
+    tx.exec_params(kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
+                   personal.phone);
+  } catch (const pqxx::unique_violation&) {
+    throw Conflict{"a trainee with this email exists in the organization", "/email"};
+  }
+  write_skills(tx, *id, p);
+  tx.commit();
+  return *id;
+}
+
+std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(std::string(kTraineeSelect) + "WHERE t.id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return trainee_from(r[0]);
+}
+
+bool update_trainee(pqxx::connection_base& c, const std::string& id,
+                    std::optional<std::int64_t> expected_version,
+                    const std::optional<domain::PersonalData>& personal,
+                    const domain::TraineeProfile& p) {
+  pqxx::work tx(c);
+  auto r = tx.exec_params(kUpdateTrainee, id, expected_version, p.country, p.city, p.timezone,
+                          p.program, p.japanese, p.english, p.certifications_json, p.available_from,
+                          p.hours_per_week, rate_amount(p), rate_currency(p), join(p.domains),
+                          join(p.engagement), p.consent_matching, p.consent_share_abroad,
+                          p.consent_recorded_at, p.status);
+  if (r.empty()) return false;
+  if (personal) {
+    try {
+      tx.exec_params(kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
+    } catch (const pqxx::unique_violation&) {
+      throw Conflict{"a trainee with this email exists in the organization", "/email"};
+    }
+  }
+  write_skills(tx, id, p);
+  tx.commit();
+  return true;
+}
+
+bool erase_trainee(pqxx::connection_base& c, const std::string& id,
+                   std::optional<std::int64_t> expected_version) {
+  pqxx::work tx(c);
+  auto r = tx.exec_params(kEraseTrainee, id, expected_version);
+  if (r.empty()) return false;
+  tx.exec_params(kDeletePersonal, id);
+  tx.commit();
+  return true;
+}
+
+std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
+                                                 const domain::TraineeFilter& f) {
+  pqxx::nontransaction tx(c);
+  std::optional<int> jlpt;
+  if (f.japanese_min) jlpt = domain::jlpt_rank(*f.japanese_min);
+  std::vector<domain::TraineeRecord> out;
+  for (const auto& r : tx.exec_params(std::string(kTraineeSelect) + kTraineeListWhere, f.after_seq,
+                                      f.organization_id, f.status, f.skill_id, f.min_level, jlpt,
+                                      f.query, f.include_erased, f.limit)) {
+    out.push_back(trainee_from(r));
+  }
+  return out;
+}
+
+}  // namespace kakehashi::store

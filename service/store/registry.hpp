@@ -1,0 +1,104 @@
+// Repositories for the registry: organizations, API keys, the skill taxonomy
+// and trainees. Each function runs on a connection the caller holds (on the
+// database executor); SQL lives in registry.cpp as named constants.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/types.hxx>
+
+#include "domain/trainee.hpp"
+
+namespace kakehashi::store {
+
+struct OrganizationRow {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::string country;
+  std::int64_t version = 0;
+  std::string created_at;
+};
+
+struct ApiKeyRow {
+  std::string id;
+  std::string organization_id;
+  std::string role;
+  std::string label;
+  std::string prefix;
+  std::string created_at;
+  std::optional<std::string> revoked_at;
+};
+
+struct KeyLookup {
+  std::string key_id;
+  std::string organization_id;
+  std::string role;
+  std::string secret_sha256;
+  bool revoked = false;
+};
+
+struct SkillRow {
+  int id = 0;
+  std::string name;
+  std::string category;
+  std::vector<std::string> aliases;
+  std::vector<std::pair<int, double>> related;  // (skill id, similarity)
+  std::int64_t version = 0;
+};
+
+// Thrown for an expected conflict (duplicate name, duplicate email).
+struct Conflict {
+  std::string detail;
+  std::string pointer;
+};
+
+// --- organizations and keys ---
+OrganizationRow insert_organization(pqxx::connection_base& c, const std::string& name,
+                                    const std::string& kind, const std::string& country);
+std::optional<OrganizationRow> find_organization(pqxx::connection_base& c, const std::string& id);
+// Keyset pagination over (created_at, id).
+std::vector<OrganizationRow> list_organizations(pqxx::connection_base& c,
+                                                const std::optional<std::string>& after_id,
+                                                int limit);
+// The programme office, created on first use.
+OrganizationRow programme_office(pqxx::connection_base& c);
+
+ApiKeyRow insert_api_key(pqxx::connection_base& c, const std::string& organization_id,
+                         const std::string& role, const std::string& label,
+                         const std::string& prefix, const std::string& secret_sha256);
+std::vector<ApiKeyRow> list_api_keys(pqxx::connection_base& c, const std::string& organization_id);
+std::optional<ApiKeyRow> find_api_key(pqxx::connection_base& c, const std::string& id);
+bool revoke_api_key(pqxx::connection_base& c, const std::string& id);
+std::optional<KeyLookup> find_key_by_prefix(pqxx::connection_base& c, const std::string& prefix);
+
+// --- skills ---
+std::vector<SkillRow> load_skills(pqxx::connection_base& c);
+std::vector<std::string> load_timezones(pqxx::connection_base& c);
+
+// --- trainees ---
+// Inserts a trainee with a fresh alias; returns its id. Throws Conflict on a
+// duplicate email within the organization.
+std::string insert_trainee(pqxx::connection_base& c, const std::string& organization_id,
+                           const domain::PersonalData& personal,
+                           const domain::TraineeProfile& profile);
+std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, const std::string& id);
+// Replaces a trainee's data if its version is still `expected_version`
+// (nullopt: any). Returns false when the version moved on.
+bool update_trainee(pqxx::connection_base& c, const std::string& id,
+                    std::optional<std::int64_t> expected_version,
+                    const std::optional<domain::PersonalData>& personal,
+                    const domain::TraineeProfile& profile);
+// Deletes the personal data and marks the profile erased.
+bool erase_trainee(pqxx::connection_base& c, const std::string& id,
+                   std::optional<std::int64_t> expected_version);
+std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
+                                                 const domain::TraineeFilter& filter);
+
+// Ids must be canonical UUID text; anything else can never name a row.
+bool is_uuid(const std::string& s);
+
+}  // namespace kakehashi::store
