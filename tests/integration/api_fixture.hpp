@@ -1,0 +1,85 @@
+// A running kakehashi on a fresh database, with an administrator key and the
+// helpers API tests share.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.hpp"
+#include "support/service_process.hpp"
+#include "support/test_database.hpp"
+
+namespace kakehashi::testing {
+
+struct ApiResponse {
+  HttpResponse http;
+  nlohmann::json body;
+  int status() const { return http.status; }
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto migrated = run_kakehashi({"migrate"}, db_.env());
+    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
+    auto key = run_kakehashi({"keys", "create", "--admin", "--label", "test admin"}, db_.env());
+    ASSERT_EQ(key.exit_code, 0) << key.output;
+    admin_ = key.output.substr(key.output.rfind("kh_"), 51);
+    service_ = std::make_unique<ServiceProcess>(db_.env());
+  }
+
+  ApiResponse call(const std::string& method, const std::string& path, const std::string& key,
+                   const nlohmann::json& body = nullptr,
+                   std::vector<std::pair<std::string, std::string>> headers = {}) {
+    if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
+    std::string raw = body.is_null() ? "" : body.dump();
+    if (!body.is_null() && method == "PATCH") {
+      headers.emplace_back("Content-Type", "application/merge-patch+json");
+    }
+    ApiResponse r{request(service_->port(), method, path, raw, headers), nullptr};
+    r.body = nlohmann::json::parse(r.http.body, nullptr, false);
+    return r;
+  }
+
+  // Creates an organization and returns {id, key}.
+  std::pair<std::string, std::string> organization(const std::string& name,
+                                                   const std::string& kind) {
+    auto org = call("POST", "/v1/organizations", admin_,
+                    {{"name", name}, {"kind", kind}, {"country", kind == "firm" ? "JP" : "BD"}});
+    EXPECT_EQ(org.status(), 201) << org.http.body;
+    const std::string id = org.body["id"];
+    auto key = call("POST", "/v1/organizations/" + id + "/api-keys", admin_, {{"label", "main"}});
+    EXPECT_EQ(key.status(), 201) << key.http.body;
+    return {id, key.body["secret"]};
+  }
+
+  static nlohmann::json trainee(const std::string& email) {
+    return {
+        {"full_name", "Test Trainee"},
+        {"email", email},
+        {"country", "BD"},
+        {"city", "Dhaka"},
+        {"timezone", "Asia/Dhaka"},
+        {"skills",
+         {{{"skill", "torch"}, {"level", 4}, {"years", 2.5}}, {{"skill", "Python"}, {"level", 5}}}},
+        {"languages", {{"japanese", "N4"}, {"english", "B2"}}},
+        {"consent", {{"matching", true}, {"share_with_firms_abroad", true}}}};
+  }
+
+  std::size_t count_rows(const std::string& table) {
+    return std::stoul(db_.query_value("SELECT count(*) FROM " + table));
+  }
+
+  void expect_problem(const ApiResponse& r, int status) {
+    EXPECT_EQ(r.status(), status) << r.http.body;
+    EXPECT_EQ(r.http.header("Content-Type"), "application/problem+json");
+    EXPECT_EQ(r.body.value("status", 0), status);
+  }
+
+  TestDatabase db_;
+  std::string admin_;
+  std::unique_ptr<ServiceProcess> service_;
+};
+
+}  // namespace kakehashi::testing

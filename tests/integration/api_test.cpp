@@ -1,0 +1,300 @@
+// The core API over HTTP against the real binary and PostgreSQL: keys and
+// roles, organizations, trainees (validation, tenancy, ETags, idempotency,
+// pagination, erasure) and the skill taxonomy.
+#include <set>
+#include <thread>
+
+#include "integration/api_fixture.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST_F(ApiTest, MissingMalformedUnknownAndRevokedKeysAre401) {
+  for (const std::string& key :
+       {std::string(), std::string("nonsense"), "kh_" + std::string(48, '0')}) {
+    auto r = call("GET", "/v1/skills", key);
+    expect_problem(r, 401);
+    EXPECT_TRUE(r.http.header("WWW-Authenticate"));
+  }
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  EXPECT_EQ(call("GET", "/v1/skills", key).status(), 200);
+  auto keys = call("GET", "/v1/organizations/" + org + "/api-keys", admin_);
+  ASSERT_EQ(keys.status(), 200);
+  ASSERT_EQ(keys.body["items"].size(), 1U);
+  EXPECT_FALSE(keys.body["items"][0].contains("secret"));
+  EXPECT_EQ(keys.body["items"][0]["prefix"], key.substr(0, 12));
+  EXPECT_EQ(call("DELETE", "/v1/api-keys/" + keys.body["items"][0]["id"].get<std::string>(), admin_)
+                .status(),
+            204);
+  auto revoked = call("GET", "/v1/skills", key);
+  expect_problem(revoked, 401);
+  EXPECT_NE(revoked.body["detail"].get<std::string>().find("revoked"), std::string::npos);
+  // Only the hash is stored.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM api_keys WHERE secret_sha256 LIKE '%" +
+                            key.substr(3, 20) + "%'"),
+            "0");
+}
+
+TEST_F(ApiTest, OrganizationRolesAndTenancy) {
+  auto [academy, academy_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [firm, firm_key] = organization("Nagoya Precision", "firm");
+  expect_problem(call("POST", "/v1/organizations", academy_key,
+                      {{"name", "X"}, {"kind", "firm"}, {"country", "JP"}}),
+                 403);
+  expect_problem(call("GET", "/v1/organizations", firm_key), 403);
+  EXPECT_EQ(call("GET", "/v1/organizations/" + academy, academy_key).status(), 200);
+  expect_problem(call("GET", "/v1/organizations/" + firm, academy_key), 404);
+  expect_problem(
+      call("POST", "/v1/organizations/" + firm + "/api-keys", firm_key, {{"label", "x"}}), 403);
+  auto firm_keys = call("GET", "/v1/organizations/" + firm + "/api-keys", admin_);
+  EXPECT_EQ(firm_keys.body["items"][0]["role"], "firm");
+  auto duplicate = call("POST", "/v1/organizations", admin_,
+                        {{"name", "dhaka ai academy"}, {"kind", "firm"}, {"country", "JP"}});
+  expect_problem(duplicate, 409);
+  auto invalid = call("POST", "/v1/organizations", admin_,
+                      {{"name", ""}, {"kind", "bank"}, {"country", "japan"}, {"extra", 1}});
+  expect_problem(invalid, 422);
+  EXPECT_EQ(invalid.body["errors"].size(), 4U) << invalid.http.body;
+}
+
+TEST_F(ApiTest, CreateReadTraineeResolvesAliasesAndSeparatesPersonalData) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto created = call("POST", "/v1/trainees", key, trainee("rahim@example.com"));
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  const std::string id = created.body["id"];
+  EXPECT_EQ(created.http.header("Location"), "/v1/trainees/" + id);
+  EXPECT_EQ(created.http.header("ETag"), "\"1\"");
+  EXPECT_EQ(created.body["organization_id"], org);
+  EXPECT_EQ(created.body["alias"].get<std::string>().substr(0, 3), "KH-");
+  EXPECT_EQ(created.body["skills"][0]["skill"], "PyTorch");  // "torch" resolved
+  EXPECT_EQ(created.body["full_name"], "Test Trainee");
+  EXPECT_FALSE(created.body["consent"]["recorded_at"].is_null());
+  auto read = call("GET", "/v1/trainees/" + id, key);
+  EXPECT_EQ(read.status(), 200);
+  EXPECT_EQ(read.body, created.body);
+  EXPECT_EQ(
+      db_.query_value("SELECT full_name FROM trainee_personal WHERE trainee_id = '" + id + "'"),
+      "Test Trainee");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE alias = '" +
+                            created.body["alias"].get<std::string>() + "'"),
+            "1");
+}
+
+TEST_F(ApiTest, EveryValidationErrorAtOnceAndNothingWritten) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  json bad = {{"full_name", " "},
+              {"email", "not-an-email"},
+              {"country", "Bangladesh"},
+              {"timezone", "Mars/Olympus"},
+              {"skills",
+               {{{"skill", "pytorh"}, {"level", 9}},
+                {{"skill", "SQL"}, {"level", 2}},
+                {{"skill", "postgresql"}, {"level", 3}}}},
+              {"languages", {{"japanese", "N6"}}},
+              {"hours_per_week", 100},
+              {"available_from", "2026-02-30"},
+              {"expected_monthly_rate", {{"amount", -5}, {"currency", "usd"}}},
+              {"engagement", {"remote"}},
+              {"consent", {{"matching", "yes"}}},
+              {"favourite_colour", "blue"}};
+  auto r = call("POST", "/v1/trainees", key, bad);
+  expect_problem(r, 422);
+  std::set<std::string> pointers;
+  for (const auto& e : r.body["errors"]) pointers.insert(e["pointer"]);
+  for (const char* p :
+       {"/full_name", "/email", "/country", "/timezone", "/skills/0/skill", "/skills/0/level",
+        "/skills/2/skill", "/languages/japanese", "/hours_per_week", "/available_from",
+        "/expected_monthly_rate/amount", "/expected_monthly_rate/currency", "/engagement/0",
+        "/consent/matching", "/consent/share_with_firms_abroad", "/favourite_colour"}) {
+    EXPECT_TRUE(pointers.count(p)) << p << " in " << r.http.body;
+  }
+  for (const auto& e : r.body["errors"]) {
+    if (e["pointer"] == "/skills/0/skill") {
+      EXPECT_NE(e["detail"].get<std::string>().find("PyTorch"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  EXPECT_EQ(count_rows("trainee_personal"), 0U);
+}
+
+TEST_F(ApiTest, MalformedJsonIs400AndWrongTypeIs415) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto malformed = request(service_->port(), "POST", "/v1/trainees",
+                           "{\"full_name\": ", {{"Authorization", "Bearer " + key}});
+  EXPECT_EQ(malformed.status, 400);
+  auto form = request(
+      service_->port(), "POST", "/v1/trainees", "a=b",
+      {{"Authorization", "Bearer " + key}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415);
+  EXPECT_EQ(count_rows("trainees"), 0U);
+}
+
+TEST_F(ApiTest, AnotherTenantsTraineeIs404AndFirmsAre403) {
+  auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [b, b_key] = organization("Chattogram Tech", "training_provider");
+  auto [firm, firm_key] = organization("Toyota Parts", "firm");
+  auto created = call("POST", "/v1/trainees", a_key, trainee("a@example.com"));
+  const std::string path = "/v1/trainees/" + created.body["id"].get<std::string>();
+  expect_problem(call("GET", path, b_key), 404);
+  expect_problem(call("PATCH", path, b_key, {{"city", "Sylhet"}}), 404);
+  expect_problem(call("DELETE", path, b_key), 404);
+  EXPECT_EQ(call("GET", "/v1/trainees", b_key).body["items"].size(), 0U);
+  expect_problem(call("GET", path, firm_key), 403);
+  expect_problem(call("GET", "/v1/trainees", firm_key), 403);
+  expect_problem(call("POST", "/v1/trainees", firm_key, trainee("f@example.com")), 403);
+  EXPECT_EQ(call("GET", path, admin_).status(), 200);
+  expect_problem(call("GET", "/v1/trainees/not-a-uuid", a_key), 404);
+  // Admins must say which training provider a trainee belongs to.
+  auto no_org = call("POST", "/v1/trainees", admin_, trainee("x@example.com"));
+  expect_problem(no_org, 422);
+  auto with_firm = trainee("y@example.com");
+  with_firm["organization_id"] = firm;
+  expect_problem(call("POST", "/v1/trainees", admin_, with_firm), 422);
+  auto with_b = trainee("z@example.com");
+  with_b["organization_id"] = b;
+  auto made = call("POST", "/v1/trainees", admin_, with_b);
+  EXPECT_EQ(made.status(), 201) << made.http.body;
+  EXPECT_EQ(made.body["organization_id"], b);
+}
+
+TEST_F(ApiTest, PatchIsAMergePatchGuardedByIfMatch) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto created = call("POST", "/v1/trainees", key, trainee("p@example.com"));
+  const std::string path = "/v1/trainees/" + created.body["id"].get<std::string>();
+  auto patched =
+      call("PATCH", path, key,
+           {{"city", "Sylhet"}, {"phone", "+8801700000000"}, {"languages", {{"japanese", "N3"}}}},
+           {{"If-Match", "\"1\""}});
+  ASSERT_EQ(patched.status(), 200) << patched.http.body;
+  EXPECT_EQ(patched.http.header("ETag"), "\"2\"");
+  EXPECT_EQ(patched.body["city"], "Sylhet");
+  EXPECT_EQ(patched.body["languages"]["japanese"], "N3");
+  EXPECT_EQ(patched.body["languages"]["english"], "B2");  // untouched member kept
+  EXPECT_EQ(patched.body["skills"].size(), 2U);
+  auto stale = call("PATCH", path, key, {{"city", "Khulna"}}, {{"If-Match", "\"1\""}});
+  expect_problem(stale, 412);
+  EXPECT_EQ(call("GET", path, key).body["city"], "Sylhet");
+  auto removed = call("PATCH", path, key, {{"phone", nullptr}});
+  EXPECT_TRUE(removed.body["phone"].is_null());
+  expect_problem(call("PATCH", path, key, {{"alias", "KH-MINE"}}), 422);
+  expect_problem(call("PATCH", path, key, {{"skills", {{{"skill", "cobol"}, {"level", 3}}}}}), 422);
+  EXPECT_EQ(call("GET", path, key).body["version"], 3);
+}
+
+TEST_F(ApiTest, IdempotencyKeyReplaysTheFirstResponse) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const json body = trainee("idem@example.com");
+  auto first = call("POST", "/v1/trainees", key, body, {{"Idempotency-Key", "abc-1"}});
+  ASSERT_EQ(first.status(), 201);
+  auto again = call("POST", "/v1/trainees", key, body, {{"Idempotency-Key", "abc-1"}});
+  EXPECT_EQ(again.status(), 201);
+  EXPECT_EQ(again.body["id"], first.body["id"]);
+  EXPECT_EQ(again.http.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(again.http.header("Location"), first.http.header("Location"));
+  auto other = call("POST", "/v1/trainees", key, trainee("other@example.com"),
+                    {{"Idempotency-Key", "abc-1"}});
+  expect_problem(other, 422);
+  EXPECT_EQ(count_rows("trainees"), 1U);
+}
+
+TEST_F(ApiTest, DuplicateEmailInOneOrganizationIs409) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  ASSERT_EQ(call("POST", "/v1/trainees", key, trainee("dup@example.com")).status(), 201);
+  expect_problem(call("POST", "/v1/trainees", key, trainee("DUP@example.com")), 409);
+  auto [other, other_key] = organization("Sylhet Coders", "training_provider");
+  EXPECT_EQ(call("POST", "/v1/trainees", other_key, trainee("dup@example.com")).status(), 201);
+  EXPECT_EQ(count_rows("trainees"), 2U);
+}
+
+TEST_F(ApiTest, PagesAcrossThreePlusPagesWithoutDuplicatesOrGaps) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  std::set<std::string> created;
+  for (int i = 0; i < 7; ++i) {
+    created.insert(
+        call("POST", "/v1/trainees", key, trainee("t" + std::to_string(i) + "@example.com"))
+            .body["id"]
+            .get<std::string>());
+  }
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page =
+        call("GET", "/v1/trainees?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor), key);
+    ASSERT_EQ(page.status(), 200) << page.http.body;
+    ++pages;
+    for (const auto& t : page.body["items"]) EXPECT_TRUE(seen.insert(t["id"]).second);
+    if (pages == 1) {  // an insert while paging lands on a later page
+      created.insert(call("POST", "/v1/trainees", key, trainee("late@example.com"))
+                         .body["id"]
+                         .get<std::string>());
+    }
+    cursor = page.body["next_cursor"].is_null() ? "" : page.body["next_cursor"].get<std::string>();
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, created);
+  expect_problem(call("GET", "/v1/trainees?limit=500", key), 422);
+  expect_problem(call("GET", "/v1/trainees?cursor=%21%21", key), 422);
+  expect_problem(call("GET", "/v1/trainees?colour=red", key), 422);
+}
+
+TEST_F(ApiTest, ListFilters) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto a = trainee("a@example.com");
+  auto b = trainee("b@example.com");
+  b["skills"] = {{{"skill", "SQL"}, {"level", 2}}};
+  b["languages"] = {{"japanese", "N2"}};
+  b["program"] = "METI cohort 2026";
+  ASSERT_EQ(call("POST", "/v1/trainees", key, a).status(), 201);
+  ASSERT_EQ(call("POST", "/v1/trainees", key, b).status(), 201);
+  auto count = [&](const std::string& q) {
+    auto r = call("GET", "/v1/trainees?" + q, key);
+    EXPECT_EQ(r.status(), 200) << q << r.http.body;
+    return r.body["items"].size();
+  };
+  EXPECT_EQ(count("skill=pytorch"), 1U);
+  EXPECT_EQ(count("skill=sql&min_level=2"), 1U);
+  EXPECT_EQ(count("skill=sql&min_level=3"), 0U);
+  EXPECT_EQ(count("jlpt_min=N3"), 1U);
+  EXPECT_EQ(count("jlpt_min=N5"), 2U);
+  EXPECT_EQ(count("q=cohort"), 1U);
+  EXPECT_EQ(count("status=active"), 2U);
+  expect_problem(call("GET", "/v1/trainees?skill=cobol", key), 422);
+}
+
+TEST_F(ApiTest, ErasureDeletesPersonalDataAndHidesTheProfile) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto created = call("POST", "/v1/trainees", key, trainee("erase@example.com"));
+  const std::string id = created.body["id"];
+  expect_problem(call("DELETE", "/v1/trainees/" + id, key, nullptr, {{"If-Match", "\"7\""}}), 412);
+  EXPECT_EQ(call("DELETE", "/v1/trainees/" + id, key).status(), 204);
+  expect_problem(call("GET", "/v1/trainees/" + id, key), 404);
+  expect_problem(call("DELETE", "/v1/trainees/" + id, key), 404);
+  EXPECT_EQ(call("GET", "/v1/trainees", key).body["items"].size(), 0U);
+  auto admin_view = call("GET", "/v1/trainees/" + id, admin_);
+  ASSERT_EQ(admin_view.status(), 200);
+  EXPECT_EQ(admin_view.body["status"], "erased");
+  EXPECT_TRUE(admin_view.body["full_name"].is_null());
+  EXPECT_TRUE(admin_view.body["email"].is_null());
+  EXPECT_EQ(count_rows("trainee_personal"), 0U);
+}
+
+TEST_F(ApiTest, SkillsAreListedWithAliasesAndRelatedSkills) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto all = call("GET", "/v1/skills", key);
+  EXPECT_GE(all.body["items"].size(), 30U);
+  auto torch = call("GET", "/v1/skills?q=torch", key);
+  ASSERT_EQ(torch.body["items"].size(), 1U);
+  EXPECT_EQ(torch.body["items"][0]["name"], "PyTorch");
+  EXPECT_EQ(torch.body["items"][0]["related"][0]["skill"], "TensorFlow");
+  // Whole names: "java" finds Java and JavaScript by substring search, but
+  // resolves only to Java.
+  auto t = trainee("j@example.com");
+  t["skills"] = {{{"skill", "java"}, {"level", 3}}};
+  EXPECT_EQ(call("POST", "/v1/trainees", key, t).body["skills"][0]["skill"], "Java");
+}
+
+}  // namespace
+}  // namespace kakehashi::testing
