@@ -108,6 +108,41 @@ constexpr const char* kTraineeListWhere =
     " AND ($7::text IS NULL OR t.alias ILIKE '%' || $7 || '%' OR t.program ILIKE '%' || $7 || '%') "
     "ORDER BY t.seq LIMIT $9";
 
+constexpr const char* kInsertProject =
+    "INSERT INTO projects (organization_id, title, description, domain, japanese_min, "
+    " english_min, headcount, start_date, duration_months, budget_min, budget_max, "
+    " budget_currency, overlap_hours_jst, engagement, status) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10::numeric, $11::numeric, $12, "
+    " $13::numeric, $14, $15) RETURNING id";
+constexpr const char* kUpdateProject =
+    "UPDATE projects SET title = $3, description = $4, domain = $5, japanese_min = $6, "
+    " english_min = $7, headcount = $8, start_date = $9::date, duration_months = $10, "
+    " budget_min = $11::numeric, budget_max = $12::numeric, budget_currency = $13, "
+    " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, version = version + 1, "
+    " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id";
+constexpr const char* kDeleteProject =
+    "DELETE FROM projects WHERE id = $1 AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+constexpr const char* kDeleteProjectSkills = "DELETE FROM project_skills WHERE project_id = $1";
+constexpr const char* kInsertProjectSkill =
+    "INSERT INTO project_skills (project_id, skill_id, min_level, weight, required, position) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr const char* kProjectSelect =
+    "SELECT p.id, p.seq, p.organization_id, p.title, p.description, p.domain, p.japanese_min, "
+    " p.english_min, p.headcount, p.start_date::text, p.duration_months, p.budget_min::float8, "
+    " p.budget_max::float8, p.budget_currency, p.overlap_hours_jst::float8, p.engagement, "
+    " p.status, p.version, to_json(p.created_at)#>>'{}', to_json(p.updated_at)#>>'{}', "
+    " coalesce((SELECT string_agg(s.id || E'\\t' || ps.min_level || E'\\t' || ps.weight || "
+    "   E'\\t' || ps.required || E'\\t' || s.name, E'\\n' ORDER BY ps.position) "
+    "   FROM project_skills ps JOIN skills s ON s.id = ps.skill_id "
+    "   WHERE ps.project_id = p.id), '') "
+    "FROM projects p ";
+constexpr const char* kProjectListWhere =
+    "WHERE p.seq > $1 AND ($2::uuid IS NULL OR p.organization_id = $2::uuid) "
+    " AND ($3::text IS NULL OR p.status = $3) AND ($4::text IS NULL OR p.domain = $4) "
+    " AND ($5::int IS NULL OR EXISTS (SELECT 1 FROM project_skills x WHERE x.project_id = p.id "
+    "      AND x.skill_id = $5)) "
+    "ORDER BY p.seq LIMIT $6";
+
 template <typename T>
 std::optional<T> opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -211,7 +246,111 @@ std::string new_alias() {
   return "KH-" + hex;
 }
 
+domain::ProjectRecord project_from(const pqxx::row& r) {
+  domain::ProjectRecord p;
+  p.id = r[0].as<std::string>();
+  p.seq = r[1].as<std::int64_t>();
+  p.organization_id = r[2].as<std::string>();
+  auto& d = p.data;
+  d.title = r[3].as<std::string>();
+  d.description = r[4].as<std::string>();
+  d.domain = opt<std::string>(r[5]);
+  d.japanese_min = r[6].as<std::string>();
+  d.english_min = r[7].as<std::string>();
+  d.headcount = r[8].as<int>();
+  d.start_date = r[9].as<std::string>();
+  d.duration_months = r[10].as<int>();
+  d.budget_min = opt<double>(r[11]);
+  d.budget_max = opt<double>(r[12]);
+  d.budget_currency = opt<std::string>(r[13]);
+  d.overlap_hours_jst = r[14].as<double>();
+  d.engagement = r[15].as<std::string>();
+  d.status = r[16].as<std::string>();
+  p.version = r[17].as<std::int64_t>();
+  p.created_at = r[18].as<std::string>();
+  p.updated_at = r[19].as<std::string>();
+  for (const auto& line : split(r[20].as<std::string>(), '\n')) {
+    const auto parts = split(line, '\t');
+    if (parts.size() < 5) continue;
+    d.skills.push_back({std::stoi(parts[0]), parts[4], std::stoi(parts[1]), std::stoi(parts[2]),
+                        parts[3] == "true"});
+  }
+  return p;
+}
+
+std::optional<std::string> number_text(const std::optional<double>& v) {
+  if (!v) return std::nullopt;
+  std::ostringstream out;
+  out.precision(15);
+  out << *v;
+  return out.str();
+}
+
+void write_project_skills(pqxx::work& tx, const std::string& id, const domain::ProjectData& d) {
+  tx.exec_params(kDeleteProjectSkills, id);
+  int position = 0;
+  for (const auto& s : d.skills) {
+    tx.exec_params(kInsertProjectSkill, id, s.skill_id, s.min_level, s.weight, s.required,
+                   position++);
+  }
+}
+
 }  // namespace
+
+std::string insert_project(pqxx::connection_base& c, const std::string& organization_id,
+                           const domain::ProjectData& d) {
+  pqxx::work tx(c);
+  const auto id =
+      tx.exec_params1(kInsertProject, organization_id, d.title, d.description, d.domain,
+                      d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                      number_text(d.budget_min), number_text(d.budget_max), d.budget_currency,
+                      number_text(d.overlap_hours_jst), d.engagement, d.status)[0]
+          .as<std::string>();
+  write_project_skills(tx, id, d);
+  tx.commit();
+  return id;
+}
+
+std::optional<domain::ProjectRecord> find_project(pqxx::connection_base& c, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  pqxx::nontransaction tx(c);
+  auto r = tx.exec_params(std::string(kProjectSelect) + "WHERE p.id = $1", id);
+  if (r.empty()) return std::nullopt;
+  return project_from(r[0]);
+}
+
+bool update_project(pqxx::connection_base& c, const std::string& id, std::int64_t expected_version,
+                    const domain::ProjectData& d) {
+  pqxx::work tx(c);
+  auto r =
+      tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
+                     d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                     number_text(d.budget_min), number_text(d.budget_max), d.budget_currency,
+                     number_text(d.overlap_hours_jst), d.engagement, d.status);
+  if (r.empty()) return false;
+  write_project_skills(tx, id, d);
+  tx.commit();
+  return true;
+}
+
+bool delete_project(pqxx::connection_base& c, const std::string& id,
+                    std::optional<std::int64_t> expected_version) {
+  pqxx::work tx(c);
+  auto r = tx.exec_params(kDeleteProject, id, expected_version);
+  tx.commit();
+  return !r.empty();
+}
+
+std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
+                                                 const domain::ProjectFilter& f) {
+  pqxx::nontransaction tx(c);
+  std::vector<domain::ProjectRecord> out;
+  for (const auto& r : tx.exec_params(std::string(kProjectSelect) + kProjectListWhere, f.after_seq,
+                                      f.organization_id, f.status, f.domain, f.skill_id, f.limit)) {
+    out.push_back(project_from(r));
+  }
+  return out;
+}
 
 bool is_uuid(const std::string& s) {
   if (s.size() != 36) return false;

@@ -10,6 +10,7 @@
 
 #include <pqxx/types.hxx>
 
+#include "domain/project.hpp"
 #include "domain/trainee.hpp"
 
 namespace kakehashi::store {
@@ -97,6 +98,17 @@ bool erase_trainee(pqxx::connection_base& c, const std::string& id,
                    std::optional<std::int64_t> expected_version);
 std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
                                                  const domain::TraineeFilter& filter);
+
+// --- projects ---
+std::string insert_project(pqxx::connection_base& c, const std::string& organization_id,
+                           const domain::ProjectData& project);
+std::optional<domain::ProjectRecord> find_project(pqxx::connection_base& c, const std::string& id);
+bool update_project(pqxx::connection_base& c, const std::string& id, std::int64_t expected_version,
+                    const domain::ProjectData& project);
+bool delete_project(pqxx::connection_base& c, const std::string& id,
+                    std::optional<std::int64_t> expected_version);
+std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
+                                                 const domain::ProjectFilter& filter);
 
 // Ids must be canonical UUID text; anything else can never name a row.
 bool is_uuid(const std::string& s);

@@ -1,0 +1,348 @@
+// /v1/projects: a firm's own project demands (administrators see all).
+// Training organizations find projects through matching, not here.
+#include <algorithm>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "api/validation.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+using Outcome = std::variant<domain::Principal, Response>;
+
+const std::initializer_list<std::string_view> kWritable = {
+    "title",          "description",       "domain",
+    "skills",         "japanese_min",      "english_min",
+    "headcount",      "start_date",        "duration_months",
+    "budget_monthly", "overlap_hours_jst", "engagement",
+    "status"};
+const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
+                                                           "created_at", "updated_at"};
+
+std::optional<domain::ProjectData> parse_project(const json& body, const ApiContext& api,
+                                                 bool admin, std::optional<std::string>* org,
+                                                 std::vector<http::FieldError>& errors) {
+  domain::ProjectData d;
+  Validator v(body, "", errors);
+  std::vector<std::string_view> known(kWritable);
+  if (admin) known.push_back("organization_id");
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      errors.push_back({"/" + key, "unknown field"});
+    }
+  }
+  if (admin && org) *org = v.text("organization_id", true, 36);
+  d.title = v.text("title", true, 200).value_or("");
+  d.description = v.text("description", false, 10'000).value_or("");
+  d.domain = v.text("domain", false, 40);
+  static const std::regex kSlug("[a-z][a-z0-9_-]{0,39}");
+  if (d.domain && !std::regex_match(*d.domain, kSlug)) {
+    v.fail("domain", "must be a lower-case domain name such as automotive");
+  }
+  if (v.has("skills")) {
+    const auto& skills = body["skills"];
+    if (!skills.is_array() || skills.size() > 30) {
+      v.fail("skills", "must be an array of at most 30 skills");
+    } else {
+      const auto taxonomy = api.taxonomy.snapshot();
+      for (std::size_t i = 0; i < skills.size(); ++i) {
+        const std::string at = "/skills/" + std::to_string(i);
+        if (!skills[i].is_object()) {
+          errors.push_back({at, "must be an object {skill, min_level, weight, required}"});
+          continue;
+        }
+        Validator s(skills[i], at, errors);
+        s.only({"skill", "min_level", "weight", "required"});
+        auto name = s.text("skill", true, 100);
+        auto min_level = s.integer("min_level", true, 1, 5);
+        auto weight = s.integer("weight", false, 1, 5);
+        auto required = s.boolean("required", false);
+        if (!name) continue;
+        auto id = taxonomy->resolve(*name);
+        if (!id) {
+          std::string hint;
+          for (const auto& c : taxonomy->closest(*name)) hint += (hint.empty() ? "" : ", ") + c;
+          errors.push_back(
+              {at + "/skill", "unknown skill '" + *name + "'; closest known: " + hint});
+          continue;
+        }
+        if (std::any_of(d.skills.begin(), d.skills.end(),
+                        [&](const auto& x) { return x.skill_id == *id; })) {
+          errors.push_back({at + "/skill", "repeats a skill listed before"});
+          continue;
+        }
+        if (min_level) {
+          d.skills.push_back({*id, taxonomy->by_id(*id)->name, static_cast<int>(*min_level),
+                              static_cast<int>(weight.value_or(3)), required.value_or(false)});
+        }
+      }
+    }
+  }
+  d.japanese_min =
+      v.choice("japanese_min", false, {"none", "N5", "N4", "N3", "N2", "N1"}).value_or("none");
+  d.english_min =
+      v.choice("english_min", false, {"none", "A1", "A2", "B1", "B2", "C1", "C2"}).value_or("none");
+  d.headcount = static_cast<int>(v.integer("headcount", true, 1, 1000).value_or(1));
+  d.start_date = v.date("start_date", true).value_or("");
+  d.duration_months = static_cast<int>(v.integer("duration_months", true, 1, 120).value_or(1));
+  if (v.has("budget_monthly")) {
+    if (!body["budget_monthly"].is_object()) {
+      v.fail("budget_monthly", "must be an object {min, max, currency}");
+    } else {
+      Validator b(body["budget_monthly"], "/budget_monthly", errors);
+      b.only({"min", "max", "currency"});
+      d.budget_min = b.number("min", false, 0, 1e9);
+      d.budget_max = b.number("max", true, 0, 1e9);
+      d.budget_currency = b.text("currency", true, 3);
+      if (d.budget_currency && !std::regex_match(*d.budget_currency, std::regex("[A-Z]{3}"))) {
+        b.fail("currency", "must be an ISO 4217 code such as JPY or USD");
+      }
+      if (d.budget_min && d.budget_max && *d.budget_min > *d.budget_max) {
+        b.fail("min", "must not exceed max");
+      }
+    }
+  }
+  d.overlap_hours_jst = v.number("overlap_hours_jst", false, 0, 9).value_or(0);
+  d.engagement =
+      v.choice("engagement", false, {"offshore", "onsite_japan", "hybrid"}).value_or("offshore");
+  d.status = v.choice("status", false, {"draft", "open", "closed"}).value_or("draft");
+  if (!errors.empty()) return std::nullopt;
+  return d;
+}
+
+json project_json(const domain::ProjectRecord& p) {
+  const auto& d = p.data;
+  json skills = json::array();
+  for (const auto& s : d.skills) {
+    skills.push_back({{"skill", s.skill},
+                      {"min_level", s.min_level},
+                      {"weight", s.weight},
+                      {"required", s.required}});
+  }
+  json budget = nullptr;
+  if (d.budget_max) {
+    budget = {{"min", d.budget_min ? json(*d.budget_min) : json(nullptr)},
+              {"max", *d.budget_max},
+              {"currency", d.budget_currency.value_or("")}};
+  }
+  return {{"id", p.id},
+          {"organization_id", p.organization_id},
+          {"title", d.title},
+          {"description", d.description},
+          {"domain", d.domain ? json(*d.domain) : json(nullptr)},
+          {"skills", skills},
+          {"japanese_min", d.japanese_min},
+          {"english_min", d.english_min},
+          {"headcount", d.headcount},
+          {"start_date", d.start_date},
+          {"duration_months", d.duration_months},
+          {"budget_monthly", budget},
+          {"overlap_hours_jst", d.overlap_hours_jst},
+          {"engagement", d.engagement},
+          {"status", d.status},
+          {"version", p.version},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at}};
+}
+
+json project_document(const domain::ProjectRecord& p) {
+  json doc = project_json(p);
+  for (auto key : kReadOnly) doc.erase(std::string(key));
+  for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
+  if (doc.contains("budget_monthly") && doc["budget_monthly"]["min"].is_null()) {
+    doc["budget_monthly"].erase("min");
+  }
+  return doc;
+}
+
+Response with_etag(Response r, std::int64_t version) {
+  r.set_header("ETag", etag(version));
+  return r;
+}
+
+bool may_use_projects(const domain::Principal& who) {
+  return who.role != domain::Role::kTrainingOrg;
+}
+
+}  // namespace
+
+void add_project_routes(http::Router& router, ApiContext& api) {
+  router.add("POST", "/v1/projects", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms post projects");
+    auto parsed = json_body(ctx);
+    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+    const auto body = std::get<json>(parsed);
+    std::vector<http::FieldError> errors;
+    std::optional<std::string> org;
+    auto data = parse_project(body, api, who.is_admin(), &org, errors);
+    if (!data) co_return problem(ctx, 422, "the project is invalid", errors);
+    co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
+      std::optional<domain::ProjectRecord> record;
+      bool bad_org = false;
+      co_await api.db.run([&](pqxx::connection_base& c) {
+        std::string owner = who.organization_id;
+        if (who.is_admin()) {
+          auto o = store::find_organization(c, *org);
+          if (!o || o->kind != "firm") {
+            bad_org = true;
+            return;
+          }
+          owner = o->id;
+        }
+        record = store::find_project(c, store::insert_project(c, owner, *data));
+      });
+      if (bad_org) {
+        co_return problem(ctx, 422, "the project is invalid",
+                          {{"/organization_id", "must name a firm"}});
+      }
+      Response r = with_etag(json_response(201, project_json(*record)), record->version);
+      r.set_header("Location", "/v1/projects/" + record->id);
+      co_return r;
+    });
+  });
+
+  router.add("GET", "/v1/projects/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms read project records");
+    const std::string id(ctx.param("id"));
+    std::optional<domain::ProjectRecord> record;
+    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+    if (!record || !who.owns(record->organization_id))
+      co_return problem(ctx, 404, "no such project");
+    co_return with_etag(json_response(200, project_json(*record)), record->version);
+  });
+
+  router.add(
+      "PATCH", "/v1/projects/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+        Outcome auth = co_await authenticate(api, ctx);
+        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+        const auto who = std::get<domain::Principal>(auth);
+        if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms change projects");
+        bool bad = false;
+        const auto expected = if_match(ctx, &bad);
+        if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+        auto parsed = json_body(ctx, true);
+        if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+        const auto patch = std::get<json>(parsed);
+        const std::string id(ctx.param("id"));
+        std::optional<domain::ProjectRecord> record;
+        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+        if (!record || !who.owns(record->organization_id))
+          co_return problem(ctx, 404, "no such project");
+        std::vector<http::FieldError> errors;
+        for (auto key : kReadOnly) {
+          if (patch.contains(std::string(key)))
+            errors.push_back({"/" + std::string(key), "is read-only"});
+        }
+        json doc = project_document(*record);
+        doc.merge_patch(patch);
+        auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
+        if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
+        if (expected && *expected != record->version) {
+          co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+        }
+        bool updated = false;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          updated = store::update_project(c, id, expected.value_or(record->version), *data);
+          if (updated) record = store::find_project(c, id);
+        });
+        if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
+        co_return with_etag(json_response(200, project_json(*record)), record->version);
+      });
+
+  router.add("DELETE", "/v1/projects/{id}",
+             [&api](http::RequestContext& ctx) -> awaitable<Response> {
+               Outcome auth = co_await authenticate(api, ctx);
+               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+               const auto who = std::get<domain::Principal>(auth);
+               if (!may_use_projects(who))
+                 co_return problem(ctx, 403, "only firms delete projects");
+               bool bad = false;
+               const auto expected = if_match(ctx, &bad);
+               if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+               const std::string id(ctx.param("id"));
+               std::optional<domain::ProjectRecord> record;
+               bool deleted = false;
+               co_await api.db.run([&](pqxx::connection_base& c) {
+                 record = store::find_project(c, id);
+                 if (record && who.owns(record->organization_id))
+                   deleted = store::delete_project(c, id, expected);
+               });
+               if (!record || !who.owns(record->organization_id))
+                 co_return problem(ctx, 404, "no such project");
+               if (!deleted)
+                 co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+               Response r;
+               r.status = 204;
+               co_return r;
+             });
+
+  router.add("GET", "/v1/projects", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms list project records");
+    std::vector<http::FieldError> errors;
+    domain::ProjectFilter f;
+    f.limit = page_limit(ctx, errors) + 1;
+    static const std::initializer_list<std::string_view> kParams = {
+        "limit", "cursor", "status", "domain", "skill", "organization_id"};
+    for (const auto& [key, value] : ctx.request.query_params()) {
+      if (std::find(kParams.begin(), kParams.end(), key) == kParams.end()) {
+        errors.push_back({key, "unknown query parameter"});
+      }
+    }
+    if (auto cursor = ctx.request.query_param("cursor")) {
+      auto raw = decode_cursor(*cursor);
+      if (!raw || raw->rfind("p:", 0) != 0 || raw->size() < 3 || raw->size() > 20 ||
+          raw->find_first_not_of("0123456789", 2) != std::string::npos) {
+        errors.push_back({"cursor", "is not a cursor this service issued"});
+      } else {
+        f.after_seq = std::stoll(raw->substr(2));
+      }
+    }
+    if (auto status = ctx.request.query_param("status")) {
+      if (*status != "draft" && *status != "open" && *status != "closed") {
+        errors.push_back({"status", "must be draft, open or closed"});
+      }
+      f.status = *status;
+    }
+    if (auto domain_name = ctx.request.query_param("domain")) f.domain = *domain_name;
+    if (auto skill = ctx.request.query_param("skill")) {
+      f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
+      if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+    }
+    if (auto org = ctx.request.query_param("organization_id")) {
+      if (!who.is_admin()) {
+        errors.push_back({"organization_id", "only administrators filter by organization"});
+      } else if (!store::is_uuid(*org)) {
+        errors.push_back({"organization_id", "must be an organization id"});
+      }
+      f.organization_id = *org;
+    }
+    if (!who.is_admin()) f.organization_id = who.organization_id;
+    if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+    std::vector<domain::ProjectRecord> rows;
+    co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_projects(c, f); });
+    const auto limit = static_cast<std::size_t>(f.limit - 1);
+    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+    for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+      out["items"].push_back(project_json(rows[i]));
+    if (rows.size() > limit)
+      out["next_cursor"] = encode_cursor("p:" + std::to_string(rows[limit - 1].seq));
+    co_return json_response(200, out);
+  });
+}
+
+}  // namespace kakehashi::api
