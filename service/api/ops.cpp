@@ -60,7 +60,12 @@ awaitable<Response> metrics(OpsContext& ctx) {
 
 }  // namespace
 
+std::string_view openapi_yaml();  // generated from api-spec/openapi.yaml
+
 void add_ops_routes(http::Router& router, OpsContext& context) {
+  router.add("GET", "/openapi.yaml", [](http::RequestContext&) -> awaitable<Response> {
+    co_return Response::text(200, std::string(openapi_yaml()), "application/yaml");
+  });
   router.add("GET", "/healthz", [](http::RequestContext&) -> awaitable<Response> {
     co_return Response::json(200, R"({"status":"ok"})");
   });

@@ -1,0 +1,224 @@
+// Contract test: runs the real kakehashi against a fresh database on the
+// pg_virtualenv cluster, exercises every operation in api-spec/openapi.yaml and
+// validates each response's status and body against the spec (ajv, JSON Schema
+// 2020-12, which OpenAPI 3.1 uses).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import YAML from "yaml";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const spec = YAML.parse(readFileSync(path.join(here, "../../api-spec/openapi.yaml"), "utf8"));
+const binary = process.env.KAKEHASHI_BINARY;
+const database = `kh_contract_${process.pid}`;
+const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKEHASHI_THREADS: "2" };
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(spec, "spec");
+
+let server;
+let base;
+let admin;
+const covered = new Set();
+
+function resolve(ref) {
+  return ref.replace(/^#\//, "").split("/").reduce((node, key) => node[key.replace(/~1/g, "/")], spec);
+}
+
+// Validates a response against the spec's description of (method, template).
+function check(method, template, res, body) {
+  const operation = spec.paths[template]?.[method.toLowerCase()];
+  assert.ok(operation, `${method} ${template} is not in the spec`);
+  covered.add(operation.operationId);
+  let response = operation.responses[String(res.status)];
+  assert.ok(response, `${operation.operationId} answered ${res.status}, which the spec does not list`);
+  if (response.$ref) response = resolve(response.$ref);
+  const type = (res.headers.get("content-type") || "").split(";")[0];
+  if (!response.content) {
+    assert.equal(body, "", `${operation.operationId} ${res.status} should have no body`);
+    return;
+  }
+  const media = response.content[type];
+  assert.ok(media, `${operation.operationId} ${res.status} sent ${type}, not in the spec`);
+  if (type.endsWith("json")) {
+    const schema = media.schema.$ref
+      ? { $ref: `spec${media.schema.$ref}` }
+      : JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components', '"spec#/components'));
+    const validate = ajv.compile(schema);
+    const parsed = JSON.parse(body);
+    assert.ok(validate(parsed), `${operation.operationId} ${res.status}: ${ajv.errorsText(validate.errors)}\n${body}`);
+    return parsed;
+  }
+  return body;
+}
+
+async function call(method, template, { params = {}, query = "", key, body, headers = {}, raw, as } = {}) {
+  let url = template.replace(/\{(\w+)\}/g, (_, name) => params[name]);
+  url = `${base}${url}${query}`;
+  const h = { ...headers };
+  if (key) h.authorization = `Bearer ${key}`;
+  let payload;
+  if (raw !== undefined) payload = raw;
+  else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    h["content-type"] ??= method === "PATCH" ? "application/merge-patch+json" : "application/json";
+  }
+  const res = await fetch(url, { method, headers: h, body: payload });
+  const text = await res.text();
+  // `as`: the documented operation whose responses describe this call (a 405).
+  return { res, json: check(as ?? method, template, res, text) };
+}
+
+before(async () => {
+  execFileSync("createdb", [database], { env });
+  execFileSync(binary, ["migrate"], { env, stdio: "ignore" });
+  admin = execFileSync(binary, ["keys", "create", "--admin", "--label", "contract"], { env }).toString().trim().split("\n").pop();
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolvePort, reject) => {
+    let buffer = "";
+    server.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      const m = buffer.match(/"msg":"listening".*?"port":(\d+)/);
+      if (m) resolvePort(`http://127.0.0.1:${m[1]}`);
+    });
+    server.on("exit", (code) => reject(new Error(`kakehashi exited with ${code}`)));
+  });
+  server.stdout.resume();
+});
+
+after(() => {
+  server?.kill("SIGTERM");
+  try { execFileSync("dropdb", ["--force", database], { env }); } catch { /* thrown away with the cluster */ }
+});
+
+test("every operation answers as the spec says", async () => {
+  await call("GET", "/healthz");
+  await call("GET", "/readyz");
+  await call("GET", "/metrics");
+  const specText = await call("GET", "/openapi.yaml");
+  assert.deepEqual(YAML.parse(specText.json), spec, "the served spec is the repository's");
+  const wrong = await call("POST", "/healthz", { raw: "", as: "GET" });
+  assert.equal(wrong.res.status, 405);
+
+  // Organizations and keys.
+  await call("POST", "/v1/organizations", { body: { name: "x", kind: "firm", country: "JP" } });
+  await call("POST", "/v1/organizations", { key: admin, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/organizations", { key: admin, raw: "name=x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/organizations", { key: admin, body: { name: "", kind: "bank" } });
+  const academy = (await call("POST", "/v1/organizations", { key: admin, body: { name: "Dhaka AI Academy", kind: "training_provider", country: "BD" } })).json;
+  const firm = (await call("POST", "/v1/organizations", { key: admin, body: { name: "Nagoya Precision", kind: "firm", country: "JP" } })).json;
+  await call("POST", "/v1/organizations", { key: admin, body: { name: "Nagoya Precision", kind: "firm", country: "JP" } });
+  await call("GET", "/v1/organizations", { key: admin, query: "?limit=1" });
+  await call("GET", "/v1/organizations", { key: admin, query: "?limit=0" });
+  await call("GET", "/v1/organizations/{id}", { key: admin, params: { id: academy.id } });
+  const academyKey = (await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id }, body: { label: "main" } })).json;
+  const firmKey = (await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: firm.id }, body: { label: "main" } })).json;
+  await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: "00000000-0000-0000-0000-000000000000" }, body: { label: "x" } });
+  await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id }, body: {} });
+  await call("POST", "/v1/organizations/{id}/api-keys", { key: firmKey.secret, params: { id: academy.id }, body: { label: "x" } });
+  await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id }, raw: "label", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id }, raw: "[", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/organizations/{id}/api-keys", { params: { id: academy.id }, body: { label: "x" } });
+  await call("GET", "/v1/organizations", { key: firmKey.secret });
+  await call("GET", "/v1/organizations", {});
+  await call("GET", "/v1/organizations/{id}", { key: firmKey.secret, params: { id: academy.id } });
+  await call("GET", "/v1/organizations/{id}", { params: { id: academy.id } });
+  const keys = (await call("GET", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id } })).json;
+  await call("GET", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/organizations/{id}/api-keys", { key: firmKey.secret, params: { id: academy.id } });
+  await call("GET", "/v1/organizations/{id}/api-keys", { params: { id: academy.id } });
+  const spare = (await call("POST", "/v1/organizations/{id}/api-keys", { key: admin, params: { id: academy.id }, body: { label: "spare" } })).json;
+  await call("DELETE", "/v1/api-keys/{id}", { key: admin, params: { id: spare.id } });
+  await call("DELETE", "/v1/api-keys/{id}", { key: admin, params: { id: "00000000-0000-0000-0000-000000000000" } });
+  await call("DELETE", "/v1/api-keys/{id}", { key: firmKey.secret, params: { id: keys.items[0].id } });
+  await call("DELETE", "/v1/api-keys/{id}", { params: { id: keys.items[0].id } });
+  await call("GET", "/v1/skills", { key: spare.secret });  // revoked: 401
+
+  // Trainees.
+  const trainee = { full_name: "Rahim Uddin", email: "rahim@example.com", country: "BD", city: "Dhaka", timezone: "Asia/Dhaka",
+    skills: [{ skill: "python", level: 4, years: 3 }, { skill: "torch", level: 3 }], languages: { japanese: "N4", english: "B2" },
+    certifications: [{ name: "ITEE FE", year: 2025 }], available_from: "2027-01-04", hours_per_week: 40,
+    expected_monthly_rate: { amount: 1400, currency: "USD" }, domains: ["manufacturing"], engagement: ["offshore"],
+    consent: { matching: true, share_with_firms_abroad: true } };
+  const t = (await call("POST", "/v1/trainees", { key: academyKey.secret, body: trainee })).json;
+  await call("POST", "/v1/trainees", { key: academyKey.secret, body: trainee });  // 409 duplicate email
+  await call("POST", "/v1/trainees", { key: academyKey.secret, body: { email: "bad" } });
+  await call("POST", "/v1/trainees", { key: academyKey.secret, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/trainees", { key: academyKey.secret, raw: "x", headers: { "content-type": "text/csv" } });
+  await call("POST", "/v1/trainees", { key: firmKey.secret, body: trainee });
+  await call("POST", "/v1/trainees", { body: trainee });
+  await call("POST", "/v1/trainees", { key: academyKey.secret, body: { ...trainee, email: "second@example.com", skills: [] } });
+  const page = (await call("GET", "/v1/trainees", { key: academyKey.secret, query: "?limit=1" })).json;
+  assert.ok(page.next_cursor);
+  await call("GET", "/v1/trainees", { key: academyKey.secret, query: `?limit=1&cursor=${page.next_cursor}&skill=python&jlpt_min=N5` });
+  await call("GET", "/v1/trainees", { key: academyKey.secret, query: "?skill=cobol" });
+  await call("GET", "/v1/trainees", { key: firmKey.secret });
+  await call("GET", "/v1/trainees", {});
+  await call("GET", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id } });
+  await call("GET", "/v1/trainees/{id}", { key: firmKey.secret, params: { id: t.id } });
+  await call("GET", "/v1/trainees/{id}", { key: admin, params: { id: "00000000-0000-0000-0000-000000000000" } });
+  await call("GET", "/v1/trainees/{id}", { params: { id: t.id } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, body: { city: "Chattogram" }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, body: { city: "Sylhet" }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, body: { hours_per_week: 0 } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, body: { email: "second@example.com" } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, raw: "{", headers: { "content-type": "application/json" } });
+  await call("PATCH", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, raw: "city", headers: { "content-type": "text/plain" } });
+  await call("PATCH", "/v1/trainees/{id}", { key: firmKey.secret, params: { id: t.id }, body: { city: "x" } });
+  await call("PATCH", "/v1/trainees/{id}", { key: admin, params: { id: "nope" }, body: { city: "x" } });
+  await call("PATCH", "/v1/trainees/{id}", { params: { id: t.id }, body: { city: "x" } });
+  await call("DELETE", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id }, headers: { "if-match": '"1"' } });
+  await call("DELETE", "/v1/trainees/{id}", { key: firmKey.secret, params: { id: t.id } });
+  await call("DELETE", "/v1/trainees/{id}", { params: { id: t.id } });
+  await call("DELETE", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id } });
+  await call("DELETE", "/v1/trainees/{id}", { key: academyKey.secret, params: { id: t.id } });  // 404 once erased
+  const erased = (await call("GET", "/v1/trainees/{id}", { key: admin, params: { id: t.id } })).json;
+  assert.equal(erased.full_name, null);
+
+  // Projects.
+  const project = { title: "Inspection AI", description: "Defect detection", domain: "automotive",
+    skills: [{ skill: "cv", min_level: 3, weight: 5, required: true }], japanese_min: "N4", headcount: 2,
+    start_date: "2027-02-01", duration_months: 6, budget_monthly: { min: 200000, max: 350000, currency: "JPY" },
+    overlap_hours_jst: 4, engagement: "offshore", status: "open" };
+  const p = (await call("POST", "/v1/projects", { key: firmKey.secret, body: project })).json;
+  await call("POST", "/v1/projects", { key: firmKey.secret, body: { title: "" } });
+  await call("POST", "/v1/projects", { key: firmKey.secret, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/projects", { key: firmKey.secret, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/projects", { key: academyKey.secret, body: project });
+  await call("POST", "/v1/projects", { body: project });
+  await call("POST", "/v1/projects", { key: firmKey.secret, body: { ...project, budget_monthly: undefined, domain: undefined } });
+  await call("GET", "/v1/projects", { key: firmKey.secret, query: "?status=open&skill=cv&limit=1" });
+  await call("GET", "/v1/projects", { key: firmKey.secret, query: "?status=maybe" });
+  await call("GET", "/v1/projects", { key: academyKey.secret });
+  await call("GET", "/v1/projects", {});
+  await call("GET", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id } });
+  await call("GET", "/v1/projects/{id}", { key: academyKey.secret, params: { id: p.id } });
+  await call("GET", "/v1/projects/{id}", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/projects/{id}", { params: { id: p.id } });
+  await call("PATCH", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, body: { headcount: 3 }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, body: { headcount: 4 }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, body: { headcount: 0 } });
+  await call("PATCH", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, raw: "{", headers: { "content-type": "application/json" } });
+  await call("PATCH", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("PATCH", "/v1/projects/{id}", { key: academyKey.secret, params: { id: p.id }, body: { headcount: 1 } });
+  await call("PATCH", "/v1/projects/{id}", { key: admin, params: { id: "nope" }, body: { headcount: 1 } });
+  await call("PATCH", "/v1/projects/{id}", { params: { id: p.id }, body: { headcount: 1 } });
+  await call("DELETE", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id }, headers: { "if-match": '"1"' } });
+  await call("DELETE", "/v1/projects/{id}", { key: academyKey.secret, params: { id: p.id } });
+  await call("DELETE", "/v1/projects/{id}", { params: { id: p.id } });
+  await call("DELETE", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id } });
+  await call("DELETE", "/v1/projects/{id}", { key: firmKey.secret, params: { id: p.id } });
+
+  await call("GET", "/v1/skills", { key: firmKey.secret, query: "?q=torch" });
+  await call("GET", "/v1/skills", {});
+
+  const all = Object.values(spec.paths).flatMap((item) =>
+    ["get", "post", "patch", "delete", "put"].filter((m) => item[m]).map((m) => item[m].operationId));
+  assert.deepEqual(all.filter((id) => !covered.has(id)), [], "operations not exercised");
+});
