@@ -16,6 +16,7 @@
 #include "api/ops.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
+#include "app/seed.hpp"
 #include "domain/principal.hpp"
 #include "http/server.hpp"
 #include "store/database.hpp"
@@ -37,6 +38,9 @@ constexpr const char* kUsage =
     "  migrate    apply pending database migrations and exit\n"
     "  keys create --admin --label TEXT            print a new administrator API key\n"
     "  keys create --organization ID --label TEXT  print a new key for an organization\n"
+    "  seed --demo                                 load the demo organizations, trainees and "
+    "projects\n"
+    "  seed --synthetic [--trainees N] [--projects M] [--seed S]   load a large generated set\n"
     "  version    print the version\n\n"
     "Options (each also read from the environment variable named beside it; flags win):\n";
 
@@ -111,6 +115,7 @@ int run_command(const std::vector<std::string>& args) {
   if (args[0] == "serve") return serve(rest);
   if (args[0] == "migrate") return migrate(rest);
   if (args[0] == "keys") return keys(rest);
+  if (args[0] == "seed") return seed(rest);
   if (args[0] == "version" || args[0] == "--version") {
     std::cout << "kakehashi " << KAKEHASHI_VERSION << "\n";
     return 0;

@@ -298,3 +298,48 @@ TEST_F(ApiTest, SkillsAreListedWithAliasesAndRelatedSkills) {
 
 }  // namespace
 }  // namespace kakehashi::testing
+
+namespace kakehashi::testing {
+namespace {
+
+TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
+  auto first = run_kakehashi({"seed", "--demo"}, db_.env());
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(count_rows("trainees"), 200U);
+  EXPECT_EQ(count_rows("projects"), 25U);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'training_provider'"),
+            "3");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'firm'"), "5");
+  const auto line = first.output.find("Dhaka AI Academy: ");
+  ASSERT_NE(line, std::string::npos) << first.output;
+  const std::string dhaka_key = first.output.substr(line + 18, 51);
+  auto page = call("GET", "/v1/trainees?limit=200", dhaka_key);
+  ASSERT_EQ(page.status(), 200) << page.http.body;
+  EXPECT_GT(page.body["items"].size(), 30U);
+  EXPECT_LT(page.body["items"].size(), 200U);
+  EXPECT_EQ(page.body["items"][0]["city"], "Dhaka");
+  const auto firm_line = first.output.find("Toyoda Auto Parts: ");
+  ASSERT_NE(firm_line, std::string::npos);
+  EXPECT_GT(
+      call("GET", "/v1/projects", first.output.substr(firm_line + 19, 51)).body["items"].size(),
+      0U);
+  auto again = run_kakehashi({"seed", "--demo"}, db_.env());
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(count_rows("trainees"), 200U);
+  EXPECT_EQ(count_rows("projects"), 25U);
+}
+
+TEST_F(ApiTest, SyntheticSeedWritesTheRequestedCounts) {
+  auto r = run_kakehashi(
+      {"seed", "--synthetic", "--trainees", "1500", "--projects", "20", "--seed", "3"}, db_.env());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(count_rows("trainees"), 1500U);
+  EXPECT_EQ(count_rows("trainee_personal"), 1500U);
+  EXPECT_EQ(count_rows("projects"), 20U);
+  EXPECT_GT(count_rows("trainee_skills"), 1500U);
+  expect_problem(call("GET", "/v1/trainees", ""), 401);
+  EXPECT_EQ(call("GET", "/v1/trainees?limit=5", admin_).body["items"].size(), 5U);
+}
+
+}  // namespace
+}  // namespace kakehashi::testing

@@ -1,0 +1,348 @@
+#include "app/seed.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include <pqxx/pqxx>
+
+#include "api/routes.hpp"
+#include "app/config.hpp"
+#include "domain/principal.hpp"
+#include "matcher/generator.hpp"
+#include "store/database.hpp"
+#include "store/registry.hpp"
+#include "util/crypto.hpp"
+#include "util/log.hpp"
+
+namespace kakehashi::app {
+namespace {
+
+// The generator's six domain ids, by name.
+constexpr const char* kDomains[] = {"manufacturing",       "automotive", "electronics",
+                                    "precision_machinery", "logistics",  "systems_integration"};
+constexpr const char* kJlpt[] = {"none", "N5", "N4", "N3", "N2", "N1"};
+constexpr const char* kCefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
+constexpr const char* kFirstNames[] = {"Rahim", "Karim",   "Nusrat", "Farhana", "Tanvir", "Sadia",
+                                       "Imran", "Mithila", "Arif",   "Sumaiya", "Rafiq",  "Tasnim",
+                                       "Hasan", "Jannat",  "Mahmud", "Ayesha",  "Shakil", "Rumana"};
+constexpr const char* kLastNames[] = {"Uddin", "Rahman", "Hossain", "Islam", "Ahmed", "Chowdhury",
+                                      "Akter", "Khan",   "Sarker",  "Begum", "Miah",  "Talukder"};
+
+std::string day_text(matcher::Day d) {
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{d}}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::string uuid_v4() {
+  std::string h = util::random_hex(16);
+  h[12] = '4';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+std::string pg_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out + "}";
+}
+
+std::vector<std::string> domain_names(std::uint64_t bits) {
+  std::vector<std::string> out;
+  for (int d = 0; d < 6; ++d) {
+    if ((bits >> d) & 1U) out.emplace_back(kDomains[d]);
+  }
+  return out;
+}
+
+std::vector<std::string> engagement_names(std::uint8_t bits) {
+  std::vector<std::string> out;
+  if (bits & matcher::kOffshore) out.emplace_back("offshore");
+  if (bits & matcher::kOnsiteJapan) out.emplace_back("onsite_japan");
+  if (bits & matcher::kHybrid) out.emplace_back("hybrid");
+  return out;
+}
+
+domain::TraineeProfile profile_of(const matcher::Trainee& t, const matcher::SkillGraph& graph,
+                                  const std::vector<store::SkillRow>& skills, const char* city) {
+  domain::TraineeProfile p;
+  p.country = "BD";
+  p.city = city;
+  p.timezone = "Asia/Dhaka";
+  p.program = "Japan offshore AI programme, cohort 2026-" +
+              std::string(1, static_cast<char>('A' + t.id % 3));
+  for (const auto& s : t.skills) {
+    const auto& name = graph.name(s.skill);
+    for (const auto& row : skills) {
+      if (row.name == name) {
+        p.skills.push_back({row.id, row.name, s.level,
+                            s.years > 0 ? std::optional<double>(s.years) : std::nullopt});
+      }
+    }
+  }
+  if (t.jlpt >= 0) p.japanese = kJlpt[t.jlpt];
+  if (t.cefr >= 0) p.english = kCefr[t.cefr];
+  if (t.available_from != matcher::kUnknownDay) p.available_from = day_text(t.available_from);
+  if (t.hours_per_week > 0) p.hours_per_week = t.hours_per_week;
+  if (t.expected_monthly_rate >= 0)
+    p.expected_monthly_rate = domain::Money{static_cast<double>(t.expected_monthly_rate), "USD"};
+  p.domains = domain_names(t.domains);
+  p.engagement = engagement_names(t.engagement);
+  p.consent_matching = t.consent_matching;
+  p.consent_share_abroad = t.consent_matching && t.id % 10 != 0;
+  p.status = t.status == matcher::TraineeStatus::kActive ? "active" : "placed";
+  return p;
+}
+
+domain::ProjectData project_of(const matcher::Project& g, const matcher::SkillGraph& graph,
+                               const std::vector<store::SkillRow>& skills,
+                               const std::string& title) {
+  domain::ProjectData d;
+  d.title = title;
+  d.description =
+      "Offshore engagement with a team in Japan; weekly reviews in Japanese and English.";
+  d.domain = kDomains[g.domain % 6];
+  for (const auto& s : g.skills) {
+    for (const auto& row : skills) {
+      if (row.name == graph.name(s.skill))
+        d.skills.push_back({row.id, row.name, s.min_level, s.weight, s.must_have});
+    }
+  }
+  d.japanese_min = kJlpt[g.jlpt_min];
+  d.english_min = kCefr[g.cefr_min];
+  d.headcount = g.headcount;
+  d.start_date = day_text(g.start);
+  d.duration_months = g.duration_months;
+  d.budget_min = g.budget_min;
+  d.budget_max = g.budget_max;
+  d.budget_currency = "USD";
+  d.overlap_hours_jst = g.overlap_hours_jst;
+  d.engagement = g.engagement == matcher::kOffshore ? "offshore"
+                 : g.engagement == matcher::kHybrid ? "hybrid"
+                                                    : "onsite_japan";
+  d.status = "open";
+  return d;
+}
+
+std::string issue_key(pqxx::connection_base& c, const store::OrganizationRow& org,
+                      const std::string& label) {
+  const auto key = api::generate_key();
+  store::insert_api_key(c, org.id, std::string(domain::role_name(*domain::role_for_kind(org.kind))),
+                        label, key.prefix, key.sha256);
+  return key.secret;
+}
+
+store::OrganizationRow find_or_create(pqxx::connection_base& c, const std::string& name,
+                                      const std::string& kind, const std::string& country) {
+  std::optional<std::string> id;
+  {
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec_params("SELECT id FROM organizations WHERE lower(name) = lower($1)", name);
+    if (!r.empty()) id = r[0][0].as<std::string>();
+  }
+  if (id) return *store::find_organization(c, *id);
+  return store::insert_organization(c, name, kind, country);
+}
+
+int seed_demo(store::Database& db) {
+  const auto graph = matcher::default_skill_graph();
+  const auto inst = matcher::generate(
+      *graph, {.trainees = 200, .projects = 25, .seed = 2026, .organizations = 3, .firms = 5});
+  struct Org {
+    const char* name;
+    const char* kind;
+    const char* country;
+    const char* city;
+  };
+  const Org academies[] = {
+      {"Dhaka AI Academy", "training_provider", "BD", "Dhaka"},
+      {"Chattogram Software Institute", "training_provider", "BD", "Chattogram"},
+      {"Sylhet Tech Bridge", "training_provider", "BD", "Sylhet"}};
+  const Org firms[] = {{"Toyoda Auto Parts", "firm", "JP", "Aichi"},
+                       {"Kansai Electronics", "firm", "JP", "Osaka"},
+                       {"Nagano Precision Machinery", "firm", "JP", "Nagano"},
+                       {"Kanto Logistics", "firm", "JP", "Saitama"},
+                       {"Sakura Systems Integration", "firm", "JP", "Tokyo"}};
+  const char* titles[] = {
+      "Visual inspection AI for machined parts", "Predictive maintenance for press lines",
+      "MES data pipeline and dashboards", "Demand forecasting for parts logistics",
+      "Factory IoT gateway (OPC UA, MQTT)"};
+  std::vector<std::pair<std::string, std::string>> keys;
+  db.run_sync([&](pqxx::connection_base& c) {
+    const auto skills = store::load_skills(c);
+    const auto office = store::programme_office(c);
+    keys.emplace_back(office.name + " (admin)", issue_key(c, office, "demo"));
+    bool fresh = false;
+    std::vector<store::OrganizationRow> academy_rows, firm_rows;
+    for (const auto& o : academies) {
+      pqxx::nontransaction tx(c);
+      fresh =
+          fresh || tx.exec_params("SELECT 1 FROM organizations WHERE name = $1", o.name).empty();
+    }
+    for (const auto& o : academies)
+      academy_rows.push_back(find_or_create(c, o.name, o.kind, o.country));
+    for (const auto& o : firms) firm_rows.push_back(find_or_create(c, o.name, o.kind, o.country));
+    for (const auto& o : academy_rows) keys.emplace_back(o.name, issue_key(c, o, "demo"));
+    for (const auto& o : firm_rows) keys.emplace_back(o.name, issue_key(c, o, "demo"));
+    if (!fresh) return;  // the demo data is there already
+    for (const auto& t : inst.trainees) {
+      const std::size_t org = (t.organization_id - 1) % 3;
+      domain::PersonalData personal;
+      const std::string first = kFirstNames[t.id % std::size(kFirstNames)];
+      const std::string last = kLastNames[(t.id / 7) % std::size(kLastNames)];
+      personal.full_name = first + " " + last;
+      personal.email = first + "." + last + "." + std::to_string(t.id) + "@example.com";
+      for (auto& ch : personal.email)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      store::insert_trainee(c, academy_rows[org].id, personal,
+                            profile_of(t, *graph, skills, academies[org].city));
+    }
+    for (const auto& p : inst.projects) {
+      const std::size_t firm = (p.firm_id - 1) % 5;
+      store::insert_project(
+          c, firm_rows[firm].id,
+          project_of(p, *graph, skills,
+                     std::string(titles[p.id % 5]) + " #" + std::to_string(p.id)));
+    }
+  });
+  std::cout << "Demo API keys (shown once):\n";
+  for (const auto& [name, key] : keys) std::cout << "  " << name << ": " << key << "\n";
+  return 0;
+}
+
+int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projects,
+                   std::uint64_t seed_value) {
+  const auto graph = matcher::default_skill_graph();
+  const auto started = std::chrono::steady_clock::now();
+  const auto inst = matcher::generate(*graph, {.trainees = trainees,
+                                               .projects = projects,
+                                               .seed = seed_value,
+                                               .organizations = 3,
+                                               .firms = 5});
+  db.run_sync([&](pqxx::connection_base& c) {
+    const auto skills = store::load_skills(c);
+    std::vector<store::OrganizationRow> orgs, firms;
+    for (int i = 1; i <= 3; ++i)
+      orgs.push_back(
+          find_or_create(c, "Synthetic Academy " + std::to_string(i), "training_provider", "BD"));
+    for (int i = 1; i <= 5; ++i)
+      firms.push_back(find_or_create(c, "Synthetic Firm " + std::to_string(i), "firm", "JP"));
+    pqxx::work tx(c);
+    std::vector<std::string> ids;
+    ids.reserve(inst.trainees.size());
+    {
+      pqxx::stream_to out(tx, "trainees",
+                          std::vector<std::string>{
+                              "id", "organization_id", "alias", "country", "city", "timezone",
+                              "program", "japanese", "english", "available_from", "hours_per_week",
+                              "rate_amount", "rate_currency", "domains", "engagement",
+                              "consent_matching", "consent_share_abroad", "status"});
+      for (const auto& t : inst.trainees) {
+        const auto p = profile_of(t, *graph, skills, "Dhaka");
+        ids.push_back(uuid_v4());
+        std::optional<std::string> rate;
+        if (p.expected_monthly_rate)
+          rate = std::to_string(static_cast<long long>(p.expected_monthly_rate->amount));
+        out << std::make_tuple(
+            ids.back(), orgs[(t.organization_id - 1) % 3].id,
+            "SY-" + ids.back().substr(0, 8) + ids.back().substr(9, 4), p.country, p.city,
+            p.timezone, p.program, p.japanese, p.english, p.available_from, p.hours_per_week, rate,
+            rate ? std::optional<std::string>("USD") : std::nullopt, pg_array(p.domains),
+            pg_array(p.engagement), p.consent_matching, p.consent_share_abroad, p.status);
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to out(
+          tx, "trainee_personal",
+          std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email"});
+      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
+        const auto& t = inst.trainees[i];
+        out << std::make_tuple(ids[i], orgs[(t.organization_id - 1) % 3].id,
+                               std::string("Synthetic Trainee ") + std::to_string(t.id),
+                               "synthetic." + std::to_string(seed_value) + "." +
+                                   std::to_string(t.id) + "@example.com");
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to out(tx, "trainee_skills",
+                          std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
+      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
+        for (const auto& s : profile_of(inst.trainees[i], *graph, skills, "Dhaka").skills) {
+          out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
+        }
+      }
+      out.complete();
+    }
+    tx.commit();
+    for (const auto& p : inst.projects) {
+      store::insert_project(
+          c, firms[(p.firm_id - 1) % 5].id,
+          project_of(p, *graph, skills, "Synthetic project " + std::to_string(p.id)));
+    }
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  util::log("info", "synthetic data loaded",
+            {{"trainees", trainees}, {"projects", projects}, {"seconds", seconds}});
+  return 0;
+}
+
+}  // namespace
+
+int seed(const std::vector<std::string>& args) {
+  bool demo = false;
+  bool synthetic = false;
+  std::size_t trainees = 100'000;
+  std::size_t projects = 2'000;
+  std::uint64_t seed_value = 1;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    try {
+      if (args[i] == "--demo") {
+        demo = true;
+      } else if (args[i] == "--synthetic") {
+        synthetic = true;
+      } else if (args[i] == "--trainees" && has_value) {
+        trainees = std::stoul(args[++i]);
+      } else if (args[i] == "--projects" && has_value) {
+        projects = std::stoul(args[++i]);
+      } else if (args[i] == "--seed" && has_value) {
+        seed_value = std::stoull(args[++i]);
+      } else {
+        rest.push_back(args[i]);
+      }
+    } catch (const std::exception&) {
+      std::cerr << "kakehashi: " << args[i - 1] << " needs a whole number\n";
+      return 2;
+    }
+  }
+  if (demo == synthetic) {
+    std::cerr << "kakehashi: usage: kakehashi seed --demo | --synthetic [--trainees N] [--projects "
+                 "M] [--seed S]\n";
+    return 2;
+  }
+  auto parsed = parse_config(rest, process_env);
+  for (const auto& e : parsed.errors) std::cerr << "kakehashi: " << e << "\n";
+  if (!parsed.errors.empty()) return 2;
+  try {
+    store::Database db(store::DatabaseOptions{.url = parsed.config.database_url,
+                                              .pool_size = 1,
+                                              .statement_timeout = std::chrono::minutes(10),
+                                              .connect_timeout = parsed.config.connect_timeout});
+    return demo ? seed_demo(db) : seed_synthetic(db, trainees, projects, seed_value);
+  } catch (const std::exception& e) {
+    std::cerr << "kakehashi: seed failed: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace kakehashi::app
