@@ -9,6 +9,7 @@
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
+#include "api/trainee_input.hpp"
 #include "api/validation.hpp"
 
 namespace kakehashi::api {
@@ -16,12 +17,6 @@ namespace {
 
 using nlohmann::json;
 using Outcome = std::variant<domain::Principal, Response>;
-
-struct TraineeInput {
-  std::optional<std::string> organization_id;
-  domain::PersonalData personal;
-  domain::TraineeProfile profile;
-};
 
 const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "email",
@@ -105,6 +100,81 @@ std::vector<std::string> string_list(const json& body, const std::string& key,
   }
   return out;
 }
+
+json trainee_json(const domain::TraineeRecord& t) {
+  const auto& p = t.profile;
+  json skills = json::array();
+  for (const auto& s : p.skills) {
+    skills.push_back({{"skill", s.skill},
+                      {"level", s.level},
+                      {"years", s.years ? json(*s.years) : json(nullptr)}});
+  }
+  auto opt = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
+  json j = {
+      {"id", t.id},
+      {"organization_id", t.organization_id},
+      {"alias", t.alias},
+      {"full_name", t.personal ? json(t.personal->full_name) : json(nullptr)},
+      {"email", t.personal ? json(t.personal->email) : json(nullptr)},
+      {"phone", t.personal ? opt(t.personal->phone) : json(nullptr)},
+      {"country", opt(p.country)},
+      {"city", opt(p.city)},
+      {"timezone", opt(p.timezone)},
+      {"program", opt(p.program)},
+      {"skills", skills},
+      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
+      {"certifications", json::parse(p.certifications_json, nullptr, false)},
+      {"available_from", opt(p.available_from)},
+      {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
+      {"expected_monthly_rate", p.expected_monthly_rate
+                                    ? json{{"amount", p.expected_monthly_rate->amount},
+                                           {"currency", p.expected_monthly_rate->currency}}
+                                    : json(nullptr)},
+      {"domains", p.domains},
+      {"engagement", p.engagement},
+      {"consent",
+       {{"matching", p.consent_matching},
+        {"share_with_firms_abroad", p.consent_share_abroad},
+        {"recorded_at", opt(p.consent_recorded_at)}}},
+      {"status", p.status},
+      {"version", t.version},
+      {"created_at", t.created_at},
+      {"updated_at", t.updated_at},
+  };
+  if (j["certifications"].is_discarded()) j["certifications"] = json::array();
+  return j;
+}
+
+// The writable part of a trainee, which a merge patch applies to.
+json trainee_document(const domain::TraineeRecord& t) {
+  json doc = trainee_json(t);
+  for (auto key : kReadOnly) doc.erase(std::string(key));
+  // Nulls mean "absent" in a merge patch; drop them so they stay absent.
+  for (auto it = doc.begin(); it != doc.end();) {
+    it = it->is_null() ? doc.erase(it) : std::next(it);
+  }
+  for (auto& [key, value] : doc.items()) {
+    if (value.is_object()) {
+      for (auto it = value.begin(); it != value.end();) {
+        it = it->is_null() ? value.erase(it) : std::next(it);
+      }
+    }
+  }
+  for (auto& s : doc["skills"]) {
+    if (s["years"].is_null()) s.erase("years");
+  }
+  for (auto& c : doc["certifications"]) {
+    if (c.contains("year") && c["year"].is_null()) c.erase("year");
+  }
+  return doc;
+}
+
+Response with_etag(Response r, std::int64_t version) {
+  r.set_header("ETag", etag(version));
+  return r;
+}
+
+}  // namespace
 
 std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
                                           std::vector<http::FieldError>& errors) {
@@ -216,81 +286,6 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   if (!errors.empty()) return std::nullopt;
   return in;
 }
-
-json trainee_json(const domain::TraineeRecord& t) {
-  const auto& p = t.profile;
-  json skills = json::array();
-  for (const auto& s : p.skills) {
-    skills.push_back({{"skill", s.skill},
-                      {"level", s.level},
-                      {"years", s.years ? json(*s.years) : json(nullptr)}});
-  }
-  auto opt = [](const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); };
-  json j = {
-      {"id", t.id},
-      {"organization_id", t.organization_id},
-      {"alias", t.alias},
-      {"full_name", t.personal ? json(t.personal->full_name) : json(nullptr)},
-      {"email", t.personal ? json(t.personal->email) : json(nullptr)},
-      {"phone", t.personal ? opt(t.personal->phone) : json(nullptr)},
-      {"country", opt(p.country)},
-      {"city", opt(p.city)},
-      {"timezone", opt(p.timezone)},
-      {"program", opt(p.program)},
-      {"skills", skills},
-      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
-      {"certifications", json::parse(p.certifications_json, nullptr, false)},
-      {"available_from", opt(p.available_from)},
-      {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
-      {"expected_monthly_rate", p.expected_monthly_rate
-                                    ? json{{"amount", p.expected_monthly_rate->amount},
-                                           {"currency", p.expected_monthly_rate->currency}}
-                                    : json(nullptr)},
-      {"domains", p.domains},
-      {"engagement", p.engagement},
-      {"consent",
-       {{"matching", p.consent_matching},
-        {"share_with_firms_abroad", p.consent_share_abroad},
-        {"recorded_at", opt(p.consent_recorded_at)}}},
-      {"status", p.status},
-      {"version", t.version},
-      {"created_at", t.created_at},
-      {"updated_at", t.updated_at},
-  };
-  if (j["certifications"].is_discarded()) j["certifications"] = json::array();
-  return j;
-}
-
-// The writable part of a trainee, which a merge patch applies to.
-json trainee_document(const domain::TraineeRecord& t) {
-  json doc = trainee_json(t);
-  for (auto key : kReadOnly) doc.erase(std::string(key));
-  // Nulls mean "absent" in a merge patch; drop them so they stay absent.
-  for (auto it = doc.begin(); it != doc.end();) {
-    it = it->is_null() ? doc.erase(it) : std::next(it);
-  }
-  for (auto& [key, value] : doc.items()) {
-    if (value.is_object()) {
-      for (auto it = value.begin(); it != value.end();) {
-        it = it->is_null() ? value.erase(it) : std::next(it);
-      }
-    }
-  }
-  for (auto& s : doc["skills"]) {
-    if (s["years"].is_null()) s.erase("years");
-  }
-  for (auto& c : doc["certifications"]) {
-    if (c.contains("year") && c["year"].is_null()) c.erase("year");
-  }
-  return doc;
-}
-
-Response with_etag(Response r, std::int64_t version) {
-  r.set_header("ETag", etag(version));
-  return r;
-}
-
-}  // namespace
 
 void add_trainee_routes(http::Router& router, ApiContext& api) {
   router.add("POST", "/v1/trainees", [&api](http::RequestContext& ctx) -> awaitable<Response> {

@@ -245,6 +245,7 @@ int serve(const std::vector<std::string>& args) {
   api::add_trainee_routes(router, api_context);
   api::add_skill_routes(router, api_context);
   api::add_project_routes(router, api_context);
+  api::add_import_routes(router, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,

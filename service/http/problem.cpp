@@ -58,7 +58,9 @@ Response problem_response(const Problem& problem, std::string_view instance,
   if (!problem.errors.empty()) {
     auto& errors = body["errors"] = nlohmann::json::array();
     for (const auto& e : problem.errors) {
-      errors.push_back({{"pointer", e.pointer}, {"detail", e.message}});
+      nlohmann::json item = {{"pointer", e.pointer}, {"detail", e.message}};
+      if (e.line) item["line"] = *e.line;
+      errors.push_back(std::move(item));
     }
   }
   // Invalid UTF-8 echoed from a request must not throw while rendering an error.

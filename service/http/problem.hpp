@@ -15,6 +15,7 @@ namespace kakehashi::http {
 struct FieldError {
   std::string pointer;
   std::string message;
+  std::optional<long> line = std::nullopt;  // for bulk input: the line of the row
 };
 
 struct Problem {

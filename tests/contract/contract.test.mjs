@@ -181,6 +181,16 @@ test("every operation answers as the spec says", async () => {
   const erased = (await call("GET", "/v1/trainees/{id}", { key: admin, params: { id: t.id } })).json;
   assert.equal(erased.full_name, null);
 
+  // Bulk import.
+  const csv = "full_name,email,skills,japanese\nA One,a1@example.com,python:3,N5\nB Two,b2@example.com,torch:2:1,N4\n";
+  await call("POST", "/v1/trainees/import", { key: academyKey.secret, query: "?dry_run=true", raw: csv, headers: { "content-type": "text/csv" } });
+  await call("POST", "/v1/trainees/import", { key: academyKey.secret, raw: csv, headers: { "content-type": "text/csv" } });
+  await call("POST", "/v1/trainees/import", { key: academyKey.secret, raw: csv, headers: { "content-type": "text/csv" } });  // duplicates: 422
+  await call("POST", "/v1/trainees/import", { key: academyKey.secret, raw: "full_name\n\"x", headers: { "content-type": "text/csv" } });
+  await call("POST", "/v1/trainees/import", { key: academyKey.secret, raw: csv, headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/trainees/import", { key: firmKey.secret, raw: csv, headers: { "content-type": "text/csv" } });
+  await call("POST", "/v1/trainees/import", { raw: csv, headers: { "content-type": "text/csv" } });
+
   // Projects.
   const project = { title: "Inspection AI", description: "Defect detection", domain: "automotive",
     skills: [{ skill: "cv", min_level: 3, weight: 5, required: true }], japanese_min: "N4", headcount: 2,

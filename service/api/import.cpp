@@ -1,0 +1,494 @@
+// POST /v1/trainees/import: many trainees at once, as CSV or NDJSON. Every row
+// is validated like a single create; a dry run reports what would happen; a
+// real import is atomic (all rows or none) and writes with COPY.
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "api/trainee_input.hpp"
+#include "util/crypto.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+using Outcome = std::variant<domain::Principal, Response>;
+
+constexpr std::size_t kImportBodyLimit = 64 * 1024 * 1024;
+constexpr std::size_t kMaxRows = 200'000;
+
+const std::vector<std::string> kCsvColumns = {"full_name",
+                                              "email",
+                                              "phone",
+                                              "country",
+                                              "city",
+                                              "timezone",
+                                              "program",
+                                              "skills",
+                                              "japanese",
+                                              "english",
+                                              "available_from",
+                                              "hours_per_week",
+                                              "rate_amount",
+                                              "rate_currency",
+                                              "domains",
+                                              "engagement",
+                                              "consent_matching",
+                                              "consent_share_abroad",
+                                              "certifications"};
+
+struct Row {
+  long line;
+  json document;
+};
+
+// RFC 4180: fields separated by commas, optionally quoted with "" escapes;
+// records end with LF or CRLF. Returns false on an unterminated quote.
+bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<std::string>>>& out,
+               long* bad_line) {
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  bool any = false;
+  long line = 1;
+  long record_line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field.push_back('"');
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field.push_back(c);
+      }
+      continue;
+    }
+    if (c == '"' && field.empty()) {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+      any = true;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (any || !field.empty()) {
+        record.push_back(std::move(field));
+        out.emplace_back(record_line, std::move(record));
+      }
+      record.clear();
+      field.clear();
+      any = false;
+      record_line = ++line;
+    } else {
+      field.push_back(c);
+      any = true;
+    }
+  }
+  if (quoted) {
+    *bad_line = record_line;
+    return false;
+  }
+  if (any || !field.empty()) {
+    record.push_back(std::move(field));
+    out.emplace_back(record_line, std::move(record));
+  }
+  return true;
+}
+
+std::vector<std::string> split_list(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const auto end = s.find(sep, start);
+    std::string item = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const auto a = item.find_first_not_of(' ');
+    if (a != std::string::npos) out.push_back(item.substr(a, item.find_last_not_of(' ') - a + 1));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+// A number when the text is one; otherwise the text, so validation names it.
+json number_or_text(const std::string& s, bool integer) {
+  if (integer) {
+    long long v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
+  } else {
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(s, &used);
+      if (used == s.size()) return v;
+    } catch (const std::exception&) {
+    }
+  }
+  return s;
+}
+
+json bool_or_text(const std::string& s) {
+  std::string l = s;
+  std::transform(l.begin(), l.end(), l.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (l == "true" || l == "1" || l == "yes") return true;
+  if (l == "false" || l == "0" || l == "no") return false;
+  return s;
+}
+
+// One CSV record as the JSON document a single create takes.
+json csv_document(const std::vector<std::string>& header, const std::vector<std::string>& values) {
+  json doc = json::object();
+  std::string consent_matching, consent_abroad, rate_amount, rate_currency;
+  for (std::size_t i = 0; i < header.size() && i < values.size(); ++i) {
+    const std::string& col = header[i];
+    const std::string& v = values[i];
+    if (v.empty()) continue;
+    if (col == "skills") {
+      json skills = json::array();
+      for (const auto& item : split_list(v, ';')) {
+        const auto parts = split_list(item, ':');
+        json s = {{"skill", parts.empty() ? item : parts[0]}};
+        if (parts.size() > 1) s["level"] = number_or_text(parts[1], true);
+        if (parts.size() > 2) s["years"] = number_or_text(parts[2], false);
+        skills.push_back(s);
+      }
+      doc["skills"] = skills;
+    } else if (col == "certifications") {
+      json certs = json::array();
+      for (const auto& item : split_list(v, ';')) {
+        const auto colon = item.rfind(':');
+        if (colon == std::string::npos) {
+          certs.push_back({{"name", item}});
+        } else {
+          certs.push_back({{"name", item.substr(0, colon)},
+                           {"year", number_or_text(item.substr(colon + 1), true)}});
+        }
+      }
+      doc["certifications"] = certs;
+    } else if (col == "japanese" || col == "english") {
+      doc["languages"][col] = v;
+    } else if (col == "hours_per_week") {
+      doc[col] = number_or_text(v, true);
+    } else if (col == "domains" || col == "engagement") {
+      doc[col] = split_list(v, ';');
+    } else if (col == "consent_matching") {
+      consent_matching = v;
+    } else if (col == "consent_share_abroad") {
+      consent_abroad = v;
+    } else if (col == "rate_amount") {
+      rate_amount = v;
+    } else if (col == "rate_currency") {
+      rate_currency = v;
+    } else {
+      doc[col] = v;
+    }
+  }
+  if (!consent_matching.empty() || !consent_abroad.empty()) {
+    doc["consent"] = json::object();
+    if (!consent_matching.empty()) doc["consent"]["matching"] = bool_or_text(consent_matching);
+    if (!consent_abroad.empty())
+      doc["consent"]["share_with_firms_abroad"] = bool_or_text(consent_abroad);
+  }
+  if (!rate_amount.empty() || !rate_currency.empty()) {
+    doc["expected_monthly_rate"] = json::object();
+    if (!rate_amount.empty())
+      doc["expected_monthly_rate"]["amount"] = number_or_text(rate_amount, false);
+    if (!rate_currency.empty()) doc["expected_monthly_rate"]["currency"] = rate_currency;
+  }
+  return doc;
+}
+
+std::string pg_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out + "}";
+}
+
+std::string uuid_v4() {
+  std::string h = util::random_hex(16);
+  h[12] = '4';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Writes the rows with COPY in one transaction. Throws pqxx errors.
+void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
+                   const std::vector<TraineeInput>& rows) {
+  pqxx::work tx(c, "import");
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  {
+    pqxx::stream_to out(tx, "trainees",
+                        std::vector<std::string>{"id",
+                                                 "organization_id",
+                                                 "alias",
+                                                 "country",
+                                                 "city",
+                                                 "timezone",
+                                                 "program",
+                                                 "japanese",
+                                                 "english",
+                                                 "certifications",
+                                                 "available_from",
+                                                 "hours_per_week",
+                                                 "rate_amount",
+                                                 "rate_currency",
+                                                 "domains",
+                                                 "engagement",
+                                                 "consent_matching",
+                                                 "consent_share_abroad",
+                                                 "consent_recorded_at",
+                                                 "status"});
+    for (const auto& r : rows) {
+      const auto& p = r.profile;
+      ids.push_back(uuid_v4());
+      std::string alias = util::random_hex(4);
+      std::transform(alias.begin(), alias.end(), alias.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+      std::optional<std::string> amount, currency, recorded = p.consent_recorded_at;
+      if (p.expected_monthly_rate) {
+        amount = std::to_string(p.expected_monthly_rate->amount);
+        currency = p.expected_monthly_rate->currency;
+      }
+      if (!recorded && (p.consent_matching || p.consent_share_abroad)) recorded = "now";
+      out << std::make_tuple(ids.back(), organization_id, "KH-" + alias, p.country, p.city,
+                             p.timezone, p.program, p.japanese, p.english, p.certifications_json,
+                             p.available_from, p.hours_per_week, amount, currency,
+                             pg_array(p.domains), pg_array(p.engagement), p.consent_matching,
+                             p.consent_share_abroad, recorded, p.status);
+    }
+    out.complete();
+  }
+  {
+    pqxx::stream_to out(
+        tx, "trainee_personal",
+        std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email", "phone"});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      out << std::make_tuple(ids[i], organization_id, rows[i].personal.full_name,
+                             rows[i].personal.email, rows[i].personal.phone);
+    }
+    out.complete();
+  }
+  {
+    pqxx::stream_to out(tx, "trainee_skills",
+                        std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      for (const auto& s : rows[i].profile.skills)
+        out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
+    }
+    out.complete();
+  }
+  tx.commit();
+}
+
+}  // namespace
+
+void add_import_routes(http::Router& router, ApiContext& api) {
+  router.add(
+      "POST", "/v1/trainees/import",
+      [&api](http::RequestContext& ctx) -> awaitable<Response> {
+        Outcome auth = co_await authenticate(api, ctx);
+        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+        const auto who = std::get<domain::Principal>(auth);
+        if (who.role == domain::Role::kFirm)
+          co_return problem(ctx, 403, "firms cannot import trainees");
+        std::vector<http::FieldError> errors;
+        bool dry_run = false;
+        bool skip_duplicates = false;
+        std::string organization_id = who.organization_id;
+        for (const auto& [key, value] : ctx.request.query_params()) {
+          if (key == "dry_run" && (value == "true" || value == "false")) {
+            dry_run = value == "true";
+          } else if (key == "on_duplicate" && (value == "fail" || value == "skip")) {
+            skip_duplicates = value == "skip";
+          } else if (key == "organization_id" && who.is_admin()) {
+            organization_id = value;
+          } else {
+            errors.push_back({key, key == "dry_run"        ? "must be true or false"
+                                   : key == "on_duplicate" ? "must be fail or skip"
+                                                           : "unknown query parameter"});
+          }
+        }
+        if (who.is_admin() && organization_id == who.organization_id) {
+          errors.push_back({"organization_id", "administrators name the training provider"});
+        }
+        if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+        const auto type = ctx.request.header("Content-Type").value_or("");
+        const std::string media = lower(std::string(type.substr(0, type.find(';'))));
+        const bool csv = media == "text/csv";
+        if (!csv && media != "application/x-ndjson") {
+          co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
+        }
+        // Parse every row into a document.
+        std::vector<Row> rows;
+        if (csv) {
+          std::vector<std::pair<long, std::vector<std::string>>> records;
+          long bad_line = 0;
+          if (!parse_csv(ctx.request.body, records, &bad_line)) {
+            co_return problem(
+                ctx, 400, "unterminated quoted field starting on line " + std::to_string(bad_line));
+          }
+          if (records.empty())
+            co_return problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
+          const auto header = records.front().second;
+          for (std::size_t i = 0; i < header.size(); ++i) {
+            if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) == kCsvColumns.end()) {
+              errors.push_back({"/" + header[i], "unknown column", 1});
+            }
+          }
+          for (const char* need : {"full_name", "email"}) {
+            if (std::find(header.begin(), header.end(), need) == header.end()) {
+              errors.push_back({std::string("/") + need, "required column is missing", 1});
+            }
+          }
+          if (!errors.empty()) co_return problem(ctx, 422, "the header row is invalid", errors);
+          for (std::size_t i = 1; i < records.size(); ++i) {
+            if (records[i].second.size() != header.size()) {
+              errors.push_back({"",
+                                "has " + std::to_string(records[i].second.size()) +
+                                    " fields; the header has " + std::to_string(header.size()),
+                                records[i].first});
+              continue;
+            }
+            rows.push_back({records[i].first, csv_document(header, records[i].second)});
+          }
+        } else {
+          long line = 0;
+          std::size_t start = 0;
+          const std::string& body = ctx.request.body;
+          while (start < body.size()) {
+            ++line;
+            auto end = body.find('\n', start);
+            if (end == std::string::npos) end = body.size();
+            std::string_view text(body.data() + start, end - start);
+            start = end + 1;
+            if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+            if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
+            auto doc = json::parse(text, nullptr, false);
+            if (doc.is_discarded() || !doc.is_object()) {
+              errors.push_back({"", "is not a JSON object", line});
+              continue;
+            }
+            rows.push_back({line, std::move(doc)});
+          }
+        }
+        if (rows.size() > kMaxRows) {
+          co_return problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
+        }
+        // Validate each row like a single create.
+        std::vector<TraineeInput> inputs;
+        std::vector<long> lines;
+        inputs.reserve(rows.size());
+        for (const auto& row : rows) {
+          std::vector<http::FieldError> row_errors;
+          auto input = parse_trainee(row.document, api, false, row_errors);
+          for (auto& e : row_errors) {
+            e.line = row.line;
+            errors.push_back(std::move(e));
+          }
+          if (input) {
+            inputs.push_back(std::move(*input));
+            lines.push_back(row.line);
+          }
+        }
+        // Duplicates: within the file, and against the organization's trainees.
+        std::unordered_set<std::string> existing;
+        bool organization_ok = true;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          auto org = store::find_organization(c, organization_id);
+          if (!org || org->kind != "training_provider") {
+            organization_ok = false;
+            return;
+          }
+          pqxx::nontransaction tx(c);
+          for (const auto& r : tx.exec_params(
+                   "SELECT lower(email) FROM trainee_personal WHERE organization_id = $1",
+                   organization_id)) {
+            existing.insert(r[0].as<std::string>());
+          }
+        });
+        if (!organization_ok) {
+          co_return problem(ctx, 422, "invalid query parameters",
+                            {{"organization_id", "must name a training provider"}});
+        }
+        json duplicates = json::array();
+        std::unordered_set<std::string> seen;
+        std::vector<TraineeInput> to_create;
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+          const auto email = lower(inputs[i].personal.email);
+          const bool in_org = existing.count(email) > 0;
+          if (in_org || !seen.insert(email).second) {
+            const std::string why =
+                in_org ? "already registered in this organization" : "repeats an earlier row";
+            duplicates.push_back(
+                {{"line", lines[i]}, {"email", inputs[i].personal.email}, {"reason", why}});
+            if (!skip_duplicates) errors.push_back({"/email", "duplicate: " + why, lines[i]});
+            continue;
+          }
+          to_create.push_back(std::move(inputs[i]));
+        }
+        std::sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
+          return a.line.value_or(0) < b.line.value_or(0);
+        });
+        if (dry_run) {
+          json out = {
+              {"dry_run", true},           {"rows", rows.size() + (errors.empty() ? 0 : 0)},
+              {"valid", to_create.size()}, {"would_create", errors.empty() ? to_create.size() : 0},
+              {"duplicates", duplicates},  {"errors", json::array()}};
+          for (const auto& e : errors)
+            out["errors"].push_back(
+                {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
+          co_return json_response(200, out);
+        }
+        if (!errors.empty()) {
+          co_return problem(
+              ctx, 422,
+              std::to_string(errors.size()) + " problem(s) in the file; nothing was imported",
+              errors);
+        }
+        bool conflict = false;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          for (int attempt = 0; attempt < 3; ++attempt) {
+            try {
+              copy_trainees(c, organization_id, to_create);
+              return;
+            } catch (const pqxx::unique_violation& e) {
+              // A random alias collided (retry) or an email arrived meanwhile.
+              if (std::string(e.what()).find("email") != std::string::npos) break;
+            }
+          }
+          conflict = true;
+        });
+        if (conflict)
+          co_return problem(
+              ctx, 409,
+              "trainees with these emails were registered meanwhile; nothing was imported");
+        json out = {{"dry_run", false},
+                    {"rows", rows.size()},
+                    {"created", to_create.size()},
+                    {"duplicates", duplicates}};
+        co_return json_response(201, out);
+      },
+      {.body_limit = kImportBodyLimit});
+}
+
+}  // namespace kakehashi::api

@@ -1,0 +1,28 @@
+// A trainee as clients send it, validated: shared by the single create, the
+// merge patch and the bulk import.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "api/api_context.hpp"
+#include "domain/trainee.hpp"
+#include "http/problem.hpp"
+
+namespace kakehashi::api {
+
+struct TraineeInput {
+  std::optional<std::string> organization_id;  // administrators only
+  domain::PersonalData personal;
+  domain::TraineeProfile profile;
+};
+
+// Validates a trainee document; appends every error to `errors` and returns
+// nullopt if there is any.
+std::optional<TraineeInput> parse_trainee(const nlohmann::json& body, const ApiContext& api,
+                                          bool admin, std::vector<http::FieldError>& errors);
+
+}  // namespace kakehashi::api

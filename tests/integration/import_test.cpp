@@ -1,0 +1,119 @@
+// POST /v1/trainees/import over HTTP: CSV and NDJSON, dry run, atomicity,
+// duplicates, per-row errors with line numbers.
+#include "integration/api_fixture.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kHeader =
+    "full_name,email,country,city,timezone,skills,japanese,english,hours_per_week,rate_amount,"
+    "rate_currency,domains,engagement,consent_matching,consent_share_abroad\n";
+
+std::string csv_row(int i, const std::string& skills = "python:4:2.5;torch:3:1") {
+  return "\"Trainee, No. " + std::to_string(i) + "\",t" + std::to_string(i) +
+         "@example.com,BD,Dhaka,Asia/Dhaka," + skills +
+         ",N4,B1,40,1200,USD,manufacturing,offshore;hybrid,true,false\n";
+}
+
+class ImportTest : public ApiTest {
+ protected:
+  ApiResponse upload(const std::string& key, const std::string& body, const std::string& type,
+                     const std::string& query = "") {
+    ApiResponse r{request(service_->port(), "POST", "/v1/trainees/import" + query, body,
+                          {{"Authorization", "Bearer " + key}, {"Content-Type", type}}),
+                  nullptr};
+    r.body = json::parse(r.http.body, nullptr, false);
+    return r;
+  }
+};
+
+TEST_F(ImportTest, DryRunReportsAndStoresNothingThenTheRealImportStoresAll) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  std::string csv = kHeader;
+  for (int i = 0; i < 50; ++i) csv += csv_row(i);
+  auto dry = upload(key, csv, "text/csv", "?dry_run=true");
+  ASSERT_EQ(dry.status(), 200) << dry.http.body;
+  EXPECT_EQ(dry.body["would_create"], 50);
+  EXPECT_EQ(dry.body["errors"].size(), 0U);
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  auto real = upload(key, csv, "text/csv");
+  ASSERT_EQ(real.status(), 201) << real.http.body;
+  EXPECT_EQ(real.body["created"], 50);
+  EXPECT_EQ(count_rows("trainees"), 50U);
+  EXPECT_EQ(count_rows("trainee_skills"), 100U);
+  auto page = call("GET", "/v1/trainees?limit=1&skill=pytorch&min_level=3", key);
+  ASSERT_EQ(page.body["items"].size(), 1U);
+  const auto& t = page.body["items"][0];
+  EXPECT_EQ(t["full_name"].get<std::string>().substr(0, 13), "Trainee, No. ");
+  EXPECT_EQ(t["engagement"], json({"offshore", "hybrid"}));
+  EXPECT_EQ(t["consent"]["matching"], true);
+  EXPECT_EQ(t["expected_monthly_rate"]["currency"], "USD");
+  EXPECT_EQ(t["organization_id"], org);
+}
+
+TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  std::string csv = kHeader;
+  for (int i = 0; i < 1000; ++i) csv += i == 637 ? csv_row(i, "python:9;cobol:3") : csv_row(i);
+  auto r = upload(key, csv, "text/csv");
+  expect_problem(r, 422);
+  ASSERT_EQ(r.body["errors"].size(), 2U) << r.http.body;
+  for (const auto& e : r.body["errors"]) EXPECT_EQ(e["line"], 639);  // header is line 1
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  EXPECT_EQ(count_rows("trainee_personal"), 0U);
+  auto dry = upload(key, csv, "text/csv", "?dry_run=true");
+  EXPECT_EQ(dry.body["valid"], 999);
+  EXPECT_EQ(dry.body["would_create"], 0);
+  EXPECT_EQ(dry.body["errors"][0]["pointer"], "/skills/0/level");
+}
+
+TEST_F(ImportTest, DuplicatesAreReportedNotDoubled) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  ASSERT_EQ(upload(key, kHeader + csv_row(1) + csv_row(2), "text/csv").status(), 201);
+  const std::string again = kHeader + csv_row(2) + csv_row(3) + csv_row(3);
+  auto refused = upload(key, again, "text/csv");
+  expect_problem(refused, 422);
+  EXPECT_EQ(refused.body["errors"].size(), 2U) << refused.http.body;
+  EXPECT_EQ(count_rows("trainees"), 2U);
+  auto skipped = upload(key, again, "text/csv", "?on_duplicate=skip");
+  ASSERT_EQ(skipped.status(), 201) << skipped.http.body;
+  EXPECT_EQ(skipped.body["created"], 1);
+  EXPECT_EQ(skipped.body["duplicates"].size(), 2U);
+  EXPECT_EQ(skipped.body["duplicates"][0]["line"], 2);
+  EXPECT_EQ(count_rows("trainees"), 3U);
+}
+
+TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  std::string ndjson;
+  for (int i = 0; i < 3; ++i) {
+    ndjson += trainee("n" + std::to_string(i) + "@example.com").dump() + "\n";
+  }
+  ndjson += "\n{not json}\n";
+  auto bad = upload(key, ndjson, "application/x-ndjson");
+  expect_problem(bad, 422);
+  EXPECT_EQ(bad.body["errors"][0]["line"], 5);
+  ndjson.resize(ndjson.find("\n{not json}"));
+  auto ok = upload(key, ndjson, "application/x-ndjson");
+  ASSERT_EQ(ok.status(), 201) << ok.http.body;
+  EXPECT_EQ(count_rows("trainees"), 3U);
+}
+
+TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto [firm, firm_key] = organization("Nagoya Precision", "firm");
+  expect_problem(upload(firm_key, kHeader + csv_row(1), "text/csv"), 403);
+  expect_problem(upload(key, kHeader + csv_row(1), "application/json"), 415);
+  expect_problem(upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv"), 422);
+  expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
+  expect_problem(upload(key, kHeader + csv_row(1), "text/csv", "?dry_run=maybe"), 422);
+  expect_problem(upload(admin_, kHeader + csv_row(1), "text/csv"), 422);
+  auto by_admin = upload(admin_, kHeader + csv_row(1), "text/csv", "?organization_id=" + org);
+  EXPECT_EQ(by_admin.status(), 201) << by_admin.http.body;
+  EXPECT_EQ(count_rows("trainees"), 1U);
+}
+
+}  // namespace
+}  // namespace kakehashi::testing
