@@ -500,33 +500,4 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
   });
 }
 
-void add_skill_routes(http::Router& router, ApiContext& api) {
-  router.add("GET", "/v1/skills", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto snap = api.taxonomy.snapshot();
-    const auto q = ctx.request.query_param("q");
-    std::string needle = q ? matcher::normalise_skill_name(*q) : "";
-    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-    for (const auto& s : snap->skills) {
-      bool hit =
-          needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
-      for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
-      if (!hit) continue;
-      json related = json::array();
-      for (const auto& [other, similarity] : s.related) {
-        if (const auto* r = snap->by_id(other))
-          related.push_back({{"skill", r->name}, {"similarity", similarity}});
-      }
-      out["items"].push_back({{"id", s.id},
-                              {"name", s.name},
-                              {"category", s.category},
-                              {"aliases", s.aliases},
-                              {"related", related},
-                              {"version", s.version}});
-    }
-    co_return json_response(200, out);
-  });
-}
-
 }  // namespace kakehashi::api

@@ -468,6 +468,50 @@ std::vector<SkillRow> load_skills(pqxx::connection_base& c) {
   return out;
 }
 
+std::optional<int> save_skill(pqxx::connection_base& c, std::optional<int> id,
+                              std::optional<std::int64_t> expected_version, const SkillRow& s) {
+  pqxx::work tx(c);
+  try {
+    if (id) {
+      auto r = tx.exec_params(
+          "UPDATE skills SET name = $2, category = $3, version = version + 1, updated_at = now() "
+          "WHERE id = $1 AND ($4::bigint IS NULL OR version = $4) RETURNING id",
+          *id, s.name, s.category, expected_version);
+      if (r.empty()) return std::nullopt;
+      tx.exec_params("DELETE FROM skill_aliases WHERE skill_id = $1", *id);
+      tx.exec_params("DELETE FROM skill_relations WHERE skill_a = $1 OR skill_b = $1", *id);
+    } else {
+      id = tx.exec_params1("INSERT INTO skills (name, category) VALUES ($1, $2) RETURNING id",
+                           s.name, s.category)[0]
+               .as<int>();
+    }
+    // An alias may not be another skill's name either.
+    for (const auto& alias : s.aliases) {
+      auto taken =
+          tx.exec_params("SELECT 1 FROM skills WHERE lower(name) = $1 AND id <> $2", alias, *id);
+      if (!taken.empty())
+        throw Conflict{"alias '" + alias + "' is another skill's name", "/aliases"};
+      tx.exec_params("INSERT INTO skill_aliases (alias, skill_id) VALUES ($1, $2)", alias, *id);
+    }
+    for (const auto& [other, similarity] : s.related) {
+      tx.exec_params(
+          "INSERT INTO skill_relations (skill_a, skill_b, similarity) VALUES "
+          "(least($1::int, $2::int), greatest($1::int, $2::int), $3) "
+          "ON CONFLICT (skill_a, skill_b) DO UPDATE SET similarity = excluded.similarity",
+          *id, other, similarity);
+    }
+    auto clash = tx.exec_params(
+        "SELECT 1 FROM skill_aliases WHERE alias = lower($1) AND skill_id <> $2", s.name, *id);
+    if (!clash.empty()) throw Conflict{"the name is another skill's alias", "/name"};
+  } catch (const pqxx::unique_violation& e) {
+    const bool alias = std::string(e.what()).find("alias") != std::string::npos;
+    throw Conflict{alias ? "an alias is already taken" : "a skill with this name exists",
+                   alias ? "/aliases" : "/name"};
+  }
+  tx.commit();
+  return id;
+}
+
 std::vector<std::string> load_timezones(pqxx::connection_base& c) {
   pqxx::nontransaction tx(c);
   std::vector<std::string> out;

@@ -78,6 +78,11 @@ std::optional<KeyLookup> find_key_by_prefix(pqxx::connection_base& c, const std:
 
 // --- skills ---
 std::vector<SkillRow> load_skills(pqxx::connection_base& c);
+// Inserts or (with `id`) replaces a skill with its aliases and relations, if
+// its version is still `expected_version`. Returns the id, or nullopt on a
+// stale version. Throws Conflict when a name or alias is taken.
+std::optional<int> save_skill(pqxx::connection_base& c, std::optional<int> id,
+                              std::optional<std::int64_t> expected_version, const SkillRow& skill);
 std::vector<std::string> load_timezones(pqxx::connection_base& c);
 
 // --- trainees ---

@@ -227,6 +227,20 @@ test("every operation answers as the spec says", async () => {
 
   await call("GET", "/v1/skills", { key: firmKey.secret, query: "?q=torch" });
   await call("GET", "/v1/skills", {});
+  const vit = (await call("POST", "/v1/skills", { key: admin, body: { name: "Vision Transformers", aliases: ["vit"], related: [{ skill: "PyTorch", similarity: 0.5 }] } })).json;
+  await call("POST", "/v1/skills", { key: admin, body: { name: "torch" } });
+  await call("POST", "/v1/skills", { key: admin, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/skills", { key: admin, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/skills", { key: firmKey.secret, body: { name: "X" } });
+  await call("POST", "/v1/skills", { body: { name: "X" } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: vit.id }, body: { category: "ai" }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: vit.id }, body: { category: "ai" }, headers: { "if-match": '"1"' } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: vit.id }, body: { name: "" } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: 999999 }, body: { name: "x" } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: vit.id }, raw: "{", headers: { "content-type": "application/json" } });
+  await call("PATCH", "/v1/skills/{id}", { key: admin, params: { id: vit.id }, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("PATCH", "/v1/skills/{id}", { key: firmKey.secret, params: { id: vit.id }, body: { name: "x" } });
+  await call("PATCH", "/v1/skills/{id}", { params: { id: vit.id }, body: { name: "x" } });
 
   const all = Object.values(spec.paths).flatMap((item) =>
     ["get", "post", "patch", "delete", "put"].filter((m) => item[m]).map((m) => item[m].operationId));

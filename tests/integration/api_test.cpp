@@ -343,3 +343,41 @@ TEST_F(ApiTest, SyntheticSeedWritesTheRequestedCounts) {
 
 }  // namespace
 }  // namespace kakehashi::testing
+
+namespace kakehashi::testing {
+namespace {
+
+TEST_F(ApiTest, AdministratorsGrowTheTaxonomyAndItIsUsedAtOnce) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  nlohmann::json skill = {{"name", "Vision Transformers"},
+                          {"category", "ai"},
+                          {"aliases", {"ViT", "vision transformer"}},
+                          {"related", {{{"skill", "PyTorch"}, {"similarity", 0.5}}}}};
+  expect_problem(call("POST", "/v1/skills", key, skill), 403);
+  auto created = call("POST", "/v1/skills", admin_, skill);
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  EXPECT_EQ(created.body["aliases"], nlohmann::json({"vision transformer", "vit"}));  // sorted
+  EXPECT_EQ(created.body["related"][0]["skill"], "PyTorch");
+  auto t = trainee("vit@example.com");
+  t["skills"] = {{{"skill", "ViT"}, {"level", 3}}};
+  auto made = call("POST", "/v1/trainees", key, t);
+  ASSERT_EQ(made.status(), 201) << made.http.body;
+  EXPECT_EQ(made.body["skills"][0]["skill"], "Vision Transformers");
+  const std::string path = "/v1/skills/" + std::to_string(created.body["id"].get<int>());
+  auto patched = call("PATCH", path, admin_, {{"aliases", {"vit"}}}, {{"If-Match", "\"1\""}});
+  ASSERT_EQ(patched.status(), 200) << patched.http.body;
+  EXPECT_EQ(patched.body["version"], 2);
+  expect_problem(call("PATCH", path, admin_, {{"category", "x"}}, {{"If-Match", "\"1\""}}), 412);
+  // Names and aliases stay unique; similarity lies strictly inside (0, 1).
+  auto clash = call("POST", "/v1/skills", admin_,
+                    {{"name", "torch"},
+                     {"aliases", {"python"}},
+                     {"related", {{{"skill", "SQL"}, {"similarity", 1}}}}});
+  expect_problem(clash, 422);
+  EXPECT_EQ(clash.body["errors"].size(), 3U) << clash.http.body;
+  expect_problem(call("PATCH", "/v1/skills/999999", admin_, {{"category", "x"}}), 404);
+  expect_problem(call("PATCH", "/v1/skills/abc", admin_, {{"category", "x"}}), 404);
+}
+
+}  // namespace
+}  // namespace kakehashi::testing

@@ -1,0 +1,188 @@
+// /v1/skills: the taxonomy. Everyone reads it; administrators add and change
+// skills, their aliases and related skills. Writes reload the taxonomy that
+// validation and matching use.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "api/validation.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+using Outcome = std::variant<domain::Principal, Response>;
+
+json skill_json(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
+  json related = json::array();
+  for (const auto& [other, similarity] : s.related) {
+    if (const auto* r = snap.by_id(other))
+      related.push_back({{"skill", r->name}, {"similarity", similarity}});
+  }
+  return {{"id", s.id},           {"name", s.name},     {"category", s.category},
+          {"aliases", s.aliases}, {"related", related}, {"version", s.version}};
+}
+
+// The writable document of a skill, for merge patches.
+json skill_document(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
+  json doc = skill_json(s, snap);
+  for (const char* key : {"id", "version"}) doc.erase(key);
+  return doc;
+}
+
+std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Snapshot& snap,
+                                           std::optional<int> self,
+                                           std::vector<http::FieldError>& errors) {
+  store::SkillRow s;
+  Validator v(body, "", errors);
+  v.only({"name", "category", "aliases", "related"});
+  s.name = v.text("name", true, 100).value_or("");
+  if (s.name.find_first_of("\t\n\r,:;") != std::string::npos)
+    v.fail("name", "must not contain tabs, line breaks or , : ;");
+  s.category = v.text("category", false, 40).value_or("general");
+  if (v.has("aliases")) {
+    const auto& aliases = body["aliases"];
+    if (!aliases.is_array() || aliases.size() > 20) {
+      v.fail("aliases", "must be an array of at most 20 names");
+    } else {
+      for (std::size_t i = 0; i < aliases.size(); ++i) {
+        const std::string at = "/aliases/" + std::to_string(i);
+        if (!aliases[i].is_string()) {
+          errors.push_back({at, "must be a string"});
+          continue;
+        }
+        const auto alias = matcher::normalise_skill_name(aliases[i].get<std::string>());
+        if (alias.empty() || alias.size() > 100 ||
+            alias.find_first_of("\t\n\r,:;") != std::string::npos) {
+          errors.push_back({at, "must be 1 to 100 characters without , : ;"});
+        } else if (std::find(s.aliases.begin(), s.aliases.end(), alias) != s.aliases.end()) {
+          errors.push_back({at, "is repeated"});
+        } else if (auto owner = snap.resolve(alias); owner && owner != self) {
+          errors.push_back({at, "already names " + snap.by_id(*owner)->name});
+        } else {
+          s.aliases.push_back(alias);
+        }
+      }
+    }
+  }
+  if (auto owner = snap.resolve(s.name); owner && owner != self)
+    v.fail("name", "already names " + snap.by_id(*owner)->name);
+  if (v.has("related")) {
+    const auto& related = body["related"];
+    if (!related.is_array() || related.size() > 30) {
+      v.fail("related", "must be an array of at most 30 related skills");
+    } else {
+      for (std::size_t i = 0; i < related.size(); ++i) {
+        const std::string at = "/related/" + std::to_string(i);
+        if (!related[i].is_object()) {
+          errors.push_back({at, "must be an object {skill, similarity}"});
+          continue;
+        }
+        Validator r(related[i], at, errors);
+        r.only({"skill", "similarity"});
+        auto name = r.text("skill", true, 100);
+        auto similarity = r.number("similarity", true, 0, 1);
+        if (similarity && (*similarity <= 0 || *similarity >= 1)) {
+          r.fail("similarity", "must be strictly between 0 and 1");
+          similarity.reset();
+        }
+        if (!name) continue;
+        auto id = snap.resolve(*name);
+        if (!id) {
+          r.fail("skill", "unknown skill '" + *name + "'");
+        } else if (id == self) {
+          r.fail("skill", "a skill is not related to itself");
+        } else if (similarity) {
+          s.related.emplace_back(*id, *similarity);
+        }
+      }
+    }
+  }
+  if (!errors.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+void add_skill_routes(http::Router& router, ApiContext& api) {
+  router.add("GET", "/v1/skills", [&api](http::RequestContext& ctx) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto snap = api.taxonomy.snapshot();
+    const auto q = ctx.request.query_param("q");
+    const std::string needle = q ? matcher::normalise_skill_name(*q) : "";
+    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+    for (const auto& s : snap->skills) {
+      bool hit =
+          needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
+      for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
+      if (hit) out["items"].push_back(skill_json(s, *snap));
+    }
+    co_return json_response(200, out);
+  });
+
+  // Creates (no id) or changes (id) a skill, then reloads the taxonomy.
+  auto save = [&api](http::RequestContext& ctx, std::optional<int> id) -> awaitable<Response> {
+    Outcome auth = co_await authenticate(api, ctx);
+    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+    const auto who = std::get<domain::Principal>(auth);
+    if (!who.is_admin()) co_return problem(ctx, 403, "only administrators change the taxonomy");
+    bool bad = false;
+    const auto expected = if_match(ctx, &bad);
+    if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+    auto parsed = json_body(ctx, id.has_value());
+    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+    json body = std::get<json>(parsed);
+    const auto snap = api.taxonomy.snapshot();
+    std::vector<http::FieldError> errors;
+    if (id) {
+      const auto* current = snap->by_id(*id);
+      if (!current) co_return problem(ctx, 404, "no such skill");
+      for (const char* key : {"id", "version"}) {
+        if (body.contains(key)) errors.push_back({std::string("/") + key, "is read-only"});
+      }
+      json doc = skill_document(*current, *snap);
+      doc.merge_patch(body);
+      body = doc;
+    }
+    auto skill = errors.empty() ? parse_skill(body, *snap, id, errors) : std::nullopt;
+    if (!skill) co_return problem(ctx, 422, "the skill is invalid", errors);
+    auto run = [&]() -> awaitable<Response> {
+      std::optional<int> saved;
+      std::optional<store::Conflict> conflict;
+      co_await api.db.run([&](pqxx::connection_base& c) {
+        try {
+          saved = store::save_skill(c, id, expected, *skill);
+        } catch (const store::Conflict& e) {
+          conflict = e;
+        }
+        if (saved) api.taxonomy.load(store::load_skills(c));
+      });
+      if (conflict)
+        co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+      if (!saved) co_return problem(ctx, 412, "the skill changed since that ETag; read it again");
+      const auto now = api.taxonomy.snapshot();
+      const auto* row = now->by_id(*saved);
+      Response r = json_response(id ? 200 : 201, skill_json(*row, *now));
+      r.set_header("ETag", etag(row->version));
+      if (!id) r.set_header("Location", "/v1/skills/" + std::to_string(*saved));
+      co_return r;
+    };
+    if (id) co_return co_await run();
+    co_return co_await idempotent(api, ctx, who, run);
+  };
+  router.add("POST", "/v1/skills", [save](http::RequestContext& ctx) -> awaitable<Response> {
+    return save(ctx, std::nullopt);
+  });
+  router.add("PATCH", "/v1/skills/{id}", [save](http::RequestContext& ctx) -> awaitable<Response> {
+    const std::string raw(ctx.param("id"));
+    const bool numeric =
+        !raw.empty() && raw.size() <= 9 && raw.find_first_not_of("0123456789") == std::string::npos;
+    return save(ctx, numeric ? std::stoi(raw) : -1);  // -1 names no skill: 404
+  });
+}
+
+}  // namespace kakehashi::api
