@@ -2,10 +2,13 @@
 // and the set of IANA time zone names (from PostgreSQL's tz database).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -34,10 +37,30 @@ class Taxonomy {
   std::shared_ptr<const Snapshot> current_ = std::make_shared<Snapshot>();
 };
 
+// API keys recently seen, by prefix, so most requests skip the lookup query.
+// An entry lives kTtl; a revocation through this process evicts it at once,
+// one through another replica takes effect within kTtl.
+class KeyCache {
+ public:
+  static constexpr std::chrono::seconds kTtl{5};
+  std::optional<store::KeyLookup> get(const std::string& prefix) const;
+  void put(const std::string& prefix, const store::KeyLookup& key);
+  void evict_key(const std::string& key_id);
+
+ private:
+  struct Entry {
+    store::KeyLookup key;
+    std::chrono::steady_clock::time_point expires;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
 struct ApiContext {
   store::Database& db;
   Taxonomy taxonomy;
   std::unordered_set<std::string> timezones;
+  KeyCache keys;
 };
 
 }  // namespace kakehashi::api

@@ -58,10 +58,13 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   if (secret.size() != 51 || secret.rfind("kh_", 0) != 0) {
     co_return unauthorized("malformed API key");
   }
-  std::optional<store::KeyLookup> found;
   const std::string prefix = secret.substr(0, 12);
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { found = store::find_key_by_prefix(c, prefix); });
+  std::optional<store::KeyLookup> found = api.keys.get(prefix);
+  if (!found) {
+    co_await api.db.run(
+        [&](pqxx::connection_base& c) { found = store::find_key_by_prefix(c, prefix); });
+    if (found) api.keys.put(prefix, *found);
+  }
   if (!found || !constant_time_equal(found->secret_sha256, util::sha256_hex(secret))) {
     co_return unauthorized("unknown API key");
   }

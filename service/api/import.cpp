@@ -470,6 +470,10 @@ void add_import_routes(http::Router& router, ApiContext& api) {
           for (int attempt = 0; attempt < 3; ++attempt) {
             try {
               copy_trainees(c, organization_id, to_create);
+              // Fresh statistics keep the planner on the indexes after a big load.
+              if (to_create.size() >= 10'000) {
+                pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
+              }
               return;
             } catch (const pqxx::unique_violation& e) {
               // A random alias collided (retry) or an email arrived meanwhile.

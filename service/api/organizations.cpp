@@ -187,6 +187,7 @@ void add_organization_routes(http::Router& router, ApiContext& api) {
                  found = store::find_api_key(c, id).has_value() && store::revoke_api_key(c, id);
                });
                if (!found) co_return problem(ctx, 404, "no such API key");
+               api.keys.evict_key(id);
                Response r;
                r.status = 204;
                co_return r;

@@ -84,10 +84,12 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
         Validator r(related[i], at, errors);
         r.only({"skill", "similarity"});
         auto name = r.text("skill", true, 100);
-        auto similarity = r.number("similarity", true, 0, 1);
-        if (similarity && (*similarity <= 0 || *similarity >= 1)) {
+        double similarity =
+            -1;  // -1: missing or invalid (plain double: GCC 12 misreads optional here)
+        if (auto given = r.number("similarity", true, 0, 1)) similarity = *given;
+        if (similarity == 0 || similarity == 1) {
           r.fail("similarity", "must be strictly between 0 and 1");
-          similarity.reset();
+          similarity = -1;
         }
         if (!name) continue;
         auto id = snap.resolve(*name);
@@ -95,8 +97,8 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
           r.fail("skill", "unknown skill '" + *name + "'");
         } else if (id == self) {
           r.fail("skill", "a skill is not related to itself");
-        } else if (similarity) {
-          s.related.emplace_back(*id, *similarity);
+        } else if (similarity > 0) {
+          s.related.emplace_back(*id, similarity);
         }
       }
     }

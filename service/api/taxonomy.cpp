@@ -48,4 +48,23 @@ std::vector<std::string> Taxonomy::Snapshot::closest(const std::string& name) co
   return graph.closest(name, 3);
 }
 
+std::optional<store::KeyLookup> KeyCache::get(const std::string& prefix) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(prefix);
+  if (it == entries_.end() || it->second.expires < std::chrono::steady_clock::now())
+    return std::nullopt;
+  return it->second.key;
+}
+
+void KeyCache::put(const std::string& prefix, const store::KeyLookup& key) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() > 100'000) entries_.clear();  // bounded: a flood of keys cannot grow it
+  entries_[prefix] = {key, std::chrono::steady_clock::now() + kTtl};
+}
+
+void KeyCache::evict_key(const std::string& key_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [&](const auto& e) { return e.second.key.key_id == key_id; });
+}
+
 }  // namespace kakehashi::api

@@ -101,10 +101,18 @@ std::vector<std::string> string_list(const json& body, const std::string& key,
   return out;
 }
 
-json trainee_json(const domain::TraineeRecord& t) {
+json trainee_json(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxonomy) {
   const auto& p = t.profile;
+  // The store returns skill ids; names come from the taxonomy, in name order.
+  std::vector<domain::SkillLevel> named = p.skills;
+  for (auto& s : named) {
+    const auto* row = taxonomy.by_id(s.skill_id);
+    s.skill = row ? row->name : std::to_string(s.skill_id);
+  }
+  std::sort(named.begin(), named.end(),
+            [](const auto& a, const auto& b) { return a.skill < b.skill; });
   json skills = json::array();
-  for (const auto& s : p.skills) {
+  for (const auto& s : named) {
     skills.push_back({{"skill", s.skill},
                       {"level", s.level},
                       {"years", s.years ? json(*s.years) : json(nullptr)}});
@@ -146,8 +154,8 @@ json trainee_json(const domain::TraineeRecord& t) {
 }
 
 // The writable part of a trainee, which a merge patch applies to.
-json trainee_document(const domain::TraineeRecord& t) {
-  json doc = trainee_json(t);
+json trainee_document(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxonomy) {
+  json doc = trainee_json(t, taxonomy);
   for (auto key : kReadOnly) doc.erase(std::string(key));
   // Nulls mean "absent" in a merge patch; drop them so they stay absent.
   for (auto it = doc.begin(); it != doc.end();) {
@@ -327,7 +335,8 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
       }
       if (conflict)
         co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-      Response r = with_etag(json_response(201, trainee_json(*record)), record->version);
+      Response r = with_etag(json_response(201, trainee_json(*record, *api.taxonomy.snapshot())),
+                             record->version);
       r.set_header("Location", "/v1/trainees/" + record->id);
       co_return r;
     });
@@ -346,7 +355,8 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
         (record->profile.status == "erased" && !who.is_admin())) {
       co_return problem(ctx, 404, "no such trainee");
     }
-    co_return with_etag(json_response(200, trainee_json(*record)), record->version);
+    co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                        record->version);
   });
 
   router.add(
@@ -374,7 +384,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           if (patch.contains(std::string(key)))
             errors.push_back({"/" + std::string(key), "is read-only"});
         }
-        json doc = trainee_document(*record);
+        json doc = trainee_document(*record, *api.taxonomy.snapshot());
         doc.merge_patch(patch);
         auto input = errors.empty() ? parse_trainee(doc, api, false, errors) : std::nullopt;
         if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
@@ -395,7 +405,8 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
         if (conflict)
           co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
         if (!updated) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
-        co_return with_etag(json_response(200, trainee_json(*record)), record->version);
+        co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                            record->version);
       });
 
   router.add(
@@ -491,9 +502,10 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
     std::vector<domain::TraineeRecord> rows;
     co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_trainees(c, f); });
     const auto limit = static_cast<std::size_t>(f.limit - 1);
+    const auto taxonomy = api.taxonomy.snapshot();
     json out = {{"items", json::array()}, {"next_cursor", nullptr}};
     for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-      out["items"].push_back(trainee_json(rows[i]));
+      out["items"].push_back(trainee_json(rows[i], *taxonomy));
     if (rows.size() > limit)
       out["next_cursor"] = encode_cursor("t:" + std::to_string(rows[limit - 1].seq));
     co_return json_response(200, out);

@@ -174,7 +174,7 @@ int keys(const std::vector<std::string>& args) {
   auto config = load_config(rest, &help);
   if (!config) return help ? 0 : 2;
   try {
-    store::Database db(database_options(*config));
+    store::Database db(database_options(*config), store::registry_statements());
     const auto key = api::generate_key();
     std::optional<store::ApiKeyRow> row;
     db.run_sync([&](pqxx::connection_base& conn) {
@@ -207,7 +207,7 @@ int serve(const std::vector<std::string>& args) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  store::Database db(database_options(config));
+  store::Database db(database_options(config), store::registry_statements());
   try {
     std::vector<std::string> pending;
     db.run_sync([&](pqxx::connection_base& conn) {

@@ -282,6 +282,7 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
       out.complete();
     }
     tx.commit();
+    pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
     for (const auto& p : inst.projects) {
       store::insert_project(
           c, firms[(p.firm_id - 1) % 5].id,
@@ -337,7 +338,8 @@ int seed(const std::vector<std::string>& args) {
     store::Database db(store::DatabaseOptions{.url = parsed.config.database_url,
                                               .pool_size = 1,
                                               .statement_timeout = std::chrono::minutes(10),
-                                              .connect_timeout = parsed.config.connect_timeout});
+                                              .connect_timeout = parsed.config.connect_timeout},
+                       store::registry_statements());
     return demo ? seed_demo(db) : seed_synthetic(db, trainees, projects, seed_value);
   } catch (const std::exception& e) {
     std::cerr << "kakehashi: seed failed: " << e.what() << "\n";

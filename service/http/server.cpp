@@ -99,7 +99,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   net::awaitable<void> write_and_close(Connection& conn, Response response,
                                        const std::string& request_id, std::string_view method,
                                        std::chrono::steady_clock::time_point start);
-  net::awaitable<void> write(Connection& conn, const Response& response, bool keep_alive,
+  net::awaitable<void> write(Connection& conn, Response response, bool keep_alive,
                              const std::string& request_id, beast::error_code& ec);
   void record(std::string_view method, std::string_view route, const Response& response,
               const std::string& request_id, std::chrono::steady_clock::time_point start);
@@ -219,24 +219,18 @@ void Server::Impl::record(std::string_view method, std::string_view route, const
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics.observe(method, route, response.status, seconds);
   if (options.access_log) {
-    util::log("info", "request",
-              {{"request_id", request_id},
-               {"method", method},
-               {"route", route},
-               {"status", response.status},
-               {"duration_ms", static_cast<double>(static_cast<long long>(seconds * 1e6)) / 1e3},
-               {"bytes", response.body.size()}});
+    util::log_request(request_id, method, route, response.status, seconds * 1e3,
+                      response.body.size());
   }
 }
 
-net::awaitable<void> Server::Impl::write(Connection& conn, const Response& response,
-                                         bool keep_alive, const std::string& request_id,
-                                         beast::error_code& ec) {
+net::awaitable<void> Server::Impl::write(Connection& conn, Response response, bool keep_alive,
+                                         const std::string& request_id, beast::error_code& ec) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
   for (const auto& h : response.headers) res.insert(h.name, h.value);
   res.set(bhttp::field::server, "kakehashi");
   if (!request_id.empty()) res.set("X-Request-Id", request_id);
-  res.body() = response.body;
+  res.body() = std::move(response.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
   conn.stream.expires_after(options.read_timeout);
@@ -250,7 +244,7 @@ net::awaitable<void> Server::Impl::write_and_close(Connection& conn, Response re
                                                    std::chrono::steady_clock::time_point start) {
   record(method.empty() ? "-" : method, "unmatched", response, request_id, start);
   beast::error_code ec;
-  co_await write(conn, response, false, request_id, ec);
+  co_await write(conn, std::move(response), false, request_id, ec);
   if (ec) co_return;
   // Lingering close: stop sending, then swallow what the peer is still sending.
   conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -375,7 +369,7 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     record(request.method, match.route ? std::string_view(match.route->path_template) : "unmatched",
            response, request_id, start);
     beast::error_code write_ec;
-    co_await write(*conn, response, keep, request_id, write_ec);
+    co_await write(*conn, std::move(response), keep, request_id, write_ec);
     if (write_ec || !keep) break;
     first = false;
   }

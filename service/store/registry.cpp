@@ -90,9 +90,8 @@ constexpr const char* kTraineeSelect =
     " t.rate_currency, array_to_string(t.domains, E'\\n'), array_to_string(t.engagement, E'\\n'), "
     " t.consent_matching, t.consent_share_abroad, to_json(t.consent_recorded_at)#>>'{}', "
     " t.status, t.version, to_json(t.created_at)#>>'{}', to_json(t.updated_at)#>>'{}', "
-    " coalesce((SELECT string_agg(s.id || E'\\t' || ts.level || E'\\t' || "
-    "   coalesce(ts.years::text, '') || E'\\t' || s.name, E'\\n' ORDER BY s.name) "
-    "   FROM trainee_skills ts JOIN skills s ON s.id = ts.skill_id "
+    " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
+    "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
     "   WHERE ts.trainee_id = t.id), '') "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
 
@@ -211,12 +210,11 @@ domain::TraineeRecord trainee_from(const pqxx::row& r) {
   t.updated_at = r[27].as<std::string>();
   for (const auto& line : split(r[28].as<std::string>(), '\n')) {
     const auto parts = split(line, '\t');
-    if (parts.size() < 4) continue;
-    domain::SkillLevel s;
+    if (parts.size() < 2) continue;
+    domain::SkillLevel s;  // the caller names the skill from its taxonomy
     s.skill_id = std::stoi(parts[0]);
     s.level = std::stoi(parts[1]);
-    if (!parts[2].empty()) s.years = std::stod(parts[2]);
-    s.skill = parts[3];
+    if (parts.size() > 2 && !parts[2].empty()) s.years = std::stod(parts[2]);
     p.skills.push_back(std::move(s));
   }
   return t;
@@ -314,7 +312,7 @@ std::string insert_project(pqxx::connection_base& c, const std::string& organiza
 std::optional<domain::ProjectRecord> find_project(pqxx::connection_base& c, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
   pqxx::nontransaction tx(c);
-  auto r = tx.exec_params(std::string(kProjectSelect) + "WHERE p.id = $1", id);
+  auto r = tx.exec_prepared("find_project", id);
   if (r.empty()) return std::nullopt;
   return project_from(r[0]);
 }
@@ -345,11 +343,22 @@ std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
                                                  const domain::ProjectFilter& f) {
   pqxx::nontransaction tx(c);
   std::vector<domain::ProjectRecord> out;
-  for (const auto& r : tx.exec_params(std::string(kProjectSelect) + kProjectListWhere, f.after_seq,
-                                      f.organization_id, f.status, f.domain, f.skill_id, f.limit)) {
+  for (const auto& r : tx.exec_prepared("list_projects", f.after_seq, f.organization_id, f.status,
+                                        f.domain, f.skill_id, f.limit)) {
     out.push_back(project_from(r));
   }
   return out;
+}
+
+std::vector<PreparedStatement> registry_statements() {
+  return {
+      {"find_organization", kSelectOrganization},
+      {"find_key_by_prefix", kKeyByPrefix},
+      {"find_trainee", std::string(kTraineeSelect) + "WHERE t.id = $1"},
+      {"list_trainees", std::string(kTraineeSelect) + kTraineeListWhere},
+      {"find_project", std::string(kProjectSelect) + "WHERE p.id = $1"},
+      {"list_projects", std::string(kProjectSelect) + kProjectListWhere},
+  };
 }
 
 bool is_uuid(const std::string& s) {
@@ -380,7 +389,7 @@ OrganizationRow insert_organization(pqxx::connection_base& c, const std::string&
 std::optional<OrganizationRow> find_organization(pqxx::connection_base& c, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
   pqxx::nontransaction tx(c);
-  auto r = tx.exec_params(kSelectOrganization, id);
+  auto r = tx.exec_prepared("find_organization", id);
   if (r.empty()) return std::nullopt;
   return organization_from(r[0]);
 }
@@ -442,7 +451,7 @@ bool revoke_api_key(pqxx::connection_base& c, const std::string& id) {
 
 std::optional<KeyLookup> find_key_by_prefix(pqxx::connection_base& c, const std::string& prefix) {
   pqxx::nontransaction tx(c);
-  auto r = tx.exec_params(kKeyByPrefix, prefix);
+  auto r = tx.exec_prepared("find_key_by_prefix", prefix);
   if (r.empty()) return std::nullopt;
   return KeyLookup{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
                    r[0][3].as<std::string>(), r[0][4].as<bool>()};
@@ -546,7 +555,7 @@ std::string insert_trainee(pqxx::connection_base& c, const std::string& organiza
 std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
   pqxx::nontransaction tx(c);
-  auto r = tx.exec_params(std::string(kTraineeSelect) + "WHERE t.id = $1", id);
+  auto r = tx.exec_prepared("find_trainee", id);
   if (r.empty()) return std::nullopt;
   return trainee_from(r[0]);
 }
@@ -590,9 +599,9 @@ std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
   std::optional<int> jlpt;
   if (f.japanese_min) jlpt = domain::jlpt_rank(*f.japanese_min);
   std::vector<domain::TraineeRecord> out;
-  for (const auto& r : tx.exec_params(std::string(kTraineeSelect) + kTraineeListWhere, f.after_seq,
-                                      f.organization_id, f.status, f.skill_id, f.min_level, jlpt,
-                                      f.query, f.include_erased, f.limit)) {
+  for (const auto& r :
+       tx.exec_prepared("list_trainees", f.after_seq, f.organization_id, f.status, f.skill_id,
+                        f.min_level, jlpt, f.query, f.include_erased, f.limit)) {
     out.push_back(trainee_from(r));
   }
   return out;

@@ -12,6 +12,7 @@
 
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
+#include "store/database.hpp"
 
 namespace kakehashi::store {
 
@@ -114,6 +115,10 @@ bool delete_project(pqxx::connection_base& c, const std::string& id,
                     std::optional<std::int64_t> expected_version);
 std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
                                                  const domain::ProjectFilter& filter);
+
+// The statements the hot paths use, prepared on every connection of a pool
+// that runs these repositories (pass them to Database's constructor).
+std::vector<PreparedStatement> registry_statements();
 
 // Ids must be canonical UUID text; anything else can never name a row.
 bool is_uuid(const std::string& s);

@@ -30,6 +30,60 @@ std::string now_rfc3339() {
   return buf;
 }
 
+namespace {
+
+void write_all(const std::string& out) {
+  const char* p = out.data();
+  std::size_t left = out.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n <= 0) return;  // a closed stdout must not take the service down
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+// JSON string escaping for the few fields of an access-log line.
+void append_escaped(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20 || u >= 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void log_request(std::string_view request_id, std::string_view method, std::string_view route,
+                 int status, double duration_ms, std::size_t bytes) {
+  if (!g_enabled.load(std::memory_order_relaxed)) return;
+  std::string out;
+  out.reserve(256);
+  char numbers[96];
+  std::snprintf(numbers, sizeof numbers, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%zu}\n",
+                status, duration_ms, bytes);
+  out += "{\"time\":\"";
+  out += now_rfc3339();
+  out += "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":";
+  append_escaped(out, request_id);
+  out += ",\"method\":";
+  append_escaped(out, method);
+  out += ",\"route\":";
+  append_escaped(out, route);
+  out += numbers;
+  write_all(out);
+}
+
 void log(std::string_view level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!g_enabled.load(std::memory_order_relaxed)) return;
   nlohmann::json line = {{"time", now_rfc3339()}, {"level", level}, {"msg", message}};
@@ -47,14 +101,7 @@ void log(std::string_view level, std::string_view message, std::initializer_list
   }
   std::string out = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.push_back('\n');
-  const char* p = out.data();
-  std::size_t left = out.size();
-  while (left > 0) {
-    const ssize_t n = ::write(STDOUT_FILENO, p, left);
-    if (n <= 0) return;  // a closed stdout must not take the service down
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  write_all(out);
 }
 
 }  // namespace kakehashi::util

@@ -28,6 +28,11 @@ struct LogField {
 void log(std::string_view level, std::string_view message,
          std::initializer_list<LogField> fields = {});
 
+// One access-log line, formatted without building a JSON tree: it runs once
+// per request.
+void log_request(std::string_view request_id, std::string_view method, std::string_view route,
+                 int status, double duration_ms, std::size_t bytes);
+
 // RFC 3339 UTC timestamp with milliseconds, e.g. "2026-11-28T13:11:59.123Z".
 std::string now_rfc3339();
 
