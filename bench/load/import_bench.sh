@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Import throughput: 100k CSV rows through POST /v1/trainees/import, next to
+# psql \copy of the same file into a plain table (the ingest floor), and the
+# latency of list pages while the table holds them.
+#   pg_virtualenv -v 15 -o fsync=off bench/load/import_bench.sh [build/release/service/kakehashi]
+set -euo pipefail
+BIN=${1:-build/release/service/kakehashi}
+ROWS=${ROWS:-100000}
+export KAKEHASHI_DATABASE_URL="dbname=${PGDATABASE:-postgres}"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+here=$(dirname "$0")
+python3 "$here/make_csv.py" "$ROWS" > "$work/rows.csv"
+"$BIN" migrate >/dev/null
+admin=$("$BIN" keys create --admin --label bench)
+"$BIN" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+org=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"name":"Bench Academy","kind":"training_provider","country":"BD"}' "http://127.0.0.1:$port/v1/organizations" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+key=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"label":"bench"}' \
+  "http://127.0.0.1:$port/v1/organizations/$org/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+echo "rows: $ROWS ($(du -h "$work/rows.csv" | cut -f1))"
+start=$(date +%s.%N)
+curl -s -o "$work/import.json" -w 'import: HTTP %{http_code}\n' -H "Authorization: Bearer $key" \
+  -H 'Content-Type: text/csv' --data-binary @"$work/rows.csv" "http://127.0.0.1:$port/v1/trainees/import"
+end=$(date +%s.%N)
+python3 -c "print(f'kakehashi import: {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
+psql -qc "CREATE TABLE copy_floor (full_name text, email text, country text, city text, timezone text, program text,
+  skills text, japanese text, english text, available_from date, hours_per_week int, rate_amount numeric,
+  rate_currency text, domains text, engagement text, consent_matching bool, consent_share_abroad bool)"
+start=$(date +%s.%N)
+psql -qc "\\copy copy_floor FROM '$work/rows.csv' WITH (FORMAT csv, HEADER true)"
+end=$(date +%s.%N)
+python3 -c "print(f'psql \\\\copy (plain table): {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
+echo "list page latency (GET /v1/trainees?limit=50, wrk -c4 -d10s):"
+cat > "$work/list.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+wrk -t1 -c4 -d10s --latency -s "$work/list.lua" "http://127.0.0.1:$port/v1/trainees?limit=50&skill=python" \
+  | grep -E "Requests/sec|50%|99%"
