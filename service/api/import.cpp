@@ -234,6 +234,8 @@ std::string lower(std::string s) {
 void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
                    const std::vector<TraineeInput>& rows) {
   pqxx::work tx(c, "import");
+  // A large import may take longer than one statement usually may.
+  tx.exec("SET LOCAL statement_timeout = '10min'");
   std::vector<std::string> ids;
   ids.reserve(rows.size());
   {
@@ -261,7 +263,7 @@ void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
     for (const auto& r : rows) {
       const auto& p = r.profile;
       ids.push_back(uuid_v4());
-      std::string alias = util::random_hex(4);
+      std::string alias = util::random_hex(5);  // 40 bits: collisions in a batch are rare
       std::transform(alias.begin(), alias.end(), alias.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
       std::optional<std::string> amount, currency, recorded = p.consent_recorded_at;
@@ -338,78 +340,97 @@ void add_import_routes(http::Router& router, ApiContext& api) {
         if (!csv && media != "application/x-ndjson") {
           co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
         }
-        // Parse every row into a document.
+        // Parsing and validating many rows is CPU work: it runs on the
+        // database executor, never on an I/O thread.
         std::vector<Row> rows;
-        if (csv) {
-          std::vector<std::pair<long, std::vector<std::string>>> records;
-          long bad_line = 0;
-          if (!parse_csv(ctx.request.body, records, &bad_line)) {
-            co_return problem(
-                ctx, 400, "unterminated quoted field starting on line " + std::to_string(bad_line));
-          }
-          if (records.empty())
-            co_return problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
-          const auto header = records.front().second;
-          for (std::size_t i = 0; i < header.size(); ++i) {
-            if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) == kCsvColumns.end()) {
-              errors.push_back({"/" + header[i], "unknown column", 1});
-            }
-          }
-          for (const char* need : {"full_name", "email"}) {
-            if (std::find(header.begin(), header.end(), need) == header.end()) {
-              errors.push_back({std::string("/") + need, "required column is missing", 1});
-            }
-          }
-          if (!errors.empty()) co_return problem(ctx, 422, "the header row is invalid", errors);
-          for (std::size_t i = 1; i < records.size(); ++i) {
-            if (records[i].second.size() != header.size()) {
-              errors.push_back({"",
-                                "has " + std::to_string(records[i].second.size()) +
-                                    " fields; the header has " + std::to_string(header.size()),
-                                records[i].first});
-              continue;
-            }
-            rows.push_back({records[i].first, csv_document(header, records[i].second)});
-          }
-        } else {
-          long line = 0;
-          std::size_t start = 0;
-          const std::string& body = ctx.request.body;
-          while (start < body.size()) {
-            ++line;
-            auto end = body.find('\n', start);
-            if (end == std::string::npos) end = body.size();
-            std::string_view text(body.data() + start, end - start);
-            start = end + 1;
-            if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-            if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
-            auto doc = json::parse(text, nullptr, false);
-            if (doc.is_discarded() || !doc.is_object()) {
-              errors.push_back({"", "is not a JSON object", line});
-              continue;
-            }
-            rows.push_back({line, std::move(doc)});
-          }
-        }
-        if (rows.size() > kMaxRows) {
-          co_return problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
-        }
-        // Validate each row like a single create.
         std::vector<TraineeInput> inputs;
         std::vector<long> lines;
-        inputs.reserve(rows.size());
-        for (const auto& row : rows) {
-          std::vector<http::FieldError> row_errors;
-          auto input = parse_trainee(row.document, api, false, row_errors);
-          for (auto& e : row_errors) {
-            e.line = row.line;
-            errors.push_back(std::move(e));
+        std::optional<Response> early;
+        co_await api.db.run([&](pqxx::connection_base&) {
+          // Parse every row into a document.
+          if (csv) {
+            std::vector<std::pair<long, std::vector<std::string>>> records;
+            long bad_line = 0;
+            if (!parse_csv(ctx.request.body, records, &bad_line)) {
+              {
+                early = problem(
+                    ctx, 400,
+                    "unterminated quoted field starting on line " + std::to_string(bad_line));
+                return;
+              }
+            }
+            if (records.empty()) {
+              early = problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
+              return;
+            }
+            const auto header = records.front().second;
+            for (std::size_t i = 0; i < header.size(); ++i) {
+              if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) ==
+                  kCsvColumns.end()) {
+                errors.push_back({"/" + header[i], "unknown column", 1});
+              }
+            }
+            for (const char* need : {"full_name", "email"}) {
+              if (std::find(header.begin(), header.end(), need) == header.end()) {
+                errors.push_back({std::string("/") + need, "required column is missing", 1});
+              }
+            }
+            if (!errors.empty()) {
+              early = problem(ctx, 422, "the header row is invalid", errors);
+              return;
+            }
+            for (std::size_t i = 1; i < records.size(); ++i) {
+              if (records[i].second.size() != header.size()) {
+                errors.push_back({"",
+                                  "has " + std::to_string(records[i].second.size()) +
+                                      " fields; the header has " + std::to_string(header.size()),
+                                  records[i].first});
+                continue;
+              }
+              rows.push_back({records[i].first, csv_document(header, records[i].second)});
+            }
+          } else {
+            long line = 0;
+            std::size_t start = 0;
+            const std::string& body = ctx.request.body;
+            while (start < body.size()) {
+              ++line;
+              auto end = body.find('\n', start);
+              if (end == std::string::npos) end = body.size();
+              std::string_view text(body.data() + start, end - start);
+              start = end + 1;
+              if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+              if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
+              auto doc = json::parse(text, nullptr, false);
+              if (doc.is_discarded() || !doc.is_object()) {
+                errors.push_back({"", "is not a JSON object", line});
+                continue;
+              }
+              rows.push_back({line, std::move(doc)});
+            }
           }
-          if (input) {
-            inputs.push_back(std::move(*input));
-            lines.push_back(row.line);
+          if (rows.size() > kMaxRows) {
+            {
+              early = problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
+              return;
+            }
           }
-        }
+          // Validate each row like a single create.
+          inputs.reserve(rows.size());
+          for (const auto& row : rows) {
+            std::vector<http::FieldError> row_errors;
+            auto input = parse_trainee(row.document, api, false, row_errors);
+            for (auto& e : row_errors) {
+              e.line = row.line;
+              errors.push_back(std::move(e));
+            }
+            if (input) {
+              inputs.push_back(std::move(*input));
+              lines.push_back(row.line);
+            }
+          }
+        });
+        if (early) co_return *early;
         // Duplicates: within the file, and against the organization's trainees.
         std::unordered_set<std::string> existing;
         bool organization_ok = true;

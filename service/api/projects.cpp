@@ -1,7 +1,6 @@
 // /v1/projects: a firm's own project demands (administrators see all).
 // Training organizations find projects through matching, not here.
 #include <algorithm>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -41,8 +40,7 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   d.title = v.text("title", true, 200).value_or("");
   d.description = v.text("description", false, 10'000).value_or("");
   d.domain = v.text("domain", false, 40);
-  static const std::regex kSlug("[a-z][a-z0-9_-]{0,39}");
-  if (d.domain && !std::regex_match(*d.domain, kSlug)) {
+  if (d.domain && !valid_slug(*d.domain)) {
     v.fail("domain", "must be a lower-case domain name such as automotive");
   }
   if (v.has("skills")) {
@@ -100,7 +98,7 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
       d.budget_min = b.number("min", false, 0, 1e9);
       d.budget_max = b.number("max", true, 0, 1e9);
       d.budget_currency = b.text("currency", true, 3);
-      if (d.budget_currency && !std::regex_match(*d.budget_currency, std::regex("[A-Z]{3}"))) {
+      if (d.budget_currency && !valid_currency(*d.budget_currency)) {
         b.fail("currency", "must be an ISO 4217 code such as JPY or USD");
       }
       if (d.budget_min && d.budget_max && *d.budget_min > *d.budget_max) {

@@ -2,7 +2,6 @@
 // all). Firms never use these endpoints: they see pseudonymous profiles
 // through matching. Personal data is returned only here.
 #include <algorithm>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -79,7 +78,7 @@ void parse_skills(const json& body, const Taxonomy::Snapshot& taxonomy, TraineeI
 }
 
 std::vector<std::string> string_list(const json& body, const std::string& key,
-                                     const std::regex& pattern, std::size_t max,
+                                     bool (*valid)(const std::string&), std::size_t max,
                                      const std::string& what,
                                      std::vector<http::FieldError>& errors) {
   std::vector<std::string> out;
@@ -90,7 +89,7 @@ std::vector<std::string> string_list(const json& body, const std::string& key,
     return out;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].is_string() || !std::regex_match(list[i].get<std::string>(), pattern)) {
+    if (!list[i].is_string() || !valid(list[i].get<std::string>())) {
       errors.push_back({"/" + key + "/" + std::to_string(i), "must be " + what});
     } else if (std::find(out.begin(), out.end(), list[i].get<std::string>()) != out.end()) {
       errors.push_back({"/" + key + "/" + std::to_string(i), "is repeated"});
@@ -263,15 +262,16 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
       rate.only({"amount", "currency"});
       auto amount = rate.number("amount", true, 0, 1e9);
       auto currency = rate.text("currency", true, 3);
-      if (currency && !std::regex_match(*currency, std::regex("[A-Z]{3}"))) {
+      if (currency && !valid_currency(*currency)) {
         rate.fail("currency", "must be an ISO 4217 code such as USD, JPY or BDT");
         currency.reset();
       }
       if (amount && currency) p.expected_monthly_rate = domain::Money{*amount, *currency};
     }
   }
-  static const std::regex kSlug("[a-z][a-z0-9_-]{0,39}");
-  static const std::regex kEngagement("offshore|onsite_japan|hybrid");
+  auto kSlug = &valid_slug;
+  auto kEngagement =
+      +[](const std::string& e) { return e == "offshore" || e == "onsite_japan" || e == "hybrid"; };
   p.domains = string_list(body, "domains", kSlug, 10, "a lower-case domain name such as automotive",
                           errors);
   p.engagement = string_list(body, "engagement", kEngagement, 3,

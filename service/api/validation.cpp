@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <regex>
 
 namespace kakehashi::api {
 
@@ -121,9 +120,21 @@ std::optional<std::string> Validator::country(const std::string& key, bool requi
   return s;
 }
 
+namespace {
+bool digits(const std::string& s, std::size_t from, std::size_t count) {
+  if (from + count > s.size()) return false;
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+}  // namespace
+
 bool valid_date(const std::string& s) {
-  static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(s, kDate)) return false;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4) || !digits(s, 5, 2) ||
+      !digits(s, 8, 2)) {
+    return false;
+  }
   using namespace std::chrono;
   const year_month_day ymd{year{std::stoi(s.substr(0, 4))},
                            month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
@@ -132,14 +143,42 @@ bool valid_date(const std::string& s) {
 }
 
 bool valid_timestamp(const std::string& s) {
-  static const std::regex kTimestamp(
-      R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))");
-  return std::regex_match(s, kTimestamp) && valid_date(s.substr(0, 10));
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
+  if (s.size() < 20 || !valid_date(s.substr(0, 10)) || s[10] != 'T' || !digits(s, 11, 2) ||
+      s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2)) {
+    return false;
+  }
+  std::size_t i = 19;
+  if (s[i] == '.') {
+    const std::size_t start = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i < s.size() && s[i] == 'Z') return i + 1 == s.size();
+  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(s, i + 1, 2) &&
+         s[i + 3] == ':' && digits(s, i + 4, 2);
 }
 
 bool valid_email(const std::string& s) {
-  static const std::regex kEmail(R"([^@\s]+@[^@\s]+\.[^@\s]+)");
-  return s.size() <= 254 && std::regex_match(s, kEmail);
+  if (s.size() > 254) return false;
+  const auto at = s.find('@');
+  if (at == 0 || at == std::string::npos || s.find('@', at + 1) != std::string::npos) return false;
+  if (s.find_first_of(" \t\r\n") != std::string::npos) return false;
+  const auto dot = s.rfind('.');
+  return dot != std::string::npos && dot > at + 1 && dot + 1 < s.size();
+}
+
+bool valid_slug(const std::string& s) {
+  if (s.empty() || s.size() > 40 || s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+bool valid_currency(const std::string& s) {
+  return s.size() == 3 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 }  // namespace kakehashi::api

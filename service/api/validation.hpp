@@ -48,7 +48,11 @@ class Validator {
   std::vector<http::FieldError>& errors_;
 };
 
+// Hand-written checks: they run per row of a bulk import, where std::regex
+// would dominate the cost.
 bool valid_date(const std::string& s);
+bool valid_slug(const std::string& s);      // [a-z][a-z0-9_-]{0,39}
+bool valid_currency(const std::string& s);  // [A-Z]{3}
 bool valid_timestamp(const std::string& s);
 bool valid_email(const std::string& s);
 

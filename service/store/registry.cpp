@@ -239,7 +239,7 @@ std::optional<std::string> rate_currency(const domain::TraineeProfile& p) {
 }
 
 std::string new_alias() {
-  std::string hex = util::random_hex(4);
+  std::string hex = util::random_hex(5);
   for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return "KH-" + hex;
 }
