@@ -210,20 +210,6 @@ json csv_document(const std::vector<std::string>& header, const std::vector<std:
   return doc;
 }
 
-std::string pg_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
-  return out + "}";
-}
-
-std::string uuid_v4() {
-  std::string h = util::random_hex(16);
-  h[12] = '4';
-  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -262,7 +248,7 @@ void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
                                                  "status"});
     for (const auto& r : rows) {
       const auto& p = r.profile;
-      ids.push_back(uuid_v4());
+      ids.push_back(util::random_uuid());
       std::string alias = util::random_hex(5);  // 40 bits: collisions in a batch are rare
       std::transform(alias.begin(), alias.end(), alias.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
@@ -275,8 +261,8 @@ void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
       out << std::make_tuple(ids.back(), organization_id, "KH-" + alias, p.country, p.city,
                              p.timezone, p.program, p.japanese, p.english, p.certifications_json,
                              p.available_from, p.hours_per_week, amount, currency,
-                             pg_array(p.domains), pg_array(p.engagement), p.consent_matching,
-                             p.consent_share_abroad, recorded, p.status);
+                             store::pg_text_array(p.domains), store::pg_text_array(p.engagement),
+                             p.consent_matching, p.consent_share_abroad, recorded, p.status);
     }
     out.complete();
   }

@@ -39,20 +39,6 @@ std::string day_text(matcher::Day d) {
   return buf;
 }
 
-std::string uuid_v4() {
-  std::string h = util::random_hex(16);
-  h[12] = '4';
-  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
-}
-
-std::string pg_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
-  return out + "}";
-}
-
 std::vector<std::string> domain_names(std::uint64_t bits) {
   std::vector<std::string> out;
   for (int d = 0; d < 6; ++d) {
@@ -245,16 +231,17 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
                               "consent_matching", "consent_share_abroad", "status"});
       for (const auto& t : inst.trainees) {
         const auto p = profile_of(t, *graph, skills, "Dhaka");
-        ids.push_back(uuid_v4());
+        ids.push_back(util::random_uuid());
         std::optional<std::string> rate;
         if (p.expected_monthly_rate)
           rate = std::to_string(static_cast<long long>(p.expected_monthly_rate->amount));
-        out << std::make_tuple(
-            ids.back(), orgs[(t.organization_id - 1) % 3].id,
-            "SY-" + ids.back().substr(0, 8) + ids.back().substr(9, 4), p.country, p.city,
-            p.timezone, p.program, p.japanese, p.english, p.available_from, p.hours_per_week, rate,
-            rate ? std::optional<std::string>("USD") : std::nullopt, pg_array(p.domains),
-            pg_array(p.engagement), p.consent_matching, p.consent_share_abroad, p.status);
+        out << std::make_tuple(ids.back(), orgs[(t.organization_id - 1) % 3].id,
+                               "SY-" + ids.back().substr(0, 8) + ids.back().substr(9, 4), p.country,
+                               p.city, p.timezone, p.program, p.japanese, p.english,
+                               p.available_from, p.hours_per_week, rate,
+                               rate ? std::optional<std::string>("USD") : std::nullopt,
+                               store::pg_text_array(p.domains), store::pg_text_array(p.engagement),
+                               p.consent_matching, p.consent_share_abroad, p.status);
       }
       out.complete();
     }

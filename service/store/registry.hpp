@@ -120,6 +120,9 @@ std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
 // that runs these repositories (pass them to Database's constructor).
 std::vector<PreparedStatement> registry_statements();
 
+// A PostgreSQL text[] literal of simple items (no commas, quotes or braces).
+std::string pg_text_array(const std::vector<std::string>& items);
+
 // Ids must be canonical UUID text; anything else can never name a row.
 bool is_uuid(const std::string& s);
 

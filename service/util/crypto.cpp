@@ -5,6 +5,7 @@
 
 #include <array>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace kakehashi::util {
@@ -38,6 +39,14 @@ std::string random_hex(std::size_t bytes) {
     throw std::runtime_error("the operating system's random generator failed");
   }
   return to_hex(buffer.data(), buffer.size());
+}
+
+std::string random_uuid() {
+  std::string h = random_hex(16);
+  h[12] = '4';                                                  // version 4
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 }  // namespace kakehashi::util

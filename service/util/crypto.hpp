@@ -14,4 +14,7 @@ std::string sha256_hex(std::string_view data);
 // `bytes` bytes from the operating system's CSPRNG, hex encoded (2 * bytes chars).
 std::string random_hex(std::size_t bytes);
 
+// A random (version 4) UUID in canonical text form.
+std::string random_uuid();
+
 }  // namespace kakehashi::util
