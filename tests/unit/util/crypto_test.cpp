@@ -20,3 +20,19 @@ TEST(Crypto, RandomHexHasLengthAndDiffers) {
 
 }  // namespace
 }  // namespace kakehashi::util
+
+namespace kakehashi::util {
+namespace {
+
+TEST(Crypto, RandomUuidIsVersion4WithTheRfcVariant) {
+  const auto a = random_uuid();
+  ASSERT_EQ(a.size(), 36U);
+  EXPECT_EQ(a[8], '-');
+  EXPECT_EQ(a[13], '-');
+  EXPECT_EQ(a[14], '4');
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);
+  EXPECT_NE(a, random_uuid());
+}
+
+}  // namespace
+}  // namespace kakehashi::util
