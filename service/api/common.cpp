@@ -1,5 +1,6 @@
 #include "api/common.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -150,6 +151,33 @@ std::optional<std::string> decode_cursor(const std::string& cursor) {
     }
   }
   return out;
+}
+
+void reject_unknown_params(const http::RequestContext& ctx,
+                           std::initializer_list<std::string_view> known,
+                           std::vector<http::FieldError>& errors) {
+  for (const auto& [key, value] : ctx.request.query_params()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      errors.push_back({key, "unknown query parameter"});
+    }
+  }
+}
+
+std::int64_t seq_cursor(const http::RequestContext& ctx, char tag,
+                        std::vector<http::FieldError>& errors) {
+  const auto cursor = ctx.request.query_param("cursor");
+  if (!cursor) return 0;
+  const auto raw = decode_cursor(*cursor);
+  if (!raw || raw->size() < 3 || raw->size() > 20 || (*raw)[0] != tag || (*raw)[1] != ':' ||
+      raw->find_first_not_of("0123456789", 2) != std::string::npos) {
+    errors.push_back({"cursor", "is not a cursor this service issued"});
+    return 0;
+  }
+  return std::stoll(raw->substr(2));
+}
+
+std::string encode_seq_cursor(char tag, std::int64_t seq) {
+  return encode_cursor(std::string(1, tag) + ":" + std::to_string(seq));
 }
 
 int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& errors) {

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -44,6 +46,17 @@ std::optional<std::int64_t> if_match(const http::RequestContext& ctx, bool* bad)
 
 std::string encode_cursor(const std::string& value);
 std::optional<std::string> decode_cursor(const std::string& cursor);
+
+// Reports each query parameter not in `known`.
+void reject_unknown_params(const http::RequestContext& ctx,
+                           std::initializer_list<std::string_view> known,
+                           std::vector<http::FieldError>& errors);
+
+// The position after which a keyset page starts: the `cursor` parameter, an
+// opaque encoding of "<tag>:<seq>" that encode_seq_cursor made; 0 when absent.
+std::int64_t seq_cursor(const http::RequestContext& ctx, char tag,
+                        std::vector<http::FieldError>& errors);
+std::string encode_seq_cursor(char tag, std::int64_t seq);
 
 // `limit` from the query: default 50, 1..200; otherwise a field error.
 int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& errors);

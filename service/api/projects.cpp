@@ -294,22 +294,9 @@ void add_project_routes(http::Router& router, ApiContext& api) {
     std::vector<http::FieldError> errors;
     domain::ProjectFilter f;
     f.limit = page_limit(ctx, errors) + 1;
-    static const std::initializer_list<std::string_view> kParams = {
-        "limit", "cursor", "status", "domain", "skill", "organization_id"};
-    for (const auto& [key, value] : ctx.request.query_params()) {
-      if (std::find(kParams.begin(), kParams.end(), key) == kParams.end()) {
-        errors.push_back({key, "unknown query parameter"});
-      }
-    }
-    if (auto cursor = ctx.request.query_param("cursor")) {
-      auto raw = decode_cursor(*cursor);
-      if (!raw || raw->rfind("p:", 0) != 0 || raw->size() < 3 || raw->size() > 20 ||
-          raw->find_first_not_of("0123456789", 2) != std::string::npos) {
-        errors.push_back({"cursor", "is not a cursor this service issued"});
-      } else {
-        f.after_seq = std::stoll(raw->substr(2));
-      }
-    }
+    reject_unknown_params(ctx, {"limit", "cursor", "status", "domain", "skill", "organization_id"},
+                          errors);
+    f.after_seq = seq_cursor(ctx, 'p', errors);
     if (auto status = ctx.request.query_param("status")) {
       if (*status != "draft" && *status != "open" && *status != "closed") {
         errors.push_back({"status", "must be draft, open or closed"});
@@ -337,8 +324,7 @@ void add_project_routes(http::Router& router, ApiContext& api) {
     json out = {{"items", json::array()}, {"next_cursor", nullptr}};
     for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
       out["items"].push_back(project_json(rows[i]));
-    if (rows.size() > limit)
-      out["next_cursor"] = encode_cursor("p:" + std::to_string(rows[limit - 1].seq));
+    if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('p', rows[limit - 1].seq);
     co_return json_response(200, out);
   });
 }

@@ -448,22 +448,11 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
     std::vector<http::FieldError> errors;
     domain::TraineeFilter f;
     f.limit = page_limit(ctx, errors) + 1;
-    static const std::initializer_list<std::string_view> kParams = {
-        "limit", "cursor", "skill", "min_level", "jlpt_min", "status", "organization_id", "q"};
-    for (const auto& [key, value] : ctx.request.query_params()) {
-      if (std::find(kParams.begin(), kParams.end(), key) == kParams.end()) {
-        errors.push_back({key, "unknown query parameter"});
-      }
-    }
-    if (auto cursor = ctx.request.query_param("cursor")) {
-      auto raw = decode_cursor(*cursor);
-      if (!raw || raw->rfind("t:", 0) != 0 || raw->size() < 3 ||
-          raw->find_first_not_of("0123456789", 2) != std::string::npos || raw->size() > 20) {
-        errors.push_back({"cursor", "is not a cursor this service issued"});
-      } else {
-        f.after_seq = std::stoll(raw->substr(2));
-      }
-    }
+    reject_unknown_params(
+        ctx,
+        {"limit", "cursor", "skill", "min_level", "jlpt_min", "status", "organization_id", "q"},
+        errors);
+    f.after_seq = seq_cursor(ctx, 't', errors);
     if (auto skill = ctx.request.query_param("skill")) {
       f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
       if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
@@ -506,8 +495,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
     json out = {{"items", json::array()}, {"next_cursor", nullptr}};
     for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
       out["items"].push_back(trainee_json(rows[i], *taxonomy));
-    if (rows.size() > limit)
-      out["next_cursor"] = encode_cursor("t:" + std::to_string(rows[limit - 1].seq));
+    if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('t', rows[limit - 1].seq);
     co_return json_response(200, out);
   });
 }
