@@ -219,6 +219,10 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
           find_or_create(c, "Synthetic Academy " + std::to_string(i), "training_provider", "BD"));
     for (int i = 1; i <= 5; ++i)
       firms.push_back(find_or_create(c, "Synthetic Firm " + std::to_string(i), "firm", "JP"));
+    // Each trainee's profile, built once for the trainees and the skills COPY.
+    std::vector<domain::TraineeProfile> profiles;
+    profiles.reserve(inst.trainees.size());
+    for (const auto& t : inst.trainees) profiles.push_back(profile_of(t, *graph, skills, "Dhaka"));
     pqxx::work tx(c);
     std::vector<std::string> ids;
     ids.reserve(inst.trainees.size());
@@ -229,8 +233,9 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
                               "program", "japanese", "english", "available_from", "hours_per_week",
                               "rate_amount", "rate_currency", "domains", "engagement",
                               "consent_matching", "consent_share_abroad", "status"});
-      for (const auto& t : inst.trainees) {
-        const auto p = profile_of(t, *graph, skills, "Dhaka");
+      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
+        const auto& t = inst.trainees[i];
+        const auto& p = profiles[i];
         ids.push_back(util::random_uuid());
         std::optional<std::string> rate;
         if (p.expected_monthly_rate)
@@ -262,7 +267,7 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
       pqxx::stream_to out(tx, "trainee_skills",
                           std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
       for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
-        for (const auto& s : profile_of(inst.trainees[i], *graph, skills, "Dhaka").skills) {
+        for (const auto& s : profiles[i].skills) {
           out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
         }
       }
