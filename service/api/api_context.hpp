@@ -18,6 +18,8 @@
 
 namespace kakehashi::api {
 
+class LiveIndex;
+
 // The skill taxonomy, resolved through aliases as whole names; reloaded after
 // every taxonomy write. Readers take a snapshot.
 class Taxonomy {
@@ -61,6 +63,7 @@ struct ApiContext {
   Taxonomy taxonomy;
   std::unordered_set<std::string> timezones;
   KeyCache keys;
+  LiveIndex* live = nullptr;  // the matcher's index; set by serve
 };
 
 }  // namespace kakehashi::api

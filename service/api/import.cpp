@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "api/common.hpp"
+#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "util/crypto.hpp"
@@ -217,8 +218,8 @@ std::string lower(std::string s) {
 }
 
 // Writes the rows with COPY in one transaction. Throws pqxx errors.
-void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
-                   const std::vector<TraineeInput>& rows) {
+std::vector<std::string> copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
+                                       const std::vector<TraineeInput>& rows) {
   pqxx::work tx(c, "import");
   // A large import may take longer than one statement usually may.
   tx.exec("SET LOCAL statement_timeout = '10min'");
@@ -286,6 +287,7 @@ void copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
     out.complete();
   }
   tx.commit();
+  return ids;
 }
 
 }  // namespace
@@ -476,7 +478,21 @@ void add_import_routes(http::Router& router, ApiContext& api) {
         co_await api.db.run([&](pqxx::connection_base& c) {
           for (int attempt = 0; attempt < 3; ++attempt) {
             try {
-              copy_trainees(c, organization_id, to_create);
+              const auto ids = copy_trainees(c, organization_id, to_create);
+              // The new trainees join the matcher's index before the answer.
+              if (api.live && ids.size() > 5'000) {
+                api.live->reload(c);
+              } else if (api.live && !ids.empty()) {
+                std::string list = "{";
+                for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + ids[i];
+                std::vector<std::int64_t> seqs;
+                pqxx::nontransaction tx(c);
+                for (const auto& r :
+                     tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
+                  seqs.push_back(r[0].as<std::int64_t>());
+                tx.commit();
+                api.live->refresh(c, seqs, {});
+              }
               // Fresh statistics keep the planner on the indexes after a big load.
               if (to_create.size() >= 10'000) {
                 pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");

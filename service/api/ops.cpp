@@ -33,6 +33,11 @@ awaitable<Response> readyz(OpsContext& ctx) {
     checks["database"] = "ok";
     checks["migrations"] = e.what();
   }
+  if (ctx.index_ready) {
+    const bool loaded = ctx.index_ready();
+    checks["matching_index"] = loaded ? "ok" : "loading";
+    ready = ready && loaded;
+  }
   nlohmann::json body = {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}};
   Response r = Response::json(ready ? 200 : 503, body.dump());
   r.set_header("Cache-Control", "no-store");

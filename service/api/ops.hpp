@@ -2,6 +2,7 @@
 // schema current), /metrics (Prometheus).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "http/metrics.hpp"
@@ -15,7 +16,8 @@ struct OpsContext {
   store::Database& db;
   http::Metrics& metrics;
   const std::vector<store::Migration>& migrations;
-  double process_start_time;  // seconds since the Unix epoch
+  double process_start_time;          // seconds since the Unix epoch
+  std::function<bool()> index_ready;  // the matcher's index has loaded
 };
 
 void add_ops_routes(http::Router& router, OpsContext& context);

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "api/common.hpp"
+#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 
@@ -153,6 +154,8 @@ json project_document(const domain::ProjectRecord& p) {
   json doc = project_json(p);
   for (auto key : kReadOnly) doc.erase(std::string(key));
   for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
+  // An empty description is the default, not a value to validate again.
+  if (doc["description"] == "") doc.erase("description");
   if (doc.contains("budget_monthly") && doc["budget_monthly"]["min"].is_null()) {
     doc["budget_monthly"].erase("min");
   }
@@ -197,6 +200,7 @@ void add_project_routes(http::Router& router, ApiContext& api) {
           owner = o->id;
         }
         record = store::find_project(c, store::insert_project(c, owner, *data));
+        if (record && api.live) api.live->apply(*record);
       });
       if (bad_org) {
         co_return problem(ctx, 422, "the project is invalid",
@@ -253,7 +257,10 @@ void add_project_routes(http::Router& router, ApiContext& api) {
         bool updated = false;
         co_await api.db.run([&](pqxx::connection_base& c) {
           updated = store::update_project(c, id, expected.value_or(record->version), *data);
-          if (updated) record = store::find_project(c, id);
+          if (updated) {
+            record = store::find_project(c, id);
+            if (record && api.live) api.live->apply(*record);
+          }
         });
         if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
         co_return with_etag(json_response(200, project_json(*record)), record->version);
@@ -276,6 +283,7 @@ void add_project_routes(http::Router& router, ApiContext& api) {
                  record = store::find_project(c, id);
                  if (record && who.owns(record->organization_id))
                    deleted = store::delete_project(c, id, expected);
+                 if (deleted && api.live) api.live->remove_project(record->seq);
                });
                if (!record || !who.owns(record->organization_id))
                  co_return problem(ctx, 404, "no such project");

@@ -11,6 +11,8 @@ void add_trainee_routes(http::Router& router, ApiContext& api);
 void add_skill_routes(http::Router& router, ApiContext& api);
 void add_project_routes(http::Router& router, ApiContext& api);
 void add_import_routes(http::Router& router, ApiContext& api);
+void add_matching_routes(http::Router& router, ApiContext& api);
+void add_round_routes(http::Router& router, ApiContext& api);
 
 // A new API key's secret: "kh_" and 48 hex digits (192 bits from the OS).
 struct NewKey {

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "api/common.hpp"
+#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
@@ -325,6 +326,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
         try {
           const auto id = store::insert_trainee(c, org, input->personal, input->profile);
           record = store::find_trainee(c, id);
+          if (record && api.live) api.live->apply(*record);
         } catch (const store::Conflict& e) {
           conflict = e;
         }
@@ -397,7 +399,10 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           try {
             updated = store::update_trainee(c, id, expected.value_or(record->version),
                                             input->personal, input->profile);
-            if (updated) record = store::find_trainee(c, id);
+            if (updated) {
+              record = store::find_trainee(c, id);
+              if (record && api.live) api.live->apply(*record);
+            }
           } catch (const store::Conflict& e) {
             conflict = e;
           }
@@ -427,6 +432,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           record = store::find_trainee(c, id);
           if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
             erased = store::erase_trainee(c, id, expected);
+            if (erased && api.live) api.live->refresh(c, {record->seq}, {});
           }
         });
         if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {

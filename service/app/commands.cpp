@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <iostream>
 #include <thread>
+#include <unordered_map>
 
 #include <pqxx/pqxx>
 
 #include "api/api_context.hpp"
+#include "api/live_index.hpp"
 #include "api/ops.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
@@ -228,24 +230,36 @@ int serve(const std::vector<std::string>& args) {
   }
 
   api::ApiContext api_context{db, {}, {}};
+  std::unordered_map<std::string, int> utc_offsets;
   try {
     db.run_sync([&](pqxx::connection_base& conn) {
       api_context.taxonomy.load(store::load_skills(conn));
-      for (auto& tz : store::load_timezones(conn)) api_context.timezones.insert(std::move(tz));
+      for (auto& [tz, offset] : store::load_timezone_offsets(conn)) {
+        utc_offsets.emplace(tz, offset);
+        api_context.timezones.insert(tz);
+      }
     });
   } catch (const std::exception& e) {
     return fail(std::string("cannot load the skill taxonomy: ") + e.what());
   }
 
+  // The matcher's index loads on its own thread; /readyz answers 503 until
+  // it has.
+  api::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
+  api_context.live = &live;
+  live.start(store::connection_string(database_options(config)));
+
   http::Metrics metrics;
   http::Router router;
-  api::OpsContext ops{db, metrics, migrations, start_time};
+  api::OpsContext ops{db, metrics, migrations, start_time, [&live] { return live.ready(); }};
   api::add_ops_routes(router, ops);
   api::add_organization_routes(router, api_context);
   api::add_trainee_routes(router, api_context);
   api::add_skill_routes(router, api_context);
   api::add_project_routes(router, api_context);
   api::add_import_routes(router, api_context);
+  api::add_matching_routes(router, api_context);
+  api::add_round_routes(router, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,
@@ -297,6 +311,7 @@ int serve(const std::vector<std::string>& args) {
   for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  live.stop();
   db.close();
   return 0;
 }

@@ -350,6 +350,69 @@ std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
   return out;
 }
 
+std::vector<domain::TraineeRecord> find_trainees_by_seq(pqxx::connection_base& c,
+                                                        const std::vector<std::int64_t>& seqs) {
+  std::vector<domain::TraineeRecord> out;
+  if (seqs.empty()) return out;
+  std::string list = "{";
+  for (std::size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
+  list += "}";
+  pqxx::nontransaction tx(c);
+  for (const auto& r :
+       tx.exec_params(std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])", list)) {
+    out.push_back(trainee_from(r));
+  }
+  return out;
+}
+
+std::vector<domain::TraineeRecord> load_matchable_trainees(pqxx::connection_base& c,
+                                                           std::int64_t after_seq, int limit) {
+  std::vector<domain::TraineeRecord> out;
+  pqxx::nontransaction tx(c);
+  for (const auto& r : tx.exec_params(std::string(kTraineeSelect) +
+                                          "WHERE t.seq > $1 AND t.status = 'active' "
+                                          " AND t.consent_matching ORDER BY t.seq LIMIT $2",
+                                      after_seq, limit)) {
+    out.push_back(trainee_from(r));
+  }
+  return out;
+}
+
+std::vector<domain::ProjectRecord> find_projects_by_seq(pqxx::connection_base& c,
+                                                        const std::vector<std::int64_t>& seqs) {
+  std::vector<domain::ProjectRecord> out;
+  if (seqs.empty()) return out;
+  std::string list = "{";
+  for (std::size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
+  list += "}";
+  pqxx::nontransaction tx(c);
+  for (const auto& r :
+       tx.exec_params(std::string(kProjectSelect) + "WHERE p.seq = ANY($1::bigint[])", list)) {
+    out.push_back(project_from(r));
+  }
+  return out;
+}
+
+std::vector<domain::ProjectRecord> load_open_projects(pqxx::connection_base& c) {
+  std::vector<domain::ProjectRecord> out;
+  pqxx::nontransaction tx(c);
+  for (const auto& r :
+       tx.exec(std::string(kProjectSelect) + "WHERE p.status = 'open' ORDER BY p.seq")) {
+    out.push_back(project_from(r));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, int>> load_timezone_offsets(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& r : tx.exec("SELECT name, (extract(epoch FROM utc_offset) / 60)::int "
+                               "FROM pg_timezone_names")) {
+    out.emplace_back(r[0].as<std::string>(), r[1].as<int>());
+  }
+  return out;
+}
+
 std::vector<PreparedStatement> registry_statements() {
   return {
       {"find_organization", kSelectOrganization},

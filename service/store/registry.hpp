@@ -116,6 +116,18 @@ bool delete_project(pqxx::connection_base& c, const std::string& id,
 std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
                                                  const domain::ProjectFilter& filter);
 
+// --- what the matcher's index loads ---
+std::vector<domain::TraineeRecord> find_trainees_by_seq(pqxx::connection_base& c,
+                                                        const std::vector<std::int64_t>& seqs);
+// Active trainees who consent to matching, in seq order, a page at a time.
+std::vector<domain::TraineeRecord> load_matchable_trainees(pqxx::connection_base& c,
+                                                           std::int64_t after_seq, int limit);
+std::vector<domain::ProjectRecord> find_projects_by_seq(pqxx::connection_base& c,
+                                                        const std::vector<std::int64_t>& seqs);
+std::vector<domain::ProjectRecord> load_open_projects(pqxx::connection_base& c);
+// Each IANA zone's current offset from UTC, in minutes.
+std::vector<std::pair<std::string, int>> load_timezone_offsets(pqxx::connection_base& c);
+
 // The statements the hot paths use, prepared on every connection of a pool
 // that runs these repositories (pass them to Database's constructor).
 std::vector<PreparedStatement> registry_statements();

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
@@ -27,17 +30,33 @@ class ApiTest : public ::testing::Test {
     ASSERT_EQ(key.exit_code, 0) << key.output;
     admin_ = key.output.substr(key.output.rfind("kh_"), 51);
     service_ = std::make_unique<ServiceProcess>(db_.env());
+    wait_ready(service_->port());
+  }
+
+  // Waits until /readyz answers 200 (the matcher's index has loaded).
+  static void wait_ready(std::uint16_t port) {
+    for (int i = 0; i < 200; ++i) {
+      if (request(port, "GET", "/readyz", "", {}).status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    FAIL() << "service on port " << port << " never became ready";
   }
 
   ApiResponse call(const std::string& method, const std::string& path, const std::string& key,
                    const nlohmann::json& body = nullptr,
                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return call_on(service_->port(), method, path, key, body, std::move(headers));
+  }
+
+  static ApiResponse call_on(std::uint16_t port, const std::string& method, const std::string& path,
+                             const std::string& key, const nlohmann::json& body = nullptr,
+                             std::vector<std::pair<std::string, std::string>> headers = {}) {
     if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
     std::string raw = body.is_null() ? "" : body.dump();
     if (!body.is_null() && method == "PATCH") {
       headers.emplace_back("Content-Type", "application/merge-patch+json");
     }
-    ApiResponse r{request(service_->port(), method, path, raw, headers), nullptr};
+    ApiResponse r{request(port, method, path, raw, headers), nullptr};
     r.body = nlohmann::json::parse(r.http.body, nullptr, false);
     return r;
   }

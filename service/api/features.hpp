@@ -1,0 +1,59 @@
+// Turns stored trainees and projects into the matcher's compact features:
+// levels as ordinals, dates as day numbers, IANA zones as UTC offsets, money in
+// one currency unit, domains and organizations as small integers. A value the
+// record does not state stays unknown.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/project.hpp"
+#include "domain/trainee.hpp"
+#include "matcher/types.hpp"
+
+namespace kakehashi::api {
+
+// Days since 1970-01-01 of a YYYY-MM-DD date, or nullopt.
+std::optional<matcher::Day> parse_day(std::string_view date);
+std::string format_day(matcher::Day day);
+
+// "none" 0, "N5" 1 ... "N1" 5; anything else unknown.
+std::int8_t jlpt_ordinal(const std::optional<std::string>& level);
+// "none" 0, "A1" 1 ... "C2" 6.
+std::int8_t cefr_ordinal(const std::optional<std::string>& level);
+
+// An amount per month in whole US dollars, by indicative exchange rates
+// (the matcher compares rates with budgets; both go through the same table).
+// nullopt for a currency the table lacks.
+std::optional<std::int32_t> to_usd(double amount, std::string_view currency);
+
+std::uint8_t engagement_bits(const std::vector<std::string>& models);
+
+// Interns strings as dense small integers (organizations, domains).
+class Interner {
+ public:
+  std::uint64_t id(const std::string& name);
+  const std::string& name(std::uint64_t id) const { return names_.at(id); }
+
+ private:
+  std::unordered_map<std::string, std::uint64_t> ids_;
+  std::vector<std::string> names_;
+};
+
+// What conversion needs besides the record. Not thread-safe: the owner locks.
+struct FeatureContext {
+  const std::unordered_map<int, matcher::SkillId>* skill_ids = nullptr;  // database id -> graph id
+  const std::unordered_map<std::string, int>* utc_offsets = nullptr;     // zone -> minutes
+  Interner* organizations = nullptr;
+  Interner* domains = nullptr;  // at most 64 become bits; later ones earn no domain credit
+};
+
+matcher::Trainee trainee_features(const domain::TraineeRecord& t, FeatureContext& ctx);
+matcher::Project project_features(const domain::ProjectRecord& p, FeatureContext& ctx);
+
+}  // namespace kakehashi::api

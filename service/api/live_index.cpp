@@ -1,0 +1,364 @@
+#include "api/live_index.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_set>
+
+#include <pqxx/pqxx>
+
+#include "store/registry.hpp"
+#include "util/log.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+constexpr const char* kChannel = "kakehashi_changes";
+// More changes than this in one batch (a bulk import) reload everything.
+constexpr std::size_t kReloadThreshold = 5'000;
+constexpr int kPage = 5'000;
+
+bool matchable(const domain::TraineeRecord& r) {
+  return r.profile.status == "active" && r.profile.consent_matching;
+}
+
+TraineeCard card_of(const domain::TraineeRecord& r) {
+  TraineeCard c{r.id, r.seq, r.organization_id, r.alias, r.profile, r.version};
+  c.profile.program.reset();
+  c.profile.certifications_json = "[]";
+  c.profile.consent_recorded_at.reset();
+  return c;
+}
+
+class Receiver : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& c, std::vector<std::string>& sink)
+      : pqxx::notification_receiver(c, kChannel), sink_(sink) {}
+  void operator()(const std::string& payload, int) override { sink_.push_back(payload); }
+
+ private:
+  std::vector<std::string>& sink_;
+};
+
+}  // namespace
+
+LiveIndex::LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets)
+    : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)) {
+  std::unique_lock lock(mutex_);
+  rebuild_locked({}, {});
+}
+
+LiveIndex::~LiveIndex() { stop(); }
+
+void LiveIndex::start(std::string conninfo) {
+  listener_ = std::thread([this, conninfo = std::move(conninfo)] { listen_loop(conninfo); });
+}
+
+void LiveIndex::stop() {
+  stopping_.store(true);
+  if (listener_.joinable()) listener_.join();
+}
+
+void LiveIndex::bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
+FeatureContext LiveIndex::feature_context() {
+  return FeatureContext{&skill_ids_, &utc_offsets_, &organizations_, &domains_};
+}
+
+void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
+                               const std::vector<domain::ProjectRecord>& projects) {
+  taxonomy_snapshot_ = taxonomy_.snapshot();
+  skill_ids_.clear();
+  for (std::size_t i = 0; i < taxonomy_snapshot_->skills.size(); ++i) {
+    skill_ids_[taxonomy_snapshot_->skills[i].id] = static_cast<matcher::SkillId>(i);
+  }
+  // The graph lives as long as the snapshot that holds it.
+  std::shared_ptr<const matcher::SkillGraph> graph(taxonomy_snapshot_, &taxonomy_snapshot_->graph);
+  auto index = std::make_shared<matcher::CandidateIndex>(graph);
+  auto ctx = feature_context();
+  std::vector<matcher::Trainee> ts;
+  std::vector<matcher::Project> ps;
+  trainees_.clear();
+  trainee_seqs_.clear();
+  projects_.clear();
+  project_seqs_.clear();
+  for (const auto& r : trainees) {
+    trainee_versions_[r.seq] = r.version;
+    if (!matchable(r)) continue;
+    ts.push_back(trainee_features(r, ctx));
+    trainees_.emplace(r.seq, card_of(r));
+    trainee_seqs_.emplace(r.id, r.seq);
+  }
+  for (const auto& r : projects) {
+    project_versions_[r.seq] = r.version;
+    if (r.data.status != "open") continue;
+    ps.push_back(project_features(r, ctx));
+    projects_.emplace(r.seq, ProjectCard{r});
+    project_seqs_.emplace(r.id, r.seq);
+  }
+  index->rebuild(ts, ps);
+  index_ = std::move(index);
+  bump();
+}
+
+void LiveIndex::reload(pqxx::connection_base& c) {
+  const auto started = std::chrono::steady_clock::now();
+  taxonomy_.load(store::load_skills(c));
+  std::vector<domain::TraineeRecord> trainees;
+  for (std::int64_t after = 0;;) {
+    auto page = store::load_matchable_trainees(c, after, kPage);
+    if (page.empty()) break;
+    after = page.back().seq;
+    for (auto& r : page) {
+      r.personal.reset();
+      trainees.push_back(std::move(r));
+    }
+  }
+  auto projects = store::load_open_projects(c);
+  {
+    std::unique_lock lock(mutex_);
+    trainee_versions_.clear();
+    project_versions_.clear();
+    rebuild_locked(trainees, projects);
+  }
+  ready_.store(true, std::memory_order_release);
+  util::log("info", "matching index loaded",
+            {{"trainees", trainees.size()},
+             {"projects", projects.size()},
+             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count()}});
+}
+
+void LiveIndex::refresh(pqxx::connection_base& c, const std::vector<std::int64_t>& trainee_seqs,
+                        const std::vector<std::int64_t>& project_seqs) {
+  if (!trainee_seqs.empty()) {
+    auto rows = store::find_trainees_by_seq(c, trainee_seqs);
+    std::unordered_set<std::int64_t> found;
+    for (const auto& r : rows) {
+      found.insert(r.seq);
+      apply(r);
+    }
+    for (auto seq : trainee_seqs) {
+      if (found.count(seq)) continue;
+      domain::TraineeRecord gone;  // deleted: drop it
+      gone.seq = seq;
+      gone.profile.status = "erased";
+      gone.version = std::numeric_limits<std::int64_t>::max();
+      apply(gone);
+    }
+  }
+  if (!project_seqs.empty()) {
+    auto rows = store::find_projects_by_seq(c, project_seqs);
+    std::unordered_set<std::int64_t> found;
+    for (const auto& r : rows) {
+      found.insert(r.seq);
+      apply(r);
+    }
+    for (auto seq : project_seqs) {
+      if (!found.count(seq)) remove_project(seq);
+    }
+  }
+}
+
+void LiveIndex::apply(const domain::TraineeRecord& r) {
+  std::unique_lock lock(mutex_);
+  auto& seen = trainee_versions_[r.seq];
+  if (seen > r.version) return;  // an older read than one already applied
+  seen = r.version;
+  if (matchable(r)) {
+    auto ctx = feature_context();
+    index_->upsert_trainee(trainee_features(r, ctx));
+    trainees_[r.seq] = card_of(r);
+    trainee_seqs_[r.id] = r.seq;
+  } else {
+    index_->remove_trainee(static_cast<matcher::Id>(r.seq));
+    auto it = trainees_.find(r.seq);
+    if (it != trainees_.end()) {
+      trainee_seqs_.erase(it->second.id);
+      trainees_.erase(it);
+    }
+  }
+  bump();
+}
+
+void LiveIndex::apply(const domain::ProjectRecord& r) {
+  std::unique_lock lock(mutex_);
+  auto& seen = project_versions_[r.seq];
+  if (seen > r.version) return;
+  seen = r.version;
+  if (r.data.status == "open") {
+    auto ctx = feature_context();
+    index_->upsert_project(project_features(r, ctx));
+    projects_[r.seq] = ProjectCard{r};
+    project_seqs_[r.id] = r.seq;
+  } else {
+    index_->remove_project(static_cast<matcher::Id>(r.seq));
+    auto it = projects_.find(r.seq);
+    if (it != projects_.end()) {
+      project_seqs_.erase(it->second.record.id);
+      projects_.erase(it);
+    }
+  }
+  bump();
+}
+
+void LiveIndex::remove_project(std::int64_t seq) {
+  std::unique_lock lock(mutex_);
+  project_versions_[seq] = std::numeric_limits<std::int64_t>::max();
+  index_->remove_project(static_cast<matcher::Id>(seq));
+  auto it = projects_.find(seq);
+  if (it != projects_.end()) {
+    project_seqs_.erase(it->second.record.id);
+    projects_.erase(it);
+  }
+  bump();
+}
+
+LiveIndex::View LiveIndex::view() const {
+  std::shared_lock lock(mutex_);
+  return {index_, taxonomy_snapshot_};
+}
+
+std::optional<TraineeCard> LiveIndex::trainee(std::int64_t seq) const {
+  std::shared_lock lock(mutex_);
+  auto it = trainees_.find(seq);
+  if (it == trainees_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> LiveIndex::trainee_seq(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  auto it = trainee_seqs_.find(id);
+  if (it == trainee_seqs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ProjectCard> LiveIndex::project(std::int64_t seq) const {
+  std::shared_lock lock(mutex_);
+  auto it = projects_.find(seq);
+  if (it == projects_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> LiveIndex::project_seq(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  auto it = project_seqs_.find(id);
+  if (it == project_seqs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<ProjectCard> LiveIndex::projects() const {
+  std::shared_lock lock(mutex_);
+  std::vector<ProjectCard> out;
+  out.reserve(projects_.size());
+  for (const auto& [seq, card] : projects_) out.push_back(card);
+  return out;
+}
+
+std::size_t LiveIndex::trainee_count() const {
+  std::shared_lock lock(mutex_);
+  return trainees_.size();
+}
+
+matcher::Trainee LiveIndex::features(const domain::TraineeRecord& record) {
+  std::unique_lock lock(mutex_);
+  auto ctx = feature_context();
+  return trainee_features(record, ctx);
+}
+
+matcher::Project LiveIndex::features(const domain::ProjectRecord& record) {
+  std::unique_lock lock(mutex_);
+  auto ctx = feature_context();
+  return project_features(record, ctx);
+}
+
+std::string LiveIndex::organization_uuid(matcher::Id id) const {
+  std::shared_lock lock(mutex_);
+  return organizations_.name(id);
+}
+
+std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& plan,
+                                                   std::int64_t version, std::size_t offset,
+                                                   std::size_t limit) {
+  const auto key = plan.project.id;
+  const std::size_t want = offset + limit;
+  const auto gen = generation();
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.generation == gen && it->second.version == version &&
+        (it->second.depth >= want || it->second.ranked.size() < it->second.depth)) {
+      const auto& r = it->second.ranked;
+      const auto from = std::min(offset, r.size());
+      return {r.begin() + static_cast<std::ptrdiff_t>(from),
+              r.begin() + static_cast<std::ptrdiff_t>(std::min(want, r.size()))};
+    }
+  }
+  const std::size_t depth = std::max<std::size_t>(want, 100);
+  auto ranked = view().index->top_candidates(plan, depth);
+  std::vector<matcher::Ranked> out(
+      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ranked.size())),
+      ranked.begin() + static_cast<std::ptrdiff_t>(std::min(want, ranked.size())));
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() > 4096) cache_.clear();
+  cache_[key] = Cached{gen, version, depth, std::move(ranked)};
+  return out;
+}
+
+void LiveIndex::listen_loop(std::string conninfo) {
+  auto backoff = std::chrono::milliseconds(100);
+  while (!stopping_.load()) {
+    try {
+      pqxx::connection conn(conninfo);
+      std::vector<std::string> pending;
+      Receiver receiver(conn, pending);
+      // LISTEN is in place before the load, so nothing committed after the
+      // load's snapshot is missed.
+      reload(conn);
+      backoff = std::chrono::milliseconds(100);
+      while (!stopping_.load()) {
+        conn.await_notification(0, 200'000);
+        if (pending.empty()) continue;
+        conn.get_notifs();  // drain what else has arrived
+        std::vector<std::string> batch;
+        batch.swap(pending);
+        if (batch.size() > kReloadThreshold) {
+          reload(conn);
+          continue;
+        }
+        std::vector<std::int64_t> trainees;
+        std::vector<std::int64_t> projects;
+        bool taxonomy = false;
+        for (const auto& p : batch) {
+          if (p.empty()) continue;
+          if (p[0] == 's') {
+            taxonomy = true;
+          } else if (p[0] == 't') {
+            trainees.push_back(std::stoll(p.substr(1)));
+          } else if (p[0] == 'p') {
+            projects.push_back(std::stoll(p.substr(1)));
+          }
+        }
+        if (taxonomy) {
+          reload(conn);
+          continue;
+        }
+        std::sort(trainees.begin(), trainees.end());
+        trainees.erase(std::unique(trainees.begin(), trainees.end()), trainees.end());
+        std::sort(projects.begin(), projects.end());
+        projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
+        refresh(conn, trainees, projects);
+      }
+    } catch (const std::exception& e) {
+      util::log("warn", "matching index listener lost its connection; will reload",
+                {{"error", e.what()}});
+      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_.load();
+           waited += std::chrono::milliseconds(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5'000));
+    }
+  }
+}
+
+}  // namespace kakehashi::api

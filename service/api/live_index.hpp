@@ -1,0 +1,134 @@
+// The matcher's index kept current inside the service. It holds every
+// active, consenting trainee and every open project, with the few public
+// fields a pseudonymous view shows. Writes through this process apply at once
+// (apply / remove); writes through another replica arrive as PostgreSQL
+// notifications on a listener thread of its own, which reloads everything when
+// its connection was lost (it may have missed notifications). The database
+// stays the truth: every entry is a row read back from it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <pqxx/types.hxx>
+
+#include "api/api_context.hpp"
+#include "api/features.hpp"
+#include "domain/project.hpp"
+#include "domain/trainee.hpp"
+#include "matcher/index.hpp"
+#include "matcher/scorer.hpp"
+
+namespace kakehashi::api {
+
+// What a firm may see of a trainee before a match is accepted.
+struct TraineeCard {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string organization_id;
+  std::string alias;
+  domain::TraineeProfile profile;  // its program and certifications emptied
+  std::int64_t version = 0;
+};
+
+struct ProjectCard {
+  domain::ProjectRecord record;
+};
+
+class LiveIndex {
+ public:
+  LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets);
+  ~LiveIndex();
+  LiveIndex(const LiveIndex&) = delete;
+  LiveIndex& operator=(const LiveIndex&) = delete;
+
+  // Starts the listener: it connects, LISTENs, loads everything (ready()
+  // turns true), then applies notifications until stop().
+  void start(std::string connection_string);
+  void stop();
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+  // Loads every matchable trainee and open project (and the taxonomy) again.
+  void reload(pqxx::connection_base& c);
+  // Reads the named rows back and applies them.
+  void refresh(pqxx::connection_base& c, const std::vector<std::int64_t>& trainee_seqs,
+               const std::vector<std::int64_t>& project_seqs);
+  // A record as just read from the database: indexed when matchable (an
+  // active trainee consenting to matching; an open project), dropped otherwise.
+  void apply(const domain::TraineeRecord& record);
+  void apply(const domain::ProjectRecord& record);
+  void remove_project(std::int64_t seq);
+
+  struct View {
+    std::shared_ptr<const matcher::CandidateIndex> index;
+    std::shared_ptr<const Taxonomy::Snapshot> taxonomy;
+  };
+  View view() const;
+
+  std::optional<TraineeCard> trainee(std::int64_t seq) const;
+  std::optional<std::int64_t> trainee_seq(const std::string& id) const;
+  std::optional<ProjectCard> project(std::int64_t seq) const;
+  std::optional<std::int64_t> project_seq(const std::string& id) const;
+  std::vector<ProjectCard> projects() const;
+
+  // Features of any record (indexed or not), for explanations.
+  matcher::Trainee features(const domain::TraineeRecord& record);
+  matcher::Project features(const domain::ProjectRecord& record);
+  std::string organization_uuid(matcher::Id id) const;
+
+  // The best `limit` candidates from `offset` for an indexed open project or
+  // a plan, remembered until the index changes.
+  std::vector<matcher::Ranked> candidates(const matcher::ProjectPlan& plan, std::int64_t version,
+                                          std::size_t offset, std::size_t limit);
+
+  std::size_t trainee_count() const;
+
+ private:
+  void listen_loop(std::string conninfo);
+  void rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
+                      const std::vector<domain::ProjectRecord>& projects);
+  FeatureContext feature_context();
+  void bump();
+
+  Taxonomy& taxonomy_;
+  std::unordered_map<std::string, int> utc_offsets_;
+
+  mutable std::shared_mutex mutex_;  // guards everything below but the index's own content
+  std::shared_ptr<const Taxonomy::Snapshot> taxonomy_snapshot_;
+  std::unordered_map<int, matcher::SkillId> skill_ids_;
+  std::shared_ptr<matcher::CandidateIndex> index_;
+  Interner organizations_;
+  Interner domains_;
+  std::unordered_map<std::int64_t, TraineeCard> trainees_;
+  std::unordered_map<std::string, std::int64_t> trainee_seqs_;
+  std::unordered_map<std::int64_t, std::int64_t> trainee_versions_;  // also of removed ones
+  std::map<std::int64_t, ProjectCard> projects_;
+  std::unordered_map<std::string, std::int64_t> project_seqs_;
+  std::unordered_map<std::int64_t, std::int64_t> project_versions_;
+
+  struct Cached {
+    std::uint64_t generation;
+    std::int64_t version;
+    std::size_t depth;
+    std::vector<matcher::Ranked> ranked;
+  };
+  std::mutex cache_mutex_;
+  std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
+
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> generation_{0};
+  std::thread listener_;
+};
+
+}  // namespace kakehashi::api

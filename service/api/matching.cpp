@@ -1,0 +1,553 @@
+// Matching for the people who use it: a project's ranked candidates with
+// explanations (pseudonymous), a trainee's opportunities, matches and their
+// lifecycle, and the audit trail.
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "api/common.hpp"
+#include "api/features.hpp"
+#include "api/live_index.hpp"
+#include "api/matching_views.hpp"
+#include "api/routes.hpp"
+#include "api/validation.hpp"
+#include "domain/match_states.hpp"
+#include "store/matches.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+using Outcome = std::variant<domain::Principal, Response>;
+
+Response not_ready(const http::RequestContext& ctx) {
+  Response r = problem(ctx, 503, "the matching index is still loading; try again shortly");
+  r.set_header("Retry-After", "1");
+  return r;
+}
+
+// A problem response with extension members.
+Response problem_with(const http::RequestContext& ctx, int status, std::string detail,
+                      const json& extra) {
+  Response r = problem(ctx, status, std::move(detail));
+  json body = json::parse(r.body);
+  for (const auto& [k, v] : extra.items()) body[k] = v;
+  r.body = body.dump();
+  return r;
+}
+
+store::Actor actor_of(const domain::Principal& who) {
+  return {who.key_id, who.organization_id, std::string(domain::role_name(who.role))};
+}
+
+// `limit` (1..100, default 20) and an offset cursor, for ranked lists.
+struct RankPage {
+  std::size_t offset = 0;
+  std::size_t limit = 20;
+};
+RankPage rank_page(const http::RequestContext& ctx, std::vector<http::FieldError>& errors) {
+  RankPage page;
+  if (auto raw = ctx.request.query_param("limit")) {
+    int n = 0;
+    auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), n);
+    if (ec != std::errc() || ptr != raw->data() + raw->size() || n < 1 || n > 100) {
+      errors.push_back({"limit", "must be a whole number from 1 to 100"});
+    } else {
+      page.limit = static_cast<std::size_t>(n);
+    }
+  }
+  const auto offset = seq_cursor(ctx, 'r', errors);
+  if (offset > 10'000) errors.push_back({"cursor", "ranked lists end after 10000 items"});
+  page.offset = static_cast<std::size_t>(offset);
+  return page;
+}
+
+// The project named in the path, if the caller may see it: an open project
+// from the index, any other from the database.
+awaitable<std::optional<domain::ProjectRecord>> visible_project(ApiContext& api,
+                                                                const domain::Principal& who,
+                                                                const std::string& id) {
+  std::optional<domain::ProjectRecord> record;
+  if (auto seq = api.live->project_seq(id)) {
+    if (auto card = api.live->project(*seq)) record = card->record;
+  }
+  if (!record) {
+    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+  }
+  if (record && !who.owns(record->organization_id)) record.reset();
+  co_return record;
+}
+
+bool visible_match(const domain::Principal& who, const store::MatchRow& m) {
+  switch (who.role) {
+    case domain::Role::kAdmin:
+      return true;
+    case domain::Role::kFirm:
+      return m.firm_id == who.organization_id;
+    case domain::Role::kTrainingOrg:
+      return m.training_org_id == who.organization_id;
+  }
+  return false;
+}
+
+// The uuid-valued query parameters of a filter, checked at once.
+std::optional<std::string> uuid_param(const http::RequestContext& ctx, std::string_view name,
+                                      std::vector<http::FieldError>& errors) {
+  auto v = ctx.request.query_param(name);
+  if (!v) return std::nullopt;
+  if (!store::is_uuid(std::string(*v))) {
+    errors.push_back({std::string(name), "must be an id"});
+    return std::nullopt;
+  }
+  return std::string(*v);
+}
+
+json event_json(const store::EventRow& e) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"id", e.id},
+          {"at", e.at},
+          {"kind", e.kind},
+          {"actor",
+           {{"key_id", opt(e.actor_key_id)},
+            {"organization_id", opt(e.actor_org_id)},
+            {"role", opt(e.actor_role)}}},
+          {"match_id", opt(e.match_id)},
+          {"round_id", opt(e.round_id)},
+          {"project_id", opt(e.project_id)},
+          {"trainee_id", opt(e.trainee_id)},
+          {"from", opt(e.from_state)},
+          {"to", opt(e.to_state)},
+          {"reason", opt(e.reason)},
+          {"details", json::parse(e.details, nullptr, false)}};
+}
+
+awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  if (who.role == domain::Role::kTrainingOrg)
+    co_return problem(ctx, 403, "candidates are for the project's firm and administrators");
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {"limit", "cursor"}, errors);
+  const auto page = rank_page(ctx, errors);
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!api.live->ready()) co_return not_ready(ctx);
+  auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
+  if (!project) co_return problem(ctx, 404, "no such project");
+  const auto view = api.live->view();
+  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+  const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
+  json items = json::array();
+  for (std::size_t i = 0; i < ranked.size() && i < page.limit; ++i) {
+    const auto seq = static_cast<std::int64_t>(ranked[i].id);
+    auto card = api.live->trainee(seq);
+    auto features = view.index->trainee(ranked[i].id);
+    if (!card || !features) continue;  // removed since the ranking
+    json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
+    item["rank"] = page.offset + i + 1;
+    item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
+    items.push_back(std::move(item));
+  }
+  json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
+  if (ranked.size() > page.limit) {
+    out["next_cursor"] =
+        encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+  }
+  co_return json_response(200, out);
+}
+
+awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  if (who.role == domain::Role::kTrainingOrg)
+    co_return problem(ctx, 403, "candidates are for the project's firm and administrators");
+  auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
+  if (!project) co_return problem(ctx, 404, "no such project");
+  const std::string trainee_id(ctx.param("trainee_id"));
+  std::optional<domain::TraineeRecord> trainee;
+  co_await api.db.run(
+      [&](pqxx::connection_base& c) { trainee = store::find_trainee(c, trainee_id); });
+  // Firms never see trainees who do not consent to matching, nor erased ones.
+  if (!trainee || trainee->profile.status == "erased" ||
+      (!who.is_admin() && !trainee->profile.consent_matching)) {
+    co_return problem(ctx, 404, "no such candidate");
+  }
+  const auto view = api.live->view();
+  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+  json out = explanation_json(matcher::explain(plan, api.live->features(*trainee)), *view.taxonomy);
+  out["project"] = project_summary(*project);
+  out["trainee"] =
+      pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *view.taxonomy);
+  co_return json_response(200, out);
+}
+
+awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  if (who.role == domain::Role::kFirm)
+    co_return problem(ctx, 403, "opportunities are for the trainee's organization");
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {"limit", "cursor"}, errors);
+  const auto page = rank_page(ctx, errors);
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!api.live->ready()) co_return not_ready(ctx);
+  const std::string id(ctx.param("id"));
+  std::optional<domain::TraineeRecord> trainee;
+  co_await api.db.run([&](pqxx::connection_base& c) { trainee = store::find_trainee(c, id); });
+  if (!trainee || !who.owns(trainee->organization_id) || trainee->profile.status == "erased")
+    co_return problem(ctx, 404, "no such trainee");
+  const auto view = api.live->view();
+  const auto features = api.live->features(*trainee);
+  const auto ranked = view.index->top_projects(features, page.offset + page.limit + 1);
+  json items = json::array();
+  for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
+    auto card = api.live->project(static_cast<std::int64_t>(ranked[i].id));
+    auto project = view.index->project(ranked[i].id);
+    if (!card || !project) continue;
+    const auto plan = matcher::plan_project(*project, view.index->graph());
+    json item = explanation_json(matcher::explain(plan, features), *view.taxonomy);
+    item["rank"] = i + 1;
+    item["project"] = project_summary(card->record);
+    items.push_back(std::move(item));
+  }
+  json out = {{"trainee_id", trainee->id}, {"items", items}, {"next_cursor", nullptr}};
+  if (ranked.size() > page.offset + page.limit) {
+    out["next_cursor"] =
+        encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+  }
+  co_return json_response(200, out);
+}
+
+awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(
+      ctx, {"limit", "cursor", "project_id", "trainee_id", "organization_id", "state", "round_id"},
+      errors);
+  store::MatchFilter f;
+  f.limit = page_limit(ctx, errors) + 1;
+  f.after_seq = seq_cursor(ctx, 'm', errors);
+  f.project_id = uuid_param(ctx, "project_id", errors);
+  f.trainee_id = uuid_param(ctx, "trainee_id", errors);
+  f.round_id = uuid_param(ctx, "round_id", errors);
+  f.organization_id = uuid_param(ctx, "organization_id", errors);
+  if (auto state = ctx.request.query_param("state")) {
+    if (!domain::is_match_state(*state)) {
+      errors.push_back({"state",
+                        "must be one of proposed, shortlisted, interviewing, offered, "
+                        "accepted, approved, rejected, withdrawn"});
+    }
+    f.state = std::string(*state);
+  }
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (who.role == domain::Role::kFirm) f.firm_id = who.organization_id;
+  if (who.role == domain::Role::kTrainingOrg) f.training_org_id = who.organization_id;
+  std::vector<store::MatchRow> rows;
+  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_matches(c, f); });
+  const auto limit = static_cast<std::size_t>(f.limit - 1);
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(match_json(rows[i]));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('m', rows[limit - 1].seq);
+  co_return json_response(200, out);
+}
+
+awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  const std::string id(ctx.param("id"));
+  std::optional<store::MatchRow> match;
+  std::optional<domain::TraineeRecord> trainee;
+  bool disclosed = false;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    match = store::find_match(c, id);
+    if (!match || !visible_match(who, *match)) return;
+    trainee = store::find_trainee(c, match->trainee_id);
+    if (!trainee) return;
+    // A firm sees name and contact once the trainee accepted (or the
+    // placement is approved), if the trainee consented to sharing them
+    // abroad; each such read is recorded.
+    if (who.role == domain::Role::kFirm) {
+      disclosed = (match->state == "accepted" || match->state == "approved") &&
+                  trainee->profile.consent_share_abroad && trainee->personal.has_value();
+      if (disclosed) {
+        store::EventRow e;
+        e.kind = "personal_data_read";
+        e.actor_key_id = who.key_id;
+        e.actor_org_id = who.organization_id;
+        e.actor_role = "firm";
+        e.match_id = match->id;
+        e.project_id = match->project_id;
+        e.trainee_id = match->trainee_id;
+        e.details = json({{"fields", {"full_name", "email", "phone"}}}).dump();
+        store::record_event(c, e);
+      }
+    } else {
+      disclosed = trainee->personal.has_value();
+    }
+  });
+  if (!match || !visible_match(who, *match) || !trainee)
+    co_return problem(ctx, 404, "no such match");
+  const auto taxonomy = api.taxonomy.snapshot();
+  json out = match_json(*match);
+  out["trainee"] = pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *taxonomy);
+  out["personal"] = nullptr;
+  if (disclosed) {
+    const auto& p = *trainee->personal;
+    out["personal"] = {{"full_name", p.full_name},
+                       {"email", p.email},
+                       {"phone", p.phone ? json(*p.phone) : json(nullptr)}};
+  }
+  out["explanation"] =
+      match->explanation ? json::parse(*match->explanation, nullptr, false) : json(nullptr);
+  out["allowed_transitions"] = json::array();
+  for (auto s : domain::allowed_transitions(who.role, match->state))
+    out["allowed_transitions"].push_back(std::string(s));
+  Response r = json_response(200, out);
+  r.set_header("ETag", etag(match->version));
+  r.set_header("Cache-Control", "private, no-store");
+  co_return r;
+}
+
+awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  if (who.role == domain::Role::kTrainingOrg)
+    co_return problem(ctx, 403, "firms shortlist candidates for their projects");
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto body = std::get<json>(parsed);
+  std::vector<http::FieldError> errors;
+  Validator v(body, "", errors);
+  v.only({"project_id", "trainee_id"});
+  auto project_id = v.text("project_id", true, 36);
+  auto trainee_id = v.text("trainee_id", true, 36);
+  if (project_id && !store::is_uuid(*project_id)) v.fail("project_id", "must be a project id");
+  if (trainee_id && !store::is_uuid(*trainee_id)) v.fail("trainee_id", "must be a trainee id");
+  if (!errors.empty()) co_return problem(ctx, 422, "the match is invalid", errors);
+  if (!api.live->ready()) co_return not_ready(ctx);
+  auto project = co_await visible_project(api, who, *project_id);
+  if (!project) {
+    co_return problem(ctx, 422, "the match is invalid", {{"/project_id", "no such project"}});
+  }
+  if (project->data.status != "open") {
+    co_return problem(ctx, 422, "the match is invalid",
+                      {{"/project_id", "the project is not open"}});
+  }
+  std::optional<domain::TraineeRecord> trainee;
+  co_await api.db.run(
+      [&](pqxx::connection_base& c) { trainee = store::find_trainee(c, *trainee_id); });
+  if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
+    co_return problem(ctx, 422, "the match is invalid", {{"/trainee_id", "no such candidate"}});
+  }
+  const auto view = api.live->view();
+  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+  const auto explanation = matcher::explain(plan, api.live->features(*trainee));
+  if (!explanation.eligible) {
+    json failed = json::array();
+    for (const auto& r : explanation.reasons)
+      failed.push_back(std::string(matcher::reason_name(r.code)));
+    co_return problem_with(ctx, 422, "the trainee does not meet the project's hard constraints",
+                           {{"failed_constraints", failed}});
+  }
+  store::NewMatch m{project->id,
+                    trainee->id,
+                    project->organization_id,
+                    trainee->organization_id,
+                    "shortlisted",
+                    explanation.score,
+                    explanation_json(explanation, *view.taxonomy).dump()};
+  std::optional<store::MatchRow> row;
+  std::optional<store::Conflict> conflict;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    try {
+      row = store::create_match(c, m, actor_of(who));
+    } catch (const store::Conflict& e) {
+      conflict = e;
+    }
+  });
+  if (conflict) co_return problem(ctx, 409, conflict->detail);
+  Response r = json_response(201, match_json(*row));
+  r.set_header("ETag", etag(row->version));
+  r.set_header("Location", "/v1/matches/" + row->id);
+  co_return r;
+}
+
+awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto body = std::get<json>(parsed);
+  std::vector<http::FieldError> errors;
+  Validator v(body, "", errors);
+  v.only({"to", "reason"});
+  auto to = v.choice("to", true,
+                     {"proposed", "shortlisted", "interviewing", "offered", "accepted", "approved",
+                      "rejected", "withdrawn"});
+  auto reason = v.text("reason", false, 2000);
+  if (to && domain::needs_reason(*to) && !reason) {
+    v.fail("reason", "is required to reject or withdraw");
+  }
+  if (!errors.empty()) co_return problem(ctx, 422, "the transition is invalid", errors);
+  const std::string id(ctx.param("id"));
+  std::optional<store::MatchRow> match;
+  co_await api.db.run([&](pqxx::connection_base& c) { match = store::find_match(c, id); });
+  if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
+  bool bad = false;
+  const auto expected = if_match(ctx, &bad);
+  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (!expected) {
+    Response r = problem(ctx, 428, "send If-Match with the match's ETag to change its state");
+    co_return r;
+  }
+  auto allowed_json = [&](const std::string& from) {
+    json a = json::array();
+    for (auto s : domain::allowed_transitions(who.role, from)) a.push_back(std::string(s));
+    return a;
+  };
+  if (*expected != match->version) {
+    co_return problem(ctx, 412, "the match changed since that ETag; read it again");
+  }
+  if (!domain::may_transition(who.role, match->state, *to)) {
+    co_return problem_with(
+        ctx, 409,
+        "a " + std::string(domain::role_name(who.role)) + " cannot move a match from " +
+            match->state + " to " + *to,
+        {{"from", match->state}, {"to", *to}, {"allowed", allowed_json(match->state)}});
+  }
+  store::TransitionResult result;
+  const auto role = who.role;
+  const std::string target = *to;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    result = store::transition_match(
+        c, id, *expected, target, reason, actor_of(who),
+        [&](const std::string& from) { return domain::may_transition(role, from, target); });
+    // Placement effects change the trainee and the project: show them at once.
+    if (result.outcome == store::TransitionOutcome::kDone &&
+        (target == "approved" || match->state == "approved")) {
+      std::vector<std::int64_t> trainees, projects;
+      if (auto t = store::find_trainee(c, result.match->trainee_id)) {
+        api.live->apply(*t);
+      }
+      if (auto p = store::find_project(c, result.match->project_id)) api.live->apply(*p);
+    }
+  });
+  switch (result.outcome) {
+    case store::TransitionOutcome::kDone:
+      break;
+    case store::TransitionOutcome::kNotFound:
+      co_return problem(ctx, 404, "no such match");
+    case store::TransitionOutcome::kStale:
+      co_return problem(ctx, 412, "the match changed meanwhile; read it again");
+    case store::TransitionOutcome::kIllegal:
+      co_return problem_with(ctx, 409, "the match moved on meanwhile",
+                             {{"from", result.match->state},
+                              {"to", target},
+                              {"allowed", allowed_json(result.match->state)}});
+    case store::TransitionOutcome::kPlaced:
+      co_return problem(ctx, 409, "the trainee already holds an approved placement");
+    case store::TransitionOutcome::kSeatsFilled:
+      co_return problem(ctx, 409, "the project's seats are all filled");
+  }
+  Response r = json_response(200, match_json(*result.match));
+  r.set_header("ETag", etag(result.match->version));
+  co_return r;
+}
+
+awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {"limit", "cursor"}, errors);
+  store::EventFilter f;
+  f.limit = page_limit(ctx, errors) + 1;
+  f.after_id = seq_cursor(ctx, 'e', errors);
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  const std::string id(ctx.param("id"));
+  std::optional<store::MatchRow> match;
+  std::vector<store::EventRow> rows;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    match = store::find_match(c, id);
+    if (!match || !visible_match(who, *match)) return;
+    f.match_id = id;
+    rows = store::list_events(c, f);
+  });
+  if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
+  const auto limit = static_cast<std::size_t>(f.limit - 1);
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(event_json(rows[i]));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('e', rows[limit - 1].id);
+  co_return json_response(200, out);
+}
+
+awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
+  Outcome auth = co_await authenticate(api, ctx);
+  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
+  const auto who = std::get<domain::Principal>(auth);
+  if (!who.is_admin()) co_return problem(ctx, 403, "the audit trail is for administrators");
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx,
+                        {"limit", "cursor", "kind", "match_id", "round_id", "project_id",
+                         "trainee_id", "organization_id", "since", "until"},
+                        errors);
+  store::EventFilter f;
+  f.limit = page_limit(ctx, errors) + 1;
+  f.after_id = seq_cursor(ctx, 'e', errors);
+  if (auto kind = ctx.request.query_param("kind")) {
+    if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read")
+      errors.push_back({"kind", "must be transition, round or personal_data_read"});
+    f.kind = std::string(*kind);
+  }
+  f.match_id = uuid_param(ctx, "match_id", errors);
+  f.round_id = uuid_param(ctx, "round_id", errors);
+  f.project_id = uuid_param(ctx, "project_id", errors);
+  f.trainee_id = uuid_param(ctx, "trainee_id", errors);
+  f.actor_org_id = uuid_param(ctx, "organization_id", errors);
+  for (auto name : {"since", "until"}) {
+    if (auto t = ctx.request.query_param(name)) {
+      if (!valid_timestamp(std::string(*t))) {
+        errors.push_back({name, "must be an RFC 3339 timestamp"});
+      }
+      (std::string_view(name) == "since" ? f.since : f.until) = std::string(*t);
+    }
+  }
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  std::vector<store::EventRow> rows;
+  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_events(c, f); });
+  const auto limit = static_cast<std::size_t>(f.limit - 1);
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(event_json(rows[i]));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('e', rows[limit - 1].id);
+  co_return json_response(200, out);
+}
+
+}  // namespace
+
+void add_matching_routes(http::Router& router, ApiContext& api) {
+  auto bind = [&api](awaitable<Response> (*fn)(ApiContext&, http::RequestContext&)) {
+    return [&api, fn](http::RequestContext& ctx) -> awaitable<Response> { return fn(api, ctx); };
+  };
+  router.add("GET", "/v1/projects/{id}/candidates", bind(candidates));
+  router.add("GET", "/v1/projects/{id}/candidates/{trainee_id}", bind(candidate));
+  router.add("GET", "/v1/trainees/{id}/opportunities", bind(opportunities));
+  router.add("GET", "/v1/matches", bind(list_matches));
+  router.add("POST", "/v1/matches", bind(create_match));
+  router.add("GET", "/v1/matches/{id}", bind(get_match));
+  router.add("POST", "/v1/matches/{id}/transitions", bind(transition));
+  router.add("GET", "/v1/matches/{id}/events", bind(match_events));
+  router.add("GET", "/v1/audit", bind(audit));
+}
+
+}  // namespace kakehashi::api

@@ -1,0 +1,158 @@
+#include "api/matching_views.hpp"
+
+#include <cmath>
+
+#include "api/features.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+
+const char* jlpt_name(std::int64_t ordinal) {
+  static const char* kNames[] = {"none", "N5", "N4", "N3", "N2", "N1"};
+  return ordinal >= 0 && ordinal <= 5 ? kNames[ordinal] : nullptr;
+}
+const char* cefr_name(std::int64_t ordinal) {
+  static const char* kNames[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
+  return ordinal >= 0 && ordinal <= 6 ? kNames[ordinal] : nullptr;
+}
+json or_null(const char* s) { return s ? json(s) : json(nullptr); }
+
+std::string skill_name(const Taxonomy::Snapshot& t, matcher::SkillId id) {
+  return id < t.skills.size() ? t.skills[id].name : std::to_string(id);
+}
+
+json evidence_json(const matcher::SkillEvidence& s, const Taxonomy::Snapshot& t) {
+  json j = {{"skill", skill_name(t, s.required)},
+            {"min_level", s.min_level},
+            {"weight", s.weight},
+            {"required", s.must_have},
+            {"credit", s.credit},
+            {"via", nullptr},
+            {"level", nullptr},
+            {"similarity", nullptr}};
+  if (s.via) {
+    j["via"] = skill_name(t, *s.via);
+    j["level"] = s.level;
+    j["similarity"] = s.similarity;
+  }
+  return j;
+}
+
+json reason_json(const matcher::Reason& r, const Taxonomy::Snapshot& t) {
+  json j = {{"code", matcher::reason_name(r.code)}};
+  switch (r.code) {
+    case matcher::ReasonCode::kJapaneseBelowMinimum:
+      j["required"] = or_null(jlpt_name(r.required));
+      j["actual"] = or_null(jlpt_name(r.actual));
+      break;
+    case matcher::ReasonCode::kEnglishBelowMinimum:
+      j["required"] = or_null(cefr_name(r.required));
+      j["actual"] = or_null(cefr_name(r.actual));
+      break;
+    case matcher::ReasonCode::kUnavailable:
+      j["required"] = r.required == matcher::kUnknownDay
+                          ? json(nullptr)
+                          : json(format_day(static_cast<matcher::Day>(r.required)));
+      j["actual"] = r.actual == matcher::kUnknownDay
+                        ? json(nullptr)
+                        : json(format_day(static_cast<matcher::Day>(r.actual)));
+      break;
+    case matcher::ReasonCode::kMissingMustHave:
+      j["skill"] = r.skill ? json(skill_name(t, *r.skill)) : json(nullptr);
+      j["required"] = r.required;
+      j["actual"] = r.actual <= 0 ? json(nullptr) : json(r.actual);  // 0: the skill is absent
+      break;
+    default:
+      j["required"] = r.required;
+      j["actual"] = r.actual;
+  }
+  return j;
+}
+
+}  // namespace
+
+json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy) {
+  json components = json::array();
+  for (const auto& c : e.components) {
+    components.push_back({{"name", matcher::component_name(c.component)},
+                          {"weight", c.weight},
+                          {"value", c.value},
+                          {"contribution", c.contribution}});
+  }
+  json matched = json::array();
+  for (const auto& s : e.matched) matched.push_back(evidence_json(s, taxonomy));
+  json missing = json::array();
+  for (const auto& s : e.missing) missing.push_back(evidence_json(s, taxonomy));
+  json failed = json::array();
+  for (const auto& r : e.reasons) failed.push_back(reason_json(r, taxonomy));
+  return {{"eligible", e.eligible},    {"score", e.score},          {"components", components},
+          {"matched_skills", matched}, {"missing_skills", missing}, {"failed_constraints", failed}};
+}
+
+json rate_band(const domain::Money& rate) {
+  if (rate.amount <= 0) return {{"min", 0}, {"max", 0}, {"currency", rate.currency}};
+  const double step = std::pow(10.0, std::floor(std::log10(rate.amount))) / 2;
+  const double low = std::floor(rate.amount / step) * step;
+  return {{"min", low}, {"max", low + step}, {"currency", rate.currency}};
+}
+
+json pseudonymous_trainee(const std::string& id, const std::string& alias,
+                          const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy) {
+  json skills = json::array();
+  for (const auto& s : p.skills) {
+    const auto* row = taxonomy.by_id(s.skill_id);
+    skills.push_back({{"skill", row ? row->name : s.skill},
+                      {"level", s.level},
+                      {"years", s.years ? json(*s.years) : json(nullptr)}});
+  }
+  auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  return {
+      {"id", id},
+      {"alias", alias},
+      {"country", opt(p.country)},
+      {"city", opt(p.city)},
+      {"timezone", opt(p.timezone)},
+      {"skills", skills},
+      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
+      {"available_from", opt(p.available_from)},
+      {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
+      {"rate_band", p.expected_monthly_rate ? rate_band(*p.expected_monthly_rate) : json(nullptr)},
+      {"domains", p.domains},
+      {"engagement", p.engagement}};
+}
+
+json project_summary(const domain::ProjectRecord& p) {
+  const auto& d = p.data;
+  return {{"id", p.id},
+          {"organization_id", p.organization_id},
+          {"title", d.title},
+          {"domain", d.domain ? json(*d.domain) : json(nullptr)},
+          {"headcount", d.headcount},
+          {"start_date", d.start_date},
+          {"duration_months", d.duration_months},
+          {"japanese_min", d.japanese_min},
+          {"english_min", d.english_min},
+          {"engagement", d.engagement},
+          {"status", d.status}};
+}
+
+json match_json(const store::MatchRow& m) {
+  json j = {{"id", m.id},
+            {"project_id", m.project_id},
+            {"project_title", m.project_title},
+            {"trainee_id", m.trainee_id},
+            {"trainee_alias", m.trainee_alias},
+            {"firm_id", m.firm_id},
+            {"training_org_id", m.training_org_id},
+            {"round_id", m.round_id ? json(*m.round_id) : json(nullptr)},
+            {"state", m.state},
+            {"score", m.score ? json(*m.score) : json(nullptr)},
+            {"version", m.version},
+            {"created_at", m.created_at},
+            {"updated_at", m.updated_at}};
+  return j;
+}
+
+}  // namespace kakehashi::api

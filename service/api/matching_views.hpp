@@ -1,0 +1,28 @@
+// JSON views shared by the matching endpoints: explanations, the
+// pseudonymous trainee view, a project summary, a match.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_context.hpp"
+#include "domain/project.hpp"
+#include "domain/trainee.hpp"
+#include "matcher/scorer.hpp"
+#include "store/matches.hpp"
+
+namespace kakehashi::api {
+
+nlohmann::json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy);
+// Alias, place, skills, languages, availability and a rate band; never a
+// name, contact, program or certification.
+nlohmann::json pseudonymous_trainee(const std::string& id, const std::string& alias,
+                                    const domain::TraineeProfile& p,
+                                    const Taxonomy::Snapshot& taxonomy);
+nlohmann::json project_summary(const domain::ProjectRecord& p);
+nlohmann::json match_json(const store::MatchRow& m);
+// [low, high) around a monthly rate: a band of half a power of ten.
+nlohmann::json rate_band(const domain::Money& rate);
+
+}  // namespace kakehashi::api

@@ -1,0 +1,140 @@
+// Repositories for matching: matches and their transitions (with the
+// placement effects), matching rounds, and the append-only audit trail.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/types.hxx>
+
+#include "store/database.hpp"
+
+namespace kakehashi::store {
+
+struct MatchRow {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string project_id;
+  std::string trainee_id;
+  std::string firm_id;
+  std::string training_org_id;
+  std::optional<std::string> round_id;
+  std::string state;
+  std::optional<double> score;
+  std::optional<std::string> explanation;  // JSON text
+  std::int64_t version = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::string trainee_alias;
+  std::string project_title;
+};
+
+struct MatchFilter {
+  std::optional<std::string> project_id;
+  std::optional<std::string> trainee_id;
+  std::optional<std::string> firm_id;          // visibility: a firm's own
+  std::optional<std::string> training_org_id;  // visibility: a training organization's own
+  std::optional<std::string> organization_id;  // either side (administrators' filter)
+  std::optional<std::string> state;
+  std::optional<std::string> round_id;
+  std::int64_t after_seq = 0;
+  int limit = 50;
+};
+
+struct Actor {
+  std::string key_id;
+  std::string organization_id;
+  std::string role;
+};
+
+struct EventRow {
+  std::int64_t id = 0;
+  std::string at;
+  std::string kind;
+  std::optional<std::string> actor_key_id, actor_org_id, actor_role, match_id, round_id, project_id,
+      trainee_id, from_state, to_state, reason;
+  std::string details = "{}";  // JSON text
+};
+
+struct EventFilter {
+  std::optional<std::string> kind;
+  std::optional<std::string> match_id;
+  std::optional<std::string> round_id;
+  std::optional<std::string> project_id;
+  std::optional<std::string> trainee_id;
+  std::optional<std::string> actor_org_id;
+  std::optional<std::string> since;  // RFC 3339
+  std::optional<std::string> until;
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+
+struct NewMatch {
+  std::string project_id;
+  std::string trainee_id;
+  std::string firm_id;
+  std::string training_org_id;
+  std::string state;
+  std::optional<double> score;
+  std::optional<std::string> explanation;
+};
+
+std::optional<MatchRow> find_match(pqxx::connection_base& c, const std::string& id);
+std::vector<MatchRow> list_matches(pqxx::connection_base& c, const MatchFilter& f);
+// Creates one match and its audit event; throws Conflict when the pair has
+// an open match already.
+MatchRow create_match(pqxx::connection_base& c, const NewMatch& m, const Actor& actor);
+
+enum class TransitionOutcome { kDone, kNotFound, kStale, kIllegal, kPlaced, kSeatsFilled };
+struct TransitionResult {
+  TransitionOutcome outcome = TransitionOutcome::kNotFound;
+  std::optional<MatchRow> match;  // after (kDone) or as found (otherwise)
+};
+// Moves a match to `to` under a row lock, if its version is still `expected`
+// and `allowed(from)` holds for its state then; applies placement effects
+// (approval places the trainee and closes a full project; withdrawing an
+// approved placement restores both) and records the event, all in one
+// transaction.
+TransitionResult transition_match(pqxx::connection_base& c, const std::string& id,
+                                  std::int64_t expected_version, const std::string& to,
+                                  const std::optional<std::string>& reason, const Actor& actor,
+                                  const std::function<bool(const std::string& from)>& allowed);
+
+void insert_event(pqxx::transaction_base& tx, const EventRow& e);
+void record_event(pqxx::connection_base& c, const EventRow& e);
+std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f);
+
+struct RoundRow {
+  std::string id;
+  std::int64_t seq = 0;
+  std::string algorithm;
+  std::string status;
+  std::string parameters = "{}";  // JSON text
+  std::string engine_version;
+  std::string statistics = "{}";
+  std::string timings = "{}";
+  std::optional<std::string> actor_key_id;
+  std::string started_at;
+  std::string completed_at;
+};
+
+std::optional<RoundRow> find_round(pqxx::connection_base& c, const std::string& id);
+std::vector<RoundRow> list_rounds(pqxx::connection_base& c, std::int64_t after_seq, int limit);
+
+// Inside a round's transaction: open seats of each open project (headcount
+// less its open and approved matches) and the trainees already in an open
+// match, who are not available to a new round.
+struct RoundInputs {
+  std::vector<std::pair<std::string, int>> seats;  // project id -> seats
+  std::vector<std::string> busy_trainees;
+};
+RoundInputs round_inputs(pqxx::transaction_base& tx);
+// Stores a round and its proposed matches (with one audit event each and one
+// for the round) in `tx`; returns the round's id.
+std::string store_round(pqxx::transaction_base& tx, const RoundRow& round,
+                        const std::vector<NewMatch>& matches, const Actor& actor);
+
+}  // namespace kakehashi::store

@@ -1,0 +1,450 @@
+// Matching over HTTP: ranked candidates and explanations, opportunities, the
+// match lifecycle by role, privacy, audit, and matching rounds, against the
+// real binary and PostgreSQL.
+#include <map>
+#include <set>
+
+#include "integration/api_fixture.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using nlohmann::json;
+
+class MatchingTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    std::tie(school_, school_key_) = organization("Dhaka AI Academy", "training_provider");
+    std::tie(firm_, firm_key_) = organization("Toyota Vision Works", "firm");
+    std::tie(other_firm_, other_firm_key_) = organization("Osaka Robotics", "firm");
+  }
+
+  // A trainee of the school with the given skills [(skill, level)].
+  std::string add_trainee(const std::string& email, std::vector<std::pair<std::string, int>> skills,
+                          json overrides = json::object()) {
+    json t = trainee(email);
+    t["skills"] = json::array();
+    for (const auto& [skill, level] : skills) {
+      t["skills"].push_back({{"skill", skill}, {"level", level}, {"years", 2}});
+    }
+    t["available_from"] = "2027-01-01";
+    t["engagement"] = {"offshore"};
+    t.merge_patch(overrides);
+    auto r = call("POST", "/v1/trainees", school_key_, t);
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("id", "");
+  }
+
+  std::string add_project(const std::string& key, const std::string& title, int headcount,
+                          json overrides = json::object()) {
+    json p = {{"title", title},
+              {"skills",
+               {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}, {"required", true}},
+                {{"skill", "PyTorch"}, {"min_level", 3}, {"weight", 3}}}},
+              {"headcount", headcount},
+              {"start_date", "2027-02-01"},
+              {"duration_months", 6},
+              {"engagement", "offshore"},
+              {"status", "open"}};
+    p.merge_patch(overrides);
+    auto r = call("POST", "/v1/projects", key, p);
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("id", "");
+  }
+
+  // Moves a match; returns the response.
+  ApiResponse move(const std::string& match, const std::string& key, const std::string& to,
+                   const std::string& reason = "") {
+    auto current = call("GET", "/v1/matches/" + match, key);
+    json body = {{"to", to}};
+    if (!reason.empty()) body["reason"] = reason;
+    return call("POST", "/v1/matches/" + match + "/transitions", key, body,
+                {{"If-Match", current.http.header("ETag").value_or("")}});
+  }
+
+  std::string school_, school_key_, firm_, firm_key_, other_firm_, other_firm_key_;
+};
+
+double sum_of_contributions(const json& item) {
+  double sum = 0;
+  for (const auto& c : item["components"]) sum += c["contribution"].get<double>();
+  return sum;
+}
+
+TEST_F(MatchingTest, CandidatesAreRankedExplainedAndPseudonymous) {
+  const auto strong = add_trainee("strong@example.com", {{"Python", 5}, {"PyTorch", 4}});
+  const auto related = add_trainee("related@example.com", {{"Python", 4}, {"TensorFlow", 4}});
+  const auto basic = add_trainee("basic@example.com", {{"Python", 3}});
+  const auto no_python = add_trainee("nopython@example.com", {{"PyTorch", 5}});
+  const auto no_consent = add_trainee("private@example.com", {{"Python", 5}, {"PyTorch", 5}},
+                                      {{"consent", {{"matching", false}}}});
+  const auto project = add_project(firm_key_, "Inspection AI", 2);
+
+  auto r = call("GET", "/v1/projects/" + project + "/candidates?limit=10", firm_key_);
+  ASSERT_EQ(r.status(), 200) << r.http.body;
+  std::vector<std::string> order;
+  for (const auto& item : r.body["items"]) order.push_back(item["trainee"]["id"]);
+  // Full PyTorch beats the related TensorFlow, which beats no second skill;
+  // the trainee without the must-have and the one without consent never show.
+  EXPECT_EQ(order, (std::vector<std::string>{strong, related, basic}));
+  double previous = 2;
+  for (const auto& item : r.body["items"]) {
+    const double score = item["score"];
+    EXPECT_LE(score, previous);
+    previous = score;
+    EXPECT_NEAR(sum_of_contributions(item), score, 1e-9);
+    EXPECT_TRUE(item["eligible"].get<bool>());
+    EXPECT_EQ(item["components"].size(), 8u);
+    EXPECT_FALSE(item["trainee"].contains("full_name"));
+    EXPECT_FALSE(item["trainee"].contains("email"));
+    EXPECT_TRUE(item["trainee"]["alias"].get<std::string>().starts_with("KH-"));
+  }
+  // The related skill earns partial credit through TensorFlow.
+  const auto& rel = r.body["items"][1];
+  bool via_tensorflow = false;
+  for (const auto& m : rel["matched_skills"]) {
+    if (m["skill"] == "PyTorch" && m["via"] == "TensorFlow") {
+      via_tensorflow = true;
+      EXPECT_GT(m["credit"].get<double>(), 0);
+      EXPECT_LT(m["credit"].get<double>(), 1);
+    }
+  }
+  EXPECT_TRUE(via_tensorflow) << rel.dump();
+  EXPECT_EQ(r.body["items"][2]["missing_skills"][0]["skill"], "PyTorch");
+
+  // Paging: the second page starts where the first ended.
+  auto first = call("GET", "/v1/projects/" + project + "/candidates?limit=2", firm_key_);
+  ASSERT_EQ(first.body["items"].size(), 2u);
+  ASSERT_TRUE(first.body["next_cursor"].is_string());
+  auto second = call("GET",
+                     "/v1/projects/" + project + "/candidates?limit=2&cursor=" +
+                         first.body["next_cursor"].get<std::string>(),
+                     firm_key_);
+  ASSERT_EQ(second.body["items"].size(), 1u);
+  EXPECT_EQ(second.body["items"][0]["trainee"]["id"], basic);
+  EXPECT_TRUE(second.body["next_cursor"].is_null());
+
+  // An ineligible trainee's explanation names the failed constraint.
+  auto why = call("GET", "/v1/projects/" + project + "/candidates/" + no_python, firm_key_);
+  ASSERT_EQ(why.status(), 200) << why.http.body;
+  EXPECT_FALSE(why.body["eligible"].get<bool>());
+  ASSERT_EQ(why.body["failed_constraints"].size(), 1u);
+  EXPECT_EQ(why.body["failed_constraints"][0]["code"], "missing_must_have_skill");
+  EXPECT_EQ(why.body["failed_constraints"][0]["skill"], "Python");
+  EXPECT_TRUE(why.body["failed_constraints"][0]["actual"].is_null());
+  // Firms never see a trainee who has not consented; administrators see why.
+  expect_problem(call("GET", "/v1/projects/" + project + "/candidates/" + no_consent, firm_key_),
+                 404);
+  auto admin_view = call("GET", "/v1/projects/" + project + "/candidates/" + no_consent, admin_);
+  ASSERT_EQ(admin_view.status(), 200);
+  EXPECT_EQ(admin_view.body["failed_constraints"][0]["code"], "no_consent");
+  // Another firm's project, a training organization, bad parameters.
+  expect_problem(call("GET", "/v1/projects/" + project + "/candidates", other_firm_key_), 404);
+  expect_problem(call("GET", "/v1/projects/" + project + "/candidates", school_key_), 403);
+  auto bad =
+      call("GET", "/v1/projects/" + project + "/candidates?limit=0&cursor=zz&x=1", firm_key_);
+  expect_problem(bad, 422);
+  EXPECT_EQ(bad.body["errors"].size(), 3u) << bad.body.dump();
+}
+
+TEST_F(MatchingTest, WritesReachTheIndexAtOnce) {
+  const auto project = add_project(firm_key_, "Inspection AI", 1);
+  auto count = [&] {
+    return call("GET", "/v1/projects/" + project + "/candidates", firm_key_).body["items"].size();
+  };
+  EXPECT_EQ(count(), 0u);
+  const auto id = add_trainee("new@example.com", {{"Python", 4}});
+  EXPECT_EQ(count(), 1u);
+  auto t = call("GET", "/v1/trainees/" + id, school_key_);
+  auto withdrawn = call("PATCH", "/v1/trainees/" + id, school_key_, {{"status", "withdrawn"}},
+                        {{"If-Match", t.http.header("ETag").value_or("")}});
+  ASSERT_EQ(withdrawn.status(), 200) << withdrawn.http.body;
+  EXPECT_EQ(count(), 0u);
+  // A project closed leaves the trainee's opportunities.
+  const auto active = add_trainee("active@example.com", {{"Python", 4}});
+  auto opp = call("GET", "/v1/trainees/" + active + "/opportunities", school_key_);
+  ASSERT_EQ(opp.status(), 200) << opp.http.body;
+  ASSERT_EQ(opp.body["items"].size(), 1u);
+  EXPECT_EQ(opp.body["items"][0]["project"]["id"], project);
+  EXPECT_NEAR(sum_of_contributions(opp.body["items"][0]), opp.body["items"][0]["score"], 1e-9);
+  auto p = call("GET", "/v1/projects/" + project, firm_key_);
+  auto closed = call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
+                     {{"If-Match", p.http.header("ETag").value_or("")}});
+  ASSERT_EQ(closed.status(), 200) << closed.http.body;
+  EXPECT_EQ(
+      call("GET", "/v1/trainees/" + active + "/opportunities", school_key_).body["items"].size(),
+      0u);
+  expect_problem(call("GET", "/v1/trainees/" + active + "/opportunities", firm_key_), 403);
+}
+
+TEST_F(MatchingTest, LifecycleByRoleWithPrivacyAndAudit) {
+  const auto trainee_id = add_trainee("life@example.com", {{"Python", 5}});
+  const auto project = add_project(firm_key_, "Inspection AI", 1);
+  // A firm shortlists a candidate directly.
+  auto created =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", trainee_id}});
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  EXPECT_EQ(created.body["state"], "shortlisted");
+  const std::string match = created.body["id"];
+  EXPECT_GT(created.body["score"].get<double>(), 0);
+  // The same pair again is a conflict; another firm cannot use this project.
+  expect_problem(
+      call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", trainee_id}}),
+      409);
+  expect_problem(call("POST", "/v1/matches", other_firm_key_,
+                      {{"project_id", project}, {"trainee_id", trainee_id}}),
+                 422);
+  expect_problem(call("GET", "/v1/matches/" + match, other_firm_key_), 404);
+
+  // Before acceptance the firm sees no name or contact.
+  auto seen = call("GET", "/v1/matches/" + match, firm_key_);
+  ASSERT_EQ(seen.status(), 200);
+  EXPECT_TRUE(seen.body["personal"].is_null());
+  EXPECT_EQ(seen.body["allowed_transitions"], json({"interviewing", "rejected"}));
+
+  // Illegal moves answer 409 with what is allowed.
+  auto illegal = move(match, firm_key_, "accepted");
+  expect_problem(illegal, 409);
+  EXPECT_EQ(illegal.body["allowed"], json({"interviewing", "rejected"}));
+  expect_problem(move(match, school_key_, "accepted"), 409);
+  expect_problem(move(match, admin_, "approved"), 409);
+  // Rejecting needs a reason; If-Match is required and must be current.
+  auto no_reason = call("POST", "/v1/matches/" + match + "/transitions", firm_key_,
+                        {{"to", "rejected"}}, {{"If-Match", "\"1\""}});
+  expect_problem(no_reason, 422);
+  expect_problem(
+      call("POST", "/v1/matches/" + match + "/transitions", firm_key_, {{"to", "interviewing"}}),
+      428);
+  expect_problem(call("POST", "/v1/matches/" + match + "/transitions", firm_key_,
+                      {{"to", "interviewing"}}, {{"If-Match", "\"7\""}}),
+                 412);
+
+  ASSERT_EQ(move(match, firm_key_, "interviewing").status(), 200);
+  ASSERT_EQ(move(match, firm_key_, "offered").status(), 200);
+  expect_problem(move(match, firm_key_, "accepted"), 409);
+  auto accepted = move(match, school_key_, "accepted");
+  ASSERT_EQ(accepted.status(), 200) << accepted.http.body;
+  EXPECT_EQ(accepted.body["state"], "accepted");
+
+  // Now the firm sees the name and contact, and the read is recorded.
+  auto disclosed = call("GET", "/v1/matches/" + match, firm_key_);
+  EXPECT_EQ(disclosed.body["personal"]["email"], "life@example.com");
+  auto reads = call("GET", "/v1/audit?kind=personal_data_read&match_id=" + match, admin_);
+  ASSERT_EQ(reads.status(), 200);
+  ASSERT_EQ(reads.body["items"].size(), 1u);
+  EXPECT_EQ(reads.body["items"][0]["actor"]["organization_id"], firm_);
+
+  // Approval places the trainee and closes the full project.
+  auto approved = move(match, admin_, "approved");
+  ASSERT_EQ(approved.status(), 200) << approved.http.body;
+  EXPECT_EQ(call("GET", "/v1/trainees/" + trainee_id, school_key_).body["status"], "placed");
+  EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key_).body["status"], "closed");
+  // Withdrawing the approved placement restores both.
+  expect_problem(move(match, firm_key_, "rejected", "changed our mind"), 409);
+  ASSERT_EQ(move(match, school_key_, "withdrawn", "the trainee moved to Tokyo").status(), 200);
+  EXPECT_EQ(call("GET", "/v1/trainees/" + trainee_id, school_key_).body["status"], "active");
+  EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key_).body["status"], "open");
+  expect_problem(move(match, school_key_, "accepted"), 409);  // withdrawn is final
+
+  // Every transition is in the match's events, with actor and reason.
+  auto events = call("GET", "/v1/matches/" + match + "/events", school_key_);
+  ASSERT_EQ(events.status(), 200);
+  std::vector<std::string> path;
+  for (const auto& e : events.body["items"]) {
+    if (e["kind"] == "transition") path.push_back(e["to"]);
+  }
+  EXPECT_EQ(path, (std::vector<std::string>{"shortlisted", "interviewing", "offered", "accepted",
+                                            "approved", "withdrawn"}));
+  EXPECT_EQ(events.body["items"].back()["reason"], "the trainee moved to Tokyo");
+  EXPECT_EQ(events.body["items"].back()["actor"]["role"], "training_org");
+  // The audit trail is for administrators, and append-only in the database.
+  expect_problem(call("GET", "/v1/audit", firm_key_), 403);
+  auto audit = call("GET", "/v1/audit?match_id=" + match + "&limit=2", admin_);
+  ASSERT_EQ(audit.body["items"].size(), 2u);
+  EXPECT_TRUE(audit.body["next_cursor"].is_string());
+  EXPECT_THROW(db_.query_value("UPDATE audit_events SET reason = 'x' RETURNING id"),
+               std::exception);
+  EXPECT_THROW(db_.query_value("DELETE FROM audit_events RETURNING id"), std::exception);
+}
+
+TEST_F(MatchingTest, EveryRoleSeesOnlyItsOwnMatchesAndTransitions) {
+  const auto t = add_trainee("t@example.com", {{"Python", 5}});
+  const auto p = add_project(firm_key_, "Inspection AI", 2);
+  auto [school2, school2_key] = organization("Chattogram Code School", "training_provider");
+  auto m = call("POST", "/v1/matches", admin_, {{"project_id", p}, {"trainee_id", t}});
+  ASSERT_EQ(m.status(), 201) << m.http.body;
+  const std::string match = m.body["id"];
+  EXPECT_EQ(call("GET", "/v1/matches", firm_key_).body["items"].size(), 1u);
+  EXPECT_EQ(call("GET", "/v1/matches", school_key_).body["items"].size(), 1u);
+  EXPECT_EQ(call("GET", "/v1/matches", other_firm_key_).body["items"].size(), 0u);
+  EXPECT_EQ(call("GET", "/v1/matches", school2_key).body["items"].size(), 0u);
+  expect_problem(call("GET", "/v1/matches/" + match, school2_key), 404);
+  expect_problem(move(match, other_firm_key_, "interviewing"), 404);
+  auto filtered = call("GET", "/v1/matches?state=shortlisted&project_id=" + p, admin_);
+  EXPECT_EQ(filtered.body["items"].size(), 1u);
+  expect_problem(call("GET", "/v1/matches?state=nope&project_id=x", admin_), 422);
+
+  // The whole table of moves, for each role from each state it can reach.
+  const std::vector<std::string> states = {"proposed", "shortlisted", "interviewing", "offered",
+                                           "accepted", "approved",    "rejected",     "withdrawn"};
+  struct Case {
+    std::string role_key;
+    std::string from;
+    std::set<std::string> allowed;
+  };
+  int walks = 0;
+  auto walk_to = [&](const std::string& target) {
+    // A fresh match driven to `target` along the happy path.
+    auto trainee_id = add_trainee("w" + std::to_string(++walks) + "@example.com", {{"Python", 5}});
+    auto created =
+        call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", trainee_id}});
+    std::string id = created.body["id"];
+    const std::vector<std::pair<std::string, std::string>> path = {{"interviewing", firm_key_},
+                                                                   {"offered", firm_key_},
+                                                                   {"accepted", school_key_},
+                                                                   {"approved", admin_}};
+    if (target != "shortlisted") {
+      for (const auto& [to, key] : path) {
+        EXPECT_EQ(move(id, key, to).status(), 200);
+        if (to == target) break;
+      }
+    }
+    return id;
+  };
+  const std::map<std::string, std::map<std::string, std::set<std::string>>> table = {
+      {"firm",
+       {{"shortlisted", {"interviewing", "rejected"}},
+        {"interviewing", {"offered", "rejected"}},
+        {"offered", {"rejected"}},
+        {"accepted", {}},
+        {"approved", {}}}},
+      {"school",
+       {{"shortlisted", {"withdrawn"}},
+        {"interviewing", {"withdrawn"}},
+        {"offered", {"accepted", "withdrawn"}},
+        {"accepted", {"withdrawn"}},
+        {"approved", {"withdrawn"}}}},
+      {"admin",
+       {{"shortlisted", {"rejected"}},
+        {"interviewing", {"rejected"}},
+        {"offered", {"rejected"}},
+        {"accepted", {"approved", "rejected"}},
+        {"approved", {"withdrawn"}}}}};
+  const std::map<std::string, std::string> keys = {
+      {"firm", firm_key_}, {"school", school_key_}, {"admin", admin_}};
+  for (const auto& [role, rows] : table) {
+    for (const auto& [from, allowed] : rows) {
+      for (const auto& to : states) {
+        if (from == "approved" && to == "approved") continue;
+        const auto id = walk_to(from);
+        auto r = move(id, keys.at(role), to, "a reason");
+        if (allowed.count(to)) {
+          EXPECT_EQ(r.status(), 200) << role << " " << from << "->" << to << " " << r.http.body;
+        } else {
+          EXPECT_EQ(r.status(), 409) << role << " " << from << "->" << to << " " << r.http.body;
+          std::set<std::string> listed(r.body["allowed"].begin(), r.body["allowed"].end());
+          EXPECT_EQ(listed, allowed) << role << " " << from;
+        }
+        // Leave no approved placement behind for the next walk (headcount 2).
+        auto now = call("GET", "/v1/matches/" + id, admin_);
+        if (now.body["state"] == "approved") move(id, admin_, "withdrawn", "reset");
+      }
+    }
+  }
+}
+
+TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
+  // Six trainees of varied strength, three projects with four seats.
+  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, int>>>> people = {
+      {"a", {{"Python", 5}, {"PyTorch", 5}}},    {"b", {{"Python", 4}, {"PyTorch", 3}}},
+      {"c", {{"Python", 3}, {"PyTorch", 4}}},    {"d", {{"Python", 5}}},
+      {"e", {{"Python", 3}, {"TensorFlow", 3}}}, {"f", {{"Python", 4}, {"Docker", 5}}}};
+  for (const auto& [name, skills] : people) add_trainee(name + "@example.com", skills);
+  std::vector<std::string> projects = {
+      add_project(firm_key_, "Vision", 2),
+      add_project(firm_key_, "Ops", 1,
+                  {{"skills",
+                    {{{"skill", "Python"}, {"min_level", 3}, {"weight", 2}, {"required", true}},
+                     {{"skill", "Docker"}, {"min_level", 3}, {"weight", 5}}}}}),
+      add_project(other_firm_key_, "Research", 1, {{"japanese_min", "N5"}})};
+  expect_problem(call("POST", "/v1/matching-rounds", firm_key_, {{"algorithm", "stable"}}), 403);
+  auto bad = call("POST", "/v1/matching-rounds", admin_,
+                  {{"algorithm", "greedy"}, {"min_score", 2}, {"project_ids", {"nope"}}});
+  expect_problem(bad, 422);
+  EXPECT_EQ(bad.body["errors"].size(), 3u) << bad.body.dump();
+
+  auto round = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}});
+  ASSERT_EQ(round.status(), 201) << round.http.body;
+  const std::string round_id = round.body["id"];
+  EXPECT_EQ(round.body["status"], "completed");
+  EXPECT_EQ(round.body["statistics"]["assigned"], 4);
+  EXPECT_EQ(round.body["statistics"]["available_trainees"], 6);
+  EXPECT_EQ(round.body["statistics"]["unmatched"]["count"], 2);
+  EXPECT_TRUE(round.body["timings"].contains("total_ms"));
+
+  // Scores of every eligible pair, from the candidates endpoint.
+  std::map<std::pair<std::string, std::string>, double> score;  // (trainee, project)
+  std::map<std::string, int> capacity = {{projects[0], 2}, {projects[1], 1}, {projects[2], 1}};
+  for (const auto& p : projects) {
+    auto c = call("GET", "/v1/projects/" + p + "/candidates", admin_);
+    for (const auto& item : c.body["items"]) score[{item["trainee"]["id"], p}] = item["score"];
+  }
+  auto matches = call("GET", "/v1/matches?round_id=" + round_id, admin_);
+  ASSERT_EQ(matches.status(), 200);
+  std::map<std::string, std::string> assigned;       // trainee -> project
+  std::map<std::string, std::vector<double>> taken;  // project -> scores
+  for (const auto& m : matches.body["items"]) {
+    EXPECT_EQ(m["state"], "proposed");
+    const std::string t = m["trainee_id"], p = m["project_id"];
+    EXPECT_FALSE(assigned.count(t)) << "trainee assigned twice";
+    assigned[t] = p;
+    ASSERT_TRUE(score.count({t, p})) << "assigned an ineligible pair";
+    EXPECT_NEAR(m["score"].get<double>(), (score[{t, p}]), 1e-9);
+    taken[p].push_back(score[{t, p}]);
+  }
+  EXPECT_EQ(assigned.size(), 4u);
+  for (const auto& [p, scores] : taken) EXPECT_LE(static_cast<int>(scores.size()), capacity[p]);
+  // No blocking pair: no trainee prefers a project that has a free seat or
+  // holds someone it scores lower.
+  for (const auto& [pair, s] : score) {
+    const auto& [t, p] = pair;
+    const bool prefers = !assigned.count(t) || s > score[{t, assigned[t]}];
+    if (!prefers) continue;
+    const auto& held = taken[p];
+    const bool free_seat = static_cast<int>(held.size()) < capacity[p];
+    const bool holds_worse = std::any_of(held.begin(), held.end(), [&](double x) { return x < s; });
+    EXPECT_FALSE(free_seat || holds_worse) << "blocking pair " << t << " " << p;
+  }
+  // Events: one for the round, one per proposed match.
+  auto events = call("GET", "/v1/audit?round_id=" + round_id + "&limit=200", admin_);
+  EXPECT_EQ(events.body["items"].size(), 5u);
+  auto listed = call("GET", "/v1/matching-rounds", admin_);
+  ASSERT_EQ(listed.body["items"].size(), 1u);
+  EXPECT_EQ(call("GET", "/v1/matching-rounds/" + round_id, admin_).body["id"], round_id);
+  // A second round finds everyone busy or every seat taken.
+  auto again = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}});
+  ASSERT_EQ(again.status(), 201) << again.http.body;
+  EXPECT_EQ(again.body["statistics"]["assigned"], 0);
+}
+
+TEST_F(MatchingTest, PersonalDataStaysHiddenWithoutConsentToShareAbroad) {
+  const auto t =
+      add_trainee("quiet@example.com", {{"Python", 5}},
+                  {{"consent", {{"matching", true}, {"share_with_firms_abroad", false}}}});
+  const auto p = add_project(firm_key_, "Inspection AI", 1);
+  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
+  const std::string match = m.body["id"];
+  for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
+           {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
+    ASSERT_EQ(move(match, key, to).status(), 200);
+  }
+  auto firm_view = call("GET", "/v1/matches/" + match, firm_key_);
+  EXPECT_TRUE(firm_view.body["personal"].is_null());
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, school_key_).body["personal"]["email"],
+            "quiet@example.com");
+  EXPECT_EQ(call("GET", "/v1/audit?kind=personal_data_read", admin_).body["items"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace kakehashi::testing

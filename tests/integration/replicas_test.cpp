@@ -1,0 +1,127 @@
+// Two service processes on one database: a write through one reaches the
+// other's index through LISTEN/NOTIFY, and the database keeps its invariants
+// when both approve at once.
+#include <future>
+
+#include "integration/api_fixture.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+class ReplicasTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    second_ = std::make_unique<ServiceProcess>(db_.env());
+    wait_ready(second_->port());
+    std::tie(school_, school_key_) = organization("Dhaka AI Academy", "training_provider");
+    std::tie(firm_, firm_key_) = organization("Toyota Vision Works", "firm");
+  }
+
+  std::string add_trainee(std::uint16_t port, const std::string& email) {
+    json t = trainee(email);
+    t["skills"] = {{{"skill", "Python"}, {"level", 4}}};
+    auto r = call_on(port, "POST", "/v1/trainees", school_key_, t);
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("id", "");
+  }
+
+  std::string add_project(int headcount) {
+    json p = {{"title", "Inspection AI"},
+              {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"required", true}}}},
+              {"headcount", headcount},
+              {"start_date", "2027-02-01"},
+              {"duration_months", 6},
+              {"status", "open"}};
+    auto r = call("POST", "/v1/projects", firm_key_, p);
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("id", "");
+  }
+
+  // A match driven to `accepted` through the first process.
+  std::string accepted_match(const std::string& project, const std::string& trainee_id) {
+    auto m = call("POST", "/v1/matches", firm_key_,
+                  {{"project_id", project}, {"trainee_id", trainee_id}});
+    EXPECT_EQ(m.status(), 201) << m.http.body;
+    std::string id = m.body.value("id", "");
+    for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
+             {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
+      auto cur = call("GET", "/v1/matches/" + id, key);
+      auto r = call("POST", "/v1/matches/" + id + "/transitions", key, {{"to", to}},
+                    {{"If-Match", cur.http.header("ETag").value_or("")}});
+      EXPECT_EQ(r.status(), 200) << r.http.body;
+    }
+    return id;
+  }
+
+  // Approves each match, alternating between the two processes, all at once.
+  std::vector<int> approve_concurrently(const std::vector<std::string>& matches) {
+    std::vector<std::future<int>> results;
+    for (std::size_t i = 0; i < matches.size(); ++i) {
+      const auto port = i % 2 ? second_->port() : service_->port();
+      results.push_back(std::async(std::launch::async, [this, port, id = matches[i]] {
+        return call_on(port, "POST", "/v1/matches/" + id + "/transitions", admin_,
+                       {{"to", "approved"}}, {{"If-Match", "\"4\""}})
+            .status();
+      }));
+    }
+    std::vector<int> out;
+    for (auto& r : results) out.push_back(r.get());
+    return out;
+  }
+
+  std::unique_ptr<ServiceProcess> second_;
+  std::string school_, school_key_, firm_, firm_key_;
+};
+
+TEST_F(ReplicasTest, AWriteThroughOneAppearsInTheOthersCandidates) {
+  const auto project = add_project(3);
+  // The project itself, created through the first, reaches the second.
+  for (int round = 0; round < 3; ++round) {
+    const auto id = add_trainee(service_->port(), "r" + std::to_string(round) + "@example.com");
+    const auto start = Clock::now();
+    bool seen = false;
+    while (!seen && Clock::now() - start < std::chrono::seconds(1)) {
+      auto r =
+          call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
+      for (const auto& item : r.body["items"]) seen = seen || item["trainee"]["id"] == id;
+      if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(seen) << "trainee " << id << " did not reach the second process within 1 s";
+  }
+}
+
+TEST_F(ReplicasTest, ConcurrentApprovalsNeverExceedHeadcountNorDoublePlace) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    const std::string tag = std::to_string(attempt);
+    // Five accepted matches for a project of two seats.
+    const auto project = add_project(2);
+    std::vector<std::string> matches;
+    for (int i = 0; i < 5; ++i) {
+      matches.push_back(accepted_match(
+          project, add_trainee(service_->port(), "h" + tag + "_" + std::to_string(i) + "@x.org")));
+    }
+    auto statuses = approve_concurrently(matches);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 2) << "attempt " << attempt;
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 3) << "attempt " << attempt;
+    EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches WHERE project_id = '" + project +
+                              "' AND state = 'approved'"),
+              "2");
+
+    // One trainee accepted by three projects: exactly one placement.
+    const auto trainee_id = add_trainee(second_->port(), "d" + tag + "@x.org");
+    std::vector<std::string> offers;
+    for (int i = 0; i < 3; ++i) offers.push_back(accepted_match(add_project(1), trainee_id));
+    statuses = approve_concurrently(offers);
+    EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 1) << "attempt " << attempt;
+    EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches WHERE trainee_id = '" + trainee_id +
+                              "' AND state = 'approved'"),
+              "1");
+  }
+}
+
+}  // namespace
+}  // namespace kakehashi::testing
