@@ -485,12 +485,14 @@ void add_import_routes(http::Router& router, ApiContext& api) {
               } else if (api.live && !ids.empty()) {
                 std::string list = "{";
                 for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + ids[i];
+                list += "}";
                 std::vector<std::int64_t> seqs;
-                pqxx::nontransaction tx(c);
-                for (const auto& r :
-                     tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
-                  seqs.push_back(r[0].as<std::int64_t>());
-                tx.commit();
+                {
+                  pqxx::nontransaction tx(c);
+                  for (const auto& r :
+                       tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
+                    seqs.push_back(r[0].as<std::int64_t>());
+                }
                 api.live->refresh(c, seqs, {});
               }
               // Fresh statistics keep the planner on the indexes after a big load.

@@ -242,6 +242,84 @@ test("every operation answers as the spec says", async () => {
   await call("PATCH", "/v1/skills/{id}", { key: firmKey.secret, params: { id: vit.id }, body: { name: "x" } });
   await call("PATCH", "/v1/skills/{id}", { params: { id: vit.id }, body: { name: "x" } });
 
+  // Matching: candidates, opportunities, matches and their lifecycle, audit, rounds.
+  for (let i = 0; i < 50 && (await fetch(`${base}/readyz`)).status !== 200; ++i) await new Promise((r) => setTimeout(r, 100));
+  const m1 = (await call("POST", "/v1/trainees", { key: academyKey.secret, body: { ...trainee, email: "m1@example.com" } })).json;
+  const m2 = (await call("POST", "/v1/trainees", { key: academyKey.secret, body: { ...trainee, email: "m2@example.com", skills: [{ skill: "cv", level: 2 }] } })).json;
+  const open = (await call("POST", "/v1/projects", { key: firmKey.secret, body: { ...project, skills: [{ skill: "python", min_level: 3, weight: 5, required: true }, { skill: "pytorch", min_level: 3, weight: 3 }] } })).json;
+  const ranked = (await call("GET", "/v1/projects/{id}/candidates", { key: firmKey.secret, params: { id: open.id }, query: "?limit=5" })).json;
+  assert.equal(ranked.items[0].trainee.id, m1.id);
+  await call("GET", "/v1/projects/{id}/candidates", { key: firmKey.secret, params: { id: open.id }, query: "?limit=500" });
+  await call("GET", "/v1/projects/{id}/candidates", { key: academyKey.secret, params: { id: open.id } });
+  await call("GET", "/v1/projects/{id}/candidates", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/projects/{id}/candidates", { params: { id: open.id } });
+  const ineligible = (await call("GET", "/v1/projects/{id}/candidates/{trainee_id}", { key: firmKey.secret, params: { id: open.id, trainee_id: m2.id } })).json;
+  assert.equal(ineligible.eligible, false);
+  await call("GET", "/v1/projects/{id}/candidates/{trainee_id}", { key: firmKey.secret, params: { id: open.id, trainee_id: "nope" } });
+  await call("GET", "/v1/projects/{id}/candidates/{trainee_id}", { key: academyKey.secret, params: { id: open.id, trainee_id: m1.id } });
+  await call("GET", "/v1/projects/{id}/candidates/{trainee_id}", { params: { id: open.id, trainee_id: m1.id } });
+  await call("GET", "/v1/trainees/{id}/opportunities", { key: academyKey.secret, params: { id: m1.id } });
+  await call("GET", "/v1/trainees/{id}/opportunities", { key: academyKey.secret, params: { id: m1.id }, query: "?cursor=bad" });
+  await call("GET", "/v1/trainees/{id}/opportunities", { key: firmKey.secret, params: { id: m1.id } });
+  await call("GET", "/v1/trainees/{id}/opportunities", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/trainees/{id}/opportunities", { params: { id: m1.id } });
+  const match = (await call("POST", "/v1/matches", { key: firmKey.secret, body: { project_id: open.id, trainee_id: m1.id } })).json;
+  await call("POST", "/v1/matches", { key: firmKey.secret, body: { project_id: open.id, trainee_id: m1.id } });  // 409
+  await call("POST", "/v1/matches", { key: firmKey.secret, body: { project_id: open.id } });
+  await call("POST", "/v1/matches", { key: firmKey.secret, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/matches", { key: firmKey.secret, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/matches", { key: academyKey.secret, body: { project_id: open.id, trainee_id: m1.id } });
+  await call("POST", "/v1/matches", { body: { project_id: open.id, trainee_id: m1.id } });
+  await call("GET", "/v1/matches", { key: firmKey.secret, query: `?project_id=${open.id}&state=shortlisted` });
+  await call("GET", "/v1/matches", { key: firmKey.secret, query: "?state=maybe" });
+  await call("GET", "/v1/matches", {});
+  const move = async (key, to, reason) => {
+    const current = await fetch(`${base}/v1/matches/${match.id}`, { headers: { authorization: `Bearer ${key}` } });
+    return call("POST", "/v1/matches/{id}/transitions", { key, params: { id: match.id }, body: reason ? { to, reason } : { to }, headers: { "if-match": current.headers.get("etag") } });
+  };
+  await move(firmKey.secret, "interviewing");
+  await move(firmKey.secret, "offered");
+  const refused = await move(firmKey.secret, "accepted");
+  assert.deepEqual(refused.json.allowed, ["rejected"]);
+  await move(academyKey.secret, "accepted");
+  const disclosed = (await call("GET", "/v1/matches/{id}", { key: firmKey.secret, params: { id: match.id } })).json;
+  assert.equal(disclosed.personal.email, "m1@example.com");
+  await call("GET", "/v1/matches/{id}", { key: firmKey.secret, params: { id: "nope" } });
+  await call("GET", "/v1/matches/{id}", { params: { id: match.id } });
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: match.id }, body: { to: "approved" }, headers: { "if-match": '"1"' } });  // 412
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: match.id }, body: { to: "approved" } });  // 428
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: match.id }, body: { to: "rejected" } });  // 422: no reason
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: match.id }, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: match.id }, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/matches/{id}/transitions", { key: admin, params: { id: "nope" }, body: { to: "approved" } });
+  await call("POST", "/v1/matches/{id}/transitions", { params: { id: match.id }, body: { to: "approved" } });
+  await move(admin, "approved");
+  await call("GET", "/v1/matches/{id}/events", { key: academyKey.secret, params: { id: match.id }, query: "?limit=2" });
+  await call("GET", "/v1/matches/{id}/events", { key: academyKey.secret, params: { id: match.id }, query: "?limit=0" });
+  await call("GET", "/v1/matches/{id}/events", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/matches/{id}/events", { params: { id: match.id } });
+  await call("GET", "/v1/audit", { key: admin, query: `?match_id=${match.id}&since=2020-01-01T00:00:00Z` });
+  await call("GET", "/v1/audit", { key: admin, query: "?kind=other" });
+  await call("GET", "/v1/audit", { key: firmKey.secret });
+  await call("GET", "/v1/audit", {});
+  await call("POST", "/v1/projects", { key: firmKey.secret, body: { ...project, title: "Second" } });
+  await call("POST", "/v1/trainees", { key: academyKey.secret, body: { ...trainee, email: "m3@example.com", skills: [{ skill: "cv", level: 4 }] } });
+  const round = (await call("POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "max_score", max_per_org_per_project: 1 } })).json;
+  await call("POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "stable", min_score: 0.2 } });
+  await call("POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "greedy" } });
+  await call("POST", "/v1/matching-rounds", { key: admin, raw: "{", headers: { "content-type": "application/json" } });
+  await call("POST", "/v1/matching-rounds", { key: admin, raw: "x", headers: { "content-type": "text/plain" } });
+  await call("POST", "/v1/matching-rounds", { key: firmKey.secret, body: { algorithm: "stable" } });
+  await call("POST", "/v1/matching-rounds", { body: { algorithm: "stable" } });
+  await call("GET", "/v1/matching-rounds", { key: admin, query: "?limit=1" });
+  await call("GET", "/v1/matching-rounds", { key: admin, query: "?limit=x" });
+  await call("GET", "/v1/matching-rounds", { key: firmKey.secret });
+  await call("GET", "/v1/matching-rounds", {});
+  await call("GET", "/v1/matching-rounds/{id}", { key: admin, params: { id: round.id } });
+  await call("GET", "/v1/matching-rounds/{id}", { key: admin, params: { id: "nope" } });
+  await call("GET", "/v1/matching-rounds/{id}", { key: firmKey.secret, params: { id: round.id } });
+  await call("GET", "/v1/matching-rounds/{id}", { params: { id: round.id } });
+
   const all = Object.values(spec.paths).flatMap((item) =>
     ["get", "post", "patch", "delete", "put"].filter((m) => item[m]).map((m) => item[m].operationId));
   assert.deepEqual(all.filter((id) => !covered.has(id)), [], "operations not exercised");

@@ -35,11 +35,8 @@ class ApiTest : public ::testing::Test {
 
   // Waits until /readyz answers 200 (the matcher's index has loaded).
   static void wait_ready(std::uint16_t port) {
-    for (int i = 0; i < 200; ++i) {
-      if (request(port, "GET", "/readyz", "", {}).status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    FAIL() << "service on port " << port << " never became ready";
+    auto r = kakehashi::testing::wait_ready(port);
+    ASSERT_EQ(r.status, 200) << "service on port " << port << " never became ready: " << r.body;
   }
 
   ApiResponse call(const std::string& method, const std::string& path, const std::string& key,

@@ -18,7 +18,7 @@ TEST(DatabaseOutage, ReadyzIs503WhileDownAnd200AfterRecovery) {
   TestDatabase db;
   ASSERT_EQ(run_kakehashi({"migrate"}, db.env()).exit_code, 0);
   ServiceProcess svc(db.env());
-  ASSERT_EQ(request(svc.port(), "GET", "/readyz").status, 200);
+  ASSERT_EQ(wait_ready(svc.port()).status, 200);
 
   control_cluster("stop");
   struct Restart {

@@ -58,7 +58,7 @@ TEST_F(ServerTest, HealthzAnswersAndEchoesOrGeneratesRequestId) {
 
 TEST_F(ServerTest, ReadyzIsReadyWithDatabaseAndSchema) {
   auto svc = start();
-  auto r = request(svc->port(), "GET", "/readyz");
+  auto r = wait_ready(svc->port());
   EXPECT_EQ(r.status, 200) << r.body;
   auto body = nlohmann::json::parse(r.body);
   EXPECT_EQ(body["checks"]["database"], "ok");
@@ -152,6 +152,7 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   auto svc = start();
   Connection c(svc->port());
   std::string batch;
+  wait_ready(svc->port());
   const std::vector<std::string> paths = {"/healthz", "/nope", "/readyz", "/healthz"};
   for (std::size_t i = 0; i < paths.size(); ++i) {
     batch += make_request("GET", paths[i], "", {{"X-Request-Id", "pipe-" + std::to_string(i)}});
@@ -260,7 +261,7 @@ TEST_F(ServerTest, ServeRefusesPendingMigrationsUnlessAskedToMigrate) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.output.find("pending migration"), std::string::npos) << refused.output;
   ServiceProcess svc(fresh.env(), {"--migrate"});
-  EXPECT_EQ(request(svc.port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(wait_ready(svc.port()).status, 200);
 }
 
 TEST(Cli, BadConfigurationIsAClearErrorAtStart) {

@@ -1,5 +1,7 @@
 #include "support/service_process.hpp"
 
+#include "support/http_client.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -125,5 +127,14 @@ std::optional<int> ServiceProcess::wait(std::chrono::milliseconds timeout) {
 }
 
 std::string ServiceProcess::output() const { return read_file(log_path_); }
+
+HttpResponse wait_ready(std::uint16_t port, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto r = request(port, "GET", "/readyz");
+    if (r.status == 200 || std::chrono::steady_clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
 
 }  // namespace kakehashi::testing

@@ -48,6 +48,12 @@ class ServiceProcess {
   std::optional<int> exit_code_;
 };
 
+// Polls GET /readyz until it answers 200 (the service loads its matching
+// index after it starts listening) or `timeout` passes; returns the last answer.
+struct HttpResponse;
+HttpResponse wait_ready(std::uint16_t port,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 // Starts a process with the given environment; stdout/stderr go to log_path.
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& log_path);
