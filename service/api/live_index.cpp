@@ -310,6 +310,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
   while (!stopping_.load()) {
     try {
       pqxx::connection conn(conninfo);
+      pqxx::nontransaction(conn).exec("SET application_name = 'kakehashi-listener'");
       std::vector<std::string> pending;
       Receiver receiver(conn, pending);
       // LISTEN is in place before the load, so nothing committed after the

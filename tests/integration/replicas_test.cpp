@@ -94,6 +94,25 @@ TEST_F(ReplicasTest, AWriteThroughOneAppearsInTheOthersCandidates) {
   }
 }
 
+TEST_F(ReplicasTest, AListenerThatLostItsConnectionReloads) {
+  const auto project = add_project(3);
+  // Cut every listener's connection; what is written meanwhile must still
+  // arrive (the listener reconnects and reloads everything).
+  db_.query_value(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = 'kakehashi-listener'");
+  const auto id = add_trainee(service_->port(), "missed@example.com");
+  const auto start = Clock::now();
+  bool seen = false;
+  while (!seen && Clock::now() - start < std::chrono::seconds(5)) {
+    auto r = call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
+    for (const auto& item : r.body["items"]) seen = seen || item["trainee"]["id"] == id;
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_NE(second_->output().find("will reload"), std::string::npos) << second_->output();
+}
+
 TEST_F(ReplicasTest, ConcurrentApprovalsNeverExceedHeadcountNorDoublePlace) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     const std::string tag = std::to_string(attempt);
