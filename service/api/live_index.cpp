@@ -305,6 +305,20 @@ std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& p
   return out;
 }
 
+std::optional<std::string> LiveIndex::cached_page(const std::string& key,
+                                                  std::uint64_t generation) {
+  std::lock_guard lock(cache_mutex_);
+  auto it = pages_.find(key);
+  if (it == pages_.end() || it->second.first != generation) return std::nullopt;
+  return it->second.second;
+}
+
+void LiveIndex::cache_page(const std::string& key, std::uint64_t generation, std::string body) {
+  std::lock_guard lock(cache_mutex_);
+  if (pages_.size() > 8192) pages_.clear();
+  pages_[key] = {generation, std::move(body)};
+}
+
 void LiveIndex::listen_loop(std::string conninfo) {
   auto backoff = std::chrono::milliseconds(100);
   while (!stopping_.load()) {

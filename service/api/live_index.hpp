@@ -93,6 +93,11 @@ class LiveIndex {
 
   std::size_t trainee_count() const;
 
+  // Rendered pages (a ranked list is the same for everyone who may read it),
+  // valid while the index stays at `generation`.
+  std::optional<std::string> cached_page(const std::string& key, std::uint64_t generation);
+  void cache_page(const std::string& key, std::uint64_t generation, std::string body);
+
  private:
   void listen_loop(std::string conninfo);
   void rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
@@ -124,6 +129,7 @@ class LiveIndex {
   };
   std::mutex cache_mutex_;
   std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> pages_;
 
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};

@@ -135,6 +135,13 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
+  // The same page for the same project and index state: answer it again.
+  const auto generation = api.live->generation();
+  const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
+                               std::to_string(page.offset) + "/" + std::to_string(page.limit);
+  if (auto body = api.live->cached_page(page_key, generation)) {
+    co_return Response::json(200, std::move(*body));
+  }
   const auto view = api.live->view();
   const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
   const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
@@ -154,7 +161,9 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
     out["next_cursor"] =
         encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
   }
-  co_return json_response(200, out);
+  Response r = json_response(200, out);
+  api.live->cache_page(page_key, generation, r.body);
+  co_return r;
 }
 
 awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {

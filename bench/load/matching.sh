@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load test for matching, with 100k synthetic trainees and 2k open projects:
+#  - GET /v1/projects/{id}/candidates?limit=20 beside GET /healthz, in one run;
+#  - one stable matching round over all of them, end to end (HTTP request to
+#    stored proposed matches), then a max_score round.
+#   pg_virtualenv -v 15 -o fsync=off bench/load/matching.sh [build/release/service/kakehashi]
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+BIN=${1:-build/release/service/kakehashi}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-32}
+export KAKEHASHI_DATABASE_URL="dbname=${PGDATABASE:-postgres}"
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+"$BIN" migrate >/dev/null
+"$BIN" seed --synthetic --trainees "${TRAINEES:-100000}" --projects "${PROJECTS:-2000}" --seed 1 >/dev/null
+export KH_KEY=$("$BIN" keys create --admin --label load)
+psql -qtAc "SELECT id FROM projects WHERE status = 'open'" > "$work/ids"
+export KH_IDS="$work/ids"
+"$BIN" serve --listen 127.0.0.1:0 ${SERVE_ARGS:-} > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
+grep -o '"msg":"matching index loaded"[^}]*' "$work/serve.log" || true
+here=$(dirname "$0")
+echo "== warm-up"; wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/get_candidates.lua" "http://127.0.0.1:$port" >/dev/null
+for round in 1 2; do
+  echo "== round $round: GET /healthz (fixed reply, same server)"
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|errors"
+  echo "== round $round: GET /v1/projects/{id}/candidates?limit=20 (2k projects, 100k trainees)"
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$here/get_candidates.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|50%|99%|non-200|errors"
+done
+for algorithm in stable max_score; do
+  psql -qtAc "DELETE FROM matches" >/dev/null  # each round starts from every seat free
+  echo "== POST /v1/matching-rounds {algorithm: $algorithm} over every open project"
+  curl -s -o "$work/round.json" -w "HTTP %{http_code}, %{time_total} s end to end\n" \
+    -H "Authorization: Bearer $KH_KEY" -H "Content-Type: application/json" \
+    -d "{\"algorithm\":\"$algorithm\"}" "http://127.0.0.1:$port/v1/matching-rounds"
+  python3 -c "import json,sys; r=json.load(open('$work/round.json')); s=r['statistics']; print('assigned', s['assigned'], 'of', s['seats'], 'seats;', 'available', s['available_trainees'], 'considered', s['considered_trainees'], 'passes', s['shortlist_passes']); print('timings ms', {k: round(v, 1) for k, v in r['timings'].items()})"
+  psql -qtAc "SELECT 'proposed matches stored: ' || count(*) FROM matches WHERE state = 'proposed'"
+done
