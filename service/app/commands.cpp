@@ -260,6 +260,7 @@ int serve(const std::vector<std::string>& args) {
   api::add_import_routes(router, api_context);
   api::add_matching_routes(router, api_context);
   api::add_round_routes(router, api_context);
+  api::add_console_routes(router, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,

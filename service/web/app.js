@@ -1,0 +1,542 @@
+// The kakehashi review console: a client of the public API only. Plain ES
+// modules, no build step; the API key lives in sessionStorage and is sent as
+// a bearer token, never put in a URL.
+import { t, setLanguage, language } from "./i18n.js";
+
+const KEY = "kakehashi.key";
+const main = document.getElementById("main");
+const state = { me: null, selected: null };
+
+// ---- DOM helpers (text only: no HTML from data ever reaches innerHTML) ----
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+const say = (msg) => { document.getElementById("status").textContent = msg; };
+function page(titleKey, ...content) {
+  main.replaceChildren(h("h1", { id: "page-title" }, t(titleKey)), ...content);
+  document.title = `${t(titleKey)} · kakehashi`;
+  main.focus();
+}
+const loading = () => h("p", { class: "loading" }, t("common.loading"));
+const fmt = (x, d = 3) => (typeof x === "number" ? x.toFixed(d) : "—");
+
+// ---- API ----
+async function api(method, path, { body, headers = {}, raw, contentType } = {}) {
+  const key = sessionStorage.getItem(KEY);
+  const h2 = { ...headers };
+  if (key) h2.authorization = `Bearer ${key}`;
+  let payload;
+  if (raw !== undefined) { payload = raw; h2["content-type"] = contentType; }
+  else if (body !== undefined) { payload = JSON.stringify(body); h2["content-type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json"; }
+  const res = await fetch(path, { method, headers: h2, body: payload });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (res.status === 401 && path !== "/v1/me") { signOut(t("auth.expired")); throw new Error("unauthorized"); }
+  return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
+}
+
+// A problem+json shown in words; field errors go beside their fields
+// (elements with data-pointer), the rest in the box.
+function showProblem(box, problem, form) {
+  box.replaceChildren();
+  if (form) {
+    form.querySelectorAll(".field-error").forEach((e) => e.remove());
+    form.querySelectorAll("[aria-invalid]").forEach((e) => { e.removeAttribute("aria-invalid"); e.removeAttribute("aria-describedby"); });
+  }
+  if (!problem) return;
+  const unplaced = [];
+  for (const [i, err] of (problem.errors || []).entries()) {
+    const field = form?.querySelector(`[data-pointer="${CSS.escape(err.pointer)}"]`);
+    if (field) {
+      const id = `err-${i}-${Math.random().toString(36).slice(2, 7)}`;
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", id);
+      field.insertAdjacentElement("afterend", h("p", { class: "field-error", id }, err.detail));
+    } else unplaced.push(err);
+  }
+  box.append(h("div", { class: "problem", role: "alert" },
+    h("strong", {}, problem.detail || problem.title || t("common.failed")),
+    unplaced.length ? h("ul", {}, unplaced.map((e) => h("li", {}, `${e.line ? `${t("import.line")} ${e.line}: ` : ""}${e.pointer}: ${e.detail}`))) : null));
+}
+
+// ---- sign-in and navigation ----
+const NAV = {
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
+  firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
+  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
+};
+
+function renderChrome() {
+  document.documentElement.lang = language();
+  document.getElementById("skip").textContent = t("common.skip");
+  document.getElementById("lang").textContent = t("common.language");
+  document.getElementById("lang").setAttribute("lang", language() === "en" ? "ja" : "en");
+  const out = document.getElementById("signout");
+  out.textContent = t("auth.signout");
+  out.hidden = !state.me;
+  document.getElementById("who").textContent = state.me ? `${state.me.organization_name ?? ""} · ${t(`role.${state.me.role}`)}` : "";
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("nav.label"));
+  const links = state.me ? NAV[state.me.role] : [];
+  nav.replaceChildren(h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
+}
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY);
+  state.me = null;
+  location.hash = "#/signin";
+  route();
+  if (message) say(message);
+}
+
+function signIn() {
+  const box = h("div");
+  const input = h("input", { id: "key", type: "password", autocomplete: "off", "data-pointer": "key", required: true, spellcheck: "false" });
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY, input.value.trim());
+    const me = await api("GET", "/v1/me");
+    if (!me.ok) {
+      sessionStorage.removeItem(KEY);
+      showProblem(box, { detail: t("auth.rejected"), errors: [{ pointer: "key", detail: t("auth.rejected") }] }, form);
+      return;
+    }
+    state.me = me.body;
+    location.hash = NAV[state.me.role][0][0];
+  } },
+  h("label", { for: "key" }, t("auth.key")), input,
+  h("p", { class: "muted" }, t("auth.help")),
+  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("auth.signin"))), box);
+  page("auth.title", form);
+  input.focus();
+}
+
+// ---- shared pieces ----
+function explanationView(ex) {
+  if (!ex) return h("p", { class: "muted" }, t("common.none"));
+  return h("div", { class: "explanation" },
+    h("p", {}, h("strong", {}, `${t("match.score")}: ${fmt(ex.score)}`), ex.eligible ? "" : h("span", { class: "error" }, ` · ${t("match.ineligible")}`)),
+    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((f) => h("li", {}, `${t(`reason.${f.code}`)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
+    h("h3", {}, t("match.components")),
+    h("ul", { class: "bars" }, (ex.components || []).map((c) => {
+      const fill = h("span");
+      fill.style.width = `${Math.round(Math.max(0, Math.min(1, c.value)) * 100)}%`;
+      return h("li", {}, h("span", {}, t(`component.${c.name}`)),
+        h("span", { class: "bar", role: "img", "aria-label": `${t(`component.${c.name}`)}: ${Math.round(c.value * 100)}%` }, fill),
+        h("span", {}, `+${fmt(c.contribution)}`));
+    })),
+    h("p", {}, `${t("match.matched")}: `, (ex.matched_skills || []).map((s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${Math.round(s.credit * 100)}%`))),
+    h("p", {}, `${t("match.missing")}: `, (ex.missing_skills || []).length ? ex.missing_skills.map((s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+}
+
+function traineeView(tr) {
+  if (!tr) return null;
+  const langs = tr.languages || {};
+  return h("dl", { class: "card" },
+    h("dt", {}, t("trainee.alias")), h("dd", {}, tr.alias),
+    h("dt", {}, t("trainee.place")), h("dd", {}, [tr.city, tr.country].filter(Boolean).join(", ") || "—"),
+    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((s) => h("span", { class: "tag" }, `${s.skill} ${s.level}`))),
+    h("dt", {}, t("trainee.languages")), h("dd", {}, `JLPT ${langs.japanese ?? "?"} · CEFR ${langs.english ?? "?"}`),
+    h("dt", {}, t("trainee.available_from")), h("dd", {}, tr.available_from ?? "—"),
+    h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? `${tr.rate_band.min}–${tr.rate_band.max} ${tr.rate_band.currency}` : "—"));
+}
+
+function projectView(p) {
+  if (!p) return null;
+  return h("dl", { class: "card" },
+    h("dt", {}, t("project.title")), h("dd", {}, p.title),
+    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((s) => h("span", { class: "tag" }, `${s.skill} ≥${s.min_level}${s.required ? " *" : ""}`))),
+    h("dt", {}, t("project.languages")), h("dd", {}, `JLPT ≥ ${p.japanese_min} · CEFR ≥ ${p.english_min}`),
+    h("dt", {}, t("project.headcount")), h("dd", {}, String(p.headcount)),
+    h("dt", {}, t("project.start")), h("dd", {}, `${p.start_date} · ${p.duration_months} ${t("project.months")}`),
+    h("dt", {}, t("project.status")), h("dd", {}, p.status));
+}
+
+// The detail of one match, with the moves this role may make.
+async function matchDetail(pane, id, onChange) {
+  pane.replaceChildren(loading());
+  const m = await api("GET", `/v1/matches/${id}`);
+  if (!m.ok) { showProblem(pane, m.body); return; }
+  const match = m.body;
+  const project = state.me.role === "training_org" ? null : (await api("GET", `/v1/projects/${match.project_id}`)).body;
+  const box = h("div");
+  const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
+  const move = async (to) => {
+    const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag } });
+    if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => matchDetail(pane, id, onChange), 800); return; }
+    if (!r.ok) { showProblem(box, r.body, pane); return; }
+    say(`${t("match.moved")} ${t(`state.${to}`)}`);
+    await onChange?.(id, to);
+  };
+  const actions = match.allowed_transitions.map((to) =>
+    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => move(to) }, t(`action.${to}`)));
+  pane.replaceChildren(
+    h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
+    h("p", {}, `${t("match.state")}: `, h("strong", { "data-state": match.state }, t(`state.${match.state}`)), ` · ${t("match.score")}: ${fmt(match.score)}`),
+    match.personal ? h("p", { class: "card" }, `${t("match.personal")}: ${match.personal.full_name} · ${match.personal.email}${match.personal.phone ? ` · ${match.personal.phone}` : ""}`) : null,
+    h("div", { class: "grid" },
+      h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project) ?? h("p", {}, match.project_title)),
+      h("section", { "aria-labelledby": "profile-h" }, h("h3", { id: "profile-h" }, t("match.profile")), traineeView(match.trainee))),
+    h("section", { "aria-labelledby": "why-h" }, h("h3", { id: "why-h" }, t("match.explanation")), explanationView(match.explanation)),
+    actions.length ? h("div", {}, h("label", { for: "reason" }, t("match.reason")), reason, h("div", { class: "actions" }, actions)) : h("p", { class: "muted" }, t("match.no_moves")),
+    box);
+}
+
+// A list of matches beside a detail pane; j/k move, Enter opens.
+async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) {
+  const list = h("div");
+  const pane = h("section", { class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, t("review.pick")));
+  const stateSel = h("select", { id: "f-state" }, h("option", { value: "" }, t("common.any")),
+    ["proposed", "shortlisted", "interviewing", "offered", "accepted", "approved", "rejected", "withdrawn"].map((s) => h("option", { value: s, selected: s === defaultState }, t(`state.${s}`))));
+  const load = async () => {
+    list.replaceChildren(loading());
+    const q = new URLSearchParams({ limit: "100" });
+    if (stateSel.value) q.set("state", stateSel.value);
+    const r = await api("GET", `/v1/matches?${q}`);
+    if (!r.ok) { showProblem(list, r.body); return; }
+    if (!r.body.items.length) { list.replaceChildren(h("p", { class: "muted" }, t("common.empty"))); return; }
+    const rows = r.body.items.map((m) => {
+      const tr = h("tr", { tabindex: "0", "data-id": m.id, onclick: () => open(m.id), onkeydown: (e) => { if (e.key === "Enter") open(m.id); } },
+        h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, t(`state.${m.state}`)), h("td", {}, fmt(m.score)));
+      return tr;
+    });
+    list.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.state")), h("th", { scope: "col" }, t("match.score")))),
+      h("tbody", {}, rows)));
+  };
+  const open = async (id) => {
+    state.selected = id;
+    list.querySelectorAll("tr.selected").forEach((r) => r.classList.remove("selected"));
+    list.querySelector(`tr[data-id="${id}"]`)?.classList.add("selected");
+    await matchDetail(pane, id, async () => { await load(); await open(id); });
+  };
+  stateSel.addEventListener("change", load);
+  page(titleKey,
+    filters ? h("div", { class: "row" }, h("div", {}, h("label", { for: "f-state" }, t("match.state")), stateSel)) : null,
+    h("p", { class: "muted" }, t("review.keys")),
+    h("div", { class: "grid" }, h("section", { "aria-label": t("review.list") }, list), pane));
+  main.onkeydown = (e) => {
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
+    const rows = [...list.querySelectorAll("tbody tr")];
+    const at = rows.findIndex((r) => r.dataset.id === state.selected);
+    if (e.key === "j" || e.key === "k") {
+      const next = rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === "j" ? 1 : -1)))];
+      if (next) { next.focus(); open(next.dataset.id); }
+    } else if (e.key === "a") pane.querySelector('[data-to="approved"]')?.click();
+    else if (e.key === "r") pane.querySelector("#reason")?.focus();
+  };
+  await load();
+}
+
+// ---- administrators ----
+async function dashboard() {
+  page("nav.dashboard", loading());
+  const [s, rounds] = await Promise.all([api("GET", "/v1/stats"), api("GET", "/v1/matching-rounds?limit=5")]);
+  if (!s.ok) { showProblem(main, s.body); return; }
+  const statuses = ["active", "placed", "withdrawn"];
+  page("nav.dashboard",
+    h("section", { "aria-labelledby": "d1" }, h("h2", { id: "d1" }, t("dash.trainees")),
+      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))))),
+        h("tbody", {}, s.body.trainees_by_organization.map((o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, String(o.by_status[x] ?? 0)))))))),
+    h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
+      h("p", {}, `${t("dash.open_projects")}: ${s.body.projects.open} · ${t("dash.unfilled")}: ${s.body.projects.unfilled_seats}`)),
+    h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
+      h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, `${t(`state.${k}`)}: ${v}`)))),
+    h("section", { "aria-labelledby": "d4" }, h("h2", { id: "d4" }, t("dash.rounds")),
+      rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((r) => h("li", {}, `${r.completed_at} · ${r.algorithm} · ${t("round.assigned")} ${r.statistics.assigned}/${r.statistics.seats}`))) : h("p", { class: "muted" }, t("common.empty"))));
+}
+
+function orgChart(perOrg, names) {
+  const max = Math.max(1, ...perOrg.map((o) => o.assigned));
+  return h("ul", { class: "bars", "aria-label": t("round.per_org") }, perOrg.map((o) => {
+    const fill = h("span");
+    fill.style.width = `${Math.round((o.assigned / max) * 100)}%`;
+    const name = names[o.organization_id] ?? o.organization_id;
+    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": `${name}: ${o.assigned}` }, fill), h("span", {}, String(o.assigned)));
+  }));
+}
+
+async function roundView() {
+  const projects = await api("GET", "/v1/projects?status=open&limit=200");
+  const box = h("div");
+  const result = h("section", { "aria-live": "polite" });
+  const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
+  const minScore = h("input", { id: "min_score", type: "number", min: "0", max: "1", step: "0.05", value: "0", "data-pointer": "/min_score" });
+  const cap = h("input", { id: "cap", type: "number", min: "0", step: "1", value: "0", "data-pointer": "/max_per_org_per_project" });
+  const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((p) => h("option", { value: p.id }, p.title)));
+  const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    run.disabled = true;
+    result.replaceChildren(h("p", {}, h("progress", { "aria-label": t("round.running") }), " ", t("round.running")));
+    const body = { algorithm: alg.value, min_score: Number(minScore.value) };
+    if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
+    const ids = [...pick.selectedOptions].map((o) => o.value);
+    if (ids.length) body.project_ids = ids;
+    const r = await api("POST", "/v1/matching-rounds", { body });
+    run.disabled = false;
+    if (!r.ok) { result.replaceChildren(); showProblem(box, r.body, form); return; }
+    showProblem(box, null, form);
+    const orgs = await api("GET", "/v1/organizations?limit=200");
+    const names = Object.fromEntries((orgs.body?.items || []).map((o) => [o.id, o.name]));
+    const st = r.body.statistics;
+    const matches = await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`);
+    result.replaceChildren(
+      h("h2", { id: "round-result", tabindex: "-1" }, t("round.result")),
+      h("p", {}, `${t("round.assigned")}: ${st.assigned} / ${st.seats} · ${t("round.mean")}: ${fmt(st.mean_score)} · ${t("round.total_ms")}: ${Math.round(r.body.timings.total_ms)}`),
+      h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
+      h("h3", {}, t("round.assignments")),
+      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.score")))),
+        h("tbody", {}, (matches.body?.items || []).map((m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, fmt(m.score)))))),
+      h("h3", {}, t("round.unmatched")),
+      h("p", {}, `${st.unmatched?.count ?? 0} · ${Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => `${t(`unmatched.${k}`)}: ${v}`).join(" · ")} · ${t("unmatched.not_shortlisted")}: ${st.unmatched?.not_shortlisted ?? 0}`),
+      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((u) => h("li", {}, `${u.alias}: ${t(`unmatched.${u.reason}`)}`))) : null);
+    result.querySelector("#round-result").focus();
+    say(t("round.done"));
+  } },
+  h("label", { for: "algorithm" }, t("round.algorithm")), alg,
+  h("label", { for: "projects" }, t("round.projects")), pick, h("p", { class: "muted" }, t("round.projects_help")),
+  h("label", { for: "min_score" }, t("round.min_score")), minScore,
+  h("label", { for: "cap" }, t("round.cap")), cap,
+  h("div", { class: "actions" }, run), box);
+  page("nav.round", form, result);
+}
+
+async function auditView() {
+  const list = h("div");
+  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
+  const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
+  const box = h("div");
+  let cursor = null;
+  const load = async (more = false) => {
+    const q = new URLSearchParams({ limit: "50" });
+    if (kind.value) q.set("kind", kind.value);
+    if (matchId.value.trim()) q.set("match_id", matchId.value.trim());
+    if (more && cursor) q.set("cursor", cursor);
+    const r = await api("GET", `/v1/audit?${q}`);
+    if (!r.ok) { showProblem(box, r.body, form); return; }
+    showProblem(box, null, form);
+    cursor = r.body.next_cursor;
+    const rows = r.body.items.map((e) => h("tr", {}, h("td", {}, e.at), h("td", {}, t(`audit.${e.kind}`)), h("td", {}, e.actor.role ?? ""),
+      h("td", {}, e.from ? t(`state.${e.from}`) : "—"), h("td", {}, e.to ? t(`state.${e.to}`) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
+    const table = more ? list.querySelector("tbody") : null;
+    if (table) table.append(...rows);
+    else list.replaceChildren(rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
+    moreBtn.hidden = !cursor;
+  };
+  const moreBtn = h("button", { class: "btn secondary", type: "button", hidden: true, onclick: () => load(true) }, t("common.more"));
+  const form = h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); load(); } },
+    h("div", {}, h("label", { for: "a-kind" }, t("audit.kind")), kind),
+    h("div", {}, h("label", { for: "a-match" }, t("audit.match")), matchId),
+    h("button", { class: "btn", type: "submit" }, t("common.filter")));
+  page("nav.audit", form, box, list, moreBtn);
+  await load();
+}
+
+// ---- firms ----
+async function projectsView() {
+  page("nav.projects", loading());
+  const r = await api("GET", "/v1/projects?limit=200");
+  if (!r.ok) { showProblem(main, r.body); return; }
+  page("nav.projects",
+    h("p", {}, h("a", { href: "#/project/new", class: "btn" }, t("project.new"))),
+    r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("project.status")), h("th", { scope: "col" }, t("project.headcount")), h("th", { scope: "col" }, t("common.actions")))),
+      h("tbody", {}, r.body.items.map((p) => h("tr", {}, h("td", {}, p.title), h("td", {}, p.status), h("td", {}, String(p.headcount)),
+        h("td", {}, h("a", { href: `#/candidates/${p.id}` }, t("project.candidates")), " · ", h("a", { href: `#/project/${p.id}` }, t("common.edit")))))))
+      : h("p", { class: "muted" }, t("common.empty")));
+}
+
+async function projectForm(id) {
+  const skills = (await api("GET", "/v1/skills?limit=200")).body?.items || [];
+  const existing = id === "new" ? null : await api("GET", `/v1/projects/${id}`);
+  const p = existing?.body ?? { title: "", description: "", skills: [], headcount: 1, start_date: "", duration_months: 6, japanese_min: "none", english_min: "none", engagement: "offshore", status: "draft" };
+  const box = h("div");
+  const field = (name, label, input) => { input.id = `p-${name}`; input.dataset.pointer = `/${name}`; return h("div", {}, h("label", { for: input.id }, t(label)), input); };
+  const title = h("input", { value: p.title, required: true });
+  const description = h("textarea", { rows: 3 }); description.value = p.description ?? "";
+  const headcount = h("input", { type: "number", min: "1", value: String(p.headcount) });
+  const start = h("input", { type: "date", value: p.start_date });
+  const duration = h("input", { type: "number", min: "1", value: String(p.duration_months) });
+  const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, x)));
+  const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, x)));
+  const rows = h("div", { id: "skill-rows" });
+  const datalist = h("datalist", { id: "skill-names" }, skills.map((s) => h("option", { value: s.name })));
+  let n = 0;
+  const addRow = (s = { skill: "", min_level: 3, weight: 3, required: false }) => {
+    const i = n++;
+    const row = h("fieldset", { class: "row" }, h("legend", {}, `${t("project.skill")} ${i + 1}`),
+      h("div", {}, h("label", { for: `s-${i}` }, t("project.skill")), h("input", { id: `s-${i}`, list: "skill-names", value: s.skill, "data-role": "skill", "data-pointer": `/skills/${rows.children.length}/skill` })),
+      h("div", {}, h("label", { for: `l-${i}` }, t("project.min_level")), h("input", { id: `l-${i}`, type: "number", min: "1", max: "5", value: String(s.min_level), "data-role": "level" })),
+      h("div", {}, h("label", { for: `w-${i}` }, t("project.weight")), h("input", { id: `w-${i}`, type: "number", min: "1", max: "5", value: String(s.weight), "data-role": "weight" })),
+      h("label", { class: "inline" }, h("input", { type: "checkbox", "data-role": "required", checked: s.required }), t("project.required")),
+      h("button", { class: "btn secondary", type: "button", onclick: () => row.remove() }, t("common.remove")));
+    rows.append(row);
+  };
+  (p.skills.length ? p.skills : [undefined]).forEach((s) => addRow(s));
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
+      skills: [...rows.children].map((r) => ({ skill: r.querySelector('[data-role="skill"]').value, min_level: Number(r.querySelector('[data-role="level"]').value), weight: Number(r.querySelector('[data-role="weight"]').value), required: r.querySelector('[data-role="required"]').checked })).filter((s) => s.skill) };
+    if (!body.description) delete body.description;
+    const r = id === "new" ? await api("POST", "/v1/projects", { body }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag } });
+    if (r.status === 412) { box.replaceChildren(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
+    if (!r.ok) { showProblem(box, r.body, form); return; }
+    say(t("common.saved"));
+    location.hash = "#/projects";
+  } },
+  field("title", "project.title", title), field("description", "project.description", description),
+  h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
+  h("h2", {}, t("project.skills")), datalist, rows,
+  h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
+  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
+  page(id === "new" ? "project.new" : "project.edit", form);
+}
+
+async function candidatesView(projectId) {
+  page("project.candidates", loading());
+  const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20`);
+  if (!r.ok) { page("project.candidates", h("div", {}, "")); showProblem(main, r.body); return; }
+  const items = r.body.items.map((c) => {
+    const box = h("div");
+    const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
+      btn.disabled = true;
+      const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id } });
+      if (!m.ok) { btn.disabled = false; showProblem(box, m.body); return; }
+      btn.textContent = t("candidate.shortlisted");
+      say(t("candidate.shortlisted"));
+    } }, t("candidate.shortlist"));
+    return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, btn), box);
+  });
+  page("project.candidates", items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
+}
+
+// ---- training organizations ----
+async function traineesView() {
+  const list = h("div");
+  const q = h("input", { id: "q", type: "search" });
+  const load = async () => {
+    list.replaceChildren(loading());
+    const params = new URLSearchParams({ limit: "100" });
+    if (q.value.trim()) params.set("q", q.value.trim());
+    const r = await api("GET", `/v1/trainees?${params}`);
+    if (!r.ok) { showProblem(list, r.body); return; }
+    list.replaceChildren(r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, ["trainee.alias", "trainee.name", "trainee.place", "trainee.status", "common.actions"].map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, r.body.items.map((x) => h("tr", {}, h("td", {}, x.alias), h("td", {}, x.full_name ?? "—"), h("td", {}, x.city ?? "—"), h("td", {}, x.status),
+        h("td", {}, h("a", { href: `#/trainee/${x.id}` }, t("trainee.opportunities")), " · ", h("a", { href: `#/trainee-edit/${x.id}` }, t("common.edit"))))))) : h("p", { class: "muted" }, t("common.empty")));
+  };
+  page("nav.trainees", h("form", { class: "row", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } },
+    h("div", {}, h("label", { for: "q" }, t("trainee.search")), q), h("button", { class: "btn", type: "submit" }, t("common.filter")), h("a", { href: "#/trainee-edit/new", class: "btn secondary" }, t("trainee.new"))), list);
+  await load();
+}
+
+async function traineeForm(id) {
+  const existing = id === "new" ? null : await api("GET", `/v1/trainees/${id}`);
+  const x = existing?.body ?? { full_name: "", email: "", city: "", timezone: "Asia/Dhaka", skills: [], languages: { japanese: "none", english: "none" }, consent: { matching: false, share_with_firms_abroad: false } };
+  const box = h("div");
+  const input = (name, pointer, value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
+  const name = input("name", "/full_name", x.full_name); const email = input("email", "/email", x.email, { type: "email" });
+  const city = input("city", "/city", x.city); const tz = input("tz", "/timezone", x.timezone);
+  const skills = input("skills", "/skills", (x.skills || []).map((s) => `${s.skill}:${s.level}`).join("; "));
+  const avail = input("avail", "/available_from", x.available_from, { type: "date" });
+  const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, v)));
+  const matching = h("input", { type: "checkbox", id: "t-consent", checked: x.consent?.matching });
+  const abroad = h("input", { type: "checkbox", id: "t-abroad", checked: x.consent?.share_with_firms_abroad });
+  const form = h("form", { onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
+      skills: skills.value.split(";").map((s) => s.trim()).filter(Boolean).map((s) => { const [skill, level] = s.split(":"); return { skill: skill.trim(), level: Number(level ?? 1) }; }),
+      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
+    if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
+    const r = id === "new" ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag } });
+    if (r.status === 412) { box.replaceChildren(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
+    if (!r.ok) { showProblem(box, r.body, form); return; }
+    say(t("common.saved"));
+    location.hash = "#/trainees";
+  } },
+  h("label", { for: "t-name" }, t("trainee.name")), name, h("label", { for: "t-email" }, t("trainee.email")), email,
+  h("label", { for: "t-city" }, t("trainee.city")), city, h("label", { for: "t-tz" }, t("trainee.timezone")), tz,
+  h("label", { for: "t-skills" }, t("trainee.skills")), skills, h("p", { class: "muted" }, t("trainee.skills_help")),
+  h("label", { for: "t-jlpt" }, "JLPT"), jlpt, h("label", { for: "t-avail" }, t("trainee.available_from")), avail,
+  h("fieldset", {}, h("legend", {}, t("trainee.consent")), h("label", { class: "inline", for: "t-consent" }, matching, t("trainee.consent_matching")), h("label", { class: "inline", for: "t-abroad" }, abroad, t("trainee.consent_abroad"))),
+  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
+  page(id === "new" ? "trainee.new" : "trainee.edit", form);
+}
+
+async function traineeDetail(id) {
+  page("trainee.opportunities", loading());
+  const [o, m] = await Promise.all([api("GET", `/v1/trainees/${id}/opportunities?limit=10`), api("GET", `/v1/matches?trainee_id=${id}`)]);
+  if (!o.ok) { showProblem(main, o.body); return; }
+  page("trainee.opportunities",
+    o.body.items.length ? h("ol", {}, o.body.items.map((x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
+    h("h2", {}, t("nav.matches")),
+    m.body?.items?.length ? h("ul", {}, m.body.items.map((x) => h("li", {}, `${x.project_title}: ${t(`state.${x.state}`)} `, h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
+}
+
+async function importView() {
+  const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" });
+  const text = h("textarea", { id: "csv", rows: 8, "data-pointer": "csv", spellcheck: "false" });
+  const preview = h("section", { "aria-live": "polite" });
+  const commit = h("button", { class: "btn", type: "button", disabled: true }, t("import.commit"));
+  file.addEventListener("change", async () => { if (file.files[0]) text.value = await file.files[0].text(); commit.disabled = true; });
+  text.addEventListener("input", () => { commit.disabled = true; });
+  const send = async (dry) => {
+    preview.replaceChildren(h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
+    const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv" });
+    return r;
+  };
+  const errorsTable = (errors) => h("table", { class: "errors" }, h("caption", {}, t("import.errors")),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("import.line")), h("th", { scope: "col" }, t("import.field")), h("th", { scope: "col" }, t("import.problem")))),
+    h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, String(e.line)), h("td", {}, e.pointer), h("td", {}, e.detail)))));
+  const dry = h("button", { class: "btn secondary", type: "button", onclick: async () => {
+    const r = await send(true);
+    if (!r.ok) { showProblem(preview, r.body); return; }
+    const b = r.body;
+    preview.replaceChildren(h("h2", {}, t("import.preview")), h("p", {}, `${t("import.rows")}: ${b.rows} · ${t("import.valid")}: ${b.valid} · ${t("import.would_create")}: ${b.would_create}`),
+      b.errors.length ? errorsTable(b.errors) : h("p", { class: "ok" }, t("import.clean")),
+      b.duplicates.length ? h("ul", {}, b.duplicates.map((d) => h("li", {}, `${t("import.line")} ${d.line}: ${d.email} (${d.reason})`))) : null);
+    commit.disabled = b.errors.length > 0 || b.would_create === 0;
+  } }, t("import.dry_run"));
+  commit.addEventListener("click", async () => {
+    commit.disabled = true;
+    const r = await send(false);
+    if (!r.ok) { preview.replaceChildren(); if (r.body?.errors) preview.append(errorsTable(r.body.errors.map((e) => ({ line: e.line, pointer: e.pointer, detail: e.detail })))); showProblem(preview.appendChild(h("div")), r.body); return; }
+    preview.replaceChildren(h("p", { class: "ok", role: "alert" }, `${t("import.created")}: ${r.body.created}`));
+  });
+  page("nav.import", h("p", { class: "muted" }, t("import.help")), h("label", { for: "csv-file" }, t("import.file")), file,
+    h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);
+}
+
+// ---- routing ----
+async function route() {
+  main.onkeydown = null;
+  if (!sessionStorage.getItem(KEY)) { state.me = null; renderChrome(); signIn(); return; }
+  if (!state.me) {
+    const me = await api("GET", "/v1/me");
+    if (!me.ok) { sessionStorage.removeItem(KEY); renderChrome(); signIn(); return; }
+    state.me = me.body;
+  }
+  const [, view, arg] = (location.hash || "").split("/");
+  const role = state.me.role;
+  const views = {
+    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
+    firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
+    training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
+  }[role];
+  if (!views[view]) { location.replace(NAV[role][0][0]); return; }
+  renderChrome();
+  try { await views[view](); } catch (e) { if (e.message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, `${t("common.failed")}: ${e.message}`)); } }
+}
+
+document.getElementById("lang").addEventListener("click", () => { setLanguage(language() === "en" ? "ja" : "en"); route(); });
+document.getElementById("signout").addEventListener("click", () => signOut(t("auth.signed_out")));
+window.addEventListener("hashchange", route);
+route();

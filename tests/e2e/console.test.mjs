@@ -1,0 +1,235 @@
+// The review console in a real browser: playwright-core drives Debian's
+// chromium (headless) against the real kakehashi and a database loaded with
+// the demo data. Walks each role's main task, checks the language toggle and
+// runs axe-core on every main view; writes a screenshot of each view to
+// tests/e2e/screenshots/ (not committed).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shots = path.join(here, "screenshots");
+const axeSource = readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+const binary = process.env.KAKEHASHI_BINARY;
+const database = `kh_e2e_${process.pid}`;
+const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKEHASHI_THREADS: "2" };
+
+let server, base, browser;
+const keys = {};  // organization name -> key; "admin" -> the programme office's
+const flow = {};  // what one step leaves for the next
+
+async function api(key, method, url, body) {
+  const res = await fetch(`${base}${url}`, {
+    method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get("etag") };
+}
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => { throw new Error(`page error: ${e.message}`); });
+  return page;
+}
+
+async function signIn(page, key) {
+  await page.goto(`${base}/admin/`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("nav a").first().waitFor();
+}
+
+// axe-core on the current view: no serious or critical violation.
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  });
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  execFileSync("createdb", [database], { env });
+  execFileSync(binary, ["migrate"], { env, stdio: "ignore" });
+  const seeded = execFileSync(binary, ["seed", "--demo"], { env }).toString();
+  for (const line of seeded.split("\n")) {
+    const m = line.match(/^\s+(.+): (kh_[0-9a-f]+)$/);
+    if (m) keys[m[1].endsWith("(admin)") ? "admin" : m[1]] = m[2];
+  }
+  assert.ok(keys.admin, seeded);
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolvePort, reject) => {
+    let buffer = "";
+    server.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      const m = buffer.match(/"msg":"listening".*?"port":(\d+)/);
+      if (m) resolvePort(`http://127.0.0.1:${m[1]}`);
+    });
+    server.on("exit", (code) => reject(new Error(`kakehashi exited with ${code}`)));
+  });
+  server.stdout.resume();
+  for (let i = 0; i < 100 && (await fetch(`${base}/readyz`)).status !== 200; ++i) await new Promise((r) => setTimeout(r, 100));
+  browser = await chromium.launch({
+    executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+  try { execFileSync("dropdb", ["--force", database], { env }); } catch { /* thrown away with the cluster */ }
+});
+
+test("sign-in refuses a wrong key and the page is accessible", async () => {
+  const page = await newPage();
+  await page.goto(`${base}/admin/`);
+  await accessible(page, "01-sign-in");
+  await page.getByLabel("API key").fill("kh_000000000000000000000000000000000000000000000000");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").waitFor();
+  assert.match(await page.getByRole("alert").innerText(), /not accepted/);
+  // The key never appears in the URL.
+  await signIn(page, keys.admin);
+  assert.ok(!page.url().includes("kh_"));
+  assert.ok(await page.evaluate(() => sessionStorage.getItem("kakehashi.key")?.startsWith("kh_")));
+  await page.context().close();
+});
+
+test("a firm shortlists a candidate and makes an offer", async () => {
+  // A firm with an open project that has candidates.
+  for (const [name, key] of Object.entries(keys)) {
+    if (name === "admin" || flow.project) continue;
+    const projects = await api(key, "GET", "/v1/projects?status=open");
+    if (projects.status !== 200) continue;
+    for (const p of projects.body.items) {
+      const c = await api(key, "GET", `/v1/projects/${p.id}/candidates?limit=5`);
+      if (c.body.items.length) { Object.assign(flow, { firm: name, project: p, alias: c.body.items[0].trainee.alias, trainee: c.body.items[0].trainee.id }); break; }
+    }
+  }
+  assert.ok(flow.project, "the demo data has a project with candidates");
+  const page = await newPage();
+  await signIn(page, keys[flow.firm]);
+  await accessible(page, "10-firm-projects");
+  await page.getByRole("row").filter({ has: page.getByRole("cell", { name: flow.project.title, exact: true }) })
+    .getByRole("link", { name: "Candidates" }).click();
+  await page.getByRole("heading", { name: `#1 ${flow.alias}` }).waitFor();
+  await accessible(page, "11-firm-candidates");
+  await page.locator(`button[data-trainee="${flow.trainee}"]`).click();
+  await page.getByRole("button", { name: "Shortlisted" }).waitFor();
+  await page.getByRole("link", { name: "Matches" }).click();
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  await page.getByRole("button", { name: "Start interviews" }).click();
+  await page.locator('[data-state="interviewing"]').waitFor();
+  await page.getByRole("button", { name: "Make an offer" }).click();
+  await page.locator('[data-state="offered"]').waitFor();
+  await accessible(page, "12-firm-match");
+  await page.context().close();
+  const m = await api(keys.admin, "GET", `/v1/matches?trainee_id=${flow.trainee}&state=offered`);
+  assert.equal(m.body.items.length, 1);
+  flow.match = m.body.items[0];
+});
+
+test("the training organization accepts the offer", async () => {
+  const org = await api(keys.admin, "GET", `/v1/organizations/${flow.match.training_org_id}`);
+  flow.school = org.body.name;
+  const page = await newPage();
+  await signIn(page, keys[flow.school]);
+  await accessible(page, "20-school-trainees");
+  await page.getByRole("link", { name: "Matches" }).click();
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  await page.getByRole("button", { name: "Accept offer" }).click();
+  await page.locator('[data-state="accepted"]').waitFor();
+  await accessible(page, "21-school-matches");
+  await page.context().close();
+});
+
+test("an administrator runs a stable round, approves one match, rejects another, and sees both in the audit trail", async () => {
+  const page = await newPage();
+  await signIn(page, keys.admin);
+  await page.getByRole("heading", { name: "Trainees by organization and status" }).waitFor();
+  await accessible(page, "30-admin-dashboard");
+  await page.getByRole("link", { name: "Matching round" }).click();
+  await page.getByLabel("Algorithm").selectOption("stable");
+  await page.getByRole("button", { name: "Run round" }).click();
+  await page.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  const assigned = await page.getByText(/^Assigned: \d+ \/ \d+/).innerText();
+  assert.match(assigned, /Assigned: [1-9]\d* \//);
+  assert.ok(await page.getByRole("list", { name: "Assignments per training organization" }).getByRole("img").count() >= 1);
+  await accessible(page, "31-admin-round");
+
+  // The accepted match waits in the review queue (filtered to accepted).
+  await page.getByRole("link", { name: "Review queue" }).click();
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  await page.getByRole("heading", { name: "Why this score" }).waitFor();
+  await accessible(page, "32-admin-review");
+  await page.getByRole("button", { name: "Approve" }).click();
+  await page.locator('[data-state="approved"]').waitFor();
+
+  // Reject a proposed match from the round, with a reason.
+  await page.getByLabel("State").selectOption("proposed");
+  await page.locator("tbody tr").first().click();
+  await page.getByRole("button", { name: "Reject" }).waitFor();
+  await page.getByRole("button", { name: "Reject" }).click();
+  await page.getByText("is required to reject or withdraw").waitFor();  // the reason is required
+  await page.getByLabel("Reason (required to reject or withdraw)").fill("JLPT N3 is needed for on-site reviews");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await page.locator('[data-state="rejected"]').waitFor();
+
+  await page.getByRole("link", { name: "Audit trail" }).click();
+  await page.getByLabel("Kind").selectOption("transition");
+  await page.getByRole("button", { name: "Filter" }).click();
+  let rows = page.getByRole("row", { name: /Approved/ });
+  while ((await rows.count()) === 0 && (await page.getByRole("button", { name: "Load more" }).isVisible())) {
+    await page.getByRole("button", { name: "Load more" }).click();
+  }
+  await page.getByRole("row", { name: /JLPT N3 is needed for on-site reviews/ }).waitFor();
+  assert.ok((await page.getByRole("row", { name: /Accepted.*Approved/ }).count()) >= 1);
+  await accessible(page, "33-admin-audit");
+  await page.context().close();
+  const approved = await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`);
+  assert.equal(approved.body.state, "approved");
+});
+
+test("a CSV import with one bad row shows that row's error and stores nothing", async () => {
+  const schoolKey = keys[flow.school];
+  const before = (await api(schoolKey, "GET", "/v1/trainees?limit=200")).body.items.length;
+  const page = await newPage();
+  await signIn(page, schoolKey);
+  await page.getByRole("link", { name: "CSV import" }).click();
+  await page.getByLabel("CSV text").fill(
+    "full_name,email,skills,japanese\nNadia Rahman,nadia.e2e@example.com,python:4,N4\nBad Row,not-an-email,python:9,N4\n");
+  await page.getByRole("button", { name: "Check (dry run)" }).click();
+  const errors = page.getByRole("table", { name: "Problems by row" });
+  await errors.waitFor();
+  assert.ok((await errors.locator('tr[data-line="3"]').count()) >= 1, "the bad row's line is shown");
+  assert.equal(await errors.locator('tr[data-line="2"]').count(), 0);
+  assert.ok(await page.getByRole("button", { name: "Import", exact: true }).isDisabled());
+  await accessible(page, "40-school-import");
+  await page.context().close();
+  const after = (await api(schoolKey, "GET", "/v1/trainees?limit=200")).body.items.length;
+  assert.equal(after, before, "nothing was stored");
+});
+
+test("the language toggle switches the visible labels", async () => {
+  const page = await newPage();
+  await signIn(page, keys.admin);
+  await page.getByRole("link", { name: "Review queue" }).waitFor();
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("link", { name: "審査キュー" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Review queue" }).count(), 0);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
+  await accessible(page, "50-admin-dashboard-ja");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("link", { name: "Review queue" }).waitFor();
+  await page.context().close();
+});
