@@ -320,6 +320,15 @@ test("every operation answers as the spec says", async () => {
   await call("GET", "/v1/matching-rounds/{id}", { key: firmKey.secret, params: { id: round.id } });
   await call("GET", "/v1/matching-rounds/{id}", { params: { id: round.id } });
 
+  const me = (await call("GET", "/v1/me", { key: firmKey.secret })).json;
+  assert.equal(me.role, "firm");
+  assert.equal(me.organization_id, firm.id);
+  await call("GET", "/v1/me", {});
+  const stats = (await call("GET", "/v1/stats", { key: admin })).json;
+  assert.ok(stats.matches_by_state.approved >= 1);
+  await call("GET", "/v1/stats", { key: firmKey.secret });
+  await call("GET", "/v1/stats", {});
+
   const all = Object.values(spec.paths).flatMap((item) =>
     ["get", "post", "patch", "delete", "put"].filter((m) => item[m]).map((m) => item[m].operationId));
   assert.deepEqual(all.filter((id) => !covered.has(id)), [], "operations not exercised");
