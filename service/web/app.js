@@ -19,9 +19,13 @@ function h(tag, attrs = {}, ...children) {
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
+// Replaces an element's children, skipping absent ones (null, false).
+function put(el, ...kids) {
+  el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+}
 const say = (msg) => { document.getElementById("status").textContent = msg; };
 function page(titleKey, ...content) {
-  main.replaceChildren(h("h1", { id: "page-title" }, t(titleKey)), ...content);
+  put(main, h("h1", { id: "page-title" }, t(titleKey)), ...content);
   document.title = `${t(titleKey)} · kakehashi`;
   main.focus();
 }
@@ -47,7 +51,7 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
 // A problem+json shown in words; field errors go beside their fields
 // (elements with data-pointer), the rest in the box.
 function showProblem(box, problem, form) {
-  box.replaceChildren();
+  put(box);
   if (form) {
     form.querySelectorAll(".field-error").forEach((e) => e.remove());
     form.querySelectorAll("[aria-invalid]").forEach((e) => { e.removeAttribute("aria-invalid"); e.removeAttribute("aria-describedby"); });
@@ -87,7 +91,7 @@ function renderChrome() {
   const nav = document.getElementById("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? NAV[state.me.role] : [];
-  nav.replaceChildren(h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
+  put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
 }
 
 function signOut(message) {
@@ -163,7 +167,7 @@ function projectView(p) {
 
 // The detail of one match, with the moves this role may make.
 async function matchDetail(pane, id, onChange) {
-  pane.replaceChildren(loading());
+  put(pane, loading());
   const m = await api("GET", `/v1/matches/${id}`);
   if (!m.ok) { showProblem(pane, m.body); return; }
   const match = m.body;
@@ -179,7 +183,7 @@ async function matchDetail(pane, id, onChange) {
   };
   const actions = match.allowed_transitions.map((to) =>
     h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => move(to) }, t(`action.${to}`)));
-  pane.replaceChildren(
+  put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
     h("p", {}, `${t("match.state")}: `, h("strong", { "data-state": match.state }, t(`state.${match.state}`)), ` · ${t("match.score")}: ${fmt(match.score)}`),
     match.personal ? h("p", { class: "card" }, `${t("match.personal")}: ${match.personal.full_name} · ${match.personal.email}${match.personal.phone ? ` · ${match.personal.phone}` : ""}`) : null,
@@ -197,19 +201,25 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
   const pane = h("section", { class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, t("review.pick")));
   const stateSel = h("select", { id: "f-state" }, h("option", { value: "" }, t("common.any")),
     ["proposed", "shortlisted", "interviewing", "offered", "accepted", "approved", "rejected", "withdrawn"].map((s) => h("option", { value: s, selected: s === defaultState }, t(`state.${s}`))));
+  const orgSel = h("select", { id: "f-org" }, h("option", { value: "" }, t("common.any")));
+  if (state.me.role === "admin") {
+    const orgs = await api("GET", "/v1/organizations?limit=200");
+    orgSel.append(...(orgs.body?.items || []).map((o) => h("option", { value: o.id }, o.name)));
+  }
   const load = async () => {
-    list.replaceChildren(loading());
+    put(list, loading());
     const q = new URLSearchParams({ limit: "100" });
     if (stateSel.value) q.set("state", stateSel.value);
+    if (orgSel.value) q.set("organization_id", orgSel.value);
     const r = await api("GET", `/v1/matches?${q}`);
     if (!r.ok) { showProblem(list, r.body); return; }
-    if (!r.body.items.length) { list.replaceChildren(h("p", { class: "muted" }, t("common.empty"))); return; }
+    if (!r.body.items.length) { put(list, h("p", { class: "muted" }, t("common.empty"))); return; }
     const rows = r.body.items.map((m) => {
       const tr = h("tr", { tabindex: "0", "data-id": m.id, onclick: () => open(m.id), onkeydown: (e) => { if (e.key === "Enter") open(m.id); } },
         h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, t(`state.${m.state}`)), h("td", {}, fmt(m.score)));
       return tr;
     });
-    list.replaceChildren(h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
+    put(list, h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.state")), h("th", { scope: "col" }, t("match.score")))),
       h("tbody", {}, rows)));
   };
@@ -220,8 +230,10 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
     await matchDetail(pane, id, async () => { await load(); await open(id); });
   };
   stateSel.addEventListener("change", load);
+  orgSel.addEventListener("change", load);
   page(titleKey,
-    filters ? h("div", { class: "row" }, h("div", {}, h("label", { for: "f-state" }, t("match.state")), stateSel)) : null,
+    filters ? h("div", { class: "row" }, h("div", {}, h("label", { for: "f-state" }, t("match.state")), stateSel),
+      state.me.role === "admin" ? h("div", {}, h("label", { for: "f-org" }, t("dash.organization")), orgSel) : null) : null,
     h("p", { class: "muted" }, t("review.keys")),
     h("div", { class: "grid" }, h("section", { "aria-label": t("review.list") }, list), pane));
   main.onkeydown = (e) => {
@@ -277,20 +289,20 @@ async function roundView() {
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     run.disabled = true;
-    result.replaceChildren(h("p", {}, h("progress", { "aria-label": t("round.running") }), " ", t("round.running")));
+    put(result, h("p", {}, h("progress", { "aria-label": t("round.running") }), " ", t("round.running")));
     const body = { algorithm: alg.value, min_score: Number(minScore.value) };
     if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
     const ids = [...pick.selectedOptions].map((o) => o.value);
     if (ids.length) body.project_ids = ids;
     const r = await api("POST", "/v1/matching-rounds", { body });
     run.disabled = false;
-    if (!r.ok) { result.replaceChildren(); showProblem(box, r.body, form); return; }
+    if (!r.ok) { put(result); showProblem(box, r.body, form); return; }
     showProblem(box, null, form);
     const orgs = await api("GET", "/v1/organizations?limit=200");
     const names = Object.fromEntries((orgs.body?.items || []).map((o) => [o.id, o.name]));
     const st = r.body.statistics;
     const matches = await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`);
-    result.replaceChildren(
+    put(result, 
       h("h2", { id: "round-result", tabindex: "-1" }, t("round.result")),
       h("p", {}, `${t("round.assigned")}: ${st.assigned} / ${st.seats} · ${t("round.mean")}: ${fmt(st.mean_score)} · ${t("round.total_ms")}: ${Math.round(r.body.timings.total_ms)}`),
       h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
@@ -330,7 +342,7 @@ async function auditView() {
       h("td", {}, e.from ? t(`state.${e.from}`) : "—"), h("td", {}, e.to ? t(`state.${e.to}`) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
     const table = more ? list.querySelector("tbody") : null;
     if (table) table.append(...rows);
-    else list.replaceChildren(rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
+    else put(list, rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
     moreBtn.hidden = !cursor;
   };
   const moreBtn = h("button", { class: "btn secondary", type: "button", hidden: true, onclick: () => load(true) }, t("common.more"));
@@ -388,7 +400,7 @@ async function projectForm(id) {
       skills: [...rows.children].map((r) => ({ skill: r.querySelector('[data-role="skill"]').value, min_level: Number(r.querySelector('[data-role="level"]').value), weight: Number(r.querySelector('[data-role="weight"]').value), required: r.querySelector('[data-role="required"]').checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
     const r = id === "new" ? await api("POST", "/v1/projects", { body }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag } });
-    if (r.status === 412) { box.replaceChildren(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
+    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
     location.hash = "#/projects";
@@ -424,12 +436,12 @@ async function traineesView() {
   const list = h("div");
   const q = h("input", { id: "q", type: "search" });
   const load = async () => {
-    list.replaceChildren(loading());
+    put(list, loading());
     const params = new URLSearchParams({ limit: "100" });
     if (q.value.trim()) params.set("q", q.value.trim());
     const r = await api("GET", `/v1/trainees?${params}`);
     if (!r.ok) { showProblem(list, r.body); return; }
-    list.replaceChildren(r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, ["trainee.alias", "trainee.name", "trainee.place", "trainee.status", "common.actions"].map((k) => h("th", { scope: "col" }, t(k))))),
+    put(list, r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, ["trainee.alias", "trainee.name", "trainee.place", "trainee.status", "common.actions"].map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, r.body.items.map((x) => h("tr", {}, h("td", {}, x.alias), h("td", {}, x.full_name ?? "—"), h("td", {}, x.city ?? "—"), h("td", {}, x.status),
         h("td", {}, h("a", { href: `#/trainee/${x.id}` }, t("trainee.opportunities")), " · ", h("a", { href: `#/trainee-edit/${x.id}` }, t("common.edit"))))))) : h("p", { class: "muted" }, t("common.empty")));
   };
@@ -457,7 +469,7 @@ async function traineeForm(id) {
       languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag } });
-    if (r.status === 412) { box.replaceChildren(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
+    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
     location.hash = "#/trainees";
@@ -489,7 +501,7 @@ async function importView() {
   file.addEventListener("change", async () => { if (file.files[0]) text.value = await file.files[0].text(); commit.disabled = true; });
   text.addEventListener("input", () => { commit.disabled = true; });
   const send = async (dry) => {
-    preview.replaceChildren(h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
+    put(preview, h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
     const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv" });
     return r;
   };
@@ -500,7 +512,7 @@ async function importView() {
     const r = await send(true);
     if (!r.ok) { showProblem(preview, r.body); return; }
     const b = r.body;
-    preview.replaceChildren(h("h2", {}, t("import.preview")), h("p", {}, `${t("import.rows")}: ${b.rows} · ${t("import.valid")}: ${b.valid} · ${t("import.would_create")}: ${b.would_create}`),
+    put(preview, h("h2", {}, t("import.preview")), h("p", {}, `${t("import.rows")}: ${b.rows} · ${t("import.valid")}: ${b.valid} · ${t("import.would_create")}: ${b.would_create}`),
       b.errors.length ? errorsTable(b.errors) : h("p", { class: "ok" }, t("import.clean")),
       b.duplicates.length ? h("ul", {}, b.duplicates.map((d) => h("li", {}, `${t("import.line")} ${d.line}: ${d.email} (${d.reason})`))) : null);
     commit.disabled = b.errors.length > 0 || b.would_create === 0;
@@ -508,8 +520,8 @@ async function importView() {
   commit.addEventListener("click", async () => {
     commit.disabled = true;
     const r = await send(false);
-    if (!r.ok) { preview.replaceChildren(); if (r.body?.errors) preview.append(errorsTable(r.body.errors.map((e) => ({ line: e.line, pointer: e.pointer, detail: e.detail })))); showProblem(preview.appendChild(h("div")), r.body); return; }
-    preview.replaceChildren(h("p", { class: "ok", role: "alert" }, `${t("import.created")}: ${r.body.created}`));
+    if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors.map((e) => ({ line: e.line, pointer: e.pointer, detail: e.detail })))); showProblem(preview.appendChild(h("div")), r.body); return; }
+    put(preview, h("p", { class: "ok", role: "alert" }, `${t("import.created")}: ${r.body.created}`));
   });
   page("nav.import", h("p", { class: "muted" }, t("import.help")), h("label", { for: "csv-file" }, t("import.file")), file,
     h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);

@@ -171,6 +171,7 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await page.getByRole("link", { name: "Review queue" }).click();
   await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
   await page.getByRole("heading", { name: "Why this score" }).waitFor();
+  assert.ok(!(await page.locator("main").innerText()).includes("null"), "no placeholder text leaks");
   await accessible(page, "32-admin-review");
   await page.getByRole("button", { name: "Approve" }).click();
   await page.locator('[data-state="approved"]').waitFor();
@@ -214,6 +215,7 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   assert.ok((await errors.locator('tr[data-line="3"]').count()) >= 1, "the bad row's line is shown");
   assert.equal(await errors.locator('tr[data-line="2"]').count(), 0);
   assert.ok(await page.getByRole("button", { name: "Import", exact: true }).isDisabled());
+  assert.ok(!(await page.locator("main").innerText()).includes("null"), "no placeholder text leaks");
   await accessible(page, "40-school-import");
   await page.context().close();
   const after = (await api(schoolKey, "GET", "/v1/trainees?limit=200")).body.items.length;
