@@ -58,12 +58,45 @@ class KeyCache {
   std::unordered_map<std::string, Entry> entries_;
 };
 
+// Rendered trainee documents by id, so a repeated read skips the database.
+// Correct by invalidation: every write through this process erases its
+// trainee's entry, another replica's writes arrive through the matching
+// index's change notifications, and while that listener is disconnected the
+// cache is off (and emptied). A read that raced a write never stores its
+// older document: put() only stores when nothing was invalidated since
+// epoch() was taken before the read.
+class DocumentCache {
+ public:
+  struct Entry {
+    std::string organization_id;
+    std::string status;
+    std::int64_t version = 0;
+    std::string body;
+  };
+  DocumentCache() : DocumentCache(250'000) {}
+  explicit DocumentCache(std::size_t capacity) : capacity_(capacity) {}
+  std::optional<Entry> get(const std::string& id) const;
+  std::uint64_t epoch() const;
+  void put(const std::string& id, Entry entry, std::uint64_t epoch_before_read);
+  void erase(const std::string& id);
+  void clear();
+  void set_enabled(bool enabled);
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::uint64_t epoch_ = 0;
+  bool enabled_ = false;
+  std::size_t capacity_;
+};
+
 struct ApiContext {
   store::Database& db;
   Taxonomy taxonomy;
   std::unordered_set<std::string> timezones;
   KeyCache keys;
   LiveIndex* live = nullptr;  // the matcher's index; set by serve
+  DocumentCache trainee_documents;
 };
 
 }  // namespace kakehashi::api

@@ -49,10 +49,9 @@ awaitable<Response> stats(ApiContext& api, http::RequestContext& ctx) {
               {"matches_by_state", json::object()}};
   co_await api.db.run([&](pqxx::connection_base& c) {
     pqxx::nontransaction tx(c);
-    for (const auto& r : tx.exec(
-             "SELECT o.id, o.name, t.status, count(*) FROM trainees t "
-             "JOIN organizations o ON o.id = t.organization_id "
-             "GROUP BY o.id, o.name, t.status ORDER BY o.name, t.status")) {
+    for (const auto& r : tx.exec("SELECT o.id, o.name, t.status, count(*) FROM trainees t "
+                                 "JOIN organizations o ON o.id = t.organization_id "
+                                 "GROUP BY o.id, o.name, t.status ORDER BY o.name, t.status")) {
       auto& list = out["trainees_by_organization"];
       const auto id = r[0].as<std::string>();
       if (list.empty() || list.back()["organization_id"] != id) {
@@ -67,9 +66,8 @@ awaitable<Response> stats(ApiContext& api, http::RequestContext& ctx) {
         " coalesce(sum(headcount - (SELECT count(*) FROM matches m WHERE m.project_id = p.id "
         "   AND m.state = 'approved')) FILTER (WHERE status = 'open'), 0), count(*) "
         "FROM projects p");
-    out["projects"] = {{"open", p[0].as<long>()},
-                       {"unfilled_seats", p[1].as<long>()},
-                       {"total", p[2].as<long>()}};
+    out["projects"] = {
+        {"open", p[0].as<long>()}, {"unfilled_seats", p[1].as<long>()}, {"total", p[2].as<long>()}};
     for (const auto& r : tx.exec("SELECT state, count(*) FROM matches GROUP BY state"))
       out["matches_by_state"][r[0].as<std::string>()] = r[1].as<long>();
   });

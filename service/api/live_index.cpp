@@ -137,6 +137,7 @@ void LiveIndex::refresh(pqxx::connection_base& c, const std::vector<std::int64_t
     for (const auto& r : rows) {
       found.insert(r.seq);
       apply(r);
+      if (on_trainee_changed) on_trainee_changed(r.id);
     }
     for (auto seq : trainee_seqs) {
       if (found.count(seq)) continue;
@@ -330,6 +331,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
       // LISTEN is in place before the load, so nothing committed after the
       // load's snapshot is missed.
       reload(conn);
+      if (on_listening) on_listening(true);
       backoff = std::chrono::milliseconds(100);
       while (!stopping_.load()) {
         conn.await_notification(0, 200'000);
@@ -339,6 +341,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
         batch.swap(pending);
         if (batch.size() > kReloadThreshold) {
           reload(conn);
+          if (on_listening) on_listening(true);  // too many to name one by one
           continue;
         }
         std::vector<std::int64_t> trainees;
@@ -356,6 +359,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
         }
         if (taxonomy) {
           reload(conn);
+          if (on_listening) on_listening(true);  // documents carry skill names
           continue;
         }
         std::sort(trainees.begin(), trainees.end());
@@ -365,6 +369,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
         refresh(conn, trainees, projects);
       }
     } catch (const std::exception& e) {
+      if (on_listening) on_listening(false);
       util::log("warn", "matching index listener lost its connection; will reload",
                 {{"error", e.what()}});
       for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_.load();

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,12 @@ class LiveIndex {
   // turns true), then applies notifications until stop().
   void start(std::string connection_string);
   void stop();
+
+  // Called for every trainee a change notification names (after the row is
+  // read back), and when the listener connects (true, after its full load)
+  // or loses its connection (false).
+  std::function<void(const std::string& trainee_id)> on_trainee_changed;
+  std::function<void(bool listening)> on_listening;
   bool ready() const { return ready_.load(std::memory_order_acquire); }
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 

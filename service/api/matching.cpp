@@ -444,6 +444,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
     if (result.outcome == store::TransitionOutcome::kDone &&
         (target == "approved" || match->state == "approved")) {
       std::vector<std::int64_t> trainees, projects;
+      api.trainee_documents.erase(result.match->trainee_id);
       if (auto t = store::find_trainee(c, result.match->trainee_id)) {
         api.live->apply(*t);
       }

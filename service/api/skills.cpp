@@ -161,7 +161,10 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
         } catch (const store::Conflict& e) {
           conflict = e;
         }
-        if (saved) api.taxonomy.load(store::load_skills(c));
+        if (saved) {
+          api.taxonomy.load(store::load_skills(c));
+          api.trainee_documents.clear();  // documents carry skill names
+        }
       });
       if (conflict)
         co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});

@@ -67,4 +67,43 @@ void KeyCache::evict_key(const std::string& key_id) {
   std::erase_if(entries_, [&](const auto& e) { return e.second.key.key_id == key_id; });
 }
 
+std::optional<DocumentCache::Entry> DocumentCache::get(const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  if (!enabled_) return std::nullopt;
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::uint64_t DocumentCache::epoch() const {
+  std::shared_lock lock(mutex_);
+  return epoch_;
+}
+
+void DocumentCache::put(const std::string& id, Entry entry, std::uint64_t epoch_before_read) {
+  std::unique_lock lock(mutex_);
+  if (!enabled_ || epoch_ != epoch_before_read) return;
+  if (entries_.size() >= capacity_) entries_.clear();  // bounded; refills from reads
+  entries_[id] = std::move(entry);
+}
+
+void DocumentCache::erase(const std::string& id) {
+  std::unique_lock lock(mutex_);
+  ++epoch_;
+  entries_.erase(id);
+}
+
+void DocumentCache::clear() {
+  std::unique_lock lock(mutex_);
+  ++epoch_;
+  entries_.clear();
+}
+
+void DocumentCache::set_enabled(bool enabled) {
+  std::unique_lock lock(mutex_);
+  ++epoch_;
+  enabled_ = enabled;
+  entries_.clear();
+}
+
 }  // namespace kakehashi::api

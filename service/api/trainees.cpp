@@ -351,14 +351,24 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
     if (who.role == domain::Role::kFirm)
       co_return problem(ctx, 403, "firms cannot read trainee records");
     const std::string id(ctx.param("id"));
+    // A document read before, and not changed since, is answered from memory.
+    if (auto hit = api.trainee_documents.get(id)) {
+      if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
+        co_return problem(ctx, 404, "no such trainee");
+      }
+      co_return with_etag(Response::json(200, std::move(hit->body)), hit->version);
+    }
+    const auto epoch = api.trainee_documents.epoch();
     std::optional<domain::TraineeRecord> record;
     co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
     if (!record || !who.owns(record->organization_id) ||
         (record->profile.status == "erased" && !who.is_admin())) {
       co_return problem(ctx, 404, "no such trainee");
     }
-    co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
-                        record->version);
+    Response r = json_response(200, trainee_json(*record, *api.taxonomy.snapshot()));
+    api.trainee_documents.put(
+        id, {record->organization_id, record->profile.status, record->version, r.body}, epoch);
+    co_return with_etag(std::move(r), record->version);
   });
 
   router.add(
@@ -400,6 +410,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
             updated = store::update_trainee(c, id, expected.value_or(record->version),
                                             input->personal, input->profile);
             if (updated) {
+              api.trainee_documents.erase(id);
               record = store::find_trainee(c, id);
               if (record && api.live) api.live->apply(*record);
             }
@@ -432,6 +443,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           record = store::find_trainee(c, id);
           if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
             erased = store::erase_trainee(c, id, expected);
+            if (erased) api.trainee_documents.erase(id);
             if (erased && api.live) api.live->refresh(c, {record->seq}, {});
           }
         });

@@ -247,6 +247,12 @@ int serve(const std::vector<std::string>& args) {
   // it has.
   api::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
   api_context.live = &live;
+  live.on_trainee_changed = [&api_context](const std::string& id) {
+    api_context.trainee_documents.erase(id);
+  };
+  live.on_listening = [&api_context](bool listening) {
+    api_context.trainee_documents.set_enabled(listening);
+  };
   live.start(store::connection_string(database_options(config)));
 
   http::Metrics metrics;
