@@ -2,6 +2,7 @@
 // and the set of IANA time zone names (from PostgreSQL's tz database).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -81,8 +82,16 @@ class DocumentCache {
   void erase(const std::string& id);
   void clear();
   void set_enabled(bool enabled);
+  struct Stats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::size_t entries = 0;
+  };
+  Stats stats() const;
 
  private:
+  mutable std::atomic<std::uint64_t> hits_{0};
+  mutable std::atomic<std::uint64_t> misses_{0};
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::uint64_t epoch_ = 0;

@@ -60,6 +60,7 @@ awaitable<Response> metrics(OpsContext& ctx) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3f", ctx.process_start_time);
   out += std::string("process_start_time_seconds ") + buf + "\n";
+  if (ctx.extra_metrics) ctx.extra_metrics(out);
   co_return Response::text(200, std::move(out), "text/plain; version=0.0.4; charset=utf-8");
 }
 

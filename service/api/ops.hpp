@@ -18,6 +18,8 @@ struct OpsContext {
   const std::vector<store::Migration>& migrations;
   double process_start_time;          // seconds since the Unix epoch
   std::function<bool()> index_ready;  // the matcher's index has loaded
+  // Extra Prometheus lines (the caches' figures), appended to /metrics.
+  std::function<void(std::string&)> extra_metrics;
 };
 
 void add_ops_routes(http::Router& router, OpsContext& context);

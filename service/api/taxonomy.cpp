@@ -69,10 +69,18 @@ void KeyCache::evict_key(const std::string& key_id) {
 
 std::optional<DocumentCache::Entry> DocumentCache::get(const std::string& id) const {
   std::shared_lock lock(mutex_);
-  if (!enabled_) return std::nullopt;
-  auto it = entries_.find(id);
-  if (it == entries_.end()) return std::nullopt;
+  auto it = enabled_ ? entries_.find(id) : entries_.end();
+  if (it == entries_.end()) {
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  hits_.fetch_add(1, std::memory_order_relaxed);
   return it->second;
+}
+
+DocumentCache::Stats DocumentCache::stats() const {
+  std::shared_lock lock(mutex_);
+  return {hits_.load(), misses_.load(), entries_.size()};
 }
 
 std::uint64_t DocumentCache::epoch() const {

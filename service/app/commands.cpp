@@ -257,7 +257,22 @@ int serve(const std::vector<std::string>& args) {
 
   http::Metrics metrics;
   http::Router router;
-  api::OpsContext ops{db, metrics, migrations, start_time, [&live] { return live.ready(); }};
+  api::OpsContext ops{
+      db,
+      metrics,
+      migrations,
+      start_time,
+      [&live] { return live.ready(); },
+      [&api_context](std::string& out) {
+        const auto s = api_context.trainee_documents.stats();
+        out += "# HELP trainee_document_cache_total Trainee reads by cache result.\n";
+        out += "# TYPE trainee_document_cache_total counter\n";
+        out += "trainee_document_cache_total{result=\"hit\"} " + std::to_string(s.hits) + "\n";
+        out += "trainee_document_cache_total{result=\"miss\"} " + std::to_string(s.misses) + "\n";
+        out += "# HELP trainee_document_cache_entries Documents held.\n";
+        out += "# TYPE trainee_document_cache_entries gauge\n";
+        out += "trainee_document_cache_entries " + std::to_string(s.entries) + "\n";
+      }};
   api::add_ops_routes(router, ops);
   api::add_organization_routes(router, api_context);
   api::add_trainee_routes(router, api_context);
