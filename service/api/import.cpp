@@ -483,9 +483,7 @@ void add_import_routes(http::Router& router, ApiContext& api) {
               if (api.live && ids.size() > 5'000) {
                 api.live->reload(c);
               } else if (api.live && !ids.empty()) {
-                std::string list = "{";
-                for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + ids[i];
-                list += "}";
+                const std::string list = store::pg_text_array(ids);
                 std::vector<std::int64_t> seqs;
                 {
                   pqxx::nontransaction tx(c);

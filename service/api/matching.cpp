@@ -103,6 +103,17 @@ std::optional<std::string> uuid_param(const http::RequestContext& ctx, std::stri
   return std::string(*v);
 }
 
+// {"items": [...], "next_cursor": ...} from rows fetched with limit + 1.
+template <typename Row, typename Render, typename Key>
+json keyset_page(const std::vector<Row>& rows, int fetched, char tag, Render render, Key key) {
+  const auto limit = static_cast<std::size_t>(fetched - 1);
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(render(rows[i]));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor(tag, key(rows[limit - 1]));
+  return out;
+}
+
 json event_json(const store::EventRow& e) {
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
   return {{"id", e.id},
@@ -258,11 +269,8 @@ awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
   if (who.role == domain::Role::kTrainingOrg) f.training_org_id = who.organization_id;
   std::vector<store::MatchRow> rows;
   co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_matches(c, f); });
-  const auto limit = static_cast<std::size_t>(f.limit - 1);
-  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-    out["items"].push_back(match_json(rows[i]));
-  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('m', rows[limit - 1].seq);
+  const json out =
+      keyset_page(rows, f.limit, 'm', match_json, [](const store::MatchRow& m) { return m.seq; });
   co_return json_response(200, out);
 }
 
@@ -493,11 +501,8 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
     rows = store::list_events(c, f);
   });
   if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
-  const auto limit = static_cast<std::size_t>(f.limit - 1);
-  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-    out["items"].push_back(event_json(rows[i]));
-  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('e', rows[limit - 1].id);
+  const json out =
+      keyset_page(rows, f.limit, 'e', event_json, [](const store::EventRow& e) { return e.id; });
   co_return json_response(200, out);
 }
 
@@ -535,11 +540,8 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<store::EventRow> rows;
   co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_events(c, f); });
-  const auto limit = static_cast<std::size_t>(f.limit - 1);
-  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-    out["items"].push_back(event_json(rows[i]));
-  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('e', rows[limit - 1].id);
+  const json out =
+      keyset_page(rows, f.limit, 'e', event_json, [](const store::EventRow& e) { return e.id; });
   co_return json_response(200, out);
 }
 

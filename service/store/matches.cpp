@@ -77,6 +77,19 @@ RoundRow round_from(const pqxx::row& r) {
 
 std::string sqlstate(const pqxx::sql_error& e) { return e.sqlstate(); }
 
+EventRow transition_event(const Actor& actor, const std::string& match_id,
+                          const std::string& project_id, const std::string& trainee_id) {
+  EventRow e;
+  e.kind = "transition";
+  e.actor_key_id = actor.key_id;
+  e.actor_org_id = actor.organization_id;
+  e.actor_role = actor.role;
+  e.match_id = match_id;
+  e.project_id = project_id;
+  e.trainee_id = trainee_id;
+  return e;
+}
+
 }  // namespace
 
 std::optional<MatchRow> find_match(pqxx::connection_base& c, const std::string& id) {
@@ -135,14 +148,7 @@ MatchRow create_match(pqxx::connection_base& c, const NewMatch& m, const Actor& 
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"this trainee already has an open match with this project", "/trainee_id"};
   }
-  EventRow e;
-  e.kind = "transition";
-  e.actor_key_id = actor.key_id;
-  e.actor_org_id = actor.organization_id;
-  e.actor_role = actor.role;
-  e.match_id = id;
-  e.project_id = m.project_id;
-  e.trainee_id = m.trainee_id;
+  EventRow e = transition_event(actor, id, m.project_id, m.trainee_id);
   e.to_state = m.state;
   insert_event(tx, e);
   auto row = tx.exec_params(std::string(kMatchSelect) + "WHERE m.id = $1", id);
@@ -208,15 +214,8 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
         " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved')",
         m.project_id);
   }
-  EventRow e;
-  e.kind = "transition";
-  e.actor_key_id = actor.key_id;
-  e.actor_org_id = actor.organization_id;
-  e.actor_role = actor.role;
-  e.match_id = id;
+  EventRow e = transition_event(actor, id, m.project_id, m.trainee_id);
   e.round_id = m.round_id;
-  e.project_id = m.project_id;
-  e.trainee_id = m.trainee_id;
   e.from_state = from;
   e.to_state = to;
   e.reason = reason;

@@ -350,13 +350,17 @@ std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
   return out;
 }
 
+std::string pg_bigint_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out + "}";
+}
+
 std::vector<domain::TraineeRecord> find_trainees_by_seq(pqxx::connection_base& c,
                                                         const std::vector<std::int64_t>& seqs) {
   std::vector<domain::TraineeRecord> out;
   if (seqs.empty()) return out;
-  std::string list = "{";
-  for (std::size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
-  list += "}";
+  const std::string list = pg_bigint_array(seqs);
   pqxx::nontransaction tx(c);
   for (const auto& r :
        tx.exec_params(std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])", list)) {
@@ -382,9 +386,7 @@ std::vector<domain::ProjectRecord> find_projects_by_seq(pqxx::connection_base& c
                                                         const std::vector<std::int64_t>& seqs) {
   std::vector<domain::ProjectRecord> out;
   if (seqs.empty()) return out;
-  std::string list = "{";
-  for (std::size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
-  list += "}";
+  const std::string list = pg_bigint_array(seqs);
   pqxx::nontransaction tx(c);
   for (const auto& r :
        tx.exec_params(std::string(kProjectSelect) + "WHERE p.seq = ANY($1::bigint[])", list)) {

@@ -132,6 +132,9 @@ std::vector<std::pair<std::string, int>> load_timezone_offsets(pqxx::connection_
 // that runs these repositories (pass them to Database's constructor).
 std::vector<PreparedStatement> registry_statements();
 
+// A PostgreSQL bigint[] literal.
+std::string pg_bigint_array(const std::vector<std::int64_t>& values);
+
 // A PostgreSQL text[] literal of simple items (no commas, quotes or braces).
 std::string pg_text_array(const std::vector<std::string>& items);
 
