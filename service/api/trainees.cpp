@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
+#include "store/matches.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -443,7 +444,14 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           record = store::find_trainee(c, id);
           if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
             erased = store::erase_trainee(c, id, expected);
-            if (erased) api.trainee_documents.erase(id);
+            if (erased) {
+              api.trainee_documents.erase(id);
+              // An erased trainee leaves every match it was in.
+              store::withdraw_open_matches(
+                  c, id,
+                  {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
+                  "the trainee's personal data was erased");
+            }
             if (erased && api.live) api.live->refresh(c, {record->seq}, {});
           }
         });

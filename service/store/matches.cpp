@@ -227,6 +227,35 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
   return out;
 }
 
+std::size_t withdraw_open_matches(pqxx::connection_base& c, const std::string& trainee_id,
+                                  const Actor& actor, const std::string& reason) {
+  pqxx::work tx(c);
+  const auto rows = tx.exec_params(
+      "UPDATE matches m SET state = 'withdrawn', version = m.version + 1, updated_at = now() "
+      "FROM matches old WHERE old.id = m.id AND m.trainee_id = $1 "
+      " AND m.state NOT IN ('rejected', 'withdrawn') "
+      "RETURNING m.id, m.project_id, m.round_id, old.state",
+      trainee_id);
+  for (const auto& r : rows) {
+    EventRow e =
+        transition_event(actor, r[0].as<std::string>(), r[1].as<std::string>(), trainee_id);
+    e.round_id = opt<std::string>(r[2]);
+    e.from_state = r[3].as<std::string>();
+    e.to_state = "withdrawn";
+    e.reason = reason;
+    insert_event(tx, e);
+    if (e.from_state == "approved") {
+      tx.exec_params(
+          "UPDATE projects p SET status = 'open', version = version + 1, updated_at = now() "
+          "WHERE p.id = $1 AND p.status = 'closed' AND p.headcount > "
+          " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved')",
+          *e.project_id);
+    }
+  }
+  tx.commit();
+  return rows.size();
+}
+
 std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f) {
   pqxx::nontransaction tx(c);
   std::vector<EventRow> out;

@@ -103,6 +103,12 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
                                   const std::optional<std::string>& reason, const Actor& actor,
                                   const std::function<bool(const std::string& from)>& allowed);
 
+// Withdraws every open match of a trainee (after an erasure), with one audit
+// event each, and reopens a project an approved placement had filled.
+// Returns how many were withdrawn.
+std::size_t withdraw_open_matches(pqxx::connection_base& c, const std::string& trainee_id,
+                                  const Actor& actor, const std::string& reason);
+
 void insert_event(pqxx::transaction_base& tx, const EventRow& e);
 void record_event(pqxx::connection_base& c, const EventRow& e);
 std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f);

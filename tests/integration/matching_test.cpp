@@ -429,6 +429,26 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
   EXPECT_EQ(again.body["statistics"]["assigned"], 0);
 }
 
+TEST_F(MatchingTest, ErasingATraineeWithdrawsItsOpenMatches) {
+  const auto t = add_trainee("gone@example.com", {{"Python", 5}});
+  const auto p = add_project(firm_key_, "Inspection AI", 1);
+  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
+  ASSERT_EQ(m.status(), 201) << m.http.body;
+  const std::string match = m.body["id"];
+  auto read = call("GET", "/v1/trainees/" + t, school_key_);
+  ASSERT_EQ(call("DELETE", "/v1/trainees/" + t, school_key_, nullptr,
+                 {{"If-Match", read.http.header("ETag").value_or("")}})
+                .status(),
+            204);
+  auto after = call("GET", "/v1/matches/" + match, firm_key_);
+  ASSERT_EQ(after.status(), 200) << after.http.body;
+  EXPECT_EQ(after.body["state"], "withdrawn");
+  EXPECT_TRUE(after.body["personal"].is_null());
+  auto events = call("GET", "/v1/matches/" + match + "/events", firm_key_);
+  EXPECT_EQ(events.body["items"].back()["reason"], "the trainee's personal data was erased");
+  EXPECT_EQ(events.body["items"].back()["from"], "shortlisted");
+}
+
 TEST_F(MatchingTest, ASecondConcurrentRoundIsRefused) {
   add_trainee("busy@example.com", {{"Python", 5}});
   add_project(firm_key_, "Inspection AI", 1);
