@@ -451,7 +451,6 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
     // Placement effects change the trainee and the project: show them at once.
     if (result.outcome == store::TransitionOutcome::kDone &&
         (target == "approved" || match->state == "approved")) {
-      std::vector<std::int64_t> trainees, projects;
       api.trainee_documents.erase(result.match->trainee_id);
       if (auto t = store::find_trainee(c, result.match->trainee_id)) {
         api.live->apply(*t);
