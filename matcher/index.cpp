@@ -158,14 +158,16 @@ struct CandidateIndex::ProjectSet {
 
 namespace {
 
-// Per-thread scratch for scanning one shard. Every array is all zeros between
-// scans: a scan clears the rows of its shard before moving on.
+// Per-thread scratch for scanning one shard. Every array is all zeros (best:
+// all -1) between scans: a scan clears the rows of its shard before moving on.
 struct Scratch {
   std::vector<double> skill_acc, years_acc;
+  std::vector<double> best;  // -1 between skills
   std::vector<std::uint8_t> must, mark_any;
   void ensure(std::size_t n) {
     if (skill_acc.size() >= n) return;
     for (auto* v : {&skill_acc, &years_acc}) v->resize(n, 0.0);
+    best.resize(n, -1.0);
     for (auto* v : {&must, &mark_any}) v->resize(n, 0);
   }
 };
@@ -333,6 +335,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     double* const years_acc = scratch.years_acc.data();
     std::uint8_t* const must = scratch.must.data();
     std::uint8_t* const mark_any = scratch.mark_any.data();
+    double* const best = scratch.best.data();
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
       // Credit by level, computed as the scorer computes it.
@@ -342,68 +345,68 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
             level_credit(static_cast<std::uint8_t>(level), req.min_level);
       }
       const double w = req.weight;
-      // Posting lists are sorted by row, so the skill's own list and its
-      // related skills' lists merge in one pass: each row's best credit is
-      // added once, in skill order, exactly as the scorer adds it.
-      struct Cursor {
-        const Posting* at;
-        const Posting* end;
-        std::array<double, 8> credit;  // by level; levels are 1..5
-        bool direct;
-      };
-      std::array<Cursor, 16> cursors;
+      // A row's credit for this skill is its best over the skill's own list
+      // and its related skills' lists, added once, in skill order, exactly as
+      // the scorer adds it. One pass takes the maximum per row into `best`
+      // (-1 = untouched), a second pass over the same lists adds it and
+      // resets the row; no k-way merge is needed.
+      const auto direct = sh.postings.find(req.skill);
+      const bool has_direct = direct != sh.postings.end() && !direct->second.empty();
+      std::array<const std::vector<Posting>*, 16> lists{};
+      std::array<std::array<double, 8>, 16> credit{};
       std::size_t live = 0;
-      if (auto it = sh.postings.find(req.skill); it != sh.postings.end() && !it->second.empty()) {
-        cursors[live++] = {it->second.data(), it->second.data() + it->second.size(), own, true};
-      }
       for (const auto& rel : ps.related) {
-        if (live == cursors.size()) break;
+        if (live == lists.size()) break;
         auto it = sh.postings.find(rel.skill);
         if (it == sh.postings.end() || it->second.empty()) continue;
-        Cursor c{it->second.data(), it->second.data() + it->second.size(), {}, false};
         for (int level = 0; level <= 5; ++level) {
-          c.credit[static_cast<std::size_t>(level)] =
+          credit[live][static_cast<std::size_t>(level)] =
               rel.similarity * own[static_cast<std::size_t>(level)];
         }
-        cursors[live++] = c;
+        lists[live++] = &it->second;
       }
-      if (live == 1 && cursors[0].direct) {
+      if (live == 0) {
         // The common case: no related skill in this shard.
-        for (const Posting* p = cursors[0].at; p != cursors[0].end; ++p) {
-          const std::uint32_t r = p->row;
-          skill_acc[r] += w * own[p->level];
-          years_acc[r] +=
-              w * (std::min<double>(p->years, kExperienceCapYears) * kPerExperienceYear);
-          if (req.must_have && p->level >= req.min_level) ++must[r];
+        if (has_direct) {
+          for (const Posting& p : direct->second) {
+            const std::uint32_t r = p.row;
+            skill_acc[r] += w * own[p.level];
+            years_acc[r] +=
+                w * (std::min<double>(p.years, kExperienceCapYears) * kPerExperienceYear);
+            if (req.must_have && p.level >= req.min_level) ++must[r];
+            mark_any[r] = 1;
+          }
+        }
+        continue;
+      }
+      if (has_direct) {
+        for (const Posting& p : direct->second) {
+          const std::uint32_t r = p.row;
+          best[r] = own[p.level];
+          years_acc[r] += w * (std::min<double>(p.years, kExperienceCapYears) * kPerExperienceYear);
+          if (req.must_have && p.level >= req.min_level) ++must[r];
           mark_any[r] = 1;
         }
-        live = 0;
       }
-      while (live > 0) {
-        std::uint32_t r = cursors[0].at->row;
-        for (std::size_t i = 1; i < live; ++i) r = std::min(r, cursors[i].at->row);
-        double credit = 0;
-        double years = 0;
-        for (std::size_t i = 0; i < live;) {
-          Cursor& c = cursors[i];
-          if (c.at->row == r) {
-            const double value = c.credit[c.at->level];
-            if (value > credit) credit = value;
-            if (c.direct) {
-              years = std::min<double>(c.at->years, kExperienceCapYears) * kPerExperienceYear;
-              if (req.must_have && c.at->level >= req.min_level) ++must[r];
-            }
-            if (++c.at == c.end) {
-              c = cursors[--live];
-              continue;
-            }
-          }
-          ++i;
+      for (std::size_t i = 0; i < live; ++i) {
+        const auto& cr = credit[i];
+        for (const Posting& p : *lists[i]) {
+          const std::uint32_t r = p.row;
+          best[r] = std::max(best[r], cr[p.level]);
+          mark_any[r] = 1;
         }
-        skill_acc[r] += w * credit;
-        years_acc[r] += w * years;
-        mark_any[r] = 1;
       }
+      auto fold = [&](const std::vector<Posting>& list) {
+        for (const Posting& p : list) {
+          const std::uint32_t r = p.row;
+          if (best[r] >= 0) {
+            skill_acc[r] += w * best[r];
+            best[r] = -1;
+          }
+        }
+      };
+      if (has_direct) fold(direct->second);
+      for (std::size_t i = 0; i < live; ++i) fold(*lists[i]);
     }
 
     auto consider = [&](std::uint32_t r, double skill_value, double experience_value)
