@@ -197,6 +197,206 @@ AllocationResult allocate_stable(const AllocationInput& in) {
   return finish(in, g, std::move(assignments));
 }
 
+namespace {
+
+// Jonker and Volgenant's start for a square cost matrix (column reduction,
+// reduction transfer, two rounds of augmenting row reduction): most rows are
+// assigned by cheap auction-like steps, so far fewer shortest augmenting
+// paths remain. On return each assigned row's column is its cheapest by
+// reduced cost cost[i][j] - v[j] (the invariant the augmentation needs);
+// answers the rows still free.
+std::vector<std::uint32_t> jonker_volgenant_start(const std::vector<double>& cost, std::size_t n,
+                                                  std::vector<double>& v,
+                                                  std::vector<std::int32_t>& col4row,
+                                                  std::vector<std::int32_t>& row4col) {
+  // Column reduction: v[j] is the column's minimum, taken by its first row
+  // in reverse column order (as LAPJV does).
+  std::vector<std::int32_t> argmin(n, 0);
+  std::fill(v.begin(), v.end(), kInf);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* row = &cost[i * n];
+    for (std::size_t j = 0; j < n; ++j) {
+      if (row[j] < v[j]) {
+        v[j] = row[j];
+        argmin[j] = static_cast<std::int32_t>(i);
+      }
+    }
+  }
+  std::vector<char> unique(n, 1);
+  for (std::size_t j = n; j-- > 0;) {
+    const auto i = static_cast<std::size_t>(argmin[j]);
+    if (col4row[i] < 0) {
+      col4row[i] = static_cast<std::int32_t>(j);
+      row4col[j] = static_cast<std::int32_t>(i);
+    } else {
+      unique[i] = 0;
+    }
+  }
+  std::vector<std::uint32_t> free_rows;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (col4row[i] < 0) {
+      free_rows.push_back(static_cast<std::uint32_t>(i));
+    } else if (unique[i]) {
+      // Reduction transfer: lower the assigned column's v by the row's
+      // smallest other reduced cost, keeping it the row's cheapest.
+      const auto j = static_cast<std::size_t>(col4row[i]);
+      double lowest = kInf;
+      for (std::size_t j2 = 0; j2 < n; ++j2) {
+        if (j2 != j) lowest = std::min(lowest, cost[i * n + j2] - v[j2]);
+      }
+      v[j] -= lowest;
+    }
+  }
+  // Augmenting row reduction, twice: a free row takes its cheapest column,
+  // lowering that column's v to the gap to its second cheapest, and the
+  // displaced row becomes free.
+  for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) {
+    std::size_t current = 0;
+    std::size_t kept = 0;
+    std::size_t steps = 0;
+    const std::size_t count = free_rows.size();
+    while (current < count) {
+      ++steps;
+      const std::size_t i = free_rows[current++];
+      const double* row = &cost[i * n];
+      std::size_t j1 = 0;
+      double v1 = row[0] - v[0];
+      std::int64_t j2 = -1;
+      double v2 = kInf;
+      for (std::size_t j = 1; j < n; ++j) {
+        const double c = row[j] - v[j];
+        if (c < v2) {
+          if (c >= v1) {
+            v2 = c;
+            j2 = static_cast<std::int64_t>(j);
+          } else {
+            v2 = v1;
+            v1 = c;
+            j2 = static_cast<std::int64_t>(j1);
+            j1 = j;
+          }
+        }
+      }
+      std::int32_t i0 = row4col[j1];
+      const double v1_new = v[j1] - (v2 - v1);
+      const bool lowers = v1_new < v[j1];
+      if (steps < current * n) {
+        if (lowers) {
+          v[j1] = v1_new;
+        } else if (i0 >= 0 && j2 >= 0) {
+          j1 = static_cast<std::size_t>(j2);
+          i0 = row4col[j1];
+        }
+        if (i0 >= 0) {
+          if (lowers) {
+            free_rows[--current] = static_cast<std::uint32_t>(i0);
+          } else {
+            free_rows[kept++] = static_cast<std::uint32_t>(i0);
+          }
+        }
+      } else if (i0 >= 0) {
+        free_rows[kept++] = static_cast<std::uint32_t>(i0);
+      }
+      if (i0 >= 0) col4row[static_cast<std::size_t>(i0)] = -1;
+      col4row[i] = static_cast<std::int32_t>(j1);
+      row4col[j1] = static_cast<std::int32_t>(i);
+    }
+    free_rows.resize(kept);
+  }
+  return free_rows;
+}
+
+// Jonker and Volgenant's augmentation for the rows `start` left free: a
+// Dijkstra search over columns by reduced cost that settles every column at
+// the current least distance at once (score-derived matrices have many equal
+// costs, e.g. the zeros of ineligible pairs, which Crouse's one-column-a-step
+// search, SciPy's, settles one by one), then updates v and flips the path.
+void jonker_volgenant_augment(const std::vector<double>& cost, std::size_t n,
+                              const std::vector<std::uint32_t>& free_rows, std::vector<double>& v,
+                              std::vector<std::int32_t>& col4row,
+                              std::vector<std::int32_t>& row4col) {
+  std::vector<std::uint32_t> cols(n);
+  std::vector<double> d(n);
+  std::vector<std::int32_t> pred(n);
+  for (const std::uint32_t start : free_rows) {
+    const double* start_row = &cost[start * n];
+    for (std::size_t j = 0; j < n; ++j) {
+      cols[j] = static_cast<std::uint32_t>(j);
+      pred[j] = static_cast<std::int32_t>(start);
+      d[j] = start_row[j] - v[j];
+    }
+    // cols[0, ready): settled; [ready, lo): scanned; [lo, hi): to scan, all
+    // at distance `mind`; [hi, n): not reached at `mind` yet.
+    std::size_t lo = 0, hi = 0, ready = 0;
+    double mind = 0;  // the distance of cols[ready, hi)
+    std::int64_t final_j = -1;
+    while (final_j < 0) {
+      if (lo == hi) {
+        // Collect every column at the least remaining distance.
+        ready = lo;
+        hi = lo + 1;
+        mind = d[cols[lo]];
+        for (std::size_t k = hi; k < n; ++k) {
+          const std::uint32_t j = cols[k];
+          if (d[j] <= mind) {
+            if (d[j] < mind) {
+              hi = lo;
+              mind = d[j];
+            }
+            cols[k] = cols[hi];
+            cols[hi++] = j;
+          }
+        }
+        for (std::size_t k = lo; k < hi; ++k) {
+          if (row4col[cols[k]] < 0) {
+            final_j = cols[k];
+            break;
+          }
+        }
+        if (final_j >= 0) break;
+      }
+      // Scan: relax the columns not yet reached through each settled
+      // column's row.
+      const std::uint32_t j0 = cols[lo++];
+      const auto i = static_cast<std::size_t>(row4col[j0]);
+      const double* row = &cost[i * n];
+      const double h = row[j0] - v[j0] - mind;
+      for (std::size_t k = hi; k < n; ++k) {
+        const std::uint32_t j = cols[k];
+        const double reduced = row[j] - v[j] - h;
+        if (reduced < d[j]) {
+          d[j] = reduced;
+          pred[j] = static_cast<std::int32_t>(i);
+          if (reduced == mind) {
+            if (row4col[j] < 0) {
+              final_j = j;
+              break;
+            }
+            cols[k] = cols[hi];
+            cols[hi++] = j;
+          }
+        }
+      }
+    }
+    for (std::size_t k = 0; k < ready; ++k) {
+      const std::uint32_t j = cols[k];
+      v[j] += d[j] - mind;
+    }
+    // Flip the alternating path ending at final_j.
+    auto j = static_cast<std::size_t>(final_j);
+    while (true) {
+      const auto i = static_cast<std::size_t>(pred[j]);
+      row4col[j] = static_cast<std::int32_t>(i);
+      const auto previous = col4row[i];
+      col4row[i] = static_cast<std::int32_t>(j);
+      if (i == start) break;
+      j = static_cast<std::size_t>(previous);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weight, std::size_t rows,
                                                 std::size_t cols) {
   if (weight.size() != rows * cols) throw std::invalid_argument("weight matrix size mismatch");
@@ -204,9 +404,7 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
   const bool transpose = rows > cols;
   const std::size_t nr = transpose ? cols : rows;
   const std::size_t nc = transpose ? rows : cols;
-  // Minimise cost = -weight; the shortest augmenting path method of
-  // Jonker-Volgenant as refined by Crouse (the algorithm behind SciPy's
-  // linear_sum_assignment), scanning columns contiguously.
+  // Minimise cost = -weight.
   std::vector<double> cost(nr * nc);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < cols; ++c) {
@@ -220,65 +418,77 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
   }
   // 32-bit indices halve the bookkeeping's memory traffic next to SciPy's
   // 64-bit ones; matrices stay far below 2^31 columns.
-  std::vector<double> u(nr, 0), v(nc, 0), spc(nc);
-  std::vector<std::int32_t> path(nc, -1), col4row(nr, -1), row4col(nc, -1);
-  std::vector<char> sr(nr), sc(nc);
-  std::vector<std::uint32_t> remaining(nc);
-  for (std::size_t cur = 0; cur < nr; ++cur) {
-    double min_val = 0;
-    std::size_t i = cur;
-    std::fill(spc.begin(), spc.end(), kInf);
-    std::fill(sr.begin(), sr.end(), 0);
-    std::fill(sc.begin(), sc.end(), 0);
-    // Columns not yet scanned, compacted so each step visits only those.
-    std::size_t num_remaining = nc;
-    for (std::size_t it = 0; it < nc; ++it) remaining[it] = static_cast<std::uint32_t>(nc - it - 1);
-    std::int64_t sink = -1;
-    while (sink == -1) {
-      sr[i] = 1;
-      const double* row = &cost[i * nc];
-      const double ui = u[i];
-      double lowest = kInf;
-      std::size_t index = nc;
-      const auto i32 = static_cast<std::int32_t>(i);
-      for (std::size_t it = 0; it < num_remaining; ++it) {
-        const std::uint32_t j = remaining[it];
-        const double r = min_val + row[j] - ui - v[j];
-        if (r < spc[j]) {
-          path[j] = i32;
-          spc[j] = r;
+  std::vector<std::int32_t> col4row(nr, -1), row4col(nc, -1);
+  std::vector<double> v(nc, 0);
+  if (nr == nc && nr > 1) {
+    // Square: Jonker and Volgenant's LAPJV.
+    const auto free_rows = jonker_volgenant_start(cost, nr, v, col4row, row4col);
+    jonker_volgenant_augment(cost, nr, free_rows, v, col4row, row4col);
+  } else {
+    // Rectangular: the shortest augmenting path method of Jonker-Volgenant
+    // as refined by Crouse for rectangular problems (the algorithm behind
+    // SciPy's linear_sum_assignment), from zero duals.
+    std::vector<double> u(nr, 0), spc(nc);
+    std::vector<std::int32_t> path(nc, -1);
+    std::vector<char> sr(nr), sc(nc);
+    std::vector<std::uint32_t> remaining(nc);
+    for (std::size_t cur = 0; cur < nr; ++cur) {
+      double min_val = 0;
+      std::size_t i = cur;
+      std::fill(spc.begin(), spc.end(), kInf);
+      std::fill(sr.begin(), sr.end(), 0);
+      std::fill(sc.begin(), sc.end(), 0);
+      // Columns not yet scanned, compacted so each step visits only those.
+      std::size_t num_remaining = nc;
+      for (std::size_t it = 0; it < nc; ++it)
+        remaining[it] = static_cast<std::uint32_t>(nc - it - 1);
+      std::int64_t sink = -1;
+      while (sink == -1) {
+        sr[i] = 1;
+        const double* row = &cost[i * nc];
+        const double ui = u[i];
+        double lowest = kInf;
+        std::size_t index = nc;
+        const auto i32 = static_cast<std::int32_t>(i);
+        for (std::size_t it = 0; it < num_remaining; ++it) {
+          const std::uint32_t j = remaining[it];
+          const double r = min_val + row[j] - ui - v[j];
+          if (r < spc[j]) {
+            path[j] = i32;
+            spc[j] = r;
+          }
+          if (spc[j] < lowest || (spc[j] == lowest && row4col[j] == -1)) {
+            lowest = spc[j];
+            index = it;
+          }
         }
-        if (spc[j] < lowest || (spc[j] == lowest && row4col[j] == -1)) {
-          lowest = spc[j];
-          index = it;
+        min_val = lowest;
+        if (index == nc || min_val == kInf) throw std::runtime_error("assignment infeasible");
+        const std::size_t j = remaining[index];
+        sc[j] = 1;
+        remaining[index] = remaining[--num_remaining];
+        if (row4col[j] == -1) {
+          sink = static_cast<std::int64_t>(j);
+        } else {
+          i = static_cast<std::size_t>(row4col[j]);
         }
       }
-      min_val = lowest;
-      if (index == nc || min_val == kInf) throw std::runtime_error("assignment infeasible");
-      const std::size_t j = remaining[index];
-      sc[j] = 1;
-      remaining[index] = remaining[--num_remaining];
-      if (row4col[j] == -1) {
-        sink = static_cast<std::int64_t>(j);
-      } else {
-        i = static_cast<std::size_t>(row4col[j]);
+      u[cur] += min_val;
+      for (std::size_t r = 0; r < nr; ++r) {
+        if (sr[r] && r != cur) u[r] += min_val - spc[static_cast<std::size_t>(col4row[r])];
       }
-    }
-    u[cur] += min_val;
-    for (std::size_t r = 0; r < nr; ++r) {
-      if (sr[r] && r != cur) u[r] += min_val - spc[static_cast<std::size_t>(col4row[r])];
-    }
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (sc[c]) v[c] -= min_val - spc[c];
-    }
-    auto j = static_cast<std::size_t>(sink);
-    while (true) {
-      const auto r = static_cast<std::size_t>(path[j]);
-      row4col[j] = static_cast<std::int32_t>(r);
-      const auto previous = col4row[r];
-      col4row[r] = static_cast<std::int32_t>(j);
-      if (r == cur) break;
-      j = static_cast<std::size_t>(previous);
+      for (std::size_t c = 0; c < nc; ++c) {
+        if (sc[c]) v[c] -= min_val - spc[c];
+      }
+      auto j = static_cast<std::size_t>(sink);
+      while (true) {
+        const auto r = static_cast<std::size_t>(path[j]);
+        row4col[j] = static_cast<std::int32_t>(r);
+        const auto previous = col4row[r];
+        col4row[r] = static_cast<std::int32_t>(j);
+        if (r == cur) break;
+        j = static_cast<std::size_t>(previous);
+      }
     }
   }
   std::vector<std::int32_t> out(rows, -1);
