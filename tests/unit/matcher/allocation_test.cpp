@@ -183,6 +183,44 @@ TEST(MaxScore, DenseAssignmentMatchesBruteForceOnSquareAndRectangular) {
   }
 }
 
+// Larger square problems, where brute force is out of reach: the square
+// solver (LAPJV) must reach the total of the rectangular one (Crouse's) on the
+// same matrix with one extra column no optimum uses.
+TEST(MaxScore, SquareSolverAgreesWithRectangularSolverOnLargerMatrices) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int round = 0; round < 40; ++round) {
+    const std::size_t n = 20 + rng() % 80;
+    std::vector<double> square(n * n), wide(n * (n + 1));
+    for (std::size_t r = 0; r < n; ++r) {
+      for (std::size_t c = 0; c < n; ++c) {
+        // Score-like: a third of pairs ineligible (0), the rest coarse or fine.
+        const double x = rng() % 3 == 0 ? 0.0
+                         : round % 2    ? unit(rng)
+                                        : static_cast<double>(rng() % 5) * 0.2;
+        square[r * n + c] = x;
+        wide[r * (n + 1) + c] = x;
+      }
+      wide[r * (n + 1) + n] = -100.0;
+    }
+    auto total = [](const std::vector<double>& w, std::size_t cols,
+                    const std::vector<std::int32_t>& match) {
+      double t = 0;
+      std::vector<int> used(cols, 0);
+      for (std::size_t r = 0; r < match.size(); ++r) {
+        EXPECT_GE(match[r], 0);
+        if (match[r] < 0) continue;
+        EXPECT_EQ(used[static_cast<std::size_t>(match[r])]++, 0);
+        t += w[r * cols + static_cast<std::size_t>(match[r])];
+      }
+      return t;
+    };
+    const double a = total(square, n, max_weight_assignment(square, n, n));
+    const double b = total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
+    ASSERT_NEAR(a, b, 1e-9) << "round " << round << " n " << n;
+  }
+}
+
 TEST(Allocation, ReportsReasonsTotalsAndPerOrganization) {
   AllocationInput in;
   in.trainees = {{1, 100}, {2, 100}, {3, 200}, {4, 200}};
