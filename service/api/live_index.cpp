@@ -346,18 +346,18 @@ void LiveIndex::listen_loop(std::string conninfo) {
         }
         std::vector<std::int64_t> trainees;
         std::vector<std::int64_t> projects;
-        bool taxonomy = false;
+        bool everything = false;  // the taxonomy, or more trainees than one names
         for (const auto& p : batch) {
           if (p.empty()) continue;
-          if (p[0] == 's') {
-            taxonomy = true;
+          if (p[0] == 's' || p[0] == 'T') {
+            everything = true;
           } else if (p[0] == 't') {
             trainees.push_back(std::stoll(p.substr(1)));
           } else if (p[0] == 'p') {
             projects.push_back(std::stoll(p.substr(1)));
           }
         }
-        if (taxonomy) {
+        if (everything) {
           reload(conn);
           if (on_listening) on_listening(true);  // documents carry skill names
           continue;

@@ -146,6 +146,42 @@ TEST_F(ReplicasTest, AChangeThroughOneIsReadThroughTheOther) {
   EXPECT_TRUE(admin_view.body["full_name"].is_null()) << admin_view.http.body;
 }
 
+// A statement changing over 5,000 trainees (a bulk import, or another
+// writer's batch) sends one 'T' notification: every process reloads its index
+// and forgets its cached documents.
+TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
+  const auto project = add_project(3);
+  const auto id = add_trainee(service_->port(), "before-bulk@example.com");
+  ASSERT_EQ(call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).body["city"],
+            "Dhaka");  // now in the second's document cache
+  db_.query_value(
+      "WITH t AS (INSERT INTO trainees (organization_id, alias, consent_matching, status) "
+      "  SELECT '" +
+      school_ +
+      "', 'BULK-' || g, true, 'active' "
+      "  FROM generate_series(1, 6000) g RETURNING id) "
+      "INSERT INTO trainee_skills (trainee_id, skill_id, level) "
+      "SELECT id, (SELECT id FROM skills WHERE name = 'Python'), 5 FROM t RETURNING 1");
+  db_.query_value("UPDATE trainees SET city = 'Sylhet' RETURNING 1");
+  for (auto port : {service_->port(), second_->port()}) {
+    const auto start = Clock::now();
+    bool bulk_seen = false;
+    std::string city;
+    while ((!bulk_seen || city != "Sylhet") && Clock::now() - start < std::chrono::seconds(5)) {
+      auto r = call_on(port, "GET", "/v1/projects/" + project + "/candidates", firm_key_);
+      for (const auto& item : r.body["items"]) {
+        bulk_seen = bulk_seen || item["trainee"]["alias"].get<std::string>().rfind("BULK-", 0) == 0;
+      }
+      city = call_on(port, "GET", "/v1/trainees/" + id, school_key_).body.value("city", "");
+      if (!bulk_seen || city != "Sylhet")
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(bulk_seen) << "port " << port << ": the bulk insert did not reach the index";
+    EXPECT_EQ(city, "Sylhet") << "port " << port << ": a cached document outlived a bulk update";
+  }
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE alias LIKE 'BULK-%'"), "6000");
+}
+
 TEST_F(ReplicasTest, ConcurrentApprovalsNeverExceedHeadcountNorDoublePlace) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     const std::string tag = std::to_string(attempt);
