@@ -199,6 +199,22 @@ AllocationResult allocate_stable(const AllocationInput& in) {
 
 namespace {
 
+// Flips the alternating path that ends at free column `sink` and starts at
+// row `start`, following `pred` (the row that reached each column): every row
+// on it takes the column after its old one.
+void flip_path(std::size_t sink, std::size_t start, const std::vector<std::int32_t>& pred,
+               std::vector<std::int32_t>& col4row, std::vector<std::int32_t>& row4col) {
+  auto j = sink;
+  while (true) {
+    const auto i = static_cast<std::size_t>(pred[j]);
+    row4col[j] = static_cast<std::int32_t>(i);
+    const auto previous = col4row[i];
+    col4row[i] = static_cast<std::int32_t>(j);
+    if (i == start) break;
+    j = static_cast<std::size_t>(previous);
+  }
+}
+
 // Jonker and Volgenant's start for a square cost matrix (column reduction,
 // reduction transfer, two rounds of augmenting row reduction): most rows are
 // assigned by cheap auction-like steps, so far fewer shortest augmenting
@@ -382,16 +398,7 @@ void jonker_volgenant_augment(const std::vector<double>& cost, std::size_t n,
       const std::uint32_t j = cols[k];
       v[j] += d[j] - mind;
     }
-    // Flip the alternating path ending at final_j.
-    auto j = static_cast<std::size_t>(final_j);
-    while (true) {
-      const auto i = static_cast<std::size_t>(pred[j]);
-      row4col[j] = static_cast<std::int32_t>(i);
-      const auto previous = col4row[i];
-      col4row[i] = static_cast<std::int32_t>(j);
-      if (i == start) break;
-      j = static_cast<std::size_t>(previous);
-    }
+    flip_path(static_cast<std::size_t>(final_j), start, pred, col4row, row4col);
   }
 }
 
@@ -480,15 +487,7 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
       for (std::size_t c = 0; c < nc; ++c) {
         if (sc[c]) v[c] -= min_val - spc[c];
       }
-      auto j = static_cast<std::size_t>(sink);
-      while (true) {
-        const auto r = static_cast<std::size_t>(path[j]);
-        row4col[j] = static_cast<std::int32_t>(r);
-        const auto previous = col4row[r];
-        col4row[r] = static_cast<std::int32_t>(j);
-        if (r == cur) break;
-        j = static_cast<std::size_t>(previous);
-      }
+      flip_path(static_cast<std::size_t>(sink), cur, path, col4row, row4col);
     }
   }
   std::vector<std::int32_t> out(rows, -1);
