@@ -89,7 +89,9 @@ AllocationResult allocate_max_score(const AllocationInput& input);
 
 // Solves the rectangular assignment problem: maximises the sum of
 // weight[r * cols + c] over a matching that covers every row when rows <= cols
-// (every column otherwise). Returns, for each row, its column or -1.
+// (every column otherwise). Returns, for each row, its column or -1. Square
+// problems use Jonker and Volgenant's LAPJV, rectangular ones Crouse's
+// shortest augmenting path method (SciPy's).
 std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weight, std::size_t rows,
                                                 std::size_t cols);
 
