@@ -218,11 +218,16 @@ std::string lower(std::string s) {
 }
 
 // Writes the rows with COPY in one transaction. Throws pqxx errors.
+// `origin` names this process in the bulk change notification (its listener
+// skips it: the caller reloads the index itself).
 std::vector<std::string> copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
-                                       const std::vector<TraineeInput>& rows) {
+                                       const std::vector<TraineeInput>& rows,
+                                       const std::string& origin) {
   pqxx::work tx(c, "import");
   // A large import may take longer than one statement usually may.
   tx.exec("SET LOCAL statement_timeout = '10min'");
+  if (!origin.empty())
+    tx.exec("SELECT set_config('kakehashi.origin', " + tx.quote(origin) + ", true)");
   std::vector<std::string> ids;
   ids.reserve(rows.size());
   {
@@ -478,10 +483,16 @@ void add_import_routes(http::Router& router, ApiContext& api) {
         co_await api.db.run([&](pqxx::connection_base& c) {
           for (int attempt = 0; attempt < 3; ++attempt) {
             try {
-              const auto ids = copy_trainees(c, organization_id, to_create);
+              const auto ids = copy_trainees(c, organization_id, to_create,
+                                             api.live ? api.live->origin() : std::string());
               // The new trainees join the matcher's index before the answer.
               if (api.live && ids.size() > 5'000) {
-                api.live->reload(c);
+                try {
+                  api.live->reload(c);
+                } catch (...) {
+                  api.live->request_reload();  // its listener skips this import's notification
+                  throw;
+                }
               } else if (api.live && !ids.empty()) {
                 const std::string list = store::pg_text_array(ids);
                 std::vector<std::int64_t> seqs;

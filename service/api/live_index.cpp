@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "store/registry.hpp"
+#include "util/crypto.hpp"
 #include "util/log.hpp"
 
 namespace kakehashi::api {
@@ -42,7 +43,7 @@ class Receiver : public pqxx::notification_receiver {
 }  // namespace
 
 LiveIndex::LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets)
-    : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)) {
+    : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)), origin_(util::random_hex(6)) {
   std::unique_lock lock(mutex_);
   rebuild_locked({}, {});
 }
@@ -335,6 +336,10 @@ void LiveIndex::listen_loop(std::string conninfo) {
       backoff = std::chrono::milliseconds(100);
       while (!stopping_.load()) {
         conn.await_notification(0, 200'000);
+        if (reload_requested_.exchange(false)) {
+          reload(conn);
+          if (on_listening) on_listening(true);
+        }
         if (pending.empty()) continue;
         conn.get_notifs();  // drain what else has arrived
         std::vector<std::string> batch;
@@ -349,6 +354,9 @@ void LiveIndex::listen_loop(std::string conninfo) {
         bool everything = false;  // the taxonomy, or more trainees than one names
         for (const auto& p : batch) {
           if (p.empty()) continue;
+          if (p[0] == 'T' && p.size() > 1 && p.compare(1, std::string::npos, origin_) == 0) {
+            continue;  // this process's own bulk write: its writer has reloaded
+          }
           if (p[0] == 's' || p[0] == 'T') {
             everything = true;
           } else if (p[0] == 't') {

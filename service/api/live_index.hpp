@@ -67,6 +67,12 @@ class LiveIndex {
 
   // Loads every matchable trainee and open project (and the taxonomy) again.
   void reload(pqxx::connection_base& c);
+  // Asks the listener to reload soon (a writer's own reload failed).
+  void request_reload() { reload_requested_.store(true); }
+  // This process's name in bulk change notifications: a writer that sets
+  // `kakehashi.origin` to it in its transaction, and reloads itself after the
+  // commit, spares its own listener a second reload.
+  const std::string& origin() const { return origin_; }
   // Reads the named rows back and applies them.
   void refresh(pqxx::connection_base& c, const std::vector<std::int64_t>& trainee_seqs,
                const std::vector<std::int64_t>& project_seqs);
@@ -138,6 +144,8 @@ class LiveIndex {
   std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> pages_;
 
+  std::string origin_;
+  std::atomic<bool> reload_requested_{false};
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> generation_{0};

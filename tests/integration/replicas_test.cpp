@@ -182,6 +182,49 @@ TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE alias LIKE 'BULK-%'"), "6000");
 }
 
+// A bulk import through one process: that process answers with its index
+// already reloaded and skips its own notification; the other reloads once.
+TEST_F(ReplicasTest, ABulkImportReloadsEachProcessOnce) {
+  const auto project = add_project(3);
+  auto loads = [](const ServiceProcess& p) {
+    const std::string out = p.output();
+    std::size_t n = 0;
+    for (auto at = out.find("matching index loaded"); at != std::string::npos;
+         at = out.find("matching index loaded", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  const std::size_t first_before = loads(*service_);
+  const std::size_t second_before = loads(*second_);
+  std::string csv = "full_name,email,skills,consent_matching,consent_share_abroad\n";
+  for (int i = 0; i < 6000; ++i) {
+    csv += "Bulk Trainee " + std::to_string(i) + ",bulk" + std::to_string(i) +
+           "@example.com,python:5:3,true,false\n";
+  }
+  auto imported =
+      request(service_->port(), "POST", "/v1/trainees/import", csv,
+              {{"Authorization", "Bearer " + school_key_}, {"Content-Type", "text/csv"}});
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  // The importing process's candidates include them at once.
+  auto first = call("GET", "/v1/projects/" + project + "/candidates", firm_key_);
+  ASSERT_EQ(first.status(), 200);
+  ASSERT_FALSE(first.body["items"].empty());
+  EXPECT_EQ(first.body["items"][0]["score"], first.body["items"][1]["score"]);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees"), "6000");
+  const auto start = Clock::now();
+  bool seen = false;
+  while (!seen && Clock::now() - start < std::chrono::seconds(5)) {
+    auto r = call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
+    seen = !r.body["items"].empty();
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(seen) << "the import did not reach the second process";
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // room for a needless reload
+  EXPECT_EQ(loads(*service_), first_before + 1) << service_->output();
+  EXPECT_EQ(loads(*second_), second_before + 1) << second_->output();
+}
+
 TEST_F(ReplicasTest, ConcurrentApprovalsNeverExceedHeadcountNorDoublePlace) {
   for (int attempt = 0; attempt < 8; ++attempt) {
     const std::string tag = std::to_string(attempt);
