@@ -3,6 +3,7 @@
 // real import is atomic (all rows or none) and writes with COPY.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <set>
 #include <unordered_set>
 
@@ -14,6 +15,7 @@
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "util/crypto.hpp"
+#include "util/log.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -339,6 +341,11 @@ void add_import_routes(http::Router& router, ApiContext& api) {
         std::vector<TraineeInput> inputs;
         std::vector<long> lines;
         std::optional<Response> early;
+        using Clock = std::chrono::steady_clock;
+        const auto began = Clock::now();
+        auto ms_since = [](Clock::time_point t) {
+          return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+        };
         co_await api.db.run([&](pqxx::connection_base&) {
           // Parse every row into a document.
           if (csv) {
@@ -480,11 +487,16 @@ void add_import_routes(http::Router& router, ApiContext& api) {
               errors);
         }
         bool conflict = false;
+        const double validate_ms = ms_since(began);
+        double copy_ms = 0, index_ms = 0, analyze_ms = 0;
         co_await api.db.run([&](pqxx::connection_base& c) {
           for (int attempt = 0; attempt < 3; ++attempt) {
             try {
+              auto phase = Clock::now();
               const auto ids = copy_trainees(c, organization_id, to_create,
                                              api.live ? api.live->origin() : std::string());
+              copy_ms = ms_since(phase);
+              phase = Clock::now();
               // The new trainees join the matcher's index before the answer.
               if (api.live && ids.size() > 5'000) {
                 try {
@@ -504,10 +516,13 @@ void add_import_routes(http::Router& router, ApiContext& api) {
                 }
                 api.live->refresh(c, seqs, {});
               }
+              index_ms = ms_since(phase);
+              phase = Clock::now();
               // Fresh statistics keep the planner on the indexes after a big load.
               if (to_create.size() >= 10'000) {
                 pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
               }
+              analyze_ms = ms_since(phase);
               return;
             } catch (const pqxx::unique_violation& e) {
               // A random alias collided (retry) or an email arrived meanwhile.
@@ -520,6 +535,12 @@ void add_import_routes(http::Router& router, ApiContext& api) {
           co_return problem(
               ctx, 409,
               "trainees with these emails were registered meanwhile; nothing was imported");
+        util::log("info", "import",
+                  {{"rows", to_create.size()},
+                   {"validate_ms", validate_ms},
+                   {"copy_ms", copy_ms},
+                   {"index_ms", index_ms},
+                   {"analyze_ms", analyze_ms}});
         json out = {{"dry_run", false},
                     {"rows", rows.size()},
                     {"created", to_create.size()},
