@@ -1,7 +1,6 @@
 #include "matcher/allocation.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <queue>
 #include <stdexcept>
@@ -517,16 +516,9 @@ class MinCostFlow {
   }
   std::int32_t flow(std::size_t arc) const { return arcs_[arc ^ 1].cap; }
   // `order` lists the nodes in a topological order of the initial graph.
-  // Successive shortest paths with potentials, many paths per search: after
-  // each Dijkstra every arc of zero reduced cost between reached nodes lies on
-  // a shortest path, so every source-sink path of such arcs costs the same
-  // (improving) amount, and a blocking flow over them (Dinic's levels) takes
-  // them all before the next search -- one Dijkstra per distinct path length
-  // instead of one per unit of flow.
   void run(std::size_t s, std::size_t t, const std::vector<std::size_t>& order) {
     const std::size_t n = adj_.size();
-    std::vector<double>& pot = pot_;
-    pot.assign(n, kInf);
+    std::vector<double> pot(n, kInf);
     pot[s] = 0;
     for (std::size_t v : order) {
       if (pot[v] == kInf) continue;
@@ -568,7 +560,10 @@ class MinCostFlow {
       for (std::size_t v = 0; v < n; ++v) {
         if (dist[v] < kInf) pot[v] += dist[v];
       }
-      augment_tight_paths(s, t, dist);
+      for (std::size_t v = t; v != s; v = arcs_[via[v] ^ 1].to) {
+        --arcs_[via[v]].cap;
+        ++arcs_[via[v] ^ 1].cap;
+      }
     }
   }
 
@@ -578,72 +573,8 @@ class MinCostFlow {
     std::int32_t cap;
     double cost;
   };
-
-  void augment_tight_paths(std::size_t s, std::size_t t, const std::vector<double>& dist) {
-    const std::size_t n = adj_.size();
-    auto tight = [&](const Arc& arc, std::size_t from) {
-      return arc.cap > 0 && dist[from] < kInf && dist[arc.to] < kInf &&
-             std::abs(arc.cost + pot_[from] - pot_[arc.to]) <= 1e-12;
-    };
-    std::vector<std::int32_t> level(n);
-    std::vector<std::size_t> next(n);
-    std::vector<std::size_t> queue;
-    std::vector<std::size_t> path;  // arcs from s
-    while (true) {
-      std::fill(level.begin(), level.end(), -1);
-      level[s] = 0;
-      queue.assign(1, s);
-      for (std::size_t q = 0; q < queue.size(); ++q) {
-        const std::size_t v = queue[q];
-        for (std::size_t a : adj_[v]) {
-          const Arc& arc = arcs_[a];
-          if (level[arc.to] < 0 && tight(arc, v)) {
-            level[arc.to] = level[v] + 1;
-            queue.push_back(arc.to);
-          }
-        }
-      }
-      if (level[t] < 0) return;
-      std::fill(next.begin(), next.end(), 0);
-      path.clear();
-      std::size_t v = s;
-      while (true) {
-        if (v == t) {
-          std::int32_t push = std::numeric_limits<std::int32_t>::max();
-          for (std::size_t a : path) push = std::min(push, arcs_[a].cap);
-          for (std::size_t a : path) {
-            arcs_[a].cap -= push;
-            arcs_[a ^ 1].cap += push;
-          }
-          path.clear();
-          v = s;
-          continue;
-        }
-        bool advanced = false;
-        for (; next[v] < adj_[v].size(); ++next[v]) {
-          const std::size_t a = adj_[v][next[v]];
-          const Arc& arc = arcs_[a];
-          if (level[arc.to] == level[v] + 1 && tight(arc, v)) {
-            path.push_back(a);
-            v = arc.to;
-            advanced = true;
-            break;
-          }
-        }
-        if (advanced) continue;
-        if (v == s) break;  // blocked: recompute the levels
-        level[v] = -1;      // a dead end this round
-        const std::size_t back = path.back();
-        path.pop_back();
-        v = arcs_[back ^ 1].to;
-        ++next[v];
-      }
-    }
-  }
-
   std::vector<std::vector<std::size_t>> adj_;
   std::vector<Arc> arcs_;
-  std::vector<double> pot_;  // node potentials: reduced costs stay >= 0
 };
 
 constexpr std::size_t kDenseLimit = 16'000'000;  // cells of the trainees x seats matrix
