@@ -153,28 +153,33 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (auto body = api.live->cached_page(page_key, generation)) {
     co_return Response::json(200, std::move(*body));
   }
-  const auto view = api.live->view();
-  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
-  const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
-  json items = json::array();
-  for (std::size_t i = 0; i < ranked.size() && i < page.limit; ++i) {
-    const auto seq = static_cast<std::int64_t>(ranked[i].id);
-    auto card = api.live->trainee(seq);
-    auto features = view.index->trainee(ranked[i].id);
-    if (!card || !features) continue;  // removed since the ranking
-    json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
-    item["rank"] = page.offset + i + 1;
-    item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
-    items.push_back(std::move(item));
-  }
-  json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
-  if (ranked.size() > page.limit) {
-    out["next_cursor"] =
-        encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
-  }
-  Response r = json_response(200, out);
-  api.live->cache_page(page_key, generation, r.body);
-  co_return r;
+  // A miss ranks the index (milliseconds of CPU): on a pool thread, so the
+  // I/O thread keeps answering other requests meanwhile.
+  std::string body;
+  co_await api.db.run([&](pqxx::connection_base&) {
+    const auto view = api.live->view();
+    const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+    const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
+    json items = json::array();
+    for (std::size_t i = 0; i < ranked.size() && i < page.limit; ++i) {
+      const auto seq = static_cast<std::int64_t>(ranked[i].id);
+      auto card = api.live->trainee(seq);
+      auto features = view.index->trainee(ranked[i].id);
+      if (!card || !features) continue;  // removed since the ranking
+      json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
+      item["rank"] = page.offset + i + 1;
+      item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
+      items.push_back(std::move(item));
+    }
+    json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
+    if (ranked.size() > page.limit) {
+      out["next_cursor"] =
+          encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+    }
+    body = json_response(200, out).body;
+  });
+  api.live->cache_page(page_key, generation, body);
+  co_return Response::json(200, std::move(body));
 }
 
 awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
