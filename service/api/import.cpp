@@ -498,7 +498,7 @@ void add_import_routes(http::Router& router, ApiContext& api) {
               copy_ms = ms_since(phase);
               phase = Clock::now();
               // The new trainees join the matcher's index before the answer.
-              if (api.live && ids.size() > 5'000) {
+              if (api.live && ids.size() > LiveIndex::kBulkThreshold) {
                 try {
                   api.live->reload(c);
                 } catch (...) {

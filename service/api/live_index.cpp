@@ -15,7 +15,6 @@ namespace {
 
 constexpr const char* kChannel = "kakehashi_changes";
 // More changes than this in one batch (a bulk import) reload everything.
-constexpr std::size_t kReloadThreshold = 5'000;
 constexpr int kPage = 5'000;
 
 bool matchable(const domain::TraineeRecord& r) {
@@ -344,7 +343,7 @@ void LiveIndex::listen_loop(std::string conninfo) {
         conn.get_notifs();  // drain what else has arrived
         std::vector<std::string> batch;
         batch.swap(pending);
-        if (batch.size() > kReloadThreshold) {
+        if (batch.size() > kBulkThreshold) {
           reload(conn);
           if (on_listening) on_listening(true);  // too many to name one by one
           continue;

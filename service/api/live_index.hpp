@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -64,6 +65,11 @@ class LiveIndex {
   std::function<void(bool listening)> on_listening;
   bool ready() const { return ready_.load(std::memory_order_acquire); }
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
+  // Over this many changed trainees at once, a full reload beats naming them
+  // one by one: for a batch of notifications, for a writer's own bulk write,
+  // and (the same number in migrations/0005) for the notify trigger's 'T'.
+  static constexpr std::size_t kBulkThreshold = 5'000;
 
   // Loads every matchable trainee and open project (and the taxonomy) again.
   void reload(pqxx::connection_base& c);
