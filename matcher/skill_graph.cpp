@@ -5,25 +5,60 @@
 
 namespace kakehashi::matcher {
 
+namespace {
+
+// NFKC's width folding for the characters a Japanese keyboard's full-width
+// mode types in skill names: U+FF01..U+FF5E (EF BC 81..EF BD 9E) are the
+// forms of ASCII 0x21..0x7E, and U+3000 (E3 80 80) is the ideographic space.
+// Other bytes are copied as they are. Both lead bytes (E3, EF) can only start a
+// sequence, so a byte scan does not misread the tail of another character.
+void append_width_folded(std::string_view in, std::string& out) {
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(in[i]);
+    if ((b0 == 0xEF || b0 == 0xE3) && in.size() - i >= 3) {
+      const auto b1 = static_cast<unsigned char>(in[i + 1]);
+      const auto b2 = static_cast<unsigned char>(in[i + 2]);
+      if (b0 == 0xE3 && b1 == 0x80 && b2 == 0x80) {
+        out.push_back(' ');
+        i += 2;
+        continue;
+      }
+      // U+FF01..U+FF3F are EF BC 81..BF and U+FF40..U+FF5E are EF BD 80..9E.
+      if (b0 == 0xEF &&
+          ((b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF) || (b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E))) {
+        const unsigned offset = (b1 == 0xBC ? 0x00U : 0x40U) + (b2 & 0x3FU);  // code point - U+FF00
+        out.push_back(static_cast<char>(0x20U + offset));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(static_cast<char>(b0));
+  }
+}
+
+}  // namespace
+
 std::string normalise_skill_name(std::string_view name) {
-  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) {
-    name.remove_prefix(1);
-  }
-  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) {
-    name.remove_suffix(1);
-  }
+  // Width first, so that a full-width letter is lower-cased and an ideographic
+  // space is trimmed and collapsed like any other space.
   std::string out;
   out.reserve(name.size());
+  append_width_folded(name, out);
+  // Trim, collapse runs of spaces to one ' ' and lower-case ASCII, in place:
+  // the write position never passes the read position.
+  std::size_t write = 0;
   bool space = false;
-  for (char c : name) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
+  for (std::size_t read = 0; read < out.size(); ++read) {
+    const auto c = static_cast<unsigned char>(out[read]);
+    if (std::isspace(c)) {
+      space = write > 0;  // leading spaces are dropped; trailing ones never written
       continue;
     }
-    if (space) out.push_back(' ');
+    if (space) out[write++] = ' ';
     space = false;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    out[write++] = static_cast<char>(std::tolower(c));
   }
+  out.resize(write);
   return out;
 }
 

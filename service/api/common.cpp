@@ -6,17 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/text.hpp"
+#include "store/idempotency.hpp"
 #include "util/crypto.hpp"
 
 namespace kakehashi::api {
 namespace {
-
-constexpr const char* kSelectIdempotent =
-    "SELECT request_hash, status, headers::text, body FROM idempotency_keys "
-    "WHERE api_key_id = $1 AND key = $2";
-constexpr const char* kInsertIdempotent =
-    "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, headers, "
-    "body) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT DO NOTHING";
 
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -49,6 +44,7 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
     r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
     return r;
   };
+  if (const auto* known = std::any_cast<domain::Principal>(&ctx.principal)) co_return *known;
   const auto header = ctx.request.header("Authorization");
   if (!header) co_return unauthorized("an API key is required: Authorization: Bearer kh_...");
   std::string_view value = *header;
@@ -56,9 +52,12 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
     co_return unauthorized("the Authorization header must be 'Bearer <API key>'");
   }
   const std::string secret(value.substr(7));
-  if (secret.size() != 51 || secret.rfind("kh_", 0) != 0) {
-    co_return unauthorized("malformed API key");
-  }
+  // "kh_" and 48 lower-case hex digits; nothing else reaches the database.
+  const bool well_formed = secret.size() == 51 && secret.rfind("kh_", 0) == 0 &&
+                           std::all_of(secret.begin() + 3, secret.end(), [](char c) {
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                           });
+  if (!well_formed) co_return unauthorized("malformed API key");
   const std::string prefix = secret.substr(0, 12);
   std::optional<store::KeyLookup> found = api.keys.get(prefix);
   if (!found) {
@@ -75,6 +74,47 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   co_return domain::Principal{found->key_id, found->organization_id, *role};
 }
 
+awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
+                                         const http::Route& route) {
+  // Query values reach SQL and logs: text only (UTF-8, no controls).
+  const auto params = ctx.request.query_params();
+  std::vector<std::string_view> names;
+  names.reserve(params.size());
+  for (const auto& [name, value] : params) {
+    if (!domain::valid_utf8(name) || !domain::valid_utf8(value) ||
+        domain::has_control_characters(name, false) ||
+        domain::has_control_characters(value, false)) {
+      Response r =
+          problem(ctx, 400, "query parameters must be UTF-8 text without control characters");
+      co_return r;
+    }
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  if (auto twice = std::adjacent_find(names.begin(), names.end()); twice != names.end()) {
+    const std::string name(*twice);
+    Response r = problem(ctx, 400,
+                         "the query parameter '" + name + "' is given more than once; give it once",
+                         {{name, "is repeated"}});
+    co_return r;
+  }
+  if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
+  auto outcome = co_await authenticate(api, ctx);
+  if (auto* refused = std::get_if<Response>(&outcome)) {
+    Response r = std::move(*refused);
+    co_return r;
+  }
+  const auto& who = std::get<domain::Principal>(outcome);
+  if (route.options.roles != 0 && (route.options.roles & role_bit(who.role)) == 0) {
+    Response r = problem(ctx, 403,
+                         route.options.forbidden.empty() ? "this role cannot use this operation"
+                                                         : route.options.forbidden);
+    co_return r;
+  }
+  ctx.principal = who;
+  co_return std::nullopt;
+}
+
 std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx,
                                                  bool merge_patch) {
   const auto type = ctx.request.header("Content-Type");
@@ -87,10 +127,46 @@ std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx
                    merge_patch ? "send application/merge-patch+json or application/json"
                                : "send application/json");
   }
-  auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
-  if (body.is_discarded()) return problem(ctx, 400, "the body is not valid JSON");
-  if (!body.is_object()) return problem(ctx, 400, "the body must be a JSON object");
-  return body;
+  bool too_deep = false;
+  auto body = parse_json(ctx.request.body, &too_deep);
+  if (too_deep) {
+    return problem(ctx, 400,
+                   "the body nests arrays and objects more than " + std::to_string(kMaxJsonDepth) +
+                       " levels deep");
+  }
+  if (!body) return problem(ctx, 400, "the body is not valid JSON");
+  if (!body->is_object()) return problem(ctx, 400, "the body must be a JSON object");
+  return std::move(*body);
+}
+
+bool json_deeper_than(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep) {
+  *too_deep = json_deeper_than(text, kMaxJsonDepth);
+  if (*too_deep) return std::nullopt;
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) return std::nullopt;
+  return value;
 }
 
 Response json_response(int status, const nlohmann::json& body) {
@@ -105,7 +181,8 @@ std::optional<std::int64_t> if_match(const http::RequestContext& ctx, bool* bad)
   auto h = ctx.request.header("If-Match");
   if (!h || *h == "*") return std::nullopt;
   std::string_view v = *h;
-  if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
+  // If-Match compares strongly (RFC 9110 section 13.1.1): a weak tag never
+  // matches, and this service issues only strong ones.
   if (v.size() < 3 || v.front() != '"' || v.back() != '"') {
     *bad = true;
     return std::nullopt;
@@ -192,58 +269,83 @@ int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& e
   return n;
 }
 
+namespace {
+
+// An Idempotency-Key is a short printable ASCII token (RFC 9110 field value
+// without spaces or controls); anything else is a malformed header.
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 200 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+}  // namespace
+
 awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                const domain::Principal& who,
-                               std::function<awaitable<Response>()> create) {
+                               std::function<awaitable<Response>()> create, Replay replay) {
   const auto key = ctx.request.header("Idempotency-Key");
   if (!key) co_return co_await create();
-  if (key->empty() || key->size() > 200) {
-    co_return problem(ctx, 422, "Idempotency-Key must be 1 to 200 characters",
-                      {{"Idempotency-Key", "must be 1 to 200 characters"}});
+  if (!valid_idempotency_key(*key)) {
+    co_return problem(
+        ctx, 400, "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces",
+        {{"Idempotency-Key", "must be 1 to 200 printable ASCII characters without spaces"}});
   }
   const std::string k(*key);
   const std::string hash =
       util::sha256_hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
-  std::optional<std::tuple<std::string, int, std::string, std::string>> previous;
+  std::optional<store::IdempotencyRecord> previous;
   co_await api.db.run([&](pqxx::connection_base& c) {
-    pqxx::nontransaction tx(c);
-    auto r = tx.exec_params(kSelectIdempotent, who.key_id, k);
-    if (!r.empty()) {
-      previous.emplace(r[0][0].as<std::string>(), r[0][1].as<int>(), r[0][2].as<std::string>(),
-                       r[0][3].as<std::string>());
-    }
+    previous = store::reserve_idempotency_key(c, who.key_id, k, ctx.request.method,
+                                              ctx.request.path, hash);
   });
   if (previous) {
-    auto& [previous_hash, status, headers, body] = *previous;
-    if (previous_hash != hash) {
+    if (previous->request_hash != hash) {
       co_return problem(ctx, 422,
                         "this Idempotency-Key was used with a different request; use a new key",
                         {{"Idempotency-Key", "already used with a different request"}});
     }
-    Response replay = Response::json(status, body);
-    auto h = nlohmann::json::parse(headers, nullptr, false);
-    if (h.is_object()) {
-      for (auto& [name, value] : h.items()) {
-        if (value.is_string()) replay.set_header(name, value.get<std::string>());
-      }
+    if (!previous->status || !previous->resource_id) {
+      Response busy = problem(ctx, 409,
+                              "a request with this Idempotency-Key is still being processed; "
+                              "retry shortly");
+      busy.set_header("Retry-After", "1");
+      co_return busy;
     }
-    replay.set_header("Idempotent-Replayed", "true");
-    co_return replay;
+    Response again = co_await replay(*previous->resource_id);
+    if (again.status >= 200 && again.status < 300) again.status = *previous->status;
+    again.set_header("Idempotent-Replayed", "true");
+    co_return again;
   }
-  Response response = co_await create();
-  if (response.status >= 200 && response.status < 300) {
-    nlohmann::json headers = nlohmann::json::object();
-    for (const char* name : {"Location", "ETag"}) {
-      if (auto v = response.header(name)) headers[name] = std::string(*v);
-    }
+  // The key is ours: run the request; record what it created, or give the
+  // key back when it created nothing (or failed), so a retry runs it again.
+  std::optional<Response> response;
+  std::exception_ptr failure;
+  try {
+    response = co_await create();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  const bool created = response && response->status >= 200 && response->status < 300;
+  std::string resource_id;
+  if (created) {
+    const auto location = response->header("Location").value_or("");
+    resource_id = std::string(location.substr(location.rfind('/') + 1));
+  }
+  try {
     co_await api.db.run([&](pqxx::connection_base& c) {
-      pqxx::work tx(c);
-      tx.exec_params(kInsertIdempotent, who.key_id, k, ctx.request.method, ctx.request.path, hash,
-                     response.status, headers.dump(), response.body);
-      tx.commit();
+      if (created && !resource_id.empty()) {
+        store::complete_idempotency_key(c, who.key_id, k, response->status, resource_id);
+      } else {
+        store::release_idempotency_key(c, who.key_id, k);
+      }
     });
+  } catch (...) {
+    // The resource exists; a lost record only means a retry creates again,
+    // which the reservation's expiry bounds. Answer what happened.
+    if (!failure && !created) failure = std::current_exception();
   }
-  co_return response;
+  if (failure) std::rethrow_exception(failure);
+  co_return std::move(*response);
 }
 
 }  // namespace kakehashi::api

@@ -32,6 +32,24 @@ Response problem(const http::RequestContext& ctx, int status, std::string detail
 awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& api,
                                                                   http::RequestContext& ctx);
 
+// Request documents nest at most this deep: copying, merging and destroying a
+// parsed value recurse, so the bound is checked on the text before parsing.
+inline constexpr int kMaxJsonDepth = 64;
+bool json_deeper_than(std::string_view text, int max_depth);
+// Parses untrusted JSON text; nullopt when malformed or (with *too_deep set)
+// nested deeper than kMaxJsonDepth.
+std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep);
+
+// The bit for `role` in http::RouteOptions::roles.
+constexpr std::uint32_t role_bit(domain::Role role) { return 1U << static_cast<unsigned>(role); }
+
+// The server's admission step for every matched route, before the body is
+// read: a query parameter given twice is a 400 (which one would count?);
+// /v1/ routes need an API key (401) and, where the route names roles, one of
+// them (403). The principal is kept in ctx.principal for the handler.
+awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
+                                         const http::Route& route);
+
 // Parses a JSON object body: 415 for another content type, 400 when malformed.
 // `merge_patch` also accepts application/merge-patch+json.
 std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx,
@@ -61,10 +79,15 @@ std::string encode_seq_cursor(char tag, std::int64_t seq);
 // `limit` from the query: default 50, 1..200; otherwise a field error.
 int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& errors);
 
-// Runs `create` once per Idempotency-Key: a repeat with the same body replays
-// the first response; with another body it is a 422.
+// Renders the resource an earlier request created, by its id, as a GET would.
+using Replay = std::function<awaitable<Response>(const std::string& resource_id)>;
+
+// Runs `create` once per Idempotency-Key: the key is reserved before `create`
+// runs, so a twin request in flight gets 409; a repeat with the same body
+// replays `replay(id)` of the created resource with the first status; with
+// another body it is a 422. Only the fingerprint, status and id are stored.
 awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                const domain::Principal& who,
-                               std::function<awaitable<Response>()> create);
+                               std::function<awaitable<Response>()> create, Replay replay);
 
 }  // namespace kakehashi::api

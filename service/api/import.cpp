@@ -14,6 +14,7 @@
 #include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
+#include "domain/text.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
 
@@ -124,19 +125,34 @@ std::vector<std::string> split_list(const std::string& s, char sep) {
   return out;
 }
 
+// -?digits[.digits]: what a spreadsheet writes for an amount. Not nan, inf,
+// hex or exponents, which std::stod would take.
+bool plain_decimal(std::string_view s) {
+  std::size_t i = s.empty() || s[0] != '-' ? 0 : 1;
+  const auto digits_from = [&](std::size_t at) {
+    std::size_t n = 0;
+    while (at + n < s.size() && s[at + n] >= '0' && s[at + n] <= '9') ++n;
+    return n;
+  };
+  const std::size_t whole = digits_from(i);
+  if (whole == 0) return false;
+  i += whole;
+  if (i == s.size()) return true;
+  if (s[i] != '.') return false;
+  const std::size_t fraction = digits_from(i + 1);
+  return fraction > 0 && i + 1 + fraction == s.size();
+}
+
 // A number when the text is one; otherwise the text, so validation names it.
 json number_or_text(const std::string& s, bool integer) {
   if (integer) {
     long long v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && p == s.data() + s.size()) return v;
-  } else {
-    try {
-      std::size_t used = 0;
-      const double v = std::stod(s, &used);
-      if (used == s.size()) return v;
-    } catch (const std::exception&) {
-    }
+  } else if (plain_decimal(s)) {
+    double v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
   }
   return s;
 }
@@ -349,9 +365,31 @@ void add_import_routes(http::Router& router, ApiContext& api) {
         co_await api.db.run([&](pqxx::connection_base&) {
           // Parse every row into a document.
           if (csv) {
+            // Excel's "CSV UTF-8" starts with a byte-order mark; other
+            // encodings (Excel's plain "CSV" is a legacy code page) are refused
+            // with the place of the first byte that is not UTF-8.
+            const std::string_view text = domain::strip_utf8_bom(ctx.request.body);
+            if (auto bad = domain::first_invalid_utf8(text)) {
+              const auto before = text.substr(0, *bad);
+              const long line =
+                  1 + static_cast<long>(std::count(before.begin(), before.end(), '\n'));
+              const auto line_start = before.rfind('\n');
+              const auto column = domain::code_points(before.substr(
+                                      line_start == std::string_view::npos ? 0 : line_start + 1)) +
+                                  1;
+              early = problem(ctx, 422,
+                              "the file is not UTF-8 text (line " + std::to_string(line) +
+                                  ", character " + std::to_string(column) +
+                                  "); in Excel, save it as \"CSV UTF-8\"",
+                              {{"",
+                                "is not UTF-8 text at character " + std::to_string(column) +
+                                    "; save the file as CSV UTF-8",
+                                line}});
+              return;
+            }
             std::vector<std::pair<long, std::vector<std::string>>> records;
             long bad_line = 0;
-            if (!parse_csv(ctx.request.body, records, &bad_line)) {
+            if (!parse_csv(text, records, &bad_line)) {
               {
                 early = problem(
                     ctx, 400,
@@ -401,12 +439,17 @@ void add_import_routes(http::Router& router, ApiContext& api) {
               start = end + 1;
               if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
               if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
-              auto doc = json::parse(text, nullptr, false);
-              if (doc.is_discarded() || !doc.is_object()) {
-                errors.push_back({"", "is not a JSON object", line});
+              bool too_deep = false;
+              auto doc = parse_json(text, &too_deep);
+              if (!doc || !doc->is_object()) {
+                errors.push_back(
+                    {"",
+                     too_deep ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
+                              : "is not a JSON object",
+                     line});
                 continue;
               }
-              rows.push_back({line, std::move(doc)});
+              rows.push_back({line, std::move(*doc)});
             }
           }
           if (rows.size() > kMaxRows) {
@@ -547,7 +590,9 @@ void add_import_routes(http::Router& router, ApiContext& api) {
                     {"duplicates", duplicates}};
         co_return json_response(201, out);
       },
-      {.body_limit = kImportBodyLimit});
+      {.body_limit = kImportBodyLimit,
+       .roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+       .forbidden = "firms cannot import trainees"});
 }
 
 }  // namespace kakehashi::api

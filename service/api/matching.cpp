@@ -345,7 +345,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 403, "firms shortlist candidates for their projects");
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-  const auto body = std::get<json>(parsed);
+  const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
   v.only({"project_id", "trainee_id"});
@@ -408,7 +408,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   const auto who = std::get<domain::Principal>(auth);
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-  const auto body = std::get<json>(parsed);
+  const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
   v.only({"to", "reason"});
@@ -524,8 +524,9 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   f.limit = page_limit(ctx, errors) + 1;
   f.after_id = seq_cursor(ctx, 'e', errors);
   if (auto kind = ctx.request.query_param("kind")) {
-    if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read")
-      errors.push_back({"kind", "must be transition, round or personal_data_read"});
+    if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
+        *kind != "consent")
+      errors.push_back({"kind", "must be transition, round, personal_data_read or consent"});
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);

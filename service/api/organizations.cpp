@@ -45,7 +45,7 @@ void add_organization_routes(http::Router& router, ApiContext& api) {
     if (!who.is_admin()) co_return problem(ctx, 403, "only administrators create organizations");
     auto parsed = json_body(ctx);
     if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto body = std::get<nlohmann::json>(parsed);
+    const auto& body = std::get<nlohmann::json>(parsed);
     std::vector<http::FieldError> errors;
     Validator v(body, "", errors);
     v.only({"name", "kind", "country"});
@@ -53,23 +53,36 @@ void add_organization_routes(http::Router& router, ApiContext& api) {
     auto kind = v.choice("kind", true, {"training_provider", "firm"});
     auto country = v.country("country", true);
     if (!errors.empty()) co_return problem(ctx, 422, "the organization is invalid", errors);
-    co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
-      std::optional<store::OrganizationRow> row;
-      std::optional<store::Conflict> conflict;
-      co_await api.db.run([&](pqxx::connection_base& c) {
-        try {
-          row = store::insert_organization(c, *name, *kind, *country);
-        } catch (const store::Conflict& e) {
-          conflict = e;
-        }
-      });
-      if (conflict)
-        co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-      Response r = json_response(201, organization_json(*row));
-      r.set_header("Location", "/v1/organizations/" + row->id);
-      r.set_header("ETag", etag(row->version));
-      co_return r;
-    });
+    co_return co_await idempotent(
+        api, ctx, who,
+        [&]() -> awaitable<Response> {
+          std::optional<store::OrganizationRow> row;
+          std::optional<store::Conflict> conflict;
+          co_await api.db.run([&](pqxx::connection_base& c) {
+            try {
+              row = store::insert_organization(c, *name, *kind, *country);
+            } catch (const store::Conflict& e) {
+              conflict = e;
+            }
+          });
+          if (conflict)
+            co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+          Response r = json_response(201, organization_json(*row));
+          r.set_header("Location", "/v1/organizations/" + row->id);
+          r.set_header("ETag", etag(row->version));
+          co_return r;
+        },
+        [&](const std::string& id) -> awaitable<Response> {
+          std::optional<store::OrganizationRow> row;
+          co_await api.db.run(
+              [&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
+          if (!row)
+            co_return problem(ctx, 404, "the organization this key created no longer exists");
+          Response r = json_response(200, organization_json(*row));
+          r.set_header("Location", "/v1/organizations/" + row->id);
+          r.set_header("ETag", etag(row->version));
+          co_return r;
+        });
   });
 
   router.add("GET", "/v1/organizations", [&api](http::RequestContext& ctx) -> awaitable<Response> {
@@ -126,32 +139,48 @@ void add_organization_routes(http::Router& router, ApiContext& api) {
                  co_return problem(ctx, 403, "only administrators create API keys");
                auto parsed = json_body(ctx);
                if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-               const auto body = std::get<nlohmann::json>(parsed);
+               const auto& body = std::get<nlohmann::json>(parsed);
                std::vector<http::FieldError> errors;
                Validator v(body, "", errors);
                v.only({"label"});
                auto label = v.text("label", true, 200);
                if (!errors.empty()) co_return problem(ctx, 422, "the API key is invalid", errors);
                const std::string org_id(ctx.param("id"));
-               co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
-                 std::optional<store::OrganizationRow> org;
-                 std::optional<store::ApiKeyRow> row;
-                 const NewKey key = generate_key();
-                 co_await api.db.run([&](pqxx::connection_base& c) {
-                   org = store::find_organization(c, org_id);
-                   if (!org) return;
-                   const auto role = domain::role_for_kind(org->kind);
-                   row = store::insert_api_key(c, org->id, std::string(domain::role_name(*role)),
-                                               *label, key.prefix, key.sha256);
-                 });
-                 if (!row) co_return problem(ctx, 404, "no such organization");
-                 auto j = key_json(*row);
-                 j["secret"] = key.secret;  // shown once, never stored
-                 Response r = json_response(201, j);
-                 r.set_header("Location", "/v1/api-keys/" + row->id);
-                 r.set_header("Cache-Control", "no-store");
-                 co_return r;
-               });
+               co_return co_await idempotent(
+                   api, ctx, who,
+                   [&]() -> awaitable<Response> {
+                     std::optional<store::OrganizationRow> org;
+                     std::optional<store::ApiKeyRow> row;
+                     const NewKey key = generate_key();
+                     co_await api.db.run([&](pqxx::connection_base& c) {
+                       org = store::find_organization(c, org_id);
+                       if (!org) return;
+                       const auto role = domain::role_for_kind(org->kind);
+                       row =
+                           store::insert_api_key(c, org->id, std::string(domain::role_name(*role)),
+                                                 *label, key.prefix, key.sha256);
+                     });
+                     if (!row) co_return problem(ctx, 404, "no such organization");
+                     auto j = key_json(*row);
+                     j["secret"] = key.secret;  // shown once, never stored
+                     Response r = json_response(201, j);
+                     r.set_header("Location", "/v1/api-keys/" + row->id);
+                     r.set_header("Cache-Control", "no-store");
+                     co_return r;
+                   },
+                   [&](const std::string& id) -> awaitable<Response> {
+                     // The secret was shown once and is not kept: a replay names
+                     // the key it created, without it.
+                     std::optional<store::ApiKeyRow> row;
+                     co_await api.db.run(
+                         [&](pqxx::connection_base& c) { row = store::find_api_key(c, id); });
+                     if (!row)
+                       co_return problem(ctx, 404, "the API key this request created is gone");
+                     Response r = json_response(200, key_json(*row));
+                     r.set_header("Location", "/v1/api-keys/" + row->id);
+                     r.set_header("Cache-Control", "no-store");
+                     co_return r;
+                   });
              });
 
   router.add("GET", "/v1/organizations/{id}/api-keys",

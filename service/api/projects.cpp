@@ -181,35 +181,47 @@ void add_project_routes(http::Router& router, ApiContext& api) {
     if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms post projects");
     auto parsed = json_body(ctx);
     if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto body = std::get<json>(parsed);
+    const auto& body = std::get<json>(parsed);
     std::vector<http::FieldError> errors;
     std::optional<std::string> org;
     auto data = parse_project(body, api, who.is_admin(), &org, errors);
     if (!data) co_return problem(ctx, 422, "the project is invalid", errors);
-    co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
-      std::optional<domain::ProjectRecord> record;
-      bool bad_org = false;
-      co_await api.db.run([&](pqxx::connection_base& c) {
-        std::string owner = who.organization_id;
-        if (who.is_admin()) {
-          auto o = store::find_organization(c, *org);
-          if (!o || o->kind != "firm") {
-            bad_org = true;
-            return;
+    co_return co_await idempotent(
+        api, ctx, who,
+        [&]() -> awaitable<Response> {
+          std::optional<domain::ProjectRecord> record;
+          bool bad_org = false;
+          co_await api.db.run([&](pqxx::connection_base& c) {
+            std::string owner = who.organization_id;
+            if (who.is_admin()) {
+              auto o = store::find_organization(c, *org);
+              if (!o || o->kind != "firm") {
+                bad_org = true;
+                return;
+              }
+              owner = o->id;
+            }
+            record = store::find_project(c, store::insert_project(c, owner, *data));
+            if (record && api.live) api.live->apply(*record);
+          });
+          if (bad_org) {
+            co_return problem(ctx, 422, "the project is invalid",
+                              {{"/organization_id", "must name a firm"}});
           }
-          owner = o->id;
-        }
-        record = store::find_project(c, store::insert_project(c, owner, *data));
-        if (record && api.live) api.live->apply(*record);
-      });
-      if (bad_org) {
-        co_return problem(ctx, 422, "the project is invalid",
-                          {{"/organization_id", "must name a firm"}});
-      }
-      Response r = with_etag(json_response(201, project_json(*record)), record->version);
-      r.set_header("Location", "/v1/projects/" + record->id);
-      co_return r;
-    });
+          Response r = with_etag(json_response(201, project_json(*record)), record->version);
+          r.set_header("Location", "/v1/projects/" + record->id);
+          co_return r;
+        },
+        [&](const std::string& id) -> awaitable<Response> {
+          std::optional<domain::ProjectRecord> record;
+          co_await api.db.run(
+              [&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+          if (!record || !who.owns(record->organization_id))
+            co_return problem(ctx, 404, "the project this request created no longer exists");
+          Response r = with_etag(json_response(200, project_json(*record)), record->version);
+          r.set_header("Location", "/v1/projects/" + record->id);
+          co_return r;
+        });
   });
 
   router.add("GET", "/v1/projects/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
@@ -236,7 +248,7 @@ void add_project_routes(http::Router& router, ApiContext& api) {
         if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
         auto parsed = json_body(ctx, true);
         if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-        const auto patch = std::get<json>(parsed);
+        const auto& patch = std::get<json>(parsed);
         const std::string id(ctx.param("id"));
         std::optional<domain::ProjectRecord> record;
         co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
@@ -278,15 +290,21 @@ void add_project_routes(http::Router& router, ApiContext& api) {
                if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
                const std::string id(ctx.param("id"));
                std::optional<domain::ProjectRecord> record;
+               std::optional<store::Conflict> conflict;
                bool deleted = false;
                co_await api.db.run([&](pqxx::connection_base& c) {
                  record = store::find_project(c, id);
-                 if (record && who.owns(record->organization_id))
-                   deleted = store::delete_project(c, id, expected);
+                 try {
+                   if (record && who.owns(record->organization_id))
+                     deleted = store::delete_project(c, id, expected);
+                 } catch (const store::Conflict& e) {
+                   conflict = e;
+                 }
                  if (deleted && api.live) api.live->remove_project(record->seq);
                });
                if (!record || !who.owns(record->organization_id))
                  co_return problem(ctx, 404, "no such project");
+               if (conflict) co_return problem(ctx, 409, conflict->detail);
                if (!deleted)
                  co_return problem(ctx, 412, "the project changed since that ETag; read it again");
                Response r;

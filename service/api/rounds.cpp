@@ -241,7 +241,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   if (!who.is_admin()) co_return problem(ctx, 403, "administrators run matching rounds");
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-  const auto body = std::get<json>(parsed);
+  const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
   v.only({"algorithm", "project_ids", "min_score", "max_per_org_per_project"});

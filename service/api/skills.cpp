@@ -137,7 +137,7 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
     if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
     auto parsed = json_body(ctx, id.has_value());
     if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    json body = std::get<json>(parsed);
+    json body = std::move(std::get<json>(parsed));
     const auto snap = api.taxonomy.snapshot();
     std::vector<http::FieldError> errors;
     if (id) {
@@ -148,7 +148,7 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       }
       json doc = skill_document(*current, *snap);
       doc.merge_patch(body);
-      body = doc;
+      body = std::move(doc);
     }
     auto skill = errors.empty() ? parse_skill(body, *snap, id, errors) : std::nullopt;
     if (!skill) co_return problem(ctx, 422, "the skill is invalid", errors);
@@ -177,7 +177,18 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       co_return r;
     };
     if (id) co_return co_await run();
-    co_return co_await idempotent(api, ctx, who, run);
+    co_return co_await idempotent(
+        api, ctx, who, run, [&](const std::string& created) -> awaitable<Response> {
+          const auto now = api.taxonomy.snapshot();
+          const bool numeric = !created.empty() && created.size() <= 9 &&
+                               created.find_first_not_of("0123456789") == std::string::npos;
+          const auto* row = numeric ? now->by_id(std::stoi(created)) : nullptr;
+          if (!row) co_return problem(ctx, 404, "the skill this request created no longer exists");
+          Response r = json_response(200, skill_json(*row, *now));
+          r.set_header("ETag", etag(row->version));
+          r.set_header("Location", "/v1/skills/" + created);
+          co_return r;
+        });
   };
   router.add("POST", "/v1/skills", [save](http::RequestContext& ctx) -> awaitable<Response> {
     return save(ctx, std::nullopt);

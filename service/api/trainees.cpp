@@ -169,6 +169,7 @@ json trainee_document(const domain::TraineeRecord& t, const Taxonomy::Snapshot& 
       }
     }
   }
+  if (doc.contains("consent")) doc["consent"].erase("recorded_at");
   for (auto& s : doc["skills"]) {
     if (s["years"].is_null()) s.erase("years");
   }
@@ -280,16 +281,14 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
                              "one of offshore, onsite_japan, hybrid", errors);
   if (v.has("consent")) {
     if (!body["consent"].is_object()) {
-      v.fail("consent", "must be an object {matching, share_with_firms_abroad, recorded_at}");
+      v.fail("consent", "must be an object {matching, share_with_firms_abroad}");
     } else {
       Validator c(body["consent"], "/consent", errors);
+      // recorded_at is the server's: the database sets it when a flag changes.
+      if (body["consent"].contains("recorded_at")) c.fail("recorded_at", "is read-only");
       c.only({"matching", "share_with_firms_abroad", "recorded_at"});
       p.consent_matching = c.boolean("matching", true).value_or(false);
       p.consent_share_abroad = c.boolean("share_with_firms_abroad", true).value_or(false);
-      p.consent_recorded_at = c.text("recorded_at", false, 40);
-      if (p.consent_recorded_at && !valid_timestamp(*p.consent_recorded_at)) {
-        c.fail("recorded_at", "must be an RFC 3339 timestamp");
-      }
     }
   }
   p.status = v.choice("status", false, {"active", "placed", "withdrawn"}).value_or("active");
@@ -306,43 +305,58 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
       co_return problem(ctx, 403, "firms cannot register trainees");
     auto parsed = json_body(ctx);
     if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto body = std::get<json>(parsed);
+    const auto& body = std::get<json>(parsed);
     std::vector<http::FieldError> errors;
     auto input = parse_trainee(body, api, who.is_admin(), errors);
     if (!input) co_return problem(ctx, 422, "the trainee is invalid", errors);
-    co_return co_await idempotent(api, ctx, who, [&]() -> awaitable<Response> {
-      std::optional<domain::TraineeRecord> record;
-      std::optional<store::Conflict> conflict;
-      bool bad_org = false;
-      co_await api.db.run([&](pqxx::connection_base& c) {
-        std::string org = who.organization_id;
-        if (who.is_admin()) {
-          auto o = store::find_organization(c, *input->organization_id);
-          if (!o || o->kind != "training_provider") {
-            bad_org = true;
-            return;
+    co_return co_await idempotent(
+        api, ctx, who,
+        [&]() -> awaitable<Response> {
+          std::optional<domain::TraineeRecord> record;
+          std::optional<store::Conflict> conflict;
+          bool bad_org = false;
+          co_await api.db.run([&](pqxx::connection_base& c) {
+            std::string org = who.organization_id;
+            if (who.is_admin()) {
+              auto o = store::find_organization(c, *input->organization_id);
+              if (!o || o->kind != "training_provider") {
+                bad_org = true;
+                return;
+              }
+              org = o->id;
+            }
+            try {
+              const auto id = store::insert_trainee(c, org, input->personal, input->profile);
+              record = store::find_trainee(c, id);
+              if (record && api.live) api.live->apply(*record);
+            } catch (const store::Conflict& e) {
+              conflict = e;
+            }
+          });
+          if (bad_org) {
+            co_return problem(ctx, 422, "the trainee is invalid",
+                              {{"/organization_id", "must name a training provider"}});
           }
-          org = o->id;
-        }
-        try {
-          const auto id = store::insert_trainee(c, org, input->personal, input->profile);
-          record = store::find_trainee(c, id);
-          if (record && api.live) api.live->apply(*record);
-        } catch (const store::Conflict& e) {
-          conflict = e;
-        }
-      });
-      if (bad_org) {
-        co_return problem(ctx, 422, "the trainee is invalid",
-                          {{"/organization_id", "must name a training provider"}});
-      }
-      if (conflict)
-        co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-      Response r = with_etag(json_response(201, trainee_json(*record, *api.taxonomy.snapshot())),
-                             record->version);
-      r.set_header("Location", "/v1/trainees/" + record->id);
-      co_return r;
-    });
+          if (conflict)
+            co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+          Response r = with_etag(
+              json_response(201, trainee_json(*record, *api.taxonomy.snapshot())), record->version);
+          r.set_header("Location", "/v1/trainees/" + record->id);
+          co_return r;
+        },
+        [&](const std::string& id) -> awaitable<Response> {
+          // Rendered as it is now: an erased trainee's replay carries no
+          // personal data.
+          std::optional<domain::TraineeRecord> record;
+          co_await api.db.run(
+              [&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+          if (!record || !who.owns(record->organization_id))
+            co_return problem(ctx, 404, "the trainee this request created no longer exists");
+          Response r = with_etag(
+              json_response(200, trainee_json(*record, *api.taxonomy.snapshot())), record->version);
+          r.set_header("Location", "/v1/trainees/" + record->id);
+          co_return r;
+        });
   });
 
   router.add("GET", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
@@ -385,7 +399,7 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
           co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
         auto parsed = json_body(ctx, true);
         if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-        const auto patch = std::get<json>(parsed);
+        const auto& patch = std::get<json>(parsed);
         const std::string id(ctx.param("id"));
         std::optional<domain::TraineeRecord> record;
         co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
@@ -408,8 +422,9 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
         std::optional<store::Conflict> conflict;
         co_await api.db.run([&](pqxx::connection_base& c) {
           try {
-            updated = store::update_trainee(c, id, expected.value_or(record->version),
-                                            input->personal, input->profile);
+            updated = store::update_trainee(
+                c, id, expected.value_or(record->version), input->personal, input->profile,
+                {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
             if (updated) {
               api.trainee_documents.erase(id);
               record = store::find_trainee(c, id);

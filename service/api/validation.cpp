@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+
+#include "domain/currency.hpp"
+#include "domain/text.hpp"
 
 namespace kakehashi::api {
 
@@ -29,13 +33,26 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
     return std::nullopt;
   }
   std::string s = v.get<std::string>();
+  // Text reaches PostgreSQL, which stores neither NUL nor invalid UTF-8, and
+  // people's screens: both, and other control characters, are refused here
+  // rather than truncated or failing later. Newlines only where text is long.
+  if (!domain::valid_utf8(s)) {
+    fail(key, "must be UTF-8 text");
+    return std::nullopt;
+  }
+  if (domain::has_control_characters(s, max_length > 1000)) {
+    fail(key, "must not contain control characters such as NUL");
+    return std::nullopt;
+  }
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) {
     fail(key, "must not be blank");
     return std::nullopt;
   }
   s = s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-  if (s.size() > max_length) {
+  // Limits count characters (code points), as the API's documentation says:
+  // 70 characters of Japanese are 210 bytes.
+  if (domain::code_points(s) > max_length) {
     fail(key, "must be at most " + std::to_string(max_length) + " characters");
     return std::nullopt;
   }
@@ -80,7 +97,8 @@ std::optional<double> Validator::number(const std::string& key, bool required, d
     return std::nullopt;
   }
   const auto& v = object_[key];
-  if (!v.is_number() || v.get<double>() < min || v.get<double>() > max) {
+  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < min ||
+      v.get<double>() > max) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "must be a number from %g to %g", min, max);
     fail(key, buf);
@@ -143,11 +161,13 @@ bool valid_date(const std::string& s) {
 }
 
 bool valid_timestamp(const std::string& s) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), every part in range.
   if (s.size() < 20 || !valid_date(s.substr(0, 10)) || s[10] != 'T' || !digits(s, 11, 2) ||
       s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2)) {
     return false;
   }
+  auto two = [&](std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); };
+  if (two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
   std::size_t i = 19;
   if (s[i] == '.') {
     const std::size_t start = ++i;
@@ -156,7 +176,7 @@ bool valid_timestamp(const std::string& s) {
   }
   if (i < s.size() && s[i] == 'Z') return i + 1 == s.size();
   return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(s, i + 1, 2) &&
-         s[i + 3] == ':' && digits(s, i + 4, 2);
+         s[i + 3] == ':' && digits(s, i + 4, 2) && two(i + 1) <= 15 && two(i + 4) <= 59;
 }
 
 bool valid_email(const std::string& s) {
@@ -176,9 +196,6 @@ bool valid_slug(const std::string& s) {
   return true;
 }
 
-bool valid_currency(const std::string& s) {
-  return s.size() == 3 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
+bool valid_currency(const std::string& s) { return domain::is_iso4217(s); }
 
 }  // namespace kakehashi::api

@@ -52,7 +52,7 @@ class Validator {
 // would dominate the cost.
 bool valid_date(const std::string& s);
 bool valid_slug(const std::string& s);      // [a-z][a-z0-9_-]{0,39}
-bool valid_currency(const std::string& s);  // [A-Z]{3}
+bool valid_currency(const std::string& s);  // an ISO 4217 code
 bool valid_timestamp(const std::string& s);
 bool valid_email(const std::string& s);
 

@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "api/api_context.hpp"
+#include "api/common.hpp"
 #include "api/live_index.hpp"
 #include "api/ops.hpp"
 #include "api/routes.hpp"
@@ -92,11 +93,21 @@ std::optional<http::Problem> map_exception(std::exception_ptr e) {
                          .detail = "the database is unavailable; retry shortly",
                          .retry_after_seconds = 1};
   } catch (const pqxx::sql_error& ex) {
-    if (ex.sqlstate() != "57014") return std::nullopt;  // query_canceled
-    util::log("warn", "statement timed out", {{"error", ex.what()}});
-    return http::Problem{.status = 503,
-                         .detail = "the database took too long to answer; retry shortly",
-                         .retry_after_seconds = 1};
+    // PostgreSQL's message may quote the failing row or key (DETAIL lines,
+    // "Failing row contains (...)"): only its first line and the SQLSTATE
+    // reach the log, never the values.
+    std::string message = ex.what();
+    message = message.substr(0, message.find('\n'));
+    if (ex.sqlstate() == "57014") {  // query_canceled
+      util::log("warn", "statement timed out", {{"error", message}});
+      return http::Problem{.status = 503,
+                           .detail = "the database took too long to answer; retry shortly",
+                           .retry_after_seconds = 1};
+    }
+    util::log("error", "unexpected database error",
+              {{"sqlstate", ex.sqlstate()}, {"error", message}});
+    return http::Problem{.status = 500,
+                         .detail = "an unexpected error occurred; quote the request id"};
   } catch (...) {
     return std::nullopt;
   }
@@ -292,7 +303,10 @@ int serve(const std::vector<std::string>& args) {
                                           .idle_timeout = config.idle_timeout,
                                           .max_connections = config.max_connections,
                                           .access_log = config.access_log},
-                      router, metrics, map_exception);
+                      router, metrics, map_exception,
+                      [&api_context](http::RequestContext& ctx, const http::Route& route) {
+                        return api::admit(api_context, ctx, route);
+                      });
   std::uint16_t port = 0;
   try {
     port = server.listen();

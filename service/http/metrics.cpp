@@ -29,9 +29,19 @@ std::string prometheus_label(std::string_view value) {
   return out;
 }
 
+std::string_view method_label(std::string_view method) {
+  // Label values must stay a small closed set: a client choosing the method
+  // (PROBEXA, 8,000 bytes of it) must not create a series per request.
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "OTHER";
+}
+
 void Metrics::observe(std::string_view method, std::string_view route, int status, double seconds) {
+  if (status < 100 || status > 599) status = 0;
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(method), std::string(route), status}];
+  ++requests_[{std::string(method_label(method)), std::string(route), status}];
   auto it = durations_.find(route);
   if (it == durations_.end()) it = durations_.emplace(std::string(route), Histogram{}).first;
   Histogram& h = it->second;

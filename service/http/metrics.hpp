@@ -13,6 +13,9 @@
 
 namespace kakehashi::http {
 
+// The method as a metric label: the standard methods, anything else "OTHER".
+std::string_view method_label(std::string_view method);
+
 class Metrics {
  public:
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

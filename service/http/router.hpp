@@ -4,7 +4,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <any>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,6 +24,9 @@ struct RequestContext {
   std::string request_id;
   std::string_view route;  // the matched template, for logs and metrics
   std::vector<std::pair<std::string, std::string>> params;
+  // Who is calling, as the server's admission step found it before the body
+  // was read (the API's principal); empty for public routes.
+  std::any principal;
 
   std::string_view param(std::string_view name) const;
 };
@@ -31,6 +36,11 @@ using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>
 struct RouteOptions {
   // Largest request body accepted; 0 takes the server's default.
   std::size_t body_limit = 0;
+  // Which callers may use the route, as a bit set the admission step
+  // interprets (the API's roles); 0 lets every authenticated caller in. A
+  // caller outside it is answered 403 with `forbidden` before the body is read.
+  std::uint32_t roles = 0;
+  std::string forbidden;
 };
 
 struct Route {

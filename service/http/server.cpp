@@ -62,6 +62,31 @@ Response simple_problem(int status, std::string detail, std::string_view instanc
   return problem_response(problem, instance, request_id);
 }
 
+// Request framing that a proxy in front could read differently from us
+// (request smuggling, RFC 9112 sections 3.2 and 6.3): refused, and the
+// connection closed.
+std::optional<std::string> framing_problem(
+    const bhttp::request_parser<bhttp::string_body>::value_type& header) {
+  std::size_t encodings = 0;
+  for (const auto& field : header) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    ++encodings;
+    std::string_view v = field.value();
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    if (!iequals(v, "chunked")) return "Transfer-Encoding must be exactly 'chunked'";
+  }
+  if (encodings > 1) return "Transfer-Encoding must appear once";
+  if (encodings == 1 && header.find(bhttp::field::content_length) != header.end()) {
+    return "a request must not carry both Transfer-Encoding and Content-Length";
+  }
+  if (header.version() == 11) {
+    const auto hosts = header.count(bhttp::field::host);
+    if (hosts != 1) return "an HTTP/1.1 request needs exactly one Host header";
+  }
+  return std::nullopt;
+}
+
 bool is_closed_error(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
          ec == beast::error::timeout || ec == net::error::operation_aborted ||
@@ -72,12 +97,14 @@ bool is_closed_error(const beast::error_code& ec) {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(net::io_context& io, ServerOptions opts, const Router& r, Metrics& m, ExceptionMapper map)
+  Impl(net::io_context& io, ServerOptions opts, const Router& r, Metrics& m, ExceptionMapper map,
+       Admission admit)
       : ioc(io),
         options(std::move(opts)),
         router(r),
         metrics(m),
         mapper(std::move(map)),
+        admission(std::move(admit)),
         acceptor(net::make_strand(io)) {}
 
   net::io_context& ioc;
@@ -85,6 +112,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   const Router& router;
   Metrics& metrics;
   ExceptionMapper mapper;
+  Admission admission;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
@@ -94,20 +122,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
   net::awaitable<void> refuse(tcp::socket socket);
-  net::awaitable<Response> dispatch(Request& request, const RouteMatch& match,
-                                    const std::string& request_id);
+  net::awaitable<Response> dispatch(RequestContext& ctx, const Route& route);
+  net::awaitable<std::optional<Response>> admit(RequestContext& ctx, const Route& route);
   net::awaitable<void> write_and_close(Connection& conn, Response response,
                                        const std::string& request_id, std::string_view method,
                                        std::chrono::steady_clock::time_point start);
   net::awaitable<void> write(Connection& conn, Response response, bool keep_alive,
                              const std::string& request_id, beast::error_code& ec);
+  std::optional<Problem> unexpected(std::exception_ptr failure, const std::string& request_id,
+                                    std::string_view route);
   void record(std::string_view method, std::string_view route, const Response& response,
               const std::string& request_id, std::chrono::steady_clock::time_point start);
 };
 
 Server::Server(net::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
-               ExceptionMapper mapper)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options), router, metrics, std::move(mapper))) {}
+               ExceptionMapper mapper, Admission admission)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), router, metrics, std::move(mapper),
+                                   std::move(admission))) {}
 
 Server::~Server() = default;
 
@@ -173,27 +204,9 @@ net::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
   co_await write_and_close(conn, std::move(response), id, "", std::chrono::steady_clock::now());
 }
 
-net::awaitable<Response> Server::Impl::dispatch(Request& request, const RouteMatch& match,
-                                                const std::string& request_id) {
-  // Responses are built in named locals: GCC 12 mis-destroys aggregate
-  // temporaries that live across a co_await/co_return expression.
-  if (match.kind == RouteMatch::Kind::kNotFound) {
-    Response r = simple_problem(404, "no resource at this path", request.path, request_id);
-    co_return r;
-  }
-  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
-    Response r =
-        simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
-    r.set_header("Allow", match.allow);
-    co_return r;
-  }
-  RequestContext ctx{request, request_id, match.route->path_template, match.params};
-  std::exception_ptr failure;
-  try {
-    co_return co_await match.route->handler(ctx);
-  } catch (...) {
-    failure = std::current_exception();
-  }
+std::optional<Problem> Server::Impl::unexpected(std::exception_ptr failure,
+                                                const std::string& request_id,
+                                                std::string_view route) {
   std::optional<Problem> mapped;
   if (mapper) mapped = mapper(failure);
   if (!mapped) {
@@ -205,10 +218,37 @@ net::awaitable<Response> Server::Impl::dispatch(Request& request, const RouteMat
     } catch (...) {
     }
     util::log("error", "unhandled exception",
-              {{"request_id", request_id}, {"route", match.route->path_template}, {"error", what}});
+              {{"request_id", request_id}, {"route", route}, {"error", what}});
     mapped = Problem{.status = 500, .detail = "an unexpected error occurred; quote the request id"};
   }
-  Response r = problem_response(*mapped, request.path, request_id);
+  return mapped;
+}
+
+net::awaitable<std::optional<Response>> Server::Impl::admit(RequestContext& ctx,
+                                                            const Route& route) {
+  if (!admission) co_return std::nullopt;
+  std::exception_ptr failure;
+  try {
+    co_return co_await admission(ctx, route);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  Response r = problem_response(*unexpected(failure, ctx.request_id, route.path_template),
+                                ctx.request.path, ctx.request_id);
+  co_return r;
+}
+
+net::awaitable<Response> Server::Impl::dispatch(RequestContext& ctx, const Route& route) {
+  // Responses are built in named locals: GCC 12 mis-destroys aggregate
+  // temporaries that live across a co_await/co_return expression.
+  std::exception_ptr failure;
+  try {
+    co_return co_await route.handler(ctx);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  Response r = problem_response(*unexpected(failure, ctx.request_id, route.path_template),
+                                ctx.request.path, ctx.request_id);
   co_return r;
 }
 
@@ -315,6 +355,11 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
       request_id = util::random_hex(16);
     }
 
+    if (auto bad = framing_problem(header)) {
+      Response response = simple_problem(400, std::move(*bad), "", request_id);
+      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
+      break;
+    }
     RouteMatch match;
     if (auto target = parse_target(request.target)) {
       request.path = std::move(target->path);
@@ -325,17 +370,50 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
       co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
       break;
     }
+    request.headers.reserve(16);
+    for (const auto& field : header) {
+      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    const Route* route = match.kind == RouteMatch::Kind::kFound ? match.route : nullptr;
+    RequestContext ctx{request, request_id,
+                       route ? std::string_view(route->path_template) : "unmatched",
+                       std::move(match.params)};
+
+    // Everything that can be answered from the header is answered before a
+    // body is read: an unknown path or method, a body over the limit, a caller
+    // the admission step refuses. A body left unread is discarded by closing.
+    std::optional<Response> early;
+    bool must_close = false;
     std::size_t limit = options.body_limit;
-    if (match.route && match.route->options.body_limit != 0) {
-      limit = match.route->options.body_limit;
-    }
+    if (route && route->options.body_limit != 0) limit = route->options.body_limit;
     if (auto length = parser.content_length(); length && *length > limit) {
-      Response response =
-          simple_problem(413, "request body exceeds " + std::to_string(limit) + " bytes",
-                         request.path, request_id);
-      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
-      break;
+      early = simple_problem(413, "request body exceeds " + std::to_string(limit) + " bytes",
+                             request.path, request_id);
+      must_close = true;
+    } else if (match.kind == RouteMatch::Kind::kNotFound) {
+      early = simple_problem(404, "no resource at this path", request.path, request_id);
+    } else if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+      early = simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
+      early->set_header("Allow", match.allow);
     }
+    if (!early) {
+      std::optional<Response> refused = co_await admit(ctx, *route);
+      if (refused) early = std::move(refused);
+    }
+    if (early) {
+      if (must_close || !parser.is_done()) {
+        co_await write_and_close(*conn, std::move(*early), request_id, request.method, start);
+        break;
+      }
+      const bool keep = header.keep_alive() && !stopping;
+      record(request.method, ctx.route, *early, request_id, start);
+      beast::error_code write_ec;
+      co_await write(*conn, std::move(*early), keep, request_id, write_ec);
+      if (write_ec || !keep) break;
+      first = false;
+      continue;
+    }
+
     parser.body_limit(limit);
     if (!parser.is_done()) {
       conn->stream.expires_after(options.read_timeout);
@@ -354,20 +432,14 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
       }
     }
 
-    auto message = parser.release();
-    const bool keep_alive = message.keep_alive();
-    request.headers.reserve(16);
-    for (const auto& field : message) {
-      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    }
-    request.body = std::move(message.body());
+    const bool keep_alive = parser.get().keep_alive();
+    request.body = std::move(parser.get().body());
 
-    Response response = co_await dispatch(request, match, request_id);
+    Response response = co_await dispatch(ctx, *route);
     const bool keep = keep_alive && !stopping;
     // Recorded before the write, so a client that reads the response and then
     // asks /metrics sees this request counted.
-    record(request.method, match.route ? std::string_view(match.route->path_template) : "unmatched",
-           response, request_id, start);
+    record(request.method, ctx.route, response, request_id, start);
     beast::error_code write_ec;
     co_await write(*conn, std::move(response), keep, request_id, write_ec);
     if (write_ec || !keep) break;

@@ -15,6 +15,8 @@
 #include "http/problem.hpp"
 #include "http/router.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 namespace boost::asio {
 class io_context;
 }
@@ -38,10 +40,17 @@ struct ServerOptions {
 // database into 503); nullopt means "unexpected", answered 500.
 using ExceptionMapper = std::function<std::optional<Problem>(std::exception_ptr)>;
 
+// Runs once a request's header has arrived and its route is known, before the
+// body is read: authentication, role guard and query checks. A response
+// refuses the request (an unread body is then discarded and the connection
+// closed); nullopt admits it, with whatever it stored in ctx.principal.
+using Admission = std::function<boost::asio::awaitable<std::optional<Response>>(
+    RequestContext& ctx, const Route& route)>;
+
 class Server {
  public:
   Server(boost::asio::io_context& ioc, ServerOptions options, const Router& router,
-         Metrics& metrics, ExceptionMapper mapper = {});
+         Metrics& metrics, ExceptionMapper mapper = {}, Admission admission = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -68,6 +68,11 @@ constexpr const char* kUpdateTrainee =
     "   THEN now() ELSE consent_recorded_at END, "
     " status = $19, version = version + 1, updated_at = now() "
     "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+// Names the writer for triggers that audit (the consent trigger), for this
+// transaction only.
+constexpr const char* kSetWriter =
+    "SELECT set_config('kakehashi.actor_key_id', $1, true), "
+    " set_config('kakehashi.actor_org_id', $2, true), set_config('kakehashi.actor_role', $3, true)";
 constexpr const char* kInsertPersonal =
     "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -340,9 +345,17 @@ bool update_project(pqxx::connection_base& c, const std::string& id, std::int64_
 bool delete_project(pqxx::connection_base& c, const std::string& id,
                     std::optional<std::int64_t> expected_version) {
   pqxx::work tx(c);
-  auto r = tx.exec_params(kDeleteProject, id, expected_version);
-  tx.commit();
-  return !r.empty();
+  try {
+    auto r = tx.exec_params(kDeleteProject, id, expected_version);
+    tx.commit();
+    return !r.empty();
+  } catch (const pqxx::restrict_violation&) {
+    // The database keeps matches beyond 'proposed' (migration 0006).
+    throw Conflict{
+        "this project has matches beyond proposed (shortlisted, offered, accepted or approved "
+        "placements, or their history); it cannot be deleted: close it instead",
+        ""};
+  }
 }
 
 std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
@@ -645,8 +658,9 @@ std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, cons
 bool update_trainee(pqxx::connection_base& c, const std::string& id,
                     std::optional<std::int64_t> expected_version,
                     const std::optional<domain::PersonalData>& personal,
-                    const domain::TraineeProfile& p) {
+                    const domain::TraineeProfile& p, const Writer& writer) {
   pqxx::work tx(c);
+  tx.exec_params(kSetWriter, writer.key_id, writer.organization_id, writer.role);
   auto r = tx.exec_params(kUpdateTrainee, id, expected_version, p.country, p.city, p.timezone,
                           p.program, p.japanese, p.english, p.certifications_json, p.available_from,
                           p.hours_per_week, rate_amount(p), rate_currency(p), join(p.domains),

@@ -94,11 +94,17 @@ std::string insert_trainee(pqxx::connection_base& c, const std::string& organiza
                            const domain::TraineeProfile& profile);
 std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, const std::string& id);
 // Replaces a trainee's data if its version is still `expected_version`
-// (nullopt: any). Returns false when the version moved on.
+// (nullopt: any). Returns false when the version moved on. The writer is
+// named for the audit event the database records when consent changes.
+struct Writer {
+  std::string key_id;
+  std::string organization_id;
+  std::string role;
+};
 bool update_trainee(pqxx::connection_base& c, const std::string& id,
                     std::optional<std::int64_t> expected_version,
                     const std::optional<domain::PersonalData>& personal,
-                    const domain::TraineeProfile& profile);
+                    const domain::TraineeProfile& profile, const Writer& writer);
 // Deletes the personal data and marks the profile erased.
 bool erase_trainee(pqxx::connection_base& c, const std::string& id,
                    std::optional<std::int64_t> expected_version);

@@ -325,7 +325,7 @@ async function roundView() {
 
 async function auditView() {
   const list = h("div");
-  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
+  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
   const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
   const box = h("div");
   let cursor = null;
@@ -450,6 +450,26 @@ async function traineesView() {
   await load();
 }
 
+// A trainee's skills as text, "skill:level:years; …" (years only where
+// recorded), and back. An item without a years part keeps the years stored
+// for that skill (matched by name, ignoring case); an empty years part
+// ("Python:5:") clears them. Text that is not a number is sent as it is, so
+// the API's problem names the item.
+function skillsText(list) {
+  return (list || []).map((s) => [s.skill, s.level, ...(s.years === null || s.years === undefined ? [] : [s.years])].join(":")).join("; ");
+}
+function parseSkills(text, stored = []) {
+  const years = new Map((stored || []).map((s) => [s.skill.toLowerCase(), s.years]));
+  const num = (v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
+  return text.split(";").map((s) => s.trim()).filter(Boolean).map((item) => {
+    const [skill, level, ...rest] = item.split(":").map((part) => part.trim());
+    const out = { skill, level: level === undefined ? 1 : num(level) };
+    const y = rest.length ? num(rest.join(":")) : years.get(skill.toLowerCase());
+    if (y !== undefined && y !== null && y !== "") out.years = y;
+    return out;
+  });
+}
+
 async function traineeForm(id) {
   const existing = id === "new" ? null : await api("GET", `/v1/trainees/${id}`);
   const x = existing?.body ?? { full_name: "", email: "", city: "", timezone: "Asia/Dhaka", skills: [], languages: { japanese: "none", english: "none" }, consent: { matching: false, share_with_firms_abroad: false } };
@@ -457,15 +477,19 @@ async function traineeForm(id) {
   const input = (name, pointer, value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
   const name = input("name", "/full_name", x.full_name); const email = input("email", "/email", x.email, { type: "email" });
   const city = input("city", "/city", x.city); const tz = input("tz", "/timezone", x.timezone);
-  const skills = input("skills", "/skills", (x.skills || []).map((s) => `${s.skill}:${s.level}`).join("; "));
+  const skills = input("skills", "/skills", skillsText(x.skills));
   const avail = input("avail", "/available_from", x.available_from, { type: "date" });
   const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, v)));
   const matching = h("input", { type: "checkbox", id: "t-consent", checked: x.consent?.matching });
   const abroad = h("input", { type: "checkbox", id: "t-abroad", checked: x.consent?.share_with_firms_abroad });
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
+    // Only the fields this form shows. On edit the body is a JSON merge patch:
+    // everything else (phone, country, program, certifications, hours,
+    // rate, domains, engagement, English level, status) stays as stored, and
+    // consent.recorded_at is never sent (the server keeps that itself).
     const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
-      skills: skills.value.split(";").map((s) => s.trim()).filter(Boolean).map((s) => { const [skill, level] = s.split(":"); return { skill: skill.trim(), level: Number(level ?? 1) }; }),
+      skills: parseSkills(skills.value, x.skills),
       languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag } });

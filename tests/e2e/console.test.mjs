@@ -222,6 +222,59 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   assert.equal(after, before, "nothing was stored");
 });
 
+test("editing a trainee's city in the console keeps the skill years, certifications and hours it does not show", async () => {
+  // A training organization's key, and a trainee of its own with fields the
+  // edit form does not show (skill years, certifications, weekly hours).
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  assert.ok(key, "the demo data has a training organization");
+  const created = await api(key, "POST", "/v1/trainees", {
+    full_name: "Farhana Akter", email: "farhana.e2e@example.com", city: "Dhaka", timezone: "Asia/Dhaka",
+    skills: [{ skill: "PyTorch", level: 4, years: 2.5 }, { skill: "Python", level: 5, years: 6 }, { skill: "SQL", level: 3 }],
+    languages: { japanese: "N4", english: "B2" },
+    certifications: [{ name: "AWS Certified Machine Learning - Specialty", year: 2024 }],
+    hours_per_week: 30, consent: { matching: true, share_with_firms_abroad: true },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const trainee = created.body;
+
+  const page = await newPage();
+  await signIn(page, key);
+  await page.getByLabel("Search alias or program").fill(trainee.alias);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("row", { name: new RegExp(trainee.alias) }).getByRole("link", { name: "Edit" }).click();
+  const skills = page.getByLabel("Skills", { exact: true });
+  await skills.waitFor();
+  assert.equal(await skills.inputValue(), "PyTorch:4:2.5; Python:5:6; SQL:3", "the form shows each skill's years");
+  await accessible(page, "22-school-trainee-edit");
+  await page.getByLabel("City", { exact: true }).fill("Chattogram");
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("button", { name: "Save" }).click();
+  const response = await saved;
+  assert.equal(response.status(), 200);
+  // A merge patch of the form's own fields only, never consent.recorded_at.
+  assert.equal(response.request().headers()["content-type"], "application/merge-patch+json");
+  const sent = response.request().postDataJSON();
+  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "email", "full_name", "languages", "skills", "timezone"]);
+  assert.deepEqual(Object.keys(sent.consent).sort(), ["matching", "share_with_firms_abroad"]);
+  await page.getByLabel("Search alias or program").waitFor();
+  await page.context().close();
+
+  const after = await api(key, "GET", `/v1/trainees/${trainee.id}`);
+  assert.equal(after.status, 200);
+  assert.equal(after.body.city, "Chattogram");
+  assert.deepEqual(after.body.skills, trainee.skills);
+  assert.deepEqual(after.body.skills.map((s) => s.years), [2.5, 6, null]);
+  assert.deepEqual(after.body.certifications, trainee.certifications);
+  assert.equal(after.body.hours_per_week, 30);
+  // Nothing else changed either.
+  const rest = ({ city, version, updated_at, ...others }) => others;
+  assert.deepEqual(rest(after.body), rest(trainee));
+});
+
 test("the language toggle switches the visible labels", async () => {
   const page = await newPage();
   await signIn(page, keys.admin);

@@ -98,9 +98,16 @@ TEST_F(ServerTest, TwoMebibyteBodyIs413AndServerStaysUp) {
 }
 
 TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
+  // An admitted request (a route that takes a body, a valid key): the body is
+  // read, and cut off at the limit.
+  auto key = run_kakehashi({"keys", "create", "--admin", "--label", "limit"}, db_.env());
+  ASSERT_EQ(key.exit_code, 0) << key.output;
+  const std::string secret = key.output.substr(key.output.rfind("kh_"), 51);
   auto svc = start({{"KAKEHASHI_BODY_LIMIT", "1000"}});
   Connection c(svc->port());
-  std::string req = "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string req = "POST /v1/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                    secret +
+                    "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 4; ++i) req += "1f4\r\n" + std::string(500, 'y') + "\r\n";
   req += "0\r\n\r\n";
   c.send(req);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <random>
+#include <string>
+#include <string_view>
+
 #include "matcher/generator.hpp"
 
 namespace kakehashi::matcher {
@@ -44,6 +49,103 @@ TEST(SkillGraph, ClosestSuggestsNearNames) {
   ASSERT_FALSE(near.empty());
   EXPECT_EQ(near.front(), "PyTorch");
   EXPECT_EQ(g->closest("kubernets", 1).front(), "Kubernetes");
+}
+
+// The function as it was before width folding, for the equality test below.
+std::string normalise_before_width_folding(std::string_view name) {
+  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) {
+    name.remove_prefix(1);
+  }
+  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) {
+    name.remove_suffix(1);
+  }
+  std::string out;
+  bool space = false;
+  for (char c : name) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      space = true;
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+TEST(SkillGraph, FullWidthNamesResolveLikeTheirAsciiForms) {
+  auto g = default_skill_graph();
+  const auto pytorch = g->resolve("PyTorch");
+  ASSERT_TRUE(pytorch);
+  EXPECT_EQ(g->resolve("ＰｙＴｏｒｃｈ"), pytorch);
+  EXPECT_EQ(g->resolve("ｐｙｔｏｒｃｈ"), pytorch);
+  EXPECT_EQ(g->resolve("ＴＯＲＣＨ"), pytorch);  // an alias, full-width
+  const auto python = g->resolve("Python");
+  ASSERT_TRUE(python);
+  EXPECT_EQ(g->resolve("Ｐython"), python);  // mixed widths
+  EXPECT_EQ(g->resolve("ｐｙｔｈｏｎ３"), python);
+  const auto ml = g->resolve("Machine Learning");
+  ASSERT_TRUE(ml);
+  EXPECT_EQ(g->resolve("Ｍａｃｈｉｎｅ　Ｌｅａｒｎｉｎｇ"), ml);  // ideographic space
+  EXPECT_EQ(g->resolve("　Ｍａｃｈｉｎｅ　　　Learning　"), ml);
+  EXPECT_EQ(g->resolve("\u3000ＭＬ\u3000"), ml);
+  EXPECT_NE(g->resolve("Ｊａｖａ"), g->resolve("JavaScript"));
+  EXPECT_FALSE(g->resolve("ｐｙ　ｔｏｒｃｈ"));  // still whole names only
+}
+
+TEST(SkillGraph, AFullWidthNameIsTheSameSkillWhenAdded) {
+  SkillGraph g;
+  const auto cpp = g.add_skill("C++");
+  EXPECT_EQ(g.add_skill("Ｃ＋＋"), cpp);
+  EXPECT_EQ(g.size(), 1U);
+  EXPECT_TRUE(g.add_alias("ｃｐｐ", cpp));
+  EXPECT_EQ(g.resolve("CPP"), cpp);
+}
+
+TEST(NormaliseSkillName, FoldsExactlyTheFullWidthAsciiRangeAndTheIdeographicSpace) {
+  EXPECT_EQ(normalise_skill_name("ＰｙＴｏｒｃｈ"), "pytorch");
+  EXPECT_EQ(normalise_skill_name("！"), "!");  // U+FF01, the first
+  EXPECT_EQ(normalise_skill_name("＿"), "_");  // U+FF3F, the last with lead EF BC
+  EXPECT_EQ(normalise_skill_name("｀"), "`");  // U+FF40, the first with lead EF BD
+  EXPECT_EQ(normalise_skill_name("～"), "~");  // U+FF5E, the last
+  EXPECT_EQ(normalise_skill_name("Ｃ＃／．ＮＥＴ"), "c#/.net");
+  EXPECT_EQ(normalise_skill_name("Ａ　\tＢ"), "a b");
+  // Neighbours keep their bytes: U+FF00, U+FF5F (fullwidth white parenthesis),
+  // U+FF61 and U+FF71 (half-width katakana: NFKC would widen them, we do not),
+  // U+3001 (ideographic comma), U+00A0 (no-break space is not ASCII space).
+  for (const std::string_view s : {"\xEF\xBC\x80", "\xEF\xBD\x9F", "｡", "ｱ", "、", "\xC2\xA0"}) {
+    EXPECT_EQ(normalise_skill_name(s), s) << testing::PrintToString(s);
+  }
+  EXPECT_EQ(normalise_skill_name("機械学習"), "機械学習");
+  EXPECT_EQ(normalise_skill_name("Ｒｕｓｔ入門"), "rust入門");
+  // Truncated sequences at the end are copied, not read past.
+  EXPECT_EQ(normalise_skill_name("a\xEF\xBC"), "a\xEF\xBC");
+  EXPECT_EQ(normalise_skill_name("a\xE3\x80"), "a\xE3\x80");
+}
+
+TEST(NormaliseSkillName, InputWithoutFullWidthFormsIsUnchangedFromBefore) {
+  // Every single byte, then random strings over every byte but the two lead
+  // bytes that folding looks at, biased towards spaces and letters.
+  for (int b = 0; b < 256; ++b) {
+    const std::string s(1, static_cast<char>(b));
+    ASSERT_EQ(normalise_skill_name(s), normalise_before_width_folding(s)) << b;
+  }
+  std::mt19937 rng(20240611);
+  std::uniform_int_distribution<int> pick(0, 299);
+  constexpr std::string_view kCommon = " \t\n\v\f\rAaZz09+#.-_";
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(static_cast<std::size_t>(pick(rng) % 12), ' ');
+    for (auto& c : s) {
+      int v = pick(rng);
+      if (v >= 256) {
+        v = static_cast<unsigned char>(kCommon[static_cast<std::size_t>(v) % kCommon.size()]);
+      }
+      if (v == 0xE3 || v == 0xEF) v = 'x';
+      c = static_cast<char>(v);
+    }
+    ASSERT_EQ(normalise_skill_name(s), normalise_before_width_folding(s))
+        << testing::PrintToString(s);
+  }
 }
 
 }  // namespace

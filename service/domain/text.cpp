@@ -1,0 +1,92 @@
+#include "domain/text.hpp"
+
+namespace kakehashi::domain {
+
+namespace {
+
+unsigned char byte_at(std::string_view s, std::size_t i) {
+  return static_cast<unsigned char>(s[i]);
+}
+
+bool is_continuation(unsigned char b) { return (b & 0xC0U) == 0x80U; }
+
+// The length of the well-formed sequence that starts at s[i], or 0 when it is
+// ill-formed. Follows the Unicode well-formed byte sequences table: the lead
+// byte fixes the length, and the second byte's range is narrowed after E0
+// (overlongs), ED (surrogates), F0 (overlongs) and F4 (above U+10FFFF).
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+  const unsigned char lead = byte_at(s, i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;  // a continuation byte, C0/C1 (always overlong) or F5..FF
+  }
+  if (s.size() - i < length) return 0;
+  const unsigned char second = byte_at(s, i + 1);
+  if (second < low || second > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (!is_continuation(byte_at(s, i + k))) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t length = sequence_length(s, i);
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
+bool valid_utf8(std::string_view s) { return !first_invalid_utf8(s).has_value(); }
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    if (!is_continuation(static_cast<unsigned char>(c))) ++n;
+  }
+  return n;
+}
+
+bool has_control_characters(std::string_view s, bool allow_newlines) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char b = byte_at(s, i);
+    if (b < 0x20) {
+      if (b == '\t') continue;
+      if (allow_newlines && (b == '\n' || b == '\r')) continue;
+      return true;
+    }
+    if (b == 0x7F) return true;
+    // C1 controls are the two-byte sequences C2 80..C2 9F; in UTF-8 a C2 byte
+    // is always a lead byte, so a byte scan cannot misread one.
+    if (b == 0xC2 && i + 1 < s.size()) {
+      const unsigned char next = byte_at(s, i + 1);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+std::string_view strip_utf8_bom(std::string_view s) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (s.starts_with(kBom)) s.remove_prefix(kBom.size());
+  return s;
+}
+
+}  // namespace kakehashi::domain

@@ -1,0 +1,41 @@
+// Checks on untrusted text (request bodies, CSV imports): strict UTF-8
+// validation that reports where the first bad byte is, code point counts for
+// length limits, control characters, and the byte order mark that spreadsheet
+// programs put in front of CSV exports. Pure functions over bytes: no
+// allocation, no exceptions, no locale.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace kakehashi::domain {
+
+// Where a string stops being UTF-8, for error messages (a CSV line and column).
+struct Utf8Error {
+  std::size_t offset;  // bytes from the start of the string
+};
+
+// True when `s` is well-formed UTF-8 (the Unicode Standard's table 3-7): no overlong
+// forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated
+// sequences, no stray continuation bytes. NUL is a valid code point.
+bool valid_utf8(std::string_view s);
+
+// The byte offset at which the first ill-formed sequence starts (the lead byte
+// of a truncated or out-of-range sequence, or the stray byte itself), or
+// nullopt when `s` is valid UTF-8.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s);
+
+// The number of code points in `s`, which must already be valid UTF-8 (on other
+// input the count is of bytes that are not continuation bytes).
+std::size_t code_points(std::string_view s);
+
+// True when `s` holds a C0 control (U+0000..U+001F, NUL included), DEL (U+007F)
+// or a C1 control (U+0080..U+009F). Tab is always allowed; line feed and
+// carriage return only when `allow_newlines`. Meant for valid UTF-8.
+bool has_control_characters(std::string_view s, bool allow_newlines);
+
+// `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
+std::string_view strip_utf8_bom(std::string_view s);
+
+}  // namespace kakehashi::domain
