@@ -74,6 +74,17 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   co_return domain::Principal{found->key_id, found->organization_id, *role};
 }
 
+const domain::Principal& principal(const http::RequestContext& ctx) {
+  const auto* who = std::any_cast<domain::Principal>(&ctx.principal);
+  // Every /v1/ route passes admission, which sets it: its absence is a wiring bug.
+  if (!who) throw std::logic_error("no principal: the route was not admitted");
+  return *who;
+}
+
+http::Handler handler(ApiContext& api, HandlerFn fn) {
+  return [&api, fn](http::RequestContext& ctx) -> awaitable<Response> { return fn(api, ctx); };
+}
+
 awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
                                          const http::Route& route) {
   // Query values reach SQL and logs: text only (UTF-8, no controls).

@@ -28,6 +28,13 @@ using http::Response;
 Response problem(const http::RequestContext& ctx, int status, std::string detail,
                  std::vector<http::FieldError> errors = {});
 
+// The principal the admission step found for this /v1/ request.
+const domain::Principal& principal(const http::RequestContext& ctx);
+
+// A handler function as the router takes it.
+using HandlerFn = awaitable<Response> (*)(ApiContext&, http::RequestContext&);
+http::Handler handler(ApiContext& api, HandlerFn fn);
+
 // The caller's principal, or the 401 to answer.
 awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& api,
                                                                   http::RequestContext& ctx);

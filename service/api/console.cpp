@@ -21,12 +21,9 @@ std::span<const WebFile> web_files();  // generated from service/web/
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 awaitable<Response> me(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
+  const domain::Principal& who = principal(ctx);
   std::optional<store::OrganizationRow> org;
   co_await api.db.run(
       [&](pqxx::connection_base& c) { org = store::find_organization(c, who.organization_id); });
@@ -39,11 +36,7 @@ awaitable<Response> me(ApiContext& api, http::RequestContext& ctx) {
   co_return r;
 }
 
-awaitable<Response> stats(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (!who.is_admin()) co_return problem(ctx, 403, "programme figures are for administrators");
+awaitable<Response> stats(ApiContext& api, http::RequestContext& /*ctx*/) {
   json out = {{"trainees_by_organization", json::array()},
               {"projects", json::object()},
               {"matches_by_state", json::object()}};
@@ -93,10 +86,10 @@ Response web_file(std::string_view path) {
 }  // namespace
 
 void add_console_routes(http::Router& router, ApiContext& api) {
-  router.add("GET", "/v1/me",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> { return me(api, ctx); });
-  router.add("GET", "/v1/stats",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> { return stats(api, ctx); });
+  router.add("GET", "/v1/me", handler(api, me));
+  router.add("GET", "/v1/stats", handler(api, stats),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "programme figures are for administrators"});
   router.add("GET", "/admin", [](http::RequestContext&) -> awaitable<Response> {
     Response r;
     r.status = 308;

@@ -22,7 +22,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 constexpr std::size_t kImportBodyLimit = 64 * 1024 * 1024;
 constexpr std::size_t kMaxRows = 200'000;
@@ -315,284 +314,278 @@ std::vector<std::string> copy_trainees(pqxx::connection_base& c, const std::stri
 
 }  // namespace
 
+namespace {
+
+awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  std::vector<http::FieldError> errors;
+  bool dry_run = false;
+  bool skip_duplicates = false;
+  std::string organization_id = who.organization_id;
+  for (const auto& [key, value] : ctx.request.query_params()) {
+    if (key == "dry_run" && (value == "true" || value == "false")) {
+      dry_run = value == "true";
+    } else if (key == "on_duplicate" && (value == "fail" || value == "skip")) {
+      skip_duplicates = value == "skip";
+    } else if (key == "organization_id" && who.is_admin()) {
+      organization_id = value;
+    } else {
+      errors.push_back({key, key == "dry_run"        ? "must be true or false"
+                             : key == "on_duplicate" ? "must be fail or skip"
+                                                     : "unknown query parameter"});
+    }
+  }
+  if (who.is_admin() && organization_id == who.organization_id) {
+    errors.push_back({"organization_id", "administrators name the training provider"});
+  }
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  const auto type = ctx.request.header("Content-Type").value_or("");
+  const std::string media = lower(std::string(type.substr(0, type.find(';'))));
+  const bool csv = media == "text/csv";
+  if (!csv && media != "application/x-ndjson") {
+    co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
+  }
+  // Parsing and validating many rows is CPU work: it runs on the
+  // database executor, never on an I/O thread.
+  std::vector<Row> rows;
+  std::vector<TraineeInput> inputs;
+  std::vector<long> lines;
+  std::optional<Response> early;
+  using Clock = std::chrono::steady_clock;
+  const auto began = Clock::now();
+  auto ms_since = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
+  co_await api.db.run([&](pqxx::connection_base&) {
+    // Parse every row into a document.
+    if (csv) {
+      // Excel's "CSV UTF-8" starts with a byte-order mark; other
+      // encodings (Excel's plain "CSV" is a legacy code page) are refused
+      // with the place of the first byte that is not UTF-8.
+      const std::string_view text = domain::strip_utf8_bom(ctx.request.body);
+      if (auto bad = domain::first_invalid_utf8(text)) {
+        const auto before = text.substr(0, *bad);
+        const long line = 1 + static_cast<long>(std::count(before.begin(), before.end(), '\n'));
+        const auto line_start = before.rfind('\n');
+        const auto column = domain::code_points(before.substr(
+                                line_start == std::string_view::npos ? 0 : line_start + 1)) +
+                            1;
+        early =
+            problem(ctx, 422,
+                    "the file is not UTF-8 text (line " + std::to_string(line) + ", character " +
+                        std::to_string(column) + "); in Excel, save it as \"CSV UTF-8\"",
+                    {{"",
+                      "is not UTF-8 text at character " + std::to_string(column) +
+                          "; save the file as CSV UTF-8",
+                      line}});
+        return;
+      }
+      std::vector<std::pair<long, std::vector<std::string>>> records;
+      long bad_line = 0;
+      if (!parse_csv(text, records, &bad_line)) {
+        {
+          early = problem(ctx, 400,
+                          "unterminated quoted field starting on line " + std::to_string(bad_line));
+          return;
+        }
+      }
+      if (records.empty()) {
+        early = problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
+        return;
+      }
+      const auto header = records.front().second;
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) == kCsvColumns.end()) {
+          errors.push_back({"/" + header[i], "unknown column", 1});
+        }
+      }
+      for (const char* need : {"full_name", "email"}) {
+        if (std::find(header.begin(), header.end(), need) == header.end()) {
+          errors.push_back({std::string("/") + need, "required column is missing", 1});
+        }
+      }
+      if (!errors.empty()) {
+        early = problem(ctx, 422, "the header row is invalid", errors);
+        return;
+      }
+      for (std::size_t i = 1; i < records.size(); ++i) {
+        if (records[i].second.size() != header.size()) {
+          errors.push_back({"",
+                            "has " + std::to_string(records[i].second.size()) +
+                                " fields; the header has " + std::to_string(header.size()),
+                            records[i].first});
+          continue;
+        }
+        rows.push_back({records[i].first, csv_document(header, records[i].second)});
+      }
+    } else {
+      long line = 0;
+      std::size_t start = 0;
+      const std::string& body = ctx.request.body;
+      while (start < body.size()) {
+        ++line;
+        auto end = body.find('\n', start);
+        if (end == std::string::npos) end = body.size();
+        std::string_view text(body.data() + start, end - start);
+        start = end + 1;
+        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+        if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
+        bool too_deep = false;
+        auto doc = parse_json(text, &too_deep);
+        if (!doc || !doc->is_object()) {
+          errors.push_back(
+              {"",
+               too_deep ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
+                        : "is not a JSON object",
+               line});
+          continue;
+        }
+        rows.push_back({line, std::move(*doc)});
+      }
+    }
+    if (rows.size() > kMaxRows) {
+      {
+        early = problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
+        return;
+      }
+    }
+    // Validate each row like a single create.
+    inputs.reserve(rows.size());
+    for (const auto& row : rows) {
+      std::vector<http::FieldError> row_errors;
+      auto input = parse_trainee(row.document, api, false, row_errors);
+      for (auto& e : row_errors) {
+        e.line = row.line;
+        errors.push_back(std::move(e));
+      }
+      if (input) {
+        inputs.push_back(std::move(*input));
+        lines.push_back(row.line);
+      }
+    }
+  });
+  if (early) co_return *early;
+  // Duplicates: within the file, and against the organization's trainees.
+  std::unordered_set<std::string> existing;
+  bool organization_ok = true;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    auto org = store::find_organization(c, organization_id);
+    if (!org || org->kind != "training_provider") {
+      organization_ok = false;
+      return;
+    }
+    pqxx::nontransaction tx(c);
+    for (const auto& r :
+         tx.exec_params("SELECT lower(email) FROM trainee_personal WHERE organization_id = $1",
+                        organization_id)) {
+      existing.insert(r[0].as<std::string>());
+    }
+  });
+  if (!organization_ok) {
+    co_return problem(ctx, 422, "invalid query parameters",
+                      {{"organization_id", "must name a training provider"}});
+  }
+  json duplicates = json::array();
+  std::unordered_set<std::string> seen;
+  std::vector<TraineeInput> to_create;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto email = lower(inputs[i].personal.email);
+    const bool in_org = existing.count(email) > 0;
+    if (in_org || !seen.insert(email).second) {
+      const std::string why =
+          in_org ? "already registered in this organization" : "repeats an earlier row";
+      duplicates.push_back(
+          {{"line", lines[i]}, {"email", inputs[i].personal.email}, {"reason", why}});
+      if (!skip_duplicates) errors.push_back({"/email", "duplicate: " + why, lines[i]});
+      continue;
+    }
+    to_create.push_back(std::move(inputs[i]));
+  }
+  std::sort(errors.begin(), errors.end(),
+            [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
+  if (dry_run) {
+    json out = {
+        {"dry_run", true},           {"rows", rows.size() + (errors.empty() ? 0 : 0)},
+        {"valid", to_create.size()}, {"would_create", errors.empty() ? to_create.size() : 0},
+        {"duplicates", duplicates},  {"errors", json::array()}};
+    for (const auto& e : errors)
+      out["errors"].push_back(
+          {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
+    co_return json_response(200, out);
+  }
+  if (!errors.empty()) {
+    co_return problem(
+        ctx, 422, std::to_string(errors.size()) + " problem(s) in the file; nothing was imported",
+        errors);
+  }
+  bool conflict = false;
+  const double validate_ms = ms_since(began);
+  double copy_ms = 0, index_ms = 0, analyze_ms = 0;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      try {
+        auto phase = Clock::now();
+        const auto ids = copy_trainees(c, organization_id, to_create,
+                                       api.live ? api.live->origin() : std::string());
+        copy_ms = ms_since(phase);
+        phase = Clock::now();
+        // The new trainees join the matcher's index before the answer.
+        if (api.live && ids.size() > LiveIndex::kBulkThreshold) {
+          try {
+            api.live->reload(c);
+          } catch (...) {
+            api.live->request_reload();  // its listener skips this import's notification
+            throw;
+          }
+        } else if (api.live && !ids.empty()) {
+          const std::string list = store::pg_text_array(ids);
+          std::vector<std::int64_t> seqs;
+          {
+            pqxx::nontransaction tx(c);
+            for (const auto& r :
+                 tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
+              seqs.push_back(r[0].as<std::int64_t>());
+          }
+          api.live->refresh(c, seqs, {});
+        }
+        index_ms = ms_since(phase);
+        phase = Clock::now();
+        // Fresh statistics keep the planner on the indexes after a big load.
+        if (to_create.size() >= 10'000) {
+          pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
+        }
+        analyze_ms = ms_since(phase);
+        return;
+      } catch (const pqxx::unique_violation& e) {
+        // A random alias collided (retry) or an email arrived meanwhile.
+        if (std::string(e.what()).find("email") != std::string::npos) break;
+      }
+    }
+    conflict = true;
+  });
+  if (conflict)
+    co_return problem(ctx, 409,
+                      "trainees with these emails were registered meanwhile; nothing was imported");
+  util::log("info", "import",
+            {{"rows", to_create.size()},
+             {"validate_ms", validate_ms},
+             {"copy_ms", copy_ms},
+             {"index_ms", index_ms},
+             {"analyze_ms", analyze_ms}});
+  json out = {{"dry_run", false},
+              {"rows", rows.size()},
+              {"created", to_create.size()},
+              {"duplicates", duplicates}};
+  co_return json_response(201, out);
+}
+
+}  // namespace
+
 void add_import_routes(http::Router& router, ApiContext& api) {
-  router.add(
-      "POST", "/v1/trainees/import",
-      [&api](http::RequestContext& ctx) -> awaitable<Response> {
-        Outcome auth = co_await authenticate(api, ctx);
-        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-        const auto who = std::get<domain::Principal>(auth);
-        if (who.role == domain::Role::kFirm)
-          co_return problem(ctx, 403, "firms cannot import trainees");
-        std::vector<http::FieldError> errors;
-        bool dry_run = false;
-        bool skip_duplicates = false;
-        std::string organization_id = who.organization_id;
-        for (const auto& [key, value] : ctx.request.query_params()) {
-          if (key == "dry_run" && (value == "true" || value == "false")) {
-            dry_run = value == "true";
-          } else if (key == "on_duplicate" && (value == "fail" || value == "skip")) {
-            skip_duplicates = value == "skip";
-          } else if (key == "organization_id" && who.is_admin()) {
-            organization_id = value;
-          } else {
-            errors.push_back({key, key == "dry_run"        ? "must be true or false"
-                                   : key == "on_duplicate" ? "must be fail or skip"
-                                                           : "unknown query parameter"});
-          }
-        }
-        if (who.is_admin() && organization_id == who.organization_id) {
-          errors.push_back({"organization_id", "administrators name the training provider"});
-        }
-        if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
-        const auto type = ctx.request.header("Content-Type").value_or("");
-        const std::string media = lower(std::string(type.substr(0, type.find(';'))));
-        const bool csv = media == "text/csv";
-        if (!csv && media != "application/x-ndjson") {
-          co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
-        }
-        // Parsing and validating many rows is CPU work: it runs on the
-        // database executor, never on an I/O thread.
-        std::vector<Row> rows;
-        std::vector<TraineeInput> inputs;
-        std::vector<long> lines;
-        std::optional<Response> early;
-        using Clock = std::chrono::steady_clock;
-        const auto began = Clock::now();
-        auto ms_since = [](Clock::time_point t) {
-          return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-        };
-        co_await api.db.run([&](pqxx::connection_base&) {
-          // Parse every row into a document.
-          if (csv) {
-            // Excel's "CSV UTF-8" starts with a byte-order mark; other
-            // encodings (Excel's plain "CSV" is a legacy code page) are refused
-            // with the place of the first byte that is not UTF-8.
-            const std::string_view text = domain::strip_utf8_bom(ctx.request.body);
-            if (auto bad = domain::first_invalid_utf8(text)) {
-              const auto before = text.substr(0, *bad);
-              const long line =
-                  1 + static_cast<long>(std::count(before.begin(), before.end(), '\n'));
-              const auto line_start = before.rfind('\n');
-              const auto column = domain::code_points(before.substr(
-                                      line_start == std::string_view::npos ? 0 : line_start + 1)) +
-                                  1;
-              early = problem(ctx, 422,
-                              "the file is not UTF-8 text (line " + std::to_string(line) +
-                                  ", character " + std::to_string(column) +
-                                  "); in Excel, save it as \"CSV UTF-8\"",
-                              {{"",
-                                "is not UTF-8 text at character " + std::to_string(column) +
-                                    "; save the file as CSV UTF-8",
-                                line}});
-              return;
-            }
-            std::vector<std::pair<long, std::vector<std::string>>> records;
-            long bad_line = 0;
-            if (!parse_csv(text, records, &bad_line)) {
-              {
-                early = problem(
-                    ctx, 400,
-                    "unterminated quoted field starting on line " + std::to_string(bad_line));
-                return;
-              }
-            }
-            if (records.empty()) {
-              early = problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
-              return;
-            }
-            const auto header = records.front().second;
-            for (std::size_t i = 0; i < header.size(); ++i) {
-              if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) ==
-                  kCsvColumns.end()) {
-                errors.push_back({"/" + header[i], "unknown column", 1});
-              }
-            }
-            for (const char* need : {"full_name", "email"}) {
-              if (std::find(header.begin(), header.end(), need) == header.end()) {
-                errors.push_back({std::string("/") + need, "required column is missing", 1});
-              }
-            }
-            if (!errors.empty()) {
-              early = problem(ctx, 422, "the header row is invalid", errors);
-              return;
-            }
-            for (std::size_t i = 1; i < records.size(); ++i) {
-              if (records[i].second.size() != header.size()) {
-                errors.push_back({"",
-                                  "has " + std::to_string(records[i].second.size()) +
-                                      " fields; the header has " + std::to_string(header.size()),
-                                  records[i].first});
-                continue;
-              }
-              rows.push_back({records[i].first, csv_document(header, records[i].second)});
-            }
-          } else {
-            long line = 0;
-            std::size_t start = 0;
-            const std::string& body = ctx.request.body;
-            while (start < body.size()) {
-              ++line;
-              auto end = body.find('\n', start);
-              if (end == std::string::npos) end = body.size();
-              std::string_view text(body.data() + start, end - start);
-              start = end + 1;
-              if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-              if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
-              bool too_deep = false;
-              auto doc = parse_json(text, &too_deep);
-              if (!doc || !doc->is_object()) {
-                errors.push_back(
-                    {"",
-                     too_deep ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
-                              : "is not a JSON object",
-                     line});
-                continue;
-              }
-              rows.push_back({line, std::move(*doc)});
-            }
-          }
-          if (rows.size() > kMaxRows) {
-            {
-              early = problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
-              return;
-            }
-          }
-          // Validate each row like a single create.
-          inputs.reserve(rows.size());
-          for (const auto& row : rows) {
-            std::vector<http::FieldError> row_errors;
-            auto input = parse_trainee(row.document, api, false, row_errors);
-            for (auto& e : row_errors) {
-              e.line = row.line;
-              errors.push_back(std::move(e));
-            }
-            if (input) {
-              inputs.push_back(std::move(*input));
-              lines.push_back(row.line);
-            }
-          }
-        });
-        if (early) co_return *early;
-        // Duplicates: within the file, and against the organization's trainees.
-        std::unordered_set<std::string> existing;
-        bool organization_ok = true;
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          auto org = store::find_organization(c, organization_id);
-          if (!org || org->kind != "training_provider") {
-            organization_ok = false;
-            return;
-          }
-          pqxx::nontransaction tx(c);
-          for (const auto& r : tx.exec_params(
-                   "SELECT lower(email) FROM trainee_personal WHERE organization_id = $1",
-                   organization_id)) {
-            existing.insert(r[0].as<std::string>());
-          }
-        });
-        if (!organization_ok) {
-          co_return problem(ctx, 422, "invalid query parameters",
-                            {{"organization_id", "must name a training provider"}});
-        }
-        json duplicates = json::array();
-        std::unordered_set<std::string> seen;
-        std::vector<TraineeInput> to_create;
-        for (std::size_t i = 0; i < inputs.size(); ++i) {
-          const auto email = lower(inputs[i].personal.email);
-          const bool in_org = existing.count(email) > 0;
-          if (in_org || !seen.insert(email).second) {
-            const std::string why =
-                in_org ? "already registered in this organization" : "repeats an earlier row";
-            duplicates.push_back(
-                {{"line", lines[i]}, {"email", inputs[i].personal.email}, {"reason", why}});
-            if (!skip_duplicates) errors.push_back({"/email", "duplicate: " + why, lines[i]});
-            continue;
-          }
-          to_create.push_back(std::move(inputs[i]));
-        }
-        std::sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
-          return a.line.value_or(0) < b.line.value_or(0);
-        });
-        if (dry_run) {
-          json out = {
-              {"dry_run", true},           {"rows", rows.size() + (errors.empty() ? 0 : 0)},
-              {"valid", to_create.size()}, {"would_create", errors.empty() ? to_create.size() : 0},
-              {"duplicates", duplicates},  {"errors", json::array()}};
-          for (const auto& e : errors)
-            out["errors"].push_back(
-                {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
-          co_return json_response(200, out);
-        }
-        if (!errors.empty()) {
-          co_return problem(
-              ctx, 422,
-              std::to_string(errors.size()) + " problem(s) in the file; nothing was imported",
-              errors);
-        }
-        bool conflict = false;
-        const double validate_ms = ms_since(began);
-        double copy_ms = 0, index_ms = 0, analyze_ms = 0;
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          for (int attempt = 0; attempt < 3; ++attempt) {
-            try {
-              auto phase = Clock::now();
-              const auto ids = copy_trainees(c, organization_id, to_create,
-                                             api.live ? api.live->origin() : std::string());
-              copy_ms = ms_since(phase);
-              phase = Clock::now();
-              // The new trainees join the matcher's index before the answer.
-              if (api.live && ids.size() > LiveIndex::kBulkThreshold) {
-                try {
-                  api.live->reload(c);
-                } catch (...) {
-                  api.live->request_reload();  // its listener skips this import's notification
-                  throw;
-                }
-              } else if (api.live && !ids.empty()) {
-                const std::string list = store::pg_text_array(ids);
-                std::vector<std::int64_t> seqs;
-                {
-                  pqxx::nontransaction tx(c);
-                  for (const auto& r :
-                       tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
-                    seqs.push_back(r[0].as<std::int64_t>());
-                }
-                api.live->refresh(c, seqs, {});
-              }
-              index_ms = ms_since(phase);
-              phase = Clock::now();
-              // Fresh statistics keep the planner on the indexes after a big load.
-              if (to_create.size() >= 10'000) {
-                pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
-              }
-              analyze_ms = ms_since(phase);
-              return;
-            } catch (const pqxx::unique_violation& e) {
-              // A random alias collided (retry) or an email arrived meanwhile.
-              if (std::string(e.what()).find("email") != std::string::npos) break;
-            }
-          }
-          conflict = true;
-        });
-        if (conflict)
-          co_return problem(
-              ctx, 409,
-              "trainees with these emails were registered meanwhile; nothing was imported");
-        util::log("info", "import",
-                  {{"rows", to_create.size()},
-                   {"validate_ms", validate_ms},
-                   {"copy_ms", copy_ms},
-                   {"index_ms", index_ms},
-                   {"analyze_ms", analyze_ms}});
-        json out = {{"dry_run", false},
-                    {"rows", rows.size()},
-                    {"created", to_create.size()},
-                    {"duplicates", duplicates}};
-        co_return json_response(201, out);
-      },
-      {.body_limit = kImportBodyLimit,
-       .roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-       .forbidden = "firms cannot import trainees"});
+  router.add("POST", "/v1/trainees/import", handler(api, import_trainees),
+             {.body_limit = kImportBodyLimit,
+              .roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot import trainees"});
 }
 
 }  // namespace kakehashi::api

@@ -19,7 +19,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 Response not_ready(const http::RequestContext& ctx) {
   Response r = problem(ctx, 503, "the matching index is still loading; try again shortly");
@@ -134,11 +133,7 @@ json event_json(const store::EventRow& e) {
 }
 
 awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (who.role == domain::Role::kTrainingOrg)
-    co_return problem(ctx, 403, "candidates are for the project's firm and administrators");
+  const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
@@ -183,11 +178,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (who.role == domain::Role::kTrainingOrg)
-    co_return problem(ctx, 403, "candidates are for the project's firm and administrators");
+  const domain::Principal& who = principal(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
   const std::string trainee_id(ctx.param("trainee_id"));
@@ -209,11 +200,7 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (who.role == domain::Role::kFirm)
-    co_return problem(ctx, 403, "opportunities are for the trainee's organization");
+  const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
@@ -247,9 +234,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
+  const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   reject_unknown_params(
       ctx, {"limit", "cursor", "project_id", "trainee_id", "organization_id", "state", "round_id"},
@@ -280,9 +265,7 @@ awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
+  const domain::Principal& who = principal(ctx);
   const std::string id(ctx.param("id"));
   std::optional<store::MatchRow> match;
   std::optional<domain::TraineeRecord> trainee;
@@ -338,11 +321,7 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (who.role == domain::Role::kTrainingOrg)
-    co_return problem(ctx, 403, "firms shortlist candidates for their projects");
+  const domain::Principal& who = principal(ctx);
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& body = std::get<json>(parsed);
@@ -403,9 +382,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
+  const domain::Principal& who = principal(ctx);
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& body = std::get<json>(parsed);
@@ -486,9 +463,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
+  const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   store::EventFilter f;
@@ -511,10 +486,6 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (!who.is_admin()) co_return problem(ctx, 403, "the audit trail is for administrators");
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx,
                         {"limit", "cursor", "kind", "match_id", "round_id", "project_id",
@@ -553,18 +524,25 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
 }  // namespace
 
 void add_matching_routes(http::Router& router, ApiContext& api) {
-  auto bind = [&api](awaitable<Response> (*fn)(ApiContext&, http::RequestContext&)) {
-    return [&api, fn](http::RequestContext& ctx) -> awaitable<Response> { return fn(api, ctx); };
-  };
-  router.add("GET", "/v1/projects/{id}/candidates", bind(candidates));
-  router.add("GET", "/v1/projects/{id}/candidates/{trainee_id}", bind(candidate));
-  router.add("GET", "/v1/trainees/{id}/opportunities", bind(opportunities));
-  router.add("GET", "/v1/matches", bind(list_matches));
-  router.add("POST", "/v1/matches", bind(create_match));
-  router.add("GET", "/v1/matches/{id}", bind(get_match));
-  router.add("POST", "/v1/matches/{id}/transitions", bind(transition));
-  router.add("GET", "/v1/matches/{id}/events", bind(match_events));
-  router.add("GET", "/v1/audit", bind(audit));
+  router.add("GET", "/v1/projects/{id}/candidates", handler(api, candidates),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "candidates are for the project's firm and administrators"});
+  router.add("GET", "/v1/projects/{id}/candidates/{trainee_id}", handler(api, candidate),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "candidates are for the project's firm and administrators"});
+  router.add("GET", "/v1/trainees/{id}/opportunities", handler(api, opportunities),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "opportunities are for the trainee's organization"});
+  router.add("GET", "/v1/matches", handler(api, list_matches));
+  router.add("POST", "/v1/matches", handler(api, create_match),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "firms shortlist candidates for their projects"});
+  router.add("GET", "/v1/matches/{id}", handler(api, get_match));
+  router.add("POST", "/v1/matches/{id}/transitions", handler(api, transition));
+  router.add("GET", "/v1/matches/{id}/events", handler(api, match_events));
+  router.add("GET", "/v1/audit", handler(api, audit),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "the audit trail is for administrators"});
 }
 
 }  // namespace kakehashi::api

@@ -25,8 +25,6 @@ nlohmann::json key_json(const store::ApiKeyRow& k) {
   return j;
 }
 
-using Outcome = std::variant<domain::Principal, Response>;
-
 }  // namespace
 
 NewKey generate_key() {
@@ -37,190 +35,183 @@ NewKey generate_key() {
   return k;
 }
 
-void add_organization_routes(http::Router& router, ApiContext& api) {
-  router.add("POST", "/v1/organizations", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (!who.is_admin()) co_return problem(ctx, 403, "only administrators create organizations");
-    auto parsed = json_body(ctx);
-    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto& body = std::get<nlohmann::json>(parsed);
-    std::vector<http::FieldError> errors;
-    Validator v(body, "", errors);
-    v.only({"name", "kind", "country"});
-    auto name = v.text("name", true, 200);
-    auto kind = v.choice("kind", true, {"training_provider", "firm"});
-    auto country = v.country("country", true);
-    if (!errors.empty()) co_return problem(ctx, 422, "the organization is invalid", errors);
-    co_return co_await idempotent(
-        api, ctx, who,
-        [&]() -> awaitable<Response> {
-          std::optional<store::OrganizationRow> row;
-          std::optional<store::Conflict> conflict;
-          co_await api.db.run([&](pqxx::connection_base& c) {
-            try {
-              row = store::insert_organization(c, *name, *kind, *country);
-            } catch (const store::Conflict& e) {
-              conflict = e;
-            }
-          });
-          if (conflict)
-            co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-          Response r = json_response(201, organization_json(*row));
-          r.set_header("Location", "/v1/organizations/" + row->id);
-          r.set_header("ETag", etag(row->version));
-          co_return r;
-        },
-        [&](const std::string& id) -> awaitable<Response> {
-          std::optional<store::OrganizationRow> row;
-          co_await api.db.run(
-              [&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
-          if (!row)
-            co_return problem(ctx, 404, "the organization this key created no longer exists");
-          Response r = json_response(200, organization_json(*row));
-          r.set_header("Location", "/v1/organizations/" + row->id);
-          r.set_header("ETag", etag(row->version));
-          co_return r;
+namespace {
+
+awaitable<Response> create_organization(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& body = std::get<nlohmann::json>(parsed);
+  std::vector<http::FieldError> errors;
+  Validator v(body, "", errors);
+  v.only({"name", "kind", "country"});
+  auto name = v.text("name", true, 200);
+  auto kind = v.choice("kind", true, {"training_provider", "firm"});
+  auto country = v.country("country", true);
+  if (!errors.empty()) co_return problem(ctx, 422, "the organization is invalid", errors);
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        std::optional<store::OrganizationRow> row;
+        std::optional<store::Conflict> conflict;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          try {
+            row = store::insert_organization(c, *name, *kind, *country);
+          } catch (const store::Conflict& e) {
+            conflict = e;
+          }
         });
+        if (conflict)
+          co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+        Response r = json_response(201, organization_json(*row));
+        r.set_header("Location", "/v1/organizations/" + row->id);
+        r.set_header("ETag", etag(row->version));
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        std::optional<store::OrganizationRow> row;
+        co_await api.db.run(
+            [&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
+        if (!row) co_return problem(ctx, 404, "the organization this key created no longer exists");
+        Response r = json_response(200, organization_json(*row));
+        r.set_header("Location", "/v1/organizations/" + row->id);
+        r.set_header("ETag", etag(row->version));
+        co_return r;
+      });
+}
+
+awaitable<Response> list_organizations(ApiContext& api, http::RequestContext& ctx) {
+  std::vector<http::FieldError> errors;
+  const int limit = page_limit(ctx, errors);
+  std::optional<std::string> after;
+  if (auto cursor = ctx.request.query_param("cursor")) {
+    after = decode_cursor(*cursor);
+    if (!after || !store::is_uuid(*after))
+      errors.push_back({"cursor", "is not a cursor this service issued"});
+  }
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  std::vector<store::OrganizationRow> rows;
+  co_await api.db.run(
+      [&](pqxx::connection_base& c) { rows = store::list_organizations(c, after, limit + 1); });
+  nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
+    out["items"].push_back(organization_json(rows[i]));
+  }
+  if (rows.size() > static_cast<std::size_t>(limit)) {
+    out["next_cursor"] = encode_cursor(rows[static_cast<std::size_t>(limit) - 1].id);
+  }
+  co_return json_response(200, out);
+}
+
+awaitable<Response> get_organization(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  const std::string id(ctx.param("id"));
+  std::optional<store::OrganizationRow> row;
+  if (who.owns(id)) {
+    co_await api.db.run([&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
+  }
+  if (!row) co_return problem(ctx, 404, "no such organization");
+  Response r = json_response(200, organization_json(*row));
+  r.set_header("ETag", etag(row->version));
+  co_return r;
+}
+
+awaitable<Response> create_api_key(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& body = std::get<nlohmann::json>(parsed);
+  std::vector<http::FieldError> errors;
+  Validator v(body, "", errors);
+  v.only({"label"});
+  auto label = v.text("label", true, 200);
+  if (!errors.empty()) co_return problem(ctx, 422, "the API key is invalid", errors);
+  const std::string org_id(ctx.param("id"));
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        std::optional<store::OrganizationRow> org;
+        std::optional<store::ApiKeyRow> row;
+        const NewKey key = generate_key();
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          org = store::find_organization(c, org_id);
+          if (!org) return;
+          const auto role = domain::role_for_kind(org->kind);
+          row = store::insert_api_key(c, org->id, std::string(domain::role_name(*role)), *label,
+                                      key.prefix, key.sha256);
+        });
+        if (!row) co_return problem(ctx, 404, "no such organization");
+        auto j = key_json(*row);
+        j["secret"] = key.secret;  // shown once, never stored
+        Response r = json_response(201, j);
+        r.set_header("Location", "/v1/api-keys/" + row->id);
+        r.set_header("Cache-Control", "no-store");
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        // The secret was shown once and is not kept: a replay names
+        // the key it created, without it.
+        std::optional<store::ApiKeyRow> row;
+        co_await api.db.run([&](pqxx::connection_base& c) { row = store::find_api_key(c, id); });
+        if (!row) co_return problem(ctx, 404, "the API key this request created is gone");
+        Response r = json_response(200, key_json(*row));
+        r.set_header("Location", "/v1/api-keys/" + row->id);
+        r.set_header("Cache-Control", "no-store");
+        co_return r;
+      });
+}
+
+awaitable<Response> list_api_keys(ApiContext& api, http::RequestContext& ctx) {
+  const std::string org_id(ctx.param("id"));
+  std::optional<store::OrganizationRow> org;
+  std::vector<store::ApiKeyRow> keys;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    org = store::find_organization(c, org_id);
+    if (org) keys = store::list_api_keys(c, org->id);
   });
+  if (!org) co_return problem(ctx, 404, "no such organization");
+  nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
+  for (const auto& k : keys) out["items"].push_back(key_json(k));
+  co_return json_response(200, out);
+}
 
-  router.add("GET", "/v1/organizations", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    if (!std::get<domain::Principal>(auth).is_admin()) {
-      co_return problem(ctx, 403, "only administrators list organizations");
-    }
-    std::vector<http::FieldError> errors;
-    const int limit = page_limit(ctx, errors);
-    std::optional<std::string> after;
-    if (auto cursor = ctx.request.query_param("cursor")) {
-      after = decode_cursor(*cursor);
-      if (!after || !store::is_uuid(*after))
-        errors.push_back({"cursor", "is not a cursor this service issued"});
-    }
-    if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
-    std::vector<store::OrganizationRow> rows;
-    co_await api.db.run(
-        [&](pqxx::connection_base& c) { rows = store::list_organizations(c, after, limit + 1); });
-    nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
-    for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
-      out["items"].push_back(organization_json(rows[i]));
-    }
-    if (rows.size() > static_cast<std::size_t>(limit)) {
-      out["next_cursor"] = encode_cursor(rows[static_cast<std::size_t>(limit) - 1].id);
-    }
-    co_return json_response(200, out);
+awaitable<Response> revoke_api_key(ApiContext& api, http::RequestContext& ctx) {
+  const std::string id(ctx.param("id"));
+  bool found = false;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    found = store::find_api_key(c, id).has_value() && store::revoke_api_key(c, id);
   });
+  if (!found) co_return problem(ctx, 404, "no such API key");
+  api.keys.evict_key(id);
+  Response r;
+  r.status = 204;
+  co_return r;
+}
 
-  router.add("GET", "/v1/organizations/{id}",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> {
-               Outcome auth = co_await authenticate(api, ctx);
-               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-               const auto who = std::get<domain::Principal>(auth);
-               const std::string id(ctx.param("id"));
-               std::optional<store::OrganizationRow> row;
-               if (who.owns(id)) {
-                 co_await api.db.run(
-                     [&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
-               }
-               if (!row) co_return problem(ctx, 404, "no such organization");
-               Response r = json_response(200, organization_json(*row));
-               r.set_header("ETag", etag(row->version));
-               co_return r;
-             });
+}  // namespace
 
-  router.add("POST", "/v1/organizations/{id}/api-keys",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> {
-               Outcome auth = co_await authenticate(api, ctx);
-               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-               const auto who = std::get<domain::Principal>(auth);
-               if (!who.is_admin())
-                 co_return problem(ctx, 403, "only administrators create API keys");
-               auto parsed = json_body(ctx);
-               if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-               const auto& body = std::get<nlohmann::json>(parsed);
-               std::vector<http::FieldError> errors;
-               Validator v(body, "", errors);
-               v.only({"label"});
-               auto label = v.text("label", true, 200);
-               if (!errors.empty()) co_return problem(ctx, 422, "the API key is invalid", errors);
-               const std::string org_id(ctx.param("id"));
-               co_return co_await idempotent(
-                   api, ctx, who,
-                   [&]() -> awaitable<Response> {
-                     std::optional<store::OrganizationRow> org;
-                     std::optional<store::ApiKeyRow> row;
-                     const NewKey key = generate_key();
-                     co_await api.db.run([&](pqxx::connection_base& c) {
-                       org = store::find_organization(c, org_id);
-                       if (!org) return;
-                       const auto role = domain::role_for_kind(org->kind);
-                       row =
-                           store::insert_api_key(c, org->id, std::string(domain::role_name(*role)),
-                                                 *label, key.prefix, key.sha256);
-                     });
-                     if (!row) co_return problem(ctx, 404, "no such organization");
-                     auto j = key_json(*row);
-                     j["secret"] = key.secret;  // shown once, never stored
-                     Response r = json_response(201, j);
-                     r.set_header("Location", "/v1/api-keys/" + row->id);
-                     r.set_header("Cache-Control", "no-store");
-                     co_return r;
-                   },
-                   [&](const std::string& id) -> awaitable<Response> {
-                     // The secret was shown once and is not kept: a replay names
-                     // the key it created, without it.
-                     std::optional<store::ApiKeyRow> row;
-                     co_await api.db.run(
-                         [&](pqxx::connection_base& c) { row = store::find_api_key(c, id); });
-                     if (!row)
-                       co_return problem(ctx, 404, "the API key this request created is gone");
-                     Response r = json_response(200, key_json(*row));
-                     r.set_header("Location", "/v1/api-keys/" + row->id);
-                     r.set_header("Cache-Control", "no-store");
-                     co_return r;
-                   });
-             });
+void add_organization_routes(http::Router& router, ApiContext& api) {
+  router.add("POST", "/v1/organizations", handler(api, create_organization),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "only administrators create organizations"});
 
-  router.add("GET", "/v1/organizations/{id}/api-keys",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> {
-               Outcome auth = co_await authenticate(api, ctx);
-               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-               if (!std::get<domain::Principal>(auth).is_admin()) {
-                 co_return problem(ctx, 403, "only administrators list API keys");
-               }
-               const std::string org_id(ctx.param("id"));
-               std::optional<store::OrganizationRow> org;
-               std::vector<store::ApiKeyRow> keys;
-               co_await api.db.run([&](pqxx::connection_base& c) {
-                 org = store::find_organization(c, org_id);
-                 if (org) keys = store::list_api_keys(c, org->id);
-               });
-               if (!org) co_return problem(ctx, 404, "no such organization");
-               nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
-               for (const auto& k : keys) out["items"].push_back(key_json(k));
-               co_return json_response(200, out);
-             });
+  router.add("GET", "/v1/organizations", handler(api, list_organizations),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "only administrators list organizations"});
 
-  router.add("DELETE", "/v1/api-keys/{id}",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> {
-               Outcome auth = co_await authenticate(api, ctx);
-               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-               if (!std::get<domain::Principal>(auth).is_admin()) {
-                 co_return problem(ctx, 403, "only administrators revoke API keys");
-               }
-               const std::string id(ctx.param("id"));
-               bool found = false;
-               co_await api.db.run([&](pqxx::connection_base& c) {
-                 found = store::find_api_key(c, id).has_value() && store::revoke_api_key(c, id);
-               });
-               if (!found) co_return problem(ctx, 404, "no such API key");
-               api.keys.evict_key(id);
-               Response r;
-               r.status = 204;
-               co_return r;
-             });
+  router.add("GET", "/v1/organizations/{id}", handler(api, get_organization));
+
+  router.add("POST", "/v1/organizations/{id}/api-keys", handler(api, create_api_key),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "only administrators create API keys"});
+
+  router.add(
+      "GET", "/v1/organizations/{id}/api-keys", handler(api, list_api_keys),
+      {.roles = role_bit(domain::Role::kAdmin), .forbidden = "only administrators list API keys"});
+
+  router.add("DELETE", "/v1/api-keys/{id}", handler(api, revoke_api_key),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "only administrators revoke API keys"});
 }
 
 }  // namespace kakehashi::api

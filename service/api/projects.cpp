@@ -14,7 +14,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 const std::initializer_list<std::string_view> kWritable = {
     "title",          "description",       "domain",
@@ -167,192 +166,190 @@ Response with_etag(Response r, std::int64_t version) {
   return r;
 }
 
-bool may_use_projects(const domain::Principal& who) {
-  return who.role != domain::Role::kTrainingOrg;
+
+}  // namespace
+
+namespace {
+
+awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& body = std::get<json>(parsed);
+  std::vector<http::FieldError> errors;
+  std::optional<std::string> org;
+  auto data = parse_project(body, api, who.is_admin(), &org, errors);
+  if (!data) co_return problem(ctx, 422, "the project is invalid", errors);
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        std::optional<domain::ProjectRecord> record;
+        bool bad_org = false;
+        co_await api.db.run([&](pqxx::connection_base& c) {
+          std::string owner = who.organization_id;
+          if (who.is_admin()) {
+            auto o = store::find_organization(c, *org);
+            if (!o || o->kind != "firm") {
+              bad_org = true;
+              return;
+            }
+            owner = o->id;
+          }
+          record = store::find_project(c, store::insert_project(c, owner, *data));
+          if (record && api.live) api.live->apply(*record);
+        });
+        if (bad_org) {
+          co_return problem(ctx, 422, "the project is invalid",
+                            {{"/organization_id", "must name a firm"}});
+        }
+        Response r = with_etag(json_response(201, project_json(*record)), record->version);
+        r.set_header("Location", "/v1/projects/" + record->id);
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        std::optional<domain::ProjectRecord> record;
+        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+        if (!record || !who.owns(record->organization_id))
+          co_return problem(ctx, 404, "the project this request created no longer exists");
+        Response r = with_etag(json_response(200, project_json(*record)), record->version);
+        r.set_header("Location", "/v1/projects/" + record->id);
+        co_return r;
+      });
+}
+
+awaitable<Response> get_project(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  const std::string id(ctx.param("id"));
+  std::optional<domain::ProjectRecord> record;
+  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+  if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
+  co_return with_etag(json_response(200, project_json(*record)), record->version);
+}
+
+awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  bool bad = false;
+  const auto expected = if_match(ctx, &bad);
+  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  auto parsed = json_body(ctx, true);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& patch = std::get<json>(parsed);
+  const std::string id(ctx.param("id"));
+  std::optional<domain::ProjectRecord> record;
+  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+  if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
+  std::vector<http::FieldError> errors;
+  for (auto key : kReadOnly) {
+    if (patch.contains(std::string(key)))
+      errors.push_back({"/" + std::string(key), "is read-only"});
+  }
+  json doc = project_document(*record);
+  doc.merge_patch(patch);
+  auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
+  if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
+  if (expected && *expected != record->version) {
+    co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+  }
+  bool updated = false;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    updated = store::update_project(c, id, expected.value_or(record->version), *data);
+    if (updated) {
+      record = store::find_project(c, id);
+      if (record && api.live) api.live->apply(*record);
+    }
+  });
+  if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
+  co_return with_etag(json_response(200, project_json(*record)), record->version);
+}
+
+awaitable<Response> delete_project(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  bool bad = false;
+  const auto expected = if_match(ctx, &bad);
+  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  const std::string id(ctx.param("id"));
+  std::optional<domain::ProjectRecord> record;
+  std::optional<store::Conflict> conflict;
+  bool deleted = false;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    record = store::find_project(c, id);
+    try {
+      if (record && who.owns(record->organization_id))
+        deleted = store::delete_project(c, id, expected);
+    } catch (const store::Conflict& e) {
+      conflict = e;
+    }
+    if (deleted && api.live) api.live->remove_project(record->seq);
+  });
+  if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
+  if (conflict) co_return problem(ctx, 409, conflict->detail);
+  if (!deleted) co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+  Response r;
+  r.status = 204;
+  co_return r;
+}
+
+awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  std::vector<http::FieldError> errors;
+  domain::ProjectFilter f;
+  f.limit = page_limit(ctx, errors) + 1;
+  reject_unknown_params(ctx, {"limit", "cursor", "status", "domain", "skill", "organization_id"},
+                        errors);
+  f.after_seq = seq_cursor(ctx, 'p', errors);
+  if (auto status = ctx.request.query_param("status")) {
+    if (*status != "draft" && *status != "open" && *status != "closed") {
+      errors.push_back({"status", "must be draft, open or closed"});
+    }
+    f.status = *status;
+  }
+  if (auto domain_name = ctx.request.query_param("domain")) f.domain = *domain_name;
+  if (auto skill = ctx.request.query_param("skill")) {
+    f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
+    if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+  }
+  if (auto org = ctx.request.query_param("organization_id")) {
+    if (!who.is_admin()) {
+      errors.push_back({"organization_id", "only administrators filter by organization"});
+    } else if (!store::is_uuid(*org)) {
+      errors.push_back({"organization_id", "must be an organization id"});
+    }
+    f.organization_id = *org;
+  }
+  if (!who.is_admin()) f.organization_id = who.organization_id;
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  std::vector<domain::ProjectRecord> rows;
+  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_projects(c, f); });
+  const auto limit = static_cast<std::size_t>(f.limit - 1);
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(project_json(rows[i]));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('p', rows[limit - 1].seq);
+  co_return json_response(200, out);
 }
 
 }  // namespace
 
 void add_project_routes(http::Router& router, ApiContext& api) {
-  router.add("POST", "/v1/projects", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms post projects");
-    auto parsed = json_body(ctx);
-    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto& body = std::get<json>(parsed);
-    std::vector<http::FieldError> errors;
-    std::optional<std::string> org;
-    auto data = parse_project(body, api, who.is_admin(), &org, errors);
-    if (!data) co_return problem(ctx, 422, "the project is invalid", errors);
-    co_return co_await idempotent(
-        api, ctx, who,
-        [&]() -> awaitable<Response> {
-          std::optional<domain::ProjectRecord> record;
-          bool bad_org = false;
-          co_await api.db.run([&](pqxx::connection_base& c) {
-            std::string owner = who.organization_id;
-            if (who.is_admin()) {
-              auto o = store::find_organization(c, *org);
-              if (!o || o->kind != "firm") {
-                bad_org = true;
-                return;
-              }
-              owner = o->id;
-            }
-            record = store::find_project(c, store::insert_project(c, owner, *data));
-            if (record && api.live) api.live->apply(*record);
-          });
-          if (bad_org) {
-            co_return problem(ctx, 422, "the project is invalid",
-                              {{"/organization_id", "must name a firm"}});
-          }
-          Response r = with_etag(json_response(201, project_json(*record)), record->version);
-          r.set_header("Location", "/v1/projects/" + record->id);
-          co_return r;
-        },
-        [&](const std::string& id) -> awaitable<Response> {
-          std::optional<domain::ProjectRecord> record;
-          co_await api.db.run(
-              [&](pqxx::connection_base& c) { record = store::find_project(c, id); });
-          if (!record || !who.owns(record->organization_id))
-            co_return problem(ctx, 404, "the project this request created no longer exists");
-          Response r = with_etag(json_response(200, project_json(*record)), record->version);
-          r.set_header("Location", "/v1/projects/" + record->id);
-          co_return r;
-        });
-  });
+  router.add("POST", "/v1/projects", handler(api, create_project),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "only firms post projects"});
 
-  router.add("GET", "/v1/projects/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms read project records");
-    const std::string id(ctx.param("id"));
-    std::optional<domain::ProjectRecord> record;
-    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
-    if (!record || !who.owns(record->organization_id))
-      co_return problem(ctx, 404, "no such project");
-    co_return with_etag(json_response(200, project_json(*record)), record->version);
-  });
+  router.add("GET", "/v1/projects/{id}", handler(api, get_project),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "only firms read project records"});
 
-  router.add(
-      "PATCH", "/v1/projects/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-        Outcome auth = co_await authenticate(api, ctx);
-        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-        const auto who = std::get<domain::Principal>(auth);
-        if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms change projects");
-        bool bad = false;
-        const auto expected = if_match(ctx, &bad);
-        if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
-        auto parsed = json_body(ctx, true);
-        if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-        const auto& patch = std::get<json>(parsed);
-        const std::string id(ctx.param("id"));
-        std::optional<domain::ProjectRecord> record;
-        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
-        if (!record || !who.owns(record->organization_id))
-          co_return problem(ctx, 404, "no such project");
-        std::vector<http::FieldError> errors;
-        for (auto key : kReadOnly) {
-          if (patch.contains(std::string(key)))
-            errors.push_back({"/" + std::string(key), "is read-only"});
-        }
-        json doc = project_document(*record);
-        doc.merge_patch(patch);
-        auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
-        if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
-        if (expected && *expected != record->version) {
-          co_return problem(ctx, 412, "the project changed since that ETag; read it again");
-        }
-        bool updated = false;
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          updated = store::update_project(c, id, expected.value_or(record->version), *data);
-          if (updated) {
-            record = store::find_project(c, id);
-            if (record && api.live) api.live->apply(*record);
-          }
-        });
-        if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
-        co_return with_etag(json_response(200, project_json(*record)), record->version);
-      });
+  router.add("PATCH", "/v1/projects/{id}", handler(api, update_project),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "only firms change projects"});
 
-  router.add("DELETE", "/v1/projects/{id}",
-             [&api](http::RequestContext& ctx) -> awaitable<Response> {
-               Outcome auth = co_await authenticate(api, ctx);
-               if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-               const auto who = std::get<domain::Principal>(auth);
-               if (!may_use_projects(who))
-                 co_return problem(ctx, 403, "only firms delete projects");
-               bool bad = false;
-               const auto expected = if_match(ctx, &bad);
-               if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
-               const std::string id(ctx.param("id"));
-               std::optional<domain::ProjectRecord> record;
-               std::optional<store::Conflict> conflict;
-               bool deleted = false;
-               co_await api.db.run([&](pqxx::connection_base& c) {
-                 record = store::find_project(c, id);
-                 try {
-                   if (record && who.owns(record->organization_id))
-                     deleted = store::delete_project(c, id, expected);
-                 } catch (const store::Conflict& e) {
-                   conflict = e;
-                 }
-                 if (deleted && api.live) api.live->remove_project(record->seq);
-               });
-               if (!record || !who.owns(record->organization_id))
-                 co_return problem(ctx, 404, "no such project");
-               if (conflict) co_return problem(ctx, 409, conflict->detail);
-               if (!deleted)
-                 co_return problem(ctx, 412, "the project changed since that ETag; read it again");
-               Response r;
-               r.status = 204;
-               co_return r;
-             });
+  router.add("DELETE", "/v1/projects/{id}", handler(api, delete_project),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "only firms delete projects"});
 
-  router.add("GET", "/v1/projects", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (!may_use_projects(who)) co_return problem(ctx, 403, "only firms list project records");
-    std::vector<http::FieldError> errors;
-    domain::ProjectFilter f;
-    f.limit = page_limit(ctx, errors) + 1;
-    reject_unknown_params(ctx, {"limit", "cursor", "status", "domain", "skill", "organization_id"},
-                          errors);
-    f.after_seq = seq_cursor(ctx, 'p', errors);
-    if (auto status = ctx.request.query_param("status")) {
-      if (*status != "draft" && *status != "open" && *status != "closed") {
-        errors.push_back({"status", "must be draft, open or closed"});
-      }
-      f.status = *status;
-    }
-    if (auto domain_name = ctx.request.query_param("domain")) f.domain = *domain_name;
-    if (auto skill = ctx.request.query_param("skill")) {
-      f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
-      if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
-    }
-    if (auto org = ctx.request.query_param("organization_id")) {
-      if (!who.is_admin()) {
-        errors.push_back({"organization_id", "only administrators filter by organization"});
-      } else if (!store::is_uuid(*org)) {
-        errors.push_back({"organization_id", "must be an organization id"});
-      }
-      f.organization_id = *org;
-    }
-    if (!who.is_admin()) f.organization_id = who.organization_id;
-    if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
-    std::vector<domain::ProjectRecord> rows;
-    co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_projects(c, f); });
-    const auto limit = static_cast<std::size_t>(f.limit - 1);
-    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-    for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-      out["items"].push_back(project_json(rows[i]));
-    if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('p', rows[limit - 1].seq);
-    co_return json_response(200, out);
-  });
+  router.add("GET", "/v1/projects", handler(api, list_projects),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
+              .forbidden = "only firms list project records"});
 }
 
 }  // namespace kakehashi::api

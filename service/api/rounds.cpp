@@ -23,7 +23,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 using Clock = std::chrono::steady_clock;
 
 constexpr long long kRoundLock = 0x6b616b65;  // "kake"
@@ -235,10 +234,7 @@ json round_json(const store::RoundRow& r) {
 }
 
 awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (!who.is_admin()) co_return problem(ctx, 403, "administrators run matching rounds");
+  const domain::Principal& who = principal(ctx);
   auto parsed = json_body(ctx);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& body = std::get<json>(parsed);
@@ -333,10 +329,6 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> get_round(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (!who.is_admin()) co_return problem(ctx, 403, "matching rounds are for administrators");
   const std::string id(ctx.param("id"));
   std::optional<store::RoundRow> round;
   co_await api.db.run([&](pqxx::connection_base& c) { round = store::find_round(c, id); });
@@ -345,10 +337,6 @@ awaitable<Response> get_round(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
-  Outcome auth = co_await authenticate(api, ctx);
-  if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-  const auto who = std::get<domain::Principal>(auth);
-  if (!who.is_admin()) co_return problem(ctx, 403, "matching rounds are for administrators");
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const int limit = page_limit(ctx, errors);
@@ -373,14 +361,14 @@ awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
 
 void add_round_routes(http::Router& router, ApiContext& api) {
   router.add(
-      "POST", "/v1/matching-rounds",
-      [&api](http::RequestContext& ctx) -> awaitable<Response> { return create_round(api, ctx); });
-  router.add(
-      "GET", "/v1/matching-rounds",
-      [&api](http::RequestContext& ctx) -> awaitable<Response> { return list_rounds(api, ctx); });
-  router.add(
-      "GET", "/v1/matching-rounds/{id}",
-      [&api](http::RequestContext& ctx) -> awaitable<Response> { return get_round(api, ctx); });
+      "POST", "/v1/matching-rounds", handler(api, create_round),
+      {.roles = role_bit(domain::Role::kAdmin), .forbidden = "administrators run matching rounds"});
+  router.add("GET", "/v1/matching-rounds", handler(api, list_rounds),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "matching rounds are for administrators"});
+  router.add("GET", "/v1/matching-rounds/{id}", handler(api, get_round),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "matching rounds are for administrators"});
 }
 
 }  // namespace kakehashi::api

@@ -14,7 +14,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 json skill_json(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
   json related = json::array();
@@ -109,29 +108,30 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
 
 }  // namespace
 
+namespace {
+
+awaitable<Response> list_skills(ApiContext& api, http::RequestContext& ctx) {
+  const auto snap = api.taxonomy.snapshot();
+  const auto q = ctx.request.query_param("q");
+  const std::string needle = q ? matcher::normalise_skill_name(*q) : "";
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (const auto& s : snap->skills) {
+    bool hit =
+        needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
+    for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
+    if (hit) out["items"].push_back(skill_json(s, *snap));
+  }
+  co_return json_response(200, out);
+}
+
+}  // namespace
+
 void add_skill_routes(http::Router& router, ApiContext& api) {
-  router.add("GET", "/v1/skills", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto snap = api.taxonomy.snapshot();
-    const auto q = ctx.request.query_param("q");
-    const std::string needle = q ? matcher::normalise_skill_name(*q) : "";
-    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-    for (const auto& s : snap->skills) {
-      bool hit =
-          needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
-      for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
-      if (hit) out["items"].push_back(skill_json(s, *snap));
-    }
-    co_return json_response(200, out);
-  });
+  router.add("GET", "/v1/skills", handler(api, list_skills));
 
   // Creates (no id) or changes (id) a skill, then reloads the taxonomy.
   auto save = [&api](http::RequestContext& ctx, std::optional<int> id) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (!who.is_admin()) co_return problem(ctx, 403, "only administrators change the taxonomy");
+    const domain::Principal& who = principal(ctx);
     bool bad = false;
     const auto expected = if_match(ctx, &bad);
     if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
@@ -190,15 +190,21 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
           co_return r;
         });
   };
-  router.add("POST", "/v1/skills", [save](http::RequestContext& ctx) -> awaitable<Response> {
-    return save(ctx, std::nullopt);
-  });
-  router.add("PATCH", "/v1/skills/{id}", [save](http::RequestContext& ctx) -> awaitable<Response> {
-    const std::string raw(ctx.param("id"));
-    const bool numeric =
-        !raw.empty() && raw.size() <= 9 && raw.find_first_not_of("0123456789") == std::string::npos;
-    return save(ctx, numeric ? std::stoi(raw) : -1);  // -1 names no skill: 404
-  });
+  const http::RouteOptions admin_only{.roles = role_bit(domain::Role::kAdmin),
+                                      .forbidden = "only administrators change the taxonomy"};
+  router.add(
+      "POST", "/v1/skills",
+      [save](http::RequestContext& ctx) -> awaitable<Response> { return save(ctx, std::nullopt); },
+      admin_only);
+  router.add(
+      "PATCH", "/v1/skills/{id}",
+      [save](http::RequestContext& ctx) -> awaitable<Response> {
+        const std::string raw(ctx.param("id"));
+        const bool numeric = !raw.empty() && raw.size() <= 9 &&
+                             raw.find_first_not_of("0123456789") == std::string::npos;
+        return save(ctx, numeric ? std::stoi(raw) : -1);  // -1 names no skill: 404
+      },
+      admin_only);
 }
 
 }  // namespace kakehashi::api

@@ -17,7 +17,6 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-using Outcome = std::variant<domain::Principal, Response>;
 
 const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "email",
@@ -296,249 +295,245 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   return in;
 }
 
-void add_trainee_routes(http::Router& router, ApiContext& api) {
-  router.add("POST", "/v1/trainees", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (who.role == domain::Role::kFirm)
-      co_return problem(ctx, 403, "firms cannot register trainees");
-    auto parsed = json_body(ctx);
-    if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-    const auto& body = std::get<json>(parsed);
-    std::vector<http::FieldError> errors;
-    auto input = parse_trainee(body, api, who.is_admin(), errors);
-    if (!input) co_return problem(ctx, 422, "the trainee is invalid", errors);
-    co_return co_await idempotent(
-        api, ctx, who,
-        [&]() -> awaitable<Response> {
-          std::optional<domain::TraineeRecord> record;
-          std::optional<store::Conflict> conflict;
-          bool bad_org = false;
-          co_await api.db.run([&](pqxx::connection_base& c) {
-            std::string org = who.organization_id;
-            if (who.is_admin()) {
-              auto o = store::find_organization(c, *input->organization_id);
-              if (!o || o->kind != "training_provider") {
-                bad_org = true;
-                return;
-              }
-              org = o->id;
-            }
-            try {
-              const auto id = store::insert_trainee(c, org, input->personal, input->profile);
-              record = store::find_trainee(c, id);
-              if (record && api.live) api.live->apply(*record);
-            } catch (const store::Conflict& e) {
-              conflict = e;
-            }
-          });
-          if (bad_org) {
-            co_return problem(ctx, 422, "the trainee is invalid",
-                              {{"/organization_id", "must name a training provider"}});
-          }
-          if (conflict)
-            co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-          Response r = with_etag(
-              json_response(201, trainee_json(*record, *api.taxonomy.snapshot())), record->version);
-          r.set_header("Location", "/v1/trainees/" + record->id);
-          co_return r;
-        },
-        [&](const std::string& id) -> awaitable<Response> {
-          // Rendered as it is now: an erased trainee's replay carries no
-          // personal data.
-          std::optional<domain::TraineeRecord> record;
-          co_await api.db.run(
-              [&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
-          if (!record || !who.owns(record->organization_id))
-            co_return problem(ctx, 404, "the trainee this request created no longer exists");
-          Response r = with_etag(
-              json_response(200, trainee_json(*record, *api.taxonomy.snapshot())), record->version);
-          r.set_header("Location", "/v1/trainees/" + record->id);
-          co_return r;
-        });
-  });
+namespace {
 
-  router.add("GET", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (who.role == domain::Role::kFirm)
-      co_return problem(ctx, 403, "firms cannot read trainee records");
-    const std::string id(ctx.param("id"));
-    // A document read before, and not changed since, is answered from memory.
-    if (auto hit = api.trainee_documents.get(id)) {
-      if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
-        co_return problem(ctx, 404, "no such trainee");
-      }
-      co_return with_etag(Response::json(200, std::move(hit->body)), hit->version);
-    }
-    const auto epoch = api.trainee_documents.epoch();
-    std::optional<domain::TraineeRecord> record;
-    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
-    if (!record || !who.owns(record->organization_id) ||
-        (record->profile.status == "erased" && !who.is_admin())) {
-      co_return problem(ctx, 404, "no such trainee");
-    }
-    Response r = json_response(200, trainee_json(*record, *api.taxonomy.snapshot()));
-    api.trainee_documents.put(
-        id, {record->organization_id, record->profile.status, record->version, r.body}, epoch);
-    co_return with_etag(std::move(r), record->version);
-  });
-
-  router.add(
-      "PATCH", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-        Outcome auth = co_await authenticate(api, ctx);
-        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-        const auto who = std::get<domain::Principal>(auth);
-        if (who.role == domain::Role::kFirm)
-          co_return problem(ctx, 403, "firms cannot change trainees");
-        bool bad_precondition = false;
-        const auto expected = if_match(ctx, &bad_precondition);
-        if (bad_precondition)
-          co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
-        auto parsed = json_body(ctx, true);
-        if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
-        const auto& patch = std::get<json>(parsed);
-        const std::string id(ctx.param("id"));
+awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& body = std::get<json>(parsed);
+  std::vector<http::FieldError> errors;
+  auto input = parse_trainee(body, api, who.is_admin(), errors);
+  if (!input) co_return problem(ctx, 422, "the trainee is invalid", errors);
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
         std::optional<domain::TraineeRecord> record;
-        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
-        if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
-          co_return problem(ctx, 404, "no such trainee");
-        }
-        std::vector<http::FieldError> errors;
-        for (auto key : kReadOnly) {
-          if (patch.contains(std::string(key)))
-            errors.push_back({"/" + std::string(key), "is read-only"});
-        }
-        json doc = trainee_document(*record, *api.taxonomy.snapshot());
-        doc.merge_patch(patch);
-        auto input = errors.empty() ? parse_trainee(doc, api, false, errors) : std::nullopt;
-        if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
-        if (expected && *expected != record->version) {
-          co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
-        }
-        bool updated = false;
         std::optional<store::Conflict> conflict;
+        bool bad_org = false;
         co_await api.db.run([&](pqxx::connection_base& c) {
-          try {
-            updated = store::update_trainee(
-                c, id, expected.value_or(record->version), input->personal, input->profile,
-                {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
-            if (updated) {
-              api.trainee_documents.erase(id);
-              record = store::find_trainee(c, id);
-              if (record && api.live) api.live->apply(*record);
+          std::string org = who.organization_id;
+          if (who.is_admin()) {
+            auto o = store::find_organization(c, *input->organization_id);
+            if (!o || o->kind != "training_provider") {
+              bad_org = true;
+              return;
             }
+            org = o->id;
+          }
+          try {
+            const auto id = store::insert_trainee(c, org, input->personal, input->profile);
+            record = store::find_trainee(c, id);
+            if (record && api.live) api.live->apply(*record);
           } catch (const store::Conflict& e) {
             conflict = e;
           }
         });
+        if (bad_org) {
+          co_return problem(ctx, 422, "the trainee is invalid",
+                            {{"/organization_id", "must name a training provider"}});
+        }
         if (conflict)
           co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-        if (!updated) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
-        co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
-                            record->version);
-      });
-
-  router.add(
-      "DELETE", "/v1/trainees/{id}", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-        Outcome auth = co_await authenticate(api, ctx);
-        if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-        const auto who = std::get<domain::Principal>(auth);
-        if (who.role == domain::Role::kFirm)
-          co_return problem(ctx, 403, "firms cannot erase trainees");
-        bool bad_precondition = false;
-        const auto expected = if_match(ctx, &bad_precondition);
-        if (bad_precondition)
-          co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
-        const std::string id(ctx.param("id"));
+        Response r = with_etag(json_response(201, trainee_json(*record, *api.taxonomy.snapshot())),
+                               record->version);
+        r.set_header("Location", "/v1/trainees/" + record->id);
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        // Rendered as it is now: an erased trainee's replay carries no
+        // personal data.
         std::optional<domain::TraineeRecord> record;
-        bool erased = false;
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          record = store::find_trainee(c, id);
-          if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
-            erased = store::erase_trainee(c, id, expected);
-            if (erased) {
-              api.trainee_documents.erase(id);
-              // An erased trainee leaves every match it was in.
-              store::withdraw_open_matches(
-                  c, id,
-                  {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
-                  "the trainee's personal data was erased");
-            }
-            if (erased && api.live) api.live->refresh(c, {record->seq}, {});
-          }
-        });
-        if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
-          co_return problem(ctx, 404, "no such trainee");
-        }
-        if (!erased)
-          co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
-        Response r;
-        r.status = 204;
+        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+        if (!record || !who.owns(record->organization_id))
+          co_return problem(ctx, 404, "the trainee this request created no longer exists");
+        Response r = with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                               record->version);
+        r.set_header("Location", "/v1/trainees/" + record->id);
         co_return r;
       });
+}
 
-  router.add("GET", "/v1/trainees", [&api](http::RequestContext& ctx) -> awaitable<Response> {
-    Outcome auth = co_await authenticate(api, ctx);
-    if (auto* r = std::get_if<Response>(&auth)) co_return *r;
-    const auto who = std::get<domain::Principal>(auth);
-    if (who.role == domain::Role::kFirm)
-      co_return problem(ctx, 403, "firms cannot list trainee records");
-    std::vector<http::FieldError> errors;
-    domain::TraineeFilter f;
-    f.limit = page_limit(ctx, errors) + 1;
-    reject_unknown_params(
-        ctx,
-        {"limit", "cursor", "skill", "min_level", "jlpt_min", "status", "organization_id", "q"},
-        errors);
-    f.after_seq = seq_cursor(ctx, 't', errors);
-    if (auto skill = ctx.request.query_param("skill")) {
-      f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
-      if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  const std::string id(ctx.param("id"));
+  // A document read before, and not changed since, is answered from memory.
+  if (auto hit = api.trainee_documents.get(id)) {
+    if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
+      co_return problem(ctx, 404, "no such trainee");
     }
-    if (auto level = ctx.request.query_param("min_level")) {
-      if (level->size() != 1 || (*level)[0] < '1' || (*level)[0] > '5') {
-        errors.push_back({"min_level", "must be 1 to 5"});
-      } else {
-        f.min_level = (*level)[0] - '0';
+    co_return with_etag(Response::json(200, std::move(hit->body)), hit->version);
+  }
+  const auto epoch = api.trainee_documents.epoch();
+  std::optional<domain::TraineeRecord> record;
+  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+  if (!record || !who.owns(record->organization_id) ||
+      (record->profile.status == "erased" && !who.is_admin())) {
+    co_return problem(ctx, 404, "no such trainee");
+  }
+  Response r = json_response(200, trainee_json(*record, *api.taxonomy.snapshot()));
+  api.trainee_documents.put(
+      id, {record->organization_id, record->profile.status, record->version, r.body}, epoch);
+  co_return with_etag(std::move(r), record->version);
+}
+
+awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  bool bad_precondition = false;
+  const auto expected = if_match(ctx, &bad_precondition);
+  if (bad_precondition) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  auto parsed = json_body(ctx, true);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& patch = std::get<json>(parsed);
+  const std::string id(ctx.param("id"));
+  std::optional<domain::TraineeRecord> record;
+  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+  if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
+    co_return problem(ctx, 404, "no such trainee");
+  }
+  std::vector<http::FieldError> errors;
+  for (auto key : kReadOnly) {
+    if (patch.contains(std::string(key)))
+      errors.push_back({"/" + std::string(key), "is read-only"});
+  }
+  json doc = trainee_document(*record, *api.taxonomy.snapshot());
+  doc.merge_patch(patch);
+  auto input = errors.empty() ? parse_trainee(doc, api, false, errors) : std::nullopt;
+  if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
+  if (expected && *expected != record->version) {
+    co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+  }
+  bool updated = false;
+  std::optional<store::Conflict> conflict;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    try {
+      updated = store::update_trainee(
+          c, id, expected.value_or(record->version), input->personal, input->profile,
+          {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
+      if (updated) {
+        api.trainee_documents.erase(id);
+        record = store::find_trainee(c, id);
+        if (record && api.live) api.live->apply(*record);
       }
+    } catch (const store::Conflict& e) {
+      conflict = e;
     }
-    if (auto jlpt = ctx.request.query_param("jlpt_min")) {
-      if (domain::jlpt_rank(*jlpt) < 0) errors.push_back({"jlpt_min", "must be none or N5 to N1"});
-      f.japanese_min = *jlpt;
-    }
-    if (auto status = ctx.request.query_param("status")) {
-      static const std::initializer_list<std::string_view> kStatuses = {"active", "placed",
-                                                                        "withdrawn", "erased"};
-      if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end() ||
-          (*status == "erased" && !who.is_admin())) {
-        errors.push_back({"status", "must be active, placed or withdrawn"});
-      }
-      f.status = *status;
-    }
-    if (auto org = ctx.request.query_param("organization_id")) {
-      if (!who.is_admin()) {
-        errors.push_back({"organization_id", "only administrators filter by organization"});
-      } else if (!store::is_uuid(*org)) {
-        errors.push_back({"organization_id", "must be an organization id"});
-      }
-      f.organization_id = *org;
-    }
-    if (!who.is_admin()) f.organization_id = who.organization_id;
-    if (auto q = ctx.request.query_param("q")) f.query = *q;
-    if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
-    std::vector<domain::TraineeRecord> rows;
-    co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_trainees(c, f); });
-    const auto limit = static_cast<std::size_t>(f.limit - 1);
-    const auto taxonomy = api.taxonomy.snapshot();
-    json out = {{"items", json::array()}, {"next_cursor", nullptr}};
-    for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
-      out["items"].push_back(trainee_json(rows[i], *taxonomy));
-    if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('t', rows[limit - 1].seq);
-    co_return json_response(200, out);
   });
+  if (conflict)
+    co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+  if (!updated) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
+  co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                      record->version);
+}
+
+awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  bool bad_precondition = false;
+  const auto expected = if_match(ctx, &bad_precondition);
+  if (bad_precondition) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  const std::string id(ctx.param("id"));
+  std::optional<domain::TraineeRecord> record;
+  bool erased = false;
+  co_await api.db.run([&](pqxx::connection_base& c) {
+    record = store::find_trainee(c, id);
+    if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
+      erased = store::erase_trainee(c, id, expected);
+      if (erased) {
+        api.trainee_documents.erase(id);
+        // An erased trainee leaves every match it was in.
+        store::withdraw_open_matches(
+            c, id, {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
+            "the trainee's personal data was erased");
+      }
+      if (erased && api.live) api.live->refresh(c, {record->seq}, {});
+    }
+  });
+  if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
+    co_return problem(ctx, 404, "no such trainee");
+  }
+  if (!erased) co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+  Response r;
+  r.status = 204;
+  co_return r;
+}
+
+awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  std::vector<http::FieldError> errors;
+  domain::TraineeFilter f;
+  f.limit = page_limit(ctx, errors) + 1;
+  reject_unknown_params(
+      ctx, {"limit", "cursor", "skill", "min_level", "jlpt_min", "status", "organization_id", "q"},
+      errors);
+  f.after_seq = seq_cursor(ctx, 't', errors);
+  if (auto skill = ctx.request.query_param("skill")) {
+    f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
+    if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+  }
+  if (auto level = ctx.request.query_param("min_level")) {
+    if (level->size() != 1 || (*level)[0] < '1' || (*level)[0] > '5') {
+      errors.push_back({"min_level", "must be 1 to 5"});
+    } else {
+      f.min_level = (*level)[0] - '0';
+    }
+  }
+  if (auto jlpt = ctx.request.query_param("jlpt_min")) {
+    if (domain::jlpt_rank(*jlpt) < 0) errors.push_back({"jlpt_min", "must be none or N5 to N1"});
+    f.japanese_min = *jlpt;
+  }
+  if (auto status = ctx.request.query_param("status")) {
+    static const std::initializer_list<std::string_view> kStatuses = {"active", "placed",
+                                                                      "withdrawn", "erased"};
+    if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end() ||
+        (*status == "erased" && !who.is_admin())) {
+      errors.push_back({"status", "must be active, placed or withdrawn"});
+    }
+    f.status = *status;
+  }
+  if (auto org = ctx.request.query_param("organization_id")) {
+    if (!who.is_admin()) {
+      errors.push_back({"organization_id", "only administrators filter by organization"});
+    } else if (!store::is_uuid(*org)) {
+      errors.push_back({"organization_id", "must be an organization id"});
+    }
+    f.organization_id = *org;
+  }
+  if (!who.is_admin()) f.organization_id = who.organization_id;
+  if (auto q = ctx.request.query_param("q")) f.query = *q;
+  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  std::vector<domain::TraineeRecord> rows;
+  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_trainees(c, f); });
+  const auto limit = static_cast<std::size_t>(f.limit - 1);
+  const auto taxonomy = api.taxonomy.snapshot();
+  json out = {{"items", json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    out["items"].push_back(trainee_json(rows[i], *taxonomy));
+  if (rows.size() > limit) out["next_cursor"] = encode_seq_cursor('t', rows[limit - 1].seq);
+  co_return json_response(200, out);
+}
+
+}  // namespace
+
+void add_trainee_routes(http::Router& router, ApiContext& api) {
+  router.add("POST", "/v1/trainees", handler(api, create_trainee),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot register trainees"});
+
+  router.add("GET", "/v1/trainees/{id}", handler(api, get_trainee),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot read trainee records"});
+
+  router.add("PATCH", "/v1/trainees/{id}", handler(api, update_trainee),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot change trainees"});
+
+  router.add("DELETE", "/v1/trainees/{id}", handler(api, erase_trainee),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot erase trainees"});
+
+  router.add("GET", "/v1/trainees", handler(api, list_trainees),
+             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+              .forbidden = "firms cannot list trainee records"});
 }
 
 }  // namespace kakehashi::api
