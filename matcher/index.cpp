@@ -158,12 +158,23 @@ struct CandidateIndex::ProjectSet {
 
 namespace {
 
+// A related skill's posting list in one shard, with the credit each level
+// earns through it (similarity times the required skill's level credit).
+struct RelatedList {
+  const std::vector<Posting>* postings;
+  std::array<double, 8> credit;
+};
+
 // Per-thread scratch for scanning one shard. Every array is all zeros (best:
 // all -1) between scans: a scan clears the rows of its shard before moving on.
 struct Scratch {
   std::vector<double> skill_acc, years_acc;
   std::vector<double> best;  // -1 between skills
   std::vector<std::uint8_t> must, mark_any;
+  // As long as the longest related list of any plan scanned so far: sized
+  // once per query, outside the loops, so that any number of related skills
+  // costs the scan no allocation and no growth checks.
+  std::vector<RelatedList> related;
   void ensure(std::size_t n) {
     if (skill_acc.size() >= n) return;
     for (auto* v : {&skill_acc, &years_acc}) v->resize(n, 0.0);
@@ -322,6 +333,10 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // that the exact score would admit.
   constexpr double kSlack = 1e-9;
   std::array<double, kComponentCount> values{};
+  std::size_t most_related = 0;
+  for (const auto& ps : plan.skills) most_related = std::max(most_related, ps.related.size());
+  if (scratch.related.size() < most_related) scratch.related.resize(most_related);
+  RelatedList* const related = scratch.related.data();
 
   for (std::size_t s = 0; s < kShards; ++s) {
     const auto shard_ptr = load(s);
@@ -352,18 +367,19 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       // resets the row; no k-way merge is needed.
       const auto direct = sh.postings.find(req.skill);
       const bool has_direct = direct != sh.postings.end() && !direct->second.empty();
-      std::array<const std::vector<Posting>*, 16> lists{};
-      std::array<std::array<double, 8>, 16> credit{};
+      // Every related skill with postings here, however many: the scorer
+      // takes the best over all of them, so dropping any would rank rows
+      // differently from their explanation.
       std::size_t live = 0;
       for (const auto& rel : ps.related) {
-        if (live == lists.size()) break;
         auto it = sh.postings.find(rel.skill);
         if (it == sh.postings.end() || it->second.empty()) continue;
+        RelatedList& list = related[live++];
+        list.postings = &it->second;
         for (int level = 0; level <= 5; ++level) {
-          credit[live][static_cast<std::size_t>(level)] =
+          list.credit[static_cast<std::size_t>(level)] =
               rel.similarity * own[static_cast<std::size_t>(level)];
         }
-        lists[live++] = &it->second;
       }
       if (live == 0) {
         // The common case: no related skill in this shard.
@@ -389,8 +405,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         }
       }
       for (std::size_t i = 0; i < live; ++i) {
-        const auto& cr = credit[i];
-        for (const Posting& p : *lists[i]) {
+        const auto& cr = related[i].credit;
+        for (const Posting& p : *related[i].postings) {
           const std::uint32_t r = p.row;
           best[r] = std::max(best[r], cr[p.level]);
           mark_any[r] = 1;
@@ -406,7 +422,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         }
       };
       if (has_direct) fold(direct->second);
-      for (std::size_t i = 0; i < live; ++i) fold(*lists[i]);
+      for (std::size_t i = 0; i < live; ++i) fold(*related[i].postings);
     }
 
     auto consider = [&](std::uint32_t r, double skill_value, double experience_value)

@@ -13,32 +13,18 @@
 #include <unordered_set>
 #include <vector>
 
-#include "matcher/skill_graph.hpp"
+#include "matching/taxonomy.hpp"
 #include "store/database.hpp"
 #include "store/registry.hpp"
+#include "util/cpu_pool.hpp"
+
+namespace kakehashi::matching {
+class LiveIndex;
+}
 
 namespace kakehashi::api {
 
-class LiveIndex;
-
-// The skill taxonomy, resolved through aliases as whole names; reloaded after
-// every taxonomy write. Readers take a snapshot.
-class Taxonomy {
- public:
-  struct Snapshot {
-    std::vector<store::SkillRow> skills;                        // by id order
-    matcher::SkillGraph graph;                                  // graph ids index `skills`
-    std::optional<int> resolve(const std::string& name) const;  // database id
-    const store::SkillRow* by_id(int id) const;
-    std::vector<std::string> closest(const std::string& name) const;
-  };
-  void load(std::vector<store::SkillRow> rows);
-  std::shared_ptr<const Snapshot> snapshot() const;
-
- private:
-  mutable std::shared_mutex mutex_;
-  std::shared_ptr<const Snapshot> current_ = std::make_shared<Snapshot>();
-};
+using matching::Taxonomy;
 
 // API keys recently seen, by prefix, so most requests skip the lookup query.
 // An entry lives kTtl; a revocation through this process evicts it at once,
@@ -101,10 +87,11 @@ class DocumentCache {
 
 struct ApiContext {
   store::Database& db;
-  Taxonomy taxonomy;
+  util::CpuPool& cpu;
+  matching::Taxonomy taxonomy;
   std::unordered_set<std::string> timezones;
   KeyCache keys;
-  LiveIndex* live = nullptr;  // the matcher's index; set by serve
+  matching::LiveIndex* live = nullptr;  // the matcher's index; set by serve
   DocumentCache trainee_documents;
 };
 

@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "domain/text.hpp"
 #include "store/idempotency.hpp"
@@ -61,8 +60,7 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   const std::string prefix = secret.substr(0, 12);
   std::optional<store::KeyLookup> found = api.keys.get(prefix);
   if (!found) {
-    co_await api.db.run(
-        [&](pqxx::connection_base& c) { found = store::find_key_by_prefix(c, prefix); });
+    co_await api.db.read([&](store::Tx& t) { found = store::find_key_by_prefix(t, prefix); });
     if (found) api.keys.put(prefix, *found);
   }
   if (!found || !constant_time_equal(found->secret_sha256, util::sha256_hex(secret))) {
@@ -72,6 +70,17 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   const auto role = domain::parse_role(found->role);
   if (!role) co_return unauthorized("unknown API key");
   co_return domain::Principal{found->key_id, found->organization_id, *role};
+}
+
+awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
+                                                   std::function<void(store::Tx&)> work) {
+  std::optional<store::Conflict> conflict;
+  try {
+    co_await api.db.transact(std::move(work));
+  } catch (const store::Conflict& e) {
+    conflict = e;
+  }
+  co_return conflict;
 }
 
 const domain::Principal& principal(const http::RequestContext& ctx) {
@@ -305,8 +314,9 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   const std::string hash =
       util::sha256_hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
   std::optional<store::IdempotencyRecord> previous;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    previous = store::reserve_idempotency_key(c, who.key_id, k, ctx.request.method,
+  // Autocommit statements: a twin request must see the reservation at once.
+  co_await api.db.read([&](store::Tx& t) {
+    previous = store::reserve_idempotency_key(t, who.key_id, k, ctx.request.method,
                                               ctx.request.path, hash);
   });
   if (previous) {
@@ -343,11 +353,11 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
     resource_id = std::string(location.substr(location.rfind('/') + 1));
   }
   try {
-    co_await api.db.run([&](pqxx::connection_base& c) {
+    co_await api.db.read([&](store::Tx& t) {
       if (created && !resource_id.empty()) {
-        store::complete_idempotency_key(c, who.key_id, k, response->status, resource_id);
+        store::complete_idempotency_key(t, who.key_id, k, response->status, resource_id);
       } else {
-        store::release_idempotency_key(c, who.key_id, k);
+        store::release_idempotency_key(t, who.key_id, k);
       }
     });
   } catch (...) {

@@ -28,6 +28,12 @@ using http::Response;
 Response problem(const http::RequestContext& ctx, int status, std::string detail,
                  std::vector<http::FieldError> errors = {});
 
+// Runs `work` in one transaction on the database executor. An expected
+// conflict (store::Conflict) rolls the transaction back and is returned; any
+// other exception propagates.
+awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
+                                                   std::function<void(store::Tx&)> work);
+
 // The principal the admission step found for this /v1/ request.
 const domain::Principal& principal(const http::RequestContext& ctx);
 

@@ -4,10 +4,10 @@
 #include <span>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
+#include "store/reports.hpp"
 
 namespace kakehashi::api {
 
@@ -25,8 +25,8 @@ using nlohmann::json;
 awaitable<Response> me(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::optional<store::OrganizationRow> org;
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { org = store::find_organization(c, who.organization_id); });
+  co_await api.db.read(
+      [&](store::Tx& t) { org = store::find_organization(t, who.organization_id); });
   json out = {{"key_id", who.key_id},
               {"organization_id", who.organization_id},
               {"organization_name", org ? json(org->name) : json(nullptr)},
@@ -37,33 +37,19 @@ awaitable<Response> me(ApiContext& api, http::RequestContext& ctx) {
 }
 
 awaitable<Response> stats(ApiContext& api, http::RequestContext& /*ctx*/) {
+  store::ProgrammeStats figures;
+  co_await api.db.read([&](store::Tx& t) { figures = store::programme_stats(t); });
   json out = {{"trainees_by_organization", json::array()},
-              {"projects", json::object()},
+              {"projects",
+               {{"open", figures.open_projects},
+                {"unfilled_seats", figures.unfilled_seats},
+                {"total", figures.projects}}},
               {"matches_by_state", json::object()}};
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    pqxx::nontransaction tx(c);
-    for (const auto& r : tx.exec("SELECT o.id, o.name, t.status, count(*) FROM trainees t "
-                                 "JOIN organizations o ON o.id = t.organization_id "
-                                 "GROUP BY o.id, o.name, t.status ORDER BY o.name, t.status")) {
-      auto& list = out["trainees_by_organization"];
-      const auto id = r[0].as<std::string>();
-      if (list.empty() || list.back()["organization_id"] != id) {
-        list.push_back({{"organization_id", id},
-                        {"name", r[1].as<std::string>()},
-                        {"by_status", json::object()}});
-      }
-      list.back()["by_status"][r[2].as<std::string>()] = r[3].as<long>();
-    }
-    auto p = tx.exec1(
-        "SELECT count(*) FILTER (WHERE status = 'open'), "
-        " coalesce(sum(headcount - (SELECT count(*) FROM matches m WHERE m.project_id = p.id "
-        "   AND m.state = 'approved')) FILTER (WHERE status = 'open'), 0), count(*) "
-        "FROM projects p");
-    out["projects"] = {
-        {"open", p[0].as<long>()}, {"unfilled_seats", p[1].as<long>()}, {"total", p[2].as<long>()}};
-    for (const auto& r : tx.exec("SELECT state, count(*) FROM matches GROUP BY state"))
-      out["matches_by_state"][r[0].as<std::string>()] = r[1].as<long>();
-  });
+  for (const auto& o : figures.trainees_by_organization) {
+    out["trainees_by_organization"].push_back(
+        {{"organization_id", o.id}, {"name", o.name}, {"by_status", o.by_status}});
+  }
+  for (const auto& [state, n] : figures.matches_by_state) out["matches_by_state"][state] = n;
   co_return json_response(200, out);
 }
 

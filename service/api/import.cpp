@@ -8,10 +8,8 @@
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
-#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "domain/text.hpp"
@@ -234,84 +232,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Writes the rows with COPY in one transaction. Throws pqxx errors.
-// `origin` names this process in the bulk change notification (its listener
-// skips it: the caller reloads the index itself).
-std::vector<std::string> copy_trainees(pqxx::connection_base& c, const std::string& organization_id,
-                                       const std::vector<TraineeInput>& rows,
-                                       const std::string& origin) {
-  pqxx::work tx(c, "import");
-  // A large import may take longer than one statement usually may.
-  tx.exec("SET LOCAL statement_timeout = '10min'");
-  if (!origin.empty())
-    tx.exec("SELECT set_config('kakehashi.origin', " + tx.quote(origin) + ", true)");
-  std::vector<std::string> ids;
-  ids.reserve(rows.size());
-  {
-    pqxx::stream_to out(tx, "trainees",
-                        std::vector<std::string>{"id",
-                                                 "organization_id",
-                                                 "alias",
-                                                 "country",
-                                                 "city",
-                                                 "timezone",
-                                                 "program",
-                                                 "japanese",
-                                                 "english",
-                                                 "certifications",
-                                                 "available_from",
-                                                 "hours_per_week",
-                                                 "rate_amount",
-                                                 "rate_currency",
-                                                 "domains",
-                                                 "engagement",
-                                                 "consent_matching",
-                                                 "consent_share_abroad",
-                                                 "consent_recorded_at",
-                                                 "status"});
-    for (const auto& r : rows) {
-      const auto& p = r.profile;
-      ids.push_back(util::random_uuid());
-      std::string alias = util::random_hex(5);  // 40 bits: collisions in a batch are rare
-      std::transform(alias.begin(), alias.end(), alias.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-      std::optional<std::string> amount, currency, recorded = p.consent_recorded_at;
-      if (p.expected_monthly_rate) {
-        amount = std::to_string(p.expected_monthly_rate->amount);
-        currency = p.expected_monthly_rate->currency;
-      }
-      if (!recorded && (p.consent_matching || p.consent_share_abroad)) recorded = "now";
-      out << std::make_tuple(ids.back(), organization_id, "KH-" + alias, p.country, p.city,
-                             p.timezone, p.program, p.japanese, p.english, p.certifications_json,
-                             p.available_from, p.hours_per_week, amount, currency,
-                             store::pg_text_array(p.domains), store::pg_text_array(p.engagement),
-                             p.consent_matching, p.consent_share_abroad, recorded, p.status);
-    }
-    out.complete();
-  }
-  {
-    pqxx::stream_to out(
-        tx, "trainee_personal",
-        std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email", "phone"});
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      out << std::make_tuple(ids[i], organization_id, rows[i].personal.full_name,
-                             rows[i].personal.email, rows[i].personal.phone);
-    }
-    out.complete();
-  }
-  {
-    pqxx::stream_to out(tx, "trainee_skills",
-                        std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      for (const auto& s : rows[i].profile.skills)
-        out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
-    }
-    out.complete();
-  }
-  tx.commit();
-  return ids;
-}
-
 }  // namespace
 
 namespace {
@@ -345,8 +265,8 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   if (!csv && media != "application/x-ndjson") {
     co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
   }
-  // Parsing and validating many rows is CPU work: it runs on the
-  // database executor, never on an I/O thread.
+  // Parsing and validating many rows is CPU work: it runs on the CPU
+  // executor, never on an I/O thread and never in a database slot.
   std::vector<Row> rows;
   std::vector<TraineeInput> inputs;
   std::vector<long> lines;
@@ -356,7 +276,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   auto ms_since = [](Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   };
-  co_await api.db.run([&](pqxx::connection_base&) {
+  co_await api.cpu.run([&] {
     // Parse every row into a document.
     if (csv) {
       // Excel's "CSV UTF-8" starts with a byte-order mark; other
@@ -468,18 +388,13 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   // Duplicates: within the file, and against the organization's trainees.
   std::unordered_set<std::string> existing;
   bool organization_ok = true;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    auto org = store::find_organization(c, organization_id);
+  co_await api.db.read([&](store::Tx& t) {
+    auto org = store::find_organization(t, organization_id);
     if (!org || org->kind != "training_provider") {
       organization_ok = false;
       return;
     }
-    pqxx::nontransaction tx(c);
-    for (const auto& r :
-         tx.exec_params("SELECT lower(email) FROM trainee_personal WHERE organization_id = $1",
-                        organization_id)) {
-      existing.insert(r[0].as<std::string>());
-    }
+    existing = store::organization_emails(t, organization_id);
   });
   if (!organization_ok) {
     co_return problem(ctx, 422, "invalid query parameters",
@@ -487,7 +402,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   }
   json duplicates = json::array();
   std::unordered_set<std::string> seen;
-  std::vector<TraineeInput> to_create;
+  std::vector<store::NewTrainee> to_create;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto email = lower(inputs[i].personal.email);
     const bool in_org = existing.count(email) > 0;
@@ -499,7 +414,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
       if (!skip_duplicates) errors.push_back({"/email", "duplicate: " + why, lines[i]});
       continue;
     }
-    to_create.push_back(std::move(inputs[i]));
+    to_create.push_back({std::move(inputs[i].personal), std::move(inputs[i].profile)});
   }
   std::sort(errors.begin(), errors.end(),
             [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
@@ -518,59 +433,26 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
         ctx, 422, std::to_string(errors.size()) + " problem(s) in the file; nothing was imported",
         errors);
   }
-  bool conflict = false;
   const double validate_ms = ms_since(began);
-  double copy_ms = 0, index_ms = 0, analyze_ms = 0;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      try {
-        auto phase = Clock::now();
-        const auto ids = copy_trainees(c, organization_id, to_create,
-                                       api.live ? api.live->origin() : std::string());
-        copy_ms = ms_since(phase);
-        phase = Clock::now();
-        // The new trainees join the matcher's index before the answer.
-        if (api.live && ids.size() > LiveIndex::kBulkThreshold) {
-          try {
-            api.live->reload(c);
-          } catch (...) {
-            api.live->request_reload();  // its listener skips this import's notification
-            throw;
-          }
-        } else if (api.live && !ids.empty()) {
-          const std::string list = store::pg_text_array(ids);
-          std::vector<std::int64_t> seqs;
-          {
-            pqxx::nontransaction tx(c);
-            for (const auto& r :
-                 tx.exec_params("SELECT seq FROM trainees WHERE id = ANY($1::uuid[])", list))
-              seqs.push_back(r[0].as<std::int64_t>());
-          }
-          api.live->refresh(c, seqs, {});
-        }
-        index_ms = ms_since(phase);
-        phase = Clock::now();
-        // Fresh statistics keep the planner on the indexes after a big load.
-        if (to_create.size() >= 10'000) {
-          pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
-        }
-        analyze_ms = ms_since(phase);
-        return;
-      } catch (const pqxx::unique_violation& e) {
-        // A random alias collided (retry) or an email arrived meanwhile.
-        if (std::string(e.what()).find("email") != std::string::npos) break;
-      }
-    }
-    conflict = true;
-  });
-  if (conflict)
-    co_return problem(ctx, 409,
-                      "trainees with these emails were registered meanwhile; nothing was imported");
+  double copy_ms = 0, analyze_ms = 0;
+  // One transaction; at commit the change feed brings the new trainees into
+  // the matching index (naming them, or reloading whole after a bulk load)
+  // before this resumes.
+  auto phase = Clock::now();
+  auto conflict = co_await transact(
+      api, [&](store::Tx& t) { store::copy_trainees(t, organization_id, to_create); });
+  if (conflict) co_return problem(ctx, 409, conflict->detail);
+  copy_ms = ms_since(phase);
+  // Fresh statistics keep the planner on the indexes after a big load.
+  if (to_create.size() >= 10'000) {
+    phase = Clock::now();
+    co_await api.db.read([](store::Tx& t) { store::analyze_trainees(t); });
+    analyze_ms = ms_since(phase);
+  }
   util::log("info", "import",
             {{"rows", to_create.size()},
              {"validate_ms", validate_ms},
-             {"copy_ms", copy_ms},
-             {"index_ms", index_ms},
+             {"copy_and_index_ms", copy_ms},
              {"analyze_ms", analyze_ms}});
   json out = {{"dry_run", false},
               {"rows", rows.size()},

@@ -4,15 +4,14 @@
 #include <charconv>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
-#include "api/features.hpp"
-#include "api/live_index.hpp"
 #include "api/matching_views.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "domain/match_states.hpp"
+#include "matching/features.hpp"
+#include "matching/live_index.hpp"
 #include "store/matches.hpp"
 
 namespace kakehashi::api {
@@ -72,7 +71,7 @@ awaitable<std::optional<domain::ProjectRecord>> visible_project(ApiContext& api,
     if (auto card = api.live->project(*seq)) record = card->record;
   }
   if (!record) {
-    co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+    co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
   }
   if (record && !who.owns(record->organization_id)) record.reset();
   co_return record;
@@ -148,10 +147,11 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (auto body = api.live->cached_page(page_key, generation)) {
     co_return Response::json(200, std::move(*body));
   }
-  // A miss ranks the index (milliseconds of CPU): on a pool thread, so the
-  // I/O thread keeps answering other requests meanwhile.
+  // A miss ranks the index (milliseconds of CPU): on the CPU executor, so the
+  // I/O thread keeps answering other requests meanwhile, and no database slot
+  // is taken (a miss is answered during a database outage).
   std::string body;
-  co_await api.db.run([&](pqxx::connection_base&) {
+  co_await api.cpu.run([&] {
     const auto view = api.live->view();
     const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
     const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
@@ -183,8 +183,7 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   if (!project) co_return problem(ctx, 404, "no such project");
   const std::string trainee_id(ctx.param("trainee_id"));
   std::optional<domain::TraineeRecord> trainee;
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { trainee = store::find_trainee(c, trainee_id); });
+  co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, trainee_id); });
   // Firms never see trainees who do not consent to matching, nor erased ones.
   if (!trainee || trainee->profile.status == "erased" ||
       (!who.is_admin() && !trainee->profile.consent_matching)) {
@@ -208,7 +207,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
   if (!api.live->ready()) co_return not_ready(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> trainee;
-  co_await api.db.run([&](pqxx::connection_base& c) { trainee = store::find_trainee(c, id); });
+  co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, id); });
   if (!trainee || !who.owns(trainee->organization_id) || trainee->profile.status == "erased")
     co_return problem(ctx, 404, "no such trainee");
   const auto view = api.live->view();
@@ -258,7 +257,7 @@ awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
   if (who.role == domain::Role::kFirm) f.firm_id = who.organization_id;
   if (who.role == domain::Role::kTrainingOrg) f.training_org_id = who.organization_id;
   std::vector<store::MatchRow> rows;
-  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_matches(c, f); });
+  co_await api.db.read([&](store::Tx& t) { rows = store::list_matches(t, f); });
   const json out =
       keyset_page(rows, f.limit, 'm', match_json, [](const store::MatchRow& m) { return m.seq; });
   co_return json_response(200, out);
@@ -270,10 +269,11 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
   std::optional<store::MatchRow> match;
   std::optional<domain::TraineeRecord> trainee;
   bool disclosed = false;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    match = store::find_match(c, id);
+  // One transaction: the read of personal data and its audit event.
+  co_await api.db.transact([&](store::Tx& t) {
+    match = store::find_match(t, id);
     if (!match || !visible_match(who, *match)) return;
-    trainee = store::find_trainee(c, match->trainee_id);
+    trainee = store::find_trainee(t, match->trainee_id);
     if (!trainee) return;
     // A firm sees name and contact once the trainee accepted (or the
     // placement is approved), if the trainee consented to sharing them
@@ -291,7 +291,7 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
         e.project_id = match->project_id;
         e.trainee_id = match->trainee_id;
         e.details = json({{"fields", {"full_name", "email", "phone"}}}).dump();
-        store::record_event(c, e);
+        store::record_event(t, e);
       }
     } else {
       disclosed = trainee->personal.has_value();
@@ -343,8 +343,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                       {{"/project_id", "the project is not open"}});
   }
   std::optional<domain::TraineeRecord> trainee;
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { trainee = store::find_trainee(c, *trainee_id); });
+  co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
   if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
     co_return problem(ctx, 422, "the match is invalid", {{"/trainee_id", "no such candidate"}});
   }
@@ -366,14 +365,8 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                     explanation.score,
                     explanation_json(explanation, *view.taxonomy).dump()};
   std::optional<store::MatchRow> row;
-  std::optional<store::Conflict> conflict;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    try {
-      row = store::create_match(c, m, actor_of(who));
-    } catch (const store::Conflict& e) {
-      conflict = e;
-    }
-  });
+  auto conflict =
+      co_await transact(api, [&](store::Tx& t) { row = store::create_match(t, m, actor_of(who)); });
   if (conflict) co_return problem(ctx, 409, conflict->detail);
   Response r = json_response(201, match_json(*row));
   r.set_header("ETag", etag(row->version));
@@ -399,7 +392,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   if (!errors.empty()) co_return problem(ctx, 422, "the transition is invalid", errors);
   const std::string id(ctx.param("id"));
   std::optional<store::MatchRow> match;
-  co_await api.db.run([&](pqxx::connection_base& c) { match = store::find_match(c, id); });
+  co_await api.db.read([&](store::Tx& t) { match = store::find_match(t, id); });
   if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
   bool bad = false;
   const auto expected = if_match(ctx, &bad);
@@ -426,19 +419,12 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   store::TransitionResult result;
   const auto role = who.role;
   const std::string target = *to;
-  co_await api.db.run([&](pqxx::connection_base& c) {
+  // Placement effects (the trainee placed, the project closed) reach the
+  // index and the caches through the change feed at commit.
+  co_await api.db.transact([&](store::Tx& t) {
     result = store::transition_match(
-        c, id, *expected, target, reason, actor_of(who),
+        t, id, *expected, target, reason, actor_of(who),
         [&](const std::string& from) { return domain::may_transition(role, from, target); });
-    // Placement effects change the trainee and the project: show them at once.
-    if (result.outcome == store::TransitionOutcome::kDone &&
-        (target == "approved" || match->state == "approved")) {
-      api.trainee_documents.erase(result.match->trainee_id);
-      if (auto t = store::find_trainee(c, result.match->trainee_id)) {
-        api.live->apply(*t);
-      }
-      if (auto p = store::find_project(c, result.match->project_id)) api.live->apply(*p);
-    }
   });
   switch (result.outcome) {
     case store::TransitionOutcome::kDone:
@@ -473,11 +459,11 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   std::optional<store::MatchRow> match;
   std::vector<store::EventRow> rows;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    match = store::find_match(c, id);
+  co_await api.db.read([&](store::Tx& t) {
+    match = store::find_match(t, id);
     if (!match || !visible_match(who, *match)) return;
     f.match_id = id;
-    rows = store::list_events(c, f);
+    rows = store::list_events(t, f);
   });
   if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
   const json out =
@@ -515,7 +501,7 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   }
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<store::EventRow> rows;
-  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_events(c, f); });
+  co_await api.db.read([&](store::Tx& t) { rows = store::list_events(t, f); });
   const json out =
       keyset_page(rows, f.limit, 'e', event_json, [](const store::EventRow& e) { return e.id; });
   co_return json_response(200, out);

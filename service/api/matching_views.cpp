@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "api/features.hpp"
+#include "matching/features.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -54,10 +54,10 @@ json reason_json(const matcher::Reason& r, const Taxonomy::Snapshot& t) {
     case matcher::ReasonCode::kUnavailable:
       j["required"] = r.required == matcher::kUnknownDay
                           ? json(nullptr)
-                          : json(format_day(static_cast<matcher::Day>(r.required)));
+                          : json(matching::format_day(static_cast<matcher::Day>(r.required)));
       j["actual"] = r.actual == matcher::kUnknownDay
                         ? json(nullptr)
-                        : json(format_day(static_cast<matcher::Day>(r.actual)));
+                        : json(matching::format_day(static_cast<matcher::Day>(r.actual)));
       break;
     case matcher::ReasonCode::kMissingMustHave:
       j["skill"] = r.skill ? json(skill_name(t, *r.skill)) : json(nullptr);

@@ -15,9 +15,8 @@ awaitable<Response> readyz(OpsContext& ctx) {
   bool ready = true;
   try {
     std::vector<std::string> pending;
-    co_await ctx.db.run([&](pqxx::connection_base& conn) {
-      pending = store::pending_migrations(conn, ctx.migrations);
-    });
+    co_await ctx.db.read(
+        [&](store::Tx& t) { pending = store::pending_migrations(t, ctx.migrations); });
     checks["database"] = "ok";
     if (pending.empty()) {
       checks["migrations"] = "ok";

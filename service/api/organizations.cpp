@@ -1,7 +1,6 @@
 // /v1/organizations and their API keys: administrators manage them; other
 // roles may read only their own organization.
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
@@ -53,13 +52,8 @@ awaitable<Response> create_organization(ApiContext& api, http::RequestContext& c
       api, ctx, who,
       [&]() -> awaitable<Response> {
         std::optional<store::OrganizationRow> row;
-        std::optional<store::Conflict> conflict;
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          try {
-            row = store::insert_organization(c, *name, *kind, *country);
-          } catch (const store::Conflict& e) {
-            conflict = e;
-          }
+        auto conflict = co_await transact(api, [&](store::Tx& t) {
+          row = store::insert_organization(t, *name, *kind, *country);
         });
         if (conflict)
           co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
@@ -70,8 +64,7 @@ awaitable<Response> create_organization(ApiContext& api, http::RequestContext& c
       },
       [&](const std::string& id) -> awaitable<Response> {
         std::optional<store::OrganizationRow> row;
-        co_await api.db.run(
-            [&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
+        co_await api.db.read([&](store::Tx& t) { row = store::find_organization(t, id); });
         if (!row) co_return problem(ctx, 404, "the organization this key created no longer exists");
         Response r = json_response(200, organization_json(*row));
         r.set_header("Location", "/v1/organizations/" + row->id);
@@ -91,8 +84,8 @@ awaitable<Response> list_organizations(ApiContext& api, http::RequestContext& ct
   }
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<store::OrganizationRow> rows;
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { rows = store::list_organizations(c, after, limit + 1); });
+  co_await api.db.read(
+      [&](store::Tx& t) { rows = store::list_organizations(t, after, limit + 1); });
   nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
   for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
     out["items"].push_back(organization_json(rows[i]));
@@ -108,7 +101,7 @@ awaitable<Response> get_organization(ApiContext& api, http::RequestContext& ctx)
   const std::string id(ctx.param("id"));
   std::optional<store::OrganizationRow> row;
   if (who.owns(id)) {
-    co_await api.db.run([&](pqxx::connection_base& c) { row = store::find_organization(c, id); });
+    co_await api.db.read([&](store::Tx& t) { row = store::find_organization(t, id); });
   }
   if (!row) co_return problem(ctx, 404, "no such organization");
   Response r = json_response(200, organization_json(*row));
@@ -133,11 +126,11 @@ awaitable<Response> create_api_key(ApiContext& api, http::RequestContext& ctx) {
         std::optional<store::OrganizationRow> org;
         std::optional<store::ApiKeyRow> row;
         const NewKey key = generate_key();
-        co_await api.db.run([&](pqxx::connection_base& c) {
-          org = store::find_organization(c, org_id);
+        co_await api.db.transact([&](store::Tx& t) {
+          org = store::find_organization(t, org_id);
           if (!org) return;
           const auto role = domain::role_for_kind(org->kind);
-          row = store::insert_api_key(c, org->id, std::string(domain::role_name(*role)), *label,
+          row = store::insert_api_key(t, org->id, std::string(domain::role_name(*role)), *label,
                                       key.prefix, key.sha256);
         });
         if (!row) co_return problem(ctx, 404, "no such organization");
@@ -152,7 +145,7 @@ awaitable<Response> create_api_key(ApiContext& api, http::RequestContext& ctx) {
         // The secret was shown once and is not kept: a replay names
         // the key it created, without it.
         std::optional<store::ApiKeyRow> row;
-        co_await api.db.run([&](pqxx::connection_base& c) { row = store::find_api_key(c, id); });
+        co_await api.db.read([&](store::Tx& t) { row = store::find_api_key(t, id); });
         if (!row) co_return problem(ctx, 404, "the API key this request created is gone");
         Response r = json_response(200, key_json(*row));
         r.set_header("Location", "/v1/api-keys/" + row->id);
@@ -165,9 +158,9 @@ awaitable<Response> list_api_keys(ApiContext& api, http::RequestContext& ctx) {
   const std::string org_id(ctx.param("id"));
   std::optional<store::OrganizationRow> org;
   std::vector<store::ApiKeyRow> keys;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    org = store::find_organization(c, org_id);
-    if (org) keys = store::list_api_keys(c, org->id);
+  co_await api.db.read([&](store::Tx& t) {
+    org = store::find_organization(t, org_id);
+    if (org) keys = store::list_api_keys(t, org->id);
   });
   if (!org) co_return problem(ctx, 404, "no such organization");
   nlohmann::json out = {{"items", nlohmann::json::array()}, {"next_cursor", nullptr}};
@@ -178,11 +171,10 @@ awaitable<Response> list_api_keys(ApiContext& api, http::RequestContext& ctx) {
 awaitable<Response> revoke_api_key(ApiContext& api, http::RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   bool found = false;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    found = store::find_api_key(c, id).has_value() && store::revoke_api_key(c, id);
+  co_await api.db.transact([&](store::Tx& t) {
+    found = store::find_api_key(t, id).has_value() && store::revoke_api_key(t, id);
   });
   if (!found) co_return problem(ctx, 404, "no such API key");
-  api.keys.evict_key(id);
   Response r;
   r.status = 204;
   co_return r;

@@ -3,10 +3,8 @@
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
-#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 
@@ -166,7 +164,6 @@ Response with_etag(Response r, std::int64_t version) {
   return r;
 }
 
-
 }  // namespace
 
 namespace {
@@ -185,18 +182,17 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
       [&]() -> awaitable<Response> {
         std::optional<domain::ProjectRecord> record;
         bool bad_org = false;
-        co_await api.db.run([&](pqxx::connection_base& c) {
+        co_await api.db.transact([&](store::Tx& t) {
           std::string owner = who.organization_id;
           if (who.is_admin()) {
-            auto o = store::find_organization(c, *org);
+            auto o = store::find_organization(t, *org);
             if (!o || o->kind != "firm") {
               bad_org = true;
               return;
             }
             owner = o->id;
           }
-          record = store::find_project(c, store::insert_project(c, owner, *data));
-          if (record && api.live) api.live->apply(*record);
+          record = store::find_project(t, store::insert_project(t, owner, *data));
         });
         if (bad_org) {
           co_return problem(ctx, 422, "the project is invalid",
@@ -208,7 +204,7 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
       },
       [&](const std::string& id) -> awaitable<Response> {
         std::optional<domain::ProjectRecord> record;
-        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+        co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
         if (!record || !who.owns(record->organization_id))
           co_return problem(ctx, 404, "the project this request created no longer exists");
         Response r = with_etag(json_response(200, project_json(*record)), record->version);
@@ -221,7 +217,7 @@ awaitable<Response> get_project(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> record;
-  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+  co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
   if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
   co_return with_etag(json_response(200, project_json(*record)), record->version);
 }
@@ -236,7 +232,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
   const auto& patch = std::get<json>(parsed);
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> record;
-  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_project(c, id); });
+  co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
   if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
   std::vector<http::FieldError> errors;
   for (auto key : kReadOnly) {
@@ -251,12 +247,9 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 412, "the project changed since that ETag; read it again");
   }
   bool updated = false;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    updated = store::update_project(c, id, expected.value_or(record->version), *data);
-    if (updated) {
-      record = store::find_project(c, id);
-      if (record && api.live) api.live->apply(*record);
-    }
+  co_await api.db.transact([&](store::Tx& t) {
+    updated = store::update_project(t, id, expected.value_or(record->version), *data);
+    if (updated) record = store::find_project(t, id);
   });
   if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
   co_return with_etag(json_response(200, project_json(*record)), record->version);
@@ -269,17 +262,12 @@ awaitable<Response> delete_project(ApiContext& api, http::RequestContext& ctx) {
   if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> record;
-  std::optional<store::Conflict> conflict;
   bool deleted = false;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    record = store::find_project(c, id);
-    try {
-      if (record && who.owns(record->organization_id))
-        deleted = store::delete_project(c, id, expected);
-    } catch (const store::Conflict& e) {
-      conflict = e;
+  auto conflict = co_await transact(api, [&](store::Tx& t) {
+    record = store::find_project(t, id);
+    if (record && who.owns(record->organization_id)) {
+      deleted = store::delete_project(t, id, expected);
     }
-    if (deleted && api.live) api.live->remove_project(record->seq);
   });
   if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
   if (conflict) co_return problem(ctx, 409, conflict->detail);
@@ -319,7 +307,7 @@ awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
   if (!who.is_admin()) f.organization_id = who.organization_id;
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<domain::ProjectRecord> rows;
-  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_projects(c, f); });
+  co_await api.db.read([&](store::Tx& t) { rows = store::list_projects(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};
   for (std::size_t i = 0; i < rows.size() && i < limit; ++i)

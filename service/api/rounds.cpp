@@ -9,15 +9,16 @@
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
-#include "api/live_index.hpp"
 #include "api/matching_views.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "matcher/allocation.hpp"
+#include "matching/live_index.hpp"
+#include "matching/round.hpp"
 #include "store/matches.hpp"
+#include "util/crypto.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -25,200 +26,49 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-constexpr long long kRoundLock = 0x6b616b65;  // "kake"
-constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
-constexpr std::size_t kUnmatchedListed = 1'000;
-
-struct RoundParams {
-  std::string algorithm;
-  std::optional<std::vector<std::string>> project_ids;
-  double min_score = 0;
-  int max_per_org_per_project = 0;
-};
-
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-struct RoundOutput {
-  json statistics;
-  json timings;
-  std::vector<store::NewMatch> matches;
-};
+constexpr int kRoundLeaseSeconds = 15 * 60;  // longer than any round takes
+constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
 
-// Allocates over each open project's shortlist: its best K eligible,
-// available trainees (K = 10 x seats + 20). For `stable`, a project left
-// with a free seat whose shortlist was cut is shortlisted again, deeper,
-// until none is: then no trainee outside the shortlists can form a blocking
-// pair, and the result is stable over all eligible pairs.
-RoundOutput compute_round(LiveIndex& live, const store::RoundInputs& inputs,
-                          const RoundParams& params) {
-  const auto started = Clock::now();
-  const auto view = live.view();
-  const auto& index = *view.index;
-  std::unordered_map<std::string, int> seats(inputs.seats.begin(), inputs.seats.end());
-  std::unordered_set<std::int64_t> busy;
-  for (const auto& id : inputs.busy_trainees) {
-    if (auto seq = live.trainee_seq(id)) busy.insert(*seq);
-  }
-  std::optional<std::unordered_set<std::string>> wanted;
-  if (params.project_ids) wanted.emplace(params.project_ids->begin(), params.project_ids->end());
-
-  struct Entry {
-    ProjectCard card;
-    matcher::ProjectPlan plan;
-    int seats = 0;
-    std::size_t depth = 0;
-    bool truncated = false;
-    std::vector<matcher::Ranked> ranked;  // available, eligible, above min_score
-  };
-  std::vector<Entry> projects;
-  int seats_total = 0;
-  for (auto& card : live.projects()) {
-    if (wanted && !wanted->count(card.record.id)) continue;
-    auto it = seats.find(card.record.id);
-    const int free = it == seats.end() ? 0 : std::max(0, it->second);
-    auto project = index.project(static_cast<matcher::Id>(card.record.seq));
-    if (!project) continue;
-    Entry e{std::move(card), matcher::plan_project(*project, index.graph()), free, 0, false, {}};
-    e.depth = static_cast<std::size_t>(free) * 10 + 20;
-    seats_total += free;
-    projects.push_back(std::move(e));
-  }
-
-  auto shortlist = [&](std::vector<std::size_t> which) {
-    const unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < which.size();) {
-        auto& e = projects[which[i]];
-        if (e.seats == 0) continue;
-        auto ranked = index.top_candidates(e.plan, e.depth + busy.size());
-        e.truncated = ranked.size() == e.depth + busy.size();
-        e.ranked.clear();
-        for (const auto& r : ranked) {
-          if (busy.count(static_cast<std::int64_t>(r.id)) || r.score < params.min_score) continue;
-          e.ranked.push_back(r);
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-  };
-  std::vector<std::size_t> all(projects.size());
-  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  shortlist(all);
-  double shortlist_ms = ms_since(started);
-
-  matcher::AllocationInput in;
-  matcher::AllocationResult result;
-  std::vector<std::int64_t> trainee_seq;
-  double allocation_ms = 0;
-  int passes = 0;
-  for (;;) {
-    ++passes;
-    const auto t0 = Clock::now();
-    in = {};
-    trainee_seq.clear();
-    std::unordered_map<std::int64_t, std::uint32_t> position;
-    for (std::uint32_t p = 0; p < projects.size(); ++p) {
-      in.projects.push_back(
-          {static_cast<matcher::Id>(projects[p].card.record.seq), projects[p].seats});
-      for (const auto& r : projects[p].ranked) {
-        const auto seq = static_cast<std::int64_t>(r.id);
-        auto [it, inserted] =
-            position.try_emplace(seq, static_cast<std::uint32_t>(trainee_seq.size()));
-        if (inserted) {
-          trainee_seq.push_back(seq);
-          auto t = index.trainee(r.id);
-          in.trainees.push_back({r.id, t ? t->organization_id : 0});
-        }
-        in.edges.push_back({it->second, p, r.score});
-      }
-    }
-    in.min_score = params.min_score;
-    in.max_per_org_per_project = params.max_per_org_per_project;
-    result = params.algorithm == "stable" ? matcher::allocate_stable(in)
-                                          : matcher::allocate_max_score(in);
-    allocation_ms += ms_since(t0);
-    if (params.algorithm != "stable" || passes >= 8) break;
-    std::vector<std::size_t> deeper;
-    for (const auto& u : result.unfilled) {
-      auto& e = projects[u.project];
-      if (e.truncated) {
-        e.depth *= 4;
-        deeper.push_back(u.project);
-      }
-    }
-    if (deeper.empty()) break;
-    const auto t1 = Clock::now();
-    shortlist(deeper);
-    shortlist_ms += ms_since(t1);
-  }
-
-  RoundOutput out;
-  const auto t2 = Clock::now();
-  for (const auto& a : result.assignments) {
-    const auto& e = projects[a.project];
-    const auto seq = trainee_seq[a.trainee];
-    auto card = live.trainee(seq);
-    auto features = index.trainee(static_cast<matcher::Id>(seq));
-    if (!card || !features) continue;
-    const auto explanation = matcher::explain(e.plan, *features);
-    out.matches.push_back({e.card.record.id, card->id, e.card.record.organization_id,
-                           card->organization_id, "proposed", a.score,
-                           explanation_json(explanation, *view.taxonomy).dump()});
-  }
+// The statistics a round reports, as stored and answered.
+json statistics_json(const matching::RoundResult& r) {
   json by_reason = json::object();
-  json unmatched_list = json::array();
-  for (const auto& u : result.unmatched) {
-    const std::string reason(matcher::unmatched_reason_name(u.reason));
-    by_reason[reason] = by_reason.value(reason, 0) + 1;
-    if (unmatched_list.size() < kUnmatchedListed) {
-      auto card = live.trainee(trainee_seq[u.trainee]);
-      if (card) {
-        unmatched_list.push_back(
-            {{"trainee_id", card->id}, {"alias", card->alias}, {"reason", reason}});
-      }
-    }
+  for (const auto& [reason, n] : r.unmatched_by_reason) by_reason[reason] = n;
+  json unmatched = json::array();
+  for (const auto& u : r.unmatched_listed) {
+    unmatched.push_back({{"trainee_id", u.trainee_id}, {"alias", u.alias}, {"reason", u.reason}});
   }
-  const std::size_t available = live.trainee_count() - std::min(busy.size(), live.trainee_count());
   json unfilled = json::array();
-  int unfilled_seats = 0;
-  for (const auto& u : result.unfilled) {
-    unfilled_seats += u.seats;
-    unfilled.push_back({{"project_id", projects[u.project].card.record.id},
-                        {"title", projects[u.project].card.record.data.title},
+  for (const auto& u : r.unfilled) {
+    unfilled.push_back({{"project_id", u.project_id},
+                        {"title", u.title},
                         {"seats", u.seats},
-                        {"reason", matcher::unfilled_reason_name(u.reason)}});
+                        {"reason", u.reason}});
   }
   json per_org = json::array();
-  for (const auto& [org, count] : result.per_organization) {
-    per_org.push_back({{"organization_id", live.organization_uuid(org)}, {"assigned", count}});
+  for (const auto& [org, count] : r.per_organization) {
+    per_org.push_back({{"organization_id", org}, {"assigned", count}});
   }
-  out.statistics = {{"projects", projects.size()},
-                    {"seats", seats_total},
-                    {"available_trainees", available},
-                    {"considered_trainees", in.trainees.size()},
-                    {"eligible_pairs", in.edges.size()},
-                    {"assigned", result.assignments.size()},
-                    {"unmatched",
-                     {{"count", available - std::min(available, result.assignments.size())},
-                      {"by_reason", by_reason},
-                      {"not_shortlisted", available - std::min(available, in.trainees.size())},
-                      {"items", unmatched_list}}},
-                    {"unfilled_seats", unfilled_seats},
-                    {"unfilled", unfilled},
-                    {"total_score", result.total_score},
-                    {"mean_score", result.mean_score},
-                    {"per_organization", per_org},
-                    {"shortlist_passes", passes}};
-  out.timings = {{"shortlist_ms", shortlist_ms},
-                 {"allocation_ms", allocation_ms},
-                 {"explain_ms", ms_since(t2)}};
-  return out;
+  return {{"projects", r.projects},
+          {"seats", r.seats},
+          {"available_trainees", r.available_trainees},
+          {"considered_trainees", r.considered_trainees},
+          {"eligible_pairs", r.eligible_pairs},
+          {"assigned", r.proposals.size()},
+          {"unmatched",
+           {{"count", r.unmatched},
+            {"by_reason", by_reason},
+            {"not_shortlisted", r.not_shortlisted},
+            {"items", unmatched}}},
+          {"unfilled_seats", r.unfilled_seats},
+          {"unfilled", unfilled},
+          {"total_score", r.total_score},
+          {"mean_score", r.mean_score},
+          {"per_organization", per_org},
+          {"shortlist_passes", r.shortlist_passes}};
 }
 
 json round_json(const store::RoundRow& r) {
@@ -233,6 +83,54 @@ json round_json(const store::RoundRow& r) {
           {"completed_at", r.completed_at}};
 }
 
+// Computes the round on the CPU executor and stores it with its proposals in
+// one transaction (the database's headcount checks still guard every seat).
+awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::RoundParams& params,
+                                             const matching::RoundInputs& inputs,
+                                             const json& parameters, const store::Actor& actor,
+                                             const std::string& started_at, Clock::time_point t0) {
+  const double inputs_ms = ms_since(t0);
+  matching::RoundResult result;
+  json explanations = json::array();
+  co_await api.cpu.run([&] {
+    result = matching::run_round(*api.live, inputs, params);
+    const auto taxonomy = api.taxonomy.snapshot();
+    for (const auto& p : result.proposals) {
+      explanations.push_back(explanation_json(p.explanation, *taxonomy).dump());
+    }
+  });
+  std::vector<store::NewMatch> matches;
+  matches.reserve(result.proposals.size());
+  for (std::size_t i = 0; i < result.proposals.size(); ++i) {
+    const auto& p = result.proposals[i];
+    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
+                       p.score, explanations[i].get<std::string>()});
+  }
+  store::RoundRow row;
+  row.algorithm = params.algorithm;
+  row.status = "completed";
+  row.parameters = parameters.dump();
+  row.engine_version = std::string(kEngineVersion);
+  row.statistics = statistics_json(result).dump();
+  row.actor_key_id = actor.key_id;
+  row.started_at = started_at;
+  json timings = {{"inputs_ms", inputs_ms},
+                  {"shortlist_ms", result.shortlist_ms},
+                  {"allocation_ms", result.allocation_ms},
+                  {"explain_ms", result.explain_ms}};
+  const auto t_store = Clock::now();
+  std::optional<store::RoundRow> round;
+  co_await api.db.transact([&](store::Tx& t) {
+    row.timings = timings.dump();
+    const auto id = store::store_round(t, row, matches, actor);
+    timings["store_ms"] = ms_since(t_store);
+    timings["total_ms"] = ms_since(t0);
+    store::set_round_timings(t, id, timings.dump());
+    round = store::find_round(t, id);
+  });
+  co_return std::move(*round);
+}
+
 awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   auto parsed = json_body(ctx);
@@ -241,7 +139,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
   v.only({"algorithm", "project_ids", "min_score", "max_per_org_per_project"});
-  RoundParams params;
+  matching::RoundParams params;
   params.algorithm = v.choice("algorithm", true, {"stable", "max_score"}).value_or("");
   params.min_score = v.number("min_score", false, 0, 1).value_or(0);
   params.max_per_org_per_project =
@@ -283,41 +181,34 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
       {"project_ids", params.project_ids ? json(*params.project_ids) : json(nullptr)},
       {"min_score", params.min_score},
       {"max_per_org_per_project", params.max_per_org_per_project}};
-  bool busy = false;
-  std::optional<store::RoundRow> round;
   const auto actor = store::Actor{who.key_id, who.organization_id, "admin"};
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    const auto t0 = Clock::now();
-    pqxx::work tx(c);
-    tx.exec("SET LOCAL statement_timeout = '5min'");
-    if (!tx.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kRoundLock)[0].as<bool>()) {
+  const auto t0 = Clock::now();
+  // The lease, not a database slot, keeps rounds one at a time: the round
+  // computes on the CPU executor between two short transactions.
+  const std::string holder = util::random_hex(8);
+  bool busy = false;
+  std::string started_at;
+  matching::RoundInputs inputs;
+  co_await api.db.transact([&](store::Tx& t) {
+    if (!store::acquire_round_lease(t, holder, kRoundLeaseSeconds)) {
       busy = true;
       return;
     }
-    store::RoundRow row;
-    row.started_at = tx.exec1("SELECT to_json(clock_timestamp())#>>'{}'")[0].as<std::string>();
-    const auto inputs = store::round_inputs(tx);
-    const auto t_inputs = ms_since(t0);
-    auto out = compute_round(*api.live, inputs, params);
-    const auto t_store = Clock::now();
-    row.algorithm = params.algorithm;
-    row.status = "completed";
-    row.parameters = parameters.dump();
-    row.engine_version = std::string(kEngineVersion);
-    row.statistics = out.statistics.dump();
-    out.timings["inputs_ms"] = t_inputs;
-    row.actor_key_id = who.key_id;
-    // The store time is measured up to the insert; the total includes it.
-    out.timings["store_ms"] = 0.0;
-    row.timings = out.timings.dump();
-    const auto id = store::store_round(tx, row, out.matches, actor);
-    out.timings["store_ms"] = ms_since(t_store);
-    out.timings["total_ms"] = ms_since(t0);
-    tx.exec_params("UPDATE matching_rounds SET timings = $2::jsonb WHERE id = $1", id,
-                   out.timings.dump());
-    tx.commit();
-    round = store::find_round(c, id);
+    started_at = store::database_now(t);
+    auto in = store::round_inputs(t);
+    inputs = {std::move(in.seats), std::move(in.busy_trainees)};
   });
+  std::optional<store::RoundRow> round;
+  std::exception_ptr failure;
+  if (!busy) {
+    try {
+      round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at, t0);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    co_await api.db.transact([&](store::Tx& t) { store::release_round_lease(t, holder); });
+    if (failure) std::rethrow_exception(failure);
+  }
   if (busy) {
     Response r = problem(ctx, 409, "another matching round is running; try again when it ends");
     r.set_header("Retry-After", "5");
@@ -331,7 +222,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
 awaitable<Response> get_round(ApiContext& api, http::RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   std::optional<store::RoundRow> round;
-  co_await api.db.run([&](pqxx::connection_base& c) { round = store::find_round(c, id); });
+  co_await api.db.read([&](store::Tx& t) { round = store::find_round(t, id); });
   if (!round) co_return problem(ctx, 404, "no such matching round");
   co_return json_response(200, round_json(*round));
 }
@@ -343,8 +234,7 @@ awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
   const auto after = seq_cursor(ctx, 'g', errors);
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<store::RoundRow> rows;
-  co_await api.db.run(
-      [&](pqxx::connection_base& c) { rows = store::list_rounds(c, after, limit + 1); });
+  co_await api.db.read([&](store::Tx& t) { rows = store::list_rounds(t, after, limit + 1); });
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};
   for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
     json item = round_json(rows[i]);

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
@@ -154,18 +153,10 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
     if (!skill) co_return problem(ctx, 422, "the skill is invalid", errors);
     auto run = [&]() -> awaitable<Response> {
       std::optional<int> saved;
-      std::optional<store::Conflict> conflict;
-      co_await api.db.run([&](pqxx::connection_base& c) {
-        try {
-          saved = store::save_skill(c, id, expected, *skill);
-        } catch (const store::Conflict& e) {
-          conflict = e;
-        }
-        if (saved) {
-          api.taxonomy.load(store::load_skills(c));
-          api.trainee_documents.clear();  // documents carry skill names
-        }
-      });
+      // The change feed reloads the taxonomy (and drops the documents that
+      // carry skill names) before this resumes.
+      auto conflict = co_await transact(
+          api, [&](store::Tx& t) { saved = store::save_skill(t, id, expected, *skill); });
       if (conflict)
         co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
       if (!saved) co_return problem(ctx, 412, "the skill changed since that ETag; read it again");

@@ -4,10 +4,8 @@
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "api/common.hpp"
-#include "api/live_index.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
@@ -309,25 +307,19 @@ awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
       api, ctx, who,
       [&]() -> awaitable<Response> {
         std::optional<domain::TraineeRecord> record;
-        std::optional<store::Conflict> conflict;
         bool bad_org = false;
-        co_await api.db.run([&](pqxx::connection_base& c) {
+        auto conflict = co_await transact(api, [&](store::Tx& t) {
           std::string org = who.organization_id;
           if (who.is_admin()) {
-            auto o = store::find_organization(c, *input->organization_id);
+            auto o = store::find_organization(t, *input->organization_id);
             if (!o || o->kind != "training_provider") {
               bad_org = true;
               return;
             }
             org = o->id;
           }
-          try {
-            const auto id = store::insert_trainee(c, org, input->personal, input->profile);
-            record = store::find_trainee(c, id);
-            if (record && api.live) api.live->apply(*record);
-          } catch (const store::Conflict& e) {
-            conflict = e;
-          }
+          const auto id = store::insert_trainee(t, org, input->personal, input->profile);
+          record = store::find_trainee(t, id);
         });
         if (bad_org) {
           co_return problem(ctx, 422, "the trainee is invalid",
@@ -344,7 +336,7 @@ awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
         // Rendered as it is now: an erased trainee's replay carries no
         // personal data.
         std::optional<domain::TraineeRecord> record;
-        co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+        co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
         if (!record || !who.owns(record->organization_id))
           co_return problem(ctx, 404, "the trainee this request created no longer exists");
         Response r = with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
@@ -366,7 +358,7 @@ awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
   }
   const auto epoch = api.trainee_documents.epoch();
   std::optional<domain::TraineeRecord> record;
-  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+  co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
   if (!record || !who.owns(record->organization_id) ||
       (record->profile.status == "erased" && !who.is_admin())) {
     co_return problem(ctx, 404, "no such trainee");
@@ -387,7 +379,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
   const auto& patch = std::get<json>(parsed);
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> record;
-  co_await api.db.run([&](pqxx::connection_base& c) { record = store::find_trainee(c, id); });
+  co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
   if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
     co_return problem(ctx, 404, "no such trainee");
   }
@@ -404,20 +396,11 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
   }
   bool updated = false;
-  std::optional<store::Conflict> conflict;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    try {
-      updated = store::update_trainee(
-          c, id, expected.value_or(record->version), input->personal, input->profile,
-          {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
-      if (updated) {
-        api.trainee_documents.erase(id);
-        record = store::find_trainee(c, id);
-        if (record && api.live) api.live->apply(*record);
-      }
-    } catch (const store::Conflict& e) {
-      conflict = e;
-    }
+  auto conflict = co_await transact(api, [&](store::Tx& t) {
+    updated = store::update_trainee(
+        t, id, expected.value_or(record->version), input->personal, input->profile,
+        {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
+    if (updated) record = store::find_trainee(t, id);
   });
   if (conflict)
     co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
@@ -434,18 +417,17 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> record;
   bool erased = false;
-  co_await api.db.run([&](pqxx::connection_base& c) {
-    record = store::find_trainee(c, id);
+  // One transaction: the erasure and the withdrawal of every match the
+  // trainee was in happen together or not at all.
+  co_await api.db.transact([&](store::Tx& t) {
+    record = store::find_trainee(t, id);
     if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
-      erased = store::erase_trainee(c, id, expected);
+      erased = store::erase_trainee(t, id, expected);
       if (erased) {
-        api.trainee_documents.erase(id);
-        // An erased trainee leaves every match it was in.
         store::withdraw_open_matches(
-            c, id, {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
+            t, id, {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
             "the trainee's personal data was erased");
       }
-      if (erased && api.live) api.live->refresh(c, {record->seq}, {});
     }
   });
   if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
@@ -502,7 +484,7 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
   if (auto q = ctx.request.query_param("q")) f.query = *q;
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   std::vector<domain::TraineeRecord> rows;
-  co_await api.db.run([&](pqxx::connection_base& c) { rows = store::list_trainees(c, f); });
+  co_await api.db.read([&](store::Tx& t) { rows = store::list_trainees(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);
   const auto taxonomy = api.taxonomy.snapshot();
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};

@@ -15,16 +15,19 @@
 
 #include "api/api_context.hpp"
 #include "api/common.hpp"
-#include "api/live_index.hpp"
 #include "api/ops.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
 #include "http/server.hpp"
+#include "matching/live_index.hpp"
+#include "store/change_feed.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/registry.hpp"
+#include "util/cpu_pool.hpp"
+#include "util/crypto.hpp"
 #include "util/log.hpp"
 
 namespace kakehashi::app {
@@ -190,13 +193,12 @@ int keys(const std::vector<std::string>& args) {
     store::Database db(database_options(*config), store::registry_statements());
     const auto key = api::generate_key();
     std::optional<store::ApiKeyRow> row;
-    db.run_sync([&](pqxx::connection_base& conn) {
-      std::optional<store::OrganizationRow> org =
-          admin ? std::optional(store::programme_office(conn))
-                : store::find_organization(conn, organization);
+    db.transact_sync([&](store::Tx& t) {
+      std::optional<store::OrganizationRow> org = admin ? std::optional(store::programme_office(t))
+                                                        : store::find_organization(t, organization);
       if (!org) return;
       const auto role = domain::role_for_kind(org->kind);
-      row = store::insert_api_key(conn, org->id, std::string(domain::role_name(*role)), label,
+      row = store::insert_api_key(t, org->id, std::string(domain::role_name(*role)), label,
                                   key.prefix, key.sha256);
     });
     if (!row) return fail("no such organization: " + organization);
@@ -206,6 +208,97 @@ int keys(const std::vector<std::string>& args) {
     return fail(std::string("keys create failed: ") + e.what());
   }
 }
+
+namespace {
+
+// How many changed rows each subscriber applied, by where the change came
+// from: a write is applied once in the process that made it (local) and once
+// in every other (remote).
+struct FeedCounters {
+  struct PerSource {
+    std::atomic<std::uint64_t> local{0};
+    std::atomic<std::uint64_t> remote{0};
+    void add(bool local_change, std::size_t n) { (local_change ? local : remote) += n; }
+  };
+  PerSource index;
+  PerSource documents;
+  PerSource keys;
+};
+
+// The change feed's subscribers: the taxonomy and the matching index, the
+// trainee document cache (off while the listener is disconnected) and the
+// API key cache. The only place that updates them.
+void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveIndex& live,
+               FeedCounters& counters) {
+  feed.subscribe([&api, &live, &counters](const store::ChangeSet& set) {
+    if (set.everything) {
+      api.taxonomy.load(set.everything->skills);
+      live.rebuild(set.everything->trainees, set.everything->projects);
+      return;
+    }
+    for (const auto& t : set.trainees) live.apply(t);
+    for (auto seq : set.trainees_gone) live.remove_trainee(seq);
+    for (const auto& p : set.projects) live.apply(p);
+    for (auto seq : set.projects_gone) live.remove_project(seq);
+    counters.index.add(set.local, set.trainees.size() + set.trainees_gone.size() +
+                                      set.projects.size() + set.projects_gone.size());
+  });
+  feed.subscribe([&api, &counters](const store::ChangeSet& set) {
+    // Documents carry skill names, so a full load drops them all.
+    if (set.everything || !set.trainees_gone.empty()) {
+      api.trainee_documents.clear();
+      return;
+    }
+    for (const auto& t : set.trainees) api.trainee_documents.erase(t.id);
+    counters.documents.add(set.local, set.trainees.size());
+  });
+  feed.subscribe([&api, &counters](const store::ChangeSet& set) {
+    for (const auto& id : set.api_keys) api.keys.evict_key(id);
+    counters.keys.add(set.local, set.api_keys.size());
+  });
+  feed.on_connection([&api](bool connected) { api.trainee_documents.set_enabled(connected); });
+}
+
+void render_metrics(std::string& out, const api::ApiContext& api, const store::ChangeFeed& feed,
+                    const FeedCounters& counters) {
+  const auto s = api.trainee_documents.stats();
+  out += "# HELP trainee_document_cache_total Trainee reads by cache result.\n";
+  out += "# TYPE trainee_document_cache_total counter\n";
+  out += "trainee_document_cache_total{result=\"hit\"} " + std::to_string(s.hits) + "\n";
+  out += "trainee_document_cache_total{result=\"miss\"} " + std::to_string(s.misses) + "\n";
+  out += "# HELP trainee_document_cache_entries Documents held.\n";
+  out += "# TYPE trainee_document_cache_entries gauge\n";
+  out += "trainee_document_cache_entries " + std::to_string(s.entries) + "\n";
+  const auto f = feed.stats();
+  out += "# HELP change_sets_total Change sets the change feed published, by origin.\n";
+  out += "# TYPE change_sets_total counter\n";
+  out += "change_sets_total{source=\"local\"} " + std::to_string(f.local_sets) + "\n";
+  out += "change_sets_total{source=\"remote\"} " + std::to_string(f.remote_sets) + "\n";
+  out += "# HELP change_notifications_skipped_total This process's own notifications, skipped.\n";
+  out += "# TYPE change_notifications_skipped_total counter\n";
+  out += "change_notifications_skipped_total " + std::to_string(f.own_notifications_skipped) + "\n";
+  out += "# HELP change_full_loads_total Full loads of the in-memory services.\n";
+  out += "# TYPE change_full_loads_total counter\n";
+  out += "change_full_loads_total " + std::to_string(f.full_loads) + "\n";
+  out += "# HELP changes_applied_total Changed rows each subscriber applied, by origin.\n";
+  out += "# TYPE changes_applied_total counter\n";
+  const std::pair<const char*, const FeedCounters::PerSource*> subscribers[] = {
+      {"matching_index", &counters.index},
+      {"trainee_documents", &counters.documents},
+      {"api_keys", &counters.keys}};
+  for (const auto& [name, c] : subscribers) {
+    for (const auto& [source, n] :
+         {std::pair{"local", c->local.load()}, std::pair{"remote", c->remote.load()}}) {
+      out += std::string("changes_applied_total{subscriber=\"") + name + "\",source=\"" + source +
+             "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  out += "# HELP cpu_pool_queued Tasks waiting for a CPU executor thread.\n";
+  out += "# TYPE cpu_pool_queued gauge\n";
+  out += "cpu_pool_queued " + std::to_string(api.cpu.queued()) + "\n";
+}
+
+}  // namespace
 
 int serve(const std::vector<std::string>& args) {
   bool help = false;
@@ -220,7 +313,11 @@ int serve(const std::vector<std::string>& args) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  store::Database db(database_options(config), store::registry_statements());
+  // This process's name in change notifications (see store/change_feed.hpp).
+  const std::string origin = util::random_hex(6);
+  auto options = database_options(config);
+  options.origin = origin;
+  store::Database db(options, store::registry_statements());
   try {
     std::vector<std::string> pending;
     db.run_sync([&](pqxx::connection_base& conn) {
@@ -240,50 +337,39 @@ int serve(const std::vector<std::string>& args) {
     return fail(std::string("cannot start: ") + e.what());
   }
 
-  api::ApiContext api_context{db, {}, {}};
+  util::CpuPool cpu(config.threads);
+  api::ApiContext api_context{db, cpu, {}, {}};
   std::unordered_map<std::string, int> utc_offsets;
   try {
-    db.run_sync([&](pqxx::connection_base& conn) {
-      api_context.taxonomy.load(store::load_skills(conn));
-      for (auto& [tz, offset] : store::load_timezone_offsets(conn)) {
+    db.read_sync([&](store::Tx& t) {
+      for (auto& [tz, offset] : store::load_timezone_offsets(t)) {
         utc_offsets.emplace(tz, offset);
         api_context.timezones.insert(tz);
       }
     });
   } catch (const std::exception& e) {
-    return fail(std::string("cannot load the skill taxonomy: ") + e.what());
+    return fail(std::string("cannot load the time zones: ") + e.what());
   }
 
-  // The matcher's index loads on its own thread; /readyz answers 503 until
-  // it has.
-  api::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
+  // The change feed loads everything on its own thread and keeps the index
+  // and the caches current; /readyz answers 503 until it has loaded.
+  matching::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
   api_context.live = &live;
-  live.on_trainee_changed = [&api_context](const std::string& id) {
-    api_context.trainee_documents.erase(id);
-  };
-  live.on_listening = [&api_context](bool listening) {
-    api_context.trainee_documents.set_enabled(listening);
-  };
-  live.start(store::connection_string(database_options(config)));
+  store::ChangeFeed feed(origin);
+  FeedCounters counters;
+  subscribe(feed, api_context, live, counters);
+  db.set_commit_hook(
+      [&feed](pqxx::connection_base& c, store::Changes& changes) { feed.committed(c, changes); });
+  feed.start(store::connection_string(database_options(config)));
 
   http::Metrics metrics;
   http::Router router;
-  api::OpsContext ops{
-      db,
-      metrics,
-      migrations,
-      start_time,
-      [&live] { return live.ready(); },
-      [&api_context](std::string& out) {
-        const auto s = api_context.trainee_documents.stats();
-        out += "# HELP trainee_document_cache_total Trainee reads by cache result.\n";
-        out += "# TYPE trainee_document_cache_total counter\n";
-        out += "trainee_document_cache_total{result=\"hit\"} " + std::to_string(s.hits) + "\n";
-        out += "trainee_document_cache_total{result=\"miss\"} " + std::to_string(s.misses) + "\n";
-        out += "# HELP trainee_document_cache_entries Documents held.\n";
-        out += "# TYPE trainee_document_cache_entries gauge\n";
-        out += "trainee_document_cache_entries " + std::to_string(s.entries) + "\n";
-      }};
+  api::OpsContext ops{db,
+                      metrics,
+                      migrations,
+                      start_time,
+                      [&live] { return live.ready(); },
+                      [&](std::string& out) { render_metrics(out, api_context, feed, counters); }};
   api::add_ops_routes(router, ops);
   api::add_organization_routes(router, api_context);
   api::add_trainee_routes(router, api_context);
@@ -347,7 +433,7 @@ int serve(const std::vector<std::string>& args) {
   for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
-  live.stop();
+  feed.stop();
   db.close();
   return 0;
 }

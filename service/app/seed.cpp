@@ -116,23 +116,16 @@ domain::ProjectData project_of(const matcher::Project& g, const matcher::SkillGr
   return d;
 }
 
-std::string issue_key(pqxx::connection_base& c, const store::OrganizationRow& org,
-                      const std::string& label) {
+std::string issue_key(store::Tx& c, const store::OrganizationRow& org, const std::string& label) {
   const auto key = api::generate_key();
   store::insert_api_key(c, org.id, std::string(domain::role_name(*domain::role_for_kind(org.kind))),
                         label, key.prefix, key.sha256);
   return key.secret;
 }
 
-store::OrganizationRow find_or_create(pqxx::connection_base& c, const std::string& name,
+store::OrganizationRow find_or_create(store::Tx& c, const std::string& name,
                                       const std::string& kind, const std::string& country) {
-  std::optional<std::string> id;
-  {
-    pqxx::nontransaction tx(c);
-    auto r = tx.exec_params("SELECT id FROM organizations WHERE lower(name) = lower($1)", name);
-    if (!r.empty()) id = r[0][0].as<std::string>();
-  }
-  if (id) return *store::find_organization(c, *id);
+  if (auto found = store::find_organization_by_name(c, name)) return *found;
   return store::insert_organization(c, name, kind, country);
 }
 
@@ -160,16 +153,14 @@ int seed_demo(store::Database& db) {
       "MES data pipeline and dashboards", "Demand forecasting for parts logistics",
       "Factory IoT gateway (OPC UA, MQTT)"};
   std::vector<std::pair<std::string, std::string>> keys;
-  db.run_sync([&](pqxx::connection_base& c) {
+  db.transact_sync([&](store::Tx& c) {
     const auto skills = store::load_skills(c);
     const auto office = store::programme_office(c);
     keys.emplace_back(office.name + " (admin)", issue_key(c, office, "demo"));
     bool fresh = false;
     std::vector<store::OrganizationRow> academy_rows, firm_rows;
     for (const auto& o : academies) {
-      pqxx::nontransaction tx(c);
-      fresh =
-          fresh || tx.exec_params("SELECT 1 FROM organizations WHERE name = $1", o.name).empty();
+      fresh = fresh || !store::find_organization_by_name(c, o.name);
     }
     for (const auto& o : academies)
       academy_rows.push_back(find_or_create(c, o.name, o.kind, o.country));
@@ -211,76 +202,32 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
                                                .seed = seed_value,
                                                .organizations = 3,
                                                .firms = 5});
-  db.run_sync([&](pqxx::connection_base& c) {
-    const auto skills = store::load_skills(c);
+  db.transact_sync([&](store::Tx& t) {
+    const auto skills = store::load_skills(t);
     std::vector<store::OrganizationRow> orgs, firms;
     for (int i = 1; i <= 3; ++i)
       orgs.push_back(
-          find_or_create(c, "Synthetic Academy " + std::to_string(i), "training_provider", "BD"));
+          find_or_create(t, "Synthetic Academy " + std::to_string(i), "training_provider", "BD"));
     for (int i = 1; i <= 5; ++i)
-      firms.push_back(find_or_create(c, "Synthetic Firm " + std::to_string(i), "firm", "JP"));
-    // Each trainee's profile, built once for the trainees and the skills COPY.
-    std::vector<domain::TraineeProfile> profiles;
-    profiles.reserve(inst.trainees.size());
-    for (const auto& t : inst.trainees) profiles.push_back(profile_of(t, *graph, skills, "Dhaka"));
-    pqxx::work tx(c);
-    std::vector<std::string> ids;
-    ids.reserve(inst.trainees.size());
-    {
-      pqxx::stream_to out(tx, "trainees",
-                          std::vector<std::string>{
-                              "id", "organization_id", "alias", "country", "city", "timezone",
-                              "program", "japanese", "english", "available_from", "hours_per_week",
-                              "rate_amount", "rate_currency", "domains", "engagement",
-                              "consent_matching", "consent_share_abroad", "status"});
-      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
-        const auto& t = inst.trainees[i];
-        const auto& p = profiles[i];
-        ids.push_back(util::random_uuid());
-        std::optional<std::string> rate;
-        if (p.expected_monthly_rate)
-          rate = std::to_string(static_cast<long long>(p.expected_monthly_rate->amount));
-        out << std::make_tuple(ids.back(), orgs[(t.organization_id - 1) % 3].id,
-                               "SY-" + ids.back().substr(0, 8) + ids.back().substr(9, 4), p.country,
-                               p.city, p.timezone, p.program, p.japanese, p.english,
-                               p.available_from, p.hours_per_week, rate,
-                               rate ? std::optional<std::string>("USD") : std::nullopt,
-                               store::pg_text_array(p.domains), store::pg_text_array(p.engagement),
-                               p.consent_matching, p.consent_share_abroad, p.status);
-      }
-      out.complete();
+      firms.push_back(find_or_create(t, "Synthetic Firm " + std::to_string(i), "firm", "JP"));
+    // One COPY per academy, through the same repository as an import.
+    std::vector<std::vector<store::NewTrainee>> rows(orgs.size());
+    for (const auto& tr : inst.trainees) {
+      store::NewTrainee row;
+      row.personal.full_name = "Synthetic Trainee " + std::to_string(tr.id);
+      row.personal.email =
+          "synthetic." + std::to_string(seed_value) + "." + std::to_string(tr.id) + "@example.com";
+      row.profile = profile_of(tr, *graph, skills, "Dhaka");
+      rows[(tr.organization_id - 1) % orgs.size()].push_back(std::move(row));
     }
-    {
-      pqxx::stream_to out(
-          tx, "trainee_personal",
-          std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email"});
-      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
-        const auto& t = inst.trainees[i];
-        out << std::make_tuple(ids[i], orgs[(t.organization_id - 1) % 3].id,
-                               std::string("Synthetic Trainee ") + std::to_string(t.id),
-                               "synthetic." + std::to_string(seed_value) + "." +
-                                   std::to_string(t.id) + "@example.com");
-      }
-      out.complete();
-    }
-    {
-      pqxx::stream_to out(tx, "trainee_skills",
-                          std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
-      for (std::size_t i = 0; i < inst.trainees.size(); ++i) {
-        for (const auto& s : profiles[i].skills) {
-          out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
-        }
-      }
-      out.complete();
-    }
-    tx.commit();
-    pqxx::nontransaction(c).exec("ANALYZE trainees, trainee_personal, trainee_skills");
+    for (std::size_t i = 0; i < orgs.size(); ++i) store::copy_trainees(t, orgs[i].id, rows[i]);
     for (const auto& p : inst.projects) {
       store::insert_project(
-          c, firms[(p.firm_id - 1) % 5].id,
+          t, firms[(p.firm_id - 1) % 5].id,
           project_of(p, *graph, skills, "Synthetic project " + std::to_string(p.id)));
     }
   });
+  db.read_sync([](store::Tx& t) { store::analyze_trainees(t); });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   util::log("info", "synthetic data loaded",

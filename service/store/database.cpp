@@ -36,6 +36,7 @@ struct Database::Impl {
   std::vector<Slot> slots;
   std::string conninfo;
   std::vector<PreparedStatement> prepared;
+  CommitHook hook;
 
   // Picks a slot, preferring an open connection. There are as many slots as
   // threads and each running task holds one, so a free slot always exists for
@@ -51,8 +52,9 @@ std::string connection_string(const DatabaseOptions& options) {
   const bool is_url =
       conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
   const std::string timeout = std::to_string(options.connect_timeout.count());
-  const std::string statement =
+  std::string statement =
       "-c statement_timeout=" + std::to_string(options.statement_timeout.count());
+  if (!options.origin.empty()) statement += " -c kakehashi.origin=" + options.origin;
   if (is_url) {
     std::string encoded;
     for (char c : statement) {
@@ -138,6 +140,47 @@ void Database::Impl::execute(const Work& work) {
     throw;
   }
   release(index, broken);
+}
+
+namespace {
+
+void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
+                    const CommitHook& hook) {
+  Changes changes;
+  {
+    pqxx::work sql(c);
+    Tx tx(c, sql);
+    work(tx);
+    sql.commit();
+    changes = std::move(tx.changes());
+  }
+  if (hook && !changes.empty()) hook(c, changes);
+}
+
+void autocommit(pqxx::connection_base& c, const Database::TxWork& work) {
+  pqxx::nontransaction sql(c);
+  Tx tx(c, sql);
+  work(tx);
+}
+
+}  // namespace
+
+void Database::set_commit_hook(CommitHook hook) { impl_->hook = std::move(hook); }
+
+net::awaitable<void> Database::transact(TxWork work) {
+  co_await run([this, &work](pqxx::connection_base& c) { in_transaction(c, work, impl_->hook); });
+}
+
+void Database::transact_sync(const TxWork& work) {
+  run_sync([this, &work](pqxx::connection_base& c) { in_transaction(c, work, impl_->hook); });
+}
+
+net::awaitable<void> Database::read(TxWork work) {
+  co_await run([&work](pqxx::connection_base& c) { autocommit(c, work); });
+}
+
+void Database::read_sync(const TxWork& work) {
+  run_sync([&work](pqxx::connection_base& c) { autocommit(c, work); });
 }
 
 net::awaitable<void> Database::run(Work work) {

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include <pqxx/types.hxx>
+#include "store/transaction.hpp"
 
 namespace kakehashi::store {
 
@@ -24,6 +24,9 @@ struct DatabaseOptions {
   std::size_t pool_size = 4;
   std::chrono::milliseconds statement_timeout{5'000};
   std::chrono::seconds connect_timeout{3};
+  // Names this process in change notifications (the `kakehashi.origin`
+  // setting of every connection); hex digits only.
+  std::string origin;
 };
 
 // A statement every connection prepares when it opens.
@@ -39,6 +42,11 @@ class DatabaseUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Called on the pool thread right after a transaction that changed something
+// has committed, with its connection (outside any transaction): the change
+// feed resolves the changes and publishes them before the writer resumes.
+using CommitHook = std::function<void(pqxx::connection_base&, Changes&)>;
+
 struct PoolStats {
   std::size_t idle = 0;
   std::size_t busy = 0;
@@ -48,6 +56,7 @@ struct PoolStats {
 class Database {
  public:
   using Work = std::function<void(pqxx::connection_base&)>;
+  using TxWork = std::function<void(Tx&)>;
 
   explicit Database(DatabaseOptions options, std::vector<PreparedStatement> statements = {});
   ~Database();
@@ -60,6 +69,18 @@ class Database {
 
   // The same, blocking the caller: for command-line tools, never for handlers.
   void run_sync(const Work& work);
+
+  // Runs `work` in one transaction on a pool thread: it commits when `work`
+  // returns and rolls back when it throws (the exception propagates); then the
+  // commit hook publishes what it changed.
+  boost::asio::awaitable<void> transact(TxWork work);
+  void transact_sync(const TxWork& work);
+  // Runs read-only `work` as autocommit statements (no BEGIN/COMMIT).
+  boost::asio::awaitable<void> read(TxWork work);
+  void read_sync(const TxWork& work);
+
+  // Set once at start-up, before any transaction.
+  void set_commit_hook(CommitHook hook);
 
   PoolStats stats() const;
 

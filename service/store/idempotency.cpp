@@ -25,12 +25,14 @@ constexpr const char* kPurgeKeys =
 
 }  // namespace
 
-std::optional<IdempotencyRecord> reserve_idempotency_key(
-    pqxx::connection_base& c, const std::string& api_key_id, const std::string& key,
-    const std::string& method, const std::string& path, const std::string& request_hash) {
+std::optional<IdempotencyRecord> reserve_idempotency_key(Tx& t, const std::string& api_key_id,
+                                                         const std::string& key,
+                                                         const std::string& method,
+                                                         const std::string& path,
+                                                         const std::string& request_hash) {
   // Each statement commits on its own: a twin request must see the
   // reservation at once, not when this request's work commits.
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   tx.exec_params(kDeleteStaleKey, api_key_id, key, kIdempotencyTtlHours, kAbandonedAfterMinutes);
   if (!tx.exec_params(kReserveKey, api_key_id, key, method, path, request_hash).empty()) {
     return std::nullopt;
@@ -48,20 +50,19 @@ std::optional<IdempotencyRecord> reserve_idempotency_key(
   return out;
 }
 
-void complete_idempotency_key(pqxx::connection_base& c, const std::string& api_key_id,
-                              const std::string& key, int status, const std::string& resource_id) {
-  pqxx::nontransaction tx(c);
+void complete_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key,
+                              int status, const std::string& resource_id) {
+  auto& tx = t.sql();
   tx.exec_params(kCompleteKey, api_key_id, key, status, resource_id);
 }
 
-void release_idempotency_key(pqxx::connection_base& c, const std::string& api_key_id,
-                             const std::string& key) {
-  pqxx::nontransaction tx(c);
+void release_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key) {
+  auto& tx = t.sql();
   tx.exec_params(kReleaseKey, api_key_id, key);
 }
 
-long purge_idempotency_keys(pqxx::connection_base& c) {
-  pqxx::nontransaction tx(c);
+long purge_idempotency_keys(Tx& t) {
+  auto& tx = t.sql();
   return static_cast<long>(tx.exec_params(kPurgeKeys, kIdempotencyTtlHours).affected_rows());
 }
 

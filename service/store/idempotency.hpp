@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include <pqxx/types.hxx>
+#include "store/transaction.hpp"
 
 namespace kakehashi::store {
 
@@ -25,19 +25,20 @@ struct IdempotencyRecord {
 // Reserves (api_key_id, key) for a request with `request_hash`. Returns nullopt
 // when this call reserved it (the caller now runs the request), otherwise the
 // record already there. Expired and abandoned records are removed first.
-std::optional<IdempotencyRecord> reserve_idempotency_key(
-    pqxx::connection_base& c, const std::string& api_key_id, const std::string& key,
-    const std::string& method, const std::string& path, const std::string& request_hash);
+std::optional<IdempotencyRecord> reserve_idempotency_key(Tx& t, const std::string& api_key_id,
+                                                         const std::string& key,
+                                                         const std::string& method,
+                                                         const std::string& path,
+                                                         const std::string& request_hash);
 
 // Records the outcome of the reserved request.
-void complete_idempotency_key(pqxx::connection_base& c, const std::string& api_key_id,
-                              const std::string& key, int status, const std::string& resource_id);
+void complete_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key,
+                              int status, const std::string& resource_id);
 
 // Gives the key back after a request that created nothing, so a retry runs.
-void release_idempotency_key(pqxx::connection_base& c, const std::string& api_key_id,
-                             const std::string& key);
+void release_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key);
 
 // Removes every expired record; returns how many.
-long purge_idempotency_keys(pqxx::connection_base& c);
+long purge_idempotency_keys(Tx& t);
 
 }  // namespace kakehashi::store

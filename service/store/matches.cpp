@@ -92,16 +92,16 @@ EventRow transition_event(const Actor& actor, const std::string& match_id,
 
 }  // namespace
 
-std::optional<MatchRow> find_match(pqxx::connection_base& c, const std::string& id) {
+std::optional<MatchRow> find_match(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_params(std::string(kMatchSelect) + "WHERE m.id = $1", id);
   if (r.empty()) return std::nullopt;
   return match_from(r[0]);
 }
 
-std::vector<MatchRow> list_matches(pqxx::connection_base& c, const MatchFilter& f) {
-  pqxx::nontransaction tx(c);
+std::vector<MatchRow> list_matches(Tx& t, const MatchFilter& f) {
+  auto& tx = t.sql();
   std::vector<MatchRow> out;
   for (const auto& r :
        tx.exec_params(std::string(kMatchSelect) +
@@ -120,6 +120,18 @@ std::vector<MatchRow> list_matches(pqxx::connection_base& c, const MatchFilter& 
   return out;
 }
 
+// A placement undone leaves a seat free again: the project reopens.
+constexpr const char* kReopenProject =
+    "UPDATE projects p SET status = 'open', version = version + 1, updated_at = now() "
+    "WHERE p.id = $1 AND p.status = 'closed' AND p.headcount > "
+    " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved') "
+    "RETURNING seq";
+
+// Tells the transaction which rows a statement's RETURNING seq changed.
+void note(Tx& t, const pqxx::result& rows, void (Tx::*changed)(std::int64_t)) {
+  for (const auto& r : rows) (t.*changed)(r["seq"].as<std::int64_t>());
+}
+
 void insert_event(pqxx::transaction_base& tx, const EventRow& e) {
   tx.exec_params(
       "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
@@ -129,14 +141,13 @@ void insert_event(pqxx::transaction_base& tx, const EventRow& e) {
       e.trainee_id, e.from_state, e.to_state, e.reason, e.details);
 }
 
-void record_event(pqxx::connection_base& c, const EventRow& e) {
-  pqxx::work tx(c);
+void record_event(Tx& t, const EventRow& e) {
+  auto& tx = t.sql();
   insert_event(tx, e);
-  tx.commit();
 }
 
-MatchRow create_match(pqxx::connection_base& c, const NewMatch& m, const Actor& actor) {
-  pqxx::work tx(c);
+MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor) {
+  auto& tx = t.sql();
   std::string id;
   try {
     id = tx.exec_params1(
@@ -152,17 +163,16 @@ MatchRow create_match(pqxx::connection_base& c, const NewMatch& m, const Actor& 
   e.to_state = m.state;
   insert_event(tx, e);
   auto row = tx.exec_params(std::string(kMatchSelect) + "WHERE m.id = $1", id);
-  tx.commit();
   return match_from(row[0]);
 }
 
-TransitionResult transition_match(pqxx::connection_base& c, const std::string& id,
-                                  std::int64_t expected_version, const std::string& to,
-                                  const std::optional<std::string>& reason, const Actor& actor,
+TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t expected_version,
+                                  const std::string& to, const std::optional<std::string>& reason,
+                                  const Actor& actor,
                                   const std::function<bool(const std::string& from)>& allowed) {
   TransitionResult out;
   if (!is_uuid(id)) return out;
-  pqxx::work tx(c);
+  auto& tx = t.sql();
   auto locked = tx.exec_params("SELECT state, version FROM matches WHERE id = $1 FOR UPDATE", id);
   if (locked.empty()) return out;
   auto current = tx.exec_params(std::string(kMatchSelect) + "WHERE m.id = $1", id);
@@ -177,7 +187,9 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
     return out;
   }
   try {
-    pqxx::subtransaction sub(tx, "state");
+    // A savepoint: the headcount and one-placement checks may refuse the
+    // change, and the transaction goes on to answer why.
+    pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "state");
     sub.exec_params(
         "UPDATE matches SET state = $2, version = version + 1, updated_at = now() WHERE id = $1",
         id, to);
@@ -194,25 +206,28 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
   }
   const auto& m = *out.match;
   if (to == "approved") {
-    tx.exec_params(
-        "UPDATE trainees SET status = 'placed', version = version + 1, updated_at = now() "
-        "WHERE id = $1 AND status = 'active'",
-        m.trainee_id);
-    tx.exec_params(
-        "UPDATE projects p SET status = 'closed', version = version + 1, updated_at = now() "
-        "WHERE p.id = $1 AND p.status <> 'closed' AND p.headcount <= "
-        " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved')",
-        m.project_id);
+    note(t,
+         tx.exec_params(
+             "UPDATE trainees SET status = 'placed', version = version + 1, updated_at = now() "
+             "WHERE id = $1 AND status = 'active' RETURNING seq",
+             m.trainee_id),
+         &Tx::trainee_changed);
+    note(t,
+         tx.exec_params(
+             "UPDATE projects p SET status = 'closed', version = version + 1, updated_at = now() "
+             "WHERE p.id = $1 AND p.status <> 'closed' AND p.headcount <= "
+             " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved') "
+             "RETURNING seq",
+             m.project_id),
+         &Tx::project_changed);
   } else if (from == "approved") {
-    tx.exec_params(
-        "UPDATE trainees SET status = 'active', version = version + 1, updated_at = now() "
-        "WHERE id = $1 AND status = 'placed'",
-        m.trainee_id);
-    tx.exec_params(
-        "UPDATE projects p SET status = 'open', version = version + 1, updated_at = now() "
-        "WHERE p.id = $1 AND p.status = 'closed' AND p.headcount > "
-        " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved')",
-        m.project_id);
+    note(t,
+         tx.exec_params(
+             "UPDATE trainees SET status = 'active', version = version + 1, updated_at = now() "
+             "WHERE id = $1 AND status = 'placed' RETURNING seq",
+             m.trainee_id),
+         &Tx::trainee_changed);
+    note(t, tx.exec_params(kReopenProject, m.project_id), &Tx::project_changed);
   }
   EventRow e = transition_event(actor, id, m.project_id, m.trainee_id);
   e.round_id = m.round_id;
@@ -221,15 +236,14 @@ TransitionResult transition_match(pqxx::connection_base& c, const std::string& i
   e.reason = reason;
   insert_event(tx, e);
   auto after = tx.exec_params(std::string(kMatchSelect) + "WHERE m.id = $1", id);
-  tx.commit();
   out.match = match_from(after[0]);
   out.outcome = TransitionOutcome::kDone;
   return out;
 }
 
-std::size_t withdraw_open_matches(pqxx::connection_base& c, const std::string& trainee_id,
-                                  const Actor& actor, const std::string& reason) {
-  pqxx::work tx(c);
+std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Actor& actor,
+                                  const std::string& reason) {
+  auto& tx = t.sql();
   const auto rows = tx.exec_params(
       "UPDATE matches m SET state = 'withdrawn', version = m.version + 1, updated_at = now() "
       "FROM matches old WHERE old.id = m.id AND m.trainee_id = $1 "
@@ -245,19 +259,14 @@ std::size_t withdraw_open_matches(pqxx::connection_base& c, const std::string& t
     e.reason = reason;
     insert_event(tx, e);
     if (e.from_state == "approved") {
-      tx.exec_params(
-          "UPDATE projects p SET status = 'open', version = version + 1, updated_at = now() "
-          "WHERE p.id = $1 AND p.status = 'closed' AND p.headcount > "
-          " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved')",
-          *e.project_id);
+      note(t, tx.exec_params(kReopenProject, *e.project_id), &Tx::project_changed);
     }
   }
-  tx.commit();
   return rows.size();
 }
 
-std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f) {
-  pqxx::nontransaction tx(c);
+std::vector<EventRow> list_events(Tx& t, const EventFilter& f) {
+  auto& tx = t.sql();
   std::vector<EventRow> out;
   for (const auto& r : tx.exec_params(
            std::string(kEventSelect) +
@@ -276,16 +285,16 @@ std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f
   return out;
 }
 
-std::optional<RoundRow> find_round(pqxx::connection_base& c, const std::string& id) {
+std::optional<RoundRow> find_round(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_params(std::string(kRoundSelect) + "WHERE id = $1", id);
   if (r.empty()) return std::nullopt;
   return round_from(r[0]);
 }
 
-std::vector<RoundRow> list_rounds(pqxx::connection_base& c, std::int64_t after_seq, int limit) {
-  pqxx::nontransaction tx(c);
+std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit) {
+  auto& tx = t.sql();
   std::vector<RoundRow> out;
   // Newest first: the cursor is the last seq seen (0: from the newest).
   for (const auto& r : tx.exec_params(
@@ -296,7 +305,8 @@ std::vector<RoundRow> list_rounds(pqxx::connection_base& c, std::int64_t after_s
   return out;
 }
 
-RoundInputs round_inputs(pqxx::transaction_base& tx) {
+RoundInputs round_inputs(Tx& t) {
+  auto& tx = t.sql();
   RoundInputs in;
   for (const auto& r : tx.exec(
            "SELECT p.id, p.headcount - (SELECT count(*) FROM matches m WHERE m.project_id = p.id "
@@ -311,8 +321,35 @@ RoundInputs round_inputs(pqxx::transaction_base& tx) {
   return in;
 }
 
-std::string store_round(pqxx::transaction_base& tx, const RoundRow& round,
-                        const std::vector<NewMatch>& matches, const Actor& actor) {
+void set_round_timings(Tx& t, const std::string& id, const std::string& timings) {
+  t.sql().exec_params("UPDATE matching_rounds SET timings = $2::jsonb WHERE id = $1", id, timings);
+}
+
+bool acquire_round_lease(Tx& t, const std::string& holder, int seconds) {
+  return !t.sql()
+              .exec_params(
+                  "INSERT INTO round_lease (id, holder, expires_at) "
+                  "VALUES (1, $1, now() + make_interval(secs => $2)) "
+                  "ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, "
+                  " expires_at = excluded.expires_at WHERE round_lease.expires_at < now() "
+                  "RETURNING holder",
+                  holder, seconds)
+              .empty();
+}
+
+void release_round_lease(Tx& t, const std::string& holder) {
+  t.sql().exec_params("DELETE FROM round_lease WHERE holder = $1", holder);
+}
+
+std::string database_now(Tx& t) {
+  return t.sql().exec1("SELECT to_json(clock_timestamp())#>>'{}' AS now")["now"].as<std::string>();
+}
+
+std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
+                        const Actor& actor) {
+  auto& tx = t.sql();
+  // Thousands of proposals with their audit events may take a while.
+  tx.exec("SET LOCAL statement_timeout = '5min'");
   const std::string id =
       tx.exec_params1(
             "INSERT INTO matching_rounds (algorithm, status, parameters, engine_version, "

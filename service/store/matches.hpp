@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/types.hxx>
+#include "store/transaction.hpp"
 
 #include "store/database.hpp"
 
@@ -82,11 +82,11 @@ struct NewMatch {
   std::optional<std::string> explanation;
 };
 
-std::optional<MatchRow> find_match(pqxx::connection_base& c, const std::string& id);
-std::vector<MatchRow> list_matches(pqxx::connection_base& c, const MatchFilter& f);
+std::optional<MatchRow> find_match(Tx& t, const std::string& id);
+std::vector<MatchRow> list_matches(Tx& t, const MatchFilter& f);
 // Creates one match and its audit event; throws Conflict when the pair has
 // an open match already.
-MatchRow create_match(pqxx::connection_base& c, const NewMatch& m, const Actor& actor);
+MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor);
 
 enum class TransitionOutcome { kDone, kNotFound, kStale, kIllegal, kPlaced, kSeatsFilled };
 struct TransitionResult {
@@ -98,20 +98,19 @@ struct TransitionResult {
 // (approval places the trainee and closes a full project; withdrawing an
 // approved placement restores both) and records the event, all in one
 // transaction.
-TransitionResult transition_match(pqxx::connection_base& c, const std::string& id,
-                                  std::int64_t expected_version, const std::string& to,
-                                  const std::optional<std::string>& reason, const Actor& actor,
+TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t expected_version,
+                                  const std::string& to, const std::optional<std::string>& reason,
+                                  const Actor& actor,
                                   const std::function<bool(const std::string& from)>& allowed);
 
 // Withdraws every open match of a trainee (after an erasure), with one audit
 // event each, and reopens a project an approved placement had filled.
 // Returns how many were withdrawn.
-std::size_t withdraw_open_matches(pqxx::connection_base& c, const std::string& trainee_id,
-                                  const Actor& actor, const std::string& reason);
+std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Actor& actor,
+                                  const std::string& reason);
 
-void insert_event(pqxx::transaction_base& tx, const EventRow& e);
-void record_event(pqxx::connection_base& c, const EventRow& e);
-std::vector<EventRow> list_events(pqxx::connection_base& c, const EventFilter& f);
+void record_event(Tx& t, const EventRow& e);
+std::vector<EventRow> list_events(Tx& t, const EventFilter& f);
 
 struct RoundRow {
   std::string id;
@@ -127,8 +126,8 @@ struct RoundRow {
   std::string completed_at;
 };
 
-std::optional<RoundRow> find_round(pqxx::connection_base& c, const std::string& id);
-std::vector<RoundRow> list_rounds(pqxx::connection_base& c, std::int64_t after_seq, int limit);
+std::optional<RoundRow> find_round(Tx& t, const std::string& id);
+std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit);
 
 // Inside a round's transaction: open seats of each open project (headcount
 // less its open and approved matches) and the trainees already in an open
@@ -137,10 +136,17 @@ struct RoundInputs {
   std::vector<std::pair<std::string, int>> seats;  // project id -> seats
   std::vector<std::string> busy_trainees;
 };
-RoundInputs round_inputs(pqxx::transaction_base& tx);
+RoundInputs round_inputs(Tx& t);
+// The round lease (migration 0008): true when `holder` took it (it was free
+// or expired); it lasts `seconds` unless released.
+bool acquire_round_lease(Tx& t, const std::string& holder, int seconds);
+void set_round_timings(Tx& t, const std::string& id, const std::string& timings);
+void release_round_lease(Tx& t, const std::string& holder);
+// The database's clock now, RFC 3339.
+std::string database_now(Tx& t);
 // Stores a round and its proposed matches (with one audit event each and one
 // for the round) in `tx`; returns the round's id.
-std::string store_round(pqxx::transaction_base& tx, const RoundRow& round,
-                        const std::vector<NewMatch>& matches, const Actor& actor);
+std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
+                        const Actor& actor);
 
 }  // namespace kakehashi::store

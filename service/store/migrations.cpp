@@ -38,8 +38,7 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
-std::map<std::string, std::string> applied_checksums(pqxx::connection_base& conn) {
-  pqxx::nontransaction tx(conn);
+std::map<std::string, std::string> applied_checksums(pqxx::transaction_base& tx) {
   std::map<std::string, std::string> applied;
   if (!tx.exec1(kTableExists)[0].as<bool>()) return applied;
   for (const auto& row : tx.exec(kSelectApplied)) {
@@ -114,7 +113,10 @@ MigrationReport migrate(pqxx::connection_base& conn, const std::vector<Migration
   MigrationReport report;
   try {
     { pqxx::nontransaction(conn).exec(kCreateTable); }
-    const auto applied = applied_checksums(conn);
+    const auto applied = [&] {
+      pqxx::nontransaction tx(conn);
+      return applied_checksums(tx);
+    }();
     const auto pending = verify(applied, migrations);
     report.already_applied = migrations.size() - pending.size();
     for (const auto& m : migrations) {
@@ -147,7 +149,12 @@ MigrationReport migrate(pqxx::connection_base& conn, const std::vector<Migration
 
 std::vector<std::string> pending_migrations(pqxx::connection_base& conn,
                                             const std::vector<Migration>& migrations) {
-  return verify(applied_checksums(conn), migrations);
+  pqxx::nontransaction tx(conn);
+  return verify(applied_checksums(tx), migrations);
+}
+
+std::vector<std::string> pending_migrations(Tx& t, const std::vector<Migration>& migrations) {
+  return verify(applied_checksums(t.sql()), migrations);
 }
 
 }  // namespace kakehashi::store

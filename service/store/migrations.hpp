@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/types.hxx>
+#include "store/transaction.hpp"
 
 namespace kakehashi::store {
 
@@ -46,5 +46,6 @@ MigrationReport migrate(pqxx::connection_base& conn, const std::vector<Migration
 // differs or the database holds a migration this build does not know.
 std::vector<std::string> pending_migrations(pqxx::connection_base& conn,
                                             const std::vector<Migration>& migrations);
+std::vector<std::string> pending_migrations(Tx& t, const std::vector<Migration>& migrations);
 
 }  // namespace kakehashi::store

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <sstream>
 
+#include <unordered_set>
+
 #include <pqxx/pqxx>
 
 #include "util/crypto.hpp"
@@ -16,6 +18,9 @@ constexpr const char* kInsertOrganization =
 constexpr const char* kSelectOrganization =
     "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
     "WHERE id = $1";
+constexpr const char* kSelectOrganizationByName =
+    "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
+    "WHERE lower(name) = lower($1)";
 constexpr const char* kListOrganizations =
     "SELECT id, name, kind, country, version, to_json(created_at)#>>'{}' FROM organizations "
     "WHERE $1::uuid IS NULL OR (created_at, id) > "
@@ -56,7 +61,7 @@ constexpr const char* kInsertTrainee =
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::date, $11, $12::numeric, $13, "
     " string_to_array($14, E'\\n'), string_to_array($15, E'\\n'), $16, $17, "
     " coalesce($18::timestamptz, CASE WHEN $16 OR $17 THEN now() END), $19) "
-    "ON CONFLICT (alias) DO NOTHING RETURNING id";
+    "ON CONFLICT (alias) DO NOTHING RETURNING id, seq";
 constexpr const char* kUpdateTrainee =
     "UPDATE trainees SET country = $3, city = $4, timezone = $5, program = $6, japanese = $7, "
     " english = $8, certifications = $9::jsonb, available_from = $10::date, hours_per_week = $11, "
@@ -67,12 +72,20 @@ constexpr const char* kUpdateTrainee =
     "   WHEN consent_matching IS DISTINCT FROM $16 OR consent_share_abroad IS DISTINCT FROM $17 "
     "   THEN now() ELSE consent_recorded_at END, "
     " status = $19, version = version + 1, updated_at = now() "
-    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id, "
+    "seq";
 // Names the writer for triggers that audit (the consent trigger), for this
 // transaction only.
 constexpr const char* kSetWriter =
     "SELECT set_config('kakehashi.actor_key_id', $1, true), "
     " set_config('kakehashi.actor_org_id', $2, true), set_config('kakehashi.actor_role', $3, true)";
+constexpr const char* kOrganizationEmails =
+    "SELECT lower(email) AS email FROM trainee_personal WHERE organization_id = $1";
+constexpr const char* kTakenAliases = "SELECT alias FROM trainees WHERE alias = ANY($1::text[])";
+constexpr const char* kSeqsOfIds = "SELECT seq FROM trainees WHERE id = ANY($1::uuid[])";
+// Over this many rows a bulk write reloads the in-memory services whole
+// (ChangeFeed::kBulkThreshold; the same number as migration 0005's trigger).
+constexpr std::size_t kBulkRows = 5'000;
 constexpr const char* kInsertPersonal =
     "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -84,7 +97,8 @@ constexpr const char* kInsertSkill =
 constexpr const char* kEraseTrainee =
     "UPDATE trainees SET status = 'erased', city = NULL, program = NULL, certifications = '[]', "
     " version = version + 1, updated_at = now() "
-    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) RETURNING id, "
+    "seq";
 constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
 
 // One row per trainee with its personal data and skills folded into text.
@@ -105,15 +119,15 @@ constexpr const char* kInsertProject =
     " english_min, headcount, start_date, duration_months, budget_min, budget_max, "
     " budget_currency, overlap_hours_jst, engagement, status) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10::numeric, $11::numeric, $12, "
-    " $13::numeric, $14, $15) RETURNING id";
+    " $13::numeric, $14, $15) RETURNING id, seq";
 constexpr const char* kUpdateProject =
     "UPDATE projects SET title = $3, description = $4, domain = $5, japanese_min = $6, "
     " english_min = $7, headcount = $8, start_date = $9::date, duration_months = $10, "
     " budget_min = $11::numeric, budget_max = $12::numeric, budget_currency = $13, "
     " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, version = version + 1, "
-    " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id";
+    " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id, seq";
 constexpr const char* kDeleteProject =
-    "DELETE FROM projects WHERE id = $1 AND ($2::bigint IS NULL OR version = $2) RETURNING id";
+    "DELETE FROM projects WHERE id = $1 AND ($2::bigint IS NULL OR version = $2) RETURNING id, seq";
 constexpr const char* kDeleteProjectSkills = "DELETE FROM project_skills WHERE project_id = $1";
 constexpr const char* kInsertProjectSkill =
     "INSERT INTO project_skills (project_id, skill_id, min_level, weight, required, position) "
@@ -231,7 +245,8 @@ domain::TraineeRecord trainee_from(const pqxx::row& r) {
   return t;
 }
 
-void write_skills(pqxx::work& tx, const std::string& id, const domain::TraineeProfile& p) {
+void write_skills(pqxx::transaction_base& tx, const std::string& id,
+                  const domain::TraineeProfile& p) {
   tx.exec_params(kDeleteSkills, id);
   for (const auto& s : p.skills) tx.exec_params(kInsertSkill, id, s.skill_id, s.level, s.years);
 }
@@ -295,7 +310,8 @@ std::optional<std::string> number_text(const std::optional<double>& v) {
   return out.str();
 }
 
-void write_project_skills(pqxx::work& tx, const std::string& id, const domain::ProjectData& d) {
+void write_project_skills(pqxx::transaction_base& tx, const std::string& id,
+                          const domain::ProjectData& d) {
   tx.exec_params(kDeleteProjectSkills, id);
   int position = 0;
   for (const auto& s : d.skills) {
@@ -306,31 +322,31 @@ void write_project_skills(pqxx::work& tx, const std::string& id, const domain::P
 
 }  // namespace
 
-std::string insert_project(pqxx::connection_base& c, const std::string& organization_id,
+std::string insert_project(Tx& t, const std::string& organization_id,
                            const domain::ProjectData& d) {
-  pqxx::work tx(c);
-  const auto id =
+  auto& tx = t.sql();
+  const auto row =
       tx.exec_params1(kInsertProject, organization_id, d.title, d.description, d.domain,
                       d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
                       number_text(d.budget_min), number_text(d.budget_max), d.budget_currency,
-                      number_text(d.overlap_hours_jst), d.engagement, d.status)[0]
-          .as<std::string>();
+                      number_text(d.overlap_hours_jst), d.engagement, d.status);
+  const auto id = row["id"].as<std::string>();
   write_project_skills(tx, id, d);
-  tx.commit();
+  t.project_changed(row["seq"].as<std::int64_t>());
   return id;
 }
 
-std::optional<domain::ProjectRecord> find_project(pqxx::connection_base& c, const std::string& id) {
+std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_prepared("find_project", id);
   if (r.empty()) return std::nullopt;
   return project_from(r[0]);
 }
 
-bool update_project(pqxx::connection_base& c, const std::string& id, std::int64_t expected_version,
+bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
                     const domain::ProjectData& d) {
-  pqxx::work tx(c);
+  auto& tx = t.sql();
   auto r =
       tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
                      d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
@@ -338,17 +354,17 @@ bool update_project(pqxx::connection_base& c, const std::string& id, std::int64_
                      number_text(d.overlap_hours_jst), d.engagement, d.status);
   if (r.empty()) return false;
   write_project_skills(tx, id, d);
-  tx.commit();
+  t.project_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }
 
-bool delete_project(pqxx::connection_base& c, const std::string& id,
-                    std::optional<std::int64_t> expected_version) {
-  pqxx::work tx(c);
+bool delete_project(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
+  auto& tx = t.sql();
   try {
     auto r = tx.exec_params(kDeleteProject, id, expected_version);
-    tx.commit();
-    return !r.empty();
+    if (r.empty()) return false;
+    t.project_changed(r[0]["seq"].as<std::int64_t>());
+    return true;
   } catch (const pqxx::restrict_violation&) {
     // The database keeps matches beyond 'proposed' (migration 0006).
     throw Conflict{
@@ -358,8 +374,7 @@ bool delete_project(pqxx::connection_base& c, const std::string& id,
   }
 }
 
-std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
-                                                 const domain::ProjectFilter& f) {
+std::vector<domain::ProjectRecord> list_projects(Tx& t, const domain::ProjectFilter& f) {
   QueryBuilder q(kProjectSelect);
   q += "WHERE p.seq > " + q.bind(std::to_string(f.after_seq)) + "::bigint";
   if (f.organization_id) q += " AND p.organization_id = " + q.bind(*f.organization_id) + "::uuid";
@@ -370,7 +385,7 @@ std::vector<domain::ProjectRecord> list_projects(pqxx::connection_base& c,
          q.bind(std::to_string(*f.skill_id)) + "::int)";
   }
   q += " ORDER BY p.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   std::vector<domain::ProjectRecord> out;
   for (const auto& r : q.run(tx)) out.push_back(project_from(r));
   return out;
@@ -382,12 +397,12 @@ std::string pg_bigint_array(const std::vector<std::int64_t>& values) {
   return out + "}";
 }
 
-std::vector<domain::TraineeRecord> find_trainees_by_seq(pqxx::connection_base& c,
+std::vector<domain::TraineeRecord> find_trainees_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   std::vector<domain::TraineeRecord> out;
   if (seqs.empty()) return out;
   const std::string list = pg_bigint_array(seqs);
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   for (const auto& r :
        tx.exec_params(std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])", list)) {
     out.push_back(trainee_from(r));
@@ -395,10 +410,10 @@ std::vector<domain::TraineeRecord> find_trainees_by_seq(pqxx::connection_base& c
   return out;
 }
 
-std::vector<domain::TraineeRecord> load_matchable_trainees(pqxx::connection_base& c,
-                                                           std::int64_t after_seq, int limit) {
+std::vector<domain::TraineeRecord> load_matchable_trainees(Tx& t, std::int64_t after_seq,
+                                                           int limit) {
   std::vector<domain::TraineeRecord> out;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   for (const auto& r : tx.exec_params(std::string(kTraineeSelect) +
                                           "WHERE t.seq > $1 AND t.status = 'active' "
                                           " AND t.consent_matching ORDER BY t.seq LIMIT $2",
@@ -408,12 +423,12 @@ std::vector<domain::TraineeRecord> load_matchable_trainees(pqxx::connection_base
   return out;
 }
 
-std::vector<domain::ProjectRecord> find_projects_by_seq(pqxx::connection_base& c,
+std::vector<domain::ProjectRecord> find_projects_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   std::vector<domain::ProjectRecord> out;
   if (seqs.empty()) return out;
   const std::string list = pg_bigint_array(seqs);
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   for (const auto& r :
        tx.exec_params(std::string(kProjectSelect) + "WHERE p.seq = ANY($1::bigint[])", list)) {
     out.push_back(project_from(r));
@@ -421,9 +436,9 @@ std::vector<domain::ProjectRecord> find_projects_by_seq(pqxx::connection_base& c
   return out;
 }
 
-std::vector<domain::ProjectRecord> load_open_projects(pqxx::connection_base& c) {
+std::vector<domain::ProjectRecord> load_open_projects(Tx& t) {
   std::vector<domain::ProjectRecord> out;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   for (const auto& r :
        tx.exec(std::string(kProjectSelect) + "WHERE p.status = 'open' ORDER BY p.seq")) {
     out.push_back(project_from(r));
@@ -431,8 +446,8 @@ std::vector<domain::ProjectRecord> load_open_projects(pqxx::connection_base& c) 
   return out;
 }
 
-std::vector<std::pair<std::string, int>> load_timezone_offsets(pqxx::connection_base& c) {
-  pqxx::nontransaction tx(c);
+std::vector<std::pair<std::string, int>> load_timezone_offsets(Tx& t) {
+  auto& tx = t.sql();
   std::vector<std::pair<std::string, int>> out;
   for (const auto& r : tx.exec("SELECT name, (extract(epoch FROM utc_offset) / 60)::int "
                                "FROM pg_timezone_names")) {
@@ -469,30 +484,34 @@ bool is_uuid(const std::string& s) {
   return true;
 }
 
-OrganizationRow insert_organization(pqxx::connection_base& c, const std::string& name,
-                                    const std::string& kind, const std::string& country) {
-  pqxx::work tx(c);
+OrganizationRow insert_organization(Tx& t, const std::string& name, const std::string& kind,
+                                    const std::string& country) {
+  auto& tx = t.sql();
   try {
     auto r = tx.exec_params1(kInsertOrganization, name, kind, country);
-    tx.commit();
     return organization_from(r);
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"an organization with this name exists", "/name"};
   }
 }
 
-std::optional<OrganizationRow> find_organization(pqxx::connection_base& c, const std::string& id) {
+std::optional<OrganizationRow> find_organization(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_prepared("find_organization", id);
   if (r.empty()) return std::nullopt;
   return organization_from(r[0]);
 }
 
-std::vector<OrganizationRow> list_organizations(pqxx::connection_base& c,
-                                                const std::optional<std::string>& after_id,
+std::optional<OrganizationRow> find_organization_by_name(Tx& t, const std::string& name) {
+  auto r = t.sql().exec_params(kSelectOrganizationByName, name);
+  if (r.empty()) return std::nullopt;
+  return organization_from(r[0]);
+}
+
+std::vector<OrganizationRow> list_organizations(Tx& t, const std::optional<std::string>& after_id,
                                                 int limit) {
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   std::vector<OrganizationRow> out;
   for (const auto& r : tx.exec_params(kListOrganizations, after_id, limit)) {
     out.push_back(organization_from(r));
@@ -500,26 +519,25 @@ std::vector<OrganizationRow> list_organizations(pqxx::connection_base& c,
   return out;
 }
 
-OrganizationRow programme_office(pqxx::connection_base& c) {
+OrganizationRow programme_office(Tx& t) {
   {
-    pqxx::nontransaction tx(c);
+    auto& tx = t.sql();
     auto r = tx.exec(kSelectProgrammeOffice);
     if (!r.empty()) return organization_from(r[0]);
   }
-  return insert_organization(c, "Programme Office", "programme_office", "JP");
+  return insert_organization(t, "Programme Office", "programme_office", "JP");
 }
 
-ApiKeyRow insert_api_key(pqxx::connection_base& c, const std::string& organization_id,
-                         const std::string& role, const std::string& label,
-                         const std::string& prefix, const std::string& secret_sha256) {
-  pqxx::work tx(c);
+ApiKeyRow insert_api_key(Tx& t, const std::string& organization_id, const std::string& role,
+                         const std::string& label, const std::string& prefix,
+                         const std::string& secret_sha256) {
+  auto& tx = t.sql();
   auto r = tx.exec_params1(kInsertKey, organization_id, role, label, prefix, secret_sha256);
-  tx.commit();
   return key_from(r);
 }
 
-std::vector<ApiKeyRow> list_api_keys(pqxx::connection_base& c, const std::string& organization_id) {
-  pqxx::nontransaction tx(c);
+std::vector<ApiKeyRow> list_api_keys(Tx& t, const std::string& organization_id) {
+  auto& tx = t.sql();
   std::vector<ApiKeyRow> out;
   for (const auto& r : tx.exec_params(
            std::string(kKeyColumns) + "WHERE organization_id = $1 ORDER BY created_at, id",
@@ -529,31 +547,32 @@ std::vector<ApiKeyRow> list_api_keys(pqxx::connection_base& c, const std::string
   return out;
 }
 
-std::optional<ApiKeyRow> find_api_key(pqxx::connection_base& c, const std::string& id) {
+std::optional<ApiKeyRow> find_api_key(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_params(std::string(kKeyColumns) + "WHERE id = $1", id);
   if (r.empty()) return std::nullopt;
   return key_from(r[0]);
 }
 
-bool revoke_api_key(pqxx::connection_base& c, const std::string& id) {
-  pqxx::work tx(c);
+bool revoke_api_key(Tx& t, const std::string& id) {
+  auto& tx = t.sql();
   const auto r = tx.exec_params(kRevokeKey, id);
-  tx.commit();
-  return r.affected_rows() > 0;
+  if (r.affected_rows() == 0) return false;
+  t.api_key_changed(id);
+  return true;
 }
 
-std::optional<KeyLookup> find_key_by_prefix(pqxx::connection_base& c, const std::string& prefix) {
-  pqxx::nontransaction tx(c);
+std::optional<KeyLookup> find_key_by_prefix(Tx& t, const std::string& prefix) {
+  auto& tx = t.sql();
   auto r = tx.exec_prepared("find_key_by_prefix", prefix);
   if (r.empty()) return std::nullopt;
   return KeyLookup{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
                    r[0][3].as<std::string>(), r[0][4].as<bool>()};
 }
 
-std::vector<SkillRow> load_skills(pqxx::connection_base& c) {
-  pqxx::nontransaction tx(c);
+std::vector<SkillRow> load_skills(Tx& t) {
+  auto& tx = t.sql();
   std::vector<SkillRow> out;
   for (const auto& r : tx.exec(kSelectSkills)) {
     SkillRow s;
@@ -572,9 +591,9 @@ std::vector<SkillRow> load_skills(pqxx::connection_base& c) {
   return out;
 }
 
-std::optional<int> save_skill(pqxx::connection_base& c, std::optional<int> id,
+std::optional<int> save_skill(Tx& t, std::optional<int> id,
                               std::optional<std::int64_t> expected_version, const SkillRow& s) {
-  pqxx::work tx(c);
+  auto& tx = t.sql();
   try {
     if (id) {
       auto r = tx.exec_params(
@@ -607,33 +626,37 @@ std::optional<int> save_skill(pqxx::connection_base& c, std::optional<int> id,
     auto clash = tx.exec_params(
         "SELECT 1 FROM skill_aliases WHERE alias = lower($1) AND skill_id <> $2", s.name, *id);
     if (!clash.empty()) throw Conflict{"the name is another skill's alias", "/name"};
+    t.taxonomy_changed();
   } catch (const pqxx::unique_violation& e) {
     const bool alias = std::string(e.what()).find("alias") != std::string::npos;
     throw Conflict{alias ? "an alias is already taken" : "a skill with this name exists",
                    alias ? "/aliases" : "/name"};
   }
-  tx.commit();
   return id;
 }
 
-std::vector<std::string> load_timezones(pqxx::connection_base& c) {
-  pqxx::nontransaction tx(c);
+std::vector<std::string> load_timezones(Tx& t) {
+  auto& tx = t.sql();
   std::vector<std::string> out;
   for (const auto& r : tx.exec(kSelectTimezones)) out.push_back(r[0].as<std::string>());
   return out;
 }
 
-std::string insert_trainee(pqxx::connection_base& c, const std::string& organization_id,
+std::string insert_trainee(Tx& t, const std::string& organization_id,
                            const domain::PersonalData& personal, const domain::TraineeProfile& p) {
-  pqxx::work tx(c);
+  auto& tx = t.sql();
   std::optional<std::string> id;
+  std::int64_t seq = 0;
   for (int attempt = 0; attempt < 8 && !id; ++attempt) {
     auto r = tx.exec_params(kInsertTrainee, organization_id, new_alias(), p.country, p.city,
                             p.timezone, p.program, p.japanese, p.english, p.certifications_json,
                             p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
                             join(p.domains), join(p.engagement), p.consent_matching,
                             p.consent_share_abroad, p.consent_recorded_at, p.status);
-    if (!r.empty()) id = r[0][0].as<std::string>();
+    if (!r.empty()) {
+      id = r[0]["id"].as<std::string>();
+      seq = r[0]["seq"].as<std::int64_t>();
+    }
   }
   if (!id) throw std::runtime_error("could not allocate a unique alias");
   try {
@@ -643,23 +666,22 @@ std::string insert_trainee(pqxx::connection_base& c, const std::string& organiza
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
   write_skills(tx, *id, p);
-  tx.commit();
+  t.trainee_changed(seq);
   return *id;
 }
 
-std::optional<domain::TraineeRecord> find_trainee(pqxx::connection_base& c, const std::string& id) {
+std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   auto r = tx.exec_prepared("find_trainee", id);
   if (r.empty()) return std::nullopt;
   return trainee_from(r[0]);
 }
 
-bool update_trainee(pqxx::connection_base& c, const std::string& id,
-                    std::optional<std::int64_t> expected_version,
+bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version,
                     const std::optional<domain::PersonalData>& personal,
                     const domain::TraineeProfile& p, const Writer& writer) {
-  pqxx::work tx(c);
+  auto& tx = t.sql();
   tx.exec_params(kSetWriter, writer.key_id, writer.organization_id, writer.role);
   auto r = tx.exec_params(kUpdateTrainee, id, expected_version, p.country, p.city, p.timezone,
                           p.program, p.japanese, p.english, p.certifications_json, p.available_from,
@@ -675,22 +697,20 @@ bool update_trainee(pqxx::connection_base& c, const std::string& id,
     }
   }
   write_skills(tx, id, p);
-  tx.commit();
+  t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }
 
-bool erase_trainee(pqxx::connection_base& c, const std::string& id,
-                   std::optional<std::int64_t> expected_version) {
-  pqxx::work tx(c);
+bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
+  auto& tx = t.sql();
   auto r = tx.exec_params(kEraseTrainee, id, expected_version);
   if (r.empty()) return false;
   tx.exec_params(kDeletePersonal, id);
-  tx.commit();
+  t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }
 
-std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
-                                                 const domain::TraineeFilter& f) {
+std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFilter& f) {
   QueryBuilder q(kTraineeSelect);
   q += "WHERE t.seq > " + q.bind(std::to_string(f.after_seq)) + "::bigint";
   if (f.organization_id) q += " AND t.organization_id = " + q.bind(*f.organization_id) + "::uuid";
@@ -714,10 +734,90 @@ std::vector<domain::TraineeRecord> list_trainees(pqxx::connection_base& c,
          " || '%')";
   }
   q += " ORDER BY t.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
-  pqxx::nontransaction tx(c);
+  auto& tx = t.sql();
   std::vector<domain::TraineeRecord> out;
   for (const auto& r : q.run(tx)) out.push_back(trainee_from(r));
   return out;
 }
+
+std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id) {
+  std::unordered_set<std::string> out;
+  for (const auto& r : t.sql().exec_params(kOrganizationEmails, organization_id)) {
+    out.insert(r["email"].as<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
+                                       const std::vector<NewTrainee>& rows) {
+  auto& tx = t.sql();
+  // A large import may take longer than one statement usually may.
+  tx.exec("SET LOCAL statement_timeout = '10min'");
+  // Aliases are random; one that is taken already is drawn again (a clash
+  // with a concurrent writer after this check is a 40-bit coincidence).
+  std::vector<std::string> aliases(rows.size());
+  for (auto& a : aliases) a = new_alias();
+  for (int round = 0; round < 8; ++round) {
+    std::unordered_set<std::string> taken;
+    for (const auto& r : tx.exec_params(kTakenAliases, pg_text_array(aliases)))
+      taken.insert(r["alias"].as<std::string>());
+    std::unordered_set<std::string> seen;
+    bool clean = true;
+    for (auto& a : aliases) {
+      if (taken.count(a) || !seen.insert(a).second) {
+        a = new_alias();
+        clean = false;
+      }
+    }
+    if (clean) break;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  try {
+    pqxx::stream_to out(tx, "trainees",
+                        std::vector<std::string>{
+                            "id", "organization_id", "alias", "country", "city", "timezone",
+                            "program", "japanese", "english", "certifications", "available_from",
+                            "hours_per_week", "rate_amount", "rate_currency", "domains",
+                            "engagement", "consent_matching", "consent_share_abroad", "status"});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& p = rows[i].profile;
+      ids.push_back(util::random_uuid());
+      out << std::make_tuple(ids.back(), organization_id, aliases[i], p.country, p.city, p.timezone,
+                             p.program, p.japanese, p.english, p.certifications_json,
+                             p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
+                             pg_text_array(p.domains), pg_text_array(p.engagement),
+                             p.consent_matching, p.consent_share_abroad, p.status);
+    }
+    out.complete();
+    pqxx::stream_to personal(
+        tx, "trainee_personal",
+        std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email", "phone"});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& d = rows[i].personal;
+      personal << std::make_tuple(ids[i], organization_id, d.full_name, d.email, d.phone);
+    }
+    personal.complete();
+    pqxx::stream_to skills(tx, "trainee_skills",
+                           std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      for (const auto& s : rows[i].profile.skills)
+        skills << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
+    }
+    skills.complete();
+  } catch (const pqxx::unique_violation&) {
+    throw Conflict{"trainees with these emails were registered meanwhile; nothing was imported",
+                   "/email"};
+  }
+  if (rows.size() > kBulkRows) {
+    t.everything_changed();
+  } else {
+    for (const auto& r : tx.exec_params(kSeqsOfIds, pg_text_array(ids)))
+      t.trainee_changed(r["seq"].as<std::int64_t>());
+  }
+  return ids;
+}
+
+void analyze_trainees(Tx& t) { t.sql().exec("ANALYZE trainees, trainee_personal, trainee_skills"); }
 
 }  // namespace kakehashi::store

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
+#include <string>
 #include <thread>
 
 #include "matcher/generator.hpp"
@@ -52,6 +54,70 @@ TEST_F(IndexTest, TopCandidatesEqualBruteForce) {
       }
     }
     EXPECT_GT(non_empty, 30U);
+  }
+}
+
+TEST_F(IndexTest, TopCandidatesWithManyRelatedSkillsEqualBruteForce) {
+  // A required skill with 40 related skills: more than any fixed-size table of
+  // related lists per skill would hold, so credit earned only through the
+  // later ones must still count exactly as the scorer counts it.
+  constexpr SkillId kRelatedCount = 40;
+  auto graph = std::make_shared<SkillGraph>();
+  const SkillId hub = graph->add_skill("hub");
+  const SkillId other = graph->add_skill("other");
+  std::vector<SkillId> related;
+  for (SkillId i = 0; i < kRelatedCount; ++i) {
+    related.push_back(graph->add_skill("related " + std::to_string(i)));
+    // Similarities in (0,1), not monotonic in the list's order.
+    graph->add_related(hub, related.back(),
+                       0.05 + 0.9 * ((i * 17) % kRelatedCount) / kRelatedCount);
+  }
+  ASSERT_EQ(graph->related(hub).size(), kRelatedCount);
+
+  std::mt19937_64 rng(42);
+  auto pick = [&](std::uint64_t n) { return rng() % n; };
+  std::vector<Trainee> trainees;
+  for (Id id = 1; id <= 600; ++id) {
+    Trainee t;
+    t.id = id;
+    t.consent_matching = true;
+    t.jlpt = static_cast<std::int8_t>(pick(6));
+    t.cefr = static_cast<std::int8_t>(pick(7));
+    t.available_from = static_cast<Day>(19'990 + pick(40));
+    t.expected_monthly_rate = static_cast<std::int32_t>(1'000 + pick(2'000));
+    auto add = [&](SkillId skill) {
+      if (std::any_of(t.skills.begin(), t.skills.end(),
+                      [&](const TraineeSkill& s) { return s.skill == skill; })) {
+        return;
+      }
+      t.skills.push_back(
+          {skill, static_cast<std::uint8_t>(1 + pick(5)), static_cast<float>(pick(80)) / 10.0F});
+    };
+    // Most hold only the 20th to 40th related skills; some also one of the
+    // first sixteen, the required skill itself or the other required skill.
+    for (std::uint64_t n = 1 + pick(3); n > 0; --n) add(related[19 + pick(kRelatedCount - 19)]);
+    if (pick(4) == 0) add(related[pick(16)]);
+    if (pick(5) == 0) add(hub);
+    if (pick(3) == 0) add(other);
+    std::sort(t.skills.begin(), t.skills.end(),
+              [](const TraineeSkill& a, const TraineeSkill& b) { return a.skill < b.skill; });
+    trainees.push_back(std::move(t));
+  }
+
+  CandidateIndex index(graph);
+  index.rebuild(trainees, {});
+  for (std::uint8_t min_level : {std::uint8_t{1}, std::uint8_t{3}, std::uint8_t{5}}) {
+    Project p;
+    p.id = 1;
+    p.skills = {{hub, min_level, 3, false}, {other, 2, 1, false}};
+    p.start = 20'000;
+    p.duration_months = 6;
+    p.budget_max = 2'000;
+    const auto plan = plan_project(p, *graph);
+    for (std::size_t k : {1, 10, 100, 1000}) {
+      SCOPED_TRACE(testing::Message() << "min_level " << int{min_level} << ", k " << k);
+      expect_same(index.top_candidates(plan, k), brute_force(plan, trainees, k));
+    }
   }
 }
 

@@ -4,50 +4,6 @@
 
 namespace kakehashi::api {
 
-void Taxonomy::load(std::vector<store::SkillRow> rows) {
-  auto snap = std::make_shared<Snapshot>();
-  snap->skills = std::move(rows);
-  for (const auto& s : snap->skills) snap->graph.add_skill(s.name);
-  for (std::size_t i = 0; i < snap->skills.size(); ++i) {
-    const auto& s = snap->skills[i];
-    for (const auto& alias : s.aliases)
-      snap->graph.add_alias(alias, static_cast<matcher::SkillId>(i));
-    for (const auto& [other, similarity] : s.related) {
-      auto it = std::find_if(snap->skills.begin(), snap->skills.end(),
-                             [&](const store::SkillRow& r) { return r.id == other; });
-      if (it != snap->skills.end()) {
-        snap->graph.add_related(static_cast<matcher::SkillId>(i),
-                                static_cast<matcher::SkillId>(it - snap->skills.begin()),
-                                similarity);
-      }
-    }
-  }
-  std::unique_lock lock(mutex_);
-  current_ = std::move(snap);
-}
-
-std::shared_ptr<const Taxonomy::Snapshot> Taxonomy::snapshot() const {
-  std::shared_lock lock(mutex_);
-  return current_;
-}
-
-std::optional<int> Taxonomy::Snapshot::resolve(const std::string& name) const {
-  auto id = graph.resolve(name);
-  if (!id || *id >= skills.size()) return std::nullopt;
-  return skills[*id].id;
-}
-
-const store::SkillRow* Taxonomy::Snapshot::by_id(int id) const {
-  for (const auto& s : skills) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> Taxonomy::Snapshot::closest(const std::string& name) const {
-  return graph.closest(name, 3);
-}
-
 std::optional<store::KeyLookup> KeyCache::get(const std::string& prefix) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(prefix);

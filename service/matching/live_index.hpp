@@ -1,10 +1,9 @@
 // The matcher's index kept current inside the service. It holds every
 // active, consenting trainee and every open project, with the few public
-// fields a pseudonymous view shows. Writes through this process apply at once
-// (apply / remove); writes through another replica arrive as PostgreSQL
-// notifications on a listener thread of its own, which reloads everything when
-// its connection was lost (it may have missed notifications). The database
-// stays the truth: every entry is a row read back from it.
+// fields a pseudonymous view shows. It is fed by the change feed (app/ wires
+// it): a full load rebuilds it, each changed row is applied or removed. The
+// database stays the truth: every entry is a row read back from it. No I/O
+// here: no database, no HTTP, no JSON.
 #pragma once
 
 #include <atomic>
@@ -17,20 +16,17 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
-#include <pqxx/types.hxx>
-
-#include "api/api_context.hpp"
-#include "api/features.hpp"
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
 #include "matcher/index.hpp"
 #include "matcher/scorer.hpp"
+#include "matching/features.hpp"
+#include "matching/taxonomy.hpp"
 
-namespace kakehashi::api {
+namespace kakehashi::matching {
 
 // What a firm may see of a trainee before a match is accepted.
 struct TraineeCard {
@@ -53,40 +49,24 @@ class LiveIndex {
   LiveIndex(const LiveIndex&) = delete;
   LiveIndex& operator=(const LiveIndex&) = delete;
 
-  // Starts the listener: it connects, LISTENs, loads everything (ready()
-  // turns true), then applies notifications until stop().
-  void start(std::string connection_string);
-  void stop();
-
-  // Called for every trainee a change notification names (after the row is
-  // read back), and when the listener connects (true, after its full load)
-  // or loses its connection (false).
-  std::function<void(const std::string& trainee_id)> on_trainee_changed;
-  std::function<void(bool listening)> on_listening;
+  // True once the first full load has been applied.
   bool ready() const { return ready_.load(std::memory_order_acquire); }
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
-  // Over this many changed trainees at once, a full reload beats naming them
-  // one by one: for a batch of notifications, for a writer's own bulk write,
-  // and (the same number in migrations/0005) for the notify trigger's 'T'.
-  static constexpr std::size_t kBulkThreshold = 5'000;
-
-  // Loads every matchable trainee and open project (and the taxonomy) again.
-  void reload(pqxx::connection_base& c);
-  // Asks the listener to reload soon (a writer's own reload failed).
-  void request_reload() { reload_requested_.store(true); }
-  // This process's name in bulk change notifications: a writer that sets
-  // `kakehashi.origin` to it in its transaction, and reloads itself after the
-  // commit, spares its own listener a second reload.
-  const std::string& origin() const { return origin_; }
-  // Reads the named rows back and applies them.
-  void refresh(pqxx::connection_base& c, const std::vector<std::int64_t>& trainee_seqs,
-               const std::vector<std::int64_t>& project_seqs);
+  // Replaces everything: the matchable trainees and open projects as now,
+  // featurised against the taxonomy's current snapshot.
+  void rebuild(const std::vector<domain::TraineeRecord>& trainees,
+               const std::vector<domain::ProjectRecord>& projects);
   // A record as just read from the database: indexed when matchable (an
   // active trainee consenting to matching; an open project), dropped otherwise.
   void apply(const domain::TraineeRecord& record);
   void apply(const domain::ProjectRecord& record);
+  // A row that no longer exists.
+  void remove_trainee(std::int64_t seq);
   void remove_project(std::int64_t seq);
+
+  // How many single rows were applied or removed (not counting rebuilds).
+  std::uint64_t applied() const { return applied_.load(std::memory_order_relaxed); }
 
   struct View {
     std::shared_ptr<const matcher::CandidateIndex> index;
@@ -118,7 +98,6 @@ class LiveIndex {
   void cache_page(const std::string& key, std::uint64_t generation, std::string body);
 
  private:
-  void listen_loop(std::string conninfo);
   void rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
                       const std::vector<domain::ProjectRecord>& projects);
   FeatureContext feature_context();
@@ -150,12 +129,9 @@ class LiveIndex {
   std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> pages_;
 
-  std::string origin_;
-  std::atomic<bool> reload_requested_{false};
   std::atomic<bool> ready_{false};
-  std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> generation_{0};
-  std::thread listener_;
+  std::atomic<std::uint64_t> applied_{0};
 };
 
-}  // namespace kakehashi::api
+}  // namespace kakehashi::matching

@@ -1,9 +1,9 @@
 // Stored records to the matcher's features: dates, levels, money, zones.
 #include <gtest/gtest.h>
 
-#include "api/features.hpp"
+#include "matching/features.hpp"
 
-namespace kakehashi::api {
+namespace kakehashi::matching {
 namespace {
 
 TEST(Features, DaysRoundTripAndRejectNonsense) {
@@ -83,4 +83,4 @@ TEST(Features, TraineeFeaturesKeepWhatIsStatedAndNothingElse) {
 }
 
 }  // namespace
-}  // namespace kakehashi::api
+}  // namespace kakehashi::matching

@@ -1,21 +1,11 @@
-#include "api/live_index.hpp"
+#include "matching/live_index.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <unordered_set>
+#include <limits>
 
-#include <pqxx/pqxx>
-
-#include "store/registry.hpp"
-#include "util/crypto.hpp"
-#include "util/log.hpp"
-
-namespace kakehashi::api {
+namespace kakehashi::matching {
 namespace {
-
-constexpr const char* kChannel = "kakehashi_changes";
-// More changes than this in one batch (a bulk import) reload everything.
-constexpr int kPage = 5'000;
 
 bool matchable(const domain::TraineeRecord& r) {
   return r.profile.status == "active" && r.profile.consent_matching;
@@ -29,34 +19,15 @@ TraineeCard card_of(const domain::TraineeRecord& r) {
   return c;
 }
 
-class Receiver : public pqxx::notification_receiver {
- public:
-  Receiver(pqxx::connection_base& c, std::vector<std::string>& sink)
-      : pqxx::notification_receiver(c, kChannel), sink_(sink) {}
-  void operator()(const std::string& payload, int) override { sink_.push_back(payload); }
-
- private:
-  std::vector<std::string>& sink_;
-};
-
 }  // namespace
 
 LiveIndex::LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets)
-    : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)), origin_(util::random_hex(6)) {
+    : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)) {
   std::unique_lock lock(mutex_);
   rebuild_locked({}, {});
 }
 
-LiveIndex::~LiveIndex() { stop(); }
-
-void LiveIndex::start(std::string conninfo) {
-  listener_ = std::thread([this, conninfo = std::move(conninfo)] { listen_loop(conninfo); });
-}
-
-void LiveIndex::stop() {
-  stopping_.store(true);
-  if (listener_.joinable()) listener_.join();
-}
+LiveIndex::~LiveIndex() = default;
 
 void LiveIndex::bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
@@ -100,20 +71,8 @@ void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainee
   bump();
 }
 
-void LiveIndex::reload(pqxx::connection_base& c) {
-  const auto started = std::chrono::steady_clock::now();
-  taxonomy_.load(store::load_skills(c));
-  std::vector<domain::TraineeRecord> trainees;
-  for (std::int64_t after = 0;;) {
-    auto page = store::load_matchable_trainees(c, after, kPage);
-    if (page.empty()) break;
-    after = page.back().seq;
-    for (auto& r : page) {
-      r.personal.reset();
-      trainees.push_back(std::move(r));
-    }
-  }
-  auto projects = store::load_open_projects(c);
+void LiveIndex::rebuild(const std::vector<domain::TraineeRecord>& trainees,
+                        const std::vector<domain::ProjectRecord>& projects) {
   {
     std::unique_lock lock(mutex_);
     trainee_versions_.clear();
@@ -121,44 +80,6 @@ void LiveIndex::reload(pqxx::connection_base& c) {
     rebuild_locked(trainees, projects);
   }
   ready_.store(true, std::memory_order_release);
-  util::log("info", "matching index loaded",
-            {{"trainees", trainees.size()},
-             {"projects", projects.size()},
-             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count()}});
-}
-
-void LiveIndex::refresh(pqxx::connection_base& c, const std::vector<std::int64_t>& trainee_seqs,
-                        const std::vector<std::int64_t>& project_seqs) {
-  if (!trainee_seqs.empty()) {
-    auto rows = store::find_trainees_by_seq(c, trainee_seqs);
-    std::unordered_set<std::int64_t> found;
-    for (const auto& r : rows) {
-      found.insert(r.seq);
-      apply(r);
-      if (on_trainee_changed) on_trainee_changed(r.id);
-    }
-    for (auto seq : trainee_seqs) {
-      if (found.count(seq)) continue;
-      domain::TraineeRecord gone;  // deleted: drop it
-      gone.seq = seq;
-      gone.profile.status = "erased";
-      gone.version = std::numeric_limits<std::int64_t>::max();
-      apply(gone);
-    }
-  }
-  if (!project_seqs.empty()) {
-    auto rows = store::find_projects_by_seq(c, project_seqs);
-    std::unordered_set<std::int64_t> found;
-    for (const auto& r : rows) {
-      found.insert(r.seq);
-      apply(r);
-    }
-    for (auto seq : project_seqs) {
-      if (!found.count(seq)) remove_project(seq);
-    }
-  }
 }
 
 void LiveIndex::apply(const domain::TraineeRecord& r) {
@@ -166,6 +87,7 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
   auto& seen = trainee_versions_[r.seq];
   if (seen > r.version) return;  // an older read than one already applied
   seen = r.version;
+  applied_.fetch_add(1, std::memory_order_relaxed);
   if (matchable(r)) {
     auto ctx = feature_context();
     index_->upsert_trainee(trainee_features(r, ctx));
@@ -187,6 +109,7 @@ void LiveIndex::apply(const domain::ProjectRecord& r) {
   auto& seen = project_versions_[r.seq];
   if (seen > r.version) return;
   seen = r.version;
+  applied_.fetch_add(1, std::memory_order_relaxed);
   if (r.data.status == "open") {
     auto ctx = feature_context();
     index_->upsert_project(project_features(r, ctx));
@@ -203,8 +126,22 @@ void LiveIndex::apply(const domain::ProjectRecord& r) {
   bump();
 }
 
+void LiveIndex::remove_trainee(std::int64_t seq) {
+  std::unique_lock lock(mutex_);
+  trainee_versions_[seq] = std::numeric_limits<std::int64_t>::max();
+  index_->remove_trainee(static_cast<matcher::Id>(seq));
+  auto it = trainees_.find(seq);
+  if (it != trainees_.end()) {
+    trainee_seqs_.erase(it->second.id);
+    trainees_.erase(it);
+  }
+  applied_.fetch_add(1, std::memory_order_relaxed);
+  bump();
+}
+
 void LiveIndex::remove_project(std::int64_t seq) {
   std::unique_lock lock(mutex_);
+  applied_.fetch_add(1, std::memory_order_relaxed);
   project_versions_[seq] = std::numeric_limits<std::int64_t>::max();
   index_->remove_project(static_cast<matcher::Id>(seq));
   auto it = projects_.find(seq);
@@ -320,72 +257,4 @@ void LiveIndex::cache_page(const std::string& key, std::uint64_t generation, std
   pages_[key] = {generation, std::move(body)};
 }
 
-void LiveIndex::listen_loop(std::string conninfo) {
-  auto backoff = std::chrono::milliseconds(100);
-  while (!stopping_.load()) {
-    try {
-      pqxx::connection conn(conninfo);
-      pqxx::nontransaction(conn).exec("SET application_name = 'kakehashi-listener'");
-      std::vector<std::string> pending;
-      Receiver receiver(conn, pending);
-      // LISTEN is in place before the load, so nothing committed after the
-      // load's snapshot is missed.
-      reload(conn);
-      if (on_listening) on_listening(true);
-      backoff = std::chrono::milliseconds(100);
-      while (!stopping_.load()) {
-        conn.await_notification(0, 200'000);
-        if (reload_requested_.exchange(false)) {
-          reload(conn);
-          if (on_listening) on_listening(true);
-        }
-        if (pending.empty()) continue;
-        conn.get_notifs();  // drain what else has arrived
-        std::vector<std::string> batch;
-        batch.swap(pending);
-        if (batch.size() > kBulkThreshold) {
-          reload(conn);
-          if (on_listening) on_listening(true);  // too many to name one by one
-          continue;
-        }
-        std::vector<std::int64_t> trainees;
-        std::vector<std::int64_t> projects;
-        bool everything = false;  // the taxonomy, or more trainees than one names
-        for (const auto& p : batch) {
-          if (p.empty()) continue;
-          if (p[0] == 'T' && p.size() > 1 && p.compare(1, std::string::npos, origin_) == 0) {
-            continue;  // this process's own bulk write: its writer has reloaded
-          }
-          if (p[0] == 's' || p[0] == 'T') {
-            everything = true;
-          } else if (p[0] == 't') {
-            trainees.push_back(std::stoll(p.substr(1)));
-          } else if (p[0] == 'p') {
-            projects.push_back(std::stoll(p.substr(1)));
-          }
-        }
-        if (everything) {
-          reload(conn);
-          if (on_listening) on_listening(true);  // documents carry skill names
-          continue;
-        }
-        std::sort(trainees.begin(), trainees.end());
-        trainees.erase(std::unique(trainees.begin(), trainees.end()), trainees.end());
-        std::sort(projects.begin(), projects.end());
-        projects.erase(std::unique(projects.begin(), projects.end()), projects.end());
-        refresh(conn, trainees, projects);
-      }
-    } catch (const std::exception& e) {
-      if (on_listening) on_listening(false);
-      util::log("warn", "matching index listener lost its connection; will reload",
-                {{"error", e.what()}});
-      for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_.load();
-           waited += std::chrono::milliseconds(50)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5'000));
-    }
-  }
-}
-
-}  // namespace kakehashi::api
+}  // namespace kakehashi::matching

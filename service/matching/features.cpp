@@ -1,10 +1,10 @@
-#include "api/features.hpp"
+#include "matching/features.hpp"
 
 #include <array>
 #include <cmath>
 #include <cstdio>
 
-namespace kakehashi::api {
+namespace kakehashi::matching {
 namespace {
 
 // Howard Hinnant's days_from_civil.
@@ -196,4 +196,4 @@ matcher::Project project_features(const domain::ProjectRecord& r, FeatureContext
   return p;
 }
 
-}  // namespace kakehashi::api
+}  // namespace kakehashi::matching

@@ -16,7 +16,7 @@
 #include "domain/trainee.hpp"
 #include "matcher/types.hpp"
 
-namespace kakehashi::api {
+namespace kakehashi::matching {
 
 // Days since 1970-01-01 of a YYYY-MM-DD date, or nullopt.
 std::optional<matcher::Day> parse_day(std::string_view date);
@@ -56,4 +56,4 @@ struct FeatureContext {
 matcher::Trainee trainee_features(const domain::TraineeRecord& t, FeatureContext& ctx);
 matcher::Project project_features(const domain::ProjectRecord& p, FeatureContext& ctx);
 
-}  // namespace kakehashi::api
+}  // namespace kakehashi::matching

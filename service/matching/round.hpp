@@ -1,0 +1,83 @@
+// A matching round computed in memory: each open project's shortlist from the
+// live index, then a stable or maximum-score allocation over the shortlists.
+// The result is typed (api/ renders it, store/ keeps it); no I/O here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "matcher/scorer.hpp"
+#include "matching/live_index.hpp"
+
+namespace kakehashi::matching {
+
+struct RoundParams {
+  std::string algorithm;  // "stable" or "max_score"
+  std::optional<std::vector<std::string>> project_ids;
+  double min_score = 0;
+  int max_per_org_per_project = 0;
+};
+
+// What the database says before a round: each open project's free seats and
+// the trainees already in an open match (not available to a new round).
+struct RoundInputs {
+  std::vector<std::pair<std::string, int>> seats;  // project id -> seats
+  std::vector<std::string> busy_trainees;
+};
+
+struct Proposal {
+  std::string project_id;
+  std::string trainee_id;
+  std::string firm_id;
+  std::string training_org_id;
+  double score = 0;
+  matcher::Explanation explanation;
+};
+
+struct RoundResult {
+  std::vector<Proposal> proposals;
+  std::size_t projects = 0;
+  int seats = 0;
+  std::size_t available_trainees = 0;
+  std::size_t considered_trainees = 0;
+  std::size_t eligible_pairs = 0;
+  std::size_t unmatched = 0;
+  std::size_t not_shortlisted = 0;
+  std::map<std::string, std::size_t> unmatched_by_reason;
+  struct Unmatched {
+    std::string trainee_id;
+    std::string alias;
+    std::string reason;
+  };
+  std::vector<Unmatched> unmatched_listed;  // the first kUnmatchedListed
+  int unfilled_seats = 0;
+  struct Unfilled {
+    std::string project_id;
+    std::string title;
+    int seats = 0;
+    std::string reason;
+  };
+  std::vector<Unfilled> unfilled;
+  double total_score = 0;
+  double mean_score = 0;
+  std::vector<std::pair<std::string, int>> per_organization;  // organization id, assigned
+  int shortlist_passes = 0;
+  double shortlist_ms = 0;
+  double allocation_ms = 0;
+  double explain_ms = 0;
+};
+
+inline constexpr std::size_t kUnmatchedListed = 1'000;
+
+// Allocates over each open project's shortlist: its best K eligible,
+// available trainees (K = 10 x seats + 20). For `stable`, a project left
+// with a free seat whose shortlist was cut is shortlisted again, deeper,
+// until none is: then no trainee outside the shortlists can form a blocking
+// pair, and the result is stable over all eligible pairs.
+RoundResult run_round(LiveIndex& live, const RoundInputs& inputs, const RoundParams& params);
+
+}  // namespace kakehashi::matching

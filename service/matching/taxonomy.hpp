@@ -1,0 +1,35 @@
+// The skill taxonomy in memory: canonical skills, aliases and related skills
+// as the matcher's skill graph, resolved through aliases as whole names.
+// Replaced whole on every taxonomy change (the change feed's full loads);
+// readers take a snapshot.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "domain/skill.hpp"
+#include "matcher/skill_graph.hpp"
+
+namespace kakehashi::matching {
+
+class Taxonomy {
+ public:
+  struct Snapshot {
+    std::vector<domain::Skill> skills;                          // by id order
+    matcher::SkillGraph graph;                                  // graph ids index `skills`
+    std::optional<int> resolve(const std::string& name) const;  // database id
+    const domain::Skill* by_id(int id) const;
+    std::vector<std::string> closest(const std::string& name) const;
+  };
+  void load(std::vector<domain::Skill> rows);
+  std::shared_ptr<const Snapshot> snapshot() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::shared_ptr<const Snapshot> current_ = std::make_shared<Snapshot>();
+};
+
+}  // namespace kakehashi::matching

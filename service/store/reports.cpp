@@ -1,0 +1,41 @@
+#include "store/reports.hpp"
+
+#include <pqxx/pqxx>
+
+namespace kakehashi::store {
+namespace {
+
+constexpr const char* kTraineesByOrganization =
+    "SELECT o.id, o.name, t.status, count(*) AS n FROM trainees t "
+    "JOIN organizations o ON o.id = t.organization_id "
+    "GROUP BY o.id, o.name, t.status ORDER BY o.name, o.id, t.status";
+constexpr const char* kProjectFigures =
+    "SELECT count(*) FILTER (WHERE status = 'open') AS open, "
+    " coalesce(sum(headcount - (SELECT count(*) FROM matches m WHERE m.project_id = p.id "
+    "   AND m.state = 'approved')) FILTER (WHERE status = 'open'), 0) AS unfilled, "
+    " count(*) AS total "
+    "FROM projects p";
+constexpr const char* kMatchesByState = "SELECT state, count(*) AS n FROM matches GROUP BY state";
+
+}  // namespace
+
+ProgrammeStats programme_stats(Tx& t) {
+  auto& tx = t.sql();
+  ProgrammeStats out;
+  for (const auto& r : tx.exec(kTraineesByOrganization)) {
+    const auto id = r["id"].as<std::string>();
+    auto& list = out.trainees_by_organization;
+    if (list.empty() || list.back().id != id) list.push_back({id, r["name"].as<std::string>(), {}});
+    list.back().by_status[r["status"].as<std::string>()] = r["n"].as<long>();
+  }
+  const auto p = tx.exec1(kProjectFigures);
+  out.open_projects = p["open"].as<long>();
+  out.unfilled_seats = p["unfilled"].as<long>();
+  out.projects = p["total"].as<long>();
+  for (const auto& r : tx.exec(kMatchesByState)) {
+    out.matches_by_state[r["state"].as<std::string>()] = r["n"].as<long>();
+  }
+  return out;
+}
+
+}  // namespace kakehashi::store
