@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "integration/api_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/service_process.hpp"
 #include "support/test_database.hpp"
@@ -47,6 +48,49 @@ TEST(DatabaseOutage, ReadyzIs503WhileDownAnd200AfterRecovery) {
   EXPECT_EQ(status, 200) << svc.output();
   auto metrics = request(svc.port(), "GET", "/metrics");
   EXPECT_NE(metrics.body.find(R"(route="/readyz",status="503")"), std::string::npos);
+}
+
+// Ranking needs no database: a candidates page nobody asked for before is
+// ranked on the CPU executor from the in-memory index while the database is
+// down (the caller's key is still in the key cache).
+class OutageApiTest : public ApiTest {};
+
+TEST_F(OutageApiTest, ACandidatesMissIsAnsweredWhileTheDatabaseIsDown) {
+  auto [school, school_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [firm, firm_key] = organization("Toyoda Auto Parts", "firm");
+  for (int i = 0; i < 3; ++i) {
+    auto t = trainee("outage" + std::to_string(i) + "@example.com");
+    t["skills"] = {{{"skill", "Python"}, {"level", 3 + i}}};
+    ASSERT_EQ(call("POST", "/v1/trainees", school_key, t).status(), 201);
+  }
+  auto p = call("POST", "/v1/projects", firm_key,
+                {{"title", "Inspection AI"},
+                 {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"required", true}}}},
+                 {"headcount", 1},
+                 {"start_date", "2027-02-01"},
+                 {"duration_months", 6},
+                 {"status", "open"}});
+  ASSERT_EQ(p.status(), 201) << p.http.body;
+  const std::string path = "/v1/projects/" + p.body["id"].get<std::string>() + "/candidates";
+  ASSERT_EQ(call("GET", path + "?limit=1", firm_key).status(), 200);
+
+  control_cluster("stop");
+  struct Restart {
+    ~Restart() {
+      try {
+        control_cluster("start");
+      } catch (...) {
+      }
+    }
+  } restart_on_exit;
+  auto miss = call("GET", path + "?limit=3", firm_key);
+  EXPECT_EQ(miss.status(), 200) << miss.http.body;
+  EXPECT_EQ(miss.body["items"].size(), 3U) << miss.http.body;
+  EXPECT_EQ(request(service_->port(), "GET", "/readyz").status, 503);  // the database is down
+  control_cluster("start");
+  for (int i = 0; i < 100 && request(service_->port(), "GET", "/readyz").status != 200; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
 }
 
 }  // namespace

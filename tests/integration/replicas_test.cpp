@@ -254,5 +254,68 @@ TEST_F(ReplicasTest, ConcurrentApprovalsNeverExceedHeadcountNorDoublePlace) {
   }
 }
 
+// A counter from /metrics (0 when the series is absent).
+double metric(std::uint16_t port, const std::string& series) {
+  const auto body = request(port, "GET", "/metrics").body;
+  const auto at = body.find("\n" + series + " ");
+  if (at == std::string::npos) return 0;
+  return std::stod(body.substr(at + series.size() + 2));
+}
+
+TEST_F(ReplicasTest, ASingleWriteIsAppliedOnceInEachProcess) {
+  const auto id = add_trainee(service_->port(), "once@example.com");
+  const std::string skipped = "change_notifications_skipped_total";
+  const auto applied = [](const char* subscriber, const char* source) {
+    return std::string("changes_applied_total{subscriber=\"") + subscriber + "\",source=\"" +
+           source + "\"}";
+  };
+  // Waits until `port` shows `series` at `value` or more (a generous deadline).
+  auto reach = [&](std::uint16_t port, const std::string& series, double value) {
+    for (int i = 0; i < 500 && metric(port, series) < value; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return metric(port, series);
+  };
+  // The create has settled in both processes: its own notification came
+  // back to the first (and was skipped), the second applied it.
+  ASSERT_GE(reach(service_->port(), skipped, 1), 1);
+  ASSERT_GE(reach(second_->port(), applied("matching_index", "remote"), 1), 1);
+  const std::vector<std::string> series = {
+      applied("matching_index", "local"), applied("matching_index", "remote"),
+      applied("trainee_documents", "local"), applied("trainee_documents", "remote"), skipped};
+  auto snapshot = [&](std::uint16_t port) {
+    std::vector<double> v;
+    for (const auto& s : series) v.push_back(metric(port, s));
+    return v;
+  };
+  const auto first_before = snapshot(service_->port());
+  const auto second_before = snapshot(second_->port());
+  // The second caches the document, so its invalidation can be seen too.
+  ASSERT_EQ(call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).status(), 200);
+
+  auto patched = call("PATCH", "/v1/trainees/" + id, school_key_, {{"city", "Rajshahi"}});
+  ASSERT_EQ(patched.status(), 200) << patched.http.body;
+  // The moment has passed in both: the first's listener has seen (and
+  // skipped) its own notification, the second has applied it.
+  ASSERT_GE(reach(service_->port(), skipped, first_before[4] + 1), first_before[4] + 1);
+  ASSERT_GE(reach(second_->port(), series[1], second_before[1] + 1), second_before[1] + 1);
+  const auto first_after = snapshot(service_->port());
+  const auto second_after = snapshot(second_->port());
+  // Writer: once, at commit; never again from its own notification.
+  EXPECT_EQ(first_after[0] - first_before[0], 1);  // index, local
+  EXPECT_EQ(first_after[1] - first_before[1], 0);  // index, remote
+  EXPECT_EQ(first_after[2] - first_before[2], 1);  // documents, local
+  EXPECT_EQ(first_after[3] - first_before[3], 0);  // documents, remote
+  // The other process: once, from the notification.
+  EXPECT_EQ(second_after[0] - second_before[0], 0);
+  EXPECT_EQ(second_after[1] - second_before[1], 1);
+  EXPECT_EQ(second_after[2] - second_before[2], 0);
+  EXPECT_EQ(second_after[3] - second_before[3], 1);
+  EXPECT_EQ(second_after[4] - second_before[4], 0);  // nothing of its own to skip
+  // And the second reads the new document, not its cached one.
+  EXPECT_EQ(call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).body["city"],
+            "Rajshahi");
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
