@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 #include <unordered_set>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -236,28 +237,209 @@ std::string lower(std::string s) {
 
 namespace {
 
-awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {
-  const domain::Principal& who = principal(ctx);
-  std::vector<http::FieldError> errors;
+// What the query asks for; every mistake is a field error.
+struct ImportOptions {
   bool dry_run = false;
   bool skip_duplicates = false;
-  std::string organization_id = who.organization_id;
+  std::string organization_id;
+};
+
+ImportOptions import_options(const http::RequestContext& ctx, const domain::Principal& who,
+                             std::vector<http::FieldError>& errors) {
+  ImportOptions o{false, false, who.organization_id};
   for (const auto& [key, value] : ctx.request.query_params()) {
     if (key == "dry_run" && (value == "true" || value == "false")) {
-      dry_run = value == "true";
+      o.dry_run = value == "true";
     } else if (key == "on_duplicate" && (value == "fail" || value == "skip")) {
-      skip_duplicates = value == "skip";
+      o.skip_duplicates = value == "skip";
     } else if (key == "organization_id" && who.is_admin()) {
-      organization_id = value;
+      o.organization_id = value;
     } else {
       errors.push_back({key, key == "dry_run"        ? "must be true or false"
                              : key == "on_duplicate" ? "must be fail or skip"
                                                      : "unknown query parameter"});
     }
   }
-  if (who.is_admin() && organization_id == who.organization_id) {
+  if (who.is_admin() && o.organization_id == who.organization_id) {
     errors.push_back({"organization_id", "administrators name the training provider"});
   }
+  return o;
+}
+
+// A problem with the whole file: the import stops before any row.
+struct FileProblem {
+  int status = 422;
+  std::string detail;
+  std::vector<http::FieldError> errors;
+};
+
+// Excel's "CSV UTF-8" starts with a byte-order mark; other encodings (Excel's
+// plain "CSV" is a legacy code page) are refused with the place of the first
+// byte that is not UTF-8.
+std::optional<FileProblem> not_utf8(std::string_view text) {
+  const auto bad = domain::first_invalid_utf8(text);
+  if (!bad) return std::nullopt;
+  const auto before = text.substr(0, *bad);
+  const long line = 1 + static_cast<long>(std::count(before.begin(), before.end(), '\n'));
+  const auto line_start = before.rfind('\n');
+  const auto column = domain::code_points(before.substr(
+                          line_start == std::string_view::npos ? 0 : line_start + 1)) +
+                      1;
+  return FileProblem{
+      422,
+      "the file is not UTF-8 text (line " + std::to_string(line) + ", character " +
+          std::to_string(column) + "); in Excel, save it as \"CSV UTF-8\"",
+      {{"",
+        "is not UTF-8 text at character " + std::to_string(column) + "; save the file as CSV UTF-8",
+        line}}};
+}
+
+// The CSV's records as documents a single create takes; a record with the
+// wrong number of fields is a row error.
+std::variant<std::vector<Row>, FileProblem> csv_rows(std::string_view body,
+                                                     std::vector<http::FieldError>& errors) {
+  const std::string_view text = domain::strip_utf8_bom(body);
+  if (auto problem = not_utf8(text)) return std::move(*problem);
+  std::vector<std::pair<long, std::vector<std::string>>> records;
+  long bad_line = 0;
+  if (!parse_csv(text, records, &bad_line)) {
+    return FileProblem{
+        400, "unterminated quoted field starting on line " + std::to_string(bad_line), {}};
+  }
+  if (records.empty())
+    return FileProblem{422, "the file is empty", {{"", "a header row is required", 1}}};
+  const auto& header = records.front().second;
+  std::vector<http::FieldError> header_errors;
+  for (const auto& column : header) {
+    if (std::find(kCsvColumns.begin(), kCsvColumns.end(), column) == kCsvColumns.end()) {
+      header_errors.push_back({"/" + column, "unknown column", 1});
+    }
+  }
+  for (const char* need : {"full_name", "email"}) {
+    if (std::find(header.begin(), header.end(), need) == header.end()) {
+      header_errors.push_back({std::string("/") + need, "required column is missing", 1});
+    }
+  }
+  if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};
+  std::vector<Row> rows;
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    if (records[i].second.size() != header.size()) {
+      errors.push_back({"",
+                        "has " + std::to_string(records[i].second.size()) +
+                            " fields; the header has " + std::to_string(header.size()),
+                        records[i].first});
+      continue;
+    }
+    rows.push_back({records[i].first, csv_document(header, records[i].second)});
+  }
+  return rows;
+}
+
+// One JSON object per line; blank lines are skipped.
+std::vector<Row> ndjson_rows(std::string_view body, std::vector<http::FieldError>& errors) {
+  std::vector<Row> rows;
+  long line = 0;
+  std::size_t start = 0;
+  while (start < body.size()) {
+    ++line;
+    auto end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view text = body.substr(start, end - start);
+    start = end + 1;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
+    bool too_deep = false;
+    auto doc = parse_json(text, &too_deep);
+    if (!doc || !doc->is_object()) {
+      errors.push_back({"",
+                        too_deep
+                            ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
+                            : "is not a JSON object",
+                        line});
+      continue;
+    }
+    rows.push_back({line, std::move(*doc)});
+  }
+  return rows;
+}
+
+struct Validated {
+  std::size_t rows = 0;
+  std::vector<TraineeInput> inputs;
+  std::vector<long> lines;  // of each input
+};
+
+// Parses the file and validates each row like a single create (CPU work).
+std::variant<Validated, FileProblem> validate_file(const ApiContext& api, bool csv,
+                                                   std::string_view body,
+                                                   std::vector<http::FieldError>& errors) {
+  std::vector<Row> rows;
+  if (csv) {
+    auto parsed = csv_rows(body, errors);
+    if (auto* problem = std::get_if<FileProblem>(&parsed)) return std::move(*problem);
+    rows = std::move(std::get<std::vector<Row>>(parsed));
+  } else {
+    rows = ndjson_rows(body, errors);
+  }
+  if (rows.size() > kMaxRows) {
+    return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
+  }
+  Validated out;
+  out.rows = rows.size();
+  out.inputs.reserve(rows.size());
+  for (const auto& row : rows) {
+    std::vector<http::FieldError> row_errors;
+    auto input = parse_trainee(row.document, api, false, row_errors);
+    for (auto& e : row_errors) {
+      e.line = row.line;
+      errors.push_back(std::move(e));
+    }
+    if (input) {
+      out.inputs.push_back(std::move(*input));
+      out.lines.push_back(row.line);
+    }
+  }
+  return out;
+}
+
+// Rows whose email is already registered in the organization, or repeats an
+// earlier row, are duplicates: reported, and errors unless skipped.
+json take_new(Validated& v, const std::unordered_set<std::string>& existing, bool skip,
+              std::vector<store::NewTrainee>& to_create, std::vector<http::FieldError>& errors) {
+  json duplicates = json::array();
+  std::unordered_set<std::string> seen;
+  for (std::size_t i = 0; i < v.inputs.size(); ++i) {
+    const auto email = lower(v.inputs[i].personal.email);
+    const bool in_org = existing.count(email) > 0;
+    if (in_org || !seen.insert(email).second) {
+      const std::string why =
+          in_org ? "already registered in this organization" : "repeats an earlier row";
+      duplicates.push_back(
+          {{"line", v.lines[i]}, {"email", v.inputs[i].personal.email}, {"reason", why}});
+      if (!skip) errors.push_back({"/email", "duplicate: " + why, v.lines[i]});
+      continue;
+    }
+    to_create.push_back({std::move(v.inputs[i].personal), std::move(v.inputs[i].profile)});
+  }
+  return duplicates;
+}
+
+json dry_run_report(std::size_t rows, std::size_t valid, const json& duplicates,
+                    const std::vector<http::FieldError>& errors) {
+  json out = {{"dry_run", true},          {"rows", rows},
+              {"valid", valid},           {"would_create", errors.empty() ? valid : 0},
+              {"duplicates", duplicates}, {"errors", json::array()}};
+  for (const auto& e : errors) {
+    out["errors"].push_back(
+        {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
+  }
+  return out;
+}
+
+awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  std::vector<http::FieldError> errors;
+  const auto options = import_options(ctx, who, errors);
   if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
   const auto type = ctx.request.header("Content-Type").value_or("");
   const std::string media = lower(std::string(type.substr(0, type.find(';'))));
@@ -265,168 +447,35 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   if (!csv && media != "application/x-ndjson") {
     co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
   }
-  // Parsing and validating many rows is CPU work: it runs on the CPU
-  // executor, never on an I/O thread and never in a database slot.
-  std::vector<Row> rows;
-  std::vector<TraineeInput> inputs;
-  std::vector<long> lines;
-  std::optional<Response> early;
   using Clock = std::chrono::steady_clock;
   const auto began = Clock::now();
   auto ms_since = [](Clock::time_point t) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   };
-  co_await api.cpu.run([&] {
-    // Parse every row into a document.
-    if (csv) {
-      // Excel's "CSV UTF-8" starts with a byte-order mark; other
-      // encodings (Excel's plain "CSV" is a legacy code page) are refused
-      // with the place of the first byte that is not UTF-8.
-      const std::string_view text = domain::strip_utf8_bom(ctx.request.body);
-      if (auto bad = domain::first_invalid_utf8(text)) {
-        const auto before = text.substr(0, *bad);
-        const long line = 1 + static_cast<long>(std::count(before.begin(), before.end(), '\n'));
-        const auto line_start = before.rfind('\n');
-        const auto column = domain::code_points(before.substr(
-                                line_start == std::string_view::npos ? 0 : line_start + 1)) +
-                            1;
-        early =
-            problem(ctx, 422,
-                    "the file is not UTF-8 text (line " + std::to_string(line) + ", character " +
-                        std::to_string(column) + "); in Excel, save it as \"CSV UTF-8\"",
-                    {{"",
-                      "is not UTF-8 text at character " + std::to_string(column) +
-                          "; save the file as CSV UTF-8",
-                      line}});
-        return;
-      }
-      std::vector<std::pair<long, std::vector<std::string>>> records;
-      long bad_line = 0;
-      if (!parse_csv(text, records, &bad_line)) {
-        {
-          early = problem(ctx, 400,
-                          "unterminated quoted field starting on line " + std::to_string(bad_line));
-          return;
-        }
-      }
-      if (records.empty()) {
-        early = problem(ctx, 422, "the file is empty", {{"", "a header row is required", 1}});
-        return;
-      }
-      const auto header = records.front().second;
-      for (std::size_t i = 0; i < header.size(); ++i) {
-        if (std::find(kCsvColumns.begin(), kCsvColumns.end(), header[i]) == kCsvColumns.end()) {
-          errors.push_back({"/" + header[i], "unknown column", 1});
-        }
-      }
-      for (const char* need : {"full_name", "email"}) {
-        if (std::find(header.begin(), header.end(), need) == header.end()) {
-          errors.push_back({std::string("/") + need, "required column is missing", 1});
-        }
-      }
-      if (!errors.empty()) {
-        early = problem(ctx, 422, "the header row is invalid", errors);
-        return;
-      }
-      for (std::size_t i = 1; i < records.size(); ++i) {
-        if (records[i].second.size() != header.size()) {
-          errors.push_back({"",
-                            "has " + std::to_string(records[i].second.size()) +
-                                " fields; the header has " + std::to_string(header.size()),
-                            records[i].first});
-          continue;
-        }
-        rows.push_back({records[i].first, csv_document(header, records[i].second)});
-      }
-    } else {
-      long line = 0;
-      std::size_t start = 0;
-      const std::string& body = ctx.request.body;
-      while (start < body.size()) {
-        ++line;
-        auto end = body.find('\n', start);
-        if (end == std::string::npos) end = body.size();
-        std::string_view text(body.data() + start, end - start);
-        start = end + 1;
-        if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-        if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
-        bool too_deep = false;
-        auto doc = parse_json(text, &too_deep);
-        if (!doc || !doc->is_object()) {
-          errors.push_back(
-              {"",
-               too_deep ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
-                        : "is not a JSON object",
-               line});
-          continue;
-        }
-        rows.push_back({line, std::move(*doc)});
-      }
-    }
-    if (rows.size() > kMaxRows) {
-      {
-        early = problem(ctx, 413, "at most " + std::to_string(kMaxRows) + " rows per import");
-        return;
-      }
-    }
-    // Validate each row like a single create.
-    inputs.reserve(rows.size());
-    for (const auto& row : rows) {
-      std::vector<http::FieldError> row_errors;
-      auto input = parse_trainee(row.document, api, false, row_errors);
-      for (auto& e : row_errors) {
-        e.line = row.line;
-        errors.push_back(std::move(e));
-      }
-      if (input) {
-        inputs.push_back(std::move(*input));
-        lines.push_back(row.line);
-      }
-    }
-  });
-  if (early) co_return *early;
-  // Duplicates: within the file, and against the organization's trainees.
+  // Parsing and validating many rows is CPU work: on the CPU executor, never
+  // on an I/O thread and never in a database slot.
+  std::variant<Validated, FileProblem> checked;
+  co_await api.cpu.run([&] { checked = validate_file(api, csv, ctx.request.body, errors); });
+  if (auto* p = std::get_if<FileProblem>(&checked))
+    co_return problem(ctx, p->status, p->detail, p->errors);
+  auto& valid = std::get<Validated>(checked);
   std::unordered_set<std::string> existing;
   bool organization_ok = true;
   co_await api.db.read([&](store::Tx& t) {
-    auto org = store::find_organization(t, organization_id);
-    if (!org || org->kind != "training_provider") {
-      organization_ok = false;
-      return;
-    }
-    existing = store::organization_emails(t, organization_id);
+    auto org = store::find_organization(t, options.organization_id);
+    organization_ok = org && org->kind == "training_provider";
+    if (organization_ok) existing = store::organization_emails(t, options.organization_id);
   });
   if (!organization_ok) {
     co_return problem(ctx, 422, "invalid query parameters",
                       {{"organization_id", "must name a training provider"}});
   }
-  json duplicates = json::array();
-  std::unordered_set<std::string> seen;
   std::vector<store::NewTrainee> to_create;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const auto email = lower(inputs[i].personal.email);
-    const bool in_org = existing.count(email) > 0;
-    if (in_org || !seen.insert(email).second) {
-      const std::string why =
-          in_org ? "already registered in this organization" : "repeats an earlier row";
-      duplicates.push_back(
-          {{"line", lines[i]}, {"email", inputs[i].personal.email}, {"reason", why}});
-      if (!skip_duplicates) errors.push_back({"/email", "duplicate: " + why, lines[i]});
-      continue;
-    }
-    to_create.push_back({std::move(inputs[i].personal), std::move(inputs[i].profile)});
-  }
+  const json duplicates = take_new(valid, existing, options.skip_duplicates, to_create, errors);
   std::sort(errors.begin(), errors.end(),
             [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
-  if (dry_run) {
-    json out = {
-        {"dry_run", true},           {"rows", rows.size() + (errors.empty() ? 0 : 0)},
-        {"valid", to_create.size()}, {"would_create", errors.empty() ? to_create.size() : 0},
-        {"duplicates", duplicates},  {"errors", json::array()}};
-    for (const auto& e : errors)
-      out["errors"].push_back(
-          {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
-    co_return json_response(200, out);
+  if (options.dry_run) {
+    co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));
   }
   if (!errors.empty()) {
     co_return problem(
@@ -434,15 +483,15 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
         errors);
   }
   const double validate_ms = ms_since(began);
-  double copy_ms = 0, analyze_ms = 0;
   // One transaction; at commit the change feed brings the new trainees into
   // the matching index (naming them, or reloading whole after a bulk load)
   // before this resumes.
   auto phase = Clock::now();
   auto conflict = co_await transact(
-      api, [&](store::Tx& t) { store::copy_trainees(t, organization_id, to_create); });
+      api, [&](store::Tx& t) { store::copy_trainees(t, options.organization_id, to_create); });
   if (conflict) co_return problem(ctx, 409, conflict->detail);
-  copy_ms = ms_since(phase);
+  const double copy_ms = ms_since(phase);
+  double analyze_ms = 0;
   // Fresh statistics keep the planner on the indexes after a big load.
   if (to_create.size() >= 10'000) {
     phase = Clock::now();
@@ -454,10 +503,10 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
              {"validate_ms", validate_ms},
              {"copy_and_index_ms", copy_ms},
              {"analyze_ms", analyze_ms}});
-  json out = {{"dry_run", false},
-              {"rows", rows.size()},
-              {"created", to_create.size()},
-              {"duplicates", duplicates}};
+  const json out = {{"dry_run", false},
+                    {"rows", valid.rows},
+                    {"created", to_create.size()},
+                    {"duplicates", duplicates}};
   co_return json_response(201, out);
 }
 

@@ -9,7 +9,9 @@
 #include "api/matching_views.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
+#include "api/visibility.hpp"
 #include "domain/match_states.hpp"
+#include "domain/statuses.hpp"
 #include "matching/features.hpp"
 #include "matching/live_index.hpp"
 #include "store/matches.hpp"
@@ -75,18 +77,6 @@ awaitable<std::optional<domain::ProjectRecord>> visible_project(ApiContext& api,
   }
   if (record && !who.owns(record->organization_id)) record.reset();
   co_return record;
-}
-
-bool visible_match(const domain::Principal& who, const store::MatchRow& m) {
-  switch (who.role) {
-    case domain::Role::kAdmin:
-      return true;
-    case domain::Role::kFirm:
-      return m.firm_id == who.organization_id;
-    case domain::Role::kTrainingOrg:
-      return m.training_org_id == who.organization_id;
-  }
-  return false;
 }
 
 // The uuid-valued query parameters of a filter, checked at once.
@@ -278,9 +268,8 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
     // A firm sees name and contact once the trainee accepted (or the
     // placement is approved), if the trainee consented to sharing them
     // abroad; each such read is recorded.
+    disclosed = discloses_personal_data(who, *match, *trainee);
     if (who.role == domain::Role::kFirm) {
-      disclosed = (match->state == "accepted" || match->state == "approved") &&
-                  trainee->profile.consent_share_abroad && trainee->personal.has_value();
       if (disclosed) {
         store::EventRow e;
         e.kind = "personal_data_read";
@@ -293,8 +282,6 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
         e.details = json({{"fields", {"full_name", "email", "phone"}}}).dump();
         store::record_event(t, e);
       }
-    } else {
-      disclosed = trainee->personal.has_value();
     }
   });
   if (!match || !visible_match(who, *match) || !trainee)
@@ -382,9 +369,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
   v.only({"to", "reason"});
-  auto to = v.choice("to", true,
-                     {"proposed", "shortlisted", "interviewing", "offered", "accepted", "approved",
-                      "rejected", "withdrawn"});
+  auto to = v.choice("to", true, domain::names_of<domain::MatchState>());
   auto reason = v.text("reason", false, 2000);
   if (to && domain::needs_reason(*to) && !reason) {
     v.fail("reason", "is required to reject or withdraw");

@@ -2,22 +2,23 @@
 
 #include <cmath>
 
+#include "domain/levels.hpp"
 #include "matching/features.hpp"
+#include "matching/round.hpp"
 
 namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
 
-const char* jlpt_name(std::int64_t ordinal) {
-  static const char* kNames[] = {"none", "N5", "N4", "N3", "N2", "N1"};
-  return ordinal >= 0 && ordinal <= 5 ? kNames[ordinal] : nullptr;
+// The name of a level by its matcher ordinal (the domain's rank), if any.
+template <class Level, std::size_t N>
+json level_name(const std::array<Level, N>& all, std::int64_t ordinal) {
+  if (ordinal < 0 || ordinal >= static_cast<std::int64_t>(N)) return nullptr;
+  return std::string(domain::enum_name(all[static_cast<std::size_t>(ordinal)]));
 }
-const char* cefr_name(std::int64_t ordinal) {
-  static const char* kNames[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
-  return ordinal >= 0 && ordinal <= 6 ? kNames[ordinal] : nullptr;
-}
-json or_null(const char* s) { return s ? json(s) : json(nullptr); }
+json jlpt_name(std::int64_t ordinal) { return level_name(domain::kAllJlpt, ordinal); }
+json cefr_name(std::int64_t ordinal) { return level_name(domain::kAllCefr, ordinal); }
 
 std::string skill_name(const Taxonomy::Snapshot& t, matcher::SkillId id) {
   return id < t.skills.size() ? t.skills[id].name : std::to_string(id);
@@ -44,12 +45,12 @@ json reason_json(const matcher::Reason& r, const Taxonomy::Snapshot& t) {
   json j = {{"code", matcher::reason_name(r.code)}};
   switch (r.code) {
     case matcher::ReasonCode::kJapaneseBelowMinimum:
-      j["required"] = or_null(jlpt_name(r.required));
-      j["actual"] = or_null(jlpt_name(r.actual));
+      j["required"] = jlpt_name(r.required);
+      j["actual"] = jlpt_name(r.actual);
       break;
     case matcher::ReasonCode::kEnglishBelowMinimum:
-      j["required"] = or_null(cefr_name(r.required));
-      j["actual"] = or_null(cefr_name(r.actual));
+      j["required"] = cefr_name(r.required);
+      j["actual"] = cefr_name(r.actual);
       break;
     case matcher::ReasonCode::kUnavailable:
       j["required"] = r.required == matcher::kUnknownDay
@@ -153,6 +154,44 @@ json match_json(const store::MatchRow& m) {
             {"created_at", m.created_at},
             {"updated_at", m.updated_at}};
   return j;
+}
+
+// The statistics a round reports, as stored and answered.
+nlohmann::json round_statistics_json(const matching::RoundResult& r) {
+  json by_reason = json::object();
+  for (const auto& [reason, n] : r.unmatched_by_reason) by_reason[reason] = n;
+  json unmatched = json::array();
+  for (const auto& u : r.unmatched_listed) {
+    unmatched.push_back({{"trainee_id", u.trainee_id}, {"alias", u.alias}, {"reason", u.reason}});
+  }
+  json unfilled = json::array();
+  for (const auto& u : r.unfilled) {
+    unfilled.push_back({{"project_id", u.project_id},
+                        {"title", u.title},
+                        {"seats", u.seats},
+                        {"reason", u.reason}});
+  }
+  json per_org = json::array();
+  for (const auto& [org, count] : r.per_organization) {
+    per_org.push_back({{"organization_id", org}, {"assigned", count}});
+  }
+  return {{"projects", r.projects},
+          {"seats", r.seats},
+          {"available_trainees", r.available_trainees},
+          {"considered_trainees", r.considered_trainees},
+          {"eligible_pairs", r.eligible_pairs},
+          {"assigned", r.proposals.size()},
+          {"unmatched",
+           {{"count", r.unmatched},
+            {"by_reason", by_reason},
+            {"not_shortlisted", r.not_shortlisted},
+            {"items", unmatched}}},
+          {"unfilled_seats", r.unfilled_seats},
+          {"unfilled", unfilled},
+          {"total_score", r.total_score},
+          {"mean_score", r.mean_score},
+          {"per_organization", per_org},
+          {"shortlist_passes", r.shortlist_passes}};
 }
 
 }  // namespace kakehashi::api

@@ -10,6 +10,7 @@
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
 #include "matcher/scorer.hpp"
+#include "matching/round.hpp"
 #include "store/matches.hpp"
 
 namespace kakehashi::api {
@@ -22,6 +23,8 @@ nlohmann::json pseudonymous_trainee(const std::string& id, const std::string& al
                                     const Taxonomy::Snapshot& taxonomy);
 nlohmann::json project_summary(const domain::ProjectRecord& p);
 nlohmann::json match_json(const store::MatchRow& m);
+// A round's statistics as a round answers and stores them.
+nlohmann::json round_statistics_json(const matching::RoundResult& r);
 // [low, high) around a monthly rate: a band of half a power of ten.
 nlohmann::json rate_band(const domain::Money& rate);
 

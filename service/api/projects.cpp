@@ -5,8 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/common.hpp"
+#include "api/project_input.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
+#include "domain/levels.hpp"
+#include "domain/statuses.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -21,6 +24,60 @@ const std::initializer_list<std::string_view> kWritable = {
     "status"};
 const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
                                                            "created_at", "updated_at"};
+
+json project_json(const domain::ProjectRecord& p) {
+  const auto& d = p.data;
+  json skills = json::array();
+  for (const auto& s : d.skills) {
+    skills.push_back({{"skill", s.skill},
+                      {"min_level", s.min_level},
+                      {"weight", s.weight},
+                      {"required", s.required}});
+  }
+  json budget = nullptr;
+  if (d.budget_max) {
+    budget = {{"min", d.budget_min ? json(*d.budget_min) : json(nullptr)},
+              {"max", *d.budget_max},
+              {"currency", d.budget_currency.value_or("")}};
+  }
+  return {{"id", p.id},
+          {"organization_id", p.organization_id},
+          {"title", d.title},
+          {"description", d.description},
+          {"domain", d.domain ? json(*d.domain) : json(nullptr)},
+          {"skills", skills},
+          {"japanese_min", d.japanese_min},
+          {"english_min", d.english_min},
+          {"headcount", d.headcount},
+          {"start_date", d.start_date},
+          {"duration_months", d.duration_months},
+          {"budget_monthly", budget},
+          {"overlap_hours_jst", d.overlap_hours_jst},
+          {"engagement", d.engagement},
+          {"status", d.status},
+          {"version", p.version},
+          {"created_at", p.created_at},
+          {"updated_at", p.updated_at}};
+}
+
+json project_document(const domain::ProjectRecord& p) {
+  json doc = project_json(p);
+  for (auto key : kReadOnly) doc.erase(std::string(key));
+  for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
+  // An empty description is the default, not a value to validate again.
+  if (doc["description"] == "") doc.erase("description");
+  if (doc.contains("budget_monthly") && doc["budget_monthly"]["min"].is_null()) {
+    doc["budget_monthly"].erase("min");
+  }
+  return doc;
+}
+
+Response with_etag(Response r, std::int64_t version) {
+  r.set_header("ETag", etag(version));
+  return r;
+}
+
+}  // namespace
 
 std::optional<domain::ProjectData> parse_project(const json& body, const ApiContext& api,
                                                  bool admin, std::optional<std::string>* org,
@@ -81,9 +138,8 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
     }
   }
   d.japanese_min =
-      v.choice("japanese_min", false, {"none", "N5", "N4", "N3", "N2", "N1"}).value_or("none");
-  d.english_min =
-      v.choice("english_min", false, {"none", "A1", "A2", "B1", "B2", "C1", "C2"}).value_or("none");
+      v.choice("japanese_min", false, domain::names_of<domain::Jlpt>()).value_or("none");
+  d.english_min = v.choice("english_min", false, domain::names_of<domain::Cefr>()).value_or("none");
   d.headcount = static_cast<int>(v.integer("headcount", true, 1, 1000).value_or(1));
   d.start_date = v.date("start_date", true).value_or("");
   d.duration_months = static_cast<int>(v.integer("duration_months", true, 1, 120).value_or(1));
@@ -106,65 +162,11 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   }
   d.overlap_hours_jst = v.number("overlap_hours_jst", false, 0, 9).value_or(0);
   d.engagement =
-      v.choice("engagement", false, {"offshore", "onsite_japan", "hybrid"}).value_or("offshore");
+      v.choice("engagement", false, domain::names_of<domain::Engagement>()).value_or("offshore");
   d.status = v.choice("status", false, {"draft", "open", "closed"}).value_or("draft");
   if (!errors.empty()) return std::nullopt;
   return d;
 }
-
-json project_json(const domain::ProjectRecord& p) {
-  const auto& d = p.data;
-  json skills = json::array();
-  for (const auto& s : d.skills) {
-    skills.push_back({{"skill", s.skill},
-                      {"min_level", s.min_level},
-                      {"weight", s.weight},
-                      {"required", s.required}});
-  }
-  json budget = nullptr;
-  if (d.budget_max) {
-    budget = {{"min", d.budget_min ? json(*d.budget_min) : json(nullptr)},
-              {"max", *d.budget_max},
-              {"currency", d.budget_currency.value_or("")}};
-  }
-  return {{"id", p.id},
-          {"organization_id", p.organization_id},
-          {"title", d.title},
-          {"description", d.description},
-          {"domain", d.domain ? json(*d.domain) : json(nullptr)},
-          {"skills", skills},
-          {"japanese_min", d.japanese_min},
-          {"english_min", d.english_min},
-          {"headcount", d.headcount},
-          {"start_date", d.start_date},
-          {"duration_months", d.duration_months},
-          {"budget_monthly", budget},
-          {"overlap_hours_jst", d.overlap_hours_jst},
-          {"engagement", d.engagement},
-          {"status", d.status},
-          {"version", p.version},
-          {"created_at", p.created_at},
-          {"updated_at", p.updated_at}};
-}
-
-json project_document(const domain::ProjectRecord& p) {
-  json doc = project_json(p);
-  for (auto key : kReadOnly) doc.erase(std::string(key));
-  for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
-  // An empty description is the default, not a value to validate again.
-  if (doc["description"] == "") doc.erase("description");
-  if (doc.contains("budget_monthly") && doc["budget_monthly"]["min"].is_null()) {
-    doc["budget_monthly"].erase("min");
-  }
-  return doc;
-}
-
-Response with_etag(Response r, std::int64_t version) {
-  r.set_header("ETag", etag(version));
-  return r;
-}
-
-}  // namespace
 
 namespace {
 

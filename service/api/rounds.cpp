@@ -1,7 +1,8 @@
 // Matching rounds: an administrator allocates available trainees to the open
-// projects' free seats (stable or maximum-score), under a PostgreSQL advisory
-// lock so one replica runs one round at a time; the round, its statistics and
-// its proposed matches are stored in one transaction.
+// projects' free seats (stable or maximum-score). A lease row (migration 0008)
+// lets one replica run one round at a time; the round computes on the CPU
+// executor (matching/round.hpp), then the round, its statistics and its
+// proposed matches are stored in one transaction.
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "api/matching_views.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
+#include "domain/statuses.hpp"
 #include "matcher/allocation.hpp"
 #include "matching/live_index.hpp"
 #include "matching/round.hpp"
@@ -33,44 +35,6 @@ double ms_since(Clock::time_point t) {
 constexpr int kRoundLeaseSeconds = 15 * 60;  // longer than any round takes
 constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
 
-// The statistics a round reports, as stored and answered.
-json statistics_json(const matching::RoundResult& r) {
-  json by_reason = json::object();
-  for (const auto& [reason, n] : r.unmatched_by_reason) by_reason[reason] = n;
-  json unmatched = json::array();
-  for (const auto& u : r.unmatched_listed) {
-    unmatched.push_back({{"trainee_id", u.trainee_id}, {"alias", u.alias}, {"reason", u.reason}});
-  }
-  json unfilled = json::array();
-  for (const auto& u : r.unfilled) {
-    unfilled.push_back({{"project_id", u.project_id},
-                        {"title", u.title},
-                        {"seats", u.seats},
-                        {"reason", u.reason}});
-  }
-  json per_org = json::array();
-  for (const auto& [org, count] : r.per_organization) {
-    per_org.push_back({{"organization_id", org}, {"assigned", count}});
-  }
-  return {{"projects", r.projects},
-          {"seats", r.seats},
-          {"available_trainees", r.available_trainees},
-          {"considered_trainees", r.considered_trainees},
-          {"eligible_pairs", r.eligible_pairs},
-          {"assigned", r.proposals.size()},
-          {"unmatched",
-           {{"count", r.unmatched},
-            {"by_reason", by_reason},
-            {"not_shortlisted", r.not_shortlisted},
-            {"items", unmatched}}},
-          {"unfilled_seats", r.unfilled_seats},
-          {"unfilled", unfilled},
-          {"total_score", r.total_score},
-          {"mean_score", r.mean_score},
-          {"per_organization", per_org},
-          {"shortlist_passes", r.shortlist_passes}};
-}
-
 json round_json(const store::RoundRow& r) {
   return {{"id", r.id},
           {"algorithm", r.algorithm},
@@ -85,6 +49,39 @@ json round_json(const store::RoundRow& r) {
 
 // Computes the round on the CPU executor and stores it with its proposals in
 // one transaction (the database's headcount checks still guard every seat).
+// The proposals still possible now: trainees not in an open match since, at
+// most the seats each project still has (best scores first, as allocated).
+// `result` keeps only those, so its statistics describe what is stored.
+std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const json& explanations,
+                                            const store::RoundInputs& now) {
+  std::unordered_set<std::string> busy(now.busy_trainees.begin(), now.busy_trainees.end());
+  std::unordered_map<std::string, int> seats(now.seats.begin(), now.seats.end());
+  std::vector<std::size_t> order(result.proposals.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return result.proposals[a].score > result.proposals[b].score;
+  });
+  std::vector<bool> keep(result.proposals.size(), false);
+  for (auto i : order) {
+    const auto& p = result.proposals[i];
+    auto seat = seats.find(p.project_id);
+    if (busy.count(p.trainee_id) || seat == seats.end() || seat->second <= 0) continue;
+    --seat->second;
+    keep[i] = true;
+  }
+  std::vector<store::NewMatch> matches;
+  std::vector<matching::Proposal> kept;
+  for (std::size_t i = 0; i < result.proposals.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& p = result.proposals[i];
+    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
+                       p.score, explanations[i].get<std::string>()});
+    kept.push_back(std::move(result.proposals[i]));
+  }
+  result.proposals = std::move(kept);
+  return matches;
+}
+
 awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::RoundParams& params,
                                              const matching::RoundInputs& inputs,
                                              const json& parameters, const store::Actor& actor,
@@ -99,19 +96,11 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
       explanations.push_back(explanation_json(p.explanation, *taxonomy).dump());
     }
   });
-  std::vector<store::NewMatch> matches;
-  matches.reserve(result.proposals.size());
-  for (std::size_t i = 0; i < result.proposals.size(); ++i) {
-    const auto& p = result.proposals[i];
-    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
-                       p.score, explanations[i].get<std::string>()});
-  }
   store::RoundRow row;
-  row.algorithm = params.algorithm;
+  row.algorithm = std::string(domain::algorithm_name(params.algorithm));
   row.status = "completed";
   row.parameters = parameters.dump();
   row.engine_version = std::string(kEngineVersion);
-  row.statistics = statistics_json(result).dump();
   row.actor_key_id = actor.key_id;
   row.started_at = started_at;
   json timings = {{"inputs_ms", inputs_ms},
@@ -121,6 +110,12 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
   const auto t_store = Clock::now();
   std::optional<store::RoundRow> round;
   co_await api.db.transact([&](store::Tx& t) {
+    // The round computed without holding the database: what changed since
+    // its inputs were read (a firm shortlisted a trainee, a seat was filled)
+    // drops the proposals it would contradict.
+    const auto now = store::round_inputs(t);
+    const auto matches = still_possible(result, explanations, now);
+    row.statistics = round_statistics_json(result).dump();
     row.timings = timings.dump();
     const auto id = store::store_round(t, row, matches, actor);
     timings["store_ms"] = ms_since(t_store);
@@ -140,11 +135,12 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   Validator v(body, "", errors);
   v.only({"algorithm", "project_ids", "min_score", "max_per_org_per_project"});
   matching::RoundParams params;
-  params.algorithm = v.choice("algorithm", true, {"stable", "max_score"}).value_or("");
+  const auto algorithm = v.one_of<domain::Algorithm>("algorithm", true);
+  params.algorithm = algorithm.value_or(domain::Algorithm::kStable);
   params.min_score = v.number("min_score", false, 0, 1).value_or(0);
   params.max_per_org_per_project =
       static_cast<int>(v.integer("max_per_org_per_project", false, 0, 1000).value_or(0));
-  if (params.algorithm == "stable" && params.max_per_org_per_project > 0) {
+  if (algorithm == domain::Algorithm::kStable && params.max_per_org_per_project > 0) {
     v.fail("max_per_org_per_project", "applies to the max_score algorithm only");
   }
   if (v.has("project_ids")) {
@@ -177,7 +173,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
     co_return r;
   }
   json parameters = {
-      {"algorithm", params.algorithm},
+      {"algorithm", domain::algorithm_name(params.algorithm)},
       {"project_ids", params.project_ids ? json(*params.project_ids) : json(nullptr)},
       {"min_score", params.min_score},
       {"max_per_org_per_project", params.max_per_org_per_project}};

@@ -9,6 +9,8 @@
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
+#include "domain/levels.hpp"
+#include "domain/statuses.hpp"
 #include "store/matches.hpp"
 
 namespace kakehashi::api {
@@ -223,8 +225,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     } else {
       Validator lang(body["languages"], "/languages", errors);
       lang.only({"japanese", "english"});
-      p.japanese = lang.choice("japanese", false, {"none", "N5", "N4", "N3", "N2", "N1"});
-      p.english = lang.choice("english", false, {"none", "A1", "A2", "B1", "B2", "C1", "C2"});
+      p.japanese = lang.choice("japanese", false, domain::names_of<domain::Jlpt>());
+      p.english = lang.choice("english", false, domain::names_of<domain::Cefr>());
     }
   }
   if (v.has("certifications")) {
@@ -270,8 +272,7 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     }
   }
   auto kSlug = &valid_slug;
-  auto kEngagement =
-      +[](const std::string& e) { return e == "offshore" || e == "onsite_japan" || e == "hybrid"; };
+  auto kEngagement = +[](const std::string& e) { return domain::parse_engagement(e).has_value(); };
   p.domains = string_list(body, "domains", kSlug, 10, "a lower-case domain name such as automotive",
                           errors);
   p.engagement = string_list(body, "engagement", kEngagement, 3,

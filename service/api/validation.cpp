@@ -61,6 +61,11 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
 
 std::optional<std::string> Validator::choice(const std::string& key, bool required,
                                              std::initializer_list<std::string_view> values) {
+  return choice(key, required, std::span<const std::string_view>(values.begin(), values.size()));
+}
+
+std::optional<std::string> Validator::choice(const std::string& key, bool required,
+                                             std::span<const std::string_view> values) {
   if (!has(key)) {
     if (required) fail(key, "is required");
     return std::nullopt;

@@ -8,7 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include <span>
+
 #include <nlohmann/json.hpp>
+
+#include "domain/enum_table.hpp"
 
 #include "http/problem.hpp"
 
@@ -32,6 +36,14 @@ class Validator {
   // One of `values`.
   std::optional<std::string> choice(const std::string& key, bool required,
                                     std::initializer_list<std::string_view> values);
+  std::optional<std::string> choice(const std::string& key, bool required,
+                                    std::span<const std::string_view> values);
+  // One of a domain enum's names, parsed.
+  template <domain::NamedEnum E>
+  std::optional<E> one_of(const std::string& key, bool required) {
+    auto name = choice(key, required, domain::names_of<E>());
+    return name ? domain::parse_enum<E>(*name) : std::nullopt;
+  }
   std::optional<long long> integer(const std::string& key, bool required, long long min,
                                    long long max);
   std::optional<double> number(const std::string& key, bool required, double min, double max);

@@ -9,6 +9,7 @@
 
 #include "api/routes.hpp"
 #include "app/config.hpp"
+#include "domain/levels.hpp"
 #include "domain/principal.hpp"
 #include "matcher/generator.hpp"
 #include "store/database.hpp"
@@ -22,8 +23,8 @@ namespace {
 // The generator's six domain ids, by name.
 constexpr const char* kDomains[] = {"manufacturing",       "automotive", "electronics",
                                     "precision_machinery", "logistics",  "systems_integration"};
-constexpr const char* kJlpt[] = {"none", "N5", "N4", "N3", "N2", "N1"};
-constexpr const char* kCefr[] = {"none", "A1", "A2", "B1", "B2", "C1", "C2"};
+std::string jlpt(int rank) { return std::string(domain::jlpt_name(domain::kAllJlpt.at(rank))); }
+std::string cefr(int rank) { return std::string(domain::cefr_name(domain::kAllCefr.at(rank))); }
 constexpr const char* kFirstNames[] = {"Rahim", "Karim",   "Nusrat", "Farhana", "Tanvir", "Sadia",
                                        "Imran", "Mithila", "Arif",   "Sumaiya", "Rafiq",  "Tasnim",
                                        "Hasan", "Jannat",  "Mahmud", "Ayesha",  "Shakil", "Rumana"};
@@ -72,8 +73,8 @@ domain::TraineeProfile profile_of(const matcher::Trainee& t, const matcher::Skil
       }
     }
   }
-  if (t.jlpt >= 0) p.japanese = kJlpt[t.jlpt];
-  if (t.cefr >= 0) p.english = kCefr[t.cefr];
+  if (t.jlpt >= 0) p.japanese = jlpt(t.jlpt);
+  if (t.cefr >= 0) p.english = cefr(t.cefr);
   if (t.available_from != matcher::kUnknownDay) p.available_from = day_text(t.available_from);
   if (t.hours_per_week > 0) p.hours_per_week = t.hours_per_week;
   if (t.expected_monthly_rate >= 0)
@@ -100,8 +101,8 @@ domain::ProjectData project_of(const matcher::Project& g, const matcher::SkillGr
         d.skills.push_back({row.id, row.name, s.min_level, s.weight, s.must_have});
     }
   }
-  d.japanese_min = kJlpt[g.jlpt_min];
-  d.english_min = kCefr[g.cefr_min];
+  d.japanese_min = jlpt(g.jlpt_min);
+  d.english_min = cefr(g.cefr_min);
   d.headcount = g.headcount;
   d.start_date = day_text(g.start);
   d.duration_months = g.duration_months;

@@ -1,15 +1,12 @@
 #include "domain/trainee.hpp"
 
-#include <array>
+#include "domain/levels.hpp"
 
 namespace kakehashi::domain {
 
 int jlpt_rank(const std::string& level) {
-  static constexpr std::array<const char*, 6> kOrder = {"none", "N5", "N4", "N3", "N2", "N1"};
-  for (std::size_t i = 0; i < kOrder.size(); ++i) {
-    if (level == kOrder[i]) return static_cast<int>(i);
-  }
-  return -1;
+  const auto j = parse_jlpt(level);
+  return j ? jlpt_rank(*j) : -1;
 }
 
 }  // namespace kakehashi::domain

@@ -1,5 +1,8 @@
 #include "matching/features.hpp"
 
+#include "domain/levels.hpp"
+#include "domain/statuses.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -79,23 +82,15 @@ std::string format_day(matcher::Day day) {
   return buf;
 }
 
+// The domain's ranks are the matcher's ordinals (none 0, then upwards).
 std::int8_t jlpt_ordinal(const std::optional<std::string>& level) {
-  if (!level) return matcher::kUnknownLevel;
-  if (*level == "none") return matcher::kJlptNone;
-  if (level->size() == 2 && (*level)[0] == 'N' && (*level)[1] >= '1' && (*level)[1] <= '5') {
-    return static_cast<std::int8_t>(6 - ((*level)[1] - '0'));
-  }
-  return matcher::kUnknownLevel;
+  const auto j = level ? domain::parse_jlpt(*level) : std::nullopt;
+  return j ? static_cast<std::int8_t>(domain::jlpt_rank(*j)) : matcher::kUnknownLevel;
 }
 
 std::int8_t cefr_ordinal(const std::optional<std::string>& level) {
-  if (!level) return matcher::kUnknownLevel;
-  if (*level == "none") return matcher::kCefrNone;
-  static constexpr std::array<std::string_view, 6> kLevels = {"A1", "A2", "B1", "B2", "C1", "C2"};
-  for (std::size_t i = 0; i < kLevels.size(); ++i) {
-    if (*level == kLevels[i]) return static_cast<std::int8_t>(i + 1);
-  }
-  return matcher::kUnknownLevel;
+  const auto c = level ? domain::parse_cefr(*level) : std::nullopt;
+  return c ? static_cast<std::int8_t>(domain::cefr_rank(*c)) : matcher::kUnknownLevel;
 }
 
 std::optional<std::int32_t> to_usd(double amount, std::string_view currency) {
@@ -112,9 +107,7 @@ std::optional<std::int32_t> to_usd(double amount, std::string_view currency) {
 std::uint8_t engagement_bits(const std::vector<std::string>& models) {
   std::uint8_t bits = 0;
   for (const auto& m : models) {
-    if (m == "offshore") bits |= matcher::kOffshore;
-    if (m == "onsite_japan") bits |= matcher::kOnsiteJapan;
-    if (m == "hybrid") bits |= matcher::kHybrid;
+    if (auto e = domain::parse_engagement(m)) bits |= domain::engagement_bit(*e);
   }
   return bits;
 }

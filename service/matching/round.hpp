@@ -10,13 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "domain/statuses.hpp"
 #include "matcher/scorer.hpp"
 #include "matching/live_index.hpp"
 
 namespace kakehashi::matching {
 
 struct RoundParams {
-  std::string algorithm;  // "stable" or "max_score"
+  domain::Algorithm algorithm = domain::Algorithm::kStable;
   std::optional<std::vector<std::string>> project_ids;
   double min_score = 0;
   int max_per_org_per_project = 0;

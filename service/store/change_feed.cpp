@@ -13,6 +13,8 @@ namespace kakehashi::store {
 namespace {
 
 constexpr const char* kChannel = "kakehashi_changes";
+// Tells the listener's session apart in pg_stat_activity.
+constexpr const char* kNameListener = "SET application_name = 'kakehashi-listener'";
 constexpr int kPage = 5'000;  // trainees per page of a full load
 
 class Receiver : public pqxx::notification_receiver {
@@ -176,7 +178,7 @@ void ChangeFeed::listen_loop(const std::string& conninfo) {
   while (!stopping_.load()) {
     try {
       pqxx::connection conn(conninfo);
-      pqxx::nontransaction(conn).exec("SET application_name = 'kakehashi-listener'");
+      pqxx::nontransaction(conn).exec(kNameListener);
       std::vector<std::string> pending;
       Receiver receiver(conn, pending);
       auto load = [&] {

@@ -11,7 +11,7 @@ constexpr const char* kDeleteStaleKey =
     " (status IS NULL AND created_at < now() - make_interval(mins => $4)))";
 constexpr const char* kReserveKey =
     "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1";
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1 AS reserved";
 constexpr const char* kSelectKey =
     "SELECT request_hash, status, resource_id FROM idempotency_keys "
     "WHERE api_key_id = $1 AND key = $2";

@@ -1,5 +1,6 @@
 // Repositories for matching: matches and their transitions (with the
-// placement effects), matching rounds, and the append-only audit trail.
+// placement effects) and the append-only audit trail (matches.cpp), and
+// matching rounds (rounds.cpp).
 #pragma once
 
 #include <cstdint>

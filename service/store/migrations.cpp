@@ -22,9 +22,13 @@ constexpr const char* kCreateTable =
     " checksum text NOT NULL,"
     " applied_at timestamptz NOT NULL DEFAULT now())";
 constexpr const char* kSelectApplied = "SELECT name, checksum FROM schema_migrations ORDER BY name";
-constexpr const char* kTableExists = "SELECT to_regclass('schema_migrations') IS NOT NULL";
+constexpr const char* kTableExists =
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present";
 constexpr const char* kInsertApplied =
     "INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)";
+// One migrating process at a time; the others wait, then find nothing pending.
+constexpr const char* kLock = "SELECT pg_advisory_lock($1)";
+constexpr const char* kUnlock = "SELECT pg_advisory_unlock($1)";
 
 bool valid_name(const std::string& name) {
   if (name.size() < 10 || name.substr(name.size() - 4) != ".sql" || name[4] != '_') return false;
@@ -40,9 +44,9 @@ bool valid_name(const std::string& name) {
 
 std::map<std::string, std::string> applied_checksums(pqxx::transaction_base& tx) {
   std::map<std::string, std::string> applied;
-  if (!tx.exec1(kTableExists)[0].as<bool>()) return applied;
+  if (!tx.exec1(kTableExists)["present"].as<bool>()) return applied;
   for (const auto& row : tx.exec(kSelectApplied)) {
-    applied.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    applied.emplace(row["name"].as<std::string>(), row["checksum"].as<std::string>());
   }
   return applied;
 }
@@ -108,7 +112,7 @@ std::vector<Migration> load_migrations(const std::filesystem::path& dir) {
 MigrationReport migrate(pqxx::connection_base& conn, const std::vector<Migration>& migrations) {
   {
     pqxx::nontransaction tx(conn);
-    tx.exec_params("SELECT pg_advisory_lock($1)", kMigrationLockKey);
+    tx.exec_params(kLock, kMigrationLockKey);
   }
   MigrationReport report;
   try {
@@ -136,14 +140,14 @@ MigrationReport migrate(pqxx::connection_base& conn, const std::vector<Migration
   } catch (...) {
     try {
       pqxx::nontransaction tx(conn);
-      tx.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
+      tx.exec_params(kUnlock, kMigrationLockKey);
     } catch (...) {
       // The lock dies with the session anyway.
     }
     throw;
   }
   pqxx::nontransaction tx(conn);
-  tx.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
+  tx.exec_params(kUnlock, kMigrationLockKey);
   return report;
 }
 

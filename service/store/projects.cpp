@@ -1,0 +1,187 @@
+#include "store/projects.hpp"
+
+#include <pqxx/pqxx>
+
+#include "store/sql_text.hpp"
+#include "store/sql_util.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+constexpr const char* kInsertProject =
+    "INSERT INTO projects (organization_id, title, description, domain, japanese_min, "
+    " english_min, headcount, start_date, duration_months, budget_min, budget_max, "
+    " budget_currency, overlap_hours_jst, engagement, status) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10::numeric, $11::numeric, $12, "
+    " $13::numeric, $14, $15) RETURNING id, seq";
+constexpr const char* kUpdateProject =
+    "UPDATE projects SET title = $3, description = $4, domain = $5, japanese_min = $6, "
+    " english_min = $7, headcount = $8, start_date = $9::date, duration_months = $10, "
+    " budget_min = $11::numeric, budget_max = $12::numeric, budget_currency = $13, "
+    " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, version = version + 1, "
+    " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id, seq";
+constexpr const char* kDeleteProject =
+    "DELETE FROM projects WHERE id = $1 AND ($2::bigint IS NULL OR version = $2) RETURNING id, seq";
+constexpr const char* kDeleteProjectSkills = "DELETE FROM project_skills WHERE project_id = $1";
+constexpr const char* kInsertProjectSkill =
+    "INSERT INTO project_skills (project_id, skill_id, min_level, weight, required, position) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+
+// One row per project with its skills folded into text
+// ("skill\tmin_level\tweight\trequired\tname" lines); each query below adds
+// its WHERE.
+constexpr const char* kProjectSelect =
+    "SELECT p.id, p.seq, p.organization_id, p.title, p.description, p.domain, p.japanese_min, "
+    " p.english_min, p.headcount, p.start_date::text AS start_date, p.duration_months, "
+    " p.budget_min::float8 AS budget_min, p.budget_max::float8 AS budget_max, "
+    " p.budget_currency, p.overlap_hours_jst::float8 AS overlap_hours_jst, p.engagement, "
+    " p.status, p.version, to_json(p.created_at)#>>'{}' AS created_at, "
+    " to_json(p.updated_at)#>>'{}' AS updated_at, "
+    " coalesce((SELECT string_agg(s.id || E'\\t' || ps.min_level || E'\\t' || ps.weight || "
+    "   E'\\t' || ps.required || E'\\t' || s.name, E'\\n' ORDER BY ps.position) "
+    "   FROM project_skills ps JOIN skills s ON s.id = ps.skill_id "
+    "   WHERE ps.project_id = p.id), '') AS skills "
+    "FROM projects p ";
+const std::string kSelectProjectById = std::string(kProjectSelect) + "WHERE p.id = $1";
+const std::string kSelectProjectsBySeq =
+    std::string(kProjectSelect) + "WHERE p.seq = ANY($1::bigint[])";
+const std::string kSelectOpenProjects =
+    std::string(kProjectSelect) + "WHERE p.status = 'open' ORDER BY p.seq";
+
+// The name of the prepared kSelectProjectById (project_statements()).
+constexpr const char* kFindProject = "find_project";
+
+std::vector<domain::ProjectSkill> skills_from(const std::string& folded) {
+  std::vector<domain::ProjectSkill> out;
+  for (const auto& line : split(folded, '\n')) {
+    const auto parts = split(line, '\t');
+    if (parts.size() < 5) continue;
+    out.push_back({std::stoi(parts[0]), parts[4], std::stoi(parts[1]), std::stoi(parts[2]),
+                   parts[3] == "true"});
+  }
+  return out;
+}
+
+domain::ProjectRecord project_from(const pqxx::row& r) {
+  domain::ProjectRecord p;
+  p.id = r["id"].as<std::string>();
+  p.seq = r["seq"].as<std::int64_t>();
+  p.organization_id = r["organization_id"].as<std::string>();
+  auto& d = p.data;
+  d.title = r["title"].as<std::string>();
+  d.description = r["description"].as<std::string>();
+  d.domain = opt<std::string>(r["domain"]);
+  d.japanese_min = r["japanese_min"].as<std::string>();
+  d.english_min = r["english_min"].as<std::string>();
+  d.headcount = r["headcount"].as<int>();
+  d.start_date = r["start_date"].as<std::string>();
+  d.duration_months = r["duration_months"].as<int>();
+  d.budget_min = opt<double>(r["budget_min"]);
+  d.budget_max = opt<double>(r["budget_max"]);
+  d.budget_currency = opt<std::string>(r["budget_currency"]);
+  d.overlap_hours_jst = r["overlap_hours_jst"].as<double>();
+  d.engagement = r["engagement"].as<std::string>();
+  d.status = r["status"].as<std::string>();
+  d.skills = skills_from(r["skills"].as<std::string>());
+  p.version = r["version"].as<std::int64_t>();
+  p.created_at = r["created_at"].as<std::string>();
+  p.updated_at = r["updated_at"].as<std::string>();
+  return p;
+}
+
+std::vector<domain::ProjectRecord> projects_from(const pqxx::result& rows) {
+  std::vector<domain::ProjectRecord> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(project_from(r));
+  return out;
+}
+
+void write_project_skills(pqxx::transaction_base& tx, const std::string& id,
+                          const domain::ProjectData& d) {
+  tx.exec_params(kDeleteProjectSkills, id);
+  int position = 0;
+  for (const auto& s : d.skills) {
+    tx.exec_params(kInsertProjectSkill, id, s.skill_id, s.min_level, s.weight, s.required,
+                   position++);
+  }
+}
+
+}  // namespace
+
+std::string insert_project(Tx& t, const std::string& organization_id,
+                           const domain::ProjectData& d) {
+  auto& tx = t.sql();
+  const auto row =
+      tx.exec_params1(kInsertProject, organization_id, d.title, d.description, d.domain,
+                      d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                      decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
+                      decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+  auto id = row["id"].as<std::string>();
+  write_project_skills(tx, id, d);
+  t.project_changed(row["seq"].as<std::int64_t>());
+  return id;
+}
+
+std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  const auto r = t.sql().exec_prepared(kFindProject, id);
+  if (r.empty()) return std::nullopt;
+  return project_from(r[0]);
+}
+
+bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
+                    const domain::ProjectData& d) {
+  auto& tx = t.sql();
+  const auto r =
+      tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
+                     d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                     decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
+                     decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+  if (r.empty()) return false;
+  write_project_skills(tx, id, d);
+  t.project_changed(r[0]["seq"].as<std::int64_t>());
+  return true;
+}
+
+bool delete_project(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
+  try {
+    const auto r = t.sql().exec_params(kDeleteProject, id, expected_version);
+    if (r.empty()) return false;
+    t.project_changed(r[0]["seq"].as<std::int64_t>());
+    return true;
+  } catch (const pqxx::restrict_violation&) {
+    // The database keeps matches beyond 'proposed' (migration 0006).
+    throw Conflict{
+        "this project has matches beyond proposed (shortlisted, offered, accepted or approved "
+        "placements, or their history); it cannot be deleted: close it instead",
+        ""};
+  }
+}
+
+std::vector<domain::ProjectRecord> list_projects(Tx& t, const domain::ProjectFilter& f) {
+  QueryBuilder q(kProjectSelect);
+  q += "WHERE p.seq > " + q.bind(std::to_string(f.after_seq)) + "::bigint";
+  if (f.organization_id) q += " AND p.organization_id = " + q.bind(*f.organization_id) + "::uuid";
+  if (f.status) q += " AND p.status = " + q.bind(*f.status);
+  if (f.domain) q += " AND p.domain = " + q.bind(*f.domain);
+  if (f.skill_id) {
+    q += " AND EXISTS (SELECT 1 FROM project_skills x WHERE x.project_id = p.id AND x.skill_id = " +
+         q.bind(std::to_string(*f.skill_id)) + "::int)";
+  }
+  q += " ORDER BY p.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
+  return projects_from(q.run(t.sql()));
+}
+
+std::vector<domain::ProjectRecord> find_projects_by_seq(Tx& t,
+                                                        const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return {};
+  return projects_from(t.sql().exec_params(kSelectProjectsBySeq, pg_bigint_array(seqs)));
+}
+
+std::vector<domain::ProjectRecord> load_open_projects(Tx& t) {
+  return projects_from(t.sql().exec(kSelectOpenProjects));
+}
+
+std::vector<PreparedStatement> project_statements() { return {{kFindProject, kSelectProjectById}}; }
+
+}  // namespace kakehashi::store

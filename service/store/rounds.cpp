@@ -1,0 +1,140 @@
+// The matching rounds' repositories (declared in matches.hpp): rounds, what
+// a round reads before it runs, the lease that keeps rounds one at a time,
+// and a round's proposals stored with their audit events.
+#include <tuple>
+
+#include <pqxx/pqxx>
+
+#include "store/matches.hpp"
+#include "store/sql_text.hpp"
+#include "store/sql_util.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+constexpr const char* kRoundSelect =
+    "SELECT id, seq, algorithm, status, parameters::text AS parameters, engine_version, "
+    " statistics::text AS statistics, timings::text AS timings, actor_key_id, "
+    " to_json(started_at)#>>'{}' AS started_at, to_json(completed_at)#>>'{}' AS completed_at "
+    "FROM matching_rounds ";
+const std::string kSelectRoundById = std::string(kRoundSelect) + "WHERE id = $1";
+// Newest first: the cursor is the last seq seen (0: from the newest).
+const std::string kListRounds =
+    std::string(kRoundSelect) + "WHERE ($1 = 0 OR seq < $1) ORDER BY seq DESC LIMIT $2";
+// Thousands of proposals with their audit events may take a while.
+constexpr const char* kRoundTimeout = "SET LOCAL statement_timeout = '5min'";
+constexpr const char* kInsertRound =
+    "INSERT INTO matching_rounds (algorithm, status, parameters, engine_version, statistics, "
+    " timings, actor_key_id, started_at) "
+    "VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7, $8::timestamptz) RETURNING id";
+constexpr const char* kSetRoundTimings =
+    "UPDATE matching_rounds SET timings = $2::jsonb WHERE id = $1";
+constexpr const char* kOpenSeats =
+    "SELECT p.id AS project_id, p.headcount - (SELECT count(*) FROM matches m "
+    "  WHERE m.project_id = p.id AND m.state NOT IN ('rejected', 'withdrawn'))::int AS seats "
+    "FROM projects p WHERE p.status = 'open'";
+constexpr const char* kBusyTrainees =
+    "SELECT DISTINCT trainee_id FROM matches WHERE state NOT IN ('rejected', 'withdrawn')";
+constexpr const char* kAcquireLease =
+    "INSERT INTO round_lease (id, holder, expires_at) "
+    "VALUES (1, $1, now() + make_interval(secs => $2)) "
+    "ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, "
+    " expires_at = excluded.expires_at WHERE round_lease.expires_at < now() "
+    "RETURNING holder";
+constexpr const char* kReleaseLease = "DELETE FROM round_lease WHERE holder = $1";
+constexpr const char* kDatabaseNow = "SELECT to_json(clock_timestamp())#>>'{}' AS now";
+
+constexpr const char* kInsertRoundEvent =
+    "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, round_id, "
+    " details) VALUES ('round', $1, $2, $3, $4, $5::jsonb)";
+constexpr const char* kInsertRoundMatchEvents =
+    "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
+    " round_id, project_id, trainee_id, to_state) "
+    "SELECT 'transition', $1, $2, $3, id, round_id, project_id, trainee_id, state "
+    "FROM matches WHERE round_id = $4 ORDER BY seq";
+
+RoundRow round_from(const pqxx::row& r) {
+  RoundRow round;
+  round.id = r["id"].as<std::string>();
+  round.seq = r["seq"].as<std::int64_t>();
+  round.algorithm = r["algorithm"].as<std::string>();
+  round.status = r["status"].as<std::string>();
+  round.parameters = r["parameters"].as<std::string>();
+  round.engine_version = r["engine_version"].as<std::string>();
+  round.statistics = r["statistics"].as<std::string>();
+  round.timings = r["timings"].as<std::string>();
+  round.actor_key_id = opt<std::string>(r["actor_key_id"]);
+  round.started_at = r["started_at"].as<std::string>();
+  round.completed_at = r["completed_at"].as<std::string>();
+  return round;
+}
+
+}  // namespace
+
+std::optional<RoundRow> find_round(Tx& t, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  const auto r = t.sql().exec_params(kSelectRoundById, id);
+  if (r.empty()) return std::nullopt;
+  return round_from(r[0]);
+}
+
+std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit) {
+  std::vector<RoundRow> out;
+  for (const auto& r : t.sql().exec_params(kListRounds, after_seq, limit)) {
+    out.push_back(round_from(r));
+  }
+  return out;
+}
+
+RoundInputs round_inputs(Tx& t) {
+  auto& tx = t.sql();
+  RoundInputs in;
+  for (const auto& r : tx.exec(kOpenSeats)) {
+    in.seats.emplace_back(r["project_id"].as<std::string>(), r["seats"].as<int>());
+  }
+  for (const auto& r : tx.exec(kBusyTrainees)) {
+    in.busy_trainees.push_back(r["trainee_id"].as<std::string>());
+  }
+  return in;
+}
+
+void set_round_timings(Tx& t, const std::string& id, const std::string& timings) {
+  t.sql().exec_params(kSetRoundTimings, id, timings);
+}
+
+bool acquire_round_lease(Tx& t, const std::string& holder, int seconds) {
+  return !t.sql().exec_params(kAcquireLease, holder, seconds).empty();
+}
+
+void release_round_lease(Tx& t, const std::string& holder) {
+  t.sql().exec_params(kReleaseLease, holder);
+}
+
+std::string database_now(Tx& t) { return t.sql().exec1(kDatabaseNow)["now"].as<std::string>(); }
+
+std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
+                        const Actor& actor) {
+  auto& tx = t.sql();
+  tx.exec(kRoundTimeout);
+  auto id = tx.exec_params1(kInsertRound, round.algorithm, round.status, round.parameters,
+                            round.engine_version, round.statistics, round.timings,
+                            round.actor_key_id, round.started_at)["id"]
+                .as<std::string>();
+  {
+    pqxx::stream_to out(
+        tx, "matches",
+        std::vector<std::string>{"project_id", "trainee_id", "firm_id", "training_org_id",
+                                 "round_id", "state", "score", "explanation"});
+    for (const auto& m : matches) {
+      out << std::make_tuple(m.project_id, m.trainee_id, m.firm_id, m.training_org_id, id, m.state,
+                             m.score, m.explanation);
+    }
+    out.complete();
+  }
+  tx.exec_params(kInsertRoundEvent, actor.key_id, actor.organization_id, actor.role, id,
+                 round.statistics);
+  tx.exec_params(kInsertRoundMatchEvents, actor.key_id, actor.organization_id, actor.role, id);
+  return id;
+}
+
+}  // namespace kakehashi::store

@@ -1,0 +1,113 @@
+#include "store/skills.hpp"
+
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "store/sql_util.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+// Aliases and relations folded into text: "alias\nalias", "other:0.8,other:0.5".
+constexpr const char* kSelectSkills =
+    "SELECT s.id, s.name, s.category, s.version, "
+    " coalesce((SELECT string_agg(a.alias, E'\\n' ORDER BY a.alias) FROM skill_aliases a "
+    "           WHERE a.skill_id = s.id), '') AS aliases, "
+    " coalesce((SELECT string_agg(CASE WHEN r.skill_a = s.id THEN r.skill_b ELSE r.skill_a END "
+    "                             || ':' || r.similarity, ',') FROM skill_relations r "
+    "           WHERE r.skill_a = s.id OR r.skill_b = s.id), '') AS related "
+    "FROM skills s ORDER BY s.id";
+
+constexpr const char* kInsertSkill =
+    "INSERT INTO skills (name, category) VALUES ($1, $2) RETURNING id";
+constexpr const char* kUpdateSkill =
+    "UPDATE skills SET name = $2, category = $3, version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND ($4::bigint IS NULL OR version = $4) RETURNING id";
+constexpr const char* kDeleteAliases = "DELETE FROM skill_aliases WHERE skill_id = $1";
+constexpr const char* kDeleteRelations =
+    "DELETE FROM skill_relations WHERE skill_a = $1 OR skill_b = $1";
+constexpr const char* kInsertAlias = "INSERT INTO skill_aliases (alias, skill_id) VALUES ($1, $2)";
+constexpr const char* kUpsertRelation =
+    "INSERT INTO skill_relations (skill_a, skill_b, similarity) VALUES "
+    "(least($1::int, $2::int), greatest($1::int, $2::int), $3) "
+    "ON CONFLICT (skill_a, skill_b) DO UPDATE SET similarity = excluded.similarity";
+// Names and aliases share one namespace, which no single index covers.
+constexpr const char* kNameOfAnother = "SELECT id FROM skills WHERE lower(name) = $1 AND id <> $2";
+constexpr const char* kAliasOfAnother =
+    "SELECT skill_id FROM skill_aliases WHERE alias = lower($1) AND skill_id <> $2";
+
+SkillRow skill_from(const pqxx::row& r) {
+  SkillRow s;
+  s.id = r["id"].as<int>();
+  s.name = r["name"].as<std::string>();
+  s.category = r["category"].as<std::string>();
+  s.version = r["version"].as<std::int64_t>();
+  s.aliases = split(r["aliases"].as<std::string>(), '\n');
+  for (const auto& item : split(r["related"].as<std::string>(), ',')) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos) continue;
+    s.related.emplace_back(std::stoi(item.substr(0, colon)), std::stod(item.substr(colon + 1)));
+  }
+  return s;
+}
+
+// Writes the skill's own row and clears what the rest of save_skill writes
+// again. Returns nullopt on a stale version. The one unique index these
+// statements can violate is skills_name_key: the name is taken.
+std::optional<int> write_skill_row(pqxx::transaction_base& tx, std::optional<int> id,
+                                   std::optional<std::int64_t> expected_version,
+                                   const SkillRow& s) {
+  try {
+    if (!id) return tx.exec_params1(kInsertSkill, s.name, s.category)["id"].as<int>();
+    if (tx.exec_params(kUpdateSkill, *id, s.name, s.category, expected_version).empty()) {
+      return std::nullopt;
+    }
+  } catch (const pqxx::unique_violation&) {
+    throw Conflict{"a skill with this name exists", "/name"};
+  }
+  tx.exec_params(kDeleteAliases, *id);
+  tx.exec_params(kDeleteRelations, *id);
+  return id;
+}
+
+// A unique violation on kInsertAlias can only be the alias's primary key:
+// another skill has it (this skill's own were deleted first).
+void write_aliases(pqxx::transaction_base& tx, int id, const std::vector<std::string>& aliases) {
+  for (const auto& alias : aliases) {
+    if (!tx.exec_params(kNameOfAnother, alias, id).empty()) {
+      throw Conflict{"alias '" + alias + "' is another skill's name", "/aliases"};
+    }
+    try {
+      tx.exec_params(kInsertAlias, alias, id);
+    } catch (const pqxx::unique_violation&) {
+      throw Conflict{"alias '" + alias + "' is already taken", "/aliases"};
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<SkillRow> load_skills(Tx& t) {
+  std::vector<SkillRow> out;
+  for (const auto& r : t.sql().exec(kSelectSkills)) out.push_back(skill_from(r));
+  return out;
+}
+
+std::optional<int> save_skill(Tx& t, std::optional<int> id,
+                              std::optional<std::int64_t> expected_version, const SkillRow& s) {
+  auto& tx = t.sql();
+  id = write_skill_row(tx, id, expected_version, s);
+  if (!id) return std::nullopt;
+  write_aliases(tx, *id, s.aliases);
+  for (const auto& [other, similarity] : s.related) {
+    tx.exec_params(kUpsertRelation, *id, other, similarity);
+  }
+  if (!tx.exec_params(kAliasOfAnother, s.name, *id).empty()) {
+    throw Conflict{"the name is another skill's alias", "/name"};
+  }
+  t.taxonomy_changed();
+  return id;
+}
+
+}  // namespace kakehashi::store

@@ -1,0 +1,47 @@
+#include "store/sql_util.hpp"
+
+#include <sstream>
+
+namespace kakehashi::store {
+
+std::string QueryBuilder::bind(std::string value) {
+  params_.push_back(std::move(value));
+  return "$" + std::to_string(params_.size());
+}
+
+QueryBuilder& QueryBuilder::operator+=(const std::string& text) {
+  sql_ += text;
+  return *this;
+}
+
+pqxx::result QueryBuilder::run(pqxx::transaction_base& tx) const {
+  return tx.exec_params(sql_, pqxx::prepare::make_dynamic_params(params_));
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, sep)) out.push_back(item);
+  return out;
+}
+
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back('\n');
+    out += items[i];
+  }
+  return out;
+}
+
+std::optional<std::string> decimal_text(const std::optional<double>& v) {
+  if (!v) return std::nullopt;
+  std::ostringstream out;
+  out.precision(15);
+  out << *v;
+  return out.str();
+}
+
+}  // namespace kakehashi::store

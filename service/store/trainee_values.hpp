@@ -1,0 +1,20 @@
+// How a trainee's profile becomes statement parameters, shared by the
+// single-row writes (trainees.cpp) and the COPY import (trainee_import.cpp).
+// For store/*.cpp only.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "domain/trainee.hpp"
+
+namespace kakehashi::store {
+
+// A fresh public alias, "KH-" and ten hex digits; the caller retries on a clash.
+std::string new_alias();
+
+// The expected monthly rate as a numeric parameter and its currency.
+std::optional<std::string> rate_amount(const domain::TraineeProfile& p);
+std::optional<std::string> rate_currency(const domain::TraineeProfile& p);
+
+}  // namespace kakehashi::store

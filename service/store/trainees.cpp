@@ -1,0 +1,262 @@
+#include "store/trainees.hpp"
+
+#include <stdexcept>
+
+#include <pqxx/pqxx>
+
+#include "store/sql_text.hpp"
+#include "store/sql_util.hpp"
+#include "store/trainee_values.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+constexpr const char* kInsertTrainee =
+    "INSERT INTO trainees (organization_id, alias, country, city, timezone, program, japanese, "
+    " english, certifications, available_from, hours_per_week, rate_amount, rate_currency, "
+    " domains, engagement, consent_matching, consent_share_abroad, consent_recorded_at, status) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::date, $11, $12::numeric, $13, "
+    " string_to_array($14, E'\\n'), string_to_array($15, E'\\n'), $16, $17, "
+    " coalesce($18::timestamptz, CASE WHEN $16 OR $17 THEN now() END), $19) "
+    "ON CONFLICT (alias) DO NOTHING RETURNING id, seq";
+constexpr const char* kUpdateTrainee =
+    "UPDATE trainees SET country = $3, city = $4, timezone = $5, program = $6, japanese = $7, "
+    " english = $8, certifications = $9::jsonb, available_from = $10::date, hours_per_week = $11, "
+    " rate_amount = $12::numeric, rate_currency = $13, domains = string_to_array($14, E'\\n'), "
+    " engagement = string_to_array($15, E'\\n'), consent_matching = $16, "
+    " consent_share_abroad = $17, "
+    " consent_recorded_at = CASE WHEN $18::timestamptz IS NOT NULL THEN $18::timestamptz "
+    "   WHEN consent_matching IS DISTINCT FROM $16 OR consent_share_abroad IS DISTINCT FROM $17 "
+    "   THEN now() ELSE consent_recorded_at END, "
+    " status = $19, version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) "
+    "RETURNING id, seq";
+// Names the writer for triggers that audit (the consent trigger), for this
+// transaction only.
+constexpr const char* kSetWriter =
+    "SELECT set_config('kakehashi.actor_key_id', $1, true) AS actor_key_id, "
+    " set_config('kakehashi.actor_org_id', $2, true) AS actor_org_id, "
+    " set_config('kakehashi.actor_role', $3, true) AS actor_role";
+constexpr const char* kEraseTrainee =
+    "UPDATE trainees SET status = 'erased', city = NULL, program = NULL, certifications = '[]', "
+    " version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) "
+    "RETURNING id, seq";
+
+constexpr const char* kInsertPersonal =
+    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
+    "VALUES ($1, $2, $3, $4, $5)";
+constexpr const char* kUpdatePersonal =
+    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4 WHERE trainee_id = $1";
+constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
+
+constexpr const char* kDeleteSkills = "DELETE FROM trainee_skills WHERE trainee_id = $1";
+constexpr const char* kInsertSkill =
+    "INSERT INTO trainee_skills (trainee_id, skill_id, level, years) VALUES ($1, $2, $3, $4)";
+
+// One row per trainee with its personal data and skills folded into text
+// ("skill\tlevel\tyears" lines); each query below adds its WHERE.
+constexpr const char* kTraineeSelect =
+    "SELECT t.id, t.seq, t.organization_id, t.alias, p.trainee_id IS NOT NULL AS has_personal, "
+    " p.full_name, p.email, p.phone, t.country, t.city, t.timezone, t.program, t.japanese, "
+    " t.english, t.certifications::text AS certifications, "
+    " t.available_from::text AS available_from, t.hours_per_week, "
+    " t.rate_amount::float8 AS rate_amount, t.rate_currency, "
+    " array_to_string(t.domains, E'\\n') AS domains, "
+    " array_to_string(t.engagement, E'\\n') AS engagement, "
+    " t.consent_matching, t.consent_share_abroad, "
+    " to_json(t.consent_recorded_at)#>>'{}' AS consent_recorded_at, t.status, t.version, "
+    " to_json(t.created_at)#>>'{}' AS created_at, to_json(t.updated_at)#>>'{}' AS updated_at, "
+    " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
+    "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
+    "   WHERE ts.trainee_id = t.id), '') AS skills "
+    "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
+const std::string kSelectTraineeById = std::string(kTraineeSelect) + "WHERE t.id = $1";
+const std::string kSelectTraineesBySeq =
+    std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])";
+const std::string kSelectMatchableTrainees =
+    std::string(kTraineeSelect) +
+    "WHERE t.seq > $1 AND t.status = 'active' AND t.consent_matching ORDER BY t.seq LIMIT $2";
+
+// The name of the prepared kSelectTraineeById (trainee_statements()).
+constexpr const char* kFindTrainee = "find_trainee";
+
+std::vector<domain::SkillLevel> skills_from(const std::string& folded) {
+  std::vector<domain::SkillLevel> out;
+  for (const auto& line : split(folded, '\n')) {
+    const auto parts = split(line, '\t');
+    if (parts.size() < 2) continue;
+    domain::SkillLevel s;  // the caller names the skill from its taxonomy
+    s.skill_id = std::stoi(parts[0]);
+    s.level = std::stoi(parts[1]);
+    if (parts.size() > 2 && !parts[2].empty()) s.years = std::stod(parts[2]);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+domain::TraineeProfile profile_from(const pqxx::row& r) {
+  domain::TraineeProfile p;
+  p.country = opt<std::string>(r["country"]);
+  p.city = opt<std::string>(r["city"]);
+  p.timezone = opt<std::string>(r["timezone"]);
+  p.program = opt<std::string>(r["program"]);
+  p.japanese = opt<std::string>(r["japanese"]);
+  p.english = opt<std::string>(r["english"]);
+  p.certifications_json = r["certifications"].as<std::string>();
+  p.available_from = opt<std::string>(r["available_from"]);
+  p.hours_per_week = opt<int>(r["hours_per_week"]);
+  if (!r["rate_amount"].is_null()) {
+    p.expected_monthly_rate =
+        domain::Money{r["rate_amount"].as<double>(), r["rate_currency"].as<std::string>()};
+  }
+  p.domains = split(r["domains"].as<std::string>(), '\n');
+  p.engagement = split(r["engagement"].as<std::string>(), '\n');
+  p.consent_matching = r["consent_matching"].as<bool>();
+  p.consent_share_abroad = r["consent_share_abroad"].as<bool>();
+  p.consent_recorded_at = opt<std::string>(r["consent_recorded_at"]);
+  p.status = r["status"].as<std::string>();
+  p.skills = skills_from(r["skills"].as<std::string>());
+  return p;
+}
+
+domain::TraineeRecord trainee_from(const pqxx::row& r) {
+  domain::TraineeRecord t;
+  t.id = r["id"].as<std::string>();
+  t.seq = r["seq"].as<std::int64_t>();
+  t.organization_id = r["organization_id"].as<std::string>();
+  t.alias = r["alias"].as<std::string>();
+  if (r["has_personal"].as<bool>()) {
+    t.personal = domain::PersonalData{r["full_name"].as<std::string>(),
+                                      r["email"].as<std::string>(), opt<std::string>(r["phone"])};
+  }
+  t.profile = profile_from(r);
+  t.version = r["version"].as<std::int64_t>();
+  t.created_at = r["created_at"].as<std::string>();
+  t.updated_at = r["updated_at"].as<std::string>();
+  return t;
+}
+
+std::vector<domain::TraineeRecord> trainees_from(const pqxx::result& rows) {
+  std::vector<domain::TraineeRecord> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(trainee_from(r));
+  return out;
+}
+
+void write_skills(pqxx::transaction_base& tx, const std::string& id,
+                  const domain::TraineeProfile& p) {
+  tx.exec_params(kDeleteSkills, id);
+  for (const auto& s : p.skills) tx.exec_params(kInsertSkill, id, s.skill_id, s.level, s.years);
+}
+
+}  // namespace
+
+std::string insert_trainee(Tx& t, const std::string& organization_id,
+                           const domain::PersonalData& personal, const domain::TraineeProfile& p) {
+  auto& tx = t.sql();
+  std::optional<std::string> id;
+  std::int64_t seq = 0;
+  for (int attempt = 0; attempt < 8 && !id; ++attempt) {
+    const auto r = tx.exec_params(
+        kInsertTrainee, organization_id, new_alias(), p.country, p.city, p.timezone, p.program,
+        p.japanese, p.english, p.certifications_json, p.available_from, p.hours_per_week,
+        rate_amount(p), rate_currency(p), join_lines(p.domains), join_lines(p.engagement),
+        p.consent_matching, p.consent_share_abroad, p.consent_recorded_at, p.status);
+    if (!r.empty()) {
+      id = r[0]["id"].as<std::string>();
+      seq = r[0]["seq"].as<std::int64_t>();
+    }
+  }
+  if (!id) throw std::runtime_error("could not allocate a unique alias");
+  try {
+    tx.exec_params(kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
+                   personal.phone);
+  } catch (const pqxx::unique_violation&) {
+    throw Conflict{"a trainee with this email exists in the organization", "/email"};
+  }
+  write_skills(tx, *id, p);
+  t.trainee_changed(seq);
+  return *id;
+}
+
+std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id) {
+  if (!is_uuid(id)) return std::nullopt;
+  const auto r = t.sql().exec_prepared(kFindTrainee, id);
+  if (r.empty()) return std::nullopt;
+  return trainee_from(r[0]);
+}
+
+bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version,
+                    const std::optional<domain::PersonalData>& personal,
+                    const domain::TraineeProfile& p, const Writer& writer) {
+  auto& tx = t.sql();
+  tx.exec_params(kSetWriter, writer.key_id, writer.organization_id, writer.role);
+  const auto r = tx.exec_params(
+      kUpdateTrainee, id, expected_version, p.country, p.city, p.timezone, p.program, p.japanese,
+      p.english, p.certifications_json, p.available_from, p.hours_per_week, rate_amount(p),
+      rate_currency(p), join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
+      p.consent_share_abroad, p.consent_recorded_at, p.status);
+  if (r.empty()) return false;
+  if (personal) {
+    try {
+      tx.exec_params(kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
+    } catch (const pqxx::unique_violation&) {
+      throw Conflict{"a trainee with this email exists in the organization", "/email"};
+    }
+  }
+  write_skills(tx, id, p);
+  t.trainee_changed(r[0]["seq"].as<std::int64_t>());
+  return true;
+}
+
+bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
+  auto& tx = t.sql();
+  const auto r = tx.exec_params(kEraseTrainee, id, expected_version);
+  if (r.empty()) return false;
+  tx.exec_params(kDeletePersonal, id);
+  t.trainee_changed(r[0]["seq"].as<std::int64_t>());
+  return true;
+}
+
+std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFilter& f) {
+  QueryBuilder q(kTraineeSelect);
+  q += "WHERE t.seq > " + q.bind(std::to_string(f.after_seq)) + "::bigint";
+  if (f.organization_id) q += " AND t.organization_id = " + q.bind(*f.organization_id) + "::uuid";
+  if (f.status) {
+    q += " AND t.status = " + q.bind(*f.status);
+  } else if (!f.include_erased) {
+    q += " AND t.status <> 'erased'";
+  }
+  if (f.skill_id) {
+    q += " AND EXISTS (SELECT 1 FROM trainee_skills x WHERE x.trainee_id = t.id AND x.skill_id = " +
+         q.bind(std::to_string(*f.skill_id)) +
+         "::int AND x.level >= " + q.bind(std::to_string(f.min_level.value_or(1))) + "::int)";
+  }
+  if (f.japanese_min) {
+    q += " AND array_position(ARRAY['none','N5','N4','N3','N2','N1'], t.japanese) - 1 >= " +
+         q.bind(std::to_string(domain::jlpt_rank(*f.japanese_min))) + "::int";
+  }
+  if (f.query) {
+    const std::string text = q.bind(*f.query);
+    q += " AND (t.alias ILIKE '%' || " + text + " || '%' OR t.program ILIKE '%' || " + text +
+         " || '%')";
+  }
+  q += " ORDER BY t.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
+  return trainees_from(q.run(t.sql()));
+}
+
+std::vector<domain::TraineeRecord> find_trainees_by_seq(Tx& t,
+                                                        const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return {};
+  return trainees_from(t.sql().exec_params(kSelectTraineesBySeq, pg_bigint_array(seqs)));
+}
+
+std::vector<domain::TraineeRecord> load_matchable_trainees(Tx& t, std::int64_t after_seq,
+                                                           int limit) {
+  return trainees_from(t.sql().exec_params(kSelectMatchableTrainees, after_seq, limit));
+}
+
+std::vector<PreparedStatement> trainee_statements() { return {{kFindTrainee, kSelectTraineeById}}; }
+
+}  // namespace kakehashi::store

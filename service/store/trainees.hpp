@@ -1,0 +1,68 @@
+// Repositories for trainees: the profile, the personal data kept apart from
+// it, their skills, the bulk import, and the loads the matcher's index makes.
+// Each function runs on a transaction the caller holds (on the database
+// executor); the SQL lives in trainees.cpp and trainee_import.cpp as named
+// constants.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "domain/trainee.hpp"
+#include "store/conflict.hpp"
+#include "store/database.hpp"
+#include "store/transaction.hpp"
+
+namespace kakehashi::store {
+
+// Inserts a trainee with a fresh alias; returns its id. Throws Conflict on a
+// duplicate email within the organization.
+std::string insert_trainee(Tx& t, const std::string& organization_id,
+                           const domain::PersonalData& personal,
+                           const domain::TraineeProfile& profile);
+std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id);
+// Replaces a trainee's data if its version is still `expected_version`
+// (nullopt: any). Returns false when the version moved on. The writer is
+// named for the audit event the database records when consent changes.
+struct Writer {
+  std::string key_id;
+  std::string organization_id;
+  std::string role;
+};
+bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version,
+                    const std::optional<domain::PersonalData>& personal,
+                    const domain::TraineeProfile& profile, const Writer& writer);
+// Deletes the personal data and marks the profile erased.
+bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version);
+std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFilter& filter);
+
+// --- bulk import ---
+struct NewTrainee {
+  domain::PersonalData personal;
+  domain::TraineeProfile profile;
+};
+// lower(email) of every trainee of the organization.
+std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id);
+// Writes the rows with COPY in the caller's transaction; returns their ids.
+// Throws Conflict when an email was registered meanwhile. Consent timestamps
+// are the database's (migration 0006).
+std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
+                                       const std::vector<NewTrainee>& rows);
+// Fresh planner statistics after a large load (autocommit).
+void analyze_trainees(Tx& t);
+
+// --- what the matcher's index loads ---
+std::vector<domain::TraineeRecord> find_trainees_by_seq(Tx& t,
+                                                        const std::vector<std::int64_t>& seqs);
+// Active trainees who consent to matching, in seq order, a page at a time.
+std::vector<domain::TraineeRecord> load_matchable_trainees(Tx& t, std::int64_t after_seq,
+                                                           int limit);
+
+// The statements above that every connection prepares (part of
+// registry_statements()).
+std::vector<PreparedStatement> trainee_statements();
+
+}  // namespace kakehashi::store
