@@ -298,6 +298,73 @@ void render_metrics(std::string& out, const api::ApiContext& api, const store::C
   out += "cpu_pool_queued " + std::to_string(api.cpu.queued()) + "\n";
 }
 
+// nullopt when the schema is current (after migrating, if asked to);
+// otherwise why the service must not start.
+std::optional<std::string> check_schema(store::Database& db,
+                                        const std::vector<store::Migration>& migrations,
+                                        bool migrate_on_start) {
+  try {
+    std::vector<std::string> pending;
+    db.run_sync([&](pqxx::connection_base& conn) {
+      pending = store::pending_migrations(conn, migrations);
+      if (!pending.empty() && migrate_on_start) {
+        for (const auto& name : store::migrate(conn, migrations).applied) {
+          util::log("info", "migration applied", {{"name", name}});
+        }
+        pending.clear();
+      }
+    });
+    if (pending.empty()) return std::nullopt;
+    return std::to_string(pending.size()) + " pending migration(s), first " + pending.front() +
+           "; run 'kakehashi migrate' or 'kakehashi serve --migrate'";
+  } catch (const std::exception& e) {
+    return std::string("cannot start: ") + e.what();
+  }
+}
+
+void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api) {
+  api::add_ops_routes(router, ops);
+  api::add_organization_routes(router, api);
+  api::add_trainee_routes(router, api);
+  api::add_skill_routes(router, api);
+  api::add_project_routes(router, api);
+  api::add_import_routes(router, api);
+  api::add_matching_routes(router, api);
+  api::add_round_routes(router, api);
+  api::add_console_routes(router, api);
+}
+
+// Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
+// stop accepting, let requests in flight finish within drain_timeout, stop.
+void run_until_drained(net::io_context& ioc, http::Server& server, const Config& config) {
+  // Drain on SIGTERM/SIGINT: stop accepting, let requests in flight finish
+  // within drain_timeout, then stop.
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer drain_timer(ioc);
+  std::chrono::steady_clock::time_point deadline;
+  std::function<void()> poll_drain = [&] {
+    if (server.open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      util::log("info", "stopped", {{"open_connections", server.open_connections()}});
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](const boost::system::error_code&) { poll_drain(); });
+  };
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    util::log("info", "draining", {{"signal", signal}});
+    deadline = std::chrono::steady_clock::now() + config.drain_timeout;
+    server.shutdown();
+    poll_drain();
+  });
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+}
+
 }  // namespace
 
 int serve(const std::vector<std::string>& args) {
@@ -318,24 +385,7 @@ int serve(const std::vector<std::string>& args) {
   auto options = database_options(config);
   options.origin = origin;
   store::Database db(options, store::registry_statements());
-  try {
-    std::vector<std::string> pending;
-    db.run_sync([&](pqxx::connection_base& conn) {
-      pending = store::pending_migrations(conn, migrations);
-      if (!pending.empty() && config.migrate_on_start) {
-        for (const auto& name : store::migrate(conn, migrations).applied) {
-          util::log("info", "migration applied", {{"name", name}});
-        }
-        pending.clear();
-      }
-    });
-    if (!pending.empty()) {
-      return fail(std::to_string(pending.size()) + " pending migration(s), first " +
-                  pending.front() + "; run 'kakehashi migrate' or 'kakehashi serve --migrate'");
-    }
-  } catch (const std::exception& e) {
-    return fail(std::string("cannot start: ") + e.what());
-  }
+  if (auto refused = check_schema(db, migrations, config.migrate_on_start)) return fail(*refused);
 
   util::CpuPool cpu(config.threads);
   api::ApiContext api_context{db, cpu, {}, {}};
@@ -370,15 +420,7 @@ int serve(const std::vector<std::string>& args) {
                       start_time,
                       [&live] { return live.ready(); },
                       [&](std::string& out) { render_metrics(out, api_context, feed, counters); }};
-  api::add_ops_routes(router, ops);
-  api::add_organization_routes(router, api_context);
-  api::add_trainee_routes(router, api_context);
-  api::add_skill_routes(router, api_context);
-  api::add_project_routes(router, api_context);
-  api::add_import_routes(router, api_context);
-  api::add_matching_routes(router, api_context);
-  api::add_round_routes(router, api_context);
-  api::add_console_routes(router, api_context);
+  add_routes(router, ops, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,
@@ -401,38 +443,12 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
-  // Drain on SIGTERM/SIGINT: stop accepting, let requests in flight finish
-  // within drain_timeout, then stop.
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
-  net::steady_timer drain_timer(ioc);
-  std::chrono::steady_clock::time_point deadline;
-  std::function<void()> poll_drain = [&] {
-    if (server.open_connections() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      util::log("info", "stopped", {{"open_connections", server.open_connections()}});
-      ioc.stop();
-      return;
-    }
-    drain_timer.expires_after(std::chrono::milliseconds(20));
-    drain_timer.async_wait([&](const boost::system::error_code&) { poll_drain(); });
-  };
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    util::log("info", "draining", {{"signal", signal}});
-    deadline = std::chrono::steady_clock::now() + config.drain_timeout;
-    server.shutdown();
-    poll_drain();
-  });
-
   util::log("info", "listening",
             {{"address", config.listen_address},
              {"port", port},
              {"threads", config.threads},
              {"db_pool_size", config.db_pool_size}});
-
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  run_until_drained(ioc, server, config);
   feed.stop();
   db.close();
   return 0;

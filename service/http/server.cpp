@@ -32,6 +32,7 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+using Parser = bhttp::request_parser<bhttp::string_body>;
 // After an error answered without reading the rest of the request, read and
 // discard this much for this long so the peer receives our answer instead of a
 // reset.
@@ -121,6 +122,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
+  // Reads one request and answers it; false when the connection is done.
+  net::awaitable<bool> exchange(Connection& conn, beast::flat_buffer& buffer, bool first);
+  net::awaitable<bool> respond(Connection& conn, Response response, const RequestContext& ctx,
+                               bool keep_alive, std::chrono::steady_clock::time_point start);
   net::awaitable<void> refuse(tcp::socket socket);
   net::awaitable<Response> dispatch(RequestContext& ctx, const Route& route);
   net::awaitable<std::optional<Response>> admit(RequestContext& ctx, const Route& route);
@@ -320,133 +325,150 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
 
   beast::flat_buffer buffer;
   bool first = true;
-  while (!stopping) {
-    conn->busy = false;
-    conn->stream.expires_after(first ? options.read_timeout : options.idle_timeout);
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(boost::none);  // checked per route once the header is known
-    auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kUseTuple);
-    conn->busy = true;
-    const auto start = std::chrono::steady_clock::now();
-    if (ec) {
-      if (ec == bhttp::error::header_limit || !is_closed_error(ec)) {
-        const bool too_large = ec == bhttp::error::header_limit;
-        const auto id = util::random_hex(16);
-        Problem problem{.status = too_large ? 431 : 400,
-                        .detail = too_large ? "request header exceeds " +
-                                                  std::to_string(options.header_limit) + " bytes"
-                                            : "malformed HTTP request"};
-        Response response = problem_response(problem, "", id);
-        co_await write_and_close(*conn, std::move(response), id, "", start);
-      }
-      break;
-    }
-
-    auto& header = parser.get();
-    Request request;
-    request.method = std::string(header.method_string());
-    request.target = std::string(header.target());
-    std::string request_id;
-    if (auto it = header.find("X-Request-Id");
-        it != header.end() && valid_request_id(it->value())) {
-      request_id = std::string(it->value());
-    } else {
-      request_id = util::random_hex(16);
-    }
-
-    if (auto bad = framing_problem(header)) {
-      Response response = simple_problem(400, std::move(*bad), "", request_id);
-      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
-      break;
-    }
-    RouteMatch match;
-    if (auto target = parse_target(request.target)) {
-      request.path = std::move(target->path);
-      request.query = std::move(target->query);
-      match = router.match(request.method, request.path);
-    } else {
-      Response response = simple_problem(400, "request target is not a valid path", "", request_id);
-      co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
-      break;
-    }
-    request.headers.reserve(16);
-    for (const auto& field : header) {
-      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    }
-    const Route* route = match.kind == RouteMatch::Kind::kFound ? match.route : nullptr;
-    RequestContext ctx{request, request_id,
-                       route ? std::string_view(route->path_template) : "unmatched",
-                       std::move(match.params)};
-
-    // Everything that can be answered from the header is answered before a
-    // body is read: an unknown path or method, a body over the limit, a caller
-    // the admission step refuses. A body left unread is discarded by closing.
-    std::optional<Response> early;
-    bool must_close = false;
-    std::size_t limit = options.body_limit;
-    if (route && route->options.body_limit != 0) limit = route->options.body_limit;
-    if (auto length = parser.content_length(); length && *length > limit) {
-      early = simple_problem(413, "request body exceeds " + std::to_string(limit) + " bytes",
-                             request.path, request_id);
-      must_close = true;
-    } else if (match.kind == RouteMatch::Kind::kNotFound) {
-      early = simple_problem(404, "no resource at this path", request.path, request_id);
-    } else if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
-      early = simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
-      early->set_header("Allow", match.allow);
-    }
-    if (!early) {
-      std::optional<Response> refused = co_await admit(ctx, *route);
-      if (refused) early = std::move(refused);
-    }
-    if (early) {
-      if (must_close || !parser.is_done()) {
-        co_await write_and_close(*conn, std::move(*early), request_id, request.method, start);
-        break;
-      }
-      const bool keep = header.keep_alive() && !stopping;
-      record(request.method, ctx.route, *early, request_id, start);
-      beast::error_code write_ec;
-      co_await write(*conn, std::move(*early), keep, request_id, write_ec);
-      if (write_ec || !keep) break;
-      first = false;
-      continue;
-    }
-
-    parser.body_limit(limit);
-    if (!parser.is_done()) {
-      conn->stream.expires_after(options.read_timeout);
-      auto [body_ec, body_n] = co_await bhttp::async_read(conn->stream, buffer, parser, kUseTuple);
-      if (body_ec) {
-        if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
-          const bool too_large = body_ec == bhttp::error::body_limit;
-          Response response =
-              simple_problem(too_large ? 413 : 400,
-                             too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
-                                       : "malformed HTTP request body",
-                             request.path, request_id);
-          co_await write_and_close(*conn, std::move(response), request_id, request.method, start);
-        }
-        break;
-      }
-    }
-
-    const bool keep_alive = parser.get().keep_alive();
-    request.body = std::move(parser.get().body());
-
-    Response response = co_await dispatch(ctx, *route);
-    const bool keep = keep_alive && !stopping;
-    // Recorded before the write, so a client that reads the response and then
-    // asks /metrics sees this request counted.
-    record(request.method, ctx.route, response, request_id, start);
-    beast::error_code write_ec;
-    co_await write(*conn, std::move(response), keep, request_id, write_ec);
-    if (write_ec || !keep) break;
-    first = false;
-  }
+  while (!stopping && co_await exchange(*conn, buffer, first)) first = false;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   conn->stream.socket().close(ignored);
+}
+
+namespace {
+
+// What a request's header alone answers, before any body is read: a body over
+// the limit (closing: the body is not read), an unknown path or method.
+std::optional<Response> answer_from_header(const Parser& parser, const RouteMatch& match,
+                                           const Request& request, const std::string& request_id,
+                                           std::size_t limit, bool* must_close) {
+  *must_close = false;
+  if (auto length = parser.content_length(); length && *length > limit) {
+    *must_close = true;
+    return simple_problem(413, "request body exceeds " + std::to_string(limit) + " bytes",
+                          request.path, request_id);
+  }
+  if (match.kind == RouteMatch::Kind::kNotFound) {
+    return simple_problem(404, "no resource at this path", request.path, request_id);
+  }
+  if (match.kind == RouteMatch::Kind::kMethodNotAllowed) {
+    Response r =
+        simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
+    r.set_header("Allow", match.allow);
+    return r;
+  }
+  return std::nullopt;
+}
+
+// The request's method, target, id and header fields.
+std::string start_request(const Parser::value_type& header, Request& request) {
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  request.headers.reserve(16);
+  for (const auto& field : header) {
+    request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  }
+  if (auto it = header.find("X-Request-Id"); it != header.end() && valid_request_id(it->value())) {
+    return std::string(it->value());
+  }
+  return util::random_hex(16);
+}
+
+}  // namespace
+
+net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer& buffer,
+                                            bool first) {
+  conn.busy = false;
+  conn.stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+  Parser parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+  parser.body_limit(boost::none);  // checked per route once the header is known
+  auto [ec, n] = co_await bhttp::async_read_header(conn.stream, buffer, parser, kUseTuple);
+  conn.busy = true;
+  const auto start = std::chrono::steady_clock::now();
+  if (ec) {
+    if (ec == bhttp::error::header_limit || !is_closed_error(ec)) {
+      const bool too_large = ec == bhttp::error::header_limit;
+      const auto id = util::random_hex(16);
+      Problem problem{.status = too_large ? 431 : 400,
+                      .detail = too_large ? "request header exceeds " +
+                                                std::to_string(options.header_limit) + " bytes"
+                                          : "malformed HTTP request"};
+      Response response = problem_response(problem, "", id);
+      co_await write_and_close(conn, std::move(response), id, "", start);
+    }
+    co_return false;
+  }
+  auto& header = parser.get();
+  Request request;
+  const std::string request_id = start_request(header, request);
+  if (auto bad = framing_problem(header)) {
+    Response response = simple_problem(400, std::move(*bad), "", request_id);
+    co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+    co_return false;
+  }
+  auto target = parse_target(request.target);
+  if (!target) {
+    Response response = simple_problem(400, "request target is not a valid path", "", request_id);
+    co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+    co_return false;
+  }
+  request.path = std::move(target->path);
+  request.query = std::move(target->query);
+  RouteMatch match = router.match(request.method, request.path);
+  const Route* route = match.kind == RouteMatch::Kind::kFound ? match.route : nullptr;
+  RequestContext ctx{request, request_id,
+                     route ? std::string_view(route->path_template) : "unmatched",
+                     std::move(match.params)};
+  const std::size_t limit =
+      route && route->options.body_limit != 0 ? route->options.body_limit : options.body_limit;
+
+  // Everything that can be answered from the header is answered before a
+  // body is read, the admission step's refusals too. A body left unread is
+  // discarded by closing.
+  bool must_close = false;
+  std::optional<Response> early =
+      answer_from_header(parser, match, request, request_id, limit, &must_close);
+  if (!early) {
+    std::optional<Response> refused = co_await admit(ctx, *route);
+    if (refused) early = std::move(refused);
+  }
+  if (early) {
+    if (must_close || !parser.is_done()) {
+      co_await write_and_close(conn, std::move(*early), request_id, request.method, start);
+      co_return false;
+    }
+    co_return co_await respond(conn, std::move(*early), ctx, header.keep_alive(), start);
+  }
+
+  parser.body_limit(limit);
+  if (!parser.is_done()) {
+    conn.stream.expires_after(options.read_timeout);
+    auto [body_ec, body_n] = co_await bhttp::async_read(conn.stream, buffer, parser, kUseTuple);
+    if (body_ec) {
+      if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
+        const bool too_large = body_ec == bhttp::error::body_limit;
+        Response response =
+            simple_problem(too_large ? 413 : 400,
+                           too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
+                                     : "malformed HTTP request body",
+                           request.path, request_id);
+        co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+      }
+      co_return false;
+    }
+  }
+  const bool keep_alive = parser.get().keep_alive();
+  request.body = std::move(parser.get().body());
+  Response response = co_await dispatch(ctx, *route);
+  co_return co_await respond(conn, std::move(response), ctx, keep_alive, start);
+}
+
+net::awaitable<bool> Server::Impl::respond(Connection& conn, Response response,
+                                           const RequestContext& ctx, bool keep_alive,
+                                           std::chrono::steady_clock::time_point start) {
+  const bool keep = keep_alive && !stopping;
+  // Recorded before the write, so a client that reads the response and then
+  // asks /metrics sees this request counted.
+  record(ctx.request.method, ctx.route, response, ctx.request_id, start);
+  beast::error_code write_ec;
+  co_await write(conn, std::move(response), keep, ctx.request_id, write_ec);
+  co_return !write_ec && keep;
 }
 
 }  // namespace kakehashi::http
