@@ -24,6 +24,25 @@ nlohmann::json key_json(const store::ApiKeyRow& k) {
   return j;
 }
 
+// A created (or replayed) organization, with where it lives and its version.
+Response organization_response(int status, const store::OrganizationRow& row) {
+  Response r = json_response(status, organization_json(row));
+  r.set_header("Location", "/v1/organizations/" + row.id);
+  r.set_header("ETag", etag(row.version));
+  return r;
+}
+
+// A created key; its secret only when just created (it is never stored).
+Response key_response(int status, const store::ApiKeyRow& row,
+                      const std::optional<std::string>& secret) {
+  auto j = key_json(row);
+  if (secret) j["secret"] = *secret;
+  Response r = json_response(status, j);
+  r.set_header("Location", "/v1/api-keys/" + row.id);
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace
 
 NewKey generate_key() {
@@ -57,19 +76,13 @@ awaitable<Response> create_organization(ApiContext& api, http::RequestContext& c
         });
         if (conflict)
           co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-        Response r = json_response(201, organization_json(*row));
-        r.set_header("Location", "/v1/organizations/" + row->id);
-        r.set_header("ETag", etag(row->version));
-        co_return r;
+        co_return organization_response(201, *row);
       },
       [&](const std::string& id) -> awaitable<Response> {
         std::optional<store::OrganizationRow> row;
         co_await api.db.read([&](store::Tx& t) { row = store::find_organization(t, id); });
         if (!row) co_return problem(ctx, 404, "the organization this key created no longer exists");
-        Response r = json_response(200, organization_json(*row));
-        r.set_header("Location", "/v1/organizations/" + row->id);
-        r.set_header("ETag", etag(row->version));
-        co_return r;
+        co_return organization_response(200, *row);
       });
 }
 
@@ -134,12 +147,7 @@ awaitable<Response> create_api_key(ApiContext& api, http::RequestContext& ctx) {
                                       key.prefix, key.sha256);
         });
         if (!row) co_return problem(ctx, 404, "no such organization");
-        auto j = key_json(*row);
-        j["secret"] = key.secret;  // shown once, never stored
-        Response r = json_response(201, j);
-        r.set_header("Location", "/v1/api-keys/" + row->id);
-        r.set_header("Cache-Control", "no-store");
-        co_return r;
+        co_return key_response(201, *row, key.secret);
       },
       [&](const std::string& id) -> awaitable<Response> {
         // The secret was shown once and is not kept: a replay names
@@ -147,10 +155,7 @@ awaitable<Response> create_api_key(ApiContext& api, http::RequestContext& ctx) {
         std::optional<store::ApiKeyRow> row;
         co_await api.db.read([&](store::Tx& t) { row = store::find_api_key(t, id); });
         if (!row) co_return problem(ctx, 404, "the API key this request created is gone");
-        Response r = json_response(200, key_json(*row));
-        r.set_header("Location", "/v1/api-keys/" + row->id);
-        r.set_header("Cache-Control", "no-store");
-        co_return r;
+        co_return key_response(200, *row, std::nullopt);
       });
 }
 

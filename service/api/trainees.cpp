@@ -498,25 +498,25 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
 }  // namespace
 
 void add_trainee_routes(http::Router& router, ApiContext& api) {
-  router.add("POST", "/v1/trainees", handler(api, create_trainee),
-             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-              .forbidden = "firms cannot register trainees"});
-
-  router.add("GET", "/v1/trainees/{id}", handler(api, get_trainee),
-             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-              .forbidden = "firms cannot read trainee records"});
-
-  router.add("PATCH", "/v1/trainees/{id}", handler(api, update_trainee),
-             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-              .forbidden = "firms cannot change trainees"});
-
-  router.add("DELETE", "/v1/trainees/{id}", handler(api, erase_trainee),
-             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-              .forbidden = "firms cannot erase trainees"});
-
-  router.add("GET", "/v1/trainees", handler(api, list_trainees),
-             {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-              .forbidden = "firms cannot list trainee records"});
+  // Every route of this resource is for the same roles; each refusal says why.
+  struct Entry {
+    const char* method;
+    const char* path;
+    HandlerFn fn;
+    const char* forbidden;
+  };
+  static const Entry kRoutes[] = {
+      {"POST", "/v1/trainees", create_trainee, "firms cannot register trainees"},
+      {"GET", "/v1/trainees/{id}", get_trainee, "firms cannot read trainee records"},
+      {"PATCH", "/v1/trainees/{id}", update_trainee, "firms cannot change trainees"},
+      {"DELETE", "/v1/trainees/{id}", erase_trainee, "firms cannot erase trainees"},
+      {"GET", "/v1/trainees", list_trainees, "firms cannot list trainee records"},
+  };
+  for (const auto& r : kRoutes) {
+    router.add(r.method, r.path, handler(api, r.fn),
+               {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
+                .forbidden = r.forbidden});
+  }
 }
 
 }  // namespace kakehashi::api
