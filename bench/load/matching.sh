@@ -9,6 +9,8 @@ set -euo pipefail
 BIN=${1:-build/release/service/kakehashi}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
+# A load test is one key at full speed: no per-key rate limit.
+export KAKEHASHI_RATE_LIMIT=${KAKEHASHI_RATE_LIMIT:-0}
 export KAKEHASHI_DATABASE_URL="dbname=${PGDATABASE:-postgres}"
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

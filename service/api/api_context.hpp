@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/rate_limit.hpp"
 #include "matching/taxonomy.hpp"
 #include "store/database.hpp"
 #include "store/registry.hpp"
@@ -93,6 +94,9 @@ struct ApiContext {
   KeyCache keys;
   matching::LiveIndex* live = nullptr;  // the matcher's index; set by serve
   DocumentCache trainee_documents;
+  // Per API key, and failed authentications per client address; null: off.
+  std::unique_ptr<http::RateLimiter> key_limit;
+  std::unique_ptr<http::RateLimiter> auth_failure_limit;
 };
 
 }  // namespace kakehashi::api

@@ -94,6 +94,18 @@ http::Handler handler(ApiContext& api, HandlerFn fn) {
   return [&api, fn](http::RequestContext& ctx) -> awaitable<Response> { return fn(api, ctx); };
 }
 
+namespace {
+
+Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
+                  const std::string& what) {
+  Response r =
+      problem(ctx, 429, what + "; retry after " + std::to_string(wait.count()) + " second(s)");
+  r.set_header("Retry-After", std::to_string(wait.count()));
+  return r;
+}
+
+}  // namespace
+
 awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
                                          const http::Route& route) {
   // Query values reach SQL and logs: text only (UTF-8, no controls).
@@ -119,12 +131,27 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
     co_return r;
   }
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
+  // Guessing keys costs time: an address that failed too often waits.
+  const std::string& address = ctx.request.remote_address;
+  if (api.auth_failure_limit) {
+    if (auto wait = api.auth_failure_limit->check(address)) {
+      Response r = too_many(ctx, *wait, "too many failed authentications from this address");
+      co_return r;
+    }
+  }
   auto outcome = co_await authenticate(api, ctx);
   if (auto* refused = std::get_if<Response>(&outcome)) {
+    if (api.auth_failure_limit) api.auth_failure_limit->take(address);
     Response r = std::move(*refused);
     co_return r;
   }
   const auto& who = std::get<domain::Principal>(outcome);
+  if (api.key_limit) {
+    if (auto wait = api.key_limit->take(who.key_id)) {
+      Response r = too_many(ctx, *wait, "this API key sends more requests than it may");
+      co_return r;
+    }
+  }
   if (route.options.roles != 0 && (route.options.roles & role_bit(who.role)) == 0) {
     Response r = problem(ctx, 403,
                          route.options.forbidden.empty() ? "this role cannot use this operation"

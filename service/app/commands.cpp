@@ -389,6 +389,15 @@ int serve(const std::vector<std::string>& args) {
 
   util::CpuPool cpu(config.threads);
   api::ApiContext api_context{db, cpu, {}, {}};
+  if (config.rate_limit_per_key > 0) {
+    const auto rate = static_cast<double>(config.rate_limit_per_key);
+    api_context.key_limit = std::make_unique<http::RateLimiter>(rate, 2 * rate);
+  }
+  if (config.auth_failures_per_minute > 0) {
+    const auto per_minute = static_cast<double>(config.auth_failures_per_minute);
+    api_context.auth_failure_limit =
+        std::make_unique<http::RateLimiter>(per_minute / 60, per_minute);
+  }
   std::unordered_map<std::string, int> utc_offsets;
   try {
     db.read_sync([&](store::Tx& t) {

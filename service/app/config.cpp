@@ -116,6 +116,13 @@ const std::vector<Option>& options() {
       {"drain-timeout-ms", "KAKEHASHI_DRAIN_TIMEOUT_MS", "10000",
        "on SIGTERM, how long requests in flight may take to finish",
        duration(&Config::drain_timeout, 0, 3'600'000)},
+      {"rate-limit", "KAKEHASHI_RATE_LIMIT", "100",
+       "requests a second per API key (bursts of twice that); then 429. 0: no limit",
+       number(&Config::rate_limit_per_key, 0, 1'000'000)},
+      {"auth-failure-limit", "KAKEHASHI_AUTH_FAILURE_LIMIT", "60",
+       "failed authentications a minute per client address (bursts of as many); then 429. "
+       "0: no limit",
+       number(&Config::auth_failures_per_minute, 0, 1'000'000)},
       {"access-log", "KAKEHASHI_ACCESS_LOG", "true", "one JSON line per request on stdout",
        boolean(&Config::access_log)},
       {"migrations-dir", "KAKEHASHI_MIGRATIONS_DIR", "(built in)",

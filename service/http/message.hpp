@@ -23,6 +23,7 @@ struct Request {
   std::string query;   // raw query string without '?'
   std::vector<Header> headers;
   std::string body;
+  std::string remote_address;  // the peer's IP address, as text
 
   // Case-insensitive header lookup; the first occurrence wins.
   std::optional<std::string_view> header(std::string_view name) const;

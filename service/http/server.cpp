@@ -40,9 +40,14 @@ constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
+    beast::error_code ec;
+    const auto peer = stream.socket().remote_endpoint(ec);
+    if (!ec) remote = peer.address().to_string();
+  }
   beast::tcp_stream stream;
-  bool busy = false;  // touched only on the connection's strand
+  std::string remote;  // the peer's address
+  bool busy = false;   // touched only on the connection's strand
 };
 
 bool valid_request_id(std::string_view id) {
@@ -396,6 +401,7 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   }
   auto& header = parser.get();
   Request request;
+  request.remote_address = conn.remote;
   const std::string request_id = start_request(header, request);
   if (auto bad = framing_problem(header)) {
     Response response = simple_problem(400, std::move(*bad), "", request_id);

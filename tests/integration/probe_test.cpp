@@ -515,5 +515,38 @@ TEST_F(ProbeTest, FullWidthSkillNamesResolve) {
   EXPECT_EQ(list.body["items"].size(), 1U);
 }
 
+// Rate limits: a key that sends too much, an address that fails to
+// authenticate too often, each answered 429 with Retry-After.
+TEST_F(ProbeTest, RateLimitsPerKeyAndForFailedAuthentication) {
+  auto env = db_.env();
+  env["KAKEHASHI_RATE_LIMIT"] = "2";          // bursts of 4
+  env["KAKEHASHI_AUTH_FAILURE_LIMIT"] = "3";  // a minute, bursts of 3
+  ServiceProcess limited(env);
+  wait_ready(limited.port());
+  int granted = 0;
+  std::optional<ApiResponse> refused;
+  for (int i = 0; i < 50 && !refused; ++i) {
+    auto r = call_on(limited.port(), "GET", "/v1/me", firm_key_);
+    if (r.status() == 200) ++granted;
+    if (r.status() == 429) refused = r;
+  }
+  EXPECT_GE(granted, 4);
+  ASSERT_TRUE(refused) << "never limited";
+  expect_problem(*refused, 429);
+  EXPECT_GE(std::stoi(refused->http.header("Retry-After").value_or("0")), 1);
+  EXPECT_EQ(call_on(limited.port(), "GET", "/v1/me", school_key_).status(), 200);  // its own bucket
+
+  const std::string wrong = "kh_" + std::string(48, '0');
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(call_on(limited.port(), "GET", "/v1/me", wrong).status(), 401) << i;
+  }
+  auto guessing = call_on(limited.port(), "GET", "/v1/me", wrong);
+  expect_problem(guessing, 429);
+  EXPECT_EQ(guessing.http.header("Retry-After"), "20");  // one attempt back every 20 s
+  // The limit is the address's: it holds for any key from there meanwhile.
+  EXPECT_EQ(call_on(limited.port(), "GET", "/v1/me", school_key_).status(), 429);
+  EXPECT_EQ(request(limited.port(), "GET", "/healthz").status, 200);  // not for public routes
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
