@@ -96,6 +96,13 @@ http::Handler handler(ApiContext& api, HandlerFn fn) {
 
 namespace {
 
+std::string lower_ascii(std::string s) {
+  for (auto& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
 Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
                   const std::string& what) {
   Response r =
@@ -128,6 +135,17 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
     Response r = problem(ctx, 400,
                          "the query parameter '" + name + "' is given more than once; give it once",
                          {{name, "is repeated"}});
+    co_return r;
+  }
+  // Ids are UUIDs, which compare without regard to case: the canonical
+  // lower-case spelling names one resource once (for caches and ownership).
+  for (auto& [name, value] : ctx.params) {
+    if (value.size() == 36 && store::is_uuid(lower_ascii(value))) value = lower_ascii(value);
+  }
+  if (ctx.request.headers.size() > 0 &&
+      std::count_if(ctx.request.headers.begin(), ctx.request.headers.end(),
+                    [](const auto& h) { return http::iequals(h.name, "Authorization"); }) > 1) {
+    Response r = problem(ctx, 400, "send one Authorization header");
     co_return r;
   }
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
@@ -217,8 +235,11 @@ std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep) 
 }
 
 Response json_response(int status, const nlohmann::json& body) {
-  return Response::json(status,
-                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  Response r =
+      Response::json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // API answers are a tenant's data, often personal: no shared or stored copies.
+  r.set_header("Cache-Control", "no-store");
+  return r;
 }
 
 std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }

@@ -24,6 +24,8 @@ using nlohmann::json;
 
 constexpr std::size_t kImportBodyLimit = 64 * 1024 * 1024;
 constexpr std::size_t kMaxRows = 200'000;
+// Problems listed in an answer; the rest are counted, not listed.
+constexpr std::size_t kListedErrors = 1'000;
 
 const std::vector<std::string> kCsvColumns = {"full_name",
                                               "email",
@@ -308,11 +310,20 @@ std::variant<std::vector<Row>, FileProblem> csv_rows(std::string_view body,
   }
   if (records.empty())
     return FileProblem{422, "the file is empty", {{"", "a header row is required", 1}}};
+  // Every record counts, valid or not: the limit bounds the work and the
+  // answer (one error per bad record), not only the rows written.
+  if (records.size() - 1 > kMaxRows) {
+    return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
+  }
   const auto& header = records.front().second;
   std::vector<http::FieldError> header_errors;
-  for (const auto& column : header) {
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    const auto& column = header[c];
     if (std::find(kCsvColumns.begin(), kCsvColumns.end(), column) == kCsvColumns.end()) {
       header_errors.push_back({"/" + column, "unknown column", 1});
+    } else if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(c), column) !=
+               header.begin() + static_cast<std::ptrdiff_t>(c)) {
+      header_errors.push_back({"/" + column, "repeats a column named before", 1});
     }
   }
   for (const char* need : {"full_name", "email"}) {
@@ -341,7 +352,7 @@ std::vector<Row> ndjson_rows(std::string_view body, std::vector<http::FieldError
   long line = 0;
   std::size_t start = 0;
   while (start < body.size()) {
-    ++line;
+    if (++line > static_cast<long>(kMaxRows) + 1) break;  // validate_file answers 413
     auto end = body.find('\n', start);
     if (end == std::string_view::npos) end = body.size();
     std::string_view text = body.substr(start, end - start);
@@ -365,6 +376,7 @@ std::vector<Row> ndjson_rows(std::string_view body, std::vector<http::FieldError
 
 struct Validated {
   std::size_t rows = 0;
+  std::size_t unlisted_errors = 0;  // beyond kListedErrors
   std::vector<TraineeInput> inputs;
   std::vector<long> lines;  // of each input
 };
@@ -381,7 +393,7 @@ std::variant<Validated, FileProblem> validate_file(const ApiContext& api, bool c
   } else {
     rows = ndjson_rows(body, errors);
   }
-  if (rows.size() > kMaxRows) {
+  if (rows.size() + errors.size() > kMaxRows) {
     return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
   }
   Validated out;
@@ -392,7 +404,11 @@ std::variant<Validated, FileProblem> validate_file(const ApiContext& api, bool c
     auto input = parse_trainee(row.document, api, false, row_errors);
     for (auto& e : row_errors) {
       e.line = row.line;
-      errors.push_back(std::move(e));
+      if (errors.size() < kListedErrors) {
+        errors.push_back(std::move(e));
+      } else {
+        ++out.unlisted_errors;
+      }
     }
     if (input) {
       out.inputs.push_back(std::move(*input));
@@ -404,12 +420,13 @@ std::variant<Validated, FileProblem> validate_file(const ApiContext& api, bool c
 
 // Rows whose email is already registered in the organization, or repeats an
 // earlier row, are duplicates: reported, and errors unless skipped.
-json take_new(Validated& v, const std::unordered_set<std::string>& existing, bool skip,
+json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
+              const std::unordered_set<std::string>& existing, bool skip,
               std::vector<store::NewTrainee>& to_create, std::vector<http::FieldError>& errors) {
   json duplicates = json::array();
   std::unordered_set<std::string> seen;
   for (std::size_t i = 0; i < v.inputs.size(); ++i) {
-    const auto email = lower(v.inputs[i].personal.email);
+    const auto& email = lowered_emails[i];
     const bool in_org = existing.count(email) > 0;
     if (in_org || !seen.insert(email).second) {
       const std::string why =
@@ -460,20 +477,35 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
     co_return problem(ctx, p->status, p->detail, p->errors);
   auto& valid = std::get<Validated>(checked);
   std::unordered_set<std::string> existing;
+  std::vector<std::string> lowered;
   bool organization_ok = true;
   co_await api.db.read([&](store::Tx& t) {
     auto org = store::find_organization(t, options.organization_id);
     organization_ok = org && org->kind == "training_provider";
-    if (organization_ok) existing = store::organization_emails(t, options.organization_id);
+    if (!organization_ok) return;
+    existing = store::organization_emails(t, options.organization_id);
+    // Folded as the unique index folds them (Unicode), so the dry run finds
+    // every duplicate the import would.
+    std::vector<std::string> emails;
+    emails.reserve(valid.inputs.size());
+    for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
+    lowered = store::lower_texts(t, emails);
   });
   if (!organization_ok) {
     co_return problem(ctx, 422, "invalid query parameters",
                       {{"organization_id", "must name a training provider"}});
   }
   std::vector<store::NewTrainee> to_create;
-  const json duplicates = take_new(valid, existing, options.skip_duplicates, to_create, errors);
+  const json duplicates =
+      take_new(valid, lowered, existing, options.skip_duplicates, to_create, errors);
   std::sort(errors.begin(), errors.end(),
             [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
+  const std::size_t unlisted =
+      valid.unlisted_errors + (errors.size() > kListedErrors ? errors.size() - kListedErrors : 0);
+  if (unlisted > 0) {
+    errors.resize(std::min(errors.size(), kListedErrors));
+    errors.push_back({"", "and " + std::to_string(unlisted) + " more problem(s), not listed"});
+  }
   if (options.dry_run) {
     co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));
   }

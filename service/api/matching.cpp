@@ -135,7 +135,9 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
                                std::to_string(page.offset) + "/" + std::to_string(page.limit);
   if (auto body = api.live->cached_page(page_key, generation)) {
-    co_return Response::json(200, std::move(*body));
+    Response r = Response::json(200, std::move(*body));
+    r.set_header("Cache-Control", "no-store");
+    co_return r;
   }
   // A miss ranks the index (milliseconds of CPU): on the CPU executor, so the
   // I/O thread keeps answering other requests meanwhile, and no database slot
@@ -164,7 +166,9 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
     body = json_response(200, out).body;
   });
   api.live->cache_page(page_key, generation, body);
-  co_return Response::json(200, std::move(body));
+  Response r = Response::json(200, std::move(body));
+  r.set_header("Cache-Control", "no-store");
+  co_return r;
 }
 
 awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {

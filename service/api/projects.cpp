@@ -249,10 +249,12 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 412, "the project changed since that ETag; read it again");
   }
   bool updated = false;
-  co_await api.db.transact([&](store::Tx& t) {
+  auto conflict = co_await transact(api, [&](store::Tx& t) {
     updated = store::update_project(t, id, expected.value_or(record->version), *data);
     if (updated) record = store::find_project(t, id);
   });
+  if (conflict)
+    co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
   if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
   co_return with_etag(json_response(200, project_json(*record)), record->version);
 }

@@ -156,7 +156,8 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
           errors.push_back({at, "must be a project id"});
           continue;
         }
-        const auto id = ids[i].get<std::string>();
+        auto id = ids[i].get<std::string>();
+        for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (!seen.insert(id).second) {
           errors.push_back({at, "repeats an id listed before"});
         } else if (api.live->ready() && !api.live->project_seq(id)) {

@@ -8,6 +8,7 @@
 #include "api/common.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
+#include "domain/text.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -33,7 +34,8 @@ json skill_document(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
 
 std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Snapshot& snap,
                                            std::optional<int> self,
-                                           std::vector<http::FieldError>& errors) {
+                                           std::vector<http::FieldError>& errors,
+                                           std::vector<http::FieldError>& conflicts) {
   store::SkillRow s;
   Validator v(body, "", errors);
   v.only({"name", "category", "aliases", "related"});
@@ -52,14 +54,16 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
           errors.push_back({at, "must be a string"});
           continue;
         }
-        const auto alias = matcher::normalise_skill_name(aliases[i].get<std::string>());
-        if (alias.empty() || alias.size() > 100 ||
-            alias.find_first_of("\t\n\r,:;") != std::string::npos) {
-          errors.push_back({at, "must be 1 to 100 characters without , : ;"});
+        const auto& raw = aliases[i].get_ref<const std::string&>();
+        const auto alias = matcher::normalise_skill_name(raw);
+        if (alias.empty() || domain::code_points(alias) > 100 ||
+            alias.find_first_of("\t\n\r,:;") != std::string::npos ||
+            domain::has_control_characters(raw, false)) {
+          errors.push_back({at, "must be 1 to 100 characters without , : ; or control characters"});
         } else if (std::find(s.aliases.begin(), s.aliases.end(), alias) != s.aliases.end()) {
           errors.push_back({at, "is repeated"});
         } else if (auto owner = snap.resolve(alias); owner && owner != self) {
-          errors.push_back({at, "already names " + snap.by_id(*owner)->name});
+          conflicts.push_back({at, "already names " + snap.by_id(*owner)->name});
         } else {
           s.aliases.push_back(alias);
         }
@@ -67,7 +71,7 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
     }
   }
   if (auto owner = snap.resolve(s.name); owner && owner != self)
-    v.fail("name", "already names " + snap.by_id(*owner)->name);
+    conflicts.push_back({"/name", "already names " + snap.by_id(*owner)->name});
   if (v.has("related")) {
     const auto& related = body["related"];
     if (!related.is_array() || related.size() > 30) {
@@ -85,7 +89,9 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
         double similarity =
             -1;  // -1: missing or invalid (plain double: GCC 12 misreads optional here)
         if (auto given = r.number("similarity", true, 0, 1)) similarity = *given;
-        if (similarity == 0 || similarity == 1) {
+        // Stored as a 4-byte real: what rounds to 0 or 1 there is out of range.
+        const auto stored = static_cast<float>(similarity);
+        if (similarity >= 0 && (stored <= 0.0F || stored >= 1.0F)) {
           r.fail("similarity", "must be strictly between 0 and 1");
           similarity = -1;
         }
@@ -95,13 +101,16 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
           r.fail("skill", "unknown skill '" + *name + "'");
         } else if (id == self) {
           r.fail("skill", "a skill is not related to itself");
+        } else if (std::any_of(s.related.begin(), s.related.end(),
+                               [&](const auto& x) { return x.first == *id; })) {
+          r.fail("skill", "repeats a related skill listed before");
         } else if (similarity > 0) {
           s.related.emplace_back(*id, similarity);
         }
       }
     }
   }
-  if (!errors.empty()) return std::nullopt;
+  if (!errors.empty() || !conflicts.empty()) return std::nullopt;
   return s;
 }
 
@@ -149,8 +158,16 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       doc.merge_patch(body);
       body = std::move(doc);
     }
-    auto skill = errors.empty() ? parse_skill(body, *snap, id, errors) : std::nullopt;
-    if (!skill) co_return problem(ctx, 422, "the skill is invalid", errors);
+    std::vector<http::FieldError> conflicts;
+    auto skill = errors.empty() ? parse_skill(body, *snap, id, errors, conflicts) : std::nullopt;
+    if (!errors.empty()) {
+      // Every problem at once: the conflicts are listed with the rest.
+      errors.insert(errors.end(), conflicts.begin(), conflicts.end());
+      co_return problem(ctx, 422, "the skill is invalid", errors);
+    }
+    if (!conflicts.empty()) {
+      co_return problem(ctx, 409, "a name or alias already names another skill", conflicts);
+    }
     auto run = [&]() -> awaitable<Response> {
       std::optional<int> saved;
       // The change feed reloads the taxonomy (and drops the documents that

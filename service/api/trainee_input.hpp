@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,5 +25,10 @@ struct TraineeInput {
 // nullopt if there is any.
 std::optional<TraineeInput> parse_trainee(const nlohmann::json& body, const ApiContext& api,
                                           bool admin, std::vector<http::FieldError>& errors);
+// The same for a change of a trainee whose status is now `current_status`
+// ("placed" can neither be written nor left by a client).
+std::optional<TraineeInput> parse_trainee(const nlohmann::json& body, const ApiContext& api,
+                                          bool admin, std::vector<http::FieldError>& errors,
+                                          std::string_view current_status);
 
 }  // namespace kakehashi::api

@@ -187,6 +187,12 @@ Response with_etag(Response r, std::int64_t version) {
 
 std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
                                           std::vector<http::FieldError>& errors) {
+  return parse_trainee(body, api, admin, errors, "");
+}
+
+std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
+                                          std::vector<http::FieldError>& errors,
+                                          std::string_view current_status) {
   TraineeInput in;
   Validator v(body, "", errors);
   if (admin) {
@@ -290,6 +296,14 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     }
   }
   p.status = v.choice("status", false, {"active", "placed", "withdrawn"}).value_or("active");
+  // "placed" belongs to an approved placement: set and cleared by the match's
+  // transitions, never written by a client.
+  const bool placed_now = current_status == "placed";
+  if ((p.status == "placed") != placed_now) {
+    v.fail("status", placed_now ? "stays placed while the placement is approved; withdraw the "
+                                  "match to change it"
+                                : "placed is set by an approved placement, not written");
+  }
   if (!errors.empty()) return std::nullopt;
   return in;
 }
@@ -355,7 +369,9 @@ awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
     if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
       co_return problem(ctx, 404, "no such trainee");
     }
-    co_return with_etag(Response::json(200, std::move(hit->body)), hit->version);
+    Response r = Response::json(200, std::move(hit->body));
+    r.set_header("Cache-Control", "no-store");
+    co_return with_etag(std::move(r), hit->version);
   }
   const auto epoch = api.trainee_documents.epoch();
   std::optional<domain::TraineeRecord> record;
@@ -391,7 +407,8 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
   }
   json doc = trainee_document(*record, *api.taxonomy.snapshot());
   doc.merge_patch(patch);
-  auto input = errors.empty() ? parse_trainee(doc, api, false, errors) : std::nullopt;
+  auto input = errors.empty() ? parse_trainee(doc, api, false, errors, record->profile.status)
+                              : std::nullopt;
   if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
   if (expected && *expected != record->version) {
     co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");

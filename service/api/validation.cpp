@@ -175,9 +175,10 @@ bool valid_timestamp(const std::string& s) {
   if (two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
   std::size_t i = 19;
   if (s[i] == '.') {
+    // At most microseconds: PostgreSQL's precision (and a bound on input).
     const std::size_t start = ++i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
+    if (i == start || i - start > 6) return false;
   }
   if (i < s.size() && s[i] == 'Z') return i + 1 == s.size();
   return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(s, i + 1, 2) &&
@@ -188,7 +189,7 @@ bool valid_email(const std::string& s) {
   if (s.size() > 254) return false;
   const auto at = s.find('@');
   if (at == 0 || at == std::string::npos || s.find('@', at + 1) != std::string::npos) return false;
-  if (s.find_first_of(" \t\r\n") != std::string::npos) return false;
+  if (domain::has_white_space(s)) return false;  // Unicode spaces too, as the database's \s
   const auto dot = s.rfind('.');
   return dot != std::string::npos && dot > at + 1 && dot + 1 < s.size();
 }

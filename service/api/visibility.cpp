@@ -23,7 +23,8 @@ bool discloses_personal_data(const domain::Principal& who, const store::MatchRow
   const auto state = domain::parse_match_state(m.state);
   const bool accepted =
       state == domain::MatchState::kAccepted || state == domain::MatchState::kApproved;
-  return accepted && trainee.profile.consent_share_abroad;
+  // Both consents, as they are now: withdrawing either hides the data again.
+  return accepted && trainee.profile.consent_matching && trainee.profile.consent_share_abroad;
 }
 
 }  // namespace kakehashi::api

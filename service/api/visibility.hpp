@@ -14,7 +14,8 @@ bool visible_match(const domain::Principal& who, const store::MatchRow& m);
 
 // Whether `who` reading this match sees the trainee's name and contact. The
 // trainee's organization and administrators do; a firm only once the match is
-// accepted or approved and the trainee consented to sharing abroad.
+// accepted or approved and the trainee (still) consents to matching and to
+// sharing abroad.
 bool discloses_personal_data(const domain::Principal& who, const store::MatchRow& m,
                              const domain::TraineeRecord& trainee);
 

@@ -87,6 +87,31 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// PostgreSQL's message without what may be a value: only its first line
+// (DETAIL lines quote the failing row), quoted text kept only when it looks
+// like an identifier (a constraint, a table), at most 200 characters.
+std::string redact(std::string_view message) {
+  message = message.substr(0, message.find('\n'));
+  std::string out;
+  for (std::size_t i = 0; i < message.size() && out.size() < 200;) {
+    if (message[i] != '"') {
+      out.push_back(message[i++]);
+      continue;
+    }
+    const auto end = message.find('"', i + 1);
+    const auto quoted = message.substr(i + 1, end == std::string_view::npos ? 0 : end - i - 1);
+    const bool identifier = end != std::string_view::npos && !quoted.empty() &&
+                            quoted.size() <= 63 &&
+                            std::all_of(quoted.begin(), quoted.end(), [](char c) {
+                              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                            });
+    out += identifier ? "\"" + std::string(quoted) + "\"" : std::string("\"…\"");
+    if (end == std::string_view::npos) break;
+    i = end + 1;
+  }
+  return out;
+}
+
 std::optional<http::Problem> map_exception(std::exception_ptr e) {
   try {
     std::rethrow_exception(e);
@@ -95,12 +120,17 @@ std::optional<http::Problem> map_exception(std::exception_ptr e) {
     return http::Problem{.status = 503,
                          .detail = "the database is unavailable; retry shortly",
                          .retry_after_seconds = 1};
+  } catch (const pqxx::transaction_rollback& ex) {
+    // A deadlock or serialization failure that retries did not resolve.
+    util::log("warn", "transaction rolled back", {{"error", redact(ex.what())}});
+    return http::Problem{.status = 503,
+                         .detail = "the database was busy with a conflicting change; retry",
+                         .retry_after_seconds = 1};
   } catch (const pqxx::sql_error& ex) {
     // PostgreSQL's message may quote the failing row or key (DETAIL lines,
     // "Failing row contains (...)"): only its first line and the SQLSTATE
     // reach the log, never the values.
-    std::string message = ex.what();
-    message = message.substr(0, message.find('\n'));
+    const std::string message = redact(ex.what());
     if (ex.sqlstate() == "57014") {  // query_canceled
       util::log("warn", "statement timed out", {{"error", message}});
       return http::Problem{.status = 503,
@@ -336,7 +366,8 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
 // stop accepting, let requests in flight finish within drain_timeout, stop.
-void run_until_drained(net::io_context& ioc, http::Server& server, const Config& config) {
+void run_until_drained(net::io_context& ioc, http::Server& server, const Config& config,
+                       std::uint16_t port) {
   // Drain on SIGTERM/SIGINT: stop accepting, let requests in flight finish
   // within drain_timeout, then stop.
   net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -359,6 +390,13 @@ void run_until_drained(net::io_context& ioc, http::Server& server, const Config&
     poll_drain();
   });
 
+  // Logged once SIGTERM is handled: a supervisor that reads "listening"
+  // may stop the process at once.
+  util::log("info", "listening",
+            {{"address", config.listen_address},
+             {"port", port},
+             {"threads", config.threads},
+             {"db_pool_size", config.db_pool_size}});
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
   ioc.run();
@@ -452,12 +490,7 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
-  util::log("info", "listening",
-            {{"address", config.listen_address},
-             {"port", port},
-             {"threads", config.threads},
-             {"db_pool_size", config.db_pool_size}});
-  run_until_drained(ioc, server, config);
+  run_until_drained(ioc, server, config, port);
   feed.stop();
   db.close();
   return 0;

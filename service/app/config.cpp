@@ -116,7 +116,7 @@ const std::vector<Option>& options() {
       {"drain-timeout-ms", "KAKEHASHI_DRAIN_TIMEOUT_MS", "10000",
        "on SIGTERM, how long requests in flight may take to finish",
        duration(&Config::drain_timeout, 0, 3'600'000)},
-      {"rate-limit", "KAKEHASHI_RATE_LIMIT", "100",
+      {"rate-limit", "KAKEHASHI_RATE_LIMIT", "1000",
        "requests a second per API key (bursts of twice that); then 429. 0: no limit",
        number(&Config::rate_limit_per_key, 0, 1'000'000)},
       {"auth-failure-limit", "KAKEHASHI_AUTH_FAILURE_LIMIT", "60",

@@ -1,5 +1,7 @@
 #include "domain/text.hpp"
 
+#include <cstdint>
+
 namespace kakehashi::domain {
 
 namespace {
@@ -87,6 +89,33 @@ std::string_view strip_utf8_bom(std::string_view s) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (s.starts_with(kBom)) s.remove_prefix(kBom.size());
   return s;
+}
+
+bool has_white_space(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = c;
+    std::size_t n = 1;
+    if (c >= 0xF0) {
+      n = 4;
+      cp = c & 0x07U;
+    } else if (c >= 0xE0) {
+      n = 3;
+      cp = c & 0x0FU;
+    } else if (c >= 0xC0) {
+      n = 2;
+      cp = c & 0x1FU;
+    }
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+    }
+    i += n;
+    const bool space = cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 ||
+                       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+                       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    if (space) return true;
+  }
+  return false;
 }
 
 }  // namespace kakehashi::domain

@@ -38,4 +38,9 @@ bool has_control_characters(std::string_view s, bool allow_newlines);
 // `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
 std::string_view strip_utf8_bom(std::string_view s);
 
+// True when valid UTF-8 `s` holds a white-space code point (ASCII or Unicode:
+// NBSP, the U+2000 spaces, line and paragraph separators, ideographic space),
+// as PostgreSQL's regular expressions read \s.
+bool has_white_space(std::string_view s);
+
 }  // namespace kakehashi::domain

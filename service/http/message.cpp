@@ -55,7 +55,18 @@ std::optional<Target> parse_target(std::string_view target) {
   auto path = percent_decode(raw_path, false);
   if (!path) return std::nullopt;
   Target out{std::move(*path), {}};
-  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  if (q != std::string_view::npos) {
+    // Every query parameter must decode: one that did not would be dropped
+    // (`?dry_run=true%00` read as no dry run at all).
+    const std::string_view query = target.substr(q + 1);
+    for (std::string_view rest = query; !rest.empty();) {
+      const auto amp = rest.find('&');
+      const std::string_view part = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+      if (!percent_decode(part, true)) return std::nullopt;
+    }
+    out.query = std::string(query);
+  }
   return out;
 }
 

@@ -37,6 +37,8 @@ struct Response {
   int status = 200;
   std::vector<Header> headers;
   std::string body;
+  // An answer to HEAD: the headers (Content-Length of `body` included), no body.
+  bool omit_body = false;
 
   // Replaces any header of the same name (case-insensitive).
   void set_header(std::string name, std::string value);

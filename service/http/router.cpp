@@ -73,7 +73,9 @@ void Router::add(std::string method, std::string path_template, Handler handler,
   routes_.push_back(std::move(route));
 }
 
-RouteMatch Router::match(std::string_view method, std::string_view path) const {
+RouteMatch Router::match(std::string_view requested, std::string_view path) const {
+  // HEAD is GET without the body (RFC 9110 section 9.3.2).
+  const std::string_view method = requested == "HEAD" ? "GET" : requested;
   const auto parts = split_path(path);
   RouteMatch result;
   const Route* best = nullptr;
@@ -93,6 +95,9 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     return result;
   }
   if (!allowed.empty()) {
+    if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) {
+      allowed.push_back("HEAD");
+    }
     std::sort(allowed.begin(), allowed.end());
     result.kind = RouteMatch::Kind::kMethodNotAllowed;
     for (const auto& m : allowed) {

@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -91,6 +92,30 @@ std::optional<std::string> framing_problem(
     if (hosts != 1) return "an HTTP/1.1 request needs exactly one Host header";
   }
   return std::nullopt;
+}
+
+// If-None-Match names the response's ETag (weak comparison, RFC 9110
+// section 13.1.2), or is "*": the client already has this representation.
+bool not_modified(const Request& request, const Response& response) {
+  if (response.status != 200) return false;
+  const auto etag = response.header("ETag");
+  const auto wanted = request.header("If-None-Match");
+  if (!etag || !wanted) return false;
+  const auto opaque = [](std::string_view tag) {
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.rfind("W/", 0) == 0) tag.remove_prefix(2);
+    return tag;
+  };
+  std::string_view list = *wanted;
+  if (opaque(list) == "*") return true;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    if (opaque(list.substr(0, comma)) == opaque(*etag)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
 }
 
 bool is_closed_error(const beast::error_code& ec) {
@@ -276,6 +301,20 @@ void Server::Impl::record(std::string_view method, std::string_view route, const
 
 net::awaitable<void> Server::Impl::write(Connection& conn, Response response, bool keep_alive,
                                          const std::string& request_id, beast::error_code& ec) {
+  conn.stream.expires_after(options.read_timeout);
+  if (response.omit_body) {
+    // HEAD: what GET would answer, Content-Length included, without the body.
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), 11};
+    for (const auto& h : response.headers) res.insert(h.name, h.value);
+    res.set(bhttp::field::server, "kakehashi");
+    if (!request_id.empty()) res.set("X-Request-Id", request_id);
+    res.keep_alive(keep_alive);
+    res.content_length(response.body.size());
+    bhttp::response_serializer<bhttp::empty_body> serializer(res);
+    auto [write_ec, n] = co_await bhttp::async_write_header(conn.stream, serializer, kUseTuple);
+    ec = write_ec;
+    co_return;
+  }
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
   for (const auto& h : response.headers) res.insert(h.name, h.value);
   res.set(bhttp::field::server, "kakehashi");
@@ -283,7 +322,6 @@ net::awaitable<void> Server::Impl::write(Connection& conn, Response response, bo
   res.body() = std::move(response.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
-  conn.stream.expires_after(options.read_timeout);
   auto [write_ec, n] = co_await bhttp::async_write(conn.stream, res, kUseTuple);
   ec = write_ec;
 }
@@ -410,7 +448,9 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   }
   auto target = parse_target(request.target);
   if (!target) {
-    Response response = simple_problem(400, "request target is not a valid path", "", request_id);
+    Response response =
+        simple_problem(400, "request target is not a valid path and query (percent-encoding, NUL)",
+                       "", request_id);
     co_await write_and_close(conn, std::move(response), request_id, request.method, start);
     co_return false;
   }
@@ -469,6 +509,12 @@ net::awaitable<bool> Server::Impl::respond(Connection& conn, Response response,
                                            const RequestContext& ctx, bool keep_alive,
                                            std::chrono::steady_clock::time_point start) {
   const bool keep = keep_alive && !stopping;
+  const bool read = ctx.request.method == "GET" || ctx.request.method == "HEAD";
+  if (read && not_modified(ctx.request, response)) {
+    response.status = 304;  // the client's copy is current: headers only
+    response.body.clear();
+  }
+  response.omit_body = ctx.request.method == "HEAD";
   // Recorded before the write, so a client that reads the response and then
   // asks /metrics sees this request counted.
   record(ctx.request.method, ctx.route, response, ctx.request_id, start);

@@ -144,15 +144,26 @@ void Database::Impl::execute(const Work& work) {
 
 namespace {
 
+// Two writers that lock the same rows in another order (an erasure and an
+// approval) can deadlock; PostgreSQL aborts one, which runs again.
+constexpr int kAttempts = 3;
+
 void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
                     const CommitHook& hook) {
   Changes changes;
-  {
-    pqxx::work sql(c);
-    Tx tx(c, sql);
-    work(tx);
-    sql.commit();
-    changes = std::move(tx.changes());
+  for (int attempt = 1;; ++attempt) {
+    try {
+      pqxx::work sql(c);
+      Tx tx(c, sql);
+      work(tx);
+      sql.commit();
+      changes = std::move(tx.changes());
+      break;
+    } catch (const pqxx::deadlock_detected&) {
+      if (attempt == kAttempts) throw;
+    } catch (const pqxx::serialization_failure&) {
+      if (attempt == kAttempts) throw;
+    }
   }
   if (hook && !changes.empty()) hook(c, changes);
 }

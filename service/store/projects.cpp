@@ -132,11 +132,17 @@ std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) 
 bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
                     const domain::ProjectData& d) {
   auto& tx = t.sql();
-  const auto r =
-      tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
-                     d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
-                     decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
-                     decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+  pqxx::result r;
+  try {
+    r = tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
+                       d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                       decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
+                       decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+  } catch (const pqxx::check_violation&) {
+    // The headcount trigger (migration 0004): fewer seats than placements.
+    throw Conflict{"the headcount is below the placements already approved for this project",
+                   "/headcount"};
+  }
   if (r.empty()) return false;
   write_project_skills(tx, id, d);
   t.project_changed(r[0]["seq"].as<std::int64_t>());

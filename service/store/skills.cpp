@@ -27,7 +27,10 @@ constexpr const char* kUpdateSkill =
 constexpr const char* kDeleteAliases = "DELETE FROM skill_aliases WHERE skill_id = $1";
 constexpr const char* kDeleteRelations =
     "DELETE FROM skill_relations WHERE skill_a = $1 OR skill_b = $1";
-constexpr const char* kInsertAlias = "INSERT INTO skill_aliases (alias, skill_id) VALUES ($1, $2)";
+// lower() as the table's check has it (Unicode letters too; the service
+// folds ASCII and full-width forms).
+constexpr const char* kInsertAlias =
+    "INSERT INTO skill_aliases (alias, skill_id) VALUES (lower($1), $2)";
 constexpr const char* kUpsertRelation =
     "INSERT INTO skill_relations (skill_a, skill_b, similarity) VALUES "
     "(least($1::int, $2::int), greatest($1::int, $2::int), $3) "

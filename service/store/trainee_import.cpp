@@ -133,4 +133,46 @@ std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id
 
 void analyze_trainees(Tx& t) { t.sql().exec(kAnalyze); }
 
+namespace {
+
+constexpr const char* kLowerTexts =
+    "SELECT lower(value) AS lowered FROM jsonb_array_elements_text($1::jsonb) "
+    "WITH ORDINALITY AS t(value, n) ORDER BY n";
+
+// A JSON array of strings (valid UTF-8 in, as validation guarantees).
+std::string json_strings(const std::vector<std::string>& texts) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i) out.push_back(',');
+    out.push_back('"');
+    for (const unsigned char c : texts[i]) {
+      if (c == '"' || c == '\\') {
+        out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+      } else if (c < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+    }
+    out.push_back('"');
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const auto& r : t.sql().exec_params(kLowerTexts, json_strings(texts))) {
+    out.push_back(r["lowered"].as<std::string>());
+  }
+  return out;
+}
+
 }  // namespace kakehashi::store

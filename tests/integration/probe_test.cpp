@@ -548,5 +548,139 @@ TEST_F(ProbeTest, RateLimitsPerKeyAndForFailedAuthentication) {
   EXPECT_EQ(request(limited.port(), "GET", "/healthz").status, 200);  // not for public routes
 }
 
+// HEAD answers what GET would without the body; If-None-Match with the
+// current ETag is a 304; API answers are never stored by caches.
+TEST_F(ProbeTest, HeadConditionalGetAndNoStore) {
+  const auto id = add_trainee("head@example.com");
+  auto get = call("GET", "/v1/trainees/" + id, school_key_);
+  ASSERT_EQ(get.status(), 200);
+  EXPECT_EQ(get.http.header("Cache-Control"), "no-store");
+  const std::string tag = get.http.header("ETag").value_or("");
+  ASSERT_FALSE(tag.empty());
+  Connection c(service_->port());
+  c.send("HEAD /v1/trainees/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+         school_key_ + "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  // No body follows the header: the pipelined GET's answer comes right after.
+  auto head = c.read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("ETag"), tag);
+  EXPECT_EQ(head->header("Content-Length"), std::to_string(get.http.body.size()));
+  auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(next->body)["status"], "ok");
+  for (const auto& match : {tag, "W/" + tag, "\"nope\", " + tag, std::string("*")}) {
+    auto same = call("GET", "/v1/trainees/" + id, school_key_, nullptr, {{"If-None-Match", match}});
+    EXPECT_EQ(same.status(), 304) << match;
+    EXPECT_TRUE(same.http.body.empty()) << match;
+    EXPECT_EQ(same.http.header("ETag"), tag);
+  }
+  EXPECT_EQ(call("GET", "/v1/trainees/" + id, school_key_, nullptr, {{"If-None-Match", "\"0\""}})
+                .status(),
+            200);
+  auto allow = request(service_->port(), "DELETE", "/healthz");
+  EXPECT_EQ(allow.header("Allow"), "GET, HEAD");
+}
+
+// A second probe, after the redesign: each of these was a 500, a silent
+// misreading or a leak.
+TEST_F(ProbeTest, SecondProbeDefectsAreAnswered) {
+  // A query parameter that does not decode is refused, not dropped: this was
+  // a real import when the client asked for a dry run.
+  auto dropped = raw("POST", "/v1/trainees/import?dry_run=true%00",
+                     "full_name,email\nAnika,anika@example.com\n", school_key_, "text/csv");
+  EXPECT_EQ(dropped.status, 400) << dropped.body;
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  // Malformed records count towards the row limit.
+  std::string many = "full_name,email\n";
+  for (int i = 0; i < 200'001; ++i) many += "x\n";
+  EXPECT_EQ(raw("POST", "/v1/trainees/import?dry_run=true", many, school_key_, "text/csv").status,
+            413);
+  // A repeated column is named, not silently the last one.
+  auto columns =
+      raw("POST", "/v1/trainees/import?dry_run=true",
+          "full_name,email,email\nA,a@example.com,b@example.com\n", school_key_, "text/csv");
+  EXPECT_EQ(columns.status, 422) << columns.body;
+  // Emails that differ only in non-ASCII case are duplicates in the dry run
+  // as in the import (the index folds with Unicode lower()).
+  auto folded =
+      raw("POST", "/v1/trainees/import?dry_run=true",
+          "full_name,email\nUml One,Ärzte.probe@example.com\nUml Two,ärzte.probe@example.com\n",
+          school_key_, "text/csv");
+  ASSERT_EQ(folded.status, 200) << folded.body;
+  EXPECT_EQ(json::parse(folded.body)["valid"], 1) << folded.body;
+  // Unicode white space in an email is a 422, not the database's check.
+  auto spaced = call("POST", "/v1/trainees", school_key_, [] {
+    json t = trainee("sp\u2003ace@example.com");
+    return t;
+  }());
+  expect_problem(spaced, 422);
+  // An id in upper case names the same trainee, in the cache too: erasure
+  // leaves nothing under either spelling.
+  const auto id = add_trainee("cased@example.com");
+  std::string upper = id;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_EQ(call("GET", "/v1/trainees/" + upper, school_key_).status(), 200);
+  ASSERT_EQ(call("DELETE", "/v1/trainees/" + id, school_key_).status(), 204);
+  EXPECT_EQ(call("GET", "/v1/trainees/" + upper, school_key_).status(), 404);
+  // "placed" is the placement's to set.
+  auto placed = call("PATCH", "/v1/trainees/" + add_trainee("placed2@example.com"), school_key_,
+                     {{"status", "placed"}});
+  expect_problem(placed, 422);
+  // Two Authorization headers: which one? Refused.
+  auto two = request(
+      service_->port(), "GET", "/v1/me", "",
+      {{"Authorization", "Bearer " + school_key_}, {"Authorization", "Bearer " + firm_key_}});
+  EXPECT_EQ(two.status, 400) << two.body;
+  // A fraction longer than PostgreSQL keeps is a 422.
+  EXPECT_EQ(
+      call("GET", "/v1/audit?since=2026-01-01T00:00:00." + std::string(200, '9') + "Z", admin_)
+          .status(),
+      422);
+  // Aliases the database would refuse, and similarities a real rounds to 1.
+  expect_problem(
+      call("POST", "/v1/skills", admin_, {{"name", "Probe A"}, {"aliases", {"a\u0007b"}}}), 422);
+  auto umlaut = call("POST", "/v1/skills", admin_, {{"name", "Probe B"}, {"aliases", {"ÄLIAS"}}});
+  EXPECT_EQ(umlaut.status(), 201) << umlaut.http.body;
+  expect_problem(call("POST", "/v1/skills", admin_,
+                      {{"name", "Probe C"},
+                       {"related", {{{"skill", "Python"}, {"similarity", 0.99999999999}}}}}),
+                 422);
+  expect_problem(call("POST", "/v1/skills", admin_, {{"name", "PyTorch"}}), 409);
+  EXPECT_EQ(request(service_->port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(service_->output().find("unexpected database error"), std::string::npos);
+  EXPECT_EQ(service_->output().find("unhandled exception"), std::string::npos);
+}
+
+// Lowering a project's headcount below its approved placements is a 409.
+TEST_F(ProbeTest, HeadcountBelowApprovedPlacementsIs409) {
+  const auto project = add_project("Two seats");  // headcount 2
+  for (int n = 0; n < 2; ++n) {
+    const auto trainee_id = add_trainee("seat" + std::to_string(n) + "@example.com",
+                                        {{"skills", {{{"skill", "Python"}, {"level", 5}}}}});
+    auto m = call("POST", "/v1/matches", firm_key_,
+                  {{"project_id", project}, {"trainee_id", trainee_id}});
+    ASSERT_EQ(m.status(), 201) << m.http.body;
+    const std::string match = m.body["id"];
+    for (auto [to, key] :
+         std::vector<std::pair<std::string, std::string>>{{"interviewing", firm_key_},
+                                                          {"offered", firm_key_},
+                                                          {"accepted", school_key_},
+                                                          {"approved", admin_}}) {
+      auto cur = call("GET", "/v1/matches/" + match, key);
+      ASSERT_EQ(call("POST", "/v1/matches/" + match + "/transitions", key, {{"to", to}},
+                     {{"If-Match", cur.http.header("ETag").value_or("")}})
+                    .status(),
+                200)
+          << to;
+    }
+  }
+  auto lowered = call("PATCH", "/v1/projects/" + project, firm_key_, {{"headcount", 1}});
+  expect_problem(lowered, 409);
+  EXPECT_NE(lowered.http.body.find("/headcount"), std::string::npos) << lowered.http.body;
+  EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key_).body["headcount"], 2);
+}
+
 }  // namespace
 }  // namespace kakehashi::testing

@@ -84,7 +84,7 @@ TEST_F(ServerTest, WrongMethodIs405WithAllow) {
   auto svc = start();
   auto r = request(svc->port(), "DELETE", "/healthz");
   expect_problem(r, 405);
-  EXPECT_EQ(r.header("Allow"), "GET");
+  EXPECT_EQ(r.header("Allow"), "GET, HEAD");
 }
 
 TEST_F(ServerTest, TwoMebibyteBodyIs413AndServerStaysUp) {

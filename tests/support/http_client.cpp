@@ -69,7 +69,7 @@ bool Connection::fill() {
   return true;
 }
 
-std::optional<HttpResponse> Connection::read_response() {
+std::optional<HttpResponse> Connection::read_response(bool headers_only) {
   std::size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
@@ -94,7 +94,7 @@ std::optional<HttpResponse> Connection::read_response() {
     pos = end + 2;
   }
   std::size_t length = 0;
-  if (auto cl = r.header("Content-Length")) length = std::stoul(*cl);
+  if (auto cl = r.header("Content-Length"); cl && !headers_only) length = std::stoul(*cl);
   const std::size_t body_start = header_end + 4;
   while (buffer_.size() < body_start + length) {
     if (!fill()) return std::nullopt;

@@ -31,7 +31,8 @@ class Connection {
   // Sends bytes as they are. Returns false if the peer closed.
   bool send(std::string_view bytes);
   // Reads one response; nullopt if the connection closed or timed out first.
-  std::optional<HttpResponse> read_response();
+  // headers_only: the answer to HEAD, whose Content-Length has no body.
+  std::optional<HttpResponse> read_response(bool headers_only = false);
   // True when the server closed the connection (reads EOF) within the timeout.
   bool closed_by_peer(std::chrono::milliseconds within);
 

@@ -127,10 +127,11 @@ TEST_F(ValidationTest, AProjectReportsEveryErrorAndTakesAKnownCurrencyOnly) {
 TEST(Timestamps, EveryPartIsRangeChecked) {
   EXPECT_TRUE(valid_timestamp("2026-11-29T23:59:59Z"));
   EXPECT_TRUE(valid_timestamp("2026-11-29T09:00:00.123+09:00"));
+  EXPECT_TRUE(valid_timestamp("2026-11-29T09:00:00.123456Z"));
   for (const char* bad :
        {"2026-01-01T25:61:61Z", "2026-01-01T24:00:00Z", "2026-01-01T23:60:00Z",
         "2026-01-01T23:59:60Z", "2026-02-29T00:00:00Z", "2026-01-01T00:00:00+16:00",
-        "2026-01-01T00:00:00+09:60", "2026-01-01T00:00:00"}) {
+        "2026-01-01T00:00:00+09:60", "2026-01-01T00:00:00", "2026-01-01T00:00:00.1234567Z"}) {
     EXPECT_FALSE(valid_timestamp(bad)) << bad;
   }
 }

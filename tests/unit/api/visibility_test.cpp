@@ -17,8 +17,9 @@ store::MatchRow match(const std::string& state) {
   return m;
 }
 
-domain::TraineeRecord trainee(bool share_abroad, bool has_personal = true) {
+domain::TraineeRecord trainee(bool share_abroad, bool has_personal = true, bool matching = true) {
   domain::TraineeRecord t;
+  t.profile.consent_matching = matching;
   t.profile.consent_share_abroad = share_abroad;
   if (has_personal) t.personal = domain::PersonalData{"Nusrat Jahan", "n@example.com", {}};
   return t;
@@ -56,6 +57,13 @@ TEST(Visibility, AFirmSeesPersonalDataOnlyAfterAcceptanceWithConsent) {
     EXPECT_TRUE(discloses_personal_data(kAdmin, m, trainee(false))) << m.state;
     EXPECT_FALSE(discloses_personal_data(kSchoolB, m, trainee(true))) << m.state;
   }
+}
+
+TEST(Visibility, WithdrawingConsentToMatchingHidesPersonalDataAgain) {
+  const auto m = match("approved");
+  EXPECT_TRUE(discloses_personal_data(kFirmA, m, trainee(true, true, true)));
+  EXPECT_FALSE(discloses_personal_data(kFirmA, m, trainee(true, true, false)));
+  EXPECT_TRUE(discloses_personal_data(kSchoolA, m, trainee(true, true, false)));
 }
 
 TEST(Visibility, AnErasedTraineeDisclosesNothing) {

@@ -260,5 +260,14 @@ TEST(Bom, AnythingElseIsLeftAlone) {
   EXPECT_EQ(strip_utf8_bom("\xFE\xFFx"), "\xFE\xFFx");  // a UTF-16 BOM is not ours to drop
 }
 
+TEST(Text, WhiteSpaceIncludesUnicodeSpaces) {
+  EXPECT_FALSE(has_white_space("nusrat@example.com"));
+  EXPECT_FALSE(has_white_space("株式会社トヨダ"));
+  for (const char* spaced :
+       {"a b", "a\tb", "sp\u2003ace", "x\u3000y", "a\u2028b", "a\u1680b", "a\u00a0b", "a\u202fb"}) {
+    EXPECT_TRUE(has_white_space(spaced)) << spaced;
+  }
+}
+
 }  // namespace
 }  // namespace kakehashi::domain

@@ -17,6 +17,12 @@ TEST(ParseTarget, RejectsAbsoluteFormAndBadEscapes) {
   EXPECT_FALSE(parse_target(""));
   EXPECT_FALSE(parse_target("/a%2"));
   EXPECT_FALSE(parse_target("/a%zz"));
+  // A query parameter that cannot be decoded is not silently dropped.
+  EXPECT_FALSE(parse_target("/v1/trainees/import?dry_run=true%00"));
+  EXPECT_FALSE(parse_target("/v1/trainees?status=%zz"));
+  EXPECT_FALSE(parse_target("/v1/trainees?status=%"));
+  EXPECT_FALSE(parse_target("/v1/trainees?a=1&%00=2"));
+  EXPECT_TRUE(parse_target("/v1/trainees?status=active&&q=a%26b"));
   EXPECT_FALSE(parse_target("/a%00b"));
 }
 

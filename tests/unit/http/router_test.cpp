@@ -35,7 +35,19 @@ TEST(Router, KnownPathOtherMethodIs405WithSortedAllow) {
   r.add("DELETE", "/v1/trainees/{id}", noop());
   auto m = r.match("POST", "/v1/trainees/7");
   EXPECT_EQ(m.kind, RouteMatch::Kind::kMethodNotAllowed);
-  EXPECT_EQ(m.allow, "DELETE, GET, PATCH");
+  EXPECT_EQ(m.allow, "DELETE, GET, HEAD, PATCH");
+}
+
+TEST(Router, HeadMatchesTheGetRoute) {
+  Router r;
+  r.add("GET", "/healthz", noop());
+  r.add("POST", "/v1/things", noop());
+  auto head = r.match("HEAD", "/healthz");
+  ASSERT_EQ(head.kind, RouteMatch::Kind::kFound);
+  EXPECT_EQ(head.route->method, "GET");
+  auto no_get = r.match("HEAD", "/v1/things");
+  EXPECT_EQ(no_get.kind, RouteMatch::Kind::kMethodNotAllowed);
+  EXPECT_EQ(no_get.allow, "POST");
 }
 
 TEST(Router, LiteralSegmentsBeatParameters) {
