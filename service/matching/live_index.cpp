@@ -253,8 +253,15 @@ std::optional<std::string> LiveIndex::cached_page(const std::string& key,
 
 void LiveIndex::cache_page(const std::string& key, std::uint64_t generation, std::string body) {
   std::lock_guard lock(cache_mutex_);
-  if (pages_.size() > 8192) pages_.clear();
-  pages_[key] = {generation, std::move(body)};
+  // Bounded by bytes, not entries: a page of 200 candidates is ~100 KB.
+  if (pages_bytes_ + body.size() > kPageCacheBytes) {
+    pages_.clear();
+    pages_bytes_ = 0;
+  }
+  pages_bytes_ += body.size();
+  auto& slot = pages_[key];
+  pages_bytes_ -= slot.second.size();
+  slot = {generation, std::move(body)};
 }
 
 }  // namespace kakehashi::matching

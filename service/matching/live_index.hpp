@@ -128,6 +128,8 @@ class LiveIndex {
   std::mutex cache_mutex_;
   std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
   std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> pages_;
+  std::size_t pages_bytes_ = 0;
+  static constexpr std::size_t kPageCacheBytes = 64 * 1024 * 1024;
 
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> generation_{0};

@@ -238,7 +238,13 @@ std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFil
          q.bind(std::to_string(domain::jlpt_rank(*f.japanese_min))) + "::int";
   }
   if (f.query) {
-    const std::string text = q.bind(*f.query);
+    // The text is a substring to find, not a pattern: % and _ match themselves.
+    std::string literal;
+    for (char c : *f.query) {
+      if (c == '%' || c == '_' || c == '\\') literal.push_back('\\');
+      literal.push_back(c);
+    }
+    const std::string text = q.bind(literal);
     q += " AND (t.alias ILIKE '%' || " + text + " || '%' OR t.program ILIKE '%' || " + text +
          " || '%')";
   }

@@ -260,6 +260,8 @@ TEST_F(ApiTest, ListFilters) {
   EXPECT_EQ(count("jlpt_min=N3"), 1U);
   EXPECT_EQ(count("jlpt_min=N5"), 2U);
   EXPECT_EQ(count("q=cohort"), 1U);
+  EXPECT_EQ(count("q=%25"), 0U);  // % is a character to find, not a wildcard
+  EXPECT_EQ(count("q=_"), 0U);
   EXPECT_EQ(count("status=active"), 2U);
   expect_problem(call("GET", "/v1/trainees?skill=cobol", key), 422);
 }
