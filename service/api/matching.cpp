@@ -204,25 +204,29 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, id); });
   if (!trainee || !who.owns(trainee->organization_id) || trainee->profile.status == "erased")
     co_return problem(ctx, 404, "no such trainee");
-  const auto view = api.live->view();
-  const auto features = api.live->features(*trainee);
-  const auto ranked = view.index->top_projects(features, page.offset + page.limit + 1);
-  json items = json::array();
-  for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
-    auto card = api.live->project(static_cast<std::int64_t>(ranked[i].id));
-    auto project = view.index->project(ranked[i].id);
-    if (!card || !project) continue;
-    const auto plan = matcher::plan_project(*project, view.index->graph());
-    json item = explanation_json(matcher::explain(plan, features), *view.taxonomy);
-    item["rank"] = i + 1;
-    item["project"] = project_summary(card->record);
-    items.push_back(std::move(item));
-  }
-  json out = {{"trainee_id", trainee->id}, {"items", items}, {"next_cursor", nullptr}};
-  if (ranked.size() > page.offset + page.limit) {
-    out["next_cursor"] =
-        encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
-  }
+  // Ranking every open project is CPU work: on the CPU executor.
+  json out;
+  co_await api.cpu.run([&] {
+    const auto view = api.live->view();
+    const auto features = api.live->features(*trainee);
+    const auto ranked = view.index->top_projects(features, page.offset + page.limit + 1);
+    json items = json::array();
+    for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
+      auto card = api.live->project(static_cast<std::int64_t>(ranked[i].id));
+      auto project = view.index->project(ranked[i].id);
+      if (!card || !project) continue;
+      const auto plan = matcher::plan_project(*project, view.index->graph());
+      json item = explanation_json(matcher::explain(plan, features), *view.taxonomy);
+      item["rank"] = i + 1;
+      item["project"] = project_summary(card->record);
+      items.push_back(std::move(item));
+    }
+    out = {{"trainee_id", trainee->id}, {"items", items}, {"next_cursor", nullptr}};
+    if (ranked.size() > page.offset + page.limit) {
+      out["next_cursor"] =
+          encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+    }
+  });
   co_return json_response(200, out);
 }
 
