@@ -113,6 +113,13 @@ Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
 
 }  // namespace
 
+void add_routes(http::Router& router, ApiContext& api, std::span<const RouteSpec> routes,
+                std::uint32_t roles) {
+  for (const auto& r : routes) {
+    router.add(r.method, r.path, handler(api, r.fn), {.roles = roles, .forbidden = r.forbidden});
+  }
+}
+
 awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
                                          const http::Route& route) {
   // Query values reach SQL and logs: text only (UTF-8, no controls).

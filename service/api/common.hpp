@@ -8,6 +8,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -40,6 +41,16 @@ const domain::Principal& principal(const http::RequestContext& ctx);
 // A handler function as the router takes it.
 using HandlerFn = awaitable<Response> (*)(ApiContext&, http::RequestContext&);
 http::Handler handler(ApiContext& api, HandlerFn fn);
+
+// A resource's routes that share the roles allowed; each refusal says why.
+struct RouteSpec {
+  const char* method;
+  const char* path;
+  HandlerFn fn;
+  const char* forbidden;
+};
+void add_routes(http::Router& router, ApiContext& api, std::span<const RouteSpec> routes,
+                std::uint32_t roles);
 
 // The caller's principal, or the 401 to answer.
 awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& api,

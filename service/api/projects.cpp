@@ -323,25 +323,14 @@ awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
 }  // namespace
 
 void add_project_routes(http::Router& router, ApiContext& api) {
-  // Every route of this resource is for the same roles; each refusal says why.
-  struct Entry {
-    const char* method;
-    const char* path;
-    HandlerFn fn;
-    const char* forbidden;
-  };
-  static const Entry kRoutes[] = {
+  static const RouteSpec kRoutes[] = {
       {"POST", "/v1/projects", create_project, "only firms post projects"},
       {"GET", "/v1/projects/{id}", get_project, "only firms read project records"},
       {"PATCH", "/v1/projects/{id}", update_project, "only firms change projects"},
       {"DELETE", "/v1/projects/{id}", delete_project, "only firms delete projects"},
       {"GET", "/v1/projects", list_projects, "only firms list project records"},
   };
-  for (const auto& r : kRoutes) {
-    router.add(r.method, r.path, handler(api, r.fn),
-               {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm),
-                .forbidden = r.forbidden});
-  }
+  add_routes(router, api, kRoutes, role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm));
 }
 
 }  // namespace kakehashi::api

@@ -515,25 +515,15 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
 }  // namespace
 
 void add_trainee_routes(http::Router& router, ApiContext& api) {
-  // Every route of this resource is for the same roles; each refusal says why.
-  struct Entry {
-    const char* method;
-    const char* path;
-    HandlerFn fn;
-    const char* forbidden;
-  };
-  static const Entry kRoutes[] = {
+  static const RouteSpec kRoutes[] = {
       {"POST", "/v1/trainees", create_trainee, "firms cannot register trainees"},
       {"GET", "/v1/trainees/{id}", get_trainee, "firms cannot read trainee records"},
       {"PATCH", "/v1/trainees/{id}", update_trainee, "firms cannot change trainees"},
       {"DELETE", "/v1/trainees/{id}", erase_trainee, "firms cannot erase trainees"},
       {"GET", "/v1/trainees", list_trainees, "firms cannot list trainee records"},
   };
-  for (const auto& r : kRoutes) {
-    router.add(r.method, r.path, handler(api, r.fn),
-               {.roles = role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg),
-                .forbidden = r.forbidden});
-  }
+  add_routes(router, api, kRoutes,
+             role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg));
 }
 
 }  // namespace kakehashi::api

@@ -27,9 +27,9 @@ struct Config {
   std::size_t max_connections = 10'000;
   std::chrono::milliseconds drain_timeout{10'000};
   bool access_log = true;
-  std::size_t rate_limit_per_key = 1000;       // requests a second; 0: off
+  std::size_t rate_limit_per_key = 1000;      // requests a second; 0: off
   std::size_t auth_failures_per_minute = 60;  // per client address; 0: off
-  std::string migrations_dir;  // empty: the migrations compiled into the binary
+  std::string migrations_dir;                 // empty: the migrations compiled into the binary
   bool migrate_on_start = false;
 };
 
