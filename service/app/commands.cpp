@@ -18,6 +18,7 @@
 #include "api/ops.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
+#include "app/probe.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
 #include "http/server.hpp"
@@ -42,6 +43,8 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  serve      serve the HTTP API (refuses pending migrations unless --migrate)\n"
     "  migrate    apply pending database migrations and exit\n"
+    "  probe [--url URL] [--timeout 2s]            exit 0 if GET URL (default: /readyz on the\n"
+    "                                              listen address) answers 200, else 1\n"
     "  keys create --admin --label TEXT            print a new administrator API key\n"
     "  keys create --organization ID --label TEXT  print a new key for an organization\n"
     "  seed --demo                                 load the demo organizations, trainees and "
@@ -162,6 +165,7 @@ int run_command(const std::vector<std::string>& args) {
   if (args[0] == "migrate") return migrate(rest);
   if (args[0] == "keys") return keys(rest);
   if (args[0] == "seed") return seed(rest);
+  if (args[0] == "probe") return probe(rest);
   if (args[0] == "version" || args[0] == "--version") {
     std::cout << "kakehashi " << KAKEHASHI_VERSION << "\n";
     return 0;
