@@ -1,6 +1,7 @@
 #include "store/sql_util.hpp"
 
 #include <sstream>
+#include <stdexcept>
 
 namespace kakehashi::store {
 
@@ -16,6 +17,17 @@ QueryBuilder& QueryBuilder::operator+=(const std::string& text) {
 
 pqxx::result QueryBuilder::run(pqxx::transaction_base& tx) const {
   return tx.exec_params(sql_, pqxx::prepare::make_dynamic_params(params_));
+}
+
+void check_columns(const pqxx::result& r, std::span<const std::string_view> names,
+                   std::once_flag& checked) {
+  std::call_once(checked, [&] {
+    bool same = static_cast<std::size_t>(r.columns()) == names.size();
+    for (std::size_t i = 0; same && i < names.size(); ++i) {
+      same = names[i] == r.column_name(static_cast<pqxx::row::size_type>(i));
+    }
+    if (!same) throw std::logic_error("a select list and its column enum disagree");
+  });
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {

@@ -3,8 +3,11 @@
 // builder, nullable fields, and the text encodings of the folded columns.
 #pragma once
 
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -34,6 +37,14 @@ std::optional<T> opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<T>();
 }
+
+// Reading a field by name asks libpq every time (PQfnumber copies and folds
+// the name): 29 names for each of 92k trainees added a quarter of a second
+// to the index load. A select list read often therefore names its columns by
+// an enum in the list's order, and its results are held against the names
+// once per process: a list and an enum that drift apart throw on first use.
+void check_columns(const pqxx::result& r, std::span<const std::string_view> names,
+                   std::once_flag& checked);
 
 // Splits folded text ("a\nb"); empty text is no items.
 std::vector<std::string> split(const std::string& s, char sep);

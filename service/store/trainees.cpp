@@ -1,6 +1,9 @@
 #include "store/trainees.hpp"
 
+#include <array>
+#include <mutex>
 #include <stdexcept>
+#include <string_view>
 
 #include <pqxx/pqxx>
 
@@ -71,6 +74,72 @@ constexpr const char* kTraineeSelect =
     "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
     "   WHERE ts.trainee_id = t.id), '') AS skills "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
+// kTraineeSelect's columns, in its order: rows are read by these numbers,
+// which check_columns holds against the names of the first result.
+enum TraineeColumn : pqxx::row::size_type {
+  kId,
+  kSeq,
+  kOrganizationId,
+  kAlias,
+  kHasPersonal,
+  kFullName,
+  kEmail,
+  kPhone,
+  kCountry,
+  kCity,
+  kTimezone,
+  kProgram,
+  kJapanese,
+  kEnglish,
+  kCertifications,
+  kAvailableFrom,
+  kHoursPerWeek,
+  kRateAmount,
+  kRateCurrency,
+  kDomains,
+  kEngagement,
+  kConsentMatching,
+  kConsentShareAbroad,
+  kConsentRecordedAt,
+  kStatus,
+  kVersion,
+  kCreatedAt,
+  kUpdatedAt,
+  kSkills,
+  kTraineeColumnCount
+};
+constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
+    "id",
+    "seq",
+    "organization_id",
+    "alias",
+    "has_personal",
+    "full_name",
+    "email",
+    "phone",
+    "country",
+    "city",
+    "timezone",
+    "program",
+    "japanese",
+    "english",
+    "certifications",
+    "available_from",
+    "hours_per_week",
+    "rate_amount",
+    "rate_currency",
+    "domains",
+    "engagement",
+    "consent_matching",
+    "consent_share_abroad",
+    "consent_recorded_at",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "skills"};
+std::once_flag trainee_columns_checked;
+
 const std::string kSelectTraineeById = std::string(kTraineeSelect) + "WHERE t.id = $1";
 const std::string kSelectTraineesBySeq =
     std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])";
@@ -97,47 +166,48 @@ std::vector<domain::SkillLevel> skills_from(const std::string& folded) {
 
 domain::TraineeProfile profile_from(const pqxx::row& r) {
   domain::TraineeProfile p;
-  p.country = opt<std::string>(r["country"]);
-  p.city = opt<std::string>(r["city"]);
-  p.timezone = opt<std::string>(r["timezone"]);
-  p.program = opt<std::string>(r["program"]);
-  p.japanese = opt<std::string>(r["japanese"]);
-  p.english = opt<std::string>(r["english"]);
-  p.certifications_json = r["certifications"].as<std::string>();
-  p.available_from = opt<std::string>(r["available_from"]);
-  p.hours_per_week = opt<int>(r["hours_per_week"]);
-  if (!r["rate_amount"].is_null()) {
+  p.country = opt<std::string>(r[kCountry]);
+  p.city = opt<std::string>(r[kCity]);
+  p.timezone = opt<std::string>(r[kTimezone]);
+  p.program = opt<std::string>(r[kProgram]);
+  p.japanese = opt<std::string>(r[kJapanese]);
+  p.english = opt<std::string>(r[kEnglish]);
+  p.certifications_json = r[kCertifications].as<std::string>();
+  p.available_from = opt<std::string>(r[kAvailableFrom]);
+  p.hours_per_week = opt<int>(r[kHoursPerWeek]);
+  if (!r[kRateAmount].is_null()) {
     p.expected_monthly_rate =
-        domain::Money{r["rate_amount"].as<double>(), r["rate_currency"].as<std::string>()};
+        domain::Money{r[kRateAmount].as<double>(), r[kRateCurrency].as<std::string>()};
   }
-  p.domains = split(r["domains"].as<std::string>(), '\n');
-  p.engagement = split(r["engagement"].as<std::string>(), '\n');
-  p.consent_matching = r["consent_matching"].as<bool>();
-  p.consent_share_abroad = r["consent_share_abroad"].as<bool>();
-  p.consent_recorded_at = opt<std::string>(r["consent_recorded_at"]);
-  p.status = r["status"].as<std::string>();
-  p.skills = skills_from(r["skills"].as<std::string>());
+  p.domains = split(r[kDomains].as<std::string>(), '\n');
+  p.engagement = split(r[kEngagement].as<std::string>(), '\n');
+  p.consent_matching = r[kConsentMatching].as<bool>();
+  p.consent_share_abroad = r[kConsentShareAbroad].as<bool>();
+  p.consent_recorded_at = opt<std::string>(r[kConsentRecordedAt]);
+  p.status = r[kStatus].as<std::string>();
+  p.skills = skills_from(r[kSkills].as<std::string>());
   return p;
 }
 
 domain::TraineeRecord trainee_from(const pqxx::row& r) {
   domain::TraineeRecord t;
-  t.id = r["id"].as<std::string>();
-  t.seq = r["seq"].as<std::int64_t>();
-  t.organization_id = r["organization_id"].as<std::string>();
-  t.alias = r["alias"].as<std::string>();
-  if (r["has_personal"].as<bool>()) {
-    t.personal = domain::PersonalData{r["full_name"].as<std::string>(),
-                                      r["email"].as<std::string>(), opt<std::string>(r["phone"])};
+  t.id = r[kId].as<std::string>();
+  t.seq = r[kSeq].as<std::int64_t>();
+  t.organization_id = r[kOrganizationId].as<std::string>();
+  t.alias = r[kAlias].as<std::string>();
+  if (r[kHasPersonal].as<bool>()) {
+    t.personal = domain::PersonalData{r[kFullName].as<std::string>(), r[kEmail].as<std::string>(),
+                                      opt<std::string>(r[kPhone])};
   }
   t.profile = profile_from(r);
-  t.version = r["version"].as<std::int64_t>();
-  t.created_at = r["created_at"].as<std::string>();
-  t.updated_at = r["updated_at"].as<std::string>();
+  t.version = r[kVersion].as<std::int64_t>();
+  t.created_at = r[kCreatedAt].as<std::string>();
+  t.updated_at = r[kUpdatedAt].as<std::string>();
   return t;
 }
 
 std::vector<domain::TraineeRecord> trainees_from(const pqxx::result& rows) {
+  check_columns(rows, kTraineeColumnNames, trainee_columns_checked);
   std::vector<domain::TraineeRecord> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(trainee_from(r));
@@ -183,6 +253,7 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
 std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
   const auto r = t.sql().exec_prepared(kFindTrainee, id);
+  check_columns(r, kTraineeColumnNames, trainee_columns_checked);
   if (r.empty()) return std::nullopt;
   return trainee_from(r[0]);
 }
