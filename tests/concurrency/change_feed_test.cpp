@@ -1,0 +1,182 @@
+// The change feed against a real PostgreSQL (the pg_virtualenv cluster that
+// scripts/dev test provides; skipped without one): writers on several
+// threads commit through the Database pool, whose commit hook publishes
+// each commit's changes to the subscribers (the live index, the document
+// and key caches, wired as app/commands.cpp wires them) before the writer
+// resumes, while the listener thread loads everything and follows another
+// writer's notifications, and readers use the index and caches.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "api/api_context.hpp"
+#include "matching/live_index.hpp"
+#include "store/change_feed.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/organizations.hpp"
+#include "store/registry.hpp"
+#include "store/trainees.hpp"
+#include "util/log.hpp"
+
+namespace kakehashi::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ChangeFeedConcurrency : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv("PGHOST") && !std::getenv("PGPORT")) {
+      GTEST_SKIP() << "needs PostgreSQL: run under pg_virtualenv (scripts/dev test)";
+    }
+    util::set_log_enabled(false);
+    name_ = "kh_concurrency_" + std::to_string(std::random_device{}() % 1'000'000'000);
+    pqxx::connection admin("dbname=postgres");
+    pqxx::nontransaction(admin).exec("CREATE DATABASE " + name_);
+    pqxx::connection c("dbname=" + name_);
+    migrate(c, embedded_migrations());
+  }
+  void TearDown() override {
+    if (name_.empty()) return;
+    try {
+      pqxx::connection admin("dbname=postgres");
+      pqxx::nontransaction(admin).exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (...) {
+    }
+  }
+  std::string name_;
+};
+
+domain::TraineeProfile profile(bool matchable) {
+  domain::TraineeProfile p;
+  p.timezone = "Asia/Dhaka";
+  p.consent_matching = matchable;
+  p.status = "active";
+  return p;
+}
+
+TEST_F(ChangeFeedConcurrency, CommitsPublishWhileTheListenerLoadsAndReadersRead) {
+  const std::string origin = "0a1b2c3d4e5f";
+  DatabaseOptions options{.url = "dbname=" + name_, .pool_size = 4, .origin = origin};
+  Database db(options, registry_statements());
+  ChangeFeed feed(origin);
+  util::CpuPool cpu(1);
+  api::ApiContext api{db, cpu, {}, {}};
+  matching::LiveIndex live(api.taxonomy, {{"Asia/Dhaka", 360}});
+  std::atomic<int> local_sets{0};
+  std::atomic<int> remote_sets{0};
+  feed.subscribe([&](const ChangeSet& set) {
+    (set.local ? local_sets : remote_sets) += 1;
+    if (set.everything) {
+      api.taxonomy.load(set.everything->skills);
+      live.rebuild(set.everything->trainees, set.everything->projects);
+      return;
+    }
+    for (const auto& t : set.trainees) live.apply(t);
+    for (auto seq : set.trainees_gone) live.remove_trainee(seq);
+    for (const auto& p : set.projects) live.apply(p);
+    for (auto seq : set.projects_gone) live.remove_project(seq);
+  });
+  feed.subscribe([&](const ChangeSet& set) {
+    if (set.everything || !set.trainees_gone.empty()) {
+      api.trainee_documents.clear();
+      return;
+    }
+    for (const auto& t : set.trainees) api.trainee_documents.erase(t.id);
+  });
+  feed.subscribe([&](const ChangeSet& set) {
+    for (const auto& id : set.api_keys) api.keys.evict_key(id);
+  });
+  feed.on_connection([&](bool connected) { api.trainee_documents.set_enabled(connected); });
+  db.set_commit_hook(
+      [&](pqxx::connection_base& c, Changes& changes) { feed.committed(c, changes); });
+
+  std::string org;
+  db.transact_sync(
+      [&](Tx& t) { org = insert_organization(t, "Dhaka AI", "training_provider", "BD").id; });
+  feed.start(connection_string(options));
+
+  constexpr int kWriters = 3;
+  constexpr int kEach = 8;
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::string>> ids(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id;
+        const domain::PersonalData person{"Trainee " + std::to_string(w) + "-" + std::to_string(i),
+                                          "t" + std::to_string(w * 100 + i) + "@example.com",
+                                          std::nullopt};
+        db.transact_sync([&](Tx& t) { id = insert_trainee(t, org, person, profile(true)); });
+        // Published at commit, before transact returns: this thread reads
+        // its own write in the index.
+        EXPECT_TRUE(live.trainee_seq(id)) << id;
+        ids[w].push_back(id);
+        if (i % 3 == 0) {
+          db.transact_sync([&](Tx& t) {
+            update_trainee(t, id, std::nullopt, person, profile(false),
+                           {"a0000000-0000-4000-8000-000000000002", org, "training_org"});
+          });
+          EXPECT_FALSE(live.trainee_seq(id)) << "withdrawn from matching: " << id;
+        }
+      }
+    });
+  }
+  // Another replica (no origin): its writes reach this process through the
+  // listener's notifications.
+  threads.emplace_back([&] {
+    pqxx::connection other("dbname=" + name_);
+    for (int i = 0; i < 5; ++i) {
+      pqxx::work w(other);
+      w.exec("UPDATE trainees SET hours_per_week = " + std::to_string(10 + i) +
+             " WHERE organization_id = " + w.quote(org));
+      w.commit();
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  // Readers, as request handlers would use the index and the caches.
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&] {
+      while (writing) {
+        (void)live.trainee_count();
+        (void)live.view().index->stats();
+        const auto epoch = api.trainee_documents.epoch();
+        if (!api.trainee_documents.get("x")) {
+          api.trainee_documents.put("x", {org, "active", 1, "{}"}, epoch);
+        }
+        (void)api.taxonomy.snapshot()->skills.size();
+        (void)feed.stats();
+        std::this_thread::sleep_for(1ms);
+      }
+    });
+  }
+  for (int t = 0; t < kWriters + 1; ++t) threads[static_cast<std::size_t>(t)].join();
+  writing = false;
+  for (std::size_t t = kWriters + 1; t < threads.size(); ++t) threads[t].join();
+
+  // The listener has loaded at least once and seen the other writer.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while ((!feed.loaded() || remote_sets.load() < 2) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(feed.loaded());
+  EXPECT_TRUE(live.ready());
+  EXPECT_GE(local_sets.load(), kWriters * kEach);
+  feed.stop();
+  db.close();
+  // Trainees withdrawn from matching (every third) are not in the index.
+  EXPECT_EQ(live.trainee_count(), static_cast<std::size_t>(kWriters * (kEach - 3)));
+}
+
+}  // namespace
+}  // namespace kakehashi::store
