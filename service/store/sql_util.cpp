@@ -1,5 +1,6 @@
 #include "store/sql_util.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,11 +32,15 @@ void check_columns(const pqxx::result& r, std::span<const std::string_view> name
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
+  // As std::getline splits (no item after a final separator), without a
+  // stream: this runs for every folded column of every row the index loads.
   std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::string item;
-  std::istringstream in(s);
-  while (std::getline(in, item, sep)) out.push_back(item);
+  std::size_t start = 0;
+  while (start < s.size()) {
+    const std::size_t end = std::min(s.find(sep, start), s.size());
+    out.emplace_back(s, start, end - start);
+    start = end + 1;
+  }
   return out;
 }
 
