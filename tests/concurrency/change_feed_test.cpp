@@ -63,46 +63,69 @@ domain::TraineeProfile profile(bool matchable) {
   return p;
 }
 
-TEST_F(ChangeFeedConcurrency, CommitsPublishWhileTheListenerLoadsAndReadersRead) {
-  const std::string origin = "0a1b2c3d4e5f";
-  DatabaseOptions options{.url = "dbname=" + name_, .pool_size = 4, .origin = origin};
-  Database db(options, registry_statements());
-  ChangeFeed feed(origin);
-  util::CpuPool cpu(1);
+// The in-memory services of one process and the change feed that keeps them
+// current, wired as app/commands.cpp wires them (subscribe()).
+struct Process {
+  explicit Process(const std::string& database)
+      : options{.url = "dbname=" + database, .pool_size = 4, .origin = "0a1b2c3d4e5f"},
+        db(options, registry_statements()),
+        feed(options.origin) {
+    feed.subscribe([this](const ChangeSet& set) {
+      (set.local ? local_sets : remote_sets) += 1;
+      if (set.everything) {
+        api.taxonomy.load(set.everything->skills);
+        live.rebuild(set.everything->trainees, set.everything->projects);
+        return;
+      }
+      for (const auto& t : set.trainees) live.apply(t);
+      for (auto seq : set.trainees_gone) live.remove_trainee(seq);
+      for (const auto& p : set.projects) live.apply(p);
+      for (auto seq : set.projects_gone) live.remove_project(seq);
+    });
+    feed.subscribe([this](const ChangeSet& set) {
+      if (set.everything || !set.trainees_gone.empty()) {
+        api.trainee_documents.clear();
+        return;
+      }
+      for (const auto& t : set.trainees) api.trainee_documents.erase(t.id);
+    });
+    feed.subscribe([this](const ChangeSet& set) {
+      for (const auto& id : set.api_keys) api.keys.evict_key(id);
+    });
+    feed.on_connection([this](bool connected) { api.trainee_documents.set_enabled(connected); });
+    db.set_commit_hook(
+        [this](pqxx::connection_base& c, Changes& changes) { feed.committed(c, changes); });
+  }
+  ~Process() {
+    feed.stop();
+    db.close();
+  }
+
+  DatabaseOptions options;
+  Database db;
+  ChangeFeed feed;
+  util::CpuPool cpu{1};
   api::ApiContext api{db, cpu, {}, {}};
-  matching::LiveIndex live(api.taxonomy, {{"Asia/Dhaka", 360}});
+  matching::LiveIndex live{api.taxonomy, {{"Asia/Dhaka", 360}}};
   std::atomic<int> local_sets{0};
   std::atomic<int> remote_sets{0};
-  feed.subscribe([&](const ChangeSet& set) {
-    (set.local ? local_sets : remote_sets) += 1;
-    if (set.everything) {
-      api.taxonomy.load(set.everything->skills);
-      live.rebuild(set.everything->trainees, set.everything->projects);
-      return;
-    }
-    for (const auto& t : set.trainees) live.apply(t);
-    for (auto seq : set.trainees_gone) live.remove_trainee(seq);
-    for (const auto& p : set.projects) live.apply(p);
-    for (auto seq : set.projects_gone) live.remove_project(seq);
-  });
-  feed.subscribe([&](const ChangeSet& set) {
-    if (set.everything || !set.trainees_gone.empty()) {
-      api.trainee_documents.clear();
-      return;
-    }
-    for (const auto& t : set.trainees) api.trainee_documents.erase(t.id);
-  });
-  feed.subscribe([&](const ChangeSet& set) {
-    for (const auto& id : set.api_keys) api.keys.evict_key(id);
-  });
-  feed.on_connection([&](bool connected) { api.trainee_documents.set_enabled(connected); });
-  db.set_commit_hook(
-      [&](pqxx::connection_base& c, Changes& changes) { feed.committed(c, changes); });
+};
 
+std::string insert_organization_sync(Database& db) {
   std::string org;
   db.transact_sync(
       [&](Tx& t) { org = insert_organization(t, "Dhaka AI", "training_provider", "BD").id; });
-  feed.start(connection_string(options));
+  return org;
+}
+
+TEST_F(ChangeFeedConcurrency, CommitsPublishWhileTheListenerLoadsAndReadersRead) {
+  Process process(name_);
+  auto& db = process.db;
+  auto& feed = process.feed;
+  auto& api = process.api;
+  auto& live = process.live;
+  const std::string org = insert_organization_sync(db);
+  feed.start(connection_string(process.options));
 
   constexpr int kWriters = 3;
   constexpr int kEach = 8;
@@ -165,17 +188,58 @@ TEST_F(ChangeFeedConcurrency, CommitsPublishWhileTheListenerLoadsAndReadersRead)
 
   // The listener has loaded at least once and seen the other writer.
   const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while ((!feed.loaded() || remote_sets.load() < 2) &&
+  while ((!feed.loaded() || process.remote_sets.load() < 2) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }
   EXPECT_TRUE(feed.loaded());
   EXPECT_TRUE(live.ready());
-  EXPECT_GE(local_sets.load(), kWriters * kEach);
+  EXPECT_GE(process.local_sets.load(), kWriters * kEach);
   feed.stop();
-  db.close();
   // Trainees withdrawn from matching (every third) are not in the index.
   EXPECT_EQ(live.trainee_count(), static_cast<std::size_t>(kWriters * (kEach - 3)));
+}
+
+}  // namespace
+}  // namespace kakehashi::store
+
+namespace kakehashi::store {
+namespace {
+
+// A full load by the listener (at start, after a reconnect, on
+// request_reload) reads its snapshot, then publishes it whole. A commit
+// through this process that lands between the two is published at commit,
+// then undone by the full load's rebuild from the older snapshot, and its
+// notification is skipped as this process's own: the index misses the row
+// until the next full load. Disabled until the change feed orders the two
+// (reported with issue 13); run it with --gtest_also_run_disabled_tests.
+TEST_F(ChangeFeedConcurrency, DISABLED_AFullLoadDoesNotUndoACommitThatRacedIt) {
+  Process process(name_);
+  const std::string org = insert_organization_sync(process.db);
+  process.feed.start(connection_string(process.options));
+  pqxx::connection other("dbname=" + name_);
+  std::mt19937 random(12345);
+  int lost = 0;
+  for (int round = 0; round < 40; ++round) {
+    const auto loads = process.feed.stats().full_loads;
+    process.feed.request_reload();
+    // Wake the listener now (it waits up to 200 ms for a notification);
+    // 'w' is no kind the feed knows, so the notification itself is ignored.
+    pqxx::nontransaction(other).exec("NOTIFY kakehashi_changes, 'wake'");
+    std::this_thread::sleep_for(std::chrono::microseconds(random() % 4000));
+    std::string id;
+    const domain::PersonalData person{"Round " + std::to_string(round),
+                                      "r" + std::to_string(round) + "@example.com", std::nullopt};
+    process.db.transact_sync([&](Tx& t) { id = insert_trainee(t, org, person, profile(true)); });
+    EXPECT_TRUE(process.live.trainee_seq(id)) << "published at commit";
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (process.feed.stats().full_loads <= loads &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    if (!process.live.trainee_seq(id)) ++lost;
+  }
+  EXPECT_EQ(lost, 0) << "commits undone by a full load that raced them, of 40";
 }
 
 }  // namespace

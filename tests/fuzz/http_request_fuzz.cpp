@@ -155,7 +155,15 @@ struct Harness {
   // server sent until it closed the connection.
   std::string exchange(std::string_view input) {
     tcp::socket socket(ioc);
-    socket.connect(endpoint);
+    // Asynchronous: libFuzzer's timer signal would interrupt a blocking connect.
+    bool connected = false;
+    boost::system::error_code connect_error;
+    socket.async_connect(endpoint, [&](boost::system::error_code ec) {
+      connect_error = ec;
+      connected = true;
+    });
+    while (!connected) ioc.run_one();
+    if (connect_error) kakehashi::fuzz::fail("cannot connect: " + connect_error.message());
     std::string received;
     std::array<char, 16 * 1024> chunk{};
     bool written = false;
