@@ -37,6 +37,10 @@ awaitable<Response> readyz(OpsContext& ctx) {
     checks["matching_index"] = loaded ? "ok" : "loading";
     ready = ready && loaded;
   }
+  if (ctx.draining && ctx.draining->load()) {
+    ready = false;
+    checks["process"] = "draining";
+  }
   nlohmann::json body = {{"status", ready ? "ready" : "unavailable"}, {"checks", checks}};
   Response r = Response::json(ready ? 200 : 503, body.dump());
   r.set_header("Cache-Control", "no-store");

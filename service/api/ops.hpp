@@ -2,6 +2,7 @@
 // schema current), /metrics (Prometheus).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct OpsContext {
   const std::vector<store::Migration>& migrations;
   double process_start_time;          // seconds since the Unix epoch
   std::function<bool()> index_ready;  // the matcher's index has loaded
+  // Set on SIGTERM: /readyz answers 503 ("draining") from then on.
+  const std::atomic<bool>* draining = nullptr;
   // Extra Prometheus lines (the caches' figures), appended to /metrics.
   std::function<void(std::string&)> extra_metrics;
 };

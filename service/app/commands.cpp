@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -369,12 +370,13 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
 }
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
-// stop accepting, let requests in flight finish within drain_timeout, stop.
+// /readyz answers 503 for drain_notice while everything else is served as
+// before (a balancer's health check sees it and stops sending), then new
+// connections are refused and requests in flight finish within drain_timeout.
 void run_until_drained(net::io_context& ioc, http::Server& server, const Config& config,
-                       std::uint16_t port) {
-  // Drain on SIGTERM/SIGINT: stop accepting, let requests in flight finish
-  // within drain_timeout, then stop.
+                       std::uint16_t port, std::atomic<bool>& draining) {
   net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer notice_timer(ioc);
   net::steady_timer drain_timer(ioc);
   std::chrono::steady_clock::time_point deadline;
   std::function<void()> poll_drain = [&] {
@@ -388,10 +390,14 @@ void run_until_drained(net::io_context& ioc, http::Server& server, const Config&
   };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    util::log("info", "draining", {{"signal", signal}});
-    deadline = std::chrono::steady_clock::now() + config.drain_timeout;
-    server.shutdown();
-    poll_drain();
+    draining = true;
+    util::log("info", "draining", {{"signal", signal}, {"notice_ms", config.drain_notice.count()}});
+    notice_timer.expires_after(config.drain_notice);
+    notice_timer.async_wait([&](const boost::system::error_code&) {
+      deadline = std::chrono::steady_clock::now() + config.drain_timeout;
+      server.shutdown();
+      poll_drain();
+    });
   });
 
   // Logged once SIGTERM is handled: a supervisor that reads "listening"
@@ -465,11 +471,13 @@ int serve(const std::vector<std::string>& args) {
 
   http::Metrics metrics;
   http::Router router;
+  std::atomic<bool> draining{false};
   api::OpsContext ops{db,
                       metrics,
                       migrations,
                       start_time,
                       [&live] { return live.ready(); },
+                      &draining,
                       [&](std::string& out) { render_metrics(out, api_context, feed, counters); }};
   add_routes(router, ops, api_context);
 
@@ -494,7 +502,7 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
-  run_until_drained(ioc, server, config, port);
+  run_until_drained(ioc, server, config, port, draining);
   feed.stop();
   db.close();
   return 0;

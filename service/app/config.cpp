@@ -116,6 +116,10 @@ const std::vector<Option>& options() {
       {"drain-timeout-ms", "KAKEHASHI_DRAIN_TIMEOUT_MS", "10000",
        "on SIGTERM, how long requests in flight may take to finish",
        duration(&Config::drain_timeout, 0, 3'600'000)},
+      {"drain-notice-ms", "KAKEHASHI_DRAIN_NOTICE_MS", "0",
+       "on SIGTERM, how long /readyz answers 503 before new connections are refused "
+       "(a balancer's health-check interval or more)",
+       duration(&Config::drain_notice, 0, 600'000)},
       {"rate-limit", "KAKEHASHI_RATE_LIMIT", "1000",
        "requests a second per API key (bursts of twice that); then 429. 0: no limit",
        number(&Config::rate_limit_per_key, 0, 1'000'000)},

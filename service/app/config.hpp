@@ -26,6 +26,9 @@ struct Config {
   std::chrono::milliseconds idle_timeout{60'000};
   std::size_t max_connections = 10'000;
   std::chrono::milliseconds drain_timeout{10'000};
+  // On SIGTERM, /readyz answers 503 this long while the service still accepts
+  // and serves, so a balancer stops sending before connections are refused.
+  std::chrono::milliseconds drain_notice{0};
   bool access_log = true;
   std::size_t rate_limit_per_key = 1000;      // requests a second; 0: off
   std::size_t auth_failures_per_minute = 60;  // per client address; 0: off

@@ -51,15 +51,13 @@ void TestDatabase::exec(const std::string& sql) const {
   tx.exec(sql);
 }
 
-void control_cluster(const std::string& action) {
+void control_cluster(const std::string& action, const std::string& stop_mode) {
   const char* version = std::getenv("PGVERSION");
   if (!version)
     throw std::runtime_error("PGVERSION is not set: run the tests via scripts/dev test");
-  const std::string cmd =
-      std::string("pg_ctlcluster ") + version + " regress " + action + " -m fast >/dev/null 2>&1";
-  const std::string cmd_start =
-      std::string("pg_ctlcluster ") + version + " regress " + action + " >/dev/null 2>&1";
-  if (std::system((action == "stop" ? cmd : cmd_start).c_str()) != 0) {
+  std::string cmd = std::string("pg_ctlcluster ") + version + " regress " + action;
+  if (action == "stop") cmd += " -m " + stop_mode;
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) {
     throw std::runtime_error("pg_ctlcluster " + action + " failed");
   }
 }

@@ -29,6 +29,8 @@ class TestDatabase {
 };
 
 // Stops or starts the pg_virtualenv cluster (pg_ctlcluster $PGVERSION regress).
-void control_cluster(const std::string& action);
+// A stop is "fast" (sessions are ended cleanly) or "immediate" (a crash:
+// PostgreSQL recovers from its WAL at the next start).
+void control_cluster(const std::string& action, const std::string& stop_mode = "fast");
 
 }  // namespace kakehashi::testing
