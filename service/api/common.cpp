@@ -7,6 +7,7 @@
 
 #include "domain/text.hpp"
 #include "store/idempotency.hpp"
+#include "store/matches.hpp"
 #include "util/crypto.hpp"
 
 namespace kakehashi::api {
@@ -81,6 +82,27 @@ awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
     conflict = e;
   }
   co_return conflict;
+}
+
+void record_personal_data_reads(store::Tx& t, const domain::Principal& who,
+                                std::span<const std::string> trainee_ids,
+                                const std::optional<std::string>& match_id,
+                                const std::optional<std::string>& project_id) {
+  if (who.role == domain::Role::kTrainingOrg) return;
+  static const std::string kFields =
+      nlohmann::json({{"fields", {"full_name", "email", "phone"}}}).dump();
+  for (const auto& trainee_id : trainee_ids) {
+    store::EventRow e;
+    e.kind = "personal_data_read";
+    e.actor_key_id = who.key_id;
+    if (!who.organization_id.empty()) e.actor_org_id = who.organization_id;
+    e.actor_role = std::string(domain::role_name(who.role));
+    e.match_id = match_id;
+    e.project_id = project_id;
+    e.trainee_id = trainee_id;
+    e.details = kFields;
+    store::record_event(t, e);
+  }
 }
 
 const domain::Principal& principal(const http::RequestContext& ctx) {

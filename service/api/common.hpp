@@ -35,6 +35,15 @@ Response problem(const http::RequestContext& ctx, int status, std::string detail
 awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
                                                    std::function<void(store::Tx&)> work);
 
+// Records, in the caller's transaction, that `who` read these trainees' name
+// and contacts: one `personal_data_read` event each. Firms' reads of a
+// disclosed match and every administrator's read are recorded; a training
+// organization reading its own trainees is not.
+void record_personal_data_reads(store::Tx& t, const domain::Principal& who,
+                                std::span<const std::string> trainee_ids,
+                                const std::optional<std::string>& match_id = std::nullopt,
+                                const std::optional<std::string>& project_id = std::nullopt);
+
 // The principal the admission step found for this /v1/ request.
 const domain::Principal& principal(const http::RequestContext& ctx);
 

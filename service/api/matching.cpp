@@ -277,19 +277,9 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
     // placement is approved), if the trainee consented to sharing them
     // abroad; each such read is recorded.
     disclosed = discloses_personal_data(who, *match, *trainee);
-    if (who.role == domain::Role::kFirm) {
-      if (disclosed) {
-        store::EventRow e;
-        e.kind = "personal_data_read";
-        e.actor_key_id = who.key_id;
-        e.actor_org_id = who.organization_id;
-        e.actor_role = "firm";
-        e.match_id = match->id;
-        e.project_id = match->project_id;
-        e.trainee_id = match->trainee_id;
-        e.details = json({{"fields", {"full_name", "email", "phone"}}}).dump();
-        store::record_event(t, e);
-      }
+    if (disclosed) {
+      const std::string ids[] = {match->trainee_id};
+      record_personal_data_reads(t, who, ids, match->id, match->project_id);
     }
   });
   if (!match || !visible_match(who, *match) || !trainee)

@@ -361,6 +361,14 @@ awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
       });
 }
 
+// An administrator's read of personal data is recorded before the answer
+// leaves: with the database down, the read is refused (503), not unrecorded.
+awaitable<void> audit_reads(ApiContext& api, const domain::Principal& who,
+                            std::vector<std::string> trainee_ids) {
+  if (trainee_ids.empty()) co_return;
+  co_await api.db.transact([&](store::Tx& t) { record_personal_data_reads(t, who, trainee_ids); });
+}
+
 awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   const std::string id(ctx.param("id"));
@@ -368,6 +376,10 @@ awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
   if (auto hit = api.trainee_documents.get(id)) {
     if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
       co_return problem(ctx, 404, "no such trainee");
+    }
+    if (who.is_admin() && hit->status != "erased") {
+      std::vector<std::string> read(1, id);
+      co_await audit_reads(api, who, std::move(read));
     }
     Response r = Response::json(200, std::move(hit->body));
     r.set_header("Cache-Control", "no-store");
@@ -379,6 +391,10 @@ awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
   if (!record || !who.owns(record->organization_id) ||
       (record->profile.status == "erased" && !who.is_admin())) {
     co_return problem(ctx, 404, "no such trainee");
+  }
+  if (who.is_admin() && record->personal) {
+    std::vector<std::string> read(1, id);
+    co_await audit_reads(api, who, std::move(read));
   }
   Response r = json_response(200, trainee_json(*record, *api.taxonomy.snapshot()));
   api.trainee_documents.put(
@@ -504,6 +520,13 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
   std::vector<domain::TraineeRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_trainees(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);
+  if (who.is_admin()) {
+    std::vector<std::string> read;
+    for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
+      if (rows[i].personal) read.push_back(rows[i].id);
+    }
+    co_await audit_reads(api, who, std::move(read));
+  }
   const auto taxonomy = api.taxonomy.snapshot();
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};
   for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
