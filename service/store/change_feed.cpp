@@ -75,6 +75,20 @@ void ChangeFeed::on_connection(ConnectionListener listener) {
 
 void ChangeFeed::publish(const ChangeSet& set) {
   std::lock_guard lock(publish_mutex_);
+  publish_locked(set);
+}
+
+void ChangeFeed::publish_locked(const ChangeSet& set) {
+  ++publications_;
+  if (loads_in_progress_ > 0 && !set.everything) {
+    auto note = [&](bool project, std::int64_t seq) {
+      touched_during_loads_.push_back({publications_, project, seq});
+    };
+    for (const auto& t : set.trainees) note(false, t.seq);
+    for (auto seq : set.trainees_gone) note(false, seq);
+    for (const auto& p : set.projects) note(true, p.seq);
+    for (auto seq : set.projects_gone) note(true, seq);
+  }
   for (const auto& s : subscribers_) s(set);
   (set.local ? local_sets_ : remote_sets_).fetch_add(1, std::memory_order_relaxed);
   if (set.everything) {
@@ -116,6 +130,38 @@ std::shared_ptr<const Everything> ChangeFeed::load_everything(Tx& tx) {
   return all;
 }
 
+void ChangeFeed::load_and_publish(Tx& tx, bool local) {
+  std::uint64_t since = 0;
+  {
+    std::lock_guard lock(publish_mutex_);
+    ++loads_in_progress_;
+    since = publications_;
+  }
+  ChangeSet set;
+  set.local = local;
+  try {
+    set.everything = load_everything(tx);
+  } catch (...) {
+    std::lock_guard lock(publish_mutex_);
+    if (--loads_in_progress_ == 0) touched_during_loads_.clear();
+    throw;
+  }
+  // The load, then the rows published while it read, read again now: under
+  // one hold of the lock, so no other publication comes between them (a
+  // commit published later read the database later).
+  std::lock_guard lock(publish_mutex_);
+  std::vector<std::int64_t> trainees, projects;
+  for (const auto& t : touched_during_loads_) {
+    if (t.publication > since) (t.project ? projects : trainees).push_back(t.seq);
+  }
+  if (--loads_in_progress_ == 0) touched_during_loads_.clear();
+  publish_locked(set);
+  if (trainees.empty() && projects.empty()) return;
+  ChangeSet again = resolve(tx, std::move(trainees), std::move(projects));
+  again.local = local;
+  publish_locked(again);
+}
+
 ChangeSet ChangeFeed::resolve(Tx& tx, std::vector<std::int64_t> trainees,
                               std::vector<std::int64_t> projects) {
   ChangeSet set;
@@ -147,12 +193,17 @@ void ChangeFeed::committed(pqxx::connection_base& c, Changes& changes) {
   try {
     pqxx::nontransaction sql(c);
     Tx tx(c, sql);
-    ChangeSet set;
     if (changes.everything || changes.taxonomy || changes.trainees.size() > kBulkThreshold) {
-      set.everything = load_everything(tx);
-    } else {
-      set = resolve(tx, std::move(changes.trainees), std::move(changes.projects));
+      load_and_publish(tx, true);
+      if (!changes.api_keys.empty()) {
+        ChangeSet keys;
+        keys.local = true;
+        keys.api_keys = std::move(changes.api_keys);
+        publish(keys);
+      }
+      return;
     }
+    ChangeSet set = resolve(tx, std::move(changes.trainees), std::move(changes.projects));
     set.local = true;
     set.api_keys = std::move(changes.api_keys);
     publish(set);
@@ -184,9 +235,7 @@ void ChangeFeed::listen_loop(const std::string& conninfo) {
       auto load = [&] {
         pqxx::nontransaction sql(conn);
         Tx tx(conn, sql);
-        ChangeSet set;
-        set.everything = load_everything(tx);
-        publish(set);
+        load_and_publish(tx, false);
       };
       // LISTEN is in place before the load, so nothing committed after the
       // load's snapshot is missed.

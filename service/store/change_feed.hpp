@@ -11,6 +11,11 @@
 // the listener is disconnected it may miss changes: subscribers hear
 // connection(false) and turn caches off; on reconnect everything is loaded
 // again and published whole.
+//
+// A full load reads a snapshot, then replaces everything with it. A change
+// published between the snapshot and the replacement would be undone (and
+// its notification is skipped as this process's own), so every load
+// re-resolves, right after it is published, the rows published while it read.
 #pragma once
 
 #include <atomic>
@@ -92,6 +97,10 @@ class ChangeFeed {
 
  private:
   void publish(const ChangeSet& set);
+  void publish_locked(const ChangeSet& set);  // publish_mutex_ held
+  // A full load: reads everything on `tx`, publishes it, then publishes again
+  // the rows that changes published while it read have touched.
+  void load_and_publish(Tx& tx, bool local);
   void set_connected(bool connected);
   void listen_loop(const std::string& conninfo);
   ChangeSet resolve(Tx& tx, std::vector<std::int64_t> trainees, std::vector<std::int64_t> projects);
@@ -99,6 +108,17 @@ class ChangeFeed {
 
   std::string origin_;
   std::mutex publish_mutex_;  // one ChangeSet at a time
+  // Under publish_mutex_: loads in progress, and the rows (trainee and
+  // project seqs) published since the oldest of them began, each with the
+  // number of the publication that carried it.
+  int loads_in_progress_ = 0;
+  std::uint64_t publications_ = 0;
+  struct Touched {
+    std::uint64_t publication;
+    bool project;
+    std::int64_t seq;
+  };
+  std::vector<Touched> touched_during_loads_;
   std::vector<Subscriber> subscribers_;
   std::vector<ConnectionListener> connection_listeners_;
   std::atomic<bool> connected_{false};
