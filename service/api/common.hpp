@@ -44,6 +44,11 @@ void record_personal_data_reads(store::Tx& t, const domain::Principal& who,
                                 const std::optional<std::string>& match_id = std::nullopt,
                                 const std::optional<std::string>& project_id = std::nullopt);
 
+// A PATCH without If-Match applies to the resource as it is; when other
+// writes keep coming between its read and its update, it gives up (409)
+// after this many attempts.
+constexpr int kPatchAttempts = 8;
+
 // The principal the admission step found for this /v1/ request.
 const domain::Principal& principal(const http::RequestContext& ctx);
 

@@ -233,30 +233,44 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& patch = std::get<json>(parsed);
   const std::string id(ctx.param("id"));
-  std::optional<domain::ProjectRecord> record;
-  co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
-  if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
-  std::vector<http::FieldError> errors;
-  for (auto key : kReadOnly) {
-    if (patch.contains(std::string(key)))
-      errors.push_back({"/" + std::string(key), "is read-only"});
+  // Without If-Match the patch applies to the project as it is: when another write
+  // comes between the read and the update, it is read again and the patch applied
+  // to it (a few times at most).
+  for (int attempt = 1;; ++attempt) {
+    std::optional<domain::ProjectRecord> record;
+    co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
+    if (!record || !who.owns(record->organization_id))
+      co_return problem(ctx, 404, "no such project");
+    std::vector<http::FieldError> errors;
+    for (auto key : kReadOnly) {
+      if (patch.contains(std::string(key)))
+        errors.push_back({"/" + std::string(key), "is read-only"});
+    }
+    json doc = project_document(*record);
+    doc.merge_patch(patch);
+    auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
+    if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
+    if (expected && *expected != record->version) {
+      co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+    }
+    bool updated = false;
+    auto conflict = co_await transact(api, [&](store::Tx& t) {
+      updated = store::update_project(t, id, expected.value_or(record->version), *data);
+      if (updated) record = store::find_project(t, id);
+    });
+    if (conflict)
+      co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+    if (!updated) {
+      if (expected) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
+      if (attempt == kPatchAttempts) {
+        co_return problem(ctx, 409,
+                          "the project kept changing while this change was applied; "
+                          "send it again");
+      }
+      continue;
+    }
+    co_return with_etag(json_response(200, project_json(*record)), record->version);
   }
-  json doc = project_document(*record);
-  doc.merge_patch(patch);
-  auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
-  if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
-  if (expected && *expected != record->version) {
-    co_return problem(ctx, 412, "the project changed since that ETag; read it again");
-  }
-  bool updated = false;
-  auto conflict = co_await transact(api, [&](store::Tx& t) {
-    updated = store::update_project(t, id, expected.value_or(record->version), *data);
-    if (updated) record = store::find_project(t, id);
-  });
-  if (conflict)
-    co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-  if (!updated) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
-  co_return with_etag(json_response(200, project_json(*record)), record->version);
 }
 
 awaitable<Response> delete_project(ApiContext& api, http::RequestContext& ctx) {

@@ -411,36 +411,49 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& patch = std::get<json>(parsed);
   const std::string id(ctx.param("id"));
-  std::optional<domain::TraineeRecord> record;
-  co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
-  if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
-    co_return problem(ctx, 404, "no such trainee");
+  // Without If-Match the patch applies to the trainee as it is: when another write
+  // comes between the read and the update, it is read again and the patch applied
+  // to it (a few times at most).
+  for (int attempt = 1;; ++attempt) {
+    std::optional<domain::TraineeRecord> record;
+    co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
+    if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
+      co_return problem(ctx, 404, "no such trainee");
+    }
+    std::vector<http::FieldError> errors;
+    for (auto key : kReadOnly) {
+      if (patch.contains(std::string(key)))
+        errors.push_back({"/" + std::string(key), "is read-only"});
+    }
+    json doc = trainee_document(*record, *api.taxonomy.snapshot());
+    doc.merge_patch(patch);
+    auto input = errors.empty() ? parse_trainee(doc, api, false, errors, record->profile.status)
+                                : std::nullopt;
+    if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
+    if (expected && *expected != record->version) {
+      co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+    }
+    bool updated = false;
+    auto conflict = co_await transact(api, [&](store::Tx& t) {
+      updated = store::update_trainee(
+          t, id, expected.value_or(record->version), input->personal, input->profile,
+          {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
+      if (updated) record = store::find_trainee(t, id);
+    });
+    if (conflict)
+      co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+    if (!updated) {
+      if (expected) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
+      if (attempt == kPatchAttempts) {
+        co_return problem(ctx, 409,
+                          "the trainee kept changing while this change was applied; "
+                          "send it again");
+      }
+      continue;
+    }
+    co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                        record->version);
   }
-  std::vector<http::FieldError> errors;
-  for (auto key : kReadOnly) {
-    if (patch.contains(std::string(key)))
-      errors.push_back({"/" + std::string(key), "is read-only"});
-  }
-  json doc = trainee_document(*record, *api.taxonomy.snapshot());
-  doc.merge_patch(patch);
-  auto input = errors.empty() ? parse_trainee(doc, api, false, errors, record->profile.status)
-                              : std::nullopt;
-  if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
-  if (expected && *expected != record->version) {
-    co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
-  }
-  bool updated = false;
-  auto conflict = co_await transact(api, [&](store::Tx& t) {
-    updated = store::update_trainee(
-        t, id, expected.value_or(record->version), input->personal, input->profile,
-        {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
-    if (updated) record = store::find_trainee(t, id);
-  });
-  if (conflict)
-    co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-  if (!updated) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
-  co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
-                      record->version);
 }
 
 awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {

@@ -120,6 +120,41 @@ TEST_F(ProbeTest, DeeplyNestedJsonIs400OnEveryJsonRouteAndTheServerStaysUp) {
 }
 
 // 2. Ten concurrent creates with one Idempotency-Key make one project.
+// Without If-Match a merge patch applies to the record as it is: concurrent
+// patches of different fields all succeed, each applied once (they were 412s).
+TEST_F(ProbeTest, ConcurrentPatchesWithoutIfMatchAreEachAppliedOnce) {
+  auto created = call("POST", "/v1/trainees", school_key_, trainee("busy@example.com"));
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  const std::string path = "/v1/trainees/" + created.body["id"].get<std::string>();
+  const std::int64_t version = created.body["version"];
+  const std::vector<json> patches = {
+      {{"city", "Sylhet"}},          {{"hours_per_week", 30}},
+      {{"domains", {"fintech"}}},    {{"engagement", {"hybrid"}}},
+      {{"phone", "+8801700000000"}}, {{"available_from", "2027-05-01"}}};
+  std::vector<int> statuses(patches.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < patches.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { statuses[i] = call("PATCH", path, school_key_, patches[i]).status(); });
+  }
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < patches.size(); ++i) {
+    EXPECT_EQ(statuses[i], 200) << patches[i].dump();
+  }
+  auto now = call("GET", path, school_key_);
+  EXPECT_EQ(now.body["version"], version + static_cast<std::int64_t>(patches.size()));
+  EXPECT_EQ(now.body["city"], "Sylhet");
+  EXPECT_EQ(now.body["hours_per_week"], 30);
+  EXPECT_EQ(now.body["domains"], json({"fintech"}));
+  EXPECT_EQ(now.body["engagement"], json({"hybrid"}));
+  EXPECT_EQ(now.body["phone"], "+8801700000000");
+  EXPECT_EQ(now.body["available_from"], "2027-05-01");
+  // With If-Match the precondition still holds: a stale ETag is 412.
+  auto stale = call("PATCH", path, school_key_, {{"city", "Khulna"}},
+                    {{"If-Match", "\"" + std::to_string(version) + "\""}});
+  EXPECT_EQ(stale.status(), 412) << stale.http.body;
+}
+
 TEST_F(ProbeTest, ConcurrentRequestsWithOneIdempotencyKeyCreateExactlyOnce) {
   const std::string body = project_body("Concurrent").dump();
   std::vector<int> statuses(10);
