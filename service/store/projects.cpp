@@ -142,6 +142,12 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
     // The headcount trigger (migration 0004): fewer seats than placements.
     throw Conflict{"the headcount is below the placements already approved for this project",
                    "/headcount"};
+  } catch (const pqxx::integrity_constraint_violation&) {
+    // The open-seats trigger (migration 0009): opening a project that is full.
+    throw Conflict{
+        "every seat of this project is taken by an approved placement: raise the "
+        "headcount to open it again",
+        "/status"};
   }
   if (r.empty()) return false;
   write_project_skills(tx, id, d);

@@ -246,6 +246,11 @@ TEST_F(MatchingTest, LifecycleByRoleWithPrivacyAndAudit) {
   ASSERT_EQ(approved.status(), 200) << approved.http.body;
   EXPECT_EQ(call("GET", "/v1/trainees/" + trainee_id, school_key_).body["status"], "placed");
   EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key_).body["status"], "closed");
+  // A full project stays closed: opening it needs a free seat.
+  auto reopen = call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "open"}});
+  expect_problem(reopen, 409);
+  EXPECT_EQ(reopen.body["errors"][0]["pointer"], "/status") << reopen.http.body;
+  EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key_).body["status"], "closed");
   // Withdrawing the approved placement restores both.
   expect_problem(move(match, firm_key_, "rejected", "changed our mind"), 409);
   ASSERT_EQ(move(match, school_key_, "withdrawn", "the trainee moved to Tokyo").status(), 200);
