@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -485,6 +486,15 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   parser.body_limit(limit);
   if (!parser.is_done()) {
     conn.stream.expires_after(options.read_timeout);
+    // A client that asked whether to send its body (curl does above 1 MiB)
+    // hears yes now, instead of waiting a second for a silence it takes as yes.
+    if (header.version() == 11 &&
+        beast::iequals(header[bhttp::field::expect], std::string_view("100-continue"))) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [write_ec, written] =
+          co_await net::async_write(conn.stream, net::buffer(kContinue), kUseTuple);
+      if (write_ec) co_return false;
+    }
     auto [body_ec, body_n] = co_await bhttp::async_read(conn.stream, buffer, parser, kUseTuple);
     if (body_ec) {
       if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {

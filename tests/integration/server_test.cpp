@@ -235,6 +235,32 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(process_start_time_seconds \d{10})")));
 }
 
+// Expect: 100-continue gets its interim answer once the header is admitted;
+// a request refused from its header gets the refusal instead, no 100.
+TEST_F(ServerTest, ExpectContinueIsAnsweredBeforeTheBody) {
+  auto svc = start();
+  Connection c(svc->port());
+  const std::string body = R"({"hello":"world"})";
+  std::string req = make_request("GET", "/healthz", body, {{"Expect", "100-continue"}});
+  ASSERT_TRUE(c.send(req.substr(0, req.size() - body.size())));
+  auto interim = c.read_response(true);
+  ASSERT_TRUE(interim) << svc->output();
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(c.send(body));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+
+  Connection refused(svc->port());
+  std::string post =
+      make_request("POST", "/v1/trainees", body,
+                   {{"Expect", "100-continue"}, {"Content-Type", "application/json"}});
+  ASSERT_TRUE(refused.send(post.substr(0, post.size() - body.size())));
+  auto answer = refused.read_response();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 401);
+}
+
 TEST_F(ServerTest, SigtermLetsARequestInFlightComplete) {
   auto svc = start();
   Connection idle(svc->port());  // an idle keep-alive connection must not hold the drain
