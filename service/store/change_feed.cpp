@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_set>
 
 #include <pqxx/pqxx>
@@ -155,11 +156,16 @@ void ChangeFeed::load_and_publish(Tx& tx, bool local) {
     if (t.publication > since) (t.project ? projects : trainees).push_back(t.seq);
   }
   if (--loads_in_progress_ == 0) touched_during_loads_.clear();
+  // Read before the load is published, so the two publications follow each
+  // other at once: readers see the raced rows missing for no longer than it
+  // takes to apply a set, not for the time of a query.
+  std::optional<ChangeSet> again;
+  if (!trainees.empty() || !projects.empty()) {
+    again = resolve(tx, std::move(trainees), std::move(projects));
+    again->local = local;
+  }
   publish_locked(set);
-  if (trainees.empty() && projects.empty()) return;
-  ChangeSet again = resolve(tx, std::move(trainees), std::move(projects));
-  again.local = local;
-  publish_locked(again);
+  if (again) publish_locked(*again);
 }
 
 ChangeSet ChangeFeed::resolve(Tx& tx, std::vector<std::int64_t> trainees,
