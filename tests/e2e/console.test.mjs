@@ -189,6 +189,12 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await page.getByRole("link", { name: "Audit trail" }).click();
   await page.getByLabel("Kind").selectOption("transition");
   await page.getByRole("button", { name: "Filter" }).click();
+  // The unfiltered first page (where administrators' personal-data reads are
+  // the newest events) is replaced by the filtered one: wait for that.
+  await page.waitForFunction(() => {
+    const kinds = [...document.querySelectorAll("main tbody tr td:nth-child(2)")];
+    return kinds.length > 0 && kinds.every((td) => td.textContent === "Transition");
+  });
   let rows = page.getByRole("row", { name: /Approved/ });
   while ((await rows.count()) === 0 && (await page.getByRole("button", { name: "Load more" }).isVisible())) {
     await page.getByRole("button", { name: "Load more" }).click();
