@@ -285,9 +285,11 @@ std::optional<std::int64_t> if_match(const http::RequestContext& ctx, bool* bad)
     return std::nullopt;
   }
   v = v.substr(1, v.size() - 2);
+  // The tags this service issues are versions in plain decimal: "0587" or
+  // "-1" is not one of them, though from_chars would read a number from it.
   std::int64_t n = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || ptr != v.data() + v.size()) {
+  if (ec != std::errc() || ptr != v.data() + v.size() || n < 1 || v.front() == '0') {
     *bad = true;
     return std::nullopt;
   }

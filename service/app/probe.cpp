@@ -259,8 +259,10 @@ net::awaitable<void> exchange(tcp::resolver& resolver, tcp::socket& socket, cons
   const bool chunked = header_value(head, "Transfer-Encoding").has_value();
   // The part shown: the body (after the first chunk's size line) up to its
   // first line break.
+  const std::size_t body_start = header_size;  // (a lambda may not capture a structured binding
+                                               // in clang 14)
   const auto shown = [&]() -> std::optional<std::string_view> {
-    auto body = std::string_view(buffer).substr(header_size);
+    auto body = std::string_view(buffer).substr(body_start);
     if (chunked) {
       const auto size_end = body.find("\r\n");
       if (size_end == std::string_view::npos) return std::nullopt;

@@ -24,11 +24,7 @@ struct ApiResponse {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto migrated = run_kakehashi({"migrate"}, db_.env());
-    ASSERT_EQ(migrated.exit_code, 0) << migrated.output;
-    auto key = run_kakehashi({"keys", "create", "--admin", "--label", "test admin"}, db_.env());
-    ASSERT_EQ(key.exit_code, 0) << key.output;
-    admin_ = key.output.substr(key.output.rfind("kh_"), 51);
+    admin_ = db_.admin_key();
     service_ = std::make_unique<ServiceProcess>(db_.env());
     wait_ready(service_->port());
   }
@@ -93,7 +89,7 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(r.body.value("status", 0), status);
   }
 
-  TestDatabase db_;
+  TestDatabase db_{TestDatabase::Schema::migrated};
   std::string admin_;
   std::unique_ptr<ServiceProcess> service_;
 };

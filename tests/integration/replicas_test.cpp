@@ -4,12 +4,12 @@
 #include <future>
 
 #include "integration/api_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace kakehashi::testing {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 class ReplicasTest : public ApiTest {
  protected:
@@ -73,6 +73,17 @@ class ReplicasTest : public ApiTest {
     return out;
   }
 
+  // Waits (up to a generous deadline) until `project`'s candidates on `port` include `trainee_id`.
+  bool reaches(std::uint16_t port, const std::string& project, const std::string& trainee_id) {
+    return eventually([&] {
+      auto r = call_on(port, "GET", "/v1/projects/" + project + "/candidates", firm_key_);
+      for (const auto& item : r.body["items"]) {
+        if (item["trainee"]["id"] == trainee_id) return true;
+      }
+      return false;
+    });
+  }
+
   std::unique_ptr<ServiceProcess> second_;
   std::string school_, school_key_, firm_, firm_key_;
 };
@@ -82,15 +93,8 @@ TEST_F(ReplicasTest, AWriteThroughOneAppearsInTheOthersCandidates) {
   // The project itself, created through the first, reaches the second.
   for (int round = 0; round < 3; ++round) {
     const auto id = add_trainee(service_->port(), "r" + std::to_string(round) + "@example.com");
-    const auto start = Clock::now();
-    bool seen = false;
-    while (!seen && Clock::now() - start < std::chrono::seconds(1)) {
-      auto r =
-          call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
-      for (const auto& item : r.body["items"]) seen = seen || item["trainee"]["id"] == id;
-      if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_TRUE(seen) << "trainee " << id << " did not reach the second process within 1 s";
+    EXPECT_TRUE(reaches(second_->port(), project, id))
+        << "trainee " << id << " did not reach the second process";
   }
 }
 
@@ -100,17 +104,10 @@ TEST_F(ReplicasTest, AListenerThatLostItsConnectionReloads) {
   // arrive (the listener reconnects and reloads everything).
   db_.query_value(
       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE application_name = 'kakehashi-listener'");
+      "WHERE datname = current_database() AND application_name = 'kakehashi-listener'");
   const auto id = add_trainee(service_->port(), "missed@example.com");
-  const auto start = Clock::now();
-  bool seen = false;
-  while (!seen && Clock::now() - start < std::chrono::seconds(5)) {
-    auto r = call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
-    for (const auto& item : r.body["items"]) seen = seen || item["trainee"]["id"] == id;
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(seen);
-  EXPECT_NE(second_->output().find("will reload"), std::string::npos) << second_->output();
+  EXPECT_TRUE(reaches(second_->port(), project, id));
+  EXPECT_TRUE(second_->wait_for_output("will reload")) << second_->output();
 }
 
 TEST_F(ReplicasTest, AChangeThroughOneIsReadThroughTheOther) {
@@ -124,11 +121,11 @@ TEST_F(ReplicasTest, AChangeThroughOneIsReadThroughTheOther) {
   auto changed = call_on(service_->port(), "PATCH", "/v1/trainees/" + id, school_key_,
                          {{"city", "Sylhet"}}, {{"If-Match", "\"1\""}});
   ASSERT_EQ(changed.status(), 200) << changed.http.body;
-  const auto start = Clock::now();
   std::string city;
-  while (city != "Sylhet" && Clock::now() - start < std::chrono::seconds(1)) {
+  eventually([&] {
     city = call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).body["city"];
-  }
+    return city == "Sylhet";
+  });
   EXPECT_EQ(city, "Sylhet") << "the second process kept serving the old document";
   // Erasure reaches the other process's cache too: no personal data remains.
   auto etag =
@@ -138,9 +135,10 @@ TEST_F(ReplicasTest, AChangeThroughOneIsReadThroughTheOther) {
                 .status(),
             204);
   int status = 200;
-  while (status != 404 && Clock::now() - start < std::chrono::seconds(2)) {
+  eventually([&] {
     status = call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).status();
-  }
+    return status == 404;
+  });
   EXPECT_EQ(status, 404);
   auto admin_view = call_on(second_->port(), "GET", "/v1/trainees/" + id, admin_);
   EXPECT_TRUE(admin_view.body["full_name"].is_null()) << admin_view.http.body;
@@ -164,18 +162,16 @@ TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
       "SELECT id, (SELECT id FROM skills WHERE name = 'Python'), 5 FROM t RETURNING 1");
   db_.query_value("UPDATE trainees SET city = 'Sylhet' RETURNING 1");
   for (auto port : {service_->port(), second_->port()}) {
-    const auto start = Clock::now();
     bool bulk_seen = false;
     std::string city;
-    while ((!bulk_seen || city != "Sylhet") && Clock::now() - start < std::chrono::seconds(5)) {
+    eventually([&] {
       auto r = call_on(port, "GET", "/v1/projects/" + project + "/candidates", firm_key_);
       for (const auto& item : r.body["items"]) {
         bulk_seen = bulk_seen || item["trainee"]["alias"].get<std::string>().rfind("BULK-", 0) == 0;
       }
       city = call_on(port, "GET", "/v1/trainees/" + id, school_key_).body.value("city", "");
-      if (!bulk_seen || city != "Sylhet")
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+      return bulk_seen && city == "Sylhet";
+    });
     EXPECT_TRUE(bulk_seen) << "port " << port << ": the bulk insert did not reach the index";
     EXPECT_EQ(city, "Sylhet") << "port " << port << ": a cached document outlived a bulk update";
   }
@@ -212,14 +208,10 @@ TEST_F(ReplicasTest, ABulkImportReloadsEachProcessOnce) {
   ASSERT_FALSE(first.body["items"].empty());
   EXPECT_EQ(first.body["items"][0]["score"], first.body["items"][1]["score"]);
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees"), "6000");
-  const auto start = Clock::now();
-  bool seen = false;
-  while (!seen && Clock::now() - start < std::chrono::seconds(5)) {
+  EXPECT_TRUE(eventually([&] {
     auto r = call_on(second_->port(), "GET", "/v1/projects/" + project + "/candidates", firm_key_);
-    seen = !r.body["items"].empty();
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(seen) << "the import did not reach the second process";
+    return !r.body["items"].empty();
+  })) << "the import did not reach the second process";
   // No sleep for "no needless reload": notifications arrive in commit order,
   // so once a write committed after the import through the other process has
   // reached a process's candidates, its listener is past the import's.
@@ -231,23 +223,13 @@ TEST_F(ReplicasTest, ABulkImportReloadsEachProcessOnce) {
                       {"status", "open"}};
   auto marker_project = call("POST", "/v1/projects", firm_key_, sql_project);
   ASSERT_EQ(marker_project.status(), 201) << marker_project.http.body;
-  const std::string marker_path =
-      "/v1/projects/" + marker_project.body["id"].get<std::string>() + "/candidates";
   auto marker = [&](std::uint16_t through, std::uint16_t seen_by, const std::string& email) {
     json t = trainee(email);
     t["skills"] = {{{"skill", "SQL"}, {"level", 3}}};
     auto created = call_on(through, "POST", "/v1/trainees", school_key_, t);
     ASSERT_EQ(created.status(), 201) << created.http.body;
-    const auto deadline = Clock::now() + std::chrono::seconds(10);
-    bool arrived = false;
-    while (!arrived && Clock::now() < deadline) {
-      const auto page = call_on(seen_by, "GET", marker_path, firm_key_);
-      for (const auto& item : page.body["items"]) {
-        arrived = arrived || item["trainee"]["id"] == created.body["id"];
-      }
-      if (!arrived) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ASSERT_TRUE(arrived) << email << " did not arrive";
+    ASSERT_TRUE(reaches(seen_by, marker_project.body["id"], created.body["id"]))
+        << email << " did not arrive";
   };
   marker(second_->port(), service_->port(), "marker-1@example.com");
   marker(service_->port(), second_->port(), "marker-2@example.com");
@@ -301,9 +283,7 @@ TEST_F(ReplicasTest, ASingleWriteIsAppliedOnceInEachProcess) {
   };
   // Waits until `port` shows `series` at `value` or more (a generous deadline).
   auto reach = [&](std::uint16_t port, const std::string& series, double value) {
-    for (int i = 0; i < 500 && metric(port, series) < value; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    eventually([&] { return metric(port, series) >= value; });
     return metric(port, series);
   };
   // The create has settled in both processes: its own notification came

@@ -51,8 +51,7 @@ TEST_F(ServerTest, HealthzAnswersAndEchoesOrGeneratesRequestId) {
   auto mine = request(svc->port(), "GET", "/healthz", "", {{"X-Request-Id", "abc-123"}});
   EXPECT_EQ(mine.header("X-Request-Id"), "abc-123");
   // The access log names the request id and the route template.
-  std::this_thread::sleep_for(100ms);
-  EXPECT_NE(svc->output().find(R"("request_id":"abc-123")"), std::string::npos);
+  EXPECT_TRUE(svc->wait_for_output(R"("request_id":"abc-123")")) << svc->output();
   EXPECT_NE(svc->output().find(R"("route":"/healthz")"), std::string::npos);
 }
 
@@ -266,19 +265,22 @@ TEST_F(ServerTest, SigtermLetsARequestInFlightComplete) {
   Connection idle(svc->port());  // an idle keep-alive connection must not hold the drain
   Connection c(svc->port());
   const std::string body = R"({"slow":true})";
-  std::string req = make_request("GET", "/healthz", body);
-  // Send everything but the body's last byte: the request is in flight.
-  c.send(req.substr(0, req.size() - 1));
-  std::this_thread::sleep_for(200ms);
+  std::string req = make_request("GET", "/healthz", body, {{"Expect", "100-continue"}});
+  // Send the header and wait for the interim 100: the server has read and
+  // admitted it, so the request is in flight when the signal comes.
+  ASSERT_TRUE(c.send(req.substr(0, req.size() - body.size())));
+  auto interim = c.read_response(true);
+  ASSERT_TRUE(interim) << svc->output();
+  ASSERT_EQ(interim->status, 100);
   svc->signal(SIGTERM);
-  std::this_thread::sleep_for(300ms);
-  ASSERT_TRUE(c.send(req.substr(req.size() - 1)));
+  // The body comes only once the drain has begun.
+  ASSERT_TRUE(svc->wait_for_output(R"("msg":"draining")")) << svc->output();
+  ASSERT_TRUE(c.send(body));
   auto r = c.read_response();
   ASSERT_TRUE(r) << svc->output();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->header("Connection"), "close");
   EXPECT_EQ(svc->wait(10s), 0) << svc->output();
-  EXPECT_NE(svc->output().find(R"("msg":"draining")"), std::string::npos);
 }
 
 TEST_F(ServerTest, NoNewConnectionsAfterSigterm) {

@@ -1,5 +1,6 @@
 #include "support/service_process.hpp"
 
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 
 #include <fcntl.h>
@@ -128,13 +129,28 @@ std::optional<int> ServiceProcess::wait(std::chrono::milliseconds timeout) {
 
 std::string ServiceProcess::output() const { return read_file(log_path_); }
 
-HttpResponse wait_ready(std::uint16_t port, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto r = request(port, "GET", "/readyz");
-    if (r.status == 200 || std::chrono::steady_clock::now() >= deadline) return r;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+bool ServiceProcess::wait_for_output(const std::string& needle,
+                                     std::chrono::milliseconds timeout) const {
+  return eventually([&] { return output().find(needle) != std::string::npos; }, timeout);
+}
+
+void ServiceProcess::log_barrier() {
+  const std::string id = "log-barrier-" + std::to_string(++barriers_);
+  request(port_, "GET", "/healthz", "", {{"X-Request-Id", id}});
+  if (!wait_for_output("\"request_id\":\"" + id + "\"")) {
+    throw std::runtime_error("the access-log line of " + id + " never came:\n" + output());
   }
+}
+
+HttpResponse wait_ready(std::uint16_t port, std::chrono::milliseconds timeout) {
+  HttpResponse r;
+  eventually(
+      [&] {
+        r = request(port, "GET", "/readyz");
+        return r.status == 200;
+      },
+      timeout);
+  return r;
 }
 
 }  // namespace kakehashi::testing

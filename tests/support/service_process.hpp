@@ -40,12 +40,20 @@ class ServiceProcess {
   // Waits for exit; returns the exit code, or nullopt on timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout);
   std::string output() const;
+  // Polls the output until it contains `needle`; false if `timeout` passes first.
+  bool wait_for_output(const std::string& needle,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  // Sends a request with a fresh request id and waits for its access-log
+  // line: every line that requests answered before it caused is then in the
+  // output, so a test can check what the log does not contain.
+  void log_barrier();
 
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   std::string log_path_;
   std::optional<int> exit_code_;
+  int barriers_ = 0;
 };
 
 // Polls GET /readyz until it answers 200 (the service loads its matching

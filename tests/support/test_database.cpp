@@ -4,21 +4,75 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
 #include <pqxx/pqxx>
 
-namespace kakehashi::testing {
+#include "support/service_process.hpp"
 
-TestDatabase::TestDatabase() {
+namespace kakehashi::testing {
+namespace {
+
+constexpr const char* kTemplate = "kh_template_migrated";
+
+// The migrated template, made once per cluster: the test processes of a run
+// run in parallel, so the first to get here builds it under an advisory lock
+// and records its administrator key; the others read the key. Copying it
+// saves each API test two runs of the binary (migrate, keys create).
+std::string migrated_template_key() {
+  static std::mutex mutex;
+  static std::string key;
+  std::lock_guard lock(mutex);
+  if (!key.empty()) return key;
+  pqxx::connection admin("dbname=postgres");
+  pqxx::nontransaction tx(admin);
+  tx.exec("SELECT pg_advisory_lock(72860001)");
+  struct Unlock {
+    pqxx::nontransaction& tx;
+    ~Unlock() {
+      try {
+        tx.exec("SELECT pg_advisory_unlock(72860001)");
+      } catch (...) {  // the session's end releases it anyway
+      }
+    }
+  } unlock{tx};
+  tx.exec("CREATE TABLE IF NOT EXISTS kh_test_templates (name text PRIMARY KEY, admin_key text)");
+  auto row = tx.exec_params("SELECT admin_key FROM kh_test_templates WHERE name = $1", kTemplate);
+  if (!row.empty()) return key = row[0][0].c_str();
+
+  tx.exec(std::string("DROP DATABASE IF EXISTS ") + kTemplate);
+  tx.exec(std::string("CREATE DATABASE ") + kTemplate);
+  const std::map<std::string, std::string> env = {
+      {"KAKEHASHI_DATABASE_URL", std::string("dbname=") + kTemplate}};
+  auto migrated = run_kakehashi({"migrate"}, env);
+  if (migrated.exit_code != 0) throw std::runtime_error("migrate failed:\n" + migrated.output);
+  auto made = run_kakehashi({"keys", "create", "--admin", "--label", "test admin"}, env);
+  const auto at = made.output.rfind("kh_");
+  if (made.exit_code != 0 || at == std::string::npos) {
+    throw std::runtime_error("keys create failed:\n" + made.output);
+  }
+  key = made.output.substr(at, 51);
+  tx.exec_params("INSERT INTO kh_test_templates VALUES ($1, $2)", kTemplate, key);
+  return key;
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase(Schema schema) {
   static std::atomic<int> counter{0};
   std::random_device rd;
   name_ = "kh_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)) +
           "_" + std::to_string(rd() % 100000);
+  std::string create = "CREATE DATABASE \"" + name_ + "\"";
+  if (schema == Schema::migrated) {
+    admin_key_ = migrated_template_key();
+    create += std::string(" TEMPLATE ") + kTemplate;
+  }
   pqxx::connection admin("dbname=postgres");
   pqxx::nontransaction tx(admin);
-  tx.exec("CREATE DATABASE " + tx.quote_name(name_));
+  tx.exec(create);
 }
 
 TestDatabase::~TestDatabase() {
@@ -60,6 +114,21 @@ void control_cluster(const std::string& action, const std::string& stop_mode) {
   if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) {
     throw std::runtime_error("pg_ctlcluster " + action + " failed");
   }
+}
+
+ClusterStopped::ClusterStopped(const std::string& stop_mode) { control_cluster("stop", stop_mode); }
+
+ClusterStopped::~ClusterStopped() {
+  if (!stopped_) return;
+  try {
+    control_cluster("start");
+  } catch (...) {  // a destructor must not throw; the next test reports the cluster down
+  }
+}
+
+void ClusterStopped::start() {
+  control_cluster("start");
+  stopped_ = false;
 }
 
 }  // namespace kakehashi::testing

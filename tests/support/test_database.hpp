@@ -10,7 +10,12 @@ namespace kakehashi::testing {
 
 class TestDatabase {
  public:
-  TestDatabase();
+  enum class Schema {
+    empty,     // as CREATE DATABASE makes it
+    migrated,  // every migration applied and an administrator key made, copied from a
+               // template that the first test of a run builds with the real binary
+  };
+  explicit TestDatabase(Schema schema = Schema::empty);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -23,14 +28,32 @@ class TestDatabase {
   // Runs SQL and returns the first column of the first row as text ("" if none).
   std::string query_value(const std::string& sql) const;
   void exec(const std::string& sql) const;
+  // The administrator key of a migrated database (made with `kakehashi keys create --admin`).
+  const std::string& admin_key() const { return admin_key_; }
 
  private:
   std::string name_;
+  std::string admin_key_;
 };
 
 // Stops or starts the pg_virtualenv cluster (pg_ctlcluster $PGVERSION regress).
 // A stop is "fast" (sessions are ended cleanly) or "immediate" (a crash:
 // PostgreSQL recovers from its WAL at the next start).
 void control_cluster(const std::string& action, const std::string& stop_mode = "fast");
+
+// Stops the cluster for the scope of a test: the cluster is started again when
+// the test calls start() or, whatever happens (a failed assertion returns
+// early), when the guard goes out of scope. Other tests share the cluster.
+class ClusterStopped {
+ public:
+  explicit ClusterStopped(const std::string& stop_mode = "fast");
+  ~ClusterStopped();
+  ClusterStopped(const ClusterStopped&) = delete;
+  ClusterStopped& operator=(const ClusterStopped&) = delete;
+  void start();
+
+ private:
+  bool stopped_ = true;
+};
 
 }  // namespace kakehashi::testing
