@@ -67,6 +67,17 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
 
+// The field for a pointer, or for its closest ancestor on the form: an error
+// at /skills/0/skill belongs beside a single "skills" text field.
+/** @param {Element} form @param {string} pointer @returns {Element | null} */
+function fieldFor(form, pointer) {
+  for (let p = pointer; p; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+    const field = form.querySelector(`[data-pointer="${CSS.escape(p)}"]`);
+    if (field) return field;
+  }
+  return null;
+}
+
 // A problem+json shown in the console's language (by its type and each
 // error's code, not the server's English); field errors go beside their
 // fields (elements with data-pointer), the rest in the box.
@@ -80,12 +91,15 @@ function showProblem(box, problem, form) {
   if (!problem) return;
   const unplaced = [];
   for (const [i, err] of (problem.errors || []).entries()) {
-    const field = form?.querySelector(`[data-pointer="${CSS.escape(err.pointer)}"]`);
+    const field = form ? fieldFor(form, err.pointer || "") : null;
     if (field) {
       const id = `err-${i}-${Math.random().toString(36).slice(2, 7)}`;
       field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", id);
-      field.insertAdjacentElement("afterend", h("p", { class: "field-error", id }, fieldErrorText(err)));
+      field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+      // After the field and any message already there, in the errors' order.
+      let after = field;
+      while (after.nextElementSibling?.classList.contains("field-error")) after = after.nextElementSibling;
+      after.insertAdjacentElement("afterend", h("p", { class: "field-error", id }, fieldErrorText(err)));
     } else unplaced.push(err);
   }
   const where = (/** @type {any} */ e) => [e.line ? t("import.line_n", { line: e.line }) : "", e.pointer ? fieldName(e.pointer) : ""].filter(Boolean).join(" · ");

@@ -306,7 +306,9 @@ export function formatNumber(n, digits) {
 export function formatMoney(amount, currency) {
   if (typeof amount !== "number") return "—";
   try {
-    return new Intl.NumberFormat(locale(), { style: "currency", currency, currencyDisplay: currency === "JPY" ? "symbol" : "code" }).format(amount);
+    // Whole amounts without ".00": budgets and rates are round numbers.
+    const whole = Number.isInteger(amount) ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {};
+    return new Intl.NumberFormat(locale(), { style: "currency", currency, currencyDisplay: currency === "JPY" ? "symbol" : "code", ...whole }).format(amount);
   } catch {
     return `${formatNumber(amount)} ${currency}`;
   }
