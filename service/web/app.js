@@ -170,7 +170,7 @@ function signIn() {
 function explanationView(ex) {
   if (!ex) return h("p", { class: "muted" }, t("common.none"));
   return h("div", { class: "explanation" },
-    h("p", {}, h("strong", {}, t("match.score_value", { score: fmt(ex.score) })), ex.eligible ? "" : h("span", { class: "error" }, ` · ${t("match.ineligible")}`)),
+    h("p", {}, h("strong", {}, t("match.score_value", { score: fmt(ex.score) })), ex.eligible ? "" : [" · ", h("span", { class: "error" }, t("match.ineligible"))]),
     (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
     h("h3", {}, t("match.components")),
     h("ul", { class: "bars" }, (ex.components || []).map((/** @type {any} */ c) => {
@@ -178,11 +178,11 @@ function explanationView(ex) {
       fill.style.width = `${Math.round(Math.max(0, Math.min(1, c.value)) * 100)}%`;
       const percent = new Intl.NumberFormat(language() === "ja" ? "ja-JP" : "en-GB", { style: "percent" }).format(Math.max(0, Math.min(1, c.value)));
       return h("li", {}, h("span", {}, label("component", c.name)),
-        h("span", { class: "bar", role: "img", "aria-label": `${label("component", c.name)}: ${percent}` }, fill),
+        h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: label("component", c.name), value: percent }) }, fill),
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
-    h("p", {}, `${t("match.matched")}: `, (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
-    h("p", {}, `${t("match.missing")}: `, (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
 }
 
 /** @param {any} tr */
@@ -193,7 +193,7 @@ function traineeView(tr) {
   return h("dl", { class: "card" },
     h("dt", {}, t("trainee.alias")), h("dd", {}, tr.alias),
     h("dt", {}, t("trainee.place")), h("dd", {}, place),
-    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill} ${s.level}`))),
+    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: s.skill, level: s.level })))),
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
     h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
@@ -205,7 +205,7 @@ function projectView(p) {
   const budget = p.budget_monthly;
   return h("dl", { class: "card" },
     h("dt", {}, t("project.title")), h("dd", {}, p.title),
-    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill} ≥${s.min_level}${s.required ? ` (${t("project.must_have")})` : ""}`))),
+    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: s.skill, level: s.min_level })))),
     h("dt", {}, t("project.languages")), h("dd", {}, t("project.languages_value", { jlpt: levelLabel(p.japanese_min), cefr: levelLabel(p.english_min) })),
     h("dt", {}, t("project.headcount")), h("dd", {}, formatNumber(p.headcount)),
     h("dt", {}, t("project.start")), h("dd", {}, t("project.start_value", { date: formatDate(p.start_date), months: p.duration_months })),
@@ -245,7 +245,7 @@ async function matchDetail(pane, id, onChange) {
     h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" ? askApproval() : move(to)) }, t(`action.${to}`)));
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
-    h("p", {}, `${t("match.state")}: `, h("strong", { "data-state": match.state }, label("state", match.state)), ` · ${t("match.score_value", { score: fmt(match.score) })}`),
+    h("p", {}, t("match.state_label"), " ", h("strong", { "data-state": match.state }, label("state", match.state)), " · ", t("match.score_value", { score: fmt(match.score) })),
     match.personal ? h("p", { class: "card" }, t("match.contact", { details: [match.personal.full_name, match.personal.email, match.personal.phone].filter(Boolean).join(" · ") })) : null,
     h("div", { class: "grid" },
       h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project) ?? h("p", {}, match.project_title)),
@@ -328,7 +328,7 @@ async function dashboard() {
     h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
       h("p", {}, t("dash.projects_summary", { open: s.body.projects.open, unfilled: s.body.projects.unfilled_seats }))),
     h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
-      h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, `${label("state", k)}: ${formatNumber(Number(v))}`)))),
+      h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, t("common.labelled", { label: label("state", k), value: Number(v) }))))),
     h("section", { "aria-labelledby": "d4" }, h("h2", { id: "d4" }, t("dash.rounds")),
       rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((/** @type {any} */ r) => h("li", {}, t("dash.round_line", { when: formatDateTime(r.completed_at), algorithm: label("algorithm", r.algorithm), assigned: r.statistics.assigned, seats: r.statistics.seats })))) : h("p", { class: "muted" }, t("common.empty"))));
 }
@@ -340,7 +340,7 @@ function orgChart(perOrg, names) {
     const fill = h("span");
     fill.style.width = `${Math.round((o.assigned / max) * 100)}%`;
     const name = names[o.organization_id] ?? o.organization_id;
-    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": `${name}: ${formatNumber(o.assigned)}` }, fill), h("span", {}, formatNumber(o.assigned)));
+    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: o.assigned }) }, fill), h("span", {}, formatNumber(o.assigned)));
   }));
 }
 
@@ -379,9 +379,9 @@ async function roundView() {
         h("tbody", {}, (matches.body?.items || []).map((/** @type {any} */ m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, fmt(m.score)))))),
       h("h3", {}, t("round.unmatched")),
       h("p", {}, [t("round.unmatched_total", { count: st.unmatched?.count ?? 0 }),
-        ...Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => `${label("unmatched", k)}: ${formatNumber(Number(v))}`),
-        `${t("unmatched.not_shortlisted")}: ${formatNumber(st.unmatched?.not_shortlisted ?? 0)}`].join(" · ")),
-      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, `${u.alias}: ${label("unmatched", u.reason)}`))) : null);
+        ...Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => t("common.labelled", { label: label("unmatched", k), value: Number(v) })),
+        t("common.labelled", { label: t("unmatched.not_shortlisted"), value: st.unmatched?.not_shortlisted ?? 0 })].join(" · ")),
+      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
     /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
     say(t("round.done"));
   } },
@@ -594,7 +594,7 @@ async function traineeDetail(id) {
   page("trainee.opportunities",
     o.body.items.length ? h("ol", {}, o.body.items.map((/** @type {any} */ x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
     h("h2", {}, t("nav.matches")),
-    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, `${x.project_title}: ${label("state", x.state)} `, h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
+    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
 }
 
 async function importView() {
@@ -651,7 +651,7 @@ async function route() {
   }[role];
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
-  try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, `${t("common.failed")}: ${message}`)); } }
+  try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 
 byId("lang").addEventListener("click", () => { setLanguage(language() === "en" ? "ja" : "en"); route(); });
