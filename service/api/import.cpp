@@ -489,7 +489,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   const auto options = import_options(ctx, who, errors);
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   const auto type = ctx.request.header("Content-Type").value_or("");
   const std::string media = lower(std::string(type.substr(0, type.find(';'))));
   const bool csv = media == "text/csv";

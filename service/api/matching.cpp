@@ -135,7 +135,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
@@ -206,7 +206,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> trainee;
@@ -261,7 +261,7 @@ awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
     }
     f.state = std::string(*state);
   }
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (who.role == domain::Role::kFirm) f.firm_id = who.organization_id;
   if (who.role == domain::Role::kTrainingOrg) f.training_org_id = who.organization_id;
   std::vector<store::MatchRow> rows;
@@ -467,7 +467,7 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
   store::EventFilter f;
   f.limit = page_limit(ctx, errors) + 1;
   f.after_id = seq_cursor(ctx, 'e', errors);
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   const std::string id(ctx.param("id"));
   std::optional<store::MatchRow> match;
   std::vector<store::EventRow> rows;
@@ -513,7 +513,7 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
       (std::string_view(name) == "since" ? f.since : f.until) = std::string(*t);
     }
   }
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::EventRow> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_events(t, f); });
   const json out =

@@ -94,7 +94,7 @@ awaitable<Response> list_organizations(ApiContext& api, http::RequestContext& ct
     if (!after || !store::is_uuid(*after))
       errors.push_back(invalid_format("cursor", "is not a cursor this service issued", "cursor"));
   }
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::OrganizationRow> rows;
   co_await api.db.read(
       [&](store::Tx& t) { rows = store::list_organizations(t, after, limit + 1); });

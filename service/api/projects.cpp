@@ -339,7 +339,7 @@ awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
     f.organization_id = *org;
   }
   if (!who.is_admin()) f.organization_id = who.organization_id;
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::ProjectRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_projects(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);

@@ -239,7 +239,7 @@ awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const int limit = page_limit(ctx, errors);
   const auto after = seq_cursor(ctx, 'g', errors);
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::RoundRow> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_rounds(t, after, limit + 1); });
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};

@@ -586,7 +586,7 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
   }
   if (!who.is_admin()) f.organization_id = who.organization_id;
   if (auto q = ctx.request.query_param("q")) f.query = *q;
-  if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::TraineeRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_trainees(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);
