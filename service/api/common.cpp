@@ -30,11 +30,46 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 Response problem(const http::RequestContext& ctx, int status, std::string detail,
                  std::vector<http::FieldError> errors) {
+  return problem(ctx, status, http::default_problem_type(status), std::move(detail),
+                 std::move(errors));
+}
+
+Response problem(const http::RequestContext& ctx, int status, http::ProblemType type,
+                 std::string detail, std::vector<http::FieldError> errors) {
   http::Problem p;
   p.status = status;
+  p.type = type;
   p.detail = std::move(detail);
   p.errors = std::move(errors);
   return http::problem_response(p, ctx.request.path, ctx.request_id);
+}
+
+Response invalid_parameters(const http::RequestContext& ctx, std::vector<http::FieldError> errors) {
+  return problem(ctx, 422, http::ProblemType::kInvalidParameters, "invalid query parameters",
+                 std::move(errors));
+}
+
+Response stale_etag(const http::RequestContext& ctx, std::string detail) {
+  std::vector<http::FieldError> errors{
+      {"If-Match", http::FieldCode::kStale, "names an older version; read it again"}};
+  return problem(ctx, 412, http::ProblemType::kStale, std::move(detail), std::move(errors));
+}
+
+Response bad_if_match(const http::RequestContext& ctx) {
+  std::vector<http::FieldError> errors{{"If-Match",
+                                        http::FieldCode::kInvalidFormat,
+                                        "must be an ETag this service issued",
+                                        {{"format", std::string("etag")}}}};
+  return problem(ctx, 412, http::ProblemType::kInvalidPrecondition,
+                 "If-Match must be an ETag this service issued", std::move(errors));
+}
+
+Response taken(const http::RequestContext& ctx, const std::string& pointer, std::string detail) {
+  // A conflict that no field of the request caused (rows that depend on this
+  // one) names none.
+  if (pointer.empty()) return problem(ctx, 409, std::move(detail));
+  std::vector<http::FieldError> errors{{pointer, http::FieldCode::kTaken, detail}};
+  return problem(ctx, 409, http::ProblemType::kDuplicate, std::move(detail), std::move(errors));
 }
 
 awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& api,
@@ -152,8 +187,10 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
     if (!domain::valid_utf8(name) || !domain::valid_utf8(value) ||
         domain::has_control_characters(name, false) ||
         domain::has_control_characters(value, false)) {
-      Response r =
-          problem(ctx, 400, "query parameters must be UTF-8 text without control characters");
+      Response r = problem(ctx, 400, http::ProblemType::kInvalidParameters,
+                           "query parameters must be UTF-8 text without control characters",
+                           {{std::string(name), http::FieldCode::kInvalidText,
+                             "must be UTF-8 text without control characters"}});
       co_return r;
     }
     names.push_back(name);
@@ -161,9 +198,9 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   std::sort(names.begin(), names.end());
   if (auto twice = std::adjacent_find(names.begin(), names.end()); twice != names.end()) {
     const std::string name(*twice);
-    Response r = problem(ctx, 400,
+    Response r = problem(ctx, 400, http::ProblemType::kInvalidParameters,
                          "the query parameter '" + name + "' is given more than once; give it once",
-                         {{name, "is repeated"}});
+                         {{name, http::FieldCode::kDuplicate, "is repeated"}});
     co_return r;
   }
   // Ids are UUIDs, which compare without regard to case: the canonical
@@ -334,7 +371,7 @@ void reject_unknown_params(const http::RequestContext& ctx,
                            std::vector<http::FieldError>& errors) {
   for (const auto& [key, value] : ctx.request.query_params()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      errors.push_back({key, "unknown query parameter"});
+      errors.push_back({key, http::FieldCode::kUnknownField, "unknown query parameter"});
     }
   }
 }
@@ -346,7 +383,10 @@ std::int64_t seq_cursor(const http::RequestContext& ctx, char tag,
   const auto raw = decode_cursor(*cursor);
   if (!raw || raw->size() < 3 || raw->size() > 20 || (*raw)[0] != tag || (*raw)[1] != ':' ||
       raw->find_first_not_of("0123456789", 2) != std::string::npos) {
-    errors.push_back({"cursor", "is not a cursor this service issued"});
+    errors.push_back({"cursor",
+                      http::FieldCode::kInvalidFormat,
+                      "is not a cursor this service issued",
+                      {{"format", std::string("cursor")}}});
     return 0;
   }
   return std::stoll(raw->substr(2));
@@ -362,7 +402,10 @@ int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& e
   int n = 0;
   auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), n);
   if (ec != std::errc() || ptr != raw->data() + raw->size() || n < 1 || n > 200) {
-    errors.push_back({"limit", "must be a whole number from 1 to 200"});
+    errors.push_back({"limit",
+                      http::FieldCode::kOutOfRange,
+                      "must be a whole number from 1 to 200",
+                      {{"min", 1LL}, {"max", 200LL}}});
     return 50;
   }
   return n;
@@ -385,9 +428,12 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   const auto key = ctx.request.header("Idempotency-Key");
   if (!key) co_return co_await create();
   if (!valid_idempotency_key(*key)) {
-    co_return problem(
-        ctx, 400, "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces",
-        {{"Idempotency-Key", "must be 1 to 200 printable ASCII characters without spaces"}});
+    co_return problem(ctx, 400,
+                      "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces",
+                      {{"Idempotency-Key",
+                        http::FieldCode::kInvalidFormat,
+                        "must be 1 to 200 printable ASCII characters without spaces",
+                        {{"format", std::string("idempotency_key")}}}});
   }
   const std::string k(*key);
   const std::string hash =
@@ -400,12 +446,13 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   });
   if (previous) {
     if (previous->request_hash != hash) {
-      co_return problem(ctx, 422,
-                        "this Idempotency-Key was used with a different request; use a new key",
-                        {{"Idempotency-Key", "already used with a different request"}});
+      co_return problem(
+          ctx, 422, http::ProblemType::kIdempotencyKeyReused,
+          "this Idempotency-Key was used with a different request; use a new key",
+          {{"Idempotency-Key", http::FieldCode::kReused, "already used with a different request"}});
     }
     if (!previous->status || !previous->resource_id) {
-      Response busy = problem(ctx, 409,
+      Response busy = problem(ctx, 409, http::ProblemType::kRequestInProgress,
                               "a request with this Idempotency-Key is still being processed; "
                               "retry shortly");
       busy.set_header("Retry-After", "1");

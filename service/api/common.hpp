@@ -26,8 +26,20 @@ namespace kakehashi::api {
 using boost::asio::awaitable;
 using http::Response;
 
+// A problem of the status's general kind (http::default_problem_type).
 Response problem(const http::RequestContext& ctx, int status, std::string detail,
                  std::vector<http::FieldError> errors = {});
+// A problem of a named kind.
+Response problem(const http::RequestContext& ctx, int status, http::ProblemType type,
+                 std::string detail, std::vector<http::FieldError> errors = {});
+// 422 for query parameters: `errors` names each.
+Response invalid_parameters(const http::RequestContext& ctx, std::vector<http::FieldError> errors);
+// 412 for an If-Match that names an older version of the resource.
+Response stale_etag(const http::RequestContext& ctx, std::string detail);
+// 412 for an If-Match that is not an ETag this service issued.
+Response bad_if_match(const http::RequestContext& ctx);
+// 409 for unique data another record already uses, at `pointer`.
+Response taken(const http::RequestContext& ctx, const std::string& pointer, std::string detail);
 
 // Runs `work` in one transaction on the database executor. An expected
 // conflict (store::Conflict) rolls the transaction back and is returned; any

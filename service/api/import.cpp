@@ -13,6 +13,7 @@
 #include "api/common.hpp"
 #include "api/routes.hpp"
 #include "api/trainee_input.hpp"
+#include "api/validation.hpp"
 #include "domain/text.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
@@ -257,13 +258,18 @@ ImportOptions import_options(const http::RequestContext& ctx, const domain::Prin
     } else if (key == "organization_id" && who.is_admin()) {
       o.organization_id = value;
     } else {
-      errors.push_back({key, key == "dry_run"        ? "must be true or false"
-                             : key == "on_duplicate" ? "must be fail or skip"
-                                                     : "unknown query parameter"});
+      if (key == "dry_run") {
+        errors.push_back(invalid_choice(key, "must be true or false", {"true", "false"}));
+      } else if (key == "on_duplicate") {
+        errors.push_back(invalid_choice(key, "must be fail or skip", {"fail", "skip"}));
+      } else {
+        errors.push_back({key, http::FieldCode::kUnknownField, "unknown query parameter"});
+      }
     }
   }
   if (who.is_admin() && o.organization_id == who.organization_id) {
-    errors.push_back({"organization_id", "administrators name the training provider"});
+    errors.push_back({"organization_id", http::FieldCode::kRequired,
+                      "administrators name the training provider"});
   }
   return o;
 }
@@ -292,7 +298,9 @@ std::optional<FileProblem> not_utf8(std::string_view text) {
       "the file is not UTF-8 text (line " + std::to_string(line) + ", character " +
           std::to_string(column) + "); in Excel, save it as \"CSV UTF-8\"",
       {{"",
+        http::FieldCode::kInvalidText,
         "is not UTF-8 text at character " + std::to_string(column) + "; save the file as CSV UTF-8",
+        {{"character", static_cast<long long>(column)}},
         line}}};
 }
 
@@ -309,7 +317,9 @@ std::variant<std::vector<Row>, FileProblem> csv_rows(std::string_view body,
         400, "unterminated quoted field starting on line " + std::to_string(bad_line), {}};
   }
   if (records.empty())
-    return FileProblem{422, "the file is empty", {{"", "a header row is required", 1}}};
+    return FileProblem{422,
+                       "the file is empty",
+                       {{"", http::FieldCode::kRequired, "a header row is required", {}, 1}}};
   // Every record counts, valid or not: the limit bounds the work and the
   // answer (one error per bad record), not only the rows written.
   if (records.size() - 1 > kMaxRows) {
@@ -320,15 +330,24 @@ std::variant<std::vector<Row>, FileProblem> csv_rows(std::string_view body,
   for (std::size_t c = 0; c < header.size(); ++c) {
     const auto& column = header[c];
     if (std::find(kCsvColumns.begin(), kCsvColumns.end(), column) == kCsvColumns.end()) {
-      header_errors.push_back({"/" + column, "unknown column", 1});
+      header_errors.push_back(
+          {http::pointer_to("", column), http::FieldCode::kUnknownField, "unknown column", {}, 1});
     } else if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(c), column) !=
                header.begin() + static_cast<std::ptrdiff_t>(c)) {
-      header_errors.push_back({"/" + column, "repeats a column named before", 1});
+      header_errors.push_back({http::pointer_to("", column),
+                               http::FieldCode::kDuplicate,
+                               "repeats a column named before",
+                               {},
+                               1});
     }
   }
   for (const char* need : {"full_name", "email"}) {
     if (std::find(header.begin(), header.end(), need) == header.end()) {
-      header_errors.push_back({std::string("/") + need, "required column is missing", 1});
+      header_errors.push_back({http::pointer_to("", need),
+                               http::FieldCode::kRequired,
+                               "required column is missing",
+                               {},
+                               1});
     }
   }
   if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};
@@ -336,8 +355,12 @@ std::variant<std::vector<Row>, FileProblem> csv_rows(std::string_view body,
   for (std::size_t i = 1; i < records.size(); ++i) {
     if (records[i].second.size() != header.size()) {
       errors.push_back({"",
+                        http::FieldCode::kInvalidFormat,
                         "has " + std::to_string(records[i].second.size()) +
                             " fields; the header has " + std::to_string(header.size()),
+                        {{"format", std::string("csv")},
+                         {"fields", static_cast<long long>(records[i].second.size())},
+                         {"expected_fields", static_cast<long long>(header.size())}},
                         records[i].first});
       continue;
     }
@@ -363,9 +386,11 @@ std::vector<Row> ndjson_rows(std::string_view body, std::vector<http::FieldError
     auto doc = parse_json(text, &too_deep);
     if (!doc || !doc->is_object()) {
       errors.push_back({"",
+                        http::FieldCode::kInvalidFormat,
                         too_deep
                             ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
                             : "is not a JSON object",
+                        {{"format", std::string("json_object")}},
                         line});
       continue;
     }
@@ -433,7 +458,13 @@ json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
           in_org ? "already registered in this organization" : "repeats an earlier row";
       duplicates.push_back(
           {{"line", v.lines[i]}, {"email", v.inputs[i].personal.email}, {"reason", why}});
-      if (!skip) errors.push_back({"/email", "duplicate: " + why, v.lines[i]});
+      if (!skip) {
+        errors.push_back({"/email",
+                          http::FieldCode::kTaken,
+                          "duplicate: " + why,
+                          {{"reason", std::string(in_org ? "registered" : "repeated_row")}},
+                          v.lines[i]});
+      }
       continue;
     }
     to_create.push_back({std::move(v.inputs[i].personal), std::move(v.inputs[i].profile)});
@@ -447,8 +478,9 @@ json dry_run_report(std::size_t rows, std::size_t valid, const json& duplicates,
               {"valid", valid},           {"would_create", errors.empty() ? valid : 0},
               {"duplicates", duplicates}, {"errors", json::array()}};
   for (const auto& e : errors) {
-    out["errors"].push_back(
-        {{"line", e.line.value_or(0)}, {"pointer", e.pointer}, {"detail", e.message}});
+    json item = http::field_error_json(e);
+    item["line"] = e.line.value_or(0);
+    out["errors"].push_back(std::move(item));
   }
   return out;
 }
@@ -457,7 +489,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
   const auto options = import_options(ctx, who, errors);
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   const auto type = ctx.request.header("Content-Type").value_or("");
   const std::string media = lower(std::string(type.substr(0, type.find(';'))));
   const bool csv = media == "text/csv";
@@ -492,8 +524,10 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
     lowered = store::lower_texts(t, emails);
   });
   if (!organization_ok) {
-    co_return problem(ctx, 422, "invalid query parameters",
-                      {{"organization_id", "must name a training provider"}});
+    co_return invalid_parameters(ctx, {{"organization_id",
+                                        http::FieldCode::kNotFound,
+                                        "must name a training provider",
+                                        {{"resource", std::string("training_provider")}}}});
   }
   std::vector<store::NewTrainee> to_create;
   const json duplicates =
@@ -504,7 +538,10 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
       valid.unlisted_errors + (errors.size() > kListedErrors ? errors.size() - kListedErrors : 0);
   if (unlisted > 0) {
     errors.resize(std::min(errors.size(), kListedErrors));
-    errors.push_back({"", "and " + std::to_string(unlisted) + " more problem(s), not listed"});
+    errors.push_back({"",
+                      http::FieldCode::kTruncated,
+                      "and " + std::to_string(unlisted) + " more problem(s), not listed",
+                      {{"count", static_cast<long long>(unlisted)}}});
   }
   if (options.dry_run) {
     co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));

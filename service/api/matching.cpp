@@ -22,15 +22,16 @@ namespace {
 using nlohmann::json;
 
 Response not_ready(const http::RequestContext& ctx) {
-  Response r = problem(ctx, 503, "the matching index is still loading; try again shortly");
+  Response r = problem(ctx, 503, http::ProblemType::kIndexLoading,
+                       "the matching index is still loading; try again shortly");
   r.set_header("Retry-After", "1");
   return r;
 }
 
 // A problem response with extension members.
-Response problem_with(const http::RequestContext& ctx, int status, std::string detail,
-                      const json& extra) {
-  Response r = problem(ctx, status, std::move(detail));
+Response problem_with(const http::RequestContext& ctx, int status, http::ProblemType type,
+                      std::string detail, const json& extra) {
+  Response r = problem(ctx, status, type, std::move(detail));
   json body = json::parse(r.body);
   for (const auto& [k, v] : extra.items()) body[k] = v;
   r.body = body.dump();
@@ -52,13 +53,21 @@ RankPage rank_page(const http::RequestContext& ctx, std::vector<http::FieldError
     int n = 0;
     auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), n);
     if (ec != std::errc() || ptr != raw->data() + raw->size() || n < 1 || n > 100) {
-      errors.push_back({"limit", "must be a whole number from 1 to 100"});
+      errors.push_back({"limit",
+                        http::FieldCode::kOutOfRange,
+                        "must be a whole number from 1 to 100",
+                        {{"min", 1LL}, {"max", 100LL}}});
     } else {
       page.limit = static_cast<std::size_t>(n);
     }
   }
   const auto offset = seq_cursor(ctx, 'r', errors);
-  if (offset > 10'000) errors.push_back({"cursor", "ranked lists end after 10000 items"});
+  if (offset > 10'000) {
+    errors.push_back({"cursor",
+                      http::FieldCode::kOutOfRange,
+                      "ranked lists end after 10000 items",
+                      {{"min", 0LL}, {"max", 10'000LL}}});
+  }
   page.offset = static_cast<std::size_t>(offset);
   return page;
 }
@@ -85,7 +94,7 @@ std::optional<std::string> uuid_param(const http::RequestContext& ctx, std::stri
   auto v = ctx.request.query_param(name);
   if (!v) return std::nullopt;
   if (!store::is_uuid(std::string(*v))) {
-    errors.push_back({std::string(name), "must be an id"});
+    errors.push_back(invalid_format(std::string(name), "must be an id", "uuid"));
     return std::nullopt;
   }
   return std::string(*v);
@@ -126,7 +135,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
@@ -197,7 +206,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const auto page = rank_page(ctx, errors);
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> trainee;
@@ -245,13 +254,14 @@ awaitable<Response> list_matches(ApiContext& api, http::RequestContext& ctx) {
   f.organization_id = uuid_param(ctx, "organization_id", errors);
   if (auto state = ctx.request.query_param("state")) {
     if (!domain::is_match_state(*state)) {
-      errors.push_back({"state",
-                        "must be one of proposed, shortlisted, interviewing, offered, "
-                        "accepted, approved, rejected, withdrawn"});
+      errors.push_back(invalid_choice("state",
+                                      "must be one of proposed, shortlisted, interviewing, "
+                                      "offered, accepted, approved, rejected, withdrawn",
+                                      domain::names_of<domain::MatchState>()));
     }
     f.state = std::string(*state);
   }
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (who.role == domain::Role::kFirm) f.firm_id = who.organization_id;
   if (who.role == domain::Role::kTrainingOrg) f.training_org_id = who.organization_id;
   std::vector<store::MatchRow> rows;
@@ -315,22 +325,37 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
   v.only({"project_id", "trainee_id"});
   auto project_id = v.text("project_id", true, 36);
   auto trainee_id = v.text("trainee_id", true, 36);
-  if (project_id && !store::is_uuid(*project_id)) v.fail("project_id", "must be a project id");
-  if (trainee_id && !store::is_uuid(*trainee_id)) v.fail("trainee_id", "must be a trainee id");
+  if (project_id && !store::is_uuid(*project_id)) {
+    errors.push_back(invalid_format(v.at("project_id"), "must be a project id", "uuid"));
+  }
+  if (trainee_id && !store::is_uuid(*trainee_id)) {
+    errors.push_back(invalid_format(v.at("trainee_id"), "must be a trainee id", "uuid"));
+  }
   if (!errors.empty()) co_return problem(ctx, 422, "the match is invalid", errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, *project_id);
   if (!project) {
-    co_return problem(ctx, 422, "the match is invalid", {{"/project_id", "no such project"}});
+    co_return problem(ctx, 422, "the match is invalid",
+                      {{"/project_id",
+                        http::FieldCode::kNotFound,
+                        "no such project",
+                        {{"resource", std::string("project")}}}});
   }
   if (project->data.status != "open") {
     co_return problem(ctx, 422, "the match is invalid",
-                      {{"/project_id", "the project is not open"}});
+                      {{"/project_id",
+                        http::FieldCode::kInvalidState,
+                        "the project is not open",
+                        {{"state", project->data.status}}}});
   }
   std::optional<domain::TraineeRecord> trainee;
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
   if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
-    co_return problem(ctx, 422, "the match is invalid", {{"/trainee_id", "no such candidate"}});
+    co_return problem(ctx, 422, "the match is invalid",
+                      {{"/trainee_id",
+                        http::FieldCode::kNotFound,
+                        "no such candidate",
+                        {{"resource", std::string("candidate")}}}});
   }
   const auto view = api.live->view();
   const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
@@ -339,7 +364,8 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
     json failed = json::array();
     for (const auto& r : explanation.reasons)
       failed.push_back(std::string(matcher::reason_name(r.code)));
-    co_return problem_with(ctx, 422, "the trainee does not meet the project's hard constraints",
+    co_return problem_with(ctx, 422, http::ProblemType::kConstraintsNotMet,
+                           "the trainee does not meet the project's hard constraints",
                            {{"failed_constraints", failed}});
   }
   store::NewMatch m{project->id,
@@ -352,7 +378,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
   std::optional<store::MatchRow> row;
   auto conflict =
       co_await transact(api, [&](store::Tx& t) { row = store::create_match(t, m, actor_of(who)); });
-  if (conflict) co_return problem(ctx, 409, conflict->detail);
+  if (conflict) co_return problem(ctx, 409, http::ProblemType::kDuplicate, conflict->detail);
   Response r = json_response(201, match_json(*row));
   r.set_header("ETag", etag(row->version));
   r.set_header("Location", "/v1/matches/" + row->id);
@@ -370,7 +396,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   auto to = v.choice("to", true, domain::names_of<domain::MatchState>());
   auto reason = v.text("reason", false, 2000);
   if (to && domain::needs_reason(*to) && !reason) {
-    v.fail("reason", "is required to reject or withdraw");
+    v.fail("reason", http::FieldCode::kRequired, "is required to reject or withdraw");
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the transition is invalid", errors);
   const std::string id(ctx.param("id"));
@@ -379,7 +405,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
   bool bad = false;
   const auto expected = if_match(ctx, &bad);
-  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (bad) co_return bad_if_match(ctx);
   if (!expected) {
     Response r = problem(ctx, 428, "send If-Match with the match's ETag to change its state");
     co_return r;
@@ -390,11 +416,11 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
     return a;
   };
   if (*expected != match->version) {
-    co_return problem(ctx, 412, "the match changed since that ETag; read it again");
+    co_return stale_etag(ctx, "the match changed since that ETag; read it again");
   }
   if (!domain::may_transition(who.role, match->state, *to)) {
     co_return problem_with(
-        ctx, 409,
+        ctx, 409, http::ProblemType::kTransitionNotAllowed,
         "a " + std::string(domain::role_name(who.role)) + " cannot move a match from " +
             match->state + " to " + *to,
         {{"from", match->state}, {"to", *to}, {"allowed", allowed_json(match->state)}});
@@ -415,16 +441,19 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
     case store::TransitionOutcome::kNotFound:
       co_return problem(ctx, 404, "no such match");
     case store::TransitionOutcome::kStale:
-      co_return problem(ctx, 412, "the match changed meanwhile; read it again");
+      co_return stale_etag(ctx, "the match changed meanwhile; read it again");
     case store::TransitionOutcome::kIllegal:
-      co_return problem_with(ctx, 409, "the match moved on meanwhile",
+      co_return problem_with(ctx, 409, http::ProblemType::kTransitionNotAllowed,
+                             "the match moved on meanwhile",
                              {{"from", result.match->state},
                               {"to", target},
                               {"allowed", allowed_json(result.match->state)}});
     case store::TransitionOutcome::kPlaced:
-      co_return problem(ctx, 409, "the trainee already holds an approved placement");
+      co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
+                        "the trainee already holds an approved placement");
     case store::TransitionOutcome::kSeatsFilled:
-      co_return problem(ctx, 409, "the project's seats are all filled");
+      co_return problem(ctx, 409, http::ProblemType::kSeatsFilled,
+                        "the project's seats are all filled");
   }
   Response r = json_response(200, match_json(*result.match));
   r.set_header("ETag", etag(result.match->version));
@@ -438,7 +467,7 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
   store::EventFilter f;
   f.limit = page_limit(ctx, errors) + 1;
   f.after_id = seq_cursor(ctx, 'e', errors);
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   const std::string id(ctx.param("id"));
   std::optional<store::MatchRow> match;
   std::vector<store::EventRow> rows;
@@ -466,7 +495,9 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
         *kind != "consent")
-      errors.push_back({"kind", "must be transition, round, personal_data_read or consent"});
+      errors.push_back(invalid_choice("kind",
+                                      "must be transition, round, personal_data_read or consent",
+                                      {"transition", "round", "personal_data_read", "consent"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);
@@ -477,12 +508,12 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   for (auto name : {"since", "until"}) {
     if (auto t = ctx.request.query_param(name)) {
       if (!valid_timestamp(std::string(*t))) {
-        errors.push_back({name, "must be an RFC 3339 timestamp"});
+        errors.push_back(invalid_format(name, "must be an RFC 3339 timestamp", "timestamp"));
       }
       (std::string_view(name) == "since" ? f.since : f.until) = std::string(*t);
     }
   }
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::EventRow> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_events(t, f); });
   const json out =

@@ -74,8 +74,7 @@ awaitable<Response> create_organization(ApiContext& api, http::RequestContext& c
         auto conflict = co_await transact(api, [&](store::Tx& t) {
           row = store::insert_organization(t, *name, *kind, *country);
         });
-        if (conflict)
-          co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+        if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
         co_return organization_response(201, *row);
       },
       [&](const std::string& id) -> awaitable<Response> {
@@ -93,9 +92,9 @@ awaitable<Response> list_organizations(ApiContext& api, http::RequestContext& ct
   if (auto cursor = ctx.request.query_param("cursor")) {
     after = decode_cursor(*cursor);
     if (!after || !store::is_uuid(*after))
-      errors.push_back({"cursor", "is not a cursor this service issued"});
+      errors.push_back(invalid_format("cursor", "is not a cursor this service issued", "cursor"));
   }
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::OrganizationRow> rows;
   co_await api.db.read(
       [&](store::Tx& t) { rows = store::list_organizations(t, after, limit + 1); });

@@ -88,7 +88,8 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   if (admin) known.push_back("organization_id");
   for (const auto& [key, value] : body.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      errors.push_back({"/" + key, "unknown field"});
+      errors.push_back(
+          {http::pointer_to("", key), http::FieldCode::kUnknownField, "unknown field"});
     }
   }
   if (admin && org) *org = v.text("organization_id", true, 36);
@@ -96,18 +97,27 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   d.description = v.text("description", false, 10'000).value_or("");
   d.domain = v.text("domain", false, 40);
   if (d.domain && !valid_slug(*d.domain)) {
-    v.fail("domain", "must be a lower-case domain name such as automotive");
+    v.fail("domain", http::FieldCode::kInvalidFormat,
+           "must be a lower-case domain name such as automotive",
+           {{"format", std::string("domain")}});
   }
   if (v.has("skills")) {
     const auto& skills = body["skills"];
-    if (!skills.is_array() || skills.size() > 30) {
-      v.fail("skills", "must be an array of at most 30 skills");
+    if (!skills.is_array()) {
+      v.fail("skills", http::FieldCode::kWrongType, "must be an array of at most 30 skills",
+             {{"expected", std::string("array")}});
+    } else if (skills.size() > 30) {
+      v.fail("skills", http::FieldCode::kTooMany, "must be an array of at most 30 skills",
+             {{"max_items", 30LL}});
     } else {
       const auto taxonomy = api.taxonomy.snapshot();
       for (std::size_t i = 0; i < skills.size(); ++i) {
         const std::string at = "/skills/" + std::to_string(i);
         if (!skills[i].is_object()) {
-          errors.push_back({at, "must be an object {skill, min_level, weight, required}"});
+          errors.push_back({at,
+                            http::FieldCode::kWrongType,
+                            "must be an object {skill, min_level, weight, required}",
+                            {{"expected", std::string("object")}}});
           continue;
         }
         Validator s(skills[i], at, errors);
@@ -119,15 +129,13 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
         if (!name) continue;
         auto id = taxonomy->resolve(*name);
         if (!id) {
-          std::string hint;
-          for (const auto& c : taxonomy->closest(*name)) hint += (hint.empty() ? "" : ", ") + c;
-          errors.push_back(
-              {at + "/skill", "unknown skill '" + *name + "'; closest known: " + hint});
+          errors.push_back(unknown_skill(at + "/skill", *name, taxonomy->closest(*name)));
           continue;
         }
         if (std::any_of(d.skills.begin(), d.skills.end(),
                         [&](const auto& x) { return x.skill_id == *id; })) {
-          errors.push_back({at + "/skill", "repeats a skill listed before"});
+          errors.push_back(
+              {at + "/skill", http::FieldCode::kDuplicate, "repeats a skill listed before"});
           continue;
         }
         if (min_level) {
@@ -145,7 +153,8 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   d.duration_months = static_cast<int>(v.integer("duration_months", true, 1, 120).value_or(1));
   if (v.has("budget_monthly")) {
     if (!body["budget_monthly"].is_object()) {
-      v.fail("budget_monthly", "must be an object {min, max, currency}");
+      v.fail("budget_monthly", http::FieldCode::kWrongType,
+             "must be an object {min, max, currency}", {{"expected", std::string("object")}});
     } else {
       Validator b(body["budget_monthly"], "/budget_monthly", errors);
       b.only({"min", "max", "currency"});
@@ -153,10 +162,13 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
       d.budget_max = b.number("max", true, 0, 1e9);
       d.budget_currency = b.text("currency", true, 3);
       if (d.budget_currency && !valid_currency(*d.budget_currency)) {
-        b.fail("currency", "must be an ISO 4217 code such as JPY or USD");
+        b.fail("currency", http::FieldCode::kInvalidFormat,
+               "must be an ISO 4217 code such as JPY or USD",
+               {{"format", std::string("currency")}});
       }
       if (d.budget_min && d.budget_max && *d.budget_min > *d.budget_max) {
-        b.fail("min", "must not exceed max");
+        b.fail("min", http::FieldCode::kInvalidCombination, "must not exceed max",
+               {{"with", std::string("/budget_monthly/max")}});
       }
     }
   }
@@ -198,7 +210,10 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
         });
         if (bad_org) {
           co_return problem(ctx, 422, "the project is invalid",
-                            {{"/organization_id", "must name a firm"}});
+                            {{"/organization_id",
+                              http::FieldCode::kNotFound,
+                              "must name a firm",
+                              {{"resource", std::string("firm")}}}});
         }
         Response r = with_etag(json_response(201, project_json(*record)), record->version);
         r.set_header("Location", "/v1/projects/" + record->id);
@@ -228,7 +243,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   bool bad = false;
   const auto expected = if_match(ctx, &bad);
-  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (bad) co_return bad_if_match(ctx);
   auto parsed = json_body(ctx, true);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& patch = std::get<json>(parsed);
@@ -244,26 +259,25 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
     std::vector<http::FieldError> errors;
     for (auto key : kReadOnly) {
       if (patch.contains(std::string(key)))
-        errors.push_back({"/" + std::string(key), "is read-only"});
+        errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
     json doc = project_document(*record);
     doc.merge_patch(patch);
     auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
     if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
-      co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+      co_return stale_etag(ctx, "the project changed since that ETag; read it again");
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {
       updated = store::update_project(t, id, expected.value_or(record->version), *data);
       if (updated) record = store::find_project(t, id);
     });
-    if (conflict)
-      co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+    if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
     if (!updated) {
-      if (expected) co_return problem(ctx, 412, "the project changed meanwhile; read it again");
+      if (expected) co_return stale_etag(ctx, "the project changed meanwhile; read it again");
       if (attempt == kPatchAttempts) {
-        co_return problem(ctx, 409,
+        co_return problem(ctx, 409, http::ProblemType::kEditConflict,
                           "the project kept changing while this change was applied; "
                           "send it again");
       }
@@ -277,7 +291,7 @@ awaitable<Response> delete_project(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   bool bad = false;
   const auto expected = if_match(ctx, &bad);
-  if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (bad) co_return bad_if_match(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> record;
   bool deleted = false;
@@ -289,7 +303,7 @@ awaitable<Response> delete_project(ApiContext& api, http::RequestContext& ctx) {
   });
   if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
   if (conflict) co_return problem(ctx, 409, conflict->detail);
-  if (!deleted) co_return problem(ctx, 412, "the project changed since that ETag; read it again");
+  if (!deleted) co_return stale_etag(ctx, "the project changed since that ETag; read it again");
   Response r;
   r.status = 204;
   co_return r;
@@ -305,25 +319,27 @@ awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
   f.after_seq = seq_cursor(ctx, 'p', errors);
   if (auto status = ctx.request.query_param("status")) {
     if (*status != "draft" && *status != "open" && *status != "closed") {
-      errors.push_back({"status", "must be draft, open or closed"});
+      errors.push_back(
+          invalid_choice("status", "must be draft, open or closed", {"draft", "open", "closed"}));
     }
     f.status = *status;
   }
   if (auto domain_name = ctx.request.query_param("domain")) f.domain = *domain_name;
   if (auto skill = ctx.request.query_param("skill")) {
     f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
-    if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+    if (!f.skill_id) errors.push_back(unknown_skill("skill", *skill));
   }
   if (auto org = ctx.request.query_param("organization_id")) {
     if (!who.is_admin()) {
-      errors.push_back({"organization_id", "only administrators filter by organization"});
+      errors.push_back({"organization_id", http::FieldCode::kNotPermitted,
+                        "only administrators filter by organization"});
     } else if (!store::is_uuid(*org)) {
-      errors.push_back({"organization_id", "must be an organization id"});
+      errors.push_back(invalid_format("organization_id", "must be an organization id", "uuid"));
     }
     f.organization_id = *org;
   }
   if (!who.is_admin()) f.organization_id = who.organization_id;
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::ProjectRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_projects(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);

@@ -141,27 +141,35 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   params.max_per_org_per_project =
       static_cast<int>(v.integer("max_per_org_per_project", false, 0, 1000).value_or(0));
   if (algorithm == domain::Algorithm::kStable && params.max_per_org_per_project > 0) {
-    v.fail("max_per_org_per_project", "applies to the max_score algorithm only");
+    v.fail("max_per_org_per_project", http::FieldCode::kInvalidCombination,
+           "applies to the max_score algorithm only", {{"with", std::string("/algorithm")}});
   }
   if (v.has("project_ids")) {
     const auto& ids = body["project_ids"];
-    if (!ids.is_array() || ids.empty() || ids.size() > 10'000) {
-      v.fail("project_ids", "must be an array of 1 to 10000 project ids");
+    if (!ids.is_array()) {
+      v.fail("project_ids", http::FieldCode::kWrongType,
+             "must be an array of 1 to 10000 project ids", {{"expected", std::string("array")}});
+    } else if (ids.empty() || ids.size() > 10'000) {
+      v.fail("project_ids", http::FieldCode::kOutOfRange,
+             "must be an array of 1 to 10000 project ids", {{"min", 1LL}, {"max", 10'000LL}});
     } else {
       params.project_ids.emplace();
       std::unordered_set<std::string> seen;
       for (std::size_t i = 0; i < ids.size(); ++i) {
         const std::string at = "/project_ids/" + std::to_string(i);
         if (!ids[i].is_string() || !store::is_uuid(ids[i].get<std::string>())) {
-          errors.push_back({at, "must be a project id"});
+          errors.push_back(invalid_format(at, "must be a project id", "uuid"));
           continue;
         }
         auto id = ids[i].get<std::string>();
         for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (!seen.insert(id).second) {
-          errors.push_back({at, "repeats an id listed before"});
+          errors.push_back({at, http::FieldCode::kDuplicate, "repeats an id listed before"});
         } else if (api.live->ready() && !api.live->project_seq(id)) {
-          errors.push_back({at, "is not an open project"});
+          errors.push_back({at,
+                            http::FieldCode::kInvalidState,
+                            "is not an open project",
+                            {{"resource", std::string("project")}}});
         }
         params.project_ids->push_back(id);
       }
@@ -169,7 +177,8 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the round is invalid", errors);
   if (!api.live->ready()) {
-    Response r = problem(ctx, 503, "the matching index is still loading; try again shortly");
+    Response r = problem(ctx, 503, http::ProblemType::kIndexLoading,
+                         "the matching index is still loading; try again shortly");
     r.set_header("Retry-After", "1");
     co_return r;
   }
@@ -207,7 +216,8 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
     if (failure) std::rethrow_exception(failure);
   }
   if (busy) {
-    Response r = problem(ctx, 409, "another matching round is running; try again when it ends");
+    Response r = problem(ctx, 409, http::ProblemType::kRoundRunning,
+                         "another matching round is running; try again when it ends");
     r.set_header("Retry-After", "5");
     co_return r;
   }
@@ -229,7 +239,7 @@ awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
   reject_unknown_params(ctx, {"limit", "cursor"}, errors);
   const int limit = page_limit(ctx, errors);
   const auto after = seq_cursor(ctx, 'g', errors);
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<store::RoundRow> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_rounds(t, after, limit + 1); });
   json out = {{"items", json::array()}, {"next_cursor", nullptr}};

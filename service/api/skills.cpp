@@ -41,17 +41,25 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
   v.only({"name", "category", "aliases", "related"});
   s.name = v.text("name", true, 100).value_or("");
   if (s.name.find_first_of("\t\n\r,:;") != std::string::npos)
-    v.fail("name", "must not contain tabs, line breaks or , : ;");
+    v.fail("name", http::FieldCode::kInvalidFormat, "must not contain tabs, line breaks or , : ;",
+           {{"format", std::string("skill_name")}});
   s.category = v.text("category", false, 40).value_or("general");
   if (v.has("aliases")) {
     const auto& aliases = body["aliases"];
-    if (!aliases.is_array() || aliases.size() > 20) {
-      v.fail("aliases", "must be an array of at most 20 names");
+    if (!aliases.is_array()) {
+      v.fail("aliases", http::FieldCode::kWrongType, "must be an array of at most 20 names",
+             {{"expected", std::string("array")}});
+    } else if (aliases.size() > 20) {
+      v.fail("aliases", http::FieldCode::kTooMany, "must be an array of at most 20 names",
+             {{"max_items", 20LL}});
     } else {
       for (std::size_t i = 0; i < aliases.size(); ++i) {
         const std::string at = "/aliases/" + std::to_string(i);
         if (!aliases[i].is_string()) {
-          errors.push_back({at, "must be a string"});
+          errors.push_back({at,
+                            http::FieldCode::kWrongType,
+                            "must be a string",
+                            {{"expected", std::string("string")}}});
           continue;
         }
         const auto& raw = aliases[i].get_ref<const std::string&>();
@@ -59,11 +67,15 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
         if (alias.empty() || domain::code_points(alias) > 100 ||
             alias.find_first_of("\t\n\r,:;") != std::string::npos ||
             domain::has_control_characters(raw, false)) {
-          errors.push_back({at, "must be 1 to 100 characters without , : ; or control characters"});
+          errors.push_back(invalid_format(
+              at, "must be 1 to 100 characters without , : ; or control characters", "skill_name"));
         } else if (std::find(s.aliases.begin(), s.aliases.end(), alias) != s.aliases.end()) {
-          errors.push_back({at, "is repeated"});
+          errors.push_back({at, http::FieldCode::kDuplicate, "is repeated"});
         } else if (auto owner = snap.resolve(alias); owner && owner != self) {
-          conflicts.push_back({at, "already names " + snap.by_id(*owner)->name});
+          conflicts.push_back({at,
+                               http::FieldCode::kTaken,
+                               "already names " + snap.by_id(*owner)->name,
+                               {{"skill", snap.by_id(*owner)->name}}});
         } else {
           s.aliases.push_back(alias);
         }
@@ -71,16 +83,26 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
     }
   }
   if (auto owner = snap.resolve(s.name); owner && owner != self)
-    conflicts.push_back({"/name", "already names " + snap.by_id(*owner)->name});
+    conflicts.push_back({"/name",
+                         http::FieldCode::kTaken,
+                         "already names " + snap.by_id(*owner)->name,
+                         {{"skill", snap.by_id(*owner)->name}}});
   if (v.has("related")) {
     const auto& related = body["related"];
-    if (!related.is_array() || related.size() > 30) {
-      v.fail("related", "must be an array of at most 30 related skills");
+    if (!related.is_array()) {
+      v.fail("related", http::FieldCode::kWrongType,
+             "must be an array of at most 30 related skills", {{"expected", std::string("array")}});
+    } else if (related.size() > 30) {
+      v.fail("related", http::FieldCode::kTooMany, "must be an array of at most 30 related skills",
+             {{"max_items", 30LL}});
     } else {
       for (std::size_t i = 0; i < related.size(); ++i) {
         const std::string at = "/related/" + std::to_string(i);
         if (!related[i].is_object()) {
-          errors.push_back({at, "must be an object {skill, similarity}"});
+          errors.push_back({at,
+                            http::FieldCode::kWrongType,
+                            "must be an object {skill, similarity}",
+                            {{"expected", std::string("object")}}});
           continue;
         }
         Validator r(related[i], at, errors);
@@ -92,18 +114,20 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
         // Stored as a 4-byte real: what rounds to 0 or 1 there is out of range.
         const auto stored = static_cast<float>(similarity);
         if (similarity >= 0 && (stored <= 0.0F || stored >= 1.0F)) {
-          r.fail("similarity", "must be strictly between 0 and 1");
+          r.fail("similarity", http::FieldCode::kOutOfRange, "must be strictly between 0 and 1",
+                 {{"min", 0.0}, {"max", 1.0}, {"exclusive", std::string("both")}});
           similarity = -1;
         }
         if (!name) continue;
         auto id = snap.resolve(*name);
         if (!id) {
-          r.fail("skill", "unknown skill '" + *name + "'");
+          errors.push_back(unknown_skill(r.at("skill"), *name, snap.closest(*name)));
         } else if (id == self) {
-          r.fail("skill", "a skill is not related to itself");
+          r.fail("skill", http::FieldCode::kInvalidCombination, "a skill is not related to itself",
+                 {{"with", std::string("/name")}});
         } else if (std::any_of(s.related.begin(), s.related.end(),
                                [&](const auto& x) { return x.first == *id; })) {
-          r.fail("skill", "repeats a related skill listed before");
+          r.fail("skill", http::FieldCode::kDuplicate, "repeats a related skill listed before");
         } else if (similarity > 0) {
           s.related.emplace_back(*id, similarity);
         }
@@ -142,7 +166,7 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
     const domain::Principal& who = principal(ctx);
     bool bad = false;
     const auto expected = if_match(ctx, &bad);
-    if (bad) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+    if (bad) co_return bad_if_match(ctx);
     auto parsed = json_body(ctx, id.has_value());
     if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
     json body = std::move(std::get<json>(parsed));
@@ -152,7 +176,9 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       const auto* current = snap->by_id(*id);
       if (!current) co_return problem(ctx, 404, "no such skill");
       for (const char* key : {"id", "version"}) {
-        if (body.contains(key)) errors.push_back({std::string("/") + key, "is read-only"});
+        if (body.contains(key)) {
+          errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
+        }
       }
       json doc = skill_document(*current, *snap);
       doc.merge_patch(body);
@@ -166,7 +192,8 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       co_return problem(ctx, 422, "the skill is invalid", errors);
     }
     if (!conflicts.empty()) {
-      co_return problem(ctx, 409, "a name or alias already names another skill", conflicts);
+      co_return problem(ctx, 409, http::ProblemType::kDuplicate,
+                        "a name or alias already names another skill", conflicts);
     }
     auto run = [&]() -> awaitable<Response> {
       std::optional<int> saved;
@@ -174,9 +201,8 @@ void add_skill_routes(http::Router& router, ApiContext& api) {
       // carry skill names) before this resumes.
       auto conflict = co_await transact(
           api, [&](store::Tx& t) { saved = store::save_skill(t, id, expected, *skill); });
-      if (conflict)
-        co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
-      if (!saved) co_return problem(ctx, 412, "the skill changed since that ETag; read it again");
+      if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
+      if (!saved) co_return stale_etag(ctx, "the skill changed since that ETag; read it again");
       const auto now = api.taxonomy.snapshot();
       const auto* row = now->by_id(*saved);
       Response r = json_response(id ? 200 : 201, skill_json(*row, *now));

@@ -42,14 +42,27 @@ void parse_skills(const json& body, const Taxonomy::Snapshot& taxonomy, TraineeI
                   std::vector<http::FieldError>& errors) {
   if (!body.contains("skills") || body["skills"].is_null()) return;
   const auto& skills = body["skills"];
-  if (!skills.is_array() || skills.size() > 50) {
-    errors.push_back({"/skills", "must be an array of at most 50 skills"});
+  if (!skills.is_array()) {
+    errors.push_back({"/skills",
+                      http::FieldCode::kWrongType,
+                      "must be an array of at most 50 skills",
+                      {{"expected", std::string("array")}}});
+    return;
+  }
+  if (skills.size() > 50) {
+    errors.push_back({"/skills",
+                      http::FieldCode::kTooMany,
+                      "must be an array of at most 50 skills",
+                      {{"max_items", 50LL}}});
     return;
   }
   for (std::size_t i = 0; i < skills.size(); ++i) {
     const std::string at = "/skills/" + std::to_string(i);
     if (!skills[i].is_object()) {
-      errors.push_back({at, "must be an object {skill, level, years}"});
+      errors.push_back({at,
+                        http::FieldCode::kWrongType,
+                        "must be an object {skill, level, years}",
+                        {{"expected", std::string("object")}}});
       continue;
     }
     Validator v(skills[i], at, errors);
@@ -60,15 +73,14 @@ void parse_skills(const json& body, const Taxonomy::Snapshot& taxonomy, TraineeI
     if (!name) continue;
     auto id = taxonomy.resolve(*name);
     if (!id) {
-      std::string hint;
-      for (const auto& s : taxonomy.closest(*name)) hint += (hint.empty() ? "" : ", ") + s;
-      errors.push_back({at + "/skill", "unknown skill '" + *name + "'; closest known: " + hint});
+      errors.push_back(unknown_skill(at + "/skill", *name, taxonomy.closest(*name)));
       continue;
     }
     const bool repeated = std::any_of(in.profile.skills.begin(), in.profile.skills.end(),
                                       [&](const auto& s) { return s.skill_id == *id; });
     if (repeated) {
-      errors.push_back({at + "/skill", "repeats a skill listed before"});
+      errors.push_back(
+          {at + "/skill", http::FieldCode::kDuplicate, "repeats a skill listed before"});
       continue;
     }
     if (level) {
@@ -78,22 +90,34 @@ void parse_skills(const json& body, const Taxonomy::Snapshot& taxonomy, TraineeI
   }
 }
 
+// A list of distinct strings each `valid`; an invalid item is reported with
+// `code` and `params` (an invalid format, or a choice with its allowed values).
 std::vector<std::string> string_list(const json& body, const std::string& key,
                                      bool (*valid)(const std::string&), std::size_t max,
-                                     const std::string& what,
+                                     const std::string& what, http::FieldCode code,
+                                     const http::FieldParams& params,
                                      std::vector<http::FieldError>& errors) {
   std::vector<std::string> out;
   if (!body.contains(key) || body[key].is_null()) return out;
   const auto& list = body[key];
-  if (!list.is_array() || list.size() > max) {
-    errors.push_back({"/" + key, "must be an array of at most " + std::to_string(max) + " items"});
+  const std::string at = http::pointer_to("", key);
+  const std::string message = "must be an array of at most " + std::to_string(max) + " items";
+  if (!list.is_array()) {
+    errors.push_back(
+        {at, http::FieldCode::kWrongType, message, {{"expected", std::string("array")}}});
+    return out;
+  }
+  if (list.size() > max) {
+    errors.push_back(
+        {at, http::FieldCode::kTooMany, message, {{"max_items", static_cast<long long>(max)}}});
     return out;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item = http::pointer_to(at, std::to_string(i));
     if (!list[i].is_string() || !valid(list[i].get<std::string>())) {
-      errors.push_back({"/" + key + "/" + std::to_string(i), "must be " + what});
+      errors.push_back({item, code, "must be " + what, params});
     } else if (std::find(out.begin(), out.end(), list[i].get<std::string>()) != out.end()) {
-      errors.push_back({"/" + key + "/" + std::to_string(i), "is repeated"});
+      errors.push_back({item, http::FieldCode::kDuplicate, "is repeated"});
     } else {
       out.push_back(list[i].get<std::string>());
     }
@@ -200,7 +224,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     known.push_back("organization_id");
     for (const auto& [key, value] : body.items()) {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
-        errors.push_back({"/" + key, "unknown field"});
+        errors.push_back(
+            {http::pointer_to("", key), http::FieldCode::kUnknownField, "unknown field"});
       }
     }
     in.organization_id = v.text("organization_id", true, 36);
@@ -213,7 +238,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     if (valid_email(*s)) {
       in.personal.email = *s;
     } else {
-      v.fail("email", "must be an email address");
+      v.fail("email", http::FieldCode::kInvalidFormat, "must be an email address",
+             {{"format", std::string("email")}});
     }
   }
   in.personal.phone = v.text("phone", false, 40);
@@ -221,13 +247,16 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   p.city = v.text("city", false, 100);
   p.timezone = v.text("timezone", false, 64);
   if (p.timezone && !api.timezones.count(*p.timezone)) {
-    v.fail("timezone", "must be an IANA time zone name such as Asia/Dhaka");
+    v.fail("timezone", http::FieldCode::kInvalidFormat,
+           "must be an IANA time zone name such as Asia/Dhaka",
+           {{"format", std::string("timezone")}});
   }
   p.program = v.text("program", false, 200);
   parse_skills(body, *api.taxonomy.snapshot(), in, errors);
   if (v.has("languages")) {
     if (!body["languages"].is_object()) {
-      v.fail("languages", "must be an object {japanese, english}");
+      v.fail("languages", http::FieldCode::kWrongType, "must be an object {japanese, english}",
+             {{"expected", std::string("object")}});
     } else {
       Validator lang(body["languages"], "/languages", errors);
       lang.only({"japanese", "english"});
@@ -237,14 +266,21 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   }
   if (v.has("certifications")) {
     const auto& certs = body["certifications"];
-    if (!certs.is_array() || certs.size() > 20) {
-      v.fail("certifications", "must be an array of at most 20 certifications");
+    if (!certs.is_array()) {
+      v.fail("certifications", http::FieldCode::kWrongType,
+             "must be an array of at most 20 certifications", {{"expected", std::string("array")}});
+    } else if (certs.size() > 20) {
+      v.fail("certifications", http::FieldCode::kTooMany,
+             "must be an array of at most 20 certifications", {{"max_items", 20LL}});
     } else {
       json clean = json::array();
       for (std::size_t i = 0; i < certs.size(); ++i) {
         const std::string at = "/certifications/" + std::to_string(i);
         if (!certs[i].is_object()) {
-          errors.push_back({at, "must be an object {name, year}"});
+          errors.push_back({at,
+                            http::FieldCode::kWrongType,
+                            "must be an object {name, year}",
+                            {{"expected", std::string("object")}}});
           continue;
         }
         Validator c(certs[i], at, errors);
@@ -264,14 +300,17 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   if (auto h = v.integer("hours_per_week", false, 1, 80)) p.hours_per_week = static_cast<int>(*h);
   if (v.has("expected_monthly_rate")) {
     if (!body["expected_monthly_rate"].is_object()) {
-      v.fail("expected_monthly_rate", "must be an object {amount, currency}");
+      v.fail("expected_monthly_rate", http::FieldCode::kWrongType,
+             "must be an object {amount, currency}", {{"expected", std::string("object")}});
     } else {
       Validator rate(body["expected_monthly_rate"], "/expected_monthly_rate", errors);
       rate.only({"amount", "currency"});
       auto amount = rate.number("amount", true, 0, 1e9);
       auto currency = rate.text("currency", true, 3);
       if (currency && !valid_currency(*currency)) {
-        rate.fail("currency", "must be an ISO 4217 code such as USD, JPY or BDT");
+        rate.fail("currency", http::FieldCode::kInvalidFormat,
+                  "must be an ISO 4217 code such as USD, JPY or BDT",
+                  {{"format", std::string("currency")}});
         currency.reset();
       }
       if (amount && currency) p.expected_monthly_rate = domain::Money{*amount, *currency};
@@ -279,17 +318,25 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   }
   auto kSlug = &valid_slug;
   auto kEngagement = +[](const std::string& e) { return domain::parse_engagement(e).has_value(); };
-  p.domains = string_list(body, "domains", kSlug, 10, "a lower-case domain name such as automotive",
-                          errors);
-  p.engagement = string_list(body, "engagement", kEngagement, 3,
-                             "one of offshore, onsite_japan, hybrid", errors);
+  p.domains =
+      string_list(body, "domains", kSlug, 10, "a lower-case domain name such as automotive",
+                  http::FieldCode::kInvalidFormat, {{"format", std::string("domain")}}, errors);
+  const auto engagements = domain::names_of<domain::Engagement>();
+  p.engagement = string_list(
+      body, "engagement", kEngagement, 3, "one of offshore, onsite_japan, hybrid",
+      http::FieldCode::kInvalidChoice,
+      {{"allowed", std::vector<std::string>(engagements.begin(), engagements.end())}}, errors);
   if (v.has("consent")) {
     if (!body["consent"].is_object()) {
-      v.fail("consent", "must be an object {matching, share_with_firms_abroad}");
+      v.fail("consent", http::FieldCode::kWrongType,
+             "must be an object {matching, share_with_firms_abroad}",
+             {{"expected", std::string("object")}});
     } else {
       Validator c(body["consent"], "/consent", errors);
       // recorded_at is the server's: the database sets it when a flag changes.
-      if (body["consent"].contains("recorded_at")) c.fail("recorded_at", "is read-only");
+      if (body["consent"].contains("recorded_at")) {
+        c.fail("recorded_at", http::FieldCode::kReadOnly, "is read-only");
+      }
       c.only({"matching", "share_with_firms_abroad", "recorded_at"});
       p.consent_matching = c.boolean("matching", true).value_or(false);
       p.consent_share_abroad = c.boolean("share_with_firms_abroad", true).value_or(false);
@@ -300,9 +347,10 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   // transitions, never written by a client.
   const bool placed_now = current_status == "placed";
   if ((p.status == "placed") != placed_now) {
-    v.fail("status", placed_now ? "stays placed while the placement is approved; withdraw the "
-                                  "match to change it"
-                                : "placed is set by an approved placement, not written");
+    v.fail("status", http::FieldCode::kInvalidState,
+           placed_now ? "stays placed while the placement is approved; withdraw the "
+                        "match to change it"
+                      : "placed is set by an approved placement, not written");
   }
   if (!errors.empty()) return std::nullopt;
   return in;
@@ -338,10 +386,12 @@ awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
         });
         if (bad_org) {
           co_return problem(ctx, 422, "the trainee is invalid",
-                            {{"/organization_id", "must name a training provider"}});
+                            {{"/organization_id",
+                              http::FieldCode::kNotFound,
+                              "must name a training provider",
+                              {{"resource", std::string("training_provider")}}}});
         }
-        if (conflict)
-          co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+        if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
         Response r = with_etag(json_response(201, trainee_json(*record, *api.taxonomy.snapshot())),
                                record->version);
         r.set_header("Location", "/v1/trainees/" + record->id);
@@ -406,7 +456,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   bool bad_precondition = false;
   const auto expected = if_match(ctx, &bad_precondition);
-  if (bad_precondition) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (bad_precondition) co_return bad_if_match(ctx);
   auto parsed = json_body(ctx, true);
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& patch = std::get<json>(parsed);
@@ -423,7 +473,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     std::vector<http::FieldError> errors;
     for (auto key : kReadOnly) {
       if (patch.contains(std::string(key)))
-        errors.push_back({"/" + std::string(key), "is read-only"});
+        errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
     json doc = trainee_document(*record, *api.taxonomy.snapshot());
     doc.merge_patch(patch);
@@ -431,7 +481,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
                                 : std::nullopt;
     if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
-      co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+      co_return stale_etag(ctx, "the trainee changed since that ETag; read it again");
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {
@@ -440,12 +490,11 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
           {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
       if (updated) record = store::find_trainee(t, id);
     });
-    if (conflict)
-      co_return problem(ctx, 409, conflict->detail, {{conflict->pointer, conflict->detail}});
+    if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
     if (!updated) {
-      if (expected) co_return problem(ctx, 412, "the trainee changed meanwhile; read it again");
+      if (expected) co_return stale_etag(ctx, "the trainee changed meanwhile; read it again");
       if (attempt == kPatchAttempts) {
-        co_return problem(ctx, 409,
+        co_return problem(ctx, 409, http::ProblemType::kEditConflict,
                           "the trainee kept changing while this change was applied; "
                           "send it again");
       }
@@ -460,7 +509,7 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   bool bad_precondition = false;
   const auto expected = if_match(ctx, &bad_precondition);
-  if (bad_precondition) co_return problem(ctx, 412, "If-Match must be an ETag this service issued");
+  if (bad_precondition) co_return bad_if_match(ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::TraineeRecord> record;
   bool erased = false;
@@ -480,7 +529,7 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
   if (!record || !who.owns(record->organization_id) || record->profile.status == "erased") {
     co_return problem(ctx, 404, "no such trainee");
   }
-  if (!erased) co_return problem(ctx, 412, "the trainee changed since that ETag; read it again");
+  if (!erased) co_return stale_etag(ctx, "the trainee changed since that ETag; read it again");
   Response r;
   r.status = 204;
   co_return r;
@@ -497,17 +546,23 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
   f.after_seq = seq_cursor(ctx, 't', errors);
   if (auto skill = ctx.request.query_param("skill")) {
     f.skill_id = api.taxonomy.snapshot()->resolve(*skill);
-    if (!f.skill_id) errors.push_back({"skill", "unknown skill '" + *skill + "'"});
+    if (!f.skill_id) errors.push_back(unknown_skill("skill", *skill));
   }
   if (auto level = ctx.request.query_param("min_level")) {
     if (level->size() != 1 || (*level)[0] < '1' || (*level)[0] > '5') {
-      errors.push_back({"min_level", "must be 1 to 5"});
+      errors.push_back({"min_level",
+                        http::FieldCode::kOutOfRange,
+                        "must be 1 to 5",
+                        {{"min", 1LL}, {"max", 5LL}}});
     } else {
       f.min_level = (*level)[0] - '0';
     }
   }
   if (auto jlpt = ctx.request.query_param("jlpt_min")) {
-    if (domain::jlpt_rank(*jlpt) < 0) errors.push_back({"jlpt_min", "must be none or N5 to N1"});
+    if (domain::jlpt_rank(*jlpt) < 0) {
+      errors.push_back(
+          invalid_choice("jlpt_min", "must be none or N5 to N1", domain::names_of<domain::Jlpt>()));
+    }
     f.japanese_min = *jlpt;
   }
   if (auto status = ctx.request.query_param("status")) {
@@ -515,21 +570,23 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
                                                                       "withdrawn", "erased"};
     if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end() ||
         (*status == "erased" && !who.is_admin())) {
-      errors.push_back({"status", "must be active, placed or withdrawn"});
+      errors.push_back(invalid_choice("status", "must be active, placed or withdrawn",
+                                      {"active", "placed", "withdrawn"}));
     }
     f.status = *status;
   }
   if (auto org = ctx.request.query_param("organization_id")) {
     if (!who.is_admin()) {
-      errors.push_back({"organization_id", "only administrators filter by organization"});
+      errors.push_back({"organization_id", http::FieldCode::kNotPermitted,
+                        "only administrators filter by organization"});
     } else if (!store::is_uuid(*org)) {
-      errors.push_back({"organization_id", "must be an organization id"});
+      errors.push_back(invalid_format("organization_id", "must be an organization id", "uuid"));
     }
     f.organization_id = *org;
   }
   if (!who.is_admin()) f.organization_id = who.organization_id;
   if (auto q = ctx.request.query_param("q")) f.query = *q;
-  if (!errors.empty()) co_return problem(ctx, 422, "invalid query parameters", errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::TraineeRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_trainees(t, f); });
   const auto limit = static_cast<std::size_t>(f.limit - 1);

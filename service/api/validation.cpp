@@ -12,24 +12,32 @@ namespace kakehashi::api {
 void Validator::only(std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : object_.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      errors_.push_back({pointer_ + "/" + key, "unknown field"});
+      errors_.push_back(
+          {http::pointer_to(pointer_, key), http::FieldCode::kUnknownField, "unknown field"});
     }
   }
 }
 
-void Validator::fail(const std::string& key, std::string message) {
-  errors_.push_back({at(key), std::move(message)});
+void Validator::fail(const std::string& key, http::FieldCode code, std::string message,
+                     http::FieldParams params) {
+  errors_.push_back({at(key), code, std::move(message), std::move(params)});
 }
+
+namespace {
+using http::FieldCode;
+http::FieldParams expected_type(const char* type) { return {{"expected", std::string(type)}}; }
+http::FieldParams format_is(const char* name) { return {{"format", std::string(name)}}; }
+}  // namespace
 
 std::optional<std::string> Validator::text(const std::string& key, bool required,
                                            std::size_t max_length) {
   if (!has(key)) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;
   }
   const auto& v = object_[key];
   if (!v.is_string()) {
-    fail(key, "must be a string");
+    fail(key, FieldCode::kWrongType, "must be a string", expected_type("string"));
     return std::nullopt;
   }
   std::string s = v.get<std::string>();
@@ -37,23 +45,24 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
   // people's screens: both, and other control characters, are refused here
   // rather than truncated or failing later. Newlines only where text is long.
   if (!domain::valid_utf8(s)) {
-    fail(key, "must be UTF-8 text");
+    fail(key, FieldCode::kInvalidText, "must be UTF-8 text");
     return std::nullopt;
   }
   if (domain::has_control_characters(s, max_length > 1000)) {
-    fail(key, "must not contain control characters such as NUL");
+    fail(key, FieldCode::kInvalidText, "must not contain control characters such as NUL");
     return std::nullopt;
   }
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) {
-    fail(key, "must not be blank");
+    fail(key, FieldCode::kBlank, "must not be blank");
     return std::nullopt;
   }
   s = s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
   // Limits count characters (code points), as the API's documentation says:
   // 70 characters of Japanese are 210 bytes.
   if (domain::code_points(s) > max_length) {
-    fail(key, "must be at most " + std::to_string(max_length) + " characters");
+    fail(key, FieldCode::kTooLong, "must be at most " + std::to_string(max_length) + " characters",
+         {{"max_length", static_cast<long long>(max_length)}});
     return std::nullopt;
   }
   return s;
@@ -67,7 +76,7 @@ std::optional<std::string> Validator::choice(const std::string& key, bool requir
 std::optional<std::string> Validator::choice(const std::string& key, bool required,
                                              std::span<const std::string_view> values) {
   if (!has(key)) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;
   }
   const auto& v = object_[key];
@@ -76,20 +85,31 @@ std::optional<std::string> Validator::choice(const std::string& key, bool requir
     if (std::find(values.begin(), values.end(), s) != values.end()) return s;
   }
   std::string list;
-  for (auto x : values) list += (list.empty() ? "" : ", ") + std::string(x);
-  fail(key, "must be one of: " + list);
+  std::vector<std::string> allowed;
+  for (auto x : values) {
+    list += (list.empty() ? "" : ", ") + std::string(x);
+    allowed.emplace_back(x);
+  }
+  fail(key, FieldCode::kInvalidChoice, "must be one of: " + list,
+       {{"allowed", std::move(allowed)}});
   return std::nullopt;
 }
 
 std::optional<long long> Validator::integer(const std::string& key, bool required, long long min,
                                             long long max) {
   if (!has(key)) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;
   }
   const auto& v = object_[key];
-  if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
-    fail(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  std::string message =
+      "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!v.is_number_integer()) {
+    fail(key, FieldCode::kWrongType, std::move(message), expected_type("integer"));
+    return std::nullopt;
+  }
+  if (v.get<long long>() < min || v.get<long long>() > max) {
+    fail(key, FieldCode::kOutOfRange, std::move(message), {{"min", min}, {"max", max}});
     return std::nullopt;
   }
   return v.get<long long>();
@@ -98,7 +118,7 @@ std::optional<long long> Validator::integer(const std::string& key, bool require
 std::optional<double> Validator::number(const std::string& key, bool required, double min,
                                         double max) {
   if (!has(key)) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;
   }
   const auto& v = object_[key];
@@ -106,7 +126,11 @@ std::optional<double> Validator::number(const std::string& key, bool required, d
       v.get<double>() > max) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "must be a number from %g to %g", min, max);
-    fail(key, buf);
+    if (v.is_number()) {
+      fail(key, FieldCode::kOutOfRange, buf, {{"min", min}, {"max", max}});
+    } else {
+      fail(key, FieldCode::kWrongType, buf, expected_type("number"));
+    }
     return std::nullopt;
   }
   return v.get<double>();
@@ -114,11 +138,11 @@ std::optional<double> Validator::number(const std::string& key, bool required, d
 
 std::optional<bool> Validator::boolean(const std::string& key, bool required) {
   if (!has(key)) {
-    if (required) fail(key, "is required");
+    if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;
   }
   if (!object_[key].is_boolean()) {
-    fail(key, "must be true or false");
+    fail(key, FieldCode::kWrongType, "must be true or false", expected_type("boolean"));
     return std::nullopt;
   }
   return object_[key].get<bool>();
@@ -127,7 +151,7 @@ std::optional<bool> Validator::boolean(const std::string& key, bool required) {
 std::optional<std::string> Validator::date(const std::string& key, bool required) {
   auto s = text(key, required, 10);
   if (s && !valid_date(*s)) {
-    fail(key, "must be a date YYYY-MM-DD");
+    fail(key, FieldCode::kInvalidFormat, "must be a date YYYY-MM-DD", format_is("date"));
     return std::nullopt;
   }
   return s;
@@ -137,10 +161,41 @@ std::optional<std::string> Validator::country(const std::string& key, bool requi
   auto s = text(key, required, 2);
   if (s && (s->size() != 2 || !std::isupper(static_cast<unsigned char>((*s)[0])) ||
             !std::isupper(static_cast<unsigned char>((*s)[1])))) {
-    fail(key, "must be an ISO 3166-1 alpha-2 code such as BD or JP");
+    fail(key, FieldCode::kInvalidFormat, "must be an ISO 3166-1 alpha-2 code such as BD or JP",
+         format_is("country"));
     return std::nullopt;
   }
   return s;
+}
+
+http::FieldError unknown_skill(std::string pointer, const std::string& name,
+                               std::vector<std::string> closest) {
+  std::string message = "unknown skill '" + name + "'";
+  if (!closest.empty()) {
+    message += "; closest known: ";
+    for (std::size_t i = 0; i < closest.size(); ++i) message += (i ? ", " : "") + closest[i];
+  }
+  http::FieldParams params{{"skill", name}};
+  if (!closest.empty()) params.emplace_back("closest", std::move(closest));
+  return {std::move(pointer), FieldCode::kUnknownSkill, std::move(message), std::move(params)};
+}
+
+http::FieldError invalid_choice(std::string pointer, std::string message,
+                                std::span<const std::string_view> allowed) {
+  return {std::move(pointer),
+          FieldCode::kInvalidChoice,
+          std::move(message),
+          {{"allowed", std::vector<std::string>(allowed.begin(), allowed.end())}}};
+}
+
+http::FieldError invalid_choice(std::string pointer, std::string message,
+                                std::initializer_list<std::string_view> allowed) {
+  return invalid_choice(std::move(pointer), std::move(message),
+                        std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+http::FieldError invalid_format(std::string pointer, std::string message, const char* format) {
+  return {std::move(pointer), FieldCode::kInvalidFormat, std::move(message), format_is(format)};
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // Field-by-field validation of a JSON object into typed values, collecting
-// every error (with a JSON pointer) instead of stopping at the first.
+// every error (with a JSON pointer and a code) instead of stopping at the first.
 #pragma once
 
 #include <initializer_list>
@@ -29,8 +29,10 @@ class Validator {
   bool has(const std::string& key) const {
     return object_.contains(key) && !object_[key].is_null();
   }
-  std::string at(const std::string& key) const { return pointer_ + "/" + key; }
-  void fail(const std::string& key, std::string message);
+  // The pointer to `key` in this object, escaped as RFC 6901 says.
+  std::string at(const std::string& key) const { return http::pointer_to(pointer_, key); }
+  void fail(const std::string& key, http::FieldCode code, std::string message,
+            http::FieldParams params = {});
 
   std::optional<std::string> text(const std::string& key, bool required, std::size_t max_length);
   // One of `values`.
@@ -59,6 +61,18 @@ class Validator {
   std::string pointer_;
   std::vector<http::FieldError>& errors_;
 };
+
+// A skill name the taxonomy does not know, with the closest names it does.
+http::FieldError unknown_skill(std::string pointer, const std::string& name,
+                               std::vector<std::string> closest = {});
+
+// A value not among `allowed`, which the error lists.
+http::FieldError invalid_choice(std::string pointer, std::string message,
+                                std::span<const std::string_view> allowed);
+http::FieldError invalid_choice(std::string pointer, std::string message,
+                                std::initializer_list<std::string_view> allowed);
+// A value in the wrong format, named by `format` ("uuid", "timestamp", …).
+http::FieldError invalid_format(std::string pointer, std::string message, const char* format);
 
 // Hand-written checks: they run per row of a bulk import, where std::regex
 // would dominate the cost.

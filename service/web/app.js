@@ -1,13 +1,23 @@
+// @ts-check
 // The kakehashi review console: a client of the public API only. Plain ES
-// modules, no build step; the API key lives in sessionStorage and is sent as
-// a bearer token, never put in a URL.
-import { t, setLanguage, language } from "./i18n.js";
+// modules, no build step (tests/e2e type-checks them with tsc --checkJs); the
+// API key lives in sessionStorage and is sent as a bearer token, never put in
+// a URL.
+import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 
 const KEY = "kakehashi.key";
-const main = document.getElementById("main");
+const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+/** @type {{ me: any, selected: string | null }} */
 const state = { me: null, selected: null };
 
 // ---- DOM helpers (text only: no HTML from data ever reaches innerHTML) ----
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...any} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -20,25 +30,34 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 // Replaces an element's children, skipping absent ones (null, false).
+/** @param {Element} el @param {...any} kids */
 function put(el, ...kids) {
   el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
 }
-const say = (msg) => { document.getElementById("status").textContent = msg; };
+const say = (/** @type {string} */ msg) => { /** @type {HTMLElement} */ (document.getElementById("status")).textContent = msg; };
+/** @param {string} titleKey @param {...any} content */
 function page(titleKey, ...content) {
   put(main, h("h1", { id: "page-title" }, t(titleKey)), ...content);
   document.title = `${t(titleKey)} · kakehashi`;
   main.focus();
 }
 const loading = () => h("p", { class: "loading" }, t("common.loading"));
-const fmt = (x, d = 3) => (typeof x === "number" ? x.toFixed(d) : "—");
+const fmt = (/** @type {unknown} */ x, d = 3) => (typeof x === "number" ? formatNumber(x, d) : "—");
 
 // ---- API ----
+/**
+ * @typedef {{ body?: unknown, headers?: Record<string, string>, raw?: string, contentType?: string }} CallOptions
+ * @typedef {{ status: number, ok: boolean, body: any, etag: string | null }} Answer
+ * @param {string} method @param {string} path @param {CallOptions} [options]
+ * @returns {Promise<Answer>}
+ */
 async function api(method, path, { body, headers = {}, raw, contentType } = {}) {
   const key = sessionStorage.getItem(KEY);
+  /** @type {Record<string, string>} */
   const h2 = { ...headers };
   if (key) h2.authorization = `Bearer ${key}`;
   let payload;
-  if (raw !== undefined) { payload = raw; h2["content-type"] = contentType; }
+  if (raw !== undefined) { payload = raw; h2["content-type"] = contentType ?? "text/plain"; }
   else if (body !== undefined) { payload = JSON.stringify(body); h2["content-type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json"; }
   const res = await fetch(path, { method, headers: h2, body: payload });
   const text = await res.text();
@@ -48,8 +67,21 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
 
-// A problem+json shown in words; field errors go beside their fields
-// (elements with data-pointer), the rest in the box.
+// The field for a pointer, or for its closest ancestor on the form: an error
+// at /skills/0/skill belongs beside a single "skills" text field.
+/** @param {Element} form @param {string} pointer @returns {Element | null} */
+function fieldFor(form, pointer) {
+  for (let p = pointer; p; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+    const field = form.querySelector(`[data-pointer="${CSS.escape(p)}"]`);
+    if (field) return field;
+  }
+  return null;
+}
+
+// A problem+json shown in the console's language (by its type and each
+// error's code, not the server's English); field errors go beside their
+// fields (elements with data-pointer), the rest in the box.
+/** @param {Element} box @param {any} problem @param {Element} [form] */
 function showProblem(box, problem, form) {
   put(box);
   if (form) {
@@ -59,41 +91,50 @@ function showProblem(box, problem, form) {
   if (!problem) return;
   const unplaced = [];
   for (const [i, err] of (problem.errors || []).entries()) {
-    const field = form?.querySelector(`[data-pointer="${CSS.escape(err.pointer)}"]`);
+    const field = form ? fieldFor(form, err.pointer || "") : null;
     if (field) {
       const id = `err-${i}-${Math.random().toString(36).slice(2, 7)}`;
       field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", id);
-      field.insertAdjacentElement("afterend", h("p", { class: "field-error", id }, err.detail));
+      field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), id].filter(Boolean).join(" "));
+      // After the field and any message already there, in the errors' order.
+      let after = field;
+      while (after.nextElementSibling?.classList.contains("field-error")) after = after.nextElementSibling;
+      after.insertAdjacentElement("afterend", h("p", { class: "field-error", id }, fieldErrorText(err)));
     } else unplaced.push(err);
   }
+  const where = (/** @type {any} */ e) => [e.line ? t("import.line_n", { line: e.line }) : "", e.pointer ? fieldName(e.pointer) : ""].filter(Boolean).join(" · ");
   box.append(h("div", { class: "problem", role: "alert" },
-    h("strong", {}, problem.detail || problem.title || t("common.failed")),
-    unplaced.length ? h("ul", {}, unplaced.map((e) => h("li", {}, `${e.line ? `${t("import.line")} ${e.line}: ` : ""}${e.pointer}: ${e.detail}`))) : null));
+    h("strong", {}, problemText(problem)),
+    unplaced.length ? h("ul", {}, unplaced.map((e) => h("li", {}, where(e) ? t("common.field_error", { field: where(e), message: fieldErrorText(e) }) : fieldErrorText(e)))) : null,
+    problem.status >= 500 && problem.request_id ? h("p", { class: "muted" }, t("common.request_id", { id: problem.request_id })) : null));
 }
 
 // ---- sign-in and navigation ----
+/** @type {Record<string, [string, string][]>} */
 const NAV = {
   admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
   training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
 };
 
+const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
 function renderChrome() {
   document.documentElement.lang = language();
-  document.getElementById("skip").textContent = t("common.skip");
-  document.getElementById("lang").textContent = t("common.language");
-  document.getElementById("lang").setAttribute("lang", language() === "en" ? "ja" : "en");
-  const out = document.getElementById("signout");
+  byId("skip").textContent = t("common.skip");
+  byId("lang").textContent = t("common.language");
+  byId("lang").setAttribute("lang", language() === "en" ? "ja" : "en");
+  const out = byId("signout");
   out.textContent = t("auth.signout");
   out.hidden = !state.me;
-  document.getElementById("who").textContent = state.me ? `${state.me.organization_name ?? ""} · ${t(`role.${state.me.role}`)}` : "";
-  const nav = document.getElementById("nav");
+  byId("who").textContent = state.me ? `${state.me.organization_name ?? ""} · ${label("role", state.me.role)}` : "";
+  const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? NAV[state.me.role] : [];
   put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
 }
 
+/** @param {string} [message] */
 function signOut(message) {
   sessionStorage.removeItem(KEY);
   state.me = null;
@@ -125,47 +166,58 @@ function signIn() {
 }
 
 // ---- shared pieces ----
+/** @param {any} ex */
 function explanationView(ex) {
   if (!ex) return h("p", { class: "muted" }, t("common.none"));
   return h("div", { class: "explanation" },
-    h("p", {}, h("strong", {}, `${t("match.score")}: ${fmt(ex.score)}`), ex.eligible ? "" : h("span", { class: "error" }, ` · ${t("match.ineligible")}`)),
-    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((f) => h("li", {}, `${t(`reason.${f.code}`)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
+    h("p", {}, h("strong", {}, t("match.score_value", { score: fmt(ex.score) })), ex.eligible ? "" : [" · ", h("span", { class: "error" }, t("match.ineligible"))]),
+    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
     h("h3", {}, t("match.components")),
-    h("ul", { class: "bars" }, (ex.components || []).map((c) => {
+    h("ul", { class: "bars" }, (ex.components || []).map((/** @type {any} */ c) => {
       const fill = h("span");
       fill.style.width = `${Math.round(Math.max(0, Math.min(1, c.value)) * 100)}%`;
-      return h("li", {}, h("span", {}, t(`component.${c.name}`)),
-        h("span", { class: "bar", role: "img", "aria-label": `${t(`component.${c.name}`)}: ${Math.round(c.value * 100)}%` }, fill),
+      const percent = new Intl.NumberFormat(language() === "ja" ? "ja-JP" : "en-GB", { style: "percent" }).format(Math.max(0, Math.min(1, c.value)));
+      return h("li", {}, h("span", {}, label("component", c.name)),
+        h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: label("component", c.name), value: percent }) }, fill),
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
-    h("p", {}, `${t("match.matched")}: `, (ex.matched_skills || []).map((s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${Math.round(s.credit * 100)}%`))),
-    h("p", {}, `${t("match.missing")}: `, (ex.missing_skills || []).length ? ex.missing_skills.map((s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
 }
 
+/** @param {any} tr */
 function traineeView(tr) {
   if (!tr) return null;
   const langs = tr.languages || {};
+  const place = tr.city && tr.country ? t("trainee.place_value", { city: tr.city, country: tr.country }) : (tr.city || tr.country || "—");
   return h("dl", { class: "card" },
     h("dt", {}, t("trainee.alias")), h("dd", {}, tr.alias),
-    h("dt", {}, t("trainee.place")), h("dd", {}, [tr.city, tr.country].filter(Boolean).join(", ") || "—"),
-    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((s) => h("span", { class: "tag" }, `${s.skill} ${s.level}`))),
-    h("dt", {}, t("trainee.languages")), h("dd", {}, `JLPT ${langs.japanese ?? "?"} · CEFR ${langs.english ?? "?"}`),
-    h("dt", {}, t("trainee.available_from")), h("dd", {}, tr.available_from ?? "—"),
-    h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? `${tr.rate_band.min}–${tr.rate_band.max} ${tr.rate_band.currency}` : "—"));
+    h("dt", {}, t("trainee.place")), h("dd", {}, place),
+    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: s.skill, level: s.level })))),
+    h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
+    h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
+    h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
 }
 
+/** @param {any} p */
 function projectView(p) {
   if (!p) return null;
+  const budget = p.budget_monthly;
   return h("dl", { class: "card" },
     h("dt", {}, t("project.title")), h("dd", {}, p.title),
-    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((s) => h("span", { class: "tag" }, `${s.skill} ≥${s.min_level}${s.required ? " *" : ""}`))),
-    h("dt", {}, t("project.languages")), h("dd", {}, `JLPT ≥ ${p.japanese_min} · CEFR ≥ ${p.english_min}`),
-    h("dt", {}, t("project.headcount")), h("dd", {}, String(p.headcount)),
-    h("dt", {}, t("project.start")), h("dd", {}, `${p.start_date} · ${p.duration_months} ${t("project.months")}`),
-    h("dt", {}, t("project.status")), h("dd", {}, p.status));
+    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: s.skill, level: s.min_level })))),
+    h("dt", {}, t("project.languages")), h("dd", {}, t("project.languages_value", { jlpt: levelLabel(p.japanese_min), cefr: levelLabel(p.english_min) })),
+    h("dt", {}, t("project.headcount")), h("dd", {}, formatNumber(p.headcount)),
+    h("dt", {}, t("project.start")), h("dd", {}, t("project.start_value", { date: formatDate(p.start_date), months: p.duration_months })),
+    budget ? [h("dt", {}, t("project.budget")), h("dd", {}, budget.min !== null && budget.min !== undefined
+      ? t("common.range", { min: formatMoney(budget.min, budget.currency), max: formatMoney(budget.max, budget.currency) }) : formatMoney(budget.max, budget.currency))] : null,
+    h("dt", {}, t("project.status")), h("dd", {}, label("pstatus", p.status)));
 }
 
-// The detail of one match, with the moves this role may make.
+// The detail of one match, with the moves this role may make. Approving
+// places the trainee and takes a seat, so it asks first, and the key `a`
+// only opens that question.
+/** @param {HTMLElement} pane @param {string} id @param {(id: string, to: string) => Promise<void>} [onChange] */
 async function matchDetail(pane, id, onChange) {
   put(pane, loading());
   const m = await api("GET", `/v1/matches/${id}`);
@@ -174,37 +226,47 @@ async function matchDetail(pane, id, onChange) {
   const project = state.me.role === "training_org" ? null : (await api("GET", `/v1/projects/${match.project_id}`)).body;
   const box = h("div");
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
-  const move = async (to) => {
-    const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag } });
+  const move = async (/** @type {string} */ to) => {
+    const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag ?? "" } });
     if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => matchDetail(pane, id, onChange), 800); return; }
     if (!r.ok) { showProblem(box, r.body, pane); return; }
-    say(`${t("match.moved")} ${t(`state.${to}`)}`);
+    say(t("match.moved", { state: label("state", to) }));
     await onChange?.(id, to);
   };
-  const actions = match.allowed_transitions.map((to) =>
-    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => move(to) }, t(`action.${to}`)));
+  const confirmBox = h("div");
+  const askApproval = () => {
+    const yes = h("button", { class: "btn", type: "button", "data-confirm": "approved", onclick: () => move("approved") }, t("match.confirm"));
+    put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "confirm-q" },
+      h("p", { id: "confirm-q" }, t("match.confirm_approve", { alias: match.trainee_alias, project: match.project_title })),
+      h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
+    yes.focus();
+  };
+  const actions = match.allowed_transitions.map((/** @type {string} */ to) =>
+    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" ? askApproval() : move(to)) }, t(`action.${to}`)));
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
-    h("p", {}, `${t("match.state")}: `, h("strong", { "data-state": match.state }, t(`state.${match.state}`)), ` · ${t("match.score")}: ${fmt(match.score)}`),
-    match.personal ? h("p", { class: "card" }, `${t("match.personal")}: ${match.personal.full_name} · ${match.personal.email}${match.personal.phone ? ` · ${match.personal.phone}` : ""}`) : null,
+    h("p", {}, t("match.state_label"), " ", h("strong", { "data-state": match.state }, label("state", match.state)), " · ", t("match.score_value", { score: fmt(match.score) })),
+    match.personal ? h("p", { class: "card" }, t("match.contact", { details: [match.personal.full_name, match.personal.email, match.personal.phone].filter(Boolean).join(" · ") })) : null,
     h("div", { class: "grid" },
       h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project) ?? h("p", {}, match.project_title)),
       h("section", { "aria-labelledby": "profile-h" }, h("h3", { id: "profile-h" }, t("match.profile")), traineeView(match.trainee))),
     h("section", { "aria-labelledby": "why-h" }, h("h3", { id: "why-h" }, t("match.explanation")), explanationView(match.explanation)),
-    actions.length ? h("div", {}, h("label", { for: "reason" }, t("match.reason")), reason, h("div", { class: "actions" }, actions)) : h("p", { class: "muted" }, t("match.no_moves")),
+    actions.length ? h("div", {}, h("label", { for: "reason" }, t("match.reason")), reason, h("div", { class: "actions" }, actions), confirmBox) : h("p", { class: "muted" }, t("match.no_moves")),
     box);
 }
 
-// A list of matches beside a detail pane; j/k move, Enter opens.
+// A list of matches beside a detail pane. Each row opens through a real
+// button (announced as one, reached with Tab); j/k move, Enter opens.
+/** @param {string} titleKey @param {{ filters?: boolean, defaultState?: string }} [options] */
 async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) {
   const list = h("div");
   const pane = h("section", { class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, t("review.pick")));
   const stateSel = h("select", { id: "f-state" }, h("option", { value: "" }, t("common.any")),
-    ["proposed", "shortlisted", "interviewing", "offered", "accepted", "approved", "rejected", "withdrawn"].map((s) => h("option", { value: s, selected: s === defaultState }, t(`state.${s}`))));
+    ["proposed", "shortlisted", "interviewing", "offered", "accepted", "approved", "rejected", "withdrawn"].map((s) => h("option", { value: s, selected: s === defaultState }, label("state", s))));
   const orgSel = h("select", { id: "f-org" }, h("option", { value: "" }, t("common.any")));
   if (state.me.role === "admin") {
     const orgs = await api("GET", "/v1/organizations?limit=200");
-    orgSel.append(...(orgs.body?.items || []).map((o) => h("option", { value: o.id }, o.name)));
+    orgSel.append(...(orgs.body?.items || []).map((/** @type {any} */ o) => h("option", { value: o.id }, o.name)));
   }
   const load = async () => {
     put(list, loading());
@@ -214,16 +276,19 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
     const r = await api("GET", `/v1/matches?${q}`);
     if (!r.ok) { showProblem(list, r.body); return; }
     if (!r.body.items.length) { put(list, h("p", { class: "muted" }, t("common.empty"))); return; }
-    const rows = r.body.items.map((m) => {
-      const tr = h("tr", { tabindex: "0", "data-id": m.id, onclick: () => open(m.id), onkeydown: (e) => { if (e.key === "Enter") open(m.id); } },
-        h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, t(`state.${m.state}`)), h("td", {}, fmt(m.score)));
+    const rows = r.body.items.map((/** @type {any} */ m) => {
+      // The row is clickable with a mouse too; the button is what a keyboard
+      // and a screen reader reach.
+      const tr = h("tr", { "data-id": m.id, onclick: (/** @type {MouseEvent} */ e) => { if (!(e.target instanceof HTMLButtonElement)) open(m.id); } },
+        h("td", {}, h("button", { class: "link", type: "button", "data-open": m.id, onclick: () => open(m.id) }, m.trainee_alias)),
+        h("td", {}, m.project_title), h("td", {}, label("state", m.state)), h("td", {}, fmt(m.score)));
       return tr;
     });
     put(list, h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.state")), h("th", { scope: "col" }, t("match.score")))),
       h("tbody", {}, rows)));
   };
-  const open = async (id) => {
+  const open = async (/** @type {string} */ id) => {
     state.selected = id;
     list.querySelectorAll("tr.selected").forEach((r) => r.classList.remove("selected"));
     list.querySelector(`tr[data-id="${id}"]`)?.classList.add("selected");
@@ -237,14 +302,15 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
     h("p", { class: "muted" }, t("review.keys")),
     h("div", { class: "grid" }, h("section", { "aria-label": t("review.list") }, list), pane));
   main.onkeydown = (e) => {
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName)) return;
-    const rows = [...list.querySelectorAll("tbody tr")];
+    const target = /** @type {HTMLElement} */ (e.target);
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const rows = /** @type {HTMLElement[]} */ ([...list.querySelectorAll("tbody tr")]);
     const at = rows.findIndex((r) => r.dataset.id === state.selected);
     if (e.key === "j" || e.key === "k") {
       const next = rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === "j" ? 1 : -1)))];
-      if (next) { next.focus(); open(next.dataset.id); }
-    } else if (e.key === "a") pane.querySelector('[data-to="approved"]')?.click();
-    else if (e.key === "r") pane.querySelector("#reason")?.focus();
+      if (next?.dataset.id) { next.querySelector("button")?.focus(); open(next.dataset.id); }
+    } else if (e.key === "a") /** @type {HTMLElement | null} */ (pane.querySelector('[data-to="approved"]'))?.click();  // asks first
+    else if (e.key === "r") /** @type {HTMLElement | null} */ (pane.querySelector("#reason"))?.focus();
   };
   await load();
 }
@@ -258,22 +324,23 @@ async function dashboard() {
   page("nav.dashboard",
     h("section", { "aria-labelledby": "d1" }, h("h2", { id: "d1" }, t("dash.trainees")),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))))),
-        h("tbody", {}, s.body.trainees_by_organization.map((o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, String(o.by_status[x] ?? 0)))))))),
+        h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0)))))))),
     h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
-      h("p", {}, `${t("dash.open_projects")}: ${s.body.projects.open} · ${t("dash.unfilled")}: ${s.body.projects.unfilled_seats}`)),
+      h("p", {}, t("dash.projects_summary", { open: s.body.projects.open, unfilled: s.body.projects.unfilled_seats }))),
     h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
-      h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, `${t(`state.${k}`)}: ${v}`)))),
+      h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, t("common.labelled", { label: label("state", k), value: Number(v) }))))),
     h("section", { "aria-labelledby": "d4" }, h("h2", { id: "d4" }, t("dash.rounds")),
-      rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((r) => h("li", {}, `${r.completed_at} · ${r.algorithm} · ${t("round.assigned")} ${r.statistics.assigned}/${r.statistics.seats}`))) : h("p", { class: "muted" }, t("common.empty"))));
+      rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((/** @type {any} */ r) => h("li", {}, t("dash.round_line", { when: formatDateTime(r.completed_at), algorithm: label("algorithm", r.algorithm), assigned: r.statistics.assigned, seats: r.statistics.seats })))) : h("p", { class: "muted" }, t("common.empty"))));
 }
 
+/** @param {any[]} perOrg @param {Record<string, string>} names */
 function orgChart(perOrg, names) {
   const max = Math.max(1, ...perOrg.map((o) => o.assigned));
   return h("ul", { class: "bars", "aria-label": t("round.per_org") }, perOrg.map((o) => {
     const fill = h("span");
     fill.style.width = `${Math.round((o.assigned / max) * 100)}%`;
     const name = names[o.organization_id] ?? o.organization_id;
-    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": `${name}: ${o.assigned}` }, fill), h("span", {}, String(o.assigned)));
+    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: o.assigned }) }, fill), h("span", {}, formatNumber(o.assigned)));
   }));
 }
 
@@ -284,12 +351,13 @@ async function roundView() {
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
   const minScore = h("input", { id: "min_score", type: "number", min: "0", max: "1", step: "0.05", value: "0", "data-pointer": "/min_score" });
   const cap = h("input", { id: "cap", type: "number", min: "0", step: "1", value: "0", "data-pointer": "/max_per_org_per_project" });
-  const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((p) => h("option", { value: p.id }, p.title)));
+  const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) => h("option", { value: p.id }, p.title)));
   const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     run.disabled = true;
     put(result, h("p", {}, h("progress", { "aria-label": t("round.running") }), " ", t("round.running")));
+    /** @type {Record<string, unknown>} */
     const body = { algorithm: alg.value, min_score: Number(minScore.value) };
     if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
     const ids = [...pick.selectedOptions].map((o) => o.value);
@@ -299,20 +367,22 @@ async function roundView() {
     if (!r.ok) { put(result); showProblem(box, r.body, form); return; }
     showProblem(box, null, form);
     const orgs = await api("GET", "/v1/organizations?limit=200");
-    const names = Object.fromEntries((orgs.body?.items || []).map((o) => [o.id, o.name]));
+    const names = Object.fromEntries((orgs.body?.items || []).map((/** @type {any} */ o) => [o.id, o.name]));
     const st = r.body.statistics;
     const matches = await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`);
     put(result, 
       h("h2", { id: "round-result", tabindex: "-1" }, t("round.result")),
-      h("p", {}, `${t("round.assigned")}: ${st.assigned} / ${st.seats} · ${t("round.mean")}: ${fmt(st.mean_score)} · ${t("round.total_ms")}: ${Math.round(r.body.timings.total_ms)}`),
+      h("p", {}, t("round.summary", { assigned: st.assigned, seats: st.seats, mean: fmt(st.mean_score), ms: Math.round(r.body.timings.total_ms) })),
       h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
       h("h3", {}, t("round.assignments")),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.score")))),
-        h("tbody", {}, (matches.body?.items || []).map((m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, fmt(m.score)))))),
+        h("tbody", {}, (matches.body?.items || []).map((/** @type {any} */ m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, fmt(m.score)))))),
       h("h3", {}, t("round.unmatched")),
-      h("p", {}, `${st.unmatched?.count ?? 0} · ${Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => `${t(`unmatched.${k}`)}: ${v}`).join(" · ")} · ${t("unmatched.not_shortlisted")}: ${st.unmatched?.not_shortlisted ?? 0}`),
-      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((u) => h("li", {}, `${u.alias}: ${t(`unmatched.${u.reason}`)}`))) : null);
-    result.querySelector("#round-result").focus();
+      h("p", {}, [t("round.unmatched_total", { count: st.unmatched?.count ?? 0 }),
+        ...Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => t("common.labelled", { label: label("unmatched", k), value: Number(v) })),
+        t("common.labelled", { label: t("unmatched.not_shortlisted"), value: st.unmatched?.not_shortlisted ?? 0 })].join(" · ")),
+      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
+    /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
     say(t("round.done"));
   } },
   h("label", { for: "algorithm" }, t("round.algorithm")), alg,
@@ -329,7 +399,7 @@ async function auditView() {
   const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
   const box = h("div");
   let cursor = null;
-  const load = async (more = false) => {
+  const load = async (/** @type {boolean} */ more = false) => {
     const q = new URLSearchParams({ limit: "50" });
     if (kind.value) q.set("kind", kind.value);
     if (matchId.value.trim()) q.set("match_id", matchId.value.trim());
@@ -338,8 +408,8 @@ async function auditView() {
     if (!r.ok) { showProblem(box, r.body, form); return; }
     showProblem(box, null, form);
     cursor = r.body.next_cursor;
-    const rows = r.body.items.map((e) => h("tr", {}, h("td", {}, e.at), h("td", {}, t(`audit.${e.kind}`)), h("td", {}, e.actor.role ?? ""),
-      h("td", {}, e.from ? t(`state.${e.from}`) : "—"), h("td", {}, e.to ? t(`state.${e.to}`) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
+    const rows = r.body.items.map((/** @type {any} */ e) => h("tr", {}, h("td", {}, h("time", { datetime: e.at }, formatDateTime(e.at))), h("td", {}, label("audit", e.kind)), h("td", {}, e.actor.role ? label("role", e.actor.role) : ""),
+      h("td", {}, e.from ? label("state", e.from) : "—"), h("td", {}, e.to ? label("state", e.to) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
     const table = more ? list.querySelector("tbody") : null;
     if (table) table.append(...rows);
     else put(list, rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
@@ -362,30 +432,31 @@ async function projectsView() {
   page("nav.projects",
     h("p", {}, h("a", { href: "#/project/new", class: "btn" }, t("project.new"))),
     r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("project.status")), h("th", { scope: "col" }, t("project.headcount")), h("th", { scope: "col" }, t("common.actions")))),
-      h("tbody", {}, r.body.items.map((p) => h("tr", {}, h("td", {}, p.title), h("td", {}, p.status), h("td", {}, String(p.headcount)),
+      h("tbody", {}, r.body.items.map((/** @type {any} */ p) => h("tr", {}, h("td", {}, p.title), h("td", {}, label("pstatus", p.status)), h("td", {}, formatNumber(p.headcount)),
         h("td", {}, h("a", { href: `#/candidates/${p.id}` }, t("project.candidates")), " · ", h("a", { href: `#/project/${p.id}` }, t("common.edit")))))))
       : h("p", { class: "muted" }, t("common.empty")));
 }
 
+/** @param {string} id */
 async function projectForm(id) {
   const skills = (await api("GET", "/v1/skills?limit=200")).body?.items || [];
   const existing = id === "new" ? null : await api("GET", `/v1/projects/${id}`);
   const p = existing?.body ?? { title: "", description: "", skills: [], headcount: 1, start_date: "", duration_months: 6, japanese_min: "none", english_min: "none", engagement: "offshore", status: "draft" };
   const box = h("div");
-  const field = (name, label, input) => { input.id = `p-${name}`; input.dataset.pointer = `/${name}`; return h("div", {}, h("label", { for: input.id }, t(label)), input); };
+  const field = (/** @type {string} */ name, /** @type {string} */ key, /** @type {HTMLElement} */ input) => { input.id = `p-${name}`; input.dataset.pointer = `/${name}`; return h("div", {}, h("label", { for: input.id }, t(key)), input); };
   const title = h("input", { value: p.title, required: true });
   const description = h("textarea", { rows: 3 }); description.value = p.description ?? "";
   const headcount = h("input", { type: "number", min: "1", value: String(p.headcount) });
   const start = h("input", { type: "date", value: p.start_date });
   const duration = h("input", { type: "number", min: "1", value: String(p.duration_months) });
-  const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, x)));
-  const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, x)));
+  const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
+  const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, label("pstatus", x))));
   const rows = h("div", { id: "skill-rows" });
-  const datalist = h("datalist", { id: "skill-names" }, skills.map((s) => h("option", { value: s.name })));
+  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name })));
   let n = 0;
   const addRow = (s = { skill: "", min_level: 3, weight: 3, required: false }) => {
     const i = n++;
-    const row = h("fieldset", { class: "row" }, h("legend", {}, `${t("project.skill")} ${i + 1}`),
+    const row = h("fieldset", { class: "row" }, h("legend", {}, t("project.skill_n", { n: i + 1 })),
       h("div", {}, h("label", { for: `s-${i}` }, t("project.skill")), h("input", { id: `s-${i}`, list: "skill-names", value: s.skill, "data-role": "skill", "data-pointer": `/skills/${rows.children.length}/skill` })),
       h("div", {}, h("label", { for: `l-${i}` }, t("project.min_level")), h("input", { id: `l-${i}`, type: "number", min: "1", max: "5", value: String(s.min_level), "data-role": "level" })),
       h("div", {}, h("label", { for: `w-${i}` }, t("project.weight")), h("input", { id: `w-${i}`, type: "number", min: "1", max: "5", value: String(s.weight), "data-role": "weight" })),
@@ -396,10 +467,12 @@ async function projectForm(id) {
   (p.skills.length ? p.skills : [undefined]).forEach((s) => addRow(s));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
+    const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
+    /** @type {Record<string, unknown>} */
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
-      skills: [...rows.children].map((r) => ({ skill: r.querySelector('[data-role="skill"]').value, min_level: Number(r.querySelector('[data-role="level"]').value), weight: Number(r.querySelector('[data-role="weight"]').value), required: r.querySelector('[data-role="required"]').checked })).filter((s) => s.skill) };
+      skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
-    const r = id === "new" ? await api("POST", "/v1/projects", { body }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag } });
+    const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
@@ -413,11 +486,12 @@ async function projectForm(id) {
   page(id === "new" ? "project.new" : "project.edit", form);
 }
 
+/** @param {string} projectId */
 async function candidatesView(projectId) {
   page("project.candidates", loading());
   const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20`);
   if (!r.ok) { page("project.candidates", h("div", {}, "")); showProblem(main, r.body); return; }
-  const items = r.body.items.map((c) => {
+  const items = r.body.items.map((/** @type {any} */ c) => {
     const box = h("div");
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
@@ -442,7 +516,7 @@ async function traineesView() {
     const r = await api("GET", `/v1/trainees?${params}`);
     if (!r.ok) { showProblem(list, r.body); return; }
     put(list, r.body.items.length ? h("table", {}, h("thead", {}, h("tr", {}, ["trainee.alias", "trainee.name", "trainee.place", "trainee.status", "common.actions"].map((k) => h("th", { scope: "col" }, t(k))))),
-      h("tbody", {}, r.body.items.map((x) => h("tr", {}, h("td", {}, x.alias), h("td", {}, x.full_name ?? "—"), h("td", {}, x.city ?? "—"), h("td", {}, x.status),
+      h("tbody", {}, r.body.items.map((/** @type {any} */ x) => h("tr", {}, h("td", {}, x.alias), h("td", {}, x.full_name ?? "—"), h("td", {}, x.city ?? "—"), h("td", {}, label("status", x.status)),
         h("td", {}, h("a", { href: `#/trainee/${x.id}` }, t("trainee.opportunities")), " · ", h("a", { href: `#/trainee-edit/${x.id}` }, t("common.edit"))))))) : h("p", { class: "muted" }, t("common.empty")));
   };
   page("nav.trainees", h("form", { class: "row", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } },
@@ -455,14 +529,17 @@ async function traineesView() {
 // for that skill (matched by name, ignoring case); an empty years part
 // ("Python:5:") clears them. Text that is not a number is sent as it is, so
 // the API's problem names the item.
+/** @param {any[]} list */
 function skillsText(list) {
   return (list || []).map((s) => [s.skill, s.level, ...(s.years === null || s.years === undefined ? [] : [s.years])].join(":")).join("; ");
 }
+/** @param {string} text @param {any[]} [stored] */
 function parseSkills(text, stored = []) {
   const years = new Map((stored || []).map((s) => [s.skill.toLowerCase(), s.years]));
-  const num = (v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
+  const num = (/** @type {string} */ v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
   return text.split(";").map((s) => s.trim()).filter(Boolean).map((item) => {
     const [skill, level, ...rest] = item.split(":").map((part) => part.trim());
+    /** @type {Record<string, unknown>} */
     const out = { skill, level: level === undefined ? 1 : num(level) };
     const y = rest.length ? num(rest.join(":")) : years.get(skill.toLowerCase());
     if (y !== undefined && y !== null && y !== "") out.years = y;
@@ -470,16 +547,17 @@ function parseSkills(text, stored = []) {
   });
 }
 
+/** @param {string} id */
 async function traineeForm(id) {
   const existing = id === "new" ? null : await api("GET", `/v1/trainees/${id}`);
   const x = existing?.body ?? { full_name: "", email: "", city: "", timezone: "Asia/Dhaka", skills: [], languages: { japanese: "none", english: "none" }, consent: { matching: false, share_with_firms_abroad: false } };
   const box = h("div");
-  const input = (name, pointer, value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
+  const input = (/** @type {string} */ name, /** @type {string} */ pointer, /** @type {string | undefined} */ value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
   const name = input("name", "/full_name", x.full_name); const email = input("email", "/email", x.email, { type: "email" });
   const city = input("city", "/city", x.city); const tz = input("tz", "/timezone", x.timezone);
   const skills = input("skills", "/skills", skillsText(x.skills));
   const avail = input("avail", "/available_from", x.available_from, { type: "date" });
-  const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, v)));
+  const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, levelLabel(v))));
   const matching = h("input", { type: "checkbox", id: "t-consent", checked: x.consent?.matching });
   const abroad = h("input", { type: "checkbox", id: "t-abroad", checked: x.consent?.share_with_firms_abroad });
   const form = h("form", { onsubmit: async (e) => {
@@ -488,11 +566,12 @@ async function traineeForm(id) {
     // everything else (phone, country, program, certifications, hours,
     // rate, domains, engagement, English level, status) stays as stored, and
     // consent.recorded_at is never sent (the server keeps that itself).
+    /** @type {Record<string, unknown>} */
     const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
       skills: parseSkills(skills.value, x.skills),
       languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
-    const r = id === "new" ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag } });
+    const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
@@ -507,14 +586,15 @@ async function traineeForm(id) {
   page(id === "new" ? "trainee.new" : "trainee.edit", form);
 }
 
+/** @param {string} id */
 async function traineeDetail(id) {
   page("trainee.opportunities", loading());
   const [o, m] = await Promise.all([api("GET", `/v1/trainees/${id}/opportunities?limit=10`), api("GET", `/v1/matches?trainee_id=${id}`)]);
   if (!o.ok) { showProblem(main, o.body); return; }
   page("trainee.opportunities",
-    o.body.items.length ? h("ol", {}, o.body.items.map((x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
+    o.body.items.length ? h("ol", {}, o.body.items.map((/** @type {any} */ x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
     h("h2", {}, t("nav.matches")),
-    m.body?.items?.length ? h("ul", {}, m.body.items.map((x) => h("li", {}, `${x.project_title}: ${t(`state.${x.state}`)} `, h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
+    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
 }
 
 async function importView() {
@@ -522,30 +602,31 @@ async function importView() {
   const text = h("textarea", { id: "csv", rows: 8, "data-pointer": "csv", spellcheck: "false" });
   const preview = h("section", { "aria-live": "polite" });
   const commit = h("button", { class: "btn", type: "button", disabled: true }, t("import.commit"));
-  file.addEventListener("change", async () => { if (file.files[0]) text.value = await file.files[0].text(); commit.disabled = true; });
+  file.addEventListener("change", async () => { const chosen = file.files?.[0]; if (chosen) text.value = await chosen.text(); commit.disabled = true; });
   text.addEventListener("input", () => { commit.disabled = true; });
-  const send = async (dry) => {
+  const send = async (/** @type {boolean} */ dry) => {
     put(preview, h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
     const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv" });
     return r;
   };
-  const errorsTable = (errors) => h("table", { class: "errors" }, h("caption", {}, t("import.errors")),
+  const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors" }, h("caption", {}, t("import.errors")),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("import.line")), h("th", { scope: "col" }, t("import.field")), h("th", { scope: "col" }, t("import.problem")))),
-    h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, String(e.line)), h("td", {}, e.pointer), h("td", {}, e.detail)))));
+    h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line ? t("import.line_n", { line: e.line }) : "—"), h("td", {}, e.pointer ? fieldName(e.pointer) : "—"), h("td", { "data-code": e.code }, fieldErrorText(e))))));
   const dry = h("button", { class: "btn secondary", type: "button", onclick: async () => {
     const r = await send(true);
     if (!r.ok) { showProblem(preview, r.body); return; }
     const b = r.body;
-    put(preview, h("h2", {}, t("import.preview")), h("p", {}, `${t("import.rows")}: ${b.rows} · ${t("import.valid")}: ${b.valid} · ${t("import.would_create")}: ${b.would_create}`),
+    put(preview, h("h2", {}, t("import.preview")), h("p", {}, t("import.summary", { rows: b.rows, valid: b.valid, would_create: b.would_create })),
       b.errors.length ? errorsTable(b.errors) : h("p", { class: "ok" }, t("import.clean")),
-      b.duplicates.length ? h("ul", {}, b.duplicates.map((d) => h("li", {}, `${t("import.line")} ${d.line}: ${d.email} (${d.reason})`))) : null);
+      b.duplicates.length ? h("ul", {}, b.duplicates.map((/** @type {any} */ d) => h("li", {}, t("import.duplicate", { line: d.line, email: d.email,
+        reason: d.reason === "already registered in this organization" ? t("import.reason.registered") : d.reason === "repeats an earlier row" ? t("import.reason.repeated_row") : d.reason })))) : null);
     commit.disabled = b.errors.length > 0 || b.would_create === 0;
   } }, t("import.dry_run"));
   commit.addEventListener("click", async () => {
     commit.disabled = true;
     const r = await send(false);
-    if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors.map((e) => ({ line: e.line, pointer: e.pointer, detail: e.detail })))); showProblem(preview.appendChild(h("div")), r.body); return; }
-    put(preview, h("p", { class: "ok", role: "alert" }, `${t("import.created")}: ${r.body.created}`));
+    if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors)); showProblem(preview.appendChild(h("div")), { ...r.body, errors: [] }); return; }
+    put(preview, h("p", { class: "ok", role: "alert" }, t("import.created_n", { count: r.body.created })));
   });
   page("nav.import", h("p", { class: "muted" }, t("import.help")), h("label", { for: "csv-file" }, t("import.file")), file,
     h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);
@@ -562,6 +643,7 @@ async function route() {
   }
   const [, view, arg] = (location.hash || "").split("/");
   const role = state.me.role;
+  /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
     admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
@@ -569,10 +651,10 @@ async function route() {
   }[role];
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
-  try { await views[view](); } catch (e) { if (e.message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, `${t("common.failed")}: ${e.message}`)); } }
+  try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 
-document.getElementById("lang").addEventListener("click", () => { setLanguage(language() === "en" ? "ja" : "en"); route(); });
-document.getElementById("signout").addEventListener("click", () => signOut(t("auth.signed_out")));
+byId("lang").addEventListener("click", () => { setLanguage(language() === "en" ? "ja" : "en"); route(); });
+byId("signout").addEventListener("click", () => signOut(t("auth.signed_out")));
 window.addEventListener("hashchange", route);
 route();

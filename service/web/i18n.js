@@ -1,5 +1,13 @@
-// English and Japanese labels for the console. The choice is a preference,
-// kept in localStorage; a missing Japanese label falls back to English.
+// @ts-check
+// English and Japanese text for the console, and the formatting of what the
+// API returns: messages take named placeholders ("{count}"), never pieces
+// glued together, because word order differs between the two languages;
+// numbers, dates and money go through Intl; enum values, problem types and
+// field error codes are looked up here, so nothing raw reaches the screen.
+// The language is the user's choice (kept in localStorage) or, until they
+// choose, the first of the browser's languages this console speaks. A key
+// missing in Japanese falls back to English.
+/** @type {Record<string, string>} */
 const en = {
   "auth.title": "Sign in", "auth.key": "API key", "auth.help": "Paste the API key your programme office gave you. It is kept in this tab only and cleared when the tab closes.",
   "auth.signin": "Sign in", "auth.signout": "Sign out", "auth.rejected": "This key was not accepted.", "auth.expired": "Your key is no longer accepted; sign in again.", "auth.signed_out": "Signed out.",
@@ -19,10 +27,10 @@ const en = {
   "round.result": "Round result", "round.assigned": "Assigned", "round.mean": "Mean score", "round.total_ms": "Time (ms)",
   "round.per_org": "Assignments per training organization", "round.assignments": "Proposed matches", "round.unmatched": "Unmatched", "round.done": "The round is complete.",
   "unmatched.no_eligible_project": "no eligible project", "unmatched.outranked": "outranked", "unmatched.capacity": "no seats", "unmatched.not_shortlisted": "not shortlisted",
-  "review.pick": "Pick a match to see its details.", "review.list": "Matches", "review.keys": "Keys: j / k next and previous, Enter open, a approve, r write a reason.",
+  "review.pick": "Pick a match to see its details.", "review.list": "Matches", "review.keys": "Keys: j / k next and previous, Enter open, a approve (asks first), r write a reason.",
   "match.state": "State", "match.score": "Score", "match.demand": "Project demand", "match.profile": "Trainee profile (pseudonymous)",
   "match.explanation": "Why this score", "match.components": "Score components", "match.matched": "Matched skills", "match.missing": "Missing skills",
-  "match.ineligible": "not eligible", "match.reason": "Reason (required to reject or withdraw)", "match.moved": "Moved to", "match.no_moves": "No further step is yours to take.",
+  "match.ineligible": "not eligible", "match.reason": "Reason (required to reject or withdraw)", "match.moved": "Moved to {state}.", "match.no_moves": "No further step is yours to take.",
   "match.personal": "Contact",
   "state.proposed": "Proposed", "state.shortlisted": "Shortlisted", "state.interviewing": "Interviewing", "state.offered": "Offered",
   "state.accepted": "Accepted", "state.approved": "Approved", "state.rejected": "Rejected", "state.withdrawn": "Withdrawn",
@@ -49,67 +57,379 @@ const en = {
   "import.dry_run": "Check (dry run)", "import.commit": "Import", "import.working": "Working…", "import.preview": "Check result",
   "import.rows": "Rows", "import.valid": "Valid", "import.would_create": "Would create", "import.clean": "No problems found.",
   "import.errors": "Problems by row", "import.line": "Line", "import.field": "Field", "import.problem": "Problem", "import.created": "Trainees created",
+  "common.labelled": "{label}: {value}", "common.failed_with": "Something went wrong: {message}",
+  "match.matched_label": "Matched skills:", "match.missing_label": "Missing skills:", "match.state_label": "State:",
+  "project.skill_need": "{skill} ≥{level}", "trainee.skill_level": "{skill} {level}", "project.skill_need_required": "{skill} ≥{level} (must have)",
+  "common.cancel": "Cancel", "common.request_id": "Request ID: {id}", "common.range": "{min}–{max}", "common.field_error": "{field}: {message}",
+  "match.confirm_approve": "Approve the placement of {alias} in “{project}”? The trainee becomes placed and takes one of the project's seats.",
+  "match.confirm": "Confirm approval", "match.score_value": "Score: {score}", "match.open": "Open", "match.contact": "Contact: {details}",
+  "dash.projects_summary": "Open projects: {open} · Unfilled seats: {unfilled}", "dash.round_line": "{when} · {algorithm} · assigned {assigned} of {seats}",
+  "round.summary": "Assigned: {assigned} / {seats} · Mean score: {mean} · Time: {ms} ms", "round.unmatched_total": "{count} in all",
+  "trainee.languages_value": "JLPT {jlpt} · CEFR {cefr}", "trainee.place_value": "{city}, {country}",
+  "project.languages_value": "JLPT {jlpt} or above · CEFR {cefr} or above", "project.start_value": "From {date}, {months} months", "project.budget": "Monthly budget",
+  "project.skill_n": "Skill {n}", "project.must_have": "must have",
+  "import.line_n": "Line {line}", "import.summary": "Rows: {rows} · Valid: {valid} · Would create: {would_create}",
+  "import.duplicate": "Line {line}: {email} ({reason})", "import.created_n": "Trainees created: {count}",
+  "import.reason.registered": "already registered in this organization", "import.reason.repeated_row": "repeats an earlier row",
+  "pstatus.draft": "Draft", "pstatus.open": "Open", "pstatus.closed": "Closed", "status.erased": "Erased",
+  "level.none": "none", "algorithm.stable": "Stable", "algorithm.max_score": "Maximum total score",
+  "field.full_name": "Name", "field.email": "Email", "field.phone": "Phone", "field.country": "Country", "field.city": "City", "field.timezone": "Time zone",
+  "field.program": "Program", "field.skills": "Skills", "field.languages": "Languages", "field.certifications": "Certifications",
+  "field.available_from": "Available from", "field.hours_per_week": "Hours per week", "field.expected_monthly_rate": "Expected monthly rate",
+  "field.domains": "Domains", "field.engagement": "Engagement", "field.consent": "Consent", "field.status": "Status", "field.title": "Title",
+  "field.description": "Description", "field.headcount": "Headcount", "field.start_date": "Start date", "field.duration_months": "Duration",
+  "field.japanese_min": "Minimum JLPT", "field.english_min": "Minimum CEFR", "field.budget_monthly": "Monthly budget", "field.reason": "Reason",
+  "field.to": "New state", "field.algorithm": "Algorithm", "field.min_score": "Minimum score", "field.max_per_org_per_project": "Cap per organization",
+  "field.project_ids": "Projects", "field.project_id": "Project", "field.trainee_id": "Trainee", "field.organization_id": "Organization",
+  "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
+  "error.required": "Required.", "error.required:/reason": "A reason is required to reject or withdraw.",
+  "error.unknown_field": "Not a field this accepts.", "error.read_only": "Set by the system; it cannot be changed.",
+  "error.wrong_type": "Enter {expected}.", "error.invalid_text": "Contains characters that cannot be stored, such as control characters.",
+  "error.blank": "Must not be blank.", "error.too_long": "At most {max_length} characters.", "error.too_many": "At most {max_items} items.",
+  "error.out_of_range": "Must be from {min} to {max}.", "error.invalid_choice": "Must be one of {allowed}.",
+  "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
+  "error.unknown_skill": "“{skill}” is not a known skill.", "error.unknown_skill_closest": "“{skill}” is not a known skill. Did you mean {closest}?",
+  "error.duplicate": "Given twice.", "error.not_found": "No such {resource}.", "error.taken": "Already in use.", "error.taken_skill": "Already a name of {skill}.",
+  "error.invalid_state": "Not possible in the current state.", "error.not_permitted": "Your role cannot set this.",
+  "error.invalid_combination": "Does not fit with {with}.", "error.stale": "Someone changed this meanwhile.",
+  "error.reused": "Already used for another request.", "error.truncated": "…and {count} more problems, not listed.",
+  "expected.string": "text", "expected.integer": "a whole number", "expected.number": "a number", "expected.boolean": "yes or no",
+  "expected.object": "a group of fields", "expected.array": "a list",
+  "format.date": "date (YYYY-MM-DD)", "format.email": "email address", "format.country": "country code such as BD or JP",
+  "format.currency": "currency code such as JPY or USD", "format.timezone": "time zone such as Asia/Dhaka", "format.domain": "industry name in lower case, such as automotive",
+  "format.uuid": "id", "format.timestamp": "date and time", "format.cursor": "page position", "format.etag": "version",
+  "format.skill_name": "skill name without , : or ;", "format.idempotency_key": "request key", "format.json_object": "JSON object",
+  "resource.project": "project", "resource.candidate": "candidate", "resource.firm": "firm", "resource.training_provider": "training organization",
+  "problem.malformed-request": "The request could not be read.", "problem.invalid-parameters": "The filter is not valid.",
+  "problem.unauthenticated": "Your key is not accepted.", "problem.forbidden": "Your role cannot do this.",
+  "problem.not-found": "Not found, or not available to you.", "problem.method-not-allowed": "This action is not available here.",
+  "problem.request-timeout": "The request took too long.", "problem.conflict": "This conflicts with existing data.",
+  "problem.duplicate": "This is already registered.", "problem.edit-conflict": "Others kept changing this; save again.",
+  "problem.request-in-progress": "The same request is still being processed; try again shortly.",
+  "problem.round-running": "Another matching round is running; try again when it ends.",
+  "problem.transition-not-allowed": "This step is not possible from the match's current state.",
+  "problem.seats-filled": "All of the project's seats are filled.", "problem.already-placed": "The trainee already holds an approved placement.",
+  "problem.stale": "Someone changed this meanwhile. Reload and try again.", "problem.invalid-precondition": "Reload and try again.",
+  "problem.too-large": "Too much data at once.", "problem.unsupported-media-type": "This kind of file is not accepted.",
+  "problem.validation": "Please check the highlighted fields.", "problem.idempotency-key-reused": "This request key was already used for another request.",
+  "problem.constraints-not-met": "The trainee does not meet the project's requirements.",
+  "problem.precondition-required": "Reload and try again.", "problem.rate-limited": "Too many requests; wait a moment and try again.",
+  "problem.headers-too-large": "The request is too large.", "problem.internal": "Something went wrong on the server.",
+  "problem.not-implemented": "Not supported.", "problem.unavailable": "The service is not available right now; try again shortly.",
+  "problem.index-loading": "Matching is still starting up; try again shortly.",
 };
+
+/** @type {Record<string, string>} */
 const ja = {
   "auth.title": "サインイン", "auth.key": "APIキー", "auth.help": "プログラム事務局から受け取ったAPIキーを貼り付けてください。このタブの中だけに保存され、タブを閉じると消去されます。",
   "auth.signin": "サインイン", "auth.signout": "サインアウト", "auth.rejected": "このキーは受け付けられませんでした。", "auth.expired": "キーが無効になりました。もう一度サインインしてください。", "auth.signed_out": "サインアウトしました。",
-  "common.loading": "読み込み中…", "common.empty": "まだ何もありません。", "common.none": "なし", "common.failed": "エラーが発生しました", "common.any": "すべて",
+  "common.loading": "読み込み中…", "common.empty": "該当するデータはありません。", "common.none": "なし", "common.failed": "エラーが発生しました", "common.any": "すべて",
   "common.actions": "操作", "common.edit": "編集", "common.open": "開く", "common.remove": "削除", "common.save": "保存", "common.saved": "保存しました。",
-  "common.filter": "絞り込み", "common.more": "さらに読み込む", "common.skip": "本文へ移動", "common.language": "English",
-  "common.stale": "他の人が変更しました。最新の内容を読み込み直しています…",
-  "nav.label": "メイン", "nav.dashboard": "ダッシュボード", "nav.round": "マッチング実行", "nav.review": "審査キュー", "nav.audit": "監査ログ",
+  "common.filter": "絞り込み", "common.more": "さらに表示", "common.skip": "本文へ移動", "common.language": "English",
+  "common.stale": "ほかの方がこの内容を更新しました。最新の内容を読み込み直しています…",
+  "nav.label": "メイン", "nav.dashboard": "ダッシュボード", "nav.round": "マッチング実行", "nav.review": "承認待ち一覧", "nav.audit": "監査ログ",
   "nav.projects": "案件", "nav.matches": "マッチ", "nav.trainees": "研修生", "nav.import": "CSV取り込み",
   "role.admin": "管理者", "role.firm": "企業", "role.training_org": "研修機関",
   "dash.trainees": "機関別・状態別の研修生", "dash.organization": "機関", "dash.projects": "案件", "dash.open_projects": "募集中の案件",
-  "dash.unfilled": "未充足の枠", "dash.matches": "状態別のマッチ", "dash.rounds": "最近のマッチング",
+  "dash.unfilled": "未充足の枠", "dash.matches": "状態別のマッチ件数", "dash.rounds": "最近のマッチング",
   "status.active": "活動中", "status.placed": "配属済み", "status.withdrawn": "辞退",
   "round.algorithm": "アルゴリズム", "round.stable": "安定マッチング（ブロッキングペアなし）", "round.max_score": "総スコア最大化",
-  "round.projects": "案件", "round.projects_help": "空欄なら募集中のすべての案件。", "round.min_score": "最低スコア（0〜1）",
-  "round.cap": "1案件あたり同一機関からの上限人数（0は上限なし）", "round.run": "実行する", "round.running": "マッチングを実行中…",
+  "round.projects": "案件", "round.projects_help": "空欄の場合は、募集中のすべての案件が対象です。", "round.min_score": "最低スコア（0〜1）",
+  "round.cap": "1案件あたり同一機関からの上限人数（0は上限なし）", "round.run": "マッチングを実行", "round.running": "マッチングを実行中…",
   "round.result": "マッチング結果", "round.assigned": "割り当て", "round.mean": "平均スコア", "round.total_ms": "所要時間（ミリ秒）",
   "round.per_org": "研修機関別の割り当て", "round.assignments": "提案されたマッチ", "round.unmatched": "未割り当て", "round.done": "マッチングが完了しました。",
-  "unmatched.no_eligible_project": "適格な案件なし", "unmatched.outranked": "上位者で充足", "unmatched.capacity": "枠なし", "unmatched.not_shortlisted": "候補外",
-  "review.pick": "マッチを選ぶと詳細が表示されます。", "review.list": "マッチ一覧", "review.keys": "キー操作: j / k で移動、Enter で開く、a で承認、r で理由を入力。",
-  "match.state": "状態", "match.score": "スコア", "match.demand": "案件の要件", "match.profile": "研修生プロフィール（仮名）",
+  "unmatched.no_eligible_project": "適格な案件なし", "unmatched.outranked": "より適合する候補者で充足", "unmatched.capacity": "枠なし", "unmatched.not_shortlisted": "候補外",
+  "review.pick": "一覧からマッチを選ぶと、詳細が表示されます。", "review.list": "マッチ一覧", "review.keys": "キー操作: j / k で前後に移動、Enter で開く、a で承認（確認があります）、r で理由を入力。",
+  "match.state": "状態", "match.score": "スコア", "match.demand": "案件の要件", "match.profile": "研修生プロフィール（匿名）",
   "match.explanation": "スコアの根拠", "match.components": "スコアの内訳", "match.matched": "一致したスキル", "match.missing": "不足しているスキル",
-  "match.ineligible": "対象外", "match.reason": "理由（却下・辞退には必須）", "match.moved": "変更しました:", "match.no_moves": "あなたが行える操作はありません。",
+  "match.ineligible": "条件外", "match.reason": "理由（見送り・辞退の場合は必須）", "match.moved": "「{state}」に変更しました。", "match.no_moves": "実行できる操作はありません。",
   "match.personal": "連絡先",
-  "state.proposed": "提案", "state.shortlisted": "候補", "state.interviewing": "面接中", "state.offered": "内定提示",
-  "state.accepted": "承諾", "state.approved": "承認済み", "state.rejected": "却下", "state.withdrawn": "辞退",
-  "action.shortlisted": "候補に入れる", "action.interviewing": "面接を始める", "action.offered": "内定を出す", "action.accepted": "内定を承諾",
-  "action.approved": "承認する", "action.rejected": "却下する", "action.withdrawn": "辞退する", "action.proposed": "提案する",
-  "component.skills": "スキル", "component.japanese": "日本語", "component.english": "英語", "component.timezone_overlap": "時差の重なり",
-  "component.availability": "稼働開始", "component.rate": "単価と予算", "component.experience": "経験年数", "component.domain": "業界経験",
+  "state.proposed": "提案中", "state.shortlisted": "候補", "state.interviewing": "面接中", "state.offered": "内定提示",
+  "state.accepted": "内定承諾", "state.approved": "承認済み", "state.rejected": "見送り", "state.withdrawn": "辞退",
+  "action.shortlisted": "候補に追加する", "action.interviewing": "面接を開始する", "action.offered": "内定を出す", "action.accepted": "内定を承諾する",
+  "action.approved": "承認する", "action.rejected": "見送る", "action.withdrawn": "辞退する", "action.proposed": "提案する",
+  "component.skills": "スキル", "component.japanese": "日本語", "component.english": "英語", "component.timezone_overlap": "稼働時間帯の重なり",
+  "component.availability": "稼働開始時期", "component.rate": "希望単価と予算", "component.experience": "経験年数", "component.domain": "業界経験",
   "reason.no_consent": "マッチングへの同意なし", "reason.not_active": "活動中ではない", "reason.missing_must_have_skill": "必須スキル不足",
   "reason.japanese_below_minimum": "日本語が基準未満", "reason.english_below_minimum": "英語が基準未満",
   "reason.unavailable_before_project_end": "案件終了までに稼働不可", "reason.engagement_mismatch": "契約形態が合わない",
   "audit.kind": "種類", "audit.match": "マッチID", "audit.transition": "状態変更", "audit.round": "マッチング実行", "audit.personal_data_read": "個人情報の閲覧", "audit.consent": "同意内容の変更",
-  "audit.at": "日時", "audit.actor": "操作者", "audit.from": "変更前", "audit.to": "変更後", "audit.reason": "理由", "audit.subject": "マッチ／実行",
+  "audit.at": "日時", "audit.actor": "操作者", "audit.from": "変更前", "audit.to": "変更後", "audit.reason": "理由", "audit.subject": "対象（マッチ／実行）",
   "project.new": "新しい案件", "project.edit": "案件を編集", "project.title": "案件名", "project.description": "説明", "project.status": "状態",
-  "project.headcount": "募集人数", "project.start": "開始日", "project.duration": "期間（月）", "project.months": "か月", "project.jlpt": "日本語の最低レベル",
+  "project.headcount": "募集人数", "project.start": "開始日", "project.duration": "期間（月）", "project.months": "か月", "project.jlpt": "日本語の最低レベル（JLPT）",
   "project.languages": "言語", "project.skills": "スキル", "project.skill": "スキル", "project.min_level": "最低レベル", "project.weight": "重み",
   "project.required": "必須", "project.add_skill": "スキルを追加", "project.candidates": "候補者",
-  "candidate.shortlist": "候補に入れる", "candidate.shortlisted": "候補に入れました",
-  "trainee.alias": "仮名", "trainee.name": "氏名", "trainee.email": "メール", "trainee.city": "都市", "trainee.timezone": "タイムゾーン",
+  "candidate.shortlist": "候補に追加", "candidate.shortlisted": "候補に追加しました",
+  "trainee.alias": "匿名ID", "trainee.name": "氏名", "trainee.email": "メール", "trainee.city": "都市", "trainee.timezone": "タイムゾーン",
   "trainee.place": "所在地", "trainee.skills": "スキル", "trainee.skills_help": "スキル名:レベル:経験年数（年数は省略可）をセミコロン区切りで入力してください（例: PyTorch:4:2.5; Python:5）。年数を省略したスキルは、登録済みの経験年数をそのまま引き継ぎます。",
   "trainee.languages": "言語", "trainee.available_from": "稼働開始日", "trainee.rate": "希望単価帯", "trainee.status": "状態",
-  "trainee.search": "仮名・プログラムで検索", "trainee.new": "新しい研修生", "trainee.edit": "研修生を編集", "trainee.opportunities": "おすすめ案件",
+  "trainee.search": "匿名ID・プログラムで検索", "trainee.new": "新しい研修生", "trainee.edit": "研修生を編集", "trainee.opportunities": "おすすめ案件",
   "trainee.consent": "同意", "trainee.consent_matching": "マッチングに同意", "trainee.consent_abroad": "海外企業への提供に同意",
   "import.help": "まずCSVを検査し（保存されません）、その後取り込みます。全行取り込むか、何も取り込まないかのどちらかです。", "import.file": "CSVファイル", "import.text": "CSVテキスト",
-  "import.dry_run": "検査する（試行）", "import.commit": "取り込む", "import.working": "処理中…", "import.preview": "検査結果",
+  "import.dry_run": "検査のみ（保存しない）", "import.commit": "取り込む", "import.working": "処理中…", "import.preview": "検査結果",
   "import.rows": "行数", "import.valid": "有効", "import.would_create": "作成予定", "import.clean": "問題は見つかりませんでした。",
-  "import.errors": "行ごとの問題", "import.line": "行", "import.field": "項目", "import.problem": "問題", "import.created": "作成した研修生",
+  "import.errors": "行ごとの問題", "import.line": "行番号", "import.field": "項目", "import.problem": "問題", "import.created": "作成した研修生",
+  "common.labelled": "{label}: {value}", "common.failed_with": "エラーが発生しました: {message}",
+  "match.matched_label": "一致したスキル:", "match.missing_label": "不足しているスキル:", "match.state_label": "状態:",
+  "project.skill_need": "{skill} レベル{level}以上", "trainee.skill_level": "{skill} レベル{level}", "project.skill_need_required": "{skill} レベル{level}以上（必須）",
+  "common.cancel": "キャンセル", "common.request_id": "リクエストID: {id}", "common.range": "{min}〜{max}", "common.field_error": "{field}: {message}",
+  "match.confirm_approve": "{alias} の「{project}」への配属を承認しますか？承認すると研修生は配属済みとなり、案件の募集枠を1つ使います。",
+  "match.confirm": "承認を確定する", "match.score_value": "スコア: {score}", "match.open": "開く", "match.contact": "連絡先: {details}",
+  "dash.projects_summary": "募集中の案件: {open}件・未充足の枠: {unfilled}名分", "dash.round_line": "{when}・{algorithm}・割り当て {assigned}/{seats}",
+  "round.summary": "割り当て: {assigned} / {seats}・平均スコア: {mean}・所要時間: {ms}ミリ秒", "round.unmatched_total": "合計{count}名",
+  "trainee.languages_value": "JLPT {jlpt}・CEFR {cefr}", "trainee.place_value": "{country}・{city}",
+  "project.languages_value": "JLPT {jlpt}以上・CEFR {cefr}以上", "project.start_value": "{date}から{months}か月", "project.budget": "月額予算",
+  "project.skill_n": "スキル{n}", "project.must_have": "必須",
+  "import.line_n": "{line}行目", "import.summary": "行数: {rows}・有効: {valid}・作成予定: {would_create}",
+  "import.duplicate": "{line}行目: {email}（{reason}）", "import.created_n": "{count}名の研修生を登録しました。",
+  "import.reason.registered": "この機関に登録済み", "import.reason.repeated_row": "前の行と重複",
+  "pstatus.draft": "下書き", "pstatus.open": "募集中", "pstatus.closed": "募集終了", "status.erased": "削除済み",
+  "level.none": "なし", "algorithm.stable": "安定マッチング", "algorithm.max_score": "総スコア最大化",
+  "field.full_name": "氏名", "field.email": "メール", "field.phone": "電話番号", "field.country": "国", "field.city": "都市", "field.timezone": "タイムゾーン",
+  "field.program": "プログラム", "field.skills": "スキル", "field.languages": "言語", "field.certifications": "資格",
+  "field.available_from": "稼働開始日", "field.hours_per_week": "週あたりの稼働時間", "field.expected_monthly_rate": "希望月額",
+  "field.domains": "業界経験", "field.engagement": "契約形態", "field.consent": "同意", "field.status": "状態", "field.title": "案件名",
+  "field.description": "説明", "field.headcount": "募集人数", "field.start_date": "開始日", "field.duration_months": "期間",
+  "field.japanese_min": "日本語の最低レベル", "field.english_min": "英語の最低レベル", "field.budget_monthly": "月額予算", "field.reason": "理由",
+  "field.to": "変更後の状態", "field.algorithm": "アルゴリズム", "field.min_score": "最低スコア", "field.max_per_org_per_project": "同一機関からの上限人数",
+  "field.project_ids": "案件", "field.project_id": "案件", "field.trainee_id": "研修生", "field.organization_id": "機関",
+  "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
+  "error.required": "入力してください。", "error.required:/reason": "見送り・辞退の場合は理由を入力してください。",
+  "error.unknown_field": "この項目は受け付けていません。", "error.read_only": "システムが設定する項目のため変更できません。",
+  "error.wrong_type": "{expected}で入力してください。", "error.invalid_text": "制御文字など、保存できない文字が含まれています。",
+  "error.blank": "空白以外の文字を入力してください。", "error.too_long": "{max_length}文字以内で入力してください。", "error.too_many": "{max_items}件以内にしてください。",
+  "error.out_of_range": "{min}〜{max}の範囲で入力してください。", "error.invalid_choice": "{allowed}のいずれかを選んでください。",
+  "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
+  "error.unknown_skill": "「{skill}」は登録されていないスキルです。", "error.unknown_skill_closest": "「{skill}」は登録されていないスキルです。{closest}ではありませんか？",
+  "error.duplicate": "重複しています。", "error.not_found": "該当する{resource}が見つかりません。", "error.taken": "既に使われています。", "error.taken_skill": "既に「{skill}」の名前として使われています。",
+  "error.invalid_state": "現在の状態では指定できません。", "error.not_permitted": "この項目を指定する権限がありません。",
+  "error.invalid_combination": "{with}と矛盾しています。", "error.stale": "ほかの方が先に更新しました。",
+  "error.reused": "別のリクエストで使用済みです。", "error.truncated": "ほかに{count}件の問題があります（表示を省略しています）。",
+  "expected.string": "文字", "expected.integer": "整数", "expected.number": "数値", "expected.boolean": "はい・いいえ",
+  "expected.object": "項目のまとまり", "expected.array": "一覧",
+  "format.date": "日付（YYYY-MM-DD）", "format.email": "メールアドレス", "format.country": "国コード（BD、JPなど）",
+  "format.currency": "通貨コード（JPY、USDなど）", "format.timezone": "タイムゾーン（Asia/Dhakaなど）", "format.domain": "業界名（半角小文字。例: automotive）",
+  "format.uuid": "ID", "format.timestamp": "日時", "format.cursor": "ページ位置", "format.etag": "バージョン",
+  "format.skill_name": "スキル名（, : ; を除く）", "format.idempotency_key": "リクエストキー", "format.json_object": "JSONオブジェクト",
+  "resource.project": "案件", "resource.candidate": "候補者", "resource.firm": "企業", "resource.training_provider": "研修機関",
+  "problem.malformed-request": "リクエストを読み取れませんでした。", "problem.invalid-parameters": "検索条件に誤りがあります。",
+  "problem.unauthenticated": "APIキーが受け付けられませんでした。", "problem.forbidden": "この操作を行う権限がありません。",
+  "problem.not-found": "見つからないか、閲覧する権限がありません。", "problem.method-not-allowed": "この操作はここでは利用できません。",
+  "problem.request-timeout": "リクエストがタイムアウトしました。", "problem.conflict": "既存のデータと矛盾するため、処理できませんでした。",
+  "problem.duplicate": "既に登録されている内容と重複しています。", "problem.edit-conflict": "ほかの方の更新が続いたため保存できませんでした。もう一度保存してください。",
+  "problem.request-in-progress": "同じリクエストを処理中です。しばらくしてからお試しください。",
+  "problem.round-running": "別のマッチングを実行中です。終了してからお試しください。",
+  "problem.transition-not-allowed": "このマッチの現在の状態からは実行できない操作です。",
+  "problem.seats-filled": "この案件の募集枠はすべて埋まっています。", "problem.already-placed": "この研修生は既に配属が承認されています。",
+  "problem.stale": "ほかの方がこの内容を更新しました。読み込み直してからお試しください。", "problem.invalid-precondition": "読み込み直してからお試しください。",
+  "problem.too-large": "一度に送信できる量を超えています。", "problem.unsupported-media-type": "この形式のファイルは受け付けていません。",
+  "problem.validation": "入力内容に誤りがあります。各項目のメッセージをご確認ください。", "problem.idempotency-key-reused": "このリクエストキーは別のリクエストで使用済みです。",
+  "problem.constraints-not-met": "この研修生は案件の必須条件を満たしていません。",
+  "problem.precondition-required": "読み込み直してからお試しください。", "problem.rate-limited": "リクエストが多すぎます。しばらく待ってからお試しください。",
+  "problem.headers-too-large": "リクエストが大きすぎます。", "problem.internal": "サーバーでエラーが発生しました。",
+  "problem.not-implemented": "この操作には対応していません。", "problem.unavailable": "ただいまサービスを利用できません。しばらくしてからお試しください。",
+  "problem.index-loading": "マッチングの準備中です。しばらくしてからお試しください。",
 };
-const dictionaries = { en, ja };
-let current = localStorage.getItem("kakehashi.lang") === "ja" ? "ja" : "en";
 
-export function t(key) {
-  return dictionaries[current][key] ?? en[key] ?? key;
+/** @typedef {"en" | "ja"} Lang */
+/** @type {Record<Lang, Record<string, string>>} */
+const dictionaries = { en, ja };
+const STORED = "kakehashi.lang";
+
+/**
+ * The first of the browser's preferred languages the console has, else English.
+ * @param {readonly string[]} languages
+ * @returns {Lang}
+ */
+export function preferredLanguage(languages) {
+  for (const tag of languages) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (base === "ja" || base === "en") return base;
+  }
+  return "en";
 }
+
+/** @returns {Lang} */
+function initialLanguage() {
+  const stored = localStorage.getItem(STORED);
+  if (stored === "ja" || stored === "en") return stored;
+  return preferredLanguage(navigator.languages?.length ? navigator.languages : [navigator.language || "en"]);
+}
+
+/** @type {Lang} */
+let current = initialLanguage();
+
+/** @returns {Lang} */
 export function language() {
   return current;
 }
+/** @param {string} lang */
 export function setLanguage(lang) {
   current = lang === "ja" ? "ja" : "en";
-  localStorage.setItem("kakehashi.lang", current);
+  localStorage.setItem(STORED, current);
+}
+
+// BCP 47 tags for Intl: British English (day before month, as Bangladesh
+// writes dates) and Japanese.
+const locale = () => (current === "ja" ? "ja-JP" : "en-GB");
+
+/** @param {string} key */
+export function has(key) {
+  return key in dictionaries[current] || key in en;
+}
+
+/**
+ * The text for `key` with each {name} replaced by params[name]; numbers are
+ * formatted for the language.
+ * @param {string} key
+ * @param {Record<string, unknown>} [params]
+ * @returns {string}
+ */
+export function t(key, params = {}) {
+  const text = dictionaries[current][key] ?? en[key] ?? key;
+  return text.replace(/\{([A-Za-z_]+)\}/g, (whole, name) => {
+    const value = params[name];
+    if (value === undefined || value === null) return whole;
+    return typeof value === "number" ? formatNumber(value) : String(value);
+  });
+}
+
+/**
+ * @param {number} n
+ * @param {number} [digits] fixed fraction digits; otherwise as needed (up to 3)
+ */
+export function formatNumber(n, digits) {
+  if (typeof n !== "number" || !Number.isFinite(n)) return "—";
+  const options = digits === undefined ? { maximumFractionDigits: 3 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(locale(), options).format(n);
+}
+
+/**
+ * Money in its currency: ¥120,000 for yen, BDT 120,000 for taka.
+ * @param {number} amount
+ * @param {string} currency ISO 4217
+ */
+export function formatMoney(amount, currency) {
+  if (typeof amount !== "number") return "—";
+  try {
+    // Whole amounts without ".00": budgets and rates are round numbers.
+    const whole = Number.isInteger(amount) ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {};
+    return new Intl.NumberFormat(locale(), { style: "currency", currency, currencyDisplay: currency === "JPY" ? "symbol" : "code", ...whole }).format(amount);
+  } catch {
+    return `${formatNumber(amount)} ${currency}`;
+  }
+}
+
+/**
+ * A calendar date ("2027-02-01"): shown as that day wherever the reader is.
+ * @param {string | null | undefined} date
+ */
+export function formatDate(date) {
+  if (!date) return "—";
+  const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: "UTC" }).format(d);
+}
+
+/**
+ * An instant (RFC 3339), in the reader's time zone.
+ * @param {string | null | undefined} instant
+ */
+export function formatDateTime(instant) {
+  if (!instant) return "—";
+  const d = new Date(instant);
+  if (Number.isNaN(d.getTime())) return instant;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+/**
+ * A list of words joined as the language joins them ("A, B or C").
+ * @param {readonly string[]} items
+ * @param {"conjunction" | "disjunction"} [type]
+ */
+export function formatList(items, type = "conjunction") {
+  return new Intl.ListFormat(locale(), { type }).format(items);
+}
+
+/**
+ * The label of an enum value (a state, a status, a level); the value itself
+ * when the console has no label for it.
+ * @param {string} group e.g. "state", "status", "pstatus", "role"
+ * @param {string | null | undefined} value
+ */
+export function label(group, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  const key = `${group}.${value}`;
+  return has(key) ? t(key) : value;
+}
+
+/** A JLPT or CEFR level: "none" is translated, the rest are names. */
+export function levelLabel(/** @type {string | null | undefined} */ level) {
+  return level === "none" ? t("level.none") : (level ?? "—");
+}
+
+/**
+ * The name of the field a pointer ("/skills/0/level") or parameter names.
+ * @param {string} pointer
+ */
+export function fieldName(pointer) {
+  const top = pointer.startsWith("/") ? pointer.slice(1).split("/")[0].replace(/~1/g, "/").replace(/~0/g, "~") : pointer;
+  const key = `field.${top}`;
+  if (!has(key)) return pointer;
+  const index = pointer.split("/")[2];
+  return index !== undefined && /^\d+$/.test(index) ? `${t(key)} ${Number(index) + 1}` : t(key);
+}
+
+/**
+ * @typedef {{ pointer: string, code?: string, detail?: string, params?: Record<string, unknown>, line?: number }} FieldError
+ * @typedef {{ type?: string, title?: string, status?: number, detail?: string, request_id?: string, errors?: FieldError[] }} Problem
+ */
+
+/**
+ * One field error in words, from its code and parameters; the server's
+ * English detail only for a code this console does not know.
+ * @param {FieldError} error
+ * @returns {string}
+ */
+export function fieldErrorText(error) {
+  const code = error.code;
+  const p = error.params || {};
+  if (!code || !has(`error.${code}`)) return error.detail || "";
+  const specific = `error.${code}:${error.pointer}`;
+  if (has(specific)) return t(specific);
+  /** @param {unknown} v */
+  const list = (v) => (Array.isArray(v) ? v.map(String) : []);
+  switch (code) {
+    case "wrong_type":
+      return t("error.wrong_type", { expected: has(`expected.${p.expected}`) ? t(`expected.${p.expected}`) : p.expected });
+    case "invalid_choice":
+      return t("error.invalid_choice", { allowed: formatList(list(p.allowed).map((v) => (v === "none" ? t("level.none") : v)), "disjunction") });
+    case "invalid_format":
+      if (p.format === "csv") return t("error.invalid_format:csv", p);
+      return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
+    case "unknown_skill":
+      return list(p.closest).length ? t("error.unknown_skill_closest", { skill: p.skill, closest: formatList(list(p.closest), "disjunction") }) : t("error.unknown_skill", p);
+    case "not_found":
+      return t("error.not_found", { resource: has(`resource.${p.resource}`) ? t(`resource.${p.resource}`) : p.resource });
+    case "taken":
+      if (p.reason && has(`import.reason.${p.reason}`)) return t(`import.reason.${p.reason}`);
+      return p.skill ? t("error.taken_skill", p) : t("error.taken");
+    case "invalid_combination":
+      return t("error.invalid_combination", { with: typeof p.with === "string" ? fieldName(p.with) : "" });
+    default:
+      return t(`error.${code}`, p);
+  }
+}
+
+/**
+ * The headline of a problem, from its type; the server's detail for a type
+ * this console does not know.
+ * @param {Problem | null | undefined} problem
+ * @returns {string}
+ */
+export function problemText(problem) {
+  if (!problem) return t("common.failed");
+  const slug = (problem.type || "").split("/problems/")[1];
+  if (slug && has(`problem.${slug}`)) return t(`problem.${slug}`);
+  return problem.detail || problem.title || t("common.failed");
 }

@@ -178,7 +178,14 @@ const CASES = {
     const created = await expect(t, "a trainee", 201, "POST", "/v1/trainees", { key: fx.academyKey, body });
     assert.equal(created.json.organization_id, fx.academy.id);
     await expect(t, "an email taken", 409, "POST", "/v1/trainees", { key: fx.academyKey, body });
-    await expect(t, "invalid fields", 422, "POST", "/v1/trainees", { key: fx.academyKey, body: { email: "bad" } });
+    const invalid = await expect(t, "invalid fields", 422, "POST", "/v1/trainees", { key: fx.academyKey, body: { email: "bad", "a/b~c": 1 } });
+    // The error contract: a type per kind, a code per field error with its
+    // parameters, and pointers escaped as RFC 6901 says.
+    assert.equal(invalid.json.type, "https://kakehashi.example/problems/validation");
+    const codes = Object.fromEntries(invalid.json.errors.map((e) => [e.pointer, e]));
+    assert.equal(codes["/full_name"]?.code, "required");
+    assert.deepEqual(codes["/email"]?.params, { format: "email" });
+    assert.equal(codes["/a~1b~0c"]?.code, "unknown_field", JSON.stringify(invalid.json.errors));
     await expect(t, "malformed JSON", 400, "POST", "/v1/trainees", { key: fx.academyKey, ...json("{") });
     await expect(t, "not JSON", 415, "POST", "/v1/trainees", { key: fx.academyKey, ...typed("x", "text/csv") });
     await expect(t, "a firm", 403, "POST", "/v1/trainees", { key: fx.firmKey, body });

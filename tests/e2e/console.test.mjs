@@ -2,7 +2,8 @@
 // chromium (headless) against the real kakehashi and a database loaded with
 // the demo data. Walks each role's main task, checks the language toggle and
 // runs axe-core on every main view; writes a screenshot of each view to
-// tests/e2e/screenshots/ (not committed).
+// tests/e2e/screenshots/ (not committed). Pages are English unless a test asks
+// for the browser's Japanese locale.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -30,8 +31,8 @@ async function api(key, method, url, body) {
   return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get("etag") };
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function newPage(locale = "en-US") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
   const page = await context.newPage();
   page.on("pageerror", (e) => { throw new Error(`page error: ${e.message}`); });
   return page;
@@ -127,7 +128,8 @@ test("a firm shortlists a candidate and makes an offer", async () => {
   await page.locator(`button[data-trainee="${flow.trainee}"]`).click();
   await page.getByRole("button", { name: "Shortlisted" }).waitFor();
   await page.getByRole("link", { name: "Matches" }).click();
-  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  // Each row opens through a real button, announced as one.
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("button", { name: "Start interviews" }).click();
   await page.locator('[data-state="interviewing"]').waitFor();
   await page.getByRole("button", { name: "Make an offer" }).click();
@@ -146,7 +148,7 @@ test("the training organization accepts the offer", async () => {
   await signIn(page, keys[flow.school]);
   await accessible(page, "20-school-trainees");
   await page.getByRole("link", { name: "Matches" }).click();
-  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("button", { name: "Accept offer" }).click();
   await page.locator('[data-state="accepted"]').waitFor();
   await accessible(page, "21-school-matches");
@@ -169,11 +171,22 @@ test("an administrator runs a stable round, approves one match, rejects another,
 
   // The accepted match waits in the review queue (filtered to accepted).
   await page.getByRole("link", { name: "Review queue" }).click();
-  await page.getByRole("row", { name: new RegExp(flow.alias) }).click();
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("heading", { name: "Why this score" }).waitFor();
   assert.ok(!(await page.locator("main").innerText()).includes("null"), "no placeholder text leaks");
   await accessible(page, "32-admin-review");
+  // The key `a` only asks; nothing is approved until the question is answered.
+  await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).focus();
+  await page.keyboard.press("a");
+  const confirm = page.getByRole("button", { name: "Confirm approval" });
+  await confirm.waitFor();
+  assert.equal((await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`)).body.state, "accepted", "a single key does not approve");
+  assert.ok(await page.getByRole("group", { name: new RegExp(`Approve the placement of ${flow.alias}`) }).isVisible());
+  await page.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await confirm.count(), 0);
   await page.getByRole("button", { name: "Approve" }).click();
+  await accessible(page, "32b-admin-approve-confirm");
+  await page.getByRole("button", { name: "Confirm approval" }).click();
   await page.locator('[data-state="approved"]').waitFor();
 
   // Reject a proposed match from the round, with a reason.
@@ -286,11 +299,54 @@ test("the language toggle switches the visible labels", async () => {
   await signIn(page, keys.admin);
   await page.getByRole("link", { name: "Review queue" }).waitFor();
   await page.getByRole("button", { name: "日本語" }).click();
-  await page.getByRole("link", { name: "審査キュー" }).waitFor();
+  await page.getByRole("link", { name: "承認待ち一覧" }).waitFor();
   assert.equal(await page.getByRole("link", { name: "Review queue" }).count(), 0);
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
   await accessible(page, "50-admin-dashboard-ja");
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("link", { name: "Review queue" }).waitFor();
+  await page.context().close();
+});
+
+test("in 日本語 (the browser's language) a server validation error reads in Japanese, by its code", async () => {
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  assert.ok(key, "the demo data has a training organization");
+  const page = await newPage("ja-JP");
+  await page.goto(`${base}/admin/`);
+  // No stored choice: the console follows navigator.languages.
+  await page.getByRole("heading", { name: "サインイン" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
+  await page.getByLabel("APIキー").fill(key);
+  await page.getByRole("button", { name: "サインイン" }).click();
+  await page.getByRole("link", { name: "研修生", exact: true }).waitFor();
+  await page.getByRole("link", { name: "新しい研修生" }).click();
+  await page.getByLabel("氏名").fill("   ");
+  await page.getByLabel("メール").fill("blank.e2e@example.com");
+  await page.getByLabel("スキル", { exact: true }).fill("COBOL99:3");
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/trainees"));
+  await page.getByRole("button", { name: "保存" }).click();
+  const response = await answered;
+  assert.equal(response.status(), 422);
+  const problem = await response.json();
+  assert.equal(problem.type, "https://kakehashi.example/problems/validation");
+  assert.deepEqual(problem.errors.map((e) => e.code).sort(), ["blank", "unknown_skill"]);
+  // Beside the field, in Japanese, from the code (the server's detail is English).
+  const name = page.getByLabel("氏名");
+  assert.equal(await name.getAttribute("aria-invalid"), "true");
+  const described = await name.getAttribute("aria-describedby");
+  assert.equal(await page.locator(`[id="${described}"]`).innerText(), "空白以外の文字を入力してください。");
+  assert.match(await page.getByRole("alert").innerText(), /入力内容に誤りがあります/);
+  // /skills/0/skill has no field of its own: it is shown beside the skills field.
+  const skills = page.getByLabel("スキル", { exact: true });
+  assert.equal(await skills.getAttribute("aria-invalid"), "true");
+  const skillError = await page.locator(`[id="${await skills.getAttribute("aria-describedby")}"]`).innerText();
+  assert.match(skillError, /^「COBOL99」は登録されていないスキルです。/);
+  const text = await page.locator("main").innerText();
+  assert.ok(!text.includes("must not be blank") && !text.includes("unknown skill"), "no English server text in 日本語 mode");
+  await accessible(page, "60-school-trainee-error-ja");
   await page.context().close();
 });

@@ -166,6 +166,19 @@ inline void check_project(const domain::ProjectData& d, const api::ApiContext& a
   expect(d.status == "draft" || d.status == "open" || d.status == "closed", "status");
 }
 
+// Field error pointers are RFC 6901 pointers: empty or "/"-led, and every
+// "~" escapes a "0" or a "1" (a member named "a/b" is "/a~1b").
+inline void expect_escaped_pointers(const std::vector<http::FieldError>& errors) {
+  for (const auto& e : errors) {
+    expect(e.pointer.empty() || e.pointer.front() == '/', "a body pointer starts with /");
+    for (std::size_t i = 0; i < e.pointer.size(); ++i) {
+      if (e.pointer[i] != '~') continue;
+      expect(i + 1 < e.pointer.size() && (e.pointer[i + 1] == '0' || e.pointer[i + 1] == '1'),
+             "every ~ in a pointer is an escape");
+    }
+  }
+}
+
 // Validates `body` as every caller would (a trainee for an organization, for
 // an administrator, a change of a placed trainee; a project for a firm and an
 // administrator) and checks what is accepted. `errors` are checked to be
@@ -177,12 +190,14 @@ inline void validate_everything(const nlohmann::json& body, const api::ApiContex
       std::vector<http::FieldError> errors;
       auto in = api::parse_trainee(body, api, admin, errors, status);
       expect(in.has_value() == errors.empty(), "trainee errors exactly when refused");
+      expect_escaped_pointers(errors);
       if (in) check_trainee(*in, api, admin, status);
     }
     std::vector<http::FieldError> errors;
     std::optional<std::string> org;
     auto project = api::parse_project(body, api, admin, &org, errors);
     expect(project.has_value() == errors.empty(), "project errors exactly when refused");
+    expect_escaped_pointers(errors);
     if (project) check_project(*project, api);
     if (project && admin) expect(org.has_value(), "an administrator names the firm");
   }

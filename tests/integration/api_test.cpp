@@ -1,6 +1,7 @@
 // The core API over HTTP against the real binary and PostgreSQL: keys and
 // roles, organizations, trainees (validation, tenancy, ETags, idempotency,
 // pagination, erasure) and the skill taxonomy.
+#include <map>
 #include <set>
 #include <thread>
 
@@ -98,23 +99,35 @@ TEST_F(ApiTest, EveryValidationErrorAtOnceAndNothingWritten) {
               {"expected_monthly_rate", {{"amount", -5}, {"currency", "usd"}}},
               {"engagement", {"remote"}},
               {"consent", {{"matching", "yes"}}},
-              {"favourite_colour", "blue"}};
+              {"favourite_colour", "blue"},
+              {"a/b~c", 1}};
   auto r = call("POST", "/v1/trainees", key, bad);
   expect_problem(r, 422);
+  EXPECT_EQ(r.body["type"], "https://kakehashi.example/problems/validation");
   std::set<std::string> pointers;
   for (const auto& e : r.body["errors"]) pointers.insert(e["pointer"]);
   for (const char* p :
        {"/full_name", "/email", "/country", "/timezone", "/skills/0/skill", "/skills/0/level",
         "/skills/2/skill", "/languages/japanese", "/hours_per_week", "/available_from",
         "/expected_monthly_rate/amount", "/expected_monthly_rate/currency", "/engagement/0",
-        "/consent/matching", "/consent/share_with_firms_abroad", "/favourite_colour"}) {
+        "/consent/matching", "/consent/share_with_firms_abroad", "/favourite_colour", "/a~1b~0c"}) {
     EXPECT_TRUE(pointers.count(p)) << p << " in " << r.http.body;
   }
-  for (const auto& e : r.body["errors"]) {
-    if (e["pointer"] == "/skills/0/skill") {
-      EXPECT_NE(e["detail"].get<std::string>().find("PyTorch"), std::string::npos);
-    }
-  }
+  // Each error has a stable code (and its parameters) a client translates by.
+  std::map<std::string, nlohmann::json> by_pointer;
+  for (const auto& e : r.body["errors"]) by_pointer[e["pointer"]] = e;
+  EXPECT_EQ(by_pointer["/skills/0/skill"]["code"], "unknown_skill");
+  EXPECT_EQ(by_pointer["/skills/0/skill"]["params"]["skill"], "pytorh");
+  EXPECT_NE(by_pointer["/skills/0/skill"]["detail"].get<std::string>().find("PyTorch"),
+            std::string::npos);
+  EXPECT_EQ(by_pointer["/skills/0/level"]["code"], "out_of_range");
+  EXPECT_EQ(by_pointer["/skills/0/level"]["params"]["max"], 5);
+  EXPECT_EQ(by_pointer["/languages/japanese"]["code"], "invalid_choice");
+  EXPECT_EQ(by_pointer["/languages/japanese"]["params"]["allowed"].size(), 6U);
+  EXPECT_EQ(by_pointer["/consent/share_with_firms_abroad"]["code"], "required");
+  EXPECT_EQ(by_pointer["/engagement/0"]["code"], "invalid_choice");
+  EXPECT_EQ(by_pointer["/favourite_colour"]["code"], "unknown_field");
+  EXPECT_EQ(by_pointer["/a~1b~0c"]["code"], "unknown_field");
   EXPECT_EQ(count_rows("trainees"), 0U);
   EXPECT_EQ(count_rows("trainee_personal"), 0U);
 }
@@ -175,6 +188,13 @@ TEST_F(ApiTest, PatchIsAMergePatchGuardedByIfMatch) {
   EXPECT_EQ(patched.body["skills"].size(), 2U);
   auto stale = call("PATCH", path, key, {{"city", "Khulna"}}, {{"If-Match", "\"1\""}});
   expect_problem(stale, 412);
+  EXPECT_EQ(stale.body["type"], "https://kakehashi.example/problems/stale");
+  EXPECT_EQ(stale.body["errors"][0]["pointer"], "If-Match");
+  EXPECT_EQ(stale.body["errors"][0]["code"], "stale");
+  auto forged = call("PATCH", path, key, {{"city", "Khulna"}}, {{"If-Match", "W/\"x\""}});
+  expect_problem(forged, 412);
+  EXPECT_EQ(forged.body["type"], "https://kakehashi.example/problems/invalid-precondition");
+  EXPECT_EQ(forged.body["errors"][0]["code"], "invalid_format");
   EXPECT_EQ(call("GET", path, key).body["city"], "Sylhet");
   auto removed = call("PATCH", path, key, {{"phone", nullptr}});
   EXPECT_TRUE(removed.body["phone"].is_null());

@@ -124,6 +124,130 @@ TEST_F(ValidationTest, AProjectReportsEveryErrorAndTakesAKnownCurrencyOnly) {
   EXPECT_EQ(d->budget_currency, "JPY");
 }
 
+// The code and parameters a client translates, by pointer.
+const http::FieldError* error_at(const std::vector<http::FieldError>& errors,
+                                 const std::string& pointer) {
+  for (const auto& e : errors) {
+    if (e.pointer == pointer) return &e;
+  }
+  return nullptr;
+}
+
+template <typename T>
+const T* param(const http::FieldError& e, const std::string& name) {
+  for (const auto& [n, v] : e.params) {
+    if (n == name) return std::get_if<T>(&v);
+  }
+  return nullptr;
+}
+
+TEST_F(ValidationTest, EachFieldErrorCarriesAStableCodeAndItsParameters) {
+  const json body = {{"full_name", std::string(201, 'x')},
+                     {"email", "not-an-email"},
+                     {"phone", "   "},
+                     {"timezone", 7},
+                     {"skills", {{{"skill", "Pytorc"}, {"level", 9}}}},
+                     {"languages", {{"japanese", "N6"}}},
+                     {"hours_per_week", "forty"},
+                     {"available_from", "2026-02-30"},
+                     {"consent", {{"matching", "yes"}, {"share_with_firms_abroad", true}}},
+                     {"alias", "KH-FORGED"}};
+  EXPECT_FALSE(parse_trainee(body, api_, false, errors_));
+  using http::FieldCode;
+  const auto* name = error_at(errors_, "/full_name");
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->code, FieldCode::kTooLong);
+  ASSERT_TRUE(param<long long>(*name, "max_length"));
+  EXPECT_EQ(*param<long long>(*name, "max_length"), 200);
+
+  ASSERT_TRUE(error_at(errors_, "/email"));
+  EXPECT_EQ(error_at(errors_, "/email")->code, FieldCode::kInvalidFormat);
+  EXPECT_EQ(*param<std::string>(*error_at(errors_, "/email"), "format"), "email");
+  EXPECT_EQ(error_at(errors_, "/phone")->code, FieldCode::kBlank);
+  EXPECT_EQ(error_at(errors_, "/timezone")->code, FieldCode::kWrongType);
+  EXPECT_EQ(*param<std::string>(*error_at(errors_, "/timezone"), "expected"), "string");
+
+  const auto* skill = error_at(errors_, "/skills/0/skill");
+  ASSERT_TRUE(skill);
+  EXPECT_EQ(skill->code, FieldCode::kUnknownSkill);
+  EXPECT_EQ(*param<std::string>(*skill, "skill"), "Pytorc");
+  const auto* closest = param<std::vector<std::string>>(*skill, "closest");
+  ASSERT_TRUE(closest);
+  EXPECT_NE(std::find(closest->begin(), closest->end(), "PyTorch"), closest->end());
+
+  const auto* level = error_at(errors_, "/skills/0/level");
+  ASSERT_TRUE(level);
+  EXPECT_EQ(level->code, FieldCode::kOutOfRange);
+  EXPECT_EQ(*param<long long>(*level, "min"), 1);
+  EXPECT_EQ(*param<long long>(*level, "max"), 5);
+
+  const auto* jlpt = error_at(errors_, "/languages/japanese");
+  ASSERT_TRUE(jlpt);
+  EXPECT_EQ(jlpt->code, FieldCode::kInvalidChoice);
+  const auto* allowed = param<std::vector<std::string>>(*jlpt, "allowed");
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(*allowed, (std::vector<std::string>{"none", "N5", "N4", "N3", "N2", "N1"}));
+
+  EXPECT_EQ(error_at(errors_, "/hours_per_week")->code, FieldCode::kWrongType);
+  EXPECT_EQ(error_at(errors_, "/available_from")->code, FieldCode::kInvalidFormat);
+  EXPECT_EQ(error_at(errors_, "/consent/matching")->code, FieldCode::kWrongType);
+  EXPECT_EQ(error_at(errors_, "/alias")->code, FieldCode::kUnknownField);
+}
+
+TEST_F(ValidationTest, MissingAndServerOwnedFieldsHaveTheirOwnCodes) {
+  const json body = {{"consent",
+                      {{"matching", true},
+                       {"share_with_firms_abroad", true},
+                       {"recorded_at", "2020-01-01T00:00:00Z"}}},
+                     {"status", "placed"}};
+  EXPECT_FALSE(parse_trainee(body, api_, false, errors_));
+  ASSERT_TRUE(error_at(errors_, "/full_name"));
+  EXPECT_EQ(error_at(errors_, "/full_name")->code, http::FieldCode::kRequired);
+  EXPECT_TRUE(error_at(errors_, "/full_name")->params.empty());
+  EXPECT_EQ(error_at(errors_, "/consent/recorded_at")->code, http::FieldCode::kReadOnly);
+  EXPECT_EQ(error_at(errors_, "/status")->code, http::FieldCode::kInvalidState);
+}
+
+TEST_F(ValidationTest, AProjectBudgetWithMinAboveMaxIsACombinationError) {
+  const json body = {{"title", "t"},
+                     {"headcount", 1},
+                     {"start_date", "2027-01-01"},
+                     {"duration_months", 6},
+                     {"skills", json::array({{{"skill", "Python"}, {"min_level", 1}},
+                                             {{"skill", "py"}, {"min_level", 2}}})},
+                     {"budget_monthly", {{"min", 9}, {"max", 1}, {"currency", "JPY"}}}};
+  EXPECT_FALSE(parse_project(body, api_, false, nullptr, errors_));
+  ASSERT_TRUE(error_at(errors_, "/budget_monthly/min"));
+  EXPECT_EQ(error_at(errors_, "/budget_monthly/min")->code, http::FieldCode::kInvalidCombination);
+  ASSERT_TRUE(error_at(errors_, "/skills/1/skill"));  // "py" is Python again
+  EXPECT_EQ(error_at(errors_, "/skills/1/skill")->code, http::FieldCode::kDuplicate);
+}
+
+// RFC 6901: a member name holding "/" or "~" is one reference token, escaped.
+TEST_F(ValidationTest, PointersEscapeSlashAndTildeInMemberNames) {
+  const json body = {{"a/b", 1}, {"c~d", 2}, {"~1", 3}};
+  Validator v(body, "", errors_);
+  v.only({});
+  EXPECT_EQ(pointers(), (std::set<std::string>{"/a~1b", "/c~0d", "/~01"}));
+  errors_.clear();
+  EXPECT_FALSE(parse_trainee({{"full_name", "x"}, {"email", "a@example.com"}, {"x/y", 1}}, api_,
+                             false, errors_));
+  EXPECT_EQ(pointers(), std::set<std::string>{"/x~1y"});
+  errors_.clear();
+  EXPECT_FALSE(parse_trainee({{"full_name", "x"}, {"email", "a@example.com"}, {"x/y", 1}}, api_,
+                             true, errors_));
+  EXPECT_TRUE(pointers().count("/x~1y"));
+  errors_.clear();
+  EXPECT_FALSE(parse_project({{"title", "t"},
+                              {"headcount", 1},
+                              {"start_date", "2027-01-01"},
+                              {"duration_months", 6},
+                              {"~", 1}},
+                             api_, false, nullptr, errors_));
+  EXPECT_EQ(pointers(), std::set<std::string>{"/~0"});
+  EXPECT_EQ(http::pointer_to("/consent", "a/b~"), "/consent/a~1b~0");
+}
+
 TEST(Timestamps, EveryPartIsRangeChecked) {
   EXPECT_TRUE(valid_timestamp("2026-11-29T23:59:59Z"));
   EXPECT_TRUE(valid_timestamp("2026-11-29T09:00:00.123+09:00"));

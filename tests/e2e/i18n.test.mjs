@@ -1,0 +1,68 @@
+// The console's messages without a browser: every problem type and field
+// error code the spec lists has a message in both languages, the language
+// follows navigator.languages until the user chooses, and messages are
+// filled from the error's parameters.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const spec = readFileSync(path.join(here, "../../api-spec/openapi.yaml"), "utf8");
+const stored = new Map();
+let i18n;
+
+before(async () => {
+  Object.defineProperty(globalThis, "localStorage", { configurable: true, value: {
+    getItem: (k) => stored.get(k) ?? null, setItem: (k, v) => stored.set(k, String(v)) } });
+  Object.defineProperty(globalThis, "navigator", { configurable: true, value: { languages: ["ja-JP", "en-US"], language: "ja-JP" } });
+  i18n = await import("../../service/web/i18n.js");
+});
+
+test("with no stored choice the language is the browser's first the console speaks", () => {
+  assert.equal(i18n.language(), "ja");
+  assert.equal(i18n.preferredLanguage(["fr-FR", "ja", "en"]), "ja");
+  assert.equal(i18n.preferredLanguage(["en-GB", "ja-JP"]), "en");
+  assert.equal(i18n.preferredLanguage(["bn-BD"]), "en");
+  assert.equal(i18n.preferredLanguage([]), "en");
+});
+
+test("every problem type and field code in the spec has a message in English and Japanese", () => {
+  const codes = spec.match(/\n {10}enum: \[(required,[^\]]*)\]/)[1].split(",").map((c) => c.trim());
+  const types = [...spec.matchAll(/\n {12}- https:\/\/kakehashi\.example\/problems\/([a-z-]+)(?=\n)/g)].map((m) => m[1]);
+  assert.ok(codes.length >= 20 && types.length >= 25, `${codes.length} codes, ${types.length} types`);
+  const english = new Map();
+  for (const lang of ["en", "ja"]) {
+    i18n.setLanguage(lang);
+    const messages = [
+      ...codes.map((code) => [`code ${code}`, i18n.fieldErrorText({ pointer: "/x", code, detail: "SERVER TEXT", params: {} })]),
+      ...types.map((type) => [`type ${type}`, i18n.problemText({ type: `https://kakehashi.example/problems/${type}`, detail: "SERVER TEXT" })]),
+    ];
+    for (const [what, text] of messages) {
+      assert.ok(text && text !== "SERVER TEXT", `${lang}: no message for ${what}`);
+      // Japanese of its own, not the English fallback.
+      if (lang === "en") english.set(what, text);
+      else assert.notEqual(text, english.get(what), `ja: ${what} falls back to English`);
+    }
+  }
+});
+
+test("messages take the error's parameters, formatted for the language", () => {
+  i18n.setLanguage("ja");
+  assert.equal(i18n.fieldErrorText({ pointer: "/full_name", code: "too_long", params: { max_length: 200 } }), "200文字以内で入力してください。");
+  assert.equal(i18n.fieldErrorText({ pointer: "/headcount", code: "out_of_range", params: { min: 1, max: 1000 } }), "1〜1,000の範囲で入力してください。");
+  assert.equal(i18n.fieldErrorText({ pointer: "/reason", code: "required" }), "見送り・辞退の場合は理由を入力してください。");
+  assert.match(i18n.fieldErrorText({ pointer: "/languages/japanese", code: "invalid_choice", params: { allowed: ["none", "N5", "N4"] } }), /なし、N5、またはN4/);
+  assert.equal(i18n.t("import.line_n", { line: 5 }), "5行目");
+  assert.equal(i18n.label("state", "rejected"), "見送り");
+  assert.equal(i18n.label("state", "no_such_state"), "no_such_state");
+  assert.equal(i18n.formatMoney(120000, "JPY"), "￥120,000");
+  // An unknown code falls back to the server's detail rather than nothing.
+  assert.equal(i18n.fieldErrorText({ pointer: "/x", code: "from_the_future", detail: "as the server says" }), "as the server says");
+  i18n.setLanguage("en");
+  assert.equal(i18n.fieldErrorText({ pointer: "/full_name", code: "too_long", params: { max_length: 200 } }), "At most 200 characters.");
+  assert.equal(i18n.t("import.line_n", { line: 5 }), "Line 5");
+  assert.equal(i18n.formatDate("2027-02-01"), "1 Feb 2027");
+  assert.equal(stored.get("kakehashi.lang"), "en", "a choice is kept");
+});
