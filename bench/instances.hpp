@@ -54,4 +54,19 @@ inline AllocationInput round_input(const CandidateIndex& index, const Instance& 
   return in;
 }
 
+// A round's shortlists as the service builds them: each project's best
+// 10 x headcount + 20 eligible candidates (matching/round.cpp).
+inline AllocationInput service_round_input(const CandidateIndex& index, const Instance& inst) {
+  AllocationInput in;
+  for (const auto& t : inst.trainees) in.trainees.push_back({t.id, t.organization_id});
+  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
+    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
+    const auto depth = static_cast<std::size_t>(inst.projects[p].headcount) * 10 + 20;
+    for (const auto& r : index.top_candidates(inst.projects[p], depth)) {
+      in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
+    }
+  }
+  return in;
+}
+
 }  // namespace kakehashi::bench

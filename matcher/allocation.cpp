@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace kakehashi::matcher {
 namespace {
@@ -196,6 +197,72 @@ AllocationResult allocate_stable(const AllocationInput& in) {
     for (const auto& h : held[p]) assignments.push_back({h.trainee, p, h.score});
   }
   return finish(in, g, std::move(assignments));
+}
+
+StabilityCheck check_stability(const AllocationInput& in, const AllocationResult& r,
+                               const std::vector<OutsidePair>& outside) {
+  // Each trainee's project (-1 none) and score; each project's count and
+  // least preferred held trainee.
+  std::vector<std::int64_t> project_of(in.trainees.size(), -1);
+  std::vector<double> score_of(in.trainees.size(), 0);
+  struct Worst {
+    std::int32_t held = 0;
+    double score = 0;
+    std::uint32_t trainee = 0;
+  };
+  std::vector<Worst> worst(in.projects.size());
+  for (const auto& a : r.assignments) {
+    project_of[a.trainee] = a.project;
+    score_of[a.trainee] = a.score;
+    auto& w = worst[a.project];
+    if (w.held++ == 0 || project_prefers(in, w.score, w.trainee, a.score, a.trainee)) {
+      w.score = a.score;
+      w.trainee = a.trainee;
+    }
+  }
+  auto blocks = [&](std::int64_t t, Id trainee_id, std::uint32_t p, double score) {
+    const std::int32_t capacity = in.projects[p].capacity;
+    if (capacity <= 0) return false;
+    if (t >= 0) {
+      const auto own = project_of[static_cast<std::size_t>(t)];
+      if (own == p) return false;
+      if (own >= 0) {
+        const double mine = score_of[static_cast<std::size_t>(t)];
+        if (score < mine) return false;
+        if (score == mine && in.projects[p].id > in.projects[static_cast<std::size_t>(own)].id) {
+          return false;
+        }
+      }
+    }
+    const Worst& w = worst[p];
+    if (w.held < capacity) return true;
+    if (score != w.score) return score > w.score;
+    return trainee_id < in.trainees[w.trainee].id;
+  };
+  StabilityCheck out;
+  for (const Edge& e : in.edges) {
+    if (e.trainee >= in.trainees.size() || e.project >= in.projects.size()) {
+      throw std::invalid_argument("allocation edge refers to an unknown trainee or project");
+    }
+    if (e.score < in.min_score) continue;
+    ++out.pairs_checked;
+    if (blocks(e.trainee, in.trainees[e.trainee].id, e.project, e.score)) ++out.blocking_pairs;
+  }
+  if (!outside.empty()) {
+    std::unordered_map<Id, std::uint32_t> position;
+    for (std::uint32_t t = 0; t < in.trainees.size(); ++t) position.emplace(in.trainees[t].id, t);
+    for (const auto& o : outside) {
+      if (o.project >= in.projects.size()) {
+        throw std::invalid_argument("outside pair refers to an unknown project");
+      }
+      if (o.score < in.min_score) continue;
+      ++out.pairs_checked;
+      const auto it = position.find(o.trainee);
+      const std::int64_t t = it == position.end() ? std::int64_t{-1} : std::int64_t{it->second};
+      if (blocks(t, o.trainee, o.project, o.score)) ++out.blocking_pairs;
+    }
+  }
+  return out;
 }
 
 namespace {

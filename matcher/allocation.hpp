@@ -97,6 +97,27 @@ struct AllocationResult {
 };
 
 AllocationResult allocate_stable(const AllocationInput& input);
+
+// An eligible pair outside input.edges, with the trainee named by id (one
+// that is not in input.trainees is unassigned).
+struct OutsidePair {
+  Id trainee;
+  std::uint32_t project;
+  double score;
+};
+
+struct StabilityCheck {
+  std::size_t pairs_checked = 0;   // pairs of input.edges above the threshold, and `outside`
+  std::size_t blocking_pairs = 0;  // of those, the ones that block
+};
+
+// Counts the pairs that block `result`: a trainee and a project with a seat
+// (capacity > 0) such that the trainee prefers the project to its own (by
+// score, then project id; any project to none) and the project has a free
+// seat or prefers the trainee to one it holds (by score, then trainee id) —
+// the preferences allocate_stable uses when no explicit ones are given.
+StabilityCheck check_stability(const AllocationInput& input, const AllocationResult& result,
+                               const std::vector<OutsidePair>& outside = {});
 AllocationResult allocate_max_score(const AllocationInput& input);
 
 // Solves the rectangular assignment problem: maximises the sum of
