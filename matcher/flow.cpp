@@ -216,14 +216,19 @@ std::vector<Assignment> max_score_by_trainee(const AllocationInput& in,
     edge_arc[k] = g.add(edges[k].trainee, target[k], 1, -edges[k].score);
     best[edges[k].trainee] = std::max(best[edges[k].trainee], edges[k].score);
   }
-  std::vector<std::uint32_t> trainees;  // those with an edge, best score first
+  // Those with an edge, weakest best score first: a stronger trainee added
+  // later displaces a weaker one, whose search then ends at once on its
+  // unassigned arc; strongest first, each newcomer searched the whole
+  // contested region before giving up (528 ms against 46 ms of CPU on the
+  // 100k x 2k round; index order 157 ms).
+  std::vector<std::uint32_t> trainees;
   for (std::uint32_t t = 0; t < n_t; ++t) {
     if (best[t] < 0) continue;
     trainees.push_back(t);
     g.add(t, sink, 1, 0);  // unassigned
   }
   std::stable_sort(trainees.begin(), trainees.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return best[a] > best[b]; });
+                   [&](std::uint32_t a, std::uint32_t b) { return best[a] < best[b]; });
   for (std::uint32_t p = 0; p < n_p; ++p) {
     g.add(project0 + p, sink, std::max(0, in.projects[p].capacity), 0);
   }
