@@ -10,6 +10,7 @@
 #include "matcher/allocation.hpp"
 #include "matcher/generator.hpp"
 #include "matcher/index.hpp"
+#include "matcher/shortlist_round.hpp"
 
 namespace kakehashi::bench {
 

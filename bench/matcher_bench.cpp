@@ -117,6 +117,30 @@ void BM_Stable100kx2k(benchmark::State& state) {
 }
 BENCHMARK(BM_Stable100kx2k)->Unit(benchmark::kMillisecond);
 
+// A whole stable round as the service runs it (matcher/shortlist_round.hpp):
+// shortlists of 10 x headcount + 20 on up to 4 threads, deepening, the
+// allocation and the check against every eligible pair.
+void BM_StableRoundChecked100kx2k(benchmark::State& state) {
+  static const std::vector<RoundProject> projects = [] {
+    std::vector<RoundProject> out;
+    for (const auto& p : big().projects) out.push_back({plan_project(p, *graph()), p.headcount});
+    return out;
+  }();
+  const auto& index = big_index();
+  ShortlistRound round;
+  for (auto _ : state) {
+    round = allocate_over_shortlists(index, projects, {}, {});
+    benchmark::DoNotOptimize(round);
+  }
+  state.counters["passes"] = round.passes;
+  state.counters["edges"] = static_cast<double>(round.input.edges.size());
+  state.counters["pairs_checked"] = static_cast<double>(round.stability.pairs_checked);
+  state.counters["blocking_pairs"] = static_cast<double>(round.stability.blocking_pairs);
+  state.counters["check_ms"] = round.check_ms;
+  state.counters["shortlist_ms"] = round.shortlist_ms;
+}
+BENCHMARK(BM_StableRoundChecked100kx2k)->Unit(benchmark::kMillisecond);
+
 // max_score over a round shaped as the service builds it: each project's best
 // 10 x headcount + 20 candidates (~80k pairs over ~19k trainees). Args: the
 // solver (2 = the old per-unit flow, 3 = the per-trainee flow) and the

@@ -254,7 +254,7 @@ std::vector<Assignment> max_score_by_trainee(const AllocationInput& in,
     pot[t] = start;
     dist[t] = 0;
     touched.push_back(t);
-    heap.push_back({0, t});
+    heap.emplace_back(0, t);
     while (true) {
       std::pop_heap(heap.begin(), heap.end(), std::greater<>());
       const auto [d, v] = heap.back();
@@ -274,7 +274,7 @@ std::vector<Assignment> max_score_by_trainee(const AllocationInput& in,
           if (dist[w] == kInf) touched.push_back(w);
           dist[w] = nd;
           via[w] = a;
-          heap.push_back({nd, w});
+          heap.emplace_back(nd, w);
           std::push_heap(heap.begin(), heap.end(), std::greater<>());
         }
       }
