@@ -122,10 +122,17 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
   if (!options.stable) return out;
 
   // The check: the shortlisted pairs, and every eligible pair of a project
-  // with a free seat (see the header for why that is all of them).
+  // with a free seat and a cut shortlist (see the header for why that is all
+  // of them).
   const auto t0 = Clock::now();
+  // A shortlist that came back shorter than asked is the project's whole
+  // ranking already (the same contract as the prefix), so only cut ones are
+  // fetched again: a round with many unfilled projects does not rescan the
+  // index for each.
   std::vector<std::size_t> open;
-  for (const auto& u : out.result.unfilled) open.push_back(u.project);
+  for (const auto& u : out.result.unfilled) {
+    if (lists[u.project].truncated) open.push_back(u.project);
+  }
   std::vector<std::vector<OutsidePair>> found(projects.size());
   in_parallel(open, options.threads, [&](std::size_t p) {
     bool cut = false;

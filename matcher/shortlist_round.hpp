@@ -6,8 +6,9 @@
 // project's ranking (CandidateIndex::top_candidates: score descending, then
 // id, which is also how allocate_stable's projects rank trainees). So a
 // trainee left off the shortlist of a project with no free seat ranks below
-// every trainee it holds and cannot block. The pairs left are the
-// shortlisted ones (input.edges) and, for each project with a free seat,
+// every trainee it holds and cannot block, and a shortlist shorter than
+// asked for is the whole ranking. The pairs left are the shortlisted ones
+// (input.edges) and, for each project with a free seat and a cut shortlist,
 // every eligible trainee, which the check fetches from the index.
 #pragma once
 
