@@ -10,6 +10,7 @@
 #include "matcher/allocation.hpp"
 #include "matcher/generator.hpp"
 #include "matcher/index.hpp"
+#include "matcher/shortlist_round.hpp"
 
 namespace kakehashi::bench {
 
@@ -49,6 +50,27 @@ inline AllocationInput round_input(const CandidateIndex& index, const Instance& 
       if (r.score >= min_score) {
         in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
       }
+    }
+  }
+  return in;
+}
+
+// A round's shortlists as the service builds them (matching/round.cpp): each
+// project's best 10 x headcount + 20 eligible candidates, and as trainees only
+// those on a shortlist, in order of first appearance.
+inline AllocationInput service_round_input(const CandidateIndex& index, const Instance& inst) {
+  AllocationInput in;
+  std::vector<std::int64_t> position(inst.trainees.size() + 1, -1);  // by trainee id
+  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
+    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
+    const auto depth = static_cast<std::size_t>(inst.projects[p].headcount) * 10 + 20;
+    for (const auto& r : index.top_candidates(inst.projects[p], depth)) {
+      auto& at = position[r.id];
+      if (at < 0) {
+        at = static_cast<std::int64_t>(in.trainees.size());
+        in.trainees.push_back({r.id, inst.trainees[r.id - 1].organization_id});
+      }
+      in.edges.push_back({static_cast<std::uint32_t>(at), p, r.score});
     }
   }
   return in;

@@ -1,5 +1,6 @@
 // Google Benchmark for the matcher: one pair's score, top-20 among 100k
-// trainees, index build, stable allocation 100k x 2k, max-score 2k x 2k.
+// trainees, index build, stable allocation 100k x 2k, max-score rounds at
+// 100k x 2k (old and new flows), max-score 2k x 2k dense.
 //   scripts/dev bench            (or build/bench/bench/matcher_bench)
 #include <benchmark/benchmark.h>
 
@@ -115,6 +116,60 @@ void BM_Stable100kx2k(benchmark::State& state) {
   state.counters["assigned"] = static_cast<double>(assigned);
 }
 BENCHMARK(BM_Stable100kx2k)->Unit(benchmark::kMillisecond);
+
+// A whole round as the service runs it (matcher/shortlist_round.hpp):
+// shortlists of 10 x headcount + 20 on up to 4 threads, the allocation and,
+// for stable, deepening and the check against every eligible pair.
+void BM_RoundOverShortlists100kx2k(benchmark::State& state) {
+  static const std::vector<RoundProject> projects = [] {
+    std::vector<RoundProject> out;
+    for (const auto& p : big().projects) out.push_back({plan_project(p, *graph()), p.headcount});
+    return out;
+  }();
+  const auto& index = big_index();
+  ShortlistOptions options;
+  options.stable = state.range(0) == 0;
+  ShortlistRound round;
+  for (auto _ : state) {
+    round = allocate_over_shortlists(index, projects, {}, options);
+    benchmark::DoNotOptimize(round);
+  }
+  state.counters["passes"] = round.passes;
+  state.counters["edges"] = static_cast<double>(round.input.edges.size());
+  state.counters["pairs_checked"] = static_cast<double>(round.stability.pairs_checked);
+  state.counters["blocking_pairs"] = static_cast<double>(round.stability.blocking_pairs);
+  state.counters["check_ms"] = round.check_ms;
+  state.counters["shortlist_ms"] = round.shortlist_ms;
+  state.counters["allocation_ms"] = round.allocation_ms;
+}
+// Arg: 0 stable, 1 max_score.
+BENCHMARK(BM_RoundOverShortlists100kx2k)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// max_score over a round shaped as the service builds it: each project's best
+// 10 x headcount + 20 candidates (~80k pairs over ~19k trainees). Args: the
+// solver (2 = the old per-unit flow, 3 = the per-trainee flow) and the
+// organization cap (0 = none). The old flow takes a minute or more per
+// iteration; bench/max_score_tool alternates the two.
+void BM_MaxScoreRound100kx2k(benchmark::State& state) {
+  static const AllocationInput base = service_round_input(big_index(), big());
+  AllocationInput in = base;
+  in.max_score_solver = static_cast<MaxScoreSolver>(state.range(0));
+  in.max_per_org_per_project = static_cast<std::int32_t>(state.range(1));
+  double total = 0;
+  for (auto _ : state) {
+    const auto r = allocate_max_score(in);
+    total = r.total_score;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["edges"] = static_cast<double>(in.edges.size());
+  state.counters["total_score"] = total;
+}
+BENCHMARK(BM_MaxScoreRound100kx2k)->Args({3, 0})->Args({3, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MaxScoreRound100kx2k)
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 void BM_MaxScore2kx2k(benchmark::State& state) {
   static const Instance inst = generate(*graph(), {.trainees = 2000, .projects = 2000, .seed = 2});

@@ -1,9 +1,11 @@
 #include "matcher/allocation.hpp"
 
+#include "matcher/flow.hpp"
+
 #include <algorithm>
 #include <limits>
-#include <queue>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace kakehashi::matcher {
 namespace {
@@ -195,6 +197,72 @@ AllocationResult allocate_stable(const AllocationInput& in) {
     for (const auto& h : held[p]) assignments.push_back({h.trainee, p, h.score});
   }
   return finish(in, g, std::move(assignments));
+}
+
+StabilityCheck check_stability(const AllocationInput& in, const AllocationResult& r,
+                               const std::vector<OutsidePair>& outside) {
+  // Each trainee's project (-1 none) and score; each project's count and
+  // least preferred held trainee.
+  std::vector<std::int64_t> project_of(in.trainees.size(), -1);
+  std::vector<double> score_of(in.trainees.size(), 0);
+  struct Worst {
+    std::int32_t held = 0;
+    double score = 0;
+    std::uint32_t trainee = 0;
+  };
+  std::vector<Worst> worst(in.projects.size());
+  for (const auto& a : r.assignments) {
+    project_of[a.trainee] = a.project;
+    score_of[a.trainee] = a.score;
+    auto& w = worst[a.project];
+    if (w.held++ == 0 || project_prefers(in, w.score, w.trainee, a.score, a.trainee)) {
+      w.score = a.score;
+      w.trainee = a.trainee;
+    }
+  }
+  auto blocks = [&](std::int64_t t, Id trainee_id, std::uint32_t p, double score) {
+    const std::int32_t capacity = in.projects[p].capacity;
+    if (capacity <= 0) return false;
+    if (t >= 0) {
+      const auto own = project_of[static_cast<std::size_t>(t)];
+      if (own == p) return false;
+      if (own >= 0) {
+        const double mine = score_of[static_cast<std::size_t>(t)];
+        if (score < mine) return false;
+        if (score == mine && in.projects[p].id > in.projects[static_cast<std::size_t>(own)].id) {
+          return false;
+        }
+      }
+    }
+    const Worst& w = worst[p];
+    if (w.held < capacity) return true;
+    if (score != w.score) return score > w.score;
+    return trainee_id < in.trainees[w.trainee].id;
+  };
+  StabilityCheck out;
+  for (const Edge& e : in.edges) {
+    if (e.trainee >= in.trainees.size() || e.project >= in.projects.size()) {
+      throw std::invalid_argument("allocation edge refers to an unknown trainee or project");
+    }
+    if (e.score < in.min_score) continue;
+    ++out.pairs_checked;
+    if (blocks(e.trainee, in.trainees[e.trainee].id, e.project, e.score)) ++out.blocking_pairs;
+  }
+  if (!outside.empty()) {
+    std::unordered_map<Id, std::uint32_t> position;
+    for (std::uint32_t t = 0; t < in.trainees.size(); ++t) position.emplace(in.trainees[t].id, t);
+    for (const auto& o : outside) {
+      if (o.project >= in.projects.size()) {
+        throw std::invalid_argument("outside pair refers to an unknown project");
+      }
+      if (o.score < in.min_score) continue;
+      ++out.pairs_checked;
+      const auto it = position.find(o.trainee);
+      const std::int64_t t = it == position.end() ? std::int64_t{-1} : std::int64_t{it->second};
+      if (blocks(t, o.trainee, o.project, o.score)) ++out.blocking_pairs;
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -502,82 +570,9 @@ std::vector<std::int32_t> max_weight_assignment(const std::vector<double>& weigh
 
 namespace {
 
-// Min-cost flow by successive shortest paths with potentials, stopping when no
-// path lowers the cost: maximum total score with capacities and caps.
-class MinCostFlow {
- public:
-  explicit MinCostFlow(std::size_t nodes) : adj_(nodes) {}
-  std::size_t add(std::size_t from, std::size_t to, std::int32_t cap, double cost) {
-    adj_[from].push_back(arcs_.size());
-    arcs_.push_back({to, cap, cost});
-    adj_[to].push_back(arcs_.size());
-    arcs_.push_back({from, 0, -cost});
-    return arcs_.size() - 2;
-  }
-  std::int32_t flow(std::size_t arc) const { return arcs_[arc ^ 1].cap; }
-  // `order` lists the nodes in a topological order of the initial graph.
-  void run(std::size_t s, std::size_t t, const std::vector<std::size_t>& order) {
-    const std::size_t n = adj_.size();
-    std::vector<double> pot(n, kInf);
-    pot[s] = 0;
-    for (std::size_t v : order) {
-      if (pot[v] == kInf) continue;
-      for (std::size_t a : adj_[v]) {
-        if (arcs_[a].cap > 0 && pot[v] + arcs_[a].cost < pot[arcs_[a].to]) {
-          pot[arcs_[a].to] = pot[v] + arcs_[a].cost;
-        }
-      }
-    }
-    for (auto& p : pot) {
-      if (p == kInf) p = 0;
-    }
-    std::vector<double> dist(n);
-    std::vector<std::size_t> via(n);
-    using Item = std::pair<double, std::size_t>;
-    while (true) {
-      std::fill(dist.begin(), dist.end(), kInf);
-      dist[s] = 0;
-      std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
-      queue.push({0, s});
-      while (!queue.empty()) {
-        auto [d, v] = queue.top();
-        queue.pop();
-        if (d > dist[v]) continue;
-        for (std::size_t a : adj_[v]) {
-          const Arc& arc = arcs_[a];
-          if (arc.cap <= 0) continue;
-          const double nd = d + arc.cost + pot[v] - pot[arc.to];
-          if (nd < dist[arc.to] - 1e-12) {
-            dist[arc.to] = nd;
-            via[arc.to] = a;
-            queue.push({nd, arc.to});
-          }
-        }
-      }
-      if (dist[t] == kInf) return;
-      const double real_cost = dist[t] + pot[t] - pot[s];
-      if (real_cost >= -1e-12) return;  // no improving path left
-      for (std::size_t v = 0; v < n; ++v) {
-        if (dist[v] < kInf) pot[v] += dist[v];
-      }
-      for (std::size_t v = t; v != s; v = arcs_[via[v] ^ 1].to) {
-        --arcs_[via[v]].cap;
-        ++arcs_[via[v] ^ 1].cap;
-      }
-    }
-  }
-
- private:
-  struct Arc {
-    std::size_t to;
-    std::int32_t cap;
-    double cost;
-  };
-  std::vector<std::vector<std::size_t>> adj_;
-  std::vector<Arc> arcs_;
-};
-
 constexpr std::size_t kDenseLimit = 16'000'000;  // cells of the trainees x seats matrix
+// Below this many cells the dense assignment is as quick as the flow.
+constexpr std::size_t kDenseSmall = 4'096;
 
 }  // namespace
 
@@ -597,7 +592,10 @@ AllocationResult allocate_max_score(const AllocationInput& in) {
   }
   std::vector<Assignment> assignments;
   const bool capped = in.max_per_org_per_project > 0;
-  if (!capped && rows.size() * seat_project.size() <= kDenseLimit) {
+  const bool dense = in.max_score_solver == MaxScoreSolver::kDense ||
+                     (in.max_score_solver == MaxScoreSolver::kAuto &&
+                      rows.size() * seat_project.size() <= kDenseSmall);
+  if (!capped && dense && rows.size() * seat_project.size() <= kDenseLimit) {
     // Dense: trainees x seats; a pair that is not an edge weighs 0 and is
     // dropped afterwards, which leaves the optimum unchanged (scores >= 0).
     std::vector<std::int32_t> row_of(in.trainees.size(), -1);
@@ -624,41 +622,11 @@ AllocationResult allocate_max_score(const AllocationInput& in) {
       assignments.push_back({rows[r], seat_project[c], weight[r * cols + c]});
     }
   } else {
-    // Sparse min-cost flow: source -> trainee -> (project, organization) -> project -> sink.
-    const std::size_t n_t = in.trainees.size();
-    const std::size_t n_p = in.projects.size();
-    std::map<std::pair<std::uint32_t, Id>, std::size_t> group_node;
-    for (const Edge& e : in.edges) {
-      if (e.score < in.min_score) continue;
-      group_node.emplace(std::make_pair(e.project, in.trainees[e.trainee].organization_id), 0);
-    }
-    const std::size_t source = 0;
-    const std::size_t trainee0 = 1;
-    const std::size_t group0 = trainee0 + n_t;
-    std::size_t next = group0;
-    for (auto& [key, node] : group_node) node = next++;
-    const std::size_t project0 = next;
-    const std::size_t sink = project0 + n_p;
-    MinCostFlow flow(sink + 1);
-    for (std::size_t t = 0; t < n_t; ++t) flow.add(source, trainee0 + t, 1, 0);
-    std::vector<std::pair<std::size_t, Edge>> edge_arcs;
-    for (const Edge& e : in.edges) {
-      if (e.score < in.min_score) continue;
-      const std::size_t group = group_node.at({e.project, in.trainees[e.trainee].organization_id});
-      edge_arcs.emplace_back(flow.add(trainee0 + e.trainee, group, 1, -e.score), e);
-    }
-    const std::int32_t cap =
-        capped ? in.max_per_org_per_project : std::numeric_limits<std::int32_t>::max();
-    for (const auto& [key, node] : group_node) flow.add(node, project0 + key.first, cap, 0);
-    for (std::size_t p = 0; p < n_p; ++p) {
-      flow.add(project0 + p, sink, std::max(0, in.projects[p].capacity), 0);
-    }
-    std::vector<std::size_t> order(sink + 1);
-    for (std::size_t v = 0; v <= sink; ++v) order[v] = v;  // node numbering is topological
-    flow.run(source, sink, order);
-    for (const auto& [arc, e] : edge_arcs) {
-      if (flow.flow(arc) > 0) assignments.push_back({e.trainee, e.project, e.score});
-    }
+    std::vector<Edge> edges;
+    for (const auto& list : g.by_trainee) edges.insert(edges.end(), list.begin(), list.end());
+    assignments = in.max_score_solver == MaxScoreSolver::kUnitPaths
+                      ? max_score_by_unit(in, edges)
+                      : max_score_by_trainee(in, edges);
   }
   return finish(in, g, std::move(assignments));
 }

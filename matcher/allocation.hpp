@@ -2,8 +2,9 @@
 // pairs whose score passes a threshold:
 //  - stable: trainee-proposing deferred acceptance with capacities (the
 //    hospitals/residents mechanism); the result has no blocking pair;
-//  - max_score: maximum total score (an assignment problem on the matrix of
-//    trainees x seats, or min-cost flow when a per-organization cap applies).
+//  - max_score: maximum total score: a min-cost flow over the eligible pairs
+//    (matcher/flow.hpp), which keeps a per-organization cap exact; tiny
+//    uncapped rounds use the dense assignment on trainees x seats.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,16 @@ struct Edge {
   double score;
 };
 
+// How allocate_max_score solves (all exact; the choice is for tests and
+// benchmarks). kAuto: dense for tiny uncapped rounds, otherwise
+// kTraineePaths.
+enum class MaxScoreSolver : std::uint8_t {
+  kAuto,
+  kDense,         // the trainees x seats matrix (uncapped and up to 16M cells; else the flow)
+  kUnitPaths,     // min-cost flow, one Dijkstra over the whole graph per unit
+  kTraineePaths,  // min-cost flow, one local Dijkstra per trainee added
+};
+
 struct AllocationInput {
   std::vector<AllocTrainee> trainees;
   std::vector<AllocProject> projects;
@@ -39,6 +50,7 @@ struct AllocationInput {
   double min_score = 0;  // edges below this are ignored
   // max_score only: at most this many trainees of one organization per project (0: no cap).
   std::int32_t max_per_org_per_project = 0;
+  MaxScoreSolver max_score_solver = MaxScoreSolver::kAuto;
   // stable only: explicit trainee preferences (project indices, best first);
   // empty: each trainee ranks its eligible projects by score.
   std::vector<std::vector<std::uint32_t>> trainee_preferences;
@@ -85,6 +97,27 @@ struct AllocationResult {
 };
 
 AllocationResult allocate_stable(const AllocationInput& input);
+
+// An eligible pair outside input.edges, with the trainee named by id (one
+// that is not in input.trainees is unassigned).
+struct OutsidePair {
+  Id trainee;
+  std::uint32_t project;
+  double score;
+};
+
+struct StabilityCheck {
+  std::size_t pairs_checked = 0;   // pairs of input.edges above the threshold, and `outside`
+  std::size_t blocking_pairs = 0;  // of those, the ones that block
+};
+
+// Counts the pairs that block `result`: a trainee and a project with a seat
+// (capacity > 0) such that the trainee prefers the project to its own (by
+// score, then project id; any project to none) and the project has a free
+// seat or prefers the trainee to one it holds (by score, then trainee id) —
+// the preferences allocate_stable uses when no explicit ones are given.
+StabilityCheck check_stability(const AllocationInput& input, const AllocationResult& result,
+                               const std::vector<OutsidePair>& outside = {});
 AllocationResult allocate_max_score(const AllocationInput& input);
 
 // Solves the rectangular assignment problem: maximises the sum of

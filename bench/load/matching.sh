@@ -39,6 +39,6 @@ for algorithm in stable max_score; do
   curl -s -o "$work/round.json" -w "HTTP %{http_code}, %{time_total} s end to end\n" \
     -H "Authorization: Bearer $KH_KEY" -H "Content-Type: application/json" \
     -d "{\"algorithm\":\"$algorithm\"}" "http://127.0.0.1:$port/v1/matching-rounds"
-  python3 -c "import json,sys; r=json.load(open('$work/round.json')); s=r['statistics']; print('assigned', s['assigned'], 'of', s['seats'], 'seats;', 'available', s['available_trainees'], 'considered', s['considered_trainees'], 'passes', s['shortlist_passes']); print('timings ms', {k: round(v, 1) for k, v in r['timings'].items()})"
+  python3 -c "import json,sys; r=json.load(open('$work/round.json')); s=r['statistics']; print('assigned', s['assigned'], 'of', s['seats'], 'seats;', 'available', s['available_trainees'], 'considered', s['considered_trainees'], 'passes', s['shortlist_passes'], 'stability', s.get('stability')); print('timings ms', {k: round(v, 1) for k, v in r['timings'].items()})"
   psql -qtAc "SELECT 'proposed matches stored: ' || count(*) FROM matches WHERE state = 'proposed'"
 done

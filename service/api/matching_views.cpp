@@ -175,23 +175,30 @@ nlohmann::json round_statistics_json(const matching::RoundResult& r) {
   for (const auto& [org, count] : r.per_organization) {
     per_org.push_back({{"organization_id", org}, {"assigned", count}});
   }
-  return {{"projects", r.projects},
-          {"seats", r.seats},
-          {"available_trainees", r.available_trainees},
-          {"considered_trainees", r.considered_trainees},
-          {"eligible_pairs", r.eligible_pairs},
-          {"assigned", r.proposals.size()},
-          {"unmatched",
-           {{"count", r.unmatched},
-            {"by_reason", by_reason},
-            {"not_shortlisted", r.not_shortlisted},
-            {"items", unmatched}}},
-          {"unfilled_seats", r.unfilled_seats},
-          {"unfilled", unfilled},
-          {"total_score", r.total_score},
-          {"mean_score", r.mean_score},
-          {"per_organization", per_org},
-          {"shortlist_passes", r.shortlist_passes}};
+  json out = {{"projects", r.projects},
+              {"seats", r.seats},
+              {"available_trainees", r.available_trainees},
+              {"considered_trainees", r.considered_trainees},
+              {"eligible_pairs", r.eligible_pairs},
+              {"assigned", r.proposals.size()},
+              {"unmatched",
+               {{"count", r.unmatched},
+                {"by_reason", by_reason},
+                {"not_shortlisted", r.not_shortlisted},
+                {"items", unmatched}}},
+              {"unfilled_seats", r.unfilled_seats},
+              {"unfilled", unfilled},
+              {"total_score", r.total_score},
+              {"mean_score", r.mean_score},
+              {"per_organization", per_org},
+              {"shortlist_passes", r.shortlist_passes}};
+  if (r.stability_checked) {
+    out["stability"] = {{"stable", r.stable},
+                        {"blocking_pairs", r.blocking_pairs},
+                        {"pairs_checked", r.stability_pairs_checked},
+                        {"shortlisted_whole", r.shortlisted_whole}};
+  }
+  return out;
 }
 
 }  // namespace kakehashi::api

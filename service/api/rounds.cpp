@@ -106,6 +106,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
   json timings = {{"inputs_ms", inputs_ms},
                   {"shortlist_ms", result.shortlist_ms},
                   {"allocation_ms", result.allocation_ms},
+                  {"check_ms", result.check_ms},
                   {"explain_ms", result.explain_ms}};
   const auto t_store = Clock::now();
   std::optional<store::RoundRow> round;

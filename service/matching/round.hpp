@@ -67,8 +67,16 @@ struct RoundResult {
   double mean_score = 0;
   std::vector<std::pair<std::string, int>> per_organization;  // organization id, assigned
   int shortlist_passes = 0;
+  // stable rounds: the allocation checked against every eligible pair of the
+  // round's inputs (matcher/shortlist_round.hpp); max_score claims no stability.
+  bool stability_checked = false;
+  bool stable = false;
+  std::size_t blocking_pairs = 0;
+  std::size_t stability_pairs_checked = 0;
+  std::size_t shortlisted_whole = 0;  // projects given every eligible trainee after deepening
   double shortlist_ms = 0;
   double allocation_ms = 0;
+  double check_ms = 0;
   double explain_ms = 0;
 };
 
@@ -76,9 +84,10 @@ inline constexpr std::size_t kUnmatchedListed = 1'000;
 
 // Allocates over each open project's shortlist: its best K eligible,
 // available trainees (K = 10 x seats + 20). For `stable`, a project left
-// with a free seat whose shortlist was cut is shortlisted again, deeper,
-// until none is: then no trainee outside the shortlists can form a blocking
-// pair, and the result is stable over all eligible pairs.
+// with a free seat whose shortlist was cut is shortlisted again, deeper (up
+// to 8 passes, then whole), until none is, and the result is then checked
+// against every eligible pair: `stable` and `blocking_pairs` say what the
+// check found.
 RoundResult run_round(LiveIndex& live, const RoundInputs& inputs, const RoundParams& params);
 
 }  // namespace kakehashi::matching

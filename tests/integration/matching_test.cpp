@@ -427,6 +427,14 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
     const bool holds_worse = std::any_of(held.begin(), held.end(), [&](double x) { return x < s; });
     EXPECT_FALSE(free_seat || holds_worse) << "blocking pair " << t << " " << p;
   }
+  // The round checked itself over the same pairs: every eligible pair (the
+  // candidates above) and none blocking; the list of rounds keeps the figures.
+  const auto& stability = round.body["statistics"]["stability"];
+  EXPECT_EQ(stability["stable"], true) << round.body.dump();
+  EXPECT_EQ(stability["blocking_pairs"], 0);
+  EXPECT_EQ(stability["pairs_checked"], score.size());
+  EXPECT_EQ(stability["shortlisted_whole"], 0);
+  EXPECT_TRUE(round.body["timings"].contains("check_ms"));
   // Events: one for the round, one per proposed match.
   auto events = call("GET", "/v1/audit?round_id=" + round_id + "&limit=200", admin_);
   EXPECT_EQ(events.body["items"].size(), 5u);
@@ -437,6 +445,7 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
   auto again = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}});
   ASSERT_EQ(again.status(), 201) << again.http.body;
   EXPECT_EQ(again.body["statistics"]["assigned"], 0);
+  EXPECT_FALSE(again.body["statistics"].contains("stability"));  // max_score claims none
 }
 
 TEST_F(MatchingTest, ErasingATraineeWithdrawsItsOpenMatches) {

@@ -43,6 +43,16 @@ TEST(RoundStatistics, RenderEveryFigureOfTheResult) {
   EXPECT_EQ(j["per_organization"][1]["organization_id"], "org-2");
   EXPECT_EQ(j["per_organization"][1]["assigned"], 1);
   EXPECT_EQ(j["shortlist_passes"], 2);
+  EXPECT_FALSE(j.contains("stability"));  // not checked: a max_score round
+  r.stability_checked = true;
+  r.blocking_pairs = 3;
+  r.stability_pairs_checked = 120;
+  r.shortlisted_whole = 1;
+  const auto checked = round_statistics_json(r);
+  EXPECT_EQ(checked["stability"]["stable"], false);
+  EXPECT_EQ(checked["stability"]["blocking_pairs"], 3);
+  EXPECT_EQ(checked["stability"]["pairs_checked"], 120);
+  EXPECT_EQ(checked["stability"]["shortlisted_whole"], 1);
 }
 
 }  // namespace

@@ -136,34 +136,83 @@ TEST(Stable, ExplicitPreferencesAreFollowed) {
   EXPECT_EQ(allocate_stable(in).assignments.at(0).project, 1U);
 }
 
+constexpr MaxScoreSolver kSolvers[] = {MaxScoreSolver::kAuto, MaxScoreSolver::kDense,
+                                       MaxScoreSolver::kUnitPaths, MaxScoreSolver::kTraineePaths};
+
 TEST(MaxScore, EqualsBruteForceOptimumAndRespectsCaps) {
   std::mt19937_64 rng(23);
   for (int round = 0; round < 600; ++round) {
     auto in = random_input(rng, 1 + rng() % 7, 1 + rng() % 4, 0.6, 2, 2);
     in.max_per_org_per_project = (round % 2 == 0) ? 0 : 1;
     in.min_score = (round % 5 == 0) ? 0.4 : 0.0;
-    const auto r = allocate_max_score(in);
-    check_capacities(in, r);
-    ASSERT_NEAR(r.total_score, brute_force_optimum(in), 1e-9) << "round " << round;
+    const double optimum = brute_force_optimum(in);
+    for (const auto solver : kSolvers) {
+      in.max_score_solver = solver;
+      const auto r = allocate_max_score(in);
+      check_capacities(in, r);
+      ASSERT_NEAR(r.total_score, optimum, 1e-9)
+          << "round " << round << " solver " << static_cast<int>(solver);
+    }
   }
 }
 
-// Larger instances, where brute force is out of reach: with an organization
-// cap no project can reach (so it never binds) the min-cost flow must find the
-// total the dense assignment finds without a cap.
-TEST(MaxScore, FlowAgreesWithDenseAssignmentOnLargerInstances) {
+double total_with(AllocationInput in, MaxScoreSolver solver) {
+  in.max_score_solver = solver;
+  const auto r = allocate_max_score(in);
+  check_capacities(in, r);
+  return r.total_score;
+}
+
+// Larger instances, where brute force is out of reach. Uncapped, the flows
+// must reach the dense assignment's total; capped (where the dense solver
+// cannot go), the per-trainee flow must reach the per-unit one's, which is an
+// independent implementation. A cap no project can reach must change nothing.
+TEST(MaxScore, FlowsAgreeWithDenseAssignmentOnLargerInstances) {
   std::mt19937_64 rng(31);
-  for (int round = 0; round < 30; ++round) {
+  int cap_binds = 0;
+  for (int round = 0; round < 60; ++round) {
     auto in = random_input(rng, 40 + rng() % 160, 5 + rng() % 30, 0.3, 4, 3);
     if (round % 3 == 0) {
       for (auto& e : in.edges) e.score = std::round(e.score * 4) / 4;  // many equal scores
     }
-    const auto dense = allocate_max_score(in);
+    in.min_score = round % 4 == 1 ? 0.5 : 0.0;
+    const double dense = total_with(in, MaxScoreSolver::kDense);
+    ASSERT_NEAR(total_with(in, MaxScoreSolver::kTraineePaths), dense, 1e-9) << "round " << round;
+    ASSERT_NEAR(total_with(in, MaxScoreSolver::kUnitPaths), dense, 1e-9) << "round " << round;
     in.max_per_org_per_project = 1'000;
-    const auto flow = allocate_max_score(in);
-    check_capacities(in, flow);
-    ASSERT_NEAR(flow.total_score, dense.total_score, 1e-9) << "round " << round;
+    ASSERT_NEAR(total_with(in, MaxScoreSolver::kTraineePaths), dense, 1e-9) << "round " << round;
+    in.max_per_org_per_project = 1 + static_cast<std::int32_t>(round % 2);
+    const double capped = total_with(in, MaxScoreSolver::kTraineePaths);
+    ASSERT_NEAR(capped, total_with(in, MaxScoreSolver::kUnitPaths), 1e-9) << "round " << round;
+    ASSERT_LE(capped, dense + 1e-9);
+    if (capped < dense - 1e-9) ++cap_binds;
   }
+  EXPECT_GT(cap_binds, 20);  // the capped rounds did test the cap
+}
+
+// Scores as the index computes them (few ties, realistic shortlists), with
+// one organization cap that binds for popular projects.
+TEST(MaxScore, FlowsAgreeWithDenseAssignmentOnAGeneratedRound) {
+  auto graph = default_skill_graph();
+  auto inst = generate(*graph, {.trainees = 1500, .projects = 120, .seed = 9});
+  CandidateIndex index(graph);
+  index.rebuild(inst.trainees, inst.projects);
+  AllocationInput in;
+  for (const auto& t : inst.trainees) in.trainees.push_back({t.id, t.organization_id});
+  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
+    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
+    const auto depth = static_cast<std::size_t>(inst.projects[p].headcount) * 10 + 20;
+    for (const auto& r : index.top_candidates(inst.projects[p], depth)) {
+      in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
+    }
+  }
+  const double dense = total_with(in, MaxScoreSolver::kDense);
+  EXPECT_NEAR(total_with(in, MaxScoreSolver::kTraineePaths), dense, 1e-9);
+  EXPECT_NEAR(total_with(in, MaxScoreSolver::kUnitPaths), dense, 1e-9);
+  in.max_per_org_per_project = 1;
+  const double capped = total_with(in, MaxScoreSolver::kTraineePaths);
+  EXPECT_NEAR(capped, total_with(in, MaxScoreSolver::kUnitPaths), 1e-9);
+  EXPECT_LT(capped, dense);
 }
 
 TEST(MaxScore, DenseAssignmentMatchesBruteForceOnSquareAndRectangular) {

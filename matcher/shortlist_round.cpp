@@ -1,0 +1,156 @@
+#include "matcher/shortlist_round.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+namespace kakehashi::matcher {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+struct Shortlist {
+  std::size_t depth = 0;
+  bool truncated = false;
+  std::vector<Ranked> ranked;  // available, eligible, above min_score
+};
+
+// Runs `fn(i)` for every i in `which`, a few threads at a time.
+template <typename Fn>
+void in_parallel(const std::vector<std::size_t>& which, unsigned threads, const Fn& fn) {
+  threads = std::max(1u, std::min(threads, std::thread::hardware_concurrency()));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < which.size();) fn(which[i]);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// Every eligible, available trainee of `plan` above min_score, best first.
+std::vector<Ranked> rank(const CandidateIndex& index, const ProjectPlan& plan, std::size_t k,
+                         const std::unordered_set<Id>& excluded, double min_score,
+                         bool& truncated) {
+  auto ranked = index.top_candidates(plan, k + excluded.size());
+  truncated = ranked.size() == k + excluded.size();
+  std::erase_if(ranked,
+                [&](const Ranked& r) { return excluded.count(r.id) || r.score < min_score; });
+  return ranked;
+}
+
+AllocationInput allocation_input(const CandidateIndex& index,
+                                 const std::vector<RoundProject>& projects,
+                                 const std::vector<Shortlist>& lists,
+                                 const ShortlistOptions& options) {
+  AllocationInput in;
+  std::unordered_map<Id, std::uint32_t> position;
+  for (std::uint32_t p = 0; p < projects.size(); ++p) {
+    in.projects.push_back({projects[p].plan.project.id, projects[p].seats});
+    for (const auto& r : lists[p].ranked) {
+      auto [it, inserted] =
+          position.try_emplace(r.id, static_cast<std::uint32_t>(in.trainees.size()));
+      if (inserted) {
+        auto t = index.trainee(r.id);
+        in.trainees.push_back({r.id, t ? t->organization_id : 0});
+      }
+      in.edges.push_back({it->second, p, r.score});
+    }
+  }
+  in.min_score = options.min_score;
+  in.max_per_org_per_project = options.max_per_org_per_project;
+  return in;
+}
+
+}  // namespace
+
+ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
+                                        const std::vector<RoundProject>& projects,
+                                        const std::unordered_set<Id>& excluded,
+                                        const ShortlistOptions& options) {
+  ShortlistRound out;
+  const std::size_t everyone = index.stats().trainees;
+  std::vector<Shortlist> lists(projects.size());
+  auto shortlist = [&](const std::vector<std::size_t>& which) {
+    const auto t0 = Clock::now();
+    in_parallel(which, options.threads, [&](std::size_t p) {
+      auto& l = lists[p];
+      l.ranked = rank(index, projects[p].plan, l.depth, excluded, options.min_score, l.truncated);
+    });
+    out.shortlist_ms += ms_since(t0);
+  };
+  std::vector<std::size_t> all;
+  for (std::size_t p = 0; p < projects.size(); ++p) {
+    if (projects[p].seats <= 0) continue;  // no seat: no shortlist
+    lists[p].depth = static_cast<std::size_t>(projects[p].seats) * 10 + 20;
+    all.push_back(p);
+  }
+  shortlist(all);
+  for (;;) {
+    ++out.passes;
+    const auto t0 = Clock::now();
+    out.input = allocation_input(index, projects, lists, options);
+    out.result = options.stable ? allocate_stable(out.input) : allocate_max_score(out.input);
+    out.allocation_ms += ms_since(t0);
+    if (!options.stable) break;
+    // A project with a free seat and a cut shortlist may be wanted by a
+    // trainee beyond it: look deeper and allocate again.
+    std::vector<std::size_t> deeper;
+    const bool last_pass = out.passes >= options.deepening_passes;
+    if (last_pass && !options.exhaust) break;
+    for (const auto& u : out.result.unfilled) {
+      auto& l = lists[u.project];
+      if (!l.truncated) continue;
+      if (last_pass) {
+        l.depth = everyone;  // the whole ranking: never cut
+        ++out.stability.exhausted_projects;
+      } else {
+        l.depth *= 4;
+      }
+      deeper.push_back(u.project);
+    }
+    if (deeper.empty()) break;
+    shortlist(deeper);
+  }
+  if (!options.stable) return out;
+
+  // The check: the shortlisted pairs, and every eligible pair of a project
+  // with a free seat and a cut shortlist (see the header for why that is all
+  // of them).
+  const auto t0 = Clock::now();
+  // A shortlist that came back shorter than asked is the project's whole
+  // ranking already (the same contract as the prefix), so only cut ones are
+  // fetched again: a round with many unfilled projects does not rescan the
+  // index for each.
+  std::vector<std::size_t> open;
+  for (const auto& u : out.result.unfilled) {
+    if (lists[u.project].truncated) open.push_back(u.project);
+  }
+  std::vector<std::vector<OutsidePair>> found(projects.size());
+  in_parallel(open, options.threads, [&](std::size_t p) {
+    bool cut = false;
+    auto ranked = rank(index, projects[p].plan, everyone, excluded, options.min_score, cut);
+    // The shortlist is this ranking's prefix; the pairs beyond it are new.
+    for (std::size_t k = lists[p].ranked.size(); k < ranked.size(); ++k) {
+      found[p].push_back({ranked[k].id, static_cast<std::uint32_t>(p), ranked[k].score});
+    }
+  });
+  std::vector<OutsidePair> outside;
+  for (const auto& f : found) outside.insert(outside.end(), f.begin(), f.end());
+  const auto check = check_stability(out.input, out.result, outside);
+  out.stability.checked = true;
+  out.stability.pairs_checked = check.pairs_checked;
+  out.stability.blocking_pairs = check.blocking_pairs;
+  out.stability.stable = check.blocking_pairs == 0;
+  out.check_ms = ms_since(t0);
+  return out;
+}
+
+}  // namespace kakehashi::matcher
