@@ -79,7 +79,8 @@ store::DatabaseOptions database_options(const Config& c) {
                                 .pool_size = c.db_pool_size,
                                 .statement_timeout = c.statement_timeout,
                                 .connect_timeout = c.connect_timeout,
-                                .slow_statement = c.slow_statement};
+                                .slow_statement = c.slow_statement,
+                                .name_reads = c.db_name_reads};
 }
 
 std::vector<store::Migration> load_migration_set(const Config& c) {

@@ -230,14 +230,14 @@ void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
   if (hook && !changes.empty()) hook(c, changes);
 }
 
-void autocommit(pqxx::connection_base& c, const Database::TxWork& work) {
+void autocommit(pqxx::connection_base& c, const Database::TxWork& work, bool name_session) {
   pqxx::nontransaction sql(c);
   // Autocommit statements have no BEGIN to carry the name: it is set for the
   // session, one round trip, skipped when the connection already names this
   // request (its earlier reads). It stays on the idle connection until the
   // next request's checkout replaces it.
   const auto& request_id = util::log_context().request_id;
-  if (t_slot != nullptr && !request_id.empty()) {
+  if (name_session && t_slot != nullptr && !request_id.empty()) {
     std::string name = application_name_for(request_id);
     if (name != t_slot->session_name) {
       sql.exec("SET application_name = " + c.quote(name));
@@ -261,11 +261,12 @@ void Database::transact_sync(const TxWork& work) {
 }
 
 net::awaitable<void> Database::read(TxWork work) {
-  co_await run([&work](pqxx::connection_base& c) { autocommit(c, work); });
+  co_await run(
+      [this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
 }
 
 void Database::read_sync(const TxWork& work) {
-  run_sync([&work](pqxx::connection_base& c) { autocommit(c, work); });
+  run_sync([this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
 }
 
 net::awaitable<void> Database::run(Work work) {

@@ -7,7 +7,8 @@
 // application_name becomes "kakehashi/<request id>" (pg_stat_activity, and
 // PostgreSQL's log with %a in log_line_prefix). A transaction sets it with
 // SET LOCAL in the same round trip as its BEGIN; autocommit reads set it for
-// the session, once per checkout for another request.
+// the session, once per checkout for another request (unless name_reads is
+// off).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -36,6 +37,9 @@ struct DatabaseOptions {
   std::string origin;
   // Statements slower than this are logged, without their parameters; 0: none.
   std::chrono::milliseconds slow_statement{0};
+  // Autocommit reads name the session too, at one round trip per checkout
+  // for another request (transactions name theirs at no extra round trip).
+  bool name_reads = true;
 };
 
 // A statement every connection prepares when it opens.

@@ -32,6 +32,9 @@ TEST(Config, SlowStatementThresholdFromTheEnvironment) {
   EXPECT_EQ(r.config.slow_statement, std::chrono::milliseconds(0));
   r = parse_config({}, env_of({{"KAKEHASHI_DB_SLOW_STATEMENT_MS", "-1"}}));
   EXPECT_EQ(r.errors.size(), 1U);
+  EXPECT_TRUE(parse_config({}, env_of({})).config.db_name_reads);
+  EXPECT_FALSE(
+      parse_config({}, env_of({{"KAKEHASHI_DB_NAME_READS", "false"}})).config.db_name_reads);
 }
 
 TEST(Config, EnvironmentThenFlagsWin) {
