@@ -112,8 +112,8 @@ void render_process_metrics(std::string& out) try {
     for (std::string field; fields >> field;) f.push_back(field);
     // f[0] is field 3 (state).
     if (f.size() >= 22) {
-      const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-      const double page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+      const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+      const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
       const double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;
       gauge(out, "process_cpu_seconds_total", "counter", "User and system CPU time spent.", cpu);
       gauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size.",

@@ -273,6 +273,8 @@ net::awaitable<void> Database::run(Work work) {
   // The request this work is for goes with it to the pool thread (its log
   // lines, its application_name) and is set again where the caller resumes.
   const util::ReinstateLogContext reinstate(util::log_context());
+  // A copy, as clearing empties what log_context() refers to:
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
   const util::LogContext context = util::log_context();
   util::clear_log_context();  // the I/O thread runs other requests meanwhile
   const auto submitted = Clock::now();

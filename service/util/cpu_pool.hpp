@@ -29,6 +29,8 @@ class CpuPool {
   // context (its request) goes with the work and is set again on resuming.
   boost::asio::awaitable<void> run(std::function<void()> work) {
     const ReinstateLogContext reinstate(log_context());
+    // A copy, as clearing empties what log_context() refers to:
+    // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
     const LogContext context = log_context();
     clear_log_context();  // the I/O thread runs other requests meanwhile
     queued_.fetch_add(1, std::memory_order_relaxed);

@@ -57,7 +57,7 @@ class FaultsTest : public ApiTest {
   bool a_request_waits_for_a_lock() {
     return eventually([&] {
       return db_.query_value(
-                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kakehashi' "
+                 "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'kakehashi/%' "
                  "AND wait_event_type = 'Lock'") != "0";
     });
   }
@@ -196,7 +196,7 @@ TEST_F(FaultsTest, ABackendKilledMidTransactionIs503AndThePoolRecovers) {
   ASSERT_TRUE(a_request_waits_for_a_lock());
   db_.query_value(
       "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE application_name = 'kakehashi' AND wait_event_type = 'Lock'");
+      "WHERE application_name LIKE 'kakehashi/%' AND wait_event_type = 'Lock'");
   const auto answer = patch.get();
   EXPECT_EQ(answer.status(), 503) << answer.http.body;
   EXPECT_TRUE(answer.http.header("Retry-After").has_value());
