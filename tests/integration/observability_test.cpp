@@ -221,6 +221,21 @@ TEST_F(ObservabilityTest, MetricsListTheNewSeries) {
   EXPECT_GT(std::stoi(m[1].str()), 3);
 }
 
+TEST_F(ObservabilityTest, ARoundIsTimedUnderItsAlgorithm) {
+  const auto count = [&](const std::string& algorithm) {
+    std::smatch m;
+    const std::string text = metrics_text(service_->port());
+    const std::regex series("\nmatching_round_duration_seconds_count\\{algorithm=\"" + algorithm +
+                            "\"\\} (\\d+)");
+    return std::regex_search(text, m, series) ? std::stoi(m[1].str()) : -1;
+  };
+  EXPECT_EQ(count("max_score"), 0);
+  auto round = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}});
+  ASSERT_EQ(round.status(), 201) << round.http.body;
+  EXPECT_EQ(count("max_score"), 1);
+  EXPECT_EQ(count("stable"), 0);
+}
+
 // Metric names in a PromQL expression: identifiers left once label matchers,
 // ranges, grouping clauses, strings, functions and keywords are taken out.
 std::set<std::string> metric_names(std::string expr) {
