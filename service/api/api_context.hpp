@@ -18,6 +18,7 @@
 #include "store/database.hpp"
 #include "store/registry.hpp"
 #include "util/cpu_pool.hpp"
+#include "util/histogram.hpp"
 
 namespace kakehashi::matching {
 class LiveIndex;
@@ -97,6 +98,8 @@ struct ApiContext {
   // Per API key, and failed authentications per client address; null: off.
   std::unique_ptr<http::RateLimiter> key_limit;
   std::unique_ptr<http::RateLimiter> auth_failure_limit;
+  // Completed matching rounds, inputs to stored, by algorithm (for /metrics).
+  util::LabelledHistograms round_seconds{"algorithm"};
 };
 
 }  // namespace kakehashi::api

@@ -58,6 +58,15 @@ awaitable<Response> metrics(OpsContext& ctx) {
   out += "db_pool_connections{state=\"idle\"} " + std::to_string(pool.idle) + "\n";
   out += "db_pool_connections{state=\"busy\"} " + std::to_string(pool.busy) + "\n";
   out += "db_pool_connections{state=\"disconnected\"} " + std::to_string(pool.disconnected) + "\n";
+  out += "# HELP db_pool_waiting Database tasks waiting for a connection.\n";
+  out += "# TYPE db_pool_waiting gauge\n";
+  out += "db_pool_waiting " + std::to_string(pool.waiting) + "\n";
+  out +=
+      "# HELP db_pool_wait_seconds Time a database task waited for a connection and its "
+      "thread.\n";
+  out += "# TYPE db_pool_wait_seconds histogram\n";
+  ctx.db.wait_seconds().render(out, "db_pool_wait_seconds");
+  http::render_process_metrics(out);
   out += "# HELP process_start_time_seconds Start time of the process since the Unix epoch.\n";
   out += "# TYPE process_start_time_seconds gauge\n";
   char buf[64];

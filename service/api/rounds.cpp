@@ -124,6 +124,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
     store::set_round_timings(t, id, timings.dump());
     round = store::find_round(t, id);
   });
+  api.round_seconds.observe(row.algorithm, ms_since(t0) / 1e3);
   co_return std::move(*round);
 }
 

@@ -22,6 +22,7 @@
 #include "app/probe.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
+#include "domain/statuses.hpp"
 #include "http/server.hpp"
 #include "matching/live_index.hpp"
 #include "store/change_feed.hpp"
@@ -77,7 +78,9 @@ store::DatabaseOptions database_options(const Config& c) {
   return store::DatabaseOptions{.url = c.database_url,
                                 .pool_size = c.db_pool_size,
                                 .statement_timeout = c.statement_timeout,
-                                .connect_timeout = c.connect_timeout};
+                                .connect_timeout = c.connect_timeout,
+                                .slow_statement = c.slow_statement,
+                                .name_reads = c.db_name_reads};
 }
 
 std::vector<store::Migration> load_migration_set(const Config& c) {
@@ -331,6 +334,31 @@ void render_metrics(std::string& out, const api::ApiContext& api, const store::C
   out += "# HELP cpu_pool_queued Tasks waiting for a CPU executor thread.\n";
   out += "# TYPE cpu_pool_queued gauge\n";
   out += "cpu_pool_queued " + std::to_string(api.cpu.queued()) + "\n";
+  out += "# HELP cpu_pool_running Tasks running on the CPU executor.\n";
+  out += "# TYPE cpu_pool_running gauge\n";
+  out += "cpu_pool_running " + std::to_string(api.cpu.running()) + "\n";
+  out += "# HELP change_feed_connected 1 while the change feed's listener is connected.\n";
+  out += "# TYPE change_feed_connected gauge\n";
+  out += std::string("change_feed_connected ") + (feed.connected() ? "1" : "0") + "\n";
+  if (api.live != nullptr) {
+    out += "# HELP matching_index_entries Entries in the matching index, by kind.\n";
+    out += "# TYPE matching_index_entries gauge\n";
+    out += "matching_index_entries{kind=\"trainee\"} " + std::to_string(api.live->trainee_count()) +
+           "\n";
+    out += "matching_index_entries{kind=\"project\"} " + std::to_string(api.live->project_count()) +
+           "\n";
+    out += "# HELP matching_index_rebuilds_total Full rebuilds of the matching index.\n";
+    out += "# TYPE matching_index_rebuilds_total counter\n";
+    out += "matching_index_rebuilds_total " + std::to_string(api.live->rebuilds()) + "\n";
+    out += "# HELP matching_index_ready 1 once the matching index has loaded.\n";
+    out += "# TYPE matching_index_ready gauge\n";
+    out += std::string("matching_index_ready ") + (api.live->ready() ? "1" : "0") + "\n";
+  }
+  out +=
+      "# HELP matching_round_duration_seconds Completed matching rounds, from reading their "
+      "inputs to storing their proposals, by algorithm.\n";
+  out += "# TYPE matching_round_duration_seconds histogram\n";
+  api.round_seconds.render(out, "matching_round_duration_seconds");
 }
 
 // nullopt when the schema is current (after migrating, if asked to);
@@ -437,6 +465,7 @@ int serve(const std::vector<std::string>& args) {
 
   util::CpuPool cpu(config.threads);
   api::ApiContext api_context{db, cpu, {}, {}};
+  for (const auto name : domain::names_of<domain::Algorithm>()) api_context.round_seconds.add(name);
   if (config.rate_limit_per_key > 0) {
     const auto rate = static_cast<double>(config.rate_limit_per_key);
     api_context.key_limit = std::make_unique<http::RateLimiter>(rate, 2 * rate);

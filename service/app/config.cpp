@@ -100,6 +100,14 @@ const std::vector<Option>& options() {
       {"db-statement-timeout-ms", "KAKEHASHI_DB_STATEMENT_TIMEOUT_MS", "5000",
        "longest a single SQL statement may run",
        duration(&Config::statement_timeout, 1, 3'600'000)},
+      {"db-slow-statement-ms", "KAKEHASHI_DB_SLOW_STATEMENT_MS", "500",
+       "log statements running longer than this, with the request id and the statement's "
+       "shape, never its values. 0: off",
+       duration(&Config::slow_statement, 0, 3'600'000)},
+      {"db-name-reads", "KAKEHASHI_DB_NAME_READS", "true",
+       "autocommit reads also set application_name to the request id, at one database round "
+       "trip per read (transactions set it in their BEGIN at no extra round trip)",
+       boolean(&Config::db_name_reads)},
       {"db-connect-timeout-s", "KAKEHASHI_DB_CONNECT_TIMEOUT_S", "3",
        "longest a database connection attempt may take",
        duration(&Config::connect_timeout, 1, 600)},

@@ -21,6 +21,10 @@ struct Config {
   std::size_t db_pool_size = 4;
   std::chrono::milliseconds statement_timeout{5'000};
   std::chrono::seconds connect_timeout{3};
+  // Statements running longer are logged (shape and duration, no values); 0: off.
+  std::chrono::milliseconds slow_statement{500};
+  // Autocommit reads set application_name too (one round trip per checkout).
+  bool db_name_reads = true;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};

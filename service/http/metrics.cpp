@@ -1,6 +1,14 @@
 #include "http/metrics.hpp"
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <vector>
 
 namespace kakehashi::http {
 namespace {
@@ -78,6 +86,58 @@ void Metrics::render(std::string& out) const {
     out += "http_request_duration_seconds_sum{" + label + "} " + format_double(h.sum) + "\n";
     out += "http_request_duration_seconds_count{" + label + "} " + std::to_string(h.count) + "\n";
   }
+}
+
+namespace {
+
+void gauge(std::string& out, const char* name, const char* type, const char* help, double value) {
+  out += std::string("# HELP ") + name + " " + help + "\n";
+  out += std::string("# TYPE ") + name + " " + type + "\n";
+  out += std::string(name) + " " + format_double(value) + "\n";
+}
+
+}  // namespace
+
+void render_process_metrics(std::string& out) try {
+  // /proc/self/stat: the command is in parentheses and may hold spaces, so
+  // fields are counted from the last ')'. utime and stime are fields 14 and
+  // 15, num_threads 20, vsize 23 and rss 24 (pages), numbered from 1.
+  std::ifstream stat_file("/proc/self/stat");
+  const std::string stat((std::istreambuf_iterator<char>(stat_file)),
+                         std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close != std::string::npos) {
+    std::istringstream fields(stat.substr(close + 2));
+    std::vector<std::string> f;
+    for (std::string field; fields >> field;) f.push_back(field);
+    // f[0] is field 3 (state).
+    if (f.size() >= 22) {
+      const auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+      const auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+      const double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;
+      gauge(out, "process_cpu_seconds_total", "counter", "User and system CPU time spent.", cpu);
+      gauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size.",
+            std::stod(f[21]) * page);
+      gauge(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size.", std::stod(f[20]));
+      gauge(out, "process_threads", "gauge", "Threads of the process.", std::stod(f[17]));
+    }
+  }
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    std::size_t open = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] != '.') ++open;
+    }
+    ::closedir(dir);
+    // Less the descriptor that reads the directory.
+    gauge(out, "process_open_fds", "gauge", "Open file descriptors.",
+          static_cast<double>(open > 0 ? open - 1 : 0));
+  }
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    gauge(out, "process_max_fds", "gauge", "Most file descriptors the process may open.",
+          static_cast<double>(limit.rlim_cur));
+  }
+} catch (const std::exception&) {  // an unreadable /proc leaves the figures out
 }
 
 }  // namespace kakehashi::http

@@ -1,6 +1,6 @@
 // Prometheus metrics for the HTTP layer: request counts by method, route and
-// status, and a latency histogram by route. Rendering is in the text
-// exposition format (version 0.0.4).
+// status, and a latency histogram by route (util::kDurationBuckets, up to
+// 120 s). Rendering is in the text exposition format (version 0.0.4).
 #pragma once
 
 #include <array>
@@ -11,6 +11,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "util/histogram.hpp"
+
 namespace kakehashi::http {
 
 // The method as a metric label: the standard methods, anything else "OTHER".
@@ -18,8 +20,7 @@ std::string_view method_label(std::string_view method);
 
 class Metrics {
  public:
-  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  static constexpr auto kBuckets = util::kDurationBuckets;
 
   void observe(std::string_view method, std::string_view route, int status, double seconds);
 
@@ -36,6 +37,12 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram, std::less<>> durations_;
 };
+
+// The process's own figures from /proc/self (Linux): process_cpu_seconds_total,
+// process_resident_memory_bytes, process_virtual_memory_bytes,
+// process_open_fds, process_max_fds and process_threads, with the names
+// Prometheus client libraries use. A figure /proc cannot give is left out.
+void render_process_metrics(std::string& out);
 
 // Escapes a label value for the exposition format.
 std::string prometheus_label(std::string_view value);

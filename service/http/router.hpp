@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/trace_context.hpp"
 
 namespace kakehashi::http {
 
@@ -27,6 +28,10 @@ struct RequestContext {
   // Who is calling, as the server's admission step found it before the body
   // was read (the API's principal); empty for public routes.
   std::any principal;
+  // The client's W3C trace, when it sent a valid traceparent: its trace id is
+  // on every log line of the request, and a call made on the request's behalf
+  // (a webhook) passes it on with TraceContext::child_header.
+  std::optional<TraceContext> trace;
 
   std::string_view param(std::string_view name) const;
 };

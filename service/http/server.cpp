@@ -119,6 +119,14 @@ bool not_modified(const Request& request, const Response& response) {
   return false;
 }
 
+std::string_view trace_id_of(const RequestContext& ctx) {
+  return ctx.trace ? std::string_view(ctx.trace->trace_id) : std::string_view();
+}
+
+// The request's code runs on this thread from here to its next suspension:
+// log lines name it (see util::LogContext).
+void enter(const RequestContext& ctx) { util::set_log_context(ctx.request_id, trace_id_of(ctx)); }
+
 bool is_closed_error(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
          ec == beast::error::timeout || ec == net::error::operation_aborted ||
@@ -162,13 +170,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   net::awaitable<std::optional<Response>> admit(RequestContext& ctx, const Route& route);
   net::awaitable<void> write_and_close(Connection& conn, Response response,
                                        const std::string& request_id, std::string_view method,
-                                       std::chrono::steady_clock::time_point start);
+                                       std::chrono::steady_clock::time_point start,
+                                       std::string_view trace_id = {});
   net::awaitable<void> write(Connection& conn, Response response, bool keep_alive,
                              const std::string& request_id, beast::error_code& ec);
   std::optional<Problem> unexpected(std::exception_ptr failure, const std::string& request_id,
                                     std::string_view route);
   void record(std::string_view method, std::string_view route, const Response& response,
-              const std::string& request_id, std::chrono::steady_clock::time_point start);
+              const std::string& request_id, std::string_view trace_id,
+              std::chrono::steady_clock::time_point start);
 };
 
 Server::Server(net::io_context& ioc, ServerOptions options, const Router& router, Metrics& metrics,
@@ -265,10 +275,13 @@ net::awaitable<std::optional<Response>> Server::Impl::admit(RequestContext& ctx,
   if (!admission) co_return std::nullopt;
   std::exception_ptr failure;
   try {
-    co_return co_await admission(ctx, route);
+    auto refused = co_await admission(ctx, route);
+    enter(ctx);
+    co_return refused;
   } catch (...) {
     failure = std::current_exception();
   }
+  enter(ctx);
   Response r = problem_response(*unexpected(failure, ctx.request_id, route.path_template),
                                 ctx.request.path, ctx.request_id);
   co_return r;
@@ -279,29 +292,35 @@ net::awaitable<Response> Server::Impl::dispatch(RequestContext& ctx, const Route
   // temporaries that live across a co_await/co_return expression.
   std::exception_ptr failure;
   try {
-    co_return co_await route.handler(ctx);
+    Response response = co_await route.handler(ctx);
+    enter(ctx);
+    co_return response;
   } catch (...) {
     failure = std::current_exception();
   }
+  enter(ctx);
   Response r = problem_response(*unexpected(failure, ctx.request_id, route.path_template),
                                 ctx.request.path, ctx.request_id);
   co_return r;
 }
 
 void Server::Impl::record(std::string_view method, std::string_view route, const Response& response,
-                          const std::string& request_id,
+                          const std::string& request_id, std::string_view trace_id,
                           std::chrono::steady_clock::time_point start) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics.observe(method, route, response.status, seconds);
   if (options.access_log) {
-    util::log_request(request_id, method, route, response.status, seconds * 1e3,
+    util::log_request(request_id, trace_id, method, route, response.status, seconds * 1e3,
                       response.body.size());
   }
 }
 
 net::awaitable<void> Server::Impl::write(Connection& conn, Response response, bool keep_alive,
                                          const std::string& request_id, beast::error_code& ec) {
+  // The request's work on this thread ends here; whatever runs while the
+  // write is pending belongs to another.
+  util::clear_log_context();
   conn.stream.expires_after(options.read_timeout);
   if (response.omit_body) {
     // HEAD: what GET would answer, Content-Length included, without the body.
@@ -330,8 +349,9 @@ net::awaitable<void> Server::Impl::write(Connection& conn, Response response, bo
 net::awaitable<void> Server::Impl::write_and_close(Connection& conn, Response response,
                                                    const std::string& request_id,
                                                    std::string_view method,
-                                                   std::chrono::steady_clock::time_point start) {
-  record(method.empty() ? "-" : method, "unmatched", response, request_id, start);
+                                                   std::chrono::steady_clock::time_point start,
+                                                   std::string_view trace_id) {
+  record(method.empty() ? "-" : method, "unmatched", response, request_id, trace_id, start);
   beast::error_code ec;
   co_await write(conn, std::move(response), false, request_id, ec);
   if (ec) co_return;
@@ -399,6 +419,13 @@ std::optional<Response> answer_from_header(const Parser& parser, const RouteMatc
   return std::nullopt;
 }
 
+// A valid traceparent, sent once (two would be two traces: neither is taken).
+std::optional<TraceContext> trace_of(const Parser::value_type& header) {
+  const auto it = header.find("traceparent");
+  if (it == header.end() || header.count("traceparent") != 1) return std::nullopt;
+  return parse_traceparent(it->value());
+}
+
 // The request's method, target, id and header fields.
 std::string start_request(const Parser::value_type& header, Request& request) {
   request.method = std::string(header.method_string());
@@ -422,6 +449,7 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   Parser parser;
   parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
   parser.body_limit(boost::none);  // checked per route once the header is known
+  util::clear_log_context();
   auto [ec, n] = co_await bhttp::async_read_header(conn.stream, buffer, parser, kUseTuple);
   conn.busy = true;
   const auto start = std::chrono::steady_clock::now();
@@ -442,9 +470,13 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   Request request;
   request.remote_address = conn.remote;
   const std::string request_id = start_request(header, request);
+  std::optional<TraceContext> trace = trace_of(header);
+  const std::string trace_id = trace ? trace->trace_id : std::string();
+  util::set_log_context(request_id, trace_id);
   if (auto bad = framing_problem(header)) {
     Response response = simple_problem(400, std::move(*bad), "", request_id);
-    co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+    co_await write_and_close(conn, std::move(response), request_id, request.method, start,
+                             trace_id);
     co_return false;
   }
   auto target = parse_target(request.target);
@@ -452,7 +484,8 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
     Response response =
         simple_problem(400, "request target is not a valid path and query (percent-encoding, NUL)",
                        "", request_id);
-    co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+    co_await write_and_close(conn, std::move(response), request_id, request.method, start,
+                             trace_id);
     co_return false;
   }
   request.path = std::move(target->path);
@@ -462,6 +495,7 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   RequestContext ctx{request, request_id,
                      route ? std::string_view(route->path_template) : "unmatched",
                      std::move(match.params)};
+  ctx.trace = std::move(trace);
   const std::size_t limit =
       route && route->options.body_limit != 0 ? route->options.body_limit : options.body_limit;
 
@@ -477,7 +511,8 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   }
   if (early) {
     if (must_close || !parser.is_done()) {
-      co_await write_and_close(conn, std::move(*early), request_id, request.method, start);
+      co_await write_and_close(conn, std::move(*early), request_id, request.method, start,
+                               trace_id);
       co_return false;
     }
     co_return co_await respond(conn, std::move(*early), ctx, header.keep_alive(), start);
@@ -486,6 +521,7 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
   parser.body_limit(limit);
   if (!parser.is_done()) {
     conn.stream.expires_after(options.read_timeout);
+    util::clear_log_context();
     // A client that asked whether to send its body (curl does above 1 MiB)
     // hears yes now, instead of waiting a second for a silence it takes as yes.
     if (header.version() == 11 &&
@@ -496,6 +532,7 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
       if (write_ec) co_return false;
     }
     auto [body_ec, body_n] = co_await bhttp::async_read(conn.stream, buffer, parser, kUseTuple);
+    enter(ctx);
     if (body_ec) {
       if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
         const bool too_large = body_ec == bhttp::error::body_limit;
@@ -504,7 +541,8 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
                            too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
                                      : "malformed HTTP request body",
                            request.path, request_id);
-        co_await write_and_close(conn, std::move(response), request_id, request.method, start);
+        co_await write_and_close(conn, std::move(response), request_id, request.method, start,
+                                 trace_id);
       }
       co_return false;
     }
@@ -527,7 +565,7 @@ net::awaitable<bool> Server::Impl::respond(Connection& conn, Response response,
   response.omit_body = ctx.request.method == "HEAD";
   // Recorded before the write, so a client that reads the response and then
   // asks /metrics sees this request counted.
-  record(ctx.request.method, ctx.route, response, ctx.request_id, start);
+  record(ctx.request.method, ctx.route, response, ctx.request_id, trace_id_of(ctx), start);
   beast::error_code write_ec;
   co_await write(conn, std::move(response), keep, ctx.request_id, write_ec);
   co_return !write_ec && keep;

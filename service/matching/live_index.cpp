@@ -79,6 +79,7 @@ void LiveIndex::rebuild(const std::vector<domain::TraineeRecord>& trainees,
     project_versions_.clear();
     rebuild_locked(trainees, projects);
   }
+  rebuilds_.fetch_add(1, std::memory_order_relaxed);
   ready_.store(true, std::memory_order_release);
 }
 
@@ -196,6 +197,11 @@ std::vector<ProjectCard> LiveIndex::projects() const {
 std::size_t LiveIndex::trainee_count() const {
   std::shared_lock lock(mutex_);
   return trainees_.size();
+}
+
+std::size_t LiveIndex::project_count() const {
+  std::shared_lock lock(mutex_);
+  return projects_.size();
 }
 
 matcher::Trainee LiveIndex::features(const domain::TraineeRecord& record) {

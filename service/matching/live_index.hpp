@@ -91,6 +91,9 @@ class LiveIndex {
                                           std::size_t offset, std::size_t limit);
 
   std::size_t trainee_count() const;
+  std::size_t project_count() const;
+  // Full rebuilds (the first load, and every reload the change feed publishes).
+  std::uint64_t rebuilds() const { return rebuilds_.load(std::memory_order_relaxed); }
 
   // Rendered pages (a ranked list is the same for everyone who may read it),
   // valid while the index stays at `generation`.
@@ -134,6 +137,7 @@ class LiveIndex {
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::uint64_t> applied_{0};
+  std::atomic<std::uint64_t> rebuilds_{0};
 };
 
 }  // namespace kakehashi::matching

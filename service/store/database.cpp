@@ -4,12 +4,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 
 #include <pqxx/pqxx>
 
+#include "store/sql_util.hpp"
 #include "util/log.hpp"
 
 namespace kakehashi::store {
@@ -20,7 +22,16 @@ namespace {
 struct Slot {
   std::unique_ptr<pqxx::connection> conn;
   bool busy = false;
+  // The session's application_name as this process last set it; empty: the
+  // connection string's "kakehashi". Touched only by the thread holding it.
+  std::string session_name;
 };
+
+// The slot the current pool thread holds, for the autocommit path's
+// session-level application_name.
+thread_local Slot* t_slot = nullptr;
+
+using Clock = std::chrono::steady_clock;
 
 }  // namespace
 
@@ -37,15 +48,25 @@ struct Database::Impl {
   std::string conninfo;
   std::vector<PreparedStatement> prepared;
   CommitHook hook;
+  util::Histogram wait;
+  std::atomic<std::size_t> waiting{0};
 
   // Picks a slot, preferring an open connection. There are as many slots as
   // threads and each running task holds one, so a free slot always exists for
   // pool work; run_sync callers may wait.
   std::size_t acquire();
   void release(std::size_t index, bool broken);
-  void execute(const Work& work);
+  void execute(const Work& work, Clock::time_point submitted);
   std::condition_variable freed;
 };
+
+std::string application_name_for(std::string_view request_id) {
+  std::string name = "kakehashi/";
+  name += request_id;
+  // Longer names are cut by PostgreSQL (NAMEDATALEN - 1), with a notice.
+  if (name.size() > 63) name.resize(63);
+  return name;
+}
 
 std::string connection_string(const DatabaseOptions& options) {
   std::string conninfo = options.url;
@@ -77,7 +98,9 @@ std::string connection_string(const DatabaseOptions& options) {
 }
 
 Database::Database(DatabaseOptions options, std::vector<PreparedStatement> statements)
-    : impl_(std::make_unique<Impl>(options, std::move(statements))), options_(std::move(options)) {}
+    : impl_(std::make_unique<Impl>(options, std::move(statements))), options_(std::move(options)) {
+  set_slow_statement_threshold(options_.slow_statement);
+}
 
 Database::~Database() { close(); }
 
@@ -110,9 +133,15 @@ void Database::Impl::release(std::size_t index, bool broken) {
   freed.notify_one();
 }
 
-void Database::Impl::execute(const Work& work) {
+void Database::Impl::execute(const Work& work, Clock::time_point submitted) {
   const std::size_t index = acquire();
+  waiting.fetch_sub(1, std::memory_order_relaxed);
+  wait.observe(std::chrono::duration<double>(Clock::now() - submitted).count());
   Slot& slot = slots[index];
+  t_slot = &slot;
+  struct ClearSlot {
+    ~ClearSlot() { t_slot = nullptr; }
+  } clear_slot;
   bool broken = false;
   try {
     if (!slot.conn) {
@@ -120,6 +149,7 @@ void Database::Impl::execute(const Work& work) {
         auto conn = std::make_unique<pqxx::connection>(conninfo);
         for (const auto& s : prepared) conn->prepare(s.name, s.sql);
         slot.conn = std::move(conn);
+        slot.session_name.clear();
       } catch (const pqxx::broken_connection& e) {
         throw DatabaseUnavailable(std::string("cannot connect to the database: ") + e.what());
       }
@@ -144,6 +174,38 @@ void Database::Impl::execute(const Work& work) {
 
 namespace {
 
+// pqxx::work with a BEGIN that also names the request: "BEGIN; SET LOCAL
+// application_name = ..." is one simple-protocol query, so naming costs no
+// round trip, and the name reverts at COMMIT or ROLLBACK. (libpqxx 6.4 sends
+// BEGIN as soon as a transaction is constructed, before any statement the
+// work could carry the name on.)
+class NamedWork final : public pqxx::internal::basic_transaction {
+ public:
+  NamedWork(pqxx::connection_base& c, std::string begin)
+      : pqxx::internal::namedclass{"transaction<READ COMMITTED>", ""},
+        pqxx::internal::basic_transaction(c, "READ COMMITTED", pqxx::read_write),
+        begin_(std::move(begin)) {
+    Begin();
+  }
+  ~NamedWork() noexcept override { End(); }
+  NamedWork(const NamedWork&) = delete;
+  NamedWork& operator=(const NamedWork&) = delete;
+
+ private:
+  // As dbtransaction::do_begin, which may reconnect a connection that broke
+  // while idle (up to two retries) before anything ran on it.
+  void do_begin() override { direct_exec(begin_.c_str(), 2); }
+
+  std::string begin_;
+};
+
+// The BEGIN of a transaction for the current request, if any.
+std::string begin_command(pqxx::connection_base& c) {
+  const auto& request_id = util::log_context().request_id;
+  if (request_id.empty()) return "BEGIN";
+  return "BEGIN; SET LOCAL application_name = " + c.quote(application_name_for(request_id));
+}
+
 // Two writers that lock the same rows in another order (an erasure and an
 // approval) can deadlock; PostgreSQL aborts one, which runs again.
 constexpr int kAttempts = 3;
@@ -153,7 +215,7 @@ void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
   Changes changes;
   for (int attempt = 1;; ++attempt) {
     try {
-      pqxx::work sql(c);
+      NamedWork sql(c, begin_command(c));
       Tx tx(c, sql);
       work(tx);
       sql.commit();
@@ -168,8 +230,20 @@ void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
   if (hook && !changes.empty()) hook(c, changes);
 }
 
-void autocommit(pqxx::connection_base& c, const Database::TxWork& work) {
+void autocommit(pqxx::connection_base& c, const Database::TxWork& work, bool name_session) {
   pqxx::nontransaction sql(c);
+  // Autocommit statements have no BEGIN to carry the name: it is set for the
+  // session, one round trip, skipped when the connection already names this
+  // request (its earlier reads). It stays on the idle connection until the
+  // next request's checkout replaces it.
+  const auto& request_id = util::log_context().request_id;
+  if (name_session && t_slot != nullptr && !request_id.empty()) {
+    std::string name = application_name_for(request_id);
+    if (name != t_slot->session_name) {
+      sql.exec("SET application_name = " + c.quote(name));
+      t_slot->session_name = std::move(name);
+    }
+  }
   Tx tx(c, sql);
   work(tx);
 }
@@ -187,27 +261,44 @@ void Database::transact_sync(const TxWork& work) {
 }
 
 net::awaitable<void> Database::read(TxWork work) {
-  co_await run([&work](pqxx::connection_base& c) { autocommit(c, work); });
+  co_await run(
+      [this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
 }
 
 void Database::read_sync(const TxWork& work) {
-  run_sync([&work](pqxx::connection_base& c) { autocommit(c, work); });
+  run_sync([this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
 }
 
 net::awaitable<void> Database::run(Work work) {
+  // The request this work is for goes with it to the pool thread (its log
+  // lines, its application_name) and is set again where the caller resumes.
+  const util::ReinstateLogContext reinstate(util::log_context());
+  // A copy, as clearing empties what log_context() refers to:
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
+  const util::LogContext context = util::log_context();
+  util::clear_log_context();  // the I/O thread runs other requests meanwhile
+  const auto submitted = Clock::now();
+  impl_->waiting.fetch_add(1, std::memory_order_relaxed);
   co_await net::co_spawn(
       impl_->threads.get_executor(),
-      [this, &work]() -> net::awaitable<void> {
-        impl_->execute(work);
+      [this, &work, &context, submitted]() -> net::awaitable<void> {
+        const util::ScopedLogContext scoped(context);
+        impl_->execute(work, submitted);
         co_return;
       },
       net::use_awaitable);
 }
 
-void Database::run_sync(const Work& work) { impl_->execute(work); }
+void Database::run_sync(const Work& work) {
+  impl_->waiting.fetch_add(1, std::memory_order_relaxed);
+  impl_->execute(work, Clock::now());
+}
+
+const util::Histogram& Database::wait_seconds() const { return impl_->wait; }
 
 PoolStats Database::stats() const {
   PoolStats s;
+  s.waiting = impl_->waiting.load(std::memory_order_relaxed);
   std::lock_guard lock(impl_->mutex);
   for (const auto& slot : impl_->slots) {
     if (slot.busy) {

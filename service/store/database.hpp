@@ -2,6 +2,13 @@
 // database work never runs on an I/O thread: a coroutine hands a function to
 // `run`, which executes it on a pool thread with a connection of its own and
 // resumes the coroutine on its executor when done.
+//
+// Each connection tells PostgreSQL which request it works for: its
+// application_name becomes "kakehashi/<request id>" (pg_stat_activity, and
+// PostgreSQL's log with %a in log_line_prefix). A transaction sets it with
+// SET LOCAL in the same round trip as its BEGIN; autocommit reads set it for
+// the session, once per checkout for another request (unless name_reads is
+// off).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +23,7 @@
 #include <vector>
 
 #include "store/transaction.hpp"
+#include "util/histogram.hpp"
 
 namespace kakehashi::store {
 
@@ -27,6 +35,11 @@ struct DatabaseOptions {
   // Names this process in change notifications (the `kakehashi.origin`
   // setting of every connection); hex digits only.
   std::string origin;
+  // Statements slower than this are logged, without their parameters; 0: none.
+  std::chrono::milliseconds slow_statement{0};
+  // Autocommit reads name the session too, at one round trip per checkout
+  // for another request (transactions name theirs at no extra round trip).
+  bool name_reads = true;
 };
 
 // A statement every connection prepares when it opens.
@@ -51,6 +64,7 @@ struct PoolStats {
   std::size_t idle = 0;
   std::size_t busy = 0;
   std::size_t disconnected = 0;
+  std::size_t waiting = 0;  // tasks waiting for a connection (and its thread)
 };
 
 class Database {
@@ -83,6 +97,8 @@ class Database {
   void set_commit_hook(CommitHook hook);
 
   PoolStats stats() const;
+  // From a task's submission to its connection: the time spent queued.
+  const util::Histogram& wait_seconds() const;
 
   // Waits for running work, then closes every connection.
   void close();
@@ -97,5 +113,9 @@ class Database {
 
 // Adds connect_timeout and statement timeout to a libpq URL or key=value string.
 std::string connection_string(const DatabaseOptions& options);
+
+// The application_name a connection carries while it works for `request_id`:
+// "kakehashi/<id>", cut to PostgreSQL's 63 bytes.
+std::string application_name_for(std::string_view request_id);
 
 }  // namespace kakehashi::store

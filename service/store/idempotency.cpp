@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "store/sql_util.hpp"
+
 namespace kakehashi::store {
 namespace {
 
@@ -33,11 +35,11 @@ std::optional<IdempotencyRecord> reserve_idempotency_key(Tx& t, const std::strin
   // Each statement commits on its own: a twin request must see the
   // reservation at once, not when this request's work commits.
   auto& tx = t.sql();
-  tx.exec_params(kDeleteStaleKey, api_key_id, key, kIdempotencyTtlHours, kAbandonedAfterMinutes);
-  if (!tx.exec_params(kReserveKey, api_key_id, key, method, path, request_hash).empty()) {
+  exec_params(tx, kDeleteStaleKey, api_key_id, key, kIdempotencyTtlHours, kAbandonedAfterMinutes);
+  if (!exec_params(tx, kReserveKey, api_key_id, key, method, path, request_hash).empty()) {
     return std::nullopt;
   }
-  const auto r = tx.exec_params(kSelectKey, api_key_id, key);
+  const auto r = exec_params(tx, kSelectKey, api_key_id, key);
   if (r.empty()) {
     // Released between our insert and select: report it as running, the
     // caller answers "retry".
@@ -53,17 +55,17 @@ std::optional<IdempotencyRecord> reserve_idempotency_key(Tx& t, const std::strin
 void complete_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key,
                               int status, const std::string& resource_id) {
   auto& tx = t.sql();
-  tx.exec_params(kCompleteKey, api_key_id, key, status, resource_id);
+  exec_params(tx, kCompleteKey, api_key_id, key, status, resource_id);
 }
 
 void release_idempotency_key(Tx& t, const std::string& api_key_id, const std::string& key) {
   auto& tx = t.sql();
-  tx.exec_params(kReleaseKey, api_key_id, key);
+  exec_params(tx, kReleaseKey, api_key_id, key);
 }
 
 long purge_idempotency_keys(Tx& t) {
   auto& tx = t.sql();
-  return static_cast<long>(tx.exec_params(kPurgeKeys, kIdempotencyTtlHours).affected_rows());
+  return static_cast<long>(exec_params(tx, kPurgeKeys, kIdempotencyTtlHours).affected_rows());
 }
 
 }  // namespace kakehashi::store

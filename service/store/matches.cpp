@@ -119,7 +119,7 @@ EventRow event_from(const pqxx::row& r) {
 }
 
 MatchRow select_match(pqxx::transaction_base& tx, const std::string& id) {
-  return match_from(tx.exec_params1(kSelectMatchById, id));
+  return match_from(exec_params1(tx, kSelectMatchById, id));
 }
 
 EventRow transition_event(const Actor& actor, const std::string& match_id,
@@ -141,9 +141,9 @@ void note(Tx& t, const pqxx::result& rows, void (Tx::*changed)(std::int64_t)) {
 }
 
 void insert_event(pqxx::transaction_base& tx, const EventRow& e) {
-  tx.exec_params(kInsertEvent, e.kind, e.actor_key_id, e.actor_org_id, e.actor_role, e.match_id,
-                 e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason,
-                 e.details);
+  exec_params(tx, kInsertEvent, e.kind, e.actor_key_id, e.actor_org_id, e.actor_role, e.match_id,
+              e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason,
+              e.details);
 }
 
 // Sets the state in a savepoint: the database may refuse the change (one
@@ -154,7 +154,7 @@ TransitionOutcome set_state(pqxx::transaction_base& tx, const std::string& id,
                             const std::string& to) {
   try {
     pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(tx), "state");
-    sub.exec_params(kSetMatchState, id, to);
+    exec_params(sub, kSetMatchState, id, to);
     sub.commit();
   } catch (const pqxx::unique_violation&) {
     return TransitionOutcome::kPlaced;
@@ -168,11 +168,11 @@ void apply_placement_effects(Tx& t, const MatchRow& m, const std::string& from,
                              const std::string& to) {
   auto& tx = t.sql();
   if (to == "approved") {
-    note(t, tx.exec_params(kPlaceTrainee, m.trainee_id), &Tx::trainee_changed);
-    note(t, tx.exec_params(kCloseFullProject, m.project_id), &Tx::project_changed);
+    note(t, exec_params(tx, kPlaceTrainee, m.trainee_id), &Tx::trainee_changed);
+    note(t, exec_params(tx, kCloseFullProject, m.project_id), &Tx::project_changed);
   } else if (from == "approved") {
-    note(t, tx.exec_params(kUnplaceTrainee, m.trainee_id), &Tx::trainee_changed);
-    note(t, tx.exec_params(kReopenProject, m.project_id), &Tx::project_changed);
+    note(t, exec_params(tx, kUnplaceTrainee, m.trainee_id), &Tx::trainee_changed);
+    note(t, exec_params(tx, kReopenProject, m.project_id), &Tx::project_changed);
   }
 }
 
@@ -180,7 +180,7 @@ void apply_placement_effects(Tx& t, const MatchRow& m, const std::string& from,
 
 std::optional<MatchRow> find_match(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_params(kSelectMatchById, id);
+  const auto r = exec_params(t.sql(), kSelectMatchById, id);
   if (r.empty()) return std::nullopt;
   return match_from(r[0]);
 }
@@ -188,8 +188,8 @@ std::optional<MatchRow> find_match(Tx& t, const std::string& id) {
 std::vector<MatchRow> list_matches(Tx& t, const MatchFilter& f) {
   std::vector<MatchRow> out;
   for (const auto& r :
-       t.sql().exec_params(kListMatches, f.after_seq, f.project_id, f.trainee_id, f.firm_id,
-                           f.training_org_id, f.organization_id, f.state, f.round_id, f.limit)) {
+       exec_params(t.sql(), kListMatches, f.after_seq, f.project_id, f.trainee_id, f.firm_id,
+                   f.training_org_id, f.organization_id, f.state, f.round_id, f.limit)) {
     out.push_back(match_from(r));
   }
   return out;
@@ -201,8 +201,8 @@ MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor) {
   auto& tx = t.sql();
   std::string id;
   try {
-    id = tx.exec_params1(kInsertMatch, m.project_id, m.trainee_id, m.firm_id, m.training_org_id,
-                         m.state, m.score, m.explanation)["id"]
+    id = exec_params1(tx, kInsertMatch, m.project_id, m.trainee_id, m.firm_id, m.training_org_id,
+                      m.state, m.score, m.explanation)["id"]
              .as<std::string>();
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"this trainee already has an open match with this project", "/trainee_id"};
@@ -220,7 +220,7 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
   TransitionResult out;
   if (!is_uuid(id)) return out;
   auto& tx = t.sql();
-  if (tx.exec_params(kLockMatch, id).empty()) return out;
+  if (exec_params(tx, kLockMatch, id).empty()) return out;
   out.match = select_match(tx, id);
   const std::string from = out.match->state;
   if (out.match->version != expected_version) {
@@ -248,7 +248,7 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
 std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Actor& actor,
                                   const std::string& reason) {
   auto& tx = t.sql();
-  const auto rows = tx.exec_params(kWithdrawOpenMatches, trainee_id);
+  const auto rows = exec_params(tx, kWithdrawOpenMatches, trainee_id);
   for (const auto& r : rows) {
     EventRow e = transition_event(actor, r["id"].as<std::string>(),
                                   r["project_id"].as<std::string>(), trainee_id);
@@ -258,7 +258,7 @@ std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Ac
     e.reason = reason;
     insert_event(tx, e);
     if (e.from_state == "approved") {
-      note(t, tx.exec_params(kReopenProject, *e.project_id), &Tx::project_changed);
+      note(t, exec_params(tx, kReopenProject, *e.project_id), &Tx::project_changed);
     }
   }
   return rows.size();
@@ -267,8 +267,8 @@ std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Ac
 std::vector<EventRow> list_events(Tx& t, const EventFilter& f) {
   std::vector<EventRow> out;
   for (const auto& r :
-       t.sql().exec_params(kListEvents, f.after_id, f.kind, f.match_id, f.round_id, f.project_id,
-                           f.trainee_id, f.actor_org_id, f.since, f.until, f.limit)) {
+       exec_params(t.sql(), kListEvents, f.after_id, f.kind, f.match_id, f.round_id, f.project_id,
+                   f.trainee_id, f.actor_org_id, f.since, f.until, f.limit)) {
     out.push_back(event_from(r));
   }
   return out;

@@ -77,7 +77,7 @@ ApiKeyRow key_from(const pqxx::row& r) {
 OrganizationRow insert_organization(Tx& t, const std::string& name, const std::string& kind,
                                     const std::string& country) {
   try {
-    return organization_from(t.sql().exec_params1(kInsertOrganization, name, kind, country));
+    return organization_from(exec_params1(t.sql(), kInsertOrganization, name, kind, country));
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"an organization with this name exists", "/name"};
   }
@@ -85,13 +85,13 @@ OrganizationRow insert_organization(Tx& t, const std::string& name, const std::s
 
 std::optional<OrganizationRow> find_organization(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_prepared(kFindOrganization, id);
+  const auto r = exec_prepared(t.sql(), kFindOrganization, id);
   if (r.empty()) return std::nullopt;
   return organization_from(r[0]);
 }
 
 std::optional<OrganizationRow> find_organization_by_name(Tx& t, const std::string& name) {
-  const auto r = t.sql().exec_params(kSelectOrganizationByName, name);
+  const auto r = exec_params(t.sql(), kSelectOrganizationByName, name);
   if (r.empty()) return std::nullopt;
   return organization_from(r[0]);
 }
@@ -99,14 +99,14 @@ std::optional<OrganizationRow> find_organization_by_name(Tx& t, const std::strin
 std::vector<OrganizationRow> list_organizations(Tx& t, const std::optional<std::string>& after_id,
                                                 int limit) {
   std::vector<OrganizationRow> out;
-  for (const auto& r : t.sql().exec_params(kListOrganizations, after_id, limit)) {
+  for (const auto& r : exec_params(t.sql(), kListOrganizations, after_id, limit)) {
     out.push_back(organization_from(r));
   }
   return out;
 }
 
 OrganizationRow programme_office(Tx& t) {
-  const auto r = t.sql().exec(kSelectProgrammeOffice);
+  const auto r = exec(t.sql(), kSelectProgrammeOffice);
   if (!r.empty()) return organization_from(r[0]);
   return insert_organization(t, "Programme Office", "programme_office", "JP");
 }
@@ -115,31 +115,31 @@ ApiKeyRow insert_api_key(Tx& t, const std::string& organization_id, const std::s
                          const std::string& label, const std::string& prefix,
                          const std::string& secret_sha256) {
   return key_from(
-      t.sql().exec_params1(kInsertKey, organization_id, role, label, prefix, secret_sha256));
+      exec_params1(t.sql(), kInsertKey, organization_id, role, label, prefix, secret_sha256));
 }
 
 std::vector<ApiKeyRow> list_api_keys(Tx& t, const std::string& organization_id) {
   std::vector<ApiKeyRow> out;
-  for (const auto& r : t.sql().exec_params(kListKeys, organization_id)) out.push_back(key_from(r));
+  for (const auto& r : exec_params(t.sql(), kListKeys, organization_id)) out.push_back(key_from(r));
   return out;
 }
 
 std::optional<ApiKeyRow> find_api_key(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_params(kSelectKey, id);
+  const auto r = exec_params(t.sql(), kSelectKey, id);
   if (r.empty()) return std::nullopt;
   return key_from(r[0]);
 }
 
 bool revoke_api_key(Tx& t, const std::string& id) {
-  const auto r = t.sql().exec_params(kRevokeKey, id);
+  const auto r = exec_params(t.sql(), kRevokeKey, id);
   if (r.affected_rows() == 0) return false;
   t.api_key_changed(id);
   return true;
 }
 
 std::optional<KeyLookup> find_key_by_prefix(Tx& t, const std::string& prefix) {
-  const auto r = t.sql().exec_prepared(kFindKeyByPrefix, prefix);
+  const auto r = exec_prepared(t.sql(), kFindKeyByPrefix, prefix);
   if (r.empty()) return std::nullopt;
   const auto& row = r[0];
   return KeyLookup{row["id"].as<std::string>(), row["organization_id"].as<std::string>(),

@@ -98,11 +98,11 @@ std::vector<domain::ProjectRecord> projects_from(const pqxx::result& rows) {
 
 void write_project_skills(pqxx::transaction_base& tx, const std::string& id,
                           const domain::ProjectData& d) {
-  tx.exec_params(kDeleteProjectSkills, id);
+  exec_params(tx, kDeleteProjectSkills, id);
   int position = 0;
   for (const auto& s : d.skills) {
-    tx.exec_params(kInsertProjectSkill, id, s.skill_id, s.min_level, s.weight, s.required,
-                   position++);
+    exec_params(tx, kInsertProjectSkill, id, s.skill_id, s.min_level, s.weight, s.required,
+                position++);
   }
 }
 
@@ -112,10 +112,10 @@ std::string insert_project(Tx& t, const std::string& organization_id,
                            const domain::ProjectData& d) {
   auto& tx = t.sql();
   const auto row =
-      tx.exec_params1(kInsertProject, organization_id, d.title, d.description, d.domain,
-                      d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
-                      decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
-                      decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+      exec_params1(tx, kInsertProject, organization_id, d.title, d.description, d.domain,
+                   d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                   decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
+                   decimal_text(d.overlap_hours_jst), d.engagement, d.status);
   auto id = row["id"].as<std::string>();
   write_project_skills(tx, id, d);
   t.project_changed(row["seq"].as<std::int64_t>());
@@ -124,7 +124,7 @@ std::string insert_project(Tx& t, const std::string& organization_id,
 
 std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_prepared(kFindProject, id);
+  const auto r = exec_prepared(t.sql(), kFindProject, id);
   if (r.empty()) return std::nullopt;
   return project_from(r[0]);
 }
@@ -134,10 +134,10 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
   auto& tx = t.sql();
   pqxx::result r;
   try {
-    r = tx.exec_params(kUpdateProject, id, expected_version, d.title, d.description, d.domain,
-                       d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
-                       decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
-                       decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+    r = exec_params(tx, kUpdateProject, id, expected_version, d.title, d.description, d.domain,
+                    d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
+                    decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
+                    decimal_text(d.overlap_hours_jst), d.engagement, d.status);
   } catch (const pqxx::check_violation&) {
     // The headcount trigger (migration 0004): fewer seats than placements.
     throw Conflict{"the headcount is below the placements already approved for this project",
@@ -157,7 +157,7 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
 
 bool delete_project(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
   try {
-    const auto r = t.sql().exec_params(kDeleteProject, id, expected_version);
+    const auto r = exec_params(t.sql(), kDeleteProject, id, expected_version);
     if (r.empty()) return false;
     t.project_changed(r[0]["seq"].as<std::int64_t>());
     return true;
@@ -187,11 +187,11 @@ std::vector<domain::ProjectRecord> list_projects(Tx& t, const domain::ProjectFil
 std::vector<domain::ProjectRecord> find_projects_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return {};
-  return projects_from(t.sql().exec_params(kSelectProjectsBySeq, pg_bigint_array(seqs)));
+  return projects_from(exec_params(t.sql(), kSelectProjectsBySeq, pg_bigint_array(seqs)));
 }
 
 std::vector<domain::ProjectRecord> load_open_projects(Tx& t) {
-  return projects_from(t.sql().exec(kSelectOpenProjects));
+  return projects_from(exec(t.sql(), kSelectOpenProjects));
 }
 
 std::vector<PreparedStatement> project_statements() { return {{kFindProject, kSelectProjectById}}; }

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "store/sql_util.hpp"
+
 namespace kakehashi::store {
 namespace {
 
@@ -22,17 +24,17 @@ constexpr const char* kMatchesByState = "SELECT state, count(*) AS n FROM matche
 ProgrammeStats programme_stats(Tx& t) {
   auto& tx = t.sql();
   ProgrammeStats out;
-  for (const auto& r : tx.exec(kTraineesByOrganization)) {
+  for (const auto& r : exec(tx, kTraineesByOrganization)) {
     const auto id = r["id"].as<std::string>();
     auto& list = out.trainees_by_organization;
     if (list.empty() || list.back().id != id) list.push_back({id, r["name"].as<std::string>(), {}});
     list.back().by_status[r["status"].as<std::string>()] = r["n"].as<long>();
   }
-  const auto p = tx.exec1(kProjectFigures);
+  const auto p = exec1(tx, kProjectFigures);
   out.open_projects = p["open"].as<long>();
   out.unfilled_seats = p["unfilled"].as<long>();
   out.projects = p["total"].as<long>();
-  for (const auto& r : tx.exec(kMatchesByState)) {
+  for (const auto& r : exec(tx, kMatchesByState)) {
     out.matches_by_state[r["state"].as<std::string>()] = r["n"].as<long>();
   }
   return out;

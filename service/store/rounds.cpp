@@ -73,14 +73,14 @@ RoundRow round_from(const pqxx::row& r) {
 
 std::optional<RoundRow> find_round(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_params(kSelectRoundById, id);
+  const auto r = exec_params(t.sql(), kSelectRoundById, id);
   if (r.empty()) return std::nullopt;
   return round_from(r[0]);
 }
 
 std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit) {
   std::vector<RoundRow> out;
-  for (const auto& r : t.sql().exec_params(kListRounds, after_seq, limit)) {
+  for (const auto& r : exec_params(t.sql(), kListRounds, after_seq, limit)) {
     out.push_back(round_from(r));
   }
   return out;
@@ -89,36 +89,36 @@ std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit) {
 RoundInputs round_inputs(Tx& t) {
   auto& tx = t.sql();
   RoundInputs in;
-  for (const auto& r : tx.exec(kOpenSeats)) {
+  for (const auto& r : exec(tx, kOpenSeats)) {
     in.seats.emplace_back(r["project_id"].as<std::string>(), r["seats"].as<int>());
   }
-  for (const auto& r : tx.exec(kBusyTrainees)) {
+  for (const auto& r : exec(tx, kBusyTrainees)) {
     in.busy_trainees.push_back(r["trainee_id"].as<std::string>());
   }
   return in;
 }
 
 void set_round_timings(Tx& t, const std::string& id, const std::string& timings) {
-  t.sql().exec_params(kSetRoundTimings, id, timings);
+  exec_params(t.sql(), kSetRoundTimings, id, timings);
 }
 
 bool acquire_round_lease(Tx& t, const std::string& holder, int seconds) {
-  return !t.sql().exec_params(kAcquireLease, holder, seconds).empty();
+  return !exec_params(t.sql(), kAcquireLease, holder, seconds).empty();
 }
 
 void release_round_lease(Tx& t, const std::string& holder) {
-  t.sql().exec_params(kReleaseLease, holder);
+  exec_params(t.sql(), kReleaseLease, holder);
 }
 
-std::string database_now(Tx& t) { return t.sql().exec1(kDatabaseNow)["now"].as<std::string>(); }
+std::string database_now(Tx& t) { return exec1(t.sql(), kDatabaseNow)["now"].as<std::string>(); }
 
 std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
                         const Actor& actor) {
   auto& tx = t.sql();
-  tx.exec(kRoundTimeout);
-  auto id = tx.exec_params1(kInsertRound, round.algorithm, round.status, round.parameters,
-                            round.engine_version, round.statistics, round.timings,
-                            round.actor_key_id, round.started_at)["id"]
+  exec(tx, kRoundTimeout);
+  auto id = exec_params1(tx, kInsertRound, round.algorithm, round.status, round.parameters,
+                         round.engine_version, round.statistics, round.timings, round.actor_key_id,
+                         round.started_at)["id"]
                 .as<std::string>();
   {
     pqxx::stream_to out(
@@ -131,9 +131,9 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
     }
     out.complete();
   }
-  tx.exec_params(kInsertRoundEvent, actor.key_id, actor.organization_id, actor.role, id,
-                 round.statistics);
-  tx.exec_params(kInsertRoundMatchEvents, actor.key_id, actor.organization_id, actor.role, id);
+  exec_params(tx, kInsertRoundEvent, actor.key_id, actor.organization_id, actor.role, id,
+              round.statistics);
+  exec_params(tx, kInsertRoundMatchEvents, actor.key_id, actor.organization_id, actor.role, id);
   return id;
 }
 

@@ -62,15 +62,15 @@ std::optional<int> write_skill_row(pqxx::transaction_base& tx, std::optional<int
                                    std::optional<std::int64_t> expected_version,
                                    const SkillRow& s) {
   try {
-    if (!id) return tx.exec_params1(kInsertSkill, s.name, s.category)["id"].as<int>();
-    if (tx.exec_params(kUpdateSkill, *id, s.name, s.category, expected_version).empty()) {
+    if (!id) return exec_params1(tx, kInsertSkill, s.name, s.category)["id"].as<int>();
+    if (exec_params(tx, kUpdateSkill, *id, s.name, s.category, expected_version).empty()) {
       return std::nullopt;
     }
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"a skill with this name exists", "/name"};
   }
-  tx.exec_params(kDeleteAliases, *id);
-  tx.exec_params(kDeleteRelations, *id);
+  exec_params(tx, kDeleteAliases, *id);
+  exec_params(tx, kDeleteRelations, *id);
   return id;
 }
 
@@ -78,11 +78,11 @@ std::optional<int> write_skill_row(pqxx::transaction_base& tx, std::optional<int
 // another skill has it (this skill's own were deleted first).
 void write_aliases(pqxx::transaction_base& tx, int id, const std::vector<std::string>& aliases) {
   for (const auto& alias : aliases) {
-    if (!tx.exec_params(kNameOfAnother, alias, id).empty()) {
+    if (!exec_params(tx, kNameOfAnother, alias, id).empty()) {
       throw Conflict{"alias '" + alias + "' is another skill's name", "/aliases"};
     }
     try {
-      tx.exec_params(kInsertAlias, alias, id);
+      exec_params(tx, kInsertAlias, alias, id);
     } catch (const pqxx::unique_violation&) {
       throw Conflict{"alias '" + alias + "' is already taken", "/aliases"};
     }
@@ -93,7 +93,7 @@ void write_aliases(pqxx::transaction_base& tx, int id, const std::vector<std::st
 
 std::vector<SkillRow> load_skills(Tx& t) {
   std::vector<SkillRow> out;
-  for (const auto& r : t.sql().exec(kSelectSkills)) out.push_back(skill_from(r));
+  for (const auto& r : exec(t.sql(), kSelectSkills)) out.push_back(skill_from(r));
   return out;
 }
 
@@ -104,9 +104,9 @@ std::optional<int> save_skill(Tx& t, std::optional<int> id,
   if (!id) return std::nullopt;
   write_aliases(tx, *id, s.aliases);
   for (const auto& [other, similarity] : s.related) {
-    tx.exec_params(kUpsertRelation, *id, other, similarity);
+    exec_params(tx, kUpsertRelation, *id, other, similarity);
   }
-  if (!tx.exec_params(kAliasOfAnother, s.name, *id).empty()) {
+  if (!exec_params(tx, kAliasOfAnother, s.name, *id).empty()) {
     throw Conflict{"the name is another skill's alias", "/name"};
   }
   t.taxonomy_changed();

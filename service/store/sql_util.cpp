@@ -1,10 +1,60 @@
 #include "store/sql_util.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <sstream>
 #include <stdexcept>
 
+#include "util/crypto.hpp"
+#include "util/log.hpp"
+
 namespace kakehashi::store {
+namespace {
+
+std::atomic<std::int64_t> g_slow_threshold_us{0};
+
+}  // namespace
+
+void set_slow_statement_threshold(std::chrono::milliseconds threshold) {
+  g_slow_threshold_us.store(
+      std::chrono::duration_cast<std::chrono::microseconds>(threshold).count(),
+      std::memory_order_relaxed);
+}
+
+std::string statement_shape(std::string_view sql) {
+  constexpr std::size_t kHead = 120;
+  constexpr std::size_t kTail = 80;
+  std::string folded;
+  folded.reserve(sql.size());
+  for (char c : sql) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space) {
+      if (!folded.empty() && folded.back() != ' ') folded.push_back(' ');
+    } else {
+      folded.push_back(c);
+    }
+  }
+  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+  if (folded.size() <= kHead + kTail + 5) return folded;
+  return folded.substr(0, kHead) + " ... " + folded.substr(folded.size() - kTail);
+}
+
+StatementTimer::~StatementTimer() {
+  const auto threshold = g_slow_threshold_us.load(std::memory_order_relaxed);
+  if (threshold <= 0) return;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - start_)
+                           .count();
+  if (elapsed < threshold) return;
+  try {
+    util::log("warn", "slow statement",
+              {{"statement", statement_shape(statement_)},
+               {"statement_hash", util::sha256_hex(statement_).substr(0, 12)},
+               {"duration_ms", static_cast<double>(elapsed) / 1e3},
+               {"threshold_ms", static_cast<double>(threshold) / 1e3}});
+  } catch (...) {  // a log line must not turn into a failure of the statement
+  }
+}
 
 std::string QueryBuilder::bind(std::string value) {
   params_.push_back(std::move(value));
@@ -17,7 +67,7 @@ QueryBuilder& QueryBuilder::operator+=(const std::string& text) {
 }
 
 pqxx::result QueryBuilder::run(pqxx::transaction_base& tx) const {
-  return tx.exec_params(sql_, pqxx::prepare::make_dynamic_params(params_));
+  return exec_params(tx, sql_, pqxx::prepare::make_dynamic_params(params_));
 }
 
 void check_columns(const pqxx::result& r, std::span<const std::string_view> names,

@@ -1,8 +1,10 @@
 // Helpers the repositories share, for store/*.cpp only (this header brings
 // in libpqxx, which nothing outside store/ sees): the per-filter query
-// builder, nullable fields, and the text encodings of the folded columns.
+// builder, nullable fields, the text encodings of the folded columns, and the
+// statement runners that time each statement for the slow-statement log.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -13,6 +15,59 @@
 #include <pqxx/pqxx>
 
 namespace kakehashi::store {
+
+// Statements slower than this are logged (0: none); KAKEHASHI_DB_SLOW_STATEMENT_MS.
+void set_slow_statement_threshold(std::chrono::milliseconds threshold);
+
+// Times one statement: if it ran longer than the threshold (or threw after
+// running that long) it logs a "slow statement" line with the request's id
+// (util::LogContext), the statement's shape (its SQL text, which holds
+// placeholders and never values, shortened) or prepared name, a hash of the
+// full text to group by, and the milliseconds. Parameters are never logged.
+class StatementTimer {
+ public:
+  explicit StatementTimer(std::string_view statement)
+      : statement_(statement), start_(std::chrono::steady_clock::now()) {}
+  ~StatementTimer();
+  StatementTimer(const StatementTimer&) = delete;
+  StatementTimer& operator=(const StatementTimer&) = delete;
+
+ private:
+  std::string_view statement_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// The shape a slow-statement line shows: whitespace folded, and a long text
+// cut in the middle (its select list) so that its FROM/WHERE tail stays.
+std::string statement_shape(std::string_view sql);
+
+// Every statement a repository runs goes through one of these, which do what
+// the pqxx::transaction_base member of the same name does, timed.
+template <typename Query>
+pqxx::result exec(pqxx::transaction_base& tx, const Query& sql) {
+  const StatementTimer timer(sql);
+  return tx.exec(sql);
+}
+template <typename Query>
+pqxx::row exec1(pqxx::transaction_base& tx, const Query& sql) {
+  const StatementTimer timer(sql);
+  return tx.exec1(sql);
+}
+template <typename Query, typename... Args>
+pqxx::result exec_params(pqxx::transaction_base& tx, const Query& sql, Args&&... args) {
+  const StatementTimer timer(sql);
+  return tx.exec_params(sql, std::forward<Args>(args)...);
+}
+template <typename Query, typename... Args>
+pqxx::row exec_params1(pqxx::transaction_base& tx, const Query& sql, Args&&... args) {
+  const StatementTimer timer(sql);
+  return tx.exec_params1(sql, std::forward<Args>(args)...);
+}
+template <typename Name, typename... Args>
+pqxx::result exec_prepared(pqxx::transaction_base& tx, const Name& name, Args&&... args) {
+  const StatementTimer timer(name);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
 
 // A list query is built from the filters present, its values bound as
 // parameters: each list is planned for its own filters. (One prepared

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "store/sql_util.hpp"
+
 namespace kakehashi::store {
 namespace {
 
@@ -14,13 +16,13 @@ constexpr const char* kSelectTimezoneOffsets =
 
 std::vector<std::string> load_timezones(Tx& t) {
   std::vector<std::string> out;
-  for (const auto& r : t.sql().exec(kSelectTimezones)) out.push_back(r["name"].as<std::string>());
+  for (const auto& r : exec(t.sql(), kSelectTimezones)) out.push_back(r["name"].as<std::string>());
   return out;
 }
 
 std::vector<std::pair<std::string, int>> load_timezone_offsets(Tx& t) {
   std::vector<std::pair<std::string, int>> out;
-  for (const auto& r : t.sql().exec(kSelectTimezoneOffsets)) {
+  for (const auto& r : exec(t.sql(), kSelectTimezoneOffsets)) {
     out.emplace_back(r["name"].as<std::string>(), r["offset_minutes"].as<int>());
   }
   return out;

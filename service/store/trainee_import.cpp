@@ -33,7 +33,7 @@ std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n)
   for (auto& a : aliases) a = new_alias();
   for (int round = 0; round < 8; ++round) {
     std::unordered_set<std::string> taken;
-    for (const auto& r : tx.exec_params(kTakenAliases, pg_text_array(aliases))) {
+    for (const auto& r : exec_params(tx, kTakenAliases, pg_text_array(aliases))) {
       taken.insert(r["alias"].as<std::string>());
     }
     std::unordered_set<std::string> seen;
@@ -104,7 +104,7 @@ void copy_skills(pqxx::transaction_base& tx, const std::vector<NewTrainee>& rows
 
 std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id) {
   std::unordered_set<std::string> out;
-  for (const auto& r : t.sql().exec_params(kOrganizationEmails, organization_id)) {
+  for (const auto& r : exec_params(t.sql(), kOrganizationEmails, organization_id)) {
     out.insert(r["email"].as<std::string>());
   }
   return out;
@@ -113,7 +113,7 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
 std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
                                        const std::vector<NewTrainee>& rows) {
   auto& tx = t.sql();
-  tx.exec(kImportTimeout);
+  exec(tx, kImportTimeout);
   const auto aliases = draw_aliases(tx, rows.size());
   std::vector<std::string> ids;
   ids.reserve(rows.size());
@@ -124,14 +124,14 @@ std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id
   if (rows.size() > kBulkRows) {
     t.everything_changed();
   } else {
-    for (const auto& r : tx.exec_params(kSeqsOfIds, pg_text_array(ids))) {
+    for (const auto& r : exec_params(tx, kSeqsOfIds, pg_text_array(ids))) {
       t.trainee_changed(r["seq"].as<std::int64_t>());
     }
   }
   return ids;
 }
 
-void analyze_trainees(Tx& t) { t.sql().exec(kAnalyze); }
+void analyze_trainees(Tx& t) { exec(t.sql(), kAnalyze); }
 
 namespace {
 
@@ -169,7 +169,7 @@ std::string json_strings(const std::vector<std::string>& texts) {
 std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
   std::vector<std::string> out;
   out.reserve(texts.size());
-  for (const auto& r : t.sql().exec_params(kLowerTexts, json_strings(texts))) {
+  for (const auto& r : exec_params(t.sql(), kLowerTexts, json_strings(texts))) {
     out.push_back(r["lowered"].as<std::string>());
   }
   return out;

@@ -216,8 +216,8 @@ std::vector<domain::TraineeRecord> trainees_from(const pqxx::result& rows) {
 
 void write_skills(pqxx::transaction_base& tx, const std::string& id,
                   const domain::TraineeProfile& p) {
-  tx.exec_params(kDeleteSkills, id);
-  for (const auto& s : p.skills) tx.exec_params(kInsertSkill, id, s.skill_id, s.level, s.years);
+  exec_params(tx, kDeleteSkills, id);
+  for (const auto& s : p.skills) exec_params(tx, kInsertSkill, id, s.skill_id, s.level, s.years);
 }
 
 }  // namespace
@@ -228,11 +228,11 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
   std::optional<std::string> id;
   std::int64_t seq = 0;
   for (int attempt = 0; attempt < 8 && !id; ++attempt) {
-    const auto r = tx.exec_params(
-        kInsertTrainee, organization_id, new_alias(), p.country, p.city, p.timezone, p.program,
-        p.japanese, p.english, p.certifications_json, p.available_from, p.hours_per_week,
-        rate_amount(p), rate_currency(p), join_lines(p.domains), join_lines(p.engagement),
-        p.consent_matching, p.consent_share_abroad, p.consent_recorded_at, p.status);
+    const auto r = exec_params(tx, kInsertTrainee, organization_id, new_alias(), p.country, p.city,
+                               p.timezone, p.program, p.japanese, p.english, p.certifications_json,
+                               p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
+                               join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
+                               p.consent_share_abroad, p.consent_recorded_at, p.status);
     if (!r.empty()) {
       id = r[0]["id"].as<std::string>();
       seq = r[0]["seq"].as<std::int64_t>();
@@ -240,8 +240,8 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
   }
   if (!id) throw std::runtime_error("could not allocate a unique alias");
   try {
-    tx.exec_params(kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
-                   personal.phone);
+    exec_params(tx, kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
+                personal.phone);
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
@@ -252,7 +252,7 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
 
 std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;
-  const auto r = t.sql().exec_prepared(kFindTrainee, id);
+  const auto r = exec_prepared(t.sql(), kFindTrainee, id);
   check_columns(r, kTraineeColumnNames, trainee_columns_checked);
   if (r.empty()) return std::nullopt;
   return trainee_from(r[0]);
@@ -262,16 +262,16 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
                     const std::optional<domain::PersonalData>& personal,
                     const domain::TraineeProfile& p, const Writer& writer) {
   auto& tx = t.sql();
-  tx.exec_params(kSetWriter, writer.key_id, writer.organization_id, writer.role);
-  const auto r = tx.exec_params(
-      kUpdateTrainee, id, expected_version, p.country, p.city, p.timezone, p.program, p.japanese,
-      p.english, p.certifications_json, p.available_from, p.hours_per_week, rate_amount(p),
-      rate_currency(p), join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
-      p.consent_share_abroad, p.consent_recorded_at, p.status);
+  exec_params(tx, kSetWriter, writer.key_id, writer.organization_id, writer.role);
+  const auto r = exec_params(tx, kUpdateTrainee, id, expected_version, p.country, p.city,
+                             p.timezone, p.program, p.japanese, p.english, p.certifications_json,
+                             p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
+                             join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
+                             p.consent_share_abroad, p.consent_recorded_at, p.status);
   if (r.empty()) return false;
   if (personal) {
     try {
-      tx.exec_params(kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
+      exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
     } catch (const pqxx::unique_violation&) {
       throw Conflict{"a trainee with this email exists in the organization", "/email"};
     }
@@ -283,9 +283,9 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
 
 bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version) {
   auto& tx = t.sql();
-  const auto r = tx.exec_params(kEraseTrainee, id, expected_version);
+  const auto r = exec_params(tx, kEraseTrainee, id, expected_version);
   if (r.empty()) return false;
-  tx.exec_params(kDeletePersonal, id);
+  exec_params(tx, kDeletePersonal, id);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }
@@ -326,12 +326,12 @@ std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFil
 std::vector<domain::TraineeRecord> find_trainees_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return {};
-  return trainees_from(t.sql().exec_params(kSelectTraineesBySeq, pg_bigint_array(seqs)));
+  return trainees_from(exec_params(t.sql(), kSelectTraineesBySeq, pg_bigint_array(seqs)));
 }
 
 std::vector<domain::TraineeRecord> load_matchable_trainees(Tx& t, std::int64_t after_seq,
                                                            int limit) {
-  return trainees_from(t.sql().exec_params(kSelectMatchableTrainees, after_seq, limit));
+  return trainees_from(exec_params(t.sql(), kSelectMatchableTrainees, after_seq, limit));
 }
 
 std::vector<PreparedStatement> trainee_statements() { return {{kFindTrainee, kSelectTraineeById}}; }

@@ -12,6 +12,21 @@
 namespace kakehashi::util {
 namespace {
 std::atomic<bool> g_enabled{true};
+thread_local LogContext t_context;
+}  // namespace
+
+const LogContext& log_context() { return t_context; }
+
+void set_log_context(std::string_view request_id, std::string_view trace_id) {
+  // assign() reuses the strings' capacity: no allocation once a thread has
+  // held one id.
+  t_context.request_id.assign(request_id);
+  t_context.trace_id.assign(trace_id);
+}
+
+void clear_log_context() {
+  t_context.request_id.clear();
+  t_context.trace_id.clear();
 }
 
 void set_log_enabled(bool enabled) { g_enabled.store(enabled, std::memory_order_relaxed); }
@@ -64,8 +79,8 @@ void append_escaped(std::string& out, std::string_view s) {
 
 }  // namespace
 
-void log_request(std::string_view request_id, std::string_view method, std::string_view route,
-                 int status, double duration_ms, std::size_t bytes) {
+void log_request(std::string_view request_id, std::string_view trace_id, std::string_view method,
+                 std::string_view route, int status, double duration_ms, std::size_t bytes) {
   if (!g_enabled.load(std::memory_order_relaxed)) return;
   std::string out;
   out.reserve(256);
@@ -76,6 +91,10 @@ void log_request(std::string_view request_id, std::string_view method, std::stri
   out += now_rfc3339();
   out += "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":";
   append_escaped(out, request_id);
+  if (!trace_id.empty()) {
+    out += ",\"trace_id\":";
+    append_escaped(out, trace_id);
+  }
   out += ",\"method\":";
   append_escaped(out, method);
   out += ",\"route\":";
@@ -98,6 +117,12 @@ void log(std::string_view level, std::string_view message, std::initializer_list
     } else {
       line[std::string(f.key)] = f.text;
     }
+  }
+  if (!t_context.request_id.empty() && !line.contains("request_id")) {
+    line["request_id"] = t_context.request_id;
+  }
+  if (!t_context.trace_id.empty() && !line.contains("trace_id")) {
+    line["trace_id"] = t_context.trace_id;
   }
   std::string out = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.push_back('\n');

@@ -25,9 +25,12 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     admin_ = db_.admin_key();
-    service_ = std::make_unique<ServiceProcess>(db_.env());
+    service_ = std::make_unique<ServiceProcess>(service_env());
     wait_ready(service_->port());
   }
+
+  // The service's environment: the database's, and what a test adds.
+  virtual std::map<std::string, std::string> service_env() const { return db_.env(); }
 
   // Waits until /readyz answers 200 (the matcher's index has loaded).
   static void wait_ready(std::uint16_t port) {

@@ -59,10 +59,10 @@ class FaultsTest : public ApiTest {
     pqxx::work tx_;
   };
 
-  // The service's sessions that wait for a lock (the listener never does).
+  // The service's sessions (named kakehashi/<request id>) that wait for a lock.
   static constexpr const char* kWaitingForALock =
       "FROM pg_stat_activity WHERE datname = current_database() "
-      "AND application_name LIKE 'kakehashi%' AND wait_event_type = 'Lock'";
+      "AND application_name LIKE 'kakehashi/%' AND wait_event_type = 'Lock'";
 
   // Waits until one of the service's connections waits for a lock.
   bool a_request_waits_for_a_lock() {

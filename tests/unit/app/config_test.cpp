@@ -25,6 +25,18 @@ TEST(Config, DefaultsWithoutFlagsOrEnvironment) {
   EXPECT_FALSE(r.config.migrate_on_start);
 }
 
+TEST(Config, SlowStatementThresholdFromTheEnvironment) {
+  EXPECT_EQ(parse_config({}, env_of({})).config.slow_statement, std::chrono::milliseconds(500));
+  auto r = parse_config({}, env_of({{"KAKEHASHI_DB_SLOW_STATEMENT_MS", "0"}}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.slow_statement, std::chrono::milliseconds(0));
+  r = parse_config({}, env_of({{"KAKEHASHI_DB_SLOW_STATEMENT_MS", "-1"}}));
+  EXPECT_EQ(r.errors.size(), 1U);
+  EXPECT_TRUE(parse_config({}, env_of({})).config.db_name_reads);
+  EXPECT_FALSE(
+      parse_config({}, env_of({{"KAKEHASHI_DB_NAME_READS", "false"}})).config.db_name_reads);
+}
+
 TEST(Config, EnvironmentThenFlagsWin) {
   auto r = parse_config({"--listen", "0.0.0.0:9000", "--db-pool-size=7", "--migrate"},
                         env_of({{"KAKEHASHI_LISTEN", "127.0.0.1:1"},

@@ -3,9 +3,16 @@
 #include "store/sql_util.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "util/log.hpp"
 
 namespace kakehashi::store {
 namespace {
@@ -27,6 +34,59 @@ TEST(SqlUtil, JoinLinesIsTheInverseOfSplitForNonEmptyItems) {
   for (const Items& items : {Items{}, Items{"fintech"}, Items{"ai", "web", "ヘルスケア"}}) {
     EXPECT_EQ(split(join_lines(items), '\n'), items);
   }
+}
+
+TEST(StatementShape, FoldsWhitespaceAndKeepsTheTailOfALongStatement) {
+  EXPECT_EQ(statement_shape("SELECT a,\n       b\n  FROM t\n WHERE id = $1\n"),
+            "SELECT a, b FROM t WHERE id = $1");
+  const std::string list(400, 'c');
+  const auto shape = statement_shape("SELECT " + list + " FROM trainees WHERE seq > $1");
+  EXPECT_LT(shape.size(), 220U);
+  EXPECT_EQ(shape.rfind("SELECT ccc", 0), 0U);
+  EXPECT_NE(shape.find(" ... "), std::string::npos);
+  EXPECT_NE(shape.find("FROM trainees WHERE seq > $1"), std::string::npos);
+}
+
+// What log() writes to standard output while `run` runs.
+std::string logged(const std::function<void()>& run) {
+  std::FILE* file = std::tmpfile();
+  const int saved = ::dup(STDOUT_FILENO);
+  ::dup2(::fileno(file), STDOUT_FILENO);
+  run();
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  std::string out;
+  std::rewind(file);
+  for (int c; (c = std::fgetc(file)) != EOF;) out.push_back(static_cast<char>(c));
+  std::fclose(file);
+  return out;
+}
+
+TEST(StatementTimer, LogsOnlyStatementsOverTheThresholdWithTheRequestId) {
+  set_slow_statement_threshold(std::chrono::milliseconds(20));
+  util::set_log_context("req-slow", "");
+  const std::string out = logged([] {
+    { const StatementTimer fast("SELECT 1"); }
+    const StatementTimer slow("UPDATE trainees SET city = $2 WHERE id = $1");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  });
+  util::clear_log_context();
+  set_slow_statement_threshold(std::chrono::milliseconds(0));
+  EXPECT_EQ(out.find("SELECT 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"msg\":\"slow statement\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"statement\":\"UPDATE trainees SET city = $2 WHERE id = $1\""),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"request_id\":\"req-slow\""), std::string::npos) << out;
+}
+
+TEST(StatementTimer, OffAtZero) {
+  set_slow_statement_threshold(std::chrono::milliseconds(0));
+  const std::string out = logged([] {
+    const StatementTimer t("SELECT pg_sleep(1)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  EXPECT_EQ(out, "");
 }
 
 }  // namespace
