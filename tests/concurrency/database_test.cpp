@@ -10,7 +10,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -110,35 +109,6 @@ TEST_F(DatabaseNaming, ReadsCanLeaveTheSessionUnnamed) {
 TEST_F(DatabaseNaming, ALongRequestIdIsCutToPostgresLimit) {
   EXPECT_EQ(application_name_for(std::string(128, 'a')).size(), 63U);
   EXPECT_EQ(application_name_for("abc"), "kakehashi/abc");
-}
-
-// Not a check: what naming costs, per operation, on this machine. Run with
-// --gtest_also_run_disabled_tests --gtest_filter='*Cost*'.
-TEST_F(DatabaseNaming, DISABLED_CostPerOperation) {
-  Database db(DatabaseOptions{.pool_size = 1});
-  constexpr int kRounds = 4000;
-  const auto time = [&](bool named, bool transaction) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kRounds; ++i) {
-      if (named) util::set_log_context("req-" + std::to_string(i), "");
-      const auto work = [](Tx& t) { t.sql().exec("SELECT 1"); };
-      if (transaction) {
-        db.transact_sync(work);
-      } else {
-        db.read_sync(work);
-      }
-      util::clear_log_context();
-    }
-    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-               .count() /
-           kRounds;
-  };
-  for (int pass = 0; pass < 2; ++pass) {
-    std::printf(
-        "transaction: %.1f us unnamed, %.1f us named; autocommit read: %.1f us unnamed, "
-        "%.1f us named\n",
-        time(false, true), time(true, true), time(false, false), time(true, false));
-  }
 }
 
 }  // namespace

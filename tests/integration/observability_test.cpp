@@ -59,7 +59,7 @@ class ObservabilityTest : public ApiTest {
 
   struct Blocked {
     ApiResponse response;
-    bool named = false;    // pg_stat_activity showed the request's application_name
+    bool named = false;   // pg_stat_activity showed the request's application_name
     std::string waiting;  // its wait_event_type then
   };
 
@@ -107,8 +107,9 @@ TEST_F(ObservabilityTest, ARequestIsNamedOnItsDatabaseSessionAndItsSlowStatement
 
   // A write: its transaction names the request in the same round trip as BEGIN.
   const auto write = while_locked("LOCK TABLE trainees IN SHARE MODE", "obs-write-1", [&] {
-    return call("PATCH", path, key, {{"full_name", "Secret New Name"}, {"phone", "+8801700000000"}},
-                {{"If-Match", "\"1\""}, {"X-Request-Id", "obs-write-1"}, {"traceparent", kTraceparent}});
+    return call(
+        "PATCH", path, key, {{"full_name", "Secret New Name"}, {"phone", "+8801700000000"}},
+        {{"If-Match", "\"1\""}, {"X-Request-Id", "obs-write-1"}, {"traceparent", kTraceparent}});
   });
   EXPECT_EQ(write.response.status(), 200) << write.response.http.body;
   EXPECT_TRUE(write.named) << "pg_stat_activity never showed kakehashi/obs-write-1";
@@ -149,10 +150,9 @@ TEST_F(ObservabilityTest, ARequestIsNamedOnItsDatabaseSessionAndItsSlowStatement
 }
 
 TEST_F(ObservabilityTest, AMalformedTraceparentIsIgnored) {
-  for (const std::string& bad :
-       std::vector<std::string>{"00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-                                "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-                                std::string(600, 'a')}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", "garbage",
+           "00-00000000000000000000000000000000-00f067aa0ba902b7-01", std::string(600, 'a')}) {
     const auto r = request(service_->port(), "GET", "/healthz", "",
                            {{"X-Request-Id", "obs-bad-trace"}, {"traceparent", bad}});
     EXPECT_EQ(r.status, 200) << bad;
@@ -239,8 +239,8 @@ TEST_F(ObservabilityTest, ARoundIsTimedUnderItsAlgorithm) {
 // Metric names in a PromQL expression: identifiers left once label matchers,
 // ranges, grouping clauses, strings, functions and keywords are taken out.
 std::set<std::string> metric_names(std::string expr) {
-  for (const char* pattern :
-       {R"(\{[^}]*\})", R"(\[[^\]]*\])", R"("[^"]*")", R"(\b(by|without|on|ignoring)\s*\([^)]*\))"}) {
+  for (const char* pattern : {R"(\{[^}]*\})", R"(\[[^\]]*\])", R"("[^"]*")",
+                              R"(\b(by|without|on|ignoring)\s*\([^)]*\))"}) {
     expr = std::regex_replace(expr, std::regex(pattern), " ");
   }
   static const std::set<std::string> kKeywords = {"by",  "without", "on",     "ignoring", "bool",
@@ -260,12 +260,12 @@ TEST(MetricNames, ComeOutOfPromQl) {
                          "(rate(http_request_duration_seconds_bucket{instance=~\"$instance\"}"
                          "[$__rate_interval])))"),
             std::set<std::string>{"http_request_duration_seconds_bucket"});
-  EXPECT_EQ(metric_names("a_total / on (x) b_total"), (std::set<std::string>{"a_total", "b_total"}));
+  EXPECT_EQ(metric_names("a_total / on (x) b_total"),
+            (std::set<std::string>{"a_total", "b_total"}));
 }
 
 TEST_F(ObservabilityTest, TheGrafanaDashboardDrawsOnlySeriesTheServiceExports) {
-  std::ifstream file(std::string(KAKEHASHI_MIGRATIONS_SOURCE_DIR) +
-                     "/../docker/grafana/kakehashi.json");
+  std::ifstream file(KAKEHASHI_GRAFANA_DASHBOARD);
   ASSERT_TRUE(file) << "docker/grafana/kakehashi.json is missing";
   const json dashboard = json::parse(file, nullptr, false);
   ASSERT_FALSE(dashboard.is_discarded()) << "the dashboard is not valid JSON";
