@@ -84,6 +84,27 @@ bool has_blocking_pair(const AllocationInput& in, const AllocationResult& r) {
   return false;
 }
 
+// An allocation input from a generated instance ranked by the index: each
+// project's shortlist as a round takes it (10 x seats + 20) or, unshortlisted,
+// every eligible trainee.
+AllocationInput input_from_index(const GeneratorOptions& options, bool shortlisted) {
+  auto graph = default_skill_graph();
+  auto inst = generate(*graph, options);
+  CandidateIndex index(graph);
+  index.rebuild(inst.trainees, inst.projects);
+  AllocationInput in;
+  for (const auto& t : inst.trainees) in.trainees.push_back({t.id, t.organization_id});
+  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
+    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
+    const auto depth =
+        shortlisted ? static_cast<std::size_t>(inst.projects[p].headcount) * 10 + 20 : 100000;
+    for (const auto& r : index.top_candidates(inst.projects[p], depth)) {
+      in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
+    }
+  }
+  return in;
+}
+
 double brute_force_optimum(const AllocationInput& in) {
   std::vector<std::int32_t> used(in.projects.size(), 0);
   std::map<std::pair<std::uint32_t, Id>, std::int32_t> per_org;
@@ -193,19 +214,7 @@ TEST(MaxScore, FlowsAgreeWithDenseAssignmentOnLargerInstances) {
 // Scores as the index computes them (few ties, realistic shortlists), with
 // one organization cap that binds for popular projects.
 TEST(MaxScore, FlowsAgreeWithDenseAssignmentOnAGeneratedRound) {
-  auto graph = default_skill_graph();
-  auto inst = generate(*graph, {.trainees = 1500, .projects = 120, .seed = 9});
-  CandidateIndex index(graph);
-  index.rebuild(inst.trainees, inst.projects);
-  AllocationInput in;
-  for (const auto& t : inst.trainees) in.trainees.push_back({t.id, t.organization_id});
-  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
-    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
-    const auto depth = static_cast<std::size_t>(inst.projects[p].headcount) * 10 + 20;
-    for (const auto& r : index.top_candidates(inst.projects[p], depth)) {
-      in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
-    }
-  }
+  auto in = input_from_index({.trainees = 1500, .projects = 120, .seed = 9}, /*shortlisted=*/true);
   const double dense = total_with(in, MaxScoreSolver::kDense);
   EXPECT_NEAR(total_with(in, MaxScoreSolver::kTraineePaths), dense, 1e-9);
   EXPECT_NEAR(total_with(in, MaxScoreSolver::kUnitPaths), dense, 1e-9);
@@ -344,18 +353,7 @@ TEST(Allocation, EmptyInputsWork) {
 }
 
 TEST(Allocation, StableRoundOnAGeneratedInstanceFromTheIndex) {
-  auto graph = default_skill_graph();
-  auto inst = generate(*graph, {.trainees = 2000, .projects = 60, .seed = 3});
-  CandidateIndex index(graph);
-  index.rebuild(inst.trainees, inst.projects);
-  AllocationInput in;
-  for (const auto& t : inst.trainees) in.trainees.push_back({t.id, t.organization_id});
-  for (std::uint32_t p = 0; p < inst.projects.size(); ++p) {
-    in.projects.push_back({inst.projects[p].id, inst.projects[p].headcount});
-    for (const auto& r : index.top_candidates(inst.projects[p], 100000)) {
-      in.edges.push_back({static_cast<std::uint32_t>(r.id - 1), p, r.score});
-    }
-  }
+  auto in = input_from_index({.trainees = 2000, .projects = 60, .seed = 3}, /*shortlisted=*/false);
   in.min_score = 0.3;
   const auto stable = allocate_stable(in);
   check_capacities(in, stable);

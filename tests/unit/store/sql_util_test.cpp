@@ -3,7 +3,9 @@
 #include "store/sql_util.hpp"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "../util/capture_stdout.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -48,19 +50,7 @@ TEST(StatementShape, FoldsWhitespaceAndKeepsTheTailOfALongStatement) {
 }
 
 // What log() writes to standard output while `run` runs.
-std::string logged(const std::function<void()>& run) {
-  std::FILE* file = std::tmpfile();
-  const int saved = ::dup(STDOUT_FILENO);
-  ::dup2(::fileno(file), STDOUT_FILENO);
-  run();
-  ::dup2(saved, STDOUT_FILENO);
-  ::close(saved);
-  std::string out;
-  std::rewind(file);
-  for (int c; (c = std::fgetc(file)) != EOF;) out.push_back(static_cast<char>(c));
-  std::fclose(file);
-  return out;
-}
+std::string logged(const std::function<void()>& run) { return testing::capture_stdout(run); }
 
 TEST(StatementTimer, LogsOnlyStatementsOverTheThresholdWithTheRequestId) {
   set_slow_statement_threshold(std::chrono::milliseconds(20));

@@ -1,7 +1,9 @@
 #include "util/log.hpp"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "capture_stdout.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -14,20 +16,8 @@
 namespace kakehashi::util {
 namespace {
 
-// The lines `write` logs, as log() writes them to standard output.
-std::string captured(const std::function<void()>& write) {
-  std::FILE* file = std::tmpfile();
-  const int saved = ::dup(STDOUT_FILENO);
-  ::dup2(::fileno(file), STDOUT_FILENO);
-  write();
-  ::dup2(saved, STDOUT_FILENO);
-  ::close(saved);
-  std::string out;
-  std::rewind(file);
-  for (int c; (c = std::fgetc(file)) != EOF;) out.push_back(static_cast<char>(c));
-  std::fclose(file);
-  return out;
-}
+// What log() writes to standard output while `run` runs.
+std::string captured(const std::function<void()>& run) { return testing::capture_stdout(run); }
 
 nlohmann::json only_line(const std::string& out) {
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
