@@ -139,11 +139,12 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
-  // The same page for the same project and index state: answer it again.
-  const auto generation = api.live->generation();
+  // The same page for the same project, while no change has touched its list:
+  // answer it again.
+  const auto stamp = api.live->page_stamp(project->seq);
   const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
                                std::to_string(page.offset) + "/" + std::to_string(page.limit);
-  if (auto body = api.live->cached_page(page_key, generation)) {
+  if (auto body = api.live->cached_page(page_key, stamp)) {
     Response r = Response::json(200, std::move(*body));
     r.set_header("Cache-Control", "no-store");
     co_return r;
@@ -174,7 +175,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
     }
     body = json_response(200, out).body;
   });
-  api.live->cache_page(page_key, generation, body);
+  api.live->cache_page(page_key, project->seq, stamp, body);
   Response r = Response::json(200, std::move(body));
   r.set_header("Cache-Control", "no-store");
   co_return r;

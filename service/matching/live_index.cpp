@@ -31,6 +31,46 @@ LiveIndex::~LiveIndex() = default;
 
 void LiveIndex::bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
+void LiveIndex::forget_rankings_with(std::int64_t seq, const matcher::Trainee* now) {
+  const auto id = static_cast<matcher::Id>(seq);
+  std::lock_guard lock(cache_mutex_);
+  ++trainee_changes_;
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    const auto& c = it->second;
+    bool touched =
+        std::any_of(c.ranked.begin(), c.ranked.end(), [&](const auto& r) { return r.id == id; });
+    if (!touched && now) {
+      if (const auto score = matcher::score(c.plan, *now)) {
+        // It enters a list that holds every eligible trainee, or one whose
+        // last place it beats or ties (ties are broken by id: either way).
+        touched = c.ranked.size() < c.depth || *score >= c.ranked.back().score;
+      }
+    }
+    if (touched) {
+      ++project_stamps_[static_cast<std::int64_t>(it->first)];
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      it = cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void LiveIndex::forget_project(std::int64_t seq) {
+  std::lock_guard lock(cache_mutex_);
+  ++project_stamps_[seq];
+  cache_.erase(static_cast<std::uint64_t>(seq));
+}
+
+void LiveIndex::forget_everything() {
+  std::lock_guard lock(cache_mutex_);
+  ++cache_epoch_;
+  cache_.clear();
+  project_stamps_.clear();
+  pages_.clear();
+  pages_bytes_ = 0;
+}
+
 FeatureContext LiveIndex::feature_context() {
   return FeatureContext{&skill_ids_, &utc_offsets_, &organizations_, &domains_};
 }
@@ -68,6 +108,7 @@ void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainee
   }
   index->rebuild(ts, ps);
   index_ = std::move(index);
+  forget_everything();
   bump();
 }
 
@@ -91,10 +132,13 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
   applied_.fetch_add(1, std::memory_order_relaxed);
   if (matchable(r)) {
     auto ctx = feature_context();
-    index_->upsert_trainee(trainee_features(r, ctx));
+    auto features = trainee_features(r, ctx);
+    forget_rankings_with(r.seq, &features);
+    index_->upsert_trainee(std::move(features));
     trainees_[r.seq] = card_of(r);
     trainee_seqs_[r.id] = r.seq;
   } else {
+    forget_rankings_with(r.seq, nullptr);
     index_->remove_trainee(static_cast<matcher::Id>(r.seq));
     auto it = trainees_.find(r.seq);
     if (it != trainees_.end()) {
@@ -111,6 +155,7 @@ void LiveIndex::apply(const domain::ProjectRecord& r) {
   if (seen > r.version) return;
   seen = r.version;
   applied_.fetch_add(1, std::memory_order_relaxed);
+  forget_project(r.seq);
   if (r.data.status == "open") {
     auto ctx = feature_context();
     index_->upsert_project(project_features(r, ctx));
@@ -130,6 +175,7 @@ void LiveIndex::apply(const domain::ProjectRecord& r) {
 void LiveIndex::remove_trainee(std::int64_t seq) {
   std::unique_lock lock(mutex_);
   trainee_versions_[seq] = std::numeric_limits<std::int64_t>::max();
+  forget_rankings_with(seq, nullptr);
   index_->remove_trainee(static_cast<matcher::Id>(seq));
   auto it = trainees_.find(seq);
   if (it != trainees_.end()) {
@@ -144,6 +190,7 @@ void LiveIndex::remove_project(std::int64_t seq) {
   std::unique_lock lock(mutex_);
   applied_.fetch_add(1, std::memory_order_relaxed);
   project_versions_[seq] = std::numeric_limits<std::int64_t>::max();
+  forget_project(seq);
   index_->remove_project(static_cast<matcher::Id>(seq));
   auto it = projects_.find(seq);
   if (it != projects_.end()) {
@@ -226,17 +273,20 @@ std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& p
                                                    std::size_t limit) {
   const auto key = plan.project.id;
   const std::size_t want = offset + limit;
-  const auto gen = generation();
+  std::uint64_t epoch = 0;
+  std::uint64_t changes = 0;
   {
     std::lock_guard lock(cache_mutex_);
     auto it = cache_.find(key);
-    if (it != cache_.end() && it->second.generation == gen && it->second.version == version &&
+    if (it != cache_.end() && it->second.version == version &&
         (it->second.depth >= want || it->second.ranked.size() < it->second.depth)) {
       const auto& r = it->second.ranked;
       const auto from = std::min(offset, r.size());
       return {r.begin() + static_cast<std::ptrdiff_t>(from),
               r.begin() + static_cast<std::ptrdiff_t>(std::min(want, r.size()))};
     }
+    epoch = cache_epoch_;
+    changes = trainee_changes_;
   }
   const std::size_t depth = std::max<std::size_t>(want, 100);
   auto ranked = view().index->top_candidates(plan, depth);
@@ -244,21 +294,45 @@ std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& p
       ranked.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ranked.size())),
       ranked.begin() + static_cast<std::ptrdiff_t>(std::min(want, ranked.size())));
   std::lock_guard lock(cache_mutex_);
-  if (cache_.size() > 4096) cache_.clear();
-  cache_[key] = Cached{gen, version, depth, std::move(ranked)};
+  if (epoch != cache_epoch_) return out;  // a rebuild came meanwhile
+  if (changes != trainee_changes_) {
+    // A trainee changed while this was ranked, with no list of this project to
+    // check it against: the list may predate it. Not remembered, and pages
+    // rendered from it are refused.
+    ++project_stamps_[static_cast<std::int64_t>(key)];
+    return out;
+  }
+  if (cache_.size() >= 4096) {
+    // Dropping rankings drops the means to check their pages: those go too.
+    ++cache_epoch_;
+    cache_.clear();
+    project_stamps_.clear();
+  }
+  cache_.insert_or_assign(key, Cached{version, depth, plan, std::move(ranked)});
   return out;
 }
 
-std::optional<std::string> LiveIndex::cached_page(const std::string& key,
-                                                  std::uint64_t generation) {
+LiveIndex::PageStamp LiveIndex::page_stamp(std::int64_t project_seq) {
+  std::lock_guard lock(cache_mutex_);
+  return stamp_locked(project_seq);
+}
+
+LiveIndex::PageStamp LiveIndex::stamp_locked(std::int64_t project_seq) const {
+  const auto it = project_stamps_.find(project_seq);
+  return {cache_epoch_, it == project_stamps_.end() ? 0 : it->second};
+}
+
+std::optional<std::string> LiveIndex::cached_page(const std::string& key, const PageStamp& stamp) {
   std::lock_guard lock(cache_mutex_);
   auto it = pages_.find(key);
-  if (it == pages_.end() || it->second.first != generation) return std::nullopt;
+  if (it == pages_.end() || !(it->second.first == stamp)) return std::nullopt;
   return it->second.second;
 }
 
-void LiveIndex::cache_page(const std::string& key, std::uint64_t generation, std::string body) {
+void LiveIndex::cache_page(const std::string& key, std::int64_t project_seq, const PageStamp& stamp,
+                           std::string body) {
   std::lock_guard lock(cache_mutex_);
+  if (!(stamp == stamp_locked(project_seq))) return;  // a change touched its list since
   // Bounded by bytes, not entries: a page of 200 candidates is ~100 KB.
   if (pages_bytes_ + body.size() > kPageCacheBytes) {
     pages_.clear();
@@ -267,7 +341,7 @@ void LiveIndex::cache_page(const std::string& key, std::uint64_t generation, std
   pages_bytes_ += body.size();
   auto& slot = pages_[key];
   pages_bytes_ -= slot.second.size();
-  slot = {generation, std::move(body)};
+  slot = {stamp, std::move(body)};
 }
 
 }  // namespace kakehashi::matching

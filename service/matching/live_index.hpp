@@ -86,7 +86,9 @@ class LiveIndex {
   std::string organization_uuid(matcher::Id id) const;
 
   // The best `limit` candidates from `offset` for an indexed open project or
-  // a plan, remembered until the index changes.
+  // a plan, remembered until a change can alter them: a change of the project,
+  // or of a trainee who is on the remembered list or would now enter it (not,
+  // as before, any change anywhere).
   std::vector<matcher::Ranked> candidates(const matcher::ProjectPlan& plan, std::int64_t version,
                                           std::size_t offset, std::size_t limit);
 
@@ -95,16 +97,35 @@ class LiveIndex {
   // Full rebuilds (the first load, and every reload the change feed publishes).
   std::uint64_t rebuilds() const { return rebuilds_.load(std::memory_order_relaxed); }
 
-  // Rendered pages (a ranked list is the same for everyone who may read it),
-  // valid while the index stays at `generation`.
-  std::optional<std::string> cached_page(const std::string& key, std::uint64_t generation);
-  void cache_page(const std::string& key, std::uint64_t generation, std::string body);
+  // Rendered pages of a project's candidates (a ranked list is the same for
+  // everyone who may read it). A page is valid while the project's stamp is
+  // what it was when its rendering began: take the stamp first, render, then
+  // cache under it; a change that can alter the project's list (as for
+  // candidates()) or a rebuild changes the stamp.
+  struct PageStamp {
+    std::uint64_t epoch = 0;    // rebuilds and dropped rankings
+    std::uint64_t project = 0;  // changes that touched this project's list
+    bool operator==(const PageStamp&) const = default;
+  };
+  PageStamp page_stamp(std::int64_t project_seq);
+  std::optional<std::string> cached_page(const std::string& key, const PageStamp& stamp);
+  void cache_page(const std::string& key, std::int64_t project_seq, const PageStamp& stamp,
+                  std::string body);
+  // How many remembered rankings trainee changes have dropped.
+  std::uint64_t rankings_dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
   void rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
                       const std::vector<domain::ProjectRecord>& projects);
   FeatureContext feature_context();
   void bump();
+  // Drops what a change of this trainee can alter: the remembered rankings
+  // (and their pages) that hold it or that it now enters. `now` is its
+  // features when it stays matchable.
+  void forget_rankings_with(std::int64_t seq, const matcher::Trainee* now);
+  void forget_project(std::int64_t seq);
+  void forget_everything();
+  PageStamp stamp_locked(std::int64_t project_seq) const;  // cache_mutex_ held
 
   Taxonomy& taxonomy_;
   std::unordered_map<std::string, int> utc_offsets_;
@@ -123,14 +144,19 @@ class LiveIndex {
   std::unordered_map<std::int64_t, std::int64_t> project_versions_;
 
   struct Cached {
-    std::uint64_t generation;
     std::int64_t version;
     std::size_t depth;
+    matcher::ProjectPlan plan;  // to score a changed trainee against
     std::vector<matcher::Ranked> ranked;
   };
+  // Guards the rankings, pages and stamps. Taken after mutex_ (by apply and
+  // the others that change the index), never before it.
   std::mutex cache_mutex_;
   std::unordered_map<std::uint64_t, Cached> cache_;  // project seq -> ranking
-  std::unordered_map<std::string, std::pair<std::uint64_t, std::string>> pages_;
+  std::uint64_t cache_epoch_ = 0;
+  std::unordered_map<std::int64_t, std::uint64_t> project_stamps_;
+  std::uint64_t trainee_changes_ = 0;  // every trainee change, to spot one during a ranking
+  std::unordered_map<std::string, std::pair<PageStamp, std::string>> pages_;
   std::size_t pages_bytes_ = 0;
   static constexpr std::size_t kPageCacheBytes = 64 * 1024 * 1024;
 
@@ -138,6 +164,7 @@ class LiveIndex {
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::uint64_t> applied_{0};
   std::atomic<std::uint64_t> rebuilds_{0};
+  std::atomic<std::uint64_t> dropped_{0};
 };
 
 }  // namespace kakehashi::matching

@@ -119,7 +119,8 @@ TEST(LiveIndexConcurrency, WritersRebuildsAndReadersAtOnce) {
         (void)live.trainee_count();
         (void)live.organization_uuid(0);
         const std::string key = "page-" + std::to_string(i);
-        if (!live.cached_page(key, generation)) live.cache_page(key, generation, "{\"items\":[]}");
+        const auto stamp = live.page_stamp(i);
+        if (!live.cached_page(key, stamp)) live.cache_page(key, i, stamp, "{\"items\":[]}");
         (void)live.features(trainee(t, 1, true));
       }
     });
@@ -165,6 +166,92 @@ TEST(TaxonomyConcurrency, SnapshotsStayWholeWhileLoadsReplaceThem) {
   }
   writer.join();
   for (auto& t : readers) t.join();
+}
+
+// A trainee change drops only the remembered rankings it can alter, and what
+// stays remembered is what a fresh ranking says: after each of many changes,
+// every project's first pages equal the index's own ranking of that moment.
+TEST(LiveIndexCandidates, AChangeDropsOnlyTheRankingsItCanAlterAndTheRestStayExact) {
+  Taxonomy taxonomy;
+  taxonomy.load(skills());
+  LiveIndex live(taxonomy, {{"Asia/Dhaka", 360}});
+  constexpr int kTrainees = 400;
+  constexpr int kProjects = 12;
+  std::vector<domain::TraineeRecord> trainees;
+  std::vector<domain::ProjectRecord> projects;
+  for (int i = 1; i <= kTrainees; ++i) trainees.push_back(trainee(i, 1, true));
+  for (int i = 1; i <= kProjects; ++i) projects.push_back(project(i, 1, true));
+  live.rebuild(trainees, projects);
+  const auto plan_of = [&](int p) {
+    return matcher::plan_project(live.features(projects[static_cast<std::size_t>(p - 1)]),
+                                 live.view().index->graph());
+  };
+  const auto same = [](const std::vector<matcher::Ranked>& a,
+                       const std::vector<matcher::Ranked>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+      return x.id == y.id && x.score == y.score;
+    });
+  };
+  int pages_kept = 0;
+  for (int change = 0; change < 300; ++change) {
+    // Remember every project's first two pages and their stamps.
+    std::vector<LiveIndex::PageStamp> before;
+    for (int p = 1; p <= kProjects; ++p) {
+      (void)live.candidates(plan_of(p), 1, 0, 10);
+      (void)live.candidates(plan_of(p), 1, 10, 10);
+      before.push_back(live.page_stamp(p));
+    }
+    // One trainee changes: new skills and levels, now and then leaves or returns.
+    const int i = (change * 37) % kTrainees + 1;
+    auto t = trainee(i, 2 + change, change % 9 != 0);
+    t.profile.skills = {{1 + change % 4, "", 1 + change % 5, 1.0 + change % 3}};
+    live.apply(t);
+    for (int p = 1; p <= kProjects; ++p) {
+      const auto plan = plan_of(p);
+      const auto fresh = live.view().index->top_candidates(plan, 20);
+      const std::vector<matcher::Ranked> first(
+          fresh.begin(), fresh.begin() + std::min<std::ptrdiff_t>(10, std::ssize(fresh)));
+      ASSERT_TRUE(same(live.candidates(plan, 1, 0, 10), first))
+          << "change " << change << ", project " << p;
+      const bool kept = live.page_stamp(p) == before[static_cast<std::size_t>(p - 1)];
+      pages_kept += kept;
+      // A stamp kept means the trainee is on neither list, before nor after.
+      if (kept) {
+        for (const auto& r : fresh) EXPECT_NE(r.id, static_cast<matcher::Id>(i));
+      }
+    }
+  }
+  // Most changes leave most projects' lists alone: their pages survive.
+  EXPECT_GT(pages_kept, 300 * kProjects / 4);
+  EXPECT_GT(live.rankings_dropped(), 0U);
+}
+
+// A page rendered from a list that a change touched while it was rendered is
+// not kept; one rendered while nothing touched it is.
+TEST(LiveIndexCandidates, APageRenderedAcrossAChangeToItsListIsNotKept) {
+  Taxonomy taxonomy;
+  taxonomy.load(skills());
+  LiveIndex live(taxonomy, {{"Asia/Dhaka", 360}});
+  std::vector<domain::TraineeRecord> trainees;
+  for (int i = 1; i <= 50; ++i) trainees.push_back(trainee(i, 1, true));
+  live.rebuild(trainees, {project(1, 1, true)});
+  const auto plan =
+      matcher::plan_project(live.features(project(1, 1, true)), live.view().index->graph());
+  auto stamp = live.page_stamp(1);
+  const auto listed = live.candidates(plan, 1, 0, 10);
+  ASSERT_FALSE(listed.empty());
+  // The first listed trainee withdraws while the page is being rendered.
+  live.apply(trainee(static_cast<int>(listed.front().id), 2, false));
+  live.cache_page("p", 1, stamp, "stale");
+  EXPECT_FALSE(live.cached_page("p", live.page_stamp(1)));
+  // Rendered again with nothing in between: kept, and answered again.
+  stamp = live.page_stamp(1);
+  (void)live.candidates(plan, 1, 0, 10);
+  live.cache_page("p", 1, stamp, "fresh");
+  EXPECT_EQ(live.cached_page("p", live.page_stamp(1)), "fresh");
+  // A rebuild forgets every page.
+  live.rebuild(trainees, {project(1, 1, true)});
+  EXPECT_FALSE(live.cached_page("p", live.page_stamp(1)));
 }
 
 }  // namespace
