@@ -45,10 +45,14 @@ const loading = () => h("p", { class: "loading" }, t("common.loading"));
 const fmt = (/** @type {unknown} */ x, d = 3) => (typeof x === "number" ? formatNumber(x, d) : "—");
 
 // ---- API ----
+// The path must be one the spec lists, the method one it gives that path,
+// and a JSON body one the operation's schema takes (tests/e2e/types, from
+// api-spec/openapi.yaml by openapi-typescript; the browser ignores this).
+/** @typedef {{ status: number, ok: boolean, body: any, etag: string | null }} Answer */
 /**
- * @typedef {{ body?: unknown, headers?: Record<string, string>, raw?: string, contentType?: string }} CallOptions
- * @typedef {{ status: number, ok: boolean, body: any, etag: string | null }} Answer
- * @param {string} method @param {string} path @param {CallOptions} [options]
+ * @template {string} P
+ * @template {import("kakehashi-api").MethodOf<P>} M
+ * @param {M} method @param {P} path @param {import("kakehashi-api").CallOptions<P, M>} [options]
  * @returns {Promise<Answer>}
  */
 async function api(method, path, { body, headers = {}, raw, contentType } = {}) {
@@ -226,7 +230,7 @@ async function matchDetail(pane, id, onChange) {
   const project = state.me.role === "training_org" ? null : (await api("GET", `/v1/projects/${match.project_id}`)).body;
   const box = h("div");
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
-  const move = async (/** @type {string} */ to) => {
+  const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) => {
     const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag ?? "" } });
     if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => matchDetail(pane, id, onChange), 800); return; }
     if (!r.ok) { showProblem(box, r.body, pane); return; }
@@ -241,7 +245,7 @@ async function matchDetail(pane, id, onChange) {
       h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     yes.focus();
   };
-  const actions = match.allowed_transitions.map((/** @type {string} */ to) =>
+  const actions = match.allowed_transitions.map((/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) =>
     h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" ? askApproval() : move(to)) }, t(`action.${to}`)));
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
@@ -362,7 +366,7 @@ async function roundView() {
     if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
     const ids = [...pick.selectedOptions].map((o) => o.value);
     if (ids.length) body.project_ids = ids;
-    const r = await api("POST", "/v1/matching-rounds", { body });
+    const r = await api("POST", "/v1/matching-rounds", { body: /** @type {import("kakehashi-api").Schemas["RoundInput"]} */ (body) });
     run.disabled = false;
     if (!r.ok) { put(result); showProblem(box, r.body, form); return; }
     showProblem(box, null, form);
@@ -472,7 +476,7 @@ async function projectForm(id) {
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
-    const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
+    const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
@@ -571,7 +575,7 @@ async function traineeForm(id) {
       skills: parseSkills(skills.value, x.skills),
       languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
-    const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
+    const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body: /** @type {import("kakehashi-api").Schemas["TraineeInput"]} */ (body) }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));

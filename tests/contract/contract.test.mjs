@@ -106,7 +106,11 @@ after(() => service?.stop());
 // What each operation is checked with. t.name is the operationId.
 const CASES = {
   async getHealth(t) {
-    await expect(t, "up", 200, "GET", "/healthz");
+    const generated = await expect(t, "up", 200, "GET", "/healthz");
+    assert.match(generated.headers.get("x-request-id") ?? "", /^[0-9a-f]{32}$/);
+    await expect(t, "with the caller's X-Request-Id, echoed", 200, "GET", "/healthz", { headers: { "x-request-id": "dhaka-import:0001" } });
+    const invalid = await expect(t, "with an invalid X-Request-Id, one generated", 200, "GET", "/healthz", { headers: { "x-request-id": "no spaces allowed" } });
+    assert.match(invalid.headers.get("x-request-id") ?? "", /^[0-9a-f]{32}$/);
     const wrong = await expect(t, "another method", 405, "POST", "/healthz", { raw: "", as: "GET" });
     assert.match(wrong.headers.get("allow") ?? "", /GET/);
   },
@@ -465,7 +469,7 @@ const CASES = {
     const me = await expect(t, "a firm's key", 200, "GET", "/v1/me", { key: fx.firmKey });
     assert.equal(me.json.role, "firm");
     assert.equal(me.json.organization_id, fx.firm.id);
-    await expect(t, "no key", 401, "GET", "/v1/me");
+    await expect(t, "no key", 401, "GET", "/v1/me", { headers: { "x-request-id": "integrator-7f3a.req-42" } });
   },
   async getStats(t) {
     const stats = await expect(t, "administrators", 200, "GET", "/v1/stats", { key: admin });

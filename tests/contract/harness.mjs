@@ -44,7 +44,7 @@ function validatorFor(key, schema) {
 // What is wrong with this response, by the spec's description of (method,
 // template): an empty list when it is one the spec describes. Also returns the
 // parsed JSON body, if any.
-export function conformance(method, template, status, contentType, text) {
+export function conformance(method, template, status, contentType, text, headers) {
   const problems = [];
   const operation = spec.paths[template]?.[method.toLowerCase()];
   if (!operation) return { problems: [`${method} ${template} is not in the spec`] };
@@ -52,6 +52,16 @@ export function conformance(method, template, status, contentType, text) {
   let response = operation.responses[String(status)];
   if (!response) return { problems: [`${id} answered ${status}, which the spec does not list`] };
   if (response.$ref) response = resolve(response.$ref);
+  // Headers the spec marks required (X-Request-Id on every response) are
+  // present and valid against their schema.
+  for (const [name, declared] of Object.entries(headers ? response.headers ?? {} : {})) {
+    const header = declared.$ref ? resolve(declared.$ref) : declared;
+    if (!header.required) continue;
+    const value = headers.get(name);
+    if (value === null) { problems.push(`${id} ${status} lacks the ${name} header`); continue; }
+    const validate = validatorFor(`header ${name}`, header.schema);
+    if (!validate(value)) problems.push(`${id} ${status} ${name}: ${ajv.errorsText(validate.errors)}`);
+  }
   const type = (contentType || "").split(";")[0].trim();
   let json;
   if (type.endsWith("json") && text) {
@@ -127,7 +137,12 @@ export function client(base, covered = new Set()) {
     const text = await res.text();
     const op = spec.paths[template]?.[(as ?? method).toLowerCase()];
     if (op) covered.add(op.operationId);
-    const { problems, json } = conformance(as ?? method, template, res.status, res.headers.get("content-type"), text);
+    const { problems, json } = conformance(as ?? method, template, res.status, res.headers.get("content-type"), text, res.headers);
+    // A valid X-Request-Id of the caller's comes back unchanged.
+    const sent = Object.entries(h).find(([name]) => name.toLowerCase() === "x-request-id")?.[1];
+    if (sent && /^[A-Za-z0-9._:-]{1,128}$/.test(sent) && res.headers.get("x-request-id") !== sent) {
+      problems.push(`X-Request-Id ${sent} came back as ${res.headers.get("x-request-id")}`);
+    }
     return { status: res.status, headers: res.headers, text, json, problems, method, template, url };
   };
 }
