@@ -28,16 +28,16 @@ $COMPOSE -f docker/compose.yaml up -d >"$work/up.log" 2>&1 || { cat "$work/up.lo
 
 say "health: every service healthy (120 s at most)"
 services="db kakehashi-1 kakehashi-2 kakehashi-3 lb"
-for i in $(seq 60); do
+for _ in $(seq 60); do
   all=yes
-  for s in $services; do [ "$(health "$(cid $s)")" = healthy ] || all=no; done
+  for s in $services; do [ "$(health "$(cid "$s")")" = healthy ] || all=no; done
   [ $all = yes ] && break
   sleep 2
 done
 for s in $services migrate; do
-  printf '%-12s %s\n' "$s" "$($ENGINE inspect --format '{{.State.Status}} exit={{.State.ExitCode}} health={{.State.Health.Status}}' "$(cid $s)")"
+  printf '%-12s %s\n' "$s" "$($ENGINE inspect --format '{{.State.Status}} exit={{.State.ExitCode}} health={{.State.Health.Status}}' "$(cid "$s")")"
 done
-[ $all = yes ] || { echo "not every service is healthy"; exit 1; }
+[ "$all" = yes ] || { echo "not every service is healthy"; exit 1; }
 curl -fsS http://127.0.0.1:8080/readyz; echo
 
 say "spread: 3000 requests through the balancer, by the replica that logged each"
@@ -73,4 +73,4 @@ done
 failed=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).failed)' "$work/loop.json")
 say "restart kakehashi-2"
 $ENGINE start "$victim" >/dev/null
-[ "$failed" = 0 ] && echo "PASS: no failed request" || { echo "FAIL: $failed failed requests"; exit 1; }
+if [ "$failed" = 0 ]; then echo "PASS: no failed request"; else echo "FAIL: $failed failed requests"; exit 1; fi
