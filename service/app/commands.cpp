@@ -350,6 +350,12 @@ void render_metrics(std::string& out, const api::ApiContext& api, const store::C
     out += "# HELP matching_index_rebuilds_total Full rebuilds of the matching index.\n";
     out += "# TYPE matching_index_rebuilds_total counter\n";
     out += "matching_index_rebuilds_total " + std::to_string(api.live->rebuilds()) + "\n";
+    out +=
+        "# HELP candidate_rankings_dropped_total Remembered candidate lists dropped because a "
+        "trainee change could alter them.\n";
+    out += "# TYPE candidate_rankings_dropped_total counter\n";
+    out +=
+        "candidate_rankings_dropped_total " + std::to_string(api.live->rankings_dropped()) + "\n";
     out += "# HELP matching_index_ready 1 once the matching index has loaded.\n";
     out += "# TYPE matching_index_ready gauge\n";
     out += std::string("matching_index_ready ") + (api.live->ready() ? "1" : "0") + "\n";

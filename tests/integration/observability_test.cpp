@@ -187,6 +187,7 @@ const std::vector<std::string> kNewSeries = {
     "matching_index_entries{kind=\"trainee\"}",
     "matching_index_entries{kind=\"project\"}",
     "matching_index_rebuilds_total ",
+    "candidate_rankings_dropped_total ",
     "matching_index_ready 1",
     "change_full_loads_total ",
     "change_feed_connected 1",
