@@ -1,5 +1,7 @@
 #include "store/change_feed.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -150,7 +152,7 @@ void ChangeFeed::load_and_publish(Tx& tx, bool local) {
   // The load, then the rows published while it read, read again now: under
   // one hold of the lock, so no other publication comes between them (a
   // commit published later read the database later).
-  std::lock_guard lock(publish_mutex_);
+  std::unique_lock lock(publish_mutex_);
   std::vector<std::int64_t> trainees, projects;
   for (const auto& t : touched_during_loads_) {
     if (t.publication > since) (t.project ? projects : trainees).push_back(t.seq);
@@ -166,6 +168,13 @@ void ChangeFeed::load_and_publish(Tx& tx, bool local) {
   }
   publish_locked(set);
   if (again) publish_locked(*again);
+  lock.unlock();
+  // The records of a full load (every trainee's profile) are garbage now; the
+  // allocator keeps such freed memory for reuse, so hand it back to the system:
+  // at 100k trainees this is most of what the process held after loading.
+  set = ChangeSet{};
+  again.reset();
+  ::malloc_trim(0);
 }
 
 ChangeSet ChangeFeed::resolve(Tx& tx, std::vector<std::int64_t> trainees,
