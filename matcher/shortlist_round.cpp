@@ -83,6 +83,8 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
     in_parallel(which, options.threads, [&](std::size_t p) {
       auto& l = lists[p];
       l.ranked = rank(index, projects[p].plan, l.depth, excluded, options.min_score, l.truncated);
+      // A list as long as the index is whole, even when every trainee is on it.
+      if (l.depth >= everyone) l.truncated = false;
     });
     out.shortlist_ms += ms_since(t0);
   };
@@ -104,6 +106,8 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
     // trainee beyond it: look deeper and allocate again.
     std::vector<std::size_t> deeper;
     const bool last_pass = out.passes >= options.deepening_passes;
+    // After the passes, unfilled projects with a cut list are shortlisted
+    // whole: each at most once (a whole list is never cut), so this ends.
     if (last_pass && !options.exhaust) break;
     for (const auto& u : out.result.unfilled) {
       auto& l = lists[u.project];

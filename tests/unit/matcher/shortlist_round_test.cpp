@@ -128,6 +128,38 @@ TEST(ShortlistRound, ExhaustingAfterThePassesEndsStable) {
   for (const auto& e : round.input.edges) EXPECT_GE(e.score, 0.35);
 }
 
+// A project with more seats than the index holds trainees, all of them
+// eligible and none excluded: its whole ranking is not "cut" however long it
+// is, so the exhausting pass is the last one and the round ends, stable.
+TEST(ShortlistRound, AProjectWantingMoreThanEveryoneEndsTheRound) {
+  auto graph = default_skill_graph();
+  auto inst = generate(*graph, {.trainees = 200, .projects = 0, .seed = 5});
+  Project big;  // no skills: every trainee is eligible
+  big.id = 1;
+  big.firm_id = 1;
+  big.headcount = 1000;
+  Project small = big;
+  small.id = 2;
+  small.headcount = 1;
+  inst.projects = {big, small};
+  const std::vector<RoundProject> projects = {{plan_project(big, *graph), 1000},
+                                              {plan_project(small, *graph), 1}};
+  // Only trainees the project may take (some generated ones are not active).
+  std::erase_if(inst.trainees, [&](const Trainee& t) { return !score(projects[0].plan, t); });
+  const std::size_t everyone = inst.trainees.size();
+  ASSERT_GT(everyone, 100U);
+  CandidateIndex index(graph);
+  index.rebuild(inst.trainees, inst.projects);
+  ASSERT_EQ(index.top_candidates(projects[0].plan, 1000).size(), everyone);
+  ShortlistOptions options;
+  options.deepening_passes = 1;
+  const auto round = allocate_over_shortlists(index, projects, {}, options);
+  EXPECT_LE(round.passes, 2);
+  EXPECT_EQ(round.result.assignments.size(), everyone);
+  EXPECT_TRUE(round.stability.stable);
+  EXPECT_EQ(round.stability.blocking_pairs, 0U);
+}
+
 TEST(ShortlistRound, MaxScoreRoundsAreNotChecked) {
   const Contest c(1000, 30);
   ShortlistOptions options;
