@@ -274,6 +274,9 @@ void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveInde
       live.rebuild(set.everything->trainees, set.everything->projects);
       return;
     }
+    // Checking each of many changes against every remembered ranking costs
+    // more than ranking again: forget them all once.
+    if (set.trainees.size() + set.trainees_gone.size() > 64) live.forget_rankings();
     for (const auto& t : set.trainees) live.apply(t);
     for (auto seq : set.trainees_gone) live.remove_trainee(seq);
     for (const auto& p : set.projects) live.apply(p);

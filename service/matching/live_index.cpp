@@ -302,11 +302,16 @@ std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& p
     ++project_stamps_[static_cast<std::int64_t>(key)];
     return out;
   }
-  if (cache_.size() >= 4096) {
-    // Dropping rankings drops the means to check their pages: those go too.
-    ++cache_epoch_;
-    cache_.clear();
-    project_stamps_.clear();
+  auto it = cache_.find(key);
+  if (it != cache_.end()) {
+    // Another version's list goes: so do the pages drawn from it.
+    if (it->second.version != version) ++project_stamps_[static_cast<std::int64_t>(key)];
+  } else if (cache_.size() >= 4096) {
+    // Full: one ranking goes, and with it the means to check its pages, so
+    // its project's stamp moves on.
+    auto victim = cache_.begin();
+    ++project_stamps_[static_cast<std::int64_t>(victim->first)];
+    cache_.erase(victim);
   }
   cache_.insert_or_assign(key, Cached{version, depth, plan, std::move(ranked)});
   return out;

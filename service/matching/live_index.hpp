@@ -111,6 +111,9 @@ class LiveIndex {
   std::optional<std::string> cached_page(const std::string& key, const PageStamp& stamp);
   void cache_page(const std::string& key, std::int64_t project_seq, const PageStamp& stamp,
                   std::string body);
+  // Forgets every remembered ranking and page (before a batch of many changes,
+  // where checking each against every ranking costs more than ranking again).
+  void forget_rankings() { forget_everything(); }
   // How many remembered rankings trainee changes have dropped.
   std::uint64_t rankings_dropped() const { return dropped_.load(std::memory_order_relaxed); }
 

@@ -1,6 +1,8 @@
 #include "store/change_feed.hpp"
 
+#if defined(__GLIBC__)
 #include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -174,7 +176,9 @@ void ChangeFeed::load_and_publish(Tx& tx, bool local) {
   // at 100k trainees this is most of what the process held after loading.
   set = ChangeSet{};
   again.reset();
+#if defined(__GLIBC__)
   ::malloc_trim(0);
+#endif
 }
 
 ChangeSet ChangeFeed::resolve(Tx& tx, std::vector<std::int64_t> trainees,

@@ -249,7 +249,14 @@ TEST(LiveIndexCandidates, APageRenderedAcrossAChangeToItsListIsNotKept) {
   (void)live.candidates(plan, 1, 0, 10);
   live.cache_page("p", 1, stamp, "fresh");
   EXPECT_EQ(live.cached_page("p", live.page_stamp(1)), "fresh");
+  // A ranking of another version of the project replaces this one: the pages
+  // drawn from the old list go with it (no change would be checked against them).
+  (void)live.candidates(plan, 2, 0, 10);
+  EXPECT_FALSE(live.cached_page("p", live.page_stamp(1)));
   // A rebuild forgets every page.
+  stamp = live.page_stamp(1);
+  live.cache_page("p", 1, stamp, "again");
+  ASSERT_TRUE(live.cached_page("p", live.page_stamp(1)));
   live.rebuild(trainees, {project(1, 1, true)});
   EXPECT_FALSE(live.cached_page("p", live.page_stamp(1)));
 }
