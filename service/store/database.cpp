@@ -179,6 +179,9 @@ namespace {
 // round trip, and the name reverts at COMMIT or ROLLBACK. (libpqxx 6.4 sends
 // BEGIN as soon as a transaction is constructed, before any statement the
 // work could carry the name on.)
+// It derives from libpqxx's internal transaction base, which is not a stable
+// interface: check it again when libpqxx changes major version.
+static_assert(PQXX_VERSION_MAJOR == 6, "NamedWork uses libpqxx 6's internal basic_transaction");
 class NamedWork final : public pqxx::internal::basic_transaction {
  public:
   NamedWork(pqxx::connection_base& c, std::string begin)

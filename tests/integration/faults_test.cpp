@@ -207,7 +207,8 @@ TEST_F(FaultsTest, AReplicaWhoseListenerWasCutConvergesToAFreshLoad) {
     ASSERT_EQ(r.status(), 201) << r.http.body;
     projects.push_back(r.body["id"]);
   }
-  // Writes through the first process while the second's listener is cut.
+  // Writes through the first process while the listeners are cut (both
+  // processes', as both use this database): both must converge.
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::thread writer([&] {

@@ -1,9 +1,11 @@
 #include "support/test_database.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -15,7 +17,19 @@
 namespace kakehashi::testing {
 namespace {
 
-constexpr const char* kTemplate = "kh_template_migrated";
+// The template of this build of the binary (its migrations are compiled in):
+// a cluster reused across builds gets a template for each, never a stale one.
+const std::string& template_name() {
+  static const std::string name = [] {
+    struct stat st {};
+    const auto binary = kakehashi_binary();
+    ::stat(binary.c_str(), &st);
+    const auto stamp = std::hash<std::string>{}(binary + "@" + std::to_string(st.st_mtime) + "." +
+                                                std::to_string(st.st_size));
+    return "kh_template_" + std::to_string(stamp % 100000000000ULL);
+  }();
+  return name;
+}
 
 // The migrated template, made once per cluster: the test processes of a run
 // run in parallel, so the first to get here builds it under an advisory lock
@@ -39,13 +53,13 @@ std::string migrated_template_key() {
     }
   } unlock{tx};
   tx.exec("CREATE TABLE IF NOT EXISTS kh_test_templates (name text PRIMARY KEY, admin_key text)");
-  auto row = tx.exec_params("SELECT admin_key FROM kh_test_templates WHERE name = $1", kTemplate);
+  const std::string& name = template_name();
+  auto row = tx.exec_params("SELECT admin_key FROM kh_test_templates WHERE name = $1", name);
   if (!row.empty()) return key = row[0][0].c_str();
 
-  tx.exec(std::string("DROP DATABASE IF EXISTS ") + kTemplate);
-  tx.exec(std::string("CREATE DATABASE ") + kTemplate);
-  const std::map<std::string, std::string> env = {
-      {"KAKEHASHI_DATABASE_URL", std::string("dbname=") + kTemplate}};
+  tx.exec("DROP DATABASE IF EXISTS " + name);
+  tx.exec("CREATE DATABASE " + name);
+  const std::map<std::string, std::string> env = {{"KAKEHASHI_DATABASE_URL", "dbname=" + name}};
   auto migrated = run_kakehashi({"migrate"}, env);
   if (migrated.exit_code != 0) throw std::runtime_error("migrate failed:\n" + migrated.output);
   auto made = run_kakehashi({"keys", "create", "--admin", "--label", "test admin"}, env);
@@ -54,7 +68,7 @@ std::string migrated_template_key() {
     throw std::runtime_error("keys create failed:\n" + made.output);
   }
   key = made.output.substr(at, 51);
-  tx.exec_params("INSERT INTO kh_test_templates VALUES ($1, $2)", kTemplate, key);
+  tx.exec_params("INSERT INTO kh_test_templates VALUES ($1, $2)", name, key);
   return key;
 }
 
@@ -68,7 +82,7 @@ TestDatabase::TestDatabase(Schema schema) {
   std::string create = "CREATE DATABASE \"" + name_ + "\"";
   if (schema == Schema::migrated) {
     admin_key_ = migrated_template_key();
-    create += std::string(" TEMPLATE ") + kTemplate;
+    create += " TEMPLATE " + template_name();
   }
   pqxx::connection admin("dbname=postgres");
   pqxx::nontransaction tx(admin);
