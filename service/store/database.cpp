@@ -19,6 +19,9 @@ namespace net = boost::asio;
 
 namespace {
 
+// The process's own name on its sessions; a request's is this plus "/<id>".
+constexpr const char* kApplicationName = "kakehashi";
+
 struct Slot {
   std::unique_ptr<pqxx::connection> conn;
   bool busy = false;
@@ -61,7 +64,7 @@ struct Database::Impl {
 };
 
 std::string application_name_for(std::string_view request_id) {
-  std::string name = "kakehashi/";
+  std::string name = std::string(kApplicationName) + "/";
   name += request_id;
   // Longer names are cut by PostgreSQL (NAMEDATALEN - 1), with a notice.
   if (name.size() > 63) name.resize(63);
@@ -88,11 +91,11 @@ std::string connection_string(const DatabaseOptions& options) {
       }
     }
     conninfo += (conninfo.find('?') == std::string::npos ? "?" : "&");
-    conninfo +=
-        "connect_timeout=" + timeout + "&options=" + encoded + "&application_name=kakehashi";
+    conninfo += "connect_timeout=" + timeout + "&options=" + encoded +
+                "&application_name=" + kApplicationName;
   } else {
-    conninfo +=
-        " connect_timeout=" + timeout + " options='" + statement + "' application_name=kakehashi";
+    conninfo += " connect_timeout=" + timeout + " options='" + statement +
+                "' application_name=" + kApplicationName;
   }
   return conninfo;
 }
@@ -205,7 +208,12 @@ class NamedWork final : public pqxx::internal::basic_transaction {
 // The BEGIN of a transaction for the current request, if any.
 std::string begin_command(pqxx::connection_base& c) {
   const auto& request_id = util::log_context().request_id;
-  if (request_id.empty()) return "BEGIN";
+  if (request_id.empty()) {
+    // Work for no request (the change feed's, start-up's) on a session that an
+    // earlier read named: shown as the process, not as that earlier request.
+    if (t_slot == nullptr || t_slot->session_name.empty()) return "BEGIN";
+    return "BEGIN; SET LOCAL application_name = " + c.quote(kApplicationName);
+  }
   return "BEGIN; SET LOCAL application_name = " + c.quote(application_name_for(request_id));
 }
 
@@ -240,10 +248,12 @@ void autocommit(pqxx::connection_base& c, const Database::TxWork& work, bool nam
   // request (its earlier reads). It stays on the idle connection until the
   // next request's checkout replaces it.
   const auto& request_id = util::log_context().request_id;
-  if (name_session && t_slot != nullptr && !request_id.empty()) {
-    std::string name = application_name_for(request_id);
+  if (name_session && t_slot != nullptr) {
+    // Work for no request goes back to the process's own name (empty: as the
+    // connection string set it), so it never shows an earlier request's.
+    std::string name = request_id.empty() ? std::string() : application_name_for(request_id);
     if (name != t_slot->session_name) {
-      sql.exec("SET application_name = " + c.quote(name));
+      sql.exec("SET application_name = " + c.quote(name.empty() ? kApplicationName : name));
       t_slot->session_name = std::move(name);
     }
   }

@@ -94,6 +94,23 @@ TEST_F(DatabaseNaming, ATransactionsNameEndsWithIt) {
   EXPECT_EQ(after, "kakehashi");  // SET LOCAL: reverted at COMMIT
 }
 
+// Work for no request, on a session an earlier read named, shows the process's
+// name, not that earlier request's.
+TEST_F(DatabaseNaming, WorkForNoRequestNeverShowsAnEarlierRequestsName) {
+  Database db(DatabaseOptions{.pool_size = 1});
+  util::set_log_context("req-earlier", "");
+  std::string named;
+  db.read_sync([&](Tx& t) { named = application_name(t); });
+  util::clear_log_context();
+  std::string transaction;
+  std::string read;
+  db.transact_sync([&](Tx& t) { transaction = application_name(t); });
+  db.read_sync([&](Tx& t) { read = application_name(t); });
+  EXPECT_EQ(named, "kakehashi/req-earlier");
+  EXPECT_EQ(transaction, "kakehashi");
+  EXPECT_EQ(read, "kakehashi");
+}
+
 TEST_F(DatabaseNaming, ReadsCanLeaveTheSessionUnnamed) {
   Database db(DatabaseOptions{.pool_size = 1, .name_reads = false});
   util::set_log_context("req-read", "");
