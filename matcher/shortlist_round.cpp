@@ -141,9 +141,15 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
   in_parallel(open, options.threads, [&](std::size_t p) {
     bool cut = false;
     auto ranked = rank(index, projects[p].plan, everyone, excluded, options.min_score, cut);
-    // The shortlist is this ranking's prefix; the pairs beyond it are new.
-    for (std::size_t k = lists[p].ranked.size(); k < ranked.size(); ++k) {
-      found[p].push_back({ranked[k].id, static_cast<std::uint32_t>(p), ranked[k].score});
+    // The shortlist is this ranking's prefix when the index stood still; the
+    // service's index may change during a round, so the pairs already
+    // shortlisted are skipped by trainee, not by position.
+    std::unordered_set<Id> shortlisted;
+    for (const auto& r : lists[p].ranked) shortlisted.insert(r.id);
+    for (const auto& r : ranked) {
+      if (!shortlisted.count(r.id)) {
+        found[p].push_back({r.id, static_cast<std::uint32_t>(p), r.score});
+      }
     }
   });
   std::vector<OutsidePair> outside;
