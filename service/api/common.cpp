@@ -55,6 +55,12 @@ Response stale_etag(const http::RequestContext& ctx, std::string detail) {
   return problem(ctx, 412, http::ProblemType::kStale, std::move(detail), std::move(errors));
 }
 
+Response kept_changing(const http::RequestContext& ctx, std::string_view what) {
+  return problem(
+      ctx, 409, http::ProblemType::kEditConflict,
+      "the " + std::string(what) + " kept changing while this change was applied; send it again");
+}
+
 Response bad_if_match(const http::RequestContext& ctx) {
   std::vector<http::FieldError> errors{{"If-Match",
                                         http::FieldCode::kInvalidFormat,

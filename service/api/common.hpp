@@ -36,6 +36,9 @@ Response problem(const http::RequestContext& ctx, int status, http::ProblemType 
 Response invalid_parameters(const http::RequestContext& ctx, std::vector<http::FieldError> errors);
 // 412 for an If-Match that names an older version of the resource.
 Response stale_etag(const http::RequestContext& ctx, std::string detail);
+// 409 for a PATCH without If-Match whose record kept changing under every
+// attempt to apply it (`what`: "trainee", "project").
+Response kept_changing(const http::RequestContext& ctx, std::string_view what);
 // 412 for an If-Match that is not an ETag this service issued.
 Response bad_if_match(const http::RequestContext& ctx);
 // 409 for unique data another record already uses, at `pointer`.

@@ -277,9 +277,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
     if (!updated) {
       if (expected) co_return stale_etag(ctx, "the project changed meanwhile; read it again");
       if (attempt == kPatchAttempts) {
-        co_return problem(ctx, 409, http::ProblemType::kEditConflict,
-                          "the project kept changing while this change was applied; "
-                          "send it again");
+        co_return kept_changing(ctx, "project");
       }
       continue;
     }

@@ -494,9 +494,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     if (!updated) {
       if (expected) co_return stale_etag(ctx, "the trainee changed meanwhile; read it again");
       if (attempt == kPatchAttempts) {
-        co_return problem(ctx, 409, http::ProblemType::kEditConflict,
-                          "the trainee kept changing while this change was applied; "
-                          "send it again");
+        co_return kept_changing(ctx, "trainee");
       }
       continue;
     }
