@@ -4,6 +4,7 @@
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
+import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
@@ -116,7 +117,7 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
   training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
 };
@@ -186,7 +187,8 @@ function explanationView(ex) {
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
     h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
-    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")),
+    rateEvidenceView(ex.rate_evidence), workingTimeView(ex.working_time));
 }
 
 /** @param {any} tr */
@@ -649,7 +651,8 @@ async function route() {
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
-    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
+    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView,
+      rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }) },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];
