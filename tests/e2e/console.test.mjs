@@ -295,6 +295,50 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   assert.deepEqual(rest(after.body), rest(trainee));
 });
 
+test("money and working time read in each side's words, in both languages (issue 16)", async () => {
+  assert.ok(flow.project, "an earlier test found a project with candidates");
+  // The firm's candidates page: 人月単価 and the bill rate converted to yen.
+  for (const [locale, budget, overlap] of [["en-US", "Budget per person-month (人月単価)", "Overlap with 09:00–18:00 JST"], ["ja-JP", "人月単価", "日本時間9:00〜18:00との重なり"]]) {
+    const page = await newPage(locale);
+    await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
+    await page.locator("#key").fill(keys[flow.firm]);
+    await page.locator("form button[type=submit]").click();
+    await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
+    await page.locator("dl.money").first().waitFor();
+    assert.ok(await page.getByText(budget, { exact: true }).first().isVisible(), `${locale}: ${budget}`);
+    assert.ok(await page.getByText(overlap, { exact: true }).first().isVisible(), `${locale}: ${overlap}`);
+    assert.match(await page.locator("dl.money dd").first().innerText(), /¥/);
+    await accessible(page, `60-firm-candidates-money-${locale}`);
+    await page.context().close();
+  }
+  // A training organization's opportunities page, in both languages.
+  const schoolKey = keys[flow.school ?? "Dhaka AI Academy"];
+  const trainees = await api(schoolKey, "GET", "/v1/trainees?limit=1&status=active");
+  for (const locale of ["en-US", "ja-JP"]) {
+    const page = await newPage(locale);
+    await page.goto(`${base}/admin/`);
+    await page.locator("#key").fill(schoolKey);
+    await page.locator("form button[type=submit]").click();
+    await page.locator("nav a").first().waitFor();
+    await page.goto(`${base}/admin/#/trainee/${trainees.body.items[0].id}`);
+    await page.locator("dl.working-time").first().waitFor();
+    await accessible(page, `61-school-opportunities-money-${locale}`);
+    await page.context().close();
+  }
+  // An administrator records a rate; the page shows it in force.
+  const page = await newPage();
+  await signIn(page, keys.admin);
+  await page.getByRole("link", { name: "Exchange rates" }).click();
+  await page.getByLabel("Currency", { exact: true }).fill("BDT");
+  await page.getByLabel("Units for 1 USD").fill("121.5");
+  await page.getByRole("button", { name: "Record a rate" }).click();
+  await page.locator('tr[data-in-force="true"]', { hasText: "121.5" }).waitFor();
+  await accessible(page, "62-admin-exchange-rates");
+  await page.context().close();
+  const rates = await api(keys.admin, "GET", "/v1/exchange-rates");
+  assert.ok(rates.body.items.some((r) => r.currency === "BDT" && r.per_usd === 121.5 && r.in_force));
+});
+
 test("the language toggle switches the visible labels", async () => {
   const page = await newPage();
   await signIn(page, keys.admin);
