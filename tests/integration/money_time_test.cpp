@@ -33,7 +33,7 @@ class MoneyTimeTest : public ApiTest {
                  {"duration_months", 2},
                  {"budget_monthly", {{"min", 300000}, {"max", 600000}, {"currency", "JPY"}}},
                  {"status", "open"}};
-    body.update(extra);
+    if (extra.is_object()) body.update(extra);
     auto r = call("POST", "/v1/projects", firm_key_, body);
     EXPECT_EQ(r.status(), 201) << r.http.body;
     return r.body.value("id", "");

@@ -286,7 +286,8 @@ TEST_F(ScorerTest, ProjectWeightsOverrideTheDefaults) {
                       .availability = 0,
                       .rate = 0,
                       .experience = 0,
-                      .domain = 0};
+                      .domain = 0,
+                      .hours = 0};
   const auto ex = explain(plan_project(p, *graph_), strong());
   EXPECT_DOUBLE_EQ(ex.components[kSkills].weight, 1.0);
   EXPECT_DOUBLE_EQ(ex.score, 1.0);
