@@ -120,7 +120,8 @@ async function newTrainee({ share, skills }) {
     email: `${given}.${family}.${process.pid}@mail.example.bd`.toLowerCase(),
     phone: `+880171${String(process.pid % 1000).padStart(3, "0")}${String(n).padStart(4, "0")}`,
     program: `METI AI talent cohort 2026 batch ${process.pid}-${n}`,
-    certifications: [{ name: `JLPT N4 certificate BD-${process.pid}-${n}`, year: 2025 }, { name: `AWS ML Specialty ${family} ${n}`, year: 2026 }],
+    // Professional credentials, which firms may see (issue 16): no name part in them.
+    certifications: [{ name: `JLPT N4 certificate BD-${process.pid}-${n}`, year: 2025 }, { name: `AWS ML Specialty ${n}`, year: 2026 }],
   };
   const body = {
     ...person, country: "BD", city: "Dhaka", timezone: "Asia/Dhaka",

@@ -303,6 +303,7 @@ test("money and working time read in each side's words, in both languages (issue
     await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
     await page.locator("#key").fill(keys[flow.firm]);
     await page.locator("form button[type=submit]").click();
+    await page.locator("nav a").first().waitFor();  // signed in: the projects page
     await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
     await page.locator("dl.money").first().waitFor();
     assert.ok(await page.getByText(budget, { exact: true }).first().isVisible(), `${locale}: ${budget}`);
