@@ -457,6 +457,10 @@ async function projectForm(id) {
   const duration = h("input", { type: "number", min: "1", value: String(p.duration_months) });
   const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
   const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, label("pstatus", x))));
+  // Working time and availability (issue 16): hard constraints the firm sets.
+  const minOverlap = h("input", { type: "number", min: "0", max: "9", step: "0.5", value: String(p.min_overlap_hours_jst ?? 0) });
+  const minHours = h("input", { type: "number", min: "0", max: "80", value: String(p.min_hours_per_week ?? 0) });
+  const tolerance = h("input", { type: "number", min: "0", max: "24", value: String(p.availability_tolerance_months ?? 1) });
   const rows = h("div", { id: "skill-rows" });
   const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name })));
   let n = 0;
@@ -476,6 +480,7 @@ async function projectForm(id) {
     const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
     /** @type {Record<string, unknown>} */
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
+      min_overlap_hours_jst: Number(minOverlap.value), min_hours_per_week: Number(minHours.value), availability_tolerance_months: Number(tolerance.value),
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
     const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
@@ -486,6 +491,7 @@ async function projectForm(id) {
   } },
   field("title", "project.title", title), field("description", "project.description", description),
   h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
+  h("div", { class: "row" }, field("min_overlap_hours_jst", "field.min_overlap_hours_jst", minOverlap), field("min_hours_per_week", "field.min_hours_per_week", minHours), field("availability_tolerance_months", "field.availability_tolerance_months", tolerance)),
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
