@@ -339,9 +339,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const auto must_needed =
       static_cast<std::uint8_t>(std::min<std::size_t>(plan.must_have_count, 255));
   // Upper bound of the components other than skills, experience and languages.
-  const double rest_max =
-      weights[kTimezone] + weights[kAvailability] + weights[kRate] + weights[kDomain] +
-      weights[kHours];
+  const double rest_max = weights[kTimezone] + weights[kAvailability] + weights[kRate] +
+                          weights[kDomain] + weights[kHours];
   // Bounds are compared with this slack so rounding can never prune a row
   // that the exact score would admit.
   constexpr double kSlack = 1e-9;
@@ -447,12 +446,10 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
             weights[kEnglish] * (sh.cefr[r] > 0 ? sh.cefr[r] * (1.0 / 6) : 0.0) + rest_max;
         if (bound + kSlack < top.worst_score()) return;
       }
-      const double overlap = project_overlap_hours(plan.project, sh.zone[r], sh.tz[r],
-                                                   sh.work_start[r], sh.work_end[r],
-                                                   sh.work_days[r]);
+      const double overlap = project_overlap_hours(
+          plan.project, sh.zone[r], sh.tz[r], sh.work_start[r], sh.work_end[r], sh.work_days[r]);
       if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r],
-                                        sh.available[r], sh.engagement[r], overlap,
-                                        sh.hours[r])) {
+                                        sh.available[r], sh.engagement[r], overlap, sh.hours[r])) {
         return;
       }
       values[kSkills] = skill_value;

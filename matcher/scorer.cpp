@@ -159,9 +159,9 @@ ProjectPlan plan_project(const Project& project, const SkillGraph& graph) {
   const Weights w = project.weights.value_or(Weights{});
   // A project that needs no Japanese gives it no weight.
   const double japanese = project.jlpt_min > 0 ? w.japanese : 0.0;
-  const std::array<double, kComponentCount> raw = {
-      w.skills, japanese,     w.english, w.timezone, w.availability,
-      w.rate,   w.experience, w.domain,  w.hours};
+  const std::array<double, kComponentCount> raw = {w.skills,     japanese,       w.english,
+                                                   w.timezone,   w.availability, w.rate,
+                                                   w.experience, w.domain,       w.hours};
   double total = 0;
   for (double x : raw) total += std::max(0.0, x);
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -197,7 +197,8 @@ double project_overlap_hours(const Project& p, std::uint16_t zone, std::int16_t 
   if (zone < p.zone_offsets.size() && p.zone_offsets[zone].first != kUnknownOffset) {
     const ZoneOffsets& z = p.zone_offsets[zone];
     hours = jst_overlap_hours(z.first, start, end);
-    if (z.second != kUnknownOffset) hours = std::min(hours, jst_overlap_hours(z.second, start, end));
+    if (z.second != kUnknownOffset)
+      hours = std::min(hours, jst_overlap_hours(z.second, start, end));
   } else {
     hours = jst_overlap_hours(today_offset, start, end);
   }
@@ -428,9 +429,9 @@ Explanation explain(const ProjectPlan& plan, const Trainee& t) {
   }
   if (t.available_from != kUnknownDay && plan.available_limit != kUnknownDay &&
       t.available_from > plan.available_limit) {
-    ex.reasons.push_back({plan.tolerance_binds ? ReasonCode::kAvailableTooLate
-                                               : ReasonCode::kUnavailable,
-                          plan.available_limit, t.available_from, std::nullopt});
+    ex.reasons.push_back(
+        {plan.tolerance_binds ? ReasonCode::kAvailableTooLate : ReasonCode::kUnavailable,
+         plan.available_limit, t.available_from, std::nullopt});
   }
   if (t.engagement != 0 && (t.engagement & p.engagement) == 0) {
     ex.reasons.push_back(

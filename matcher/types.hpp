@@ -69,8 +69,8 @@ struct Trainee {
   // The monthly bill rate (salary times the training organization's
   // multiplier) in the common currency unit, at the exchange rate in force.
   std::int32_t expected_monthly_rate = kUnknownAmount;
-  std::uint64_t domains = 0;                            // bit d set: domain id d
-  std::uint8_t engagement = 0;                          // Engagement bits; 0 unknown
+  std::uint64_t domains = 0;    // bit d set: domain id d
+  std::uint8_t engagement = 0;  // Engagement bits; 0 unknown
   bool consent_matching = false;
   TraineeStatus status = TraineeStatus::kActive;
 };
@@ -124,7 +124,7 @@ struct Project {
   std::int32_t availability_tolerance_months = -1;
   // By zone id (Trainee::zone): the offsets in force over the project's dates.
   std::vector<ZoneOffsets> zone_offsets;
-  std::int32_t domain = -1;      // domain id, -1 none
+  std::int32_t domain = -1;  // domain id, -1 none
   std::uint8_t engagement = kOffshore;
   std::optional<Weights> weights;
 };

@@ -206,9 +206,9 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
   const auto features = api.live->features(*trainee);
   json out = explanation_json(matcher::explain(plan, features), *view.taxonomy);
-  out["rate_evidence"] = rate_evidence(*api.live->pricing(), domain::today_utc(),
-                                       trainee->organization_id, trainee->profile, project->data,
-                                       viewer_currency(api, who));
+  out["rate_evidence"] =
+      rate_evidence(*api.live->pricing(), domain::today_utc(), trainee->organization_id,
+                    trainee->profile, project->data, viewer_currency(api, who));
   out["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
   out["project"] = project_summary(*project);
   out["trainee"] =

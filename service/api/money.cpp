@@ -43,7 +43,8 @@ awaitable<Response> list_rates(ApiContext& api, http::RequestContext& ctx) {
     item["in_force"] = in_force && in_force->valid_from == r.valid_from;
     items.push_back(std::move(item));
   }
-  co_return json_response(200, {{"base", domain::kBaseCurrency}, {"date", today}, {"items", items}});
+  co_return json_response(200,
+                          {{"base", domain::kBaseCurrency}, {"date", today}, {"items", items}});
 }
 
 awaitable<Response> put_rate(ApiContext& api, http::RequestContext& ctx) {
@@ -76,9 +77,9 @@ awaitable<Response> put_rate(ApiContext& api, http::RequestContext& ctx) {
   std::optional<domain::ExchangeRate> saved;
   // The change feed reloads the index with the new rate before this resumes.
   co_await api.db.transact([&](store::Tx& t) {
-    saved = store::put_exchange_rate(t, currency, *per_usd, valid_from.value_or(today),
-                                     who.key_id.empty() ? std::nullopt
-                                                        : std::optional<std::string>(who.key_id));
+    saved = store::put_exchange_rate(
+        t, currency, *per_usd, valid_from.value_or(today),
+        who.key_id.empty() ? std::nullopt : std::optional<std::string>(who.key_id));
   });
   co_return json_response(200, exchange_rate_json(*saved));
 }

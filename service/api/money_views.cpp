@@ -39,8 +39,9 @@ json money_json(const domain::Pricing& pricing, const std::string& date, double 
 json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                    const std::string& trainee_organization, const domain::TraineeProfile& t,
                    const domain::ProjectData& p, const std::string& viewer) {
-  json j = {{"date", date}, {"bill_rate", nullptr}, {"multiplier", nullptr},
-            {"budget", nullptr}, {"rates", json::array()}, {"currencies_without_rate", json::array()}};
+  json j = {{"date", date},           {"bill_rate", nullptr},
+            {"multiplier", nullptr},  {"budget", nullptr},
+            {"rates", json::array()}, {"currencies_without_rate", json::array()}};
   std::vector<std::string> used;
   auto use = [&](const std::string& currency) {
     if (std::find(used.begin(), used.end(), currency) != used.end()) return;
@@ -67,8 +68,9 @@ json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                    {"min", p.budget_min ? json(*p.budget_min) : json(nullptr)},
                    {"max", *p.budget_max}};
     const auto max_v = pricing.convert(*p.budget_max, *p.budget_currency, viewer, date);
-    const auto min_v = p.budget_min ? pricing.convert(*p.budget_min, *p.budget_currency, viewer, date)
-                                    : std::nullopt;
+    const auto min_v = p.budget_min
+                           ? pricing.convert(*p.budget_min, *p.budget_currency, viewer, date)
+                           : std::nullopt;
     budget["in_viewer_currency"] =
         max_v ? json{{"min", min_v ? json(std::round(*min_v)) : json(nullptr)},
                      {"max", std::round(*max_v)},

@@ -158,15 +158,13 @@ void parse_working_hours(const json& body, domain::TraineeProfile& p,
            {{"with", std::string("/working_hours/start")}});
   }
   if (w.contains("days") && !w["days"].is_null()) {
-    auto valid = +[](const std::string& d) {
-      return matching::work_day_bits({d}) != 0;
-    };
+    auto valid = +[](const std::string& d) { return matching::work_day_bits({d}) != 0; };
     const std::size_t before = errors.size();
-    auto days = string_list(w, "days", valid, 7, "one of mon, tue, wed, thu, fri, sat, sun",
-                            http::FieldCode::kInvalidChoice,
-                            {{"allowed", std::vector<std::string>{"mon", "tue", "wed", "thu", "fri",
-                                                                  "sat", "sun"}}},
-                            errors);
+    auto days = string_list(
+        w, "days", valid, 7, "one of mon, tue, wed, thu, fri, sat, sun",
+        http::FieldCode::kInvalidChoice,
+        {{"allowed", std::vector<std::string>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}}},
+        errors);
     for (std::size_t i = before; i < errors.size(); ++i) {
       errors[i].pointer = "/working_hours" + errors[i].pointer;
     }

@@ -36,8 +36,7 @@ std::string Pricing::currency_of(const std::string& organization_id) const {
 
 double Pricing::multiplier_of(const std::string& organization_id) const {
   auto it = organizations.find(organization_id);
-  return it == organizations.end() ? kDefaultBillRateMultiplier
-                                   : it->second.bill_rate_multiplier;
+  return it == organizations.end() ? kDefaultBillRateMultiplier : it->second.bill_rate_multiplier;
 }
 
 double bill_rate(double salary, std::optional<double> trainee_multiplier,

@@ -34,9 +34,9 @@ struct TraineeProfile {
   std::optional<std::string> timezone;
   std::optional<std::string> program;
   std::vector<SkillLevel> skills;
-  std::optional<std::string> japanese;  // "none", "N5".."N1"
-  std::optional<std::string> english;   // "none", "A1".."C2"
-  bool japanese_certified = false;      // a JLPT certificate, not a self-declared level
+  std::optional<std::string> japanese;            // "none", "N5".."N1"
+  std::optional<std::string> english;             // "none", "A1".."C2"
+  bool japanese_certified = false;                // a JLPT certificate, not a self-declared level
   std::optional<std::string> japanese_exam_date;  // YYYY-MM-DD; required when certified
   std::optional<int> bjt_score;                   // 0..800
   // Professional credentials ([{name, year, verified}]): shown to firms.

@@ -66,18 +66,17 @@ std::optional<Counts> header(Reader& r, int* version) {
   r.skip(15);
   Counts c{r.be(4), r.be(4), r.be(4), r.be(4), r.be(4), r.be(4)};
   if (c.isut < 0 || c.isstd < 0 || c.leap < 0 || c.time < 0 || c.type <= 0 || c.chars < 0 ||
-      c.time > 100000 || c.type > 256 || c.leap > 100000 || c.chars > 100000 ||
-      c.isut > 256 || c.isstd > 256) {
+      c.time > 100000 || c.type > 256 || c.leap > 100000 || c.chars > 100000 || c.isut > 256 ||
+      c.isstd > 256) {
     return std::nullopt;
   }
   return c;
 }
 
 std::size_t block_size(const Counts& c, std::size_t time_size) {
-  return static_cast<std::size_t>(c.time) * (time_size + 1) +
-         static_cast<std::size_t>(c.type) * 6 + static_cast<std::size_t>(c.chars) +
-         static_cast<std::size_t>(c.leap) * (time_size + 4) + static_cast<std::size_t>(c.isstd) +
-         static_cast<std::size_t>(c.isut);
+  return static_cast<std::size_t>(c.time) * (time_size + 1) + static_cast<std::size_t>(c.type) * 6 +
+         static_cast<std::size_t>(c.chars) + static_cast<std::size_t>(c.leap) * (time_size + 4) +
+         static_cast<std::size_t>(c.isstd) + static_cast<std::size_t>(c.isut);
 }
 
 // POSIX TZ string pieces. Each returns false on a malformed string.
@@ -237,7 +236,8 @@ std::vector<std::pair<std::int64_t, int>> ZoneRules::footer_transitions(int year
     const std::int64_t first_weekday = ((first % 7) + 11) % 7;  // 1970-01-01 was a Thursday (4)
     std::int64_t day = first + ((d.weekday - first_weekday) % 7 + 7) % 7 + (d.week - 1) * 7;
     static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const int length = d.month == 2 && leap(year) ? 29 : kDays[static_cast<std::size_t>(d.month - 1)];
+    const int length =
+        d.month == 2 && leap(year) ? 29 : kDays[static_cast<std::size_t>(d.month - 1)];
     while (day >= first + length) day -= 7;
     return day;
   };
@@ -278,7 +278,8 @@ std::vector<int> ZoneRules::offsets_between(std::int64_t from, std::int64_t to) 
                              [](std::int64_t v, const auto& p) { return v < p.first; });
   for (; it != transitions_.end() && it->first <= to; ++it) note(it->second);
   if (footer_dst_ && (transitions_.empty() || to >= transitions_.back().first)) {
-    const std::int64_t begin = transitions_.empty() ? from : std::max(from, transitions_.back().first);
+    const std::int64_t begin =
+        transitions_.empty() ? from : std::max(from, transitions_.back().first);
     for (int y = year_of(begin); y <= year_of(to) && out.size() < 4; ++y) {
       for (const auto& [at, o] : footer_transitions(y)) {
         if (at > begin && at <= to) note(o);

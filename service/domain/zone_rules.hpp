@@ -30,10 +30,10 @@ class ZoneRules {
   std::vector<int> offsets_between(std::int64_t from, std::int64_t to) const;
 
  private:
-  struct Rule;  // a POSIX TZ rule with DST
+  struct Rule;                                             // a POSIX TZ rule with DST
   std::vector<std::pair<std::int64_t, int>> transitions_;  // (instant, offset from it on)
-  int initial_ = 0;                                         // before the first transition
-  std::optional<int> footer_std_;                           // the footer's standard offset
+  int initial_ = 0;                                        // before the first transition
+  std::optional<int> footer_std_;                          // the footer's standard offset
   std::optional<int> footer_dst_;
   struct PosixDate {
     int kind = 0;  // 0: Mm.w.d, 1: Jn (1..365, no Feb 29), 2: n (0..365)

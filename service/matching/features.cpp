@@ -177,12 +177,11 @@ matcher::Trainee trainee_features(const domain::TraineeRecord& r, FeatureContext
     t.hours_per_week = day * std::popcount(t.work_days) / 60;
   }
   if (p.expected_monthly_rate && ctx.pricing) {
-    const double bill =
-        domain::bill_rate(p.expected_monthly_rate->amount, p.bill_rate_multiplier,
-                          ctx.pricing->multiplier_of(r.organization_id));
-    t.expected_monthly_rate = to_usd(bill, p.expected_monthly_rate->currency, *ctx.pricing,
-                                     ctx.date)
-                                  .value_or(matcher::kUnknownAmount);
+    const double bill = domain::bill_rate(p.expected_monthly_rate->amount, p.bill_rate_multiplier,
+                                          ctx.pricing->multiplier_of(r.organization_id));
+    t.expected_monthly_rate =
+        to_usd(bill, p.expected_monthly_rate->currency, *ctx.pricing, ctx.date)
+            .value_or(matcher::kUnknownAmount);
   }
   for (const auto& d : p.domains) {
     const auto bit = ctx.domains->id(d);

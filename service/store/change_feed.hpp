@@ -40,7 +40,7 @@ struct Everything {
   std::vector<domain::Skill> skills;
   std::vector<domain::TraineeRecord> trainees;  // matchable ones, without personal data
   std::vector<domain::ProjectRecord> projects;  // open ones
-  domain::Pricing pricing;                       // exchange rates, organizations' cost models
+  domain::Pricing pricing;                      // exchange rates, organizations' cost models
 };
 
 struct ChangeSet {

@@ -9,6 +9,7 @@
 // missing in Japanese falls back to English.
 /** @type {Record<string, string>} */
 const en = {
+  "trainee.credentials": "Credentials", "trainee.credential": "{name} ({year})", "trainee.credential_verified": "{name} ({year}, verified)",
   "field.working_hours": "Working hours", "field.bill_rate_multiplier": "Bill-rate multiplier", "field.min_overlap_hours_jst": "Minimum overlap with JST (hours)",
   "field.min_hours_per_week": "Minimum hours per week", "field.availability_tolerance_months": "Months a trainee may start late",
   "field.per_usd": "Units for 1 USD", "field.valid_from": "Holds from", "field.currency": "Currency",
@@ -139,6 +140,7 @@ const en = {
 
 /** @type {Record<string, string>} */
 const ja = {
+  "trainee.credentials": "資格", "trainee.credential": "{name}（{year}年）", "trainee.credential_verified": "{name}（{year}年・確認済み）",
   "field.working_hours": "勤務時間", "field.bill_rate_multiplier": "請求単価の係数", "field.min_overlap_hours_jst": "日本時間との最低重なり（時間）",
   "field.min_hours_per_week": "週あたり最低稼働時間", "field.availability_tolerance_months": "稼働開始の許容遅れ（か月）",
   "field.per_usd": "1 USDあたりの額", "field.valid_from": "適用開始日", "field.currency": "通貨",

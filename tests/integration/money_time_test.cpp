@@ -137,15 +137,15 @@ TEST_F(MoneyTimeTest, TheCostModelTurnsSalaryIntoBillRate) {
   EXPECT_DOUBLE_EQ(ex["rate_evidence"]["multiplier"].get<double>(), 1.2);
   EXPECT_DOUBLE_EQ(component(ex, "rate")["value"].get<double>(), 1.0 - 0.5 * 0.4);
   // A trainee's own multiplier overrides the organization's.
-  auto patch = call("PATCH", "/v1/trainees/" + trainee_id, school_key_,
-                    {{"bill_rate_multiplier", 2.5}});
+  auto patch =
+      call("PATCH", "/v1/trainees/" + trainee_id, school_key_, {{"bill_rate_multiplier", 2.5}});
   ASSERT_EQ(patch.status(), 200) << patch.http.body;
   ex = explain(project, trainee_id);
   EXPECT_EQ(ex["rate_evidence"]["note"], "bill_rate_within_budget") << ex.dump();
   // A firm cannot set another organization's pricing, nor a multiplier.
-  expect_problem(call("PUT", "/v1/organizations/" + school_ + "/pricing", firm_key_,
-                      {{"currency", "JPY"}}),
-                 404);
+  expect_problem(
+      call("PUT", "/v1/organizations/" + school_ + "/pricing", firm_key_, {{"currency", "JPY"}}),
+      404);
   expect_problem(call("PUT", "/v1/organizations/" + firm_ + "/pricing", firm_key_,
                       {{"currency", "JPY"}, {"bill_rate_multiplier", 2}}),
                  422);
@@ -158,10 +158,8 @@ TEST_F(MoneyTimeTest, JstOverlapInBerlinDiffersBetweenWinterAndSummerProjects) {
   const auto trainee_id = create_trainee(t);
   const auto winter = explain(open_project({{"start_date", "2027-01-04"}}), trainee_id);
   const auto summer = explain(open_project({{"start_date", "2027-06-01"}}), trainee_id);
-  EXPECT_DOUBLE_EQ(winter["working_time"]["jst_overlap_hours"].get<double>(), 1.0)
-      << winter.dump();
-  EXPECT_DOUBLE_EQ(summer["working_time"]["jst_overlap_hours"].get<double>(), 2.0)
-      << summer.dump();
+  EXPECT_DOUBLE_EQ(winter["working_time"]["jst_overlap_hours"].get<double>(), 1.0) << winter.dump();
+  EXPECT_DOUBLE_EQ(summer["working_time"]["jst_overlap_hours"].get<double>(), 2.0) << summer.dump();
   EXPECT_EQ(winter["working_time"]["utc_offsets_minutes"], json::array({60}));
   EXPECT_EQ(summer["working_time"]["utc_offsets_minutes"], json::array({120}));
   EXPECT_LT(component(winter, "timezone_overlap")["value"].get<double>(),
@@ -173,12 +171,11 @@ TEST_F(MoneyTimeTest, OverlapAndHoursConstraintsProduceTheirReasonCodes) {
   auto t = trainee("parttime@example.org");  // Dhaka: 6 hours of overlap
   t["hours_per_week"] = 20;
   const auto trainee_id = create_trainee(t);
-  const auto strict =
-      open_project({{"min_overlap_hours_jst", 7}, {"min_hours_per_week", 30}});
+  const auto strict = open_project({{"min_overlap_hours_jst", 7}, {"min_hours_per_week", 30}});
   const auto ex = explain(strict, trainee_id);
   EXPECT_FALSE(ex["eligible"].get<bool>());
-  EXPECT_EQ(codes(ex), (std::vector<std::string>{"jst_overlap_below_minimum",
-                                                 "hours_per_week_below_minimum"}))
+  EXPECT_EQ(codes(ex),
+            (std::vector<std::string>{"jst_overlap_below_minimum", "hours_per_week_below_minimum"}))
       << ex.dump();
   // Hours are shown as hours.
   for (const auto& r : ex["failed_constraints"]) {

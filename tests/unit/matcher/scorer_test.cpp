@@ -206,7 +206,7 @@ TEST_F(ScorerTest, JapaneseIsNotLinearAndWeighsNothingWhenNotNeeded) {
   EXPECT_LT(jlpt_value(2) - jlpt_value(1), jlpt_value(4) - jlpt_value(3));
   EXPECT_DOUBLE_EQ(jlpt_value(5), 1.0);
   EXPECT_DOUBLE_EQ(japanese_value(4, false, -1), 0.8 * 0.85);  // self-declared N2
-  EXPECT_DOUBLE_EQ(japanese_value(3, true, 540), 0.9);          // a BJT J1 score counts more
+  EXPECT_DOUBLE_EQ(japanese_value(3, true, 540), 0.9);         // a BJT J1 score counts more
   Project p = project();
   p.jlpt_min = 0;
   const auto ex = explain(plan_project(p, *graph_), strong());
@@ -227,7 +227,7 @@ TEST_F(ScorerTest, ABillRateUnderTheBudgetMinimumScoresLessThanOneWithin) {
 
 TEST(CalendarMonths, AddMonthsClampsToTheMonthsLastDay) {
   // 2027-01-31 is day 20849.
-  EXPECT_EQ(add_months(20849, 1), 20849 + 28);   // 2027-02-28
+  EXPECT_EQ(add_months(20849, 1), 20849 + 28);         // 2027-02-28
   EXPECT_EQ(add_months(20849, 13), 20849 + 29 + 365);  // 2028-02-29
   EXPECT_EQ(add_months(20849, 0), 20849);
   EXPECT_EQ(add_months(20849, -1), 20849 - 31);  // 2026-12-31

@@ -59,9 +59,9 @@ TEST(Features, TheBillRateIsTheSalaryTimesTheMultiplier) {
   r.organization_id = "org-a";
   r.profile.expected_monthly_rate = domain::Money{120000, "BDT"};
   EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, 2500);  // 1000 USD x 2.5
-  r.profile.bill_rate_multiplier = 1.5;                              // the trainee's own
+  r.profile.bill_rate_multiplier = 1.5;                             // the trainee's own
   EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, 1500);
-  r.profile.expected_monthly_rate = domain::Money{1000, "XAF"};      // no rate: unknown
+  r.profile.expected_monthly_rate = domain::Money{1000, "XAF"};  // no rate: unknown
   EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, matcher::kUnknownAmount);
 }
 
