@@ -148,20 +148,20 @@ TEST_F(AccountsTest, InvitedFirmMemberMovesAMatchAndTheAuditNamesThem) {
               {{"project_id", p.body["id"]}, {"trainee_id", t.body["id"]}});
   ASSERT_EQ(m.status(), 201) << m.http.body;
   const std::string match = m.body["id"];
-  auto moved = as(member, "POST", "/v1/matches/" + match + "/transitions", {{"to", "shortlisted"}},
+  auto moved = as(member, "POST", "/v1/matches/" + match + "/transitions", {{"to", "interviewing"}},
                   true, {{"If-Match", m.http.header("ETag").value_or("")}});
   ASSERT_EQ(moved.status(), 200) << moved.http.body;
 
   // The audit trail names the person, and filters by them.
   auto audit = call("GET", "/v1/audit?person_id=" + member_id, admin_);
   ASSERT_EQ(audit.status(), 200) << audit.http.body;
-  bool shortlisted = false;
+  bool interviewing = false;
   for (const auto& e : audit.body["items"]) {
     EXPECT_EQ(e["actor"]["person_id"], member_id) << e.dump();
     EXPECT_EQ(e["actor"]["label"], "Person member@toyota.example");
-    if (e["kind"] == "transition" && e["to"] == "shortlisted") shortlisted = true;
+    if (e["kind"] == "transition" && e["to"] == "interviewing") interviewing = true;
   }
-  EXPECT_TRUE(shortlisted) << audit.body.dump();
+  EXPECT_TRUE(interviewing) << audit.body.dump();
   // A machine client is named by its key's label.
   auto by_key_audit = call("GET", "/v1/audit?kind=account", admin_);
   ASSERT_EQ(by_key_audit.status(), 200);
