@@ -116,7 +116,20 @@ const en = {
   "problem.precondition-required": "Reload and try again.", "problem.rate-limited": "Too many requests; wait a moment and try again.",
   "problem.headers-too-large": "The request is too large.", "problem.internal": "Something went wrong on the server.",
   "problem.not-implemented": "Not supported.", "problem.unavailable": "The service is not available right now; try again shortly.",
-  "problem.index-loading": "Matching is still starting up; try again shortly.",
+  "problem.index-loading": "Matching is still starting up; try again shortly.",  // People's accounts (accounts.js).
+  "auth.signin_key": "Sign in with the key", "nav.people": "People", "audit.account": "Account change",
+  "prole.owner": "Owner", "prole.member": "Member", "prole.viewer": "Viewer", "prole.admin": "Administrator",
+  "account.email": "Email", "account.password": "Password", "account.totp_code": "Code from your authenticator app",
+  "account.totp_needed": "Enter the 6-digit code from your authenticator app.", "account.rejected": "The email or the password is wrong.",
+  "account.use_key": "Sign in with an API key (integrations)", "account.accept_title": "Join kakehashi",
+  "account.accept_help": "You were invited to kakehashi. Choose the name your colleagues will see and a password.",
+  "account.name": "Name", "account.new_password": "New password", "account.password_help": "At least 10 characters. A passphrase of several words is best.",
+  "account.accept": "Create my account", "account.joined": "Your account is ready. Sign in with your email and password.",
+  "account.role": "Role", "account.role_of": "Role of {name}", "account.totp": "Two-step sign-in", "account.totp_on": "On",
+  "account.remove_confirm": "Remove {name} from the organization? They are signed out at once.",
+  "account.organization": "Organization", "account.invitations": "Invitations", "account.invite": "Invite",
+  "account.invited_line": "{email} ({role}), open until {until}", "account.invite_link": "Send this link to {email}. It is shown only now and works once.",
+  "account.invite_url": "Invitation link",
 };
 
 /** @type {Record<string, string>} */
@@ -228,7 +241,20 @@ const ja = {
   "problem.precondition-required": "読み込み直してからお試しください。", "problem.rate-limited": "リクエストが多すぎます。しばらく待ってからお試しください。",
   "problem.headers-too-large": "リクエストが大きすぎます。", "problem.internal": "サーバーでエラーが発生しました。",
   "problem.not-implemented": "この操作には対応していません。", "problem.unavailable": "ただいまサービスを利用できません。しばらくしてからお試しください。",
-  "problem.index-loading": "マッチングの準備中です。しばらくしてからお試しください。",
+  "problem.index-loading": "マッチングの準備中です。しばらくしてからお試しください。",  // People's accounts (accounts.js).
+  "auth.signin_key": "キーでサインイン", "nav.people": "メンバー", "audit.account": "アカウントの変更",
+  "prole.owner": "オーナー", "prole.member": "メンバー", "prole.viewer": "閲覧のみ", "prole.admin": "管理者",
+  "account.email": "メールアドレス", "account.password": "パスワード", "account.totp_code": "認証アプリのコード",
+  "account.totp_needed": "認証アプリに表示されている6桁のコードを入力してください。", "account.rejected": "メールアドレスまたはパスワードが正しくありません。",
+  "account.use_key": "APIキーでサインイン（システム連携用）", "account.accept_title": "kakehashiに参加",
+  "account.accept_help": "kakehashiに招待されました。同僚に表示される名前とパスワードを決めてください。",
+  "account.name": "氏名", "account.new_password": "新しいパスワード", "account.password_help": "10文字以上。複数の単語を組み合わせたパスフレーズがおすすめです。",
+  "account.accept": "アカウントを作成", "account.joined": "アカウントを作成しました。メールアドレスとパスワードでサインインしてください。",
+  "account.role": "役割", "account.role_of": "{name}さんの役割", "account.totp": "2段階認証", "account.totp_on": "有効",
+  "account.remove_confirm": "{name}さんを組織から削除しますか？すぐにサインアウトされます。",
+  "account.organization": "組織", "account.invitations": "招待", "account.invite": "招待する",
+  "account.invited_line": "{email}（{role}）：{until}まで有効", "account.invite_link": "このリンクを{email}さんに送ってください。表示は今回限りで、1回だけ使えます。",
+  "account.invite_url": "招待リンク",
 };
 
 /** @typedef {"en" | "ja"} Lang */
