@@ -326,8 +326,9 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   // No stored choice: the console follows navigator.languages.
   await page.getByRole("heading", { name: "サインイン" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
+  await page.getByText("APIキーでサインイン（システム連携用）").click();
   await page.getByLabel("APIキー").fill(key);
-  await page.getByRole("button", { name: "サインイン" }).click();
+  await page.getByRole("button", { name: "キーでサインイン", exact: true }).click();
   await page.getByRole("link", { name: "研修生", exact: true }).waitFor();
   await page.getByRole("link", { name: "新しい研修生" }).click();
   await page.getByLabel("氏名").fill("   ");
