@@ -23,14 +23,10 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 4> kPersonRoles = {"owner", "member", "viewer", "admin"};
 
 json person_json(const store::PersonRow& p) {
-  return {{"id", p.id},
-          {"organization_id", p.organization_id},
-          {"email", p.email},
-          {"name", p.name},
-          {"role", p.role},
-          {"totp_enabled", p.totp_enabled},
-          {"version", p.version},
-          {"created_at", p.created_at}};
+  return {{"id", p.id},           {"organization_id", p.organization_id},
+          {"email", p.email},     {"name", p.name},
+          {"role", p.role},       {"totp_enabled", p.totp_enabled},
+          {"version", p.version}, {"created_at", p.created_at}};
 }
 
 json invitation_json(const store::InvitationRow& i) {
@@ -100,7 +96,8 @@ std::optional<std::string> password_field(Validator& v, const std::string& key) 
 }
 
 bool six_digits(const std::string& s) {
-  return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::int64_t now_step() {
@@ -313,8 +310,8 @@ awaitable<Response> create_invitation(ApiContext& api, http::RequestContext& ctx
     if (!org) return;
     row = store::insert_invitation(t, org->id, lower(*email), *role, util::sha256_hex(token),
                                    who.label, api.accounts.invitation_ttl_seconds);
-    record_account_event(
-        t, actor, {{"action", "invited"}, {"invitation_id", row->id}, {"role", row->role}});
+    record_account_event(t, actor,
+                         {{"action", "invited"}, {"invitation_id", row->id}, {"role", row->role}});
   });
   if (conflict) {
     if (conflict->pointer == "/role") {
@@ -449,7 +446,12 @@ awaitable<Response> start_totp(ApiContext& api, http::RequestContext& ctx) {
   bool stored = false;
   co_await api.db.read(
       [&](store::Tx& t) { stored = store::set_totp_secret(t, who.person->id, secret); });
-  if (!stored) co_return problem(ctx, 404, "no such person");
+  // Starting over would turn a second factor in force off without its code.
+  if (!stored) {
+    co_return problem(ctx, 409,
+                      "two-step sign-in is on; turn it off with a current code first "
+                      "(POST /v1/me/totp/disable)");
+  }
   const std::string b32 = util::base32_encode(secret);
   Response r = json_response(
       201, {{"secret", b32},
@@ -491,9 +493,9 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
                     : (store::accept_totp_step(t, who.person->id, *step) &&
                        store::disable_totp(t, who.person->id));
       if (done) {
-        record_account_event(t, actor,
-                             {{"action", enable ? "totp_enabled" : "totp_disabled"},
-                              {"person_id", who.person->id}});
+        record_account_event(
+            t, actor,
+            {{"action", enable ? "totp_enabled" : "totp_disabled"}, {"person_id", who.person->id}});
       }
     });
   }
@@ -516,11 +518,9 @@ awaitable<Response> disable_totp(ApiContext& api, http::RequestContext& ctx) {
 
 void add_account_routes(http::Router& router, ApiContext& api) {
   router.add("POST", "/v1/sessions", handler(api, sign_in), {.roles = kPublic});
-  router.add("POST", "/v1/invitations/accept", handler(api, accept_invitation),
-             {.roles = kPublic});
+  router.add("POST", "/v1/invitations/accept", handler(api, accept_invitation), {.roles = kPublic});
   router.add("DELETE", "/v1/session", handler(api, sign_out), {.roles = kSelfService});
-  router.add("DELETE", "/v1/sessions", handler(api, sign_out_everywhere),
-             {.roles = kSelfService});
+  router.add("DELETE", "/v1/sessions", handler(api, sign_out_everywhere), {.roles = kSelfService});
   router.add("POST", "/v1/me/totp", handler(api, start_totp), {.roles = kSelfService});
   router.add("POST", "/v1/me/totp/confirm", handler(api, confirm_totp), {.roles = kSelfService});
   router.add("POST", "/v1/me/totp/disable", handler(api, disable_totp), {.roles = kSelfService});

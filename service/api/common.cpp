@@ -6,12 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/text.hpp"
-#include "store/idempotency.hpp"
 #include "store/accounts.hpp"
+#include "store/idempotency.hpp"
 #include "store/matches.hpp"
 #include "store/trainees.hpp"
-#include "util/password.hpp"
 #include "util/crypto.hpp"
+#include "util/password.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -40,8 +40,8 @@ awaitable<std::optional<domain::Principal>> session_principal(ApiContext& api,
   domain::Principal who;
   who.organization_id = found->person.organization_id;
   who.role = *role;
-  who.person = domain::Person{found->person.id, found->person.name, found->person.email,
-                              *person_role};
+  who.person =
+      domain::Person{found->person.id, found->person.name, found->person.email, *person_role};
   who.label = found->person.name;
   who.csrf_token = csrf_token_for(token);
   who.session_expires_at = found->expires_at;
@@ -112,7 +112,8 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   // A machine client's key wins over a cookie the same client may carry.
   if (!header) {
     const auto cookie = session_cookie(ctx.request);
-    if (!cookie) co_return unauthorized("sign in, or send an API key: Authorization: Bearer kh_...");
+    if (!cookie)
+      co_return unauthorized("sign in, or send an API key: Authorization: Bearer kh_...");
     if (cookie->size() != 64 || !lower_hex(*cookie)) {
       co_return unauthorized("the session has ended; sign in again");
     }

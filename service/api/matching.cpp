@@ -494,9 +494,9 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
         *kind != "consent" && *kind != "account")
-      errors.push_back(
-          invalid_choice("kind", "must be transition, round, personal_data_read, consent or account",
-                         {"transition", "round", "personal_data_read", "consent", "account"}));
+      errors.push_back(invalid_choice(
+          "kind", "must be transition, round, personal_data_read, consent or account",
+          {"transition", "round", "personal_data_read", "consent", "account"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);

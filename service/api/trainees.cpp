@@ -485,9 +485,8 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {
-      updated = store::update_trainee(
-          t, id, expected.value_or(record->version), input->personal, input->profile,
-          writer_of(who));
+      updated = store::update_trainee(t, id, expected.value_or(record->version), input->personal,
+                                      input->profile, writer_of(who));
       if (updated) record = store::find_trainee(t, id);
     });
     if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);

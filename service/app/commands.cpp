@@ -29,11 +29,11 @@
 #include "domain/statuses.hpp"
 #include "http/server.hpp"
 #include "matching/live_index.hpp"
+#include "store/accounts.hpp"
 #include "store/change_feed.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/registry.hpp"
-#include "store/accounts.hpp"
 #include "util/cpu_pool.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
@@ -272,9 +272,9 @@ int users(const std::vector<std::string>& args) {
     }
   }
   if (admin) role = "admin";
-  const bool role_ok = admin ? organization.empty()
-                             : !organization.empty() &&
-                                   (role == "owner" || role == "member" || role == "viewer");
+  const bool role_ok =
+      admin ? organization.empty()
+            : !organization.empty() && (role == "owner" || role == "member" || role == "viewer");
   for (auto& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!role_ok || !api::valid_email(email) || name.empty() || name.size() > 200) {
     std::cerr << kUsersUsage;

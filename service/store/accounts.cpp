@@ -13,8 +13,9 @@ constexpr const char* kPersonColumns =
     "to_json(p.created_at)#>>'{}' AS created_at";
 
 const std::string kInsertPerson =
-    std::string("INSERT INTO people AS p (organization_id, email, name, role, password_hash) "
-                "VALUES ($1, $2, $3, $4, $5) RETURNING ") +
+    std::string(
+        "INSERT INTO people AS p (organization_id, email, name, role, password_hash) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING ") +
     kPersonColumns;
 const std::string kSelectPerson =
     std::string("SELECT ") + kPersonColumns + " FROM people p WHERE p.id = $1";
@@ -27,8 +28,9 @@ const std::string kListPeople = std::string("SELECT ") + kPersonColumns +
                                 " FROM people p WHERE p.organization_id = $1 "
                                 "ORDER BY p.created_at, p.id";
 const std::string kUpdatePersonRole =
-    std::string("UPDATE people p SET role = $3, version = version + 1, updated_at = now() "
-                "WHERE p.id = $2 AND p.organization_id = $1 RETURNING ") +
+    std::string(
+        "UPDATE people p SET role = $3, version = version + 1, updated_at = now() "
+        "WHERE p.id = $2 AND p.organization_id = $1 RETURNING ") +
     kPersonColumns;
 constexpr const char* kDeletePerson = "DELETE FROM people WHERE id = $2 AND organization_id = $1";
 constexpr const char* kUpdatePassword =
@@ -42,9 +44,10 @@ constexpr const char* kEmailHasAccount = "SELECT 1 FROM people WHERE email = $1"
 constexpr const char* kDeleteOpenInvitation =
     "DELETE FROM invitations WHERE email = $1 AND accepted_at IS NULL";
 const std::string kInsertInvitation =
-    std::string("INSERT INTO invitations (organization_id, email, role, token_sha256, invited_by, "
-                " expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) "
-                "RETURNING ") +
+    std::string(
+        "INSERT INTO invitations (organization_id, email, role, token_sha256, invited_by, "
+        " expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) "
+        "RETURNING ") +
     kInvitationColumns;
 const std::string kListInvitations =
     std::string("SELECT ") + kInvitationColumns +
@@ -53,8 +56,9 @@ const std::string kListInvitations =
 constexpr const char* kDeleteInvitation =
     "DELETE FROM invitations WHERE id = $2 AND organization_id = $1 AND accepted_at IS NULL";
 const std::string kTakeInvitation =
-    std::string("UPDATE invitations SET accepted_at = now() WHERE token_sha256 = $1 "
-                " AND accepted_at IS NULL AND expires_at > now() RETURNING ") +
+    std::string(
+        "UPDATE invitations SET accepted_at = now() WHERE token_sha256 = $1 "
+        " AND accepted_at IS NULL AND expires_at > now() RETURNING ") +
     kInvitationColumns;
 
 constexpr const char* kInsertSession =
@@ -62,8 +66,9 @@ constexpr const char* kInsertSession =
     "VALUES ($1, $2, now() + make_interval(secs => $3)) "
     "RETURNING to_json(expires_at)#>>'{}' AS expires_at";
 const std::string kSelectSession =
-    std::string("SELECT s.id AS session_id, to_json(s.expires_at)#>>'{}' AS expires_at, "
-                " o.kind AS organization_kind, ") +
+    std::string(
+        "SELECT s.id AS session_id, to_json(s.expires_at)#>>'{}' AS expires_at, "
+        " o.kind AS organization_kind, ") +
     kPersonColumns +
     " FROM sessions s JOIN people p ON p.id = s.person_id "
     " JOIN organizations o ON o.id = p.organization_id "
@@ -87,7 +92,7 @@ constexpr const char* kClearSignInFailures = "DELETE FROM sign_in_failures WHERE
 
 constexpr const char* kSetTotpSecret =
     "UPDATE people SET totp_secret = $2, totp_enabled = false, totp_last_step = NULL, "
-    " version = version + 1, updated_at = now() WHERE id = $1";
+    " version = version + 1, updated_at = now() WHERE id = $1 AND NOT totp_enabled";
 constexpr const char* kEnableTotp =
     "UPDATE people SET totp_enabled = true, totp_last_step = $2, version = version + 1, "
     " updated_at = now() WHERE id = $1 AND totp_secret IS NOT NULL";

@@ -105,7 +105,8 @@ std::optional<std::int64_t> sign_in_wait(Tx& t, const std::string& email);
 void record_sign_in_failure(Tx& t, const std::string& email, int free_failures);
 void clear_sign_in_failures(Tx& t, const std::string& email);
 
-// Second factor. set_totp_secret starts an enrolment (not yet in force);
+// Second factor. set_totp_secret starts an enrolment (not yet in force;
+// false when one is in force: turning it off takes a code);
 // enable_totp puts it in force; accept_totp_step records a code's step, and
 // is false when that step (or a later one) was accepted already.
 bool set_totp_secret(Tx& t, const std::string& person_id, const std::string& secret);

@@ -61,8 +61,8 @@ constexpr const char* kReopenProject =
 
 constexpr const char* kEventSelect =
     "SELECT id, to_json(at)#>>'{}' AS at, kind, actor_key_id, actor_org_id, actor_role, "
-    " actor_person_id, actor_label, match_id, round_id, project_id, trainee_id, from_state, to_state, reason, "
-    " details::text AS details "
+    " actor_person_id, actor_label, match_id, round_id, project_id, trainee_id, from_state, "
+    " to_state, reason, details::text AS details "
     "FROM audit_events ";
 const std::string kListEvents =
     std::string(kEventSelect) +
@@ -148,8 +148,8 @@ void note(Tx& t, const pqxx::result& rows, void (Tx::*changed)(std::int64_t)) {
 
 void insert_event(pqxx::transaction_base& tx, const EventRow& e) {
   exec_params(tx, kInsertEvent, e.kind, e.actor_key_id, e.actor_org_id, e.actor_role, e.match_id,
-              e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason,
-              e.details, e.actor_person_id, e.actor_label);
+              e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason, e.details,
+              e.actor_person_id, e.actor_label);
 }
 
 // Sets the state in a savepoint: the database may refuse the change (one

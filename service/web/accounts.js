@@ -168,3 +168,67 @@ export async function peopleView(ctx) {
 export async function endSession(ctx, everywhere) {
   await ctx.api("DELETE", everywhere ? "/v1/sessions" : "/v1/session");
 }
+
+/**
+ * The signed-in person's own account: who they are, signing out everywhere,
+ * and the second factor (TOTP: any authenticator app).
+ * @param {Ctx} ctx
+ */
+export async function accountView(ctx) {
+  const { h, put, page, api, showProblem, say, state } = ctx;
+  const me = state.me;
+  const box = h("div");
+  const totp = h("div");
+  const code = h("input", { id: "t-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", "data-pointer": "/code", required: true });
+  /** @param {boolean} enabled */
+  const showTotp = (enabled) => {
+    if (enabled) {
+      const off = h("form", { class: "row", onsubmit: async (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const r = await api("POST", "/v1/me/totp/disable", { body: { code: code.value.trim() } });
+        if (!r.ok) { showProblem(box, r.body, off); return; }
+        code.value = "";
+        say(t("account.totp_off_done"));
+        showTotp(false);
+      } }, h("p", {}, t("account.totp_is_on")), h("div", {}, h("label", { for: "t-code" }, t("account.totp_code")), code),
+      h("button", { class: "btn secondary", type: "submit" }, t("account.totp_disable")));
+      put(totp, off);
+      return;
+    }
+    put(totp, h("p", {}, t("account.totp_is_off")), h("button", { class: "btn", type: "button", onclick: async () => {
+      const r = await api("POST", "/v1/me/totp");
+      if (!r.ok) { showProblem(box, r.body); return; }
+      const confirm = h("form", { class: "row", onsubmit: async (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const c = await api("POST", "/v1/me/totp/confirm", { body: { code: code.value.trim() } });
+        if (!c.ok) { showProblem(box, c.body, confirm); return; }
+        code.value = "";
+        showProblem(box, null, confirm);
+        say(t("account.totp_on_done"));
+        showTotp(true);
+      } }, h("div", {}, h("label", { for: "t-code" }, t("account.totp_code")), code), h("button", { class: "btn", type: "submit" }, t("account.totp_confirm")));
+      put(totp, h("p", {}, t("account.totp_scan")),
+        h("p", {}, h("label", { for: "t-secret" }, t("account.totp_secret")), h("input", { id: "t-secret", readonly: true, value: r.body.secret })),
+        h("p", {}, h("label", { for: "t-uri" }, t("account.totp_uri")), h("input", { id: "t-uri", readonly: true, value: r.body.otpauth_uri })),
+        confirm);
+      code.focus();
+    } }, t("account.totp_start")));
+  };
+  const people = me.person ? await api("GET", `/v1/organizations/${me.organization_id}/people`) : null;
+  const self = people?.ok ? people.body.items.find((/** @type {any} */ p) => p.id === me.person.id) : null;
+  const everywhere = h("button", { class: "btn secondary", type: "button", onclick: async () => {
+    await endSession(ctx, true);
+    state.me = null;
+    state.csrf = null;
+    location.hash = "#/signin";
+    await ctx.route();
+    say(t("account.signed_out_everywhere"));
+  } }, t("account.signout_everywhere"));
+  page("nav.account",
+    h("dl", {}, h("dt", {}, t("account.name")), h("dd", {}, me.person.name), h("dt", {}, t("account.email")), h("dd", {}, me.person.email),
+      h("dt", {}, t("account.role")), h("dd", {}, label("prole", me.person.role)),
+      h("dt", {}, t("account.session_until")), h("dd", {}, me.session_expires_at ? formatDateTime(me.session_expires_at) : "—")),
+    h("h2", {}, t("account.totp")), totp, box,
+    h("h2", {}, t("account.sessions")), h("p", {}, t("account.everywhere_help")), everywhere);
+  showTotp(!!self?.totp_enabled);
+}

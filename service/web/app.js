@@ -3,7 +3,7 @@
 // modules, no build step (tests/e2e type-checks them with tsc --checkJs); the
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
-import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession } from "./accounts.js";
+import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 
 const KEY = "kakehashi.key";
@@ -137,7 +137,8 @@ function renderChrome() {
   byId("who").textContent = state.me ? [state.me.person?.name, state.me.organization_name ?? "", label("role", state.me.role)].filter(Boolean).join(" · ") : "";
   const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
-  const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : [])] : [];
+  const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : []),
+    ...(state.me.person ? [["#/account", "nav.account"]] : [])] : [];
   put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
 }
 
@@ -667,6 +668,7 @@ async function route() {
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];
   if (managesPeople(state.me)) views.people = () => peopleView(ctx);
+  if (state.me.person) views.account = () => accountView(ctx);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }

@@ -130,6 +130,14 @@ const en = {
   "account.organization": "Organization", "account.invitations": "Invitations", "account.invite": "Invite",
   "account.invited_line": "{email} ({role}), open until {until}", "account.invite_link": "Send this link to {email}. It is shown only now and works once.",
   "account.invite_url": "Invitation link",
+  "nav.account": "My account", "account.session_until": "Signed in until", "account.sessions": "Sessions",
+  "account.everywhere_help": "Lost a laptop, or signed in on a shared computer? This signs you out on every device, this one too.",
+  "account.signout_everywhere": "Sign out everywhere", "account.signed_out_everywhere": "Signed out on every device.",
+  "account.totp_is_on": "Two-step sign-in is on: signing in asks for a code from your authenticator app.",
+  "account.totp_is_off": "Two-step sign-in is off. With it on, signing in also asks for a code from an authenticator app on your phone.",
+  "account.totp_start": "Turn on two-step sign-in", "account.totp_scan": "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
+  "account.totp_secret": "Key", "account.totp_uri": "Link for the app", "account.totp_confirm": "Confirm", "account.totp_disable": "Turn off",
+  "account.totp_on_done": "Two-step sign-in is on.", "account.totp_off_done": "Two-step sign-in is off.",
 };
 
 /** @type {Record<string, string>} */
@@ -255,6 +263,14 @@ const ja = {
   "account.organization": "組織", "account.invitations": "招待", "account.invite": "招待する",
   "account.invited_line": "{email}（{role}）：{until}まで有効", "account.invite_link": "このリンクを{email}さんに送ってください。表示は今回限りで、1回だけ使えます。",
   "account.invite_url": "招待リンク",
+  "nav.account": "アカウント", "account.session_until": "サインインの有効期限", "account.sessions": "セッション",
+  "account.everywhere_help": "ノートPCを紛失した、共用PCでサインインした場合などに。この端末を含むすべての端末からサインアウトします。",
+  "account.signout_everywhere": "すべての端末からサインアウト", "account.signed_out_everywhere": "すべての端末からサインアウトしました。",
+  "account.totp_is_on": "2段階認証は有効です。サインイン時に認証アプリのコードを求めます。",
+  "account.totp_is_off": "2段階認証は無効です。有効にすると、サインイン時にスマートフォンの認証アプリのコードも求めます。",
+  "account.totp_start": "2段階認証を有効にする", "account.totp_scan": "このキーを認証アプリに登録し（またはスマートフォンでリンクを開き）、表示されたコードを入力してください。",
+  "account.totp_secret": "キー", "account.totp_uri": "アプリ用リンク", "account.totp_confirm": "確認", "account.totp_disable": "無効にする",
+  "account.totp_on_done": "2段階認証を有効にしました。", "account.totp_off_done": "2段階認証を無効にしました。",
 };
 
 /** @typedef {"en" | "ja"} Lang */

@@ -10,6 +10,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { createHmac } from "node:crypto";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -358,6 +359,19 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   await page.context().close();
 });
 
+// An authenticator app's code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits)
+// for a base32 secret, `offset` steps from now.
+function totp(base32, offset) {
+  let bits = "";
+  for (const c of base32) bits += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const at = mac[19] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
 // People (issue 17): an owner invited by the programme office signs in with a
 // password, in English and then in Japanese, invites a colleague from the
 // People page (a cookie write with the CSRF token), and signs out.
@@ -398,6 +412,14 @@ test("a person signs in with email and password, in English and in Japanese", as
   await page.locator("#i-email").fill(`colleague-${process.pid}@firm.example`);
   await page.getByRole("button", { name: "Invite" }).click();
   assert.match(await page.getByLabel("Invitation link").inputValue(), /#accept=[0-9a-f]{64}$/);
+  // Two-step sign-in from "My account": the app's code (RFC 6238) confirms it.
+  await page.getByRole("link", { name: "My account" }).click();
+  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  const secret = await page.getByLabel("Key", { exact: true }).inputValue();
+  await page.getByLabel("Code from your authenticator app").fill(totp(secret, 0));
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.getByText("Two-step sign-in is on:").waitFor();
+  await accessible(page, "23-account");
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("Email").waitFor();
   // The server ended the session: the old cookie no longer works.
@@ -413,6 +435,9 @@ test("a person signs in with email and password, in English and in Japanese", as
   await ja.getByRole("button", { name: "サインイン", exact: true }).click();
   await ja.getByText("メールアドレスまたはパスワードが正しくありません。").waitFor();
   await ja.getByLabel("パスワード", { exact: true }).fill(password);
+  await ja.getByRole("button", { name: "サインイン", exact: true }).click();
+  // The account now asks for the authenticator's code (the next step's: this step's was used).
+  await ja.getByLabel("認証アプリのコード").fill(totp(secret, 1));
   await ja.getByRole("button", { name: "サインイン", exact: true }).click();
   await ja.getByRole("link", { name: "メンバー" }).waitFor();
   await accessible(ja, "22-password-sign-in-ja");

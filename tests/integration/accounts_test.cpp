@@ -5,7 +5,8 @@
 #include <ctime>
 
 #include "integration/api_fixture.hpp"
-#include "support/eventually.hpp"
+#include "store/accounts.hpp"
+#include "store/database.hpp"
 #include "util/totp.hpp"
 
 namespace kakehashi::testing {
@@ -57,14 +58,16 @@ class AccountsTest : public ApiTest {
                  std::vector<std::pair<std::string, std::string>> headers = {}) {
     headers.emplace_back("Cookie", "theme=dark; kh_session=" + s.cookie);
     if (csrf) headers.emplace_back("X-CSRF-Token", s.csrf);
-    if (!body.is_null() && method != "PATCH") headers.emplace_back("Content-Type", "application/json");
+    if (!body.is_null() && method != "PATCH")
+      headers.emplace_back("Content-Type", "application/json");
     return call(method, path, "", body, headers);
   }
 
   // Invites `email` into `org` as `role` (by `inviter`), accepts, signs in.
   Session join(const std::string& org, const std::string& email, const std::string& role,
                const std::function<ApiResponse(const std::string&, const json&)>& invite) {
-    auto inv = invite("/v1/organizations/" + org + "/invitations", {{"email", email}, {"role", role}});
+    auto inv =
+        invite("/v1/organizations/" + org + "/invitations", {{"email", email}, {"role", role}});
     EXPECT_EQ(inv.status(), 201) << inv.http.body;
     const std::string token = inv.body.value("token", "");
     EXPECT_EQ(token.size(), 64U);
@@ -87,9 +90,8 @@ class AccountsTest : public ApiTest {
     };
   }
   std::function<ApiResponse(const std::string&, const json&)> by_person(const Session& s) {
-    return [this, s](const std::string& path, const json& body) {
-      return as(s, "POST", path, body);
-    };
+    return
+        [this, s](const std::string& path, const json& body) { return as(s, "POST", path, body); };
   }
 
   static constexpr const char* kPassword = "a long enough password";
@@ -195,13 +197,11 @@ TEST_F(AccountsTest, ViewersReadButCannotWrite) {
   const auto [firm, firm_key] = organization("Osaka Robotics", "firm");
   Session viewer = join(firm, "viewer@osaka.example", "viewer", by_key(admin_));
   EXPECT_EQ(as(viewer, "GET", "/v1/projects").status(), 200);
-  json project = {{"title", "Vision"},
-                  {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}}}},
-                  {"headcount", 1},
-                  {"start_date", "2027-02-01"},
-                  {"duration_months", 6},
-                  {"engagement", "offshore"},
-                  {"status", "open"}};
+  json project = {
+      {"title", "Vision"},    {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}}}},
+      {"headcount", 1},       {"start_date", "2027-02-01"},
+      {"duration_months", 6}, {"engagement", "offshore"},
+      {"status", "open"}};
   auto refused = as(viewer, "POST", "/v1/projects", project);
   expect_problem(refused, 403);
   EXPECT_EQ(count_rows("projects"), 0U);
@@ -235,8 +235,8 @@ TEST_F(AccountsTest, SessionCookieIsHttpOnlyStrictAndSecureBehindTls) {
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
   EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
   EXPECT_EQ(cookie.find("Secure"), std::string::npos) << cookie;
-  auto tls = sign_in_raw("p@nagoya.example", kPassword, std::nullopt,
-                         {{"X-Forwarded-Proto", "https"}});
+  auto tls =
+      sign_in_raw("p@nagoya.example", kPassword, std::nullopt, {{"X-Forwarded-Proto", "https"}});
   EXPECT_NE(tls.http.header("Set-Cookie").value_or("").find("; Secure"), std::string::npos);
   // The session's secret is 256 bits, kept only as a hash.
   const std::string value = cookie_value(plain.http);
@@ -252,8 +252,10 @@ TEST_F(AccountsTest, SessionsExpireAndEndEverywhere) {
   Session third = sign_in("k@kobe.example", kPassword);
   EXPECT_EQ(as(first, "GET", "/v1/me").status(), 200);
   // Expiry: the session simply stops working, before any purge.
-  db_.exec("UPDATE sessions SET expires_at = now() - interval '1 second' "
-           "WHERE token_sha256 = encode(sha256('" + first.cookie + "'::bytea), 'hex')");
+  db_.exec(
+      "UPDATE sessions SET expires_at = now() - interval '1 second' "
+      "WHERE token_sha256 = encode(sha256('" +
+      first.cookie + "'::bytea), 'hex')");
   expect_problem(as(first, "GET", "/v1/me"), 401);
   EXPECT_EQ(as(second, "GET", "/v1/me").status(), 200);
   // Sign out everywhere ends the others too.
@@ -302,12 +304,16 @@ TEST_F(AccountsTest, TotpAsASecondFactor) {
     raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
   }
   EXPECT_EQ(util::base32_encode(raw), b32);
-  const auto step_now = [] { return util::totp_step(static_cast<std::int64_t>(std::time(nullptr))); };
+  const auto step_now = [] {
+    return util::totp_step(static_cast<std::int64_t>(std::time(nullptr)));
+  };
   // Not in force until confirmed with a current code.
   expect_problem(as(s, "POST", "/v1/me/totp/confirm", {{"code", "000000"}}), 422);
   auto confirmed = as(s, "POST", "/v1/me/totp/confirm",
                       {{"code", util::hotp(raw, static_cast<std::uint64_t>(step_now()))}});
   ASSERT_EQ(confirmed.status(), 200) << confirmed.http.body;
+  // Starting over would turn it off without a code: refused.
+  expect_problem(as(s, "POST", "/v1/me/totp"), 409);
   // Now a password alone is not enough, and a wrong code counts as a failure.
   auto without = sign_in_raw("f@fukuoka.example", kPassword);
   expect_problem(without, 401);
@@ -318,6 +324,35 @@ TEST_F(AccountsTest, TotpAsASecondFactor) {
   auto with = sign_in_raw("f@fukuoka.example", kPassword, next);
   ASSERT_EQ(with.status(), 201) << with.http.body;
   expect_problem(sign_in_raw("f@fukuoka.example", kPassword, next), 401);
+}
+
+TEST_F(AccountsTest, ThePurgeRemovesWhatExpiredAndNothingElse) {
+  const auto [firm, firm_key] = organization("Hiroshima Data", "firm");
+  Session live = join(firm, "live@hiroshima.example", "member", by_key(admin_));
+  Session gone = sign_in("live@hiroshima.example", kPassword);
+  call("POST", "/v1/organizations/" + firm + "/invitations", admin_,
+       {{"email", "later@hiroshima.example"}, {"role", "member"}});
+  call("POST", "/v1/organizations/" + firm + "/invitations", admin_,
+       {{"email", "lapsed@hiroshima.example"}, {"role", "member"}});
+  db_.exec(
+      "UPDATE sessions SET expires_at = now() - interval '1 second' "
+      "WHERE token_sha256 = encode(sha256('" +
+      gone.cookie + "'::bytea), 'hex')");
+  db_.exec(
+      "UPDATE invitations SET expires_at = now() - interval '1 second' "
+      "WHERE email = 'lapsed@hiroshima.example'");
+  // What the retention job calls, on the store as it uses it.
+  store::Database db(store::DatabaseOptions{.url = db_.url(), .pool_size = 1});
+  store::AccountsPurged purged;
+  db.transact_sync(
+      [&](store::Tx& t) { purged = store::purge_expired_sessions_and_invitations(t); });
+  EXPECT_EQ(purged.sessions, 1U);
+  EXPECT_EQ(purged.invitations, 1U);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM sessions"), "1");
+  EXPECT_EQ(
+      db_.query_value("SELECT string_agg(email, ',') FROM invitations WHERE accepted_at IS NULL"),
+      "later@hiroshima.example");
+  EXPECT_EQ(as(live, "GET", "/v1/me").status(), 200);
 }
 
 }  // namespace
