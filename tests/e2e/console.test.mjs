@@ -420,7 +420,7 @@ test("a person signs in with email and password, in English and in Japanese", as
   await page.getByRole("button", { name: "Confirm" }).click();
   await page.getByText("Two-step sign-in is on:").waitFor();
   await accessible(page, "23-account");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.getByLabel("Email").waitFor();
   // The server ended the session: the old cookie no longer works.
   const after = await fetch(`${base}/v1/me`, { headers: { cookie: `kh_session=${session.value}` } });
@@ -441,7 +441,7 @@ test("a person signs in with email and password, in English and in Japanese", as
   await ja.getByRole("button", { name: "サインイン", exact: true }).click();
   await ja.getByRole("link", { name: "メンバー" }).waitFor();
   await accessible(ja, "22-password-sign-in-ja");
-  await ja.getByRole("button", { name: "サインアウト" }).click();
+  await ja.getByRole("button", { name: "サインアウト", exact: true }).click();
   await ja.getByLabel("メールアドレス").waitFor();
   await ja.context().close();
 });
