@@ -291,6 +291,27 @@ TEST_F(AccountsTest, FailedSignInsAreThrottledWithoutTellingWhichAccountsExist) 
   EXPECT_EQ(service_->output().find(kPassword), std::string::npos);
 }
 
+// Per address: the failed-authentication limit counts failed sign-ins too,
+// whichever emails they tried.
+class SignInAddressLimitTest : public AccountsTest {
+ protected:
+  std::map<std::string, std::string> service_env() const override {
+    auto env = AccountsTest::service_env();
+    env["KAKEHASHI_AUTH_FAILURE_LIMIT"] = "3";
+    return env;
+  }
+};
+
+TEST_F(SignInAddressLimitTest, FailedSignInsFromOneAddressAreThrottled) {
+  for (int i = 0; i < 3; ++i) {
+    expect_problem(sign_in_raw("guess" + std::to_string(i) + "@example.com", "wrong password"),
+                   401);
+  }
+  auto refused = sign_in_raw("guess9@example.com", "wrong password");
+  expect_problem(refused, 429);
+  EXPECT_TRUE(refused.http.header("Retry-After").has_value());
+}
+
 TEST_F(AccountsTest, TotpAsASecondFactor) {
   const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
   Session s = join(firm, "f@fukuoka.example", "member", by_key(admin_));
