@@ -14,7 +14,8 @@ bool matchable(const domain::TraineeRecord& r) {
 TraineeCard card_of(const domain::TraineeRecord& r) {
   TraineeCard c{r.id, r.seq, r.organization_id, r.alias, r.profile, r.version};
   c.profile.program.reset();
-  c.profile.certifications_json = "[]";
+  // Certifications are professional credentials (name, year, verified): a
+  // firm sees them pseudonymously.
   c.profile.consent_recorded_at.reset();
   return c;
 }
@@ -72,7 +73,20 @@ void LiveIndex::forget_everything() {
 }
 
 FeatureContext LiveIndex::feature_context() {
-  return FeatureContext{&skill_ids_, &utc_offsets_, &organizations_, &domains_};
+  return FeatureContext{&skill_ids_,    &utc_offsets_,       &organizations_, &domains_,
+                        pricing_.get(), domain::today_utc(), zones_.get()};
+}
+
+void LiveIndex::set_reference(std::shared_ptr<const domain::Pricing> pricing,
+                              std::shared_ptr<const ZoneTable> zones) {
+  std::unique_lock lock(mutex_);
+  if (pricing) pricing_ = std::move(pricing);
+  if (zones) zones_ = std::move(zones);
+}
+
+std::shared_ptr<const domain::Pricing> LiveIndex::pricing() const {
+  std::shared_lock lock(mutex_);
+  return pricing_;
 }
 
 void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,

@@ -34,7 +34,7 @@ struct TraineeCard {
   std::int64_t seq = 0;
   std::string organization_id;
   std::string alias;
-  domain::TraineeProfile profile;  // its program and certifications emptied
+  domain::TraineeProfile profile;  // its program emptied
   std::int64_t version = 0;
 };
 
@@ -61,6 +61,12 @@ class LiveIndex {
   // active trainee consenting to matching; an open project), dropped otherwise.
   void apply(const domain::TraineeRecord& record);
   void apply(const domain::ProjectRecord& record);
+  // The exchange rates and cost models, and the zones' rules, that features
+  // are computed with from now on (a null pointer keeps the current one).
+  // The change feed's full load carries the pricing: set it before rebuild().
+  void set_reference(std::shared_ptr<const domain::Pricing> pricing,
+                     std::shared_ptr<const ZoneTable> zones);
+  std::shared_ptr<const domain::Pricing> pricing() const;
   // A row that no longer exists.
   void remove_trainee(std::int64_t seq);
   void remove_project(std::int64_t seq);
@@ -132,6 +138,8 @@ class LiveIndex {
 
   Taxonomy& taxonomy_;
   std::unordered_map<std::string, int> utc_offsets_;
+  std::shared_ptr<const domain::Pricing> pricing_ = std::make_shared<domain::Pricing>();
+  std::shared_ptr<const ZoneTable> zones_;
 
   mutable std::shared_mutex mutex_;  // guards everything below but the index's own content
   std::shared_ptr<const Taxonomy::Snapshot> taxonomy_snapshot_;
