@@ -167,12 +167,15 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
       auto card = api.live->trainee(seq);
       auto features = view.index->trainee(ranked[i].id);
       if (!card || !features) continue;  // removed since the ranking
+      const auto profile = card->profile();
+      const std::string trainee_id(card->id());
       json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
-      item["rate_evidence"] = rate_evidence(*pricing, today, card->organization_id, card->profile,
-                                            project->data, currency);
-      item["working_time"] = working_time_evidence(card->profile, plan.project, *features);
+      item["rate_evidence"] = rate_evidence(*pricing, today, std::string(card->organization_id()),
+                                            profile, project->data, currency);
+      item["working_time"] = working_time_evidence(profile, plan.project, *features);
       item["rank"] = page.offset + i + 1;
-      item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
+      item["trainee"] =
+          pseudonymous_trainee(trainee_id, std::string(card->alias()), profile, *view.taxonomy);
       items.push_back(std::move(item));
     }
     json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};

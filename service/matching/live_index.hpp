@@ -25,18 +25,9 @@
 #include "matcher/scorer.hpp"
 #include "matching/features.hpp"
 #include "matching/taxonomy.hpp"
+#include "matching/trainee_card.hpp"
 
 namespace kakehashi::matching {
-
-// What a firm may see of a trainee before a match is accepted.
-struct TraineeCard {
-  std::string id;
-  std::int64_t seq = 0;
-  std::string organization_id;
-  std::string alias;
-  domain::TraineeProfile profile;  // its program emptied
-  std::int64_t version = 0;
-};
 
 struct ProjectCard {
   domain::ProjectRecord record;
@@ -148,7 +139,14 @@ class LiveIndex {
   Interner organizations_;
   Interner domains_;
   std::unordered_map<std::int64_t, TraineeCard> trainees_;
-  std::unordered_map<std::string, std::int64_t> trainee_seqs_;
+  // By the id's 128 bits (a uuid), not its 36 characters: no second copy of
+  // every id on the heap.
+  struct UuidHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& u) const {
+      return static_cast<std::size_t>(u.first ^ (u.second * 0x9e3779b97f4a7c15ULL));
+    }
+  };
+  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::int64_t, UuidHash> trainee_seqs_;
   std::unordered_map<std::int64_t, std::int64_t> trainee_versions_;  // also of removed ones
   std::map<std::int64_t, ProjectCard> projects_;
   std::unordered_map<std::string, std::int64_t> project_seqs_;
