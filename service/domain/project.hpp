@@ -32,6 +32,7 @@ struct ProjectData {
   double overlap_hours_jst = 0;
   std::string engagement = "offshore";
   std::string status = "draft";
+  std::optional<std::string> location;  // where the work is done (issue 16)
 };
 
 struct ProjectRecord {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@ struct Skill {
   int id = 0;
   std::string name;
   std::string category;
+  std::optional<std::string> name_ja;  // shown in Japanese, resolved as an alias
   std::vector<std::string> aliases;
   std::vector<std::pair<int, double>> related;  // (skill id, similarity)
   std::int64_t version = 0;
