@@ -14,10 +14,12 @@ struct Skill {
   int id = 0;
   std::string name;
   std::string category;
-  std::optional<std::string> name_ja;  // shown in Japanese, resolved as an alias
   std::vector<std::string> aliases;
   std::vector<std::pair<int, double>> related;  // (skill id, similarity)
   std::int64_t version = 0;
+  // Shown in Japanese, resolved as an alias (last, so that positional
+  // initialisers of the fields above stay valid).
+  std::optional<std::string> name_ja;
 };
 
 }  // namespace kakehashi::domain

@@ -4,6 +4,8 @@
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
+import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
+import { opportunitiesView, projectSideView } from "./opportunities.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
@@ -116,9 +118,9 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/proposals", "nav.proposals"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
-  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
+  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/proposals", "nav.proposals"]],
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -175,7 +177,7 @@ function explanationView(ex) {
   if (!ex) return h("p", { class: "muted" }, t("common.none"));
   return h("div", { class: "explanation" },
     h("p", {}, h("strong", {}, t("match.score_value", { score: fmt(ex.score) })), ex.eligible ? "" : [" · ", h("span", { class: "error" }, t("match.ineligible"))]),
-    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
+    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${skillLabel(f.skill)})` : ""}`))) : null,
     h("h3", {}, t("match.components")),
     h("ul", { class: "bars" }, (ex.components || []).map((/** @type {any} */ c) => {
       const fill = h("span");
@@ -185,8 +187,8 @@ function explanationView(ex) {
         h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: label("component", c.name), value: percent }) }, fill),
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
-    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
-    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${skillLabel(s.skill)}${s.via && s.via !== s.skill ? ` ← ${skillLabel(s.via)}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, skillLabel(s.skill))) : t("common.none")));
 }
 
 /** @param {any} tr */
@@ -197,7 +199,7 @@ function traineeView(tr) {
   return h("dl", { class: "card" },
     h("dt", {}, t("trainee.alias")), h("dd", {}, tr.alias),
     h("dt", {}, t("trainee.place")), h("dd", {}, place),
-    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: s.skill, level: s.level })))),
+    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: skillLabel(s.skill), level: s.level })))),
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
     h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
@@ -209,7 +211,7 @@ function projectView(p) {
   const budget = p.budget_monthly;
   return h("dl", { class: "card" },
     h("dt", {}, t("project.title")), h("dd", {}, p.title),
-    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: s.skill, level: s.min_level })))),
+    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: skillLabel(s.skill), level: s.min_level })))),
     h("dt", {}, t("project.languages")), h("dd", {}, t("project.languages_value", { jlpt: levelLabel(p.japanese_min), cefr: levelLabel(p.english_min) })),
     h("dt", {}, t("project.headcount")), h("dd", {}, formatNumber(p.headcount)),
     h("dt", {}, t("project.start")), h("dd", {}, t("project.start_value", { date: formatDate(p.start_date), months: p.duration_months })),
@@ -227,7 +229,9 @@ async function matchDetail(pane, id, onChange) {
   const m = await api("GET", `/v1/matches/${id}`);
   if (!m.ok) { showProblem(pane, m.body); return; }
   const match = m.body;
-  const project = state.me.role === "training_org" ? null : (await api("GET", `/v1/projects/${match.project_id}`)).body;
+  // A training organization reads the firm's posting of its trainees' projects (issue 16).
+  const read = await api("GET", `/v1/projects/${match.project_id}`);
+  const project = read.ok ? read.body : null;
   const box = h("div");
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
   const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) => {
@@ -456,7 +460,7 @@ async function projectForm(id) {
   const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
   const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, label("pstatus", x))));
   const rows = h("div", { id: "skill-rows" });
-  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name })));
+  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name, label: s.name_ja ?? s.name })));
   let n = 0;
   const addRow = (s = { skill: "", min_level: 3, weight: 3, required: false }) => {
     const i = n++;
@@ -590,16 +594,11 @@ async function traineeForm(id) {
   page(id === "new" ? "trainee.new" : "trainee.edit", form);
 }
 
+// The trainee's side (issue 16): opportunities and projects with the firm made
+// visible, in opportunities.js; skill proposals in skills.js.
+const ui = { h, api, page, put, showProblem, loading, say };
 /** @param {string} id */
-async function traineeDetail(id) {
-  page("trainee.opportunities", loading());
-  const [o, m] = await Promise.all([api("GET", `/v1/trainees/${id}/opportunities?limit=10`), api("GET", `/v1/matches?trainee_id=${id}`)]);
-  if (!o.ok) { showProblem(main, o.body); return; }
-  page("trainee.opportunities",
-    o.body.items.length ? h("ol", {}, o.body.items.map((/** @type {any} */ x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
-    h("h2", {}, t("nav.matches")),
-    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
-}
+const traineeDetail = (id) => opportunitiesView({ ...ui, explanationView }, id);
 
 async function importView() {
   const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" });
@@ -649,12 +648,14 @@ async function route() {
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
-    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
+    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView, proposals: () => proposalsView(ui, "admin") },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
-    training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
+    training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches"),
+      "project-view": () => projectSideView(ui, arg), proposals: () => proposalsView(ui, "training_org") },
   }[role];
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
+  await loadSkillNames(api);
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 
