@@ -199,7 +199,8 @@ TEST_F(ApiTest, PatchIsAMergePatchGuardedByIfMatch) {
   auto removed = call("PATCH", path, key, {{"phone", nullptr}});
   EXPECT_TRUE(removed.body["phone"].is_null());
   expect_problem(call("PATCH", path, key, {{"alias", "KH-MINE"}}), 422);
-  expect_problem(call("PATCH", path, key, {{"skills", {{{"skill", "fortran"}, {"level", 3}}}}}), 422);
+  expect_problem(call("PATCH", path, key, {{"skills", {{{"skill", "fortran"}, {"level", 3}}}}}),
+                 422);
   EXPECT_EQ(call("GET", path, key).body["version"], 3);
 }
 
