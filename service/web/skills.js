@@ -8,6 +8,11 @@ import { t, language, label, formatDateTime } from "./i18n.js";
 
 /** @type {Map<string, string>} canonical name → Japanese name */
 const japanese = new Map();
+// A Japanese name that only spells the English one in katakana (パイソン,
+// ララベル) is for typing and search; Japanese postings write the product's
+// own name (Python, Laravel), so that is what the console shows. Names with
+// kanji or mixed script (画像認識, 組込みC, LLMアプリ開発) are shown.
+const transliteration = (/** @type {string} */ s) => /^[\u30A0-\u30FF\u3000\s]+$/.test(s);
 let loaded = false;
 
 /**
@@ -18,7 +23,7 @@ export async function loadSkillNames(get) {
   if (loaded) return;
   const r = await get("GET", "/v1/skills");
   if (!r.ok) return;
-  for (const s of r.body.items) if (s.name_ja) japanese.set(s.name, s.name_ja);
+  for (const s of r.body.items) if (s.name_ja && !transliteration(s.name_ja)) japanese.set(s.name, s.name_ja);
   loaded = true;
 }
 

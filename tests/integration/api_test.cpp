@@ -92,7 +92,7 @@ TEST_F(ApiTest, EveryValidationErrorAtOnceAndNothingWritten) {
               {"skills",
                {{{"skill", "pytorh"}, {"level", 9}},
                 {{"skill", "SQL"}, {"level", 2}},
-                {{"skill", "postgresql"}, {"level", 3}}}},
+                {{"skill", "ＳＱＬ"}, {"level", 3}}}},  // SQL again, in full width
               {"languages", {{"japanese", "N6"}}},
               {"hours_per_week", 100},
               {"available_from", "2026-02-30"},
