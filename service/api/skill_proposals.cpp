@@ -18,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-store::Actor actor_of(const domain::Principal& who) {
-  return {who.key_id, who.organization_id, std::string(domain::role_name(who.role))};
-}
-
 json proposal_json(const store::SkillProposalRow& p, const Taxonomy::Snapshot& snap) {
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
   json skill = nullptr;

@@ -47,16 +47,16 @@ SkillProposalRow proposal_from(const pqxx::row& r) {
 // The audit event of a step; its details built by the database (no JSON here).
 constexpr const char* kInsertProposalEvent =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, from_state, "
-    " to_state, reason, details) VALUES ('skill_proposal', $1, $2, $3, $4, $5, $6, "
-    " jsonb_strip_nulls(jsonb_build_object('proposal_id', $7::uuid, 'name', $8::text, "
-    " 'skill_id', $9::int)))";
+    " to_state, reason, details, actor_person_id, actor_label) VALUES ('skill_proposal', $1, $2, "
+    " $3, $4, $5, $6, jsonb_strip_nulls(jsonb_build_object('proposal_id', $7::uuid, 'name', "
+    " $8::text, 'skill_id', $9::int)), $10, nullif($11, ''))";
 
 void record_proposal_event(pqxx::transaction_base& tx, const Actor& actor, const std::string& id,
                            const std::string& name, const std::optional<std::string>& from,
                            const std::string& to, const std::optional<std::string>& reason,
                            std::optional<int> skill_id) {
-  exec_params(tx, kInsertProposalEvent, actor.key_id, actor.organization_id, actor.role, from, to,
-              reason, id, name, skill_id);
+  exec_params(tx, kInsertProposalEvent, actor.key(), actor.organization_id, actor.role, from, to,
+              reason, id, name, skill_id, actor.person_id, actor.label);
 }
 
 }  // namespace
@@ -97,7 +97,9 @@ std::vector<SkillProposalRow> list_skill_proposals(Tx& t, const SkillProposalFil
 bool decide_skill_proposal(Tx& t, const std::string& id, const std::string& status,
                            std::optional<int> skill_id, const std::optional<std::string>& reason,
                            const Actor& actor) {
-  const auto r = exec_params(t.sql(), kDecideProposal, id, status, skill_id, reason, actor.key_id);
+  // decided_by: the person who decided, or the API key.
+  const auto r = exec_params(t.sql(), kDecideProposal, id, status, skill_id, reason,
+                             actor.person_id ? actor.person_id : actor.key());
   if (r.empty()) return false;
   record_proposal_event(t.sql(), actor, id, r[0]["name"].as<std::string>(), "pending", status,
                         reason, skill_id);
