@@ -121,7 +121,33 @@ double SkillGraph::similarity(SkillId a, SkillId b) const {
 
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
+// UTF-8 as code points, so that a Japanese name's distance counts characters,
+// not bytes. A byte that starts no valid sequence counts as one character.
+std::vector<char32_t> code_points(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = b < 0x80           ? 1
+                          : (b >> 5) == 0x6  ? 2
+                          : (b >> 4) == 0xE  ? 3
+                          : (b >> 3) == 0x1E ? 4
+                                             : 0;
+    if (n <= 1 || i + n > s.size()) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    char32_t c = b & (0x7FU >> n);
+    for (std::size_t k = 1; k < n; ++k)
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+    out.push_back(c);
+    i += n;
+  }
+  return out;
+}
+
+std::size_t edit_distance(const std::vector<char32_t>& a, const std::vector<char32_t>& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -135,24 +161,60 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+// How far `input` is from a known name, relative to the longer of the two
+// (0 the same, 1 nothing shared), so a one-letter name ("C", "R") is not near
+// everything. A known name of three or more characters inside the input, or
+// the input inside it, halves the distance ("php8" and "PHP").
+double distance(const std::vector<char32_t>& input, std::string_view key,
+                std::string_view known_text) {
+  const auto known = code_points(known_text);
+  const auto longer = std::max(input.size(), known.size());
+  if (longer == 0) return 0;
+  double d = static_cast<double>(edit_distance(input, known)) / static_cast<double>(longer);
+  const auto shorter = std::min(input.size(), known.size());
+  if (shorter >= 3 && (known_text.find(key) != std::string_view::npos ||
+                       key.find(known_text) != std::string_view::npos)) {
+    d /= 2;
+  }
+  return d;
+}
+
 }  // namespace
 
+// The nearest names first; right after the nearest, its related skills (most
+// similar first), since a misspelt "Laravell" wants Laravel, then PHP and
+// Symfony, not whatever else happens to be spelt alike.
 std::vector<std::string> SkillGraph::closest(std::string_view name, std::size_t n) const {
   const auto key = normalise_skill_name(name);
-  std::vector<std::pair<std::size_t, SkillId>> ranked;
-  std::vector<std::size_t> best(names_.size(), SIZE_MAX);
-  for (const auto& [known, id] : by_name_) {
-    std::size_t d = edit_distance(key, known);
-    // A known name that contains the input (or the reverse) is a strong hint.
-    if (known.find(key) != std::string::npos || key.find(known) != std::string::npos) d = d / 2;
-    best[id] = std::min(best[id], d);
-  }
+  const auto input = code_points(key);
+  std::vector<double> best(names_.size(), 2.0);
+  for (const auto& [known, id] : by_name_)
+    best[id] = std::min(best[id], distance(input, key, known));
+  std::vector<std::pair<double, SkillId>> ranked;
+  ranked.reserve(names_.size());
   for (SkillId id = 0; id < names_.size(); ++id) ranked.emplace_back(best[id], id);
   std::sort(ranked.begin(), ranked.end());
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < ranked.size() && out.size() < n; ++i) {
-    out.push_back(names_[ranked[i].second]);
+  std::vector<SkillId> order;
+  std::vector<bool> taken(names_.size(), false);
+  auto take = [&](SkillId id) {
+    if (order.size() < n && !taken[id]) {
+      taken[id] = true;
+      order.push_back(id);
+    }
+  };
+  if (!ranked.empty()) {
+    take(ranked.front().second);
+    std::vector<RelatedSkill> near(related_[ranked.front().second].begin(),
+                                   related_[ranked.front().second].end());
+    std::stable_sort(near.begin(), near.end(), [](const RelatedSkill& x, const RelatedSkill& y) {
+      return x.similarity > y.similarity;
+    });
+    for (const auto& r : near) take(r.skill);
   }
+  for (const auto& [d, id] : ranked) take(id);
+  std::vector<std::string> out;
+  out.reserve(order.size());
+  for (auto id : order) out.push_back(names_[id]);
   return out;
 }
 

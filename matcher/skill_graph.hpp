@@ -32,7 +32,9 @@ class SkillGraph {
 
   // Resolves a canonical name or alias, ignoring case and surrounding spaces.
   std::optional<SkillId> resolve(std::string_view name) const;
-  // The known canonical names closest to `name` (edit distance), best first.
+  // The known canonical names closest to `name` (edit distance over code
+  // points, relative to length, over names and aliases), best first, with the
+  // nearest one's related skills right after it.
   std::vector<std::string> closest(std::string_view name, std::size_t n) const;
 
   std::span<const RelatedSkill> related(SkillId skill) const;

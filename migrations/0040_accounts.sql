@@ -98,7 +98,8 @@ CREATE INDEX audit_events_actor_person ON audit_events (actor_person_id, id)
   WHERE actor_person_id IS NOT NULL;
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_kind_check;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_kind_check
-  CHECK (kind IN ('transition', 'round', 'personal_data_read', 'consent', 'account'));
+  CHECK (kind IN ('transition', 'round', 'personal_data_read', 'consent', 'account',
+                  'skill_proposal'));  -- skill_proposal: 0031 (h16b, merged with this file)
 
 CREATE FUNCTION audit_events_name_actor() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -8,6 +8,8 @@
 #include "api/common.hpp"
 #include "api/matching_views.hpp"
 #include "api/money_views.hpp"
+#include "api/money_view.hpp"
+#include "api/project_access.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "api/visibility.hpp"
@@ -16,6 +18,7 @@
 #include "matching/features.hpp"
 #include "matching/live_index.hpp"
 #include "store/matches.hpp"
+#include "store/project_access.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -231,6 +234,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 404, "no such trainee");
   // Ranking every open project is CPU work: on the CPU executor.
   json out;
+  std::vector<domain::ProjectRecord> shown;  // each item's project, in order
   co_await api.cpu.run([&] {
     const auto view = api.live->view();
     const auto features = api.live->features(*trainee);
@@ -249,7 +253,7 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
                                             trainee->profile, card->record.data, currency);
       item["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
       item["rank"] = i + 1;
-      item["project"] = project_summary(card->record);
+      shown.push_back(card->record);
       items.push_back(std::move(item));
     }
     out = {{"trainee_id", trainee->id}, {"items", items}, {"next_cursor", nullptr}};
@@ -258,6 +262,19 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
           encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
     }
   });
+  // The firm made visible (issue 16): each project as the trainee's side reads
+  // it, with its firm and its budget in the reader's currency.
+  std::vector<std::string> org_ids{who.organization_id};
+  for (const auto& p : shown) org_ids.push_back(p.organization_id);
+  std::unordered_map<std::string, store::OrganizationRow> orgs;
+  co_await api.db.read([&](store::Tx& t) { orgs = store::organizations_by_id(t, org_ids); });
+  const auto viewer = orgs.find(who.organization_id);
+  const auto currency = currency_of_country(viewer == orgs.end() ? "" : viewer->second.country);
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const auto firm = orgs.find(shown[i].organization_id);
+    out["items"][i]["project"] =
+        trainee_side_project(shown[i], firm == orgs.end() ? nullptr : &firm->second, currency);
+  }
   co_return json_response(200, out);
 }
 
@@ -516,10 +533,11 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   f.after_id = seq_cursor(ctx, 'e', errors);
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
-        *kind != "consent" && *kind != "account")
+        *kind != "consent" && *kind != "account" && *kind != "skill_proposal")
       errors.push_back(invalid_choice(
-          "kind", "must be transition, round, personal_data_read, consent or account",
-          {"transition", "round", "personal_data_read", "consent", "account"}));
+          "kind",
+          "must be transition, round, personal_data_read, consent, account or skill_proposal",
+          {"transition", "round", "personal_data_read", "consent", "account", "skill_proposal"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);

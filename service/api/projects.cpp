@@ -1,10 +1,12 @@
 // /v1/projects: a firm's own project demands (administrators see all).
-// Training organizations find projects through matching, not here.
+// Training organizations list projects through matching, not here, and read
+// one their trainees are matched to or eligible for (api/project_access.hpp).
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "api/common.hpp"
+#include "api/project_access.hpp"
 #include "api/project_input.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
@@ -32,7 +34,8 @@ const std::initializer_list<std::string_view> kWritable = {"title",
                                                            "min_overlap_hours_jst",
                                                            "hours_per_week",
                                                            "min_hours_per_week",
-                                                           "availability_tolerance_months"};
+                                                           "availability_tolerance_months",
+                                                           "location"};
 const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
                                                            "created_at", "updated_at"};
 
@@ -70,6 +73,7 @@ json project_json(const domain::ProjectRecord& p) {
           {"availability_tolerance_months", d.availability_tolerance_months},
           {"engagement", d.engagement},
           {"status", d.status},
+          {"location", d.location ? json(*d.location) : json(nullptr)},
           {"version", p.version},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
@@ -197,6 +201,7 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   d.engagement =
       v.choice("engagement", false, domain::names_of<domain::Engagement>()).value_or("offshore");
   d.status = v.choice("status", false, {"draft", "open", "closed"}).value_or("draft");
+  d.location = v.text("location", false, 200);
   if (!errors.empty()) return std::nullopt;
   return d;
 }
@@ -253,6 +258,8 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
 
 awaitable<Response> get_project(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
+  if (who.role == domain::Role::kTrainingOrg)
+    co_return co_await get_project_for_training_org(api, ctx);
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> record;
   co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
@@ -374,12 +381,14 @@ awaitable<Response> list_projects(ApiContext& api, http::RequestContext& ctx) {
 void add_project_routes(http::Router& router, ApiContext& api) {
   static const RouteSpec kRoutes[] = {
       {"POST", "/v1/projects", create_project, "only firms post projects"},
-      {"GET", "/v1/projects/{id}", get_project, "only firms read project records"},
       {"PATCH", "/v1/projects/{id}", update_project, "only firms change projects"},
       {"DELETE", "/v1/projects/{id}", delete_project, "only firms delete projects"},
       {"GET", "/v1/projects", list_projects, "only firms list project records"},
   };
   add_routes(router, api, kRoutes, role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kFirm));
+  // Training organizations read the projects their trainees are matched to
+  // or eligible for (api/project_access.hpp); 404 for any other.
+  router.add("GET", "/v1/projects/{id}", handler(api, get_project), {});
 }
 
 }  // namespace kakehashi::api

@@ -9,6 +9,7 @@ namespace kakehashi::api {
 void add_organization_routes(http::Router& router, ApiContext& api);
 void add_trainee_routes(http::Router& router, ApiContext& api);
 void add_skill_routes(http::Router& router, ApiContext& api);
+void add_skill_proposal_routes(http::Router& router, ApiContext& api);  // issue 16
 void add_project_routes(http::Router& router, ApiContext& api);
 void add_import_routes(http::Router& router, ApiContext& api);
 void add_matching_routes(http::Router& router, ApiContext& api);

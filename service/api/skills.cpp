@@ -7,8 +7,8 @@
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
+#include "api/skill_names.hpp"
 #include "api/validation.hpp"
-#include "domain/text.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -21,14 +21,20 @@ json skill_json(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
     if (const auto* r = snap.by_id(other))
       related.push_back({{"skill", r->name}, {"similarity", similarity}});
   }
-  return {{"id", s.id},           {"name", s.name},     {"category", s.category},
-          {"aliases", s.aliases}, {"related", related}, {"version", s.version}};
+  return {{"id", s.id},
+          {"name", s.name},
+          {"name_ja", s.name_ja ? json(*s.name_ja) : json(nullptr)},
+          {"category", s.category},
+          {"aliases", s.aliases},
+          {"related", related},
+          {"version", s.version}};
 }
 
 // The writable document of a skill, for merge patches.
 json skill_document(const store::SkillRow& s, const Taxonomy::Snapshot& snap) {
   json doc = skill_json(s, snap);
   for (const char* key : {"id", "version"}) doc.erase(key);
+  if (doc["name_ja"].is_null()) doc.erase("name_ja");
   return doc;
 }
 
@@ -38,55 +44,11 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
                                            std::vector<http::FieldError>& conflicts) {
   store::SkillRow s;
   Validator v(body, "", errors);
-  v.only({"name", "category", "aliases", "related"});
-  s.name = v.text("name", true, 100).value_or("");
-  if (s.name.find_first_of("\t\n\r,:;") != std::string::npos)
-    v.fail("name", http::FieldCode::kInvalidFormat, "must not contain tabs, line breaks or , : ;",
-           {{"format", std::string("skill_name")}});
+  v.only({"name", "name_ja", "category", "aliases", "related"});
+  s.name = skill_name_field(body, "name", true, snap, self, errors, conflicts).value_or("");
+  s.name_ja = skill_name_field(body, "name_ja", false, snap, self, errors, conflicts);
   s.category = v.text("category", false, 40).value_or("general");
-  if (v.has("aliases")) {
-    const auto& aliases = body["aliases"];
-    if (!aliases.is_array()) {
-      v.fail("aliases", http::FieldCode::kWrongType, "must be an array of at most 20 names",
-             {{"expected", std::string("array")}});
-    } else if (aliases.size() > 20) {
-      v.fail("aliases", http::FieldCode::kTooMany, "must be an array of at most 20 names",
-             {{"max_items", 20LL}});
-    } else {
-      for (std::size_t i = 0; i < aliases.size(); ++i) {
-        const std::string at = "/aliases/" + std::to_string(i);
-        if (!aliases[i].is_string()) {
-          errors.push_back({at,
-                            http::FieldCode::kWrongType,
-                            "must be a string",
-                            {{"expected", std::string("string")}}});
-          continue;
-        }
-        const auto& raw = aliases[i].get_ref<const std::string&>();
-        const auto alias = matcher::normalise_skill_name(raw);
-        if (alias.empty() || domain::code_points(alias) > 100 ||
-            alias.find_first_of("\t\n\r,:;") != std::string::npos ||
-            domain::has_control_characters(raw, false)) {
-          errors.push_back(invalid_format(
-              at, "must be 1 to 100 characters without , : ; or control characters", "skill_name"));
-        } else if (std::find(s.aliases.begin(), s.aliases.end(), alias) != s.aliases.end()) {
-          errors.push_back({at, http::FieldCode::kDuplicate, "is repeated"});
-        } else if (auto owner = snap.resolve(alias); owner && owner != self) {
-          conflicts.push_back({at,
-                               http::FieldCode::kTaken,
-                               "already names " + snap.by_id(*owner)->name,
-                               {{"skill", snap.by_id(*owner)->name}}});
-        } else {
-          s.aliases.push_back(alias);
-        }
-      }
-    }
-  }
-  if (auto owner = snap.resolve(s.name); owner && owner != self)
-    conflicts.push_back({"/name",
-                         http::FieldCode::kTaken,
-                         "already names " + snap.by_id(*owner)->name,
-                         {{"skill", snap.by_id(*owner)->name}}});
+  s.aliases = skill_aliases_field(body, snap, self, errors, conflicts);
   if (v.has("related")) {
     const auto& related = body["related"];
     if (!related.is_array()) {
@@ -150,6 +112,8 @@ awaitable<Response> list_skills(ApiContext& api, http::RequestContext& ctx) {
   for (const auto& s : snap->skills) {
     bool hit =
         needle.empty() || matcher::normalise_skill_name(s.name).find(needle) != std::string::npos;
+    if (s.name_ja)
+      hit = hit || matcher::normalise_skill_name(*s.name_ja).find(needle) != std::string::npos;
     for (const auto& a : s.aliases) hit = hit || a.find(needle) != std::string::npos;
     if (hit) out["items"].push_back(skill_json(s, *snap));
   }

@@ -515,6 +515,7 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_organization_routes(router, api);
   api::add_trainee_routes(router, api);
   api::add_skill_routes(router, api);
+  api::add_skill_proposal_routes(router, api);  // issue 16
   api::add_project_routes(router, api);
   api::add_import_routes(router, api);
   api::add_matching_routes(router, api);

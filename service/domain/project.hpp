@@ -36,6 +36,7 @@ struct ProjectData {
   int availability_tolerance_months = 1;
   std::string engagement = "offshore";
   std::string status = "draft";
+  std::optional<std::string> location;  // where the work is done (issue 16)
 };
 
 struct ProjectRecord {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,9 @@ struct Skill {
   std::vector<std::string> aliases;
   std::vector<std::pair<int, double>> related;  // (skill id, similarity)
   std::int64_t version = 0;
+  // Shown in Japanese, resolved as an alias (last, so that positional
+  // initialisers of the fields above stay valid).
+  std::optional<std::string> name_ja;
 };
 
 }  // namespace kakehashi::domain

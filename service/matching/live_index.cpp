@@ -275,6 +275,16 @@ std::vector<ProjectCard> LiveIndex::projects() const {
   return out;
 }
 
+std::vector<std::int64_t> LiveIndex::trainee_seqs_of(const std::string& organization_id) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::int64_t> out;
+  for (const auto& [seq, card] : trainees_) {
+    if (card.organization_id == organization_id) out.push_back(seq);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::size_t LiveIndex::trainee_count() const {
   std::shared_lock lock(mutex_);
   return trainees_.size();

@@ -76,6 +76,8 @@ class LiveIndex {
   std::optional<ProjectCard> project(std::int64_t seq) const;
   std::optional<std::int64_t> project_seq(const std::string& id) const;
   std::vector<ProjectCard> projects() const;
+  // The indexed trainees of one training organization, by seq.
+  std::vector<std::int64_t> trainee_seqs_of(const std::string& organization_id) const;
 
   // Features of any record (indexed or not), for explanations.
   matcher::Trainee features(const domain::TraineeRecord& record);

@@ -27,6 +27,9 @@ void Taxonomy::load(std::vector<domain::Skill> rows) {
   }
   for (std::size_t i = 0; i < snap->skills.size(); ++i) {
     const auto& s = snap->skills[i];
+    // The Japanese name resolves like an alias ("ララベル", full-width too).
+    if (s.name_ja && !snap->graph.resolve(*s.name_ja))
+      snap->graph.add_alias(*s.name_ja, static_cast<matcher::SkillId>(i));
     for (const auto& alias : s.aliases) {
       if (!snap->graph.resolve(alias))
         snap->graph.add_alias(alias, static_cast<matcher::SkillId>(i));

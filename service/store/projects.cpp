@@ -11,15 +11,15 @@ namespace {
 constexpr const char* kInsertProject =
     "INSERT INTO projects (organization_id, title, description, domain, japanese_min, "
     " english_min, headcount, start_date, duration_months, budget_min, budget_max, "
-    " budget_currency, overlap_hours_jst, engagement, status) "
+    " budget_currency, overlap_hours_jst, engagement, status, location) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10::numeric, $11::numeric, $12, "
-    " $13::numeric, $14, $15) RETURNING id, seq";
+    " $13::numeric, $14, $15, $16) RETURNING id, seq";
 constexpr const char* kUpdateProject =
     "UPDATE projects SET title = $3, description = $4, domain = $5, japanese_min = $6, "
     " english_min = $7, headcount = $8, start_date = $9::date, duration_months = $10, "
     " budget_min = $11::numeric, budget_max = $12::numeric, budget_currency = $13, "
-    " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, version = version + 1, "
-    " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id, seq";
+    " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, location = $17, "
+    " version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id, seq";
 // Working time and availability (migration 0020), written after the insert or
 // update in the same transaction.
 constexpr const char* kUpdateProjectWork =
@@ -40,7 +40,7 @@ constexpr const char* kProjectSelect =
     " p.english_min, p.headcount, p.start_date::text AS start_date, p.duration_months, "
     " p.budget_min::float8 AS budget_min, p.budget_max::float8 AS budget_max, "
     " p.budget_currency, p.overlap_hours_jst::float8 AS overlap_hours_jst, p.engagement, "
-    " p.status, p.version, to_json(p.created_at)#>>'{}' AS created_at, "
+    " p.status, p.location, p.version, to_json(p.created_at)#>>'{}' AS created_at, "
     " p.min_overlap_hours_jst::float8 AS min_overlap_hours_jst, p.hours_per_week, "
     " p.min_hours_per_week, p.availability_tolerance_months, "
     " to_json(p.updated_at)#>>'{}' AS updated_at, "
@@ -89,6 +89,7 @@ domain::ProjectRecord project_from(const pqxx::row& r) {
   d.overlap_hours_jst = r["overlap_hours_jst"].as<double>();
   d.engagement = r["engagement"].as<std::string>();
   d.status = r["status"].as<std::string>();
+  d.location = opt<std::string>(r["location"]);
   d.skills = skills_from(r["skills"].as<std::string>());
   d.min_overlap_hours_jst = r["min_overlap_hours_jst"].as<double>();
   d.hours_per_week = opt<int>(r["hours_per_week"]);
@@ -128,7 +129,7 @@ std::string insert_project(Tx& t, const std::string& organization_id,
       exec_params1(tx, kInsertProject, organization_id, d.title, d.description, d.domain,
                    d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
                    decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
-                   decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+                   decimal_text(d.overlap_hours_jst), d.engagement, d.status, d.location);
   auto id = row["id"].as<std::string>();
   write_project_skills(tx, id, d);
   t.project_changed(row["seq"].as<std::int64_t>());
@@ -150,7 +151,7 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
     r = exec_params(tx, kUpdateProject, id, expected_version, d.title, d.description, d.domain,
                     d.japanese_min, d.english_min, d.headcount, d.start_date, d.duration_months,
                     decimal_text(d.budget_min), decimal_text(d.budget_max), d.budget_currency,
-                    decimal_text(d.overlap_hours_jst), d.engagement, d.status);
+                    decimal_text(d.overlap_hours_jst), d.engagement, d.status, d.location);
   } catch (const pqxx::check_violation&) {
     // The headcount trigger (migration 0004): fewer seats than placements.
     throw Conflict{"the headcount is below the placements already approved for this project",

@@ -11,7 +11,7 @@ namespace {
 
 // Aliases and relations folded into text: "alias\nalias", "other:0.8,other:0.5".
 constexpr const char* kSelectSkills =
-    "SELECT s.id, s.name, s.category, s.version, "
+    "SELECT s.id, s.name, s.name_ja, s.category, s.version, "
     " coalesce((SELECT string_agg(a.alias, E'\\n' ORDER BY a.alias) FROM skill_aliases a "
     "           WHERE a.skill_id = s.id), '') AS aliases, "
     " coalesce((SELECT string_agg(CASE WHEN r.skill_a = s.id THEN r.skill_b ELSE r.skill_a END "
@@ -20,10 +20,10 @@ constexpr const char* kSelectSkills =
     "FROM skills s ORDER BY s.id";
 
 constexpr const char* kInsertSkill =
-    "INSERT INTO skills (name, category) VALUES ($1, $2) RETURNING id";
+    "INSERT INTO skills (name, category, name_ja) VALUES ($1, $2, $3) RETURNING id";
 constexpr const char* kUpdateSkill =
-    "UPDATE skills SET name = $2, category = $3, version = version + 1, updated_at = now() "
-    "WHERE id = $1 AND ($4::bigint IS NULL OR version = $4) RETURNING id";
+    "UPDATE skills SET name = $2, category = $3, name_ja = $5, version = version + 1, "
+    " updated_at = now() WHERE id = $1 AND ($4::bigint IS NULL OR version = $4) RETURNING id";
 constexpr const char* kDeleteAliases = "DELETE FROM skill_aliases WHERE skill_id = $1";
 constexpr const char* kDeleteRelations =
     "DELETE FROM skill_relations WHERE skill_a = $1 OR skill_b = $1";
@@ -36,7 +36,11 @@ constexpr const char* kUpsertRelation =
     "(least($1::int, $2::int), greatest($1::int, $2::int), $3) "
     "ON CONFLICT (skill_a, skill_b) DO UPDATE SET similarity = excluded.similarity";
 // Names and aliases share one namespace, which no single index covers.
-constexpr const char* kNameOfAnother = "SELECT id FROM skills WHERE lower(name) = $1 AND id <> $2";
+constexpr const char* kNameOfAnother =
+    "SELECT id FROM skills WHERE (lower(name) = $1 OR lower(name_ja) = $1) AND id <> $2";
+constexpr const char* kJapaneseNameOfAnother =
+    "SELECT id FROM skills WHERE (lower(name_ja) = lower($1) OR lower(name) = lower($1)) "
+    " AND id <> $2";
 constexpr const char* kAliasOfAnother =
     "SELECT skill_id FROM skill_aliases WHERE alias = lower($1) AND skill_id <> $2";
 
@@ -45,6 +49,7 @@ SkillRow skill_from(const pqxx::row& r) {
   s.id = r["id"].as<int>();
   s.name = r["name"].as<std::string>();
   s.category = r["category"].as<std::string>();
+  s.name_ja = opt<std::string>(r["name_ja"]);
   s.version = r["version"].as<std::int64_t>();
   s.aliases = split(r["aliases"].as<std::string>(), '\n');
   for (const auto& item : split(r["related"].as<std::string>(), ',')) {
@@ -56,17 +61,26 @@ SkillRow skill_from(const pqxx::row& r) {
 }
 
 // Writes the skill's own row and clears what the rest of save_skill writes
-// again. Returns nullopt on a stale version. The one unique index these
-// statements can violate is skills_name_key: the name is taken.
+// again. Returns nullopt on a stale version. The unique indexes these
+// statements can violate are skills_name_key (the name is taken) and, in a
+// race with another writer, skills_name_ja_key.
 std::optional<int> write_skill_row(pqxx::transaction_base& tx, std::optional<int> id,
                                    std::optional<std::int64_t> expected_version,
                                    const SkillRow& s) {
+  // Japanese names share the namespace of names and aliases.
+  if (s.name_ja && (!exec_params(tx, kJapaneseNameOfAnother, *s.name_ja, id.value_or(0)).empty() ||
+                    !exec_params(tx, kAliasOfAnother, *s.name_ja, id.value_or(0)).empty())) {
+    throw Conflict{"the Japanese name already names another skill", "/name_ja"};
+  }
   try {
-    if (!id) return exec_params1(tx, kInsertSkill, s.name, s.category)["id"].as<int>();
-    if (exec_params(tx, kUpdateSkill, *id, s.name, s.category, expected_version).empty()) {
+    if (!id) return exec_params1(tx, kInsertSkill, s.name, s.category, s.name_ja)["id"].as<int>();
+    if (exec_params(tx, kUpdateSkill, *id, s.name, s.category, expected_version, s.name_ja)
+            .empty()) {
       return std::nullopt;
     }
   } catch (const pqxx::unique_violation&) {
+    // skills_name_key, or skills_name_ja_key when another writer took the
+    // Japanese name after the check above.
     throw Conflict{"a skill with this name exists", "/name"};
   }
   exec_params(tx, kDeleteAliases, *id);
@@ -108,6 +122,9 @@ std::optional<int> save_skill(Tx& t, std::optional<int> id,
   }
   if (!exec_params(tx, kAliasOfAnother, s.name, *id).empty()) {
     throw Conflict{"the name is another skill's alias", "/name"};
+  }
+  if (!exec_params(tx, kJapaneseNameOfAnother, s.name, *id).empty()) {
+    throw Conflict{"the name is another skill's Japanese name", "/name"};
   }
   t.taxonomy_changed();
   return id;

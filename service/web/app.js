@@ -6,6 +6,8 @@
 import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
+import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
+import { opportunitiesView, projectSideView } from "./opportunities.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
@@ -120,9 +122,9 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"], ["#/proposals", "nav.proposals"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
-  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
+  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/proposals", "nav.proposals"]],
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -188,7 +190,7 @@ function explanationView(ex) {
   if (!ex) return h("p", { class: "muted" }, t("common.none"));
   return h("div", { class: "explanation" },
     h("p", {}, h("strong", {}, t("match.score_value", { score: fmt(ex.score) })), ex.eligible ? "" : [" · ", h("span", { class: "error" }, t("match.ineligible"))]),
-    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${f.skill})` : ""}`))) : null,
+    (ex.failed_constraints || []).length ? h("ul", { class: "error" }, ex.failed_constraints.map((/** @type {any} */ f) => h("li", {}, `${label("reason", f.code)}${f.skill ? ` (${skillLabel(f.skill)})` : ""}`))) : null,
     h("h3", {}, t("match.components")),
     h("ul", { class: "bars" }, (ex.components || []).map((/** @type {any} */ c) => {
       const fill = h("span");
@@ -198,8 +200,8 @@ function explanationView(ex) {
         h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: label("component", c.name), value: percent }) }, fill),
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
-    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
-    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")),
+    h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${skillLabel(s.skill)}${s.via && s.via !== s.skill ? ` ← ${skillLabel(s.via)}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, skillLabel(s.skill))) : t("common.none")),
     rateEvidenceView(ex.rate_evidence), workingTimeView(ex.working_time));
 }
 
@@ -211,7 +213,7 @@ function traineeView(tr) {
   return h("dl", { class: "card" },
     h("dt", {}, t("trainee.alias")), h("dd", {}, tr.alias),
     h("dt", {}, t("trainee.place")), h("dd", {}, place),
-    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: s.skill, level: s.level })))),
+    h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: skillLabel(s.skill), level: s.level })))),
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
     (tr.certifications || []).length ? [h("dt", {}, t("trainee.credentials")), h("dd", {}, tr.certifications.map((/** @type {any} */ c) => h("span", { class: "tag" }, t(c.verified ? "trainee.credential_verified" : "trainee.credential", { name: c.name, year: c.year ?? "—" }))))] : null,
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
@@ -224,7 +226,7 @@ function projectView(p) {
   const budget = p.budget_monthly;
   return h("dl", { class: "card" },
     h("dt", {}, t("project.title")), h("dd", {}, p.title),
-    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: s.skill, level: s.min_level })))),
+    h("dt", {}, t("project.skills")), h("dd", {}, (p.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t(s.required ? "project.skill_need_required" : "project.skill_need", { skill: skillLabel(s.skill), level: s.min_level })))),
     h("dt", {}, t("project.languages")), h("dd", {}, t("project.languages_value", { jlpt: levelLabel(p.japanese_min), cefr: levelLabel(p.english_min) })),
     h("dt", {}, t("project.headcount")), h("dd", {}, formatNumber(p.headcount)),
     h("dt", {}, t("project.start")), h("dd", {}, t("project.start_value", { date: formatDate(p.start_date), months: p.duration_months })),
@@ -242,7 +244,9 @@ async function matchDetail(pane, id, onChange) {
   const m = await api("GET", `/v1/matches/${id}`);
   if (!m.ok) { showProblem(pane, m.body); return; }
   const match = m.body;
-  const project = state.me.role === "training_org" ? null : (await api("GET", `/v1/projects/${match.project_id}`)).body;
+  // A training organization reads the firm's posting of its trainees' projects (issue 16).
+  const read = await api("GET", `/v1/projects/${match.project_id}`);
+  const project = read.ok ? read.body : null;
   const box = h("div");
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
   const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) => {
@@ -475,7 +479,7 @@ async function projectForm(id) {
   const minHours = h("input", { type: "number", min: "0", max: "80", value: String(p.min_hours_per_week ?? 0) });
   const tolerance = h("input", { type: "number", min: "0", max: "24", value: String(p.availability_tolerance_months ?? 1) });
   const rows = h("div", { id: "skill-rows" });
-  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name })));
+  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name, label: s.name_ja ?? s.name })));
   let n = 0;
   const addRow = (s = { skill: "", min_level: 3, weight: 3, required: false }) => {
     const i = n++;
@@ -611,16 +615,11 @@ async function traineeForm(id) {
   page(id === "new" ? "trainee.new" : "trainee.edit", form);
 }
 
+// The trainee's side (issue 16): opportunities and projects with the firm made
+// visible, in opportunities.js; skill proposals in skills.js.
+const ui = { h, api, page, put, showProblem, loading, say };
 /** @param {string} id */
-async function traineeDetail(id) {
-  page("trainee.opportunities", loading());
-  const [o, m] = await Promise.all([api("GET", `/v1/trainees/${id}/opportunities?limit=10`), api("GET", `/v1/matches?trainee_id=${id}`)]);
-  if (!o.ok) { showProblem(main, o.body); return; }
-  page("trainee.opportunities",
-    o.body.items.length ? h("ol", {}, o.body.items.map((/** @type {any} */ x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
-    h("h2", {}, t("nav.matches")),
-    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
-}
+const traineeDetail = (id) => opportunitiesView({ ...ui, explanationView }, id);
 
 async function importView() {
   const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" });
@@ -673,14 +672,17 @@ async function route() {
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
     admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView,
-      rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }) },
+      rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }),
+      proposals: () => proposalsView(ui, "admin") },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
-    training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
+    training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches"),
+      "project-view": () => projectSideView(ui, arg), proposals: () => proposalsView(ui, "training_org") },
   }[role];
   if (managesPeople(state.me)) views.people = () => peopleView(ctx);
   if (state.me.person) views.account = () => accountView(ctx);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
+  await loadSkillNames(api);
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 

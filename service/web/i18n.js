@@ -157,6 +157,22 @@ const en = {
   "account.totp_start": "Turn on two-step sign-in", "account.totp_scan": "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
   "account.totp_secret": "Key", "account.totp_uri": "Link for the app", "account.totp_confirm": "Confirm", "account.totp_disable": "Turn off",
   "account.totp_on_done": "Two-step sign-in is on.", "account.totp_off_done": "Two-step sign-in is off.",
+  // Issue 16: the firm made visible to the trainee's side; skill proposals.
+  "nav.proposals": "Skill proposals", "side.project": "Project", "side.firm": "Firm", "side.description": "Description",
+  "side.engagement": "Engagement", "side.location": "Location", "side.budget": "Budget per person-month",
+  "side.budget_converted": "{budget} (about {converted})", "side.rank_title": "#{rank} {title} · {firm}",
+  "side.why_matched": "A trainee of yours is proposed for or matched to this project.",
+  "side.why_opportunity": "An open project one of your trainees is eligible for.",
+  "engagement.offshore": "Offshore", "engagement.onsite_japan": "On site in Japan", "engagement.hybrid": "Hybrid",
+  "proposal.help": "Propose a skill the taxonomy lacks. It stays pending until the programme office approves it; then trainees and projects can name it.",
+  "proposal.name": "Skill name (English)", "proposal.name_ja": "Japanese name", "proposal.category": "Category (web, mobile, qa…)",
+  "proposal.aliases": "Other names (comma-separated)", "proposal.note": "Why it is needed", "proposal.send": "Propose",
+  "proposal.sent": "Proposed {name}; it is pending.", "proposal.mine": "Your proposals", "proposal.pending": "Pending proposals",
+  "proposal.approve": "Approve", "proposal.reject": "Reject", "proposal.reason": "Reason (to reject)",
+  "proposal.approved_done": "{name} is now a skill.", "proposal.rejected_done": "Rejected {name}.",
+  "proposal.title_ja": "{name} ({name_ja})", "proposal.line": "{status} · {org} · {when}",
+  "proposal.aliases_value": "Other names: {aliases}", "proposal.reason_value": "Reason: {reason}",
+  "proposal_status.pending": "Pending", "proposal_status.approved": "Approved", "proposal_status.rejected": "Rejected",
 };
 
 /** @type {Record<string, string>} */
@@ -309,6 +325,22 @@ const ja = {
   "account.totp_start": "2段階認証を有効にする", "account.totp_scan": "このキーを認証アプリに登録し（またはスマートフォンでリンクを開き）、表示されたコードを入力してください。",
   "account.totp_secret": "キー", "account.totp_uri": "アプリ用リンク", "account.totp_confirm": "確認", "account.totp_disable": "無効にする",
   "account.totp_on_done": "2段階認証を有効にしました。", "account.totp_off_done": "2段階認証を無効にしました。",
+  // Issue 16
+  "nav.proposals": "スキル提案", "side.project": "案件", "side.firm": "企業", "side.description": "概要",
+  "side.engagement": "契約形態", "side.location": "勤務地", "side.budget": "人月単価",
+  "side.budget_converted": "{budget}（約{converted}）", "side.rank_title": "{rank}位 {title}・{firm}",
+  "side.why_matched": "貴機関の研修生がこの案件に提案またはマッチングされています。",
+  "side.why_opportunity": "貴機関の研修生が応募条件を満たす募集中の案件です。",
+  "engagement.offshore": "オフショア", "engagement.onsite_japan": "日本常駐", "engagement.hybrid": "ハイブリッド",
+  "proposal.help": "分類にないスキルを提案できます。プログラム事務局が承認するまで保留となり、承認後に研修生や案件で使えるようになります。",
+  "proposal.name": "スキル名（英語）", "proposal.name_ja": "日本語名", "proposal.category": "分類（web、mobile、qa など）",
+  "proposal.aliases": "別名（カンマ区切り）", "proposal.note": "必要な理由", "proposal.send": "提案する",
+  "proposal.sent": "{name} を提案しました（承認待ち）。", "proposal.mine": "提案したスキル", "proposal.pending": "承認待ちの提案",
+  "proposal.approve": "承認する", "proposal.reject": "却下する", "proposal.reason": "却下の理由",
+  "proposal.approved_done": "{name} をスキルとして追加しました。", "proposal.rejected_done": "{name} を却下しました。",
+  "proposal.title_ja": "{name}（{name_ja}）", "proposal.line": "{status}・{org}・{when}",
+  "proposal.aliases_value": "別名: {aliases}", "proposal.reason_value": "理由: {reason}",
+  "proposal_status.pending": "承認待ち", "proposal_status.approved": "承認済み", "proposal_status.rejected": "却下",
 };
 
 /** @typedef {"en" | "ja"} Lang */

@@ -81,8 +81,11 @@ const EXPECTED = {
   "createProject | -":                                 [422,  201,  201,  403, 403, 401, 401],
   "createProject | organization_id=firm A":            [201,  422,  422,  403, 403, 401, 401],
   "createProject | organization_id=firm B":            [201,  422,  422,  403, 403, 401, 401],
-  "getProject | A":                                    [200,  200,  404,  403, 403, 401, 401],
-  "getProject | B":                                    [200,  404,  200,  403, 403, 401, 401],
+  // Issue 16: a training organization reads a project its trainees are matched to or eligible
+  // for (both organizations' trainees fit and are matched to both seeded projects), 404 otherwise.
+  "getProject | A":                                    [200,  200,  404,  200, 200, 401, 401],
+  "getProject | B":                                    [200,  404,  200,  200, 200, 401, 401],
+  "getProject | A, no trainee matched or eligible":    [200,  200,  404,  404, 404, 401, 401],
   "updateProject | A":                                 [200,  200,  404,  403, 403, 401, 401],
   "updateProject | B":                                 [200,  404,  200,  403, 403, 401, 401],
   "updateProject | A, organization_id=firm B":         [422,  422,  404,  403, 403, 401, 401],
@@ -103,6 +106,11 @@ const EXPECTED = {
   "listSkills | -":                                    [200,  200,  200,  200, 200, 401, 401],
   "createSkill | -":                                   [201,  403,  403,  403, 403, 401, 401],
   "updateSkill | -":                                   [200,  403,  403,  403, 403, 401, 401],
+  "proposeSkill | -":                                  [403,  403,  403,  201, 201, 401, 401],
+  "listSkillProposals | -":                            [200,  403,  403,  200, 200, 401, 401],
+  "getSkillProposal | A":                              [200,  403,  403,  200, 404, 401, 401],
+  "getSkillProposal | B":                              [200,  403,  403,  404, 200, 401, 401],
+  "decideSkillProposal | A":                           [200,  403,  403,  403, 403, 401, 401],
 
   "listCandidates | A":                                [200,  200,  404,  403, 403, 401, 401],
   "listCandidates | B":                                [200,  404,  200,  403, 403, 401, 401],
@@ -408,7 +416,11 @@ const REQUESTS = {
       return { body, after: (json) => registry.set(json.id, { kind: "project", firm: json.organization_id }),
         verify: (json, role) => assert.equal(json.organization_id, role === "admin" ? body.organization_id : fx.org[role].id) };
     }])),
-  getProject: byTenant((tenant) => ({ params: { id: fx.project[tenant].id }, verify: (json) => assert.equal(json.id, fx.project[tenant].id) })),
+  getProject: {
+    ...byTenant((tenant) => ({ params: { id: fx.project[tenant].id }, verify: (json) => assert.equal(json.id, fx.project[tenant].id) })),
+    "A, no trainee matched or eligible": async () => ({ params: { id: (await newProject("A", {
+      skills: [{ skill: "SAP ABAP", min_level: 5, required: true }] })).id } }),
+  },
   updateProject: {
     ...byTenant(async (tenant) => ({ params: { id: (await newProject(tenant)).id }, body: { headcount: 41 },
       verify: (json) => assert.equal(json.headcount, 41) })),
@@ -429,6 +441,19 @@ const REQUESTS = {
   updateSkill: { "-": async () => {
     const skill = (await must(201, "POST", "/v1/skills", { key: service.admin, body: { name: `Patched ${unique()}` } })).json;
     return { params: { id: skill.id }, body: { category: "ai" } };
+  } },
+
+  proposeSkill: { "-": () => ({ body: { name: `Proposed ${unique()}` } }) },
+  listSkillProposals: { "-": () => ({ query: "?limit=200", verify: (json, role) => {
+    if (role !== "admin") json.items.forEach((p) => assert.equal(p.organization_id, fx.org[role].id));
+  } }) },
+  getSkillProposal: byTenant(async (tenant) => {
+    const p = (await must(201, "POST", "/v1/skill-proposals", { key: fx.key[`org${tenant}`], body: { name: `Read ${unique()}` } })).json;
+    return { params: { id: p.id }, verify: (json) => assert.equal(json.id, p.id) };
+  }),
+  decideSkillProposal: { A: async () => {
+    const p = (await must(201, "POST", "/v1/skill-proposals", { key: fx.key.orgA, body: { name: `Decide ${unique()}` } })).json;
+    return { params: { id: p.id }, body: { status: "rejected", reason: "matrix" } };
   } },
 
   listCandidates: byTenant((tenant) => ({ params: { id: fx.project[tenant].id }, query: "?limit=100",

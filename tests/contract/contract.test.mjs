@@ -250,7 +250,7 @@ const CASES = {
     const page = await expect(t, "a page", 200, "GET", "/v1/trainees", { key: fx.academyKey, query: "?limit=1" });
     assert.ok(page.json.next_cursor);
     await expect(t, "the next page, filtered", 200, "GET", "/v1/trainees", { key: fx.academyKey, query: `?limit=1&cursor=${page.json.next_cursor}&skill=python&jlpt_min=N5` });
-    await expect(t, "an unknown skill", 422, "GET", "/v1/trainees", { key: fx.academyKey, query: "?skill=cobol" });
+    await expect(t, "an unknown skill", 422, "GET", "/v1/trainees", { key: fx.academyKey, query: "?skill=fortran" });
     await expect(t, "a firm", 403, "GET", "/v1/trainees", { key: fx.firmKey });
     await expect(t, "no key", 401, "GET", "/v1/trainees");
   },
@@ -327,7 +327,17 @@ const CASES = {
   async getProject(t) {
     const p = await newProject();
     await expect(t, "its firm", 200, "GET", "/v1/projects/{id}", { key: fx.firmKey, params: { id: p.id } });
-    await expect(t, "a training organization", 403, "GET", "/v1/projects/{id}", { key: fx.academyKey, params: { id: p.id } });
+    // Issue 16: a training organization reads a project its trainees are eligible for (fx.open
+    // needs the skill only its fitting trainees have), or matched to; 404 for any other.
+    await fitting();
+    const wanted = await newProject({ skills: [{ skill: fx.skill.name, min_level: 3, required: true }] });
+    const side = await expect(t, "a training organization, its trainee eligible", 200, "GET", "/v1/projects/{id}", { key: fx.academyKey, params: { id: wanted.id } });
+    assert.equal(side.json.relation, "opportunity");
+    assert.equal(side.json.firm.name, fx.firm.name);
+    assert.equal(side.json.budget_in_viewer_currency.currency, "BDT");
+    const matched = await expect(t, "a training organization, its trainee matched", 200, "GET", "/v1/projects/{id}", { key: fx.academyKey, params: { id: fx.approved.match.project_id } });
+    assert.equal(matched.json.relation, "matched");
+    await expect(t, "a training organization, no trainee of its matched or eligible", 404, "GET", "/v1/projects/{id}", { key: fx.academyKey, params: { id: p.id } });
     await expect(t, "no such project", 404, "GET", "/v1/projects/{id}", { key: admin, params: { id: "nope" } });
     await expect(t, "no key", 401, "GET", "/v1/projects/{id}", { params: { id: p.id } });
   },
@@ -359,6 +369,8 @@ const CASES = {
   async listSkills(t) {
     const r = await expect(t, "by part of a name", 200, "GET", "/v1/skills", { key: fx.firmKey, query: "?q=torch" });
     assert.ok(r.json.items.some((s) => s.name === "PyTorch"));
+    const ja = await expect(t, "by part of a Japanese name", 200, "GET", "/v1/skills", { key: fx.firmKey, query: `?q=${encodeURIComponent("ララベ")}` });
+    assert.deepEqual(ja.json.items.map((s) => s.name), ["Laravel"]);
     await expect(t, "no key", 401, "GET", "/v1/skills");
   },
   async createSkill(t) {
@@ -370,6 +382,52 @@ const CASES = {
     await expect(t, "not JSON", 415, "POST", "/v1/skills", { key: admin, ...typed("x", "text/plain") });
     await expect(t, "a firm", 403, "POST", "/v1/skills", { key: fx.firmKey, body: { name: "X" } });
     await expect(t, "no key", 401, "POST", "/v1/skills", { body: { name: "X" } });
+  },
+  async proposeSkill(t) {
+    const body = { name: `Proposed skill ${unique()}`, name_ja: `提案スキル${unique()}`, category: "web", aliases: [`proposed-${unique()}`], note: "Asked for by two clients" };
+    await expect(t, "a training organization", 201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body });
+    await expect(t, "the same name again, pending", 409, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name: body.name } });
+    await expect(t, "a name the taxonomy has (full width)", 409, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name: "ＰＨＰ" } });
+    await expect(t, "invalid fields", 422, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name: "", colour: "red" } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/skill-proposals", { key: fx.academyKey, ...json("{") });
+    await expect(t, "not JSON", 415, "POST", "/v1/skill-proposals", { key: fx.academyKey, ...typed("x", "text/plain") });
+    await expect(t, "a firm", 403, "POST", "/v1/skill-proposals", { key: fx.firmKey, body });
+    await expect(t, "no key", 401, "POST", "/v1/skill-proposals", { body });
+    const replayed = { name: `Replayed skill ${unique()}` };
+    const headers = { "idempotency-key": `proposal-${unique()}` };
+    await expect(t, "with an Idempotency-Key", 201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: replayed, headers });
+    await expect(t, "the same key again: a replay with the first status", 201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: replayed, headers });
+  },
+  async listSkillProposals(t) {
+    await must(201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name: `Listed skill ${unique()}` } });
+    const own = await expect(t, "a training organization's own", 200, "GET", "/v1/skill-proposals", { key: fx.academyKey, query: "?status=pending&limit=1" });
+    assert.ok(own.json.next_cursor !== undefined);
+    await expect(t, "every proposal", 200, "GET", "/v1/skill-proposals", { key: admin });
+    await expect(t, "an unknown status", 422, "GET", "/v1/skill-proposals", { key: admin, query: "?status=maybe" });
+    await expect(t, "a firm", 403, "GET", "/v1/skill-proposals", { key: fx.firmKey });
+    await expect(t, "no key", 401, "GET", "/v1/skill-proposals");
+  },
+  async getSkillProposal(t) {
+    const p = (await must(201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name: `Read skill ${unique()}` } })).json;
+    await expect(t, "its proposer", 200, "GET", "/v1/skill-proposals/{id}", { key: fx.academyKey, params: { id: p.id } });
+    await expect(t, "an administrator", 200, "GET", "/v1/skill-proposals/{id}", { key: admin, params: { id: p.id } });
+    await expect(t, "no such proposal", 404, "GET", "/v1/skill-proposals/{id}", { key: admin, params: { id: ZERO } });
+    await expect(t, "a firm", 403, "GET", "/v1/skill-proposals/{id}", { key: fx.firmKey, params: { id: p.id } });
+    await expect(t, "no key", 401, "GET", "/v1/skill-proposals/{id}", { params: { id: p.id } });
+  },
+  async decideSkillProposal(t) {
+    const name = `Decided skill ${unique()}`;
+    const p = (await must(201, "POST", "/v1/skill-proposals", { key: fx.academyKey, body: { name, name_ja: `決定スキル${unique()}` } })).json;
+    const params = { id: p.id };
+    await expect(t, "a training organization", 403, "POST", "/v1/skill-proposals/{id}/decision", { key: fx.academyKey, params, body: { status: "approved" } });
+    await expect(t, "a rejection without a reason", 422, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params, body: { status: "rejected" } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params, ...json("{") });
+    await expect(t, "not JSON", 415, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params, ...typed("x", "text/plain") });
+    await expect(t, "no such proposal", 404, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params: { id: ZERO }, body: { status: "approved" } });
+    await expect(t, "no key", 401, "POST", "/v1/skill-proposals/{id}/decision", { params, body: { status: "approved" } });
+    const ok = await expect(t, "approved", 200, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params, body: { status: "approved" } });
+    assert.equal(ok.json.skill.name, name);
+    await expect(t, "decided already", 409, "POST", "/v1/skill-proposals/{id}/decision", { key: admin, params, body: { status: "rejected", reason: "late" } });
   },
   async updateSkill(t) {
     const skill = (await must(201, "POST", "/v1/skills", { key: admin, body: { name: "Diffusion Models" } })).json;
@@ -414,7 +472,10 @@ const CASES = {
   async listOpportunities(t) {
     const fit = await fitting();
     const r = await expect(t, "its organization", 200, "GET", "/v1/trainees/{id}/opportunities", { key: fx.academyKey, params: { id: fit.id } });
-    assert.ok(r.json.items.some((o) => o.project.id === fx.open.id));
+    const open = r.json.items.find((o) => o.project.id === fx.open.id);
+    assert.ok(open);
+    assert.equal(open.project.firm.name, fx.firm.name, "the firm made visible");
+    assert.equal(open.project.budget_monthly.currency, "JPY");
     await expect(t, "a bad cursor", 422, "GET", "/v1/trainees/{id}/opportunities", { key: fx.academyKey, params: { id: fit.id }, query: "?cursor=bad" });
     await expect(t, "a firm", 403, "GET", "/v1/trainees/{id}/opportunities", { key: fx.firmKey, params: { id: fit.id } });
     await expect(t, "no such trainee", 404, "GET", "/v1/trainees/{id}/opportunities", { key: admin, params: { id: "nope" } });

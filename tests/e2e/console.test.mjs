@@ -414,6 +414,74 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   await page.context().close();
 });
 
+// Issue 16: the firm made visible to the trainee's side, and skills in
+// Japanese. The screenshots 13, 23–26 are the lead's note's.
+test("a firm's candidates read in 日本語 with the skills' Japanese names", async () => {
+  const page = await newPage();
+  await signIn(page, keys[flow.firm]);
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("link", { name: "案件", exact: true }).waitFor();
+  await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
+  await page.locator("h2", { hasText: "#1" }).first().waitFor();
+  const skills = await api(keys[flow.firm], "GET", "/v1/skills");
+  const japanese = new Map(skills.body.items.map((s) => [s.name, s.name_ja]));
+  const first = (await api(keys[flow.firm], "GET", `/v1/projects/${flow.project.id}/candidates?limit=1`)).body.items[0];
+  assert.ok(first.trainee.skills.every((s) => japanese.get(s.skill)), "every skill has a Japanese name");
+  // Shown in Japanese unless it only spells the product's name in katakana
+  // (パイソン): Japanese postings write Python.
+  const katakana = (s) => /^[\u30A0-\u30FF\u3000\s]+$/.test(s);
+  for (const s of first.trainee.skills) {
+    const shown = katakana(japanese.get(s.skill)) ? s.skill : japanese.get(s.skill);
+    await page.locator(".tag", { hasText: shown }).first().waitFor();
+  }
+  await accessible(page, "13-firm-candidates-ja");
+  await page.context().close();
+});
+
+test("a training organization reads its trainee's opportunities with the firm, dates and budget, in both languages", async () => {
+  // A training organization's trainee with opportunities in the demo data.
+  let found;
+  for (const [name, key] of Object.entries(keys)) {
+    if (name === "admin" || found) continue;
+    const trainees = await api(key, "GET", "/v1/trainees?limit=50");
+    if (trainees.status !== 200) continue;
+    for (const t of trainees.body.items) {
+      const o = await api(key, "GET", `/v1/trainees/${t.id}/opportunities?limit=10`);
+      if (o.status === 200 && o.body.items.length >= 2) { found = { name, trainee: t, first: o.body.items[0].project }; break; }
+    }
+  }
+  assert.ok(found, "the demo data has a trainee with opportunities");
+  const page = await newPage();
+  await signIn(page, keys[found.name]);
+  await page.goto(`${base}/admin/#/trainee/${found.trainee.id}`);
+  const card = page.locator(`dl[data-project="${found.first.id}"]`);
+  await card.waitFor();
+  const text = await card.innerText();
+  assert.ok(text.includes(found.first.firm.name), "the firm's name");
+  assert.ok(text.includes("Budget per person-month"));
+  if (found.first.budget_in_viewer_currency && found.first.budget_monthly.currency !== "BDT") assert.match(text, /about BDT/);
+  await accessible(page, "23-school-opportunities");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "おすすめ案件" }).waitFor();
+  assert.ok((await card.innerText()).includes("人月単価"));
+  await accessible(page, "24-school-opportunities-ja");
+  // The project itself, as the organization reads it; then proposing a skill.
+  await card.getByRole("link", { name: found.first.title }).click();
+  await page.getByRole("heading", { name: "案件" }).waitFor();
+  await page.locator(`dl[data-project="${found.first.id}"]`).waitFor();
+  await accessible(page, "25-school-project-ja");
+  await page.getByRole("link", { name: "スキル提案" }).click();
+  await page.getByLabel("スキル名（英語）").fill("Yii Framework");
+  await page.getByLabel("日本語名").fill("Yiiフレームワーク");
+  await page.getByLabel("別名（カンマ区切り）").fill("yii2, yii 2");
+  await page.getByRole("button", { name: "提案する" }).click();
+  await page.locator("li[data-proposal]", { hasText: "承認待ち" }).waitFor();
+  await accessible(page, "26-school-proposals-ja");
+  await page.context().close();
+  const pending = await api(keys.admin, "GET", "/v1/skill-proposals?status=pending");
+  assert.deepEqual(pending.body.items.map((p) => [p.name, p.aliases]), [["Yii Framework", ["yii2", "yii 2"]]]);
+});
+
 // An authenticator app's code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits)
 // for a base32 secret, `offset` steps from now.
 function totp(base32, offset) {

@@ -56,7 +56,7 @@ TEST_F(ImportTest, DryRunReportsAndStoresNothingThenTheRealImportStoresAll) {
 TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   std::string csv = kHeader;
-  for (int i = 0; i < 1000; ++i) csv += i == 637 ? csv_row(i, "python:9;cobol:3") : csv_row(i);
+  for (int i = 0; i < 1000; ++i) csv += i == 637 ? csv_row(i, "python:9;fortran:3") : csv_row(i);
   auto r = upload(key, csv, "text/csv");
   expect_problem(r, 422);
   ASSERT_EQ(r.body["errors"].size(), 2U) << r.http.body;

@@ -158,5 +158,69 @@ TEST_F(MigrateTest, MoneyAndWorkingTimeCarryExistingDataForward) {
   EXPECT_NE(serve_check.output.find("\"applied\":0"), std::string::npos) << serve_check.output;
 }
 
+// Issue 16: 0030 and 0031 carry a database of the previous schema forward.
+// Skills keep their ids (trainees' and projects' skills stay), a skill an
+// administrator already added under a new name keeps its row and its aliases
+// and gains a Japanese name, and the alias that becomes a skill of its own
+// ('postgresql', SQL's since 0003) moves.
+TEST_F(MigrateTest, TheTaxonomyMigrationCarriesExistingDataForward) {
+  const fs::path held = dir_ / "held";
+  fs::create_directories(held);
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    const auto name = entry.path().filename().string();
+    if (name >= "0030" && name.ends_with(".sql")) fs::rename(entry.path(), held / name);
+  }
+  auto before = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+  db_.exec(
+      "INSERT INTO skills (name, category) VALUES ('php', 'general');"
+      "INSERT INTO skill_aliases (alias, skill_id) SELECT 'php7', id FROM skills WHERE name = "
+      "'php';"
+      "INSERT INTO organizations (name, kind, country) VALUES ('Academy', 'training_provider', "
+      "'BD');"
+      "INSERT INTO trainees (organization_id, alias) SELECT id, 'T-1' FROM organizations;"
+      "INSERT INTO trainee_skills (trainee_id, skill_id, level) "
+      "  SELECT t.id, s.id, 4 FROM trainees t, skills s WHERE s.name IN ('php', 'SQL');"
+      "INSERT INTO audit_events (kind, details) VALUES ('consent', '{}');");
+  const auto php_id = db_.query_value("SELECT id FROM skills WHERE name = 'php'");
+  const auto sql_id = db_.query_value("SELECT id FROM skills WHERE name = 'SQL'");
+  ASSERT_EQ(db_.query_value("SELECT s.name FROM skill_aliases a JOIN skills s ON s.id = a.skill_id "
+                            "WHERE a.alias = 'postgresql'"),
+            "SQL");
+  for (const auto& entry : fs::directory_iterator(held))
+    fs::rename(entry.path(), dir_ / entry.path().filename());
+  fs::remove(held);
+
+  auto after = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(db_.query_value("SELECT id FROM skills WHERE lower(name) = 'php'"), php_id);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skills WHERE lower(name) = 'php'"), "1");
+  EXPECT_EQ(db_.query_value("SELECT name_ja FROM skills WHERE id = " + php_id), "ピーエイチピー");
+  EXPECT_EQ(db_.query_value("SELECT skill_id FROM skill_aliases WHERE alias = 'php7'"), php_id);
+  EXPECT_EQ(db_.query_value("SELECT string_agg(skill_id::text, ',' ORDER BY skill_id) "
+                            "FROM trainee_skills"),
+            std::to_string(std::min(std::stoi(php_id), std::stoi(sql_id))) + "," +
+                std::to_string(std::max(std::stoi(php_id), std::stoi(sql_id))));
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skill_aliases WHERE alias = 'postgresql'"), "0");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skill_relations r JOIN skills a ON a.id = "
+                            "r.skill_a JOIN skills b ON b.id = r.skill_b WHERE 'PostgreSQL' IN "
+                            "(a.name, b.name) AND 'SQL' IN (a.name, b.name)"),
+            "1");
+  EXPECT_GE(std::stoi(db_.query_value("SELECT count(*) FROM skills")), 150);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skills WHERE name_ja IS NULL"), "0");
+  // Laravel is PHP's, through the skill the administrator had added.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skill_relations r JOIN skills l ON l.name = "
+                            "'Laravel' WHERE " +
+                            php_id +
+                            " IN (r.skill_a, r.skill_b) AND l.id IN "
+                            "(r.skill_a, r.skill_b)"),
+            "1");
+  // The audit trail keeps its kinds and gains skill_proposal.
+  db_.exec("INSERT INTO audit_events (kind, details) VALUES ('skill_proposal', '{}')");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM audit_events"), "2");
+  EXPECT_ANY_THROW(db_.exec("INSERT INTO audit_events (kind, details) VALUES ('other', '{}')"));
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM projects WHERE location IS NOT NULL"), "0");
+}
+
 }  // namespace
 }  // namespace kakehashi::testing

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,31 @@ TEST(SkillGraph, ClosestSuggestsNearNames) {
   ASSERT_FALSE(near.empty());
   EXPECT_EQ(near.front(), "PyTorch");
   EXPECT_EQ(g->closest("kubernets", 1).front(), "Kubernetes");
+}
+
+// Issue 16: suggestions for a misspelt PHP name are PHP-ish. Distances are
+// relative to length (a one-letter "C" is not near everything), and the
+// nearest skill's related skills come right after it.
+TEST(SkillGraph, ClosestPutsTheNearestSkillsRelatedSkillsNext) {
+  SkillGraph g;
+  for (const char* name : {"Python", "C++", "C", "R", "Go", "SQL"}) g.add_skill(name);
+  const auto php = g.add_skill("PHP");
+  const auto laravel = g.add_skill("Laravel");
+  const auto symfony = g.add_skill("Symfony");
+  ASSERT_TRUE(g.add_alias("ララベル", laravel));
+  ASSERT_TRUE(g.add_related(php, laravel, 0.7));
+  ASSERT_TRUE(g.add_related(php, symfony, 0.6));
+  EXPECT_EQ(g.closest("phpp", 3), (std::vector<std::string>{"PHP", "Laravel", "Symfony"}));
+  EXPECT_EQ(g.closest("Ｐｈｐ８", 3), (std::vector<std::string>{"PHP", "Laravel", "Symfony"}));
+  EXPECT_EQ(g.closest("Laravell", 2), (std::vector<std::string>{"Laravel", "PHP"}));
+  // Japanese is compared by characters, not bytes: one character off.
+  EXPECT_EQ(g.closest("ララベ", 1), (std::vector<std::string>{"Laravel"}));
+  EXPECT_EQ(g.resolve("ララベル"), laravel);
+  EXPECT_EQ(g.resolve("ＰＨＰ"), php);
+  // Never more than asked, never one twice.
+  const auto all = g.closest("x", 100);
+  EXPECT_EQ(all.size(), g.size());
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
 }
 
 // The function as it was before width folding, for the equality test below.
