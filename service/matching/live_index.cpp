@@ -279,7 +279,7 @@ std::vector<std::int64_t> LiveIndex::trainee_seqs_of(const std::string& organiza
   std::shared_lock lock(mutex_);
   std::vector<std::int64_t> out;
   for (const auto& [seq, card] : trainees_) {
-    if (card.organization_id == organization_id) out.push_back(seq);
+    if (card.organization_id() == organization_id) out.push_back(seq);
   }
   std::sort(out.begin(), out.end());
   return out;
