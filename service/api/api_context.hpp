@@ -100,6 +100,8 @@ struct ApiContext {
   std::unique_ptr<http::RateLimiter> auth_failure_limit;
   // Completed matching rounds, inputs to stored, by algorithm (for /metrics).
   util::LabelledHistograms round_seconds{"algorithm"};
+  // Webhook endpoints may name private and loopback addresses (tests only).
+  bool webhook_allow_private = false;
 };
 
 }  // namespace kakehashi::api

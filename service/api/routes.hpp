@@ -15,6 +15,9 @@ void add_matching_routes(http::Router& router, ApiContext& api);
 void add_round_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.
 void add_console_routes(http::Router& router, ApiContext& api);
+// /v1/webhooks (api/webhooks.cpp) and /v1/notifications (api/notifications.cpp).
+void add_webhook_routes(http::Router& router, ApiContext& api);
+void add_notification_routes(http::Router& router, ApiContext& api);
 
 // A new API key's secret: "kh_" and 48 hex digits (192 bits from the OS).
 struct NewKey {

@@ -19,6 +19,7 @@
 #include "api/ops.hpp"
 #include "api/routes.hpp"
 #include "app/config.hpp"
+#include "app/delivery.hpp"
 #include "app/probe.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
@@ -394,6 +395,19 @@ std::optional<std::string> check_schema(store::Database& db,
   }
 }
 
+DeliveryOptions delivery_options(const Config& config) {
+  DeliveryOptions o;
+  o.allow_private = config.webhook_allow_private;
+  o.workers = config.webhook_workers;
+  o.poll = config.webhook_poll;
+  o.timeout = config.webhook_timeout;
+  o.retry.max_attempts = static_cast<int>(config.webhook_max_attempts);
+  o.retry.backoff_seconds = static_cast<double>(config.webhook_backoff.count()) / 1000;
+  o.retry.max_backoff_seconds = static_cast<double>(config.webhook_max_backoff.count()) / 1000;
+  o.retry.disable_after = static_cast<int>(config.webhook_disable_after);
+  return o;
+}
+
 void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api) {
   api::add_ops_routes(router, ops);
   api::add_organization_routes(router, api);
@@ -404,6 +418,8 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_matching_routes(router, api);
   api::add_round_routes(router, api);
   api::add_console_routes(router, api);
+  api::add_webhook_routes(router, api);
+  api::add_notification_routes(router, api);
 }
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
@@ -500,6 +516,7 @@ int serve(const std::vector<std::string>& args) {
   // and the caches current; /readyz answers 503 until it has loaded.
   matching::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
   api_context.live = &live;
+  api_context.webhook_allow_private = config.webhook_allow_private;
   store::ChangeFeed feed(origin);
   FeedCounters counters;
   subscribe(feed, api_context, live, counters);
@@ -540,7 +557,10 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
+  DeliveryWorker deliveries(db, delivery_options(config));
+  deliveries.start();
   run_until_drained(ioc, server, config, port, draining);
+  deliveries.stop();
   feed.stop();
   db.close();
   return 0;

@@ -38,6 +38,15 @@ struct Config {
   std::size_t auth_failures_per_minute = 60;  // per client address; 0: off
   std::string migrations_dir;                 // empty: the migrations compiled into the binary
   bool migrate_on_start = false;
+  // Webhook deliveries (app/delivery.hpp).
+  bool webhook_allow_private = false;  // tests only: loopback and private targets
+  std::size_t webhook_workers = 2;     // 0: this process delivers nothing
+  std::chrono::milliseconds webhook_poll{1'000};
+  std::chrono::milliseconds webhook_timeout{10'000};
+  std::chrono::milliseconds webhook_backoff{5'000};
+  std::chrono::milliseconds webhook_max_backoff{3'600'000};
+  std::size_t webhook_max_attempts = 15;
+  std::size_t webhook_disable_after = 50;
 };
 
 struct ConfigResult {
