@@ -25,9 +25,6 @@ namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kAnswerLimit = 64 * 1024;  // an answer's body is read and dropped
-// A claim lasts the attempt's timeout and this much more before another
-// worker may take the delivery again.
-constexpr std::chrono::seconds kLeaseMargin{30};
 
 bool refused_address(const net::ip::address& a) {
   if (a.is_v4()) return domain::is_private_ipv4(a.to_v4().to_bytes());
@@ -184,8 +181,11 @@ bool DeliveryWorker::wait_for_work() {
 void DeliveryWorker::loop(std::size_t worker) {
   std::mt19937_64 random(std::random_device{}() + worker);
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
-  const auto lease = std::chrono::duration_cast<std::chrono::seconds>(options_.timeout) +
-                     std::chrono::seconds(1) + kLeaseMargin;
+  // An attempt takes at most the timeout and a second (post_delivery); the
+  // lease is twice that, so a delivery another worker still posts is never
+  // taken, and a dead worker's is due again soon.
+  const auto lease = std::chrono::ceil<std::chrono::seconds>(2 * options_.timeout) +
+                     std::chrono::seconds(2);
   for (;;) {
     {
       const std::lock_guard lock(mutex_);
