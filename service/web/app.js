@@ -3,6 +3,7 @@
 // modules, no build step (tests/e2e type-checks them with tsc --checkJs); the
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
+import { inboxView, refreshUnread } from "./inbox.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 
 const KEY = "kakehashi.key";
@@ -116,9 +117,9 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
-  firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
-  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/inbox", "nav.inbox"]],
+  firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"], ["#/inbox", "nav.inbox"]],
+  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/inbox", "nav.inbox"]],
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -135,7 +136,8 @@ function renderChrome() {
   const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? NAV[state.me.role] : [];
-  put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
+  put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key),
+    href === "#/inbox" ? [" ", h("span", { id: "unread", class: "badge", hidden: true })] : null)))));
 }
 
 /** @param {string} [message] */
@@ -653,8 +655,11 @@ async function route() {
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];
+  const inboxHelpers = { h, put, page, api };
+  views.inbox = () => inboxView(inboxHelpers);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
+  refreshUnread(inboxHelpers).catch(() => {});
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 

@@ -117,6 +117,11 @@ const en = {
   "problem.headers-too-large": "The request is too large.", "problem.internal": "Something went wrong on the server.",
   "problem.not-implemented": "Not supported.", "problem.unavailable": "The service is not available right now; try again shortly.",
   "problem.index-loading": "Matching is still starting up; try again shortly.",
+  "nav.inbox": "Notifications", "inbox.unread": "{count} unread", "inbox.empty": "Nothing has happened yet.",
+  "inbox.mark_read": "Mark read", "inbox.read_all": "Mark all read",
+  "inbox.match_moved": "{trainee} for {project}: {from} → {to}", "inbox.match_new": "{trainee} for {project}: {to}",
+  "inbox.offer": "Offer received: {trainee} for {project}", "inbox.round": "A matching round proposed {count} matches",
+  "inbox.consent": "Consent changed for {trainee}", "inbox.project": "{project} is now {to}",
 };
 
 /** @type {Record<string, string>} */
@@ -229,6 +234,11 @@ const ja = {
   "problem.headers-too-large": "リクエストが大きすぎます。", "problem.internal": "サーバーでエラーが発生しました。",
   "problem.not-implemented": "この操作には対応していません。", "problem.unavailable": "ただいまサービスを利用できません。しばらくしてからお試しください。",
   "problem.index-loading": "マッチングの準備中です。しばらくしてからお試しください。",
+  "nav.inbox": "お知らせ", "inbox.unread": "未読 {count} 件", "inbox.empty": "まだお知らせはありません。",
+  "inbox.mark_read": "既読にする", "inbox.read_all": "すべて既読にする",
+  "inbox.match_moved": "{project}の{trainee}：{from} → {to}", "inbox.match_new": "{project}の{trainee}：{to}",
+  "inbox.offer": "内定提示を受けました：{project}の{trainee}", "inbox.round": "マッチング実行で {count} 件が提案されました",
+  "inbox.consent": "{trainee}の同意が変更されました", "inbox.project": "{project}が「{to}」になりました",
 };
 
 /** @typedef {"en" | "ja"} Lang */
