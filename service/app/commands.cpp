@@ -524,6 +524,9 @@ int serve(const std::vector<std::string>& args) {
       [&feed](pqxx::connection_base& c, store::Changes& changes) { feed.committed(c, changes); });
   feed.start(store::connection_string(database_options(config)));
 
+  // Delivers webhooks from the outbox on threads of its own (started once
+  // the server listens, stopped before the database closes).
+  DeliveryWorker deliveries(db, delivery_options(config));
   http::Metrics metrics;
   http::Router router;
   std::atomic<bool> draining{false};
@@ -533,7 +536,10 @@ int serve(const std::vector<std::string>& args) {
                       start_time,
                       [&live] { return live.ready(); },
                       &draining,
-                      [&](std::string& out) { render_metrics(out, api_context, feed, counters); }};
+                      [&](std::string& out) {
+                        render_metrics(out, api_context, feed, counters);
+                        render_delivery_metrics(out, deliveries.stats());
+                      }};
   add_routes(router, ops, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
@@ -557,7 +563,6 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
-  DeliveryWorker deliveries(db, delivery_options(config));
   deliveries.start();
   run_until_drained(ioc, server, config, port, draining);
   deliveries.stop();

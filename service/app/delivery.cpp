@@ -145,6 +145,14 @@ PostResult post_delivery(const store::ClaimedDelivery& d, const DeliveryOptions&
   return result;
 }
 
+void render_delivery_metrics(std::string& out, const DeliveryWorker::Stats& stats) {
+  out += "# HELP webhook_attempts_total Webhook delivery attempts by this process, by result.\n";
+  out += "# TYPE webhook_attempts_total counter\n";
+  out += "webhook_attempts_total{result=\"delivered\"} " + std::to_string(stats.delivered) + "\n";
+  out += "webhook_attempts_total{result=\"failed\"} " + std::to_string(stats.failed) + "\n";
+  out += "webhook_attempts_total{result=\"refused\"} " + std::to_string(stats.refused) + "\n";
+}
+
 DeliveryWorker::DeliveryWorker(store::Database& db, DeliveryOptions options)
     : db_(db), options_(std::move(options)) {}
 
@@ -184,8 +192,8 @@ void DeliveryWorker::loop(std::size_t worker) {
   // An attempt takes at most the timeout and a second (post_delivery); the
   // lease is twice that, so a delivery another worker still posts is never
   // taken, and a dead worker's is due again soon.
-  const auto lease = std::chrono::ceil<std::chrono::seconds>(2 * options_.timeout) +
-                     std::chrono::seconds(2);
+  const auto lease =
+      std::chrono::ceil<std::chrono::seconds>(2 * options_.timeout) + std::chrono::seconds(2);
   for (;;) {
     {
       const std::lock_guard lock(mutex_);

@@ -81,4 +81,7 @@ class DeliveryWorker {
   std::atomic<std::uint64_t> refused_{0};
 };
 
+// Prometheus text for the worker's counters (webhook_attempts_total{result}).
+void render_delivery_metrics(std::string& out, const DeliveryWorker::Stats& stats);
+
 }  // namespace kakehashi::app

@@ -175,6 +175,8 @@ TEST_F(WebhooksTest, DeliversSignedEventsOfTheOrganizationsMatches) {
   expect_problem(call("GET", "/v1/webhooks/" + firm_endpoint["id"].get<std::string>(), school_key_),
                  404);
   EXPECT_TRUE(call("GET", "/v1/webhooks", other_firm_key_).body["items"].empty());
+  const auto metrics = request(service_->port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("webhook_attempts_total{result=\"delivered\"} 4\n"), std::string::npos);
 }
 
 TEST_F(WebhooksTest, EveryEventArrivesAcrossASigkillUntilAcknowledged) {
@@ -313,6 +315,34 @@ TEST_F(WebhookTargetsTest, RefusesPrivateAndLoopbackTargets) {
   EXPECT_TRUE(attempt["status_code"].is_null());
   EXPECT_NE(attempt["error"].get<std::string>().find("refused"), std::string::npos) << attempt;
   EXPECT_TRUE(hook.received().empty());
+}
+
+TEST_F(WebhooksTest, TwoReplicasShareTheOutboxAndStopCleanlyOnSigterm) {
+  WebhookReceiver hook;
+  const auto endpoint = create_webhook(firm_key_, hook.url(), {"match.state_changed"});
+  hook.set_secret(endpoint["secret"]);
+  ServiceProcess second(service_env());
+  wait_ready(second.port());
+  const auto project = add_project("Die casting porosity");
+  for (int i = 0; i < 12; ++i) {
+    add_match(project, add_trainee("replica" + std::to_string(i) + "@example.com"));
+  }
+  const auto expected = events_in_database(firm_, "match.state_changed");
+  ASSERT_EQ(expected.size(), 12U);
+  ASSERT_TRUE(eventually([&] { return acknowledged(hook.received()) == expected; }));
+  // Four delivery threads in two processes, and each event was posted once:
+  // a claimed delivery is leased, and SKIP LOCKED never hands one row to two.
+  std::map<std::string, int> posts;
+  for (const auto& d : hook.received()) {
+    EXPECT_TRUE(d.signature_valid);
+    ++posts[d.event_id];
+  }
+  for (const auto& [id, n] : posts) EXPECT_EQ(n, 1) << id;
+  // SIGTERM stops the delivery threads with the server: both exit 0.
+  service_->signal(SIGTERM);
+  second.signal(SIGTERM);
+  EXPECT_EQ(service_->wait(15s), 0);
+  EXPECT_EQ(second.wait(15s), 0);
 }
 
 TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
