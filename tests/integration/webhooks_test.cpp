@@ -4,7 +4,9 @@
 // resolves to one), and the notifications an organization reads.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
+#include <future>
 #include <set>
 
 #include "integration/api_fixture.hpp"
@@ -176,12 +178,21 @@ TEST_F(WebhooksTest, DeliversSignedEventsOfTheOrganizationsMatches) {
                  404);
   EXPECT_TRUE(call("GET", "/v1/webhooks", other_firm_key_).body["items"].empty());
   const auto metrics = request(service_->port(), "GET", "/metrics");
-  EXPECT_NE(metrics.body.find("webhook_attempts_total{result=\"delivered\"} 4\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("webhook_attempts_total{result=\"delivered\"} 4\n"),
+            std::string::npos);
 }
 
 TEST_F(WebhooksTest, EveryEventArrivesAcrossASigkillUntilAcknowledged) {
   WebhookReceiver hook;
-  hook.set_policy([](const ReceivedDelivery&) { return 503; });
+  // Every attempt fails; the fifth is held unanswered, so the service dies
+  // with one delivery in flight (leased) and the others waiting for retries.
+  std::promise<void> release;
+  const std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> arrivals{0};
+  hook.set_policy([&](const ReceivedDelivery&) {
+    if (++arrivals == 5) released.wait();
+    return 503;
+  });
   const auto endpoint = create_webhook(firm_key_, hook.url(), {"match.state_changed"});
   hook.set_secret(endpoint["secret"]);
 
@@ -192,11 +203,10 @@ TEST_F(WebhooksTest, EveryEventArrivesAcrossASigkillUntilAcknowledged) {
   }
   const auto expected = events_in_database(firm_, "match.state_changed");
   ASSERT_EQ(expected.size(), 8U);
-  // Some attempts have failed and are waiting for their retry: stop the
-  // service without a chance to finish anything.
-  ASSERT_TRUE(eventually([&] { return hook.received().size() >= 4; }));
+  ASSERT_TRUE(eventually([&] { return arrivals.load() >= 5; }));
   service_->signal(SIGKILL);
   ASSERT_TRUE(service_->wait(5s).has_value());
+  release.set_value();
   EXPECT_EQ(std::stoi(db_.query_value(
                 "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")),
             8);
