@@ -401,6 +401,7 @@ DeliveryOptions delivery_options(const Config& config) {
   o.workers = config.webhook_workers;
   o.poll = config.webhook_poll;
   o.timeout = config.webhook_timeout;
+  o.ca_file = config.webhook_ca_file;
   o.retry.max_attempts = static_cast<int>(config.webhook_max_attempts);
   o.retry.backoff_seconds = static_cast<double>(config.webhook_backoff.count()) / 1000;
   o.retry.max_backoff_seconds = static_cast<double>(config.webhook_max_backoff.count()) / 1000;

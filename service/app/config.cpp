@@ -170,6 +170,12 @@ const std::vector<Option>& options() {
       {"webhook-disable-after", "KAKEHASHI_WEBHOOK_DISABLE_AFTER", "50",
        "consecutive failed attempts (over all its deliveries) that disable an endpoint",
        number(&Config::webhook_disable_after, 1, 100'000)},
+      {"webhook-ca-file", "KAKEHASHI_WEBHOOK_CA_FILE", "(the system's)",
+       "https deliveries trust the certificates in this PEM file instead of the system's",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         c.webhook_ca_file = v;
+         return std::nullopt;
+       }},
   };
   return kOptions;
 }

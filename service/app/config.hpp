@@ -47,6 +47,7 @@ struct Config {
   std::chrono::milliseconds webhook_max_backoff{3'600'000};
   std::size_t webhook_max_attempts = 15;
   std::size_t webhook_disable_after = 50;
+  std::string webhook_ca_file;  // empty: the system's trust store
 };
 
 struct ConfigResult {

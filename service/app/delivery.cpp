@@ -4,10 +4,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <random>
 
@@ -19,6 +22,7 @@ namespace kakehashi::app {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 
 namespace {
@@ -37,45 +41,10 @@ std::int64_t unix_now() {
       .count();
 }
 
-net::awaitable<void> exchange(const store::ClaimedDelivery& d, const domain::WebhookUrl& url,
-                              const DeliveryOptions& options, PostResult& result) {
-  auto executor = co_await net::this_coro::executor;
-  std::vector<tcp::endpoint> endpoints;
-  boost::system::error_code ec;
-  const auto literal = net::ip::make_address(url.host, ec);
-  if (!ec) {
-    endpoints.emplace_back(literal, url.port);
-  } else {
-    tcp::resolver resolver(executor);
-    auto [rec, found] = co_await resolver.async_resolve(url.host, std::to_string(url.port), kTuple);
-    if (rec) {
-      result.error = "cannot resolve the host: " + rec.message();
-      co_return;
-    }
-    for (const auto& entry : found) endpoints.push_back(entry.endpoint());
-  }
-  if (endpoints.empty()) {
-    result.error = "the host has no address";
-    co_return;
-  }
-  if (!options.allow_private) {
-    for (const auto& e : endpoints) {
-      if (refused_address(e.address())) {
-        result.refused = true;
-        result.error = "refused: the host resolves to a private, loopback or link-local address (" +
-                       e.address().to_string() + ")";
-        co_return;
-      }
-    }
-  }
-  beast::tcp_stream stream(executor);
-  stream.expires_after(options.timeout);
-  auto [cec, connected] = co_await stream.async_connect(endpoints, kTuple);
-  (void)connected;
-  if (cec) {
-    result.error = "cannot connect: " + cec.message();
-    co_return;
-  }
+// Sends the signed POST and reads the answer's status on an open stream.
+template <class Stream>
+net::awaitable<void> send_and_read(Stream& stream, const store::ClaimedDelivery& d,
+                                   const domain::WebhookUrl& url, PostResult& result) {
   bhttp::request<bhttp::string_body> req{bhttp::verb::post, url.target, 11};
   req.set(bhttp::field::host, url.authority);
   req.set(bhttp::field::user_agent, "kakehashi-webhooks/1");
@@ -103,10 +72,90 @@ net::awaitable<void> exchange(const store::ClaimedDelivery& d, const domain::Web
   if (rec && !parser.is_header_done()) {
     result.error = rec == beast::error::timeout ? "no answer within the timeout"
                                                 : "cannot read the answer: " + rec.message();
+  }
+}
+
+net::awaitable<void> exchange(const store::ClaimedDelivery& d, const domain::WebhookUrl& url,
+                              const DeliveryOptions& options, PostResult& result) {
+  auto executor = co_await net::this_coro::executor;
+  std::vector<tcp::endpoint> endpoints;
+  boost::system::error_code ec;
+  const auto literal = net::ip::make_address(url.host, ec);
+  const bool host_is_name = static_cast<bool>(ec);
+  if (!host_is_name) {
+    endpoints.emplace_back(literal, url.port);
+  } else {
+    tcp::resolver resolver(executor);
+    auto [rec, found] = co_await resolver.async_resolve(url.host, std::to_string(url.port), kTuple);
+    if (rec) {
+      result.error = "cannot resolve the host: " + rec.message();
+      co_return;
+    }
+    for (const auto& entry : found) endpoints.push_back(entry.endpoint());
+  }
+  if (endpoints.empty()) {
+    result.error = "the host has no address";
     co_return;
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  if (!options.allow_private) {
+    for (const auto& e : endpoints) {
+      if (refused_address(e.address())) {
+        result.refused = true;
+        result.error = "refused: the host resolves to a private, loopback or link-local address (" +
+                       e.address().to_string() + ")";
+        co_return;
+      }
+    }
+  }
+  beast::tcp_stream tcp_stream(executor);
+  tcp_stream.expires_after(options.timeout);
+  auto [cec, connected] = co_await tcp_stream.async_connect(endpoints, kTuple);
+  (void)connected;
+  if (cec) {
+    result.error = "cannot connect: " + cec.message();
+    co_return;
+  }
+  if (!url.tls) {
+    co_await send_and_read(tcp_stream, d, url, result);
+    beast::error_code ignored;
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    co_return;
+  }
+  // https: the system's trust store (or --webhook-ca-file), SNI, and the
+  // certificate checked against the URL's host.
+  ssl::context tls(ssl::context::tls_client);
+  tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  boost::system::error_code tec;
+  if (options.ca_file.empty()) {
+    tls.set_default_verify_paths(tec);
+  } else {
+    tls.load_verify_file(options.ca_file, tec);
+  }
+  if (tec) {
+    result.error = "cannot load trusted certificates: " + tec.message();
+    co_return;
+  }
+  tls.set_verify_mode(ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), tls);
+  // SNI names a host, never an address (RFC 6066). SSL_set_tlsext_host_name
+  // is a macro with a C cast; this is what it expands to.
+  if (host_is_name &&
+      SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(url.host.c_str())) != 1) {
+    result.error = "cannot set the TLS server name";
+    co_return;
+  }
+  stream.set_verify_callback(ssl::host_name_verification(url.host));
+  auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
+  if (hec) {
+    result.error = "TLS handshake failed: " + hec.message();
+    co_return;
+  }
+  co_await send_and_read(stream, d, url, result);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
+  auto [sec] = co_await stream.async_shutdown(kTuple);
+  (void)sec;  // many servers close without a TLS close_notify
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct DeliveryOptions {
   std::chrono::milliseconds poll{1000};
   std::chrono::milliseconds timeout{10'000};  // one attempt: resolve, connect, send, answer
   std::size_t workers = 2;
+  std::string ca_file;  // https: trust these certificates instead of the system's
   store::RetryPolicy retry;
 };
 
@@ -42,7 +43,7 @@ struct PostResult {
 std::string webhook_signature(const std::string& secret, std::int64_t unix_seconds,
                               const std::string& body);
 
-// Posts `d` to its URL over plain HTTP/1.1 (blocking the calling thread, on
+// Posts `d` to its URL over HTTP/1.1, plain or TLS (blocking the calling thread, on
 // an io_context of its own), refusing private and loopback targets unless
 // allowed: every address the name resolves to is checked, and only checked
 // addresses are connected to, so a name that re-resolves elsewhere (DNS

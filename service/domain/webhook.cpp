@@ -33,12 +33,10 @@ bool valid_host_name(std::string_view host) {
 std::optional<std::string> parse_webhook_url(std::string_view text, WebhookUrl& out) {
   if (text.size() > 2000) return "must be at most 2000 characters";
   const auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) return "must look like http://HOST[:PORT]/PATH";
+  if (scheme_end == std::string_view::npos) return "must look like https://HOST[:PORT]/PATH";
   const auto scheme = text.substr(0, scheme_end);
-  if (equals_ignoring_case(scheme, "https")) {
-    return "https is not supported yet: deliveries speak plain HTTP (signed, not encrypted)";
-  }
-  if (scheme != "http") return "must be an http:// URL";
+  if (scheme != "http" && scheme != "https") return "must be an http:// or https:// URL";
+  out.tls = scheme == "https";
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
       return "must not contain spaces, control or non-ASCII characters (percent-encode them)";
@@ -68,7 +66,7 @@ std::optional<std::string> parse_webhook_url(std::string_view text, WebhookUrl& 
   }
   if (host.empty()) return "has no host";
   if (bracketed ? !parse_ipv6(host) : !valid_host_name(host)) return "has an invalid host";
-  out.port = 80;
+  out.port = out.tls ? 443 : 80;
   if (!port.empty()) {
     unsigned long n = 0;
     const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);

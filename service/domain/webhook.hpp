@@ -40,15 +40,16 @@ static_assert(valid_enum_table<EventType>());
 
 // An endpoint URL split into what a delivery needs.
 struct WebhookUrl {
+  bool tls = false;  // https
   std::string host;  // a name, or an IP address without brackets
   std::uint16_t port = 80;
   std::string authority;  // HOST[:PORT] as given, for the Host header
   std::string target;     // path and query, "/" when empty
 };
 
-// http://HOST[:PORT][/PATH][?QUERY], at most 2,000 characters, no user
-// information or fragment, no spaces or control characters. https:// is
-// refused: deliveries speak plain HTTP (docs/operations.md). Returns why not.
+// http(s)://HOST[:PORT][/PATH][?QUERY] (the scheme in lower case), at most
+// 2,000 characters, no user information or fragment, no spaces or control
+// characters. Returns why not.
 std::optional<std::string> parse_webhook_url(std::string_view text, WebhookUrl& out);
 
 // True for an address a delivery must not reach unless private targets are

@@ -490,7 +490,7 @@ const CASES = {
     assert.equal(again.json.id, replayed.json.id);
     assert.ok(!("secret" in again.json));
     await expect(t, "a loopback target", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://127.0.0.1/x", events: ["offer.received"] } });
-    await expect(t, "https (not yet)", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "https://hooks.example.com/x", events: ["offer.received"] } });
+    await expect(t, "another scheme", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "ftp://hooks.example.com/x", events: ["offer.received"] } });
     await expect(t, "unknown events", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/x", events: ["nope"] } });
     await expect(t, "malformed JSON", 400, "POST", "/v1/webhooks", { key: fx.firmKey, ...json("{") });
     await expect(t, "not JSON", 415, "POST", "/v1/webhooks", { key: fx.firmKey, ...typed("url=x", "text/plain") });

@@ -355,6 +355,40 @@ TEST_F(WebhooksTest, TwoReplicasShareTheOutboxAndStopCleanlyOnSigterm) {
   EXPECT_EQ(second.wait(15s), 0);
 }
 
+// https: the receiver's self-signed certificate is the one the service trusts.
+class WebhookTlsTest : public WebhooksTest {
+ protected:
+  std::map<std::string, std::string> webhook_env() const override {
+    auto env = WebhooksTest::webhook_env();
+    env["KAKEHASHI_WEBHOOK_CA_FILE"] = tls_hook_.ca_file();
+    return env;
+  }
+  WebhookReceiver tls_hook_{true};
+};
+
+TEST_F(WebhookTlsTest, DeliversOverHttpsToATrustedCertificateOnly) {
+  const auto endpoint = create_webhook(firm_key_, tls_hook_.url(), {"match.state_changed"});
+  tls_hook_.set_secret(endpoint["secret"]);
+  // Another https receiver, whose certificate nobody trusts.
+  WebhookReceiver untrusted(true);
+  const auto other = create_webhook(firm_key_, untrusted.url(), {"match.state_changed"});
+  add_match(add_project("Press line vibration"), add_trainee("tls@example.com"));
+  const auto expected = events_in_database(firm_, "match.state_changed");
+  ASSERT_EQ(expected.size(), 1U);
+  ASSERT_TRUE(eventually([&] { return acknowledged(tls_hook_.received()) == expected; }));
+  EXPECT_TRUE(tls_hook_.received().front().signature_valid);
+  const std::string deliveries = "/v1/webhooks/" + other["id"].get<std::string>() + "/deliveries";
+  ASSERT_TRUE(eventually([&] {
+    auto d = call("GET", deliveries, firm_key_);
+    return !d.body["items"].empty() && !d.body["items"][0]["attempt_log"].empty();
+  }));
+  const auto attempt = call("GET", deliveries, firm_key_).body["items"][0]["attempt_log"][0];
+  EXPECT_TRUE(attempt["status_code"].is_null());
+  EXPECT_NE(attempt["error"].get<std::string>().find("TLS handshake failed"), std::string::npos)
+      << attempt;
+  EXPECT_TRUE(untrusted.received().empty());
+}
+
 TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
   auto r = call("POST", "/v1/webhooks", firm_key_,
                 {{"url", "ftp://example.com/x"},

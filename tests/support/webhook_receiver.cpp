@@ -4,13 +4,19 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace kakehashi::testing {
@@ -36,14 +42,20 @@ std::string hmac_hex(const std::string& key, const std::string& data) {
   return out;
 }
 
-// Reads until `done(buffer)` or the peer closes or 5 s pass.
+// Reads until `done(buffer)` or the peer closes or 5 s pass (the socket's
+// receive timeout), through TLS when `ssl` is set.
 template <class Done>
-bool read_until(int fd, std::string& buffer, Done done) {
+bool read_until(int fd, SSL* ssl, std::string& buffer, Done done) {
   while (!done(buffer)) {
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 5000) <= 0) return false;
     char chunk[8192];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    int n = 0;
+    if (ssl) {
+      n = SSL_read(ssl, chunk, sizeof chunk);
+    } else {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 5000) <= 0) return false;
+      n = static_cast<int>(::recv(fd, chunk, sizeof chunk, 0));
+    }
     if (n <= 0) return false;
     buffer.append(chunk, static_cast<std::size_t>(n));
   }
@@ -52,7 +64,55 @@ bool read_until(int fd, std::string& buffer, Done done) {
 
 }  // namespace
 
-WebhookReceiver::WebhookReceiver() {
+// A server context with a fresh P-256 key and a self-signed certificate for
+// the address 127.0.0.1.
+struct WebhookReceiver::Tls {
+  SSL_CTX* ctx = nullptr;
+  ~Tls() { SSL_CTX_free(ctx); }
+};
+
+namespace {
+
+std::string make_self_signed(SSL_CTX* ctx) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), std::rand());
+  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("kakehashi test receiver"), -1,
+                             -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, "IP:127.0.0.1");
+  X509_add_ext(cert, san, -1);
+  X509_EXTENSION_free(san);
+  X509_sign(cert, key, EVP_sha256());
+  SSL_CTX_use_certificate(ctx, cert);
+  SSL_CTX_use_PrivateKey(ctx, key);
+  char path[] = "/tmp/kh-webhook-ca-XXXXXX";
+  const int fd = ::mkstemp(path);
+  FILE* out = ::fdopen(fd, "w");
+  PEM_write_X509(out, cert);
+  std::fclose(out);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return path;
+}
+
+}  // namespace
+
+WebhookReceiver::WebhookReceiver(bool tls) {
+  if (tls) {
+    tls_ = std::make_unique<Tls>();
+    tls_->ctx = SSL_CTX_new(TLS_server_method());
+    ca_file_ = make_self_signed(tls_->ctx);
+  }
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (listen_fd_ < 0) throw std::runtime_error("socket failed");
   const int one = 1;
@@ -77,10 +137,11 @@ WebhookReceiver::~WebhookReceiver() {
   ::shutdown(listen_fd_, SHUT_RDWR);
   if (thread_.joinable()) thread_.join();
   ::close(listen_fd_);
+  if (!ca_file_.empty()) ::unlink(ca_file_.c_str());
 }
 
 std::string WebhookReceiver::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 void WebhookReceiver::set_secret(const std::string& secret) {
@@ -122,8 +183,28 @@ void WebhookReceiver::serve() {
 }
 
 void WebhookReceiver::handle(int fd) {
+  timeval five{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five);
+  SSL* ssl = nullptr;
+  if (tls_) {
+    ssl = SSL_new(tls_->ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) != 1) {
+      SSL_free(ssl);
+      return;
+    }
+  }
+  handle_request(fd, ssl);
+  if (ssl) {
+    SSL_shutdown(ssl);
+    SSL_free(ssl);
+  }
+}
+
+void WebhookReceiver::handle_request(int fd, ssl_st* ssl) {
   std::string buffer;
-  if (!read_until(fd, buffer,
+  if (!read_until(fd, ssl, buffer,
                   [](const std::string& b) { return b.find("\r\n\r\n") != std::string::npos; })) {
     return;
   }
@@ -150,7 +231,7 @@ void WebhookReceiver::handle(int fd) {
   if (auto it = d.headers.find("content-length"); it != d.headers.end()) {
     length = std::stoul(it->second);
   }
-  if (!read_until(fd, buffer,
+  if (!read_until(fd, ssl, buffer,
                   [&](const std::string& b) { return b.size() >= header_end + 4 + length; })) {
     return;
   }
@@ -165,7 +246,11 @@ void WebhookReceiver::handle(int fd) {
   }
   const std::string response = "HTTP/1.1 " + std::to_string(d.answered) +
                                " Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-  ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
+  if (ssl) {
+    SSL_write(ssl, response.data(), static_cast<int>(response.size()));
+  } else {
+    ::send(fd, response.data(), response.size(), MSG_NOSIGNAL);
+  }
 }
 
 }  // namespace kakehashi::testing

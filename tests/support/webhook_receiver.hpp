@@ -10,11 +10,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+struct ssl_st;
 
 namespace kakehashi::testing {
 
@@ -33,13 +36,16 @@ class WebhookReceiver {
   // Chooses the answer to a delivery (default: 204).
   using Policy = std::function<int(const ReceivedDelivery&)>;
 
-  WebhookReceiver();
+  // tls: https with a self-signed certificate for 127.0.0.1 made at start,
+  // whose PEM file ca_file() names (for KAKEHASHI_WEBHOOK_CA_FILE).
+  explicit WebhookReceiver(bool tls = false);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   std::uint16_t port() const { return port_; }
   std::string url(const std::string& path = "/hook") const;
+  const std::string& ca_file() const { return ca_file_; }
   void set_secret(const std::string& secret);
   void set_policy(Policy policy);
   std::vector<ReceivedDelivery> received() const;
@@ -50,7 +56,11 @@ class WebhookReceiver {
  private:
   void serve();
   void handle(int fd);
+  void handle_request(int fd, ssl_st* ssl);
 
+  struct Tls;
+  std::unique_ptr<Tls> tls_;
+  std::string ca_file_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -19,12 +19,16 @@ TEST(WebhookUrl, SplitsAnHttpUrl) {
   EXPECT_EQ(u.target, "/");
   ASSERT_FALSE(parse_webhook_url("http://example.com?q", u));
   EXPECT_EQ(u.target, "/?q");
+  EXPECT_FALSE(u.tls);
+  ASSERT_FALSE(parse_webhook_url("https://hooks.example.com/in", u));
+  EXPECT_TRUE(u.tls);
+  EXPECT_EQ(u.port, 443);
 }
 
 TEST(WebhookUrl, RefusesWhatItCannotDeliverTo) {
   WebhookUrl u;
   for (const char* bad :
-       {"", "example.com", "ftp://example.com/", "https://example.com/", "HTTP://example.com/",
+       {"", "example.com", "ftp://example.com/", "HTTP://example.com/", "HTTPS://example.com/",
         "http://user:pw@example.com/", "http://example.com/a b", "http://example.com/#frag",
         "http://:80/", "http://example.com:0/", "http://example.com:65536/", "http://exa mple.com/",
         "http://[::1/", "http://[nope]/", "http://ex\xc3\xa4mple.com/", "http://example.com/\n"}) {
