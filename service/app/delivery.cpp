@@ -184,9 +184,9 @@ PostResult post_delivery(const store::ClaimedDelivery& d, const DeliveryOptions&
   // and a little more, then is abandoned.
   ioc.run_for(options.timeout + std::chrono::seconds(1));
   if (!done) {
+    // Abandoned; an answer already read (a slow TLS close after it) stands.
     ioc.stop();
-    result.status_code.reset();
-    result.error = "no answer within the timeout";
+    if (!result.status_code) result.error = "no answer within the timeout";
   }
   result.duration_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                             std::chrono::steady_clock::now() - start)
