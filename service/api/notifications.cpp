@@ -84,12 +84,12 @@ awaitable<Response> read_all_notifications(ApiContext& api, http::RequestContext
 }  // namespace
 
 void add_notification_routes(http::Router& router, ApiContext& api) {
-  static constexpr RouteSpec kRoutes[] = {
-      {"GET", "/v1/notifications", list_notifications, ""},
-      {"POST", "/v1/notifications/read-all", read_all_notifications, ""},
-      {"POST", "/v1/notifications/{id}/read", read_notification, ""},
-  };
-  add_routes(router, api, kRoutes, 0);
+  router.add("GET", "/v1/notifications", handler(api, list_notifications));
+  // Read marks are the reader's own: a viewer, who changes nothing else, may set them.
+  router.add("POST", "/v1/notifications/read-all", handler(api, read_all_notifications),
+             {.roles = kSelfService});
+  router.add("POST", "/v1/notifications/{id}/read", handler(api, read_notification),
+             {.roles = kSelfService});
 }
 
 }  // namespace kakehashi::api

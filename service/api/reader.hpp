@@ -1,7 +1,7 @@
 // Who reads the console's inbox, as the read marks name them. This is the one
-// place that derives it from the principal: today the API key ("key:<id>"),
-// since everyone sharing a key shares one inbox; once people sign in with
-// accounts, the person.
+// place that derives it from the principal: the person signed in
+// ("person:<id>"), each with an inbox of their own; for an API key (a machine
+// client, or people still sharing a key) the key ("key:<id>").
 #pragma once
 
 #include <string>
@@ -10,6 +10,8 @@
 
 namespace kakehashi::api {
 
-inline std::string reader_id(const domain::Principal& who) { return "key:" + who.key_id; }
+inline std::string reader_id(const domain::Principal& who) {
+  return who.person ? "person:" + who.person->id : "key:" + who.key_id;
+}
 
 }  // namespace kakehashi::api
