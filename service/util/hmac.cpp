@@ -1,6 +1,5 @@
 #include "util/hmac.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -25,10 +24,6 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     out.push_back(kDigits[digest[i] & 0x0fU]);
   }
   return out;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace kakehashi::util

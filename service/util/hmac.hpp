@@ -10,7 +10,4 @@ namespace kakehashi::util {
 // Lower-case hex HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
-// Compares two strings in time that depends only on their lengths.
-bool constant_time_equal(std::string_view a, std::string_view b);
-
 }  // namespace kakehashi::util
