@@ -114,6 +114,8 @@ struct ApiContext {
   AccountSettings accounts;
   // Completed matching rounds, inputs to stored, by algorithm (for /metrics).
   util::LabelledHistograms round_seconds{"algorithm"};
+  // Webhook endpoints may name private and loopback addresses (tests only).
+  bool webhook_allow_private = false;
 };
 
 }  // namespace kakehashi::api

@@ -18,6 +18,9 @@ void add_round_routes(http::Router& router, ApiContext& api);
 void add_money_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.
 void add_console_routes(http::Router& router, ApiContext& api);
+// /v1/webhooks (api/webhooks.cpp) and /v1/notifications (api/notifications.cpp).
+void add_webhook_routes(http::Router& router, ApiContext& api);
+void add_notification_routes(http::Router& router, ApiContext& api);
 // Sessions, invitations, an organization's people, the second factor.
 void add_account_routes(http::Router& router, ApiContext& api);
 

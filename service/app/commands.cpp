@@ -24,6 +24,7 @@
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "app/config.hpp"
+#include "app/delivery.hpp"
 #include "app/probe.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
@@ -510,6 +511,20 @@ std::optional<std::string> check_schema(store::Database& db,
   }
 }
 
+DeliveryOptions delivery_options(const Config& config) {
+  DeliveryOptions o;
+  o.allow_private = config.webhook_allow_private;
+  o.workers = config.webhook_workers;
+  o.poll = config.webhook_poll;
+  o.timeout = config.webhook_timeout;
+  o.ca_file = config.webhook_ca_file;
+  o.retry.max_attempts = static_cast<int>(config.webhook_max_attempts);
+  o.retry.backoff_seconds = static_cast<double>(config.webhook_backoff.count()) / 1000;
+  o.retry.max_backoff_seconds = static_cast<double>(config.webhook_max_backoff.count()) / 1000;
+  o.retry.disable_after = static_cast<int>(config.webhook_disable_after);
+  return o;
+}
+
 void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api) {
   api::add_ops_routes(router, ops);
   api::add_organization_routes(router, api);
@@ -522,6 +537,8 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_round_routes(router, api);
   api::add_money_routes(router, api);
   api::add_console_routes(router, api);
+  api::add_webhook_routes(router, api);
+  api::add_notification_routes(router, api);
   api::add_account_routes(router, api);
 }
 
@@ -633,6 +650,7 @@ int serve(const std::vector<std::string>& args) {
   matching::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
   live.set_reference(nullptr, std::move(zones));
   api_context.live = &live;
+  api_context.webhook_allow_private = config.webhook_allow_private;
   store::ChangeFeed feed(origin);
   FeedCounters counters;
   subscribe(feed, api_context, live, counters);
@@ -640,6 +658,9 @@ int serve(const std::vector<std::string>& args) {
       [&feed](pqxx::connection_base& c, store::Changes& changes) { feed.committed(c, changes); });
   feed.start(store::connection_string(database_options(config)));
 
+  // Delivers webhooks from the outbox on threads of its own (started once
+  // the server listens, stopped before the database closes).
+  DeliveryWorker deliveries(db, delivery_options(config));
   http::Metrics metrics;
   http::Router router;
   std::atomic<bool> draining{false};
@@ -649,7 +670,10 @@ int serve(const std::vector<std::string>& args) {
                       start_time,
                       [&live] { return live.ready(); },
                       &draining,
-                      [&](std::string& out) { render_metrics(out, api_context, feed, counters); }};
+                      [&](std::string& out) {
+                        render_metrics(out, api_context, feed, counters);
+                        render_delivery_metrics(out, deliveries.stats());
+                      }};
   add_routes(router, ops, api_context);
 
   net::io_context ioc(static_cast<int>(config.threads));
@@ -673,7 +697,9 @@ int serve(const std::vector<std::string>& args) {
                 std::to_string(config.listen_port) + ": " + e.what());
   }
 
+  deliveries.start();
   run_until_drained(ioc, server, config, port, draining);
+  deliveries.stop();
   feed.stop();
   db.close();
   return 0;

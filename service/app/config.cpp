@@ -162,6 +162,37 @@ const std::vector<Option>& options() {
        }},
       {"migrate", "KAKEHASHI_MIGRATE", "false", "serve: apply pending migrations before serving",
        boolean(&Config::migrate_on_start), true},
+      {"webhook-allow-private", "KAKEHASHI_WEBHOOK_ALLOW_PRIVATE", "false",
+       "webhooks may target loopback, private and link-local addresses. For tests only: "
+       "otherwise an endpoint could reach this network's internal services",
+       boolean(&Config::webhook_allow_private)},
+      {"webhook-workers", "KAKEHASHI_WEBHOOK_WORKERS", "2",
+       "threads delivering webhooks (each one attempt at a time). 0: this process delivers none",
+       number(&Config::webhook_workers, 0, 64)},
+      {"webhook-poll-ms", "KAKEHASHI_WEBHOOK_POLL_MS", "1000",
+       "how often an idle delivery thread looks for due deliveries",
+       duration(&Config::webhook_poll, 10, 600'000)},
+      {"webhook-timeout-ms", "KAKEHASHI_WEBHOOK_TIMEOUT_MS", "10000",
+       "longest one delivery attempt may take (resolve, connect, send, answer)",
+       duration(&Config::webhook_timeout, 100, 120'000)},
+      {"webhook-backoff-ms", "KAKEHASHI_WEBHOOK_BACKOFF_MS", "5000",
+       "wait before retrying a failed delivery; doubled after each further failure",
+       duration(&Config::webhook_backoff, 1, 86'400'000)},
+      {"webhook-max-backoff-ms", "KAKEHASHI_WEBHOOK_MAX_BACKOFF_MS", "3600000",
+       "the longest wait between two attempts",
+       duration(&Config::webhook_max_backoff, 1, 86'400'000)},
+      {"webhook-max-attempts", "KAKEHASHI_WEBHOOK_MAX_ATTEMPTS", "15",
+       "attempts before a delivery is given up as failed",
+       number(&Config::webhook_max_attempts, 1, 100)},
+      {"webhook-disable-after", "KAKEHASHI_WEBHOOK_DISABLE_AFTER", "50",
+       "consecutive failed attempts (over all its deliveries) that disable an endpoint",
+       number(&Config::webhook_disable_after, 1, 100'000)},
+      {"webhook-ca-file", "KAKEHASHI_WEBHOOK_CA_FILE", "(the system's)",
+       "https deliveries trust the certificates in this PEM file instead of the system's",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         c.webhook_ca_file = v;
+         return std::nullopt;
+       }},
   };
   return kOptions;
 }

@@ -43,6 +43,16 @@ struct Config {
   std::string cookie_secure = "auto";  // auto | always | never
   std::size_t free_sign_in_failures = 5;
   bool migrate_on_start = false;
+  // Webhook deliveries (app/delivery.hpp).
+  bool webhook_allow_private = false;  // tests only: loopback and private targets
+  std::size_t webhook_workers = 2;     // 0: this process delivers nothing
+  std::chrono::milliseconds webhook_poll{1'000};
+  std::chrono::milliseconds webhook_timeout{10'000};
+  std::chrono::milliseconds webhook_backoff{5'000};
+  std::chrono::milliseconds webhook_max_backoff{3'600'000};
+  std::size_t webhook_max_attempts = 15;
+  std::size_t webhook_disable_after = 50;
+  std::string webhook_ca_file;  // empty: the system's trust store
 };
 
 struct ConfigResult {

@@ -4,6 +4,7 @@
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
 import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
+import { inboxView, refreshUnread } from "./inbox.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
@@ -122,9 +123,9 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"], ["#/proposals", "nav.proposals"]],
-  firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
-  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/proposals", "nav.proposals"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"], ["#/proposals", "nav.proposals"], ["#/inbox", "nav.inbox"]],
+  firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"], ["#/inbox", "nav.inbox"]],
+  training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/proposals", "nav.proposals"], ["#/inbox", "nav.inbox"]],
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -142,7 +143,8 @@ function renderChrome() {
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : []),
     ...(state.me.person ? [["#/account", "nav.account"]] : [])] : [];
-  put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
+  put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key),
+    href === "#/inbox" ? [" ", h("span", { id: "unread", class: "badge", hidden: true })] : null)))));
 }
 
 /** @param {string} [message] */
@@ -680,9 +682,12 @@ async function route() {
   }[role];
   if (managesPeople(state.me)) views.people = () => peopleView(ctx);
   if (state.me.person) views.account = () => accountView(ctx);
+  const inboxHelpers = { h, put, page, api };
+  views.inbox = () => inboxView(inboxHelpers);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   await loadSkillNames(api);
+  refreshUnread(inboxHelpers).catch(() => {});
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
 

@@ -135,6 +135,11 @@ const en = {
   "problem.precondition-required": "Reload and try again.", "problem.rate-limited": "Too many requests; wait a moment and try again.",
   "problem.headers-too-large": "The request is too large.", "problem.internal": "Something went wrong on the server.",
   "problem.not-implemented": "Not supported.", "problem.unavailable": "The service is not available right now; try again shortly.",
+  "nav.inbox": "Notifications", "inbox.unread": "{count} unread", "inbox.empty": "Nothing has happened yet.",
+  "inbox.mark_read": "Mark read", "inbox.read_all": "Mark all read",
+  "inbox.match_moved": "{trainee} for {project}: {from} → {to}", "inbox.match_new": "{trainee} for {project}: {to}",
+  "inbox.offer": "Offer received: {trainee} for {project}", "inbox.round": "A matching round proposed {count} matches",
+  "inbox.consent": "Consent changed for {trainee}", "inbox.project": "{project} is now {to}",
   "problem.index-loading": "Matching is still starting up; try again shortly.",  // People's accounts (accounts.js).
   "auth.signin_key": "Sign in with the key", "nav.people": "People", "audit.account": "Account change",
   "prole.owner": "Owner", "prole.member": "Member", "prole.viewer": "Viewer", "prole.admin": "Administrator",
@@ -303,6 +308,11 @@ const ja = {
   "problem.precondition-required": "読み込み直してからお試しください。", "problem.rate-limited": "リクエストが多すぎます。しばらく待ってからお試しください。",
   "problem.headers-too-large": "リクエストが大きすぎます。", "problem.internal": "サーバーでエラーが発生しました。",
   "problem.not-implemented": "この操作には対応していません。", "problem.unavailable": "ただいまサービスを利用できません。しばらくしてからお試しください。",
+  "nav.inbox": "お知らせ", "inbox.unread": "未読 {count} 件", "inbox.empty": "まだお知らせはありません。",
+  "inbox.mark_read": "既読にする", "inbox.read_all": "すべて既読にする",
+  "inbox.match_moved": "{project}の{trainee}：{from} → {to}", "inbox.match_new": "{project}の{trainee}：{to}",
+  "inbox.offer": "内定提示を受けました：{project}の{trainee}", "inbox.round": "マッチング実行で {count} 件が提案されました",
+  "inbox.consent": "{trainee}の同意が変更されました", "inbox.project": "{project}が「{to}」になりました",
   "problem.index-loading": "マッチングの準備中です。しばらくしてからお試しください。",  // People's accounts (accounts.js).
   "auth.signin_key": "キーでサインイン", "nav.people": "メンバー", "audit.account": "アカウントの変更",
   "prole.owner": "オーナー", "prole.member": "メンバー", "prole.viewer": "閲覧のみ", "prole.admin": "管理者",

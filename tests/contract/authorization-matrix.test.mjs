@@ -169,6 +169,23 @@ const EXPECTED = {
   "getMatchingRound | R":                              [200,  403,  403,  403, 403, 401, 401],
   "getMe | -":                                         [200,  200,  200,  200, 200, 401, 401],
   "getStats | -":                                      [200,  403,  403,  403, 403, 401, 401],
+
+  // Webhooks and notifications (h17b): each organization's own, administrators' included
+  // (an administrator's endpoints and inbox are the programme office's), so another's is 404.
+  "createWebhook | -":                                 [201,  201,  201,  201, 201, 401, 401],
+  "listWebhooks | -":                                  [200,  200,  200,  200, 200, 401, 401],
+  "getWebhook | firm A":                               [404,  200,  404,  404, 404, 401, 401],
+  "getWebhook | org A":                                [404,  404,  404,  200, 404, 401, 401],
+  "updateWebhook | firm A":                            [404,  200,  404,  404, 404, 401, 401],
+  "updateWebhook | org A":                             [404,  404,  404,  200, 404, 401, 401],
+  "deleteWebhook | firm A":                            [404,  204,  404,  404, 404, 401, 401],
+  "deleteWebhook | org A":                             [404,  404,  404,  204, 404, 401, 401],
+  "listWebhookDeliveries | firm A":                    [404,  200,  404,  404, 404, 401, 401],
+  "listWebhookDeliveries | org A":                     [404,  404,  404,  200, 404, 401, 401],
+  "listNotifications | -":                             [200,  200,  200,  200, 200, 401, 401],
+  "readNotification | firm A":                         [404,  204,  404,  404, 404, 401, 401],
+  "readNotification | org B":                          [404,  404,  404,  404, 204, 401, 401],
+  "readAllNotifications | -":                          [204,  204,  204,  204, 204, 401, 401],
   // People's accounts (issue 17). The roles here are API keys: public
   // operations answer everyone alike; a key has no session or second factor
   // (404); people are managed by the organization's owners (people, not keys)
@@ -523,6 +540,21 @@ const REQUESTS = {
   } }) },
   getStats: { "-": () => ({}) },
 
+  // Webhooks and notifications (h17b).
+  createWebhook: { "-": (role) => ({ body: { url: "http://hooks.example.com/matrix", events: ["offer.received"] },
+    verify: (json) => assert.equal(json.organization_id, fx.org[role].id) }) },
+  listWebhooks: { "-": () => ({ verify: (json, role) => json.items.forEach((w) => assert.equal(w.organization_id, fx.org[role].id)) }) },
+  getWebhook: byOwner(async (owner) => ({ params: { id: (await newWebhook(owner)).id } })),
+  updateWebhook: byOwner(async (owner) => ({ params: { id: (await newWebhook(owner)).id }, body: { enabled: false },
+    verify: (json) => assert.equal(json.enabled, false) })),
+  deleteWebhook: byOwner(async (owner) => ({ params: { id: (await newWebhook(owner)).id } })),
+  listWebhookDeliveries: byOwner(async (owner) => ({ params: { id: (await newWebhook(owner)).id } })),
+  listNotifications: { "-": () => ({ verify: (json, role) => assert.ok(role === "admin" || json.items.length > 0, "the inbox has events") }) },
+  readNotification: {
+    "firm A": async () => ({ params: { id: await latestNotification("firmA") }, raw: "" }),
+    "org B": async () => ({ params: { id: await latestNotification("orgB") }, raw: "" }),
+  },
+  readAllNotifications: { "-": () => ({ raw: "" }) },
   signIn: { "-": () => ({ body: { email: fx.person.email, password: PASSWORD } }) },
   acceptInvitation: { "-": async () => ({ body: { token: (await newInvitation(fx.org.admin, "admin")).token, name: "Invitee", password: PASSWORD } }) },
   signOut: { "-": () => ({}) },
@@ -540,6 +572,18 @@ const REQUESTS = {
   ...byOrganization("removePerson", async (org) => ({ params: { id: org.id, person_id: (await newPerson(org)).id } })),
 };
 
+// Webhooks of firm A and training organization A, made by their own keys.
+function byOwner(build) {
+  return { "firm A": (role) => build("firmA", role), "org A": (role) => build("orgA", role) };
+}
+async function newWebhook(owner) {
+  return (await must(201, "POST", "/v1/webhooks", { key: fx.key[owner], body: { url: `http://hooks.example.com/${unique()}`, events: ["match.state_changed"] } })).json;
+}
+async function latestNotification(owner) {
+  const page = (await must(200, "GET", "/v1/notifications", { key: fx.key[owner], query: "?limit=1" })).json;
+  assert.ok(page.items.length === 1, `${owner} has a notification`);
+  return page.items[0].id;
+}
 function byTenant(build) {
   return { A: (role) => build("A", role), B: (role) => build("B", role) };
 }

@@ -713,6 +713,89 @@ const CASES = {
     await expect(t, "their session ended", 401, "GET", "/v1/me", { headers: p.headers });
     await expect(t, "gone", 404, "DELETE", path, { key: admin, params: { id: fx.academy.id, person_id: p.id } });
   },
+  // --- Webhooks and notifications (h17b) ---
+  async createWebhook(t) {
+    const created = await expect(t, "an endpoint", 201, "POST", "/v1/webhooks", { key: fx.firmKey,
+      body: { url: "http://hooks.example.com/kakehashi", events: ["match.state_changed"], description: "HR system" } });
+    assert.match(created.json.secret, /^whsec_[0-9a-f]{64}$/);
+    const replayed = await expect(t, "replayed, without the secret", 201, "POST", "/v1/webhooks", { key: fx.firmKey,
+      body: { url: "http://hooks.example.com/replay", events: ["offer.received"] }, headers: { "idempotency-key": "hook-1" } });
+    const again = await expect(t, "the replay", 201, "POST", "/v1/webhooks", { key: fx.firmKey,
+      body: { url: "http://hooks.example.com/replay", events: ["offer.received"] }, headers: { "idempotency-key": "hook-1" } });
+    assert.equal(again.json.id, replayed.json.id);
+    assert.ok(!("secret" in again.json));
+    await expect(t, "a loopback target", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://127.0.0.1/x", events: ["offer.received"] } });
+    await expect(t, "another scheme", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "ftp://hooks.example.com/x", events: ["offer.received"] } });
+    await expect(t, "unknown events", 422, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/x", events: ["nope"] } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/webhooks", { key: fx.firmKey, ...json("{") });
+    await expect(t, "not JSON", 415, "POST", "/v1/webhooks", { key: fx.firmKey, ...typed("url=x", "text/plain") });
+    await expect(t, "no key", 401, "POST", "/v1/webhooks", { body: { url: "http://hooks.example.com/x", events: ["offer.received"] } });
+    fx.webhook = created.json;
+  },
+  async listWebhooks(t) {
+    fx.webhook ??= (await must(201, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/l", events: ["round.completed"] } })).json;
+    const list = await expect(t, "the firm's", 200, "GET", "/v1/webhooks", { key: fx.firmKey });
+    assert.ok(list.json.items.some((w) => w.id === fx.webhook.id) && list.json.items.every((w) => !("secret" in w)));
+    const other = await expect(t, "another organization's are not listed", 200, "GET", "/v1/webhooks", { key: fx.academyKey });
+    assert.ok(other.json.items.every((w) => w.organization_id === fx.academy.id));
+    await expect(t, "an unknown parameter", 422, "GET", "/v1/webhooks", { key: fx.firmKey, query: "?x=1" });
+    await expect(t, "no key", 401, "GET", "/v1/webhooks");
+  },
+  async getWebhook(t) {
+    const hook = (await must(201, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/g", events: ["offer.received"] } })).json;
+    await expect(t, "the endpoint", 200, "GET", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.id } });
+    await expect(t, "another organization's", 404, "GET", "/v1/webhooks/{id}", { key: fx.academyKey, params: { id: hook.id } });
+    await expect(t, "no key", 401, "GET", "/v1/webhooks/{id}", { params: { id: hook.id } });
+  },
+  async updateWebhook(t) {
+    const hook = await must(201, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/u", events: ["offer.received"] } });
+    const changed = await expect(t, "disabled", 200, "PATCH", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.json.id },
+      body: { enabled: false, events: ["offer.received", "round.completed"] } });
+    assert.equal(changed.json.enabled, false);
+    await expect(t, "a stale ETag", 412, "PATCH", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.json.id },
+      body: { enabled: true }, headers: { "if-match": hook.headers.get("etag") } });
+    await expect(t, "invalid", 422, "PATCH", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.json.id }, body: { enabled: "yes" } });
+    await expect(t, "malformed JSON", 400, "PATCH", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.json.id }, ...typed("{", "application/merge-patch+json") });
+    await expect(t, "not JSON", 415, "PATCH", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.json.id }, ...typed("x", "text/plain") });
+    await expect(t, "another organization's", 404, "PATCH", "/v1/webhooks/{id}", { key: fx.academyKey, params: { id: hook.json.id }, body: { enabled: true } });
+    await expect(t, "no key", 401, "PATCH", "/v1/webhooks/{id}", { params: { id: hook.json.id }, body: { enabled: true } });
+  },
+  async deleteWebhook(t) {
+    const hook = (await must(201, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/d", events: ["offer.received"] } })).json;
+    await expect(t, "another organization's", 404, "DELETE", "/v1/webhooks/{id}", { key: fx.academyKey, params: { id: hook.id } });
+    await expect(t, "no key", 401, "DELETE", "/v1/webhooks/{id}", { params: { id: hook.id } });
+    await expect(t, "removed", 204, "DELETE", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.id } });
+    await expect(t, "gone", 404, "DELETE", "/v1/webhooks/{id}", { key: fx.firmKey, params: { id: hook.id } });
+  },
+  async listWebhookDeliveries(t) {
+    const hook = (await must(201, "POST", "/v1/webhooks", { key: fx.firmKey, body: { url: "http://hooks.example.com/x", events: ["match.state_changed"] } })).json;
+    await newMatch("shortlisted");
+    const page = await expect(t, "the deliveries", 200, "GET", "/v1/webhooks/{id}/deliveries", { key: fx.firmKey, params: { id: hook.id } });
+    assert.equal(page.json.items.length, 1);
+    await expect(t, "a bad cursor", 422, "GET", "/v1/webhooks/{id}/deliveries", { key: fx.firmKey, params: { id: hook.id }, query: "?cursor=zzz" });
+    await expect(t, "another organization's", 404, "GET", "/v1/webhooks/{id}/deliveries", { key: fx.academyKey, params: { id: hook.id } });
+    await expect(t, "no key", 401, "GET", "/v1/webhooks/{id}/deliveries", { params: { id: hook.id } });
+  },
+  async listNotifications(t) {
+    const inbox = await expect(t, "the academy's inbox", 200, "GET", "/v1/notifications", { key: fx.academyKey, query: "?limit=5" });
+    assert.ok(inbox.json.unread_count >= 1 && inbox.json.items.length >= 1);
+    fx.notification = inbox.json.items[0];
+    await expect(t, "unread only", 200, "GET", "/v1/notifications", { key: fx.academyKey, query: "?unread=true" });
+    await expect(t, "an invalid filter", 422, "GET", "/v1/notifications", { key: fx.academyKey, query: "?unread=maybe" });
+    await expect(t, "no key", 401, "GET", "/v1/notifications");
+  },
+  async readNotification(t) {
+    const first = (await must(200, "GET", "/v1/notifications", { key: fx.academyKey, query: "?limit=1" })).json.items[0];
+    await expect(t, "read", 204, "POST", "/v1/notifications/{id}/read", { key: fx.academyKey, params: { id: first.id }, raw: "" });
+    await expect(t, "another organization's", 404, "POST", "/v1/notifications/{id}/read", { key: fx.firmKey, params: { id: ZERO }, raw: "" });
+    await expect(t, "no key", 401, "POST", "/v1/notifications/{id}/read", { params: { id: first.id }, raw: "" });
+  },
+  async readAllNotifications(t) {
+    await expect(t, "all read", 204, "POST", "/v1/notifications/read-all", { key: fx.academyKey, raw: "" });
+    const after = await must(200, "GET", "/v1/notifications", { key: fx.academyKey });
+    assert.equal(after.json.unread_count, 0);
+    await expect(t, "no key", 401, "POST", "/v1/notifications/read-all", { raw: "" });
+  },
 };
 
 test("every case is an operation of the spec, every known defect a call", () => {

@@ -171,6 +171,26 @@ test("the training organization accepts the offer", async () => {
   await page.context().close();
 });
 
+test("the firm's inbox shows the stage change, with an unread count, in both languages", async () => {
+  const page = await newPage();
+  await signIn(page, keys[flow.firm]);
+  const badge = page.locator("#unread");
+  await badge.waitFor();
+  assert.ok(Number(await badge.textContent()) >= 1, "an unread count in the navigation");
+  await page.getByRole("link", { name: /Notifications/ }).click();
+  const change = page.locator("#inbox li").filter({ hasText: `${flow.alias} for ${flow.project.title}: Offered → Accepted` });
+  await change.waitFor();
+  assert.equal(await change.getAttribute("class"), "unread");
+  await accessible(page, "22-firm-inbox");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.locator("#inbox li").filter({ hasText: `${flow.project.title}の${flow.alias}：内定提示 → 内定承諾` }).waitFor();
+  await page.getByRole("button", { name: "すべて既読にする" }).click();
+  await page.locator("#inbox-summary").filter({ hasText: "未読 0 件" }).waitFor();
+  await badge.waitFor({ state: "hidden" });
+  await page.getByRole("button", { name: "English" }).click();
+  await page.context().close();
+});
+
 test("an administrator runs a stable round, approves one match, rejects another, and sees both in the audit trail", async () => {
   const page = await newPage();
   await signIn(page, keys.admin);
