@@ -31,6 +31,8 @@ constexpr std::size_t kListedErrors = 1'000;
 const std::vector<std::string> kCsvColumns = {"full_name",
                                               "email",
                                               "phone",
+                                              "gender",
+                                              "district",
                                               "country",
                                               "city",
                                               "timezone",

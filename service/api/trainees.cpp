@@ -21,6 +21,8 @@ using nlohmann::json;
 const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "email",
                                                            "phone",
+                                                           "gender",
+                                                           "district",
                                                            "country",
                                                            "city",
                                                            "timezone",
@@ -149,6 +151,8 @@ json trainee_json(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxo
       {"full_name", t.personal ? json(t.personal->full_name) : json(nullptr)},
       {"email", t.personal ? json(t.personal->email) : json(nullptr)},
       {"phone", t.personal ? opt(t.personal->phone) : json(nullptr)},
+      {"gender", t.personal ? opt(t.personal->gender) : json(nullptr)},
+      {"district", t.personal ? opt(t.personal->district) : json(nullptr)},
       {"country", opt(p.country)},
       {"city", opt(p.city)},
       {"timezone", opt(p.timezone)},
@@ -243,6 +247,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     }
   }
   in.personal.phone = v.text("phone", false, 40);
+  in.personal.gender = v.choice("gender", false, {"female", "male", "other"});
+  in.personal.district = v.text("district", false, 100);
   p.country = v.country("country", false);
   p.city = v.text("city", false, 100);
   p.timezone = v.text("timezone", false, 64);

@@ -38,6 +38,10 @@ struct Config {
   std::size_t auth_failures_per_minute = 60;  // per client address; 0: off
   std::string migrations_dir;                 // empty: the migrations compiled into the binary
   bool migrate_on_start = false;
+  // Issue 17. Hex; empty: contacts are not fingerprinted (no duplicate flags).
+  std::string contact_hash_key;
+  std::size_t retention_months = 24;  // 0: retention off
+  std::chrono::seconds retention_interval{3600};
 };
 
 struct ConfigResult {

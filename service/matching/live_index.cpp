@@ -8,7 +8,7 @@ namespace kakehashi::matching {
 namespace {
 
 bool matchable(const domain::TraineeRecord& r) {
-  return r.profile.status == "active" && r.profile.consent_matching;
+  return r.profile.status == "active" && r.profile.consent_matching && !r.profile.placed_elsewhere;
 }
 
 TraineeCard card_of(const domain::TraineeRecord& r) {

@@ -4,6 +4,7 @@
 
 #include "store/conflict.hpp"
 #include "store/sql_text.hpp"
+#include "store/duplicates.hpp"
 #include "store/sql_util.hpp"
 
 namespace kakehashi::store {
@@ -126,8 +127,9 @@ EventRow transition_event(const Actor& actor, const std::string& match_id,
                           const std::string& project_id, const std::string& trainee_id) {
   EventRow e;
   e.kind = "transition";
-  e.actor_key_id = actor.key_id;
-  e.actor_org_id = actor.organization_id;
+  // A scheduled job (retention) acts with no key and no organization.
+  if (!actor.key_id.empty()) e.actor_key_id = actor.key_id;
+  if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
   e.actor_role = actor.role;
   e.match_id = match_id;
   e.project_id = project_id;
@@ -170,9 +172,11 @@ void apply_placement_effects(Tx& t, const MatchRow& m, const std::string& from,
   if (to == "approved") {
     note(t, exec_params(tx, kPlaceTrainee, m.trainee_id), &Tx::trainee_changed);
     note(t, exec_params(tx, kCloseFullProject, m.project_id), &Tx::project_changed);
+    note_linked_trainees(t, m.trainee_id);  // no longer matchable through their organizations
   } else if (from == "approved") {
     note(t, exec_params(tx, kUnplaceTrainee, m.trainee_id), &Tx::trainee_changed);
     note(t, exec_params(tx, kReopenProject, m.project_id), &Tx::project_changed);
+    note_linked_trainees(t, m.trainee_id);
   }
 }
 

@@ -47,10 +47,11 @@ constexpr const char* kEraseTrainee =
     "RETURNING id, seq";
 
 constexpr const char* kInsertPersonal =
-    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
-    "VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone, gender, "
+    " district) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 constexpr const char* kUpdatePersonal =
-    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4 WHERE trainee_id = $1";
+    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4, gender = $5, "
+    " district = $6 WHERE trainee_id = $1";
 constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
 
 constexpr const char* kDeleteSkills = "DELETE FROM trainee_skills WHERE trainee_id = $1";
@@ -72,7 +73,8 @@ constexpr const char* kTraineeSelect =
     " to_json(t.created_at)#>>'{}' AS created_at, to_json(t.updated_at)#>>'{}' AS updated_at, "
     " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
     "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
-    "   WHERE ts.trainee_id = t.id), '') AS skills "
+    "   WHERE ts.trainee_id = t.id), '') AS skills, "
+    " p.gender, p.district, trainee_placed_elsewhere(t.id) AS placed_elsewhere "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
 // kTraineeSelect's columns, in its order: rows are read by these numbers,
 // which check_columns holds against the names of the first result.
@@ -106,6 +108,9 @@ enum TraineeColumn : pqxx::row::size_type {
   kCreatedAt,
   kUpdatedAt,
   kSkills,
+  kGender,
+  kDistrict,
+  kPlacedElsewhere,
   kTraineeColumnCount
 };
 constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
@@ -137,7 +142,10 @@ constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
     "version",
     "created_at",
     "updated_at",
-    "skills"};
+    "skills",
+    "gender",
+    "district",
+    "placed_elsewhere"};
 std::once_flag trainee_columns_checked;
 
 const std::string kSelectTraineeById = std::string(kTraineeSelect) + "WHERE t.id = $1";
@@ -145,7 +153,8 @@ const std::string kSelectTraineesBySeq =
     std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])";
 const std::string kSelectMatchableTrainees =
     std::string(kTraineeSelect) +
-    "WHERE t.seq > $1 AND t.status = 'active' AND t.consent_matching ORDER BY t.seq LIMIT $2";
+    "WHERE t.seq > $1 AND t.status = 'active' AND t.consent_matching "
+    " AND NOT trainee_placed_elsewhere(t.id) ORDER BY t.seq LIMIT $2";
 
 // The name of the prepared kSelectTraineeById (trainee_statements()).
 constexpr const char* kFindTrainee = "find_trainee";
@@ -186,6 +195,7 @@ domain::TraineeProfile profile_from(const pqxx::row& r) {
   p.consent_recorded_at = opt<std::string>(r[kConsentRecordedAt]);
   p.status = r[kStatus].as<std::string>();
   p.skills = skills_from(r[kSkills].as<std::string>());
+  p.placed_elsewhere = r[kPlacedElsewhere].as<bool>();
   return p;
 }
 
@@ -197,7 +207,8 @@ domain::TraineeRecord trainee_from(const pqxx::row& r) {
   t.alias = r[kAlias].as<std::string>();
   if (r[kHasPersonal].as<bool>()) {
     t.personal = domain::PersonalData{r[kFullName].as<std::string>(), r[kEmail].as<std::string>(),
-                                      opt<std::string>(r[kPhone])};
+                                      opt<std::string>(r[kPhone]), opt<std::string>(r[kGender]),
+                                      opt<std::string>(r[kDistrict])};
   }
   t.profile = profile_from(r);
   t.version = r[kVersion].as<std::int64_t>();
@@ -241,7 +252,7 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
   if (!id) throw std::runtime_error("could not allocate a unique alias");
   try {
     exec_params(tx, kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
-                personal.phone);
+                personal.phone, personal.gender, personal.district);
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
@@ -271,7 +282,8 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
   if (r.empty()) return false;
   if (personal) {
     try {
-      exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
+      exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone,
+                  personal->gender, personal->district);
     } catch (const pqxx::unique_violation&) {
       throw Conflict{"a trainee with this email exists in the organization", "/email"};
     }
