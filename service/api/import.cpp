@@ -28,27 +28,12 @@ constexpr std::size_t kMaxRows = 200'000;
 // Problems listed in an answer; the rest are counted, not listed.
 constexpr std::size_t kListedErrors = 1'000;
 
-const std::vector<std::string> kCsvColumns = {"full_name",
-                                              "email",
-                                              "phone",
-                                              "gender",
-                                              "district",
-                                              "country",
-                                              "city",
-                                              "timezone",
-                                              "program",
-                                              "skills",
-                                              "japanese",
-                                              "english",
-                                              "available_from",
-                                              "hours_per_week",
-                                              "rate_amount",
-                                              "rate_currency",
-                                              "domains",
-                                              "engagement",
-                                              "consent_matching",
-                                              "consent_share_abroad",
-                                              "certifications"};
+const std::vector<std::string> kCsvColumns = {
+    "full_name",     "email",   "phone",          "gender",           "district",
+    "country",       "city",    "timezone",       "program",          "skills",
+    "japanese",      "english", "available_from", "hours_per_week",   "rate_amount",
+    "rate_currency", "domains", "engagement",     "consent_matching", "consent_share_abroad",
+    "certifications"};
 
 struct Row {
   long line;

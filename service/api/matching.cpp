@@ -496,9 +496,9 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
         *kind != "consent" && *kind != "erasure")
-      errors.push_back(
-          invalid_choice("kind", "must be transition, round, personal_data_read, consent or erasure",
-                         {"transition", "round", "personal_data_read", "consent", "erasure"}));
+      errors.push_back(invalid_choice(
+          "kind", "must be transition, round, personal_data_read, consent or erasure",
+          {"transition", "round", "personal_data_read", "consent", "erasure"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);

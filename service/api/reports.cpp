@@ -85,7 +85,8 @@ PublishedRow publish(const store::ReportFigures& f, const std::vector<bool>& hid
   const auto& registered = row.counts[0];
   const auto& approved = row.counts[kCountColumns - 1];
   if (registered && approved && *registered > 0) {
-    row.placement_rate = round_to(static_cast<double>(*approved) / *registered, 0.0001);
+    row.placement_rate =
+        round_to(static_cast<double>(*approved) / static_cast<double>(*registered), 0.0001);
   }
   // Figures over the placed: only over at least kMinimumCell people, and
   // never where the approved count is hidden.
@@ -116,7 +117,8 @@ Published suppress(const store::ReportResult& r, store::ReportDimension d) {
     for (std::size_t i = 0; i < h.size(); ++i) hidden[i][c] = h[i];
   }
   Published out;
-  for (std::size_t i = 0; i < r.groups.size(); ++i) out.groups.push_back(publish(r.groups[i], hidden[i]));
+  for (std::size_t i = 0; i < r.groups.size(); ++i)
+    out.groups.push_back(publish(r.groups[i], hidden[i]));
   std::vector<bool> total_hidden(kCountColumns);
   for (std::size_t c = 0; c < kCountColumns; ++c) {
     total_hidden[c] = suppress_total(r.total.*(kCounts[c].field));
@@ -216,7 +218,9 @@ awaitable<Response> programme_report(ApiContext& api, http::RequestContext& ctx)
     if (!found) {
       std::vector<std::string> allowed;
       for (const auto& d : kDimensions) allowed.emplace_back(d.name);
-      errors.push_back({"group_by", http::FieldCode::kInvalidChoice, "must be one of the dimensions",
+      errors.push_back({"group_by",
+                        http::FieldCode::kInvalidChoice,
+                        "must be one of the dimensions",
                         {{"allowed", allowed}}});
     }
   }
@@ -225,7 +229,9 @@ awaitable<Response> programme_report(ApiContext& api, http::RequestContext& ctx)
     if (*raw == "csv") {
       csv = true;
     } else if (*raw != "json") {
-      errors.push_back({"format", http::FieldCode::kInvalidChoice, "must be json or csv",
+      errors.push_back({"format",
+                        http::FieldCode::kInvalidChoice,
+                        "must be json or csv",
                         {{"allowed", std::vector<std::string>{"json", "csv"}}}});
     }
   }
@@ -276,8 +282,9 @@ awaitable<Response> list_duplicates(ApiContext& api, http::RequestContext& ctx) 
   }
   if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
   std::vector<store::DuplicateFlag> flags;
-  co_await api.db.read(
-      [&](store::Tx& t) { flags = store::list_duplicate_flags(t, after, limit + 1, organization); });
+  co_await api.db.read([&](store::Tx& t) {
+    flags = store::list_duplicate_flags(t, after, limit + 1, organization);
+  });
   json items = json::array();
   const bool more = flags.size() > static_cast<std::size_t>(limit);
   if (more) flags.resize(static_cast<std::size_t>(limit));
@@ -287,8 +294,9 @@ awaitable<Response> list_duplicates(ApiContext& api, http::RequestContext& ctx) 
                      {"flagged_at", f.flagged_at},
                      {"trainees", json::array({side_json(f.a), side_json(f.b)})}});
   }
-  json out = {{"items", items},
-              {"next_cursor", more ? json(encode_seq_cursor('d', flags.back().id)) : json(nullptr)}};
+  json out = {
+      {"items", items},
+      {"next_cursor", more ? json(encode_seq_cursor('d', flags.back().id)) : json(nullptr)}};
   co_return json_response(200, out);
 }
 

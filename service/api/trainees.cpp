@@ -18,25 +18,11 @@ namespace {
 
 using nlohmann::json;
 
-const std::initializer_list<std::string_view> kWritable = {"full_name",
-                                                           "email",
-                                                           "phone",
-                                                           "gender",
-                                                           "district",
-                                                           "country",
-                                                           "city",
-                                                           "timezone",
-                                                           "program",
-                                                           "skills",
-                                                           "languages",
-                                                           "certifications",
-                                                           "available_from",
-                                                           "hours_per_week",
-                                                           "expected_monthly_rate",
-                                                           "domains",
-                                                           "engagement",
-                                                           "consent",
-                                                           "status"};
+const std::initializer_list<std::string_view> kWritable = {
+    "full_name", "email",          "phone",          "gender",         "district",
+    "country",   "city",           "timezone",       "program",        "skills",
+    "languages", "certifications", "available_from", "hours_per_week", "expected_monthly_rate",
+    "domains",   "engagement",     "consent",        "status"};
 const std::initializer_list<std::string_view> kReadOnly = {
     "id", "alias", "organization_id", "version", "created_at", "updated_at"};
 

@@ -17,7 +17,7 @@
 namespace kakehashi::app {
 
 struct RetentionRun {
-  bool ran = false;  // false: another replica held the lock
+  bool ran = false;                                   // false: another replica held the lock
   std::vector<std::pair<std::string, long>> handled;  // per step
 };
 

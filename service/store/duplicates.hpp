@@ -18,12 +18,12 @@ struct DuplicateSide {
   std::string alias;
   std::string organization_id;
   std::string organization_name;
-  std::string status;  // the trainee's status
+  std::string status;   // the trainee's status
   bool placed = false;  // holds an approved placement
 };
 
 struct DuplicateFlag {
-  std::int64_t id = 0;  // the pair's first flag: the order of the list
+  std::int64_t id = 0;                  // the pair's first flag: the order of the list
   std::vector<std::string> matched_on;  // "email", "phone"
   std::string flagged_at;
   DuplicateSide a, b;

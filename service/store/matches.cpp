@@ -3,8 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "store/conflict.hpp"
-#include "store/sql_text.hpp"
 #include "store/duplicates.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 
 namespace kakehashi::store {

@@ -62,18 +62,16 @@ const std::string kByOrganization =
 const std::string kByCohort = std::string(kFacts) +
                               "SELECT f.program AS key, f.program AS label, " + kFigures +
                               "FROM facts f GROUP BY 1, 2";
-const std::string kBySkill =
-    std::string(kFacts) + "SELECT s.id::text AS key, s.name AS label, " + kFigures +
-    "FROM facts f LEFT JOIN trainee_skills ts ON ts.trainee_id = f.id "
-    "LEFT JOIN skills s ON s.id = ts.skill_id GROUP BY 1, 2";
-const std::string kByMonth =
-    std::string(kFacts) +
-    "SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS key, "
-    " to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS label, " +
-    kFigures + "FROM facts f GROUP BY 1, 2";
-const std::string kByGender = std::string(kFacts) +
-                              "SELECT f.gender AS key, f.gender AS label, " + kFigures +
-                              "FROM facts f GROUP BY 1, 2";
+const std::string kBySkill = std::string(kFacts) + "SELECT s.id::text AS key, s.name AS label, " +
+                             kFigures +
+                             "FROM facts f LEFT JOIN trainee_skills ts ON ts.trainee_id = f.id "
+                             "LEFT JOIN skills s ON s.id = ts.skill_id GROUP BY 1, 2";
+const std::string kByMonth = std::string(kFacts) +
+                             "SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS key, "
+                             " to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS label, " +
+                             kFigures + "FROM facts f GROUP BY 1, 2";
+const std::string kByGender = std::string(kFacts) + "SELECT f.gender AS key, f.gender AS label, " +
+                              kFigures + "FROM facts f GROUP BY 1, 2";
 const std::string kByDistrict = std::string(kFacts) +
                                 "SELECT f.district AS key, f.district AS label, " + kFigures +
                                 "FROM facts f GROUP BY 1, 2";

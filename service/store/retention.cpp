@@ -54,7 +54,8 @@ long erase_inactive_trainees(Tx& t, int months) {
 std::vector<PurgeStep> retention_steps(int months) {
   std::vector<PurgeStep> steps;
   if (months > 0) {
-    steps.push_back({"inactive_trainees", [months](Tx& t) { return erase_inactive_trainees(t, months); }});
+    steps.push_back(
+        {"inactive_trainees", [months](Tx& t) { return erase_inactive_trainees(t, months); }});
   }
   steps.push_back({"idempotency_keys", [](Tx& t) { return purge_idempotency_keys(t); }});
   // Accounts (issue 17, h17a): expired sessions and invitations, e.g.

@@ -3,6 +3,7 @@
 // modules, no build step (tests/e2e type-checks them with tsc --checkJs); the
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
+import { reportsView, duplicatesView } from "./reports.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 
 const KEY = "kakehashi.key";
@@ -116,7 +117,7 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/reports", "nav.reports"], ["#/duplicates", "nav.duplicates"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
   training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
 };
@@ -399,7 +400,7 @@ async function roundView() {
 
 async function auditView() {
   const list = h("div");
-  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
+  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent", "erasure"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
   const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
   const box = h("div");
   let cursor = null;
@@ -649,7 +650,8 @@ async function route() {
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
-    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
+    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView,
+      reports: () => reportsView({ h, put, page, api, showProblem, loading }), duplicates: () => duplicatesView({ h, put, page, api, showProblem, loading }) },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];

@@ -150,6 +150,11 @@ const EXPECTED = {
   "getMatchingRound | R":                              [200,  403,  403,  403, 403, 401, 401],
   "getMe | -":                                         [200,  200,  200,  200, 200, 401, 401],
   "getStats | -":                                      [200,  403,  403,  403, 403, 401, 401],
+  // Issue 17: programme reports and possible duplicates, administrators only.
+  "getProgrammeReport | -":                            [200,  403,  403,  403, 403, 401, 401],
+  "getProgrammeReport | csv":                          [200,  403,  403,  403, 403, 401, 401],
+  "listDuplicates | -":                                [200,  403,  403,  403, 403, 401, 401],
+  "listDuplicates | organization_id=org A":            [200,  403,  403,  403, 403, 401, 401],
 };
 
 let service;
@@ -432,6 +437,14 @@ const REQUESTS = {
     assert.equal(json.role, { admin: "admin", firmA: "firm", firmB: "firm", orgA: "training_org", orgB: "training_org" }[role]);
   } }) },
   getStats: { "-": () => ({}) },
+  getProgrammeReport: {
+    "-": () => ({ query: "?from=2024-01-01&to=2033-12-31&group_by=organization" }),
+    csv: () => ({ query: "?from=2024-01-01&to=2033-12-31&group_by=skill&format=csv" }),
+  },
+  listDuplicates: {
+    "-": () => ({ query: "?limit=200" }),
+    "organization_id=org A": () => ({ query: `?limit=200&organization_id=${fx.org.orgA.id}` }),
+  },
 };
 
 function byTenant(build) {

@@ -14,8 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kContactKey =
-    "8c1f0e5a7d2b4c6e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60";
+const std::string kContactKey = "8c1f0e5a7d2b4c6e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60";
 
 class IssueSeventeenTest : public ApiTest {
  protected:
@@ -38,13 +37,14 @@ class IssueSeventeenTest : public ApiTest {
   }
 
   std::string add_project(const std::string& key, int headcount) {
-    json p = {{"title", "Inspection AI"},
-              {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}, {"required", true}}}},
-              {"headcount", headcount},
-              {"start_date", "2027-02-01"},
-              {"duration_months", 6},
-              {"engagement", "offshore"},
-              {"status", "open"}};
+    json p = {
+        {"title", "Inspection AI"},
+        {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}, {"required", true}}}},
+        {"headcount", headcount},
+        {"start_date", "2027-02-01"},
+        {"duration_months", 6},
+        {"engagement", "offshore"},
+        {"status", "open"}};
     auto r = call("POST", "/v1/projects", key, p);
     EXPECT_EQ(r.status(), 201) << r.http.body;
     return r.body.value("id", "");
@@ -62,8 +62,8 @@ class IssueSeventeenTest : public ApiTest {
   std::string pipeline(const std::string& firm_key, const std::string& school_key,
                        const std::string& project, const std::string& trainee,
                        const std::string& last) {
-    auto created = call("POST", "/v1/matches", firm_key,
-                        {{"project_id", project}, {"trainee_id", trainee}});
+    auto created =
+        call("POST", "/v1/matches", firm_key, {{"project_id", project}, {"trainee_id", trainee}});
     EXPECT_EQ(created.status(), 201) << created.http.body;
     const std::string match = created.body.value("id", "");
     const std::vector<std::pair<std::string, const std::string*>> steps = {
@@ -124,12 +124,14 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
     at.push_back(add_trainee(a_key, "a" + std::to_string(i) + "@example.com", extra));
   }
   for (int i = 0; i < 7; ++i) {
-    bt.push_back(add_trainee(b_key, "b" + std::to_string(i) + "@example.com",
-                             {{"expected_monthly_rate", {{"amount", 150000}, {"currency", "BDT"}}}}));
+    bt.push_back(
+        add_trainee(b_key, "b" + std::to_string(i) + "@example.com",
+                    {{"expected_monthly_rate", {{"amount", 150000}, {"currency", "BDT"}}}}));
   }
   for (int i = 0; i < 3; ++i) add_trainee(c_key, "c" + std::to_string(i) + "@example.com");
   // A: six placed, two offered, one shortlisted; B: five placed.
-  for (int i = 0; i < 6; ++i) pipeline(firm_key, a_key, project, at[i + (i >= 5 ? 1 : 0)], "approved");
+  for (int i = 0; i < 6; ++i)
+    pipeline(firm_key, a_key, project, at[i + (i >= 5 ? 1 : 0)], "approved");
   for (int i = 7; i < 9; ++i) pipeline(firm_key, a_key, project, at[i], "offered");
   pipeline(firm_key, a_key, project, at[9], "shortlisted");
   for (int i = 0; i < 5; ++i) pipeline(firm_key, b_key, project, bt[i], "approved");
@@ -143,7 +145,8 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
   EXPECT_EQ(ga["label"], "Dhaka AI Academy");
   EXPECT_EQ(ga["registered"], sql_count("SELECT count(*) FROM trainees WHERE " + of_a));
   EXPECT_EQ(ga["active"], sql_count("SELECT count(*) FROM trainees WHERE status IN ('active', "
-                                    "'placed') AND " + of_a));
+                                    "'placed') AND " +
+                                    of_a));
   EXPECT_EQ(ga["consenting"],
             sql_count("SELECT count(*) FROM trainees WHERE consent_matching AND " + of_a));
   auto reached = [&](const std::string& states) {
@@ -162,15 +165,18 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
   const double median_days = std::stod(db_.query_value(
       "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM m.updated_at - "
       "t.created_at) / 86400) FROM matches m JOIN trainees t ON t.id = m.trainee_id "
-      "WHERE m.state = 'approved' AND t." + of_a));
+      "WHERE m.state = 'approved' AND t." +
+      of_a));
   EXPECT_NEAR(ga["median_days_to_placement"].get<double>(), median_days, 0.051);
   // Bill rates: the placed trainees' monthly rates, USD at the indicative 0.0067 USD per yen.
   const double median_usd = std::stod(db_.query_value(
       "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.rate_amount) FROM trainees t "
-      "JOIN matches m ON m.trainee_id = t.id AND m.state = 'approved' WHERE t." + of_a));
+      "JOIN matches m ON m.trainee_id = t.id AND m.state = 'approved' WHERE t." +
+      of_a));
   const double mean_usd = std::stod(db_.query_value(
       "SELECT avg(t.rate_amount) FROM trainees t JOIN matches m ON m.trainee_id = t.id "
-      "AND m.state = 'approved' WHERE t." + of_a));
+      "AND m.state = 'approved' WHERE t." +
+      of_a));
   EXPECT_NEAR(ga["bill_rate_jpy"]["median"].get<double>(), median_usd / 0.0067, 2);
   EXPECT_NEAR(ga["bill_rate_jpy"]["mean"].get<double>(), mean_usd / 0.0067, 2);
 
@@ -245,7 +251,8 @@ TEST_F(IssueSeventeenTest, CsvIsExcelReadyAndNeutralisesFormulaCells) {
   auto r = call("GET", "/v1/reports/programme?" + range() + "&format=csv", admin_);
   ASSERT_EQ(r.status(), 200) << r.http.body;
   EXPECT_EQ(r.http.header("Content-Type"), "text/csv; charset=utf-8");
-  EXPECT_NE(r.http.header("Content-Disposition").value_or("").find("attachment"), std::string::npos);
+  EXPECT_NE(r.http.header("Content-Disposition").value_or("").find("attachment"),
+            std::string::npos);
   const std::string& csv = r.http.body;
   ASSERT_EQ(csv.rfind("\xEF\xBB\xBF", 0), 0u) << "no UTF-8 byte-order mark";
   EXPECT_EQ(csv.substr(3, csv.find("\r\n") - 3),
@@ -254,8 +261,8 @@ TEST_F(IssueSeventeenTest, CsvIsExcelReadyAndNeutralisesFormulaCells) {
             "mean_bill_rate_jpy");
   EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",6,"), std::string::npos)
       << csv;
-  auto cohorts = call("GET", "/v1/reports/programme?" + range() + "&format=csv&group_by=cohort",
-                      admin_);
+  auto cohorts =
+      call("GET", "/v1/reports/programme?" + range() + "&format=csv&group_by=cohort", admin_);
   ASSERT_EQ(cohorts.status(), 200);
   for (const std::string cell : {"'+cohort", "'-cohort", "'@cohort", "'-2+3", "'=1+1"}) {
     EXPECT_NE(cohorts.http.body.find("," + cell + "," + cell + ","), std::string::npos)
@@ -278,8 +285,8 @@ TEST_F(IssueSeventeenTest, ReportAndDuplicatesAreForAdministratorsAndValidateThe
   expect_problem(call("GET", q, ""), 401);
   expect_problem(call("GET", "/v1/duplicates", a_key), 403);
   expect_problem(call("GET", "/v1/duplicates", f_key), 403);
-  auto bad = call("GET", "/v1/reports/programme?from=2026-13-01&group_by=age&format=xlsx&x=1",
-                  admin_);
+  auto bad =
+      call("GET", "/v1/reports/programme?from=2026-13-01&group_by=age&format=xlsx&x=1", admin_);
   expect_problem(bad, 422);
   std::set<std::string> pointers;
   for (const auto& e : bad.body["errors"]) pointers.insert(e["pointer"]);
@@ -294,15 +301,15 @@ TEST_F(IssueSeventeenTest, DuplicateFlaggedAcrossOrganizationsThroughCreateAndIm
   auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
   auto [b, b_key] = organization("Chattogram Tech", "training_provider");
   auto [c, c_key] = organization("Sylhet Code", "training_provider");
-  const auto ta = add_trainee(a_key, "Rahim.Uddin+dhaka@Example.com",
-                              {{"phone", "+880 1712-345678"}});
+  const auto ta =
+      add_trainee(a_key, "Rahim.Uddin+dhaka@Example.com", {{"phone", "+880 1712-345678"}});
   // Create: the same email, spelled differently, at another organization.
   const auto tb = add_trainee(b_key, "rahim.uddin@example.com");
   // Import: the same phone in national form, another email.
   auto imported = upload_csv(c_key,
-                             "full_name,email,phone,consent_matching\n"
-                             "Rahim Uddin,rahim.work@example.org,01712-345678,true\n"
-                             "Someone Else,someone@example.org,01899999999,true\n");
+                             "full_name,email,phone,consent_matching,consent_share_abroad\n"
+                             "Rahim Uddin,rahim.work@example.org,01712-345678,true,true\n"
+                             "Someone Else,someone@example.org,01899999999,true,true\n");
   ASSERT_EQ(imported.status(), 201) << imported.http.body;
   // The same organization never flags itself.
   add_trainee(b_key, "one@example.com", {{"phone", "01555555555"}});
@@ -344,8 +351,9 @@ TEST_F(IssueSeventeenTest, DuplicateFlaggedAcrossOrganizationsThroughCreateAndIm
   auto page = call("GET", "/v1/duplicates?limit=1", admin_);
   ASSERT_EQ(page.body["items"].size(), 1u);
   ASSERT_TRUE(page.body["next_cursor"].is_string());
-  auto rest = call("GET", "/v1/duplicates?limit=1&cursor=" + page.body["next_cursor"].get<std::string>(),
-                   admin_);
+  auto rest =
+      call("GET", "/v1/duplicates?limit=1&cursor=" + page.body["next_cursor"].get<std::string>(),
+           admin_);
   ASSERT_EQ(rest.body["items"].size(), 1u);
   EXPECT_NE(rest.body["items"][0]["id"], page.body["items"][0]["id"]);
 
@@ -386,7 +394,8 @@ TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganiza
   EXPECT_TRUE(candidates(second).count(other));
   auto round = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}});
   ASSERT_EQ(round.status(), 201) << round.http.body;
-  auto proposed = call("GET", "/v1/matches?round_id=" + round.body["id"].get<std::string>(), admin_);
+  auto proposed =
+      call("GET", "/v1/matches?round_id=" + round.body["id"].get<std::string>(), admin_);
   std::set<std::string> in_round;
   for (const auto& m : proposed.body["items"]) in_round.insert(m["trainee_id"]);
   EXPECT_FALSE(in_round.count(tb));
@@ -430,10 +439,15 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
   backdate(recent_withdrawn, "5 months");
   // Idempotency records: one two days old, one fresh.
   const auto key_id = db_.query_value("SELECT id FROM api_keys ORDER BY created_at LIMIT 1");
-  db_.exec("INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, "
-           "created_at) VALUES ('" + key_id + "', 'old', 'POST', '/v1/trainees', 'h', 201, "
-           "now() - interval '2 days'), ('" + key_id + "', 'fresh', 'POST', '/v1/trainees', 'h', "
-           "201, now())");
+  db_.exec(
+      "INSERT INTO idempotency_keys (api_key_id, key, method, path, request_hash, status, "
+      "created_at) VALUES ('" +
+      key_id +
+      "', 'old', 'POST', '/v1/trainees', 'h', 201, "
+      "now() - interval '2 days'), ('" +
+      key_id +
+      "', 'fresh', 'POST', '/v1/trainees', 'h', "
+      "201, now())");
 
   auto status_of = [&](const std::string& id) {
     return db_.query_value("SELECT status FROM trainees WHERE id = '" + id + "'");
@@ -444,20 +458,23 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
   })) << "the retention job did not erase the inactive trainees";
   // Erased through the erasure path: no personal data, fingerprints or flags left.
   for (const auto& id : {old_withdrawn, old_active}) {
-    EXPECT_EQ(sql_count("SELECT count(*) FROM trainee_personal WHERE trainee_id = '" + id + "'"), 0);
-    EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE trainee_id = '" + id + "'"),
+    EXPECT_EQ(sql_count("SELECT count(*) FROM trainee_personal WHERE trainee_id = '" + id + "'"),
               0);
+    EXPECT_EQ(
+        sql_count("SELECT count(*) FROM contact_fingerprints WHERE trainee_id = '" + id + "'"), 0);
     // Audited once, whichever replica erased it.
-    EXPECT_EQ(sql_count("SELECT count(*) FROM audit_events WHERE kind = 'erasure' AND trainee_id = '" +
-                        id + "'"),
-              1);
+    EXPECT_EQ(
+        sql_count("SELECT count(*) FROM audit_events WHERE kind = 'erasure' AND trainee_id = '" +
+                  id + "'"),
+        1);
   }
   EXPECT_EQ(sql_count("SELECT count(*) FROM duplicate_flags"), 0);
   // Nothing else: recent, placed and busy trainees keep their data; the fresh
   // idempotency record stays.
   for (const auto& id : {recent_withdrawn, old_placed, old_busy, dup_of_idle}) {
     EXPECT_NE(status_of(id), "erased") << id;
-    EXPECT_EQ(sql_count("SELECT count(*) FROM trainee_personal WHERE trainee_id = '" + id + "'"), 1);
+    EXPECT_EQ(sql_count("SELECT count(*) FROM trainee_personal WHERE trainee_id = '" + id + "'"),
+              1);
   }
   EXPECT_EQ(sql_count("SELECT count(*) FROM idempotency_keys WHERE key = 'fresh'"), 1);
   auto events = call("GET", "/v1/audit?kind=erasure", admin_);

@@ -62,7 +62,9 @@ TEST(Disclosure, NoSuppressedCellFollowsFromTheTotalOverManyColumns) {
     const auto hidden = suppress_column(counts, true);
     const auto n = std::count(hidden.begin(), hidden.end(), true);
     for (std::size_t i = 0; i < counts.size(); ++i) {
-      if (counts[i] < kMinimumCell) EXPECT_TRUE(hidden[i]);
+      if (counts[i] < kMinimumCell) {
+        EXPECT_TRUE(hidden[i]);
+      }
     }
     if (n == 0 || static_cast<std::size_t>(n) == counts.size()) continue;
     EXPECT_GE(n, 2);
