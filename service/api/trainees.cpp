@@ -18,11 +18,28 @@ namespace {
 
 using nlohmann::json;
 
-const std::initializer_list<std::string_view> kWritable = {
-    "full_name", "email",          "phone",          "gender",         "district",
-    "country",   "city",           "timezone",       "program",        "skills",
-    "languages", "certifications", "available_from", "hours_per_week", "expected_monthly_rate",
-    "domains",   "engagement",     "consent",        "status"};
+// One field a line, so that fields added at once merge cleanly.
+// clang-format off
+const std::initializer_list<std::string_view> kWritable = {"full_name",
+                                                           "email",
+                                                           "phone",
+                                                           "gender",
+                                                           "district",
+                                                           "country",
+                                                           "city",
+                                                           "timezone",
+                                                           "program",
+                                                           "skills",
+                                                           "languages",
+                                                           "certifications",
+                                                           "available_from",
+                                                           "hours_per_week",
+                                                           "expected_monthly_rate",
+                                                           "domains",
+                                                           "engagement",
+                                                           "consent",
+                                                           "status"};
+// clang-format on
 const std::initializer_list<std::string_view> kReadOnly = {
     "id", "alias", "organization_id", "version", "created_at", "updated_at"};
 

@@ -489,7 +489,8 @@ const CASES = {
       await expect(t, `by ${by}`, 200, "GET", "/v1/reports/programme", { key: admin, query: `${range}&group_by=${by}` });
     }
     const csv = await expect(t, "as CSV", 200, "GET", "/v1/reports/programme", { key: admin, query: `${range}&format=csv` });
-    assert.ok(csv.text.startsWith("\ufeffgroup_by,key,label,registered"), csv.text.slice(0, 80));
+    // fetch decodes UTF-8 and drops the byte-order mark; programme_report_test checks it.
+    assert.ok(csv.text.replace(/^\ufeff/, "").startsWith("group_by,key,label,registered"), csv.text.slice(0, 80));
     await expect(t, "no dates", 422, "GET", "/v1/reports/programme", { key: admin });
     await expect(t, "an unknown dimension", 422, "GET", "/v1/reports/programme", { key: admin, query: `${range}&group_by=age` });
     await expect(t, "a firm", 403, "GET", "/v1/reports/programme", { key: fx.firmKey, query: range });
