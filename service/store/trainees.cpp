@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include "store/duplicates.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 #include "store/trainee_values.hpp"
@@ -280,6 +281,10 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
                              join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
                              p.consent_share_abroad, p.consent_recorded_at, p.status);
   if (r.empty()) return false;
+  // A placed trainee whose contacts change may gain or lose flagged twins,
+  // whose matchability follows its placement: before and after.
+  const bool placed = p.status == "placed";
+  if (personal && placed) note_linked_trainees(t, id);
   if (personal) {
     try {
       exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone,
@@ -288,6 +293,7 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
       throw Conflict{"a trainee with this email exists in the organization", "/email"};
     }
   }
+  if (personal && placed) note_linked_trainees(t, id);
   write_skills(tx, id, p);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
@@ -297,6 +303,9 @@ bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> exp
   auto& tx = t.sql();
   const auto r = exec_params(tx, kEraseTrainee, id, expected_version);
   if (r.empty()) return false;
+  // Its flags go with the personal data: their twins are told first (a
+  // placement this erasure ends no longer holds them back).
+  note_linked_trainees(t, id);
   exec_params(tx, kDeletePersonal, id);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;

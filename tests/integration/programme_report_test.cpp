@@ -403,6 +403,12 @@ TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganiza
   // The placement ends: B's record is matchable again.
   ASSERT_EQ(move(placement, admin_, "withdrawn").status(), 200);
   EXPECT_TRUE(candidates(second).count(tb));
+  // Placed again, then erased: the erasure ends the placement and the flag.
+  const auto third = add_project(firm_key, 1);
+  pipeline(firm_key, a_key, third, ta, "approved");
+  EXPECT_FALSE(candidates(second).count(tb));
+  ASSERT_EQ(call("DELETE", "/v1/trainees/" + ta, a_key).status(), 204);
+  EXPECT_TRUE(candidates(second).count(tb));
 }
 
 class RetentionTest : public IssueSeventeenTest {
