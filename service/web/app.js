@@ -565,6 +565,10 @@ async function traineeForm(id) {
   const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, levelLabel(v))));
   const matching = h("input", { type: "checkbox", id: "t-consent", checked: x.consent?.matching });
   const abroad = h("input", { type: "checkbox", id: "t-abroad", checked: x.consent?.share_with_firms_abroad });
+  // Optional demographics (personal data, reported only in aggregate).
+  const gender = h("select", { id: "t-gender", "data-pointer": "/gender" }, h("option", { value: "" }, t("trainee.gender_unstated")),
+    ["female", "male", "other"].map((v) => h("option", { value: v, selected: v === x.gender }, label("gender", v))));
+  const district = input("district", "/district", x.district);
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     // Only the fields this form shows. On edit the body is a JSON merge patch:
@@ -574,7 +578,8 @@ async function traineeForm(id) {
     /** @type {Record<string, unknown>} */
     const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
       skills: parseSkills(skills.value, x.skills),
-      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
+      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked },
+      gender: gender.value || null, district: district.value.trim() || null };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body: /** @type {import("kakehashi-api").Schemas["TraineeInput"]} */ (body) }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
@@ -587,6 +592,8 @@ async function traineeForm(id) {
   h("label", { for: "t-skills" }, t("trainee.skills")), skills, h("p", { class: "muted" }, t("trainee.skills_help")),
   h("label", { for: "t-jlpt" }, "JLPT"), jlpt, h("label", { for: "t-avail" }, t("trainee.available_from")), avail,
   h("fieldset", {}, h("legend", {}, t("trainee.consent")), h("label", { class: "inline", for: "t-consent" }, matching, t("trainee.consent_matching")), h("label", { class: "inline", for: "t-abroad" }, abroad, t("trainee.consent_abroad"))),
+  h("fieldset", {}, h("legend", {}, t("trainee.demographics")), h("p", { class: "muted" }, t("trainee.demographics_help")),
+    h("label", { for: "t-gender" }, t("trainee.gender")), gender, h("label", { for: "t-district" }, t("trainee.district")), district),
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
   page(id === "new" ? "trainee.new" : "trainee.edit", form);
 }

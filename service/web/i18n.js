@@ -130,6 +130,8 @@ const en = {
   "dup.help": "Trainees of different organizations with the same email or phone (compared as keyed digests; no contact details are shown). While one is placed, the other is not proposed.",
   "dup.at": "Flagged", "dup.matched": "Same", "dup.first": "Trainee", "dup.second": "Possibly the same person", "dup.placed": "Placed", "dup.on.email": "email", "dup.on.phone": "phone",
   "audit.erasure": "Erasure (retention)",
+  "trainee.demographics": "Demographics (optional)", "trainee.demographics_help": "Personal data, like the name: used only in aggregate programme reports, never shown to firms.",
+  "trainee.gender": "Gender", "trainee.gender_unstated": "Not stated", "trainee.district": "Home district",
 };
 
 /** @type {Record<string, string>} */
@@ -255,6 +257,8 @@ const ja = {
   "dup.help": "異なる研修機関に、同じメールアドレスまたは電話番号の研修生がいます（鍵付きダイジェストで照合し、連絡先は表示しません）。一方が配属中の間、もう一方は提案されません。",
   "dup.at": "検出日時", "dup.matched": "一致", "dup.first": "研修生", "dup.second": "同一人物の可能性", "dup.placed": "配属中", "dup.on.email": "メール", "dup.on.phone": "電話",
   "audit.erasure": "削除（保存期間）",
+  "trainee.demographics": "属性（任意）", "trainee.demographics_help": "氏名と同じく個人情報です。プログラムの集計レポートにのみ使われ、企業には表示されません。",
+  "trainee.gender": "性別", "trainee.gender_unstated": "未回答", "trainee.district": "出身県",
 };
 
 /** @typedef {"en" | "ja"} Lang */

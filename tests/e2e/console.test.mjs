@@ -278,7 +278,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   // A merge patch of the form's own fields only, never consent.recorded_at.
   assert.equal(response.request().headers()["content-type"], "application/merge-patch+json");
   const sent = response.request().postDataJSON();
-  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "email", "full_name", "languages", "skills", "timezone"]);
+  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "district", "email", "full_name", "gender", "languages", "skills", "timezone"]);
   assert.deepEqual(Object.keys(sent.consent).sort(), ["matching", "share_with_firms_abroad"]);
   await page.getByLabel("Search alias or program").waitFor();
   await page.context().close();
