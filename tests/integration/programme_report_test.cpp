@@ -341,8 +341,10 @@ TEST_F(IssueSeventeenTest, DuplicateFlaggedAcrossOrganizationsThroughCreateAndIm
   EXPECT_EQ(b_list.http.body.find("1712"), std::string::npos);
   EXPECT_EQ(b_list.http.body.find("Example.com"), std::string::npos);
   // Stored as keyed digests only.
-  EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE length(digest) <> 32"), 0);
-  EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE digest = "
+  EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE length(email) <> 32 "
+                      "OR length(phone) <> 32"),
+            0);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE email = "
                       "sha256(convert_to('rahim.uddin@example.com', 'UTF8'))"),
             0);
   // Filtered by organization; paged.
