@@ -36,7 +36,7 @@ std::vector<DuplicateFlag> list_duplicate_flags(Tx& t, std::int64_t after_id, in
 
 // Notes on the transaction (and notifies other replicas of) every trainee
 // flagged as the same person as `trainee_id`, whose matchability follows that
-// trainee's placement (trainee_placed_elsewhere). Called where a placement
+// trainee's placement (trainees_placed_elsewhere()). Called where a placement
 // begins or ends.
 void note_linked_trainees(Tx& t, const std::string& trainee_id);
 

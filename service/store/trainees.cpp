@@ -75,7 +75,8 @@ constexpr const char* kTraineeSelect =
     " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
     "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
     "   WHERE ts.trainee_id = t.id), '') AS skills, "
-    " p.gender, p.district, trainee_placed_elsewhere(t.id) AS placed_elsewhere "
+    " p.gender, p.district, "
+    " t.id IN (SELECT trainees_placed_elsewhere()) AS placed_elsewhere "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
 // kTraineeSelect's columns, in its order: rows are read by these numbers,
 // which check_columns holds against the names of the first result.
@@ -154,8 +155,7 @@ const std::string kSelectTraineesBySeq =
     std::string(kTraineeSelect) + "WHERE t.seq = ANY($1::bigint[])";
 const std::string kSelectMatchableTrainees =
     std::string(kTraineeSelect) +
-    "WHERE t.seq > $1 AND t.status = 'active' AND t.consent_matching "
-    " AND NOT trainee_placed_elsewhere(t.id) ORDER BY t.seq LIMIT $2";
+    "WHERE t.seq > $1 AND t.status = 'active' AND t.consent_matching ORDER BY t.seq LIMIT $2";
 
 // The name of the prepared kSelectTraineeById (trainee_statements()).
 constexpr const char* kFindTrainee = "find_trainee";
