@@ -101,7 +101,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
   row.status = "completed";
   row.parameters = parameters.dump();
   row.engine_version = std::string(kEngineVersion);
-  row.actor_key_id = actor.key_id;
+  row.actor_key_id = actor.key();
   row.started_at = started_at;
   json timings = {{"inputs_ms", inputs_ms},
                   {"shortlist_ms", result.shortlist_ms},
@@ -189,7 +189,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
       {"project_ids", params.project_ids ? json(*params.project_ids) : json(nullptr)},
       {"min_score", params.min_score},
       {"max_per_org_per_project", params.max_per_org_per_project}};
-  const auto actor = store::Actor{who.key_id, who.organization_id, "admin"};
+  const auto actor = actor_of(who);
   const auto t0 = Clock::now();
   // The lease, not a database slot, keeps rounds one at a time: the round
   // computes on the CPU executor between two short transactions.

@@ -15,6 +15,8 @@ void add_matching_routes(http::Router& router, ApiContext& api);
 void add_round_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.
 void add_console_routes(http::Router& router, ApiContext& api);
+// Sessions, invitations, an organization's people, the second factor.
+void add_account_routes(http::Router& router, ApiContext& api);
 // /v1/reports/programme and /v1/duplicates (issue 17), administrators only.
 void add_report_routes(http::Router& router, ApiContext& api);
 

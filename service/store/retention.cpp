@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "store/accounts.hpp"
 #include "store/idempotency.hpp"
 #include "store/matches.hpp"
 #include "store/sql_util.hpp"
@@ -58,8 +59,11 @@ std::vector<PurgeStep> retention_steps(int months) {
         {"inactive_trainees", [months](Tx& t) { return erase_inactive_trainees(t, months); }});
   }
   steps.push_back({"idempotency_keys", [](Tx& t) { return purge_idempotency_keys(t); }});
-  // Accounts (issue 17, h17a): expired sessions and invitations, e.g.
-  // steps.push_back({"sessions", [](Tx& t) { return purge_expired_sessions(t); }});
+  steps.push_back({"sessions_and_invitations", [](Tx& t) {
+                     const auto purged = purge_expired_sessions_and_invitations(t);
+                     return static_cast<long>(purged.sessions + purged.invitations +
+                                              purged.sign_in_failures);
+                   }});
   return steps;
 }
 
