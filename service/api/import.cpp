@@ -28,9 +28,13 @@ constexpr std::size_t kMaxRows = 200'000;
 // Problems listed in an answer; the rest are counted, not listed.
 constexpr std::size_t kListedErrors = 1'000;
 
+// One column a line, so that columns added at once merge cleanly.
+// clang-format off
 const std::vector<std::string> kCsvColumns = {"full_name",
                                               "email",
                                               "phone",
+                                              "gender",
+                                              "district",
                                               "country",
                                               "city",
                                               "timezone",
@@ -47,6 +51,7 @@ const std::vector<std::string> kCsvColumns = {"full_name",
                                               "consent_matching",
                                               "consent_share_abroad",
                                               "certifications"};
+// clang-format on
 
 struct Row {
   long line;

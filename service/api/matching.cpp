@@ -533,11 +533,14 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   f.after_id = seq_cursor(ctx, 'e', errors);
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
-        *kind != "consent" && *kind != "account" && *kind != "skill_proposal")
+        *kind != "consent" && *kind != "account" && *kind != "skill_proposal" &&
+        *kind != "erasure")
       errors.push_back(invalid_choice(
           "kind",
-          "must be transition, round, personal_data_read, consent, account or skill_proposal",
-          {"transition", "round", "personal_data_read", "consent", "account", "skill_proposal"}));
+          "must be transition, round, personal_data_read, consent, account, skill_proposal or "
+          "erasure",
+          {"transition", "round", "personal_data_read", "consent", "account", "skill_proposal",
+           "erasure"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);

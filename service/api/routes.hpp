@@ -23,6 +23,8 @@ void add_webhook_routes(http::Router& router, ApiContext& api);
 void add_notification_routes(http::Router& router, ApiContext& api);
 // Sessions, invitations, an organization's people, the second factor.
 void add_account_routes(http::Router& router, ApiContext& api);
+// /v1/reports/programme and /v1/duplicates (issue 17), administrators only.
+void add_report_routes(http::Router& router, ApiContext& api);
 
 // A new API key's secret: "kh_" and 48 hex digits (192 bits from the OS).
 struct NewKey {

@@ -19,9 +19,13 @@ namespace {
 
 using nlohmann::json;
 
+// One field a line, so that fields added at once merge cleanly.
+// clang-format off
 const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "email",
                                                            "phone",
+                                                           "gender",
+                                                           "district",
                                                            "country",
                                                            "city",
                                                            "timezone",
@@ -38,6 +42,7 @@ const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "status",
                                                            "working_hours",
                                                            "bill_rate_multiplier"};
+// clang-format on
 const std::initializer_list<std::string_view> kReadOnly = {
     "id", "alias", "organization_id", "version", "created_at", "updated_at"};
 
@@ -199,6 +204,8 @@ json trainee_json(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxo
       {"full_name", t.personal ? json(t.personal->full_name) : json(nullptr)},
       {"email", t.personal ? json(t.personal->email) : json(nullptr)},
       {"phone", t.personal ? opt(t.personal->phone) : json(nullptr)},
+      {"gender", t.personal ? opt(t.personal->gender) : json(nullptr)},
+      {"district", t.personal ? opt(t.personal->district) : json(nullptr)},
       {"country", opt(p.country)},
       {"city", opt(p.city)},
       {"timezone", opt(p.timezone)},
@@ -301,6 +308,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     }
   }
   in.personal.phone = v.text("phone", false, 40);
+  in.personal.gender = v.choice("gender", false, {"female", "male", "other"});
+  in.personal.district = v.text("district", false, 100);
   p.country = v.country("country", false);
   p.city = v.text("city", false, 100);
   p.timezone = v.text("timezone", false, 64);

@@ -26,6 +26,7 @@
 #include "app/config.hpp"
 #include "app/delivery.hpp"
 #include "app/probe.hpp"
+#include "app/retention.hpp"
 #include "app/seed.hpp"
 #include "domain/principal.hpp"
 #include "domain/statuses.hpp"
@@ -91,7 +92,8 @@ store::DatabaseOptions database_options(const Config& c) {
                                 .statement_timeout = c.statement_timeout,
                                 .connect_timeout = c.connect_timeout,
                                 .slow_statement = c.slow_statement,
-                                .name_reads = c.db_name_reads};
+                                .name_reads = c.db_name_reads,
+                                .contact_key = c.contact_hash_key};
 }
 
 std::vector<store::Migration> load_migration_set(const Config& c) {
@@ -540,6 +542,7 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_webhook_routes(router, api);
   api::add_notification_routes(router, api);
   api::add_account_routes(router, api);
+  api::add_report_routes(router, api);
 }
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
@@ -689,6 +692,7 @@ int serve(const std::vector<std::string>& args) {
                       [&api_context](http::RequestContext& ctx, const http::Route& route) {
                         return api::admit(api_context, ctx, route);
                       });
+  start_retention(ioc, db, static_cast<int>(config.retention_months), config.retention_interval);
   std::uint16_t port = 0;
   try {
     port = server.listen();

@@ -17,6 +17,7 @@ struct Option {
   const char* description;
   Setter set;
   bool is_switch = false;  // a flag without a value
+  bool secret = false;     // never repeat its value in an error
 };
 
 std::optional<unsigned long long> parse_unsigned(const std::string& text) {
@@ -80,6 +81,15 @@ std::optional<std::string> set_listen(Config& c, const std::string& v) {
   }
   c.listen_address = host;
   c.listen_port = static_cast<std::uint16_t>(*port);
+  return std::nullopt;
+}
+
+std::optional<std::string> set_contact_hash_key(Config& c, const std::string& v) {
+  const bool hex = v.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (!hex || v.size() < 64 || v.size() > 128 || v.size() % 2 != 0) {
+    return "must be 64 to 128 hex digits (an even number), e.g. from `openssl rand -hex 32`";
+  }
+  c.contact_hash_key = v;
   return std::nullopt;
 }
 
@@ -193,6 +203,18 @@ const std::vector<Option>& options() {
          c.webhook_ca_file = v;
          return std::nullopt;
        }},
+      // Issue 17: duplicates across organizations and retention.
+      {"contact-hash-key", "KAKEHASHI_CONTACT_HASH_KEY", "(none: duplicates are not detected)",
+       "HMAC key (64 to 128 hex digits, the same on every replica) under which trainees' "
+       "normalised emails and phones are compared across organizations; give it in the "
+       "environment, not as a flag",
+       set_contact_hash_key, false, true},
+      {"retention-months", "KAKEHASHI_RETENTION_MONTHS", "24",
+       "erase the personal data of trainees withdrawn or inactive this many months. 0: never",
+       number(&Config::retention_months, 0, 1200)},
+      {"retention-interval-s", "KAKEHASHI_RETENTION_INTERVAL_S", "3600",
+       "how often the retention job runs (erasure and purges)",
+       duration(&Config::retention_interval, 1, 604'800)},
   };
   return kOptions;
 }
@@ -210,7 +232,8 @@ ConfigResult parse_config(const std::vector<std::string>& args, const EnvLookup&
   for (const auto& opt : options()) {
     if (auto v = env(opt.env)) {
       if (auto err = opt.set(result.config, *v)) {
-        result.errors.push_back(std::string(opt.env) + "=" + *v + ": " + *err);
+        result.errors.push_back(std::string(opt.env) + "=" + (opt.secret ? "(hidden)" : *v) + ": " +
+                                *err);
       }
     }
   }
@@ -249,7 +272,8 @@ ConfigResult parse_config(const std::vector<std::string>& args, const EnvLookup&
       }
     }
     if (auto err = found->set(result.config, *value)) {
-      result.errors.push_back("--" + name + "=" + *value + ": " + *err);
+      result.errors.push_back("--" + name + "=" + (found->secret ? "(hidden)" : *value) + ": " +
+                              *err);
     }
   }
   if (result.config.threads == 0) {

@@ -53,6 +53,10 @@ struct Config {
   std::size_t webhook_max_attempts = 15;
   std::size_t webhook_disable_after = 50;
   std::string webhook_ca_file;  // empty: the system's trust store
+  // Issue 17. Hex; empty: contacts are not fingerprinted (no duplicate flags).
+  std::string contact_hash_key;
+  std::size_t retention_months = 24;  // 0: retention off
+  std::chrono::seconds retention_interval{3600};
 };
 
 struct ConfigResult {

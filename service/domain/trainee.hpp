@@ -26,6 +26,9 @@ struct PersonalData {
   std::string full_name;
   std::string email;
   std::optional<std::string> phone;
+  // Demographics (issue 17): optional, personal, reported only in aggregate.
+  std::optional<std::string> gender;  // "female", "male", "other"
+  std::optional<std::string> district;
 };
 
 struct TraineeProfile {
@@ -56,6 +59,9 @@ struct TraineeProfile {
   bool consent_share_abroad = false;
   std::optional<std::string> consent_recorded_at;
   std::string status = "active";
+  // Server-owned: a trainee flagged as the same person holds an approved
+  // placement through another organization, so this one is not matchable.
+  bool placed_elsewhere = false;
 };
 
 struct TraineeRecord {

@@ -8,7 +8,7 @@ namespace kakehashi::matching {
 namespace {
 
 bool matchable(const domain::TraineeRecord& r) {
-  return r.profile.status == "active" && r.profile.consent_matching;
+  return r.profile.status == "active" && r.profile.consent_matching && !r.profile.placed_elsewhere;
 }
 
 // A uuid's 128 bits; nothing for text that is not one (it names no trainee).

@@ -79,6 +79,7 @@ std::string connection_string(const DatabaseOptions& options) {
   std::string statement =
       "-c statement_timeout=" + std::to_string(options.statement_timeout.count());
   if (!options.origin.empty()) statement += " -c kakehashi.origin=" + options.origin;
+  if (!options.contact_key.empty()) statement += " -c kakehashi.contact_key=" + options.contact_key;
   if (is_url) {
     std::string encoded;
     for (char c : statement) {

@@ -40,6 +40,9 @@ struct DatabaseOptions {
   // Autocommit reads name the session too, at one round trip per checkout
   // for another request (transactions name theirs at no extra round trip).
   bool name_reads = true;
+  // The key of contact fingerprints (the `kakehashi.contact_key` setting that
+  // migration 0060's triggers read); hex digits only; empty: none.
+  std::string contact_key;
 };
 
 // A statement every connection prepares when it opens.

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "store/conflict.hpp"
+#include "store/duplicates.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 
@@ -131,7 +132,8 @@ EventRow transition_event(const Actor& actor, const std::string& match_id,
   EventRow e;
   e.kind = "transition";
   e.actor_key_id = actor.key();
-  e.actor_org_id = actor.organization_id;
+  // A scheduled job (retention) acts with no organization either.
+  if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
   e.actor_role = actor.role;
   e.actor_person_id = actor.person_id;
   if (!actor.label.empty()) e.actor_label = actor.label;
@@ -176,9 +178,11 @@ void apply_placement_effects(Tx& t, const MatchRow& m, const std::string& from,
   if (to == "approved") {
     note(t, exec_params(tx, kPlaceTrainee, m.trainee_id), &Tx::trainee_changed);
     note(t, exec_params(tx, kCloseFullProject, m.project_id), &Tx::project_changed);
+    note_linked_trainees(t, m.trainee_id);  // no longer matchable through their organizations
   } else if (from == "approved") {
     note(t, exec_params(tx, kUnplaceTrainee, m.trainee_id), &Tx::trainee_changed);
     note(t, exec_params(tx, kReopenProject, m.project_id), &Tx::project_changed);
+    note_linked_trainees(t, m.trainee_id);
   }
 }
 

@@ -97,12 +97,13 @@ void copy_profiles(pqxx::transaction_base& tx, const std::string& organization_i
 void copy_personal(pqxx::transaction_base& tx, const std::string& organization_id,
                    const std::vector<NewTrainee>& rows, const std::vector<std::string>& ids) {
   try {
-    pqxx::stream_to out(
-        tx, "trainee_personal",
-        std::vector<std::string>{"trainee_id", "organization_id", "full_name", "email", "phone"});
+    pqxx::stream_to out(tx, "trainee_personal",
+                        std::vector<std::string>{"trainee_id", "organization_id", "full_name",
+                                                 "email", "phone", "gender", "district"});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& d = rows[i].personal;
-      out << std::make_tuple(ids[i], organization_id, d.full_name, d.email, d.phone);
+      out << std::make_tuple(ids[i], organization_id, d.full_name, d.email, d.phone, d.gender,
+                             d.district);
     }
     out.complete();
   } catch (const pqxx::unique_violation&) {

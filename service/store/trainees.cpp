@@ -7,6 +7,7 @@
 
 #include <pqxx/pqxx>
 
+#include "store/duplicates.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 #include "store/trainee_values.hpp"
@@ -55,10 +56,11 @@ constexpr const char* kEraseTrainee =
     "RETURNING id, seq";
 
 constexpr const char* kInsertPersonal =
-    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone) "
-    "VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email, phone, gender, "
+    " district) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 constexpr const char* kUpdatePersonal =
-    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4 WHERE trainee_id = $1";
+    "UPDATE trainee_personal SET full_name = $2, email = $3, phone = $4, gender = $5, "
+    " district = $6 WHERE trainee_id = $1";
 constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
 
 constexpr const char* kDeleteSkills = "DELETE FROM trainee_skills WHERE trainee_id = $1";
@@ -85,7 +87,9 @@ constexpr const char* kTraineeSelect =
     " t.japanese_exam_date::text AS japanese_exam_date, t.bjt_score, "
     " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
     "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
-    "   WHERE ts.trainee_id = t.id), '') AS skills "
+    "   WHERE ts.trainee_id = t.id), '') AS skills, "
+    " p.gender, p.district, "
+    " t.id IN (SELECT trainees_placed_elsewhere()) AS placed_elsewhere "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
 // kTraineeSelect's columns, in its order: rows are read by these numbers,
 // which check_columns holds against the names of the first result.
@@ -126,6 +130,9 @@ enum TraineeColumn : pqxx::row::size_type {
   kJapaneseExamDate,
   kBjtScore,
   kSkills,
+  kGender,
+  kDistrict,
+  kPlacedElsewhere,
   kTraineeColumnCount
 };
 constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
@@ -164,7 +171,10 @@ constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
     "japanese_certified",
     "japanese_exam_date",
     "bjt_score",
-    "skills"};
+    "skills",
+    "gender",
+    "district",
+    "placed_elsewhere"};
 std::once_flag trainee_columns_checked;
 
 const std::string kSelectTraineeById = std::string(kTraineeSelect) + "WHERE t.id = $1";
@@ -220,6 +230,7 @@ domain::TraineeProfile profile_from(const pqxx::row& r) {
   p.japanese_certified = r[kJapaneseCertified].as<bool>();
   p.japanese_exam_date = opt<std::string>(r[kJapaneseExamDate]);
   p.bjt_score = opt<int>(r[kBjtScore]);
+  p.placed_elsewhere = r[kPlacedElsewhere].as<bool>();
   return p;
 }
 
@@ -231,7 +242,8 @@ domain::TraineeRecord trainee_from(const pqxx::row& r) {
   t.alias = r[kAlias].as<std::string>();
   if (r[kHasPersonal].as<bool>()) {
     t.personal = domain::PersonalData{r[kFullName].as<std::string>(), r[kEmail].as<std::string>(),
-                                      opt<std::string>(r[kPhone])};
+                                      opt<std::string>(r[kPhone]), opt<std::string>(r[kGender]),
+                                      opt<std::string>(r[kDistrict])};
   }
   t.profile = profile_from(r);
   t.version = r[kVersion].as<std::int64_t>();
@@ -282,7 +294,7 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
   if (!id) throw std::runtime_error("could not allocate a unique alias");
   try {
     exec_params(tx, kInsertPersonal, *id, organization_id, personal.full_name, personal.email,
-                personal.phone);
+                personal.phone, personal.gender, personal.district);
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
@@ -312,13 +324,19 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
                              join_lines(p.domains), join_lines(p.engagement), p.consent_matching,
                              p.consent_share_abroad, p.consent_recorded_at, p.status);
   if (r.empty()) return false;
+  // A placed trainee whose contacts change may gain or lose flagged twins,
+  // whose matchability follows its placement: before and after.
+  const bool placed = p.status == "placed";
+  if (personal && placed) note_linked_trainees(t, id);
   if (personal) {
     try {
-      exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone);
+      exec_params(tx, kUpdatePersonal, id, personal->full_name, personal->email, personal->phone,
+                  personal->gender, personal->district);
     } catch (const pqxx::unique_violation&) {
       throw Conflict{"a trainee with this email exists in the organization", "/email"};
     }
   }
+  if (personal && placed) note_linked_trainees(t, id);
   write_skills(tx, id, p);
   write_work(tx, id, p);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
@@ -329,6 +347,9 @@ bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> exp
   auto& tx = t.sql();
   const auto r = exec_params(tx, kEraseTrainee, id, expected_version);
   if (r.empty()) return false;
+  // Its flags go with the personal data: their twins are told first (a
+  // placement this erasure ends no longer holds them back).
+  note_linked_trainees(t, id);
   exec_params(tx, kDeletePersonal, id);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;

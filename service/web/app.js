@@ -5,6 +5,7 @@
 // a URL.
 import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
 import { inboxView, refreshUnread } from "./inbox.js";
+import { reportsView, duplicatesView } from "./reports.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
@@ -123,7 +124,7 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"], ["#/proposals", "nav.proposals"], ["#/inbox", "nav.inbox"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"], ["#/proposals", "nav.proposals"], ["#/reports", "nav.reports"], ["#/duplicates", "nav.duplicates"], ["#/inbox", "nav.inbox"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"], ["#/inbox", "nav.inbox"]],
   training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"], ["#/proposals", "nav.proposals"], ["#/inbox", "nav.inbox"]],
 };
@@ -420,7 +421,7 @@ async function roundView() {
 
 async function auditView() {
   const list = h("div");
-  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent", "account"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
+  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent", "account", "erasure"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
   const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
   const box = h("div");
   let cursor = null;
@@ -591,6 +592,10 @@ async function traineeForm(id) {
   const jlpt = h("select", { id: "t-jlpt", "data-pointer": "/languages/japanese" }, ["none", "N5", "N4", "N3", "N2", "N1"].map((v) => h("option", { value: v, selected: v === x.languages?.japanese }, levelLabel(v))));
   const matching = h("input", { type: "checkbox", id: "t-consent", checked: x.consent?.matching });
   const abroad = h("input", { type: "checkbox", id: "t-abroad", checked: x.consent?.share_with_firms_abroad });
+  // Optional demographics (personal data, reported only in aggregate).
+  const gender = h("select", { id: "t-gender", "data-pointer": "/gender" }, h("option", { value: "" }, t("trainee.gender_unstated")),
+    ["female", "male", "other"].map((v) => h("option", { value: v, selected: v === x.gender }, label("gender", v))));
+  const district = input("district", "/district", x.district);
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     // Only the fields this form shows. On edit the body is a JSON merge patch:
@@ -600,7 +605,8 @@ async function traineeForm(id) {
     /** @type {Record<string, unknown>} */
     const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
       skills: parseSkills(skills.value, x.skills),
-      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked } };
+      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked },
+      gender: gender.value || null, district: district.value.trim() || null };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body: /** @type {import("kakehashi-api").Schemas["TraineeInput"]} */ (body) }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
@@ -613,6 +619,8 @@ async function traineeForm(id) {
   h("label", { for: "t-skills" }, t("trainee.skills")), skills, h("p", { class: "muted" }, t("trainee.skills_help")),
   h("label", { for: "t-jlpt" }, "JLPT"), jlpt, h("label", { for: "t-avail" }, t("trainee.available_from")), avail,
   h("fieldset", {}, h("legend", {}, t("trainee.consent")), h("label", { class: "inline", for: "t-consent" }, matching, t("trainee.consent_matching")), h("label", { class: "inline", for: "t-abroad" }, abroad, t("trainee.consent_abroad"))),
+  h("fieldset", {}, h("legend", {}, t("trainee.demographics")), h("p", { class: "muted" }, t("trainee.demographics_help")),
+    h("label", { for: "t-gender" }, t("trainee.gender")), gender, h("label", { for: "t-district" }, t("trainee.district")), district),
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
   page(id === "new" ? "trainee.new" : "trainee.edit", form);
 }
@@ -675,7 +683,8 @@ async function route() {
   const views = {
     admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView,
       rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }),
-      proposals: () => proposalsView(ui, "admin") },
+      proposals: () => proposalsView(ui, "admin"),
+      reports: () => reportsView({ h, put, page, api, showProblem, loading }), duplicates: () => duplicatesView({ h, put, page, api, showProblem, loading }) },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches"),
       "project-view": () => projectSideView(ui, arg), proposals: () => proposalsView(ui, "training_org") },

@@ -178,6 +178,21 @@ const en = {
   "proposal.title_ja": "{name} ({name_ja})", "proposal.line": "{status} · {org} · {when}",
   "proposal.aliases_value": "Other names: {aliases}", "proposal.reason_value": "Reason: {reason}",
   "proposal_status.pending": "Pending", "proposal_status.approved": "Approved", "proposal_status.rejected": "Rejected",
+  // Issue 17: programme reports and duplicates (web/reports.js).
+  "nav.reports": "Reports", "nav.duplicates": "Possible duplicates",
+  "report.help": "Trainees registered in the range, how far they got, and what placement paid. Counts under 5 people are not shown, nor any that could be worked out from the total.",
+  "report.from": "From", "report.to": "To", "report.group_by": "Group by", "report.show": "Show", "report.csv": "Download CSV (Excel)",
+  "report.by.organization": "Training organization", "report.by.cohort": "Cohort", "report.by.skill": "Skill", "report.by.month": "Month registered", "report.by.gender": "Gender", "report.by.district": "District",
+  "report.registered": "Registered", "report.active": "Active", "report.consenting": "Consenting", "report.proposed": "Proposed", "report.shortlisted": "Shortlisted",
+  "report.offered": "Offered", "report.accepted": "Accepted", "report.approved": "Placed", "report.rate": "Placement rate", "report.days": "Median days to placement",
+  "report.bill_median": "Median bill rate (JPY / month)", "report.total": "Total", "report.not_stated": "Not stated", "report.suppressed": "—",
+  "report.suppression": "— : fewer than {n} people, or hidden so that a small count cannot be worked out from the total.",
+  "gender.female": "Female", "gender.male": "Male", "gender.other": "Other",
+  "dup.help": "Trainees of different organizations with the same email or phone (compared as keyed digests; no contact details are shown). While one is placed, the other is not proposed.",
+  "dup.at": "Flagged", "dup.matched": "Same", "dup.first": "Trainee", "dup.second": "Possibly the same person", "dup.placed": "Placed", "dup.on.email": "email", "dup.on.phone": "phone",
+  "audit.erasure": "Erasure (retention)",
+  "trainee.demographics": "Demographics (optional)", "trainee.demographics_help": "Personal data, like the name: used only in aggregate programme reports, never shown to firms.",
+  "trainee.gender": "Gender", "trainee.gender_unstated": "Not stated", "trainee.district": "Home district",
 };
 
 /** @type {Record<string, string>} */
@@ -351,6 +366,21 @@ const ja = {
   "proposal.title_ja": "{name}（{name_ja}）", "proposal.line": "{status}・{org}・{when}",
   "proposal.aliases_value": "別名: {aliases}", "proposal.reason_value": "理由: {reason}",
   "proposal_status.pending": "承認待ち", "proposal_status.approved": "承認済み", "proposal_status.rejected": "却下",
+  // Issue 17: programme reports and duplicates (web/reports.js).
+  "nav.reports": "レポート", "nav.duplicates": "重複の可能性",
+  "report.help": "期間中に登録された研修生の進捗と配属時の単価です。5人未満の数と、合計から逆算できてしまう数は表示しません。",
+  "report.from": "開始日", "report.to": "終了日", "report.group_by": "集計単位", "report.show": "表示", "report.csv": "CSVをダウンロード（Excel）",
+  "report.by.organization": "研修機関", "report.by.cohort": "コホート", "report.by.skill": "スキル", "report.by.month": "登録月", "report.by.gender": "性別", "report.by.district": "出身県",
+  "report.registered": "登録", "report.active": "在籍", "report.consenting": "同意あり", "report.proposed": "提案", "report.shortlisted": "候補選定",
+  "report.offered": "オファー", "report.accepted": "承諾", "report.approved": "配属", "report.rate": "配属率", "report.days": "配属までの日数（中央値）",
+  "report.bill_median": "人月単価の中央値（円）", "report.total": "合計", "report.not_stated": "未記入", "report.suppressed": "—",
+  "report.suppression": "— ：{n}人未満、または合計から少数が逆算できないよう非表示にした値です。",
+  "gender.female": "女性", "gender.male": "男性", "gender.other": "その他",
+  "dup.help": "異なる研修機関に、同じメールアドレスまたは電話番号の研修生がいます（鍵付きダイジェストで照合し、連絡先は表示しません）。一方が配属中の間、もう一方は提案されません。",
+  "dup.at": "検出日時", "dup.matched": "一致", "dup.first": "研修生", "dup.second": "同一人物の可能性", "dup.placed": "配属中", "dup.on.email": "メール", "dup.on.phone": "電話",
+  "audit.erasure": "削除（保存期間）",
+  "trainee.demographics": "属性（任意）", "trainee.demographics_help": "氏名と同じく個人情報です。プログラムの集計レポートにのみ使われ、企業には表示されません。",
+  "trainee.gender": "性別", "trainee.gender_unstated": "未回答", "trainee.district": "出身県",
 };
 
 /** @typedef {"en" | "ja"} Lang */

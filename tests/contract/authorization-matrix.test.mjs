@@ -221,6 +221,11 @@ const EXPECTED = {
   "removePerson | firm B":                            [204,  404,  403,  404, 404, 401, 401],
   "removePerson | org A":                             [204,  404,  404,  403, 404, 401, 401],
   "removePerson | org B":                             [204,  404,  404,  404, 403, 401, 401],
+  // Issue 17: programme reports and possible duplicates, administrators only.
+  "getProgrammeReport | -":                            [200,  403,  403,  403, 403, 401, 401],
+  "getProgrammeReport | csv":                          [200,  403,  403,  403, 403, 401, 401],
+  "listDuplicates | -":                                [200,  403,  403,  403, 403, 401, 401],
+  "listDuplicates | organization_id=org A":            [200,  403,  403,  403, 403, 401, 401],
 };
 
 let service;
@@ -570,6 +575,14 @@ const REQUESTS = {
   ...byOrganization("updatePerson", async (org) => ({ params: { id: org.id, person_id: (await newPerson(org)).id }, body: { role: "viewer" },
     verify: (json) => assert.equal(json.role, "viewer") })),
   ...byOrganization("removePerson", async (org) => ({ params: { id: org.id, person_id: (await newPerson(org)).id } })),
+  getProgrammeReport: {
+    "-": () => ({ query: "?from=2024-01-01&to=2033-12-31&group_by=organization" }),
+    csv: () => ({ query: "?from=2024-01-01&to=2033-12-31&group_by=skill&format=csv" }),
+  },
+  listDuplicates: {
+    "-": () => ({ query: "?limit=200" }),
+    "organization_id=org A": () => ({ query: `?limit=200&organization_id=${fx.org.orgA.id}` }),
+  },
 };
 
 // Webhooks of firm A and training organization A, made by their own keys.

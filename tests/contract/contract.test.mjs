@@ -795,6 +795,30 @@ const CASES = {
     const after = await must(200, "GET", "/v1/notifications", { key: fx.academyKey });
     assert.equal(after.json.unread_count, 0);
     await expect(t, "no key", 401, "POST", "/v1/notifications/read-all", { raw: "" });
+  async getProgrammeReport(t) {
+    const range = "?from=2024-01-01&to=2033-12-31";
+    const r = await expect(t, "by organization", 200, "GET", "/v1/reports/programme", { key: admin, query: range });
+    for (const g of [...r.json.groups, r.json.total]) {
+      for (const c of ["registered", "active", "consenting", "proposed", "shortlisted", "offered", "accepted", "approved"]) {
+        assert.ok(g[c] === null || g[c] >= 5, `${c} = ${g[c]}: a published count is at least 5`);
+      }
+    }
+    for (const by of ["cohort", "skill", "month", "gender", "district"]) {
+      await expect(t, `by ${by}`, 200, "GET", "/v1/reports/programme", { key: admin, query: `${range}&group_by=${by}` });
+    }
+    const csv = await expect(t, "as CSV", 200, "GET", "/v1/reports/programme", { key: admin, query: `${range}&format=csv` });
+    // fetch decodes UTF-8 and drops the byte-order mark; programme_report_test checks it.
+    assert.ok(csv.text.replace(/^\ufeff/, "").startsWith("group_by,key,label,registered"), csv.text.slice(0, 80));
+    await expect(t, "no dates", 422, "GET", "/v1/reports/programme", { key: admin });
+    await expect(t, "an unknown dimension", 422, "GET", "/v1/reports/programme", { key: admin, query: `${range}&group_by=age` });
+    await expect(t, "a firm", 403, "GET", "/v1/reports/programme", { key: fx.firmKey, query: range });
+    await expect(t, "no key", 401, "GET", "/v1/reports/programme", { query: range });
+  },
+  async listDuplicates(t) {
+    await expect(t, "a page", 200, "GET", "/v1/duplicates", { key: admin, query: "?limit=5" });
+    await expect(t, "an organization id that is no UUID", 422, "GET", "/v1/duplicates", { key: admin, query: "?organization_id=x" });
+    await expect(t, "a firm", 403, "GET", "/v1/duplicates", { key: fx.firmKey });
+    await expect(t, "no key", 401, "GET", "/v1/duplicates");
   },
 };
 

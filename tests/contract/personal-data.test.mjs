@@ -120,7 +120,10 @@ async function newTrainee({ share, skills }) {
     email: `${given}.${family}.${process.pid}@mail.example.bd`.toLowerCase(),
     phone: `+880171${String(process.pid % 1000).padStart(3, "0")}${String(n).padStart(4, "0")}`,
     program: `METI AI talent cohort 2026 batch ${process.pid}-${n}`,
-    // Professional credentials, which firms may see (issue 16): no name part in them.
+    // Demographics (issue 17): never shown to a firm, disclosed or not.
+    gender: n % 2 ? "female" : "male",
+    district: `Rangpur district ${process.pid}-${n}`,
+        // Professional credentials, which firms may see (issue 16): no name part in them.
     certifications: [{ name: `JLPT N4 certificate BD-${process.pid}-${n}`, year: 2025 }, { name: `AWS ML Specialty ${n}`, year: 2026 }],
   };
   const body = {
@@ -139,7 +142,7 @@ async function newTrainee({ share, skills }) {
 // The strings that identify a trainee: name, its parts, email, its local
 // part, phone (with and without +), programme.
 function needles(t, { withContact = true } = {}) {
-  const out = [t.program];
+  const out = [t.program, t.district];
   if (withContact) {
     out.push(t.full_name, ...t.full_name.split(" ").filter((w) => w.length >= 4), t.email, t.email.split("@")[0], t.phone, t.phone.slice(1));
   }

@@ -18,7 +18,8 @@ const shots = path.join(here, "screenshots");
 const axeSource = readFileSync(path.join(here, "node_modules/axe-core/axe.min.js"), "utf8");
 const binary = process.env.KAKEHASHI_BINARY;
 const database = `kh_e2e_${process.pid}`;
-const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKEHASHI_THREADS: "2" };
+const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKEHASHI_THREADS: "2",
+  KAKEHASHI_CONTACT_HASH_KEY: "5e".repeat(32) };
 
 let server, base, browser;
 const keys = {};  // organization name -> key; "admin" -> the programme office's
@@ -313,7 +314,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   // A merge patch of the form's own fields only, never consent.recorded_at.
   assert.equal(response.request().headers()["content-type"], "application/merge-patch+json");
   const sent = response.request().postDataJSON();
-  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "email", "full_name", "languages", "skills", "timezone"]);
+  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "district", "email", "full_name", "gender", "languages", "skills", "timezone"]);
   assert.deepEqual(Object.keys(sent.consent).sort(), ["matching", "share_with_firms_abroad"]);
   await page.getByLabel("Search alias or program").waitFor();
   await page.context().close();
@@ -387,6 +388,45 @@ test("the language toggle switches the visible labels", async () => {
   await accessible(page, "50-admin-dashboard-ja");
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("link", { name: "Review queue" }).waitFor();
+  await page.context().close();
+});
+
+test("an administrator downloads the programme report as CSV and sees a possible duplicate, in English and Japanese", async () => {
+  // The same person registered by two training organizations.
+  const schools = [];
+  for (const [name, key] of Object.entries(keys)) {
+    if (name !== "admin" && (await api(key, "GET", "/v1/me")).body.role === "training_org") schools.push(key);
+  }
+  assert.ok(schools.length >= 2, "the demo has two training organizations");
+  for (const [i, key] of schools.slice(0, 2).entries()) {
+    const r = await api(key, "POST", "/v1/trainees", { full_name: "Farzana Akter", email: `farzana.akter${i ? "+again" : ""}@example.com`, gender: "female", district: "Rangpur" });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const page = await newPage();
+  await signIn(page, keys.admin);
+  await page.getByRole("link", { name: "Reports" }).click();
+  await page.getByRole("columnheader", { name: "Placement rate" }).waitFor();
+  assert.ok((await page.getByRole("rowheader", { name: "Total" }).count()) === 1);
+  await accessible(page, "34-admin-reports");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV (Excel)" }).click()]);
+  const csv = readFileSync(await download.path());
+  assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], "UTF-8 with a byte-order mark");
+  assert.ok(csv.toString("utf8", 3).startsWith("group_by,key,label,registered"));
+  assert.match(download.suggestedFilename(), /^programme-report-organization-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  await page.getByRole("link", { name: "Possible duplicates" }).click();
+  const row = page.getByRole("row").filter({ hasText: "email" });
+  await row.first().waitFor();
+  assert.ok(!(await page.locator("main").innerText()).includes("farzana"), "no contact data on the page");
+  await accessible(page, "35-admin-duplicates");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "重複の可能性" }).waitFor();
+  await page.getByRole("link", { name: "レポート" }).click();
+  await page.getByRole("button", { name: "CSVをダウンロード（Excel）" }).waitFor();
+  await page.getByLabel("集計単位").selectOption("gender");
+  await page.getByRole("button", { name: "表示" }).click();
+  await page.getByRole("columnheader", { name: "性別" }).waitFor();
+  await accessible(page, "52-admin-reports-ja");
+  await page.getByRole("button", { name: "English" }).click();
   await page.context().close();
 });
 

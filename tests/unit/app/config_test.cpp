@@ -68,3 +68,39 @@ TEST(Config, HelpListsEveryEnvironmentVariable) {
 
 }  // namespace
 }  // namespace kakehashi::app
+
+namespace kakehashi::app {
+namespace {
+
+// Issue 17: the contact key is a secret (never repeated in an error); retention.
+TEST(Config, ContactHashKeyIsCheckedAndNeverEchoed) {
+  const std::string good(64, 'a');
+  auto r = parse_config({}, env_of({{"KAKEHASHI_CONTACT_HASH_KEY", good}}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.contact_hash_key, good);
+  EXPECT_TRUE(parse_config({}, env_of({})).config.contact_hash_key.empty());
+  const std::string secret_but_short = "s3cr3t-value-0123456789";
+  r = parse_config({}, env_of({{"KAKEHASHI_CONTACT_HASH_KEY", secret_but_short}}));
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].find(secret_but_short), std::string::npos) << r.errors[0];
+  r = parse_config({"--contact-hash-key", secret_but_short}, env_of({}));
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].find(secret_but_short), std::string::npos) << r.errors[0];
+  EXPECT_EQ(parse_config({}, env_of({{"KAKEHASHI_CONTACT_HASH_KEY", std::string(63, 'a')}}))
+                .errors.size(),
+            1U);  // an odd number of hex digits
+}
+
+TEST(Config, RetentionMonthsAndInterval) {
+  auto r = parse_config({}, env_of({}));
+  EXPECT_EQ(r.config.retention_months, 24U);
+  EXPECT_EQ(r.config.retention_interval, std::chrono::seconds(3600));
+  r = parse_config({"--retention-months", "0", "--retention-interval-s", "5"}, env_of({}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.retention_months, 0U);
+  EXPECT_EQ(r.config.retention_interval, std::chrono::seconds(5));
+  EXPECT_EQ(parse_config({"--retention-interval-s", "0"}, env_of({})).errors.size(), 1U);
+}
+
+}  // namespace
+}  // namespace kakehashi::app

@@ -1,0 +1,43 @@
+#include "api/csv_writer.hpp"
+
+namespace kakehashi::api {
+
+std::string neutralise_cell(std::string_view text) {
+  if (!text.empty()) {
+    switch (text.front()) {
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+        return "'" + std::string(text);
+      default:
+        break;
+    }
+  }
+  return std::string(text);
+}
+
+std::string csv_record(const std::vector<std::string>& fields, const std::vector<bool>& numeric) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ',';
+    const bool is_number = i < numeric.size() && numeric[i];
+    const std::string cell = is_number ? fields[i] : neutralise_cell(fields[i]);
+    if (cell.find_first_of(",\"\r\n") == std::string::npos) {
+      out += cell;
+      continue;
+    }
+    out += '"';
+    for (char c : cell) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  }
+  out += "\r\n";
+  return out;
+}
+
+}  // namespace kakehashi::api
