@@ -10,7 +10,7 @@ namespace {
 // field added to the profile changes its size; this stops the build until the
 // card packs it (or says why not), on the platform CI builds on.
 #if defined(__GLIBCXX__) && defined(__x86_64__) && !defined(_GLIBCXX_DEBUG)
-static_assert(sizeof(domain::TraineeProfile) == 680,
+static_assert(sizeof(domain::TraineeProfile) == 688,
               "TraineeProfile changed: pack the new field in TraineeCard (trainee_card.cpp)");
 #endif
 
@@ -151,8 +151,8 @@ TraineeCard::TraineeCard(const domain::TraineeRecord& r)
   }
   w.texts(p.domains);
   w.texts(p.engagement);
-  w.byte(
-      static_cast<std::uint8_t>((p.consent_matching ? 1 : 0) | (p.consent_share_abroad ? 2 : 0)));
+  w.byte(static_cast<std::uint8_t>((p.consent_matching ? 1 : 0) | (p.consent_share_abroad ? 2 : 0) |
+                                   (p.placed_elsewhere ? 4 : 0)));
   // p.consent_recorded_at: left out (not shown to firms).
   w.text(p.status);
   out.shrink_to_fit();
@@ -202,6 +202,7 @@ domain::TraineeProfile TraineeCard::profile() const {
   const auto consents = r.byte();
   p.consent_matching = (consents & 1) != 0;
   p.consent_share_abroad = (consents & 2) != 0;
+  p.placed_elsewhere = (consents & 4) != 0;
   p.status = r.text();
   return p;
 }

@@ -12,7 +12,8 @@ domain::TraineeRecord full_record() {
   r.organization_id = "7092c993-015f-4be4-b88c-1814c66df232";
   r.alias = "KH-AA5581AAFA";
   r.version = 12;
-  r.personal = domain::PersonalData{"Rahim Uddin", "rahim@example.com", "+8801700000000"};
+  r.personal =
+      domain::PersonalData{"Rahim Uddin", "rahim@example.com", "+8801700000000", "male", "Rangpur"};
   auto& p = r.profile;
   p.country = "BD";
   p.city = "ダッカ Dhaka, a city name longer than any short-string buffer";
@@ -38,6 +39,7 @@ domain::TraineeRecord full_record() {
   p.consent_share_abroad = false;
   p.consent_recorded_at = "2026-11-01T09:00:00Z";
   p.status = "active";
+  p.placed_elsewhere = true;
   return r;
 }
 
@@ -83,12 +85,14 @@ TEST(TraineeCard, KeepsWhatAFirmMaySeeAndDropsTheRest) {
   EXPECT_FALSE(p.consent_share_abroad);
   EXPECT_FALSE(p.consent_recorded_at);
   EXPECT_EQ(p.status, "active");
+  EXPECT_TRUE(p.placed_elsewhere);
   // Nothing personal is packed at all.
   const std::string everything(card.id().data(), card.packed_size());
   EXPECT_EQ(everything.find("Rahim"), std::string::npos);
   EXPECT_EQ(everything.find("rahim@"), std::string::npos);
   EXPECT_EQ(everything.find("+880"), std::string::npos);
   EXPECT_EQ(everything.find("BJIT"), std::string::npos);
+  EXPECT_EQ(everything.find("Rangpur"), std::string::npos);
 }
 
 TEST(TraineeCard, EmptyProfileRoundTripsWithItsDefaults) {
