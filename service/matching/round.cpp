@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "matcher/allocation.hpp"
 #include "matcher/shortlist_round.hpp"
+#include "matching/roles.hpp"
 
 namespace kakehashi::matching {
 namespace {
@@ -19,9 +21,12 @@ double ms_since(Clock::time_point t) {
 
 }  // namespace
 
-// One open project in a round: its card, plan and free seats.
+// One role of an open project in a round (a project without roles is one):
+// its card, role and free seats.
 struct Entry {
   ProjectCard card;
+  std::string role;
+  std::string role_title;
   int seats = 0;
 };
 
@@ -38,7 +43,8 @@ struct Work {
 Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const RoundInputs& inputs,
                 const RoundParams& params) {
   Work w;
-  std::unordered_map<std::string, int> seats(inputs.seats.begin(), inputs.seats.end());
+  std::map<std::pair<std::string, std::string>, int> seats;
+  for (const auto& s : inputs.seats) seats[{s.project_id, s.role}] = s.seats;
   for (const auto& id : inputs.busy_trainees) {
     if (auto seq = live.trainee_seq(id)) w.busy.insert(static_cast<matcher::Id>(*seq));
   }
@@ -46,13 +52,22 @@ Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const Rou
   if (params.project_ids) wanted.emplace(params.project_ids->begin(), params.project_ids->end());
   for (auto& card : live.projects()) {
     if (wanted && !wanted->count(card.record.id)) continue;
-    auto it = seats.find(card.record.id);
-    const int free = it == seats.end() ? 0 : std::max(0, it->second);
     auto project = index.project(static_cast<matcher::Id>(card.record.seq));
     if (!project) continue;
-    w.plans.push_back({matcher::plan_project(*project, index.graph()), free});
-    w.projects.push_back({std::move(card), free});
-    w.seats += free;
+    const bool has_roles = !card.record.data.roles.empty();
+    auto roles = role_demands(card.record);
+    for (std::size_t r = 0; r < roles.size(); ++r) {
+      auto it = seats.find({card.record.id, roles[r].key});
+      const int free = it == seats.end() ? 0 : std::max(0, it->second);
+      // A project without roles is matched as indexed; a role as its own
+      // demand (the project's fields with the role's overrides).
+      matcher::Project demand = has_roles ? live.features(roles[r].record) : *project;
+      demand.id = role_unit_id(card.record.seq, r, has_roles);
+      demand.headcount = roles[r].record.data.headcount;
+      w.plans.push_back({matcher::plan_project(demand, index.graph()), free});
+      w.projects.push_back({card, roles[r].key, roles[r].title, free});
+      w.seats += free;
+    }
   }
   return w;
 }
@@ -84,7 +99,7 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
     auto card = live.trainee(seq);
     auto features = index.trainee(static_cast<matcher::Id>(seq));
     if (!card || !features) continue;
-    out.proposals.push_back({e.card.record.id, card->id, e.card.record.organization_id,
+    out.proposals.push_back({e.card.record.id, e.role, card->id, e.card.record.organization_id,
                              card->organization_id, a.score,
                              matcher::explain(w.plans[a.project].plan, *features)});
   }
@@ -100,13 +115,23 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
   const std::size_t available = live.trainee_count() - std::min(busy.size(), live.trainee_count());
   for (const auto& u : result.unfilled) {
     out.unfilled_seats += u.seats;
-    out.unfilled.push_back({projects[u.project].card.record.id,
-                            projects[u.project].card.record.data.title, u.seats,
-                            std::string(matcher::unfilled_reason_name(u.reason))});
+    const auto& e = projects[u.project];
+    out.unfilled.push_back(
+        {e.card.record.id, e.role,
+         e.role.empty() ? e.card.record.data.title : e.card.record.data.title + " / " + e.role_title,
+         u.seats, std::string(matcher::unfilled_reason_name(u.reason))});
   }
+  // Placement rates need each organization's pool: its trainees in the
+  // index that no open match holds.
+  std::map<std::string, RoundResult::Organization> orgs;
+  for (const auto& [org, pool] : live.organization_pools(busy)) orgs[org] = {org, 0, pool};
   for (const auto& [org, count] : result.per_organization) {
-    out.per_organization.emplace_back(live.organization_uuid(org), count);
+    const auto id = live.organization_uuid(org);
+    auto& o = orgs[id];
+    o.id = id;
+    o.assigned = count;
   }
+  for (auto& [id, o] : orgs) out.per_organization.push_back(std::move(o));
   out.projects = projects.size();
   out.seats = w.seats;
   out.available_trainees = available;
