@@ -165,10 +165,6 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   params.min_score = v.number("min_score", false, 0, 1).value_or(0);
   params.max_per_org_per_project =
       static_cast<int>(v.integer("max_per_org_per_project", false, 0, 1000).value_or(0));
-  if (algorithm == domain::Algorithm::kStable && params.max_per_org_per_project > 0) {
-    v.fail("max_per_org_per_project", http::FieldCode::kInvalidCombination,
-           "applies to the max_score algorithm only", {{"with", std::string("/algorithm")}});
-  }
   if (v.has("project_ids")) {
     const auto& ids = body["project_ids"];
     if (!ids.is_array()) {
@@ -228,7 +224,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
     }
     started_at = store::database_now(t);
     auto in = store::round_inputs(t);
-    inputs = {std::move(in.seats), std::move(in.busy_trainees)};
+    inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences)};
   });
   std::optional<store::RoundRow> round;
   std::exception_ptr failure;

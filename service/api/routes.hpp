@@ -13,6 +13,8 @@ void add_project_routes(http::Router& router, ApiContext& api);
 void add_import_routes(http::Router& router, ApiContext& api);
 void add_matching_routes(http::Router& router, ApiContext& api);
 void add_round_routes(http::Router& router, ApiContext& api);
+// /v1/trainees/{id}/preferences (preferences.cpp).
+void add_preference_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.
 void add_console_routes(http::Router& router, ApiContext& api);
 

@@ -38,7 +38,38 @@ struct Work {
   std::vector<matcher::RoundProject> plans;
   std::unordered_set<matcher::Id> busy;
   int seats = 0;
+  matcher::TraineeWishes wishes;
 };
+
+// Trainees' wishes by index ids: a wish naming a project (no role) covers
+// every role of a team; wanted ones keep their order.
+void add_wishes(Work& w, LiveIndex& live, const std::vector<domain::TraineePreferences>& prefs) {
+  std::map<std::string, std::vector<std::pair<std::string, matcher::Id>>> units;  // project -> roles
+  for (std::size_t i = 0; i < w.projects.size(); ++i) {
+    units[w.projects[i].card.record.id].emplace_back(w.projects[i].role,
+                                                     w.plans[i].plan.project.id);
+  }
+  auto ids = [&](const domain::PreferenceTarget& target) {
+    std::vector<matcher::Id> out;
+    auto it = units.find(target.project_id);
+    if (it == units.end()) return out;
+    for (const auto& [role, id] : it->second) {
+      if (target.role.empty() || target.role == role) out.push_back(id);
+    }
+    return out;
+  };
+  for (const auto& p : prefs) {
+    auto seq = live.trainee_seq(p.trainee_id);
+    if (!seq) continue;
+    const auto t = static_cast<matcher::Id>(*seq);
+    for (const auto& target : p.wanted) {
+      for (auto id : ids(target)) w.wishes.wanted[t].push_back(id);
+    }
+    for (const auto& target : p.refused) {
+      for (auto id : ids(target)) w.wishes.refused[t].push_back(id);
+    }
+  }
+}
 
 Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const RoundInputs& inputs,
                 const RoundParams& params) {
@@ -69,6 +100,7 @@ Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const Rou
       w.seats += free;
     }
   }
+  add_wishes(w, live, inputs.preferences);
   return w;
 }
 
@@ -155,6 +187,7 @@ RoundResult run_round(LiveIndex& live, const RoundInputs& inputs, const RoundPar
   options.stable = params.algorithm == domain::Algorithm::kStable;
   options.min_score = params.min_score;
   options.max_per_org_per_project = params.max_per_org_per_project;
+  options.wishes = &w.wishes;
   const auto round = matcher::allocate_over_shortlists(index, w.plans, w.busy, options);
   auto out = assemble(live, index, w, round);
   out.shortlist_ms += setup_ms;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
 #include "domain/project.hpp"
 #include "domain/statuses.hpp"
 #include "matcher/scorer.hpp"
@@ -29,6 +30,7 @@ struct RoundParams {
 struct RoundInputs {
   std::vector<domain::OpenSeats> seats;  // per role; role "" for a project without roles
   std::vector<std::string> busy_trainees;
+  std::vector<domain::TraineePreferences> preferences;  // about open projects
 };
 
 struct Proposal {

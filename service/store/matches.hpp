@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
 #include "domain/project.hpp"
 #include "store/transaction.hpp"
 
@@ -141,6 +142,7 @@ std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit);
 struct RoundInputs {
   std::vector<domain::OpenSeats> seats;  // per role (role "": a project without roles)
   std::vector<std::string> busy_trainees;
+  std::vector<domain::TraineePreferences> preferences;  // about open projects
 };
 RoundInputs round_inputs(Tx& t);
 // The round lease (migration 0008): true when `holder` took it (it was free

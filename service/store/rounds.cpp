@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "store/matches.hpp"
+#include "store/preferences.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 
@@ -116,6 +117,7 @@ RoundInputs round_inputs(Tx& t) {
   for (const auto& r : exec(tx, kBusyTrainees)) {
     in.busy_trainees.push_back(r["trainee_id"].as<std::string>());
   }
+  in.preferences = open_project_preferences(t);
   return in;
 }
 
