@@ -127,7 +127,9 @@ TEST_F(TeamsTest, TheN2BridgeSeLandsInTheBridgeRoleWhenSheWantsIt) {
   for (const auto& [t, where] : before) bridge_filled |= where == team_ + "/bridge_se";
   EXPECT_FALSE(bridge_filled);
   for (const auto& u : dry.body["statistics"]["unfilled"]) {
-    if (u["project_id"] == team_) EXPECT_EQ(u["role"], "bridge_se");
+    if (u["project_id"] == team_) {
+      EXPECT_EQ(u["role"], "bridge_se");
+    }
   }
   // Her training organization records that she wants the bridge role.
   auto put = call("PUT", "/v1/trainees/" + bridge_se_ + "/preferences", school_key_,
