@@ -33,11 +33,18 @@ CREATE TABLE project_role_skills (
 -- commit, so a change may write the project and its roles in any order.
 CREATE FUNCTION projects_check_role_seats() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  pid uuid := CASE WHEN TG_TABLE_NAME = 'projects' THEN NEW.id
-                   ELSE coalesce(NEW.project_id, OLD.project_id) END;
+  pid uuid;
   seats integer;
   total integer;
 BEGIN
+  -- NEW and OLD are rows of the table that fired; read only their own fields.
+  IF TG_TABLE_NAME = 'projects' THEN
+    pid := NEW.id;
+  ELSIF TG_OP = 'DELETE' THEN
+    pid := OLD.project_id;
+  ELSE
+    pid := NEW.project_id;
+  END IF;
   SELECT headcount INTO seats FROM projects WHERE id = pid;
   IF NOT FOUND THEN RETURN NULL; END IF;
   SELECT sum(headcount) INTO total FROM project_roles WHERE project_id = pid;

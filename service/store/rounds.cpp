@@ -16,6 +16,7 @@ namespace {
 constexpr const char* kRoundSelect =
     "SELECT id, seq, algorithm, status, parameters::text AS parameters, engine_version, "
     " statistics::text AS statistics, timings::text AS timings, actor_key_id, "
+    " assignment::text AS assignment, "
     " to_json(started_at)#>>'{}' AS started_at, to_json(completed_at)#>>'{}' AS completed_at "
     "FROM matching_rounds ";
 const std::string kSelectRoundById = std::string(kRoundSelect) + "WHERE id = $1";

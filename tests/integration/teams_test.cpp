@@ -120,7 +120,7 @@ TEST_F(TeamsTest, TheN2BridgeSeLandsInTheBridgeRoleWhenSheWantsIt) {
   // Score-only preferences: the bridge SE scores higher on the Docker project
   // (a full skill match) and takes it, leaving the bridge seat empty.
   auto dry = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}});
-  ASSERT_EQ(dry.status(), 201) << dry.http.body;
+  ASSERT_EQ(dry.status(), 201) << dry.http.body << service_->output();
   auto before = assignment_of(dry.body);
   EXPECT_EQ(before[bridge_se_], ops_ + "/");
   bool bridge_filled = false;
@@ -162,9 +162,9 @@ TEST_F(TeamsTest, CandidatesAndMatchesPerRole) {
   auto ml = call("GET", "/v1/projects/" + team_ + "/candidates?role=ml_engineer", firm_key_);
   ASSERT_EQ(ml.status(), 200);
   EXPECT_EQ(ml.body["items"].size(), 3u);  // PyTorch 4+: not her
-  expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=nope", firm_key_), 400);
+  expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=nope", firm_key_), 422);
   expect_problem(call("GET", "/v1/projects/" + ops_ + "/candidates?role=bridge_se", other_firm_key_),
-                 400);
+                 422);
   expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=bridge_se", other_firm_key_),
                  404);
   // An explanation per role.
@@ -219,7 +219,7 @@ TEST_F(TeamsTest, ADryRunChangesNothingAndEqualsTheRoundThatFollows) {
   EXPECT_EQ(cmp.body["only_in_a"], 0);
   EXPECT_EQ(cmp.body["only_in_b"], 0);
   EXPECT_EQ(cmp.body["difference"]["assigned"], 0);
-  expect_problem(call("GET", "/v1/matching-rounds/compare?a=x", admin_), 400);
+  expect_problem(call("GET", "/v1/matching-rounds/compare?a=x", admin_), 422);
   expect_problem(call("GET", "/v1/matching-rounds/compare?a=" + dry.body["id"].get<std::string>() +
                               "&b=" + real.body["id"].get<std::string>(),
                       firm_key_),
