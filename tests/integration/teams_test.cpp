@@ -281,5 +281,44 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
   }
 }
 
+TEST_F(TeamsTest, NearMissCountsSayWhySoFew) {
+  build_instance();
+  // The bridge role: one of four is eligible; three lack N2 (and the PyTorch
+  // must-have is not one of its own); relaxing N2 to N3 brings none of them
+  // (they have no Japanese at all).
+  auto r = call("GET", "/v1/projects/" + team_ + "/near-misses?role=bridge_se", firm_key_);
+  ASSERT_EQ(r.status(), 200) << r.http.body;
+  EXPECT_EQ(r.body["pool"], 4);
+  EXPECT_EQ(r.body["eligible"], 1);
+  EXPECT_EQ(r.body["excluded_by"]["japanese_below_minimum"], 3);
+  bool japanese = false;
+  for (const auto& x : r.body["relaxations"]) {
+    if (x["constraint"] == "japanese_min") {
+      japanese = true;
+      EXPECT_EQ(x["from"], "N2");
+      EXPECT_EQ(x["to"], "N3");
+      EXPECT_EQ(x["newly_eligible"], 0);
+    }
+  }
+  EXPECT_TRUE(japanese);
+  // The ML role: PyTorch 4+ is a must-have she lacks; as nice-to-have she
+  // would be eligible.
+  auto ml = call("GET", "/v1/projects/" + team_ + "/near-misses?role=ml_engineer", firm_key_);
+  ASSERT_EQ(ml.status(), 200) << ml.http.body;
+  EXPECT_EQ(ml.body["eligible"], 3);
+  EXPECT_EQ(ml.body["excluded_by"]["missing_must_have_skill"], 1);
+  bool must_have = false;
+  for (const auto& x : ml.body["relaxations"]) {
+    if (x["constraint"] == "must_have_skill" && x["skill"] == "PyTorch") {
+      must_have = true;
+      EXPECT_EQ(x["newly_eligible"], 1);
+    }
+  }
+  EXPECT_TRUE(must_have) << ml.body.dump();
+  expect_problem(call("GET", "/v1/projects/" + team_ + "/near-misses", other_firm_key_), 404);
+  expect_problem(call("GET", "/v1/projects/" + team_ + "/near-misses", school_key_), 403);
+  expect_problem(call("GET", "/v1/projects/" + team_ + "/near-misses?role=x", firm_key_), 422);
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
