@@ -65,9 +65,10 @@ int main(int argc, char** argv) {
     put(static_cast<std::int64_t>(a.trainee));
     put(static_cast<std::int64_t>(a.project));
   }
-  std::printf("{\"trainees\": %zu, \"projects\": %zu, \"edges\": %zu, \"allowed\": %zu, "
-              "\"assigned\": %zu, \"total\": %.9f}\n",
-              all.trainees.size(), all.projects.size(), all.edges.size(), allowed.edges.size(),
-              result.assignments.size(), result.total_score);
+  std::printf(
+      "{\"trainees\": %zu, \"projects\": %zu, \"edges\": %zu, \"allowed\": %zu, "
+      "\"assigned\": %zu, \"total\": %.9f}\n",
+      all.trainees.size(), all.projects.size(), all.edges.size(), allowed.edges.size(),
+      result.assignments.size(), result.total_score);
   return 0;
 }

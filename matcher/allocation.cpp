@@ -217,9 +217,8 @@ AllocationResult allocate_stable(const AllocationInput& in) {
           }
           if (in.trainees[x.trainee].organization_id != org) continue;
           ++same;
-          if (worst_same == h.size() || project_prefers(in, h[worst_same].score,
-                                                        h[worst_same].trainee, x.score,
-                                                        x.trainee)) {
+          if (worst_same == h.size() ||
+              project_prefers(in, h[worst_same].score, h[worst_same].trainee, x.score, x.trainee)) {
             worst_same = i;
           }
         }
@@ -306,7 +305,8 @@ StabilityCheck check_stability(const AllocationInput& in, const AllocationResult
     }
     if (cap > 0) {
       const auto it = worst_of_org.find({p, org});
-      if (it != worst_of_org.end() && it->second.held >= cap) return beats(score, trainee_id, it->second);
+      if (it != worst_of_org.end() && it->second.held >= cap)
+        return beats(score, trainee_id, it->second);
     }
     const Worst& w = worst[p];
     if (w.held < capacity) return true;
@@ -335,8 +335,8 @@ StabilityCheck check_stability(const AllocationInput& in, const AllocationResult
       ++out.pairs_checked;
       const auto it = position.find(o.trainee);
       const std::int64_t t = it == position.end() ? std::int64_t{-1} : std::int64_t{it->second};
-      const Id org = t >= 0 ? in.trainees[static_cast<std::size_t>(t)].organization_id
-                            : o.organization_id;
+      const Id org =
+          t >= 0 ? in.trainees[static_cast<std::size_t>(t)].organization_id : o.organization_id;
       if (blocks(t, o.trainee, org, o.project, o.score)) ++out.blocking_pairs;
     }
   }

@@ -28,14 +28,14 @@ bool touches(const Relaxation& r, const Reason& reason) {
 std::vector<Relaxation> relaxations_of(const Project& project) {
   std::vector<Relaxation> out;
   if (project.jlpt_min > kJlptNone) {
-    Relaxation r{RelaxKind::kJapanese, std::nullopt, project.jlpt_min, project.jlpt_min - 1,
-                 project, 0};
+    Relaxation r{RelaxKind::kJapanese, std::nullopt, project.jlpt_min,
+                 project.jlpt_min - 1, project,      0};
     r.project.jlpt_min = static_cast<std::int8_t>(project.jlpt_min - 1);
     out.push_back(std::move(r));
   }
   if (project.cefr_min > kCefrNone) {
-    Relaxation r{RelaxKind::kEnglish, std::nullopt, project.cefr_min, project.cefr_min - 1,
-                 project, 0};
+    Relaxation r{RelaxKind::kEnglish,  std::nullopt, project.cefr_min,
+                 project.cefr_min - 1, project,      0};
     r.project.cefr_min = static_cast<std::int8_t>(project.cefr_min - 1);
     out.push_back(std::move(r));
   }
@@ -46,8 +46,8 @@ std::vector<Relaxation> relaxations_of(const Project& project) {
     out.push_back(std::move(r));
   }
   if (project.start != kUnknownDay) {
-    Relaxation r{RelaxKind::kStartLater, std::nullopt, project.start, project.start + 30, project,
-                 0};
+    Relaxation r{RelaxKind::kStartLater, std::nullopt, project.start,
+                 project.start + 30,     project,      0};
     r.project.start = project.start + 30;
     out.push_back(std::move(r));
   }

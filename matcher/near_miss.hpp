@@ -24,7 +24,7 @@ struct Relaxation {
   std::optional<SkillId> skill;  // kMustHave
   std::int64_t from = 0;         // level ordinal, day, or amount
   std::int64_t to = 0;
-  Project project;               // the demand relaxed this one step
+  Project project;  // the demand relaxed this one step
   std::size_t newly_eligible = 0;
 };
 

@@ -168,7 +168,9 @@ awaitable<Response> role_candidates(ApiContext& api, const domain::ProjectRecord
       item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
       items.push_back(std::move(item));
     }
-    out = {{"project_id", project.id}, {"role", demand.key}, {"items", items},
+    out = {{"project_id", project.id},
+           {"role", demand.key},
+           {"items", items},
            {"next_cursor", nullptr}};
     if (ranked.size() > page.offset + page.limit) {
       out["next_cursor"] =

@@ -175,12 +175,12 @@ nlohmann::json round_statistics_json(const matching::RoundResult& r) {
   }
   json per_org = json::array();
   for (const auto& o : r.per_organization) {
-    per_org.push_back({{"organization_id", o.id},
-                       {"assigned", o.assigned},
-                       {"pool", o.pool},
-                       {"placement_rate", o.pool ? static_cast<double>(o.assigned) /
-                                                       static_cast<double>(o.pool)
-                                                 : 0.0}});
+    per_org.push_back(
+        {{"organization_id", o.id},
+         {"assigned", o.assigned},
+         {"pool", o.pool},
+         {"placement_rate",
+          o.pool ? static_cast<double>(o.assigned) / static_cast<double>(o.pool) : 0.0}});
   }
   json out = {{"projects", r.projects},
               {"seats", r.seats},

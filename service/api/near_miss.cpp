@@ -30,15 +30,21 @@ json relaxation_json(const matcher::Relaxation& r, const matching::Taxonomy::Sna
   json out;
   switch (r.kind) {
     case matcher::RelaxKind::kJapanese:
-      out = {{"constraint", "japanese_min"}, {"from", level(r.from, kJlpt)}, {"to", level(r.to, kJlpt)}};
+      out = {{"constraint", "japanese_min"},
+             {"from", level(r.from, kJlpt)},
+             {"to", level(r.to, kJlpt)}};
       break;
     case matcher::RelaxKind::kEnglish:
-      out = {{"constraint", "english_min"}, {"from", level(r.from, kCefr)}, {"to", level(r.to, kCefr)}};
+      out = {{"constraint", "english_min"},
+             {"from", level(r.from, kCefr)},
+             {"to", level(r.to, kCefr)}};
       break;
     case matcher::RelaxKind::kMustHave: {
       std::string name;
       if (r.skill && *r.skill < taxonomy.skills.size()) name = taxonomy.skills[*r.skill].name;
-      out = {{"constraint", "must_have_skill"}, {"skill", name}, {"from", "required"},
+      out = {{"constraint", "must_have_skill"},
+             {"skill", name},
+             {"from", "required"},
              {"to", "nice_to_have"}};
       break;
     }
@@ -69,7 +75,8 @@ awaitable<Response> near_misses(ApiContext& api, http::RequestContext& ctx) {
   const std::string id(ctx.param("id"));
   std::optional<domain::ProjectRecord> project;
   co_await api.db.read([&](store::Tx& t) { project = store::find_project(t, id); });
-  if (!project || !who.owns(project->organization_id)) co_return problem(ctx, 404, "no such project");
+  if (!project || !who.owns(project->organization_id))
+    co_return problem(ctx, 404, "no such project");
   const std::string role(ctx.request.query_param("role").value_or(""));
   auto demand = matching::find_role(*project, role);
   if (!demand) {
@@ -92,13 +99,11 @@ awaitable<Response> near_misses(ApiContext& api, http::RequestContext& ctx) {
           counts.excluded_by[c];
     }
     json relaxations = json::array();
-    for (const auto& r : counts.relaxations) relaxations.push_back(relaxation_json(r, *view.taxonomy));
-    out = {{"project_id", project->id},
-           {"role", role.empty() ? json(nullptr) : json(role)},
-           {"pool", counts.pool},
-           {"eligible", counts.eligible},
-           {"excluded_by", excluded},
-           {"relaxations", relaxations}};
+    for (const auto& r : counts.relaxations)
+      relaxations.push_back(relaxation_json(r, *view.taxonomy));
+    out = {{"project_id", project->id}, {"role", role.empty() ? json(nullptr) : json(role)},
+           {"pool", counts.pool},       {"eligible", counts.eligible},
+           {"excluded_by", excluded},   {"relaxations", relaxations}};
   });
   co_return json_response(200, out);
 }

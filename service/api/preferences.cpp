@@ -23,8 +23,8 @@ constexpr std::size_t kMaxWishes = 20;
 json targets_json(const std::vector<domain::PreferenceTarget>& targets) {
   json out = json::array();
   for (const auto& t : targets) {
-    out.push_back({{"project_id", t.project_id},
-                   {"role", t.role.empty() ? json(nullptr) : json(t.role)}});
+    out.push_back(
+        {{"project_id", t.project_id}, {"role", t.role.empty() ? json(nullptr) : json(t.role)}});
   }
   return out;
 }

@@ -16,12 +16,20 @@ namespace {
 
 using nlohmann::json;
 
-const std::initializer_list<std::string_view> kWritable = {
-    "title",          "description",       "domain",
-    "skills",         "japanese_min",      "english_min",
-    "headcount",      "start_date",        "duration_months",
-    "budget_monthly", "overlap_hours_jst", "engagement",
-    "status",         "roles"};
+const std::initializer_list<std::string_view> kWritable = {"title",
+                                                           "description",
+                                                           "domain",
+                                                           "skills",
+                                                           "japanese_min",
+                                                           "english_min",
+                                                           "headcount",
+                                                           "start_date",
+                                                           "duration_months",
+                                                           "budget_monthly",
+                                                           "overlap_hours_jst",
+                                                           "engagement",
+                                                           "status",
+                                                           "roles"};
 const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
                                                            "created_at", "updated_at"};
 

@@ -7,8 +7,8 @@
 #include <chrono>
 #include <map>
 #include <set>
-#include <tuple>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -39,17 +39,18 @@ constexpr int kRoundLeaseSeconds = 15 * 60;  // longer than any round takes
 constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
 
 json round_json(const store::RoundRow& r) {
-  return {{"id", r.id},
-          {"algorithm", r.algorithm},
-          {"status", r.status},
-          {"parameters", json::parse(r.parameters, nullptr, false)},
-          {"engine_version", r.engine_version},
-          {"statistics", json::parse(r.statistics, nullptr, false)},
-          {"timings", json::parse(r.timings, nullptr, false)},
-          {"started_at", r.started_at},
-          {"completed_at", r.completed_at},
-          {"dry_run", r.status == "simulated"},
-          {"assignment", r.assignment ? json::parse(*r.assignment, nullptr, false) : json(nullptr)}};
+  return {
+      {"id", r.id},
+      {"algorithm", r.algorithm},
+      {"status", r.status},
+      {"parameters", json::parse(r.parameters, nullptr, false)},
+      {"engine_version", r.engine_version},
+      {"statistics", json::parse(r.statistics, nullptr, false)},
+      {"timings", json::parse(r.timings, nullptr, false)},
+      {"started_at", r.started_at},
+      {"completed_at", r.completed_at},
+      {"dry_run", r.status == "simulated"},
+      {"assignment", r.assignment ? json::parse(*r.assignment, nullptr, false) : json(nullptr)}};
 }
 
 // Computes the round on the CPU executor and stores it with its proposals in
@@ -80,10 +81,9 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
   for (std::size_t i = 0; i < result.proposals.size(); ++i) {
     if (!keep[i]) continue;
     const auto& p = result.proposals[i];
-    matches.push_back(
-        {p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed", p.score,
-         explanations[i].get<std::string>(),
-         p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
+    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
+                       p.score, explanations[i].get<std::string>(),
+                       p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
     kept.push_back(std::move(result.proposals[i]));
   }
   result.proposals = std::move(kept);
@@ -311,7 +311,9 @@ awaitable<Response> withdraw_proposals(ApiContext& api, http::RequestContext& ct
 // What a comparison shows of one round.
 json round_summary(const store::RoundRow& r) {
   const json stats = json::parse(r.statistics, nullptr, false);
-  auto get = [&](const char* key) { return stats.is_object() ? stats.value(key, json(0)) : json(0); };
+  auto get = [&](const char* key) {
+    return stats.is_object() ? stats.value(key, json(0)) : json(0);
+  };
   json unfilled = json::object();
   if (stats.is_object() && stats.contains("unfilled") && stats["unfilled"].is_array()) {
     for (const auto& u : stats["unfilled"]) {
@@ -327,8 +329,8 @@ json round_summary(const store::RoundRow& r) {
           {"mean_score", get("mean_score")},
           {"unfilled_seats", get("unfilled_seats")},
           {"unfilled_by_reason", unfilled},
-          {"per_organization", stats.is_object() ? stats.value("per_organization", json::array())
-                                                 : json::array()}};
+          {"per_organization",
+           stats.is_object() ? stats.value("per_organization", json::array()) : json::array()}};
 }
 
 // (project, role, trainee) of each pair a round assigned.
@@ -339,7 +341,8 @@ std::set<std::tuple<std::string, std::string, std::string>> assigned_pairs(
     const json a = json::parse(*r.assignment, nullptr, false);
     if (a.is_array()) {
       for (const auto& p : a) {
-        out.emplace(p.value("project_id", ""), p["role"].is_string() ? p["role"].get<std::string>() : "",
+        out.emplace(p.value("project_id", ""),
+                    p["role"].is_string() ? p["role"].get<std::string>() : "",
                     p.value("trainee_id", ""));
       }
     }
@@ -369,7 +372,8 @@ awaitable<Response> compare_rounds(ApiContext& api, http::RequestContext& ctx) {
   co_await api.db.read([&](store::Tx& t) {
     for (int i = 0; i < 2; ++i) {
       rounds[i] = store::find_round(t, ids[i]);
-      if (rounds[i] && rounds[i]->status != "simulated") matches[i] = store::round_matches(t, ids[i]);
+      if (rounds[i] && rounds[i]->status != "simulated")
+        matches[i] = store::round_matches(t, ids[i]);
     }
   });
   if (!rounds[0] || !rounds[1]) co_return problem(ctx, 404, "no such matching round");
@@ -379,9 +383,7 @@ awaitable<Response> compare_rounds(ApiContext& api, http::RequestContext& ctx) {
   for (const auto& p : a) both += b.count(p);
   json sa = round_summary(*rounds[0]);
   json sb = round_summary(*rounds[1]);
-  auto diff = [&](const char* key) {
-    return sb[key].get<double>() - sa[key].get<double>();
-  };
+  auto diff = [&](const char* key) { return sb[key].get<double>() - sa[key].get<double>(); };
   json out = {{"a", sa},
               {"b", sb},
               {"difference",

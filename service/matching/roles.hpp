@@ -17,8 +17,8 @@
 namespace kakehashi::matching {
 
 struct RoleDemand {
-  std::string key;    // "" for a project without roles
-  std::string title;  // the role's, or the project's
+  std::string key;               // "" for a project without roles
+  std::string title;             // the role's, or the project's
   domain::ProjectRecord record;  // the project as this role asks: role_demand()
 };
 

@@ -44,7 +44,8 @@ struct Work {
 // Trainees' wishes by index ids: a wish naming a project (no role) covers
 // every role of a team; wanted ones keep their order.
 void add_wishes(Work& w, LiveIndex& live, const std::vector<domain::TraineePreferences>& prefs) {
-  std::map<std::string, std::vector<std::pair<std::string, matcher::Id>>> units;  // project -> roles
+  std::map<std::string, std::vector<std::pair<std::string, matcher::Id>>>
+      units;  // project -> roles
   for (std::size_t i = 0; i < w.projects.size(); ++i) {
     units[w.projects[i].card.record.id].emplace_back(w.projects[i].role,
                                                      w.plans[i].plan.project.id);
@@ -148,10 +149,10 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
   for (const auto& u : result.unfilled) {
     out.unfilled_seats += u.seats;
     const auto& e = projects[u.project];
-    out.unfilled.push_back(
-        {e.card.record.id, e.role,
-         e.role.empty() ? e.card.record.data.title : e.card.record.data.title + " / " + e.role_title,
-         u.seats, std::string(matcher::unfilled_reason_name(u.reason))});
+    out.unfilled.push_back({e.card.record.id, e.role,
+                            e.role.empty() ? e.card.record.data.title
+                                           : e.card.record.data.title + " / " + e.role_title,
+                            u.seats, std::string(matcher::unfilled_reason_name(u.reason))});
   }
   // Placement rates need each organization's pool: its trainees in the
   // index that no open match holds.

@@ -165,8 +165,8 @@ struct AssignedPair {
 // The matches a real round made, in any state now.
 std::vector<AssignedPair> round_matches(Tx& t, const std::string& round_id);
 
-// Stores a round (status "simulated": its assignment and no matches) and its proposed matches (with one audit event each and one
-// for the round) in `tx`; returns the round's id.
+// Stores a round (status "simulated": its assignment and no matches) and its proposed matches (with
+// one audit event each and one for the round) in `tx`; returns the round's id.
 std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
                         const Actor& actor);
 

@@ -289,8 +289,7 @@ std::vector<domain::ProjectRecord> list_projects(Tx& t, const domain::ProjectFil
 std::vector<domain::ProjectRecord> find_projects_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return {};
-  return projects_from(t.sql(),
-                       exec_params(t.sql(), kSelectProjectsBySeq, pg_bigint_array(seqs)));
+  return projects_from(t.sql(), exec_params(t.sql(), kSelectProjectsBySeq, pg_bigint_array(seqs)));
 }
 
 std::vector<domain::ProjectRecord> load_open_projects(Tx& t) {

@@ -4,6 +4,7 @@
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
+import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
@@ -122,6 +123,8 @@ const NAV = {
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+// What teams.js (issue 15's views) shares of this module.
+const ui = { h, put, api, showProblem, say };
 
 function renderChrome() {
   document.documentElement.lang = language();
@@ -355,6 +358,7 @@ async function roundView() {
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
   const minScore = h("input", { id: "min_score", type: "number", min: "0", max: "1", step: "0.05", value: "0", "data-pointer": "/min_score" });
   const cap = h("input", { id: "cap", type: "number", min: "0", step: "1", value: "0", "data-pointer": "/max_per_org_per_project" });
+  const dryRun = h("input", { id: "dry_run", type: "checkbox", "data-pointer": "/dry_run" });
   const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) => h("option", { value: p.id }, p.title)));
   const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
   const form = h("form", { onsubmit: async (e) => {
@@ -364,6 +368,7 @@ async function roundView() {
     /** @type {Record<string, unknown>} */
     const body = { algorithm: alg.value, min_score: Number(minScore.value) };
     if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
+    if (dryRun.checked) body.dry_run = true;
     const ids = [...pick.selectedOptions].map((o) => o.value);
     if (ids.length) body.project_ids = ids;
     const r = await api("POST", "/v1/matching-rounds", { body: /** @type {import("kakehashi-api").Schemas["RoundInput"]} */ (body) });
@@ -387,14 +392,18 @@ async function roundView() {
         t("common.labelled", { label: t("unmatched.not_shortlisted"), value: st.unmatched?.not_shortlisted ?? 0 })].join(" · ")),
       (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
     /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
-    say(t("round.done"));
+    say(t(r.body.dry_run ? "round.dry_done" : "round.done"));
+    put(tools, await roundsPanel(ui));
   } },
   h("label", { for: "algorithm" }, t("round.algorithm")), alg,
   h("label", { for: "projects" }, t("round.projects")), pick, h("p", { class: "muted" }, t("round.projects_help")),
   h("label", { for: "min_score" }, t("round.min_score")), minScore,
   h("label", { for: "cap" }, t("round.cap")), cap,
+  h("label", { class: "inline" }, dryRun, t("round.dry_run")),
   h("div", { class: "actions" }, run), box);
-  page("nav.round", form, result);
+  const tools = h("section");
+  page("nav.round", form, result, tools);
+  put(tools, await roundsPanel(ui));
 }
 
 async function auditView() {
@@ -469,6 +478,7 @@ async function projectForm(id) {
     rows.append(row);
   };
   (p.skills.length ? p.skills : [undefined]).forEach((s) => addRow(s));
+  const roles = rolesEditor(ui, p.roles || []);
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
@@ -476,6 +486,8 @@ async function projectForm(id) {
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
+    body.roles = roles.value();
+    if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
     const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
@@ -486,27 +498,32 @@ async function projectForm(id) {
   h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
+  roles.element,
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
   page(id === "new" ? "project.new" : "project.edit", form);
 }
 
-/** @param {string} projectId */
-async function candidatesView(projectId) {
+/** @param {string} projectId @param {string} [role] */
+async function candidatesView(projectId, role = "") {
   page("project.candidates", loading());
-  const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20`);
+  const project = await api("GET", `/v1/projects/${projectId}`);
+  const roles = project.body?.roles || [];
+  const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20${role ? `&role=${encodeURIComponent(role)}` : ""}`);
   if (!r.ok) { page("project.candidates", h("div", {}, "")); showProblem(main, r.body); return; }
   const items = r.body.items.map((/** @type {any} */ c) => {
     const box = h("div");
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
-      const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id } });
+      const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id, ...(role ? { role } : {}) } });
       if (!m.ok) { btn.disabled = false; showProblem(box, m.body); return; }
       btn.textContent = t("candidate.shortlisted");
       say(t("candidate.shortlisted"));
     } }, t("candidate.shortlist"));
     return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, btn), box);
   });
-  page("project.candidates", items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
+  const pickRole = roles.length ? h("nav", { "aria-label": t("team.role_pick") }, h("ul", { class: "inline" },
+    [{ key: "", title: t("team.all_roles") }, ...roles].map((/** @type {any} */ x) => h("li", {}, h("a", { href: `#/candidates/${projectId}${x.key ? `/${x.key}` : ""}`, "aria-current": x.key === role ? "page" : null }, x.title))))) : null;
+  page("project.candidates", pickRole, await nearMissPanel(ui, projectId, role), items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
 }
 
 // ---- training organizations ----
@@ -598,7 +615,8 @@ async function traineeDetail(id) {
   page("trainee.opportunities",
     o.body.items.length ? h("ol", {}, o.body.items.map((/** @type {any} */ x) => h("li", { class: "card" }, h("h2", {}, x.project.title), explanationView(x)))) : h("p", { class: "muted" }, t("common.empty")),
     h("h2", {}, t("nav.matches")),
-    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")));
+    m.body?.items?.length ? h("ul", {}, m.body.items.map((/** @type {any} */ x) => h("li", {}, t("common.labelled", { label: x.project_title, value: label("state", x.state) }), " ", h("a", { href: "#/matches" }, t("common.open"))))) : h("p", { class: "muted" }, t("common.empty")),
+    await preferencesPanel(ui, id));
 }
 
 async function importView() {
@@ -645,12 +663,12 @@ async function route() {
     if (!me.ok) { sessionStorage.removeItem(KEY); renderChrome(); signIn(); return; }
     state.me = me.body;
   }
-  const [, view, arg] = (location.hash || "").split("/");
+  const [, view, arg, role_arg = ""] = (location.hash || "").split("/");
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
     admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
-    firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
+    firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg, role_arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }

@@ -18,7 +18,8 @@ class TeamsTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     std::tie(school_, school_key_) = organization("Dhaka AI Academy", "training_provider");
-    std::tie(other_school_, other_school_key_) = organization("Chattogram Code", "training_provider");
+    std::tie(other_school_, other_school_key_) =
+        organization("Chattogram Code", "training_provider");
     std::tie(firm_, firm_key_) = organization("Toyota Vision Works", "firm");
     std::tie(other_firm_, other_firm_key_) = organization("Osaka Robotics", "firm");
   }
@@ -65,14 +66,14 @@ class TeamsTest : public ApiTest {
     ASSERT_EQ(r.body["roles"].size(), 2u);
     EXPECT_EQ(r.body["roles"][0]["japanese_min"], "N2");
     EXPECT_TRUE(r.body["roles"][1]["japanese_min"].is_null());  // the project's
-    json ops = {{"title", "Line ops"},
-                {"skills",
-                 {{{"skill", "Docker"}, {"min_level", 3}, {"weight", 5}, {"required", true}}}},
-                {"headcount", 1},
-                {"start_date", "2027-02-01"},
-                {"duration_months", 6},
-                {"engagement", "offshore"},
-                {"status", "open"}};
+    json ops = {
+        {"title", "Line ops"},
+        {"skills", {{{"skill", "Docker"}, {"min_level", 3}, {"weight", 5}, {"required", true}}}},
+        {"headcount", 1},
+        {"start_date", "2027-02-01"},
+        {"duration_months", 6},
+        {"engagement", "offshore"},
+        {"status", "open"}};
     r = call("POST", "/v1/projects", other_firm_key_, ops);
     ASSERT_EQ(r.status(), 201) << r.http.body;
     ops_ = r.body["id"];
@@ -100,8 +101,8 @@ class TeamsTest : public ApiTest {
       }
       return out;
     }
-    auto matches = call("GET", "/v1/matches?limit=200&round_id=" + round["id"].get<std::string>(),
-                        admin_);
+    auto matches =
+        call("GET", "/v1/matches?limit=200&round_id=" + round["id"].get<std::string>(), admin_);
     for (const auto& m : matches.body["items"]) {
       out[m["trainee_id"]] = m["project_id"].get<std::string>() + "/" +
                              (m["role"].is_null() ? "" : m["role"].get<std::string>());
@@ -109,8 +110,8 @@ class TeamsTest : public ApiTest {
     return out;
   }
 
-  std::string school_, school_key_, other_school_, other_school_key_, firm_, firm_key_,
-      other_firm_, other_firm_key_;
+  std::string school_, school_key_, other_school_, other_school_key_, firm_, firm_key_, other_firm_,
+      other_firm_key_;
   std::string team_, ops_, bridge_se_;
   std::vector<std::string> ml_;
 };
@@ -119,7 +120,8 @@ TEST_F(TeamsTest, TheN2BridgeSeLandsInTheBridgeRoleWhenSheWantsIt) {
   build_instance();
   // Score-only preferences: the bridge SE scores higher on the Docker project
   // (a full skill match) and takes it, leaving the bridge seat empty.
-  auto dry = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}});
+  auto dry =
+      call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}});
   ASSERT_EQ(dry.status(), 201) << dry.http.body << service_->output();
   auto before = assignment_of(dry.body);
   EXPECT_EQ(before[bridge_se_], ops_ + "/");
@@ -163,25 +165,27 @@ TEST_F(TeamsTest, CandidatesAndMatchesPerRole) {
   ASSERT_EQ(ml.status(), 200);
   EXPECT_EQ(ml.body["items"].size(), 3u);  // PyTorch 4+: not her
   expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=nope", firm_key_), 422);
-  expect_problem(call("GET", "/v1/projects/" + ops_ + "/candidates?role=bridge_se", other_firm_key_),
-                 422);
-  expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=bridge_se", other_firm_key_),
-                 404);
+  expect_problem(
+      call("GET", "/v1/projects/" + ops_ + "/candidates?role=bridge_se", other_firm_key_), 422);
+  expect_problem(
+      call("GET", "/v1/projects/" + team_ + "/candidates?role=bridge_se", other_firm_key_), 404);
   // An explanation per role.
-  auto why = call("GET", "/v1/projects/" + team_ + "/candidates/" + ml_[0] + "?role=bridge_se",
-                  firm_key_);
+  auto why =
+      call("GET", "/v1/projects/" + team_ + "/candidates/" + ml_[0] + "?role=bridge_se", firm_key_);
   ASSERT_EQ(why.status(), 200) << why.http.body;
   EXPECT_EQ(why.body["eligible"], false);
   EXPECT_EQ(why.body["role"], "bridge_se");
   // A firm's own match names its role; a team's match needs one.
-  auto no_role = call("POST", "/v1/matches", firm_key_, {{"project_id", team_}, {"trainee_id", ml_[0]}});
+  auto no_role =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", team_}, {"trainee_id", ml_[0]}});
   expect_problem(no_role, 422);
   auto m = call("POST", "/v1/matches", firm_key_,
                 {{"project_id", team_}, {"trainee_id", ml_[0]}, {"role", "ml_engineer"}});
   ASSERT_EQ(m.status(), 201) << m.http.body;
   EXPECT_EQ(m.body["role"], "ml_engineer");
   // A project without roles: matches carry no role, as before.
-  auto plain = call("POST", "/v1/matches", other_firm_key_, {{"project_id", ops_}, {"trainee_id", bridge_se_}});
+  auto plain = call("POST", "/v1/matches", other_firm_key_,
+                    {{"project_id", ops_}, {"trainee_id", bridge_se_}});
   ASSERT_EQ(plain.status(), 201) << plain.http.body;
   EXPECT_TRUE(plain.body["role"].is_null());
   // Roles are validated, every error at once.
@@ -203,7 +207,8 @@ TEST_F(TeamsTest, CandidatesAndMatchesPerRole) {
 TEST_F(TeamsTest, ADryRunChangesNothingAndEqualsTheRoundThatFollows) {
   build_instance();
   const auto matches_before = count_rows("matches");
-  auto dry = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}, {"dry_run", true}});
+  auto dry =
+      call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}, {"dry_run", true}});
   ASSERT_EQ(dry.status(), 201) << dry.http.body;
   EXPECT_EQ(dry.body["status"], "simulated");
   EXPECT_EQ(count_rows("matches"), matches_before);
@@ -211,29 +216,35 @@ TEST_F(TeamsTest, ADryRunChangesNothingAndEqualsTheRoundThatFollows) {
   ASSERT_EQ(real.status(), 201) << real.http.body;
   EXPECT_EQ(real.body["dry_run"], false);
   EXPECT_EQ(assignment_of(dry.body), assignment_of(real.body));
-  EXPECT_EQ(count_rows("matches"), matches_before + real.body["statistics"]["assigned"].get<std::size_t>());
-  auto cmp = call("GET", "/v1/matching-rounds/compare?a=" + dry.body["id"].get<std::string>() +
-                             "&b=" + real.body["id"].get<std::string>(),
+  EXPECT_EQ(count_rows("matches"),
+            matches_before + real.body["statistics"]["assigned"].get<std::size_t>());
+  auto cmp = call("GET",
+                  "/v1/matching-rounds/compare?a=" + dry.body["id"].get<std::string>() +
+                      "&b=" + real.body["id"].get<std::string>(),
                   admin_);
   ASSERT_EQ(cmp.status(), 200) << cmp.http.body;
   EXPECT_EQ(cmp.body["only_in_a"], 0);
   EXPECT_EQ(cmp.body["only_in_b"], 0);
   EXPECT_EQ(cmp.body["difference"]["assigned"], 0);
   expect_problem(call("GET", "/v1/matching-rounds/compare?a=x", admin_), 422);
-  expect_problem(call("GET", "/v1/matching-rounds/compare?a=" + dry.body["id"].get<std::string>() +
-                              "&b=" + real.body["id"].get<std::string>(),
+  expect_problem(call("GET",
+                      "/v1/matching-rounds/compare?a=" + dry.body["id"].get<std::string>() +
+                          "&b=" + real.body["id"].get<std::string>(),
                       firm_key_),
                  403);
   // Undo: the real round's proposals go in one step, one audit event each.
   const std::string id = real.body["id"];
-  expect_problem(call("POST", "/v1/matching-rounds/" + id + "/withdraw-proposed", admin_, json::object()), 422);
+  expect_problem(
+      call("POST", "/v1/matching-rounds/" + id + "/withdraw-proposed", admin_, json::object()),
+      422);
   expect_problem(call("POST", "/v1/matching-rounds/" + id + "/withdraw-proposed", firm_key_,
                       {{"reason", "trying max_score"}}),
                  403);
-  expect_problem(call("POST", "/v1/matching-rounds/" + dry.body["id"].get<std::string>() +
-                              "/withdraw-proposed",
-                      admin_, {{"reason", "x"}}),
-                 409);
+  expect_problem(
+      call("POST",
+           "/v1/matching-rounds/" + dry.body["id"].get<std::string>() + "/withdraw-proposed",
+           admin_, {{"reason", "x"}}),
+      409);
   auto undo = call("POST", "/v1/matching-rounds/" + id + "/withdraw-proposed", admin_,
                    {{"reason", "trying stable instead"}});
   ASSERT_EQ(undo.status(), 200) << undo.http.body;
@@ -251,13 +262,14 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
   const std::string path = "/v1/trainees/" + bridge_se_ + "/preferences";
   expect_problem(call("PUT", path, firm_key_, {{"refused", json::array()}}), 403);
   expect_problem(call("PUT", path, other_school_key_, {{"refused", json::array()}}), 404);
-  auto bad = call("PUT", path, school_key_,
-                  {{"wanted", {{{"project_id", "nope"}}, {{"project_id", team_}, {"role", "Bad Key"}}}},
-                   {"other", 1}});
+  auto bad =
+      call("PUT", path, school_key_,
+           {{"wanted", {{{"project_id", "nope"}}, {{"project_id", team_}, {"role", "Bad Key"}}}},
+            {"other", 1}});
   expect_problem(bad, 422);
   EXPECT_EQ(bad.body["errors"].size(), 3u) << bad.body.dump();
-  auto missing = call("PUT", path, school_key_,
-                      {{"wanted", {{{"project_id", team_}, {"role", "cook"}}}}});
+  auto missing =
+      call("PUT", path, school_key_, {{"wanted", {{{"project_id", team_}, {"role", "cook"}}}}});
   expect_problem(missing, 422);
   auto twice = call("PUT", path, school_key_,
                     {{"wanted", {{{"project_id", ops_}}}}, {"refused", {{{"project_id", ops_}}}}});

@@ -59,8 +59,8 @@ std::size_t brute_force_blocking(const AllocationInput& in, const AllocationResu
     held[a.project].push_back({a.score, a.trainee});
   }
   auto key = [&](std::uint32_t t, std::uint32_t p, double s) {
-    const auto& w = in.trainee_wanted.size() > t ? in.trainee_wanted[t]
-                                                 : std::vector<std::uint32_t>{};
+    const auto& w =
+        in.trainee_wanted.size() > t ? in.trainee_wanted[t] : std::vector<std::uint32_t>{};
     const auto it = std::find(w.begin(), w.end(), p);
     const auto rank = it == w.end() ? w.size() + 1000 : static_cast<std::size_t>(it - w.begin());
     return std::make_tuple(rank, -s, in.projects[p].id);
