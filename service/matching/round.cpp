@@ -165,7 +165,10 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
     o.assigned = count;
   }
   for (auto& [id, o] : orgs) out.per_organization.push_back(std::move(o));
-  out.projects = projects.size();
+  // Projects, not roles: a team counts once.
+  std::unordered_set<std::string> distinct;
+  for (const auto& e : projects) distinct.insert(e.card.record.id);
+  out.projects = distinct.size();
   out.seats = w.seats;
   out.available_trainees = available;
   out.considered_trainees = in.trainees.size();

@@ -123,6 +123,8 @@ TEST_F(TeamsTest, TheN2BridgeSeLandsInTheBridgeRoleWhenSheWantsIt) {
   auto dry =
       call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}});
   ASSERT_EQ(dry.status(), 201) << dry.http.body << service_->output();
+  EXPECT_EQ(dry.body["statistics"]["projects"], 2);  // a team counts once
+  EXPECT_EQ(dry.body["statistics"]["seats"], 4);     // 1 + 2 in roles, 1 in the other
   auto before = assignment_of(dry.body);
   EXPECT_EQ(before[bridge_se_], ops_ + "/");
   bool bridge_filled = false;
