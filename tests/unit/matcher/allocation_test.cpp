@@ -234,6 +234,10 @@ TEST(MaxScore, DenseAssignmentMatchesBruteForceOnSquareAndRectangular) {
     std::vector<double> w(rows * cols);
     // Every third round draws from a few values, so ties are common.
     for (auto& x : w) x = round % 3 ? unit(rng) : static_cast<double>(rng() % 4) * 0.25;
+    // Every fifth, one row is best in every column (the zero-dual start).
+    if (round % 5 == 0) {
+      for (std::size_t c = 0; c < cols; ++c) w[(round / 5 % rows) * cols + c] = 2.0 + unit(rng);
+    }
     const auto match = max_weight_assignment(w, rows, cols);
     double total = 0;
     std::vector<int> col_used(cols, 0);
@@ -362,6 +366,46 @@ TEST(Allocation, StableRoundOnAGeneratedInstanceFromTheIndex) {
   const auto best = allocate_max_score(in);
   check_capacities(in, best);
   EXPECT_GE(best.total_score, stable.total_score - 1e-9);
+}
+
+// Score matrices where a few trainees are every project's best: column
+// reduction then leaves most rows free, and the square solver starts from zero
+// duals instead. Here one row is best in every column, so that path always
+// runs; its total must still be the rectangular solver's (and, small, brute
+// force's in the test above).
+TEST(MaxScore, SquareSolverWithStrongRowsAgreesWithRectangularSolver) {
+  std::mt19937_64 rng(23);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int round = 0; round < 40; ++round) {
+    const std::size_t n = 8 + rng() % 120;
+    std::vector<double> strength(n);
+    for (auto& s : strength) s = unit(rng);
+    strength[rng() % n] = 2.0;  // best in every column
+    std::vector<double> square(n * n), wide(n * (n + 1));
+    for (std::size_t r = 0; r < n; ++r) {
+      for (std::size_t c = 0; c < n; ++c) {
+        const double x = rng() % 3 == 0 && strength[r] < 2.0 ? 0.0 : strength[r] + 0.5 * unit(rng);
+        square[r * n + c] = x;
+        wide[r * (n + 1) + c] = x;
+      }
+      wide[r * (n + 1) + n] = -100.0;
+    }
+    auto total = [](const std::vector<double>& w, std::size_t cols,
+                    const std::vector<std::int32_t>& match) {
+      double t = 0;
+      std::vector<int> used(cols, 0);
+      for (std::size_t r = 0; r < match.size(); ++r) {
+        EXPECT_GE(match[r], 0);
+        if (match[r] < 0) continue;
+        EXPECT_EQ(used[static_cast<std::size_t>(match[r])]++, 0);
+        t += w[r * cols + static_cast<std::size_t>(match[r])];
+      }
+      return t;
+    };
+    const double a = total(square, n, max_weight_assignment(square, n, n));
+    const double b = total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
+    ASSERT_NEAR(a, b, 1e-9) << "round " << round << " n " << n;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Every load figure of issue #14 in one run, printed as one table (and written
+# to build/bench/figures.md): each row's script runs on its own database of one
+# throw-away cluster, one after another, against the same release build.
+#   scripts/dev bench load            (builds build/bench, then runs this in pg_virtualenv)
+#   pg_virtualenv -t -v 15 -o fsync=off bench/all.sh build/bench
+# QUICK=1: smaller data (20k trainees; 60k × 1.2k for growth) and shorter runs, to try
+# the script; its figures are not the table's. Needs wrk, python3, node (the
+# Express peer) and Debian's FastAPI packages (bench/load/cold_reads_vs_peers.sh);
+# the SciPy row runs where ../shared/tools/with-scipy exists, else says so.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(realpath "${1:-$ROOT/build/bench}")
+BIN=$BUILD/service/kakehashi
+LOAD=$ROOT/bench/load
+OUT=$BUILD/bench-logs
+mkdir -p "$OUT"
+if [ "${QUICK:-0}" = 1 ]; then N=20000; P=400; GN=60000; GP=1200; D=3s; else N=100000; P=2000; GN=300000; GP=6000; D=10s; fi
+export KAKEHASHI_RATE_LIMIT=0
+
+log() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
+run() {  # name command... : on a fresh database, output in $OUT/name.log
+  local name=$1; shift
+  log "$name"
+  createdb "kh_$name"
+  PGDATABASE="kh_$name" "$@" > "$OUT/$name.log" 2>&1 || log "$name failed (see $OUT/$name.log)"
+  dropdb --if-exists "kh_$name"
+}
+
+ka=""
+trap '[ -n "$ka" ] && kill $ka 2>/dev/null' EXIT
+"$BUILD/bench/keepalive_reply" 18099 2 & ka=$!
+sleep 0.3
+log "ceiling: fixed keep-alive reply"
+wrk -t2 -c32 -d"$D" --latency http://127.0.0.1:18099/ > "$OUT/ceiling.log" 2>&1
+kill $ka; ka=""
+
+run matching env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/matching.sh" "$BIN"
+run growth env TRAINEES=$GN PROJECTS=$GP ROUNDS_ONLY=1 "$LOAD/matching.sh" "$BIN"
+run cold_reads env TRAINEES=$N DURATION=2s ROUNDS=3 "$LOAD/cold_reads_vs_peers.sh" "$BIN"
+run under_writes env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/candidates_under_writes.sh" "$BIN" "$BIN"
+run import env ROWS=$N "$LOAD/import_bench.sh" "$BIN"
+run memory env TRAINEES=$N PROJECTS=$P "$LOAD/rss_after_load.sh" "$BIN"
+if [ -x "$ROOT/../shared/tools/with-scipy" ]; then
+  log "lsa"
+  "$ROOT/../shared/tools/with-scipy" python3 "$ROOT/bench/lsa_vs_scipy.py" "$BUILD/bench/lsa_tool" 5 > "$OUT/lsa.log" 2>&1
+else
+  echo "no SciPy here (../shared/tools/with-scipy)" > "$OUT/lsa.log"
+fi
+
+python3 "$ROOT/bench/table.py" "$OUT" "$N" "$P" "$GN" "$GP" | tee "$BUILD/figures.md"

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Cold trainee reads beside two peers, in one run: GET /v1/trainees/{id} on
+# kakehashi (each round on a fresh process, so every read misses the document
+# cache), on Express + node-postgres and on FastAPI + asyncpg (bench/peers/;
+# each reads the trainees row alone and returns it as JSON), and GET /healthz
+# of kakehashi as the ceiling. 100k synthetic trainees; the reads are one
+# training organization's trainees (its own key, as a coordinator reads them),
+# each read once per round in a shuffled order.
+#   pg_virtualenv -t -v 15 -o fsync=off bench/load/cold_reads_vs_peers.sh [build/release/service/kakehashi]
+#   ROUNDS=3 DURATION=2s CONNECTIONS=32 PEER_WORKERS=2
+# Needs wrk, node with bench/peers/express's packages (npm ci there), and
+# Debian's python3-fastapi python3-uvicorn python3-asyncpg python3-uvloop
+# python3-httptools. Prints one line per measurement, then the medians.
+set -euo pipefail
+BIN=$(realpath "${1:-build/release/service/kakehashi}")
+here=$(cd "$(dirname "$0")" && pwd)
+peers=$(cd "$here/../peers" && pwd)
+DURATION=${DURATION:-2s}
+CONNECTIONS=${CONNECTIONS:-32}
+ROUNDS=${ROUNDS:-3}
+export PEER_WORKERS=${PEER_WORKERS:-2}
+export KAKEHASHI_RATE_LIMIT=0
+export KAKEHASHI_DATABASE_URL="dbname=${PGDATABASE:-postgres}"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+[ -d "$peers/express/node_modules" ] || (cd "$peers/express" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+"$BIN" migrate >/dev/null
+"$BIN" seed --synthetic --trainees "${TRAINEES:-100000}" --projects 200 --seed 1 >/dev/null
+org=$(psql -qtAc "SELECT organization_id FROM trainees GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+export KH_KEY=$("$BIN" keys create --organization "$org" --label load)
+psql -qtAc "SELECT id FROM trainees WHERE organization_id = '$org' ORDER BY random()" > "$work/ids"
+export KH_IDS="$work/ids"
+psql -qtAc "SELECT count(*) FROM trainees" >/dev/null  # the table in shared buffers for everyone
+
+wait_http() { until curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; do sleep 0.1; done; }
+measure() {  # name port lua|-
+  local name=$1 port=$2 script=$3 out
+  if [ "$script" = - ]; then
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port/healthz")
+  else
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$here/$script" "http://127.0.0.1:$port")
+  fi
+  local rps p50 p99 bad
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  printf '%-28s %10s req/s  p50 %8s  p99 %8s%s\n' "$name" "$rps" "$p50" "$p99" "${bad:+  NON-2XX $bad}"
+  echo "$name $rps" >> "$work/figures"
+}
+
+# The peers run for the whole test; kakehashi restarts each round.
+PORT=18081 node "$peers/express/server.mjs" & pids+=($!)
+(cd "$peers" && PORT=18082 /usr/bin/python3 fastapi_asyncpg.py) & pids+=($!)
+wait_http 18081; wait_http 18082
+
+for round in $(seq "$ROUNDS"); do
+  "$BIN" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+  server=$!; pids+=($server)
+  for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
+  measure "kakehashi cold GET trainee" "$port" get_trainee_seq.lua
+  misses=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^trainee_document_cache_total/ {printf "%s %s  ", $1, $2}')
+  echo "    ($misses)"
+  measure "kakehashi GET /healthz" "$port" -
+  measure "express+pg GET trainee" 18081 get_trainee_seq.lua
+  measure "fastapi+asyncpg GET trainee" 18082 get_trainee_seq.lua
+  kill "$server"; wait "$server" 2>/dev/null || true
+done
+
+echo "== medians of $ROUNDS rounds"
+python3 - "$work/figures" <<'PY'
+import statistics, sys, collections
+by = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, rps = line.rsplit(" ", 1)
+    by[name].append(float(rps))
+med = {k: statistics.median(v) for k, v in by.items()}
+for k, v in med.items():
+    print(f"{k:28s} {v:10.0f} req/s")
+ours = med["kakehashi cold GET trainee"]
+best = max(med["express+pg GET trainee"], med["fastapi+asyncpg GET trainee"])
+print(f"kakehashi / best peer: {ours / best:.2f}")
+PY
