@@ -201,6 +201,32 @@ TEST_F(TeamsTest, CandidatesAndMatchesPerRole) {
                      {{"key", "ml"}, {"headcount", 0}, {"japanese_min", "N9"}}}}});
   expect_problem(bad, 422);
   EXPECT_GE(bad.body["errors"].size(), 4u) << bad.body.dump();
+  // The database keeps each role's seats: one approved bridge SE, and a
+  // second approval in that role is refused whoever writes it (here SQL, past
+  // the API), although the project as a whole has seats left.
+  auto seat = call("POST", "/v1/matches", firm_key_,
+                   {{"project_id", team_}, {"trainee_id", bridge_se_}, {"role", "bridge_se"}});
+  ASSERT_EQ(seat.status(), 201) << seat.http.body;
+  const std::string bridge_id = seat.body["id"];
+  db_.exec("UPDATE matches SET state = 'approved' WHERE id = '" + bridge_id + "'");
+  const auto refused = [&](const std::string& sql) -> std::string {
+    try {
+      db_.exec(sql);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(refused("INSERT INTO matches (project_id, trainee_id, firm_id, training_org_id, "
+                    "state, role) SELECT project_id, '" +
+                    ml_[1] +
+                    "', firm_id, training_org_id, 'approved', 'bridge_se' "
+                    "FROM matches WHERE id = '" +
+                    bridge_id + "'")
+                .find("role bridge_se of project"),
+            std::string::npos);
+  EXPECT_THROW(db_.exec("UPDATE project_roles SET headcount = 0 WHERE key = 'bridge_se'"),
+               std::exception);
   // The database keeps a role's headcount a part of the project's.
   EXPECT_THROW(db_.query_value("UPDATE project_roles SET headcount = 5 WHERE key = 'ml_engineer'"),
                std::exception);
