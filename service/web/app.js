@@ -330,8 +330,9 @@ async function dashboard() {
   const statuses = ["active", "placed", "withdrawn"];
   page("nav.dashboard",
     h("section", { "aria-labelledby": "d1" }, h("h2", { id: "d1" }, t("dash.trainees")),
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))))),
-        h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0)))))))),
+      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))), h("th", { scope: "col" }, t("dash.placement_rate")))),
+        h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0))),
+          h("td", {}, t("round.pool_rate", { assigned: o.placed ?? 0, pool: o.pool ?? 0, rate: formatNumber(100 * (o.placement_rate ?? 0), 1) }))))))),
     h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
       h("p", {}, t("dash.projects_summary", { open: s.body.projects.open, unfilled: s.body.projects.unfilled_seats }))),
     h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
@@ -347,7 +348,9 @@ function orgChart(perOrg, names) {
     const fill = h("span");
     fill.style.width = `${Math.round((o.assigned / max) * 100)}%`;
     const name = names[o.organization_id] ?? o.organization_id;
-    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: o.assigned }) }, fill), h("span", {}, formatNumber(o.assigned)));
+    // With its pool, the assignment is a placement rate (fairness across organizations).
+    const text = o.pool !== undefined ? t("round.pool_rate", { assigned: o.assigned, pool: o.pool, rate: formatNumber(100 * (o.placement_rate ?? 0), 1) }) : formatNumber(o.assigned);
+    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: text }) }, fill), h("span", {}, text));
   }));
 }
 

@@ -133,7 +133,7 @@ const en = {
   "rounds.compare": "Compare", "rounds.difference": "B − A", "rounds.total": "Total score", "rounds.pairs": "Same pairs: {same}; only in A: {a}; only in B: {b}.",
   "rounds.undo_title": "Undo a round (withdraw its still-proposed matches)", "rounds.undo": "Withdraw proposals", "rounds.undo_confirm": "Withdraw every match of this round that is still proposed?",
   "rounds.undone": "{count} proposals withdrawn.", "round.dry_run": "Dry run (store as simulated, create no matches)", "round.dry_done": "Dry run complete: nothing was proposed.",
-  "round.pool_rate": "{assigned} of {pool} ({rate} %)",
+  "round.pool_rate": "{assigned} of {pool} ({rate} %)", "dash.placement_rate": "Placed of consenting (fairness)",
 };
 
 /** @type {Record<string, string>} */
@@ -262,7 +262,7 @@ const ja = {
   "rounds.compare": "比較", "rounds.difference": "B − A", "rounds.total": "合計スコア", "rounds.pairs": "共通の組み合わせ {same} 件、Aのみ {a} 件、Bのみ {b} 件。",
   "rounds.undo_title": "マッチングの取り消し（提案中のマッチを一括辞退）", "rounds.undo": "提案を取り消す", "rounds.undo_confirm": "このマッチングで提案中のマッチをすべて取り消しますか？",
   "rounds.undone": "{count} 件の提案を取り消しました。", "round.dry_run": "試行（シミュレーションとして保存し、マッチを作成しない）", "round.dry_done": "試行が完了しました。提案は作成していません。",
-  "round.pool_rate": "{pool} 名中 {assigned} 名（{rate} %）",
+  "round.pool_rate": "{pool} 名中 {assigned} 名（{rate} %）", "dash.placement_rate": "同意者のうち配属済み（公平性）",
 };
 
 /** @typedef {"en" | "ja"} Lang */
