@@ -7,6 +7,7 @@
 #include <set>
 
 #include "integration/api_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace kakehashi::testing {
 namespace {
@@ -318,6 +319,38 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
     if (std::string(algorithm) == "stable") {
       EXPECT_EQ(dry.body["statistics"]["stability"]["stable"], true);
     }
+  }
+}
+
+TEST_F(TeamsTest, OnTheDemoDataAStableRoundFillsEachBridgeRoleWithAnN2Trainee) {
+  auto seeded = run_kakehashi({"seed", "--demo"}, db_.env());
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
+  // The team projects, once this process's index has the seeded rows.
+  std::vector<std::string> teams;
+  ASSERT_TRUE(eventually([&] {
+    teams.clear();
+    auto page = call("GET", "/v1/projects?limit=200", admin_);
+    for (const auto& p : page.body["items"]) {
+      if (!p["roles"].empty()) teams.push_back(p["id"]);
+    }
+    if (teams.size() != 2) return false;
+    auto c = call("GET", "/v1/projects/" + teams[0] + "/candidates?role=bridge_se", admin_);
+    return c.status() == 200 && !c.body["items"].empty();
+  }));
+  auto round =
+      call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}});
+  ASSERT_EQ(round.status(), 201) << round.http.body;
+  EXPECT_EQ(round.body["statistics"]["stability"]["stable"], true);
+  for (const auto& team : teams) {
+    int bridges = 0;
+    for (const auto& a : round.body["assignment"]) {
+      if (a["project_id"] != team || a["role"] != "bridge_se") continue;
+      ++bridges;
+      auto t = call("GET", "/v1/trainees/" + a["trainee_id"].get<std::string>(), admin_);
+      const std::string jlpt = t.body["languages"]["japanese"];
+      EXPECT_TRUE(jlpt == "N2" || jlpt == "N1") << jlpt;
+    }
+    EXPECT_EQ(bridges, 1) << "team " << team << ": " << round.body["statistics"].dump();
   }
 }
 
