@@ -87,6 +87,19 @@ class DocumentCache {
   std::size_t capacity_;
 };
 
+// People's accounts (api/accounts.cpp): how long sessions and invitations
+// last, when the session cookie is marked Secure, and how many failed
+// sign-ins an address may make before it waits.
+struct AccountSettings {
+  enum class SecureCookie { kAuto, kAlways, kNever };
+  std::int64_t session_ttl_seconds = 12 * 3600;
+  std::int64_t invitation_ttl_seconds = 7 * 24 * 3600;
+  // kAuto: Secure when the request came through TLS as a proxy reports it
+  // (X-Forwarded-Proto: https); the service itself speaks plain HTTP.
+  SecureCookie secure_cookie = SecureCookie::kAuto;
+  int free_sign_in_failures = 5;
+};
+
 struct ApiContext {
   store::Database& db;
   util::CpuPool& cpu;
@@ -98,6 +111,7 @@ struct ApiContext {
   // Per API key, and failed authentications per client address; null: off.
   std::unique_ptr<http::RateLimiter> key_limit;
   std::unique_ptr<http::RateLimiter> auth_failure_limit;
+  AccountSettings accounts;
   // Completed matching rounds, inputs to stored, by algorithm (for /metrics).
   util::LabelledHistograms round_seconds{"algorithm"};
 };

@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/text.hpp"
+#include "store/accounts.hpp"
 #include "store/idempotency.hpp"
 #include "store/matches.hpp"
+#include "store/trainees.hpp"
 #include "util/crypto.hpp"
+#include "util/password.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -16,14 +19,33 @@ namespace {
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-bool constant_time_equal(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = static_cast<unsigned char>(
-        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
-  }
-  return diff == 0;
+using util::constant_time_equal;
+
+bool lower_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// The person behind a session cookie, as a principal; nullopt when the
+// session is unknown or has expired.
+awaitable<std::optional<domain::Principal>> session_principal(ApiContext& api,
+                                                              const std::string& token) {
+  std::optional<store::SessionLookup> found;
+  const std::string hash = util::sha256_hex(token);
+  co_await api.db.read([&](store::Tx& t) { found = store::find_session(t, hash); });
+  if (!found) co_return std::nullopt;
+  const auto role = domain::role_for_kind(found->organization_kind);
+  const auto person_role = domain::parse_person_role(found->person.role);
+  if (!role || !person_role) co_return std::nullopt;
+  domain::Principal who;
+  who.organization_id = found->person.organization_id;
+  who.role = *role;
+  who.person =
+      domain::Person{found->person.id, found->person.name, found->person.email, *person_role};
+  who.label = found->person.name;
+  who.csrf_token = csrf_token_for(token);
+  who.session_expires_at = found->expires_at;
+  co_return who;
 }
 
 }  // namespace
@@ -87,7 +109,18 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   };
   if (const auto* known = std::any_cast<domain::Principal>(&ctx.principal)) co_return *known;
   const auto header = ctx.request.header("Authorization");
-  if (!header) co_return unauthorized("an API key is required: Authorization: Bearer kh_...");
+  // A machine client's key wins over a cookie the same client may carry.
+  if (!header) {
+    const auto cookie = session_cookie(ctx.request);
+    if (!cookie)
+      co_return unauthorized("sign in, or send an API key: Authorization: Bearer kh_...");
+    if (cookie->size() != 64 || !lower_hex(*cookie)) {
+      co_return unauthorized("the session has ended; sign in again");
+    }
+    auto who = co_await session_principal(api, *cookie);
+    if (!who) co_return unauthorized("the session has ended; sign in again");
+    co_return std::move(*who);
+  }
   std::string_view value = *header;
   if (value.size() < 7 || !http::iequals(value.substr(0, 7), "Bearer ")) {
     co_return unauthorized("the Authorization header must be 'Bearer <API key>'");
@@ -111,7 +144,43 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   if (found->revoked) co_return unauthorized("this API key has been revoked");
   const auto role = domain::parse_role(found->role);
   if (!role) co_return unauthorized("unknown API key");
-  co_return domain::Principal{found->key_id, found->organization_id, *role};
+  domain::Principal who{found->key_id, found->organization_id, *role};
+  who.label = found->label;
+  co_return who;
+}
+
+std::optional<std::string> session_cookie(const http::Request& request) {
+  const auto header = request.header("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+    std::string_view value = pair.substr(eq + 1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::string csrf_token_for(const std::string& session_token) {
+  return util::sha256_hex("kakehashi-csrf\n" + session_token);
+}
+
+store::Actor actor_of(const domain::Principal& who) {
+  store::Actor a{who.key_id, who.organization_id, std::string(domain::role_name(who.role)),
+                 std::nullopt, who.label};
+  if (who.person) a.person_id = who.person->id;
+  return a;
+}
+
+store::Writer writer_of(const domain::Principal& who) {
+  return {who.key_id, who.organization_id, std::string(domain::role_name(who.role)),
+          who.person ? who.person->id : std::string(), who.label};
 }
 
 awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
@@ -135,9 +204,12 @@ void record_personal_data_reads(store::Tx& t, const domain::Principal& who,
   for (const auto& trainee_id : trainee_ids) {
     store::EventRow e;
     e.kind = "personal_data_read";
-    e.actor_key_id = who.key_id;
+    const store::Actor actor = actor_of(who);
+    e.actor_key_id = actor.key();
     if (!who.organization_id.empty()) e.actor_org_id = who.organization_id;
-    e.actor_role = std::string(domain::role_name(who.role));
+    e.actor_role = actor.role;
+    e.actor_person_id = actor.person_id;
+    if (!actor.label.empty()) e.actor_label = actor.label;
     e.match_id = match_id;
     e.project_id = project_id;
     e.trainee_id = trainee_id;
@@ -221,7 +293,7 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
     co_return r;
   }
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
-  // Guessing keys costs time: an address that failed too often waits.
+  // Guessing keys or passwords costs time: an address that failed too often waits.
   const std::string& address = ctx.request.remote_address;
   if (api.auth_failure_limit) {
     if (auto wait = api.auth_failure_limit->check(address)) {
@@ -229,6 +301,8 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
       co_return r;
     }
   }
+  // Signing in and accepting an invitation: no caller yet.
+  if ((route.options.roles & kPublic) != 0) co_return std::nullopt;
   auto outcome = co_await authenticate(api, ctx);
   if (auto* refused = std::get_if<Response>(&outcome)) {
     if (api.auth_failure_limit) api.auth_failure_limit->take(address);
@@ -237,15 +311,36 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   }
   const auto& who = std::get<domain::Principal>(outcome);
   if (api.key_limit) {
-    if (auto wait = api.key_limit->take(who.key_id)) {
+    if (auto wait = api.key_limit->take(who.actor_id())) {
       Response r = too_many(ctx, *wait, "this API key sends more requests than it may");
       co_return r;
     }
   }
-  if (route.options.roles != 0 && (route.options.roles & role_bit(who.role)) == 0) {
+  const std::uint32_t roles = route.options.roles & kRoleBits;
+  if (roles != 0 && (roles & role_bit(who.role)) == 0) {
     Response r = problem(ctx, 403,
                          route.options.forbidden.empty() ? "this role cannot use this operation"
                                                          : route.options.forbidden);
+    co_return r;
+  }
+  const std::string& method = ctx.request.method;
+  const bool write = method != "GET" && method != "HEAD" && method != "OPTIONS";
+  // A cookie goes with every request the browser makes, whoever's page asks:
+  // a write must also prove it comes from a page that could read the
+  // session's CSRF token (which another site's page cannot).
+  if (write && !who.csrf_token.empty()) {
+    const auto proof = ctx.request.header(kCsrfHeader);
+    if (!proof || !constant_time_equal(*proof, who.csrf_token)) {
+      Response r = problem(ctx, 403,
+                           "a signed-in change needs the X-CSRF-Token header with the session's "
+                           "csrf_token (GET /v1/me)",
+                           {{std::string(kCsrfHeader), http::FieldCode::kRequired,
+                             "must be the session's csrf_token"}});
+      co_return r;
+    }
+  }
+  if (write && who.is_viewer() && (route.options.roles & kSelfService) == 0) {
+    Response r = problem(ctx, 403, "viewers can read but not change anything");
     co_return r;
   }
   ctx.principal = who;
@@ -447,7 +542,7 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   std::optional<store::IdempotencyRecord> previous;
   // Autocommit statements: a twin request must see the reservation at once.
   co_await api.db.read([&](store::Tx& t) {
-    previous = store::reserve_idempotency_key(t, who.key_id, k, ctx.request.method,
+    previous = store::reserve_idempotency_key(t, who.actor_id(), k, ctx.request.method,
                                               ctx.request.path, hash);
   });
   if (previous) {
@@ -487,9 +582,9 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   try {
     co_await api.db.read([&](store::Tx& t) {
       if (created && !resource_id.empty()) {
-        store::complete_idempotency_key(t, who.key_id, k, response->status, resource_id);
+        store::complete_idempotency_key(t, who.actor_id(), k, response->status, resource_id);
       } else {
-        store::release_idempotency_key(t, who.key_id, k);
+        store::release_idempotency_key(t, who.actor_id(), k);
       }
     });
   } catch (...) {

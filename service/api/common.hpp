@@ -20,6 +20,7 @@
 #include "domain/principal.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
+#include "store/matches.hpp"
 
 namespace kakehashi::api {
 
@@ -49,6 +50,13 @@ Response taken(const http::RequestContext& ctx, const std::string& pointer, std:
 // other exception propagates.
 awaitable<std::optional<store::Conflict>> transact(ApiContext& api,
                                                    std::function<void(store::Tx&)> work);
+
+// The audit trail's name for `who`: the key, the organization, the role and,
+// when a person is signed in, the person and their name (otherwise the
+// key's label).
+store::Actor actor_of(const domain::Principal& who);
+// The same, for the consent trigger's transaction settings.
+store::Writer writer_of(const domain::Principal& who);
 
 // Records, in the caller's transaction, that `who` read these trainees' name
 // and contacts: one `personal_data_read` event each. Firms' reads of a
@@ -95,6 +103,23 @@ std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep);
 
 // The bit for `role` in http::RouteOptions::roles.
 constexpr std::uint32_t role_bit(domain::Role role) { return 1U << static_cast<unsigned>(role); }
+// Further bits of RouteOptions::roles, beside the roles': kPublic routes need
+// no caller (signing in, accepting an invitation); kSelfService writes are
+// open to viewers, who otherwise only read (signing out, their own second
+// factor).
+constexpr std::uint32_t kRoleBits = 0xFFFFU;
+constexpr std::uint32_t kPublic = 1U << 31;
+constexpr std::uint32_t kSelfService = 1U << 30;
+
+// The session cookie and the header that proves a cookie-authenticated
+// write comes from the console (CSRF): the token GET /v1/me and sign-in give.
+inline constexpr std::string_view kSessionCookie = "kh_session";
+inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+// The session token in the request's Cookie header, if any.
+std::optional<std::string> session_cookie(const http::Request& request);
+// A session's CSRF token: derived from its secret, so nothing more is
+// stored, and unknowable to a page that cannot read the HttpOnly cookie.
+std::string csrf_token_for(const std::string& session_token);
 
 // The server's admission step for every matched route, before the body is
 // read: a query parameter given twice is a 400 (which one would count?);

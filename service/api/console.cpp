@@ -27,10 +27,24 @@ awaitable<Response> me(ApiContext& api, http::RequestContext& ctx) {
   std::optional<store::OrganizationRow> org;
   co_await api.db.read(
       [&](store::Tx& t) { org = store::find_organization(t, who.organization_id); });
-  json out = {{"key_id", who.key_id},
+  json out = {{"key_id", who.key_id.empty() ? json(nullptr) : json(who.key_id)},
               {"organization_id", who.organization_id},
               {"organization_name", org ? json(org->name) : json(nullptr)},
-              {"role", domain::role_name(who.role)}};
+              {"organization_kind", org ? json(org->kind) : json(nullptr)},
+              {"role", domain::role_name(who.role)},
+              {"label", who.label},
+              {"person", nullptr}};
+  if (who.person) {
+    out["person"] = {{"id", who.person->id},
+                     {"name", who.person->name},
+                     {"email", who.person->email},
+                     {"role", domain::person_role_name(who.person->role)}};
+  }
+  // A cookie session's proof for writes (X-CSRF-Token) and its end.
+  if (!who.csrf_token.empty()) {
+    out["csrf_token"] = who.csrf_token;
+    out["session_expires_at"] = who.session_expires_at;
+  }
   Response r = json_response(200, out);
   r.set_header("Cache-Control", "private, no-store");
   co_return r;

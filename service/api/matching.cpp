@@ -39,10 +39,6 @@ Response problem_with(const http::RequestContext& ctx, int status, http::Problem
   return r;
 }
 
-store::Actor actor_of(const domain::Principal& who) {
-  return {who.key_id, who.organization_id, std::string(domain::role_name(who.role))};
-}
-
 // `limit` (1..100, default 20) and an offset cursor, for ranked lists.
 struct RankPage {
   std::size_t offset = 0;
@@ -120,7 +116,9 @@ json event_json(const store::EventRow& e) {
           {"actor",
            {{"key_id", opt(e.actor_key_id)},
             {"organization_id", opt(e.actor_org_id)},
-            {"role", opt(e.actor_role)}}},
+            {"role", opt(e.actor_role)},
+            {"person_id", opt(e.actor_person_id)},
+            {"label", opt(e.actor_label)}}},
           {"match_id", opt(e.match_id)},
           {"round_id", opt(e.round_id)},
           {"project_id", opt(e.project_id)},
@@ -565,17 +563,17 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   std::vector<http::FieldError> errors;
   reject_unknown_params(ctx,
                         {"limit", "cursor", "kind", "match_id", "round_id", "project_id",
-                         "trainee_id", "organization_id", "since", "until"},
+                         "trainee_id", "organization_id", "person_id", "since", "until"},
                         errors);
   store::EventFilter f;
   f.limit = page_limit(ctx, errors) + 1;
   f.after_id = seq_cursor(ctx, 'e', errors);
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
-        *kind != "consent")
-      errors.push_back(invalid_choice("kind",
-                                      "must be transition, round, personal_data_read or consent",
-                                      {"transition", "round", "personal_data_read", "consent"}));
+        *kind != "consent" && *kind != "account")
+      errors.push_back(invalid_choice(
+          "kind", "must be transition, round, personal_data_read, consent or account",
+          {"transition", "round", "personal_data_read", "consent", "account"}));
     f.kind = std::string(*kind);
   }
   f.match_id = uuid_param(ctx, "match_id", errors);
@@ -583,6 +581,7 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   f.project_id = uuid_param(ctx, "project_id", errors);
   f.trainee_id = uuid_param(ctx, "trainee_id", errors);
   f.actor_org_id = uuid_param(ctx, "organization_id", errors);
+  f.actor_person_id = uuid_param(ctx, "person_id", errors);
   for (auto name : {"since", "until"}) {
     if (auto t = ctx.request.query_param(name)) {
       if (!valid_timestamp(std::string(*t))) {

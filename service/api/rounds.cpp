@@ -110,7 +110,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
   row.status = "completed";
   row.parameters = parameters.dump();
   row.engine_version = std::string(kEngineVersion);
-  row.actor_key_id = actor.key_id;
+  row.actor_key_id = actor.key();
   row.started_at = started_at;
   json timings = {{"inputs_ms", inputs_ms},
                   {"shortlist_ms", result.shortlist_ms},
@@ -209,7 +209,7 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
       {"min_score", params.min_score},
       {"max_per_org_per_project", params.max_per_org_per_project},
       {"dry_run", dry_run}};
-  const auto actor = store::Actor{who.key_id, who.organization_id, "admin"};
+  const auto actor = actor_of(who);
   const auto t0 = Clock::now();
   // The lease, not a database slot, keeps rounds one at a time: the round
   // computes on the CPU executor between two short transactions.
@@ -292,7 +292,7 @@ awaitable<Response> withdraw_proposals(ApiContext& api, http::RequestContext& ct
   const auto reason = v.text("reason", true, 2000);
   if (!errors.empty()) co_return problem(ctx, 422, "the withdrawal is invalid", errors);
   const std::string id(ctx.param("id"));
-  const auto actor = store::Actor{who.key_id, who.organization_id, "admin"};
+  const auto actor = actor_of(who);
   std::optional<store::RoundRow> round;
   std::size_t withdrawn = 0;
   co_await api.db.transact([&](store::Tx& t) {

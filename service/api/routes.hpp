@@ -19,6 +19,8 @@ void add_preference_routes(http::Router& router, ApiContext& api);
 void add_near_miss_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.
 void add_console_routes(http::Router& router, ApiContext& api);
+// Sessions, invitations, an organization's people, the second factor.
+void add_account_routes(http::Router& router, ApiContext& api);
 
 // A new API key's secret: "kh_" and 48 hex digits (192 bits from the OS).
 struct NewKey {

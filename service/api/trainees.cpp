@@ -485,9 +485,8 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {
-      updated = store::update_trainee(
-          t, id, expected.value_or(record->version), input->personal, input->profile,
-          {who.key_id, who.organization_id, std::string(domain::role_name(who.role))});
+      updated = store::update_trainee(t, id, expected.value_or(record->version), input->personal,
+                                      input->profile, writer_of(who));
       if (updated) record = store::find_trainee(t, id);
     });
     if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
@@ -518,9 +517,8 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
     if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
       erased = store::erase_trainee(t, id, expected);
       if (erased) {
-        store::withdraw_open_matches(
-            t, id, {who.key_id, who.organization_id, std::string(domain::role_name(who.role))},
-            "the trainee's personal data was erased");
+        store::withdraw_open_matches(t, id, actor_of(who),
+                                     "the trainee's personal data was erased");
       }
     }
   });

@@ -12,12 +12,16 @@
 #include <thread>
 #include <unordered_map>
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <pqxx/pqxx>
 
 #include "api/api_context.hpp"
 #include "api/common.hpp"
 #include "api/ops.hpp"
 #include "api/routes.hpp"
+#include "api/validation.hpp"
 #include "app/config.hpp"
 #include "app/probe.hpp"
 #include "app/seed.hpp"
@@ -25,6 +29,7 @@
 #include "domain/statuses.hpp"
 #include "http/server.hpp"
 #include "matching/live_index.hpp"
+#include "store/accounts.hpp"
 #include "store/change_feed.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
@@ -32,6 +37,7 @@
 #include "util/cpu_pool.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
+#include "util/password.hpp"
 
 namespace kakehashi::app {
 namespace net = boost::asio;
@@ -49,6 +55,9 @@ constexpr const char* kUsage =
     "                                              listen address) answers 200, else 1\n"
     "  keys create --admin --label TEXT            print a new administrator API key\n"
     "  keys create --organization ID --label TEXT  print a new key for an organization\n"
+    "  users create --admin --email E --name N     create an administrator's account; the\n"
+    "  users create --organization ID --role R --email E --name N   password is read from\n"
+    "                                              standard input or KAKEHASHI_USER_PASSWORD\n"
     "  seed --demo                                 load the demo organizations, trainees and "
     "projects\n"
     "  seed --synthetic [--trainees N] [--projects M] [--seed S]   load a large generated set\n"
@@ -168,6 +177,7 @@ int run_command(const std::vector<std::string>& args) {
   if (args[0] == "serve") return serve(rest);
   if (args[0] == "migrate") return migrate(rest);
   if (args[0] == "keys") return keys(rest);
+  if (args[0] == "users") return users(rest);
   if (args[0] == "seed") return seed(rest);
   if (args[0] == "probe") return probe(rest);
   if (args[0] == "version" || args[0] == "--version") {
@@ -194,6 +204,110 @@ int migrate(const std::vector<std::string>& args) {
     return 0;
   } catch (const std::exception& e) {
     return fail(std::string("migrate failed: ") + e.what());
+  }
+}
+
+namespace {
+
+api::AccountSettings account_settings(const Config& config) {
+  api::AccountSettings s;
+  s.session_ttl_seconds = config.session_ttl_seconds;
+  s.invitation_ttl_seconds = config.invitation_ttl_seconds;
+  s.secure_cookie = config.cookie_secure == "always"  ? api::AccountSettings::SecureCookie::kAlways
+                    : config.cookie_secure == "never" ? api::AccountSettings::SecureCookie::kNever
+                                                      : api::AccountSettings::SecureCookie::kAuto;
+  s.free_sign_in_failures = static_cast<int>(config.free_sign_in_failures);
+  return s;
+}
+
+// One line from standard input, without echo when it is a terminal.
+std::string read_password() {
+  const bool tty = ::isatty(STDIN_FILENO) == 1;
+  termios old{};
+  if (tty) {
+    std::cerr << "password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int users(const std::vector<std::string>& args) {
+  // users create (--admin | --organization ID --role R) --email E --name N [database options]
+  constexpr const char* kUsersUsage =
+      "kakehashi: usage: kakehashi users create (--admin | --organization ID --role "
+      "owner|member|viewer) --email EMAIL --name NAME  (the password comes on standard input)\n";
+  if (args.empty() || args[0] != "create") {
+    std::cerr << kUsersUsage;
+    return 2;
+  }
+  bool admin = false;
+  std::string organization, role, email, name;
+  std::vector<std::string> rest;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    if (args[i] == "--admin") {
+      admin = true;
+    } else if (args[i] == "--organization" && has_value) {
+      organization = args[++i];
+    } else if (args[i] == "--role" && has_value) {
+      role = args[++i];
+    } else if (args[i] == "--email" && has_value) {
+      email = args[++i];
+    } else if (args[i] == "--name" && has_value) {
+      name = args[++i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (admin) role = "admin";
+  const bool role_ok =
+      admin ? organization.empty()
+            : !organization.empty() && (role == "owner" || role == "member" || role == "viewer");
+  for (auto& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!role_ok || !api::valid_email(email) || name.empty() || name.size() > 200) {
+    std::cerr << kUsersUsage;
+    return 2;
+  }
+  bool help = false;
+  auto config = load_config(rest, &help);
+  if (!config) return help ? 0 : 2;
+  // From the environment for scripts (a container's first start), else
+  // standard input; never an argument, which any user's `ps` shows.
+  const auto from_env = process_env("KAKEHASHI_USER_PASSWORD");
+  const std::string password = from_env ? *from_env : read_password();
+  if (password.size() < util::kMinPasswordBytes || password.size() > util::kMaxPasswordBytes) {
+    return fail("the password must be " + std::to_string(util::kMinPasswordBytes) + " to " +
+                std::to_string(util::kMaxPasswordBytes) + " bytes long");
+  }
+  try {
+    store::Database db(database_options(*config), store::registry_statements());
+    const std::string hash = util::hash_password(password);
+    std::optional<store::PersonRow> row;
+    db.transact_sync([&](store::Tx& t) {
+      std::optional<store::OrganizationRow> org = admin ? std::optional(store::programme_office(t))
+                                                        : store::find_organization(t, organization);
+      if (!org) return;
+      row = store::insert_person(t, {org->id, email, name, role, hash});
+    });
+    if (!row) return fail("no such organization: " + organization);
+    std::cout << row->id << "\n";
+    return 0;
+  } catch (const store::Conflict& e) {
+    return fail("users create failed: " + e.detail);
+  } catch (const std::exception& e) {
+    return fail(std::string("users create failed: ") + e.what());
   }
 }
 
@@ -406,6 +520,7 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_preference_routes(router, api);
   api::add_near_miss_routes(router, api);
   api::add_console_routes(router, api);
+  api::add_account_routes(router, api);
 }
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:
@@ -477,6 +592,7 @@ int serve(const std::vector<std::string>& args) {
   util::CpuPool cpu(config.threads);
   api::ApiContext api_context{db, cpu, {}, {}};
   for (const auto name : domain::names_of<domain::Algorithm>()) api_context.round_seconds.add(name);
+  api_context.accounts = account_settings(config);
   if (config.rate_limit_per_key > 0) {
     const auto rate = static_cast<double>(config.rate_limit_per_key);
     api_context.key_limit = std::make_unique<http::RateLimiter>(rate, 2 * rate);

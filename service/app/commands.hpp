@@ -13,5 +13,7 @@ int run_command(const std::vector<std::string>& args);
 int serve(const std::vector<std::string>& args);
 int migrate(const std::vector<std::string>& args);
 int keys(const std::vector<std::string>& args);
+// users create: a person's account (the first administrator's, for one).
+int users(const std::vector<std::string>& args);
 
 }  // namespace kakehashi::app

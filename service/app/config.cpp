@@ -135,6 +135,23 @@ const std::vector<Option>& options() {
        "failed authentications a minute per client address (bursts of as many); then 429. "
        "0: no limit",
        number(&Config::auth_failures_per_minute, 0, 1'000'000)},
+      {"session-ttl-s", "KAKEHASHI_SESSION_TTL_S", "43200",
+       "a person's session lasts this many seconds from sign-in",
+       number(&Config::session_ttl_seconds, 1, 30ULL * 24 * 3600)},
+      {"invitation-ttl-s", "KAKEHASHI_INVITATION_TTL_S", "604800",
+       "an invitation can be accepted for this many seconds",
+       number(&Config::invitation_ttl_seconds, 1, 90ULL * 24 * 3600)},
+      {"cookie-secure", "KAKEHASHI_COOKIE_SECURE", "auto",
+       "mark the session cookie Secure: always (TLS in front, as in production), never, or auto "
+       "(when the proxy in front sends X-Forwarded-Proto: https)",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         if (v != "auto" && v != "always" && v != "never") return "must be auto, always or never";
+         c.cookie_secure = v;
+         return std::nullopt;
+       }},
+      {"sign-in-failures", "KAKEHASHI_SIGN_IN_FAILURES", "5",
+       "failed sign-ins for one email before it must wait (30 s, doubling, at most 15 min)",
+       number(&Config::free_sign_in_failures, 1, 1000)},
       {"access-log", "KAKEHASHI_ACCESS_LOG", "true", "one JSON line per request on stdout",
        boolean(&Config::access_log)},
       {"migrations-dir", "KAKEHASHI_MIGRATIONS_DIR", "(built in)",

@@ -37,6 +37,11 @@ struct Config {
   std::size_t rate_limit_per_key = 1000;      // requests a second; 0: off
   std::size_t auth_failures_per_minute = 60;  // per client address; 0: off
   std::string migrations_dir;                 // empty: the migrations compiled into the binary
+  // People's accounts (api::AccountSettings).
+  std::int64_t session_ttl_seconds = 12 * 3600;
+  std::int64_t invitation_ttl_seconds = 7 * 24 * 3600;
+  std::string cookie_secure = "auto";  // auto | always | never
+  std::size_t free_sign_in_failures = 5;
   bool migrate_on_start = false;
 };
 

@@ -61,8 +61,8 @@ constexpr const char* kReopenProject =
 
 constexpr const char* kEventSelect =
     "SELECT id, to_json(at)#>>'{}' AS at, kind, actor_key_id, actor_org_id, actor_role, "
-    " match_id, round_id, project_id, trainee_id, from_state, to_state, reason, "
-    " details::text AS details "
+    " actor_person_id, actor_label, match_id, round_id, project_id, trainee_id, from_state, "
+    " to_state, reason, details::text AS details "
     "FROM audit_events ";
 const std::string kListEvents =
     std::string(kEventSelect) +
@@ -73,11 +73,13 @@ const std::string kListEvents =
     " AND ($7::uuid IS NULL OR actor_org_id = $7) "
     " AND ($8::timestamptz IS NULL OR at >= $8) "
     " AND ($9::timestamptz IS NULL OR at < $9) "
+    " AND ($11::uuid IS NULL OR actor_person_id = $11) "
     "ORDER BY id LIMIT $10";
 constexpr const char* kInsertEvent =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
-    " round_id, project_id, trainee_id, from_state, to_state, reason, details) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)";
+    " round_id, project_id, trainee_id, from_state, to_state, reason, details, "
+    " actor_person_id, actor_label) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)";
 
 MatchRow match_from(const pqxx::row& r) {
   MatchRow m;
@@ -108,6 +110,8 @@ EventRow event_from(const pqxx::row& r) {
   e.actor_key_id = opt<std::string>(r["actor_key_id"]);
   e.actor_org_id = opt<std::string>(r["actor_org_id"]);
   e.actor_role = opt<std::string>(r["actor_role"]);
+  e.actor_person_id = opt<std::string>(r["actor_person_id"]);
+  e.actor_label = opt<std::string>(r["actor_label"]);
   e.match_id = opt<std::string>(r["match_id"]);
   e.round_id = opt<std::string>(r["round_id"]);
   e.project_id = opt<std::string>(r["project_id"]);
@@ -127,9 +131,11 @@ EventRow transition_event(const Actor& actor, const std::string& match_id,
                           const std::string& project_id, const std::string& trainee_id) {
   EventRow e;
   e.kind = "transition";
-  e.actor_key_id = actor.key_id;
+  e.actor_key_id = actor.key();
   e.actor_org_id = actor.organization_id;
   e.actor_role = actor.role;
+  e.actor_person_id = actor.person_id;
+  if (!actor.label.empty()) e.actor_label = actor.label;
   e.match_id = match_id;
   e.project_id = project_id;
   e.trainee_id = trainee_id;
@@ -143,8 +149,8 @@ void note(Tx& t, const pqxx::result& rows, void (Tx::*changed)(std::int64_t)) {
 
 void insert_event(pqxx::transaction_base& tx, const EventRow& e) {
   exec_params(tx, kInsertEvent, e.kind, e.actor_key_id, e.actor_org_id, e.actor_role, e.match_id,
-              e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason,
-              e.details);
+              e.round_id, e.project_id, e.trainee_id, e.from_state, e.to_state, e.reason, e.details,
+              e.actor_person_id, e.actor_label);
 }
 
 // Sets the state in a savepoint: the database may refuse the change (one
@@ -269,7 +275,7 @@ std::vector<EventRow> list_events(Tx& t, const EventFilter& f) {
   std::vector<EventRow> out;
   for (const auto& r :
        exec_params(t.sql(), kListEvents, f.after_id, f.kind, f.match_id, f.round_id, f.project_id,
-                   f.trainee_id, f.actor_org_id, f.since, f.until, f.limit)) {
+                   f.trainee_id, f.actor_org_id, f.since, f.until, f.limit, f.actor_person_id)) {
     out.push_back(event_from(r));
   }
   return out;

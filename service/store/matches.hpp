@@ -48,10 +48,19 @@ struct MatchFilter {
   int limit = 50;
 };
 
+// Who acts, as the audit trail records it: the API key (empty for a person),
+// the organization and its role, and the person when one is signed in; the
+// label is the person's name or the key's label.
 struct Actor {
   std::string key_id;
   std::string organization_id;
   std::string role;
+  std::optional<std::string> person_id;
+  std::string label;
+  // The key id as a nullable column value (a person's actor has none).
+  std::optional<std::string> key() const {
+    return key_id.empty() ? std::nullopt : std::optional<std::string>(key_id);
+  }
 };
 
 struct EventRow {
@@ -60,6 +69,7 @@ struct EventRow {
   std::string kind;
   std::optional<std::string> actor_key_id, actor_org_id, actor_role, match_id, round_id, project_id,
       trainee_id, from_state, to_state, reason;
+  std::optional<std::string> actor_person_id, actor_label;
   std::string details = "{}";  // JSON text
 };
 
@@ -70,6 +80,7 @@ struct EventFilter {
   std::optional<std::string> project_id;
   std::optional<std::string> trainee_id;
   std::optional<std::string> actor_org_id;
+  std::optional<std::string> actor_person_id;
   std::optional<std::string> since;  // RFC 3339
   std::optional<std::string> until;
   std::int64_t after_id = 0;

@@ -42,7 +42,7 @@ constexpr const char* kSelectKey =
 constexpr const char* kRevokeKey =
     "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1";
 constexpr const char* kKeyByPrefix =
-    "SELECT id, organization_id, role, secret_sha256, revoked_at IS NOT NULL AS revoked "
+    "SELECT id, organization_id, role, secret_sha256, revoked_at IS NOT NULL AS revoked, label "
     "FROM api_keys WHERE prefix = $1";
 
 // Names of the prepared statements (organization_statements()).
@@ -142,9 +142,9 @@ std::optional<KeyLookup> find_key_by_prefix(Tx& t, const std::string& prefix) {
   const auto r = exec_prepared(t.sql(), kFindKeyByPrefix, prefix);
   if (r.empty()) return std::nullopt;
   const auto& row = r[0];
-  return KeyLookup{row["id"].as<std::string>(), row["organization_id"].as<std::string>(),
+  return KeyLookup{row["id"].as<std::string>(),   row["organization_id"].as<std::string>(),
                    row["role"].as<std::string>(), row["secret_sha256"].as<std::string>(),
-                   row["revoked"].as<bool>()};
+                   row["revoked"].as<bool>(),     row["label"].as<std::string>()};
 }
 
 std::vector<PreparedStatement> organization_statements() {

@@ -39,6 +39,7 @@ struct KeyLookup {
   std::string role;
   std::string secret_sha256;
   bool revoked = false;
+  std::string label;  // what the audit trail calls a machine client
 };
 
 // Throws Conflict when the name is taken (ignoring case).

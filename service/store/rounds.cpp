@@ -67,11 +67,13 @@ constexpr const char* kDatabaseNow = "SELECT to_json(clock_timestamp())#>>'{}' A
 
 constexpr const char* kInsertRoundEvent =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, round_id, "
-    " details) VALUES ('round', $1, $2, $3, $4, $5::jsonb)";
+    " details, actor_person_id, actor_label) "
+    "VALUES ('round', $1, $2, $3, $4, $5::jsonb, $6, nullif($7, ''))";
 constexpr const char* kInsertRoundMatchEvents =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
-    " round_id, project_id, trainee_id, to_state) "
-    "SELECT 'transition', $1, $2, $3, id, round_id, project_id, trainee_id, state "
+    " round_id, project_id, trainee_id, to_state, actor_person_id, actor_label) "
+    "SELECT 'transition', $1::uuid, $2::uuid, $3, id, round_id, project_id, trainee_id, state, "
+    " $5::uuid, nullif($6, '') "
     "FROM matches WHERE round_id = $4 ORDER BY seq";
 
 RoundRow round_from(const pqxx::row& r) {
@@ -178,9 +180,10 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
     }
     out.complete();
   }
-  exec_params(tx, kInsertRoundEvent, actor.key_id, actor.organization_id, actor.role, id,
-              round.statistics);
-  exec_params(tx, kInsertRoundMatchEvents, actor.key_id, actor.organization_id, actor.role, id);
+  exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id,
+              round.statistics, actor.person_id, actor.label);
+  exec_params(tx, kInsertRoundMatchEvents, actor.key(), actor.organization_id, actor.role, id,
+              actor.person_id, actor.label);
   return id;
 }
 

@@ -39,7 +39,9 @@ constexpr const char* kUpdateTrainee =
 constexpr const char* kSetWriter =
     "SELECT set_config('kakehashi.actor_key_id', $1, true) AS actor_key_id, "
     " set_config('kakehashi.actor_org_id', $2, true) AS actor_org_id, "
-    " set_config('kakehashi.actor_role', $3, true) AS actor_role";
+    " set_config('kakehashi.actor_role', $3, true) AS actor_role, "
+    " set_config('kakehashi.actor_person_id', $4, true) AS actor_person_id, "
+    " set_config('kakehashi.actor_label', $5, true) AS actor_label";
 constexpr const char* kEraseTrainee =
     "UPDATE trainees SET status = 'erased', city = NULL, program = NULL, certifications = '[]', "
     " version = version + 1, updated_at = now() "
@@ -262,7 +264,8 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
                     const std::optional<domain::PersonalData>& personal,
                     const domain::TraineeProfile& p, const Writer& writer) {
   auto& tx = t.sql();
-  exec_params(tx, kSetWriter, writer.key_id, writer.organization_id, writer.role);
+  exec_params(tx, kSetWriter, writer.key_id, writer.organization_id, writer.role, writer.person_id,
+              writer.label);
   const auto r = exec_params(tx, kUpdateTrainee, id, expected_version, p.country, p.city,
                              p.timezone, p.program, p.japanese, p.english, p.certifications_json,
                              p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),

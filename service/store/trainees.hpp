@@ -28,9 +28,11 @@ std::optional<domain::TraineeRecord> find_trainee(Tx& t, const std::string& id);
 // (nullopt: any). Returns false when the version moved on. The writer is
 // named for the audit event the database records when consent changes.
 struct Writer {
-  std::string key_id;
+  std::string key_id;  // empty for a person
   std::string organization_id;
   std::string role;
+  std::string person_id;  // empty for an API key
+  std::string label;      // the person's name or the key's label
 };
 bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version,
                     const std::optional<domain::PersonalData>& personal,

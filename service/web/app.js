@@ -3,13 +3,14 @@
 // modules, no build step (tests/e2e type-checks them with tsc --checkJs); the
 // API key lives in sessionStorage and is sent as a bearer token, never put in
 // a URL.
+import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
-/** @type {{ me: any, selected: string | null }} */
-const state = { me: null, selected: null };
+/** @type {{ me: any, selected: string | null, csrf?: string | null }} */
+const state = { me: null, selected: null, csrf: null };
 
 // ---- DOM helpers (text only: no HTML from data ever reaches innerHTML) ----
 /**
@@ -61,6 +62,8 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   /** @type {Record<string, string>} */
   const h2 = { ...headers };
   if (key) h2.authorization = `Bearer ${key}`;
+  // Signed in by the session cookie: a write proves it comes from this page.
+  else if (state.csrf && method !== "GET") h2["x-csrf-token"] = state.csrf;
   let payload;
   if (raw !== undefined) { payload = raw; h2["content-type"] = contentType ?? "text/plain"; }
   else if (body !== undefined) { payload = JSON.stringify(body); h2["content-type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json"; }
@@ -68,7 +71,7 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-  if (res.status === 401 && path !== "/v1/me") { signOut(t("auth.expired")); throw new Error("unauthorized"); }
+  if (res.status === 401 && path !== "/v1/me" && !path.startsWith("/v1/session") && !path.startsWith("/v1/invitations/")) { signOut(t("auth.expired")); throw new Error("unauthorized"); }
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
 
@@ -134,24 +137,34 @@ function renderChrome() {
   const out = byId("signout");
   out.textContent = t("auth.signout");
   out.hidden = !state.me;
-  byId("who").textContent = state.me ? `${state.me.organization_name ?? ""} · ${label("role", state.me.role)}` : "";
+  byId("who").textContent = state.me ? [state.me.person?.name, state.me.organization_name ?? "", label("role", state.me.role)].filter(Boolean).join(" · ") : "";
   const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
-  const links = state.me ? NAV[state.me.role] : [];
+  const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : []),
+    ...(state.me.person ? [["#/account", "nav.account"]] : [])] : [];
   put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))))));
 }
 
 /** @param {string} [message] */
 function signOut(message) {
+  // A session ends on the server too (the cookie is HttpOnly: only the server can clear it).
+  const session = !sessionStorage.getItem(KEY) && state.me?.person;
   sessionStorage.removeItem(KEY);
   state.me = null;
-  location.hash = "#/signin";
-  route();
-  if (message) say(message);
+  const ended = session ? endSession(ctx, false).catch(() => {}) : Promise.resolve();
+  ended.then(() => {
+    state.csrf = null;
+    location.hash = "#/signin";
+    route();
+    if (message) say(message);
+  });
 }
 
-function signIn() {
-  const box = h("div");
+// People sign in with a password (accounts.js); the key form is for integrations.
+function signIn() { passwordSignIn(ctx); }
+
+/** @param {HTMLElement} box */
+function keySignIn(box) {
   const input = h("input", { id: "key", type: "password", autocomplete: "off", "data-pointer": "key", required: true, spellcheck: "false" });
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
@@ -167,9 +180,8 @@ function signIn() {
   } },
   h("label", { for: "key" }, t("auth.key")), input,
   h("p", { class: "muted" }, t("auth.help")),
-  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("auth.signin"))), box);
-  page("auth.title", form);
-  input.focus();
+  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("auth.signin_key"))), box);
+  return form;
 }
 
 // ---- shared pieces ----
@@ -411,7 +423,7 @@ async function roundView() {
 
 async function auditView() {
   const list = h("div");
-  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
+  const kind = h("select", { id: "a-kind" }, h("option", { value: "" }, t("common.any")), ["transition", "round", "personal_data_read", "consent", "account"].map((k) => h("option", { value: k }, t(`audit.${k}`))));
   const matchId = h("input", { id: "a-match", "data-pointer": "match_id" });
   const box = h("div");
   let cursor = null;
@@ -424,7 +436,7 @@ async function auditView() {
     if (!r.ok) { showProblem(box, r.body, form); return; }
     showProblem(box, null, form);
     cursor = r.body.next_cursor;
-    const rows = r.body.items.map((/** @type {any} */ e) => h("tr", {}, h("td", {}, h("time", { datetime: e.at }, formatDateTime(e.at))), h("td", {}, label("audit", e.kind)), h("td", {}, e.actor.role ? label("role", e.actor.role) : ""),
+    const rows = r.body.items.map((/** @type {any} */ e) => h("tr", {}, h("td", {}, h("time", { datetime: e.at }, formatDateTime(e.at))), h("td", {}, label("audit", e.kind)), h("td", {}, [e.actor.label, e.actor.role ? label("role", e.actor.role) : ""].filter(Boolean).join(" · ")),
       h("td", {}, e.from ? label("state", e.from) : "—"), h("td", {}, e.to ? label("state", e.to) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
     const table = more ? list.querySelector("tbody") : null;
     if (table) table.append(...rows);
@@ -660,11 +672,13 @@ async function importView() {
 // ---- routing ----
 async function route() {
   main.onkeydown = null;
-  if (!sessionStorage.getItem(KEY)) { state.me = null; renderChrome(); signIn(); return; }
+  if (location.hash.startsWith("#accept=")) { state.me = null; renderChrome(); acceptInvitation(ctx, location.hash.slice(8)); return; }
   if (!state.me) {
+    // An API key in this tab, or else the session cookie, if either still works.
     const me = await api("GET", "/v1/me");
-    if (!me.ok) { sessionStorage.removeItem(KEY); renderChrome(); signIn(); return; }
+    if (!me.ok) { sessionStorage.removeItem(KEY); state.csrf = null; renderChrome(); signIn(); return; }
     state.me = me.body;
+    state.csrf = me.body.csrf_token ?? null;
   }
   const [, view, arg, role_arg = ""] = (location.hash || "").split("/");
   const role = state.me.role;
@@ -674,10 +688,14 @@ async function route() {
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg, role_arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];
+  if (managesPeople(state.me)) views.people = () => peopleView(ctx);
+  if (state.me.person) views.account = () => accountView(ctx);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   try { await views[view](); } catch (e) { const message = e instanceof Error ? e.message : String(e); if (message !== "unauthorized") { main.append(h("p", { class: "problem", role: "alert" }, t("common.failed_with", { message }))); } }
 }
+
+const ctx = { h, put, page, api, showProblem, say, state, route, keySignIn };
 
 byId("lang").addEventListener("click", () => { setLanguage(language() === "en" ? "ja" : "en"); route(); });
 byId("signout").addEventListener("click", () => signOut(t("auth.signed_out")));

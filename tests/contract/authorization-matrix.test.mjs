@@ -158,6 +158,41 @@ const EXPECTED = {
   "getNearMisses | B":                                 [200,  404,  200,  403, 403, 401, 401],
   "getMe | -":                                         [200,  200,  200,  200, 200, 401, 401],
   "getStats | -":                                      [200,  403,  403,  403, 403, 401, 401],
+  // People's accounts (issue 17). The roles here are API keys: public
+  // operations answer everyone alike; a key has no session or second factor
+  // (404); people are managed by the organization's owners (people, not keys)
+  // and administrators (403 for its keys, 404 for another organization's).
+  "signIn | -":                                        [201,  201,  201,  201, 201, 201, 201],
+  "acceptInvitation | -":                              [201,  201,  201,  201, 201, 201, 201],
+  "signOut | -":                                       [404,  404,  404,  404, 404, 401, 401],
+  "signOutEverywhere | -":                             [404,  404,  404,  404, 404, 401, 401],
+  "startTotp | -":                                     [404,  404,  404,  404, 404, 401, 401],
+  "confirmTotp | -":                                   [404,  404,  404,  404, 404, 401, 401],
+  "disableTotp | -":                                   [404,  404,  404,  404, 404, 401, 401],
+  "createInvitation | firm A":                        [201,  403,  404,  404, 404, 401, 401],
+  "createInvitation | firm B":                        [201,  404,  403,  404, 404, 401, 401],
+  "createInvitation | org A":                         [201,  404,  404,  403, 404, 401, 401],
+  "createInvitation | org B":                         [201,  404,  404,  404, 403, 401, 401],
+  "listInvitations | firm A":                         [200,  403,  404,  404, 404, 401, 401],
+  "listInvitations | firm B":                         [200,  404,  403,  404, 404, 401, 401],
+  "listInvitations | org A":                          [200,  404,  404,  403, 404, 401, 401],
+  "listInvitations | org B":                          [200,  404,  404,  404, 403, 401, 401],
+  "revokeInvitation | firm A":                        [204,  403,  404,  404, 404, 401, 401],
+  "revokeInvitation | firm B":                        [204,  404,  403,  404, 404, 401, 401],
+  "revokeInvitation | org A":                         [204,  404,  404,  403, 404, 401, 401],
+  "revokeInvitation | org B":                         [204,  404,  404,  404, 403, 401, 401],
+  "listPeople | firm A":                              [200,  200,  404,  404, 404, 401, 401],
+  "listPeople | firm B":                              [200,  404,  200,  404, 404, 401, 401],
+  "listPeople | org A":                               [200,  404,  404,  200, 404, 401, 401],
+  "listPeople | org B":                               [200,  404,  404,  404, 200, 401, 401],
+  "updatePerson | firm A":                            [200,  403,  404,  404, 404, 401, 401],
+  "updatePerson | firm B":                            [200,  404,  403,  404, 404, 401, 401],
+  "updatePerson | org A":                             [200,  404,  404,  403, 404, 401, 401],
+  "updatePerson | org B":                             [200,  404,  404,  404, 403, 401, 401],
+  "removePerson | firm A":                            [204,  403,  404,  404, 404, 401, 401],
+  "removePerson | firm B":                            [204,  404,  403,  404, 404, 401, 401],
+  "removePerson | org A":                             [204,  404,  404,  403, 404, 401, 401],
+  "removePerson | org B":                             [204,  404,  404,  404, 403, 401, 401],
 };
 
 let service;
@@ -187,6 +222,17 @@ async function must(status, method, template, opts) {
   const r = await call(method, template, opts);
   assert.equal(r.status, status, `set-up: ${describe(r)}`);
   return r;
+}
+
+// People (issue 17), invited by the administrator's key.
+const PASSWORD = "correct horse battery staple";
+async function newInvitation(org, role = "member") {
+  return (await must(201, "POST", "/v1/organizations/{id}/invitations", { key: service.admin, params: { id: org.id },
+    body: { email: `invitee-${unique()}@example.com`, role } })).json;
+}
+async function newPerson(org, role = "member") {
+  const inv = await newInvitation(org, role);
+  return (await must(201, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: "Person", password: PASSWORD } })).json;
 }
 
 const tenantOrg = { A: () => fx.org.orgA, B: () => fx.org.orgB };
@@ -458,6 +504,22 @@ const REQUESTS = {
     assert.equal(json.role, { admin: "admin", firmA: "firm", firmB: "firm", orgA: "training_org", orgB: "training_org" }[role]);
   } }) },
   getStats: { "-": () => ({}) },
+
+  signIn: { "-": () => ({ body: { email: fx.person.email, password: PASSWORD } }) },
+  acceptInvitation: { "-": async () => ({ body: { token: (await newInvitation(fx.org.admin, "admin")).token, name: "Invitee", password: PASSWORD } }) },
+  signOut: { "-": () => ({}) },
+  signOutEverywhere: { "-": () => ({}) },
+  startTotp: { "-": () => ({}) },
+  confirmTotp: { "-": () => ({ body: { code: "123456" } }) },
+  disableTotp: { "-": () => ({ body: { code: "123456" } }) },
+  ...byOrganization("createInvitation", (org) => ({ params: { id: org.id }, body: { email: `matrix-${unique()}@example.com`, role: "member" },
+    verify: (json) => assert.equal(json.organization_id, org.id) })),
+  ...byOrganization("listInvitations", (org) => ({ params: { id: org.id }, verify: (json) => json.items.forEach((i) => assert.equal(i.organization_id, org.id)) })),
+  ...byOrganization("revokeInvitation", async (org) => ({ params: { id: org.id, invitation_id: (await newInvitation(org)).id } })),
+  ...byOrganization("listPeople", (org) => ({ params: { id: org.id }, verify: (json) => json.items.forEach((p) => assert.equal(p.organization_id, org.id)) })),
+  ...byOrganization("updatePerson", async (org) => ({ params: { id: org.id, person_id: (await newPerson(org)).id }, body: { role: "viewer" },
+    verify: (json) => assert.equal(json.role, "viewer") })),
+  ...byOrganization("removePerson", async (org) => ({ params: { id: org.id, person_id: (await newPerson(org)).id } })),
 };
 
 function byTenant(build) {
@@ -514,6 +576,9 @@ before(async () => {
   await must(204, "DELETE", "/v1/api-keys/{id}", { key: service.admin, params: { id: old.id } });
   fx.key.revoked = old.secret;
 
+  // The programme office's: a public answer naming a tenant's organization
+  // would count as a leak to the other tenants' columns.
+  fx.person = await newPerson(fx.org.admin, "admin");
   fx.trainee.A = await newTrainee("A");
   fx.trainee.B = await newTrainee("B");
   fx.trainee.Anc = await newTrainee("A", { consent: { matching: false, share_with_firms_abroad: false } });

@@ -83,9 +83,24 @@ async function newMatch(state = "shortlisted") {
   return { match, trainee };
 }
 
+// People (issue 17): invited by the administrator's key, accepted, signed in.
+const PASSWORD = "correct horse battery staple";
+async function signInAs(email) {
+  const r = await must(201, "POST", "/v1/sessions", { body: { email, password: PASSWORD } });
+  const cookie = (r.headers.get("set-cookie") ?? "").split(";")[0];
+  return { headers: { cookie, "x-csrf-token": r.json.csrf_token }, csrf: r.json.csrf_token };
+}
+async function newPerson(org, role) {
+  const email = `person-${unique()}@example.com`;
+  const inv = (await must(201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: org.id }, body: { email, role } })).json;
+  const person = (await must(201, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: `Person ${email}`, password: PASSWORD } })).json;
+  return { ...person, ...(await signInAs(email)) };
+}
+
 before(async () => {
   // The default rate limits: this file makes fewer than 60 calls without a valid key.
-  service = await startService("contract");
+  // Two failed sign-ins lock an email (signIn's case), to spend few of them.
+  service = await startService("contract", { KAKEHASHI_SIGN_IN_FAILURES: "2" });
   call = client(service.base);
   admin = service.admin;
   await service.waitReady();
@@ -539,6 +554,134 @@ const CASES = {
     assert.ok(stats.json.matches_by_state.approved >= 1);
     await expect(t, "a firm", 403, "GET", "/v1/stats", { key: fx.firmKey });
     await expect(t, "no key", 401, "GET", "/v1/stats");
+  },
+  // People's accounts (issue 17). Each case makes the people it needs.
+  async signIn(t) {
+    const p = await newPerson(fx.firm, "member");
+    const r = await expect(t, "email and password", 201, "POST", "/v1/sessions", { body: { email: p.email.toUpperCase(), password: PASSWORD } });
+    assert.match(r.headers.get("set-cookie") ?? "", /^kh_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    assert.equal(r.json.person.email, p.email);
+    await expect(t, "a wrong password", 401, "POST", "/v1/sessions", { body: { email: p.email, password: "not the password" } });
+    await expect(t, "an unknown email, the same answer", 401, "POST", "/v1/sessions", { body: { email: `nobody-${unique()}@example.com`, password: PASSWORD } });
+    await expect(t, "invalid fields", 422, "POST", "/v1/sessions", { body: { email: 7, extra: true } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/sessions", json("{"));
+    await expect(t, "not JSON", 415, "POST", "/v1/sessions", typed("email=x", "text/plain"));
+    const locked = `locked-${unique()}@example.com`;
+    for (let i = 0; i < 2; ++i) await call("POST", "/v1/sessions", { body: { email: locked, password: "guess" } });
+    const r429 = await expect(t, "after two failures (KAKEHASHI_SIGN_IN_FAILURES)", 429, "POST", "/v1/sessions", { body: { email: locked, password: "guess" } });
+    assert.ok(Number(r429.headers.get("retry-after")) >= 1);
+  },
+  async signOutEverywhere(t) {
+    const p = await newPerson(fx.firm, "viewer");
+    const other = await signInAs(p.email);
+    const r = await expect(t, "a viewer too", 200, "DELETE", "/v1/sessions", { headers: p.headers });
+    assert.equal(r.json.sessions_ended, 2);
+    await expect(t, "the other session has ended", 401, "GET", "/v1/me", { headers: other.headers });
+    await expect(t, "an API key has no sessions", 404, "DELETE", "/v1/sessions", { key: fx.firmKey });
+    await expect(t, "no key", 401, "DELETE", "/v1/sessions");
+  },
+  async signOut(t) {
+    const p = await newPerson(fx.firm, "member");
+    await expect(t, "without the CSRF token", 403, "DELETE", "/v1/session", { headers: { cookie: p.headers.cookie } });
+    const r = await expect(t, "signed out", 204, "DELETE", "/v1/session", { headers: p.headers });
+    assert.match(r.headers.get("set-cookie") ?? "", /Max-Age=0/);
+    await expect(t, "the cookie no longer works", 401, "GET", "/v1/me", { headers: p.headers });
+    await expect(t, "an API key has no session", 404, "DELETE", "/v1/session", { key: fx.firmKey });
+  },
+  async acceptInvitation(t) {
+    const email = `invitee-${unique()}@example.com`;
+    const inv = (await must(201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.academy.id }, body: { email, role: "member" } })).json;
+    await expect(t, "invalid fields", 422, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: "", password: "short" } });
+    const r = await expect(t, "accepted", 201, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: "Ayesha Rahman", password: PASSWORD } });
+    assert.equal(r.json.organization_id, fx.academy.id);
+    await expect(t, "used once", 404, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: "Again", password: PASSWORD } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/invitations/accept", json("{"));
+    await expect(t, "not JSON", 415, "POST", "/v1/invitations/accept", typed("token=x", "text/plain"));
+  },
+  async startTotp(t) {
+    const p = await newPerson(fx.firm, "viewer");
+    const r = await expect(t, "a viewer, for themselves", 201, "POST", "/v1/me/totp", { headers: p.headers });
+    assert.match(r.json.otpauth_uri, /^otpauth:\/\/totp\//);
+    await expect(t, "an API key", 404, "POST", "/v1/me/totp", { key: fx.firmKey });
+    await expect(t, "no key", 401, "POST", "/v1/me/totp");
+  },
+  async confirmTotp(t) {
+    const p = await newPerson(fx.firm, "member");
+    await expect(t, "nothing to confirm", 409, "POST", "/v1/me/totp/confirm", { headers: p.headers, body: { code: "123456" } });
+    await must(201, "POST", "/v1/me/totp", { headers: p.headers });
+    await expect(t, "a wrong code", 422, "POST", "/v1/me/totp/confirm", { headers: p.headers, body: { code: "12345x" } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/me/totp/confirm", { raw: "{", headers: { ...p.headers, "content-type": "application/json" } });
+    await expect(t, "not JSON", 415, "POST", "/v1/me/totp/confirm", { headers: { ...p.headers, "content-type": "text/plain" }, raw: "x" });
+    await expect(t, "an API key", 404, "POST", "/v1/me/totp/confirm", { key: fx.firmKey, body: { code: "123456" } });
+  },
+  async disableTotp(t) {
+    const p = await newPerson(fx.firm, "member");
+    await expect(t, "no second factor", 409, "POST", "/v1/me/totp/disable", { headers: p.headers, body: { code: "123456" } });
+    await expect(t, "invalid fields", 422, "POST", "/v1/me/totp/disable", { headers: p.headers, body: { code: 5 } });
+    await expect(t, "an API key", 404, "POST", "/v1/me/totp/disable", { key: fx.firmKey, body: { code: "123456" } });
+  },
+  async createInvitation(t) {
+    const owner = await newPerson(fx.firm, "owner");
+    const r = await expect(t, "an owner", 201, "POST", "/v1/organizations/{id}/invitations", { headers: owner.headers, params: { id: fx.firm.id }, body: { email: `new-${unique()}@example.com`, role: "viewer" } });
+    assert.match(r.json.token, /^[0-9a-f]{64}$/);
+    assert.equal(r.json.accept_path, `/admin#accept=${r.json.token}`);
+    await expect(t, "an administrator's key", 201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: `key-${unique()}@example.com`, role: "owner" } });
+    await expect(t, "admin outside the programme office", 422, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: `a-${unique()}@example.com`, role: "admin" } });
+    await expect(t, "invalid fields", 422, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: "no", role: "boss" } });
+    await expect(t, "an address with an account", 409, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: owner.email, role: "member" } });
+    await expect(t, "a firm's key (not an owner)", 403, "POST", "/v1/organizations/{id}/invitations", { key: fx.firmKey, params: { id: fx.firm.id }, body: { email: "x@example.com", role: "member" } });
+    await expect(t, "another organization", 404, "POST", "/v1/organizations/{id}/invitations", { headers: owner.headers, params: { id: fx.academy.id }, body: { email: "x@example.com", role: "member" } });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, ...json("{") });
+    await expect(t, "not JSON", 415, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, ...typed("x", "text/plain") });
+    await expect(t, "no key", 401, "POST", "/v1/organizations/{id}/invitations", { params: { id: fx.firm.id }, body: { email: "x@example.com", role: "member" } });
+  },
+  async listInvitations(t) {
+    const email = `pending-${unique()}@example.com`;
+    await must(201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email, role: "member" } });
+    const r = await expect(t, "open invitations", 200, "GET", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id } });
+    assert.ok(r.json.items.some((i) => i.email === email));
+    assert.ok(!r.text.includes("token"));
+    await expect(t, "a firm's key", 403, "GET", "/v1/organizations/{id}/invitations", { key: fx.firmKey, params: { id: fx.firm.id } });
+    await expect(t, "another organization", 404, "GET", "/v1/organizations/{id}/invitations", { key: fx.firmKey, params: { id: fx.academy.id } });
+  },
+  async revokeInvitation(t) {
+    const inv = (await must(201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: `gone-${unique()}@example.com`, role: "member" } })).json;
+    const path = "/v1/organizations/{id}/invitations/{invitation_id}";
+    await expect(t, "a firm's key", 403, "DELETE", path, { key: fx.firmKey, params: { id: fx.firm.id, invitation_id: inv.id } });
+    await expect(t, "withdrawn", 204, "DELETE", path, { key: admin, params: { id: fx.firm.id, invitation_id: inv.id } });
+    await expect(t, "gone", 404, "DELETE", path, { key: admin, params: { id: fx.firm.id, invitation_id: inv.id } });
+    await must(404, "POST", "/v1/invitations/accept", { body: { token: inv.token, name: "Late", password: PASSWORD } });
+  },
+  async listPeople(t) {
+    const p = await newPerson(fx.firm, "viewer");
+    const r = await expect(t, "a viewer sees their colleagues", 200, "GET", "/v1/organizations/{id}/people", { headers: p.headers, params: { id: fx.firm.id } });
+    assert.ok(r.json.items.some((x) => x.email === p.email));
+    assert.ok(!/argon|password|secret/.test(r.text));
+    await expect(t, "another organization", 404, "GET", "/v1/organizations/{id}/people", { headers: p.headers, params: { id: fx.academy.id } });
+    await expect(t, "no key", 401, "GET", "/v1/organizations/{id}/people", { params: { id: fx.firm.id } });
+  },
+  async updatePerson(t) {
+    const owner = await newPerson(fx.firm, "owner");
+    const p = await newPerson(fx.firm, "member");
+    const path = "/v1/organizations/{id}/people/{person_id}";
+    const params = { id: fx.firm.id, person_id: p.id };
+    const r = await expect(t, "an owner makes a member a viewer", 200, "PATCH", path, { headers: owner.headers, params, body: { role: "viewer" } });
+    assert.equal(r.json.role, "viewer");
+    await expect(t, "the viewer can no longer write", 403, "POST", "/v1/projects", { headers: p.headers, body: { ...PROJECT, title: "Viewer's" } });
+    await expect(t, "admin outside the programme office", 422, "PATCH", path, { headers: owner.headers, params, body: { role: "admin" } });
+    await expect(t, "invalid fields", 422, "PATCH", path, { headers: owner.headers, params, body: { role: "boss", x: 1 } });
+    await expect(t, "a member", 403, "PATCH", path, { headers: (await newPerson(fx.firm, "member")).headers, params, body: { role: "owner" } });
+    await expect(t, "no such person", 404, "PATCH", path, { key: admin, params: { id: fx.firm.id, person_id: ZERO }, body: { role: "owner" } });
+    await expect(t, "malformed JSON", 400, "PATCH", path, { key: admin, params, ...typed("{", "application/merge-patch+json") });
+    await expect(t, "not JSON", 415, "PATCH", path, { key: admin, params, ...typed("x", "text/plain") });
+  },
+  async removePerson(t) {
+    const p = await newPerson(fx.academy, "member");
+    const path = "/v1/organizations/{id}/people/{person_id}";
+    await expect(t, "a training organization's key", 403, "DELETE", path, { key: fx.academyKey, params: { id: fx.academy.id, person_id: p.id } });
+    await expect(t, "removed", 204, "DELETE", path, { key: admin, params: { id: fx.academy.id, person_id: p.id } });
+    await expect(t, "their session ended", 401, "GET", "/v1/me", { headers: p.headers });
+    await expect(t, "gone", 404, "DELETE", path, { key: admin, params: { id: fx.academy.id, person_id: p.id } });
   },
 };
 

@@ -10,6 +10,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { createHmac } from "node:crypto";
 import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,10 +39,15 @@ async function newPage(locale = "en-US") {
   return page;
 }
 
-async function signIn(page, key) {
+// With an API key: the form folded away under the password sign-in.
+async function openKeyForm(page) {
   await page.goto(`${base}/admin/`);
+  await page.getByText("Sign in with an API key (integrations)").click();
+}
+async function signIn(page, key) {
+  await openKeyForm(page);
   await page.getByLabel("API key").fill(key);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in with the key", exact: true }).click();
   await page.locator("nav a").first().waitFor();
 }
 
@@ -95,8 +101,9 @@ test("sign-in refuses a wrong key and the page is accessible", async () => {
   const page = await newPage();
   await page.goto(`${base}/admin/`);
   await accessible(page, "01-sign-in");
+  await openKeyForm(page);
   await page.getByLabel("API key").fill("kh_000000000000000000000000000000000000000000000000");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in with the key", exact: true }).click();
   await page.getByRole("alert").waitFor();
   assert.match(await page.getByRole("alert").innerText(), /not accepted/);
   // The key never appears in the URL.
@@ -355,8 +362,9 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   // No stored choice: the console follows navigator.languages.
   await page.getByRole("heading", { name: "サインイン" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), "ja");
+  await page.getByText("APIキーでサインイン（システム連携用）").click();
   await page.getByLabel("APIキー").fill(key);
-  await page.getByRole("button", { name: "サインイン" }).click();
+  await page.getByRole("button", { name: "キーでサインイン", exact: true }).click();
   await page.getByRole("link", { name: "研修生", exact: true }).waitFor();
   await page.getByRole("link", { name: "新しい研修生" }).click();
   await page.getByLabel("氏名").fill("   ");
@@ -384,4 +392,91 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   assert.ok(!text.includes("must not be blank") && !text.includes("unknown skill"), "no English server text in 日本語 mode");
   await accessible(page, "60-school-trainee-error-ja");
   await page.context().close();
+});
+
+// An authenticator app's code (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits)
+// for a base32 secret, `offset` steps from now.
+function totp(base32, offset) {
+  let bits = "";
+  for (const c of base32) bits += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const at = mac[19] & 15;
+  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
+// People (issue 17): an owner invited by the programme office signs in with a
+// password, in English and then in Japanese, invites a colleague from the
+// People page (a cookie write with the CSRF token), and signs out.
+test("a person signs in with email and password, in English and in Japanese", async () => {
+  const firm = Object.keys(keys).find((name) => name !== "admin");
+  const me = await api(keys[firm], "GET", "/v1/me");
+  const email = `owner-${process.pid}@firm.example`;
+  const password = "correct horse battery staple";
+  const invitation = await api(keys.admin, "POST", `/v1/organizations/${me.body.organization_id}/invitations`, { email, role: "owner" });
+  assert.equal(invitation.status, 201);
+
+  // The invitation link: the invitee names themselves and chooses a password.
+  const page = await newPage();
+  await page.goto(`${base}${invitation.body.accept_path}`);
+  await page.getByLabel("Name").fill("Hanako Sato");
+  await page.getByLabel("New password").fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await page.getByText("Your account is ready").waitFor();
+  await accessible(page, "20-password-sign-in");
+  // A wrong password first, then the right one.
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("not the password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByText("The email or the password is wrong.").waitFor();
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByText("Hanako Sato").waitFor();
+  // The session lives in an HttpOnly cookie: the page's scripts cannot read it.
+  assert.equal(await page.evaluate(() => document.cookie), "");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("kakehashi.key")), null);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === "kh_session");
+  assert.ok(session && session.httpOnly && session.sameSite === "Strict", JSON.stringify(cookies));
+  // Owners manage their people: an invitation made from the console.
+  await page.getByRole("link", { name: "People" }).click();
+  await page.getByRole("cell", { name: email }).waitFor();
+  await accessible(page, "21-people");
+  await page.locator("#i-email").fill(`colleague-${process.pid}@firm.example`);
+  await page.getByRole("button", { name: "Invite" }).click();
+  assert.match(await page.getByLabel("Invitation link").inputValue(), /#accept=[0-9a-f]{64}$/);
+  // Two-step sign-in from "My account": the app's code (RFC 6238) confirms it.
+  await page.getByRole("link", { name: "My account" }).click();
+  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  const secret = await page.getByLabel("Key", { exact: true }).inputValue();
+  await page.getByLabel("Code from your authenticator app").fill(totp(secret, 0));
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.getByText("Two-step sign-in is on:").waitFor();
+  await accessible(page, "23-account");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.getByLabel("Email").waitFor();
+  // The server ended the session: the old cookie no longer works.
+  const after = await fetch(`${base}/v1/me`, { headers: { cookie: `kh_session=${session.value}` } });
+  assert.equal(after.status, 401);
+  await page.context().close();
+
+  // 日本語 (the browser's language): the same sign-in, labels in Japanese.
+  const ja = await newPage("ja-JP");
+  await ja.goto(`${base}/admin/`);
+  await ja.getByLabel("メールアドレス").fill(email);
+  await ja.getByLabel("パスワード", { exact: true }).fill("not the password");
+  await ja.getByRole("button", { name: "サインイン", exact: true }).click();
+  await ja.getByText("メールアドレスまたはパスワードが正しくありません。").waitFor();
+  await ja.getByLabel("パスワード", { exact: true }).fill(password);
+  await ja.getByRole("button", { name: "サインイン", exact: true }).click();
+  // The account now asks for the authenticator's code (the next step's: this step's was used).
+  await ja.getByLabel("認証アプリのコード").fill(totp(secret, 1));
+  await ja.getByRole("button", { name: "サインイン", exact: true }).click();
+  await ja.getByRole("link", { name: "メンバー" }).waitFor();
+  await accessible(ja, "22-password-sign-in-ja");
+  await ja.getByRole("button", { name: "サインアウト", exact: true }).click();
+  await ja.getByLabel("メールアドレス").waitFor();
+  await ja.context().close();
 });

@@ -1,0 +1,130 @@
+// Repositories for people's accounts: people, invitations, sessions, failed
+// sign-ins and second factors. Secrets never reach this layer in the clear:
+// invitation and session tokens arrive as SHA-256 hex, passwords as Argon2id
+// hashes. The SQL lives in accounts.cpp as named constants.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/conflict.hpp"
+#include "store/database.hpp"
+#include "store/transaction.hpp"
+
+namespace kakehashi::store {
+
+struct PersonRow {
+  std::string id;
+  std::string organization_id;
+  std::string email;
+  std::string name;
+  std::string role;
+  bool totp_enabled = false;
+  std::int64_t version = 0;
+  std::string created_at;
+};
+
+// What sign-in needs to check a person's credentials.
+struct PersonCredentials {
+  PersonRow person;
+  std::string password_hash;
+  std::optional<std::string> totp_secret;  // raw bytes
+  std::optional<std::int64_t> totp_last_step;
+};
+
+struct NewPerson {
+  std::string organization_id;
+  std::string email;  // lower case
+  std::string name;
+  std::string role;
+  std::string password_hash;
+};
+
+// Throws Conflict when the email has an account; a role that does not fit
+// the organization (administrators are the programme office's) is a
+// Conflict at /role.
+PersonRow insert_person(Tx& t, const NewPerson& p);
+std::optional<PersonRow> find_person(Tx& t, const std::string& id);
+std::optional<PersonCredentials> find_credentials_by_email(Tx& t, const std::string& email);
+std::optional<PersonCredentials> find_credentials(Tx& t, const std::string& person_id);
+// An organization's people, oldest first.
+std::vector<PersonRow> list_people(Tx& t, const std::string& organization_id);
+// nullopt when no such person is in the organization; Conflict for a role
+// the organization cannot have.
+std::optional<PersonRow> update_person_role(Tx& t, const std::string& organization_id,
+                                            const std::string& id, const std::string& role);
+// Deletes the person and (by cascade) their sessions.
+bool delete_person(Tx& t, const std::string& organization_id, const std::string& id);
+bool update_password(Tx& t, const std::string& person_id, const std::string& password_hash);
+
+struct InvitationRow {
+  std::string id;
+  std::string organization_id;
+  std::string email;
+  std::string role;
+  std::string invited_by;
+  std::string created_at;
+  std::string expires_at;
+};
+
+// Replaces any open invitation to the address. Conflict when the address
+// has an account already, or the role does not fit the organization.
+InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
+                                const std::string& role, const std::string& token_sha256,
+                                const std::string& invited_by, std::int64_t ttl_seconds);
+// Open (unaccepted, unexpired) invitations of an organization.
+std::vector<InvitationRow> list_invitations(Tx& t, const std::string& organization_id);
+bool delete_invitation(Tx& t, const std::string& organization_id, const std::string& id);
+// Marks the invitation with this token accepted, if it is open and not
+// expired; nullopt otherwise (unknown, used or expired alike).
+std::optional<InvitationRow> take_invitation(Tx& t, const std::string& token_sha256);
+
+struct SessionLookup {
+  std::string session_id;
+  std::string expires_at;
+  PersonRow person;
+  std::string organization_kind;
+};
+
+// Starts a session lasting `ttl_seconds`; returns its expiry (RFC 3339).
+std::string insert_session(Tx& t, const std::string& person_id, const std::string& token_sha256,
+                           std::int64_t ttl_seconds);
+// The unexpired session with this token hash.
+std::optional<SessionLookup> find_session(Tx& t, const std::string& token_sha256);
+bool delete_session(Tx& t, const std::string& token_sha256);
+// Signs a person out everywhere; returns how many sessions ended.
+std::size_t delete_sessions_of(Tx& t, const std::string& person_id);
+
+// Failed sign-ins by address tried. sign_in_wait: seconds until the address
+// may try again (nullopt: now). record_sign_in_failure counts one more and
+// locks the address for a while once there have been `free_failures`
+// (30 s, doubling with each further failure, at most 15 minutes).
+std::optional<std::int64_t> sign_in_wait(Tx& t, const std::string& email);
+void record_sign_in_failure(Tx& t, const std::string& email, int free_failures);
+void clear_sign_in_failures(Tx& t, const std::string& email);
+
+// Second factor. set_totp_secret starts an enrolment (not yet in force;
+// false when one is in force: turning it off takes a code);
+// enable_totp puts it in force; accept_totp_step records a code's step, and
+// is false when that step (or a later one) was accepted already.
+bool set_totp_secret(Tx& t, const std::string& person_id, const std::string& secret);
+bool enable_totp(Tx& t, const std::string& person_id, std::int64_t step);
+bool disable_totp(Tx& t, const std::string& person_id);
+bool accept_totp_step(Tx& t, const std::string& person_id, std::int64_t step);
+
+// For the retention job: deletes expired sessions, expired or accepted
+// invitations (older than a day once accepted), and failed sign-in records
+// idle for a day. Returns what each removed.
+struct AccountsPurged {
+  std::size_t sessions = 0;
+  std::size_t invitations = 0;
+  std::size_t sign_in_failures = 0;
+};
+AccountsPurged purge_expired_sessions_and_invitations(Tx& t);
+
+// The statements every connection prepares (part of registry_statements()).
+std::vector<PreparedStatement> account_statements();
+
+}  // namespace kakehashi::store
