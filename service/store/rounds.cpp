@@ -35,9 +35,10 @@ constexpr const char* kWithdrawRoundProposals =
     "   updated_at = now() WHERE round_id = $1 AND state = 'proposed' "
     "   RETURNING id, seq, round_id, project_id, trainee_id) "
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
-    " round_id, project_id, trainee_id, from_state, to_state, reason) "
-    "SELECT 'transition', $2, $3, $4, id, round_id, project_id, trainee_id, 'proposed', "
-    " 'withdrawn', $5 FROM w ORDER BY seq RETURNING id";
+    " round_id, project_id, trainee_id, from_state, to_state, reason, actor_person_id, "
+    " actor_label) "
+    "SELECT 'transition', $2::uuid, $3::uuid, $4, id, round_id, project_id, trainee_id, "
+    " 'proposed', 'withdrawn', $5, $6::uuid, nullif($7, '') FROM w ORDER BY seq RETURNING id";
 constexpr const char* kRoundMatches =
     "SELECT project_id, coalesce(role, '') AS role, trainee_id, coalesce(score, 0) AS score "
     "FROM matches WHERE round_id = $1 ORDER BY seq";
@@ -142,8 +143,8 @@ std::size_t withdraw_round_proposals(Tx& t, const std::string& round_id, const A
                                      const std::string& reason) {
   auto& tx = t.sql();
   exec(tx, kRoundTimeout);
-  return exec_params(tx, kWithdrawRoundProposals, round_id, actor.key_id, actor.organization_id,
-                     actor.role, reason)
+  return exec_params(tx, kWithdrawRoundProposals, round_id, actor.key(), actor.organization_id,
+                     actor.role, reason, actor.person_id, actor.label)
       .size();
 }
 
@@ -165,8 +166,8 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
                          round.started_at, round.assignment)["id"]
                 .as<std::string>();
   if (round.status == "simulated") {
-    exec_params(tx, kInsertRoundEvent, actor.key_id, actor.organization_id, actor.role, id,
-                round.statistics);
+    exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id,
+                round.statistics, actor.person_id, actor.label);
     return id;
   }
   {
