@@ -66,7 +66,10 @@ void normalise(Trainee& t) {
 struct CandidateIndex::Shard {
   std::vector<Id> ids, orgs;
   std::vector<std::int8_t> jlpt, cefr;
-  std::vector<double> overlap;
+  std::vector<double> japanese;  // japanese_value(), once per trainee
+  std::vector<std::uint16_t> zone;
+  std::vector<std::uint8_t> work_days, jlpt_certified;
+  std::vector<std::int16_t> bjt;
   std::vector<Day> available;
   std::vector<std::int32_t> rate, hours;
   std::vector<std::uint64_t> domains;
@@ -92,7 +95,11 @@ struct CandidateIndex::Shard {
       s->orgs.push_back(t.organization_id);
       s->jlpt.push_back(t.jlpt);
       s->cefr.push_back(t.cefr);
-      s->overlap.push_back(jst_overlap_hours(t));
+      s->japanese.push_back(japanese_value(t));
+      s->zone.push_back(t.zone);
+      s->work_days.push_back(t.work_days);
+      s->jlpt_certified.push_back(t.jlpt_certified ? 1 : 0);
+      s->bjt.push_back(t.bjt_score);
       s->available.push_back(t.available_from);
       s->rate.push_back(t.expected_monthly_rate);
       s->hours.push_back(t.hours_per_week);
@@ -122,7 +129,11 @@ struct CandidateIndex::Shard {
     t.skills.assign(skills.begin() + skill_begin[r], skills.begin() + skill_begin[r + 1]);
     t.jlpt = jlpt[r];
     t.cefr = cefr[r];
+    t.jlpt_certified = jlpt_certified[r] != 0;
+    t.bjt_score = bjt[r];
     t.utc_offset_minutes = tz[r];
+    t.zone = zone[r];
+    t.work_days = work_days[r];
     t.work_start_minutes = work_start[r];
     t.work_end_minutes = work_end[r];
     t.available_from = available[r];
@@ -143,7 +154,8 @@ struct CandidateIndex::Shard {
   }
 
   std::size_t bytes() const {
-    std::size_t b = ids.capacity() * 16 + jlpt.capacity() * 2 + overlap.capacity() * 8 +
+    std::size_t b = ids.capacity() * 16 + jlpt.capacity() * 2 + japanese.capacity() * 8 +
+                    zone.capacity() * 2 + work_days.capacity() * 2 + bjt.capacity() * 2 +
                     available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
                     engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
                     skills.capacity() * sizeof(TraineeSkill) + row_of.size() * 32;
@@ -327,8 +339,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const auto must_needed =
       static_cast<std::uint8_t>(std::min<std::size_t>(plan.must_have_count, 255));
   // Upper bound of the components other than skills, experience and languages.
-  const double rest_max =
-      weights[kTimezone] + weights[kAvailability] + weights[kRate] + weights[kDomain];
+  const double rest_max = weights[kTimezone] + weights[kAvailability] + weights[kRate] +
+                          weights[kDomain] + weights[kHours];
   // Bounds are compared with this slack so rounding can never prune a row
   // that the exact score would admit.
   constexpr double kSlack = 1e-9;
@@ -430,19 +442,22 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       if (top.full()) {
         const double bound =
             weights[kSkills] * skill_value + weights[kExperience] * experience_value +
-            weights[kJapanese] * (sh.jlpt[r] > 0 ? sh.jlpt[r] * 0.2 : 0.0) +
+            weights[kJapanese] * sh.japanese[r] +
             weights[kEnglish] * (sh.cefr[r] > 0 ? sh.cefr[r] * (1.0 / 6) : 0.0) + rest_max;
         if (bound + kSlack < top.worst_score()) return;
       }
+      const double overlap = project_overlap_hours(
+          plan.project, sh.zone[r], sh.tz[r], sh.work_start[r], sh.work_end[r], sh.work_days[r]);
       if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r],
-                                        sh.available[r], sh.engagement[r])) {
+                                        sh.available[r], sh.engagement[r], overlap, sh.hours[r])) {
         return;
       }
       values[kSkills] = skill_value;
       values[kExperience] = experience_value;
-      non_skill_values(
-          plan, {sh.jlpt[r], sh.cefr[r], sh.overlap[r], sh.available[r], sh.rate[r], sh.domains[r]},
-          values);
+      non_skill_values(plan,
+                       {sh.japanese[r], sh.cefr[r], overlap, sh.available[r], sh.rate[r],
+                        sh.domains[r], sh.hours[r]},
+                       values);
       top.push({sh.ids[r], combine(plan, values)});
     };
     // Rows no required or related skill touched earn no skill credit; they

@@ -22,6 +22,9 @@ enum class ReasonCode : std::uint8_t {
   kEnglishBelowMinimum,   // CEFR below the project's minimum, or unknown
   kUnavailable,           // available only after the project ends
   kEngagementMismatch,    // the trainee does not accept the project's engagement model
+  kAvailableTooLate,      // available later after the start than the project tolerates
+  kOverlapBelowMinimum,   // JST overlap (minutes a day, worst day) below the required minimum
+  kHoursBelowMinimum,     // hours a week below the project's minimum
 };
 
 std::string_view reason_name(ReasonCode code);
@@ -42,6 +45,7 @@ enum Component : std::uint8_t {
   kRate,
   kExperience,
   kDomain,
+  kHours,
   kComponentCount
 };
 
@@ -91,8 +95,15 @@ struct ProjectPlan {
   double inv_skill_weight = 0;
   double inv_overlap_needed = 0;
   double inv_budget_max = 0;
+  double inv_budget_min = 0;
+  double inv_hours_needed = 0;
+  double inv_window = 0;  // 1 / days between the start and available_limit
   std::size_t must_have_count = 0;
   Day end = kUnknownDay;
+  // The last day a trainee may become available: the end, or the start plus
+  // the tolerance when that comes first. `tolerance_binds` says which.
+  Day available_limit = kUnknownDay;
+  bool tolerance_binds = false;
 };
 
 ProjectPlan plan_project(const Project& project, const SkillGraph& graph);
@@ -109,17 +120,33 @@ inline double level_credit(std::uint8_t level, std::uint8_t min_level) {
   return c > 0 ? c : 0.0;
 }
 // Hours of overlap between the trainee's working hours and 09:00-18:00 JST, or
-// a negative value when the trainee's UTC offset is unknown.
+// a negative value when the trainee's UTC offset is unknown (today's offset).
 double jst_overlap_hours(const Trainee& t);
 double jst_overlap_hours(std::int16_t utc_offset_minutes, std::int16_t start, std::int16_t end);
+// The overlap on the worst day of the project: with the offsets the project
+// carries for the trainee's zone (DST-correct over its dates), else today's
+// offset; 0 when the trainee works none of Japan's weekdays; negative when unknown.
+double project_overlap_hours(const Project& p, std::uint16_t zone, std::int16_t today_offset,
+                             std::int16_t start, std::int16_t end, std::uint8_t days);
+double project_overlap_hours(const Project& p, const Trainee& t);
+
+// Japanese as a value in [0,1]. JLPT is not linear: business use starts
+// around N3/N2, so N5 and N4 are worth little and N2 most of N1. A
+// self-declared level is worth 85% of a certified one. A BJT score counts
+// when it is worth more (J1+ 600, J1 530, J2 420, J3 320, J4 200).
+double jlpt_value(std::int8_t jlpt);
+double bjt_value(std::int16_t score);
+double japanese_value(std::int8_t jlpt, bool certified, std::int16_t bjt);
+double japanese_value(const Trainee& t);
 
 struct NonSkillInputs {
-  std::int8_t jlpt;
+  double japanese;  // japanese_value()
   std::int8_t cefr;
   double overlap_hours;
   Day available_from;
   std::int32_t rate;
   std::uint64_t domains;
+  std::int32_t hours;
 };
 
 // Components other than skills and experience.
@@ -128,7 +155,8 @@ void non_skill_values(const ProjectPlan& plan, const NonSkillInputs& in,
 double combine(const ProjectPlan& plan, const std::array<double, kComponentCount>& values);
 bool passes_non_skill_constraints(const ProjectPlan& plan, bool active_and_consenting,
                                   std::int8_t jlpt, std::int8_t cefr, Day available_from,
-                                  std::uint8_t engagement);
+                                  std::uint8_t engagement, double overlap_hours,
+                                  std::int32_t hours);
 
 // The score of an eligible pair, or nullopt when a hard constraint fails.
 std::optional<double> score(const ProjectPlan& plan, const Trainee& trainee);

@@ -7,6 +7,7 @@
 
 #include "api/common.hpp"
 #include "api/matching_views.hpp"
+#include "api/money_views.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "api/visibility.hpp"
@@ -195,8 +196,11 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   // The same page for the same project, while no change has touched its list:
   // answer it again.
   const auto stamp = api.live->page_stamp(project->seq);
+  // Amounts are shown in the viewer's currency too: one page per currency.
+  const std::string currency = viewer_currency(api, who);
   const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
-                               std::to_string(page.offset) + "/" + std::to_string(page.limit);
+                               std::to_string(page.offset) + "/" + std::to_string(page.limit) +
+                               "/" + currency;
   if (auto body = api.live->cached_page(page_key, stamp)) {
     Response r = Response::json(200, std::move(*body));
     r.set_header("Cache-Control", "no-store");
@@ -210,15 +214,23 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
     const auto view = api.live->view();
     const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
     const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
+    const auto pricing = api.live->pricing();
+    const std::string today = domain::today_utc();
     json items = json::array();
     for (std::size_t i = 0; i < ranked.size() && i < page.limit; ++i) {
       const auto seq = static_cast<std::int64_t>(ranked[i].id);
       auto card = api.live->trainee(seq);
       auto features = view.index->trainee(ranked[i].id);
       if (!card || !features) continue;  // removed since the ranking
+      const auto profile = card->profile();
+      const std::string trainee_id(card->id());
       json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
+      item["rate_evidence"] = rate_evidence(*pricing, today, std::string(card->organization_id()),
+                                            profile, project->data, currency);
+      item["working_time"] = working_time_evidence(profile, plan.project, *features);
       item["rank"] = page.offset + i + 1;
-      item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
+      item["trainee"] =
+          pseudonymous_trainee(trainee_id, std::string(card->alias()), profile, *view.taxonomy);
       items.push_back(std::move(item));
     }
     json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
@@ -256,7 +268,12 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   const auto view = api.live->view();
   const auto plan = matcher::plan_project(api.live->features(demand ? demand->record : *project),
                                           view.index->graph());
-  json out = explanation_json(matcher::explain(plan, api.live->features(*trainee)), *view.taxonomy);
+  const auto features = api.live->features(*trainee);
+  json out = explanation_json(matcher::explain(plan, features), *view.taxonomy);
+  out["rate_evidence"] =
+      rate_evidence(*api.live->pricing(), domain::today_utc(), trainee->organization_id,
+                    trainee->profile, project->data, viewer_currency(api, who));
+  out["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
   out["project"] = project_summary(*project);
   if (demand) out["role"] = demand->key;
   out["trainee"] =
@@ -282,6 +299,9 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
     const auto view = api.live->view();
     const auto features = api.live->features(*trainee);
     const auto ranked = view.index->top_projects(features, page.offset + page.limit + 1);
+    const auto pricing = api.live->pricing();
+    const std::string today = domain::today_utc();
+    const std::string currency = viewer_currency(api, who);
     json items = json::array();
     for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
       auto card = api.live->project(static_cast<std::int64_t>(ranked[i].id));
@@ -289,6 +309,9 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
       if (!card || !project) continue;
       const auto plan = matcher::plan_project(*project, view.index->graph());
       json item = explanation_json(matcher::explain(plan, features), *view.taxonomy);
+      item["rate_evidence"] = rate_evidence(*pricing, today, trainee->organization_id,
+                                            trainee->profile, card->record.data, currency);
+      item["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
       item["rank"] = i + 1;
       item["project"] = project_summary(card->record);
       items.push_back(std::move(item));

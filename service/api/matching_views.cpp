@@ -52,7 +52,16 @@ json reason_json(const matcher::Reason& r, const Taxonomy::Snapshot& t) {
       j["required"] = cefr_name(r.required);
       j["actual"] = cefr_name(r.actual);
       break;
+    case matcher::ReasonCode::kOverlapBelowMinimum:  // minutes in the matcher, hours here
+      j["required"] = static_cast<double>(r.required) / 60;
+      j["actual"] = r.actual < 0 ? json(nullptr) : json(static_cast<double>(r.actual) / 60);
+      break;
+    case matcher::ReasonCode::kHoursBelowMinimum:
+      j["required"] = r.required;
+      j["actual"] = r.actual < 0 ? json(nullptr) : json(r.actual);
+      break;
     case matcher::ReasonCode::kUnavailable:
+    case matcher::ReasonCode::kAvailableTooLate:
       j["required"] = r.required == matcher::kUnknownDay
                           ? json(nullptr)
                           : json(matching::format_day(static_cast<matcher::Day>(r.required)));
@@ -109,6 +118,22 @@ json pseudonymous_trainee(const std::string& id, const std::string& alias,
                       {"years", s.years ? json(*s.years) : json(nullptr)}});
   }
   auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  // Credentials are professional, not personal: name, year and whether the
+  // training organization verified them; the JLPT exam by its year only.
+  json credentials = json::array();
+  const json certs = json::parse(p.certifications_json, nullptr, false);
+  if (certs.is_array()) {
+    for (const auto& c : certs) {
+      if (!c.is_object() || !c.contains("name")) continue;
+      credentials.push_back({{"name", c["name"]},
+                             {"year", c.value("year", json(nullptr))},
+                             {"verified", c.value("verified", false)}});
+    }
+  }
+  json exam_year = nullptr;
+  if (p.japanese_exam_date && p.japanese_exam_date->size() >= 4) {
+    exam_year = std::stoi(p.japanese_exam_date->substr(0, 4));
+  }
   return {
       {"id", id},
       {"alias", alias},
@@ -116,7 +141,14 @@ json pseudonymous_trainee(const std::string& id, const std::string& alias,
       {"city", opt(p.city)},
       {"timezone", opt(p.timezone)},
       {"skills", skills},
-      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
+      {"languages",
+       {{"japanese", opt(p.japanese)},
+        {"english", opt(p.english)},
+        {"japanese_certified", p.japanese_certified},
+        {"japanese_exam_year", exam_year},
+        {"bjt_score", p.bjt_score ? json(*p.bjt_score) : json(nullptr)}}},
+      {"certifications", credentials},
+      {"working_hours", {{"start", p.work_start}, {"end", p.work_end}, {"days", p.work_days}}},
       {"available_from", opt(p.available_from)},
       {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
       {"rate_band", p.expected_monthly_rate ? rate_band(*p.expected_monthly_rate) : json(nullptr)},

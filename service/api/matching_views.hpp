@@ -16,8 +16,8 @@
 namespace kakehashi::api {
 
 nlohmann::json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy);
-// Alias, place, skills, languages, availability and a rate band; never a
-// name, contact, program or certification.
+// Alias, place, skills, languages, credentials (name, year, verified),
+// working hours, availability and a rate band; never a name, contact or program.
 nlohmann::json pseudonymous_trainee(const std::string& id, const std::string& alias,
                                     const domain::TraineeProfile& p,
                                     const Taxonomy::Snapshot& taxonomy);

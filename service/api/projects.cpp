@@ -29,6 +29,10 @@ const std::initializer_list<std::string_view> kWritable = {"title",
                                                            "overlap_hours_jst",
                                                            "engagement",
                                                            "status",
+                                                           "min_overlap_hours_jst",
+                                                           "hours_per_week",
+                                                           "min_hours_per_week",
+                                                           "availability_tolerance_months",
                                                            "roles"};
 const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
                                                            "created_at", "updated_at"};
@@ -61,6 +65,10 @@ json project_json(const domain::ProjectRecord& p) {
           {"duration_months", d.duration_months},
           {"budget_monthly", budget},
           {"overlap_hours_jst", d.overlap_hours_jst},
+          {"min_overlap_hours_jst", d.min_overlap_hours_jst},
+          {"hours_per_week", d.hours_per_week ? json(*d.hours_per_week) : json(nullptr)},
+          {"min_hours_per_week", d.min_hours_per_week},
+          {"availability_tolerance_months", d.availability_tolerance_months},
           {"engagement", d.engagement},
           {"status", d.status},
           {"roles", roles_json(d.roles)},
@@ -158,6 +166,12 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
     }
   }
   d.overlap_hours_jst = v.number("overlap_hours_jst", false, 0, 9).value_or(0);
+  d.min_overlap_hours_jst = v.number("min_overlap_hours_jst", false, 0, 9).value_or(0);
+  if (auto h = v.integer("hours_per_week", false, 1, 80)) d.hours_per_week = static_cast<int>(*h);
+  d.min_hours_per_week =
+      static_cast<int>(v.integer("min_hours_per_week", false, 0, 80).value_or(0));
+  d.availability_tolerance_months =
+      static_cast<int>(v.integer("availability_tolerance_months", false, 0, 24).value_or(1));
   d.engagement =
       v.choice("engagement", false, domain::names_of<domain::Engagement>()).value_or("offshore");
   d.status = v.choice("status", false, {"draft", "open", "closed"}).value_or("draft");

@@ -11,6 +11,7 @@
 #include "api/validation.hpp"
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
+#include "matching/features.hpp"
 #include "store/matches.hpp"
 
 namespace kakehashi::api {
@@ -34,7 +35,9 @@ const std::initializer_list<std::string_view> kWritable = {"full_name",
                                                            "domains",
                                                            "engagement",
                                                            "consent",
-                                                           "status"};
+                                                           "status",
+                                                           "working_hours",
+                                                           "bill_rate_multiplier"};
 const std::initializer_list<std::string_view> kReadOnly = {
     "id", "alias", "organization_id", "version", "created_at", "updated_at"};
 
@@ -125,6 +128,53 @@ std::vector<std::string> string_list(const json& body, const std::string& key,
   return out;
 }
 
+// {start, end, days}: local "HH:MM" (start and end differ; an end before the
+// start runs past midnight) and the days worked.
+void parse_working_hours(const json& body, domain::TraineeProfile& p,
+                         std::vector<http::FieldError>& errors) {
+  if (!body.contains("working_hours") || body["working_hours"].is_null()) return;
+  const auto& w = body["working_hours"];
+  if (!w.is_object()) {
+    errors.push_back({"/working_hours",
+                      http::FieldCode::kWrongType,
+                      "must be an object {start, end, days}",
+                      {{"expected", std::string("object")}}});
+    return;
+  }
+  Validator v(w, "/working_hours", errors);
+  v.only({"start", "end", "days"});
+  for (const char* key : {"start", "end"}) {
+    auto t = v.text(key, false, 5);
+    if (!t) continue;
+    if (!matching::parse_clock(*t)) {
+      v.fail(key, http::FieldCode::kInvalidFormat, "must be a local time HH:MM such as 09:00",
+             {{"format", std::string("time")}});
+    } else {
+      (std::string_view(key) == "start" ? p.work_start : p.work_end) = *t;
+    }
+  }
+  if (p.work_start == p.work_end) {
+    v.fail("end", http::FieldCode::kInvalidCombination, "must differ from start",
+           {{"with", std::string("/working_hours/start")}});
+  }
+  if (w.contains("days") && !w["days"].is_null()) {
+    auto valid = +[](const std::string& d) { return matching::work_day_bits({d}) != 0; };
+    const std::size_t before = errors.size();
+    auto days = string_list(
+        w, "days", valid, 7, "one of mon, tue, wed, thu, fri, sat, sun",
+        http::FieldCode::kInvalidChoice,
+        {{"allowed", std::vector<std::string>{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}}},
+        errors);
+    for (std::size_t i = before; i < errors.size(); ++i) {
+      errors[i].pointer = "/working_hours" + errors[i].pointer;
+    }
+    if (days.empty() && w["days"].is_array() && w["days"].empty()) {
+      v.fail("days", http::FieldCode::kRequired, "must name at least one day");
+    }
+    if (!days.empty()) p.work_days = std::move(days);
+  }
+}
+
 json trainee_json(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxonomy) {
   const auto& p = t.profile;
   // The store returns skill ids; names come from the taxonomy, in name order.
@@ -154,8 +204,16 @@ json trainee_json(const domain::TraineeRecord& t, const Taxonomy::Snapshot& taxo
       {"timezone", opt(p.timezone)},
       {"program", opt(p.program)},
       {"skills", skills},
-      {"languages", {{"japanese", opt(p.japanese)}, {"english", opt(p.english)}}},
+      {"languages",
+       {{"japanese", opt(p.japanese)},
+        {"english", opt(p.english)},
+        {"japanese_certified", p.japanese_certified},
+        {"japanese_exam_date", opt(p.japanese_exam_date)},
+        {"bjt_score", p.bjt_score ? json(*p.bjt_score) : json(nullptr)}}},
       {"certifications", json::parse(p.certifications_json, nullptr, false)},
+      {"working_hours", {{"start", p.work_start}, {"end", p.work_end}, {"days", p.work_days}}},
+      {"bill_rate_multiplier",
+       p.bill_rate_multiplier ? json(*p.bill_rate_multiplier) : json(nullptr)},
       {"available_from", opt(p.available_from)},
       {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
       {"expected_monthly_rate", p.expected_monthly_rate
@@ -259,9 +317,25 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
              {{"expected", std::string("object")}});
     } else {
       Validator lang(body["languages"], "/languages", errors);
-      lang.only({"japanese", "english"});
+      lang.only({"japanese", "english", "japanese_certified", "japanese_exam_date", "bjt_score"});
       p.japanese = lang.choice("japanese", false, domain::names_of<domain::Jlpt>());
       p.english = lang.choice("english", false, domain::names_of<domain::Cefr>());
+      p.japanese_certified = lang.boolean("japanese_certified", false).value_or(false);
+      p.japanese_exam_date = lang.date("japanese_exam_date", false);
+      if (auto b = lang.integer("bjt_score", false, 0, 800)) p.bjt_score = static_cast<int>(*b);
+      // A certificate names its level and the exam it was earned in (the
+      // database holds the same rule).
+      if (p.japanese_certified) {
+        if (!p.japanese || *p.japanese == "none") {
+          lang.fail("japanese_certified", http::FieldCode::kInvalidCombination,
+                    "a certificate needs a JLPT level N5..N1",
+                    {{"with", std::string("/languages/japanese")}});
+        }
+        if (!p.japanese_exam_date && !lang.has("japanese_exam_date")) {
+          lang.fail("japanese_exam_date", http::FieldCode::kRequired,
+                    "is required when the level is certified");
+        }
+      }
     }
   }
   if (v.has("certifications")) {
@@ -279,16 +353,17 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
         if (!certs[i].is_object()) {
           errors.push_back({at,
                             http::FieldCode::kWrongType,
-                            "must be an object {name, year}",
+                            "must be an object {name, year, verified}",
                             {{"expected", std::string("object")}}});
           continue;
         }
         Validator c(certs[i], at, errors);
-        c.only({"name", "year"});
+        c.only({"name", "year", "verified"});
         auto name = c.text("name", true, 100);
         auto year = c.integer("year", false, 1980, 2100);
+        auto verified = c.boolean("verified", false);
         if (name) {
-          json item = {{"name", *name}, {"year", nullptr}};
+          json item = {{"name", *name}, {"year", nullptr}, {"verified", verified.value_or(false)}};
           if (year) item["year"] = *year;
           clean.push_back(item);
         }
@@ -298,6 +373,8 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
   }
   p.available_from = v.date("available_from", false);
   if (auto h = v.integer("hours_per_week", false, 1, 80)) p.hours_per_week = static_cast<int>(*h);
+  parse_working_hours(body, p, errors);
+  p.bill_rate_multiplier = v.number("bill_rate_multiplier", false, 1, 10);
   if (v.has("expected_monthly_rate")) {
     if (!body["expected_monthly_rate"].is_object()) {
       v.fail("expected_monthly_rate", http::FieldCode::kWrongType,

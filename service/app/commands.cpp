@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -385,6 +386,7 @@ void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveInde
   feed.subscribe([&api, &live, &counters](const store::ChangeSet& set) {
     if (set.everything) {
       api.taxonomy.load(set.everything->skills);
+      live.set_reference(std::make_shared<const domain::Pricing>(set.everything->pricing), nullptr);
       live.rebuild(set.everything->trainees, set.everything->projects);
       return;
     }
@@ -519,6 +521,7 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_round_routes(router, api);
   api::add_preference_routes(router, api);
   api::add_near_miss_routes(router, api);
+  api::add_money_routes(router, api);
   api::add_console_routes(router, api);
   api::add_account_routes(router, api);
 }
@@ -613,10 +616,23 @@ int serve(const std::vector<std::string>& args) {
   } catch (const std::exception& e) {
     return fail(std::string("cannot load the time zones: ") + e.what());
   }
+  // The zones' DST rules, for the JST overlap over a project's dates.
+  auto zones = std::make_shared<matching::ZoneTable>();
+  {
+    std::vector<std::string> names;
+    for (const auto& [tz, offset] : utc_offsets) names.push_back(tz);
+    std::sort(names.begin(), names.end());
+    for (auto& [name, rules] : store::load_zone_rules(names, store::zoneinfo_directory())) {
+      zones->add(std::move(name), std::move(rules));
+    }
+    util::log("info", "time zone rules loaded",
+              {{"zones", zones->names.size()}, {"names", names.size()}});
+  }
 
   // The change feed loads everything on its own thread and keeps the index
   // and the caches current; /readyz answers 503 until it has loaded.
   matching::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
+  live.set_reference(nullptr, std::move(zones));
   api_context.live = &live;
   store::ChangeFeed feed(origin);
   FeedCounters counters;

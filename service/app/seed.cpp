@@ -1,10 +1,12 @@
 #include "app/seed.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <random>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "api/routes.hpp"
@@ -14,6 +16,7 @@
 #include "matcher/generator.hpp"
 #include "store/database.hpp"
 #include "store/preferences.hpp"
+#include "store/pricing.hpp"
 #include "store/registry.hpp"
 #include "util/crypto.hpp"
 #include "util/log.hpp"
@@ -78,8 +81,64 @@ domain::TraineeProfile profile_of(const matcher::Trainee& t, const matcher::Skil
   if (t.cefr >= 0) p.english = cefr(t.cefr);
   if (t.available_from != matcher::kUnknownDay) p.available_from = day_text(t.available_from);
   if (t.hours_per_week > 0) p.hours_per_week = t.hours_per_week;
-  if (t.expected_monthly_rate >= 0)
-    p.expected_monthly_rate = domain::Money{static_cast<double>(t.expected_monthly_rate), "USD"};
+  // 希望月額給与: a monthly salary in taka, junior to senior (55k-175k BDT);
+  // the academy's multiplier makes the bill rate a firm compares with 人月単価.
+  if (t.expected_monthly_rate >= 0) {
+    p.expected_monthly_rate =
+        domain::Money{55'000.0 + static_cast<double>((t.id * 37) % 13) * 10'000.0, "BDT"};
+  }
+  // Working hours: most keep Dhaka's office week (Sunday to Thursday); some
+  // teams serving Japan start early and work Japan's week; some are part-time.
+  switch (t.id % 5) {
+    case 0:
+      p.work_days = {"sun", "mon", "tue", "wed", "thu"};
+      p.hours_per_week.reset();
+      break;
+    case 1:
+      p.work_start = "08:00";
+      p.work_end = "17:00";
+      p.hours_per_week.reset();
+      break;
+    case 2:
+      p.work_start = "07:00";
+      p.work_end = "16:00";
+      p.hours_per_week.reset();
+      break;
+    case 3:
+      p.work_start = "10:00";
+      p.work_end = "15:00";
+      p.work_days = {"sun", "mon", "tue", "wed", "thu"};
+      p.hours_per_week = 25;
+      break;
+    default:
+      p.hours_per_week.reset();
+      break;
+  }
+  // Credentials Japanese firms look for, some verified by the academy.
+  nlohmann::json certs = nlohmann::json::array();
+  if (t.id % 4 == 0) {
+    certs.push_back({{"name", "ITEE Fundamental Information Technology Engineer (FE)"},
+                     {"year", 2024 + static_cast<int>(t.id % 2)},
+                     {"verified", t.id % 8 == 0}});
+  }
+  if (t.id % 9 == 2) {
+    certs.push_back({{"name", "ITPEC Applied Information Technology Engineer (AP)"},
+                     {"year", 2025},
+                     {"verified", true}});
+  }
+  if (t.id % 6 == 1) {
+    certs.push_back({{"name", "AWS Certified Solutions Architect - Associate"},
+                     {"year", 2025},
+                     {"verified", false}});
+  }
+  p.certifications_json = certs.dump();
+  // JLPT is held on the first Sunday of July and December.
+  if (t.jlpt >= 2 && t.id % 2 == 0) {
+    static constexpr const char* kExams[] = {"2024-12-01", "2025-07-06", "2025-12-07"};
+    p.japanese_certified = true;
+    p.japanese_exam_date = kExams[t.id % 3];
+  }
+  if (t.jlpt >= 4 && t.id % 3 == 0) p.bjt_score = 420 + static_cast<int>(t.id % 150);
   p.domains = domain_names(t.domains);
   p.engagement = engagement_names(t.engagement);
   p.consent_matching = t.consent_matching;
@@ -88,18 +147,122 @@ domain::TraineeProfile profile_of(const matcher::Trainee& t, const matcher::Skil
   return p;
 }
 
+// Demo projects a Japanese firm would recognise: skills that fit the title,
+// 人月単価 (a monthly budget per person) in yen.
+struct DemoSkill {
+  const char* name;
+  int min_level;
+  int weight;
+  bool must_have;
+};
+struct DemoProject {
+  const char* title;
+  const char* domain;
+  std::vector<DemoSkill> skills;
+  double budget_min, budget_max;  // JPY per person-month
+  const char* japanese_min;       // nullptr: the generator's
+  double min_overlap_hours;
+};
+const std::vector<DemoProject>& demo_projects() {
+  static const std::vector<DemoProject> kProjects = {
+      {"外観検査AI（切削部品） / Visual inspection AI for machined parts",
+       "precision_machinery",
+       {{"Computer Vision", 3, 5, true},
+        {"PyTorch", 3, 4, true},
+        {"OpenCV", 3, 3, false},
+        {"Python", 3, 3, false}},
+       300'000,
+       450'000,
+       nullptr,
+       4},
+      {"プレスライン予知保全 / Predictive maintenance for press lines",
+       "automotive",
+       {{"Predictive Maintenance", 3, 5, true},
+        {"Time-Series Forecasting", 3, 4, false},
+        {"Python", 3, 3, false},
+        {"SQL", 2, 2, false}},
+       280'000,
+       420'000,
+       nullptr,
+       3},
+      {"MESデータ基盤とダッシュボード / MES data pipeline and dashboards",
+       "manufacturing",
+       {{"SQL", 3, 5, true},
+        {"Python", 3, 3, false},
+        {"Docker", 2, 2, false},
+        {"React", 2, 3, false}},
+       250'000,
+       380'000,
+       nullptr,
+       3},
+      {"部品物流の需要予測 / Demand forecasting for parts logistics",
+       "logistics",
+       {{"Time-Series Forecasting", 3, 5, true},
+        {"Machine Learning", 3, 4, false},
+        {"Python", 3, 3, false},
+        {"Data Analysis", 3, 3, false}},
+       280'000,
+       420'000,
+       nullptr,
+       3},
+      {"工場IoTゲートウェイ（OPC UA・MQTT） / Factory IoT gateway (OPC UA, MQTT)",
+       "electronics",
+       {{"OPC UA", 3, 5, true}, {"MQTT", 3, 4, true}, {"C++", 3, 3, false}, {"Linux", 3, 3, false}},
+       300'000,
+       480'000,
+       nullptr,
+       4},
+      {"ブリッジSE（オフショア開発窓口） / Bridge SE for an offshore team",
+       "systems_integration",
+       {{"Java", 3, 3, false}, {"SQL", 2, 2, false}, {"Git", 2, 2, false}},
+       450'000,
+       650'000,
+       "N2",
+       5},
+      {"社内Webアプリ保守 / In-house web application maintenance",
+       "systems_integration",
+       {{"TypeScript", 3, 4, true},
+        {"React", 3, 4, false},
+        {"JavaScript", 3, 3, false},
+        {"AWS", 2, 2, false}},
+       220'000,
+       350'000,
+       nullptr,
+       2},
+      {"AWSへのクラウド移行支援 / Cloud migration to AWS",
+       "systems_integration",
+       {{"AWS", 3, 5, true},
+        {"Docker", 3, 4, false},
+        {"Kubernetes", 2, 3, false},
+        {"Linux", 3, 3, false}},
+       300'000,
+       450'000,
+       nullptr,
+       3}};
+  return kProjects;
+}
+
 domain::ProjectData project_of(const matcher::Project& g, const matcher::SkillGraph& graph,
-                               const std::vector<store::SkillRow>& skills,
-                               const std::string& title) {
+                               const std::vector<store::SkillRow>& skills, const std::string& title,
+                               const DemoProject* demo = nullptr) {
   domain::ProjectData d;
-  d.title = title;
+  d.title = demo ? std::string(demo->title) : title;
   d.description =
       "Offshore engagement with a team in Japan; weekly reviews in Japanese and English.";
-  d.domain = kDomains[g.domain % 6];
-  for (const auto& s : g.skills) {
-    for (const auto& row : skills) {
-      if (row.name == graph.name(s.skill))
-        d.skills.push_back({row.id, row.name, s.min_level, s.weight, s.must_have});
+  d.domain = demo ? demo->domain : kDomains[g.domain % 6];
+  if (demo) {
+    for (const auto& s : demo->skills) {
+      for (const auto& row : skills) {
+        if (row.name == s.name)
+          d.skills.push_back({row.id, row.name, s.min_level, s.weight, s.must_have});
+      }
+    }
+  } else {
+    for (const auto& s : g.skills) {
+      for (const auto& row : skills) {
+        if (row.name == graph.name(s.skill))
+          d.skills.push_back({row.id, row.name, s.min_level, s.weight, s.must_have});
+      }
     }
   }
   d.japanese_min = jlpt(g.jlpt_min);
@@ -111,6 +274,16 @@ domain::ProjectData project_of(const matcher::Project& g, const matcher::SkillGr
   d.budget_max = g.budget_max;
   d.budget_currency = "USD";
   d.overlap_hours_jst = g.overlap_hours_jst;
+  if (demo) {
+    d.budget_min = demo->budget_min;
+    d.budget_max = demo->budget_max;
+    d.budget_currency = "JPY";
+    if (demo->japanese_min) d.japanese_min = demo->japanese_min;
+    d.min_overlap_hours_jst = demo->min_overlap_hours;
+    d.overlap_hours_jst = std::max(d.overlap_hours_jst, demo->min_overlap_hours);
+    d.hours_per_week = 40;
+    d.min_hours_per_week = g.id % 3 == 0 ? 20 : 0;
+  }
   d.engagement = g.engagement == matcher::kOffshore ? "offshore"
                  : g.engagement == matcher::kHybrid ? "hybrid"
                                                     : "onsite_japan";
@@ -218,10 +391,8 @@ int seed_demo(store::Database& db) {
                        {"Nagano Precision Machinery", "firm", "JP", "Nagano"},
                        {"Kanto Logistics", "firm", "JP", "Saitama"},
                        {"Sakura Systems Integration", "firm", "JP", "Tokyo"}};
-  const char* titles[] = {
-      "Visual inspection AI for machined parts", "Predictive maintenance for press lines",
-      "MES data pipeline and dashboards", "Demand forecasting for parts logistics",
-      "Factory IoT gateway (OPC UA, MQTT)"};
+  // Each academy's salary-to-bill-rate multiplier (overhead and margin).
+  const double multipliers[] = {2.8, 2.5, 2.2};
   std::vector<std::pair<std::string, std::string>> keys;
   db.transact_sync([&](store::Tx& c) {
     const auto skills = store::load_skills(c);
@@ -236,6 +407,9 @@ int seed_demo(store::Database& db) {
       academy_rows.push_back(find_or_create(c, o.name, o.kind, o.country));
     for (const auto& o : firms) firm_rows.push_back(find_or_create(c, o.name, o.kind, o.country));
     for (const auto& o : academy_rows) keys.emplace_back(o.name, issue_key(c, o, "demo"));
+    for (std::size_t i = 0; i < academy_rows.size(); ++i) {
+      store::update_organization_pricing(c, academy_rows[i].id, "BDT", multipliers[i]);
+    }
     for (const auto& o : firm_rows) keys.emplace_back(o.name, issue_key(c, o, "demo"));
     if (!fresh) return;  // the demo data is there already
     std::vector<std::pair<std::string, const matcher::Trainee*>> trainee_ids;
@@ -256,10 +430,9 @@ int seed_demo(store::Database& db) {
     std::vector<std::string> project_ids;
     for (const auto& p : inst.projects) {
       const std::size_t firm = (p.firm_id - 1) % 5;
-      project_ids.push_back(store::insert_project(
-          c, firm_rows[firm].id,
-          project_of(p, *graph, skills,
-                     std::string(titles[p.id % 5]) + " #" + std::to_string(p.id))));
+      const auto& demo = demo_projects()[p.id % demo_projects().size()];
+      project_ids.push_back(
+          store::insert_project(c, firm_rows[firm].id, project_of(p, *graph, skills, "", &demo)));
     }
     seed_teams(c, skills, firm_rows[0].id, firm_rows[4].id, trainee_ids, project_ids);
   });

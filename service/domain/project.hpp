@@ -40,7 +40,11 @@ struct ProjectData {
   std::optional<double> budget_min;
   std::optional<double> budget_max;
   std::optional<std::string> budget_currency;
-  double overlap_hours_jst = 0;
+  double overlap_hours_jst = 0;       // wanted (scored)
+  double min_overlap_hours_jst = 0;   // required (0: none)
+  std::optional<int> hours_per_week;  // needed (scored)
+  int min_hours_per_week = 0;         // required (0: none)
+  int availability_tolerance_months = 1;
   std::string engagement = "offshore";
   std::string status = "draft";
   // Empty: the project is one role (its seats are `headcount`); otherwise

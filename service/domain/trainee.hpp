@@ -34,9 +34,19 @@ struct TraineeProfile {
   std::optional<std::string> timezone;
   std::optional<std::string> program;
   std::vector<SkillLevel> skills;
-  std::optional<std::string> japanese;  // "none", "N5".."N1"
-  std::optional<std::string> english;   // "none", "A1".."C2"
+  std::optional<std::string> japanese;            // "none", "N5".."N1"
+  std::optional<std::string> english;             // "none", "A1".."C2"
+  bool japanese_certified = false;                // a JLPT certificate, not a self-declared level
+  std::optional<std::string> japanese_exam_date;  // YYYY-MM-DD; required when certified
+  std::optional<int> bjt_score;                   // 0..800
+  // Professional credentials ([{name, year, verified}]): shown to firms.
   std::string certifications_json = "[]";
+  // Working hours, local "HH:MM", and days ("mon".."sun").
+  std::string work_start = "09:00";
+  std::string work_end = "18:00";
+  std::vector<std::string> work_days = {"mon", "tue", "wed", "thu", "fri"};
+  // Overrides the organization's salary-to-bill-rate multiplier.
+  std::optional<double> bill_rate_multiplier;
   std::optional<std::string> available_from;  // YYYY-MM-DD
   std::optional<int> hours_per_week;
   std::optional<Money> expected_monthly_rate;

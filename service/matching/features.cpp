@@ -3,7 +3,9 @@
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 
@@ -19,29 +21,6 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
-
-struct Rate {
-  std::string_view currency;
-  double usd;  // one unit in US dollars
-};
-// Indicative rates (late 2026); the matcher needs an order of magnitude to
-// compare a rate with a budget, not a quote.
-constexpr std::array<Rate, 16> kRates = {{{"USD", 1.0},
-                                          {"JPY", 0.0067},
-                                          {"BDT", 0.0083},
-                                          {"EUR", 1.08},
-                                          {"GBP", 1.27},
-                                          {"INR", 0.012},
-                                          {"PKR", 0.0036},
-                                          {"LKR", 0.0033},
-                                          {"NPR", 0.0075},
-                                          {"VND", 0.00004},
-                                          {"PHP", 0.017},
-                                          {"IDR", 0.000063},
-                                          {"MMK", 0.00048},
-                                          {"CNY", 0.14},
-                                          {"KRW", 0.00072},
-                                          {"SGD", 0.74}}};
 
 }  // namespace
 
@@ -93,15 +72,58 @@ std::int8_t cefr_ordinal(const std::optional<std::string>& level) {
   return c ? static_cast<std::int8_t>(domain::cefr_rank(*c)) : matcher::kUnknownLevel;
 }
 
-std::optional<std::int32_t> to_usd(double amount, std::string_view currency) {
-  for (const auto& r : kRates) {
-    if (r.currency == currency) {
-      const double usd = std::round(amount * r.usd);
-      if (!(usd >= 0) || usd > 2e9) return std::nullopt;
-      return static_cast<std::int32_t>(usd);
+std::optional<std::int32_t> to_usd(double amount, const std::string& currency,
+                                   const domain::Pricing& pricing, const std::string& date) {
+  const auto usd = pricing.convert(amount, currency, domain::kBaseCurrency, date);
+  if (!usd) return std::nullopt;
+  const double whole = std::round(*usd);
+  if (!(whole >= 0) || whole > 2e9) return std::nullopt;
+  return static_cast<std::int32_t>(whole);
+}
+
+std::optional<int> parse_clock(std::string_view t) {
+  if (t.size() != 5 || t[2] != ':') return std::nullopt;
+  for (std::size_t i : {0U, 1U, 3U, 4U}) {
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+  }
+  const int h = (t[0] - '0') * 10 + (t[1] - '0');
+  const int m = (t[3] - '0') * 10 + (t[4] - '0');
+  if (h > 23 || m > 59) return std::nullopt;
+  return h * 60 + m;
+}
+
+std::uint8_t work_day_bits(const std::vector<std::string>& days) {
+  static constexpr std::array<std::string_view, 7> kDays = {"mon", "tue", "wed", "thu",
+                                                            "fri", "sat", "sun"};
+  std::uint8_t bits = 0;
+  for (const auto& d : days) {
+    for (std::size_t i = 0; i < kDays.size(); ++i) {
+      if (d == kDays[i]) bits |= static_cast<std::uint8_t>(1U << i);
     }
   }
-  return std::nullopt;
+  return bits;
+}
+
+void ZoneTable::add(std::string name, domain::ZoneRules r) {
+  if (names.size() >= matcher::kUnknownZone) return;
+  ids.emplace(name, static_cast<std::uint16_t>(names.size()));
+  names.push_back(std::move(name));
+  rules.push_back(std::move(r));
+}
+
+std::vector<matcher::ZoneOffsets> zone_offsets_over(const ZoneTable& zones, matcher::Day first,
+                                                    matcher::Day last) {
+  std::vector<matcher::ZoneOffsets> out(zones.rules.size());
+  const std::int64_t from = std::int64_t{first} * 86400;
+  const std::int64_t to = std::int64_t{last} * 86400 + 86399;
+  for (std::size_t z = 0; z < zones.rules.size(); ++z) {
+    auto offsets = zones.rules[z].offsets_between(from, to);
+    if (offsets.empty()) continue;
+    const auto [lo, hi] = std::minmax_element(offsets.begin(), offsets.end());
+    out[z].first = static_cast<std::int16_t>(*lo / 60);
+    if (*hi != *lo) out[z].second = static_cast<std::int16_t>(*hi / 60);
+  }
+  return out;
 }
 
 std::uint8_t engagement_bits(const std::vector<std::string>& models) {
@@ -131,16 +153,34 @@ matcher::Trainee trainee_features(const domain::TraineeRecord& r, FeatureContext
   }
   t.jlpt = jlpt_ordinal(p.japanese);
   t.cefr = cefr_ordinal(p.english);
+  t.jlpt_certified = p.japanese_certified;
+  if (p.bjt_score) t.bjt_score = static_cast<std::int16_t>(*p.bjt_score);
   if (p.timezone) {
     auto it = ctx.utc_offsets->find(*p.timezone);
     if (it != ctx.utc_offsets->end()) t.utc_offset_minutes = static_cast<std::int16_t>(it->second);
+    if (ctx.zones) {
+      auto z = ctx.zones->ids.find(*p.timezone);
+      if (z != ctx.zones->ids.end()) t.zone = z->second;
+    }
   }
+  t.work_start_minutes = static_cast<std::int16_t>(parse_clock(p.work_start).value_or(9 * 60));
+  t.work_end_minutes = static_cast<std::int16_t>(parse_clock(p.work_end).value_or(18 * 60));
+  t.work_days = work_day_bits(p.work_days);
   if (p.available_from)
     t.available_from = parse_day(*p.available_from).value_or(matcher::kUnknownDay);
-  if (p.hours_per_week) t.hours_per_week = *p.hours_per_week;
-  if (p.expected_monthly_rate) {
+  if (p.hours_per_week) {
+    t.hours_per_week = *p.hours_per_week;
+  } else {
+    // Not stated: the working hours make it.
+    int day = t.work_end_minutes - t.work_start_minutes;
+    if (day <= 0) day += 24 * 60;
+    t.hours_per_week = day * std::popcount(t.work_days) / 60;
+  }
+  if (p.expected_monthly_rate && ctx.pricing) {
+    const double bill = domain::bill_rate(p.expected_monthly_rate->amount, p.bill_rate_multiplier,
+                                          ctx.pricing->multiplier_of(r.organization_id));
     t.expected_monthly_rate =
-        to_usd(p.expected_monthly_rate->amount, p.expected_monthly_rate->currency)
+        to_usd(bill, p.expected_monthly_rate->currency, *ctx.pricing, ctx.date)
             .value_or(matcher::kUnknownAmount);
   }
   for (const auto& d : p.domains) {
@@ -173,13 +213,24 @@ matcher::Project project_features(const domain::ProjectRecord& r, FeatureContext
   p.headcount = d.headcount;
   p.start = parse_day(d.start_date).value_or(matcher::kUnknownDay);
   p.duration_months = d.duration_months;
-  if (d.budget_currency) {
-    if (d.budget_min)
-      p.budget_min = to_usd(*d.budget_min, *d.budget_currency).value_or(matcher::kUnknownAmount);
-    if (d.budget_max)
-      p.budget_max = to_usd(*d.budget_max, *d.budget_currency).value_or(matcher::kUnknownAmount);
+  if (d.budget_currency && ctx.pricing) {
+    if (d.budget_min) {
+      p.budget_min = to_usd(*d.budget_min, *d.budget_currency, *ctx.pricing, ctx.date)
+                         .value_or(matcher::kUnknownAmount);
+    }
+    if (d.budget_max) {
+      p.budget_max = to_usd(*d.budget_max, *d.budget_currency, *ctx.pricing, ctx.date)
+                         .value_or(matcher::kUnknownAmount);
+    }
   }
   p.overlap_hours_jst = d.overlap_hours_jst;
+  p.min_overlap_hours_jst = d.min_overlap_hours_jst;
+  if (d.hours_per_week) p.hours_per_week = *d.hours_per_week;
+  p.min_hours_per_week = d.min_hours_per_week;
+  p.availability_tolerance_months = d.availability_tolerance_months;
+  if (ctx.zones && p.start != matcher::kUnknownDay) {
+    p.zone_offsets = zone_offsets_over(*ctx.zones, p.start, matcher::project_end(p));
+  }
   if (d.domain) {
     const auto id = ctx.domains->id(*d.domain);
     p.domain = id < 64 ? static_cast<std::int32_t>(id) : -1;

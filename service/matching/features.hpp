@@ -12,8 +12,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/pricing.hpp"
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
+#include "domain/zone_rules.hpp"
 #include "matcher/types.hpp"
 
 namespace kakehashi::matching {
@@ -27,10 +29,29 @@ std::int8_t jlpt_ordinal(const std::optional<std::string>& level);
 // "none" 0, "A1" 1 ... "C2" 6.
 std::int8_t cefr_ordinal(const std::optional<std::string>& level);
 
-// An amount per month in whole US dollars, by indicative exchange rates
-// (the matcher compares rates with budgets; both go through the same table).
-// nullopt for a currency the table lacks.
-std::optional<std::int32_t> to_usd(double amount, std::string_view currency);
+// An amount per month in whole US dollars at the rate in force on `date`
+// (the matcher compares bill rates with budgets; both go through the same
+// rates). nullopt for a currency without a rate.
+std::optional<std::int32_t> to_usd(double amount, const std::string& currency,
+                                   const domain::Pricing& pricing, const std::string& date);
+
+// "HH:MM" as minutes after midnight, or nullopt.
+std::optional<int> parse_clock(std::string_view text);
+// "mon".."sun" as matcher::Trainee::work_days bits.
+std::uint8_t work_day_bits(const std::vector<std::string>& days);
+
+// The IANA zones with rules (from the tz database's files), numbered densely:
+// a trainee carries its zone's number, a project the offsets in force over
+// its dates for every number.
+struct ZoneTable {
+  std::vector<std::string> names;
+  std::vector<domain::ZoneRules> rules;
+  std::unordered_map<std::string, std::uint16_t> ids;
+  void add(std::string name, domain::ZoneRules r);
+};
+// The offsets in force in each zone from the first to the last day (minutes).
+std::vector<matcher::ZoneOffsets> zone_offsets_over(const ZoneTable& zones, matcher::Day first,
+                                                    matcher::Day last);
 
 std::uint8_t engagement_bits(const std::vector<std::string>& models);
 
@@ -51,6 +72,9 @@ struct FeatureContext {
   const std::unordered_map<std::string, int>* utc_offsets = nullptr;     // zone -> minutes
   Interner* organizations = nullptr;
   Interner* domains = nullptr;  // at most 64 become bits; later ones earn no domain credit
+  const domain::Pricing* pricing = nullptr;  // rates and cost models; none: amounts unknown
+  std::string date;                          // YYYY-MM-DD: the rates in force on it
+  const ZoneTable* zones = nullptr;          // none: today's offsets only
 };
 
 matcher::Trainee trainee_features(const domain::TraineeRecord& t, FeatureContext& ctx);

@@ -11,12 +11,31 @@ bool matchable(const domain::TraineeRecord& r) {
   return r.profile.status == "active" && r.profile.consent_matching;
 }
 
-TraineeCard card_of(const domain::TraineeRecord& r) {
-  TraineeCard c{r.id, r.seq, r.organization_id, r.alias, r.profile, r.version};
-  c.profile.program.reset();
-  c.profile.certifications_json = "[]";
-  c.profile.consent_recorded_at.reset();
-  return c;
+// A uuid's 128 bits; nothing for text that is not one (it names no trainee).
+std::optional<std::pair<std::uint64_t, std::uint64_t>> uuid_bits(std::string_view id) {
+  if (id.size() != 36) return std::nullopt;
+  std::uint64_t half[2] = {0, 0};
+  int digits = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return std::nullopt;
+      continue;
+    }
+    int v;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      v = c - 'A' + 10;
+    } else {
+      return std::nullopt;
+    }
+    auto& h = half[digits++ / 16];
+    h = (h << 4) | static_cast<std::uint64_t>(v);
+  }
+  return std::make_pair(half[0], half[1]);
 }
 
 }  // namespace
@@ -72,7 +91,20 @@ void LiveIndex::forget_everything() {
 }
 
 FeatureContext LiveIndex::feature_context() {
-  return FeatureContext{&skill_ids_, &utc_offsets_, &organizations_, &domains_};
+  return FeatureContext{&skill_ids_,    &utc_offsets_,       &organizations_, &domains_,
+                        pricing_.get(), domain::today_utc(), zones_.get()};
+}
+
+void LiveIndex::set_reference(std::shared_ptr<const domain::Pricing> pricing,
+                              std::shared_ptr<const ZoneTable> zones) {
+  std::unique_lock lock(mutex_);
+  if (pricing) pricing_ = std::move(pricing);
+  if (zones) zones_ = std::move(zones);
+}
+
+std::shared_ptr<const domain::Pricing> LiveIndex::pricing() const {
+  std::shared_lock lock(mutex_);
+  return pricing_;
 }
 
 void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
@@ -96,8 +128,8 @@ void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainee
     trainee_versions_[r.seq] = r.version;
     if (!matchable(r)) continue;
     ts.push_back(trainee_features(r, ctx));
-    trainees_.emplace(r.seq, card_of(r));
-    trainee_seqs_.emplace(r.id, r.seq);
+    trainees_.emplace(r.seq, TraineeCard(r));
+    if (auto key = uuid_bits(r.id)) trainee_seqs_.emplace(*key, r.seq);
   }
   for (const auto& r : projects) {
     project_versions_[r.seq] = r.version;
@@ -135,14 +167,14 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
     auto features = trainee_features(r, ctx);
     forget_rankings_with(r.seq, &features);
     index_->upsert_trainee(std::move(features));
-    trainees_[r.seq] = card_of(r);
-    trainee_seqs_[r.id] = r.seq;
+    trainees_[r.seq] = TraineeCard(r);
+    if (auto key = uuid_bits(r.id)) trainee_seqs_[*key] = r.seq;
   } else {
     forget_rankings_with(r.seq, nullptr);
     index_->remove_trainee(static_cast<matcher::Id>(r.seq));
     auto it = trainees_.find(r.seq);
     if (it != trainees_.end()) {
-      trainee_seqs_.erase(it->second.id);
+      if (auto key = uuid_bits(it->second.id())) trainee_seqs_.erase(*key);
       trainees_.erase(it);
     }
   }
@@ -179,7 +211,7 @@ void LiveIndex::remove_trainee(std::int64_t seq) {
   index_->remove_trainee(static_cast<matcher::Id>(seq));
   auto it = trainees_.find(seq);
   if (it != trainees_.end()) {
-    trainee_seqs_.erase(it->second.id);
+    if (auto key = uuid_bits(it->second.id())) trainee_seqs_.erase(*key);
     trainees_.erase(it);
   }
   applied_.fetch_add(1, std::memory_order_relaxed);
@@ -214,7 +246,9 @@ std::optional<TraineeCard> LiveIndex::trainee(std::int64_t seq) const {
 
 std::optional<std::int64_t> LiveIndex::trainee_seq(const std::string& id) const {
   std::shared_lock lock(mutex_);
-  auto it = trainee_seqs_.find(id);
+  const auto key = uuid_bits(id);
+  if (!key) return std::nullopt;
+  auto it = trainee_seqs_.find(*key);
   if (it == trainee_seqs_.end()) return std::nullopt;
   return it->second;
 }

@@ -26,18 +26,9 @@
 #include "matcher/scorer.hpp"
 #include "matching/features.hpp"
 #include "matching/taxonomy.hpp"
+#include "matching/trainee_card.hpp"
 
 namespace kakehashi::matching {
-
-// What a firm may see of a trainee before a match is accepted.
-struct TraineeCard {
-  std::string id;
-  std::int64_t seq = 0;
-  std::string organization_id;
-  std::string alias;
-  domain::TraineeProfile profile;  // its program and certifications emptied
-  std::int64_t version = 0;
-};
 
 struct ProjectCard {
   domain::ProjectRecord record;
@@ -62,6 +53,12 @@ class LiveIndex {
   // active trainee consenting to matching; an open project), dropped otherwise.
   void apply(const domain::TraineeRecord& record);
   void apply(const domain::ProjectRecord& record);
+  // The exchange rates and cost models, and the zones' rules, that features
+  // are computed with from now on (a null pointer keeps the current one).
+  // The change feed's full load carries the pricing: set it before rebuild().
+  void set_reference(std::shared_ptr<const domain::Pricing> pricing,
+                     std::shared_ptr<const ZoneTable> zones);
+  std::shared_ptr<const domain::Pricing> pricing() const;
   // A row that no longer exists.
   void remove_trainee(std::int64_t seq);
   void remove_project(std::int64_t seq);
@@ -136,6 +133,8 @@ class LiveIndex {
 
   Taxonomy& taxonomy_;
   std::unordered_map<std::string, int> utc_offsets_;
+  std::shared_ptr<const domain::Pricing> pricing_ = std::make_shared<domain::Pricing>();
+  std::shared_ptr<const ZoneTable> zones_;
 
   mutable std::shared_mutex mutex_;  // guards everything below but the index's own content
   std::shared_ptr<const Taxonomy::Snapshot> taxonomy_snapshot_;
@@ -144,7 +143,14 @@ class LiveIndex {
   Interner organizations_;
   Interner domains_;
   std::unordered_map<std::int64_t, TraineeCard> trainees_;
-  std::unordered_map<std::string, std::int64_t> trainee_seqs_;
+  // By the id's 128 bits (a uuid), not its 36 characters: no second copy of
+  // every id on the heap.
+  struct UuidHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& u) const {
+      return static_cast<std::size_t>(u.first ^ (u.second * 0x9e3779b97f4a7c15ULL));
+    }
+  };
+  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::int64_t, UuidHash> trainee_seqs_;
   std::unordered_map<std::int64_t, std::int64_t> trainee_versions_;  // also of removed ones
   std::map<std::int64_t, ProjectCard> projects_;
   std::unordered_map<std::string, std::int64_t> project_seqs_;

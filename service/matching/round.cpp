@@ -132,16 +132,17 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
     auto card = live.trainee(seq);
     auto features = index.trainee(static_cast<matcher::Id>(seq));
     if (!card || !features) continue;
-    out.proposals.push_back({e.card.record.id, e.role, card->id, e.card.record.organization_id,
-                             card->organization_id, a.score,
-                             matcher::explain(w.plans[a.project].plan, *features)});
+    out.proposals.push_back({e.card.record.id, e.role, std::string(card->id()),
+                             e.card.record.organization_id, std::string(card->organization_id()),
+                             a.score, matcher::explain(w.plans[a.project].plan, *features)});
   }
   for (const auto& u : result.unmatched) {
     const std::string reason(matcher::unmatched_reason_name(u.reason));
     ++out.unmatched_by_reason[reason];
     if (out.unmatched_listed.size() < kUnmatchedListed) {
       if (auto card = live.trainee(trainee_seq(u.trainee))) {
-        out.unmatched_listed.push_back({card->id, card->alias, reason});
+        out.unmatched_listed.push_back(
+            {std::string(card->id()), std::string(card->alias()), reason});
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "store/change_feed.hpp"
 
+#include "store/pricing.hpp"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -116,6 +118,7 @@ std::shared_ptr<const Everything> ChangeFeed::load_everything(Tx& tx) {
   const auto started = std::chrono::steady_clock::now();
   auto all = std::make_shared<Everything>();
   all->skills = load_skills(tx);
+  all->pricing = load_pricing(tx);
   for (std::int64_t after = 0;;) {
     auto page = load_matchable_trainees(tx, after, kPage);
     if (page.empty()) break;

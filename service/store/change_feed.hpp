@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/pricing.hpp"
 #include "domain/project.hpp"
 #include "domain/skill.hpp"
 #include "domain/trainee.hpp"
@@ -39,6 +40,7 @@ struct Everything {
   std::vector<domain::Skill> skills;
   std::vector<domain::TraineeRecord> trainees;  // matchable ones, without personal data
   std::vector<domain::ProjectRecord> projects;  // open ones
+  domain::Pricing pricing;                      // exchange rates, organizations' cost models
 };
 
 struct ChangeSet {

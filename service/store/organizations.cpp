@@ -77,7 +77,10 @@ ApiKeyRow key_from(const pqxx::row& r) {
 OrganizationRow insert_organization(Tx& t, const std::string& name, const std::string& kind,
                                     const std::string& country) {
   try {
-    return organization_from(exec_params1(t.sql(), kInsertOrganization, name, kind, country));
+    auto row = organization_from(exec_params1(t.sql(), kInsertOrganization, name, kind, country));
+    // Its currency and cost model (migration 0020) join the index's pricing.
+    t.taxonomy_changed();
+    return row;
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"an organization with this name exists", "/name"};
   }

@@ -22,6 +22,11 @@ constexpr const char* kUpdateProject =
     " budget_min = $11::numeric, budget_max = $12::numeric, budget_currency = $13, "
     " overlap_hours_jst = $14::numeric, engagement = $15, status = $16, version = version + 1, "
     " updated_at = now() WHERE id = $1 AND version = $2 RETURNING id, seq";
+// Working time and availability (migration 0020), written after the insert or
+// update in the same transaction.
+constexpr const char* kUpdateProjectWork =
+    "UPDATE projects SET min_overlap_hours_jst = $2::numeric, hours_per_week = $3, "
+    " min_hours_per_week = $4, availability_tolerance_months = $5 WHERE id = $1";
 constexpr const char* kDeleteProject =
     "DELETE FROM projects WHERE id = $1 AND ($2::bigint IS NULL OR version = $2) RETURNING id, seq";
 constexpr const char* kDeleteProjectSkills = "DELETE FROM project_skills WHERE project_id = $1";
@@ -61,6 +66,8 @@ constexpr const char* kProjectSelect =
     " p.budget_min::float8 AS budget_min, p.budget_max::float8 AS budget_max, "
     " p.budget_currency, p.overlap_hours_jst::float8 AS overlap_hours_jst, p.engagement, "
     " p.status, p.version, to_json(p.created_at)#>>'{}' AS created_at, "
+    " p.min_overlap_hours_jst::float8 AS min_overlap_hours_jst, p.hours_per_week, "
+    " p.min_hours_per_week, p.availability_tolerance_months, "
     " to_json(p.updated_at)#>>'{}' AS updated_at, "
     " coalesce((SELECT string_agg(s.id || E'\\t' || ps.min_level || E'\\t' || ps.weight || "
     "   E'\\t' || ps.required || E'\\t' || s.name, E'\\n' ORDER BY ps.position) "
@@ -108,6 +115,10 @@ domain::ProjectRecord project_from(const pqxx::row& r) {
   d.engagement = r["engagement"].as<std::string>();
   d.status = r["status"].as<std::string>();
   d.skills = skills_from(r["skills"].as<std::string>());
+  d.min_overlap_hours_jst = r["min_overlap_hours_jst"].as<double>();
+  d.hours_per_week = opt<int>(r["hours_per_week"]);
+  d.min_hours_per_week = r["min_hours_per_week"].as<int>();
+  d.availability_tolerance_months = r["availability_tolerance_months"].as<int>();
   p.version = r["version"].as<std::int64_t>();
   p.created_at = r["created_at"].as<std::string>();
   p.updated_at = r["updated_at"].as<std::string>();
@@ -196,6 +207,8 @@ void write_project_roles(pqxx::transaction_base& tx, const std::string& id,
 
 void write_project_skills(pqxx::transaction_base& tx, const std::string& id,
                           const domain::ProjectData& d) {
+  exec_params(tx, kUpdateProjectWork, id, decimal_text(d.min_overlap_hours_jst), d.hours_per_week,
+              d.min_hours_per_week, d.availability_tolerance_months);
   exec_params(tx, kDeleteProjectSkills, id);
   int position = 0;
   for (const auto& s : d.skills) {

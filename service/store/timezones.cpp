@@ -1,5 +1,8 @@
 #include "store/timezones.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include <pqxx/pqxx>
 
 #include "store/sql_util.hpp"
@@ -27,5 +30,21 @@ std::vector<std::pair<std::string, int>> load_timezone_offsets(Tx& t) {
   }
   return out;
 }
+
+std::vector<std::pair<std::string, domain::ZoneRules>> load_zone_rules(
+    const std::vector<std::string>& names, const std::string& directory) {
+  std::vector<std::pair<std::string, domain::ZoneRules>> out;
+  for (const auto& name : names) {
+    // Names come from pg_timezone_names; refuse anything that could leave the directory.
+    if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') continue;
+    std::ifstream in(directory + "/" + name, std::ios::binary);
+    if (!in) continue;
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto rules = domain::ZoneRules::parse(bytes)) out.emplace_back(name, std::move(*rules));
+  }
+  return out;
+}
+
+std::string zoneinfo_directory() { return "/usr/share/zoneinfo"; }
 
 }  // namespace kakehashi::store

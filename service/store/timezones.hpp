@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/zone_rules.hpp"
 #include "store/transaction.hpp"
 
 namespace kakehashi::store {
@@ -13,5 +14,13 @@ namespace kakehashi::store {
 std::vector<std::string> load_timezones(Tx& t);
 // Each IANA zone's current offset from UTC, in minutes.
 std::vector<std::pair<std::string, int>> load_timezone_offsets(Tx& t);
+
+// The rules of each named zone from the tz database's compiled files under
+// `directory` (the ones PostgreSQL uses on Debian: /usr/share/zoneinfo). A
+// name without a readable, valid file is left out: the matcher then uses
+// the zone's offset today.
+std::vector<std::pair<std::string, domain::ZoneRules>> load_zone_rules(
+    const std::vector<std::string>& names, const std::string& directory);
+std::string zoneinfo_directory();
 
 }  // namespace kakehashi::store

@@ -52,19 +52,42 @@ std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n)
 void copy_profiles(pqxx::transaction_base& tx, const std::string& organization_id,
                    const std::vector<NewTrainee>& rows, const std::vector<std::string>& ids,
                    const std::vector<std::string>& aliases) {
-  pqxx::stream_to out(
-      tx, "trainees",
-      std::vector<std::string>{"id", "organization_id", "alias", "country", "city", "timezone",
-                               "program", "japanese", "english", "certifications", "available_from",
-                               "hours_per_week", "rate_amount", "rate_currency", "domains",
-                               "engagement", "consent_matching", "consent_share_abroad", "status"});
+  pqxx::stream_to out(tx, "trainees",
+                      std::vector<std::string>{"id",
+                                               "organization_id",
+                                               "alias",
+                                               "country",
+                                               "city",
+                                               "timezone",
+                                               "program",
+                                               "japanese",
+                                               "english",
+                                               "certifications",
+                                               "available_from",
+                                               "hours_per_week",
+                                               "rate_amount",
+                                               "rate_currency",
+                                               "domains",
+                                               "engagement",
+                                               "consent_matching",
+                                               "consent_share_abroad",
+                                               "status",
+                                               "work_start",
+                                               "work_end",
+                                               "work_days",
+                                               "bill_rate_multiplier",
+                                               "japanese_certified",
+                                               "japanese_exam_date",
+                                               "bjt_score"});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& p = rows[i].profile;
-    out << std::make_tuple(ids[i], organization_id, aliases[i], p.country, p.city, p.timezone,
-                           p.program, p.japanese, p.english, p.certifications_json,
-                           p.available_from, p.hours_per_week, rate_amount(p), rate_currency(p),
-                           pg_text_array(p.domains), pg_text_array(p.engagement),
-                           p.consent_matching, p.consent_share_abroad, p.status);
+    out << std::make_tuple(
+        ids[i], organization_id, aliases[i], p.country, p.city, p.timezone, p.program, p.japanese,
+        p.english, p.certifications_json, p.available_from, p.hours_per_week, rate_amount(p),
+        rate_currency(p), pg_text_array(p.domains), pg_text_array(p.engagement), p.consent_matching,
+        p.consent_share_abroad, p.status, p.work_start, p.work_end, pg_text_array(p.work_days),
+        decimal_text(p.bill_rate_multiplier), p.japanese_certified, p.japanese_exam_date,
+        p.bjt_score);
   }
   out.complete();
 }

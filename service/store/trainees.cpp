@@ -34,6 +34,12 @@ constexpr const char* kUpdateTrainee =
     " status = $19, version = version + 1, updated_at = now() "
     "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) "
     "RETURNING id, seq";
+// The working time, cost and Japanese evidence (migration 0020), written after
+// the insert or update in the same transaction.
+constexpr const char* kUpdateTraineeWork =
+    "UPDATE trainees SET work_start = $2::time, work_end = $3::time, "
+    " work_days = string_to_array($4, E'\\n'), bill_rate_multiplier = $5::numeric, "
+    " japanese_certified = $6, japanese_exam_date = $7::date, bjt_score = $8 WHERE id = $1";
 // Names the writer for triggers that audit (the consent trigger), for this
 // transaction only.
 constexpr const char* kSetWriter =
@@ -72,6 +78,11 @@ constexpr const char* kTraineeSelect =
     " t.consent_matching, t.consent_share_abroad, "
     " to_json(t.consent_recorded_at)#>>'{}' AS consent_recorded_at, t.status, t.version, "
     " to_json(t.created_at)#>>'{}' AS created_at, to_json(t.updated_at)#>>'{}' AS updated_at, "
+    " to_char(t.work_start, 'HH24:MI') AS work_start, "
+    " to_char(t.work_end, 'HH24:MI') AS work_end, "
+    " array_to_string(t.work_days, E'\\n') AS work_days, "
+    " t.bill_rate_multiplier::float8 AS bill_rate_multiplier, t.japanese_certified, "
+    " t.japanese_exam_date::text AS japanese_exam_date, t.bjt_score, "
     " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
     "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
     "   WHERE ts.trainee_id = t.id), '') AS skills "
@@ -107,6 +118,13 @@ enum TraineeColumn : pqxx::row::size_type {
   kVersion,
   kCreatedAt,
   kUpdatedAt,
+  kWorkStart,
+  kWorkEnd,
+  kWorkDays,
+  kBillRateMultiplier,
+  kJapaneseCertified,
+  kJapaneseExamDate,
+  kBjtScore,
   kSkills,
   kTraineeColumnCount
 };
@@ -139,6 +157,13 @@ constexpr std::array<std::string_view, kTraineeColumnCount> kTraineeColumnNames{
     "version",
     "created_at",
     "updated_at",
+    "work_start",
+    "work_end",
+    "work_days",
+    "bill_rate_multiplier",
+    "japanese_certified",
+    "japanese_exam_date",
+    "bjt_score",
     "skills"};
 std::once_flag trainee_columns_checked;
 
@@ -188,6 +213,13 @@ domain::TraineeProfile profile_from(const pqxx::row& r) {
   p.consent_recorded_at = opt<std::string>(r[kConsentRecordedAt]);
   p.status = r[kStatus].as<std::string>();
   p.skills = skills_from(r[kSkills].as<std::string>());
+  p.work_start = r[kWorkStart].as<std::string>();
+  p.work_end = r[kWorkEnd].as<std::string>();
+  p.work_days = split(r[kWorkDays].as<std::string>(), '\n');
+  p.bill_rate_multiplier = opt<double>(r[kBillRateMultiplier]);
+  p.japanese_certified = r[kJapaneseCertified].as<bool>();
+  p.japanese_exam_date = opt<std::string>(r[kJapaneseExamDate]);
+  p.bjt_score = opt<int>(r[kBjtScore]);
   return p;
 }
 
@@ -214,6 +246,13 @@ std::vector<domain::TraineeRecord> trainees_from(const pqxx::result& rows) {
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(trainee_from(r));
   return out;
+}
+
+void write_work(pqxx::transaction_base& tx, const std::string& id,
+                const domain::TraineeProfile& p) {
+  exec_params(tx, kUpdateTraineeWork, id, p.work_start, p.work_end, join_lines(p.work_days),
+              decimal_text(p.bill_rate_multiplier), p.japanese_certified, p.japanese_exam_date,
+              p.bjt_score);
 }
 
 void write_skills(pqxx::transaction_base& tx, const std::string& id,
@@ -248,6 +287,7 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
   write_skills(tx, *id, p);
+  write_work(tx, *id, p);
   t.trainee_changed(seq);
   return *id;
 }
@@ -280,6 +320,7 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
     }
   }
   write_skills(tx, id, p);
+  write_work(tx, id, p);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }

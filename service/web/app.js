@@ -6,6 +6,7 @@
 import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession, accountView } from "./accounts.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
+import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
@@ -120,7 +121,7 @@ function showProblem(box, problem, form) {
 // ---- sign-in and navigation ----
 /** @type {Record<string, [string, string][]>} */
 const NAV = {
-  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"]],
+  admin: [["#/dashboard", "nav.dashboard"], ["#/round", "nav.round"], ["#/review", "nav.review"], ["#/audit", "nav.audit"], ["#/rates", "nav.rates"]],
   firm: [["#/projects", "nav.projects"], ["#/matches", "nav.matches"]],
   training_org: [["#/trainees", "nav.trainees"], ["#/import", "nav.import"], ["#/matches", "nav.matches"]],
 };
@@ -201,7 +202,8 @@ function explanationView(ex) {
         h("span", {}, `+${fmt(c.contribution)}`));
     })),
     h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${s.skill}${s.via && s.via !== s.skill ? ` ← ${s.via}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
-    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")));
+    h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, s.skill)) : t("common.none")),
+    rateEvidenceView(ex.rate_evidence), workingTimeView(ex.working_time));
 }
 
 /** @param {any} tr */
@@ -214,6 +216,7 @@ function traineeView(tr) {
     h("dt", {}, t("trainee.place")), h("dd", {}, place),
     h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: s.skill, level: s.level })))),
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
+    (tr.certifications || []).length ? [h("dt", {}, t("trainee.credentials")), h("dd", {}, tr.certifications.map((/** @type {any} */ c) => h("span", { class: "tag" }, t(c.verified ? "trainee.credential_verified" : "trainee.credential", { name: c.name, year: c.year ?? "—" }))))] : null,
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
     h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
 }
@@ -479,6 +482,10 @@ async function projectForm(id) {
   const duration = h("input", { type: "number", min: "1", value: String(p.duration_months) });
   const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
   const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, label("pstatus", x))));
+  // Working time and availability (issue 16): hard constraints the firm sets.
+  const minOverlap = h("input", { type: "number", min: "0", max: "9", step: "0.5", value: String(p.min_overlap_hours_jst ?? 0) });
+  const minHours = h("input", { type: "number", min: "0", max: "80", value: String(p.min_hours_per_week ?? 0) });
+  const tolerance = h("input", { type: "number", min: "0", max: "24", value: String(p.availability_tolerance_months ?? 1) });
   const rows = h("div", { id: "skill-rows" });
   const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name })));
   let n = 0;
@@ -499,6 +506,7 @@ async function projectForm(id) {
     const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
     /** @type {Record<string, unknown>} */
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
+      min_overlap_hours_jst: Number(minOverlap.value), min_hours_per_week: Number(minHours.value), availability_tolerance_months: Number(tolerance.value),
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
     body.roles = roles.value();
@@ -511,6 +519,7 @@ async function projectForm(id) {
   } },
   field("title", "project.title", title), field("description", "project.description", description),
   h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
+  h("div", { class: "row" }, field("min_overlap_hours_jst", "field.min_overlap_hours_jst", minOverlap), field("min_hours_per_week", "field.min_hours_per_week", minHours), field("availability_tolerance_months", "field.availability_tolerance_months", tolerance)),
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
   roles.element,
@@ -684,7 +693,8 @@ async function route() {
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
-    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView },
+    admin: { dashboard, round: roundView, review: () => matchQueue("nav.review", { defaultState: "accepted" }), audit: auditView,
+      rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }) },
     firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg, role_arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches") },
   }[role];

@@ -110,7 +110,7 @@ TEST(LiveIndexConcurrency, WritersRebuildsAndReadersAtOnce) {
         const auto opportunities = view.index->top_projects(static_cast<matcher::Id>(t), 5);
         ranked += static_cast<int>(page.size() + opportunities.size());
         if (auto card = live.trainee(t)) {
-          EXPECT_EQ(card->seq, t);
+          EXPECT_EQ(card->seq(), t);
         }
         if (auto seq = live.project_seq(record.id)) {
           EXPECT_EQ(*seq, i);
@@ -131,7 +131,7 @@ TEST(LiveIndexConcurrency, WritersRebuildsAndReadersAtOnce) {
   // Quiet again: the index holds what the last writes left.
   live.apply(trainee(1, 10'000, true));
   ASSERT_TRUE(live.trainee(1));
-  EXPECT_EQ(live.trainee(1)->version, 10'000);
+  EXPECT_EQ(live.trainee(1)->version(), 10'000);
 }
 
 TEST(TaxonomyConcurrency, SnapshotsStayWholeWhileLoadsReplaceThem) {

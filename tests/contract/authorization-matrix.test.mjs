@@ -89,6 +89,17 @@ const EXPECTED = {
   "deleteProject | A":                                 [204,  204,  404,  403, 403, 401, 401],
   "deleteProject | B":                                 [204,  404,  204,  403, 403, 401, 401],
 
+  "listExchangeRates | -":                             [200,  200,  200,  200, 200, 401, 401],
+  "putExchangeRate | -":                               [200,  403,  403,  403, 403, 401, 401],
+  "getOrganizationPricing | firm A":                   [200,  200,  404,  404, 404, 401, 401],
+  "getOrganizationPricing | firm B":                   [200,  404,  200,  404, 404, 401, 401],
+  "getOrganizationPricing | org A":                    [200,  404,  404,  200, 404, 401, 401],
+  "getOrganizationPricing | org B":                    [200,  404,  404,  404, 200, 401, 401],
+  "putOrganizationPricing | firm A":                   [200,  200,  404,  404, 404, 401, 401],
+  "putOrganizationPricing | firm B":                   [200,  404,  200,  404, 404, 401, 401],
+  "putOrganizationPricing | org A":                    [200,  404,  404,  200, 404, 401, 401],
+  "putOrganizationPricing | org B":                    [200,  404,  404,  404, 200, 401, 401],
+
   "listSkills | -":                                    [200,  200,  200,  200, 200, 401, 401],
   "createSkill | -":                                   [201,  403,  403,  403, 403, 401, 401],
   "updateSkill | -":                                   [200,  403,  403,  403, 403, 401, 401],
@@ -412,6 +423,14 @@ const REQUESTS = {
     "A, organization_id=firm B": async () => ({ params: { id: (await newProject("A")).id }, body: { organization_id: fx.org.firmB.id } }),
   },
   deleteProject: byTenant(async (tenant) => ({ params: { id: (await newProject(tenant)).id } })),
+
+  listExchangeRates: { "-": () => ({ verify: (json) => assert.ok(json.items.some((r) => r.currency === "JPY" && r.in_force)) }) },
+  putExchangeRate: { "-": () => ({ params: { currency: "SGD" }, body: { per_usd: 1.35 },
+    verify: (json) => assert.equal(json.currency, "SGD") }) },
+  ...byOrganization("getOrganizationPricing", (org) => ({ params: { id: org.id }, verify: (json) => assert.equal(json.organization_id, org.id) })),
+  ...byOrganization("putOrganizationPricing", (org) => ({ params: { id: org.id },
+    body: org.kind === "firm" ? { currency: "JPY" } : { currency: "BDT", bill_rate_multiplier: 2 },
+    verify: (json) => assert.equal(json.organization_id, org.id) })),
 
   listSkills: { "-": () => ({ query: "?q=py" }) },
   createSkill: { "-": () => ({ body: { name: `Skill ${unique()}`, category: "ai" } }) },

@@ -158,6 +158,38 @@ const CASES = {
     await expect(t, "a firm", 403, "GET", "/v1/organizations", { key: fx.firmKey });
     await expect(t, "no key", 401, "GET", "/v1/organizations");
   },
+  async listExchangeRates(t) {
+    await expect(t, "no key", 401, "GET", "/v1/exchange-rates");
+    const r = await expect(t, "every role reads the rates", 200, "GET", "/v1/exchange-rates", { key: fx.firmKey });
+    assert.equal(r.json.base, "USD");
+    assert.ok(r.json.items.some((x) => x.currency === "BDT" && x.in_force));
+    await expect(t, "an unknown parameter", 422, "GET", "/v1/exchange-rates", { key: fx.firmKey, query: "?currency=JPY" });
+  },
+  async putExchangeRate(t) {
+    await expect(t, "a firm", 403, "PUT", "/v1/exchange-rates/{currency}", { key: fx.firmKey, params: { currency: "NPR" }, body: { per_usd: 133 } });
+    await expect(t, "not JSON", 415, "PUT", "/v1/exchange-rates/{currency}", { key: admin, params: { currency: "NPR" }, ...typed("per_usd=1", "text/plain") });
+    const bad = await expect(t, "not ISO 4217, a negative rate and a future date", 422, "PUT", "/v1/exchange-rates/{currency}",
+      { key: admin, params: { currency: "ZZZ" }, body: { per_usd: -1, valid_from: "2999-01-01" } });
+    assert.deepEqual(bad.json.errors.map((e) => e.pointer).sort(), ["/currency", "/per_usd", "/valid_from"]);
+    await expect(t, "USD is the base", 422, "PUT", "/v1/exchange-rates/{currency}", { key: admin, params: { currency: "USD" }, body: { per_usd: 1 } });
+    const r = await expect(t, "recorded", 200, "PUT", "/v1/exchange-rates/{currency}", { key: admin, params: { currency: "NPR" }, body: { per_usd: 134.2, valid_from: "2026-06-01" } });
+    assert.equal(r.json.valid_from, "2026-06-01");
+  },
+  async getOrganizationPricing(t) {
+    const r = await expect(t, "the academy's own", 200, "GET", "/v1/organizations/{id}/pricing", { key: fx.academyKey, params: { id: fx.academy.id } });
+    assert.equal(r.json.currency, "BDT");
+    const firm = await expect(t, "a firm's: no multiplier", 200, "GET", "/v1/organizations/{id}/pricing", { key: fx.firmKey, params: { id: fx.firm.id } });
+    assert.equal(firm.json.currency, "JPY");
+    assert.equal(firm.json.bill_rate_multiplier, null);
+    await expect(t, "another organization's", 404, "GET", "/v1/organizations/{id}/pricing", { key: fx.firmKey, params: { id: fx.academy.id } });
+  },
+  async putOrganizationPricing(t) {
+    await expect(t, "invalid", 422, "PUT", "/v1/organizations/{id}/pricing", { key: fx.academyKey, params: { id: fx.academy.id }, body: { currency: "TAKA", bill_rate_multiplier: 50 } });
+    await expect(t, "a firm's multiplier", 422, "PUT", "/v1/organizations/{id}/pricing", { key: fx.firmKey, params: { id: fx.firm.id }, body: { currency: "JPY", bill_rate_multiplier: 2 } });
+    await expect(t, "another organization's", 404, "PUT", "/v1/organizations/{id}/pricing", { key: fx.firmKey, params: { id: fx.academy.id }, body: { currency: "JPY" } });
+    const r = await expect(t, "the academy's multiplier", 200, "PUT", "/v1/organizations/{id}/pricing", { key: fx.academyKey, params: { id: fx.academy.id }, body: { currency: "BDT", bill_rate_multiplier: 2.4 } });
+    assert.equal(r.json.bill_rate_multiplier, 2.4);
+  },
   async getOrganization(t) {
     await expect(t, "administrator", 200, "GET", "/v1/organizations/{id}", { key: admin, params: { id: fx.academy.id } });
     await expect(t, "its own member", 200, "GET", "/v1/organizations/{id}", { key: fx.firmKey, params: { id: fx.firm.id } });

@@ -51,6 +51,15 @@ async function signIn(page, key) {
   await page.locator("nav a").first().waitFor();
 }
 
+// The key form in whatever language the page speaks (by structure, not by label).
+async function keySignInAnyLanguage(page, key) {
+  await page.goto(`${base}/admin/`);
+  await page.locator("details.keys summary").click();
+  await page.locator("#key").fill(key);
+  await page.locator("#key").press("Enter");
+  await page.locator("nav a").first().waitFor();  // signed in
+}
+
 // axe-core on the current view: no serious or critical violation.
 async function accessible(page, name) {
   await page.evaluate(axeSource);
@@ -299,7 +308,8 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   assert.equal(after.body.city, "Chattogram");
   assert.deepEqual(after.body.skills, trainee.skills);
   assert.deepEqual(after.body.skills.map((s) => s.years), [2.5, 6, null]);
-  assert.deepEqual(after.body.certifications, trainee.certifications);
+  // The service adds `verified: false` to a credential the organization has not verified.
+  assert.deepEqual(after.body.certifications, trainee.certifications.map((c) => ({ verified: false, ...c })));
   assert.equal(after.body.hours_per_week, 30);
   // Nothing else changed either.
   const rest = ({ city, version, updated_at, ...others }) => others;
@@ -334,6 +344,51 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   assert.equal((await api(keys.admin, "GET", "/v1/matches?state=proposed&limit=200")).body.items.length, proposedBefore,
     "a dry run proposes nothing");
   await admin.context().close();
+});
+
+test("money and working time read in each side's words, in both languages (issue 16)", async () => {
+  assert.ok(flow.project, "an earlier test found a project with candidates");
+  // The firm's candidates page: 人月単価 and the bill rate converted to yen.
+  for (const [locale, budget, overlap] of [["en-US", "Budget per person-month (人月単価)", "Overlap with 09:00–18:00 JST"], ["ja-JP", "人月単価", "日本時間9:00〜18:00との重なり"]]) {
+    const page = await newPage(locale);
+    await keySignInAnyLanguage(page, keys[flow.firm]);
+    await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
+    await page.locator("dl.money").first().waitFor();
+    assert.ok(await page.getByText(budget, { exact: true }).first().isVisible(), `${locale}: ${budget}`);
+    assert.ok(await page.getByText(overlap, { exact: true }).first().isVisible(), `${locale}: ${overlap}`);
+    assert.match(await page.locator("dl.money dd").first().innerText(), /[¥￥]/);  // ja-JP writes the full-width sign
+    await accessible(page, `60-firm-candidates-money-${locale}`);
+    await page.context().close();
+  }
+  // A training organization's opportunities page, in both languages.
+  const schoolKey = keys[flow.school ?? "Dhaka AI Academy"];
+  const trainees = await api(schoolKey, "GET", "/v1/trainees?limit=50&status=active");
+  let withOpportunities;
+  for (const tr of trainees.body.items) {
+    if (withOpportunities) break;
+    if ((await api(schoolKey, "GET", `/v1/trainees/${tr.id}/opportunities?limit=1`)).body?.items?.length) withOpportunities = tr.id;
+  }
+  assert.ok(withOpportunities, "a demo trainee has opportunities");
+  for (const locale of ["en-US", "ja-JP"]) {
+    const page = await newPage(locale);
+    await keySignInAnyLanguage(page, schoolKey);
+    await page.goto(`${base}/admin/#/trainee/${withOpportunities}`);
+    await page.locator("dl.working-time").first().waitFor();
+    await accessible(page, `61-school-opportunities-money-${locale}`);
+    await page.context().close();
+  }
+  // An administrator records a rate; the page shows it in force.
+  const page = await newPage();
+  await signIn(page, keys.admin);
+  await page.getByRole("link", { name: "Exchange rates" }).click();
+  await page.getByLabel("Currency", { exact: true }).fill("BDT");
+  await page.getByLabel("Units for 1 USD").fill("121.5");
+  await page.getByRole("button", { name: "Record a rate" }).click();
+  await page.locator('tr[data-in-force="true"]', { hasText: "121.5" }).waitFor();
+  await accessible(page, "62-admin-exchange-rates");
+  await page.context().close();
+  const rates = await api(keys.admin, "GET", "/v1/exchange-rates");
+  assert.ok(rates.body.items.some((r) => r.currency === "BDT" && r.per_usd === 121.5 && r.in_force));
 });
 
 test("the language toggle switches the visible labels", async () => {

@@ -97,7 +97,7 @@ TEST_F(MatchingTest, CandidatesAreRankedExplainedAndPseudonymous) {
     previous = score;
     EXPECT_NEAR(sum_of_contributions(item), score, 1e-9);
     EXPECT_TRUE(item["eligible"].get<bool>());
-    EXPECT_EQ(item["components"].size(), 8u);
+    EXPECT_EQ(item["components"].size(), 9u);
     EXPECT_FALSE(item["trainee"].contains("full_name"));
     EXPECT_FALSE(item["trainee"].contains("email"));
     EXPECT_TRUE(item["trainee"]["alias"].get<std::string>().starts_with("KH-"));

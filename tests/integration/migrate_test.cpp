@@ -93,5 +93,70 @@ TEST_F(MigrateTest, ConcurrentRunsApplyEachFileOnce) {
   }
 }
 
+// Migration 0020 (money, working time, Japanese) on a database that holds
+// data written under the schema before it: every row is carried forward with
+// what the service assumed before (09:00-18:00 Monday to Friday, self-declared
+// JLPT, unverified certifications), organizations take their country's
+// currency, and the rates the service had compiled in become rows.
+TEST_F(MigrateTest, MoneyAndWorkingTimeCarryExistingDataForward) {
+  const fs::path later = dir_ / "later";
+  fs::create_directories(later);
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    const auto name = entry.path().filename().string();
+    if (entry.is_regular_file() && name >= "0020") fs::rename(entry.path(), later / name);
+  }
+  ASSERT_EQ(run_kakehashi({"migrate"}, env()).exit_code, 0);
+  db_.exec(
+      "INSERT INTO organizations (id, name, kind, country) VALUES "
+      " ('00000000-0000-4000-8000-000000000001', 'Old School', 'training_provider', 'BD'), "
+      " ('00000000-0000-4000-8000-000000000002', 'Old Firm', 'firm', 'JP'), "
+      " ('00000000-0000-4000-8000-000000000003', 'Old Office', 'programme_office', 'SG')");
+  db_.exec(
+      "INSERT INTO trainees (id, organization_id, alias, timezone, japanese, certifications, "
+      " hours_per_week, rate_amount, rate_currency, consent_matching) VALUES "
+      " ('00000000-0000-4000-8000-000000000011', '00000000-0000-4000-8000-000000000001', "
+      "  'KH-OLD0000001', 'Asia/Dhaka', 'N3', "
+      "  '[{\"name\": \"ITEE FE\", \"year\": 2024}, {\"name\": \"AWS SAA\"}]', "
+      "  30, 90000, 'BDT', true), "
+      " ('00000000-0000-4000-8000-000000000012', '00000000-0000-4000-8000-000000000001', "
+      "  'KH-OLD0000002', NULL, NULL, '[]', NULL, NULL, NULL, false)");
+  db_.exec(
+      "INSERT INTO projects (id, organization_id, title, headcount, start_date, duration_months, "
+      " budget_min, budget_max, budget_currency, overlap_hours_jst, status) VALUES "
+      " ('00000000-0000-4000-8000-000000000021', '00000000-0000-4000-8000-000000000002', "
+      "  'Old project', 2, '2027-01-04', 6, 400000, 600000, 'JPY', 4, 'open')");
+  for (const auto& entry : fs::directory_iterator(later)) {
+    fs::rename(entry.path(), dir_ / entry.path().filename());
+  }
+  fs::remove(later);
+  auto r = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(db_.query_value("SELECT string_agg(currency || ':' || bill_rate_multiplier, ',' "
+                            "ORDER BY name) FROM organizations"),
+            "JPY:2.00,USD:2.00,BDT:2.00");
+  EXPECT_EQ(db_.query_value(
+                "SELECT work_start || '-' || work_end || ' ' || array_to_string(work_days, ',') "
+                "|| ' ' || japanese_certified || ' ' || hours_per_week || ' ' || rate_amount "
+                "FROM trainees WHERE alias = 'KH-OLD0000001'"),
+            "09:00:00-18:00:00 mon,tue,wed,thu,fri false 30 90000.00");
+  EXPECT_EQ(db_.query_value("SELECT certifications::text FROM trainees "
+                            "WHERE alias = 'KH-OLD0000001'"),
+            "[{\"name\": \"ITEE FE\", \"year\": 2024, \"verified\": false}, "
+            "{\"name\": \"AWS SAA\", \"verified\": false}]");
+  EXPECT_EQ(db_.query_value("SELECT certifications::text FROM trainees "
+                            "WHERE alias = 'KH-OLD0000002'"),
+            "[]");
+  EXPECT_EQ(db_.query_value("SELECT min_overlap_hours_jst || ' ' || overlap_hours_jst || ' ' || "
+                            "min_hours_per_week || ' ' || availability_tolerance_months || ' ' || "
+                            "coalesce(hours_per_week::text, 'null') || ' ' || budget_max "
+                            "FROM projects"),
+            "0.0 4.0 0 1 null 600000.00");
+  EXPECT_EQ(db_.query_value("SELECT per_usd::float8 FROM exchange_rates WHERE currency = 'JPY'"),
+            "150");
+  // The service starts on the migrated data and serves it.
+  auto serve_check = run_kakehashi({"migrate"}, env());
+  EXPECT_NE(serve_check.output.find("\"applied\":0"), std::string::npos) << serve_check.output;
+}
+
 }  // namespace
 }  // namespace kakehashi::testing

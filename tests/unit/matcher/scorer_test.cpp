@@ -76,7 +76,7 @@ TEST_F(ScorerTest, ContributionsAddUpAndWeightsAreNormalised) {
 TEST_F(ScorerTest, ComponentValuesForAKnownCase) {
   const auto ex = explain(plan_project(project(), *graph_), strong());
   EXPECT_DOUBLE_EQ(ex.components[kSkills].value, 1.0);
-  EXPECT_DOUBLE_EQ(ex.components[kJapanese].value, 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(ex.components[kJapanese].value, 0.45);  // certified N3
   EXPECT_DOUBLE_EQ(ex.components[kEnglish].value, 4.0 / 6.0);
   // Dhaka 09:00-18:00 is 03:00-12:00 UTC; JST 09:00-18:00 is 00:00-09:00 UTC: 6 h.
   EXPECT_DOUBLE_EQ(jst_overlap_hours(strong()), 6.0);
@@ -136,7 +136,7 @@ TEST_F(ScorerTest, EveryHardConstraintHasItsReason) {
   t.jlpt = kUnknownLevel;  // unknown never satisfies a stated minimum
   EXPECT_EQ(reasons_of(t), std::vector{ReasonCode::kJapaneseBelowMinimum});
   t = strong();
-  t.available_from = 20'000 + 181;
+  t.available_from = 20'000 + 200;  // six calendar months are 182 days from 2024-10-04
   EXPECT_EQ(reasons_of(t), std::vector{ReasonCode::kUnavailable});
   t = strong();
   t.engagement = kOnsiteJapan;
@@ -149,6 +149,88 @@ TEST_F(ScorerTest, EveryHardConstraintHasItsReason) {
   EXPECT_EQ(ex.reasons[0].code, ReasonCode::kEnglishBelowMinimum);
   EXPECT_EQ(ex.reasons[0].required, 5);
   EXPECT_EQ(ex.reasons[0].actual, 4);
+}
+
+TEST_F(ScorerTest, OverlapHoursAndToleranceConstraintsHaveTheirReasons) {
+  Project p = project();
+  p.min_overlap_hours_jst = 7;  // Dhaka 09:00-18:00 overlaps JST by 6 hours
+  p.min_hours_per_week = 30;
+  p.availability_tolerance_months = 1;
+  const auto plan = plan_project(p, *graph_);
+  Trainee t = strong();
+  t.hours_per_week = 20;
+  t.available_from = 20'000 + 40;  // 2024-11-13: after 2024-11-04, the start plus a month
+  const auto ex = explain(plan, t);
+  std::vector<ReasonCode> codes;
+  for (const auto& r : ex.reasons) codes.push_back(r.code);
+  EXPECT_EQ(codes, (std::vector{ReasonCode::kAvailableTooLate, ReasonCode::kOverlapBelowMinimum,
+                                ReasonCode::kHoursBelowMinimum}));
+  EXPECT_EQ(ex.reasons[0].required, 20'000 + 31);
+  EXPECT_EQ(ex.reasons[1].required, 7 * 60);
+  EXPECT_EQ(ex.reasons[1].actual, 6 * 60);
+  EXPECT_EQ(ex.reasons[2].required, 30);
+  EXPECT_EQ(ex.reasons[2].actual, 20);
+  EXPECT_FALSE(score(plan, t));
+  EXPECT_EQ(reason_name(ReasonCode::kOverlapBelowMinimum), "jst_overlap_below_minimum");
+  EXPECT_EQ(reason_name(ReasonCode::kHoursBelowMinimum), "hours_per_week_below_minimum");
+  EXPECT_EQ(reason_name(ReasonCode::kAvailableTooLate), "available_after_start_tolerance");
+  // Within the tolerance the pair is eligible, and later is worth less.
+  t.hours_per_week = 40;
+  t.work_start_minutes = 7 * 60;  // 07:00-18:00 Dhaka: 01:00-12:00 UTC, 8 hours of overlap
+  t.available_from = 20'000 + 10;
+  p.min_overlap_hours_jst = 7;
+  const auto early = explain(plan_project(p, *graph_), t);
+  ASSERT_TRUE(early.eligible);
+  t.available_from = 20'000 + 25;
+  const auto later = explain(plan_project(p, *graph_), t);
+  ASSERT_TRUE(later.eligible);
+  EXPECT_LT(later.components[kAvailability].value, early.components[kAvailability].value);
+  EXPECT_GE(later.components[kAvailability].value, 0.25);
+  // A trainee who works none of Japan's weekdays overlaps by nothing.
+  t.work_days = 0x60;  // Saturday and Sunday
+  EXPECT_EQ(project_overlap_hours(p, t), 0.0);
+}
+
+TEST_F(ScorerTest, HoursPerWeekAreScoredAgainstTheProjectsNeed) {
+  Project p = project();
+  p.hours_per_week = 40;
+  Trainee t = strong();
+  t.hours_per_week = 20;
+  EXPECT_DOUBLE_EQ(explain(plan_project(p, *graph_), t).components[kHours].value, 0.5);
+  t.hours_per_week = 45;
+  EXPECT_DOUBLE_EQ(explain(plan_project(p, *graph_), t).components[kHours].value, 1.0);
+}
+
+TEST_F(ScorerTest, JapaneseIsNotLinearAndWeighsNothingWhenNotNeeded) {
+  // N5 -> N4 is worth far less than N3 -> N2.
+  EXPECT_LT(jlpt_value(2) - jlpt_value(1), jlpt_value(4) - jlpt_value(3));
+  EXPECT_DOUBLE_EQ(jlpt_value(5), 1.0);
+  EXPECT_DOUBLE_EQ(japanese_value(4, false, -1), 0.8 * 0.85);  // self-declared N2
+  EXPECT_DOUBLE_EQ(japanese_value(3, true, 540), 0.9);         // a BJT J1 score counts more
+  Project p = project();
+  p.jlpt_min = 0;
+  const auto ex = explain(plan_project(p, *graph_), strong());
+  EXPECT_DOUBLE_EQ(ex.components[kJapanese].weight, 0.0);
+  EXPECT_DOUBLE_EQ(ex.components[kJapanese].contribution, 0.0);
+}
+
+TEST_F(ScorerTest, ABillRateUnderTheBudgetMinimumScoresLessThanOneWithin) {
+  Project p = project();  // 1000 .. 2000
+  Trainee t = strong();
+  t.expected_monthly_rate = 1500;
+  EXPECT_DOUBLE_EQ(explain(plan_project(p, *graph_), t).components[kRate].value, 1.0);
+  t.expected_monthly_rate = 500;  // half the minimum
+  EXPECT_DOUBLE_EQ(explain(plan_project(p, *graph_), t).components[kRate].value, 0.75);
+  t.expected_monthly_rate = 2500;  // a quarter over the maximum
+  EXPECT_DOUBLE_EQ(explain(plan_project(p, *graph_), t).components[kRate].value, 0.5);
+}
+
+TEST(CalendarMonths, AddMonthsClampsToTheMonthsLastDay) {
+  // 2027-01-31 is day 20849.
+  EXPECT_EQ(add_months(20849, 1), 20849 + 28);         // 2027-02-28
+  EXPECT_EQ(add_months(20849, 13), 20849 + 29 + 365);  // 2028-02-29
+  EXPECT_EQ(add_months(20849, 0), 20849);
+  EXPECT_EQ(add_months(20849, -1), 20849 - 31);  // 2026-12-31
 }
 
 // Properties over thousands of generated pairs.
@@ -204,7 +286,8 @@ TEST_F(ScorerTest, ProjectWeightsOverrideTheDefaults) {
                       .availability = 0,
                       .rate = 0,
                       .experience = 0,
-                      .domain = 0};
+                      .domain = 0,
+                      .hours = 0};
   const auto ex = explain(plan_project(p, *graph_), strong());
   EXPECT_DOUBLE_EQ(ex.components[kSkills].weight, 1.0);
   EXPECT_DOUBLE_EQ(ex.score, 1.0);

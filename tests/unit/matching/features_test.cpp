@@ -3,6 +3,11 @@
 
 #include "matching/features.hpp"
 
+#include <fstream>
+#include <iterator>
+
+#include "matcher/scorer.hpp"
+
 namespace kakehashi::matching {
 namespace {
 
@@ -31,18 +36,60 @@ TEST(Features, LanguageLevelsAreOrdinalsAndUnknownStaysUnknown) {
   EXPECT_EQ(cefr_ordinal(std::nullopt), matcher::kUnknownLevel);
 }
 
-TEST(Features, MoneyConvertsToDollarsAndUnknownCurrenciesStayUnknown) {
-  EXPECT_EQ(to_usd(1400, "USD"), 1400);
-  EXPECT_EQ(to_usd(300000, "JPY"), 2010);
-  EXPECT_FALSE(to_usd(100, "XYZ"));
-  EXPECT_FALSE(to_usd(-5, "USD"));
+TEST(Features, MoneyConvertsAtTheRateInForceAndUnknownCurrenciesStayUnknown) {
+  domain::Pricing pricing;
+  pricing.rates = {{"JPY", 150, "2026-01-01", ""}, {"JPY", 155, "2026-11-01", ""}};
+  EXPECT_EQ(to_usd(1400, "USD", pricing, "2026-11-30"), 1400);
+  EXPECT_EQ(to_usd(300000, "JPY", pricing, "2026-06-30"), 2000);  // 150 yen a dollar then
+  EXPECT_EQ(to_usd(310000, "JPY", pricing, "2026-11-30"), 2000);  // 155 from 1 November
+  EXPECT_FALSE(to_usd(300000, "JPY", pricing, "2025-12-31"));     // no rate yet
+  EXPECT_FALSE(to_usd(100, "XYZ", pricing, "2026-11-30"));
+  EXPECT_FALSE(to_usd(-5, "USD", pricing, "2026-11-30"));
+}
+
+TEST(Features, TheBillRateIsTheSalaryTimesTheMultiplier) {
+  std::unordered_map<int, matcher::SkillId> skills;
+  std::unordered_map<std::string, int> zones;
+  Interner orgs, domains;
+  domain::Pricing pricing;
+  pricing.rates = {{"BDT", 120, "2026-01-01", ""}};
+  pricing.organizations["org-a"] = {"BDT", 2.5};
+  FeatureContext ctx{&skills, &zones, &orgs, &domains, &pricing, "2026-11-30", nullptr};
+  domain::TraineeRecord r;
+  r.organization_id = "org-a";
+  r.profile.expected_monthly_rate = domain::Money{120000, "BDT"};
+  EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, 2500);  // 1000 USD x 2.5
+  r.profile.bill_rate_multiplier = 1.5;                             // the trainee's own
+  EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, 1500);
+  r.profile.expected_monthly_rate = domain::Money{1000, "XAF"};  // no rate: unknown
+  EXPECT_EQ(trainee_features(r, ctx).expected_monthly_rate, matcher::kUnknownAmount);
+}
+
+TEST(Features, HoursPerWeekComeFromTheWorkingHoursWhenNotStated) {
+  std::unordered_map<int, matcher::SkillId> skills;
+  std::unordered_map<std::string, int> zones;
+  Interner orgs, domains;
+  FeatureContext ctx{&skills, &zones, &orgs, &domains};
+  domain::TraineeRecord r;
+  r.profile.work_start = "10:00";
+  r.profile.work_end = "14:30";
+  r.profile.work_days = {"sun", "mon", "tue", "wed", "thu"};
+  const auto t = trainee_features(r, ctx);
+  EXPECT_EQ(t.work_start_minutes, 600);
+  EXPECT_EQ(t.work_end_minutes, 870);
+  EXPECT_EQ(t.work_days, 0x40 | 0x0F);
+  EXPECT_EQ(t.hours_per_week, 22);  // 4.5 hours x 5 days, whole hours
+  r.profile.hours_per_week = 30;
+  EXPECT_EQ(trainee_features(r, ctx).hours_per_week, 30);
 }
 
 TEST(Features, TraineeFeaturesKeepWhatIsStatedAndNothingElse) {
   std::unordered_map<int, matcher::SkillId> skills = {{10, 0}, {11, 1}};
   std::unordered_map<std::string, int> zones = {{"Asia/Dhaka", 360}};
   Interner orgs, domains;
-  FeatureContext ctx{&skills, &zones, &orgs, &domains};
+  domain::Pricing pricing;
+  pricing.organizations["org-a"] = {"BDT", 1.0};
+  FeatureContext ctx{&skills, &zones, &orgs, &domains, &pricing, "2026-11-30", nullptr};
   domain::TraineeRecord r;
   r.seq = 42;
   r.organization_id = "org-a";
@@ -80,6 +127,48 @@ TEST(Features, TraineeFeaturesKeepWhatIsStatedAndNothingElse) {
   ASSERT_EQ(proj.skills.size(), 1u);
   EXPECT_TRUE(proj.skills[0].must_have);
   EXPECT_EQ(trainee_features(r, ctx).organization_id, 0u);
+}
+
+}  // namespace
+}  // namespace kakehashi::matching
+
+namespace kakehashi::matching {
+namespace {
+
+// A trainee in Berlin working 09:00-18:00 overlaps 09:00-18:00 JST by one hour
+// in winter (UTC+1: 08:00-17:00 UTC against 00:00-09:00 UTC) and by two in
+// summer (UTC+2). The overlap follows the project's dates, not today's offset.
+TEST(Features, JstOverlapAcrossADstChangeDiffersByDate) {
+  std::ifstream in("/usr/share/zoneinfo/Europe/Berlin", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto berlin = domain::ZoneRules::parse(bytes);
+  ASSERT_TRUE(berlin);
+  ZoneTable zones;
+  zones.add("Europe/Berlin", *berlin);
+  std::unordered_map<int, matcher::SkillId> skills;
+  std::unordered_map<std::string, int> offsets = {{"Europe/Berlin", 60}};  // today's: winter
+  Interner orgs, domains;
+  FeatureContext ctx{&skills, &offsets, &orgs, &domains, nullptr, "2026-11-30", &zones};
+  domain::TraineeRecord r;
+  r.profile.timezone = "Europe/Berlin";
+  const auto t = trainee_features(r, ctx);
+  auto overlap = [&](const char* start, int months) {
+    domain::ProjectRecord p;
+    p.data.start_date = start;
+    p.data.duration_months = months;
+    return matcher::project_overlap_hours(project_features(p, ctx), t);
+  };
+  EXPECT_DOUBLE_EQ(overlap("2027-01-04", 2), 1.0);  // winter only
+  EXPECT_DOUBLE_EQ(overlap("2027-06-01", 2), 2.0);  // summer only
+  EXPECT_DOUBLE_EQ(overlap("2027-02-01", 3), 1.0);  // across 28 March: the worst day
+  // A zone without rules falls back to today's offset.
+  domain::TraineeRecord dhaka;
+  dhaka.profile.timezone = "Asia/Dhaka";
+  offsets["Asia/Dhaka"] = 360;
+  domain::ProjectRecord p;
+  p.data.start_date = "2027-06-01";
+  EXPECT_DOUBLE_EQ(
+      matcher::project_overlap_hours(project_features(p, ctx), trainee_features(dhaka, ctx)), 6.0);
 }
 
 }  // namespace

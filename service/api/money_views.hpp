@@ -1,0 +1,42 @@
+// JSON views of money and working time beside an explanation: the bill rate
+// and the budget in their own currencies and in the viewer's, the exchange
+// rates used with the date each holds from, a currency without a rate named
+// as such; and the JST overlap with the offsets in force over the project's
+// dates.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_context.hpp"
+#include "domain/pricing.hpp"
+#include "domain/principal.hpp"
+#include "domain/project.hpp"
+#include "domain/trainee.hpp"
+#include "matcher/types.hpp"
+
+namespace kakehashi::api {
+
+nlohmann::json exchange_rate_json(const domain::ExchangeRate& r);
+
+// The currency the caller's organization sees amounts in.
+std::string viewer_currency(const ApiContext& api, const domain::Principal& who);
+
+// An amount in its currency, and in `viewer` beside it (null without a rate).
+nlohmann::json money_json(const domain::Pricing& pricing, const std::string& date, double amount,
+                          const std::string& currency, const std::string& viewer);
+
+// The rate component's evidence for one trainee and one project.
+nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& date,
+                             const std::string& trainee_organization,
+                             const domain::TraineeProfile& trainee,
+                             const domain::ProjectData& project, const std::string& viewer);
+
+// The working-time evidence: hours, days, the offsets in force over the
+// project's dates and the overlap with 09:00-18:00 JST on the worst day.
+nlohmann::json working_time_evidence(const domain::TraineeProfile& trainee,
+                                     const matcher::Project& project,
+                                     const matcher::Trainee& features);
+
+}  // namespace kakehashi::api
