@@ -164,7 +164,8 @@ awaitable<Response> role_candidates(ApiContext& api, const domain::ProjectRecord
       if (!card || !features) continue;
       json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
       item["rank"] = i + 1;
-      item["trainee"] = pseudonymous_trainee(card->id, card->alias, card->profile, *view.taxonomy);
+      item["trainee"] = pseudonymous_trainee(std::string(card->id()), std::string(card->alias()),
+                                             card->profile(), *view.taxonomy);
       items.push_back(std::move(item));
     }
     out = {{"project_id", project.id},

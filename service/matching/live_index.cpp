@@ -307,7 +307,7 @@ std::map<std::string, std::size_t> LiveIndex::organization_pools(
   std::shared_lock lock(mutex_);
   std::map<std::string, std::size_t> out;
   for (const auto& [seq, card] : trainees_) {
-    if (!except.count(static_cast<matcher::Id>(seq))) ++out[card.organization_id];
+    if (!except.count(static_cast<matcher::Id>(seq))) ++out[std::string(card.organization_id())];
   }
   return out;
 }
