@@ -226,7 +226,8 @@ test("an administrator runs a stable round, approves one match, rejects another,
   });
   let rows = page.getByRole("row", { name: /Approved/ });
   const more = page.getByRole("button", { name: "Load more" });
-  while ((await rows.count()) === 0 && (await more.isVisible())) {
+  const rejected = page.getByRole("row", { name: /JLPT N3 is needed for on-site reviews/ });
+  while (((await rows.count()) === 0 || (await rejected.count()) === 0) && (await more.isVisible())) {
     // Each page must arrive before the button is looked at again: the last
     // one hides it, and a click on a hidden button waits for ever.
     const shown = await page.locator("main tbody tr").count();
