@@ -106,6 +106,30 @@ bool project_prefers(const AllocationInput& in, double score_a, std::uint32_t a,
   return in.trainees[a].id < in.trainees[b].id;
 }
 
+// A trainee's rank of a project among its wanted ones (SIZE_MAX: not wanted).
+std::size_t wanted_rank(const AllocationInput& in, std::size_t t, std::uint32_t p) {
+  if (t >= in.trainee_wanted.size()) return SIZE_MAX;
+  const auto& w = in.trainee_wanted[t];
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (w[i] == p) return i;
+  }
+  return SIZE_MAX;
+}
+
+// Trainee t (-1: one outside the input, which wants nothing) prefers project
+// a (score sa) to b (score sb): a wanted one first, in its order, then by
+// score, then by project id.
+bool trainee_prefers(const AllocationInput& in, std::int64_t t, std::uint32_t a, double sa,
+                     std::uint32_t b, double sb) {
+  if (t >= 0) {
+    const auto ra = wanted_rank(in, static_cast<std::size_t>(t), a);
+    const auto rb = wanted_rank(in, static_cast<std::size_t>(t), b);
+    if (ra != rb) return ra < rb;
+  }
+  if (sa != sb) return sa > sb;
+  return in.projects[a].id < in.projects[b].id;
+}
+
 }  // namespace
 
 std::string_view unmatched_reason_name(UnmatchedReason r) {
@@ -151,8 +175,7 @@ AllocationResult allocate_stable(const AllocationInput& in) {
     } else {
       list = g.by_trainee[t];
       std::sort(list.begin(), list.end(), [&](const Edge& a, const Edge& b) {
-        if (a.score != b.score) return a.score > b.score;
-        return in.projects[a.project].id < in.projects[b.project].id;
+        return trainee_prefers(in, t, a.project, a.score, b.project, b.score);
       });
     }
   }
@@ -169,6 +192,7 @@ AllocationResult allocate_stable(const AllocationInput& in) {
   std::vector<std::uint32_t> free_trainees;
   for (std::uint32_t t = 0; t < n; ++t) free_trainees.push_back(t);
   std::reverse(free_trainees.begin(), free_trainees.end());  // propose in index order
+  const std::int32_t cap = in.max_per_org_per_project;
   while (!free_trainees.empty()) {
     const std::uint32_t t = free_trainees.back();
     free_trainees.pop_back();
@@ -177,6 +201,44 @@ AllocationResult allocate_stable(const AllocationInput& in) {
       const auto capacity = in.projects[e.project].capacity;
       if (capacity <= 0) continue;
       auto& h = held[e.project];
+      if (cap > 0) {
+        // The project's choice from what it holds and t, best first, each
+        // taken unless the seats or its organization's cap are full: at
+        // most one of them goes (the worst of t's organization when that
+        // fills the cap, else the worst of all when the seats are full).
+        const Id org = in.trainees[t].organization_id;
+        std::int32_t same = 0;
+        std::size_t worst_same = h.size(), worst_all = h.size();
+        for (std::size_t i = 0; i < h.size(); ++i) {
+          const auto& x = h[i];
+          if (worst_all == h.size() ||
+              project_prefers(in, h[worst_all].score, h[worst_all].trainee, x.score, x.trainee)) {
+            worst_all = i;
+          }
+          if (in.trainees[x.trainee].organization_id != org) continue;
+          ++same;
+          if (worst_same == h.size() ||
+              project_prefers(in, h[worst_same].score, h[worst_same].trainee, x.score, x.trainee)) {
+            worst_same = i;
+          }
+        }
+        std::size_t out = h.size();  // h.size(): none goes
+        if (same >= cap) {
+          out = worst_same;
+        } else if (static_cast<std::int32_t>(h.size()) >= capacity) {
+          out = worst_all;
+        }
+        if (out == h.size()) {
+          h.push_back({e.score, t});
+          break;
+        }
+        if (project_prefers(in, e.score, t, h[out].score, h[out].trainee)) {
+          free_trainees.push_back(h[out].trainee);
+          h[out] = {e.score, t};
+          break;
+        }
+        continue;
+      }
       if (static_cast<std::int32_t>(h.size()) < capacity) {
         h.push_back({e.score, t});
         std::push_heap(h.begin(), h.end(), worse_on_top);
@@ -211,33 +273,44 @@ StabilityCheck check_stability(const AllocationInput& in, const AllocationResult
     std::uint32_t trainee = 0;
   };
   std::vector<Worst> worst(in.projects.size());
-  for (const auto& a : r.assignments) {
-    project_of[a.trainee] = a.project;
-    score_of[a.trainee] = a.score;
-    auto& w = worst[a.project];
+  // With a per-organization cap: the same per (project, organization).
+  const std::int32_t cap = in.max_per_org_per_project;
+  std::map<std::pair<std::uint32_t, Id>, Worst> worst_of_org;
+  auto note = [&](Worst& w, const Assignment& a) {
     if (w.held++ == 0 || project_prefers(in, w.score, w.trainee, a.score, a.trainee)) {
       w.score = a.score;
       w.trainee = a.trainee;
     }
+  };
+  for (const auto& a : r.assignments) {
+    project_of[a.trainee] = a.project;
+    score_of[a.trainee] = a.score;
+    note(worst[a.project], a);
+    if (cap > 0) note(worst_of_org[{a.project, in.trainees[a.trainee].organization_id}], a);
   }
-  auto blocks = [&](std::int64_t t, Id trainee_id, std::uint32_t p, double score) {
+  auto beats = [&](double score, Id trainee_id, const Worst& w) {
+    if (score != w.score) return score > w.score;
+    return trainee_id < in.trainees[w.trainee].id;
+  };
+  auto blocks = [&](std::int64_t t, Id trainee_id, Id org, std::uint32_t p, double score) {
     const std::int32_t capacity = in.projects[p].capacity;
     if (capacity <= 0) return false;
     if (t >= 0) {
       const auto own = project_of[static_cast<std::size_t>(t)];
       if (own == p) return false;
-      if (own >= 0) {
-        const double mine = score_of[static_cast<std::size_t>(t)];
-        if (score < mine) return false;
-        if (score == mine && in.projects[p].id > in.projects[static_cast<std::size_t>(own)].id) {
-          return false;
-        }
+      if (own >= 0 && !trainee_prefers(in, t, p, score, static_cast<std::uint32_t>(own),
+                                       score_of[static_cast<std::size_t>(t)])) {
+        return false;
       }
+    }
+    if (cap > 0) {
+      const auto it = worst_of_org.find({p, org});
+      if (it != worst_of_org.end() && it->second.held >= cap)
+        return beats(score, trainee_id, it->second);
     }
     const Worst& w = worst[p];
     if (w.held < capacity) return true;
-    if (score != w.score) return score > w.score;
-    return trainee_id < in.trainees[w.trainee].id;
+    return beats(score, trainee_id, w);
   };
   StabilityCheck out;
   for (const Edge& e : in.edges) {
@@ -246,7 +319,10 @@ StabilityCheck check_stability(const AllocationInput& in, const AllocationResult
     }
     if (e.score < in.min_score) continue;
     ++out.pairs_checked;
-    if (blocks(e.trainee, in.trainees[e.trainee].id, e.project, e.score)) ++out.blocking_pairs;
+    if (blocks(e.trainee, in.trainees[e.trainee].id, in.trainees[e.trainee].organization_id,
+               e.project, e.score)) {
+      ++out.blocking_pairs;
+    }
   }
   if (!outside.empty()) {
     std::unordered_map<Id, std::uint32_t> position;
@@ -259,7 +335,9 @@ StabilityCheck check_stability(const AllocationInput& in, const AllocationResult
       ++out.pairs_checked;
       const auto it = position.find(o.trainee);
       const std::int64_t t = it == position.end() ? std::int64_t{-1} : std::int64_t{it->second};
-      if (blocks(t, o.trainee, o.project, o.score)) ++out.blocking_pairs;
+      const Id org =
+          t >= 0 ? in.trainees[static_cast<std::size_t>(t)].organization_id : o.organization_id;
+      if (blocks(t, o.trainee, org, o.project, o.score)) ++out.blocking_pairs;
     }
   }
   return out;

@@ -48,12 +48,20 @@ struct AllocationInput {
   std::vector<AllocProject> projects;
   std::vector<Edge> edges;
   double min_score = 0;  // edges below this are ignored
-  // max_score only: at most this many trainees of one organization per project (0: no cap).
+  // At most this many trainees of one organization per project (0: no cap).
+  // max_score keeps it exactly; stable treats it as part of each project's
+  // choice (a project takes proposers best first, skipping one whose
+  // organization already fills its cap), see check_stability.
   std::int32_t max_per_org_per_project = 0;
   MaxScoreSolver max_score_solver = MaxScoreSolver::kAuto;
   // stable only: explicit trainee preferences (project indices, best first);
   // empty: each trainee ranks its eligible projects by score.
   std::vector<std::vector<std::uint32_t>> trainee_preferences;
+  // stable: the projects each trainee wants (project indices, best first; a
+  // short list). They come before its other eligible projects, which follow
+  // by score. Refused pairs are not edges at all (the caller leaves them
+  // out). Ignored for a trainee with explicit trainee_preferences.
+  std::vector<std::vector<std::uint32_t>> trainee_wanted;
 };
 
 enum class UnmatchedReason : std::uint8_t {
@@ -104,6 +112,7 @@ struct OutsidePair {
   Id trainee;
   std::uint32_t project;
   double score;
+  Id organization_id = 0;  // for the cap, when the trainee is not in the input
 };
 
 struct StabilityCheck {
@@ -112,10 +121,14 @@ struct StabilityCheck {
 };
 
 // Counts the pairs that block `result`: a trainee and a project with a seat
-// (capacity > 0) such that the trainee prefers the project to its own (by
-// score, then project id; any project to none) and the project has a free
-// seat or prefers the trainee to one it holds (by score, then trainee id) —
-// the preferences allocate_stable uses when no explicit ones are given.
+// (capacity > 0) such that the trainee prefers the project to its own (a
+// wanted project first, in its order, then by score, then project id; any
+// project to none) and the project would choose the trainee (by score, then
+// trainee id): it has a free seat or holds a trainee it likes less — and,
+// with a per-organization cap, when the trainee's organization already
+// fills the cap at the project, the trainee must beat the least preferred
+// trainee of its own organization there. These are the preferences
+// allocate_stable uses when no explicit ones are given.
 StabilityCheck check_stability(const AllocationInput& input, const AllocationResult& result,
                                const std::vector<OutsidePair>& outside = {});
 AllocationResult allocate_max_score(const AllocationInput& input);

@@ -35,14 +35,17 @@ void in_parallel(const std::vector<std::size_t>& which, unsigned threads, const 
   for (auto& t : pool) t.join();
 }
 
-// Every eligible, available trainee of `plan` above min_score, best first.
+// Every eligible, available trainee of `plan` above min_score who does not
+// refuse it, best first.
 std::vector<Ranked> rank(const CandidateIndex& index, const ProjectPlan& plan, std::size_t k,
-                         const std::unordered_set<Id>& excluded, double min_score,
+                         const std::unordered_set<Id>& excluded, const ShortlistOptions& options,
                          bool& truncated) {
   auto ranked = index.top_candidates(plan, k + excluded.size());
   truncated = ranked.size() == k + excluded.size();
-  std::erase_if(ranked,
-                [&](const Ranked& r) { return excluded.count(r.id) || r.score < min_score; });
+  std::erase_if(ranked, [&](const Ranked& r) {
+    return excluded.count(r.id) || r.score < options.min_score ||
+           (options.wishes && options.wishes->refuses(r.id, plan.project.id));
+  });
   return ranked;
 }
 
@@ -66,10 +69,29 @@ AllocationInput allocation_input(const CandidateIndex& index,
   }
   in.min_score = options.min_score;
   in.max_per_org_per_project = options.max_per_org_per_project;
+  if (options.wishes && !options.wishes->wanted.empty()) {
+    std::unordered_map<Id, std::uint32_t> project_at;
+    for (std::uint32_t p = 0; p < projects.size(); ++p) project_at[projects[p].plan.project.id] = p;
+    in.trainee_wanted.resize(in.trainees.size());
+    for (std::uint32_t t = 0; t < in.trainees.size(); ++t) {
+      const auto it = options.wishes->wanted.find(in.trainees[t].id);
+      if (it == options.wishes->wanted.end()) continue;
+      for (const Id project : it->second) {
+        const auto at = project_at.find(project);
+        if (at != project_at.end()) in.trainee_wanted[t].push_back(at->second);
+      }
+    }
+  }
   return in;
 }
 
 }  // namespace
+
+bool TraineeWishes::refuses(Id trainee, Id project) const {
+  const auto it = refused.find(trainee);
+  if (it == refused.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), project) != it->second.end();
+}
 
 ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
                                         const std::vector<RoundProject>& projects,
@@ -82,7 +104,7 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
     const auto t0 = Clock::now();
     in_parallel(which, options.threads, [&](std::size_t p) {
       auto& l = lists[p];
-      l.ranked = rank(index, projects[p].plan, l.depth, excluded, options.min_score, l.truncated);
+      l.ranked = rank(index, projects[p].plan, l.depth, excluded, options, l.truncated);
       // A list as long as the index is whole, even when every trainee is on it.
       if (l.depth >= everyone) l.truncated = false;
     });
@@ -140,7 +162,7 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
   std::vector<std::vector<OutsidePair>> found(projects.size());
   in_parallel(open, options.threads, [&](std::size_t p) {
     bool cut = false;
-    auto ranked = rank(index, projects[p].plan, everyone, excluded, options.min_score, cut);
+    auto ranked = rank(index, projects[p].plan, everyone, excluded, options, cut);
     // The shortlist is this ranking's prefix when the index stood still; the
     // service's index may change during a round, so the pairs already
     // shortlisted are skipped by trainee, not by position.
@@ -148,7 +170,9 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
     for (const auto& r : lists[p].ranked) shortlisted.insert(r.id);
     for (const auto& r : ranked) {
       if (!shortlisted.count(r.id)) {
-        found[p].push_back({r.id, static_cast<std::uint32_t>(p), r.score});
+        auto t = index.trainee(r.id);
+        found[p].push_back(
+            {r.id, static_cast<std::uint32_t>(p), r.score, t ? t->organization_id : 0});
       }
     }
   });

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -28,10 +29,20 @@ struct RoundProject {
   std::int32_t seats = 0;
 };
 
+// What trainees (by index id) want and refuse, by RoundProject plan ids
+// (plan.project.id). A refused pair is never shortlisted, allocated or
+// checked; wanted projects come first in a trainee's order (stable).
+struct TraineeWishes {
+  std::unordered_map<Id, std::vector<Id>> wanted;   // best first
+  std::unordered_map<Id, std::vector<Id>> refused;  // short lists
+  bool refuses(Id trainee, Id project) const;
+};
+
 struct ShortlistOptions {
   bool stable = true;
   double min_score = 0;
-  std::int32_t max_per_org_per_project = 0;  // max_score only
+  std::int32_t max_per_org_per_project = 0;  // both algorithms
+  const TraineeWishes* wishes = nullptr;
   // stable: a project left with a free seat and a cut shortlist is
   // shortlisted 4 times deeper, up to this many passes in all; then (with
   // `exhaust`) it is given every eligible trainee, so the round ends stable.

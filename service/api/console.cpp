@@ -61,7 +61,13 @@ awaitable<Response> stats(ApiContext& api, http::RequestContext& /*ctx*/) {
               {"matches_by_state", json::object()}};
   for (const auto& o : figures.trainees_by_organization) {
     out["trainees_by_organization"].push_back(
-        {{"organization_id", o.id}, {"name", o.name}, {"by_status", o.by_status}});
+        {{"organization_id", o.id},
+         {"name", o.name},
+         {"by_status", o.by_status},
+         {"pool", o.pool},
+         {"placed", o.placed},
+         {"placement_rate",
+          o.pool ? static_cast<double>(o.placed) / static_cast<double>(o.pool) : 0.0}});
   }
   for (const auto& [state, n] : figures.matches_by_state) out["matches_by_state"][state] = n;
   co_return json_response(200, out);

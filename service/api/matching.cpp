@@ -17,6 +17,7 @@
 #include "domain/statuses.hpp"
 #include "matching/features.hpp"
 #include "matching/live_index.hpp"
+#include "matching/roles.hpp"
 #include "store/matches.hpp"
 #include "store/project_access.hpp"
 
@@ -132,15 +133,70 @@ json event_json(const store::EventRow& e) {
           {"details", json::parse(e.details, nullptr, false)}};
 }
 
+// The role named by `?role=` (or a match's `role`), or an error listing the
+// project's role keys.
+std::optional<matching::RoleDemand> role_or_problem(const domain::ProjectRecord& project,
+                                                    const std::string& key,
+                                                    std::vector<http::FieldError>& errors,
+                                                    const std::string& pointer = "role") {
+  auto demand = matching::find_role(project, key);
+  if (demand) return demand;
+  std::vector<std::string_view> keys;
+  for (const auto& r : project.data.roles) keys.push_back(r.key);
+  errors.push_back(invalid_choice(pointer,
+                                  project.data.roles.empty()
+                                      ? "this project has no roles"
+                                      : "must be one of the project's role keys",
+                                  std::span<const std::string_view>(keys)));
+  return std::nullopt;
+}
+
+// One role's candidates, ranked afresh (role rankings are not cached: the
+// cache holds one list per project).
+awaitable<Response> role_candidates(ApiContext& api, const domain::ProjectRecord& project,
+                                    const matching::RoleDemand& demand, const RankPage& page) {
+  json out;
+  co_await api.cpu.run([&] {
+    const auto view = api.live->view();
+    const auto plan = matcher::plan_project(api.live->features(demand.record), view.index->graph());
+    const auto ranked = view.index->top_candidates(plan, page.offset + page.limit + 1);
+    json items = json::array();
+    for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
+      auto card = api.live->trainee(static_cast<std::int64_t>(ranked[i].id));
+      auto features = view.index->trainee(ranked[i].id);
+      if (!card || !features) continue;
+      json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
+      item["rank"] = i + 1;
+      item["trainee"] = pseudonymous_trainee(std::string(card->id()), std::string(card->alias()),
+                                             card->profile(), *view.taxonomy);
+      items.push_back(std::move(item));
+    }
+    out = {{"project_id", project.id},
+           {"role", demand.key},
+           {"items", items},
+           {"next_cursor", nullptr}};
+    if (ranked.size() > page.offset + page.limit) {
+      out["next_cursor"] =
+          encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+    }
+  });
+  co_return json_response(200, out);
+}
+
 awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
-  reject_unknown_params(ctx, {"limit", "cursor"}, errors);
+  reject_unknown_params(ctx, {"limit", "cursor", "role"}, errors);
   const auto page = rank_page(ctx, errors);
   if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
+  if (auto role = ctx.request.query_param("role")) {
+    auto demand = role_or_problem(*project, std::string(*role), errors);
+    if (!demand) co_return invalid_parameters(ctx, errors);
+    co_return co_await role_candidates(api, *project, *demand, page);
+  }
   // The same page for the same project, while no change has touched its list:
   // answer it again.
   const auto stamp = api.live->page_stamp(project->seq);
@@ -206,8 +262,16 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
       (!who.is_admin() && !trainee->profile.consent_matching)) {
     co_return problem(ctx, 404, "no such candidate");
   }
+  // ?role= explains against one role of a team (issue 15).
+  std::optional<matching::RoleDemand> demand;
+  if (auto role = ctx.request.query_param("role")) {
+    std::vector<http::FieldError> errors;
+    demand = role_or_problem(*project, std::string(*role), errors);
+    if (!demand) co_return invalid_parameters(ctx, errors);
+  }
   const auto view = api.live->view();
-  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+  const auto plan = matcher::plan_project(api.live->features(demand ? demand->record : *project),
+                                          view.index->graph());
   const auto features = api.live->features(*trainee);
   json out = explanation_json(matcher::explain(plan, features), *view.taxonomy);
   out["rate_evidence"] =
@@ -215,6 +279,7 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
                     trainee->profile, project->data, viewer_currency(api, who));
   out["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
   out["project"] = project_summary(*project);
+  if (demand) out["role"] = demand->key;
   out["trainee"] =
       pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *view.taxonomy);
   co_return json_response(200, out);
@@ -361,8 +426,9 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
   const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
-  v.only({"project_id", "trainee_id"});
+  v.only({"project_id", "trainee_id", "role"});
   auto project_id = v.text("project_id", true, 36);
+  auto role = v.text("role", false, 40);
   auto trainee_id = v.text("trainee_id", true, 36);
   if (project_id && !store::is_uuid(*project_id)) {
     errors.push_back(invalid_format(v.at("project_id"), "must be a project id", "uuid"));
@@ -387,6 +453,16 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                         "the project is not open",
                         {{"state", project->data.status}}}});
   }
+  // A team's match fills one role's seat: the role is required.
+  std::optional<matching::RoleDemand> demand;
+  if (role || !project->data.roles.empty()) {
+    if (!role) {
+      errors.push_back({"/role", http::FieldCode::kRequired, "is required: the project has roles"});
+    } else {
+      demand = role_or_problem(*project, *role, errors, "/role");
+    }
+    if (!demand) co_return problem(ctx, 422, "the match is invalid", errors);
+  }
   std::optional<domain::TraineeRecord> trainee;
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
   if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
@@ -397,7 +473,8 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                         {{"resource", std::string("candidate")}}}});
   }
   const auto view = api.live->view();
-  const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+  const auto plan = matcher::plan_project(api.live->features(demand ? demand->record : *project),
+                                          view.index->graph());
   const auto explanation = matcher::explain(plan, api.live->features(*trainee));
   if (!explanation.eligible) {
     json failed = json::array();
@@ -413,7 +490,8 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                     trainee->organization_id,
                     "shortlisted",
                     explanation.score,
-                    explanation_json(explanation, *view.taxonomy).dump()};
+                    explanation_json(explanation, *view.taxonomy).dump(),
+                    demand && !demand->key.empty() ? std::optional(demand->key) : std::nullopt};
   std::optional<store::MatchRow> row;
   auto conflict =
       co_await transact(api, [&](store::Tx& t) { row = store::create_match(t, m, actor_of(who)); });

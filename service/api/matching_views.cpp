@@ -180,6 +180,7 @@ json match_json(const store::MatchRow& m) {
             {"firm_id", m.firm_id},
             {"training_org_id", m.training_org_id},
             {"round_id", m.round_id ? json(*m.round_id) : json(nullptr)},
+            {"role", m.role ? json(*m.role) : json(nullptr)},
             {"state", m.state},
             {"score", m.score ? json(*m.score) : json(nullptr)},
             {"version", m.version},
@@ -199,13 +200,19 @@ nlohmann::json round_statistics_json(const matching::RoundResult& r) {
   json unfilled = json::array();
   for (const auto& u : r.unfilled) {
     unfilled.push_back({{"project_id", u.project_id},
+                        {"role", u.role.empty() ? json(nullptr) : json(u.role)},
                         {"title", u.title},
                         {"seats", u.seats},
                         {"reason", u.reason}});
   }
   json per_org = json::array();
-  for (const auto& [org, count] : r.per_organization) {
-    per_org.push_back({{"organization_id", org}, {"assigned", count}});
+  for (const auto& o : r.per_organization) {
+    per_org.push_back(
+        {{"organization_id", o.id},
+         {"assigned", o.assigned},
+         {"pool", o.pool},
+         {"placement_rate",
+          o.pool ? static_cast<double>(o.assigned) / static_cast<double>(o.pool) : 0.0}});
   }
   json out = {{"projects", r.projects},
               {"seats", r.seats},

@@ -20,4 +20,18 @@ std::optional<domain::ProjectData> parse_project(const nlohmann::json& body, con
                                                  bool admin, std::optional<std::string>* org,
                                                  std::vector<http::FieldError>& errors);
 
+inline constexpr std::size_t kMaxRoles = 20;
+
+// A list of required skills ({skill, min_level, weight, required}) at
+// `pointer`, resolved against the taxonomy (project_roles.cpp).
+std::vector<domain::ProjectSkill> parse_skill_list(const nlohmann::json& skills,
+                                                   const std::string& pointer,
+                                                   const ApiContext& api,
+                                                   std::vector<http::FieldError>& errors);
+// `roles`: [{key, title, headcount, skills?, japanese_min?, english_min?}];
+// a field a role leaves out (or null) is the project's.
+std::vector<domain::ProjectRole> parse_roles(const nlohmann::json& roles, const ApiContext& api,
+                                             std::vector<http::FieldError>& errors);
+nlohmann::json roles_json(const std::vector<domain::ProjectRole>& roles);
+
 }  // namespace kakehashi::api

@@ -35,7 +35,8 @@ const std::initializer_list<std::string_view> kWritable = {"title",
                                                            "hours_per_week",
                                                            "min_hours_per_week",
                                                            "availability_tolerance_months",
-                                                           "location"};
+                                                           "location",
+                                                           "roles"};
 const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
                                                            "created_at", "updated_at"};
 
@@ -74,6 +75,7 @@ json project_json(const domain::ProjectRecord& p) {
           {"engagement", d.engagement},
           {"status", d.status},
           {"location", d.location ? json(*d.location) : json(nullptr)},
+          {"roles", roles_json(d.roles)},
           {"version", p.version},
           {"created_at", p.created_at},
           {"updated_at", p.updated_at}};
@@ -85,6 +87,8 @@ json project_document(const domain::ProjectRecord& p) {
   for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
   // An empty description is the default, not a value to validate again.
   if (doc["description"] == "") doc.erase("description");
+  // With roles the headcount is theirs: a patch of the roles moves it.
+  if (!doc["roles"].empty()) doc.erase("headcount");
   if (doc.contains("budget_monthly") && doc["budget_monthly"]["min"].is_null()) {
     doc["budget_monthly"].erase("min");
   }
@@ -120,54 +124,28 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
            "must be a lower-case domain name such as automotive",
            {{"format", std::string("domain")}});
   }
-  if (v.has("skills")) {
-    const auto& skills = body["skills"];
-    if (!skills.is_array()) {
-      v.fail("skills", http::FieldCode::kWrongType, "must be an array of at most 30 skills",
-             {{"expected", std::string("array")}});
-    } else if (skills.size() > 30) {
-      v.fail("skills", http::FieldCode::kTooMany, "must be an array of at most 30 skills",
-             {{"max_items", 30LL}});
-    } else {
-      const auto taxonomy = api.taxonomy.snapshot();
-      for (std::size_t i = 0; i < skills.size(); ++i) {
-        const std::string at = "/skills/" + std::to_string(i);
-        if (!skills[i].is_object()) {
-          errors.push_back({at,
-                            http::FieldCode::kWrongType,
-                            "must be an object {skill, min_level, weight, required}",
-                            {{"expected", std::string("object")}}});
-          continue;
-        }
-        Validator s(skills[i], at, errors);
-        s.only({"skill", "min_level", "weight", "required"});
-        auto name = s.text("skill", true, 100);
-        auto min_level = s.integer("min_level", true, 1, 5);
-        auto weight = s.integer("weight", false, 1, 5);
-        auto required = s.boolean("required", false);
-        if (!name) continue;
-        auto id = taxonomy->resolve(*name);
-        if (!id) {
-          errors.push_back(unknown_skill(at + "/skill", *name, taxonomy->closest(*name)));
-          continue;
-        }
-        if (std::any_of(d.skills.begin(), d.skills.end(),
-                        [&](const auto& x) { return x.skill_id == *id; })) {
-          errors.push_back(
-              {at + "/skill", http::FieldCode::kDuplicate, "repeats a skill listed before"});
-          continue;
-        }
-        if (min_level) {
-          d.skills.push_back({*id, taxonomy->by_id(*id)->name, static_cast<int>(*min_level),
-                              static_cast<int>(weight.value_or(3)), required.value_or(false)});
-        }
-      }
-    }
-  }
+  if (v.has("skills")) d.skills = parse_skill_list(body["skills"], "/skills", api, errors);
+  if (v.has("roles")) d.roles = parse_roles(body["roles"], api, errors);
   d.japanese_min =
       v.choice("japanese_min", false, domain::names_of<domain::Jlpt>()).value_or("none");
   d.english_min = v.choice("english_min", false, domain::names_of<domain::Cefr>()).value_or("none");
-  d.headcount = static_cast<int>(v.integer("headcount", true, 1, 1000).value_or(1));
+  // With roles, the seats are the roles' (a stated headcount must agree).
+  const auto headcount = v.integer("headcount", d.roles.empty(), 1, 1000);
+  d.headcount = static_cast<int>(headcount.value_or(1));
+  if (!d.roles.empty()) {
+    int seats = 0;
+    for (const auto& r : d.roles) seats += r.headcount;
+    if (headcount && *headcount != seats) {
+      v.fail("headcount", http::FieldCode::kInvalidCombination,
+             "must equal the sum of the roles' headcounts (" + std::to_string(seats) + ")",
+             {{"with", std::string("/roles")}});
+    }
+    if (seats > 1000) {
+      v.fail("roles", http::FieldCode::kOutOfRange, "the roles' headcounts add up to over 1000",
+             {{"min", 1LL}, {"max", 1000LL}});
+    }
+    d.headcount = seats;
+  }
   d.start_date = v.date("start_date", true).value_or("");
   d.duration_months = static_cast<int>(v.integer("duration_months", true, 1, 120).value_or(1));
   if (v.has("budget_monthly")) {

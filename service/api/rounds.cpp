@@ -5,7 +5,10 @@
 // proposed matches are stored in one transaction.
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -36,15 +39,18 @@ constexpr int kRoundLeaseSeconds = 15 * 60;  // longer than any round takes
 constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
 
 json round_json(const store::RoundRow& r) {
-  return {{"id", r.id},
-          {"algorithm", r.algorithm},
-          {"status", r.status},
-          {"parameters", json::parse(r.parameters, nullptr, false)},
-          {"engine_version", r.engine_version},
-          {"statistics", json::parse(r.statistics, nullptr, false)},
-          {"timings", json::parse(r.timings, nullptr, false)},
-          {"started_at", r.started_at},
-          {"completed_at", r.completed_at}};
+  return {
+      {"id", r.id},
+      {"algorithm", r.algorithm},
+      {"status", r.status},
+      {"parameters", json::parse(r.parameters, nullptr, false)},
+      {"engine_version", r.engine_version},
+      {"statistics", json::parse(r.statistics, nullptr, false)},
+      {"timings", json::parse(r.timings, nullptr, false)},
+      {"started_at", r.started_at},
+      {"completed_at", r.completed_at},
+      {"dry_run", r.status == "simulated"},
+      {"assignment", r.assignment ? json::parse(*r.assignment, nullptr, false) : json(nullptr)}};
 }
 
 // Computes the round on the CPU executor and stores it with its proposals in
@@ -55,7 +61,8 @@ json round_json(const store::RoundRow& r) {
 std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const json& explanations,
                                             const store::RoundInputs& now) {
   std::unordered_set<std::string> busy(now.busy_trainees.begin(), now.busy_trainees.end());
-  std::unordered_map<std::string, int> seats(now.seats.begin(), now.seats.end());
+  std::map<std::pair<std::string, std::string>, int> seats;
+  for (const auto& s : now.seats) seats[{s.project_id, s.role}] = s.seats;
   std::vector<std::size_t> order(result.proposals.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -64,7 +71,7 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
   std::vector<bool> keep(result.proposals.size(), false);
   for (auto i : order) {
     const auto& p = result.proposals[i];
-    auto seat = seats.find(p.project_id);
+    auto seat = seats.find({p.project_id, p.role});
     if (busy.count(p.trainee_id) || seat == seats.end() || seat->second <= 0) continue;
     --seat->second;
     keep[i] = true;
@@ -75,7 +82,8 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
     if (!keep[i]) continue;
     const auto& p = result.proposals[i];
     matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
-                       p.score, explanations[i].get<std::string>()});
+                       p.score, explanations[i].get<std::string>(),
+                       p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
     kept.push_back(std::move(result.proposals[i]));
   }
   result.proposals = std::move(kept);
@@ -85,7 +93,8 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
 awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::RoundParams& params,
                                              const matching::RoundInputs& inputs,
                                              const json& parameters, const store::Actor& actor,
-                                             const std::string& started_at, Clock::time_point t0) {
+                                             const std::string& started_at, Clock::time_point t0,
+                                             bool dry_run) {
   const double inputs_ms = ms_since(t0);
   matching::RoundResult result;
   json explanations = json::array();
@@ -115,7 +124,20 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
     // its inputs were read (a firm shortlisted a trainee, a seat was filled)
     // drops the proposals it would contradict.
     const auto now = store::round_inputs(t);
-    const auto matches = still_possible(result, explanations, now);
+    auto matches = still_possible(result, explanations, now);
+    if (dry_run) {
+      // A dry run stores what it would propose, and no match.
+      row.status = "simulated";
+      json assignment = json::array();
+      for (const auto& m : matches) {
+        assignment.push_back({{"project_id", m.project_id},
+                              {"role", m.role ? json(*m.role) : json(nullptr)},
+                              {"trainee_id", m.trainee_id},
+                              {"score", m.score.value_or(0)}});
+      }
+      row.assignment = assignment.dump();
+      matches.clear();
+    }
     row.statistics = round_statistics_json(result).dump();
     row.timings = timings.dump();
     const auto id = store::store_round(t, row, matches, actor);
@@ -135,17 +157,14 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
-  v.only({"algorithm", "project_ids", "min_score", "max_per_org_per_project"});
+  v.only({"algorithm", "project_ids", "min_score", "max_per_org_per_project", "dry_run"});
+  const bool dry_run = v.boolean("dry_run", false).value_or(false);
   matching::RoundParams params;
   const auto algorithm = v.one_of<domain::Algorithm>("algorithm", true);
   params.algorithm = algorithm.value_or(domain::Algorithm::kStable);
   params.min_score = v.number("min_score", false, 0, 1).value_or(0);
   params.max_per_org_per_project =
       static_cast<int>(v.integer("max_per_org_per_project", false, 0, 1000).value_or(0));
-  if (algorithm == domain::Algorithm::kStable && params.max_per_org_per_project > 0) {
-    v.fail("max_per_org_per_project", http::FieldCode::kInvalidCombination,
-           "applies to the max_score algorithm only", {{"with", std::string("/algorithm")}});
-  }
   if (v.has("project_ids")) {
     const auto& ids = body["project_ids"];
     if (!ids.is_array()) {
@@ -188,7 +207,8 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
       {"algorithm", domain::algorithm_name(params.algorithm)},
       {"project_ids", params.project_ids ? json(*params.project_ids) : json(nullptr)},
       {"min_score", params.min_score},
-      {"max_per_org_per_project", params.max_per_org_per_project}};
+      {"max_per_org_per_project", params.max_per_org_per_project},
+      {"dry_run", dry_run}};
   const auto actor = actor_of(who);
   const auto t0 = Clock::now();
   // The lease, not a database slot, keeps rounds one at a time: the round
@@ -204,13 +224,14 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
     }
     started_at = store::database_now(t);
     auto in = store::round_inputs(t);
-    inputs = {std::move(in.seats), std::move(in.busy_trainees)};
+    inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences)};
   });
   std::optional<store::RoundRow> round;
   std::exception_ptr failure;
   if (!busy) {
     try {
-      round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at, t0);
+      round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at, t0,
+                                         dry_run);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -249,10 +270,130 @@ awaitable<Response> list_rounds(ApiContext& api, http::RequestContext& ctx) {
     json item = round_json(rows[i]);
     item["statistics"].erase("unmatched");  // the list shows totals; the round shows all
     item["statistics"].erase("unfilled");
+    item.erase("assignment");
     out["items"].push_back(std::move(item));
   }
   if (rows.size() > static_cast<std::size_t>(limit))
     out["next_cursor"] = encode_seq_cursor('g', rows[static_cast<std::size_t>(limit) - 1].seq);
+  co_return json_response(200, out);
+}
+
+// Undo: a real round's matches still `proposed` are withdrawn in one
+// transaction, each with its audit event; matches a firm or training
+// organization has moved on stay as they are.
+awaitable<Response> withdraw_proposals(ApiContext& api, http::RequestContext& ctx) {
+  const domain::Principal& who = principal(ctx);
+  auto parsed = json_body(ctx);
+  if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
+  const auto& body = std::get<json>(parsed);
+  std::vector<http::FieldError> errors;
+  Validator v(body, "", errors);
+  v.only({"reason"});
+  const auto reason = v.text("reason", true, 2000);
+  if (!errors.empty()) co_return problem(ctx, 422, "the withdrawal is invalid", errors);
+  const std::string id(ctx.param("id"));
+  const auto actor = actor_of(who);
+  std::optional<store::RoundRow> round;
+  std::size_t withdrawn = 0;
+  co_await api.db.transact([&](store::Tx& t) {
+    round = store::find_round(t, id);
+    if (!round || round->status == "simulated") return;
+    withdrawn = store::withdraw_round_proposals(t, id, actor, *reason);
+  });
+  if (!round) co_return problem(ctx, 404, "no such matching round");
+  if (round->status == "simulated") {
+    co_return problem(ctx, 409, http::ProblemType::kConflict,
+                      "a dry run made no matches to withdraw");
+  }
+  co_return json_response(200, {{"round_id", id}, {"withdrawn", withdrawn}});
+}
+
+// What a comparison shows of one round.
+json round_summary(const store::RoundRow& r) {
+  const json stats = json::parse(r.statistics, nullptr, false);
+  auto get = [&](const char* key) {
+    return stats.is_object() ? stats.value(key, json(0)) : json(0);
+  };
+  json unfilled = json::object();
+  if (stats.is_object() && stats.contains("unfilled") && stats["unfilled"].is_array()) {
+    for (const auto& u : stats["unfilled"]) {
+      const std::string reason = u.value("reason", "");
+      unfilled[reason] = unfilled.value(reason, 0) + u.value("seats", 0);
+    }
+  }
+  return {{"id", r.id},
+          {"algorithm", r.algorithm},
+          {"dry_run", r.status == "simulated"},
+          {"assigned", get("assigned")},
+          {"total_score", get("total_score")},
+          {"mean_score", get("mean_score")},
+          {"unfilled_seats", get("unfilled_seats")},
+          {"unfilled_by_reason", unfilled},
+          {"per_organization",
+           stats.is_object() ? stats.value("per_organization", json::array()) : json::array()}};
+}
+
+// (project, role, trainee) of each pair a round assigned.
+std::set<std::tuple<std::string, std::string, std::string>> assigned_pairs(
+    const store::RoundRow& r, const std::vector<store::AssignedPair>& matches) {
+  std::set<std::tuple<std::string, std::string, std::string>> out;
+  if (r.assignment) {
+    const json a = json::parse(*r.assignment, nullptr, false);
+    if (a.is_array()) {
+      for (const auto& p : a) {
+        out.emplace(p.value("project_id", ""),
+                    p["role"].is_string() ? p["role"].get<std::string>() : "",
+                    p.value("trainee_id", ""));
+      }
+    }
+  }
+  for (const auto& m : matches) out.emplace(m.project_id, m.role, m.trainee_id);
+  return out;
+}
+
+awaitable<Response> compare_rounds(ApiContext& api, http::RequestContext& ctx) {
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {"a", "b"}, errors);
+  std::string ids[2];
+  const char* names[2] = {"a", "b"};
+  for (int i = 0; i < 2; ++i) {
+    auto v = ctx.request.query_param(names[i]);
+    if (!v) {
+      errors.push_back({names[i], http::FieldCode::kRequired, "is required: a matching round id"});
+    } else if (!store::is_uuid(std::string(*v))) {
+      errors.push_back(invalid_format(names[i], "must be a matching round id", "uuid"));
+    } else {
+      ids[i] = std::string(*v);
+    }
+  }
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
+  std::optional<store::RoundRow> rounds[2];
+  std::vector<store::AssignedPair> matches[2];
+  co_await api.db.read([&](store::Tx& t) {
+    for (int i = 0; i < 2; ++i) {
+      rounds[i] = store::find_round(t, ids[i]);
+      if (rounds[i] && rounds[i]->status != "simulated")
+        matches[i] = store::round_matches(t, ids[i]);
+    }
+  });
+  if (!rounds[0] || !rounds[1]) co_return problem(ctx, 404, "no such matching round");
+  const auto a = assigned_pairs(*rounds[0], matches[0]);
+  const auto b = assigned_pairs(*rounds[1], matches[1]);
+  std::size_t both = 0;
+  for (const auto& p : a) both += b.count(p);
+  json sa = round_summary(*rounds[0]);
+  json sb = round_summary(*rounds[1]);
+  auto diff = [&](const char* key) { return sb[key].get<double>() - sa[key].get<double>(); };
+  json out = {{"a", sa},
+              {"b", sb},
+              {"difference",
+               {{"assigned", diff("assigned")},
+                {"total_score", diff("total_score")},
+                {"mean_score", diff("mean_score")},
+                {"unfilled_seats", diff("unfilled_seats")}}},
+              {"same_pairs", both},
+              {"only_in_a", a.size() - both},
+              {"only_in_b", b.size() - both}};
   co_return json_response(200, out);
 }
 
@@ -265,6 +406,12 @@ void add_round_routes(http::Router& router, ApiContext& api) {
   router.add("GET", "/v1/matching-rounds", handler(api, list_rounds),
              {.roles = role_bit(domain::Role::kAdmin),
               .forbidden = "matching rounds are for administrators"});
+  router.add("GET", "/v1/matching-rounds/compare", handler(api, compare_rounds),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "matching rounds are for administrators"});
+  router.add("POST", "/v1/matching-rounds/{id}/withdraw-proposed", handler(api, withdraw_proposals),
+             {.roles = role_bit(domain::Role::kAdmin),
+              .forbidden = "administrators withdraw a round's proposals"});
   router.add("GET", "/v1/matching-rounds/{id}", handler(api, get_round),
              {.roles = role_bit(domain::Role::kAdmin),
               .forbidden = "matching rounds are for administrators"});

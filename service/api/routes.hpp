@@ -14,6 +14,10 @@ void add_project_routes(http::Router& router, ApiContext& api);
 void add_import_routes(http::Router& router, ApiContext& api);
 void add_matching_routes(http::Router& router, ApiContext& api);
 void add_round_routes(http::Router& router, ApiContext& api);
+// /v1/trainees/{id}/preferences (preferences.cpp).
+void add_preference_routes(http::Router& router, ApiContext& api);
+// /v1/projects/{id}/near-misses (near_miss.cpp).
+void add_near_miss_routes(http::Router& router, ApiContext& api);
 // /v1/exchange-rates and /v1/organizations/{id}/pricing.
 void add_money_routes(http::Router& router, ApiContext& api);
 // /v1/me, /v1/stats and the review console at /admin.

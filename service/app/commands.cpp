@@ -537,6 +537,8 @@ void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api
   api::add_import_routes(router, api);
   api::add_matching_routes(router, api);
   api::add_round_routes(router, api);
+  api::add_preference_routes(router, api);
+  api::add_near_miss_routes(router, api);
   api::add_money_routes(router, api);
   api::add_console_routes(router, api);
   api::add_webhook_routes(router, api);

@@ -15,6 +15,7 @@
 #include "domain/principal.hpp"
 #include "matcher/generator.hpp"
 #include "store/database.hpp"
+#include "store/preferences.hpp"
 #include "store/pricing.hpp"
 #include "store/registry.hpp"
 #include "util/crypto.hpp"
@@ -303,6 +304,74 @@ store::OrganizationRow find_or_create(store::Tx& c, const std::string& name,
   return store::insert_organization(c, name, kind, country);
 }
 
+// A required skill by its canonical name, if the taxonomy has it.
+void add_skill(std::vector<domain::ProjectSkill>& out, const std::vector<store::SkillRow>& skills,
+               const std::string& name, int min_level, int weight, bool required) {
+  for (const auto& row : skills) {
+    if (row.name == name) out.push_back({row.id, row.name, min_level, weight, required});
+  }
+}
+
+// Issue 15's teams: a bridge SE with JLPT N2 and business English plus ML
+// engineers who need no Japanese; and wishes: the trainees with N2 or better
+// want the bridge roles, and some trainees refuse a project.
+void seed_teams(store::Tx& c, const std::vector<store::SkillRow>& skills,
+                const std::string& vision_firm, const std::string& si_firm,
+                const std::vector<std::pair<std::string, const matcher::Trainee*>>& trainees,
+                const std::vector<std::string>& projects) {
+  auto team = [&](const std::string& firm, const std::string& title, const std::string& second_key,
+                  const std::string& second_title, int second_seats,
+                  std::vector<domain::ProjectSkill> second_skills) {
+    domain::ProjectData d;
+    d.title = title;
+    d.description =
+        "A team: one bridge SE who runs the daily stand-up with the Japanese side, and "
+        "engineers who build the system in English.";
+    d.domain = "manufacturing";
+    add_skill(d.skills, skills, "Python", 3, 3, true);
+    d.start_date = "2027-04-01";
+    d.duration_months = 12;
+    d.budget_max = 4000;
+    d.budget_currency = "USD";
+    d.overlap_hours_jst = 3;
+    d.status = "open";
+    domain::ProjectRole bridge;
+    bridge.key = "bridge_se";
+    bridge.title = "Bridge SE (ブリッジSE)";
+    bridge.headcount = 1;
+    bridge.japanese_min = "N2";
+    bridge.english_min = "B2";
+    domain::ProjectRole second;
+    second.key = second_key;
+    second.title = second_title;
+    second.headcount = second_seats;
+    second.skills = std::move(second_skills);
+    d.roles = {bridge, second};
+    d.headcount = 1 + second_seats;
+    return store::insert_project(c, firm, d);
+  };
+  std::vector<domain::ProjectSkill> ml;
+  add_skill(ml, skills, "PyTorch", 3, 5, true);
+  add_skill(ml, skills, "Computer Vision", 3, 4, false);
+  const auto vision = team(vision_firm, "Visual inspection team (bridge SE + 4 ML engineers)",
+                           "ml_engineer", "ML engineer", 4, ml);
+  std::vector<domain::ProjectSkill> backend;
+  add_skill(backend, skills, "SQL", 3, 4, true);
+  add_skill(backend, skills, "Docker", 2, 3, false);
+  const auto mes = team(si_firm, "MES modernisation team (bridge SE + 2 engineers)",
+                        "backend_engineer", "Backend engineer", 2, backend);
+  for (std::size_t i = 0; i < trainees.size(); ++i) {
+    const auto& [id, t] = trainees[i];
+    domain::TraineePreferences wishes;
+    wishes.trainee_id = id;
+    if (t->jlpt >= 4) {  // N2 or N1: the bridge roles, the vision team's first
+      wishes.wanted = {{vision, "bridge_se"}, {mes, "bridge_se"}};
+    }
+    if (i % 9 == 0 && !projects.empty()) wishes.refused = {{projects[i % projects.size()], ""}};
+    if (!wishes.wanted.empty() || !wishes.refused.empty()) store::replace_preferences(c, wishes);
+  }
+}
+
 int seed_demo(store::Database& db) {
   const auto graph = matcher::default_skill_graph();
   const auto inst = matcher::generate(
@@ -343,6 +412,7 @@ int seed_demo(store::Database& db) {
     }
     for (const auto& o : firm_rows) keys.emplace_back(o.name, issue_key(c, o, "demo"));
     if (!fresh) return;  // the demo data is there already
+    std::vector<std::pair<std::string, const matcher::Trainee*>> trainee_ids;
     for (const auto& t : inst.trainees) {
       const std::size_t org = (t.organization_id - 1) % 3;
       domain::PersonalData personal;
@@ -352,14 +422,19 @@ int seed_demo(store::Database& db) {
       personal.email = first + "." + last + "." + std::to_string(t.id) + "@example.com";
       for (auto& ch : personal.email)
         ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      store::insert_trainee(c, academy_rows[org].id, personal,
-                            profile_of(t, *graph, skills, academies[org].city));
+      trainee_ids.emplace_back(
+          store::insert_trainee(c, academy_rows[org].id, personal,
+                                profile_of(t, *graph, skills, academies[org].city)),
+          &t);
     }
+    std::vector<std::string> project_ids;
     for (const auto& p : inst.projects) {
       const std::size_t firm = (p.firm_id - 1) % 5;
       const auto& demo = demo_projects()[p.id % demo_projects().size()];
-      store::insert_project(c, firm_rows[firm].id, project_of(p, *graph, skills, "", &demo));
+      project_ids.push_back(
+          store::insert_project(c, firm_rows[firm].id, project_of(p, *graph, skills, "", &demo)));
     }
+    seed_teams(c, skills, firm_rows[0].id, firm_rows[4].id, trainee_ids, project_ids);
   });
   std::cout << "Demo API keys (shown once):\n";
   for (const auto& [name, key] : keys) std::cout << "  " << name << ": " << key << "\n";

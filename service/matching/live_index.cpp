@@ -312,6 +312,16 @@ std::string LiveIndex::organization_uuid(matcher::Id id) const {
   return organizations_.name(id);
 }
 
+std::map<std::string, std::size_t> LiveIndex::organization_pools(
+    const std::unordered_set<matcher::Id>& except) const {
+  std::shared_lock lock(mutex_);
+  std::map<std::string, std::size_t> out;
+  for (const auto& [seq, card] : trainees_) {
+    if (!except.count(static_cast<matcher::Id>(seq))) ++out[std::string(card.organization_id())];
+  }
+  return out;
+}
+
 std::vector<matcher::Ranked> LiveIndex::candidates(const matcher::ProjectPlan& plan,
                                                    std::int64_t version, std::size_t offset,
                                                    std::size_t limit) {

@@ -17,6 +17,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/project.hpp"
@@ -83,6 +84,9 @@ class LiveIndex {
   matcher::Trainee features(const domain::TraineeRecord& record);
   matcher::Project features(const domain::ProjectRecord& record);
   std::string organization_uuid(matcher::Id id) const;
+  // Indexed trainees per organization id, leaving out the seqs in `except`.
+  std::map<std::string, std::size_t> organization_pools(
+      const std::unordered_set<matcher::Id>& except) const;
 
   // The best `limit` candidates from `offset` for an indexed open project or
   // a plan, remembered until a change can alter them: a change of the project,

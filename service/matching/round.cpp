@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "matcher/allocation.hpp"
 #include "matcher/shortlist_round.hpp"
+#include "matching/roles.hpp"
 
 namespace kakehashi::matching {
 namespace {
@@ -19,9 +21,12 @@ double ms_since(Clock::time_point t) {
 
 }  // namespace
 
-// One open project in a round: its card, plan and free seats.
+// One role of an open project in a round (a project without roles is one):
+// its card, role and free seats.
 struct Entry {
   ProjectCard card;
+  std::string role;
+  std::string role_title;
   int seats = 0;
 };
 
@@ -33,12 +38,45 @@ struct Work {
   std::vector<matcher::RoundProject> plans;
   std::unordered_set<matcher::Id> busy;
   int seats = 0;
+  matcher::TraineeWishes wishes;
 };
+
+// Trainees' wishes by index ids: a wish naming a project (no role) covers
+// every role of a team; wanted ones keep their order.
+void add_wishes(Work& w, LiveIndex& live, const std::vector<domain::TraineePreferences>& prefs) {
+  std::map<std::string, std::vector<std::pair<std::string, matcher::Id>>>
+      units;  // project -> roles
+  for (std::size_t i = 0; i < w.projects.size(); ++i) {
+    units[w.projects[i].card.record.id].emplace_back(w.projects[i].role,
+                                                     w.plans[i].plan.project.id);
+  }
+  auto ids = [&](const domain::PreferenceTarget& target) {
+    std::vector<matcher::Id> out;
+    auto it = units.find(target.project_id);
+    if (it == units.end()) return out;
+    for (const auto& [role, id] : it->second) {
+      if (target.role.empty() || target.role == role) out.push_back(id);
+    }
+    return out;
+  };
+  for (const auto& p : prefs) {
+    auto seq = live.trainee_seq(p.trainee_id);
+    if (!seq) continue;
+    const auto t = static_cast<matcher::Id>(*seq);
+    for (const auto& target : p.wanted) {
+      for (auto id : ids(target)) w.wishes.wanted[t].push_back(id);
+    }
+    for (const auto& target : p.refused) {
+      for (auto id : ids(target)) w.wishes.refused[t].push_back(id);
+    }
+  }
+}
 
 Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const RoundInputs& inputs,
                 const RoundParams& params) {
   Work w;
-  std::unordered_map<std::string, int> seats(inputs.seats.begin(), inputs.seats.end());
+  std::map<std::pair<std::string, std::string>, int> seats;
+  for (const auto& s : inputs.seats) seats[{s.project_id, s.role}] = s.seats;
   for (const auto& id : inputs.busy_trainees) {
     if (auto seq = live.trainee_seq(id)) w.busy.insert(static_cast<matcher::Id>(*seq));
   }
@@ -46,14 +84,24 @@ Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const Rou
   if (params.project_ids) wanted.emplace(params.project_ids->begin(), params.project_ids->end());
   for (auto& card : live.projects()) {
     if (wanted && !wanted->count(card.record.id)) continue;
-    auto it = seats.find(card.record.id);
-    const int free = it == seats.end() ? 0 : std::max(0, it->second);
     auto project = index.project(static_cast<matcher::Id>(card.record.seq));
     if (!project) continue;
-    w.plans.push_back({matcher::plan_project(*project, index.graph()), free});
-    w.projects.push_back({std::move(card), free});
-    w.seats += free;
+    const bool has_roles = !card.record.data.roles.empty();
+    auto roles = role_demands(card.record);
+    for (std::size_t r = 0; r < roles.size(); ++r) {
+      auto it = seats.find({card.record.id, roles[r].key});
+      const int free = it == seats.end() ? 0 : std::max(0, it->second);
+      // A project without roles is matched as indexed; a role as its own
+      // demand (the project's fields with the role's overrides).
+      matcher::Project demand = has_roles ? live.features(roles[r].record) : *project;
+      demand.id = role_unit_id(card.record.seq, r, has_roles);
+      demand.headcount = roles[r].record.data.headcount;
+      w.plans.push_back({matcher::plan_project(demand, index.graph()), free});
+      w.projects.push_back({card, roles[r].key, roles[r].title, free});
+      w.seats += free;
+    }
   }
+  add_wishes(w, live, inputs.preferences);
   return w;
 }
 
@@ -84,7 +132,7 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
     auto card = live.trainee(seq);
     auto features = index.trainee(static_cast<matcher::Id>(seq));
     if (!card || !features) continue;
-    out.proposals.push_back({e.card.record.id, std::string(card->id()),
+    out.proposals.push_back({e.card.record.id, e.role, std::string(card->id()),
                              e.card.record.organization_id, std::string(card->organization_id()),
                              a.score, matcher::explain(w.plans[a.project].plan, *features)});
   }
@@ -101,14 +149,27 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
   const std::size_t available = live.trainee_count() - std::min(busy.size(), live.trainee_count());
   for (const auto& u : result.unfilled) {
     out.unfilled_seats += u.seats;
-    out.unfilled.push_back({projects[u.project].card.record.id,
-                            projects[u.project].card.record.data.title, u.seats,
-                            std::string(matcher::unfilled_reason_name(u.reason))});
+    const auto& e = projects[u.project];
+    out.unfilled.push_back({e.card.record.id, e.role,
+                            e.role.empty() ? e.card.record.data.title
+                                           : e.card.record.data.title + " / " + e.role_title,
+                            u.seats, std::string(matcher::unfilled_reason_name(u.reason))});
   }
+  // Placement rates need each organization's pool: its trainees in the
+  // index that no open match holds.
+  std::map<std::string, RoundResult::Organization> orgs;
+  for (const auto& [org, pool] : live.organization_pools(busy)) orgs[org] = {org, 0, pool};
   for (const auto& [org, count] : result.per_organization) {
-    out.per_organization.emplace_back(live.organization_uuid(org), count);
+    const auto id = live.organization_uuid(org);
+    auto& o = orgs[id];
+    o.id = id;
+    o.assigned = count;
   }
-  out.projects = projects.size();
+  for (auto& [id, o] : orgs) out.per_organization.push_back(std::move(o));
+  // Projects, not roles: a team counts once.
+  std::unordered_set<std::string> distinct;
+  for (const auto& e : projects) distinct.insert(e.card.record.id);
+  out.projects = distinct.size();
   out.seats = w.seats;
   out.available_trainees = available;
   out.considered_trainees = in.trainees.size();
@@ -131,6 +192,7 @@ RoundResult run_round(LiveIndex& live, const RoundInputs& inputs, const RoundPar
   options.stable = params.algorithm == domain::Algorithm::kStable;
   options.min_score = params.min_score;
   options.max_per_org_per_project = params.max_per_org_per_project;
+  options.wishes = &w.wishes;
   const auto round = matcher::allocate_over_shortlists(index, w.plans, w.busy, options);
   auto out = assemble(live, index, w, round);
   out.shortlist_ms += setup_ms;

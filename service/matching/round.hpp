@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
+#include "domain/project.hpp"
 #include "domain/statuses.hpp"
 #include "matcher/scorer.hpp"
 #include "matching/live_index.hpp"
@@ -26,12 +28,14 @@ struct RoundParams {
 // What the database says before a round: each open project's free seats and
 // the trainees already in an open match (not available to a new round).
 struct RoundInputs {
-  std::vector<std::pair<std::string, int>> seats;  // project id -> seats
+  std::vector<domain::OpenSeats> seats;  // per role; role "" for a project without roles
   std::vector<std::string> busy_trainees;
+  std::vector<domain::TraineePreferences> preferences;  // about open projects
 };
 
 struct Proposal {
   std::string project_id;
+  std::string role;  // "" for a project without roles
   std::string trainee_id;
   std::string firm_id;
   std::string training_org_id;
@@ -58,14 +62,20 @@ struct RoundResult {
   int unfilled_seats = 0;
   struct Unfilled {
     std::string project_id;
-    std::string title;
+    std::string role;   // "" for a project without roles
+    std::string title;  // the project's (and the role's, after " / ")
     int seats = 0;
     std::string reason;
   };
   std::vector<Unfilled> unfilled;
   double total_score = 0;
   double mean_score = 0;
-  std::vector<std::pair<std::string, int>> per_organization;  // organization id, assigned
+  struct Organization {
+    std::string id;
+    int assigned = 0;
+    std::size_t pool = 0;  // its trainees available to the round
+  };
+  std::vector<Organization> per_organization;
   int shortlist_passes = 0;
   // stable rounds: the allocation checked against every eligible pair of the
   // round's inputs (matcher/shortlist_round.hpp); max_score claims no stability.

@@ -13,7 +13,7 @@ namespace {
 // A match with the names the views show; each query below adds its WHERE.
 constexpr const char* kMatchSelect =
     "SELECT m.id, m.seq, m.project_id, m.trainee_id, m.firm_id, m.training_org_id, m.round_id, "
-    " m.state, m.score, m.explanation::text AS explanation, m.version, "
+    " m.state, m.score, m.explanation::text AS explanation, m.version, m.role, "
     " to_json(m.created_at)#>>'{}' AS created_at, to_json(m.updated_at)#>>'{}' AS updated_at, "
     " t.alias AS trainee_alias, p.title AS project_title "
     "FROM matches m JOIN trainees t ON t.id = m.trainee_id JOIN projects p ON p.id = m.project_id ";
@@ -30,7 +30,7 @@ const std::string kListMatches =
     "ORDER BY m.seq LIMIT $9";
 constexpr const char* kInsertMatch =
     "INSERT INTO matches (project_id, trainee_id, firm_id, training_org_id, state, score, "
-    " explanation) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING id";
+    " explanation, role) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id";
 constexpr const char* kLockMatch = "SELECT id FROM matches WHERE id = $1 FOR UPDATE";
 constexpr const char* kSetMatchState =
     "UPDATE matches SET state = $2, version = version + 1, updated_at = now() WHERE id = $1";
@@ -99,6 +99,7 @@ MatchRow match_from(const pqxx::row& r) {
   m.updated_at = r["updated_at"].as<std::string>();
   m.trainee_alias = r["trainee_alias"].as<std::string>();
   m.project_title = r["project_title"].as<std::string>();
+  m.role = opt<std::string>(r["role"]);
   return m;
 }
 
@@ -212,7 +213,7 @@ MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor) {
   std::string id;
   try {
     id = exec_params1(tx, kInsertMatch, m.project_id, m.trainee_id, m.firm_id, m.training_org_id,
-                      m.state, m.score, m.explanation)["id"]
+                      m.state, m.score, m.explanation, m.role)["id"]
              .as<std::string>();
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"this trainee already has an open match with this project", "/trainee_id"};

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/preferences.hpp"
+#include "domain/project.hpp"
 #include "store/transaction.hpp"
 
 #include "store/database.hpp"
@@ -31,6 +33,7 @@ struct MatchRow {
   std::string updated_at;
   std::string trainee_alias;
   std::string project_title;
+  std::optional<std::string> role;
 };
 
 struct MatchFilter {
@@ -92,6 +95,7 @@ struct NewMatch {
   std::string state;
   std::optional<double> score;
   std::optional<std::string> explanation;
+  std::optional<std::string> role;  // the role's key; nullopt for a project without roles
 };
 
 std::optional<MatchRow> find_match(Tx& t, const std::string& id);
@@ -136,6 +140,8 @@ struct RoundRow {
   std::optional<std::string> actor_key_id;
   std::string started_at;
   std::string completed_at;
+  // A simulated round's assignment, JSON text (status "simulated" only).
+  std::optional<std::string> assignment;
 };
 
 std::optional<RoundRow> find_round(Tx& t, const std::string& id);
@@ -145,8 +151,9 @@ std::vector<RoundRow> list_rounds(Tx& t, std::int64_t after_seq, int limit);
 // less its open and approved matches) and the trainees already in an open
 // match, who are not available to a new round.
 struct RoundInputs {
-  std::vector<std::pair<std::string, int>> seats;  // project id -> seats
+  std::vector<domain::OpenSeats> seats;  // per role (role "": a project without roles)
   std::vector<std::string> busy_trainees;
+  std::vector<domain::TraineePreferences> preferences;  // about open projects
 };
 RoundInputs round_inputs(Tx& t);
 // The round lease (migration 0008): true when `holder` took it (it was free
@@ -156,8 +163,21 @@ void set_round_timings(Tx& t, const std::string& id, const std::string& timings)
 void release_round_lease(Tx& t, const std::string& holder);
 // The database's clock now, RFC 3339.
 std::string database_now(Tx& t);
-// Stores a round and its proposed matches (with one audit event each and one
-// for the round) in `tx`; returns the round's id.
+// Withdraws a round's matches still `proposed`, each with its audit event,
+// in one statement; returns how many.
+std::size_t withdraw_round_proposals(Tx& t, const std::string& round_id, const Actor& actor,
+                                     const std::string& reason);
+struct AssignedPair {
+  std::string project_id;
+  std::string role;  // "" for a project without roles
+  std::string trainee_id;
+  double score = 0;
+};
+// The matches a real round made, in any state now.
+std::vector<AssignedPair> round_matches(Tx& t, const std::string& round_id);
+
+// Stores a round (status "simulated": its assignment and no matches) and its proposed matches (with
+// one audit event each and one for the round) in `tx`; returns the round's id.
 std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
                         const Actor& actor);
 

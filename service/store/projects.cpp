@@ -1,5 +1,7 @@
 #include "store/projects.hpp"
 
+#include <unordered_map>
+
 #include <pqxx/pqxx>
 
 #include "store/sql_text.hpp"
@@ -31,6 +33,29 @@ constexpr const char* kDeleteProjectSkills = "DELETE FROM project_skills WHERE p
 constexpr const char* kInsertProjectSkill =
     "INSERT INTO project_skills (project_id, skill_id, min_level, weight, required, position) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
+
+// Roles (migration 0010), read for a batch of projects at once.
+constexpr const char* kSelectRoles =
+    "SELECT r.project_id, r.key, r.title, r.headcount, r.japanese_min, r.english_min, "
+    " r.skills_own FROM project_roles r WHERE r.project_id = ANY($1::uuid[]) "
+    "ORDER BY r.project_id, r.position";
+constexpr const char* kSelectRoleSkills =
+    "SELECT x.project_id, x.role_key, x.skill_id, x.min_level, x.weight, x.required, "
+    " s.name AS skill FROM project_role_skills x JOIN skills s ON s.id = x.skill_id "
+    "WHERE x.project_id = ANY($1::uuid[]) ORDER BY x.project_id, x.role_key, x.position";
+constexpr const char* kUpsertRole =
+    "INSERT INTO project_roles (project_id, key, position, title, headcount, japanese_min, "
+    " english_min, skills_own) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "ON CONFLICT (project_id, key) DO UPDATE SET position = excluded.position, "
+    " title = excluded.title, headcount = excluded.headcount, "
+    " japanese_min = excluded.japanese_min, english_min = excluded.english_min, "
+    " skills_own = excluded.skills_own";
+constexpr const char* kDeleteOtherRoles =
+    "DELETE FROM project_roles WHERE project_id = $1 AND NOT (key = ANY($2::text[]))";
+constexpr const char* kDeleteRoleSkills = "DELETE FROM project_role_skills WHERE project_id = $1";
+constexpr const char* kInsertRoleSkill =
+    "INSERT INTO project_role_skills (project_id, role_key, skill_id, min_level, weight, "
+    " required, position) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 // One row per project with its skills folded into text
 // ("skill\tmin_level\tweight\trequired\tname" lines); each query below adds
@@ -101,11 +126,84 @@ domain::ProjectRecord project_from(const pqxx::row& r) {
   return p;
 }
 
-std::vector<domain::ProjectRecord> projects_from(const pqxx::result& rows) {
+// Fills in the roles of `projects` (two statements for the batch).
+void attach_roles(pqxx::transaction_base& tx, std::vector<domain::ProjectRecord>& projects) {
+  if (projects.empty()) return;
+  std::vector<std::string> ids;
+  std::unordered_map<std::string, domain::ProjectRecord*> by_id;
+  for (auto& p : projects) {
+    ids.push_back(p.id);
+    by_id[p.id] = &p;
+  }
+  const auto array = pg_text_array(ids);
+  const auto roles = exec_params(tx, kSelectRoles, array);
+  if (roles.empty()) return;
+  for (const auto& r : roles) {
+    auto it = by_id.find(r["project_id"].as<std::string>());
+    if (it == by_id.end()) continue;
+    domain::ProjectRole role;
+    role.key = r["key"].as<std::string>();
+    role.title = r["title"].as<std::string>();
+    role.headcount = r["headcount"].as<int>();
+    role.japanese_min = opt<std::string>(r["japanese_min"]);
+    role.english_min = opt<std::string>(r["english_min"]);
+    if (r["skills_own"].as<bool>()) role.skills.emplace();
+    it->second->data.roles.push_back(std::move(role));
+  }
+  for (const auto& r : exec_params(tx, kSelectRoleSkills, array)) {
+    auto it = by_id.find(r["project_id"].as<std::string>());
+    if (it == by_id.end()) continue;
+    const auto key = r["role_key"].as<std::string>();
+    for (auto& role : it->second->data.roles) {
+      if (role.key != key || !role.skills) continue;
+      role.skills->push_back({r["skill_id"].as<int>(), r["skill"].as<std::string>(),
+                              r["min_level"].as<int>(), r["weight"].as<int>(),
+                              r["required"].as<bool>()});
+    }
+  }
+}
+
+std::vector<domain::ProjectRecord> projects_from(pqxx::transaction_base& tx,
+                                                 const pqxx::result& rows) {
   std::vector<domain::ProjectRecord> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(project_from(r));
+  attach_roles(tx, out);
   return out;
+}
+
+// Roles are written by key: a role kept keeps its matches; one dropped
+// while a match names it is refused (matches_role_fk) with a Conflict.
+void write_project_roles(pqxx::transaction_base& tx, const std::string& id,
+                         const domain::ProjectData& d) {
+  std::vector<std::string> keys;
+  for (const auto& r : d.roles) keys.push_back(r.key);
+  try {
+    exec_params(tx, kDeleteOtherRoles, id, pg_text_array(keys));
+  } catch (const pqxx::foreign_key_violation&) {
+    throw Conflict{"a role this change removes is named by matches of the project; keep it",
+                   "/roles"};
+  }
+  // Positions are unique per project only at commit (deferred), so a
+  // reordering writes in any order.
+  exec_params(tx, kDeleteRoleSkills, id);
+  int position = 0;
+  for (const auto& r : d.roles) {
+    try {
+      exec_params(tx, kUpsertRole, id, r.key, position++, r.title, r.headcount, r.japanese_min,
+                  r.english_min, r.skills.has_value());
+    } catch (const pqxx::check_violation&) {
+      // project_roles_check_headcount (migration 0010).
+      throw Conflict{"role " + r.key + "'s headcount is below its approved placements",
+                     "/roles/" + std::to_string(position - 1) + "/headcount"};
+    }
+    if (!r.skills) continue;
+    int at = 0;
+    for (const auto& s : *r.skills) {
+      exec_params(tx, kInsertRoleSkill, id, r.key, s.skill_id, s.min_level, s.weight, s.required,
+                  at++);
+    }
+  }
 }
 
 void write_project_skills(pqxx::transaction_base& tx, const std::string& id,
@@ -132,6 +230,7 @@ std::string insert_project(Tx& t, const std::string& organization_id,
                    decimal_text(d.overlap_hours_jst), d.engagement, d.status, d.location);
   auto id = row["id"].as<std::string>();
   write_project_skills(tx, id, d);
+  write_project_roles(tx, id, d);
   t.project_changed(row["seq"].as<std::int64_t>());
   return id;
 }
@@ -140,7 +239,9 @@ std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) 
   if (!is_uuid(id)) return std::nullopt;
   const auto r = exec_prepared(t.sql(), kFindProject, id);
   if (r.empty()) return std::nullopt;
-  return project_from(r[0]);
+  std::vector<domain::ProjectRecord> one{project_from(r[0])};
+  attach_roles(t.sql(), one);
+  return std::move(one.front());
 }
 
 bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
@@ -165,6 +266,7 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
   }
   if (r.empty()) return false;
   write_project_skills(tx, id, d);
+  write_project_roles(tx, id, d);
   t.project_changed(r[0]["seq"].as<std::int64_t>());
   return true;
 }
@@ -195,17 +297,17 @@ std::vector<domain::ProjectRecord> list_projects(Tx& t, const domain::ProjectFil
          q.bind(std::to_string(*f.skill_id)) + "::int)";
   }
   q += " ORDER BY p.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
-  return projects_from(q.run(t.sql()));
+  return projects_from(t.sql(), q.run(t.sql()));
 }
 
 std::vector<domain::ProjectRecord> find_projects_by_seq(Tx& t,
                                                         const std::vector<std::int64_t>& seqs) {
   if (seqs.empty()) return {};
-  return projects_from(exec_params(t.sql(), kSelectProjectsBySeq, pg_bigint_array(seqs)));
+  return projects_from(t.sql(), exec_params(t.sql(), kSelectProjectsBySeq, pg_bigint_array(seqs)));
 }
 
 std::vector<domain::ProjectRecord> load_open_projects(Tx& t) {
-  return projects_from(exec(t.sql(), kSelectOpenProjects));
+  return projects_from(t.sql(), exec(t.sql(), kSelectOpenProjects));
 }
 
 std::vector<PreparedStatement> project_statements() { return {{kFindProject, kSelectProjectById}}; }

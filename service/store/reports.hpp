@@ -16,6 +16,10 @@ struct ProgrammeStats {
     std::string id;
     std::string name;
     std::map<std::string, long> by_status;
+    // Fairness (issue 15): trainees who consent to matching and are not
+    // erased, and of them the placed ones.
+    long pool = 0;
+    long placed = 0;
   };
   std::vector<Organization> trainees_by_organization;  // in name order
   long open_projects = 0;

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "store/matches.hpp"
+#include "store/preferences.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
 
@@ -15,6 +16,7 @@ namespace {
 constexpr const char* kRoundSelect =
     "SELECT id, seq, algorithm, status, parameters::text AS parameters, engine_version, "
     " statistics::text AS statistics, timings::text AS timings, actor_key_id, "
+    " assignment::text AS assignment, "
     " to_json(started_at)#>>'{}' AS started_at, to_json(completed_at)#>>'{}' AS completed_at "
     "FROM matching_rounds ";
 const std::string kSelectRoundById = std::string(kRoundSelect) + "WHERE id = $1";
@@ -25,14 +27,34 @@ const std::string kListRounds =
 constexpr const char* kRoundTimeout = "SET LOCAL statement_timeout = '5min'";
 constexpr const char* kInsertRound =
     "INSERT INTO matching_rounds (algorithm, status, parameters, engine_version, statistics, "
-    " timings, actor_key_id, started_at) "
-    "VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7, $8::timestamptz) RETURNING id";
+    " timings, actor_key_id, started_at, assignment) "
+    "VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7, $8::timestamptz, $9::jsonb) "
+    "RETURNING id";
+constexpr const char* kWithdrawRoundProposals =
+    "WITH w AS (UPDATE matches SET state = 'withdrawn', version = version + 1, "
+    "   updated_at = now() WHERE round_id = $1 AND state = 'proposed' "
+    "   RETURNING id, seq, round_id, project_id, trainee_id) "
+    "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, match_id, "
+    " round_id, project_id, trainee_id, from_state, to_state, reason, actor_person_id, "
+    " actor_label) "
+    "SELECT 'transition', $2::uuid, $3::uuid, $4, id, round_id, project_id, trainee_id, "
+    " 'proposed', 'withdrawn', $5, $6::uuid, nullif($7, '') FROM w ORDER BY seq RETURNING id";
+constexpr const char* kRoundMatches =
+    "SELECT project_id, coalesce(role, '') AS role, trainee_id, coalesce(score, 0) AS score "
+    "FROM matches WHERE round_id = $1 ORDER BY seq";
 constexpr const char* kSetRoundTimings =
     "UPDATE matching_rounds SET timings = $2::jsonb WHERE id = $1";
+// Per role of each open project (a project without roles is one, role '').
 constexpr const char* kOpenSeats =
-    "SELECT p.id AS project_id, p.headcount - (SELECT count(*) FROM matches m "
+    "SELECT p.id AS project_id, '' AS role, p.headcount - (SELECT count(*) FROM matches m "
     "  WHERE m.project_id = p.id AND m.state NOT IN ('rejected', 'withdrawn'))::int AS seats "
-    "FROM projects p WHERE p.status = 'open'";
+    "FROM projects p WHERE p.status = 'open' "
+    " AND NOT EXISTS (SELECT 1 FROM project_roles r WHERE r.project_id = p.id) "
+    "UNION ALL "
+    "SELECT p.id AS project_id, r.key AS role, r.headcount - (SELECT count(*) FROM matches m "
+    "  WHERE m.project_id = p.id AND m.role = r.key "
+    "    AND m.state NOT IN ('rejected', 'withdrawn'))::int AS seats "
+    "FROM projects p JOIN project_roles r ON r.project_id = p.id WHERE p.status = 'open'";
 constexpr const char* kBusyTrainees =
     "SELECT DISTINCT trainee_id FROM matches WHERE state NOT IN ('rejected', 'withdrawn')";
 constexpr const char* kAcquireLease =
@@ -68,6 +90,7 @@ RoundRow round_from(const pqxx::row& r) {
   round.actor_key_id = opt<std::string>(r["actor_key_id"]);
   round.started_at = r["started_at"].as<std::string>();
   round.completed_at = r["completed_at"].as<std::string>();
+  round.assignment = opt<std::string>(r["assignment"]);
   return round;
 }
 
@@ -92,11 +115,13 @@ RoundInputs round_inputs(Tx& t) {
   auto& tx = t.sql();
   RoundInputs in;
   for (const auto& r : exec(tx, kOpenSeats)) {
-    in.seats.emplace_back(r["project_id"].as<std::string>(), r["seats"].as<int>());
+    in.seats.push_back(
+        {r["project_id"].as<std::string>(), r["role"].as<std::string>(), r["seats"].as<int>()});
   }
   for (const auto& r : exec(tx, kBusyTrainees)) {
     in.busy_trainees.push_back(r["trainee_id"].as<std::string>());
   }
+  in.preferences = open_project_preferences(t);
   return in;
 }
 
@@ -114,22 +139,45 @@ void release_round_lease(Tx& t, const std::string& holder) {
 
 std::string database_now(Tx& t) { return exec1(t.sql(), kDatabaseNow)["now"].as<std::string>(); }
 
+std::size_t withdraw_round_proposals(Tx& t, const std::string& round_id, const Actor& actor,
+                                     const std::string& reason) {
+  auto& tx = t.sql();
+  exec(tx, kRoundTimeout);
+  return exec_params(tx, kWithdrawRoundProposals, round_id, actor.key(), actor.organization_id,
+                     actor.role, reason, actor.person_id, actor.label)
+      .size();
+}
+
+std::vector<AssignedPair> round_matches(Tx& t, const std::string& round_id) {
+  std::vector<AssignedPair> out;
+  for (const auto& r : exec_params(t.sql(), kRoundMatches, round_id)) {
+    out.push_back({r["project_id"].as<std::string>(), r["role"].as<std::string>(),
+                   r["trainee_id"].as<std::string>(), r["score"].as<double>()});
+  }
+  return out;
+}
+
 std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch>& matches,
                         const Actor& actor) {
   auto& tx = t.sql();
   exec(tx, kRoundTimeout);
   auto id = exec_params1(tx, kInsertRound, round.algorithm, round.status, round.parameters,
                          round.engine_version, round.statistics, round.timings, round.actor_key_id,
-                         round.started_at)["id"]
+                         round.started_at, round.assignment)["id"]
                 .as<std::string>();
+  if (round.status == "simulated") {
+    exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id,
+                round.statistics, actor.person_id, actor.label);
+    return id;
+  }
   {
     pqxx::stream_to out(
         tx, "matches",
         std::vector<std::string>{"project_id", "trainee_id", "firm_id", "training_org_id",
-                                 "round_id", "state", "score", "explanation"});
+                                 "round_id", "state", "score", "explanation", "role"});
     for (const auto& m : matches) {
       out << std::make_tuple(m.project_id, m.trainee_id, m.firm_id, m.training_org_id, id, m.state,
-                             m.score, m.explanation);
+                             m.score, m.explanation, m.role);
     }
     out.complete();
   }

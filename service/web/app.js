@@ -7,6 +7,7 @@ import { passwordSignIn, acceptInvitation, peopleView, managesPeople, endSession
 import { inboxView, refreshUnread } from "./inbox.js";
 import { reportsView, duplicatesView } from "./reports.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
+import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
 import { opportunitiesView, projectSideView } from "./opportunities.js";
@@ -130,6 +131,8 @@ const NAV = {
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+// What teams.js (issue 15's views) shares of this module.
+const ui = { h, put, api, showProblem, say };
 
 function renderChrome() {
   document.documentElement.lang = language();
@@ -349,8 +352,9 @@ async function dashboard() {
   const statuses = ["active", "placed", "withdrawn"];
   page("nav.dashboard",
     h("section", { "aria-labelledby": "d1" }, h("h2", { id: "d1" }, t("dash.trainees")),
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))))),
-        h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0)))))))),
+      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))), h("th", { scope: "col" }, t("dash.placement_rate")))),
+        h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0))),
+          h("td", {}, t("round.pool_rate", { assigned: o.placed ?? 0, pool: o.pool ?? 0, rate: formatNumber(100 * (o.placement_rate ?? 0), 1) }))))))),
     h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
       h("p", {}, t("dash.projects_summary", { open: s.body.projects.open, unfilled: s.body.projects.unfilled_seats }))),
     h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
@@ -366,7 +370,9 @@ function orgChart(perOrg, names) {
     const fill = h("span");
     fill.style.width = `${Math.round((o.assigned / max) * 100)}%`;
     const name = names[o.organization_id] ?? o.organization_id;
-    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: o.assigned }) }, fill), h("span", {}, formatNumber(o.assigned)));
+    // With its pool, the assignment is a placement rate (fairness across organizations).
+    const text = o.pool !== undefined ? t("round.pool_rate", { assigned: o.assigned, pool: o.pool, rate: formatNumber(100 * (o.placement_rate ?? 0), 1) }) : formatNumber(o.assigned);
+    return h("li", {}, h("span", {}, name), h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: name, value: text }) }, fill), h("span", {}, text));
   }));
 }
 
@@ -377,6 +383,7 @@ async function roundView() {
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
   const minScore = h("input", { id: "min_score", type: "number", min: "0", max: "1", step: "0.05", value: "0", "data-pointer": "/min_score" });
   const cap = h("input", { id: "cap", type: "number", min: "0", step: "1", value: "0", "data-pointer": "/max_per_org_per_project" });
+  const dryRun = h("input", { id: "dry_run", type: "checkbox", "data-pointer": "/dry_run" });
   const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) => h("option", { value: p.id }, p.title)));
   const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
   const form = h("form", { onsubmit: async (e) => {
@@ -386,6 +393,7 @@ async function roundView() {
     /** @type {Record<string, unknown>} */
     const body = { algorithm: alg.value, min_score: Number(minScore.value) };
     if (Number(cap.value) > 0) body.max_per_org_per_project = Number(cap.value);
+    if (dryRun.checked) body.dry_run = true;
     const ids = [...pick.selectedOptions].map((o) => o.value);
     if (ids.length) body.project_ids = ids;
     const r = await api("POST", "/v1/matching-rounds", { body: /** @type {import("kakehashi-api").Schemas["RoundInput"]} */ (body) });
@@ -409,14 +417,18 @@ async function roundView() {
         t("common.labelled", { label: t("unmatched.not_shortlisted"), value: st.unmatched?.not_shortlisted ?? 0 })].join(" · ")),
       (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
     /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
-    say(t("round.done"));
+    say(t(r.body.dry_run ? "round.dry_done" : "round.done"));
+    put(tools, await roundsPanel(ui));
   } },
   h("label", { for: "algorithm" }, t("round.algorithm")), alg,
   h("label", { for: "projects" }, t("round.projects")), pick, h("p", { class: "muted" }, t("round.projects_help")),
   h("label", { for: "min_score" }, t("round.min_score")), minScore,
   h("label", { for: "cap" }, t("round.cap")), cap,
+  h("label", { class: "inline" }, dryRun, t("round.dry_run")),
   h("div", { class: "actions" }, run), box);
-  page("nav.round", form, result);
+  const tools = h("section");
+  page("nav.round", form, result, tools);
+  put(tools, await roundsPanel(ui));
 }
 
 async function auditView() {
@@ -495,6 +507,7 @@ async function projectForm(id) {
     rows.append(row);
   };
   (p.skills.length ? p.skills : [undefined]).forEach((s) => addRow(s));
+  const roles = rolesEditor(ui, p.roles || []);
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
@@ -503,6 +516,8 @@ async function projectForm(id) {
       min_overlap_hours_jst: Number(minOverlap.value), min_hours_per_week: Number(minHours.value), availability_tolerance_months: Number(tolerance.value),
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
+    body.roles = roles.value();
+    if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
     const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
@@ -514,27 +529,32 @@ async function projectForm(id) {
   h("div", { class: "row" }, field("min_overlap_hours_jst", "field.min_overlap_hours_jst", minOverlap), field("min_hours_per_week", "field.min_hours_per_week", minHours), field("availability_tolerance_months", "field.availability_tolerance_months", tolerance)),
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
+  roles.element,
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
   page(id === "new" ? "project.new" : "project.edit", form);
 }
 
-/** @param {string} projectId */
-async function candidatesView(projectId) {
+/** @param {string} projectId @param {string} [role] */
+async function candidatesView(projectId, role = "") {
   page("project.candidates", loading());
-  const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20`);
+  const project = await api("GET", `/v1/projects/${projectId}`);
+  const roles = project.body?.roles || [];
+  const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20${role ? `&role=${encodeURIComponent(role)}` : ""}`);
   if (!r.ok) { page("project.candidates", h("div", {}, "")); showProblem(main, r.body); return; }
   const items = r.body.items.map((/** @type {any} */ c) => {
     const box = h("div");
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
-      const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id } });
+      const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id, ...(role ? { role } : {}) } });
       if (!m.ok) { btn.disabled = false; showProblem(box, m.body); return; }
       btn.textContent = t("candidate.shortlisted");
       say(t("candidate.shortlisted"));
     } }, t("candidate.shortlist"));
     return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, btn), box);
   });
-  page("project.candidates", items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
+  const pickRole = roles.length ? h("nav", { "aria-label": t("team.role_pick") }, h("ul", { class: "inline" },
+    [{ key: "", title: t("team.all_roles") }, ...roles].map((/** @type {any} */ x) => h("li", {}, h("a", { href: `#/candidates/${projectId}${x.key ? `/${x.key}` : ""}`, "aria-current": x.key === role ? "page" : null }, x.title))))) : null;
+  page("project.candidates", pickRole, await nearMissPanel(ui, projectId, role), items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
 }
 
 // ---- training organizations ----
@@ -629,7 +649,13 @@ async function traineeForm(id) {
 // visible, in opportunities.js; skill proposals in skills.js.
 const ui = { h, api, page, put, showProblem, loading, say };
 /** @param {string} id */
-const traineeDetail = (id) => opportunitiesView({ ...ui, explanationView }, id);
+async function traineeDetail(id) {
+  // The opportunities with the firm made visible (opportunities.js), then the
+  // trainee's wishes (teams.js).
+  await opportunitiesView({ ...ui, explanationView }, id);
+  const panel = await preferencesPanel(ui, id);
+  if (panel) main.append(panel);
+}
 
 async function importView() {
   const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" });
@@ -677,7 +703,7 @@ async function route() {
     state.me = me.body;
     state.csrf = me.body.csrf_token ?? null;
   }
-  const [, view, arg] = (location.hash || "").split("/");
+  const [, view, arg, role_arg = ""] = (location.hash || "").split("/");
   const role = state.me.role;
   /** @type {Record<string, () => Promise<void> | void>} */
   const views = {
@@ -685,7 +711,7 @@ async function route() {
       rates: () => exchangeRatesView({ api: (m, p, o) => api(/** @type {any} */ (m), /** @type {any} */ (p), o), page, showProblem, say, reload: route }),
       proposals: () => proposalsView(ui, "admin"),
       reports: () => reportsView({ h, put, page, api, showProblem, loading }), duplicates: () => duplicatesView({ h, put, page, api, showProblem, loading }) },
-    firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg), matches: () => matchQueue("nav.matches") },
+    firm: { projects: projectsView, project: () => projectForm(arg), candidates: () => candidatesView(arg, role_arg), matches: () => matchQueue("nav.matches") },
     training_org: { trainees: traineesView, "trainee-edit": () => traineeForm(arg), trainee: () => traineeDetail(arg), import: importView, matches: () => matchQueue("nav.matches"),
       "project-view": () => projectSideView(ui, arg), proposals: () => proposalsView(ui, "training_org") },
   }[role];

@@ -193,6 +193,23 @@ const en = {
   "audit.erasure": "Erasure (retention)",
   "trainee.demographics": "Demographics (optional)", "trainee.demographics_help": "Personal data, like the name: used only in aggregate programme reports, never shown to firms.",
   "trainee.gender": "Gender", "trainee.gender_unstated": "Not stated", "trainee.district": "Home district",
+  // Teams, wishes, dry runs (issue 15; service/web/teams.js).
+  "team.roles": "Team roles", "team.help": "A team hires different people for different seats. Leave empty for one kind of seat. A role's own levels and skills replace the project's.",
+  "team.role_n": "Role {n}", "team.key": "Key (e.g. bridge_se)", "team.title": "Role title", "team.seats": "Seats", "team.cefr": "English minimum",
+  "team.skills": "Must-have skills of the role (skill:level, …; empty: the project's)", "team.add_role": "Add a role", "team.project_level": "As the project", "team.all_roles": "Whole project",
+  "team.role_pick": "Role",
+  "near.title": "Why so few?", "near.summary": "{eligible} of {pool} active, consenting trainees meet every requirement.", "near.excluded": "Excluded by",
+  "near.relax": "If you relaxed one requirement", "near.counts_only": "Counts only: no trainee is shown.",
+  "near.japanese_min": "Japanese {from} → {to}: {count} more eligible", "near.english_min": "English {from} → {to}: {count} more eligible",
+  "near.must_have_skill": "{skill} as nice-to-have: {count} more eligible", "near.start_date": "Start {from} → {to}: {count} more eligible",
+  "near.budget_max_usd": "Budget +10 % ({from} → {to} USD): {count} more eligible (the budget is scored, not a requirement)",
+  "prefs.title": "Preferences", "prefs.help": "What this trainee wants, best first, and refuses. Stable rounds follow the wishes; no round places a trainee where it refused.",
+  "prefs.wanted": "Wanted (best first)", "prefs.refused": "Refused", "prefs.rank_n": "Choice {n}", "prefs.refused_n": "Refused {n}", "prefs.none": "—",
+  "rounds.title": "Compare and undo rounds", "rounds.dry_name": "Dry run · {algorithm} · {when} · {assigned} assigned", "rounds.real_name": "{algorithm} · {when} · {assigned} assigned",
+  "rounds.compare": "Compare", "rounds.difference": "B − A", "rounds.total": "Total score", "rounds.pairs": "Same pairs: {same}; only in A: {a}; only in B: {b}.",
+  "rounds.undo_title": "Undo a round (withdraw its still-proposed matches)", "rounds.undo": "Withdraw proposals", "rounds.undo_confirm": "Withdraw every match of this round that is still proposed?",
+  "rounds.undone": "{count} proposals withdrawn.", "round.dry_run": "Dry run (store as simulated, create no matches)", "round.dry_done": "Dry run complete: nothing was proposed.",
+  "round.pool_rate": "{assigned} of {pool} ({rate} %)", "dash.placement_rate": "Placed of consenting (fairness)",
 };
 
 /** @type {Record<string, string>} */
@@ -381,6 +398,23 @@ const ja = {
   "audit.erasure": "削除（保存期間）",
   "trainee.demographics": "属性（任意）", "trainee.demographics_help": "氏名と同じく個人情報です。プログラムの集計レポートにのみ使われ、企業には表示されません。",
   "trainee.gender": "性別", "trainee.gender_unstated": "未回答", "trainee.district": "出身県",
+  // チーム・希望・試行（issue 15、service/web/teams.js）
+  "team.roles": "チームの役割", "team.help": "チームでは枠ごとに求める人材が異なります。1種類の枠なら空のままにしてください。役割ごとの水準とスキルは案件の設定より優先されます。",
+  "team.role_n": "役割 {n}", "team.key": "キー（例: bridge_se）", "team.title": "役割名", "team.seats": "人数", "team.cefr": "英語の最低水準",
+  "team.skills": "役割の必須スキル（スキル:レベル, …／空欄は案件の設定）", "team.add_role": "役割を追加", "team.project_level": "案件と同じ", "team.all_roles": "案件全体",
+  "team.role_pick": "役割",
+  "near.title": "候補者が少ない理由", "near.summary": "活動中で同意済みの研修生 {pool} 名のうち {eligible} 名がすべての条件を満たしています。", "near.excluded": "除外の理由",
+  "near.relax": "条件を一段階緩めた場合", "near.counts_only": "人数のみを表示し、個人は表示しません。",
+  "near.japanese_min": "日本語 {from} → {to}：さらに {count} 名が対象", "near.english_min": "英語 {from} → {to}：さらに {count} 名が対象",
+  "near.must_have_skill": "{skill} を歓迎スキルに：さらに {count} 名が対象", "near.start_date": "開始日 {from} → {to}：さらに {count} 名が対象",
+  "near.budget_max_usd": "予算 +10 %（{from} → {to} USD）：さらに {count} 名が対象（予算は条件ではなく評価項目です）",
+  "prefs.title": "希望", "prefs.help": "この研修生が希望する案件（優先順）と辞退する案件。安定マッチングは希望に従い、辞退した案件にはどの方式でも配属しません。",
+  "prefs.wanted": "希望（優先順）", "prefs.refused": "辞退", "prefs.rank_n": "第{n}希望", "prefs.refused_n": "辞退 {n}", "prefs.none": "—",
+  "rounds.title": "マッチングの比較と取り消し", "rounds.dry_name": "試行・{algorithm}・{when}・{assigned} 件", "rounds.real_name": "{algorithm}・{when}・{assigned} 件",
+  "rounds.compare": "比較", "rounds.difference": "B − A", "rounds.total": "合計スコア", "rounds.pairs": "共通の組み合わせ {same} 件、Aのみ {a} 件、Bのみ {b} 件。",
+  "rounds.undo_title": "マッチングの取り消し（提案中のマッチを一括辞退）", "rounds.undo": "提案を取り消す", "rounds.undo_confirm": "このマッチングで提案中のマッチをすべて取り消しますか？",
+  "rounds.undone": "{count} 件の提案を取り消しました。", "round.dry_run": "試行（シミュレーションとして保存し、マッチを作成しない）", "round.dry_done": "試行が完了しました。提案は作成していません。",
+  "round.pool_rate": "{pool} 名中 {assigned} 名（{rate} %）", "dash.placement_rate": "同意者のうち配属済み（公平性）",
 };
 
 /** @typedef {"en" | "ja"} Lang */

@@ -167,6 +167,14 @@ const EXPECTED = {
   "createMatchingRound | -":                           [201,  403,  403,  403, 403, 401, 401],
   "createMatchingRound | project_ids=[A]":             [201,  403,  403,  403, 403, 401, 401],
   "getMatchingRound | R":                              [200,  403,  403,  403, 403, 401, 401],
+  "compareMatchingRounds | R × R":                     [200,  403,  403,  403, 403, 401, 401],
+  "withdrawRoundProposals | R":                        [200,  403,  403,  403, 403, 401, 401],
+  "getTraineePreferences | A":                         [200,  403,  403,  200, 404, 401, 401],
+  "getTraineePreferences | B":                         [200,  403,  403,  404, 200, 401, 401],
+  "putTraineePreferences | A":                         [200,  403,  403,  200, 404, 401, 401],
+  "putTraineePreferences | B":                         [200,  403,  403,  404, 200, 401, 401],
+  "getNearMisses | A":                                 [200,  200,  404,  403, 403, 401, 401],
+  "getNearMisses | B":                                 [200,  404,  200,  403, 403, 401, 401],
   "getMe | -":                                         [200,  200,  200,  200, 200, 401, 401],
   "getStats | -":                                      [200,  403,  403,  403, 403, 401, 401],
 
@@ -539,6 +547,24 @@ const REQUESTS = {
     "project_ids=[A]": () => ({ body: { algorithm: "max_score", project_ids: [fx.project.A.id] }, after: (json) => registerRoundMatches(json.id) }),
   },
   getMatchingRound: { R: () => ({ params: { id: fx.round.id }, verify: (json) => assert.equal(json.id, fx.round.id) }) },
+  compareMatchingRounds: { "R × R": () => ({ query: `?a=${fx.round.id}&b=${fx.round.id}`,
+    verify: (json) => { assert.equal(json.a.id, fx.round.id); assert.equal(json.only_in_a, 0); } }) },
+  // Administrators undo a round of their own (made for the cell); the others never reach one.
+  withdrawRoundProposals: { R: async (role) => {
+    let id = fx.round.id;
+    if (role === "admin") {
+      id = (await must(201, "POST", "/v1/matching-rounds", { key: service.admin, body: { algorithm: "stable", project_ids: [fx.project.A.id] } })).json.id;
+      await registerRoundMatches(id);
+    }
+    return { params: { id }, body: { reason: "authorization matrix" }, verify: (json) => assert.equal(json.round_id, id) };
+  } },
+  getTraineePreferences: byTenant((tenant) => ({ params: { id: fx.trainee[tenant].id },
+    verify: (json) => assert.equal(json.trainee_id, fx.trainee[tenant].id) })),
+  putTraineePreferences: byTenant((tenant) => ({ params: { id: fx.trainee[tenant].id },
+    body: { wanted: [{ project_id: fx.project[tenant].id }] },
+    verify: (json) => assert.equal(json.wanted[0].project_id, fx.project[tenant].id) })),
+  getNearMisses: byTenant((tenant) => ({ params: { id: fx.project[tenant].id },
+    verify: (json) => { assert.equal(json.project_id, fx.project[tenant].id); assert.ok(json.pool >= json.eligible); } })),
   getMe: { "-": () => ({ verify: (json, role) => {
     assert.equal(json.organization_id, fx.org[role].id);
     assert.equal(json.role, { admin: "admin", firmA: "firm", firmB: "firm", orgA: "training_org", orgB: "training_org" }[role]);

@@ -555,6 +555,8 @@ const CASES = {
     await newTrainee({ skills: [{ skill: "cv", level: 4 }] });
     await expect(t, "max_score with a cap", 201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "max_score", max_per_org_per_project: 1 } });
     await expect(t, "stable with a minimum score", 201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "stable", min_score: 0.2 } });
+    const dry = await expect(t, "a dry run, stable with a cap", 201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "stable", dry_run: true, max_per_org_per_project: 2 } });
+    assert.ok(Array.isArray(dry.json.assignment));
     await expect(t, "an unknown algorithm", 422, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "greedy" } });
     await expect(t, "malformed JSON", 400, "POST", "/v1/matching-rounds", { key: admin, ...json("{") });
     await expect(t, "not JSON", 415, "POST", "/v1/matching-rounds", { key: admin, ...typed("x", "text/plain") });
@@ -572,6 +574,67 @@ const CASES = {
     await expect(t, "no such round", 404, "GET", "/v1/matching-rounds/{id}", { key: admin, params: { id: "nope" } });
     await expect(t, "a firm", 403, "GET", "/v1/matching-rounds/{id}", { key: fx.firmKey, params: { id: fx.round.id } });
     await expect(t, "no key", 401, "GET", "/v1/matching-rounds/{id}", { params: { id: fx.round.id } });
+  },
+  async compareMatchingRounds(t) {
+    const dry = (await must(201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "max_score", dry_run: true } })).json;
+    assert.equal(dry.status, "simulated");
+    const r = await expect(t, "a dry run with a real round", 200, "GET", "/v1/matching-rounds/compare", { key: admin, query: `?a=${fx.round.id}&b=${dry.id}` });
+    assert.equal(r.json.b.dry_run, true);
+    await expect(t, "b missing", 422, "GET", "/v1/matching-rounds/compare", { key: admin, query: `?a=${fx.round.id}` });
+    await expect(t, "no such round", 404, "GET", "/v1/matching-rounds/compare", { key: admin, query: `?a=${fx.round.id}&b=${fx.firm.id}` });
+    await expect(t, "a firm", 403, "GET", "/v1/matching-rounds/compare", { key: fx.firmKey, query: `?a=${fx.round.id}&b=${dry.id}` });
+    await expect(t, "no key", 401, "GET", "/v1/matching-rounds/compare", { query: `?a=${fx.round.id}&b=${dry.id}` });
+  },
+  async withdrawRoundProposals(t) {
+    await newTrainee({ skills: [{ skill: "python", level: 4 }, { skill: fx.skill.name, level: 4 }] });
+    const round = (await must(201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "stable", project_ids: [fx.open.id] } })).json;
+    const dry = (await must(201, "POST", "/v1/matching-rounds", { key: admin, body: { algorithm: "stable", dry_run: true } })).json;
+    const params = { id: round.id };
+    await expect(t, "no reason", 422, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params, body: {} });
+    await expect(t, "malformed JSON", 400, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params, ...json("{") });
+    await expect(t, "not JSON", 415, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params, ...typed("x", "text/plain") });
+    await expect(t, "a dry run", 409, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params: { id: dry.id }, body: { reason: "x" } });
+    await expect(t, "no such round", 404, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params: { id: fx.firm.id }, body: { reason: "x" } });
+    await expect(t, "a firm", 403, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: fx.firmKey, params, body: { reason: "x" } });
+    await expect(t, "no key", 401, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { params, body: { reason: "x" } });
+    const r = await expect(t, "undo", 200, "POST", "/v1/matching-rounds/{id}/withdraw-proposed", { key: admin, params, body: { reason: "trying max_score" } });
+    assert.equal(r.json.withdrawn, round.statistics.assigned);
+  },
+  async getTraineePreferences(t) {
+    const trainee = await newTrainee();
+    const params = { id: trainee.id };
+    const r = await expect(t, "none yet", 200, "GET", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params });
+    assert.deepEqual(r.json.wanted, []);
+    await expect(t, "a firm", 403, "GET", "/v1/trainees/{id}/preferences", { key: fx.firmKey, params });
+    await expect(t, "no such trainee", 404, "GET", "/v1/trainees/{id}/preferences", { key: admin, params: { id: "nope" } });
+    await expect(t, "no key", 401, "GET", "/v1/trainees/{id}/preferences", { params });
+  },
+  async putTraineePreferences(t) {
+    const trainee = await newTrainee();
+    const params = { id: trainee.id };
+    const refused = await newProject({ title: "Night shifts" });
+    const r = await expect(t, "wanted and refused", 200, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params,
+      body: { wanted: [{ project_id: fx.open.id }], refused: [{ project_id: refused.id }] } });
+    assert.equal(r.json.refused[0].project_id, refused.id);
+    await expect(t, "a project that does not exist", 422, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params,
+      body: { wanted: [{ project_id: fx.firm.id }] } });
+    await expect(t, "refused twice", 422, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params,
+      body: { wanted: [{ project_id: fx.open.id }], refused: [{ project_id: fx.open.id }] } });
+    await expect(t, "a project id that is no id", 422, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params, body: { wanted: [{ project_id: "x" }] } });
+    await expect(t, "malformed JSON", 400, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params, ...json("{") });
+    await expect(t, "not JSON", 415, "PUT", "/v1/trainees/{id}/preferences", { key: fx.academyKey, params, ...typed("x", "text/plain") });
+    await expect(t, "a firm", 403, "PUT", "/v1/trainees/{id}/preferences", { key: fx.firmKey, params, body: {} });
+    await expect(t, "no such trainee", 404, "PUT", "/v1/trainees/{id}/preferences", { key: admin, params: { id: "nope" }, body: {} });
+    await expect(t, "no key", 401, "PUT", "/v1/trainees/{id}/preferences", { params, body: {} });
+  },
+  async getNearMisses(t) {
+    const params = { id: fx.open.id };
+    const r = await expect(t, "counts", 200, "GET", "/v1/projects/{id}/near-misses", { key: fx.firmKey, params });
+    assert.ok(r.json.pool >= r.json.eligible);
+    await expect(t, "no such role", 422, "GET", "/v1/projects/{id}/near-misses", { key: fx.firmKey, params, query: "?role=bridge_se" });
+    await expect(t, "a training organization", 403, "GET", "/v1/projects/{id}/near-misses", { key: fx.academyKey, params });
+    await expect(t, "no such project", 404, "GET", "/v1/projects/{id}/near-misses", { key: admin, params: { id: "nope" } });
+    await expect(t, "no key", 401, "GET", "/v1/projects/{id}/near-misses", { params });
   },
   async getMe(t) {
     const me = await expect(t, "a firm's key", 200, "GET", "/v1/me", { key: fx.firmKey });

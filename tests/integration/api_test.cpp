@@ -329,7 +329,10 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   auto first = run_kakehashi({"seed", "--demo"}, db_.env());
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_EQ(count_rows("trainees"), 200U);
-  EXPECT_EQ(count_rows("projects"), 25U);
+  EXPECT_EQ(count_rows("projects"), 27U);  // 25 generated and two teams (issue 15)
+  EXPECT_EQ(count_rows("project_roles"), 4U);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM project_roles WHERE japanese_min = 'N2'"), "2");
+  EXPECT_GT(count_rows("trainee_preferences"), 0U);
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'training_provider'"),
             "3");
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'firm'"), "5");
@@ -349,7 +352,7 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   auto again = run_kakehashi({"seed", "--demo"}, db_.env());
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(count_rows("trainees"), 200U);
-  EXPECT_EQ(count_rows("projects"), 25U);
+  EXPECT_EQ(count_rows("projects"), 27U);
 }
 
 TEST_F(ApiTest, SyntheticSeedWritesTheRequestedCounts) {
