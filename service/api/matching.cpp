@@ -7,8 +7,8 @@
 
 #include "api/common.hpp"
 #include "api/matching_views.hpp"
-#include "api/money_views.hpp"
 #include "api/money_view.hpp"
+#include "api/money_views.hpp"
 #include "api/project_access.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
@@ -333,12 +333,13 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
   for (const auto& p : shown) org_ids.push_back(p.organization_id);
   std::unordered_map<std::string, store::OrganizationRow> orgs;
   co_await api.db.read([&](store::Tx& t) { orgs = store::organizations_by_id(t, org_ids); });
-  const auto viewer = orgs.find(who.organization_id);
-  const auto currency = currency_of_country(viewer == orgs.end() ? "" : viewer->second.country);
+  const auto pricing = api.live->pricing();
+  const auto currency = viewer_currency(api, who);
+  const auto today = domain::today_utc();
   for (std::size_t i = 0; i < shown.size(); ++i) {
     const auto firm = orgs.find(shown[i].organization_id);
-    out["items"][i]["project"] =
-        trainee_side_project(shown[i], firm == orgs.end() ? nullptr : &firm->second, currency);
+    out["items"][i]["project"] = trainee_side_project(
+        shown[i], firm == orgs.end() ? nullptr : &firm->second, *pricing, today, currency);
   }
   co_return json_response(200, out);
 }
@@ -611,8 +612,7 @@ awaitable<Response> audit(ApiContext& api, http::RequestContext& ctx) {
   f.after_id = seq_cursor(ctx, 'e', errors);
   if (auto kind = ctx.request.query_param("kind")) {
     if (*kind != "transition" && *kind != "round" && *kind != "personal_data_read" &&
-        *kind != "consent" && *kind != "account" && *kind != "skill_proposal" &&
-        *kind != "erasure")
+        *kind != "consent" && *kind != "account" && *kind != "skill_proposal" && *kind != "erasure")
       errors.push_back(invalid_choice(
           "kind",
           "must be transition, round, personal_data_read, consent, account, skill_proposal or "

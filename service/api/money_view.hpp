@@ -1,23 +1,20 @@
 // Amounts as a viewer reads them: in the viewer organization's currency
-// beside the original. Every conversion for display goes through
-// convert_amount, the one place that knows how rates are found (today the
-// indicative table behind matching::to_usd; an exchange-rate table replaces
-// it there, not here).
+// beside the original. Every conversion for display on the trainee's side goes
+// through convert_amount, over the exchange-rate table (domain::Pricing, the
+// rate in force on the day), like the explanations' money (money_views.hpp).
 #pragma once
 
 #include <optional>
 #include <string>
-#include <string_view>
+
+#include "domain/pricing.hpp"
 
 namespace kakehashi::api {
 
-// `amount` of `from` in `to`, rounded to whole units; nullopt when either
-// currency has no rate.
-std::optional<double> convert_amount(double amount, std::string_view from, std::string_view to);
-
-// The currency an organization in this country reads amounts in: BDT in
-// Bangladesh, JPY in Japan, the local currency of the other programme
-// countries, USD elsewhere.
-std::string currency_of_country(std::string_view country);
+// `amount` of `from` in `to` at the rates in force on `date` (YYYY-MM-DD),
+// rounded to whole units; nullopt when either currency has no rate or the
+// amount is negative.
+std::optional<double> convert_amount(const domain::Pricing& pricing, const std::string& date,
+                                     double amount, const std::string& from, const std::string& to);
 
 }  // namespace kakehashi::api

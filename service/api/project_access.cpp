@@ -2,6 +2,7 @@
 
 #include "api/common.hpp"
 #include "api/money_view.hpp"
+#include "api/money_views.hpp"
 #include "matcher/scorer.hpp"
 #include "matching/live_index.hpp"
 #include "store/project_access.hpp"
@@ -34,6 +35,7 @@ json money_json(std::optional<double> min, double max, const std::string& curren
 }  // namespace
 
 json trainee_side_project(const domain::ProjectRecord& p, const store::OrganizationRow* firm,
+                          const domain::Pricing& pricing, const std::string& date,
                           const std::string& viewer_currency) {
   const auto& d = p.data;
   json skills = json::array();
@@ -47,9 +49,11 @@ json trainee_side_project(const domain::ProjectRecord& p, const store::Organizat
   json converted = nullptr;
   if (d.budget_max && d.budget_currency) {
     budget = money_json(d.budget_min, *d.budget_max, *d.budget_currency);
-    const auto max = convert_amount(*d.budget_max, *d.budget_currency, viewer_currency);
+    const auto max =
+        convert_amount(pricing, date, *d.budget_max, *d.budget_currency, viewer_currency);
     std::optional<double> min;
-    if (d.budget_min) min = convert_amount(*d.budget_min, *d.budget_currency, viewer_currency);
+    if (d.budget_min)
+      min = convert_amount(pricing, date, *d.budget_min, *d.budget_currency, viewer_currency);
     if (max && (!d.budget_min || min)) converted = money_json(min, *max, viewer_currency);
   }
   json firm_json = nullptr;
@@ -99,10 +103,9 @@ awaitable<Response> get_project_for_training_org(ApiContext& api, http::RequestC
   // is the firm's business).
   if (relation.empty()) co_return problem(ctx, 404, "no such project");
   const auto firm = orgs.find(record->organization_id);
-  const auto viewer = orgs.find(who.organization_id);
-  json out =
-      trainee_side_project(*record, firm == orgs.end() ? nullptr : &firm->second,
-                           currency_of_country(viewer == orgs.end() ? "" : viewer->second.country));
+  const auto pricing = api.live ? api.live->pricing() : std::make_shared<domain::Pricing>();
+  json out = trainee_side_project(*record, firm == orgs.end() ? nullptr : &firm->second, *pricing,
+                                  domain::today_utc(), viewer_currency(api, who));
   out["relation"] = relation;
   Response r = json_response(200, out);
   r.set_header("Cache-Control", "private, no-store");

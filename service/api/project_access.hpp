@@ -7,6 +7,8 @@
 // currency and in its own — never a trainee, its own or another's.
 #pragma once
 
+#include "domain/pricing.hpp"
+
 #include <string>
 #include <unordered_map>
 
@@ -22,6 +24,7 @@ namespace kakehashi::api {
 // that vanished), `viewer_currency` is the reader's.
 nlohmann::json trainee_side_project(const domain::ProjectRecord& p,
                                     const store::OrganizationRow* firm,
+                                    const domain::Pricing& pricing, const std::string& date,
                                     const std::string& viewer_currency);
 
 // GET /v1/projects/{id} for a training organization: 404 unless one of the

@@ -9,6 +9,7 @@
 #include "api/validation.hpp"
 #include "domain/currency.hpp"
 #include "matching/features.hpp"
+#include "matching/live_index.hpp"
 #include "store/duplicates.hpp"
 #include "store/programme_report.hpp"
 #include "store/sql_text.hpp"
@@ -34,17 +35,16 @@ constexpr DimensionName kDimensions[] = {
     {"district", store::ReportDimension::kDistrict},
 };
 
-// Yen per unit of each currency, through the service's one conversion
-// (matching::to_usd, the matcher's indicative rates). The only place the
-// reports convert money: an exchange-rate table replaces this function.
-std::vector<std::pair<std::string, double>> jpy_per_unit() {
-  constexpr double kProbe = 1e9;  // to_usd rounds to whole dollars: probe with a large amount
-  const auto yen = matching::to_usd(kProbe, "JPY");
+// Yen per unit of each currency at the exchange-rate table's rates in force on
+// `date` (domain::Pricing, as every other conversion): the only place the
+// reports convert money. A currency without a rate is left out (its bill
+// rates are not counted in the yen figures).
+std::vector<std::pair<std::string, double>> jpy_per_unit(const domain::Pricing& pricing,
+                                                         const std::string& date) {
   std::vector<std::pair<std::string, double>> out;
-  if (!yen || *yen <= 0) return out;
   for (const auto code : domain::iso4217_codes()) {
-    if (const auto usd = matching::to_usd(kProbe, code)) {
-      out.emplace_back(std::string(code), static_cast<double>(*usd) / static_cast<double>(*yen));
+    if (const auto yen = pricing.convert(1.0, std::string(code), "JPY", date)) {
+      out.emplace_back(std::string(code), *yen);
     }
   }
   return out;
@@ -237,7 +237,8 @@ awaitable<Response> programme_report(ApiContext& api, http::RequestContext& ctx)
   }
   if (!errors.empty()) co_return invalid_parameters(ctx, std::move(errors));
 
-  store::ReportQuery q{from, to, dimension, jpy_per_unit()};
+  const auto pricing = api.live ? api.live->pricing() : std::make_shared<domain::Pricing>();
+  store::ReportQuery q{from, to, dimension, jpy_per_unit(*pricing, to)};
   store::ReportResult result;
   co_await api.db.read([&](store::Tx& t) { result = store::programme_report(t, q); });
   const Published published = suppress(result, dimension);

@@ -168,7 +168,7 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
       "WHERE m.state = 'approved' AND t." +
       of_a));
   EXPECT_NEAR(ga["median_days_to_placement"].get<double>(), median_days, 0.051);
-  // Bill rates: the placed trainees' monthly rates, USD at the indicative 0.0067 USD per yen.
+  // Bill rates: the placed trainees' monthly rates (in USD here).
   const double median_usd = std::stod(db_.query_value(
       "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.rate_amount) FROM trainees t "
       "JOIN matches m ON m.trainee_id = t.id AND m.state = 'approved' WHERE t." +
@@ -177,8 +177,12 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
       "SELECT avg(t.rate_amount) FROM trainees t JOIN matches m ON m.trainee_id = t.id "
       "AND m.state = 'approved' WHERE t." +
       of_a));
-  EXPECT_NEAR(ga["bill_rate_jpy"]["median"].get<double>(), median_usd / 0.0067, 2);
-  EXPECT_NEAR(ga["bill_rate_jpy"]["mean"].get<double>(), mean_usd / 0.0067, 2);
+  // In yen at the exchange-rate table's rate in force on the range's last day.
+  const double yen_per_usd = std::stod(
+      db_.query_value("SELECT per_usd FROM exchange_rates WHERE currency = 'JPY' AND valid_from <= "
+                      "(now() AT TIME ZONE 'UTC')::date + 1 ORDER BY valid_from DESC LIMIT 1"));
+  EXPECT_NEAR(ga["bill_rate_jpy"]["median"].get<double>(), median_usd * yen_per_usd, 2);
+  EXPECT_NEAR(ga["bill_rate_jpy"]["mean"].get<double>(), mean_usd * yen_per_usd, 2);
 
   // C has 3 trainees: every count hidden. B (7) is hidden beside it, or
   // total - A would be C's registrations.

@@ -1,4 +1,5 @@
-// The one conversion for display (issue 16): amounts in the reader's currency.
+// The one conversion for display on the trainee's side (issue 16): amounts in
+// the reader's currency at the exchange-rate table's rate in force that day.
 #include "api/money_view.hpp"
 
 #include <gtest/gtest.h>
@@ -6,34 +7,32 @@
 namespace kakehashi::api {
 namespace {
 
-TEST(MoneyView, ConvertsThroughTheServicesRatesAndRoundsToWholeUnits) {
-  EXPECT_EQ(convert_amount(600000, "JPY", "JPY"), 600000.0);
-  EXPECT_EQ(convert_amount(1234.4, "BDT", "BDT"), 1234.0);
-  const auto bdt = convert_amount(600000, "JPY", "BDT");
-  ASSERT_TRUE(bdt);
-  // About 0.8 taka to the yen in any table of late-2026 rates.
-  EXPECT_GT(*bdt, 600000 * 0.5);
-  EXPECT_LT(*bdt, 600000 * 1.5);
-  EXPECT_EQ(*bdt, static_cast<double>(static_cast<long long>(*bdt)));
-  // Back again within the rounding of two conversions.
-  const auto yen = convert_amount(*bdt, "BDT", "JPY");
-  ASSERT_TRUE(yen);
-  EXPECT_NEAR(*yen, 600000, 600000 * 0.001);
-  EXPECT_LT(*convert_amount(400000, "JPY", "BDT"), *bdt);
+domain::Pricing pricing() {
+  domain::Pricing p;
+  p.rates = {{"BDT", 120.0, "2026-01-01", ""},
+             {"JPY", 150.0, "2026-01-01", ""},
+             {"JPY", 160.0, "2026-11-01", ""}};
+  return p;
+}
+
+TEST(MoneyView, ConvertsAtTheRateInForceThatDayAndRoundsToWholeUnits) {
+  const auto p = pricing();
+  EXPECT_EQ(convert_amount(p, "2026-06-01", 600000, "JPY", "JPY"), 600000.0);
+  EXPECT_EQ(convert_amount(p, "2026-06-01", 1234.4, "BDT", "BDT"), 1234.0);
+  // 600,000 yen at 150 yen and 120 taka to the dollar: 480,000 taka.
+  EXPECT_EQ(convert_amount(p, "2026-06-01", 600000, "JPY", "BDT"), 480000.0);
+  // From November the administrators' new yen rate holds: 450,000 taka.
+  EXPECT_EQ(convert_amount(p, "2026-11-30", 600000, "JPY", "BDT"), 450000.0);
+  EXPECT_EQ(convert_amount(p, "2026-06-01", 480000, "BDT", "JPY"), 600000.0);
 }
 
 TEST(MoneyView, ACurrencyWithoutARateOrANegativeAmountConvertsToNothing) {
-  EXPECT_FALSE(convert_amount(100, "XAU", "BDT"));
-  EXPECT_FALSE(convert_amount(100, "JPY", "XTS"));
-  EXPECT_FALSE(convert_amount(-1, "JPY", "BDT"));
-}
-
-TEST(MoneyView, EachOrganizationReadsItsCountrysCurrency) {
-  EXPECT_EQ(currency_of_country("BD"), "BDT");
-  EXPECT_EQ(currency_of_country("JP"), "JPY");
-  EXPECT_EQ(currency_of_country("NP"), "NPR");
-  EXPECT_EQ(currency_of_country("FR"), "USD");
-  EXPECT_EQ(currency_of_country(""), "USD");
+  const auto p = pricing();
+  EXPECT_FALSE(convert_amount(p, "2026-06-01", 100, "XAU", "BDT"));
+  EXPECT_FALSE(convert_amount(p, "2026-06-01", 100, "JPY", "XTS"));
+  EXPECT_FALSE(convert_amount(p, "2026-06-01", -1, "JPY", "BDT"));
+  // Before any rate of the currency holds.
+  EXPECT_FALSE(convert_amount(p, "2025-12-31", 100, "JPY", "BDT"));
 }
 
 }  // namespace
