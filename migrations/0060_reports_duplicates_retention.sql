@@ -137,10 +137,11 @@ CREATE FUNCTION trainees_placed_elsewhere() RETURNS SETOF uuid
 $$;
 
 -- Retention erases trainees' personal data with an 'erasure' audit event
--- (the kinds before it: 0004, 0006, 0040's 'account').
+-- (the kinds before it: 0004, 0006, 0031's 'skill_proposal', 0040's 'account').
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_kind_check;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_kind_check
-  CHECK (kind IN ('transition', 'round', 'personal_data_read', 'consent', 'account', 'erasure'));
+  CHECK (kind IN ('transition', 'round', 'personal_data_read', 'consent', 'account',
+                  'skill_proposal', 'erasure'));
 
 -- The reports read stage times from the audit trail by trainee.
 CREATE INDEX audit_events_transitions ON audit_events (trainee_id, to_state, at)
