@@ -131,8 +131,8 @@ const NAV = {
 };
 
 const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-// What teams.js (issue 15's views) shares of this module.
-const ui = { h, put, api, showProblem, say };
+// What the view modules (teams.js, opportunities.js, skills.js) share of this module.
+const ui = { h, put, api, page, showProblem, loading, say };
 
 function renderChrome() {
   document.documentElement.lang = language();
@@ -647,7 +647,6 @@ async function traineeForm(id) {
 
 // The trainee's side (issue 16): opportunities and projects with the firm made
 // visible, in opportunities.js; skill proposals in skills.js.
-const ui = { h, api, page, put, showProblem, loading, say };
 /** @param {string} id */
 async function traineeDetail(id) {
   // The opportunities with the firm made visible (opportunities.js), then the
