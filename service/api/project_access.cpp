@@ -3,6 +3,7 @@
 #include "api/common.hpp"
 #include "api/money_view.hpp"
 #include "api/money_views.hpp"
+#include "api/project_input.hpp"
 #include "matcher/scorer.hpp"
 #include "matching/live_index.hpp"
 #include "store/project_access.hpp"
@@ -68,6 +69,7 @@ json trainee_side_project(const domain::ProjectRecord& p, const store::Organizat
           {"japanese_min", d.japanese_min},
           {"english_min", d.english_min},
           {"headcount", d.headcount},
+          {"roles", roles_json(d.roles)},
           {"start_date", d.start_date},
           {"duration_months", d.duration_months},
           {"engagement", d.engagement},
