@@ -264,6 +264,20 @@ TEST(MaxScore, DenseAssignmentMatchesBruteForceOnSquareAndRectangular) {
   }
 }
 
+// The total of an assignment that must give every row its own column.
+double full_assignment_total(const std::vector<double>& w, std::size_t cols,
+                             const std::vector<std::int32_t>& match) {
+  double t = 0;
+  std::vector<int> used(cols, 0);
+  for (std::size_t r = 0; r < match.size(); ++r) {
+    EXPECT_GE(match[r], 0);
+    if (match[r] < 0) continue;
+    EXPECT_EQ(used[static_cast<std::size_t>(match[r])]++, 0);
+    t += w[r * cols + static_cast<std::size_t>(match[r])];
+  }
+  return t;
+}
+
 // Larger square problems, where brute force is out of reach: the square
 // solver (LAPJV) must reach the total of the rectangular one (Crouse's) on the
 // same matrix with one extra column no optimum uses.
@@ -284,20 +298,8 @@ TEST(MaxScore, SquareSolverAgreesWithRectangularSolverOnLargerMatrices) {
       }
       wide[r * (n + 1) + n] = -100.0;
     }
-    auto total = [](const std::vector<double>& w, std::size_t cols,
-                    const std::vector<std::int32_t>& match) {
-      double t = 0;
-      std::vector<int> used(cols, 0);
-      for (std::size_t r = 0; r < match.size(); ++r) {
-        EXPECT_GE(match[r], 0);
-        if (match[r] < 0) continue;
-        EXPECT_EQ(used[static_cast<std::size_t>(match[r])]++, 0);
-        t += w[r * cols + static_cast<std::size_t>(match[r])];
-      }
-      return t;
-    };
-    const double a = total(square, n, max_weight_assignment(square, n, n));
-    const double b = total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
+    const double a = full_assignment_total(square, n, max_weight_assignment(square, n, n));
+    const double b = full_assignment_total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
     ASSERT_NEAR(a, b, 1e-9) << "round " << round << " n " << n;
   }
 }
@@ -390,20 +392,8 @@ TEST(MaxScore, SquareSolverWithStrongRowsAgreesWithRectangularSolver) {
       }
       wide[r * (n + 1) + n] = -100.0;
     }
-    auto total = [](const std::vector<double>& w, std::size_t cols,
-                    const std::vector<std::int32_t>& match) {
-      double t = 0;
-      std::vector<int> used(cols, 0);
-      for (std::size_t r = 0; r < match.size(); ++r) {
-        EXPECT_GE(match[r], 0);
-        if (match[r] < 0) continue;
-        EXPECT_EQ(used[static_cast<std::size_t>(match[r])]++, 0);
-        t += w[r * cols + static_cast<std::size_t>(match[r])];
-      }
-      return t;
-    };
-    const double a = total(square, n, max_weight_assignment(square, n, n));
-    const double b = total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
+    const double a = full_assignment_total(square, n, max_weight_assignment(square, n, n));
+    const double b = full_assignment_total(wide, n + 1, max_weight_assignment(wide, n, n + 1));
     ASSERT_NEAR(a, b, 1e-9) << "round " << round << " n " << n;
   }
 }
