@@ -22,7 +22,7 @@ const state = { me: null, selected: null, csrf: null };
  * @template {keyof HTMLElementTagNameMap} K
  * @param {K} tag
  * @param {Record<string, any> | null} [attrs]
- * @param {...any} children
+ * @param {...any} children  nested arrays at any depth (a list of [label, input] pairs, say)
  * @returns {HTMLElementTagNameMap[K]}
  */
 function h(tag, attrs = {}, ...children) {
@@ -33,7 +33,7 @@ function h(tag, attrs = {}, ...children) {
     else if (k === "text") el.textContent = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
 // Replaces an element's children, skipping absent ones (null, false).
