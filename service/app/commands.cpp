@@ -529,22 +529,7 @@ DeliveryOptions delivery_options(const Config& config) {
 
 void add_routes(http::Router& router, api::OpsContext& ops, api::ApiContext& api) {
   api::add_ops_routes(router, ops);
-  api::add_organization_routes(router, api);
-  api::add_trainee_routes(router, api);
-  api::add_skill_routes(router, api);
-  api::add_skill_proposal_routes(router, api);  // issue 16
-  api::add_project_routes(router, api);
-  api::add_import_routes(router, api);
-  api::add_matching_routes(router, api);
-  api::add_round_routes(router, api);
-  api::add_preference_routes(router, api);
-  api::add_near_miss_routes(router, api);
-  api::add_money_routes(router, api);
-  api::add_console_routes(router, api);
-  api::add_webhook_routes(router, api);
-  api::add_notification_routes(router, api);
-  api::add_account_routes(router, api);
-  api::add_report_routes(router, api);
+  api::add_api_routes(router, api);
 }
 
 // Serves on `config.threads` I/O threads until SIGTERM/SIGINT, then drains:

@@ -1,9 +1,11 @@
 // Fuzz target: one API request through the real admission step (query
 // checks, ids made canonical, role guard) and the real handler of its route,
-// without a socket. Every /v1 route of the service is registered, so bodies
-// reach the validation of trainees, projects, matches, transitions, rounds,
-// skills, organizations and keys, the CSV/NDJSON import, and query strings
-// reach the cursors, limits and filters of every list.
+// without a socket. Every /v1 route of the service is registered
+// (api::add_api_routes), so bodies reach the validation of trainees, projects
+// and their roles, matches, transitions, rounds, skills and proposals,
+// preferences, exchange rates, webhooks, sessions and people, organizations
+// and keys, the CSV/NDJSON import, and query strings reach the cursors,
+// limits and filters of every list and report.
 //
 // Input, as text (see corpus/api_request/):
 //   <admin|training_org|firm> <METHOD> <target>\n

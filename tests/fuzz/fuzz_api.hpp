@@ -106,14 +106,7 @@ struct ApiFixture {
     live->rebuild({}, {project});
     api.live = live.get();
     api.trainee_documents.set_enabled(true);
-    api::add_organization_routes(router, api);
-    api::add_trainee_routes(router, api);
-    api::add_skill_routes(router, api);
-    api::add_project_routes(router, api);
-    api::add_import_routes(router, api);
-    api::add_matching_routes(router, api);
-    api::add_round_routes(router, api);
-    api::add_console_routes(router, api);
+    api::add_api_routes(router, api);
   }
 
   // Runs `request` as the server would once its header and body have
