@@ -442,6 +442,8 @@ test("an administrator downloads the programme report as CSV and sees a possible
   await signIn(page, keys.admin);
   await page.getByRole("link", { name: "Reports" }).click();
   await page.getByRole("columnheader", { name: "Placement rate" }).waitFor();
+  // The rows arrive after the header: wait for the total before counting it.
+  await page.getByRole("rowheader", { name: "Total" }).first().waitFor();
   assert.ok((await page.getByRole("rowheader", { name: "Total" }).count()) === 1);
   await accessible(page, "34-admin-reports");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV (Excel)" }).click()]);
