@@ -52,6 +52,8 @@ const loading = () => h("p", { class: "loading" }, t("common.loading"));
 const fmt = (/** @type {unknown} */ x, d = 3) => (typeof x === "number" ? formatNumber(x, d) : "—");
 
 // ---- API ----
+// Each route() starts a generation; answers to a past one are not delivered.
+let routeGeneration = 0;
 // The path must be one the spec lists, the method one it gives that path,
 // and a JSON body one the operation's schema takes (tests/e2e/types, from
 // api-spec/openapi.yaml by openapi-typescript; the browser ignores this).
@@ -63,6 +65,7 @@ const fmt = (/** @type {unknown} */ x, d = 3) => (typeof x === "number" ? format
  * @returns {Promise<Answer>}
  */
 async function api(method, path, { body, headers = {}, raw, contentType } = {}) {
+  const asked = routeGeneration;
   const key = sessionStorage.getItem(KEY);
   /** @type {Record<string, string>} */
   const h2 = { ...headers };
@@ -76,6 +79,10 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  // The view that asked has been left (another hash, language or sign-out):
+  // its answer is dropped and its code stops here, so a slow earlier view
+  // never draws over the one now shown.
+  if (asked !== routeGeneration) return new Promise(() => {});
   if (res.status === 401 && path !== "/v1/me" && !path.startsWith("/v1/session") && !path.startsWith("/v1/invitations/")) { signOut(t("auth.expired")); throw new Error("unauthorized"); }
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
@@ -693,6 +700,7 @@ async function importView() {
 
 // ---- routing ----
 async function route() {
+  routeGeneration += 1;
   main.onkeydown = null;
   if (location.hash.startsWith("#accept=")) { state.me = null; renderChrome(); acceptInvitation(ctx, location.hash.slice(8)); return; }
   if (!state.me) {

@@ -413,6 +413,29 @@ test("money and working time read in each side's words, in both languages (issue
   assert.ok(rates.body.items.some((r) => r.currency === "BDT" && r.per_usd === 121.5 && r.in_force));
 });
 
+test("a view left before its answer came never draws over the one now shown", async () => {
+  // CI once caught the projects list (still loading after sign-in) drawn over
+  // the candidates page the test had gone on to: hold that list's answer back.
+  const page = await newPage();
+  await signIn(page, keys[flow.firm]);
+  await page.goto(`${base}/admin/#/matches`);
+  await page.getByRole("heading", { name: "Matches", level: 1 }).waitFor();
+  /** @type {() => void} */
+  let release = () => {};
+  const held = new Promise((resolve) => { release = () => resolve(undefined); });
+  await page.route("**/v1/projects?limit=200", async (r) => { await held; await r.continue(); });
+  const list = page.waitForResponse("**/v1/projects?limit=200");
+  await page.goto(`${base}/admin/#/projects`);
+  await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
+  await page.locator("dl.money").first().waitFor();
+  release();
+  await list;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));  // the dropped answer's turn
+  assert.equal(await page.locator("#page-title").innerText(), "Candidates");
+  assert.ok(await page.locator("dl.money").first().isVisible(), "the candidates stay on the page");
+  await page.context().close();
+});
+
 test("the language toggle switches the visible labels", async () => {
   const page = await newPage();
   await signIn(page, keys.admin);
