@@ -25,6 +25,7 @@
 #include "api/validation.hpp"
 #include "app/config.hpp"
 #include "app/delivery.hpp"
+#include "app/index_pages.hpp"
 #include "app/probe.hpp"
 #include "app/retention.hpp"
 #include "app/seed.hpp"
@@ -388,9 +389,7 @@ void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveInde
                FeedCounters& counters) {
   feed.subscribe([&api, &live, &counters](const store::ChangeSet& set) {
     if (set.everything) {
-      api.taxonomy.load(set.everything->skills);
-      live.set_reference(std::make_shared<const domain::Pricing>(set.everything->pricing), nullptr);
-      live.rebuild(set.everything->trainees, set.everything->projects);
+      install_full_load(*set.everything, api.taxonomy, live);
       return;
     }
     // Checking each of many changes against every remembered ranking costs
@@ -417,6 +416,7 @@ void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveInde
     counters.keys.add(set.local, set.api_keys.size());
   });
   feed.on_connection([&api](bool connected) { api.trainee_documents.set_enabled(connected); });
+  load_pages_into(feed, live);
 }
 
 void render_metrics(std::string& out, const api::ApiContext& api, const store::ChangeFeed& feed,

@@ -42,8 +42,9 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> uuid_bits(std::string_vie
 
 LiveIndex::LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets)
     : taxonomy_(taxonomy), utc_offsets_(std::move(utc_offsets)) {
+  auto empty = begin_load(nullptr, nullptr);
   std::unique_lock lock(mutex_);
-  rebuild_locked({}, {});
+  install_locked(*empty, {});
 }
 
 LiveIndex::~LiveIndex() = default;
@@ -107,30 +108,53 @@ std::shared_ptr<const domain::Pricing> LiveIndex::pricing() const {
   return pricing_;
 }
 
-void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
-                               const std::vector<domain::ProjectRecord>& projects) {
-  taxonomy_snapshot_ = taxonomy_.snapshot();
-  skill_ids_.clear();
-  for (std::size_t i = 0; i < taxonomy_snapshot_->skills.size(); ++i) {
-    skill_ids_[taxonomy_snapshot_->skills[i].id] = static_cast<matcher::SkillId>(i);
+LiveIndex::Load::Load(LiveIndex& owner, std::shared_ptr<const Taxonomy::Snapshot> taxonomy,
+                      std::shared_ptr<const domain::Pricing> pricing)
+    : owner_(owner), taxonomy_(std::move(taxonomy)), pricing_(std::move(pricing)) {
+  for (std::size_t i = 0; i < taxonomy_->skills.size(); ++i) {
+    skill_ids_[taxonomy_->skills[i].id] = static_cast<matcher::SkillId>(i);
   }
+}
+
+LiveIndex::Load::~Load() = default;
+
+void LiveIndex::Load::add(const std::vector<domain::TraineeRecord>& page) {
+  // The interners are the index's (ids stay those of every other change); the
+  // rest is the load's own.
+  std::unique_lock lock(owner_.mutex_);
+  FeatureContext ctx{&skill_ids_,    &owner_.utc_offsets_, &owner_.organizations_, &owner_.domains_,
+                     pricing_.get(), domain::today_utc(),  owner_.zones_.get()};
+  for (const auto& r : page) {
+    versions_[r.seq] = r.version;
+    if (!matchable(r)) continue;
+    features_.push_back(trainee_features(r, ctx));
+    cards_.insert_or_assign(r.seq, TraineeCard(r));
+    if (auto key = uuid_bits(r.id)) seqs_.insert_or_assign(*key, r.seq);
+  }
+}
+
+std::unique_ptr<LiveIndex::Load> LiveIndex::begin_load(
+    std::shared_ptr<const Taxonomy::Snapshot> taxonomy,
+    std::shared_ptr<const domain::Pricing> pricing) {
+  if (!taxonomy) taxonomy = taxonomy_.snapshot();
+  if (!pricing) pricing = this->pricing();
+  return std::unique_ptr<Load>(new Load(*this, std::move(taxonomy), std::move(pricing)));
+}
+
+void LiveIndex::install_locked(Load& load, const std::vector<domain::ProjectRecord>& projects) {
+  taxonomy_snapshot_ = load.taxonomy_;
+  skill_ids_ = std::move(load.skill_ids_);
   // The graph lives as long as the snapshot that holds it.
   std::shared_ptr<const matcher::SkillGraph> graph(taxonomy_snapshot_, &taxonomy_snapshot_->graph);
   auto index = std::make_shared<matcher::CandidateIndex>(graph);
   auto ctx = feature_context();
-  std::vector<matcher::Trainee> ts;
   std::vector<matcher::Project> ps;
-  trainees_.clear();
-  trainee_seqs_.clear();
+  trainees_ = std::move(load.cards_);
+  trainee_seqs_ = std::move(load.seqs_);
+  trainee_versions_ = std::move(load.versions_);
   projects_.clear();
   project_seqs_.clear();
-  for (const auto& r : trainees) {
-    trainee_versions_[r.seq] = r.version;
-    if (!matchable(r)) continue;
-    ts.push_back(trainee_features(r, ctx));
-    trainees_.emplace(r.seq, TraineeCard(r));
-    if (auto key = uuid_bits(r.id)) trainee_seqs_.emplace(*key, r.seq);
-  }
+  project_versions_.clear();
   for (const auto& r : projects) {
     project_versions_[r.seq] = r.version;
     if (r.data.status != "open") continue;
@@ -138,22 +162,27 @@ void LiveIndex::rebuild_locked(const std::vector<domain::TraineeRecord>& trainee
     projects_.emplace(r.seq, ProjectCard{r});
     project_seqs_.emplace(r.id, r.seq);
   }
-  index->rebuild(ts, ps);
+  index->rebuild(load.features_, ps);
+  load.features_ = {};
   index_ = std::move(index);
   forget_everything();
   bump();
 }
 
-void LiveIndex::rebuild(const std::vector<domain::TraineeRecord>& trainees,
-                        const std::vector<domain::ProjectRecord>& projects) {
+void LiveIndex::rebuild(Load& load, const std::vector<domain::ProjectRecord>& projects) {
   {
     std::unique_lock lock(mutex_);
-    trainee_versions_.clear();
-    project_versions_.clear();
-    rebuild_locked(trainees, projects);
+    install_locked(load, projects);
   }
   rebuilds_.fetch_add(1, std::memory_order_relaxed);
   ready_.store(true, std::memory_order_release);
+}
+
+void LiveIndex::rebuild(const std::vector<domain::TraineeRecord>& trainees,
+                        const std::vector<domain::ProjectRecord>& projects) {
+  auto load = begin_load(nullptr, nullptr);
+  load->add(trainees);
+  rebuild(*load, projects);
 }
 
 void LiveIndex::apply(const domain::TraineeRecord& r) {

@@ -34,6 +34,14 @@ struct ProjectCard {
   domain::ProjectRecord record;
 };
 
+// Trainee seqs by their id's 128 bits.
+struct UuidHash {
+  std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& u) const {
+    return static_cast<std::size_t>(u.first ^ (u.second * 0x9e3779b97f4a7c15ULL));
+  }
+};
+using UuidMap = std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::int64_t, UuidHash>;
+
 class LiveIndex {
  public:
   LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> utc_offsets);
@@ -45,8 +53,45 @@ class LiveIndex {
   bool ready() const { return ready_.load(std::memory_order_acquire); }
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
-  // Replaces everything: the matchable trainees and open projects as now,
-  // featurised against the taxonomy's current snapshot.
+  // A full load built page by page before it replaces everything, so that
+  // no one holds every trainee's record at once: each page becomes features
+  // and cards (a fraction of a record's size) and can go before the next is
+  // read. Nothing of it is visible until rebuild(load, ...). Its taxonomy and
+  // pricing are the load's own (not yet current); organizations and domains
+  // are numbered by the index's interners, as every other change.
+  class Load {
+   public:
+    Load(const Load&) = delete;
+    Load& operator=(const Load&) = delete;
+    ~Load();
+    // Records of matchable trainees (others are only remembered by version).
+    void add(const std::vector<domain::TraineeRecord>& page);
+    std::size_t size() const { return features_.size(); }
+    const std::shared_ptr<const Taxonomy::Snapshot>& taxonomy() const { return taxonomy_; }
+
+   private:
+    friend class LiveIndex;
+    Load(LiveIndex& owner, std::shared_ptr<const Taxonomy::Snapshot> taxonomy,
+         std::shared_ptr<const domain::Pricing> pricing);
+    LiveIndex& owner_;
+    std::shared_ptr<const Taxonomy::Snapshot> taxonomy_;
+    std::shared_ptr<const domain::Pricing> pricing_;
+    std::unordered_map<int, matcher::SkillId> skill_ids_;
+    std::vector<matcher::Trainee> features_;
+    std::unordered_map<std::int64_t, TraineeCard> cards_;
+    UuidMap seqs_;
+    std::unordered_map<std::int64_t, std::int64_t> versions_;
+  };
+  // `taxonomy` null: the taxonomy's current snapshot; `pricing` null: the
+  // current pricing.
+  std::unique_ptr<Load> begin_load(std::shared_ptr<const Taxonomy::Snapshot> taxonomy,
+                                   std::shared_ptr<const domain::Pricing> pricing);
+  // Replaces everything with the load's trainees and these open projects,
+  // featurised against the load's taxonomy (which the caller installs in the
+  // Taxonomy too). The load is left empty.
+  void rebuild(Load& load, const std::vector<domain::ProjectRecord>& projects);
+  // The same from records held whole (one page): as now, against the
+  // taxonomy's current snapshot.
   void rebuild(const std::vector<domain::TraineeRecord>& trainees,
                const std::vector<domain::ProjectRecord>& projects);
   // A record as just read from the database: indexed when matchable (an
@@ -121,8 +166,8 @@ class LiveIndex {
   std::uint64_t rankings_dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
-  void rebuild_locked(const std::vector<domain::TraineeRecord>& trainees,
-                      const std::vector<domain::ProjectRecord>& projects);
+  // Replaces everything with the load (mutex_ held).
+  void install_locked(Load& load, const std::vector<domain::ProjectRecord>& projects);
   FeatureContext feature_context();
   void bump();
   // Drops what a change of this trainee can alter: the remembered rankings
@@ -147,12 +192,7 @@ class LiveIndex {
   std::unordered_map<std::int64_t, TraineeCard> trainees_;
   // By the id's 128 bits (a uuid), not its 36 characters: no second copy of
   // every id on the heap.
-  struct UuidHash {
-    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& u) const {
-      return static_cast<std::size_t>(u.first ^ (u.second * 0x9e3779b97f4a7c15ULL));
-    }
-  };
-  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::int64_t, UuidHash> trainee_seqs_;
+  UuidMap trainee_seqs_;
   std::unordered_map<std::int64_t, std::int64_t> trainee_versions_;  // also of removed ones
   std::map<std::int64_t, ProjectCard> projects_;
   std::unordered_map<std::string, std::int64_t> project_seqs_;

@@ -6,7 +6,14 @@
 
 namespace kakehashi::matching {
 
-void Taxonomy::load(std::vector<domain::Skill> rows) {
+void Taxonomy::load(std::vector<domain::Skill> rows) { install(build(std::move(rows))); }
+
+void Taxonomy::install(std::shared_ptr<const Snapshot> snapshot) {
+  std::unique_lock lock(mutex_);
+  current_ = std::move(snapshot);
+}
+
+std::shared_ptr<const Taxonomy::Snapshot> Taxonomy::build(std::vector<domain::Skill> rows) {
   auto snap = std::make_shared<Snapshot>();
   snap->skills = std::move(rows);
   // Graph ids index `skills`: two stored names that normalise alike (the
@@ -40,8 +47,7 @@ void Taxonomy::load(std::vector<domain::Skill> rows) {
       }
     }
   }
-  std::unique_lock lock(mutex_);
-  current_ = std::move(snap);
+  return snap;
 }
 
 std::shared_ptr<const Taxonomy::Snapshot> Taxonomy::snapshot() const {

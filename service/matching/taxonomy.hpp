@@ -24,7 +24,11 @@ class Taxonomy {
     const domain::Skill* by_id(int id) const;
     std::vector<std::string> closest(const std::string& name) const;
   };
-  void load(std::vector<domain::Skill> rows);
+  void load(std::vector<domain::Skill> rows);  // install(build(rows))
+  // A snapshot of these rows, not yet the current one (a full load featurises
+  // trainees against it before it replaces the index and the taxonomy at once).
+  static std::shared_ptr<const Snapshot> build(std::vector<domain::Skill> rows);
+  void install(std::shared_ptr<const Snapshot> snapshot);
   std::shared_ptr<const Snapshot> snapshot() const;
 
  private:

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <optional>
 #include <unordered_set>
 
@@ -119,18 +120,23 @@ std::shared_ptr<const Everything> ChangeFeed::load_everything(Tx& tx) {
   auto all = std::make_shared<Everything>();
   all->skills = load_skills(tx);
   all->pricing = load_pricing(tx);
+  all->projects = load_open_projects(tx);
+  // Page by page (keyset on seq), each handed over before the next is read.
+  if (pages_maker_) all->trainee_pages = pages_maker_(*all);
   for (std::int64_t after = 0;;) {
     auto page = load_matchable_trainees(tx, after, kPage);
     if (page.empty()) break;
     after = page.back().seq;
-    for (auto& r : page) {
-      r.personal.reset();
-      all->trainees.push_back(std::move(r));
+    all->trainee_count += page.size();
+    for (auto& r : page) r.personal.reset();
+    if (all->trainee_pages) {
+      all->trainee_pages->add(page);
+    } else {
+      std::move(page.begin(), page.end(), std::back_inserter(all->trainees));
     }
   }
-  all->projects = load_open_projects(tx);
   util::log("info", "matching index loaded",
-            {{"trainees", all->trainees.size()},
+            {{"trainees", all->trainee_count},
              {"projects", all->projects.size()},
              {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - started)

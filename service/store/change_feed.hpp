@@ -35,12 +35,31 @@
 
 namespace kakehashi::store {
 
+struct Everything;
+
+// Takes a full load's matchable trainees page by page as the load reads them,
+// so that no one holds every record at once (at 100k trainees the records are
+// several times what the live index keeps of them): it keeps what it needs of
+// each page, and the page goes before the next is read. One is made for each
+// load, once its skills, pricing and projects are read (ChangeFeed::on_full_load),
+// and published with it (Everything::trainee_pages).
+class TraineePages {
+ public:
+  virtual ~TraineePages() = default;
+  // Records in seq order, without personal data.
+  virtual void add(const std::vector<domain::TraineeRecord>& page) = 0;
+};
+
 // Everything the in-memory services hold, as now.
 struct Everything {
   std::vector<domain::Skill> skills;
-  std::vector<domain::TraineeRecord> trainees;  // matchable ones, without personal data
-  std::vector<domain::ProjectRecord> projects;  // open ones
   domain::Pricing pricing;                      // exchange rates, organizations' cost models
+  std::vector<domain::ProjectRecord> projects;  // open ones
+  // The matchable trainees: taken page by page when a TraineePages maker is
+  // set, else held here (without personal data).
+  std::shared_ptr<TraineePages> trainee_pages;
+  std::vector<domain::TraineeRecord> trainees;
+  std::size_t trainee_count = 0;
 };
 
 struct ChangeSet {
@@ -73,6 +92,9 @@ class ChangeFeed {
   // Subscribers are added before start(); they are called one ChangeSet at a
   // time, in commit order for this process's own writes.
   void subscribe(Subscriber subscriber);
+  // Set before start(): what takes a full load's trainees page by page.
+  using PagesMaker = std::function<std::shared_ptr<TraineePages>(const Everything& so_far)>;
+  void on_full_load(PagesMaker maker) { pages_maker_ = std::move(maker); }
   void on_connection(ConnectionListener listener);
 
   // The database's commit hook (Database::set_commit_hook).
@@ -122,6 +144,7 @@ class ChangeFeed {
   };
   std::vector<Touched> touched_during_loads_;
   std::vector<Subscriber> subscribers_;
+  PagesMaker pages_maker_;
   std::vector<ConnectionListener> connection_listeners_;
   std::atomic<bool> connected_{false};
   std::atomic<bool> loaded_{false};

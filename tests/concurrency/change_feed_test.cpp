@@ -18,6 +18,7 @@
 #include <pqxx/pqxx>
 
 #include "api/api_context.hpp"
+#include "app/index_pages.hpp"
 #include "matching/live_index.hpp"
 #include "store/change_feed.hpp"
 #include "store/database.hpp"
@@ -74,8 +75,7 @@ struct Process {
     feed.subscribe([this](const ChangeSet& set) {
       (set.local ? local_sets : remote_sets) += 1;
       if (set.everything) {
-        api.taxonomy.load(set.everything->skills);
-        live.rebuild(set.everything->trainees, set.everything->projects);
+        app::install_full_load(*set.everything, api.taxonomy, live);
         return;
       }
       for (const auto& t : set.trainees) live.apply(t);
@@ -94,6 +94,7 @@ struct Process {
       for (const auto& id : set.api_keys) api.keys.evict_key(id);
     });
     feed.on_connection([this](bool connected) { api.trainee_documents.set_enabled(connected); });
+    app::load_pages_into(feed, live);
     db.set_commit_hook(
         [this](pqxx::connection_base& c, Changes& changes) { feed.committed(c, changes); });
   }
