@@ -87,7 +87,16 @@ struct CandidateIndex::Shard {
               [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
     auto s = std::make_shared<Shard>();
     const std::size_t n = trainees.size();
-    for (auto* v : {&s->ids, &s->orgs}) v->reserve(n);
+    // Every column exactly as long as the shard (grown by doubling, a third
+    // of them would be spare: several MB at 100k trainees).
+    auto reserve = [n](auto&... v) { (v.reserve(n), ...); };
+    reserve(s->ids, s->orgs, s->jlpt, s->cefr, s->japanese, s->zone, s->work_days,
+            s->jlpt_certified, s->bjt, s->available, s->rate, s->hours, s->domains, s->engagement,
+            s->ok, s->status, s->consent, s->tz, s->work_start, s->work_end);
+    s->skill_begin.reserve(n + 1);
+    std::size_t skill_count = 0;
+    for (const auto& t : trainees) skill_count += t.skills.size();
+    s->skills.reserve(skill_count);
     s->row_of.reserve(n);
     for (std::uint32_t row = 0; row < n; ++row) {
       const Trainee& t = trainees[row];

@@ -128,7 +128,7 @@ void LiveIndex::Load::add(const std::vector<domain::TraineeRecord>& page) {
     versions_[r.seq] = r.version;
     if (!matchable(r)) continue;
     features_.push_back(trainee_features(r, ctx));
-    cards_.insert_or_assign(r.seq, TraineeCard(r));
+    cards_.put(TraineeCard(r));
     if (auto key = uuid_bits(r.id)) seqs_.insert_or_assign(*key, r.seq);
   }
 }
@@ -150,6 +150,7 @@ void LiveIndex::install_locked(Load& load, const std::vector<domain::ProjectReco
   auto ctx = feature_context();
   std::vector<matcher::Project> ps;
   trainees_ = std::move(load.cards_);
+  trainees_.shrink();
   trainee_seqs_ = std::move(load.seqs_);
   trainee_versions_ = std::move(load.versions_);
   projects_.clear();
@@ -196,15 +197,14 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
     auto features = trainee_features(r, ctx);
     forget_rankings_with(r.seq, &features);
     index_->upsert_trainee(std::move(features));
-    trainees_[r.seq] = TraineeCard(r);
+    trainees_.put(TraineeCard(r));
     if (auto key = uuid_bits(r.id)) trainee_seqs_[*key] = r.seq;
   } else {
     forget_rankings_with(r.seq, nullptr);
     index_->remove_trainee(static_cast<matcher::Id>(r.seq));
-    auto it = trainees_.find(r.seq);
-    if (it != trainees_.end()) {
-      if (auto key = uuid_bits(it->second.id())) trainee_seqs_.erase(*key);
-      trainees_.erase(it);
+    if (const auto id = trainees_.id(r.seq)) {
+      if (auto key = uuid_bits(*id)) trainee_seqs_.erase(*key);
+      trainees_.erase(r.seq);
     }
   }
   bump();
@@ -238,10 +238,9 @@ void LiveIndex::remove_trainee(std::int64_t seq) {
   trainee_versions_[seq] = std::numeric_limits<std::int64_t>::max();
   forget_rankings_with(seq, nullptr);
   index_->remove_trainee(static_cast<matcher::Id>(seq));
-  auto it = trainees_.find(seq);
-  if (it != trainees_.end()) {
-    if (auto key = uuid_bits(it->second.id())) trainee_seqs_.erase(*key);
-    trainees_.erase(it);
+  if (const auto id = trainees_.id(seq)) {
+    if (auto key = uuid_bits(*id)) trainee_seqs_.erase(*key);
+    trainees_.erase(seq);
   }
   applied_.fetch_add(1, std::memory_order_relaxed);
   bump();
@@ -268,9 +267,7 @@ LiveIndex::View LiveIndex::view() const {
 
 std::optional<TraineeCard> LiveIndex::trainee(std::int64_t seq) const {
   std::shared_lock lock(mutex_);
-  auto it = trainees_.find(seq);
-  if (it == trainees_.end()) return std::nullopt;
-  return it->second;
+  return trainees_.find(seq);
 }
 
 std::optional<std::int64_t> LiveIndex::trainee_seq(const std::string& id) const {
@@ -307,9 +304,10 @@ std::vector<ProjectCard> LiveIndex::projects() const {
 std::vector<std::int64_t> LiveIndex::trainee_seqs_of(const std::string& organization_id) const {
   std::shared_lock lock(mutex_);
   std::vector<std::int64_t> out;
-  for (const auto& [seq, card] : trainees_) {
-    if (card.organization_id() == organization_id) out.push_back(seq);
-  }
+  const auto key = TraineeCards::organization_key(organization_id);
+  trainees_.for_each_organization([&](std::int64_t seq, std::string_view organization) {
+    if (organization == key) out.push_back(seq);
+  });
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -344,10 +342,12 @@ std::string LiveIndex::organization_uuid(matcher::Id id) const {
 std::map<std::string, std::size_t> LiveIndex::organization_pools(
     const std::unordered_set<matcher::Id>& except) const {
   std::shared_lock lock(mutex_);
+  std::unordered_map<std::string, std::size_t> by_key;
+  trainees_.for_each_organization([&](std::int64_t seq, std::string_view organization) {
+    if (!except.count(static_cast<matcher::Id>(seq))) ++by_key[std::string(organization)];
+  });
   std::map<std::string, std::size_t> out;
-  for (const auto& [seq, card] : trainees_) {
-    if (!except.count(static_cast<matcher::Id>(seq))) ++out[std::string(card.organization_id())];
-  }
+  for (const auto& [key, n] : by_key) out[TraineeCards::organization_id(key)] += n;
   return out;
 }
 

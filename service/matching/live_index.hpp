@@ -78,7 +78,7 @@ class LiveIndex {
     std::shared_ptr<const domain::Pricing> pricing_;
     std::unordered_map<int, matcher::SkillId> skill_ids_;
     std::vector<matcher::Trainee> features_;
-    std::unordered_map<std::int64_t, TraineeCard> cards_;
+    TraineeCards cards_;
     UuidMap seqs_;
     std::unordered_map<std::int64_t, std::int64_t> versions_;
   };
@@ -189,7 +189,7 @@ class LiveIndex {
   std::shared_ptr<matcher::CandidateIndex> index_;
   Interner organizations_;
   Interner domains_;
-  std::unordered_map<std::int64_t, TraineeCard> trainees_;
+  TraineeCards trainees_;
   // By the id's 128 bits (a uuid), not its 36 characters: no second copy of
   // every id on the heap.
   UuidMap trainee_seqs_;
