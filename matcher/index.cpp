@@ -78,9 +78,15 @@ struct CandidateIndex::Shard {
   std::vector<std::uint32_t> skill_begin{0};
   std::vector<TraineeSkill> skills;
   std::unordered_map<SkillId, std::vector<Posting>> postings;
-  std::unordered_map<Id, std::uint32_t> row_of;
 
   std::size_t size() const { return ids.size(); }
+  // Rows are in id order: a trainee's row by binary search (a map from id to
+  // row cost ~40 bytes a trainee).
+  std::optional<std::uint32_t> row_of(Id id) const {
+    const auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (it == ids.end() || *it != id) return std::nullopt;
+    return static_cast<std::uint32_t>(it - ids.begin());
+  }
 
   static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees) {
     std::sort(trainees.begin(), trainees.end(),
@@ -97,7 +103,6 @@ struct CandidateIndex::Shard {
     std::size_t skill_count = 0;
     for (const auto& t : trainees) skill_count += t.skills.size();
     s->skills.reserve(skill_count);
-    s->row_of.reserve(n);
     for (std::uint32_t row = 0; row < n; ++row) {
       const Trainee& t = trainees[row];
       s->ids.push_back(t.id);
@@ -125,7 +130,6 @@ struct CandidateIndex::Shard {
         s->postings[sk.skill].push_back({row, sk.level, sk.years});
       }
       s->skill_begin.push_back(static_cast<std::uint32_t>(s->skills.size()));
-      s->row_of.emplace(t.id, row);
     }
     for (auto& [skill, list] : s->postings) list.shrink_to_fit();
     return s;
@@ -167,7 +171,7 @@ struct CandidateIndex::Shard {
                     zone.capacity() * 2 + work_days.capacity() * 2 + bjt.capacity() * 2 +
                     available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
                     engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
-                    skills.capacity() * sizeof(TraineeSkill) + row_of.size() * 32;
+                    skills.capacity() * sizeof(TraineeSkill);
     for (const auto& [skill, list] : postings) b += list.capacity() * sizeof(Posting) + 48;
     return b;
   }
@@ -223,14 +227,14 @@ std::shared_ptr<const CandidateIndex::ProjectSet> CandidateIndex::load_projects(
   return projects_;
 }
 
-void CandidateIndex::rebuild(const std::vector<Trainee>& trainees,
-                             const std::vector<Project>& projects) {
+void CandidateIndex::rebuild(std::vector<Trainee> trainees, const std::vector<Project>& projects) {
   std::lock_guard write(write_mutex_);
   std::array<std::vector<Trainee>, kShards> parts;
-  for (Trainee t : trainees) {
+  for (Trainee& t : trainees) {
     normalise(t);
     parts[shard_of(t.id)].push_back(std::move(t));
   }
+  trainees = {};
   for (std::size_t s = 0; s < kShards; ++s) {
     // Later duplicates of an id replace earlier ones.
     auto& part = parts[s];
@@ -286,7 +290,7 @@ bool CandidateIndex::remove_trainee(Id id) {
   std::lock_guard write(write_mutex_);
   const std::size_t s = shard_of(id);
   auto current = load(s);
-  if (!current->row_of.count(id)) return false;
+  if (!current->row_of(id)) return false;
   auto all = current->all();
   std::erase_if(all, [&](const Trainee& x) { return x.id == id; });
   auto built = Shard::build(std::move(all));
@@ -323,9 +327,9 @@ bool CandidateIndex::remove_project(Id id) {
 
 std::optional<Trainee> CandidateIndex::trainee(Id id) const {
   auto shard = load(shard_of(id));
-  auto it = shard->row_of.find(id);
-  if (it == shard->row_of.end()) return std::nullopt;
-  return shard->row(it->second);
+  const auto row = shard->row_of(id);
+  if (!row) return std::nullopt;
+  return shard->row(*row);
 }
 
 std::optional<Project> CandidateIndex::project(Id id) const {

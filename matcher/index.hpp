@@ -44,7 +44,7 @@ class CandidateIndex {
   ~CandidateIndex();
 
   // Replaces every trainee and project at once (start-up, reload).
-  void rebuild(const std::vector<Trainee>& trainees, const std::vector<Project>& projects);
+  void rebuild(std::vector<Trainee> trainees, const std::vector<Project>& projects);
 
   // Inserts or replaces a trainee / project by id.
   void upsert_trainee(const Trainee& trainee);

@@ -125,11 +125,11 @@ void LiveIndex::Load::add(const std::vector<domain::TraineeRecord>& page) {
   FeatureContext ctx{&skill_ids_,    &owner_.utc_offsets_, &owner_.organizations_, &owner_.domains_,
                      pricing_.get(), domain::today_utc(),  owner_.zones_.get()};
   for (const auto& r : page) {
-    versions_[r.seq] = r.version;
+    versions_.emplace_back(r.seq, r.version);
     if (!matchable(r)) continue;
     features_.push_back(trainee_features(r, ctx));
-    cards_.put(TraineeCard(r));
-    if (auto key = uuid_bits(r.id)) seqs_.insert_or_assign(*key, r.seq);
+    cards_.append(TraineeCard(r));
+    if (auto key = uuid_bits(r.id)) seqs_.emplace_back(*key, r.seq);
   }
 }
 
@@ -149,10 +149,6 @@ void LiveIndex::install_locked(Load& load, const std::vector<domain::ProjectReco
   auto index = std::make_shared<matcher::CandidateIndex>(graph);
   auto ctx = feature_context();
   std::vector<matcher::Project> ps;
-  trainees_ = std::move(load.cards_);
-  trainees_.shrink();
-  trainee_seqs_ = std::move(load.seqs_);
-  trainee_versions_ = std::move(load.versions_);
   projects_.clear();
   project_seqs_.clear();
   project_versions_.clear();
@@ -163,9 +159,19 @@ void LiveIndex::install_locked(Load& load, const std::vector<domain::ProjectReco
     projects_.emplace(r.seq, ProjectCard{r});
     project_seqs_.emplace(r.id, r.seq);
   }
-  index->rebuild(load.features_, ps);
+  index->rebuild(std::move(load.features_), ps);
   load.features_ = {};
   index_ = std::move(index);
+  // The maps last, once the features are gone: their nodes fill the holes.
+  trainees_ = std::move(load.cards_);
+  trainees_.finish_appending();
+  trainees_.shrink();
+  trainee_seqs_ = UuidMap(load.seqs_.begin(), load.seqs_.end());
+  load.seqs_ = {};
+  trainee_versions_.clear();
+  trainee_versions_.reserve(load.versions_.size());
+  for (const auto& [seq, version] : load.versions_) trainee_versions_[seq] = version;
+  load.versions_ = {};
   forget_everything();
   bump();
 }

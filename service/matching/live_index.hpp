@@ -78,9 +78,11 @@ class LiveIndex {
     std::shared_ptr<const domain::Pricing> pricing_;
     std::unordered_map<int, matcher::SkillId> skill_ids_;
     std::vector<matcher::Trainee> features_;
+    // Kept flat until the load is installed (maps are made then: see
+    // TraineeCards::append).
     TraineeCards cards_;
-    UuidMap seqs_;
-    std::unordered_map<std::int64_t, std::int64_t> versions_;
+    std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::int64_t>> seqs_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> versions_;
   };
   // `taxonomy` null: the taxonomy's current snapshot; `pricing` null: the
   // current pricing.

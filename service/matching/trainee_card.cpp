@@ -421,6 +421,25 @@ void TraineeCards::put(const TraineeCard& card) {
   if (garbage_ > (1u << 20) && garbage_ > bytes_.size() / 2) compact();
 }
 
+void TraineeCards::append(const TraineeCard& card) {
+  Slot slot{bytes_.size(), 0};
+  card.store(bytes_);
+  slot.size = static_cast<std::uint32_t>(bytes_.size() - slot.offset);
+  appended_.emplace_back(card.seq(), slot);
+}
+
+void TraineeCards::finish_appending() {
+  slots_.reserve(slots_.size() + appended_.size());
+  for (const auto& [seq, slot] : appended_) {
+    auto [it, inserted] = slots_.try_emplace(seq, slot);
+    if (!inserted) {  // a later one replaces it
+      garbage_ += it->second.size;
+      it->second = slot;
+    }
+  }
+  appended_ = {};
+}
+
 bool TraineeCards::erase(std::int64_t seq) {
   auto it = slots_.find(seq);
   if (it == slots_.end()) return false;

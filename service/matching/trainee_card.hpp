@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "domain/trainee.hpp"
 
@@ -58,6 +60,11 @@ class TraineeCard {
 class TraineeCards {
  public:
   void put(const TraineeCard& card);  // inserts or replaces by seq
+  // A full load's cards: appended without their map entries, which
+  // finish_appending() makes at once, after the load's garbage is gone (map
+  // nodes made page by page would sit among it, keeping it resident).
+  void append(const TraineeCard& card);
+  void finish_appending();
   bool erase(std::int64_t seq);
   std::optional<TraineeCard> find(std::int64_t seq) const;
   std::optional<std::string> id(std::int64_t seq) const;
@@ -92,6 +99,7 @@ class TraineeCards {
 
   std::string bytes_;
   std::unordered_map<std::int64_t, Slot> slots_;
+  std::vector<std::pair<std::int64_t, Slot>> appended_;
   std::size_t garbage_ = 0;
 };
 
