@@ -13,8 +13,7 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kJlpt{"none", "N5", "N4", "N3", "N2", "N1"};
 constexpr std::array<std::string_view, 7> kCefr{"none", "A1", "A2", "B1", "B2", "C1", "C2"};
-constexpr std::array<std::string_view, 5> kStatuses{"active", "inactive", "placed", "withdrawn",
-                                                    "erased"};
+constexpr std::array<std::string_view, 4> kStatuses{"active", "placed", "withdrawn", "erased"};
 
 std::string format_clock(int minutes) {
   char buf[8];

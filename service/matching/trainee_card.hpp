@@ -37,6 +37,7 @@ class TraineeCard {
 
   // Bytes this card holds on the heap (for the memory figures).
   std::size_t packed_size() const { return packed_.size(); }
+  std::string_view packed() const { return packed_; }
 
  private:
   friend class TraineeCards;

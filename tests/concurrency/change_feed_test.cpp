@@ -263,3 +263,74 @@ TEST_F(ChangeFeedConcurrency, AFullLoadDoesNotUndoACommitThatRacedIt) {
 
 }  // namespace
 }  // namespace kakehashi::store
+
+namespace kakehashi::store {
+namespace {
+
+// A full load reads trainees a page at a time (1,000 rows) and hands each
+// page to the live index before reading the next (app::load_pages_into): over
+// several pages every matchable trainee arrives once, with its card, its id
+// and its organization, and the others not at all.
+TEST_F(ChangeFeedConcurrency, AFullLoadOverSeveralPagesIndexesEveryMatchableTrainee) {
+  Process process(name_);
+  const std::string org = insert_organization_sync(process.db);
+  constexpr int kTrainees = 2'345;
+  {
+    pqxx::connection c("dbname=" + name_);
+    pqxx::work w(c);
+    w.exec(
+        "INSERT INTO trainees (organization_id, alias, timezone, japanese, available_from, "
+        " consent_matching, status) "
+        "SELECT " +
+        w.quote(org) +
+        ", 'kh-page-' || g, 'Asia/Dhaka', 'N4', "
+        " date '2027-01-01' + g, g % 5 <> 0, CASE WHEN g % 7 = 0 THEN 'withdrawn' "
+        " ELSE 'active' END FROM generate_series(1, " +
+        std::to_string(kTrainees) + ") g");
+    w.commit();
+  }
+  // The organization's commit made a full load already (pricing): wait for
+  // the listener's, which reads the trainees.
+  const auto loads = process.feed.stats().full_loads;
+  process.feed.start(connection_string(process.options));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (process.feed.stats().full_loads <= loads && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_GT(process.feed.stats().full_loads, loads);
+  process.feed.stop();
+
+  auto& live = process.live;
+  pqxx::connection c("dbname=" + name_);
+  pqxx::nontransaction q(c);
+  std::size_t matchable = 0;
+  for (const auto& row : q.exec("SELECT id, seq, alias, available_from::text, "
+                                " consent_matching AND status = 'active' FROM trainees")) {
+    const auto id = row[0].as<std::string>();
+    const auto seq = row[1].as<std::int64_t>();
+    if (!row[4].as<bool>()) {
+      EXPECT_FALSE(live.trainee_seq(id)) << id;
+      EXPECT_FALSE(live.trainee(seq)) << seq;
+      continue;
+    }
+    ++matchable;
+    EXPECT_EQ(live.trainee_seq(id), seq) << id;
+    const auto card = live.trainee(seq);
+    ASSERT_TRUE(card) << seq;
+    EXPECT_EQ(card->id(), id);
+    EXPECT_EQ(card->organization_id(), org);
+    EXPECT_EQ(card->alias(), row[2].as<std::string>());
+    EXPECT_EQ(card->profile().available_from, row[3].as<std::string>());
+    EXPECT_TRUE(live.view().index->trainee(static_cast<matcher::Id>(seq))) << seq;
+  }
+  EXPECT_EQ(matchable, 2'345u - 469 - 335 + 67);  // not g % 5 = 0, not g % 7 = 0
+  EXPECT_EQ(live.trainee_count(), matchable);
+  EXPECT_EQ(live.view().index->stats().trainees, matchable);
+  EXPECT_EQ(live.trainee_seqs_of(org).size(), matchable);
+  const auto pools = live.organization_pools({});
+  ASSERT_EQ(pools.size(), 1u);
+  EXPECT_EQ(pools.at(org), matchable);
+}
+
+}  // namespace
+}  // namespace kakehashi::store
