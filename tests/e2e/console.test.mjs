@@ -338,6 +338,67 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   assert.deepEqual(rest(after.body), rest(trainee));
 });
 
+test("a coordinator records a trainee's salary in taka, English and working hours, and an edit sends only what changed", async () => {
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  const page = await newPage();
+  await signIn(page, key);
+  await page.goto(`${base}/admin/#/trainee-edit/new`);
+  await page.getByLabel("Name", { exact: true }).fill("Nusrat Jahan");
+  await page.getByLabel("Email", { exact: true }).fill("nusrat.e2e@example.com");
+  await page.getByLabel("Skills", { exact: true }).fill("Python:4:2; PyTorch:3");
+  await page.getByLabel("English (CEFR)").selectOption("B2");
+  await page.getByLabel("Expected monthly salary").fill("60000");
+  assert.equal(await page.getByLabel("Currency", { exact: true }).inputValue(), "BDT", "taka by default");
+  await page.getByLabel("Hours per week").fill("30");
+  await page.getByLabel("Working hours from (local time)").fill("10:00");
+  await page.getByLabel("Working hours until (local time)").fill("19:00");
+  await page.getByLabel("Sun", { exact: true }).check();
+  await page.getByLabel("Fri", { exact: true }).uncheck();
+  await accessible(page, "23-school-trainee-work-and-pay");
+  const created = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/trainees"));
+  await page.getByRole("button", { name: "Save" }).click();
+  const response = await created;
+  assert.equal(response.status(), 201, await response.text());
+  const trainee = await response.json();
+  assert.deepEqual(trainee.expected_monthly_rate, { amount: 60000, currency: "BDT" });
+  assert.equal(trainee.languages.english, "B2");
+  assert.equal(trainee.hours_per_week, 30);
+  assert.deepEqual(trainee.working_hours, { start: "10:00", end: "19:00", days: ["mon", "tue", "wed", "thu", "sun"] });
+  await page.getByLabel("Search alias or program").waitFor();
+
+  // An edit of the weekly hours alone sends them alone of the work and pay part.
+  await page.goto(`${base}/admin/#/trainee-edit/${trainee.id}`);
+  const hours = page.getByLabel("Hours per week");
+  await hours.waitFor();
+  assert.equal(await page.getByLabel("Expected monthly salary").inputValue(), "60000");
+  assert.equal(await page.getByLabel("Working hours from (local time)").inputValue(), "10:00");
+  await hours.fill("40");
+  const patched = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("button", { name: "Save" }).click();
+  const patch = await patched;
+  assert.equal(patch.status(), 200);
+  const sent = patch.request().postDataJSON();
+  assert.equal(sent.hours_per_week, 40);
+  for (const k of ["expected_monthly_rate", "working_hours"]) assert.ok(!(k in sent), `${k} unchanged, not sent`);
+  assert.deepEqual(sent.languages, { japanese: "none" });
+  const after = await api(key, "GET", `/v1/trainees/${trainee.id}`);
+  assert.equal(after.body.hours_per_week, 40);
+  assert.deepEqual(after.body.working_hours, trainee.working_hours);
+  assert.equal(after.body.languages.english, "B2");
+
+  // A bad salary is refused beside its field, in Japanese too.
+  await page.goto(`${base}/admin/#/trainee-edit/${trainee.id}`);
+  await page.getByLabel("Expected monthly salary").fill("-5");
+  await page.getByLabel("Expected monthly salary").evaluate((el) => el.removeAttribute("min"));  // past the browser's own check
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator('#t-salary[aria-invalid="true"]').waitFor();
+  await page.context().close();
+});
+
 test("a firm sees a team role's candidates and why so few; an administrator dry-runs, compares and sees nothing proposed", async () => {
   const firmKey = keys["Toyoda Auto Parts"];
   const projects = await api(firmKey, "GET", "/v1/projects?limit=200");
