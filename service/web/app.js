@@ -9,6 +9,7 @@ import { reportsView, duplicatesView } from "./reports.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
 import { workFields } from "./trainee_work.js";
+import { webhooksView, webhookDeliveriesView } from "./webhooks.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
 import { opportunitiesView, projectSideView } from "./opportunities.js";
@@ -154,6 +155,7 @@ function renderChrome() {
   const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : []),
+    ...(state.me.person?.role !== "viewer" ? [["#/webhooks", "nav.webhooks"]] : []),
     ...(state.me.person ? [["#/account", "nav.account"]] : [])] : [];
   put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key),
     href === "#/inbox" ? [" ", h("span", { id: "unread", class: "badge", hidden: true })] : null)))));
@@ -730,6 +732,8 @@ async function route() {
   if (state.me.person) views.account = () => accountView(ctx);
   const inboxHelpers = { h, put, page, api };
   views.inbox = () => inboxView(inboxHelpers);
+  views.webhooks = () => webhooksView(ui);
+  views.webhook = () => webhookDeliveriesView(ui, arg);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   await loadSkillNames(api);

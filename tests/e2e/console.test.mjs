@@ -25,9 +25,9 @@ let server, base, browser;
 const keys = {};  // organization name -> key; "admin" -> the programme office's
 const flow = {};  // what one step leaves for the next
 
-async function api(key, method, url, body) {
+async function api(key, method, url, body, headers = {}) {
   const res = await fetch(`${base}${url}`, {
-    method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+    method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get("etag") };
@@ -494,6 +494,54 @@ test("a view left before its answer came never draws over the one now shown", as
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));  // the dropped answer's turn
   assert.equal(await page.locator("#page-title").innerText(), "Candidates");
   assert.ok(await page.locator("dl.money").first().isVisible(), "the candidates stay on the page");
+  await page.context().close();
+});
+
+test("a firm's integrator registers a webhook, sees its secret once and its deliveries, and removes it", async () => {
+  const firmKey = keys[flow.firm];
+  const page = await newPage();
+  await signIn(page, firmKey);
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
+  // A private address is refused beside the URL field.
+  await page.getByLabel("Endpoint URL").fill("http://127.0.0.1/hook");
+  await page.getByRole("button", { name: "Add an endpoint" }).click();
+  await page.locator('#wh-url[aria-invalid="true"]').waitFor();
+  await page.getByLabel("Endpoint URL").fill("https://hooks.example.com/kakehashi");
+  await page.getByLabel("Description (optional)").fill("HR system");
+  await page.getByLabel("A project's status changed").check();
+  await page.getByRole("button", { name: "Add an endpoint" }).click();
+  const secret = page.locator("#webhook-secret code");
+  await secret.waitFor();
+  assert.match(await secret.innerText(), /^whsec_[0-9a-f]{64}$/);
+  await accessible(page, "70-firm-webhooks");
+  const listed = (await api(firmKey, "GET", "/v1/webhooks")).body.items;
+  const hook = listed.find((w) => w.url === "https://hooks.example.com/kakehashi");
+  assert.ok(hook && !("secret" in hook), "listed, without its secret");
+  assert.deepEqual([...hook.events].sort(), ["match.state_changed", "offer.received", "project.status_changed"]);
+
+  // An event of the firm's becomes a delivery the page lists.
+  const draft = await api(firmKey, "POST", "/v1/projects", { title: "Webhook trial", skills: [{ skill: "Python", min_level: 3, weight: 5 }],
+    headcount: 1, start_date: "2027-06-01", duration_months: 3, engagement: "offshore", status: "draft" });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const opened = await api(firmKey, "PATCH", `/v1/projects/${draft.body.id}`, { status: "open" }, { "if-match": '"1"' });
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  await page.locator(`tr[data-webhook="${hook.id}"]`).getByRole("link", { name: "Deliveries" }).click();
+  await page.getByRole("cell", { name: "A project's status changed" }).first().waitFor();
+  await accessible(page, "71-firm-webhook-deliveries");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "送信履歴", level: 1 }).waitFor();
+  await page.getByRole("cell", { name: "案件の状態変更" }).first().waitFor();
+  await page.getByRole("button", { name: "English" }).click();
+
+  // Removing asks once more.
+  await page.getByRole("link", { name: "All endpoints" }).click();
+  const row = page.locator(`tr[data-webhook="${hook.id}"]`);
+  await row.getByRole("button", { name: "Remove" }).click();
+  assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), true, "one press removes nothing");
+  await row.getByRole("button", { name: "Confirm removal" }).click();
+  await page.getByText("No endpoints yet.").waitFor();
+  assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), false);
   await page.context().close();
 });
 
