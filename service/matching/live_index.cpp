@@ -49,6 +49,12 @@ LiveIndex::LiveIndex(Taxonomy& taxonomy, std::unordered_map<std::string, int> ut
 
 LiveIndex::~LiveIndex() = default;
 
+std::int64_t LiveIndex::trainee_version_locked(std::int64_t seq) const {
+  if (const auto v = trainees_.version(seq)) return *v;
+  const auto it = other_versions_.find(seq);
+  return it == other_versions_.end() ? 0 : it->second;
+}
+
 void LiveIndex::bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
 void LiveIndex::forget_rankings_with(std::int64_t seq, const matcher::Trainee* now) {
@@ -125,8 +131,10 @@ void LiveIndex::Load::add(const std::vector<domain::TraineeRecord>& page) {
   FeatureContext ctx{&skill_ids_,    &owner_.utc_offsets_, &owner_.organizations_, &owner_.domains_,
                      pricing_.get(), domain::today_utc(),  owner_.zones_.get()};
   for (const auto& r : page) {
-    versions_.emplace_back(r.seq, r.version);
-    if (!matchable(r)) continue;
+    if (!matchable(r)) {
+      versions_.emplace_back(r.seq, r.version);
+      continue;
+    }
     features_.push_back(trainee_features(r, ctx));
     cards_.append(TraineeCard(r));
     if (auto key = uuid_bits(r.id)) seqs_.emplace_back(*key, r.seq);
@@ -168,9 +176,10 @@ void LiveIndex::install_locked(Load& load, const std::vector<domain::ProjectReco
   trainees_.shrink();
   trainee_seqs_ = UuidMap(load.seqs_.begin(), load.seqs_.end());
   load.seqs_ = {};
-  trainee_versions_.clear();
-  trainee_versions_.reserve(load.versions_.size());
-  for (const auto& [seq, version] : load.versions_) trainee_versions_[seq] = version;
+  other_versions_.clear();
+  for (const auto& [seq, version] : load.versions_) {
+    if (!trainees_.contains(seq)) other_versions_[seq] = version;
+  }
   load.versions_ = {};
   forget_everything();
   bump();
@@ -194,18 +203,19 @@ void LiveIndex::rebuild(const std::vector<domain::TraineeRecord>& trainees,
 
 void LiveIndex::apply(const domain::TraineeRecord& r) {
   std::unique_lock lock(mutex_);
-  auto& seen = trainee_versions_[r.seq];
-  if (seen > r.version) return;  // an older read than one already applied
-  seen = r.version;
+  // An older read than one already applied.
+  if (trainee_version_locked(r.seq) > r.version) return;
   applied_.fetch_add(1, std::memory_order_relaxed);
   if (matchable(r)) {
     auto ctx = feature_context();
     auto features = trainee_features(r, ctx);
     forget_rankings_with(r.seq, &features);
     index_->upsert_trainee(std::move(features));
-    trainees_.put(TraineeCard(r));
+    trainees_.put(TraineeCard(r));  // which holds its version
+    other_versions_.erase(r.seq);
     if (auto key = uuid_bits(r.id)) trainee_seqs_[*key] = r.seq;
   } else {
+    other_versions_[r.seq] = r.version;
     forget_rankings_with(r.seq, nullptr);
     index_->remove_trainee(static_cast<matcher::Id>(r.seq));
     if (const auto id = trainees_.id(r.seq)) {
@@ -241,7 +251,7 @@ void LiveIndex::apply(const domain::ProjectRecord& r) {
 
 void LiveIndex::remove_trainee(std::int64_t seq) {
   std::unique_lock lock(mutex_);
-  trainee_versions_[seq] = std::numeric_limits<std::int64_t>::max();
+  other_versions_[seq] = std::numeric_limits<std::int64_t>::max();
   forget_rankings_with(seq, nullptr);
   index_->remove_trainee(static_cast<matcher::Id>(seq));
   if (const auto id = trainees_.id(seq)) {

@@ -82,7 +82,7 @@ class LiveIndex {
     // TraineeCards::append).
     TraineeCards cards_;
     std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::int64_t>> seqs_;
-    std::vector<std::pair<std::int64_t, std::int64_t>> versions_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> versions_;  // of the unmatchable
   };
   // `taxonomy` null: the taxonomy's current snapshot; `pricing` null: the
   // current pricing.
@@ -171,6 +171,7 @@ class LiveIndex {
   // Replaces everything with the load (mutex_ held).
   void install_locked(Load& load, const std::vector<domain::ProjectRecord>& projects);
   FeatureContext feature_context();
+  std::int64_t trainee_version_locked(std::int64_t seq) const;  // 0: none seen
   void bump();
   // Drops what a change of this trainee can alter: the remembered rankings
   // (and their pages) that hold it or that it now enters. `now` is its
@@ -195,7 +196,10 @@ class LiveIndex {
   // By the id's 128 bits (a uuid), not its 36 characters: no second copy of
   // every id on the heap.
   UuidMap trainee_seqs_;
-  std::unordered_map<std::int64_t, std::int64_t> trainee_versions_;  // also of removed ones
+  // The last version applied of each trainee that is not indexed (not
+  // matchable, or removed: to refuse an older read that arrives later); an
+  // indexed trainee's is its card's, not kept twice.
+  std::unordered_map<std::int64_t, std::int64_t> other_versions_;
   std::map<std::int64_t, ProjectCard> projects_;
   std::unordered_map<std::string, std::int64_t> project_seqs_;
   std::unordered_map<std::int64_t, std::int64_t> project_versions_;

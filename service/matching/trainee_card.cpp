@@ -469,6 +469,14 @@ std::optional<std::string> TraineeCards::id(std::int64_t seq) const {
   return card[14] & 1 ? uuid_text(v) : std::string(v);
 }
 
+std::optional<std::int64_t> TraineeCards::version(std::int64_t seq) const {
+  auto it = slots_.find(seq);
+  if (it == slots_.end()) return std::nullopt;
+  std::int64_t v;
+  std::memcpy(&v, bytes_.data() + it->second.offset, 8);
+  return v;
+}
+
 void TraineeCards::organization_at(const Slot& slot, std::string& key) const {
   const auto card = stored(slot);
   std::uint16_t id_length, length;

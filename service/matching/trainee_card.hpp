@@ -69,6 +69,8 @@ class TraineeCards {
   bool erase(std::int64_t seq);
   std::optional<TraineeCard> find(std::int64_t seq) const;
   std::optional<std::string> id(std::int64_t seq) const;
+  std::optional<std::int64_t> version(std::int64_t seq) const;
+  bool contains(std::int64_t seq) const { return slots_.count(seq) != 0; }
   std::size_t size() const { return slots_.size(); }
   // An organization id as cards hold it (a uuid as its 16 bytes after a 1,
   // other text after a 0), to compare and count without formatting each.

@@ -261,5 +261,36 @@ TEST(LiveIndexCandidates, APageRenderedAcrossAChangeToItsListIsNotKept) {
   EXPECT_FALSE(live.cached_page("p", live.page_stamp(1)));
 }
 
+// A read older than one already applied changes nothing, whether the trainee
+// is indexed (its card holds its version) or not (a separate map does), and a
+// removed row stays removed.
+TEST(LiveIndexVersions, AnOlderReadIsRefusedWhetherTheTraineeIsIndexedOrNot) {
+  Taxonomy taxonomy;
+  taxonomy.load(skills());
+  LiveIndex live(taxonomy, {{"Asia/Dhaka", 360}});
+  live.rebuild({trainee(1, 3, true), trainee(2, 3, false)}, {});
+  ASSERT_TRUE(live.trainee(1));
+  EXPECT_EQ(live.trainee(1)->version(), 3);
+  live.apply(trainee(1, 2, false));  // older: still indexed
+  ASSERT_TRUE(live.trainee(1));
+  EXPECT_EQ(live.trainee(1)->version(), 3);
+  live.apply(trainee(2, 2, true));  // older than the unindexed version 3
+  EXPECT_FALSE(live.trainee(2));
+  EXPECT_FALSE(live.view().index->trainee(2));
+  live.apply(trainee(2, 4, true));
+  ASSERT_TRUE(live.trainee(2));
+  EXPECT_EQ(live.trainee(2)->version(), 4);
+  EXPECT_TRUE(live.view().index->trainee(2));
+  live.apply(trainee(2, 3, false));  // older than the card's version 4
+  EXPECT_TRUE(live.trainee(2));
+  live.apply(trainee(2, 5, false));
+  EXPECT_FALSE(live.trainee(2));
+  EXPECT_FALSE(live.trainee_seq(trainee(2, 5, false).id));
+  live.remove_trainee(1);
+  live.apply(trainee(1, 9, true));  // a read from before the row went
+  EXPECT_FALSE(live.trainee(1));
+  EXPECT_EQ(live.trainee_count(), 0u);
+}
+
 }  // namespace
 }  // namespace kakehashi::matching
