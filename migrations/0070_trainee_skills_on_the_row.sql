@@ -56,17 +56,17 @@ CREATE TRIGGER trainees_check_skills_insert AFTER INSERT ON trainees
 CREATE TRIGGER trainees_check_skills_update AFTER UPDATE ON trainees
   REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION trainees_check_skills();
 
--- A skill a trainee holds is not deleted or renumbered (the foreign key's
--- other side). The service never deletes skills; a migration merging two
--- must move the trainees' arrays first.
+-- A skill a trainee holds is not deleted (the foreign key's other side; a
+-- skill's id is generated always, so it cannot be renumbered). The service
+-- never deletes skills; a migration merging two moves the trainees' arrays
+-- first.
 CREATE FUNCTION skills_keep_held() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
-     AND EXISTS (SELECT 1 FROM trainees WHERE skill_ids @> ARRAY[OLD.id]) THEN
+  IF EXISTS (SELECT 1 FROM trainees WHERE skill_ids @> ARRAY[OLD.id]) THEN
     RAISE EXCEPTION 'skill % is held by trainees', OLD.id
       USING ERRCODE = 'foreign_key_violation';
   END IF;
-  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+  RETURN OLD;
 END $$;
-CREATE TRIGGER skills_keep_held BEFORE DELETE OR UPDATE OF id ON skills
+CREATE TRIGGER skills_keep_held BEFORE DELETE ON skills
   FOR EACH ROW EXECUTE FUNCTION skills_keep_held();
