@@ -7,7 +7,6 @@
 
 #include "api/common.hpp"
 #include "api/matching_views.hpp"
-#include "api/money_view.hpp"
 #include "api/money_views.hpp"
 #include "api/project_access.hpp"
 #include "api/routes.hpp"

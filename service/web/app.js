@@ -669,6 +669,13 @@ async function traineeDetail(id) {
   if (panel) main.append(panel);
 }
 
+// The import's columns with one example row, as Excel opens it ("CSV UTF-8",
+// with the byte-order mark, so Bangla and Japanese names survive).
+const IMPORT_TEMPLATE = [
+  "full_name,email,phone,gender,district,country,city,timezone,program,skills,japanese,english,available_from,hours_per_week,rate_amount,rate_currency,domains,engagement,consent_matching,consent_share_abroad,certifications",
+  "Rahim Uddin,rahim.uddin@example.com,+8801712345678,male,Cumilla,BD,Dhaka,Asia/Dhaka,AI Engineer 2026,python:4:2.5;pytorch:3:1,N4,B2,2027-04-01,40,60000,BDT,manufacturing;automotive,offshore,true,true,JLPT N4:2025",
+].join("\r\n") + "\r\n";
+
 async function importView() {
   const file = h("input", { id: "csv-file", type: "file", accept: ".csv,text/csv" });
   const text = h("textarea", { id: "csv", rows: 8, "data-pointer": "csv", spellcheck: "false" });
@@ -700,7 +707,9 @@ async function importView() {
     if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors)); showProblem(preview.appendChild(h("div")), { ...r.body, errors: [] }); return; }
     put(preview, h("p", { class: "ok", role: "alert" }, t("import.created_n", { count: r.body.created })));
   });
-  page("nav.import", h("p", { class: "muted" }, t("import.help")), h("label", { for: "csv-file" }, t("import.file")), file,
+  const template = h("a", { href: URL.createObjectURL(new Blob(["\uFEFF" + IMPORT_TEMPLATE], { type: "text/csv;charset=utf-8" })), download: "kakehashi-trainees-template.csv" }, t("import.template"));
+  page("nav.import", h("p", { class: "muted" }, t("import.help")), h("p", {}, template, " ", h("span", { class: "muted" }, t("import.template_help"))),
+    h("label", { for: "csv-file" }, t("import.file")), file,
     h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);
 }
 

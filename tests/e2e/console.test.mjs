@@ -284,6 +284,27 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   assert.equal(after, before, "nothing was stored");
 });
 
+test("the import page's template, as downloaded, passes its own check", async () => {
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  const page = await newPage();
+  await signIn(page, key);
+  await page.getByRole("link", { name: "CSV import" }).click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download a template (CSV)" }).click();
+  const file = await (await download).path();
+  const bytes = readFileSync(file);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "UTF-8 with the byte-order mark Excel looks for");
+  await page.locator("#csv-file").setInputFiles(file);
+  await page.getByRole("button", { name: "Check (dry run)" }).click();
+  await page.getByText("No problems found.").waitFor();
+  assert.match(await page.getByText(/^Rows: /).innerText(), /Rows: 1 · Valid: 1 · Would create: 1/);
+  await page.context().close();
+});
+
 test("editing a trainee's city in the console keeps the skill years, certifications and hours it does not show", async () => {
   // A training organization's key, and a trainee of its own with fields the
   // edit form does not show (skill years, certifications, weekly hours).
