@@ -15,6 +15,9 @@ constexpr double kPerExperienceYear = 1.0 / kExperienceCapYears;
 // years rounded UP to 31sts of the 5-year cap in the high 5 bits, so that a
 // bound computed from the code is never below the exact value.
 constexpr unsigned kYearSteps = 31;
+// Rows per block: the bound pass bounds blocks first and rows only in the
+// blocks whose bound reaches the k-th score.
+constexpr std::size_t kBlock = 16;
 std::uint8_t skill_code(std::uint8_t level, float years) {
   unsigned steps = 0;
   if (years >= static_cast<float>(kExperienceCapYears)) {
@@ -110,13 +113,53 @@ struct CandidateIndex::Shard {
   // bound pass reads a project's few columns straight through.
   std::unordered_map<SkillId, std::uint32_t> column_of;
   std::vector<std::uint8_t> codes;  // column c is codes[c * size() ...]
+  // Per block of kBlock rows: each column's largest level and years steps
+  // (as a skill_code), and the largest Japanese and English (a quality_code;
+  // inactive only when every row is). Column c is block_codes[c * blocks()...].
+  std::vector<std::uint8_t> block_codes;
+  std::vector<std::uint8_t> block_quality;
+  std::size_t blocks() const { return block_quality.size(); }
   std::unordered_map<Id, std::uint32_t> row_of;
 
   std::size_t size() const { return ids.size(); }
 
   static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees) {
-    std::sort(trainees.begin(), trainees.end(),
-              [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
+    // Rows in an order that puts alike trainees side by side, so that a
+    // block of kBlock rows bounds tightly (block_codes): by the set of their
+    // skills, the shard's most common first, then by id.
+    std::unordered_map<SkillId, std::size_t> frequency;
+    for (const auto& t : trainees) {
+      for (const auto& sk : t.skills) ++frequency[sk.skill];
+    }
+    std::vector<std::pair<std::size_t, SkillId>> by_frequency;
+    for (const auto& [skill, count] : frequency) by_frequency.emplace_back(count, skill);
+    std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    std::unordered_map<SkillId, unsigned> rank;
+    for (std::size_t i = 0; i < by_frequency.size() && i < 64; ++i) {
+      rank[by_frequency[i].second] = static_cast<unsigned>(i);
+    }
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;  // (key, index)
+    order.reserve(trainees.size());
+    for (std::size_t i = 0; i < trainees.size(); ++i) {
+      std::uint64_t key = 0;
+      for (const auto& sk : trainees[i].skills) {
+        const auto it = rank.find(sk.skill);
+        if (it != rank.end()) key |= std::uint64_t{1} << (63 - it->second);
+      }
+      order.emplace_back(key, i);
+    }
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      return a.first > b.first ||
+             (a.first == b.first && trainees[a.second].id < trainees[b.second].id);
+    });
+    {
+      std::vector<Trainee> sorted;
+      sorted.reserve(trainees.size());
+      for (const auto& [key, i] : order) sorted.push_back(std::move(trainees[i]));
+      trainees = std::move(sorted);
+    }
     auto s = std::make_shared<Shard>();
     const std::size_t n = trainees.size();
     for (auto* v : {&s->ids, &s->orgs}) v->reserve(n);
@@ -159,6 +202,26 @@ struct CandidateIndex::Shard {
         s->codes[s->column_of.at(sk.skill) * n + row] = skill_code(sk.level, sk.years);
       }
     }
+    // Each block's maxima, in the rows' own encodings: a block's bound is
+    // computed as a row's is and is at least each of its rows' bounds.
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    s->block_codes.assign(s->column_of.size() * blocks, 0);
+    s->block_quality.assign(blocks, 0x80);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t row = b * kBlock; row < std::min(n, (b + 1) * kBlock); ++row) {
+        for (std::size_t c = 0; c < s->column_of.size(); ++c) {
+          const std::uint8_t code = s->codes[c * n + row];
+          std::uint8_t& m = s->block_codes[c * blocks + b];
+          m = static_cast<std::uint8_t>(std::max(m & 0xF8, code & 0xF8) |
+                                        std::max(m & 7, code & 7));
+        }
+        const std::uint8_t q = s->quality[row];
+        std::uint8_t& m = s->block_quality[b];
+        const int active = (m & 0x80) == 0 || (q & 0x80) == 0 ? 0 : 0x80;
+        m = static_cast<std::uint8_t>(std::max(m & 15, q & 15) | std::max(m & 0x70, q & 0x70) |
+                                      active);
+      }
+    }
     return s;
   }
 
@@ -199,7 +262,8 @@ struct CandidateIndex::Shard {
                     available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
                     engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
                     skills.capacity() * sizeof(TraineeSkill) + row_of.size() * 32 +
-                    codes.capacity() + column_of.size() * 32 + quality.capacity();
+                    codes.capacity() + column_of.size() * 32 + quality.capacity() +
+                    block_codes.capacity() + block_quality.capacity();
     return b;
   }
 };
@@ -213,15 +277,15 @@ namespace {
 // Per-thread scratch for top_candidates: each row's bound, all shards end to
 // end, and a histogram of the bounds.
 struct Scratch {
-  std::vector<float> bound;
-  std::vector<float> block;  // each block's largest bound (kBlock rows), shards end to end
+  std::vector<float> bound;  // the rows' bounds of a run of blocks
+  std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
   std::vector<float> best;   // a required skill's credit over its own and related columns
   std::vector<std::uint32_t> histogram;
 };
 
 // Bounds are counted in bins of this width (valid bounds are in [0, 2)).
-constexpr std::size_t kBins = 1024;
-constexpr double kBinsPerUnit = 512;
+constexpr std::size_t kBins = 8192;
+constexpr double kBinsPerUnit = 4096;
 
 // The bound pass's loops, written so that the compiler vectorises them (and
 // compiled twice, for AVX2 and for any x86-64, chosen when the program starts).
@@ -326,34 +390,6 @@ double rest_bound(const RestBound& p, std::uint64_t domains, std::int32_t hours,
   }
   v += p.w_availability * std::max(0.0, 1.0 - p.per_late_day * late);
   return v;
-}
-
-// Rows per block of the bound pass's block maxima.
-constexpr std::size_t kBlock = 16;
-
-// out[b] = the largest of u[b * kBlock ...] (up to kBlock rows), the max as
-// (x + y + |x - y|) / 2: its rounding (an ulp) is far below the slack.
-KAKEHASHI_VECTOR_CLONES
-void block_max(const float* __restrict u, std::size_t n, float* __restrict out) {
-  const std::size_t full = n / kBlock;
-  for (std::size_t b = 0; b < full; ++b) {
-    float lane[8];
-    for (std::size_t j = 0; j < 8; ++j) lane[j] = u[b * kBlock + j];
-    for (std::size_t i = 1; i < kBlock / 8; ++i) {
-      for (std::size_t j = 0; j < 8; ++j) {
-        const float d = u[b * kBlock + i * 8 + j] - lane[j];
-        lane[j] += 0.5f * (d + std::fabs(d));
-      }
-    }
-    float m = lane[0];
-    for (std::size_t j = 1; j < 8; ++j) m = std::max(m, lane[j]);
-    out[b] = m;
-  }
-  if (full * kBlock < n) {
-    float m = u[full * kBlock];
-    for (std::size_t r = full * kBlock + 1; r < n; ++r) m = std::max(m, u[r]);
-    out[full] = m;
-  }
 }
 
 // best[r] = the own column's credit quarters (0 without a column).
@@ -574,33 +610,45 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     }
   }
 
-  // Step 1 over every shard; the shards are kept alive until the end.
+  // The shards, kept alive until the end.
   std::array<std::shared_ptr<const Shard>, kShards> shards;
-  std::array<std::size_t, kShards + 1> offset{};
+  std::array<std::size_t, kShards + 1> block_offset{};
+  std::size_t most_rows = 0;
+  std::size_t everyone = 0;
   for (std::size_t s = 0; s < kShards; ++s) {
     shards[s] = load(s);
-    offset[s + 1] = offset[s] + shards[s]->size();
-  }
-  auto& buffer = scratch.bound;
-  if (buffer.size() < offset[kShards]) buffer.resize(offset[kShards]);
-  std::array<std::size_t, kShards + 1> block_offset{};
-  for (std::size_t s = 0; s < kShards; ++s) {
-    block_offset[s + 1] = block_offset[s] + (shards[s]->size() + kBlock - 1) / kBlock;
+    block_offset[s + 1] = block_offset[s] + shards[s]->blocks();
+    most_rows = std::max(most_rows, shards[s]->size());
+    everyone += shards[s]->size();
   }
   if (scratch.block.size() < block_offset[kShards]) scratch.block.resize(block_offset[kShards]);
-  auto& histogram = scratch.histogram;
-  histogram.assign(kBins, 0);
+  if (scratch.bound.size() < most_rows) scratch.bound.resize(most_rows);
+  if (scratch.best.size() < std::max(most_rows, block_offset[kShards])) {
+    scratch.best.resize(std::max(most_rows, block_offset[kShards]));
+  }
+  // The skills the plan names (required and related, in plan order), and
+  // each shard's column of each (-1: none), looked up once.
+  std::vector<SkillId> named;
+  for (const auto& ps : plan.skills) {
+    named.push_back(ps.required.skill);
+    for (const auto& rel : ps.related) named.push_back(rel.skill);
+  }
+  std::vector<std::int64_t> column_at(kShards * named.size(), -1);
   for (std::size_t s = 0; s < kShards; ++s) {
-    const Shard& sh = *shards[s];
-    const std::size_t n = sh.size();
-    if (n == 0) continue;
-    float* const u = buffer.data() + offset[s];
-    bound_quality(u, n, sh.quality.data(), static_cast<float>(weights[kJapanese] / kJapaneseSteps),
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      const auto it = shards[s]->column_of.find(named[i]);
+      if (it != shards[s]->column_of.end()) column_at[s * named.size() + i] = it->second;
+    }
+  }
+  // u[0..count) = the bounds of `count` rows whose quality codes start at
+  // `quality` and whose column of a skill `column(skill)` gives (null: none
+  // here): rows of a shard, or a shard's blocks (their maxima).
+  auto bound = [&](float* u, std::size_t count, const std::uint8_t* quality, auto column_of) {
+    std::size_t name = 0;  // the next skill of `named`
+    auto column = [&](SkillId) { return column_of(name++); };
+    bound_quality(u, count, quality, static_cast<float>(weights[kJapanese] / kJapaneseSteps),
                   static_cast<float>(weights[kEnglish] / 6), static_cast<float>(rest_max));
-    auto column = [&](SkillId skill) -> const std::uint8_t* {
-      const auto it = sh.column_of.find(skill);
-      return it == sh.column_of.end() ? nullptr : sh.codes.data() + std::size_t{it->second} * n;
-    };
+    float* const best = scratch.best.data();
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
       const double w = req.weight * inv;
@@ -610,32 +658,41 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       const int min_level = req.min_level;
       const std::uint8_t* own = column(req.skill);
       if (!own && req.must_have) {
-        std::fill_n(u, n, -kIneligible);  // nobody here has this must-have skill
-        break;
+        std::fill_n(u, count, -kIneligible);  // nobody here has this must-have skill
+        return;
       }
       bool related = false;
       for (const auto& rel : ps.related) {
         const std::uint8_t* c = column(rel.skill);
         if (!c) continue;
         if (!related) {
-          if (scratch.best.size() < n) scratch.best.resize(n);
-          bound_own_credit(scratch.best.data(), n, own, min_level);
+          bound_own_credit(best, count, own, min_level);
           related = true;
         }
-        bound_related(scratch.best.data(), n, c, static_cast<float>(rel.similarity), min_level);
+        bound_related(best, count, c, static_cast<float>(rel.similarity), min_level);
       }
       if (related) {
-        bound_skill(u, n, own, scratch.best.data(), a, b, min_level, req.must_have);
+        bound_skill(u, count, own, best, a, b, min_level, req.must_have);
       } else if (own) {
-        bound_skill(u, n, own, nullptr, a, b, min_level, req.must_have);
+        bound_skill(u, count, own, nullptr, a, b, min_level, req.must_have);
       }
       // else: no credit and no years for anyone here
     }
-    // Each block's largest bound, and their histogram, to place step 2's cut
-    // and to skip blocks in steps 2 and 3.
+  };
+
+  // Step 1: every block's bound, and their histogram.
+  auto& histogram = scratch.histogram;
+  histogram.assign(kBins, 0);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    const Shard& sh = *shards[s];
+    const std::size_t blocks = sh.blocks();
+    if (blocks == 0) continue;
     float* const m = scratch.block.data() + block_offset[s];
-    block_max(u, n, m);
-    for (std::size_t b = 0; b < block_offset[s + 1] - block_offset[s]; ++b) {
+    bound(m, blocks, sh.block_quality.data(), [&](std::size_t i) -> const std::uint8_t* {
+      const std::int64_t c = column_at[s * named.size() + i];
+      return c < 0 ? nullptr : sh.block_codes.data() + static_cast<std::size_t>(c) * blocks;
+    });
+    for (std::size_t b = 0; b < blocks; ++b) {
       if (!(m[b] >= 0)) continue;
       const auto at = static_cast<std::int32_t>(m[b] * static_cast<float>(kBinsPerUnit));
       ++histogram[static_cast<std::size_t>(std::min<std::int32_t>(kBins - 1, at))];
@@ -689,45 +746,81 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     top.push({sh.ids[r], combine(plan, values)});
   };
 
-  // Step 2: a cut with at least k + 16 blocks (so at least as many rows) at
-  // or above it; their rows at or above it are scored.
-  const std::size_t wanted = std::min<std::size_t>(k, offset[kShards]) + 16;
-  std::size_t bin = kBins;
-  for (std::size_t seen = 0; bin > 0 && seen < wanted;) seen += histogram[--bin];
-  const float cut = static_cast<float>(static_cast<double>(bin) / kBinsPerUnit);
-  // Calls fn(shard, row) for each row with bound >= `from` and < `to`, in
-  // blocks whose largest bound is >= what `from()` says now.
-  auto scan = [&](auto from, float to, auto fn) {
-    for (std::size_t s = 0; s < kShards; ++s) {
-      const float* const u = buffer.data() + offset[s];
-      const float* const m = scratch.block.data() + block_offset[s];
-      const std::size_t n = shards[s]->size();
-      for (std::size_t b = 0; b < block_offset[s + 1] - block_offset[s]; ++b) {
-        // (The block maxima may be an ulp or two low; the margin covers it.)
-        if (!(m[b] + 1e-6f >= from())) continue;
-        for (std::size_t r = b * kBlock; r < std::min(n, (b + 1) * kBlock); ++r) {
-          if (u[r] >= from() && u[r] < to) fn(*shards[s], static_cast<std::uint32_t>(r), u[r]);
-        }
-      }
-    }
-  };
-  // A row reaching a step's bound has its domain, hours, rate and
-  // availability bounded as they are before it is scored.
-  auto refine = [&](const Shard& sh, std::uint32_t r, float bound) {
+  // A row whose bound reaches a step's threshold has its domain, hours, rate
+  // and availability bounded as they are before it is scored.
+  auto refine = [&](std::size_t shard, std::uint32_t r, float row_bound) {
+    const Shard& sh = *shards[shard];
     const double refined =
-        static_cast<double>(bound) - refined_max +
+        static_cast<double>(row_bound) - refined_max +
         rest_bound(rest, sh.domains[r], sh.hours[r], sh.rate[r], sh.available[r]);
     if (top.full() && refined + kSlack < top.worst_score()) return;
     consider(sh, r);
   };
-  scan([&] { return cut; }, std::numeric_limits<float>::infinity(), refine);
-  // Step 3: the rest whose bound reaches the k-th score as it now stands
-  // (valid bounds only: ineligible rows are far below 0).
-  scan(
-      [&] {
-        return top.full() ? std::max(0.0f, static_cast<float>(top.worst_score() - kSlack)) : 0.0f;
-      },
-      cut, refine);
+  // The threshold a bound must reach now: the k-th score less the slack,
+  // once there are k (valid bounds only: ineligible ones are far below 0).
+  auto threshold = [&] {
+    return top.full() ? std::max(0.0f, static_cast<float>(top.worst_score() - kSlack)) : 0.0f;
+  };
+  // For each run of consecutive blocks of a shard with bound in [from(), to),
+  // the rows' bounds, and fn(shard, row, bound) for each row reaching
+  // threshold().
+  auto visit = [&](auto from, float to, auto fn) {
+    for (std::size_t s = 0; s < kShards; ++s) {
+      const Shard& sh = *shards[s];
+      const std::size_t n = sh.size();
+      const float* const m = scratch.block.data() + block_offset[s];
+      auto in = [&](std::size_t b) {
+        // (Block maxima and row bounds may differ by an ulp or two of
+        // rounding; the margin covers it.)
+        return m[b] + 1e-6f >= from() && m[b] < to;
+      };
+      for (std::size_t b = 0; b < sh.blocks();) {
+        if (!in(b)) {
+          ++b;
+          continue;
+        }
+        std::size_t end = b + 1;
+        while (end < sh.blocks() && in(end)) ++end;
+        const std::size_t first = b * kBlock;
+        const std::size_t count = std::min(n, end * kBlock) - first;
+        float* const u = scratch.bound.data();
+        bound(u, count, sh.quality.data() + first, [&](std::size_t i) -> const std::uint8_t* {
+          const std::int64_t c = column_at[s * named.size() + i];
+          return c < 0 ? nullptr : sh.codes.data() + static_cast<std::size_t>(c) * n + first;
+        });
+        for (std::size_t i = 0; i < count; ++i) {
+          if (u[i] >= threshold()) fn(s, static_cast<std::uint32_t>(first + i), u[i]);
+        }
+        b = end;
+      }
+    }
+  };
+  // Step 2: the blocks at or above a cut that at least k / 2 + 8 blocks
+  // reach (so at least as many rows in them), to set the k-th score.
+  const std::size_t wanted = std::min(k, everyone) / 2 + 8;
+  std::size_t bin = kBins;
+  for (std::size_t seen = 0; bin > 0 && seen < wanted;) seen += histogram[--bin];
+  const float cut = static_cast<float>(static_cast<double>(bin) / kBinsPerUnit);
+  // Their rows are refined best bound first, so that the k-th score is
+  // soon near its final value, and only while their bound can reach it.
+  struct Candidate {
+    float bound;
+    std::uint32_t shard;
+    std::uint32_t row;
+  };
+  std::vector<Candidate> first_rows;
+  visit([&] { return cut; }, std::numeric_limits<float>::infinity(),
+        [&](std::size_t shard, std::uint32_t r, float row_bound) {
+          first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
+        });
+  std::sort(first_rows.begin(), first_rows.end(),
+            [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
+  for (const Candidate& c : first_rows) {
+    if (c.bound < threshold()) break;
+    refine(c.shard, c.row, c.bound);
+  }
+  // Step 3: the other blocks whose bound reaches the k-th score as it stands.
+  visit(threshold, cut, refine);
   return std::move(top).sorted();
 }
 
