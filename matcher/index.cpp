@@ -150,9 +150,14 @@ struct CandidateIndex::Shard {
       }
       order.emplace_back(key, i);
     }
+    // Within one set of skills, stronger Japanese first (blocks then bound
+    // Japanese tightly too).
+    std::vector<double> japanese(trainees.size());
+    for (std::size_t i = 0; i < trainees.size(); ++i) japanese[i] = japanese_value(trainees[i]);
     std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
-      return a.first > b.first ||
-             (a.first == b.first && trainees[a.second].id < trainees[b.second].id);
+      if (a.first != b.first) return a.first > b.first;
+      if (japanese[a.second] != japanese[b.second]) return japanese[a.second] > japanese[b.second];
+      return trainees[a.second].id < trainees[b.second].id;
     });
     {
       std::vector<Trainee> sorted;
@@ -813,10 +818,17 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         [&](std::size_t shard, std::uint32_t r, float row_bound) {
           first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
         });
-  std::sort(first_rows.begin(), first_rows.end(),
-            [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
-  for (const Candidate& c : first_rows) {
-    if (c.bound < threshold()) break;
+  // Only the best 2k + 16 need an order; the others follow as they come.
+  const auto by_bound = [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; };
+  const std::size_t ordered = std::min(first_rows.size(), 2 * std::min(k, everyone) + 16);
+  std::partial_sort(first_rows.begin(), first_rows.begin() + static_cast<std::ptrdiff_t>(ordered),
+                    first_rows.end(), by_bound);
+  for (std::size_t i = 0; i < first_rows.size(); ++i) {
+    const Candidate& c = first_rows[i];
+    if (c.bound < threshold()) {
+      if (i < ordered) break;  // every row after it is lower still
+      continue;
+    }
     refine(c.shard, c.row, c.bound);
   }
   // Step 3: the other blocks whose bound reaches the k-th score as it stands.
