@@ -151,38 +151,6 @@ std::optional<matching::RoleDemand> role_or_problem(const domain::ProjectRecord&
   return std::nullopt;
 }
 
-// One role's candidates, ranked afresh (role rankings are not cached: the
-// cache holds one list per project).
-awaitable<Response> role_candidates(ApiContext& api, const domain::ProjectRecord& project,
-                                    const matching::RoleDemand& demand, const RankPage& page) {
-  json out;
-  co_await api.cpu.run([&] {
-    const auto view = api.live->view();
-    const auto plan = matcher::plan_project(api.live->features(demand.record), view.index->graph());
-    const auto ranked = view.index->top_candidates(plan, page.offset + page.limit + 1);
-    json items = json::array();
-    for (std::size_t i = page.offset; i < ranked.size() && i < page.offset + page.limit; ++i) {
-      auto card = api.live->trainee(static_cast<std::int64_t>(ranked[i].id));
-      auto features = view.index->trainee(ranked[i].id);
-      if (!card || !features) continue;
-      json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
-      item["rank"] = i + 1;
-      item["trainee"] = pseudonymous_trainee(std::string(card->id()), std::string(card->alias()),
-                                             card->profile(), *view.taxonomy);
-      items.push_back(std::move(item));
-    }
-    out = {{"project_id", project.id},
-           {"role", demand.key},
-           {"items", items},
-           {"next_cursor", nullptr}};
-    if (ranked.size() > page.offset + page.limit) {
-      out["next_cursor"] =
-          encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
-    }
-  });
-  co_return json_response(200, out);
-}
-
 awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
@@ -192,17 +160,22 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, std::string(ctx.param("id")));
   if (!project) co_return problem(ctx, 404, "no such project");
+  // ?role= ranks one role of a team (issue 15) as its own demand, under the
+  // role's unit id: its ranking and pages are remembered like a project's.
+  std::optional<matching::RoleDemand> demand;
   if (auto role = ctx.request.query_param("role")) {
-    auto demand = role_or_problem(*project, std::string(*role), errors);
+    demand = role_or_problem(*project, std::string(*role), errors);
     if (!demand) co_return invalid_parameters(ctx, errors);
-    co_return co_await role_candidates(api, *project, *demand, page);
   }
+  const domain::ProjectRecord& asked = demand ? demand->record : *project;
+  const auto unit = static_cast<std::int64_t>(demand ? demand->unit : project->seq);
   // The same page for the same project, while no change has touched its list:
   // answer it again.
-  const auto stamp = api.live->page_stamp(project->seq);
+  const auto stamp = api.live->page_stamp(unit);
   // Amounts are shown in the viewer's currency too: one page per currency.
   const std::string currency = viewer_currency(api, who);
   const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
+                               (demand ? demand->key : std::string()) + "/" +
                                std::to_string(page.offset) + "/" + std::to_string(page.limit) +
                                "/" + currency;
   if (auto body = api.live->cached_page(page_key, stamp)) {
@@ -216,7 +189,8 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   std::string body;
   co_await api.cpu.run([&] {
     const auto view = api.live->view();
-    const auto plan = matcher::plan_project(api.live->features(*project), view.index->graph());
+    auto plan = matcher::plan_project(api.live->features(asked), view.index->graph());
+    plan.project.id = static_cast<matcher::Id>(unit);
     const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
     const auto pricing = api.live->pricing();
     const std::string today = domain::today_utc();
@@ -230,7 +204,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
       const std::string trainee_id(card->id());
       json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
       item["rate_evidence"] = rate_evidence(*pricing, today, std::string(card->organization_id()),
-                                            profile, project->data, currency);
+                                            profile, asked.data, currency);
       item["working_time"] = working_time_evidence(profile, plan.project, *features);
       item["rank"] = page.offset + i + 1;
       item["trainee"] =
@@ -238,13 +212,14 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
       items.push_back(std::move(item));
     }
     json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
+    if (demand) out["role"] = demand->key;
     if (ranked.size() > page.limit) {
       out["next_cursor"] =
           encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
     }
     body = json_response(200, out).body;
   });
-  api.live->cache_page(page_key, project->seq, stamp, body);
+  api.live->cache_page(page_key, unit, stamp, body);
   Response r = Response::json(200, std::move(body));
   r.set_header("Cache-Control", "no-store");
   co_return r;

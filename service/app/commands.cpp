@@ -679,7 +679,10 @@ int serve(const std::vector<std::string>& args) {
                       [&api_context](http::RequestContext& ctx, const http::Route& route) {
                         return api::admit(api_context, ctx, route);
                       });
-  start_retention(ioc, db, static_cast<int>(config.retention_months), config.retention_interval);
+  start_retention(ioc, db,
+                  {.trainee_months = static_cast<int>(config.retention_months),
+                   .event_days = static_cast<int>(config.event_retention_days)},
+                  config.retention_interval);
   std::uint16_t port = 0;
   try {
     port = server.listen();

@@ -212,6 +212,10 @@ const std::vector<Option>& options() {
       {"retention-months", "KAKEHASHI_RETENTION_MONTHS", "24",
        "erase the personal data of trainees withdrawn or inactive this many months. 0: never",
        number(&Config::retention_months, 0, 1200)},
+      {"event-retention-days", "KAKEHASHI_EVENT_RETENTION_DAYS", "365",
+       "delete organizations' events (inbox, webhooks) and finished webhook deliveries older "
+       "than this many days. 0: keep them",
+       number(&Config::event_retention_days, 0, 36'500)},
       {"retention-interval-s", "KAKEHASHI_RETENTION_INTERVAL_S", "3600",
        "how often the retention job runs (erasure and purges)",
        duration(&Config::retention_interval, 1, 604'800)},

@@ -55,7 +55,8 @@ struct Config {
   std::string webhook_ca_file;  // empty: the system's trust store
   // Issue 17. Hex; empty: contacts are not fingerprinted (no duplicate flags).
   std::string contact_hash_key;
-  std::size_t retention_months = 24;  // 0: retention off
+  std::size_t retention_months = 24;       // 0: retention off
+  std::size_t event_retention_days = 365;  // 0: events and deliveries are kept
   std::chrono::seconds retention_interval{3600};
 };
 

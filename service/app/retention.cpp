@@ -14,9 +14,10 @@ namespace kakehashi::app {
 
 namespace net = boost::asio;
 
-net::awaitable<RetentionRun> run_retention(store::Database& db, int months) {
+net::awaitable<RetentionRun> run_retention(store::Database& db,
+                                           const store::RetentionPolicy& policy) {
   RetentionRun run;
-  for (const auto& step : store::retention_steps(months)) {
+  for (const auto& step : store::retention_steps(policy)) {
     long total = 0;
     for (;;) {
       bool locked = false;
@@ -43,14 +44,14 @@ net::awaitable<RetentionRun> run_retention(store::Database& db, int months) {
 
 namespace {
 
-net::awaitable<void> retention_loop(store::Database& db, int months,
+net::awaitable<void> retention_loop(store::Database& db, store::RetentionPolicy policy,
                                     std::chrono::seconds interval) {
   net::steady_timer timer(co_await net::this_coro::executor);
   for (;;) {
     timer.expires_after(interval);
     co_await timer.async_wait(net::use_awaitable);
     try {
-      co_await run_retention(db, months);
+      co_await run_retention(db, policy);
     } catch (const std::exception& e) {
       // The database may be down; the next turn tries again.
       util::log("error", "retention run failed", {{"error", e.what()}});
@@ -60,9 +61,9 @@ net::awaitable<void> retention_loop(store::Database& db, int months,
 
 }  // namespace
 
-void start_retention(net::io_context& ioc, store::Database& db, int months,
+void start_retention(net::io_context& ioc, store::Database& db, store::RetentionPolicy policy,
                      std::chrono::seconds interval) {
-  net::co_spawn(ioc, retention_loop(db, months, interval), net::detached);
+  net::co_spawn(ioc, retention_loop(db, policy, interval), net::detached);
 }
 
 }  // namespace kakehashi::app

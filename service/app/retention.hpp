@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/database.hpp"
+#include "store/retention.hpp"
 
 namespace kakehashi::app {
 
@@ -22,11 +23,12 @@ struct RetentionRun {
 };
 
 // One run of every step; logs what each handled (counts only).
-boost::asio::awaitable<RetentionRun> run_retention(store::Database& db, int months);
+boost::asio::awaitable<RetentionRun> run_retention(store::Database& db,
+                                                   const store::RetentionPolicy& policy);
 
 // Starts the job on `ioc`: a first run after `interval`, then one every
 // `interval`. It ends with the io_context.
-void start_retention(boost::asio::io_context& ioc, store::Database& db, int months,
-                     std::chrono::seconds interval);
+void start_retention(boost::asio::io_context& ioc, store::Database& db,
+                     store::RetentionPolicy policy, std::chrono::seconds interval);
 
 }  // namespace kakehashi::app

@@ -1,6 +1,7 @@
 #include "app/seed.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -331,8 +332,10 @@ void seed_teams(store::Tx& c, const std::vector<store::SkillRow>& skills,
     add_skill(d.skills, skills, "Python", 3, 3, true);
     d.start_date = "2027-04-01";
     d.duration_months = 12;
-    d.budget_max = 4000;
-    d.budget_currency = "USD";
+    // 人月単価 in yen, as the firm posts it (a team's seats share one budget).
+    d.budget_min = 450'000;
+    d.budget_max = 650'000;
+    d.budget_currency = "JPY";
     d.overlap_hours_jst = 3;
     d.status = "open";
     domain::ProjectRole bridge;
@@ -353,13 +356,19 @@ void seed_teams(store::Tx& c, const std::vector<store::SkillRow>& skills,
   std::vector<domain::ProjectSkill> ml;
   add_skill(ml, skills, "PyTorch", 3, 5, true);
   add_skill(ml, skills, "Computer Vision", 3, 4, false);
-  const auto vision = team(vision_firm, "Visual inspection team (bridge SE + 4 ML engineers)",
-                           "ml_engineer", "ML engineer", 4, ml);
+  const auto vision = team(
+      vision_firm,
+      "外観検査AIチーム（ブリッジSE＋MLエンジニア4名） / Visual inspection team (bridge SE + 4 ML "
+      "engineers)",
+      "ml_engineer", "ML engineer (MLエンジニア)", 4, ml);
   std::vector<domain::ProjectSkill> backend;
   add_skill(backend, skills, "SQL", 3, 4, true);
   add_skill(backend, skills, "Docker", 2, 3, false);
-  const auto mes = team(si_firm, "MES modernisation team (bridge SE + 2 engineers)",
-                        "backend_engineer", "Backend engineer", 2, backend);
+  const auto mes =
+      team(si_firm,
+           "MES刷新チーム（ブリッジSE＋エンジニア2名） / MES modernisation team (bridge SE + 2 "
+           "engineers)",
+           "backend_engineer", "Backend engineer (バックエンドエンジニア)", 2, backend);
   for (std::size_t i = 0; i < trainees.size(); ++i) {
     const auto& [id, t] = trainees[i];
     domain::TraineePreferences wishes;
@@ -427,12 +436,18 @@ int seed_demo(store::Database& db) {
                                 profile_of(t, *graph, skills, academies[org].city)),
           &t);
     }
+    // Each firm's k-th project takes the (firm + k)-th kind, so no firm posts
+    // two projects of one title (a trainee's opportunities showed a firm's
+    // "same" project twice); a ninth one of a firm is a second phase.
     std::vector<std::string> project_ids;
+    std::array<std::size_t, 5> posted{};
     for (const auto& p : inst.projects) {
       const std::size_t firm = (p.firm_id - 1) % 5;
-      const auto& demo = demo_projects()[p.id % demo_projects().size()];
-      project_ids.push_back(
-          store::insert_project(c, firm_rows[firm].id, project_of(p, *graph, skills, "", &demo)));
+      const std::size_t k = posted[firm]++;
+      const auto& demo = demo_projects()[(firm + k) % demo_projects().size()];
+      auto data = project_of(p, *graph, skills, "", &demo);
+      if (k >= demo_projects().size()) data.title += "（第2期） / phase 2";
+      project_ids.push_back(store::insert_project(c, firm_rows[firm].id, data));
     }
     seed_teams(c, skills, firm_rows[0].id, firm_rows[4].id, trainee_ids, project_ids);
   });

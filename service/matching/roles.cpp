@@ -5,13 +5,14 @@ namespace kakehashi::matching {
 std::vector<RoleDemand> role_demands(const domain::ProjectRecord& project) {
   std::vector<RoleDemand> out;
   if (project.data.roles.empty()) {
-    out.push_back({"", project.data.title, project});
+    out.push_back({"", project.data.title, project, role_unit_id(project.seq, 0, false)});
     return out;
   }
-  for (const auto& role : project.data.roles) {
+  for (std::size_t i = 0; i < project.data.roles.size(); ++i) {
+    const auto& role = project.data.roles[i];
     domain::ProjectRecord r = project;
     r.data = domain::role_demand(project.data, role);
-    out.push_back({role.key, role.title, std::move(r)});
+    out.push_back({role.key, role.title, std::move(r), role_unit_id(project.seq, i, true)});
   }
   return out;
 }
@@ -19,13 +20,14 @@ std::vector<RoleDemand> role_demands(const domain::ProjectRecord& project) {
 std::optional<RoleDemand> find_role(const domain::ProjectRecord& project, std::string_view key) {
   if (project.data.roles.empty()) {
     if (!key.empty()) return std::nullopt;
-    return RoleDemand{"", project.data.title, project};
+    return RoleDemand{"", project.data.title, project, role_unit_id(project.seq, 0, false)};
   }
-  for (const auto& role : project.data.roles) {
+  for (std::size_t i = 0; i < project.data.roles.size(); ++i) {
+    const auto& role = project.data.roles[i];
     if (role.key != key) continue;
     domain::ProjectRecord r = project;
     r.data = domain::role_demand(project.data, role);
-    return RoleDemand{role.key, role.title, std::move(r)};
+    return RoleDemand{role.key, role.title, std::move(r), role_unit_id(project.seq, i, true)};
   }
   return std::nullopt;
 }

@@ -20,6 +20,7 @@ struct RoleDemand {
   std::string key;               // "" for a project without roles
   std::string title;             // the role's, or the project's
   domain::ProjectRecord record;  // the project as this role asks: role_demand()
+  matcher::Id unit = 0;          // role_unit_id(): the role's id in rounds and rankings
 };
 
 // Every role of `project` in order; the project itself when it has none.

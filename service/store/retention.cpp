@@ -25,6 +25,18 @@ constexpr const char* kDueTrainees =
 
 constexpr const char* kSystemRole = "retention";
 
+constexpr const char* kOldDeliveries =
+    "DELETE FROM webhook_deliveries WHERE id IN ("
+    " SELECT d.id FROM webhook_deliveries d JOIN org_events e ON e.seq = d.event_seq"
+    " WHERE d.status <> 'pending' AND e.occurred_at < now() - make_interval(days => $1)"
+    " ORDER BY d.id LIMIT $2)";
+constexpr const char* kOldEvents =
+    "DELETE FROM org_events WHERE seq IN ("
+    " SELECT e.seq FROM org_events e"
+    " WHERE e.occurred_at < now() - make_interval(days => $1)"
+    "  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = e.seq)"
+    " ORDER BY e.seq LIMIT $2)";
+
 }  // namespace
 
 bool try_retention_lock(Tx& t) {
@@ -52,13 +64,25 @@ long erase_inactive_trainees(Tx& t, int months) {
   return erased;
 }
 
-std::vector<PurgeStep> retention_steps(int months) {
+long purge_old_events(Tx& t, int days) {
+  auto& tx = t.sql();
+  const auto deliveries = exec_params(tx, kOldDeliveries, days, kRetentionBatch).affected_rows();
+  const auto events = exec_params(tx, kOldEvents, days, kRetentionBatch).affected_rows();
+  // Rows of both: at least a full batch asks for another turn (at worst one
+  // turn more than needed).
+  return static_cast<long>(deliveries + events);
+}
+
+std::vector<PurgeStep> retention_steps(const RetentionPolicy& policy) {
   std::vector<PurgeStep> steps;
-  if (months > 0) {
+  if (const int months = policy.trainee_months; months > 0) {
     steps.push_back(
         {"inactive_trainees", [months](Tx& t) { return erase_inactive_trainees(t, months); }});
   }
   steps.push_back({"idempotency_keys", [](Tx& t) { return purge_idempotency_keys(t); }});
+  if (const int days = policy.event_days; days > 0) {
+    steps.push_back({"old_events", [days](Tx& t) { return purge_old_events(t, days); }});
+  }
   steps.push_back({"sessions_and_invitations", [](Tx& t) {
                      const auto purged = purge_expired_sessions_and_invitations(t);
                      return static_cast<long>(purged.sessions + purged.invitations +

@@ -23,9 +23,14 @@ struct PurgeStep {
   std::function<long(Tx&)> run;
 };
 
-// The steps in order, for trainees inactive for `months` (0: no erasure step).
-// Another store's purge is one more line here.
-std::vector<PurgeStep> retention_steps(int months);
+// How long things are kept; 0 keeps them.
+struct RetentionPolicy {
+  int trainee_months = 24;  // inactive trainees' personal data
+  int event_days = 365;     // organizations' events (inbox, webhooks) and finished deliveries
+};
+
+// The steps in order. Another store's purge is one more line here.
+std::vector<PurgeStep> retention_steps(const RetentionPolicy& policy);
 
 // True when this transaction took the retention lock (held to its end);
 // false when another session holds it.
@@ -36,5 +41,12 @@ bool try_retention_lock(Tx& t);
 // are withdrawn or active and neither they nor any of their matches changed
 // for `months`; each erasure is an `erasure` audit event. Returns how many.
 long erase_inactive_trainees(Tx& t, int months);
+
+// Deletes up to kRetentionBatch finished (delivered or failed) webhook
+// deliveries of events older than `days`, with their attempts; then up to
+// kRetentionBatch such events that no delivery still waits for, with their
+// read marks. A delivery still pending (a disabled endpoint's) keeps its
+// event. Returns how many rows of both.
+long purge_old_events(Tx& t, int days);
 
 }  // namespace kakehashi::store

@@ -8,6 +8,8 @@ import { inboxView, refreshUnread } from "./inbox.js";
 import { reportsView, duplicatesView } from "./reports.js";
 import { t, setLanguage, language, label, levelLabel, fieldName, fieldErrorText, problemText, formatNumber, formatMoney, formatDate, formatDateTime } from "./i18n.js";
 import { rolesEditor, nearMissPanel, preferencesPanel, roundsPanel } from "./teams.js";
+import { workFields } from "./trainee_work.js";
+import { webhooksView, webhookDeliveriesView } from "./webhooks.js";
 import { rateEvidenceView, workingTimeView, exchangeRatesView } from "./money.js";
 import { loadSkillNames, skillLabel, proposalsView } from "./skills.js";
 import { opportunitiesView, projectSideView } from "./opportunities.js";
@@ -153,6 +155,7 @@ function renderChrome() {
   const nav = byId("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   const links = state.me ? [...NAV[state.me.role], ...(managesPeople(state.me) ? [["#/people", "nav.people"]] : []),
+    ...(state.me.person?.role !== "viewer" ? [["#/webhooks", "nav.webhooks"]] : []),
     ...(state.me.person ? [["#/account", "nav.account"]] : [])] : [];
   put(nav, h("ul", {}, links.map(([href, key]) => h("li", {}, h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key),
     href === "#/inbox" ? [" ", h("span", { id: "unread", class: "badge", hidden: true })] : null)))));
@@ -623,17 +626,19 @@ async function traineeForm(id) {
   const gender = h("select", { id: "t-gender", "data-pointer": "/gender" }, h("option", { value: "" }, t("trainee.gender_unstated")),
     ["female", "male", "other"].map((v) => h("option", { value: v, selected: v === x.gender }, label("gender", v))));
   const district = input("district", "/district", x.district);
+  const work = workFields(h, x, id === "new" || !existing);
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
-    // Only the fields this form shows. On edit the body is a JSON merge patch:
-    // everything else (phone, country, program, certifications, hours,
-    // rate, domains, engagement, English level, status) stays as stored, and
-    // consent.recorded_at is never sent (the server keeps that itself).
+    // Only the fields this form shows, and of its work and pay part only what
+    // changed (trainee_work.js). On edit the body is a JSON merge patch:
+    // everything else (phone, country, program, certifications, domains,
+    // engagement, status) stays as stored, and consent.recorded_at is never
+    // sent (the server keeps that itself).
     /** @type {Record<string, unknown>} */
     const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
       skills: parseSkills(skills.value, x.skills),
-      languages: { japanese: jlpt.value }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked },
-      gender: gender.value || null, district: district.value.trim() || null };
+      languages: { japanese: jlpt.value, ...(work.english() ? { english: work.english() } : {}) }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked },
+      gender: gender.value || null, district: district.value.trim() || null, ...work.changes() };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body: /** @type {import("kakehashi-api").Schemas["TraineeInput"]} */ (body) }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
@@ -645,6 +650,7 @@ async function traineeForm(id) {
   h("label", { for: "t-city" }, t("trainee.city")), city, h("label", { for: "t-tz" }, t("trainee.timezone")), tz,
   h("label", { for: "t-skills" }, t("trainee.skills")), skills, h("p", { class: "muted" }, t("trainee.skills_help")),
   h("label", { for: "t-jlpt" }, "JLPT"), jlpt, h("label", { for: "t-avail" }, t("trainee.available_from")), avail,
+  work.element,
   h("fieldset", {}, h("legend", {}, t("trainee.consent")), h("label", { class: "inline", for: "t-consent" }, matching, t("trainee.consent_matching")), h("label", { class: "inline", for: "t-abroad" }, abroad, t("trainee.consent_abroad"))),
   h("fieldset", {}, h("legend", {}, t("trainee.demographics")), h("p", { class: "muted" }, t("trainee.demographics_help")),
     h("label", { for: "t-gender" }, t("trainee.gender")), gender, h("label", { for: "t-district" }, t("trainee.district")), district),
@@ -726,6 +732,8 @@ async function route() {
   if (state.me.person) views.account = () => accountView(ctx);
   const inboxHelpers = { h, put, page, api };
   views.inbox = () => inboxView(inboxHelpers);
+  views.webhooks = () => webhooksView(ui);
+  views.webhook = () => webhookDeliveriesView(ui, arg);
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   await loadSkillNames(api);

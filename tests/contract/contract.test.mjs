@@ -455,6 +455,14 @@ const CASES = {
     const ranked = await expect(t, "its firm", 200, "GET", "/v1/projects/{id}/candidates", { key: fx.firmKey, params: { id: project.id }, query: "?limit=100" });
     assert.ok(ranked.json.items.some((c) => c.trainee.id === fit.id), "the fitting trainee is a candidate");
     assert.ok(!ranked.json.items.some((c) => c.trainee.id === unfit.id), "an ineligible trainee is not");
+    // One role of a team ranks as a demand of its own, with the same evidence per candidate.
+    const team = await newProject({ skills: [{ skill: "coral tpu", min_level: 3, weight: 5, required: true }], headcount: undefined,
+      roles: [{ key: "bridge_se", title: "Bridge SE", headcount: 1, japanese_min: "N2", skills: [{ skill: "coral tpu", min_level: 3, weight: 5, required: true }] },
+        { key: "engineer", title: "Engineer", headcount: 1, skills: [{ skill: "coral tpu", min_level: 3, weight: 5, required: true }] }] });
+    const role = await expect(t, "one role of a team", 200, "GET", "/v1/projects/{id}/candidates", { key: fx.firmKey, params: { id: team.id }, query: "?role=engineer&limit=100" });
+    assert.equal(role.json.role, "engineer");
+    assert.ok(role.json.items.some((c) => c.trainee.id === fit.id), "the fitting trainee is a candidate for the role");
+    await expect(t, "no such role", 422, "GET", "/v1/projects/{id}/candidates", { key: fx.firmKey, params: { id: team.id }, query: "?role=nope" });
     await expect(t, "limit 500", 422, "GET", "/v1/projects/{id}/candidates", { key: fx.firmKey, params: { id: project.id }, query: "?limit=500" });
     await expect(t, "a training organization", 403, "GET", "/v1/projects/{id}/candidates", { key: fx.academyKey, params: { id: project.id } });
     await expect(t, "no such project", 404, "GET", "/v1/projects/{id}/candidates", { key: admin, params: { id: "nope" } });

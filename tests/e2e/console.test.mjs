@@ -25,9 +25,9 @@ let server, base, browser;
 const keys = {};  // organization name -> key; "admin" -> the programme office's
 const flow = {};  // what one step leaves for the next
 
-async function api(key, method, url, body) {
+async function api(key, method, url, body, headers = {}) {
   const res = await fetch(`${base}${url}`, {
-    method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+    method, headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get("etag") };
@@ -338,6 +338,67 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   assert.deepEqual(rest(after.body), rest(trainee));
 });
 
+test("a coordinator records a trainee's salary in taka, English and working hours, and an edit sends only what changed", async () => {
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  const page = await newPage();
+  await signIn(page, key);
+  await page.goto(`${base}/admin/#/trainee-edit/new`);
+  await page.getByLabel("Name", { exact: true }).fill("Nusrat Jahan");
+  await page.getByLabel("Email", { exact: true }).fill("nusrat.e2e@example.com");
+  await page.getByLabel("Skills", { exact: true }).fill("Python:4:2; PyTorch:3");
+  await page.getByLabel("English (CEFR)").selectOption("B2");
+  await page.getByLabel("Expected monthly salary").fill("60000");
+  assert.equal(await page.getByLabel("Currency", { exact: true }).inputValue(), "BDT", "taka by default");
+  await page.getByLabel("Hours per week").fill("30");
+  await page.getByLabel("Working hours from (local time)").fill("10:00");
+  await page.getByLabel("Working hours until (local time)").fill("19:00");
+  await page.getByLabel("Sun", { exact: true }).check();
+  await page.getByLabel("Fri", { exact: true }).uncheck();
+  await accessible(page, "23-school-trainee-work-and-pay");
+  const created = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/trainees"));
+  await page.getByRole("button", { name: "Save" }).click();
+  const response = await created;
+  assert.equal(response.status(), 201, await response.text());
+  const trainee = await response.json();
+  assert.deepEqual(trainee.expected_monthly_rate, { amount: 60000, currency: "BDT" });
+  assert.equal(trainee.languages.english, "B2");
+  assert.equal(trainee.hours_per_week, 30);
+  assert.deepEqual(trainee.working_hours, { start: "10:00", end: "19:00", days: ["mon", "tue", "wed", "thu", "sun"] });
+  await page.getByLabel("Search alias or program").waitFor();
+
+  // An edit of the weekly hours alone sends them alone of the work and pay part.
+  await page.goto(`${base}/admin/#/trainee-edit/${trainee.id}`);
+  const hours = page.getByLabel("Hours per week");
+  await hours.waitFor();
+  assert.equal(await page.getByLabel("Expected monthly salary").inputValue(), "60000");
+  assert.equal(await page.getByLabel("Working hours from (local time)").inputValue(), "10:00");
+  await hours.fill("40");
+  const patched = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("button", { name: "Save" }).click();
+  const patch = await patched;
+  assert.equal(patch.status(), 200);
+  const sent = patch.request().postDataJSON();
+  assert.equal(sent.hours_per_week, 40);
+  for (const k of ["expected_monthly_rate", "working_hours"]) assert.ok(!(k in sent), `${k} unchanged, not sent`);
+  assert.deepEqual(sent.languages, { japanese: "none" });
+  const after = await api(key, "GET", `/v1/trainees/${trainee.id}`);
+  assert.equal(after.body.hours_per_week, 40);
+  assert.deepEqual(after.body.working_hours, trainee.working_hours);
+  assert.equal(after.body.languages.english, "B2");
+
+  // A bad salary is refused beside its field, in Japanese too.
+  await page.goto(`${base}/admin/#/trainee-edit/${trainee.id}`);
+  await page.getByLabel("Expected monthly salary").fill("-5");
+  await page.getByLabel("Expected monthly salary").evaluate((el) => el.removeAttribute("min"));  // past the browser's own check
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator('#t-salary[aria-invalid="true"]').waitFor();
+  await page.context().close();
+});
+
 test("a firm sees a team role's candidates and why so few; an administrator dry-runs, compares and sees nothing proposed", async () => {
   const firmKey = keys["Toyoda Auto Parts"];
   const projects = await api(firmKey, "GET", "/v1/projects?limit=200");
@@ -433,6 +494,54 @@ test("a view left before its answer came never draws over the one now shown", as
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));  // the dropped answer's turn
   assert.equal(await page.locator("#page-title").innerText(), "Candidates");
   assert.ok(await page.locator("dl.money").first().isVisible(), "the candidates stay on the page");
+  await page.context().close();
+});
+
+test("a firm's integrator registers a webhook, sees its secret once and its deliveries, and removes it", async () => {
+  const firmKey = keys[flow.firm];
+  const page = await newPage();
+  await signIn(page, firmKey);
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
+  // A private address is refused beside the URL field.
+  await page.getByLabel("Endpoint URL").fill("http://127.0.0.1/hook");
+  await page.getByRole("button", { name: "Add an endpoint" }).click();
+  await page.locator('#wh-url[aria-invalid="true"]').waitFor();
+  await page.getByLabel("Endpoint URL").fill("https://hooks.example.com/kakehashi");
+  await page.getByLabel("Description (optional)").fill("HR system");
+  await page.getByLabel("A project's status changed").check();
+  await page.getByRole("button", { name: "Add an endpoint" }).click();
+  const secret = page.locator("#webhook-secret code");
+  await secret.waitFor();
+  assert.match(await secret.innerText(), /^whsec_[0-9a-f]{64}$/);
+  await accessible(page, "70-firm-webhooks");
+  const listed = (await api(firmKey, "GET", "/v1/webhooks")).body.items;
+  const hook = listed.find((w) => w.url === "https://hooks.example.com/kakehashi");
+  assert.ok(hook && !("secret" in hook), "listed, without its secret");
+  assert.deepEqual([...hook.events].sort(), ["match.state_changed", "offer.received", "project.status_changed"]);
+
+  // An event of the firm's becomes a delivery the page lists.
+  const draft = await api(firmKey, "POST", "/v1/projects", { title: "Webhook trial", skills: [{ skill: "Python", min_level: 3, weight: 5 }],
+    headcount: 1, start_date: "2027-06-01", duration_months: 3, engagement: "offshore", status: "draft" });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const opened = await api(firmKey, "PATCH", `/v1/projects/${draft.body.id}`, { status: "open" }, { "if-match": '"1"' });
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  await page.locator(`tr[data-webhook="${hook.id}"]`).getByRole("link", { name: "Deliveries" }).click();
+  await page.getByRole("cell", { name: "A project's status changed" }).first().waitFor();
+  await accessible(page, "71-firm-webhook-deliveries");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "送信履歴", level: 1 }).waitFor();
+  await page.getByRole("cell", { name: "案件の状態変更" }).first().waitFor();
+  await page.getByRole("button", { name: "English" }).click();
+
+  // Removing asks once more.
+  await page.getByRole("link", { name: "All endpoints" }).click();
+  const row = page.locator(`tr[data-webhook="${hook.id}"]`);
+  await row.getByRole("button", { name: "Remove" }).click();
+  assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), true, "one press removes nothing");
+  await row.getByRole("button", { name: "Confirm removal" }).click();
+  await page.getByText("No endpoints yet.").waitFor();
+  assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), false);
   await page.context().close();
 });
 

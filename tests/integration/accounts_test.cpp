@@ -210,6 +210,40 @@ TEST_F(AccountsTest, ViewersReadButCannotWrite) {
   expect_problem(as(viewer, "GET", "/v1/me"), 401);
 }
 
+TEST_F(AccountsTest, EachPersonHasAnInboxOfTheirOwnAndAViewerMayMarkItRead) {
+  const auto [firm, firm_key] = organization("Nagoya Motors", "firm");
+  Session owner = join(firm, "owner@nagoya.example", "owner", by_key(admin_));
+  Session viewer = join(firm, "viewer@nagoya.example", "viewer", by_key(admin_));
+  // An event of the firm's: a draft project opened.
+  json project = {
+      {"title", "Inspection"}, {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}}}},
+      {"headcount", 1},        {"start_date", "2027-02-01"},
+      {"duration_months", 6},  {"engagement", "offshore"},
+      {"status", "draft"}};
+  auto created = as(owner, "POST", "/v1/projects", project);
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  auto opened = as(owner, "PATCH", "/v1/projects/" + created.body["id"].get<std::string>(),
+                   {{"status", "open"}}, true, {{"If-Match", "\"1\""}});
+  ASSERT_EQ(opened.status(), 200) << opened.http.body;
+  auto unread = [&](const Session& s) {
+    auto r = as(s, "GET", "/v1/notifications");
+    EXPECT_EQ(r.status(), 200) << r.http.body;
+    return r.body.value("unread_count", -1);
+  };
+  EXPECT_EQ(unread(owner), 1);
+  EXPECT_EQ(unread(viewer), 1);
+  // The owner reads everything; the viewer's inbox is untouched.
+  EXPECT_EQ(as(owner, "POST", "/v1/notifications/read-all").status(), 204);
+  EXPECT_EQ(unread(owner), 0);
+  EXPECT_EQ(unread(viewer), 1);
+  // A viewer changes nothing else, but their own read marks (with the CSRF proof).
+  expect_problem(as(viewer, "POST", "/v1/notifications/read-all", nullptr, false), 403);
+  EXPECT_EQ(as(viewer, "POST", "/v1/notifications/read-all").status(), 204);
+  EXPECT_EQ(unread(viewer), 0);
+  // The firm's API key is a reader of its own, still unread.
+  EXPECT_EQ(call("GET", "/v1/notifications", firm_key).body.value("unread_count", -1), 1);
+}
+
 TEST_F(AccountsTest, CookieWritesNeedTheCsrfProof) {
   const auto [firm, firm_key] = organization("Kyoto Works", "firm");
   Session owner = join(firm, "owner@kyoto.example", "owner", by_key(admin_));

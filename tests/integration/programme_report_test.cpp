@@ -422,6 +422,7 @@ class RetentionTest : public IssueSeventeenTest {
   std::map<std::string, std::string> service_env() const override {
     auto env = IssueSeventeenTest::service_env();
     env["KAKEHASHI_RETENTION_MONTHS"] = "6";
+    env["KAKEHASHI_EVENT_RETENTION_DAYS"] = "30";
     env["KAKEHASHI_RETENTION_INTERVAL_S"] = "1";
     return env;
   }
@@ -461,6 +462,27 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
       "', 'fresh', 'POST', '/v1/trainees', 'h', "
       "201, now())");
 
+  // Organizations' events: the pipelines' are backdated 40 days, but for one
+  // whose webhook delivery still waits (a disabled endpoint's) and one 20 days
+  // old; a finished delivery of an old event goes with it.
+  const auto webhook = db_.query_value(
+      "INSERT INTO webhooks (organization_id, url, events, secret, enabled) VALUES ('" + firm +
+      "', 'https://hooks.example.com/x', ARRAY['match.state_changed'], repeat('s', 32), false) "
+      "RETURNING id");
+  const auto waiting = db_.query_value("SELECT min(seq) FROM org_events");
+  const auto recent = db_.query_value("SELECT max(seq) FROM org_events");
+  const auto failed = db_.query_value("SELECT min(seq) FROM org_events WHERE seq > " + waiting);
+  // One transaction (one simple query), so the job never sees half of it.
+  db_.exec(
+      "UPDATE org_events SET occurred_at = now() - interval '40 days';"
+      "UPDATE org_events SET occurred_at = now() - interval '20 days' WHERE seq = " +
+      recent +
+      ";"
+      "INSERT INTO webhook_deliveries (webhook_id, event_seq, status) VALUES ('" +
+      webhook + "', " + waiting + ", 'pending'), ('" + webhook + "', " + recent +
+      ", 'delivered'), ('" + webhook + "', " + failed + ", 'failed')");
+  ASSERT_GE(sql_count("SELECT count(*) FROM org_events"), 4);
+
   auto status_of = [&](const std::string& id) {
     return db_.query_value("SELECT status FROM trainees WHERE id = '" + id + "'");
   };
@@ -489,6 +511,20 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
               1);
   }
   EXPECT_EQ(sql_count("SELECT count(*) FROM idempotency_keys WHERE key = 'fresh'"), 1);
+  // Old events went, with their finished deliveries; the waiting delivery kept
+  // its event, and the recent event stayed with its delivery. (The erasures
+  // above add events of today.)
+  EXPECT_TRUE(eventually([&] {
+    return sql_count(
+               "SELECT count(*) FROM org_events WHERE occurred_at < now() - interval "
+               "'30 days' AND seq <> " +
+               waiting) == 0;
+  })) << "the retention job did not delete the old events";
+  EXPECT_EQ(
+      sql_count("SELECT count(*) FROM org_events WHERE seq IN (" + waiting + ", " + recent + ")"),
+      2);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'"), 0);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries"), 2);
   auto events = call("GET", "/v1/audit?kind=erasure", admin_);
   ASSERT_EQ(events.status(), 200) << events.http.body;
   EXPECT_EQ(events.body["items"].size(), 2u);

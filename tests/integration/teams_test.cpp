@@ -167,6 +167,26 @@ TEST_F(TeamsTest, CandidatesAndMatchesPerRole) {
   auto ml = call("GET", "/v1/projects/" + team_ + "/candidates?role=ml_engineer", firm_key_);
   ASSERT_EQ(ml.status(), 200);
   EXPECT_EQ(ml.body["items"].size(), 3u);  // PyTorch 4+: not her
+  // A role's page carries the money and time evidence a project's does.
+  for (const auto& item : ml.body["items"]) {
+    EXPECT_TRUE(item["rate_evidence"].is_object()) << item.dump();
+    EXPECT_TRUE(item["working_time"].is_object()) << item.dump();
+  }
+  // Role lists are remembered under each role's own id: the whole project's
+  // list is another one, and a change that enters a remembered role list
+  // reaches it.
+  auto whole = call("GET", "/v1/projects/" + team_ + "/candidates", firm_key_);
+  ASSERT_EQ(whole.status(), 200);
+  EXPECT_EQ(whole.body["items"].size(), 4u);  // Python 3+, no JLPT at the project's level
+  EXPECT_FALSE(whole.body.contains("role"));
+  ASSERT_EQ(
+      call("PATCH", "/v1/trainees/" + ml_[2], school_key_, {{"languages", {{"japanese", "N2"}}}})
+          .status(),
+      200);
+  EXPECT_TRUE(eventually([&] {
+    auto again = call("GET", "/v1/projects/" + team_ + "/candidates?role=bridge_se", firm_key_);
+    return again.status() == 200 && again.body["items"].size() == 2u;
+  })) << "the trainee who passed N2 never entered the bridge role's list";
   expect_problem(call("GET", "/v1/projects/" + team_ + "/candidates?role=nope", firm_key_), 422);
   expect_problem(
       call("GET", "/v1/projects/" + ops_ + "/candidates?role=bridge_se", other_firm_key_), 422);

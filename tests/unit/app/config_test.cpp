@@ -94,7 +94,11 @@ TEST(Config, ContactHashKeyIsCheckedAndNeverEchoed) {
 TEST(Config, RetentionMonthsAndInterval) {
   auto r = parse_config({}, env_of({}));
   EXPECT_EQ(r.config.retention_months, 24U);
+  EXPECT_EQ(r.config.event_retention_days, 365U);
   EXPECT_EQ(r.config.retention_interval, std::chrono::seconds(3600));
+  EXPECT_EQ(parse_config({"--event-retention-days", "0"}, env_of({})).config.event_retention_days,
+            0U);
+  EXPECT_EQ(parse_config({"--event-retention-days", "-1"}, env_of({})).errors.size(), 1U);
   r = parse_config({"--retention-months", "0", "--retention-interval-s", "5"}, env_of({}));
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.config.retention_months, 0U);
