@@ -15,9 +15,6 @@ constexpr double kPerExperienceYear = 1.0 / kExperienceCapYears;
 // years rounded UP to 31sts of the 5-year cap in the high 5 bits, so that a
 // bound computed from the code is never below the exact value.
 constexpr unsigned kYearSteps = 31;
-// Rows per block: the bound pass bounds blocks first and rows only in the
-// blocks whose bound reaches the k-th score.
-constexpr std::size_t kBlock = 16;
 std::uint8_t skill_code(std::uint8_t level, float years) {
   unsigned steps = 0;
   if (years >= static_cast<float>(kExperienceCapYears)) {
@@ -29,6 +26,10 @@ std::uint8_t skill_code(std::uint8_t level, float years) {
   }
   return static_cast<std::uint8_t>((steps << 3) | (level & 7U));
 }
+
+// Rows per block: top_candidates bounds blocks first, and rows only in the
+// blocks whose bound reaches the k-th score.
+constexpr std::size_t kBlock = 16;
 
 // Fibonacci hashing spreads consecutive ids over the shards.
 std::size_t shard_of(Id id) {
@@ -279,8 +280,8 @@ struct CandidateIndex::ProjectSet {
 
 namespace {
 
-// Per-thread scratch for top_candidates: each row's bound, all shards end to
-// end, and a histogram of the bounds.
+// Per-thread scratch for top_candidates: the blocks' bounds (all shards end
+// to end) and their histogram, the rows' bounds of one run of blocks.
 struct Scratch {
   std::vector<float> bound;  // the rows' bounds of a run of blocks
   std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
@@ -294,7 +295,15 @@ constexpr double kBinsPerUnit = 4096;
 
 // The bound pass's loops, written so that the compiler vectorises them (and
 // compiled twice, for AVX2 and for any x86-64, chosen when the program starts).
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+// Sanitizer builds (GCC's and clang's) keep one plain version.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define KAKEHASHI_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define KAKEHASHI_SANITIZED 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(KAKEHASHI_SANITIZED)
 #define KAKEHASHI_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define KAKEHASHI_VECTOR_CLONES
@@ -361,7 +370,7 @@ void bound_skill(float* __restrict u, std::size_t n, const std::uint8_t* __restr
   }
 }
 
-// What bound_rest needs of a project: the weights and the scorer's
+// What rest_bound needs of a project: the weights and the scorer's
 // parameters for the domain, hours, rate and availability components.
 struct RestBound {
   int domain = -1;  // bit, or -1: no credit
@@ -556,22 +565,25 @@ std::vector<Ranked> CandidateIndex::top_candidates(const Project& project, std::
   return top_candidates(plan_project(project, *graph_), k);
 }
 
-// Exact top-k with a bound pass (issue 14, "how rounds grow"): the work per
-// project was a scan of every posting of its skills and every row, about
-// 20 ns a trainee, so a round cost projects x trainees at that rate. Now:
-//  1. a bound pass: each row's upper bound on its score, from the project's
-//     few skill columns (one byte a row each: level and years rounded up),
-//     its Japanese and English, and the other components at their maximum;
-//     a must-have not met or an inactive trainee bounds at -inf. A few table
-//     look-ups and adds a row, no branches.
-//  2. the rows with the highest bounds (a histogram finds the cut for about
-//     2k + 32 of them) are scored exactly, which sets the k-th score;
-//  3. every other row whose bound reaches the k-th score (as it rises) is
-//     scored exactly.
-// A row left unscored has a bound below the k-th score, so its exact score is
-// too (ties included: it would need score >= the k-th). The exact scores are
-// the scorer's doubles in the scorer's order, so the result is what scoring
-// every pair and sorting gives (the unit tests compare with that).
+// Exact top-k, pruned (issue 14, "how rounds grow"). The work per project was
+// a scan of every posting of its skills and every row, 10-20 ns a trainee.
+// Now:
+//  1. every block's upper bound on its rows' scores, from the block maxima of
+//     the project's few skill columns (level, and years rounded up) and of
+//     Japanese and English, the other components at their maximum; a
+//     must-have nobody in the block meets, or a block of inactive trainees,
+//     bounds far below 0. Vectorised: integer arithmetic and float adds.
+//  2. the rows of the best blocks (a histogram of block bounds places the
+//     cut at k / 2 + 8 blocks) get their own bounds the same way; the best
+//     2k + 16 of those are taken best first, which soon sets the k-th score;
+//  3. every other block whose bound reaches the k-th score (as it rises),
+//     and in it every row whose bound does.
+// A row that reaches the k-th score in 2 or 3 has its domain, hours, rate
+// and availability bounded (rest_bound) and, if it still reaches it, is
+// scored with the scorer's own arithmetic. A row never scored has a bound
+// below the k-th score, so its exact score is too (ties included: it would
+// need a score >= the k-th); the result is what scoring every pair and
+// sorting gives (the unit tests compare with that).
 std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std::size_t k) const {
   if (k == 0) return {};
   TopK top(k);
