@@ -3,34 +3,53 @@
 # psql \copy of the same file into a plain table (the ingest floor), and the
 # latency of list pages while the table holds them.
 #   pg_virtualenv -v 15 -o fsync=off bench/load/import_bench.sh [build/release/service/kakehashi]
+# Several binaries (e.g. before and after a change) are measured side by side
+# in one run, each importing into a database of its own on the same cluster:
+#   pg_virtualenv -t -v 15 -o fsync=off bench/load/import_bench.sh old/kakehashi new/kakehashi
+# ROWS=20000 for a quick try; LIST=0 skips the list-page latency (measured
+# against the last binary).
 set -euo pipefail
-BIN=${1:-build/release/service/kakehashi}
+[ $# -gt 0 ] || set -- build/release/service/kakehashi
 ROWS=${ROWS:-100000}
 # A load test is one key at full speed: no per-key rate limit.
 export KAKEHASHI_RATE_LIMIT=${KAKEHASHI_RATE_LIMIT:-0}
-export KAKEHASHI_DATABASE_URL="dbname=${PGDATABASE:-postgres}"
 work=$(mktemp -d)
+server=
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 here=$(dirname "$0")
 python3 "$here/make_csv.py" "$ROWS" > "$work/rows.csv"
-"$BIN" migrate >/dev/null
-admin=$("$BIN" keys create --admin --label bench)
-"$BIN" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
-port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
-org=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -d '{"name":"Bench Academy","kind":"training_provider","country":"BD"}' "http://127.0.0.1:$port/v1/organizations" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-key=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"label":"bench"}' \
-  "http://127.0.0.1:$port/v1/organizations/$org/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 echo "rows: $ROWS ($(du -h "$work/rows.csv" | cut -f1))"
-start=$(date +%s.%N)
-curl -s -o "$work/import.json" -w 'import: HTTP %{http_code}\n' -H "Authorization: Bearer $key" \
-  -H 'Content-Type: text/csv' --data-binary @"$work/rows.csv" "http://127.0.0.1:$port/v1/trainees/import"
-end=$(date +%s.%N)
-python3 -c "print(f'kakehashi import: {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
-grep '"msg":"import"' "$work/serve.log"  # the phases
+run=0
+for BIN in "$@"; do
+  run=$((run + 1))
+  db=${PGDATABASE:-postgres}
+  if [ $# -gt 1 ]; then
+    db=import_bench_$run
+    createdb "$db"
+    echo "== $BIN"
+  fi
+  export KAKEHASHI_DATABASE_URL="dbname=$db"
+  if [ -n "$server" ]; then kill "$server"; wait "$server" 2>/dev/null || true; fi
+  "$BIN" migrate >/dev/null
+  admin=$("$BIN" keys create --admin --label bench)
+  "$BIN" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+  org=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d '{"name":"Bench Academy","kind":"training_provider","country":"BD"}' "http://127.0.0.1:$port/v1/organizations" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  key=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"label":"bench"}' \
+    "http://127.0.0.1:$port/v1/organizations/$org/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done  # index loaded
+  start=$(date +%s.%N)
+  curl -s -o "$work/import.json" -w 'import: HTTP %{http_code}\n' -H "Authorization: Bearer $key" \
+    -H 'Content-Type: text/csv' --data-binary @"$work/rows.csv" "http://127.0.0.1:$port/v1/trainees/import"
+  end=$(date +%s.%N)
+  python3 -c "print(f'kakehashi import: {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
+  grep -E '"msg":"(import|matching index loaded)"' "$work/serve.log"  # the phases
+  psql -d "$db" -qtAc "SELECT 'stored: ' || count(*) || ' trainees' FROM trainees"
+done
 psql -qc "CREATE TABLE copy_floor (full_name text, email text, country text, city text, timezone text, program text,
   skills text, japanese text, english text, available_from date, hours_per_week int, rate_amount numeric,
   rate_currency text, domains text, engagement text, consent_matching bool, consent_share_abroad bool)"
@@ -38,11 +57,7 @@ start=$(date +%s.%N)
 psql -qc "\\copy copy_floor FROM '$work/rows.csv' WITH (FORMAT csv, HEADER true)"
 end=$(date +%s.%N)
 python3 -c "print(f'psql \\\\copy (plain table): {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
-# The importing process reloads its index once, in the import's handler (its
-# listener skips the import's own 'T' notification): start-up load + 1.
-for _ in $(seq 100); do
-  [ "$(grep -c '"msg":"matching index loaded"' "$work/serve.log")" -ge 2 ] && break; sleep 0.2
-done
+[ "${LIST:-1}" = 1 ] || exit 0
 echo "list page latency (GET /v1/trainees?limit=50, wrk -c4 -d10s):"
 cat > "$work/list.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $key"

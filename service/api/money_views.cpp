@@ -27,12 +27,21 @@ std::string viewer_currency(const ApiContext& api, const domain::Principal& who)
   return api.live->pricing()->currency_of(who.organization_id);
 }
 
+std::optional<double> convert_amount(const domain::Pricing& pricing, const std::string& date,
+                                     double amount, const std::string& from,
+                                     const std::string& to) {
+  if (!(amount >= 0)) return std::nullopt;
+  const auto converted = pricing.convert(amount, from, to, date);
+  if (!converted) return std::nullopt;
+  return std::round(*converted);
+}
+
 json money_json(const domain::Pricing& pricing, const std::string& date, double amount,
                 const std::string& currency, const std::string& viewer) {
   json j = {{"amount", round2(amount)}, {"currency", currency}};
-  const auto converted = pricing.convert(amount, currency, viewer, date);
+  const auto converted = convert_amount(pricing, date, amount, currency, viewer);
   j["in_viewer_currency"] =
-      converted ? json{{"amount", std::round(*converted)}, {"currency", viewer}} : json(nullptr);
+      converted ? json{{"amount", *converted}, {"currency", viewer}} : json(nullptr);
   return j;
 }
 

@@ -5,6 +5,7 @@
 // dates.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +23,12 @@ nlohmann::json exchange_rate_json(const domain::ExchangeRate& r);
 
 // The currency the caller's organization sees amounts in.
 std::string viewer_currency(const ApiContext& api, const domain::Principal& who);
+
+// `amount` of `from` in `to` at the rates in force on `date` (YYYY-MM-DD),
+// rounded to whole units: every conversion for display goes through here.
+// nullopt when either currency has no rate or the amount is negative.
+std::optional<double> convert_amount(const domain::Pricing& pricing, const std::string& date,
+                                     double amount, const std::string& from, const std::string& to);
 
 // An amount in its currency, and in `viewer` beside it (null without a rate).
 nlohmann::json money_json(const domain::Pricing& pricing, const std::string& date, double amount,

@@ -1,7 +1,6 @@
 #include "api/project_access.hpp"
 
 #include "api/common.hpp"
-#include "api/money_view.hpp"
 #include "api/money_views.hpp"
 #include "api/project_input.hpp"
 #include "matcher/scorer.hpp"

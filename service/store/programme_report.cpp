@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kFacts =
     "WITH pop AS ("
     " SELECT t.id, t.organization_id, t.program, t.created_at, t.status, t.consent_matching, "
-    "  t.rate_amount, t.rate_currency, p.gender, p.district "
+    "  t.rate_amount, t.rate_currency, t.skill_ids, p.gender, p.district "
     " FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id "
     " WHERE t.created_at >= $1::date AT TIME ZONE 'UTC' "
     "   AND t.created_at < ($2::date + 1) AT TIME ZONE 'UTC'), "
@@ -62,10 +62,10 @@ const std::string kByOrganization =
 const std::string kByCohort = std::string(kFacts) +
                               "SELECT f.program AS key, f.program AS label, " + kFigures +
                               "FROM facts f GROUP BY 1, 2";
-const std::string kBySkill = std::string(kFacts) + "SELECT s.id::text AS key, s.name AS label, " +
-                             kFigures +
-                             "FROM facts f LEFT JOIN trainee_skills ts ON ts.trainee_id = f.id "
-                             "LEFT JOIN skills s ON s.id = ts.skill_id GROUP BY 1, 2";
+const std::string kBySkill =
+    std::string(kFacts) + "SELECT s.id::text AS key, s.name AS label, " + kFigures +
+    "FROM facts f LEFT JOIN LATERAL unnest(f.skill_ids) AS ts (skill_id) ON true "
+    "LEFT JOIN skills s ON s.id = ts.skill_id GROUP BY 1, 2";
 const std::string kByMonth = std::string(kFacts) +
                              "SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS key, "
                              " to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS label, " +

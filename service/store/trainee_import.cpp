@@ -1,5 +1,6 @@
 // The bulk import of trainees (declared in trainees.hpp): aliases drawn
-// ahead, then COPY into the three tables in the caller's transaction.
+// ahead, then COPY into the two tables (skills on the trainee's row,
+// migration 0070) in the caller's transaction.
 #include <tuple>
 #include <unordered_set>
 
@@ -20,7 +21,9 @@ constexpr const char* kOrganizationEmails =
 constexpr const char* kImportTimeout = "SET LOCAL statement_timeout = '10min'";
 constexpr const char* kTakenAliases = "SELECT alias FROM trainees WHERE alias = ANY($1::text[])";
 constexpr const char* kSeqsOfIds = "SELECT seq FROM trainees WHERE id = ANY($1::uuid[])";
-constexpr const char* kAnalyze = "ANALYZE trainees, trainee_personal, trainee_skills";
+// The reload after the import's commit reads trainees by their statistics;
+// trainee_personal is reached by its key, and autovacuum analyzes it later.
+constexpr const char* kAnalyze = "ANALYZE trainees";
 
 // Over this many rows a bulk write reloads the in-memory services whole
 // (ChangeFeed::kBulkThreshold; the same number as migration 0005's trigger).
@@ -78,16 +81,20 @@ void copy_profiles(pqxx::transaction_base& tx, const std::string& organization_i
                                                "bill_rate_multiplier",
                                                "japanese_certified",
                                                "japanese_exam_date",
-                                               "bjt_score"});
+                                               "bjt_score",
+                                               "skill_ids",
+                                               "skill_levels",
+                                               "skill_years"});
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& p = rows[i].profile;
+    const auto skills = skill_arrays(p);
     out << std::make_tuple(
         ids[i], organization_id, aliases[i], p.country, p.city, p.timezone, p.program, p.japanese,
         p.english, p.certifications_json, p.available_from, p.hours_per_week, rate_amount(p),
         rate_currency(p), pg_text_array(p.domains), pg_text_array(p.engagement), p.consent_matching,
         p.consent_share_abroad, p.status, p.work_start, p.work_end, pg_text_array(p.work_days),
         decimal_text(p.bill_rate_multiplier), p.japanese_certified, p.japanese_exam_date,
-        p.bjt_score);
+        p.bjt_score, skills.ids, skills.levels, skills.years);
   }
   out.complete();
 }
@@ -112,18 +119,6 @@ void copy_personal(pqxx::transaction_base& tx, const std::string& organization_i
   }
 }
 
-void copy_skills(pqxx::transaction_base& tx, const std::vector<NewTrainee>& rows,
-                 const std::vector<std::string>& ids) {
-  pqxx::stream_to out(tx, "trainee_skills",
-                      std::vector<std::string>{"trainee_id", "skill_id", "level", "years"});
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    for (const auto& s : rows[i].profile.skills) {
-      out << std::make_tuple(ids[i], s.skill_id, s.level, s.years);
-    }
-  }
-  out.complete();
-}
-
 }  // namespace
 
 std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id) {
@@ -144,7 +139,6 @@ std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id
   for (std::size_t i = 0; i < rows.size(); ++i) ids.push_back(util::random_uuid());
   copy_profiles(tx, organization_id, rows, ids, aliases);
   copy_personal(tx, organization_id, rows, ids);
-  copy_skills(tx, rows, ids);
   if (rows.size() > kBulkRows) {
     t.everything_changed();
   } else {

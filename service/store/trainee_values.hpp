@@ -17,4 +17,13 @@ std::string new_alias();
 std::optional<std::string> rate_amount(const domain::TraineeProfile& p);
 std::optional<std::string> rate_currency(const domain::TraineeProfile& p);
 
+// The skills as the row holds them (migration 0070): integer[], smallint[]
+// and numeric[] literals of one length, in ascending skill order.
+struct SkillArrays {
+  std::string ids;
+  std::string levels;
+  std::string years;
+};
+SkillArrays skill_arrays(const domain::TraineeProfile& p);
+
 }  // namespace kakehashi::store

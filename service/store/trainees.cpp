@@ -35,12 +35,14 @@ constexpr const char* kUpdateTrainee =
     " status = $19, version = version + 1, updated_at = now() "
     "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) "
     "RETURNING id, seq";
-// The working time, cost and Japanese evidence (migration 0020), written after
-// the insert or update in the same transaction.
+// The working time, cost and Japanese evidence (migration 0020) and the
+// skills (0070), written after the insert or update in the same transaction.
 constexpr const char* kUpdateTraineeWork =
     "UPDATE trainees SET work_start = $2::time, work_end = $3::time, "
     " work_days = string_to_array($4, E'\\n'), bill_rate_multiplier = $5::numeric, "
-    " japanese_certified = $6, japanese_exam_date = $7::date, bjt_score = $8 WHERE id = $1";
+    " japanese_certified = $6, japanese_exam_date = $7::date, bjt_score = $8, "
+    " skill_ids = $9::integer[], skill_levels = $10::smallint[], skill_years = $11::numeric[] "
+    "WHERE id = $1";
 // Names the writer for triggers that audit (the consent trigger), for this
 // transaction only.
 constexpr const char* kSetWriter =
@@ -63,10 +65,6 @@ constexpr const char* kUpdatePersonal =
     " district = $6 WHERE trainee_id = $1";
 constexpr const char* kDeletePersonal = "DELETE FROM trainee_personal WHERE trainee_id = $1";
 
-constexpr const char* kDeleteSkills = "DELETE FROM trainee_skills WHERE trainee_id = $1";
-constexpr const char* kInsertSkill =
-    "INSERT INTO trainee_skills (trainee_id, skill_id, level, years) VALUES ($1, $2, $3, $4)";
-
 // One row per trainee with its personal data and skills folded into text
 // ("skill\tlevel\tyears" lines); each query below adds its WHERE.
 constexpr const char* kTraineeSelect =
@@ -86,8 +84,9 @@ constexpr const char* kTraineeSelect =
     " t.bill_rate_multiplier::float8 AS bill_rate_multiplier, t.japanese_certified, "
     " t.japanese_exam_date::text AS japanese_exam_date, t.bjt_score, "
     " coalesce((SELECT string_agg(ts.skill_id || E'\\t' || ts.level || E'\\t' || "
-    "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) FROM trainee_skills ts "
-    "   WHERE ts.trainee_id = t.id), '') AS skills, "
+    "   coalesce(ts.years::text, ''), E'\\n' ORDER BY ts.skill_id) "
+    "   FROM unnest(t.skill_ids, t.skill_levels, t.skill_years) AS ts (skill_id, level, years)), "
+    "  '') AS skills, "
     " p.gender, p.district, "
     " t.id IN (SELECT trainees_placed_elsewhere()) AS placed_elsewhere "
     "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id ";
@@ -262,15 +261,10 @@ std::vector<domain::TraineeRecord> trainees_from(const pqxx::result& rows) {
 
 void write_work(pqxx::transaction_base& tx, const std::string& id,
                 const domain::TraineeProfile& p) {
+  const auto skills = skill_arrays(p);
   exec_params(tx, kUpdateTraineeWork, id, p.work_start, p.work_end, join_lines(p.work_days),
               decimal_text(p.bill_rate_multiplier), p.japanese_certified, p.japanese_exam_date,
-              p.bjt_score);
-}
-
-void write_skills(pqxx::transaction_base& tx, const std::string& id,
-                  const domain::TraineeProfile& p) {
-  exec_params(tx, kDeleteSkills, id);
-  for (const auto& s : p.skills) exec_params(tx, kInsertSkill, id, s.skill_id, s.level, s.years);
+              p.bjt_score, skills.ids, skills.levels, skills.years);
 }
 
 }  // namespace
@@ -298,7 +292,6 @@ std::string insert_trainee(Tx& t, const std::string& organization_id,
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"a trainee with this email exists in the organization", "/email"};
   }
-  write_skills(tx, *id, p);
   write_work(tx, *id, p);
   t.trainee_changed(seq);
   return *id;
@@ -337,7 +330,6 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
     }
   }
   if (personal && placed) note_linked_trainees(t, id);
-  write_skills(tx, id, p);
   write_work(tx, id, p);
   t.trainee_changed(r[0]["seq"].as<std::int64_t>());
   return true;
@@ -365,9 +357,12 @@ std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFil
     q += " AND t.status <> 'erased'";
   }
   if (f.skill_id) {
-    q += " AND EXISTS (SELECT 1 FROM trainee_skills x WHERE x.trainee_id = t.id AND x.skill_id = " +
-         q.bind(std::to_string(*f.skill_id)) +
-         "::int AND x.level >= " + q.bind(std::to_string(f.min_level.value_or(1))) + "::int)";
+    // The containment finds the rows through the GIN index; the level is on the row.
+    const std::string skill = q.bind(std::to_string(*f.skill_id)) + "::int";
+    q += " AND t.skill_ids @> ARRAY[" + skill +
+         "] AND EXISTS (SELECT 1 FROM unnest(t.skill_ids, t.skill_levels) AS x (skill_id, level) "
+         "WHERE x.skill_id = " +
+         skill + " AND x.level >= " + q.bind(std::to_string(f.min_level.value_or(1))) + "::int)";
   }
   if (f.japanese_min) {
     q += " AND array_position(ARRAY['none','N5','N4','N3','N2','N1'], t.japanese) - 1 >= " +

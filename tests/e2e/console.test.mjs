@@ -284,6 +284,27 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   assert.equal(after, before, "nothing was stored");
 });
 
+test("the import page's template, as downloaded, passes its own check", async () => {
+  let key;
+  for (const [name, k] of Object.entries(keys)) {
+    if (name === "admin" || key) continue;
+    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
+  }
+  const page = await newPage();
+  await signIn(page, key);
+  await page.getByRole("link", { name: "CSV import" }).click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download a template (CSV)" }).click();
+  const file = await (await download).path();
+  const bytes = readFileSync(file);
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], "UTF-8 with the byte-order mark Excel looks for");
+  await page.locator("#csv-file").setInputFiles(file);
+  await page.getByRole("button", { name: "Check (dry run)" }).click();
+  await page.getByText("No problems found.").waitFor();
+  assert.match(await page.getByText(/^Rows: /).innerText(), /Rows: 1 · Valid: 1 · Would create: 1/);
+  await page.context().close();
+});
+
 test("editing a trainee's city in the console keeps the skill years, certifications and hours it does not show", async () => {
   // A training organization's key, and a trainee of its own with fields the
   // edit form does not show (skill years, certifications, weekly hours).
@@ -511,10 +532,13 @@ test("a firm's integrator registers a webhook, sees its secret once and its deli
   await page.getByLabel("Description (optional)").fill("HR system");
   await page.getByLabel("A project's status changed").check();
   await page.getByRole("button", { name: "Add an endpoint" }).click();
-  const secret = page.locator("#webhook-secret code");
+  const secret = page.getByLabel("Signing secret", { exact: true });
   await secret.waitFor();
-  assert.match(await secret.innerText(), /^whsec_[0-9a-f]{64}$/);
+  assert.match(await secret.inputValue(), /^whsec_[0-9a-f]{64}$/);
+  await page.locator(`tr`, { hasText: "https://hooks.example.com/kakehashi" }).waitFor();  // the list below it
   await accessible(page, "70-firm-webhooks");
+  await page.getByRole("button", { name: "I have saved it" }).click();
+  assert.equal(await page.locator("#webhook-secret").count(), 0, "the secret leaves the page");
   const listed = (await api(firmKey, "GET", "/v1/webhooks")).body.items;
   const hook = listed.find((w) => w.url === "https://hooks.example.com/kakehashi");
   assert.ok(hook && !("secret" in hook), "listed, without its secret");
@@ -539,6 +563,8 @@ test("a firm's integrator registers a webhook, sees its secret once and its deli
   const row = page.locator(`tr[data-webhook="${hook.id}"]`);
   await row.getByRole("button", { name: "Remove" }).click();
   assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), true, "one press removes nothing");
+  await page.getByLabel("Endpoint URL").focus();  // leaving the armed button disarms it
+  await row.getByRole("button", { name: "Remove" }).click();
   await row.getByRole("button", { name: "Confirm removal" }).click();
   await page.getByText("No endpoints yet.").waitFor();
   assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), false);

@@ -341,7 +341,9 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM (SELECT 1 FROM projects "
                             "GROUP BY organization_id, title HAVING count(*) > 1) d"),
             "0");
-  EXPECT_EQ(db_.query_value("SELECT count(*) FROM projects WHERE budget_currency <> 'JPY'"), "0");
+  EXPECT_EQ(
+      db_.query_value("SELECT count(*) FROM projects WHERE budget_currency IS DISTINCT FROM 'JPY'"),
+      "0");
   const auto line = first.output.find("Dhaka AI Academy: ");
   ASSERT_NE(line, std::string::npos) << first.output;
   const std::string dhaka_key = first.output.substr(line + 18, 51);
@@ -368,7 +370,7 @@ TEST_F(ApiTest, SyntheticSeedWritesTheRequestedCounts) {
   EXPECT_EQ(count_rows("trainees"), 1500U);
   EXPECT_EQ(count_rows("trainee_personal"), 1500U);
   EXPECT_EQ(count_rows("projects"), 20U);
-  EXPECT_GT(count_rows("trainee_skills"), 1500U);
+  EXPECT_GT(std::stoul(db_.query_value("SELECT sum(cardinality(skill_ids)) FROM trainees")), 1500U);
   expect_problem(call("GET", "/v1/trainees", ""), 401);
   EXPECT_EQ(call("GET", "/v1/trainees?limit=5", admin_).body["items"].size(), 5U);
 }

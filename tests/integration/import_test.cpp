@@ -42,7 +42,8 @@ TEST_F(ImportTest, DryRunReportsAndStoresNothingThenTheRealImportStoresAll) {
   ASSERT_EQ(real.status(), 201) << real.http.body;
   EXPECT_EQ(real.body["created"], 50);
   EXPECT_EQ(count_rows("trainees"), 50U);
-  EXPECT_EQ(count_rows("trainee_skills"), 100U);
+  // Skills live on the trainee's row (migration 0070).
+  EXPECT_EQ(db_.query_value("SELECT sum(cardinality(skill_ids)) FROM trainees"), "100");
   auto page = call("GET", "/v1/trainees?limit=1&skill=pytorch&min_level=3", key);
   ASSERT_EQ(page.body["items"].size(), 1U);
   const auto& t = page.body["items"][0];
@@ -51,6 +52,43 @@ TEST_F(ImportTest, DryRunReportsAndStoresNothingThenTheRealImportStoresAll) {
   EXPECT_EQ(t["consent"]["matching"], true);
   EXPECT_EQ(t["expected_monthly_rate"]["currency"], "USD");
   EXPECT_EQ(t["organization_id"], org);
+}
+
+// Skills live on the trainee's row (migration 0070): the database still
+// refuses what trainee_skills' keys refused, and keeps a held skill.
+TEST_F(ImportTest, SkillsOnTheRowKeepTheirKeys) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string python = db_.query_value("SELECT id FROM skills WHERE name = 'Python'");
+  const std::string sql = db_.query_value("SELECT id FROM skills WHERE name = 'SQL'");
+  auto insert = [&](const std::string& alias, const std::string& ids, const std::string& levels,
+                    const std::string& years) {
+    db_.exec(
+        "INSERT INTO trainees (organization_id, alias, skill_ids, skill_levels, skill_years) "
+        "VALUES ('" +
+        org + "', '" + alias + "', '" + ids + "', '" + levels + "', '" + years + "')");
+  };
+  insert("T-OK", "{" + python + "," + sql + "}", "{5,2}", "{2.5,NULL}");
+  EXPECT_EQ(db_.query_value("SELECT skill_years::text FROM trainees WHERE alias = 'T-OK'"),
+            "{2.5,NULL}");
+  EXPECT_THROW(insert("T-1", "{999999}", "{3}", "{NULL}"), std::exception);  // no such skill
+  EXPECT_THROW(insert("T-2", "{" + python + "," + python + "}", "{3,4}", "{NULL,NULL}"),
+               std::exception);                                                        // twice
+  EXPECT_THROW(insert("T-3", "{" + python + "}", "{3,4}", "{NULL}"), std::exception);  // lengths
+  EXPECT_THROW(insert("T-4", "{" + python + "}", "{6}", "{NULL}"), std::exception);    // level
+  EXPECT_THROW(insert("T-5", "{" + python + "}", "{3}", "{61}"), std::exception);      // years
+  EXPECT_THROW(insert("T-6", "{" + python + "}", "{NULL}", "{NULL}"), std::exception);
+  EXPECT_THROW(
+      db_.exec("UPDATE trainees SET skill_ids = '{999999," + sql + "}' WHERE alias = 'T-OK'"),
+      std::exception);
+  EXPECT_EQ(count_rows("trainees"), 1U);
+  // A held skill is not deleted; one no trainee holds can go.
+  db_.exec("INSERT INTO skills (name, category) VALUES ('Held', 'general'), ('Unheld', 'general')");
+  const std::string held = db_.query_value("SELECT id FROM skills WHERE name = 'Held'");
+  insert("T-HELD", "{" + held + "}", "{1}", "{NULL}");
+  EXPECT_THROW(db_.exec("DELETE FROM skills WHERE id = " + held), std::exception);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skills WHERE id = " + held), "1");
+  db_.exec("DELETE FROM skills WHERE name = 'Unheld'");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM skills WHERE name = 'Unheld'"), "0");
 }
 
 TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {

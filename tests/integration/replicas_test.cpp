@@ -153,13 +153,13 @@ TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
   ASSERT_EQ(call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).body["city"],
             "Dhaka");  // now in the second's document cache
   db_.query_value(
-      "WITH t AS (INSERT INTO trainees (organization_id, alias, consent_matching, status) "
-      "  SELECT '" +
+      "INSERT INTO trainees (organization_id, alias, consent_matching, status, skill_ids, "
+      "  skill_levels, skill_years) "
+      "SELECT '" +
       school_ +
-      "', 'BULK-' || g, true, 'active' "
-      "  FROM generate_series(1, 6000) g RETURNING id) "
-      "INSERT INTO trainee_skills (trainee_id, skill_id, level) "
-      "SELECT id, (SELECT id FROM skills WHERE name = 'Python'), 5 FROM t RETURNING 1");
+      "', 'BULK-' || g, true, 'active', ARRAY[(SELECT id FROM skills WHERE name = 'Python')], "
+      "  '{5}', '{NULL}' "
+      "FROM generate_series(1, 6000) g RETURNING 1");
   db_.query_value("UPDATE trainees SET city = 'Sylhet' RETURNING 1");
   for (auto port : {service_->port(), second_->port()}) {
     bool bulk_seen = false;

@@ -1,6 +1,6 @@
 // The one conversion for display on the trainee's side (issue 16): amounts in
 // the reader's currency at the exchange-rate table's rate in force that day.
-#include "api/money_view.hpp"
+#include "api/money_views.hpp"
 
 #include <gtest/gtest.h>
 
