@@ -1,6 +1,8 @@
 #include "matcher/index.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace kakehashi::matcher {
 namespace {
@@ -8,11 +10,26 @@ namespace {
 constexpr double kExperienceCapYears = 5;
 constexpr double kPerExperienceYear = 1.0 / kExperienceCapYears;
 
-struct Posting {
-  std::uint32_t row;
-  std::uint8_t level;
-  float years;
-};
+// A trainee's level and years in one skill as one byte, for the bound pass of
+// top_candidates: the level (0: without the skill) in the low 3 bits, the
+// years rounded UP to 31sts of the 5-year cap in the high 5 bits, so that a
+// bound computed from the code is never below the exact value.
+constexpr unsigned kYearSteps = 31;
+std::uint8_t skill_code(std::uint8_t level, float years) {
+  unsigned steps = 0;
+  if (years >= static_cast<float>(kExperienceCapYears)) {
+    steps = kYearSteps;
+  } else if (years > 0) {
+    steps = static_cast<unsigned>(
+        std::ceil(static_cast<double>(years) * kYearSteps / kExperienceCapYears));
+    steps = std::min(steps, kYearSteps);
+  }
+  return static_cast<std::uint8_t>((steps << 3) | (level & 7U));
+}
+
+// Rows per block: top_candidates bounds blocks first, and rows only in the
+// blocks whose bound reaches the k-th score.
+constexpr std::size_t kBlock = 16;
 
 // Fibonacci hashing spreads consecutive ids over the shards.
 std::size_t shard_of(Id id) {
@@ -61,12 +78,27 @@ void normalise(Trainee& t) {
   for (auto& s : t.skills) s.level = std::min<std::uint8_t>(s.level, 5);
 }
 
+// A row's Japanese, English and standing as one byte, for the bound pass:
+// Japanese rounded UP to 15ths (low 4 bits), CEFR 0..6 (0 for none or
+// unknown; 3 bits), and bit 7 set for a trainee not active and consenting.
+constexpr unsigned kJapaneseSteps = 15;
+std::uint8_t quality_code(double japanese, std::int8_t cefr, bool ok) {
+  unsigned steps = 0;
+  if (japanese >= 1) {
+    steps = kJapaneseSteps;
+  } else if (japanese > 0) {
+    steps = std::min(kJapaneseSteps, static_cast<unsigned>(std::ceil(japanese * kJapaneseSteps)));
+  }
+  const unsigned english = cefr > 0 ? std::min<unsigned>(static_cast<unsigned>(cefr), 6U) : 0U;
+  return static_cast<std::uint8_t>(steps | (english << 4) | (ok ? 0U : 0x80U));
+}
 }  // namespace
 
 struct CandidateIndex::Shard {
   std::vector<Id> ids, orgs;
   std::vector<std::int8_t> jlpt, cefr;
-  std::vector<double> japanese;  // japanese_value(), once per trainee
+  std::vector<double> japanese;       // japanese_value(), once per trainee
+  std::vector<std::uint8_t> quality;  // quality_code(), for the bound pass
   std::vector<std::uint16_t> zone;
   std::vector<std::uint8_t> work_days, jlpt_certified;
   std::vector<std::int16_t> bjt;
@@ -77,20 +109,71 @@ struct CandidateIndex::Shard {
   std::vector<std::int16_t> tz, work_start, work_end;
   std::vector<std::uint32_t> skill_begin{0};
   std::vector<TraineeSkill> skills;
-  std::unordered_map<SkillId, std::vector<Posting>> postings;
+  // One column per skill any row of the shard has: each row's skill_code()
+  // (0 without it), rows in order. Replaces per-skill posting lists: the
+  // bound pass reads a project's few columns straight through.
+  std::unordered_map<SkillId, std::uint32_t> column_of;
+  std::vector<std::uint8_t> codes;  // column c is codes[c * size() ...]
+  // Per block of kBlock rows: each column's largest level and years steps
+  // (as a skill_code), and the largest Japanese and English (a quality_code;
+  // inactive only when every row is). Column c is block_codes[c * blocks()...].
+  std::vector<std::uint8_t> block_codes;
+  std::vector<std::uint8_t> block_quality;
+  std::size_t blocks() const { return block_quality.size(); }
+  // (id, row) in id order (rows are in skill-set order): a trainee's row by
+  // binary search, 16 bytes a trainee where a map cost ~40.
+  std::vector<std::pair<Id, std::uint32_t>> by_id;
 
   std::size_t size() const { return ids.size(); }
-  // Rows are in id order: a trainee's row by binary search (a map from id to
-  // row cost ~40 bytes a trainee).
   std::optional<std::uint32_t> row_of(Id id) const {
-    const auto it = std::lower_bound(ids.begin(), ids.end(), id);
-    if (it == ids.end() || *it != id) return std::nullopt;
-    return static_cast<std::uint32_t>(it - ids.begin());
+    const auto it = std::lower_bound(by_id.begin(), by_id.end(), id,
+                                     [](const auto& entry, Id x) { return entry.first < x; });
+    if (it == by_id.end() || it->first != id) return std::nullopt;
+    return it->second;
   }
 
   static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees) {
-    std::sort(trainees.begin(), trainees.end(),
-              [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
+    // Rows in an order that puts alike trainees side by side, so that a
+    // block of kBlock rows bounds tightly (block_codes): by the set of their
+    // skills, the shard's most common first, then by id.
+    std::unordered_map<SkillId, std::size_t> frequency;
+    for (const auto& t : trainees) {
+      for (const auto& sk : t.skills) ++frequency[sk.skill];
+    }
+    std::vector<std::pair<std::size_t, SkillId>> by_frequency;
+    for (const auto& [skill, count] : frequency) by_frequency.emplace_back(count, skill);
+    std::sort(by_frequency.begin(), by_frequency.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    std::unordered_map<SkillId, unsigned> rank;
+    for (std::size_t i = 0; i < by_frequency.size() && i < 64; ++i) {
+      rank[by_frequency[i].second] = static_cast<unsigned>(i);
+    }
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;  // (key, index)
+    order.reserve(trainees.size());
+    for (std::size_t i = 0; i < trainees.size(); ++i) {
+      std::uint64_t key = 0;
+      for (const auto& sk : trainees[i].skills) {
+        const auto it = rank.find(sk.skill);
+        if (it != rank.end()) key |= std::uint64_t{1} << (63 - it->second);
+      }
+      order.emplace_back(key, i);
+    }
+    // Within one set of skills, stronger Japanese first (blocks then bound
+    // Japanese tightly too).
+    std::vector<double> japanese(trainees.size());
+    for (std::size_t i = 0; i < trainees.size(); ++i) japanese[i] = japanese_value(trainees[i]);
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      if (japanese[a.second] != japanese[b.second]) return japanese[a.second] > japanese[b.second];
+      return trainees[a.second].id < trainees[b.second].id;
+    });
+    {
+      std::vector<Trainee> sorted;
+      sorted.reserve(trainees.size());
+      for (const auto& [key, i] : order) sorted.push_back(std::move(trainees[i]));
+      trainees = std::move(sorted);
+    }
     auto s = std::make_shared<Shard>();
     const std::size_t n = trainees.size();
     // Every column exactly as long as the shard (grown by doubling, a third
@@ -98,7 +181,7 @@ struct CandidateIndex::Shard {
     auto reserve = [n](auto&... v) { (v.reserve(n), ...); };
     reserve(s->ids, s->orgs, s->jlpt, s->cefr, s->japanese, s->zone, s->work_days,
             s->jlpt_certified, s->bjt, s->available, s->rate, s->hours, s->domains, s->engagement,
-            s->ok, s->status, s->consent, s->tz, s->work_start, s->work_end);
+            s->ok, s->status, s->consent, s->tz, s->work_start, s->work_end, s->quality);
     s->skill_begin.reserve(n + 1);
     std::size_t skill_count = 0;
     for (const auto& t : trainees) skill_count += t.skills.size();
@@ -110,6 +193,8 @@ struct CandidateIndex::Shard {
       s->jlpt.push_back(t.jlpt);
       s->cefr.push_back(t.cefr);
       s->japanese.push_back(japanese_value(t));
+      s->quality.push_back(quality_code(s->japanese.back(), t.cefr,
+                                        t.consent_matching && t.status == TraineeStatus::kActive));
       s->zone.push_back(t.zone);
       s->work_days.push_back(t.work_days);
       s->jlpt_certified.push_back(t.jlpt_certified ? 1 : 0);
@@ -127,11 +212,40 @@ struct CandidateIndex::Shard {
       s->work_end.push_back(t.work_end_minutes);
       for (const auto& sk : t.skills) {
         s->skills.push_back(sk);
-        s->postings[sk.skill].push_back({row, sk.level, sk.years});
+        s->column_of.try_emplace(sk.skill, static_cast<std::uint32_t>(s->column_of.size()));
       }
       s->skill_begin.push_back(static_cast<std::uint32_t>(s->skills.size()));
     }
-    for (auto& [skill, list] : s->postings) list.shrink_to_fit();
+    s->by_id.reserve(n);
+    for (std::uint32_t row = 0; row < n; ++row) s->by_id.emplace_back(s->ids[row], row);
+    std::sort(s->by_id.begin(), s->by_id.end());
+    s->codes.assign(s->column_of.size() * n, 0);
+    for (std::uint32_t row = 0; row < n; ++row) {
+      for (std::uint32_t i = s->skill_begin[row]; i < s->skill_begin[row + 1]; ++i) {
+        const auto& sk = s->skills[i];
+        s->codes[s->column_of.at(sk.skill) * n + row] = skill_code(sk.level, sk.years);
+      }
+    }
+    // Each block's maxima, in the rows' own encodings: a block's bound is
+    // computed as a row's is and is at least each of its rows' bounds.
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    s->block_codes.assign(s->column_of.size() * blocks, 0);
+    s->block_quality.assign(blocks, 0x80);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::size_t row = b * kBlock; row < std::min(n, (b + 1) * kBlock); ++row) {
+        for (std::size_t c = 0; c < s->column_of.size(); ++c) {
+          const std::uint8_t code = s->codes[c * n + row];
+          std::uint8_t& m = s->block_codes[c * blocks + b];
+          m = static_cast<std::uint8_t>(std::max(m & 0xF8, code & 0xF8) |
+                                        std::max(m & 7, code & 7));
+        }
+        const std::uint8_t q = s->quality[row];
+        std::uint8_t& m = s->block_quality[b];
+        const int active = (m & 0x80) == 0 || (q & 0x80) == 0 ? 0 : 0x80;
+        m = static_cast<std::uint8_t>(std::max(m & 15, q & 15) | std::max(m & 0x70, q & 0x70) |
+                                      active);
+      }
+    }
     return s;
   }
 
@@ -171,8 +285,9 @@ struct CandidateIndex::Shard {
                     zone.capacity() * 2 + work_days.capacity() * 2 + bjt.capacity() * 2 +
                     available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
                     engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
-                    skills.capacity() * sizeof(TraineeSkill);
-    for (const auto& [skill, list] : postings) b += list.capacity() * sizeof(Posting) + 48;
+                    skills.capacity() * sizeof(TraineeSkill) + by_id.capacity() * 16 +
+                    codes.capacity() + column_of.size() * 32 + quality.capacity() +
+                    block_codes.capacity() + block_quality.capacity();
     return b;
   }
 };
@@ -183,30 +298,154 @@ struct CandidateIndex::ProjectSet {
 
 namespace {
 
-// A related skill's posting list in one shard, with the credit each level
-// earns through it (similarity times the required skill's level credit).
-struct RelatedList {
-  const std::vector<Posting>* postings;
-  std::array<double, 8> credit;
+// Per-thread scratch for top_candidates: the blocks' bounds (all shards end
+// to end) and their histogram, the rows' bounds of one run of blocks.
+struct Scratch {
+  std::vector<float> bound;  // the rows' bounds of a run of blocks
+  std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
+  std::vector<float> best;   // a required skill's credit over its own and related columns
+  std::vector<std::uint32_t> histogram;
 };
 
-// Per-thread scratch for scanning one shard. Every array is all zeros (best:
-// all -1) between scans: a scan clears the rows of its shard before moving on.
-struct Scratch {
-  std::vector<double> skill_acc, years_acc;
-  std::vector<double> best;  // -1 between skills
-  std::vector<std::uint8_t> must, mark_any;
-  // As long as the longest related list of any plan scanned so far: sized
-  // once per query, outside the loops, so that any number of related skills
-  // costs the scan no allocation and no growth checks.
-  std::vector<RelatedList> related;
-  void ensure(std::size_t n) {
-    if (skill_acc.size() >= n) return;
-    for (auto* v : {&skill_acc, &years_acc}) v->resize(n, 0.0);
-    best.resize(n, -1.0);
-    for (auto* v : {&must, &mark_any}) v->resize(n, 0);
+// Bounds are counted in bins of this width (valid bounds are in [0, 2)).
+constexpr std::size_t kBins = 8192;
+constexpr double kBinsPerUnit = 4096;
+
+// The bound pass's loops, written so that the compiler vectorises them (and
+// compiled twice, for AVX2 and for any x86-64, chosen when the program starts).
+// Sanitizer builds (GCC's and clang's) keep one plain version.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define KAKEHASHI_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define KAKEHASHI_SANITIZED 1
+#endif
+#endif
+#if defined(__x86_64__) && !defined(KAKEHASHI_SANITIZED)
+#define KAKEHASHI_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define KAKEHASHI_VECTOR_CLONES
+#endif
+
+// What a bound falls by for an ineligible row (inactive, or a must-have not
+// met): far below 0, where no addition brings it back (valid bounds are >= 0).
+constexpr float kIneligible = 1024.0f;
+
+// The loops below are written in integer arithmetic and plain float adds
+// (no float comparisons, no bool-to-float) because that is what GCC
+// vectorises at the default floating-point settings.
+
+// Credit for a skill code against a minimum, in quarters (level_credit()
+// times 4: 0 without the skill, 4 at or above the minimum, 1 less per level
+// short).
+inline int quarters_of(int code, int min_level) {
+  const int level = code & 7;
+  return std::min(4, std::max(0, 4 - min_level + level)) * std::min(level, 1);
+}
+
+// 1 (or more) when the code's level is below the minimum, else 0 (levels
+// are 0..7, minimums 0..255).
+inline int below_of(int code, int min_level) { return (min_level - (code & 7) + 7) >> 3; }
+
+// u[r] = the row's bound from its quality_code() (Japanese, English) and the
+// components that are not skills left at their maximum (`rest`); ineligible
+// for a trainee not active and consenting.
+KAKEHASHI_VECTOR_CLONES
+void bound_quality(float* __restrict u, std::size_t n, const std::uint8_t* __restrict quality,
+                   float per_japanese_step, float per_english_level, float rest) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const int q = quality[r];
+    u[r] = per_japanese_step * static_cast<float>(q & 15) +
+           per_english_level * static_cast<float>((q >> 4) & 7) + rest -
+           kIneligible * static_cast<float>(q >> 7);
   }
+}
+
+// u[r] += a * credit quarters + b * years steps of a required skill (or
+// a * best[r] for the credit, when its related skills have columns here);
+// ineligible for a must-have below its minimum.
+KAKEHASHI_VECTOR_CLONES
+void bound_skill(float* __restrict u, std::size_t n, const std::uint8_t* __restrict own,
+                 const float* __restrict best, float a, float b, int min_level, bool must_have) {
+  const float fail = must_have ? kIneligible : 0.0f;
+  if (!own) {  // related skills only (never a must-have: see the caller)
+    for (std::size_t r = 0; r < n; ++r) u[r] += a * best[r];
+    return;
+  }
+  if (!best) {
+    for (std::size_t r = 0; r < n; ++r) {
+      const int code = own[r];
+      u[r] += a * static_cast<float>(quarters_of(code, min_level)) +
+              b * static_cast<float>(code >> 3) -
+              fail * static_cast<float>(below_of(code, min_level));
+    }
+    return;
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    const int code = own[r];
+    u[r] += a * best[r] + b * static_cast<float>(code >> 3) -
+            fail * static_cast<float>(below_of(code, min_level));
+  }
+}
+
+// What rest_bound needs of a project: the weights and the scorer's
+// parameters for the domain, hours, rate and availability components.
+struct RestBound {
+  int domain = -1;  // bit, or -1: no credit
+  double w_domain = 0, w_hours = 0, w_rate = 0, w_availability = 0;
+  int hours_needed = 40;
+  double inv_hours = 0;
+  int budget_min = 0, budget_max = 0;  // budget_max <= 0: no rate credit
+  double inv_budget_min = 0, inv_budget_max = 0;
+  bool start_known = false;
+  int start = 0;
+  double per_late_day = 0;
 };
+
+// The domain, hours, rate and availability components of one row as
+// non_skill_values() scores them (an unknown day bounds at 1, above its
+// exact 0), weighted: what they add instead of their maximum.
+double rest_bound(const RestBound& p, std::uint64_t domains, std::int32_t hours, std::int32_t rate,
+                  Day available) {
+  double v = 0;
+  if (p.domain >= 0 && p.domain < 64 && ((domains >> p.domain) & 1U)) v += p.w_domain;
+  v += p.w_hours * p.inv_hours * std::max(0, std::min(hours, p.hours_needed));
+  if (rate >= 0 && p.budget_max > 0) {
+    const double over = std::max(0, rate - p.budget_max);
+    const double under = std::max(0, p.budget_min - rate);
+    const double per_under = p.budget_min > 0 ? 0.5 * p.inv_budget_min : 0.0;
+    v += p.w_rate * std::max(0.0, 1.0 - 2.0 * p.inv_budget_max * over - per_under * under);
+  }
+  double late = 0;
+  if (p.start_known && available != kUnknownDay && available > p.start) {
+    late = static_cast<double>(available) - p.start;
+  }
+  v += p.w_availability * std::max(0.0, 1.0 - p.per_late_day * late);
+  return v;
+}
+
+// best[r] = the own column's credit quarters (0 without a column).
+KAKEHASHI_VECTOR_CLONES
+void bound_own_credit(float* __restrict best, std::size_t n, const std::uint8_t* __restrict own,
+                      int min_level) {
+  if (!own) {
+    std::fill_n(best, n, 0.0f);
+    return;
+  }
+  for (std::size_t r = 0; r < n; ++r) best[r] = static_cast<float>(quarters_of(own[r], min_level));
+}
+
+// best[r] = max(best[r], similarity * quarters) for a related skill's column
+// (the max as (x + y + |x - y|) / 2, exact to an ulp, which the slack covers).
+KAKEHASHI_VECTOR_CLONES
+void bound_related(float* __restrict best, std::size_t n, const std::uint8_t* __restrict column,
+                   float similarity, int min_level) {
+  for (std::size_t r = 0; r < n; ++r) {
+    const float c = similarity * static_cast<float>(quarters_of(column[r], min_level));
+    const float d = c - best[r];
+    best[r] += 0.5f * (d + std::fabs(d));
+  }
+}
 
 }  // namespace
 
@@ -344,153 +583,286 @@ std::vector<Ranked> CandidateIndex::top_candidates(const Project& project, std::
   return top_candidates(plan_project(project, *graph_), k);
 }
 
+// Exact top-k, pruned (issue 14, "how rounds grow"). The work per project was
+// a scan of every posting of its skills and every row, 10-20 ns a trainee.
+// Now:
+//  1. every block's upper bound on its rows' scores, from the block maxima of
+//     the project's few skill columns (level, and years rounded up) and of
+//     Japanese and English, the other components at their maximum; a
+//     must-have nobody in the block meets, or a block of inactive trainees,
+//     bounds far below 0. Vectorised: integer arithmetic and float adds.
+//  2. the rows of the best blocks (a histogram of block bounds places the
+//     cut at k / 2 + 8 blocks) get their own bounds the same way; the best
+//     2k + 16 of those are taken best first, which soon sets the k-th score;
+//  3. every other block whose bound reaches the k-th score (as it rises),
+//     and in it every row whose bound does.
+// A row that reaches the k-th score in 2 or 3 has its domain, hours, rate
+// and availability bounded (rest_bound) and, if it still reaches it, is
+// scored with the scorer's own arithmetic. A row never scored has a bound
+// below the k-th score, so its exact score is too (ties included: it would
+// need a score >= the k-th); the result is what scoring every pair and
+// sorting gives (the unit tests compare with that).
 std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std::size_t k) const {
   if (k == 0) return {};
   TopK top(k);
   thread_local Scratch scratch;
   const auto& weights = plan.weights;
-  const auto must_needed =
-      static_cast<std::uint8_t>(std::min<std::size_t>(plan.must_have_count, 255));
-  // Upper bound of the components other than skills, experience and languages.
-  const double rest_max = weights[kTimezone] + weights[kAvailability] + weights[kRate] +
-                          weights[kDomain] + weights[kHours];
-  // Bounds are compared with this slack so rounding can never prune a row
-  // that the exact score would admit.
-  constexpr double kSlack = 1e-9;
-  std::array<double, kComponentCount> values{};
-  std::size_t most_related = 0;
-  for (const auto& ps : plan.skills) most_related = std::max(most_related, ps.related.size());
-  if (scratch.related.size() < most_related) scratch.related.resize(most_related);
-  RelatedList* const related = scratch.related.data();
+  // Step 1 bounds every component but skills, experience and languages by
+  // its weight; steps 2 and 3 bound the domain, hours, rate and availability
+  // row by row (rest_bound) before scoring a row exactly.
+  const double refined_max =
+      weights[kAvailability] + weights[kRate] + weights[kDomain] + weights[kHours];
+  const double rest_max = weights[kTimezone] + refined_max;
+  const Project& project = plan.project;
+  RestBound rest;
+  rest.domain = project.domain;
+  rest.w_domain = weights[kDomain];
+  rest.w_hours = weights[kHours];
+  rest.w_rate = weights[kRate];
+  rest.w_availability = weights[kAvailability];
+  rest.hours_needed = project.hours_per_week > 0 ? project.hours_per_week : 40;
+  rest.inv_hours = plan.inv_hours_needed;
+  // Clamped so that no difference overflows; a minimum above the maximum
+  // drops the "under budget" term (the bound only grows).
+  rest.budget_max = std::max(0, project.budget_max);
+  rest.budget_min = std::clamp(project.budget_min, 0, rest.budget_max);
+  rest.inv_budget_max = plan.inv_budget_max;
+  rest.inv_budget_min = project.budget_min <= project.budget_max ? plan.inv_budget_min : 0.0;
+  rest.start_known = project.start != kUnknownDay;
+  rest.start = rest.start_known ? project.start : 0;
+  rest.per_late_day = plan.tolerance_binds ? 0.75 * plan.inv_window : 1.0 / 90;
+  // Float rounding of the bounds (a few ulps of values below 2) stays far
+  // below this slack, so rounding can never prune a row the exact score admits.
+  constexpr double kSlack = 1e-5;
+  const double inv = plan.inv_skill_weight;
 
+  // Exact credit by level, for step 2 and 3.
+  std::vector<std::array<double, 8>> own_credit(plan.skills.size());
+  for (std::size_t i = 0; i < plan.skills.size(); ++i) {
+    for (unsigned level = 0; level < 8; ++level) {
+      own_credit[i][level] = level_credit(static_cast<std::uint8_t>(std::min(level, 5U)),
+                                          plan.skills[i].required.min_level);
+    }
+  }
+
+  // The shards, kept alive until the end.
+  std::array<std::shared_ptr<const Shard>, kShards> shards;
+  std::array<std::size_t, kShards + 1> block_offset{};
+  std::size_t most_rows = 0;
+  std::size_t everyone = 0;
   for (std::size_t s = 0; s < kShards; ++s) {
-    const auto shard_ptr = load(s);
-    const Shard& sh = *shard_ptr;
-    const std::size_t n = sh.size();
-    if (n == 0) continue;
-    scratch.ensure(n);
-    // Raw pointers: the compiler cannot keep thread_local vectors' data in
-    // registers across the loops' stores.
-    double* const skill_acc = scratch.skill_acc.data();
-    double* const years_acc = scratch.years_acc.data();
-    std::uint8_t* const must = scratch.must.data();
-    std::uint8_t* const mark_any = scratch.mark_any.data();
-    double* const best = scratch.best.data();
+    shards[s] = load(s);
+    block_offset[s + 1] = block_offset[s] + shards[s]->blocks();
+    most_rows = std::max(most_rows, shards[s]->size());
+    everyone += shards[s]->size();
+  }
+  if (scratch.block.size() < block_offset[kShards]) scratch.block.resize(block_offset[kShards]);
+  if (scratch.bound.size() < most_rows) scratch.bound.resize(most_rows);
+  if (scratch.best.size() < std::max(most_rows, block_offset[kShards])) {
+    scratch.best.resize(std::max(most_rows, block_offset[kShards]));
+  }
+  // The skills the plan names (required and related, in plan order), and
+  // each shard's column of each (-1: none), looked up once.
+  std::vector<SkillId> named;
+  for (const auto& ps : plan.skills) {
+    named.push_back(ps.required.skill);
+    for (const auto& rel : ps.related) named.push_back(rel.skill);
+  }
+  std::vector<std::int64_t> column_at(kShards * named.size(), -1);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    for (std::size_t i = 0; i < named.size(); ++i) {
+      const auto it = shards[s]->column_of.find(named[i]);
+      if (it != shards[s]->column_of.end()) column_at[s * named.size() + i] = it->second;
+    }
+  }
+  // u[0..count) = the bounds of `count` rows whose quality codes start at
+  // `quality` and whose column of a skill `column(skill)` gives (null: none
+  // here): rows of a shard, or a shard's blocks (their maxima).
+  auto bound = [&](float* u, std::size_t count, const std::uint8_t* quality, auto column_of) {
+    std::size_t name = 0;  // the next skill of `named`
+    auto column = [&](SkillId) { return column_of(name++); };
+    bound_quality(u, count, quality, static_cast<float>(weights[kJapanese] / kJapaneseSteps),
+                  static_cast<float>(weights[kEnglish] / 6), static_cast<float>(rest_max));
+    float* const best = scratch.best.data();
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
-      // Credit by level, computed as the scorer computes it.
-      std::array<double, 8> own{};
-      for (int level = 0; level <= 5; ++level) {
-        own[static_cast<std::size_t>(level)] =
-            level_credit(static_cast<std::uint8_t>(level), req.min_level);
-      }
-      const double w = req.weight;
-      // A row's credit for this skill is its best over the skill's own list
-      // and its related skills' lists, added once, in skill order, exactly as
-      // the scorer adds it. One pass takes the maximum per row into `best`
-      // (-1 = untouched), a second pass over the same lists adds it and
-      // resets the row; no k-way merge is needed.
-      const auto direct = sh.postings.find(req.skill);
-      const bool has_direct = direct != sh.postings.end() && !direct->second.empty();
-      // Every related skill with postings here, however many: the scorer
-      // takes the best over all of them, so dropping any would rank rows
-      // differently from their explanation.
-      std::size_t live = 0;
-      for (const auto& rel : ps.related) {
-        auto it = sh.postings.find(rel.skill);
-        if (it == sh.postings.end() || it->second.empty()) continue;
-        RelatedList& list = related[live++];
-        list.postings = &it->second;
-        for (int level = 0; level <= 5; ++level) {
-          list.credit[static_cast<std::size_t>(level)] =
-              rel.similarity * own[static_cast<std::size_t>(level)];
-        }
-      }
-      if (live == 0) {
-        // The common case: no related skill in this shard.
-        if (has_direct) {
-          for (const Posting& p : direct->second) {
-            const std::uint32_t r = p.row;
-            skill_acc[r] += w * own[p.level];
-            years_acc[r] +=
-                w * (std::min<double>(p.years, kExperienceCapYears) * kPerExperienceYear);
-            if (req.must_have && p.level >= req.min_level) ++must[r];
-            mark_any[r] = 1;
-          }
-        }
-        continue;
-      }
-      if (has_direct) {
-        for (const Posting& p : direct->second) {
-          const std::uint32_t r = p.row;
-          best[r] = own[p.level];
-          years_acc[r] += w * (std::min<double>(p.years, kExperienceCapYears) * kPerExperienceYear);
-          if (req.must_have && p.level >= req.min_level) ++must[r];
-          mark_any[r] = 1;
-        }
-      }
-      for (std::size_t i = 0; i < live; ++i) {
-        const auto& cr = related[i].credit;
-        for (const Posting& p : *related[i].postings) {
-          const std::uint32_t r = p.row;
-          best[r] = std::max(best[r], cr[p.level]);
-          mark_any[r] = 1;
-        }
-      }
-      auto fold = [&](const std::vector<Posting>& list) {
-        for (const Posting& p : list) {
-          const std::uint32_t r = p.row;
-          if (best[r] >= 0) {
-            skill_acc[r] += w * best[r];
-            best[r] = -1;
-          }
-        }
-      };
-      if (has_direct) fold(direct->second);
-      for (std::size_t i = 0; i < live; ++i) fold(*related[i].postings);
-    }
-
-    auto consider = [&](std::uint32_t r, double skill_value, double experience_value)
-        __attribute__((always_inline)) {
-      if (top.full()) {
-        const double bound =
-            weights[kSkills] * skill_value + weights[kExperience] * experience_value +
-            weights[kJapanese] * sh.japanese[r] +
-            weights[kEnglish] * (sh.cefr[r] > 0 ? sh.cefr[r] * (1.0 / 6) : 0.0) + rest_max;
-        if (bound + kSlack < top.worst_score()) return;
-      }
-      const double overlap = project_overlap_hours(
-          plan.project, sh.zone[r], sh.tz[r], sh.work_start[r], sh.work_end[r], sh.work_days[r]);
-      if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r],
-                                        sh.available[r], sh.engagement[r], overlap, sh.hours[r])) {
+      const double w = req.weight * inv;
+      // Per credit quarter and per years step.
+      const auto a = static_cast<float>(w * weights[kSkills] * 0.25);
+      const auto b = static_cast<float>(w * weights[kExperience] / kYearSteps);
+      const int min_level = req.min_level;
+      const std::uint8_t* own = column(req.skill);
+      if (!own && req.must_have) {
+        std::fill_n(u, count, -kIneligible);  // nobody here has this must-have skill
         return;
       }
-      values[kSkills] = skill_value;
-      values[kExperience] = experience_value;
-      non_skill_values(plan,
-                       {sh.japanese[r], sh.cefr[r], overlap, sh.available[r], sh.rate[r],
-                        sh.domains[r], sh.hours[r]},
-                       values);
-      top.push({sh.ids[r], combine(plan, values)});
+      bool related = false;
+      for (const auto& rel : ps.related) {
+        const std::uint8_t* c = column(rel.skill);
+        if (!c) continue;
+        if (!related) {
+          bound_own_credit(best, count, own, min_level);
+          related = true;
+        }
+        bound_related(best, count, c, static_cast<float>(rel.similarity), min_level);
+      }
+      if (related) {
+        bound_skill(u, count, own, best, a, b, min_level, req.must_have);
+      } else if (own) {
+        bound_skill(u, count, own, nullptr, a, b, min_level, req.must_have);
+      }
+      // else: no credit and no years for anyone here
+    }
+  };
+
+  // Step 1: every block's bound, and their histogram.
+  auto& histogram = scratch.histogram;
+  histogram.assign(kBins, 0);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    const Shard& sh = *shards[s];
+    const std::size_t blocks = sh.blocks();
+    if (blocks == 0) continue;
+    float* const m = scratch.block.data() + block_offset[s];
+    bound(m, blocks, sh.block_quality.data(), [&](std::size_t i) -> const std::uint8_t* {
+      const std::int64_t c = column_at[s * named.size() + i];
+      return c < 0 ? nullptr : sh.block_codes.data() + static_cast<std::size_t>(c) * blocks;
+    });
+    for (std::size_t b = 0; b < blocks; ++b) {
+      if (!(m[b] >= 0)) continue;
+      const auto at = static_cast<std::int32_t>(m[b] * static_cast<float>(kBinsPerUnit));
+      ++histogram[static_cast<std::size_t>(std::min<std::int32_t>(kBins - 1, at))];
+    }
+  }
+
+  std::array<double, kComponentCount> values{};
+  // The exact score of row r of shard sh, pushed when eligible: the scorer's
+  // arithmetic in its order (skills, then experience, from the row's own
+  // skills; the other components as scored everywhere).
+  auto consider = [&](const Shard& sh, std::uint32_t r) {
+    const TraineeSkill* first = sh.skills.data() + sh.skill_begin[r];
+    const TraineeSkill* last = sh.skills.data() + sh.skill_begin[r + 1];
+    auto find = [&](SkillId skill) -> const TraineeSkill* {
+      for (const TraineeSkill* p = first; p != last; ++p) {
+        if (p->skill == skill) return p;
+      }
+      return nullptr;
     };
-    // Rows no required or related skill touched earn no skill credit; they
-    // can only matter while the best k are still weak. A sequential scan
-    // beats walking the touched list: most rows are touched.
-    const double untouched_max = weights[kJapanese] + weights[kEnglish] + rest_max;
-    const double inv = plan.inv_skill_weight;
-    for (std::uint32_t r = 0; r < n; ++r) {
-      if (must[r] != must_needed) continue;
-      if (mark_any[r]) {
-        consider(r, skill_acc[r] * inv, years_acc[r] * inv);
-      } else if (!top.full() || untouched_max + kSlack >= top.worst_score()) {
-        consider(r, 0.0, 0.0);
+    double skill_acc = 0;
+    double years_acc = 0;
+    for (std::size_t i = 0; i < plan.skills.size(); ++i) {
+      const auto& ps = plan.skills[i];
+      const TraineeSkill* own = find(ps.required.skill);
+      if (ps.required.must_have && (!own || own->level < ps.required.min_level)) return;
+      double credit = own ? own_credit[i][own->level] : 0.0;
+      for (const auto& rel : ps.related) {
+        if (const TraineeSkill* near = find(rel.skill)) {
+          const double c = rel.similarity * own_credit[i][near->level];
+          if (c > credit) credit = c;
+        }
+      }
+      const double w = ps.required.weight;
+      skill_acc += w * credit;
+      if (own) {
+        years_acc += w * (std::min<double>(own->years, kExperienceCapYears) * kPerExperienceYear);
       }
     }
-    std::fill_n(skill_acc, n, 0.0);
-    std::fill_n(years_acc, n, 0.0);
-    std::fill_n(must, n, std::uint8_t{0});
-    std::fill_n(mark_any, n, std::uint8_t{0});
+    const double overlap = project_overlap_hours(plan.project, sh.zone[r], sh.tz[r],
+                                                 sh.work_start[r], sh.work_end[r], sh.work_days[r]);
+    if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r], sh.available[r],
+                                      sh.engagement[r], overlap, sh.hours[r])) {
+      return;
+    }
+    values[kSkills] = skill_acc * inv;
+    values[kExperience] = years_acc * inv;
+    non_skill_values(plan,
+                     {sh.japanese[r], sh.cefr[r], overlap, sh.available[r], sh.rate[r],
+                      sh.domains[r], sh.hours[r]},
+                     values);
+    top.push({sh.ids[r], combine(plan, values)});
+  };
+
+  // A row whose bound reaches a step's threshold has its domain, hours, rate
+  // and availability bounded as they are before it is scored.
+  auto refine = [&](std::size_t shard, std::uint32_t r, float row_bound) {
+    const Shard& sh = *shards[shard];
+    const double refined =
+        static_cast<double>(row_bound) - refined_max +
+        rest_bound(rest, sh.domains[r], sh.hours[r], sh.rate[r], sh.available[r]);
+    if (top.full() && refined + kSlack < top.worst_score()) return;
+    consider(sh, r);
+  };
+  // The threshold a bound must reach now: the k-th score less the slack,
+  // once there are k (valid bounds only: ineligible ones are far below 0).
+  auto threshold = [&] {
+    return top.full() ? std::max(0.0f, static_cast<float>(top.worst_score() - kSlack)) : 0.0f;
+  };
+  // For each run of consecutive blocks of a shard with bound in [from(), to),
+  // the rows' bounds, and fn(shard, row, bound) for each row reaching
+  // threshold().
+  auto visit = [&](auto from, float to, auto fn) {
+    for (std::size_t s = 0; s < kShards; ++s) {
+      const Shard& sh = *shards[s];
+      const std::size_t n = sh.size();
+      const float* const m = scratch.block.data() + block_offset[s];
+      auto in = [&](std::size_t b) {
+        // (Block maxima and row bounds may differ by an ulp or two of
+        // rounding; the margin covers it.)
+        return m[b] + 1e-6f >= from() && m[b] < to;
+      };
+      for (std::size_t b = 0; b < sh.blocks();) {
+        if (!in(b)) {
+          ++b;
+          continue;
+        }
+        std::size_t end = b + 1;
+        while (end < sh.blocks() && in(end)) ++end;
+        const std::size_t first = b * kBlock;
+        const std::size_t count = std::min(n, end * kBlock) - first;
+        float* const u = scratch.bound.data();
+        bound(u, count, sh.quality.data() + first, [&](std::size_t i) -> const std::uint8_t* {
+          const std::int64_t c = column_at[s * named.size() + i];
+          return c < 0 ? nullptr : sh.codes.data() + static_cast<std::size_t>(c) * n + first;
+        });
+        for (std::size_t i = 0; i < count; ++i) {
+          if (u[i] >= threshold()) fn(s, static_cast<std::uint32_t>(first + i), u[i]);
+        }
+        b = end;
+      }
+    }
+  };
+  // Step 2: the blocks at or above a cut that at least k / 2 + 8 blocks
+  // reach (so at least as many rows in them), to set the k-th score.
+  const std::size_t wanted = std::min(k, everyone) / 2 + 8;
+  std::size_t bin = kBins;
+  for (std::size_t seen = 0; bin > 0 && seen < wanted;) seen += histogram[--bin];
+  const float cut = static_cast<float>(static_cast<double>(bin) / kBinsPerUnit);
+  // Their rows are refined best bound first, so that the k-th score is
+  // soon near its final value, and only while their bound can reach it.
+  struct Candidate {
+    float bound;
+    std::uint32_t shard;
+    std::uint32_t row;
+  };
+  std::vector<Candidate> first_rows;
+  visit([&] { return cut; }, std::numeric_limits<float>::infinity(),
+        [&](std::size_t shard, std::uint32_t r, float row_bound) {
+          first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
+        });
+  // Only the best 2k + 16 need an order; the others follow as they come.
+  const auto by_bound = [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; };
+  const std::size_t ordered = std::min(first_rows.size(), 2 * std::min(k, everyone) + 16);
+  std::partial_sort(first_rows.begin(), first_rows.begin() + static_cast<std::ptrdiff_t>(ordered),
+                    first_rows.end(), by_bound);
+  for (std::size_t i = 0; i < first_rows.size(); ++i) {
+    const Candidate& c = first_rows[i];
+    if (c.bound < threshold()) {
+      if (i < ordered) break;  // every row after it is lower still
+      continue;
+    }
+    refine(c.shard, c.row, c.bound);
   }
+  // Step 3: the other blocks whose bound reaches the k-th score as it stands.
+  visit(threshold, cut, refine);
   return std::move(top).sorted();
 }
 

@@ -40,12 +40,17 @@ for round in $([ "${ROUNDS_ONLY:-0}" = 1 ] || echo 1 2); do
   echo "== round $round: GET /v1/projects/{id}/candidates?limit=20 (2k projects, 100k trainees)"
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$here/get_candidates.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|errors"
 done
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }  # utime + stime
 for algorithm in stable max_score; do
   psql -qtAc "DELETE FROM matches" >/dev/null  # each round starts from every seat free
   echo "== POST /v1/matching-rounds {algorithm: $algorithm} over every open project"
+  cpu_before=$(cpu_ticks)
   curl -s -o "$work/round.json" -w "HTTP %{http_code}, %{time_total} s end to end\n" \
     -H "Authorization: Bearer $KH_KEY" -H "Content-Type: application/json" \
     -d "{\"algorithm\":\"$algorithm\"}" "http://127.0.0.1:$port/v1/matching-rounds"
+  # The server's CPU time over the round (all its threads): on a shared
+  # machine a steadier figure than the wall time.
+  echo "server CPU $(( $(cpu_ticks) - cpu_before )) ticks of 1/$(getconf CLK_TCK) s"
   python3 -c "import json,sys; r=json.load(open('$work/round.json')); s=r['statistics']; print('assigned', s['assigned'], 'of', s['seats'], 'seats;', 'available', s['available_trainees'], 'considered', s['considered_trainees'], 'passes', s['shortlist_passes'], 'stability', s.get('stability')); print('timings ms', {k: round(v, 1) for k, v in r['timings'].items()})"
   psql -qtAc "SELECT 'proposed matches stored: ' || count(*) FROM matches WHERE state = 'proposed'"
 done

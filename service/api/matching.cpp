@@ -161,6 +161,9 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   if (!project) co_return problem(ctx, 404, "no such project");
   // ?role= ranks one role of a team (issue 15) as its own demand, under the
   // role's unit id: its ranking and pages are remembered like a project's.
+  // A change of the project leaves an old role ranking behind (forget_project
+  // knows the seq), but never serves it: rankings and page keys carry the
+  // project's version; the cache's bound evicts it.
   std::optional<matching::RoleDemand> demand;
   if (auto role = ctx.request.query_param("role")) {
     demand = role_or_problem(*project, std::string(*role), errors);

@@ -332,7 +332,7 @@ void seed_teams(store::Tx& c, const std::vector<store::SkillRow>& skills,
     add_skill(d.skills, skills, "Python", 3, 3, true);
     d.start_date = "2027-04-01";
     d.duration_months = 12;
-    // 人月単価 in yen, as the firm posts it (a team's seats share one budget).
+    // 人月単価 in yen (per person-month, for every seat of the team).
     d.budget_min = 450'000;
     d.budget_max = 650'000;
     d.budget_currency = "JPY";
@@ -438,7 +438,7 @@ int seed_demo(store::Database& db) {
     }
     // Each firm's k-th project takes the (firm + k)-th kind, so no firm posts
     // two projects of one title (a trainee's opportunities showed a firm's
-    // "same" project twice); a ninth one of a firm is a second phase.
+    // "same" project twice); a ninth one of a firm is a second phase, and so on.
     std::vector<std::string> project_ids;
     std::array<std::size_t, 5> posted{};
     for (const auto& p : inst.projects) {
@@ -446,7 +446,9 @@ int seed_demo(store::Database& db) {
       const std::size_t k = posted[firm]++;
       const auto& demo = demo_projects()[(firm + k) % demo_projects().size()];
       auto data = project_of(p, *graph, skills, "", &demo);
-      if (k >= demo_projects().size()) data.title += "（第2期） / phase 2";
+      if (const std::size_t phase = k / demo_projects().size() + 1; phase > 1) {
+        data.title += "（第" + std::to_string(phase) + "期） / phase " + std::to_string(phase);
+      }
       project_ids.push_back(store::insert_project(c, firm_rows[firm].id, data));
     }
     seed_teams(c, skills, firm_rows[0].id, firm_rows[4].id, trainee_ids, project_ids);

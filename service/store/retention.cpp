@@ -25,6 +25,15 @@ constexpr const char* kDueTrainees =
 
 constexpr const char* kSystemRole = "retention";
 
+// A disabled endpoint's deliveries of old events are given up: enabled again
+// a year later, it would otherwise receive a year of stale events.
+constexpr const char* kGiveUpStale =
+    "UPDATE webhook_deliveries SET status = 'failed' WHERE id IN ("
+    " SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id"
+    " JOIN org_events e ON e.seq = d.event_seq"
+    " WHERE d.status = 'pending' AND NOT w.enabled"
+    "  AND e.occurred_at < now() - make_interval(days => $1)"
+    " ORDER BY d.id LIMIT $2)";
 constexpr const char* kOldDeliveries =
     "DELETE FROM webhook_deliveries WHERE id IN ("
     " SELECT d.id FROM webhook_deliveries d JOIN org_events e ON e.seq = d.event_seq"
@@ -66,11 +75,12 @@ long erase_inactive_trainees(Tx& t, int months) {
 
 long purge_old_events(Tx& t, int days) {
   auto& tx = t.sql();
+  const auto given_up = exec_params(tx, kGiveUpStale, days, kRetentionBatch).affected_rows();
   const auto deliveries = exec_params(tx, kOldDeliveries, days, kRetentionBatch).affected_rows();
   const auto events = exec_params(tx, kOldEvents, days, kRetentionBatch).affected_rows();
   // Rows of both: at least a full batch asks for another turn (at worst one
   // turn more than needed).
-  return static_cast<long>(deliveries + events);
+  return static_cast<long>(given_up + deliveries + events);
 }
 
 std::vector<PurgeStep> retention_steps(const RetentionPolicy& policy) {

@@ -24,9 +24,10 @@ struct PurgeStep {
 };
 
 // How long things are kept; 0 keeps them.
+// (The defaults are the configuration's: app/config.)
 struct RetentionPolicy {
-  int trainee_months = 24;  // inactive trainees' personal data
-  int event_days = 365;     // organizations' events (inbox, webhooks) and finished deliveries
+  int trainee_months;  // inactive trainees' personal data
+  int event_days;      // organizations' events (inbox, webhooks) and finished deliveries
 };
 
 // The steps in order. Another store's purge is one more line here.
@@ -42,11 +43,12 @@ bool try_retention_lock(Tx& t);
 // for `months`; each erasure is an `erasure` audit event. Returns how many.
 long erase_inactive_trainees(Tx& t, int months);
 
-// Deletes up to kRetentionBatch finished (delivered or failed) webhook
-// deliveries of events older than `days`, with their attempts; then up to
-// kRetentionBatch such events that no delivery still waits for, with their
-// read marks. A delivery still pending (a disabled endpoint's) keeps its
-// event. Returns how many rows of both.
+// Gives up (failed) up to kRetentionBatch pending deliveries of disabled
+// endpoints for events older than `days`; deletes up to kRetentionBatch
+// finished (delivered or failed) deliveries of such events, with their
+// attempts; then up to kRetentionBatch such events that no delivery still
+// waits for, with their read marks. A pending delivery of an enabled endpoint
+// (being retried) keeps its event. Returns how many rows of all three.
 long purge_old_events(Tx& t, int days);
 
 }  // namespace kakehashi::store

@@ -54,8 +54,13 @@ const loading = () => h("p", { class: "loading" }, t("common.loading"));
 const fmt = (/** @type {unknown} */ x, d = 3) => (typeof x === "number" ? formatNumber(x, d) : "—");
 
 // ---- API ----
-// Each route() starts a generation; answers to a past one are not delivered.
+// Each route() starts a generation; reads for a past one are not delivered.
 let routeGeneration = 0;
+/** Runs `fn` after `ms` unless the view has been left meanwhile. @param {() => unknown} fn @param {number} ms */
+function later(fn, ms) {
+  const asked = routeGeneration;
+  setTimeout(() => { if (asked === routeGeneration) fn(); }, ms);
+}
 // The path must be one the spec lists, the method one it gives that path,
 // and a JSON body one the operation's schema takes (tests/e2e/types, from
 // api-spec/openapi.yaml by openapi-typescript; the browser ignores this).
@@ -81,10 +86,11 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-  // The view that asked has been left (another hash, language or sign-out):
-  // its answer is dropped and its code stops here, so a slow earlier view
-  // never draws over the one now shown.
-  if (asked !== routeGeneration) return new Promise(() => {});
+  // A read for a view that has been left (another hash, language or
+  // sign-out) is dropped and the view's code stops here, so a slow earlier
+  // view never draws over the one now shown. A write's answer is always
+  // delivered: what it made (a webhook's secret) must reach the person.
+  if (method === "GET" && asked !== routeGeneration) return new Promise(() => {});
   if (res.status === 401 && path !== "/v1/me" && !path.startsWith("/v1/session") && !path.startsWith("/v1/invitations/")) { signOut(t("auth.expired")); throw new Error("unauthorized"); }
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
@@ -267,7 +273,7 @@ async function matchDetail(pane, id, onChange) {
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
   const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) => {
     const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag ?? "" } });
-    if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => matchDetail(pane, id, onChange), 800); return; }
+    if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); later(() => matchDetail(pane, id, onChange), 800); return; }
     if (!r.ok) { showProblem(box, r.body, pane); return; }
     say(t("match.moved", { state: label("state", to) }));
     await onChange?.(id, to);
@@ -529,7 +535,7 @@ async function projectForm(id) {
     body.roles = roles.value();
     if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
     const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
-    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => projectForm(id), 1200); return; }
+    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); later(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
     location.hash = "#/projects";
@@ -641,7 +647,7 @@ async function traineeForm(id) {
       gender: gender.value || null, district: district.value.trim() || null, ...work.changes() };
     if (id === "new") for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = id === "new" || !existing ? await api("POST", "/v1/trainees", { body: /** @type {import("kakehashi-api").Schemas["TraineeInput"]} */ (body) }) : await api("PATCH", `/v1/trainees/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
-    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); setTimeout(() => traineeForm(id), 1200); return; }
+    if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); later(() => traineeForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
     location.hash = "#/trainees";
@@ -707,7 +713,7 @@ async function importView() {
     if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors)); showProblem(preview.appendChild(h("div")), { ...r.body, errors: [] }); return; }
     put(preview, h("p", { class: "ok", role: "alert" }, t("import.created_n", { count: r.body.created })));
   });
-  const template = h("a", { href: URL.createObjectURL(new Blob(["\uFEFF" + IMPORT_TEMPLATE], { type: "text/csv;charset=utf-8" })), download: "kakehashi-trainees-template.csv" }, t("import.template"));
+  const template = h("a", { href: `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${IMPORT_TEMPLATE}`)}`, download: "kakehashi-trainees-template.csv" }, t("import.template"));
   page("nav.import", h("p", { class: "muted" }, t("import.help")), h("p", {}, template, " ", h("span", { class: "muted" }, t("import.template_help"))),
     h("label", { for: "csv-file" }, t("import.file")), file,
     h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);
@@ -741,8 +747,10 @@ async function route() {
   if (state.me.person) views.account = () => accountView(ctx);
   const inboxHelpers = { h, put, page, api };
   views.inbox = () => inboxView(inboxHelpers);
-  views.webhooks = () => webhooksView(ui);
-  views.webhook = () => webhookDeliveriesView(ui, arg);
+  if (state.me.person?.role !== "viewer") {  // viewers change nothing: no page of forms for them
+    views.webhooks = () => webhooksView(ui);
+    views.webhook = () => webhookDeliveriesView(ui, arg);
+  }
   if (!views[view]) { location.replace(NAV[role][0][0]); return; }
   renderChrome();
   await loadSkillNames(api);

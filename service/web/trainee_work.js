@@ -9,7 +9,8 @@ import { t, label, levelLabel } from "./i18n.js";
 const CEFR = ["none", "A1", "A2", "B1", "B2", "C1", "C2"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const CURRENCIES = ["BDT", "JPY", "USD", "INR", "NPR", "LKR", "PKR", "VND", "PHP", "IDR"];
-const DEFAULT_HOURS = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
+// What the form starts a new trainee with (and sends).
+const NEW_HOURS = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
 
 /**
  * @param {(tag: any, attrs?: Record<string, any> | null, ...children: any[]) => any} h
@@ -27,7 +28,7 @@ export function workFields(h, x, isNew) {
   const currency = h("select", { id: "t-currency", "data-pointer": "/expected_monthly_rate/currency" },
     [...new Set([storedCurrency, ...CURRENCIES])].map((c) => h("option", { value: c, selected: c === storedCurrency }, c)));
   const perWeek = h("input", { id: "t-hours", type: "number", min: "1", max: "80", step: "1", value: x.hours_per_week ?? "", "data-pointer": "/hours_per_week" });
-  const wh = x.working_hours ?? DEFAULT_HOURS;
+  const wh = x.working_hours ?? NEW_HOURS;
   const start = h("input", { id: "t-start", type: "time", value: wh.start, "data-pointer": "/working_hours/start" });
   const end = h("input", { id: "t-end", type: "time", value: wh.end, "data-pointer": "/working_hours/end" });
   const days = DAYS.map((d) => h("input", { type: "checkbox", id: `t-day-${d}`, value: d, checked: wh.days.includes(d) }));
@@ -45,7 +46,8 @@ export function workFields(h, x, isNew) {
     const w = perWeek.value.trim() === "" ? null : Number(perWeek.value);
     if (isNew ? w !== null : w !== (x.hours_per_week ?? null)) out.hours_per_week = w;
     const now = hours();
-    if (!same(now, { start: wh.start, end: wh.end, days: DAYS.filter((d) => wh.days.includes(d)) })) out.working_hours = now;
+    // A new trainee's hours are always sent: the server's default is not this module's to know.
+    if (isNew || !same(now, { start: wh.start, end: wh.end, days: DAYS.filter((d) => wh.days.includes(d)) })) out.working_hours = now;
     return out;
   };
   const element = h("fieldset", {}, h("legend", {}, t("work.legend")),

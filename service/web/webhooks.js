@@ -29,12 +29,30 @@ function stateText(ui, w) {
   return h("span", { class: "error" }, w.disabled_reason ? t("webhook.disabled_because", { reason: w.disabled_reason }) : t("webhook.disabled"));
 }
 
-/** The organization's endpoints and the form that registers one. @param {Ui} ui */
-export async function webhooksView(ui) {
+/**
+ * The signing secret of an endpoint just made, shown once in a read-only field
+ * until the person says it is saved (then it leaves the page).
+ * @param {Ui} ui @param {string} secret
+ */
+function secretSection(ui, secret) {
+  const { h, say } = ui;
+  const field = /** @type {HTMLInputElement} */ (h("input", { id: "webhook-secret-value", readonly: true, value: secret, spellcheck: "false", autocomplete: "off" }));
+  const section = h("section", { class: "card notice", id: "webhook-secret" },
+    h("h2", {}, t("webhook.secret_title")), h("p", {}, t("webhook.secret_help")),
+    h("label", { for: field.id }, t("webhook.secret_label")), field,
+    h("div", { class: "actions" }, h("button", { class: "btn", type: "button", onclick: () => { section.remove(); say(t("webhook.secret_gone")); } }, t("webhook.secret_saved"))));
+  return section;
+}
+
+/**
+ * The organization's endpoints and the form that registers one.
+ * @param {Ui} ui @param {HTMLElement | null} [shown] a secret section to keep on top
+ */
+export async function webhooksView(ui, shown = null) {
   const { h, api, page, showProblem, say } = ui;
-  page("nav.webhooks", ui.loading());
+  if (!shown) page("nav.webhooks", ui.loading());
   const list = await api("GET", "/v1/webhooks");
-  if (!list.ok) { const box = h("div"); page("nav.webhooks", box); showProblem(box, list.body); return; }
+  if (!list.ok) { const box = h("div"); page("nav.webhooks", shown, box); showProblem(box, list.body); return; }
   const rows = list.body.items.map((/** @type {any} */ w) => {
     const box = h("div");
     const enable = w.enabled ? null : h("button", { class: "btn secondary", type: "button", onclick: async () => {
@@ -43,8 +61,9 @@ export async function webhooksView(ui) {
       say(t("webhook.enabled_again"));
       await webhooksView(ui);
     } }, t("webhook.enable"));
-    // Removing asks once more, in place: the first press only arms the button.
-    const remove = h("button", { class: "btn secondary", type: "button", onclick: async () => {
+    // Removing asks once more, in place: the first press only arms the
+    // button, and leaving it disarms it.
+    const remove = h("button", { class: "btn secondary", type: "button", onblur: () => { delete remove.dataset.armed; remove.textContent = t("webhook.remove"); }, onclick: async () => {
       if (!remove.dataset.armed) { remove.dataset.armed = "true"; remove.textContent = t("webhook.remove_confirm"); return; }
       const r = await api("DELETE", `/v1/webhooks/${w.id}`);
       if (!r.ok) { showProblem(box, r.body); return; }
@@ -75,17 +94,17 @@ export async function webhooksView(ui) {
     if (description.value.trim()) body.description = description.value.trim();
     const r = await api("POST", "/v1/webhooks", { body });
     if (!r.ok) { showProblem(result, r.body, form); return; }
-    await webhooksView(ui);
-    // The secret, this once: the page is drawn again with it on top.
-    const main = /** @type {HTMLElement} */ (document.querySelector("main"));
-    main.insertBefore(h("section", { class: "card notice", role: "alert", id: "webhook-secret" },
-      h("h2", {}, t("webhook.secret_title")), h("p", {}, t("webhook.secret_help")), h("code", { class: "secret" }, r.body.secret)), main.children[1] ?? null);
+    // The secret, this once, at once: the list is drawn again below it.
+    const shownNow = secretSection(ui, r.body.secret);
+    page("nav.webhooks", shownNow);
+    say(t("webhook.secret_title"));
+    await webhooksView(ui, shownNow);
   } },
   h("label", { for: "wh-url" }, t("webhook.url")), url,
   h("label", { for: "wh-description" }, t("webhook.description")), description,
   events,
   h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("webhook.add"))), result);
-  page("nav.webhooks", h("p", { class: "muted" }, t("webhook.help")), table, h("h2", {}, t("webhook.add")), form);
+  page("nav.webhooks", shown, h("p", { class: "muted" }, t("webhook.help")), table, h("h2", {}, t("webhook.add")), form);
 }
 
 /** One endpoint's recent deliveries, newest first, each with its attempts. @param {Ui} ui @param {string} id */

@@ -532,10 +532,13 @@ test("a firm's integrator registers a webhook, sees its secret once and its deli
   await page.getByLabel("Description (optional)").fill("HR system");
   await page.getByLabel("A project's status changed").check();
   await page.getByRole("button", { name: "Add an endpoint" }).click();
-  const secret = page.locator("#webhook-secret code");
+  const secret = page.getByLabel("Signing secret", { exact: true });
   await secret.waitFor();
-  assert.match(await secret.innerText(), /^whsec_[0-9a-f]{64}$/);
+  assert.match(await secret.inputValue(), /^whsec_[0-9a-f]{64}$/);
+  await page.locator(`tr`, { hasText: "https://hooks.example.com/kakehashi" }).waitFor();  // the list below it
   await accessible(page, "70-firm-webhooks");
+  await page.getByRole("button", { name: "I have saved it" }).click();
+  assert.equal(await page.locator("#webhook-secret").count(), 0, "the secret leaves the page");
   const listed = (await api(firmKey, "GET", "/v1/webhooks")).body.items;
   const hook = listed.find((w) => w.url === "https://hooks.example.com/kakehashi");
   assert.ok(hook && !("secret" in hook), "listed, without its secret");
@@ -560,6 +563,8 @@ test("a firm's integrator registers a webhook, sees its secret once and its deli
   const row = page.locator(`tr[data-webhook="${hook.id}"]`);
   await row.getByRole("button", { name: "Remove" }).click();
   assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), true, "one press removes nothing");
+  await page.getByLabel("Endpoint URL").focus();  // leaving the armed button disarms it
+  await row.getByRole("button", { name: "Remove" }).click();
   await row.getByRole("button", { name: "Confirm removal" }).click();
   await page.getByText("No endpoints yet.").waitFor();
   assert.equal((await api(firmKey, "GET", "/v1/webhooks")).body.items.some((w) => w.id === hook.id), false);

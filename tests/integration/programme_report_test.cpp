@@ -463,25 +463,44 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
       "201, now())");
 
   // Organizations' events: the pipelines' are backdated 40 days, but for one
-  // whose webhook delivery still waits (a disabled endpoint's) and one 20 days
-  // old; a finished delivery of an old event goes with it.
-  const auto webhook = db_.query_value(
-      "INSERT INTO webhooks (organization_id, url, events, secret, enabled) VALUES ('" + firm +
-      "', 'https://hooks.example.com/x', ARRAY['match.state_changed'], repeat('s', 32), false) "
-      "RETURNING id");
-  const auto waiting = db_.query_value("SELECT min(seq) FROM org_events");
+  // 20 days old. Of the old ones, one has a delivery an enabled endpoint is
+  // still retrying (it stays), one a disabled endpoint's waiting delivery (given
+  // up, it goes), one a failed delivery with its attempt (both go); read marks
+  // go with their events.
+  const auto endpoint = [&](bool enabled) {
+    return db_.query_value(
+        "INSERT INTO webhooks (organization_id, url, events, secret, enabled) VALUES ('" + firm +
+        "', 'https://hooks.example.com/x', ARRAY['round.completed'], repeat('s', 32), " +
+        (enabled ? "true" : "false") + ") RETURNING id");
+  };
+  const auto on = endpoint(true);
+  const auto off = endpoint(false);
+  const auto seq_after = [&](const std::string& seq) {
+    return db_.query_value("SELECT min(seq) FROM org_events WHERE seq > " + seq);
+  };
+  const auto retried = db_.query_value("SELECT min(seq) FROM org_events");
+  const auto stale = seq_after(retried);
+  const auto failed = seq_after(stale);
+  const auto read = seq_after(failed);
   const auto recent = db_.query_value("SELECT max(seq) FROM org_events");
-  const auto failed = db_.query_value("SELECT min(seq) FROM org_events WHERE seq > " + waiting);
+  ASSERT_GE(sql_count("SELECT count(*) FROM org_events WHERE seq > " + read), 1);
   // One transaction (one simple query), so the job never sees half of it.
   db_.exec(
       "UPDATE org_events SET occurred_at = now() - interval '40 days';"
       "UPDATE org_events SET occurred_at = now() - interval '20 days' WHERE seq = " +
       recent +
       ";"
-      "INSERT INTO webhook_deliveries (webhook_id, event_seq, status) VALUES ('" +
-      webhook + "', " + waiting + ", 'pending'), ('" + webhook + "', " + recent +
-      ", 'delivered'), ('" + webhook + "', " + failed + ", 'failed')");
-  ASSERT_GE(sql_count("SELECT count(*) FROM org_events"), 4);
+      "INSERT INTO webhook_deliveries (webhook_id, event_seq, status, next_attempt_at) VALUES ('" +
+      on + "', " + retried + ", 'pending', now() + interval '1 hour'), ('" + off + "', " + stale +
+      ", 'pending', now()), ('" + off + "', " + recent + ", 'delivered', now()), ('" + off + "', " +
+      failed +
+      ", 'failed', now());"
+      "INSERT INTO webhook_attempts (delivery_id, attempt, duration_ms, error) SELECT id, 1, 5, "
+      "'refused' FROM webhook_deliveries WHERE event_seq = " +
+      failed +
+      ";"
+      "INSERT INTO notification_reads (reader, event_seq) VALUES ('key:x', " +
+      read + "), ('key:x', " + recent + ")");
 
   auto status_of = [&](const std::string& id) {
     return db_.query_value("SELECT status FROM trainees WHERE id = '" + id + "'");
@@ -511,20 +530,27 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
               1);
   }
   EXPECT_EQ(sql_count("SELECT count(*) FROM idempotency_keys WHERE key = 'fresh'"), 1);
-  // Old events went, with their finished deliveries; the waiting delivery kept
-  // its event, and the recent event stayed with its delivery. (The erasures
-  // above add events of today.)
+  // Old events went, with their finished deliveries, attempts and read marks;
+  // the retried delivery kept its event, and the recent event stayed with its
+  // delivery and read mark. (The erasures above add events of today.)
   EXPECT_TRUE(eventually([&] {
     return sql_count(
                "SELECT count(*) FROM org_events WHERE occurred_at < now() - interval "
                "'30 days' AND seq <> " +
-               waiting) == 0;
+               retried) == 0;
   })) << "the retention job did not delete the old events";
   EXPECT_EQ(
-      sql_count("SELECT count(*) FROM org_events WHERE seq IN (" + waiting + ", " + recent + ")"),
+      sql_count("SELECT count(*) FROM org_events WHERE seq IN (" + retried + ", " + recent + ")"),
       2);
-  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'"), 0);
-  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries"), 2);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries WHERE event_seq IN (" + stale +
+                      ", " + failed + ")"),
+            0);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_deliveries WHERE event_seq IN (" + retried +
+                      ", " + recent + ")"),
+            2);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM webhook_attempts WHERE error = 'refused'"), 0);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM notification_reads WHERE reader = 'key:x'"), 1);
+  EXPECT_EQ(sql_count("SELECT count(*) FROM notification_reads WHERE event_seq = " + recent), 1);
   auto events = call("GET", "/v1/audit?kind=erasure", admin_);
   ASSERT_EQ(events.status(), 200) << events.http.body;
   EXPECT_EQ(events.body["items"].size(), 2u);

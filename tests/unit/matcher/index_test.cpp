@@ -121,6 +121,103 @@ TEST_F(IndexTest, TopCandidatesWithManyRelatedSkillsEqualBruteForce) {
   }
 }
 
+// top_candidates scores exactly only the rows whose upper bound reaches the
+// k-th score (issue 14): its pruned top-k must equal the exhaustive one on
+// instances built to stress the bounds. Many trainees are exact copies of
+// another under a new id (ties, broken by id), some carry values at the edge
+// of every component (unknown days, rates and levels, hours beyond any
+// project's, years past the cap, domains past the eighth bit, inactive or
+// not consenting), and projects mix must-haves, related skills, budgets with
+// the minimum above the maximum, tolerances and weight overrides.
+TEST_F(IndexTest, PrunedTopCandidatesEqualExhaustiveIncludingTies) {
+  for (std::uint64_t seed : {11, 12, 13, 14}) {
+    SCOPED_TRACE(testing::Message() << "seed " << seed);
+    auto inst = generate(*graph_, {.trainees = 2500, .projects = 40, .seed = seed});
+    std::mt19937_64 rng(seed);
+    auto pick = [&](std::uint64_t n) { return rng() % n; };
+    std::vector<Trainee> trainees = inst.trainees;
+    // Edge values on one trainee in five.
+    for (auto& t : trainees) {
+      if (pick(5) != 0) continue;
+      switch (pick(9)) {
+        case 0:
+          t.available_from = kUnknownDay;
+          break;
+        case 1:
+          t.expected_monthly_rate = kUnknownAmount;
+          break;
+        case 2:
+          t.hours_per_week = static_cast<std::int32_t>(pick(2) ? 300 : -1);
+          break;
+        case 3:
+          t.domains = (1ULL << (8 + pick(56))) | (pick(2) ? 1ULL : 0ULL);
+          break;
+        case 4:
+          t.cefr = kUnknownLevel;
+          t.jlpt = kUnknownLevel;
+          break;
+        case 5:
+          t.bjt_score = static_cast<std::int16_t>(pick(800));
+          t.jlpt_certified = false;
+          break;
+        case 6:
+          for (auto& s : t.skills) s.years = pick(2) ? 40.0F : -1.0F;
+          break;
+        case 7:
+          t.consent_matching = false;
+          break;
+        default:
+          t.status = TraineeStatus::kPlaced;
+          break;
+      }
+    }
+    // Copies under new ids: equal scores everywhere, so ties at every rank.
+    const std::size_t originals = trainees.size();
+    for (std::size_t i = 0; i < 1500; ++i) {
+      Trainee copy = trainees[pick(originals)];
+      copy.id = 100'000 + i;
+      trainees.push_back(std::move(copy));
+    }
+    CandidateIndex index(graph_);
+    index.rebuild(trainees, {});
+    for (std::size_t j = 0; j < inst.projects.size(); ++j) {
+      Project p = inst.projects[j];
+      switch (j % 8) {
+        case 0:
+          for (auto& r : p.skills) r.must_have = true;
+          break;
+        case 1:
+          p.budget_min = p.budget_max + 500;
+          break;
+        case 2:
+          p.availability_tolerance_months = 1;
+          break;
+        case 3:
+          p.domain = static_cast<std::int32_t>(8 + pick(56));
+          break;
+        case 4:
+          p.weights = Weights{0.1, 0.3, 0.2, 0.0, 0.1, 0.1, 0.1, 0.05, 0.05};
+          break;
+        case 5:
+          p.hours_per_week = 400;
+          p.min_hours_per_week = 0;
+          break;
+        case 6:
+          p.start = kUnknownDay;
+          break;
+        default:
+          p.jlpt_min = 0;
+          break;
+      }
+      const auto plan = plan_project(p, *graph_);
+      for (std::size_t k : {1, 7, 40, 200, 5000}) {
+        SCOPED_TRACE(testing::Message() << "project " << j << ", k " << k);
+        expect_same(index.top_candidates(plan, k), brute_force(plan, trainees, k));
+      }
+    }
+  }
+}
+
 TEST_F(IndexTest, TopProjectsEqualBruteForce) {
   auto inst = generate(*graph_, {.trainees = 200, .projects = 300, .seed = 5});
   CandidateIndex index(graph_);
