@@ -4,6 +4,8 @@
 #include <chrono>
 #include <limits>
 
+#include "util/uuid.hpp"
+
 namespace kakehashi::matching {
 namespace {
 
@@ -13,28 +15,10 @@ bool matchable(const domain::TraineeRecord& r) {
 
 // A uuid's 128 bits; nothing for text that is not one (it names no trainee).
 std::optional<std::pair<std::uint64_t, std::uint64_t>> uuid_bits(std::string_view id) {
-  if (id.size() != 36) return std::nullopt;
+  const auto bytes = util::parse_uuid(id, util::UuidCase::kEither);
+  if (!bytes) return std::nullopt;
   std::uint64_t half[2] = {0, 0};
-  int digits = 0;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const char c = id[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-      continue;
-    }
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      return std::nullopt;
-    }
-    auto& h = half[digits++ / 16];
-    h = (h << 4) | static_cast<std::uint64_t>(v);
-  }
+  for (std::size_t i = 0; i < 16; ++i) half[i / 8] = half[i / 8] << 8 | (*bytes)[i];
   return std::make_pair(half[0], half[1]);
 }
 

@@ -1,6 +1,7 @@
 #include "matching/trainee_card.hpp"
 
 #include "matching/features.hpp"
+#include "util/uuid.hpp"
 
 #include <array>
 #include <cmath>
@@ -33,32 +34,9 @@ std::vector<std::string> day_names(std::uint8_t bits) {
 
 // A uuid as its 16 bytes, or nothing for text that is not one in lower case.
 std::optional<std::string> uuid_bytes(std::string_view id) {
-  if (id.size() != 36) return std::nullopt;
-  std::string out;
-  out.reserve(16);
-  int half = -1;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const char c = id[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-      continue;
-    }
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else {
-      return std::nullopt;
-    }
-    if (half < 0) {
-      half = v;
-    } else {
-      out.push_back(static_cast<char>(half << 4 | v));
-      half = -1;
-    }
-  }
-  return out;
+  const auto bytes = util::parse_uuid(id, util::UuidCase::kLowerOnly);
+  if (!bytes) return std::nullopt;
+  return std::string(bytes->begin(), bytes->end());
 }
 
 std::string uuid_text(std::string_view bytes) {

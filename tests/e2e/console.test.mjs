@@ -33,6 +33,14 @@ async function api(key, method, url, body, headers = {}) {
   return { status: res.status, body: await res.json().catch(() => null), etag: res.headers.get("etag") };
 }
 
+// A training organization's key from the demo's.
+async function trainingOrgKey() {
+  for (const [name, k] of Object.entries(keys)) {
+    if (name !== "admin" && (await api(k, "GET", "/v1/me")).body?.role === "training_org") return k;
+  }
+  return undefined;
+}
+
 async function newPage(locale = "en-US") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
   const page = await context.newPage();
@@ -285,11 +293,7 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
 });
 
 test("the import page's template, as downloaded, passes its own check", async () => {
-  let key;
-  for (const [name, k] of Object.entries(keys)) {
-    if (name === "admin" || key) continue;
-    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
-  }
+  const key = await trainingOrgKey();
   const page = await newPage();
   await signIn(page, key);
   await page.getByRole("link", { name: "CSV import" }).click();
@@ -308,11 +312,7 @@ test("the import page's template, as downloaded, passes its own check", async ()
 test("editing a trainee's city in the console keeps the skill years, certifications and hours it does not show", async () => {
   // A training organization's key, and a trainee of its own with fields the
   // edit form does not show (skill years, certifications, weekly hours).
-  let key;
-  for (const [name, k] of Object.entries(keys)) {
-    if (name === "admin" || key) continue;
-    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
-  }
+  const key = await trainingOrgKey();
   assert.ok(key, "the demo data has a training organization");
   const created = await api(key, "POST", "/v1/trainees", {
     full_name: "Farhana Akter", email: "farhana.e2e@example.com", city: "Dhaka", timezone: "Asia/Dhaka",
@@ -360,11 +360,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
 });
 
 test("a coordinator records a trainee's salary in taka, English and working hours, and an edit sends only what changed", async () => {
-  let key;
-  for (const [name, k] of Object.entries(keys)) {
-    if (name === "admin" || key) continue;
-    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
-  }
+  const key = await trainingOrgKey();
   const page = await newPage();
   await signIn(page, key);
   await page.goto(`${base}/admin/#/trainee-edit/new`);
@@ -627,11 +623,7 @@ test("an administrator downloads the programme report as CSV and sees a possible
 });
 
 test("in 日本語 (the browser's language) a server validation error reads in Japanese, by its code", async () => {
-  let key;
-  for (const [name, k] of Object.entries(keys)) {
-    if (name === "admin" || key) continue;
-    if ((await api(k, "GET", "/v1/me")).body?.role === "training_org") key = k;
-  }
+  const key = await trainingOrgKey();
   assert.ok(key, "the demo data has a training organization");
   const page = await newPage("ja-JP");
   await page.goto(`${base}/admin/`);
