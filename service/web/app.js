@@ -617,7 +617,7 @@ function parseSkills(text, stored = []) {
 
 /** @param {string} id */
 async function traineeForm(id) {
-  const existing = id === "new" ? null : await api("GET", `/v1/trainees/${id}`);
+  const [existing, rates] = await Promise.all([id === "new" ? null : api("GET", `/v1/trainees/${id}`), api("GET", "/v1/exchange-rates")]);
   const x = existing?.body ?? { full_name: "", email: "", city: "", timezone: "Asia/Dhaka", skills: [], languages: { japanese: "none", english: "none" }, consent: { matching: false, share_with_firms_abroad: false } };
   const box = h("div");
   const input = (/** @type {string} */ name, /** @type {string} */ pointer, /** @type {string | undefined} */ value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
@@ -632,7 +632,7 @@ async function traineeForm(id) {
   const gender = h("select", { id: "t-gender", "data-pointer": "/gender" }, h("option", { value: "" }, t("trainee.gender_unstated")),
     ["female", "male", "other"].map((v) => h("option", { value: v, selected: v === x.gender }, label("gender", v))));
   const district = input("district", "/district", x.district);
-  const work = workFields(h, x, id === "new" || !existing);
+  const work = workFields(h, x, id === "new" || !existing, (rates.body?.items ?? []).map((/** @type {any} */ r) => r.currency));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
     // Only the fields this form shows, and of its work and pay part only what

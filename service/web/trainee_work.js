@@ -8,7 +8,10 @@ import { t, label, levelLabel } from "./i18n.js";
 
 const CEFR = ["none", "A1", "A2", "B1", "B2", "C1", "C2"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const CURRENCIES = ["BDT", "JPY", "USD", "INR", "NPR", "LKR", "PKR", "VND", "PHP", "IDR"];
+// The currencies people here think in come first; the rest are those the
+// exchange-rate table can convert (GET /v1/exchange-rates), so a salary is
+// never entered in a currency the service cannot compare.
+const FIRST = ["BDT", "JPY", "USD"];
 // What the form starts a new trainee with (and sends).
 const NEW_HOURS = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "thu", "fri"] };
 
@@ -16,9 +19,10 @@ const NEW_HOURS = { start: "09:00", end: "18:00", days: ["mon", "tue", "wed", "t
  * @param {(tag: any, attrs?: Record<string, any> | null, ...children: any[]) => any} h
  * @param {any} x the stored trainee, or the new one's defaults
  * @param {boolean} isNew
+ * @param {string[]} rated the currencies with an exchange rate
  * @returns {{ element: HTMLElement, changes: () => Record<string, unknown>, english: () => string | undefined }}
  */
-export function workFields(h, x, isNew) {
+export function workFields(h, x, isNew, rated) {
   const english = h("select", { id: "t-english", "data-pointer": "/languages/english" },
     CEFR.map((v) => h("option", { value: v, selected: v === (x.languages?.english ?? "none") }, levelLabel(v))));
   const rate = x.expected_monthly_rate;
@@ -26,7 +30,7 @@ export function workFields(h, x, isNew) {
     "data-pointer": "/expected_monthly_rate/amount", "aria-describedby": "t-salary-help" });
   const storedCurrency = rate?.currency ?? "BDT";
   const currency = h("select", { id: "t-currency", "data-pointer": "/expected_monthly_rate/currency" },
-    [...new Set([storedCurrency, ...CURRENCIES])].map((c) => h("option", { value: c, selected: c === storedCurrency }, c)));
+    [...new Set([storedCurrency, ...FIRST, ...[...rated].sort()])].map((c) => h("option", { value: c, selected: c === storedCurrency }, c)));
   const perWeek = h("input", { id: "t-hours", type: "number", min: "1", max: "80", step: "1", value: x.hours_per_week ?? "", "data-pointer": "/hours_per_week" });
   const wh = x.working_hours ?? NEW_HOURS;
   const start = h("input", { id: "t-start", type: "time", value: wh.start, "data-pointer": "/working_hours/start" });
