@@ -501,14 +501,20 @@ test("a view left before its answer came never draws over the one now shown", as
   /** @type {() => void} */
   let release = () => {};
   const held = new Promise((resolve) => { release = () => resolve(undefined); });
-  await page.route("**/v1/projects?limit=200", async (r) => { await held; await r.continue(); });
-  const list = page.waitForResponse("**/v1/projects?limit=200");
+  // The handler itself says when the held list has been let through, rather
+  // than a response event (one CI run never saw that event come).
+  /** @type {() => void} */
+  let passed = () => {};
+  const through = new Promise((resolve) => { passed = () => resolve(undefined); });
+  await page.route("**/v1/projects?limit=200", async (r) => { await held; await r.continue(); passed(); });
+  const asked = page.waitForRequest("**/v1/projects?limit=200");
   await page.goto(`${base}/admin/#/projects`);
+  await asked;  // the projects view has asked for its list
   await page.goto(`${base}/admin/#/candidates/${flow.project.id}`);
   await page.locator("dl.money").first().waitFor();
   release();
-  await list;
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));  // the dropped answer's turn
+  await through;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));  // the dropped answer's turn
   assert.equal(await page.locator("#page-title").innerText(), "Candidates");
   assert.ok(await page.locator("dl.money").first().isVisible(), "the candidates stay on the page");
   await page.context().close();
