@@ -1,6 +1,16 @@
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <iterator>
 
 #include "api/api_context.hpp"
+#include "api/trainee_document.hpp"
+#include "store/trainees.hpp"
 
 namespace kakehashi::api {
 
@@ -68,6 +78,117 @@ void DocumentCache::set_enabled(bool enabled) {
   ++epoch_;
   enabled_ = enabled;
   entries_.clear();
+}
+
+namespace {
+
+// Resumes a waiting coroutine on its own executor (an I/O thread), not on
+// the database thread that completes it.
+void complete(TraineeReader::Waiter& w, std::exception_ptr error, TraineeReader::Result result) {
+  boost::asio::post(w.executor,
+                    [h = std::move(w.handler), error, result = std::move(result)]() mutable {
+                      std::move(h)(error, std::move(result));
+                    });
+}
+
+}  // namespace
+
+boost::asio::awaitable<TraineeReader::Result> TraineeReader::read(ApiContext& api, std::string id) {
+  for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto executor = co_await boost::asio::this_coro::executor;
+  co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                 void(std::exception_ptr, Result)>(
+      [this, &api, &executor, &id](auto handler) {
+        enqueue(api, Waiter{std::move(id), std::move(executor), Handler(std::move(handler))});
+      },
+      boost::asio::use_awaitable);
+}
+
+void TraineeReader::enqueue(ApiContext& api, Waiter waiter) {
+  bool idle = false;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(waiter));
+    idle = !running_;
+    running_ = true;
+  }
+  if (idle) start(api);
+}
+
+void TraineeReader::start(ApiContext& api) {
+  // Whether the loop ran: when it did not (no connection), the waiters it
+  // would have served are told why; when it failed mid-way, it told its
+  // batch, and the ones that came after get a loop of their own.
+  auto ran = std::make_shared<bool>(false);
+  api.db.post_read(
+      [this, &api, ran](store::Tx& t) {
+        *ran = true;
+        drain(api, t);
+      },
+      [this, &api, ran](std::exception_ptr error) {
+        if (!error) return;  // drain emptied the queue and cleared running_
+        std::vector<Waiter> failed;
+        bool again = false;
+        {
+          std::lock_guard lock(mutex_);
+          if (!*ran) {
+            failed.swap(pending_);
+          } else {
+            again = !pending_.empty();
+          }
+          running_ = again;
+        }
+        for (auto& w : failed) complete(w, error, std::nullopt);
+        if (again) start(api);
+      });
+}
+
+void TraineeReader::drain(ApiContext& api, store::Tx& t) {
+  std::vector<Waiter> batch;
+  std::vector<std::string> ids;
+  std::vector<Result> results;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (pending_.empty()) {
+        running_ = false;
+        return;
+      }
+      if (pending_.size() <= kMaxBatch) {
+        batch.swap(pending_);
+      } else {
+        const auto cut = pending_.begin() + static_cast<std::ptrdiff_t>(kMaxBatch);
+        std::move(pending_.begin(), cut, std::back_inserter(batch));
+        pending_.erase(pending_.begin(), cut);
+      }
+    }
+    ids.clear();
+    for (const auto& w : batch) ids.push_back(w.id);
+    results.assign(batch.size(), std::nullopt);
+    try {
+      const auto taxonomy = api.taxonomy.snapshot();
+      store::read_trainee_views(t, ids, [&](const store::TraineeView& v) {
+        DocumentCache::Entry entry{
+            std::string(v.organization_id), std::string(v.status), 0, {}, v.has_personal};
+        std::from_chars(v.version.data(), v.version.data() + v.version.size(), entry.version);
+        entry.body.reserve(1024);
+        write_trainee_body(entry.body, v, *taxonomy);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          if (batch[i].id == v.id) results[i] = entry;
+        }
+      });
+    } catch (...) {
+      const auto error = store::unavailable_if_broken(std::current_exception());
+      for (auto& w : batch) complete(w, error, std::nullopt);
+      throw;  // the pool closes a broken connection
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    reads_.fetch_add(batch.size(), std::memory_order_relaxed);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      complete(batch[i], nullptr, std::move(results[i]));
+    }
+    batch.clear();
+  }
 }
 
 }  // namespace kakehashi::api

@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -281,6 +282,36 @@ net::awaitable<void> Database::read(TxWork work) {
 
 void Database::read_sync(const TxWork& work) {
   run_sync([this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
+}
+
+void Database::post_read(TxWork work, std::function<void(std::exception_ptr)> done) {
+  const auto submitted = Clock::now();
+  impl_->waiting.fetch_add(1, std::memory_order_relaxed);
+  net::post(impl_->threads, [this, work = std::move(work), done = std::move(done), submitted] {
+    std::exception_ptr error;
+    try {
+      impl_->execute(
+          [this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); },
+          submitted);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(error);
+  });
+}
+
+std::exception_ptr unavailable_if_broken(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const pqxx::broken_connection& b) {
+    return std::make_exception_ptr(
+        DatabaseUnavailable(std::string("lost the database connection: ") + b.what()));
+  } catch (const pqxx::in_doubt_error& d) {
+    return std::make_exception_ptr(
+        DatabaseUnavailable(std::string("lost the database connection mid-commit: ") + d.what()));
+  } catch (...) {
+    return e;
+  }
 }
 
 net::awaitable<void> Database::run(Work work) {
