@@ -25,6 +25,7 @@
 #include "store/registry.hpp"
 #include "util/cpu_pool.hpp"
 #include "util/histogram.hpp"
+#include "util/log.hpp"
 
 namespace kakehashi::matching {
 class LiveIndex;
@@ -126,6 +127,7 @@ class TraineeReader {
     std::string id;                         // lower case, as PostgreSQL writes a uuid
     boost::asio::any_io_executor executor;  // where the reading coroutine resumes
     Handler handler;
+    util::LogContext context;  // the request's, for a batch of one
   };
 
  private:
@@ -135,7 +137,7 @@ class TraineeReader {
 
   std::mutex mutex_;
   std::vector<Waiter> pending_;
-  bool running_ = false;  // a batch loop is queued or running
+  std::size_t running_ = 0;  // batch loops queued or running
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> reads_{0};
 };

@@ -11,6 +11,7 @@
 #include "api/api_context.hpp"
 #include "api/trainee_document.hpp"
 #include "store/trainees.hpp"
+#include "util/log.hpp"
 
 namespace kakehashi::api {
 
@@ -96,23 +97,41 @@ void complete(TraineeReader::Waiter& w, std::exception_ptr error, TraineeReader:
 boost::asio::awaitable<TraineeReader::Result> TraineeReader::read(ApiContext& api, std::string id) {
   for (auto& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto executor = co_await boost::asio::this_coro::executor;
+  // As Database::run: the request goes with the read (a batch of one is
+  // named and logged for it) and is set again where the caller resumes.
+  const util::ReinstateLogContext reinstate(util::log_context());
+  util::LogContext context = util::log_context();
+  util::clear_log_context();  // the I/O thread runs other requests meanwhile
   co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
                                                  void(std::exception_ptr, Result)>(
-      [this, &api, &executor, &id](auto handler) {
-        enqueue(api, Waiter{std::move(id), std::move(executor), Handler(std::move(handler))});
+      [this, &api, &executor, &id, &context](auto handler) {
+        enqueue(api, Waiter{std::move(id), std::move(executor), Handler(std::move(handler)),
+                            std::move(context)});
       },
       boost::asio::use_awaitable);
 }
 
+namespace {
+
+// How many batch loops (and database connections) serve cold reads at once.
+// One: on two cores a second loop made smaller batches and was no faster
+// (bench/README.md, "Cold trainee reads, session 9"). The code allows more.
+constexpr std::size_t kLoops = 1;
+// A further loop starts only when this many reads wait while the others are
+// busy, so light load keeps one loop and full batches.
+constexpr std::size_t kAnotherLoopAt = 8;
+
+}  // namespace
+
 void TraineeReader::enqueue(ApiContext& api, Waiter waiter) {
-  bool idle = false;
+  bool another = false;
   {
     std::lock_guard lock(mutex_);
     pending_.push_back(std::move(waiter));
-    idle = !running_;
-    running_ = true;
+    another = running_ == 0 || (running_ < kLoops && pending_.size() >= kAnotherLoopAt);
+    if (another) ++running_;
   }
-  if (idle) start(api);
+  if (another) start(api);
 }
 
 void TraineeReader::start(ApiContext& api) {
@@ -126,17 +145,15 @@ void TraineeReader::start(ApiContext& api) {
         drain(api, t);
       },
       [this, &api, ran](std::exception_ptr error) {
-        if (!error) return;  // drain emptied the queue and cleared running_
+        if (!error) return;  // drain emptied the queue and counted itself out
         std::vector<Waiter> failed;
         bool again = false;
         {
           std::lock_guard lock(mutex_);
-          if (!*ran) {
-            failed.swap(pending_);
-          } else {
-            again = !pending_.empty();
-          }
-          running_ = again;
+          if (!*ran) failed.swap(pending_);
+          --running_;
+          again = running_ == 0 && !pending_.empty();
+          if (again) ++running_;
         }
         for (auto& w : failed) complete(w, error, std::nullopt);
         if (again) start(api);
@@ -151,7 +168,7 @@ void TraineeReader::drain(ApiContext& api, store::Tx& t) {
     {
       std::lock_guard lock(mutex_);
       if (pending_.empty()) {
-        running_ = false;
+        --running_;
         return;
       }
       if (pending_.size() <= kMaxBatch) {
@@ -166,6 +183,11 @@ void TraineeReader::drain(ApiContext& api, store::Tx& t) {
     for (const auto& w : batch) ids.push_back(w.id);
     results.assign(batch.size(), std::nullopt);
     try {
+      // A read alone is named and logged for its request (as Database::read
+      // does); a batch serves several, and is the process's.
+      const util::ScopedLogContext scoped(batch.size() == 1 ? batch[0].context
+                                                            : util::LogContext{});
+      api.db.name_read(t);
       const auto taxonomy = api.taxonomy.snapshot();
       store::read_trainee_views(t, ids, [&](const store::TraineeView& v) {
         DocumentCache::Entry entry{

@@ -99,8 +99,12 @@ class Database {
   // Runs read-only `work` as read() does, but for no one coroutine: it is
   // queued on the pool and `done` is called on the pool thread afterwards with
   // what `work` threw (mapped as run() maps it), or null. For work that serves
-  // many requests at once (the trainee reader's batches); named as the process.
+  // many requests at once (the trainee reader's batches). The work names the
+  // session itself (name_read) for whom it works at each step.
   void post_read(TxWork work, std::function<void(std::exception_ptr)> done);
+  // Names the session of post_read's work for the request of this thread's
+  // log context (none: the process), as read() does before its work.
+  void name_read(Tx& t) const;
 
   // Set once at start-up, before any transaction.
   void set_commit_hook(CommitHook hook);
