@@ -195,9 +195,14 @@ void TraineeReader::drain(ApiContext& api, store::Tx& t) {
         std::from_chars(v.version.data(), v.version.data() + v.version.size(), entry.version);
         entry.body.reserve(1024);
         write_trainee_body(entry.body, v, *taxonomy);
+        // The same id asked twice in one batch gets a copy; the last one the document.
+        std::size_t last = batch.size();
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          if (batch[i].id == v.id) results[i] = entry;
+          if (batch[i].id != v.id) continue;
+          if (last != batch.size()) results[last] = entry;
+          last = i;
         }
+        if (last != batch.size()) results[last] = std::move(entry);
       });
     } catch (...) {
       const auto error = store::unavailable_if_broken(std::current_exception());
