@@ -67,17 +67,17 @@ wait_http 18081; wait_http 18082
 
 for round in $(seq "$ROUNDS"); do
   for i in "${!BINS[@]}"; do
-  name=kakehashi; [ "$i" -gt 0 ] && name="kakehashi#$((i + 1))"
-  "${BINS[$i]}" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
-  server=$!; pids+=($server)
-  for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
-  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
-  measure "$name cold GET trainee" "$port" get_trainee_seq.lua
-  misses=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^trainee_document_cache_total/ {printf "%s %s  ", $1, $2}')
-  echo "    ($misses)"
-  measure "$name GET /healthz" "$port" -
-  kill "$server"; wait "$server" 2>/dev/null || true
+    name=kakehashi; [ "$i" -gt 0 ] && name="kakehashi#$((i + 1))"
+    "${BINS[$i]}" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+    server=$!; pids+=($server)
+    for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+    port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+    until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
+    measure "$name cold GET trainee" "$port" get_trainee_seq.lua
+    misses=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^trainee_document_cache_total/ {printf "%s %s  ", $1, $2}')
+    echo "    ($misses)"
+    measure "$name GET /healthz" "$port" -
+    kill "$server"; wait "$server" 2>/dev/null || true
   done
   measure "express+pg GET trainee" 18081 get_trainee_seq.lua
   measure "fastapi+asyncpg GET trainee" 18082 get_trainee_seq.lua
