@@ -94,19 +94,35 @@ std::uint8_t quality_code(double japanese, std::int8_t cefr, bool ok) {
 }
 }  // namespace
 
+// A row's fields other than skills, side by side: the rows that pass the
+// bound pass are few and scattered, and refining and scoring one reads most
+// of these, so one row is one or two cache lines rather than a line per
+// column (at 300k trainees the columns no longer stay in cache, and those
+// misses made the cost per project grow with the index; issue 14, session 9).
+struct RowFields {
+  // What rest_bound() reads first.
+  std::uint64_t domains = 0;
+  std::int32_t hours = 0;
+  std::int32_t rate = 0;
+  Day available = kUnknownDay;
+  std::uint32_t skill_begin = 0;  // the row's skills: skills[skill_begin, + skill_count)
+  std::uint32_t skill_count = 0;
+  // What the scorer reads too.
+  double japanese = 0;  // japanese_value(), once per trainee
+  Id id = 0;
+  std::int16_t tz = 0, work_start = 0, work_end = 0;
+  std::uint16_t zone = 0;
+  std::int8_t jlpt = 0, cefr = 0;
+  std::uint8_t work_days = 0, engagement = 0, ok = 0;
+  // The rest of a Trainee, for row().
+  std::uint8_t status = 0, consent = 0, jlpt_certified = 0;
+  std::int16_t bjt = 0;
+  Id org = 0;
+};
+
 struct CandidateIndex::Shard {
-  std::vector<Id> ids, orgs;
-  std::vector<std::int8_t> jlpt, cefr;
-  std::vector<double> japanese;       // japanese_value(), once per trainee
+  std::vector<RowFields> fields;
   std::vector<std::uint8_t> quality;  // quality_code(), for the bound pass
-  std::vector<std::uint16_t> zone;
-  std::vector<std::uint8_t> work_days, jlpt_certified;
-  std::vector<std::int16_t> bjt;
-  std::vector<Day> available;
-  std::vector<std::int32_t> rate, hours;
-  std::vector<std::uint64_t> domains;
-  std::vector<std::uint8_t> engagement, ok, status, consent;
-  std::vector<std::int16_t> tz, work_start, work_end;
   std::vector<std::uint32_t> skill_begin{0};
   std::vector<TraineeSkill> skills;
   // One column per skill any row of the shard has: each row's skill_code()
@@ -124,7 +140,7 @@ struct CandidateIndex::Shard {
   // binary search, 16 bytes a trainee where a map cost ~40.
   std::vector<std::pair<Id, std::uint32_t>> by_id;
 
-  std::size_t size() const { return ids.size(); }
+  std::size_t size() const { return fields.size(); }
   std::optional<std::uint32_t> row_of(Id id) const {
     const auto it = std::lower_bound(by_id.begin(), by_id.end(), id,
                                      [](const auto& entry, Id x) { return entry.first < x; });
@@ -179,37 +195,38 @@ struct CandidateIndex::Shard {
     // Every column exactly as long as the shard (grown by doubling, a third
     // of them would be spare: several MB at 100k trainees).
     auto reserve = [n](auto&... v) { (v.reserve(n), ...); };
-    reserve(s->ids, s->orgs, s->jlpt, s->cefr, s->japanese, s->zone, s->work_days,
-            s->jlpt_certified, s->bjt, s->available, s->rate, s->hours, s->domains, s->engagement,
-            s->ok, s->status, s->consent, s->tz, s->work_start, s->work_end, s->quality);
+    reserve(s->fields, s->quality);
     s->skill_begin.reserve(n + 1);
     std::size_t skill_count = 0;
     for (const auto& t : trainees) skill_count += t.skills.size();
     s->skills.reserve(skill_count);
     for (std::uint32_t row = 0; row < n; ++row) {
       const Trainee& t = trainees[row];
-      s->ids.push_back(t.id);
-      s->orgs.push_back(t.organization_id);
-      s->jlpt.push_back(t.jlpt);
-      s->cefr.push_back(t.cefr);
-      s->japanese.push_back(japanese_value(t));
-      s->quality.push_back(quality_code(s->japanese.back(), t.cefr,
-                                        t.consent_matching && t.status == TraineeStatus::kActive));
-      s->zone.push_back(t.zone);
-      s->work_days.push_back(t.work_days);
-      s->jlpt_certified.push_back(t.jlpt_certified ? 1 : 0);
-      s->bjt.push_back(t.bjt_score);
-      s->available.push_back(t.available_from);
-      s->rate.push_back(t.expected_monthly_rate);
-      s->hours.push_back(t.hours_per_week);
-      s->domains.push_back(t.domains);
-      s->engagement.push_back(t.engagement);
-      s->ok.push_back(t.consent_matching && t.status == TraineeStatus::kActive ? 1 : 0);
-      s->status.push_back(static_cast<std::uint8_t>(t.status));
-      s->consent.push_back(t.consent_matching ? 1 : 0);
-      s->tz.push_back(t.utc_offset_minutes);
-      s->work_start.push_back(t.work_start_minutes);
-      s->work_end.push_back(t.work_end_minutes);
+      RowFields f;
+      f.id = t.id;
+      f.org = t.organization_id;
+      f.jlpt = t.jlpt;
+      f.cefr = t.cefr;
+      f.japanese = japanese_value(t);
+      f.zone = t.zone;
+      f.work_days = t.work_days;
+      f.jlpt_certified = t.jlpt_certified ? 1 : 0;
+      f.bjt = t.bjt_score;
+      f.available = t.available_from;
+      f.rate = t.expected_monthly_rate;
+      f.hours = t.hours_per_week;
+      f.domains = t.domains;
+      f.engagement = t.engagement;
+      f.ok = t.consent_matching && t.status == TraineeStatus::kActive ? 1 : 0;
+      f.status = static_cast<std::uint8_t>(t.status);
+      f.consent = t.consent_matching ? 1 : 0;
+      f.tz = t.utc_offset_minutes;
+      f.work_start = t.work_start_minutes;
+      f.work_end = t.work_end_minutes;
+      f.skill_begin = static_cast<std::uint32_t>(s->skills.size());
+      f.skill_count = static_cast<std::uint32_t>(t.skills.size());
+      s->quality.push_back(quality_code(f.japanese, t.cefr, f.ok != 0));
+      s->fields.push_back(f);
       for (const auto& sk : t.skills) {
         s->skills.push_back(sk);
         s->column_of.try_emplace(sk.skill, static_cast<std::uint32_t>(s->column_of.size()));
@@ -217,7 +234,7 @@ struct CandidateIndex::Shard {
       s->skill_begin.push_back(static_cast<std::uint32_t>(s->skills.size()));
     }
     s->by_id.reserve(n);
-    for (std::uint32_t row = 0; row < n; ++row) s->by_id.emplace_back(s->ids[row], row);
+    for (std::uint32_t row = 0; row < n; ++row) s->by_id.emplace_back(s->fields[row].id, row);
     std::sort(s->by_id.begin(), s->by_id.end());
     s->codes.assign(s->column_of.size() * n, 0);
     for (std::uint32_t row = 0; row < n; ++row) {
@@ -250,26 +267,27 @@ struct CandidateIndex::Shard {
   }
 
   Trainee row(std::uint32_t r) const {
+    const RowFields& f = fields[r];
     Trainee t;
-    t.id = ids[r];
-    t.organization_id = orgs[r];
+    t.id = f.id;
+    t.organization_id = f.org;
     t.skills.assign(skills.begin() + skill_begin[r], skills.begin() + skill_begin[r + 1]);
-    t.jlpt = jlpt[r];
-    t.cefr = cefr[r];
-    t.jlpt_certified = jlpt_certified[r] != 0;
-    t.bjt_score = bjt[r];
-    t.utc_offset_minutes = tz[r];
-    t.zone = zone[r];
-    t.work_days = work_days[r];
-    t.work_start_minutes = work_start[r];
-    t.work_end_minutes = work_end[r];
-    t.available_from = available[r];
-    t.hours_per_week = hours[r];
-    t.expected_monthly_rate = rate[r];
-    t.domains = domains[r];
-    t.engagement = engagement[r];
-    t.consent_matching = consent[r] != 0;
-    t.status = static_cast<TraineeStatus>(status[r]);
+    t.jlpt = f.jlpt;
+    t.cefr = f.cefr;
+    t.jlpt_certified = f.jlpt_certified != 0;
+    t.bjt_score = f.bjt;
+    t.utc_offset_minutes = f.tz;
+    t.zone = f.zone;
+    t.work_days = f.work_days;
+    t.work_start_minutes = f.work_start;
+    t.work_end_minutes = f.work_end;
+    t.available_from = f.available;
+    t.hours_per_week = f.hours;
+    t.expected_monthly_rate = f.rate;
+    t.domains = f.domains;
+    t.engagement = f.engagement;
+    t.consent_matching = f.consent != 0;
+    t.status = static_cast<TraineeStatus>(f.status);
     return t;
   }
 
@@ -281,10 +299,7 @@ struct CandidateIndex::Shard {
   }
 
   std::size_t bytes() const {
-    std::size_t b = ids.capacity() * 16 + jlpt.capacity() * 2 + japanese.capacity() * 8 +
-                    zone.capacity() * 2 + work_days.capacity() * 2 + bjt.capacity() * 2 +
-                    available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
-                    engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
+    std::size_t b = fields.capacity() * sizeof(RowFields) + skill_begin.capacity() * 4 +
                     skills.capacity() * sizeof(TraineeSkill) + by_id.capacity() * 16 +
                     codes.capacity() + column_of.size() * 32 + quality.capacity() +
                     block_codes.capacity() + block_quality.capacity();
@@ -739,8 +754,9 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // arithmetic in its order (skills, then experience, from the row's own
   // skills; the other components as scored everywhere).
   auto consider = [&](const Shard& sh, std::uint32_t r) {
-    const TraineeSkill* first = sh.skills.data() + sh.skill_begin[r];
-    const TraineeSkill* last = sh.skills.data() + sh.skill_begin[r + 1];
+    const RowFields& f = sh.fields[r];
+    const TraineeSkill* first = sh.skills.data() + f.skill_begin;
+    const TraineeSkill* last = first + f.skill_count;
     auto find = [&](SkillId skill) -> const TraineeSkill* {
       for (const TraineeSkill* p = first; p != last; ++p) {
         if (p->skill == skill) return p;
@@ -766,36 +782,65 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         years_acc += w * (std::min<double>(own->years, kExperienceCapYears) * kPerExperienceYear);
       }
     }
-    const double overlap = project_overlap_hours(plan.project, sh.zone[r], sh.tz[r],
-                                                 sh.work_start[r], sh.work_end[r], sh.work_days[r]);
-    if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r], sh.available[r],
-                                      sh.engagement[r], overlap, sh.hours[r])) {
+    const double overlap =
+        project_overlap_hours(plan.project, f.zone, f.tz, f.work_start, f.work_end, f.work_days);
+    if (!passes_non_skill_constraints(plan, f.ok != 0, f.jlpt, f.cefr, f.available, f.engagement,
+                                      overlap, f.hours)) {
       return;
     }
     values[kSkills] = skill_acc * inv;
     values[kExperience] = years_acc * inv;
-    non_skill_values(plan,
-                     {sh.japanese[r], sh.cefr[r], overlap, sh.available[r], sh.rate[r],
-                      sh.domains[r], sh.hours[r]},
+    non_skill_values(plan, {f.japanese, f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
                      values);
-    top.push({sh.ids[r], combine(plan, values)});
+    top.push({f.id, combine(plan, values)});
   };
 
-  // A row whose bound reaches a step's threshold has its domain, hours, rate
-  // and availability bounded as they are before it is scored.
+  // Rows whose bound reaches a step's threshold wait in a small batch: each
+  // row's fields, then its skills, are fetched from memory for the whole
+  // batch at once (prefetches), so the cache misses overlap instead of
+  // following one another. Each then has its domain, hours, rate and
+  // availability bounded as they are and, if it still reaches the k-th
+  // score (as it stands then: it only rises), is scored.
+  struct Pending {
+    const Shard* shard;
+    std::uint32_t row;
+    float bound;
+  };
+  constexpr std::size_t kBatch = 16;
+  std::array<Pending, kBatch> pending{};
+  std::array<Pending, kBatch> passed{};
+  std::size_t pending_count = 0;
+  float current_threshold = 0.0f;  // threshold(), below
+  auto flush = [&] {
+    for (std::size_t i = 0; i < pending_count; ++i) {
+      __builtin_prefetch(&pending[i].shard->fields[pending[i].row]);
+    }
+    std::size_t passed_count = 0;
+    for (std::size_t i = 0; i < pending_count; ++i) {
+      const Pending& p = pending[i];
+      if (top.full() && static_cast<double>(p.bound) + kSlack < top.worst_score()) continue;
+      const RowFields& f = p.shard->fields[p.row];
+      const double refined = static_cast<double>(p.bound) - refined_max +
+                             rest_bound(rest, f.domains, f.hours, f.rate, f.available);
+      if (top.full() && refined + kSlack < top.worst_score()) continue;
+      __builtin_prefetch(p.shard->skills.data() + f.skill_begin);
+      passed[passed_count++] = p;
+    }
+    pending_count = 0;
+    for (std::size_t i = 0; i < passed_count; ++i) consider(*passed[i].shard, passed[i].row);
+    if (top.full()) {
+      current_threshold = std::max(0.0f, static_cast<float>(top.worst_score() - kSlack));
+    }
+  };
   auto refine = [&](std::size_t shard, std::uint32_t r, float row_bound) {
-    const Shard& sh = *shards[shard];
-    const double refined =
-        static_cast<double>(row_bound) - refined_max +
-        rest_bound(rest, sh.domains[r], sh.hours[r], sh.rate[r], sh.available[r]);
-    if (top.full() && refined + kSlack < top.worst_score()) return;
-    consider(sh, r);
+    pending[pending_count++] = {shards[shard].get(), r, row_bound};
+    if (pending_count == kBatch) flush();
   };
   // The threshold a bound must reach now: the k-th score less the slack,
   // once there are k (valid bounds only: ineligible ones are far below 0).
-  auto threshold = [&] {
-    return top.full() ? std::max(0.0f, static_cast<float>(top.worst_score() - kSlack)) : 0.0f;
-  };
+  // (Kept in a variable: only flush() changes it, and rows compare with it
+  // one by one.)
+  auto threshold = [&] { return current_threshold; };
   // For each run of consecutive blocks of a shard with bound in [from(), to),
   // the rows' bounds, and fn(shard, row, bound) for each row reaching
   // threshold().
@@ -861,8 +906,10 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     }
     refine(c.shard, c.row, c.bound);
   }
+  flush();
   // Step 3: the other blocks whose bound reaches the k-th score as it stands.
   visit(threshold, cut, refine);
+  flush();
   return std::move(top).sorted();
 }
 
