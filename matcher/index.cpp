@@ -315,11 +315,18 @@ namespace {
 
 // Per-thread scratch for top_candidates: the blocks' bounds (all shards end
 // to end) and their histogram, the rows' bounds of one run of blocks.
+// A run of consecutive blocks of a shard, as rows.
+struct Run {
+  std::uint32_t first;
+  std::uint32_t count;
+};
+
 struct Scratch {
   std::vector<float> bound;  // the rows' bounds of a run of blocks
   std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
   std::vector<float> best;   // a required skill's credit over its own and related columns
   std::vector<std::uint32_t> histogram;
+  std::vector<Run> runs;  // of one shard, for visit
 };
 
 // Bounds are counted in bins of this width (valid bounds are in [0, 2)).
@@ -586,6 +593,12 @@ std::optional<Trainee> CandidateIndex::trainee(Id id) const {
   return shard->row(*row);
 }
 
+Id CandidateIndex::organization_of(Id id) const {
+  auto shard = load(shard_of(id));
+  const auto row = shard->row_of(id);
+  return row ? shard->fields[*row].org : 0;
+}
+
 std::optional<Project> CandidateIndex::project(Id id) const {
   auto set = load_projects();
   auto it = std::lower_bound(set->plans.begin(), set->plans.end(), id,
@@ -845,33 +858,58 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // the rows' bounds, and fn(shard, row, bound) for each row reaching
   // threshold().
   auto visit = [&](auto from, float to, auto fn) {
+    // A shard's runs of blocks are found first (against the threshold as
+    // the shard starts: it only rises, and rows are compared with it as it
+    // stands), so that the columns of the runs two ahead are fetched from
+    // memory (prefetches) while a run is bounded. Runs are short (a few
+    // blocks) and scattered, each a fresh cache line per column: at 300k
+    // trainees waiting for those lines was most of a project's time.
+    constexpr std::size_t kAhead = 2;
+    auto& runs = scratch.runs;
     for (std::size_t s = 0; s < kShards; ++s) {
       const Shard& sh = *shards[s];
       const std::size_t n = sh.size();
       const float* const m = scratch.block.data() + block_offset[s];
-      auto in = [&](std::size_t b) {
-        // (Block maxima and row bounds may differ by an ulp or two of
-        // rounding; the margin covers it.)
-        return m[b] + 1e-6f >= from() && m[b] < to;
-      };
+      // (Block maxima and row bounds may differ by an ulp or two of
+      // rounding; the margin covers it.)
+      const float low = from() - 1e-6f;
+      runs.clear();
       for (std::size_t b = 0; b < sh.blocks();) {
-        if (!in(b)) {
+        if (!(m[b] >= low && m[b] < to)) {
           ++b;
           continue;
         }
         std::size_t end = b + 1;
-        while (end < sh.blocks() && in(end)) ++end;
-        const std::size_t first = b * kBlock;
-        const std::size_t count = std::min(n, end * kBlock) - first;
+        while (end < sh.blocks() && m[end] >= low && m[end] < to) ++end;
+        runs.push_back({static_cast<std::uint32_t>(b * kBlock),
+                        static_cast<std::uint32_t>(std::min(n, end * kBlock) - b * kBlock)});
+        b = end;
+      }
+      const std::int64_t* const columns = column_at.data() + s * named.size();
+      auto fetch = [&](const Run& run) {
+        for (std::size_t at = 0; at < run.count; at += 64) {
+          __builtin_prefetch(sh.quality.data() + run.first + at);
+          for (std::size_t i = 0; i < named.size(); ++i) {
+            if (columns[i] >= 0) {
+              __builtin_prefetch(sh.codes.data() + static_cast<std::size_t>(columns[i]) * n +
+                                 run.first + at);
+            }
+          }
+        }
+      };
+      for (std::size_t r = 0; r < std::min(kAhead, runs.size()); ++r) fetch(runs[r]);
+      for (std::size_t r = 0; r < runs.size(); ++r) {
+        if (r + kAhead < runs.size()) fetch(runs[r + kAhead]);
+        const std::size_t first = runs[r].first;
+        const std::size_t count = runs[r].count;
         float* const u = scratch.bound.data();
         bound(u, count, sh.quality.data() + first, [&](std::size_t i) -> const std::uint8_t* {
-          const std::int64_t c = column_at[s * named.size() + i];
+          const std::int64_t c = columns[i];
           return c < 0 ? nullptr : sh.codes.data() + static_cast<std::size_t>(c) * n + first;
         });
         for (std::size_t i = 0; i < count; ++i) {
           if (u[i] >= threshold()) fn(s, static_cast<std::uint32_t>(first + i), u[i]);
         }
-        b = end;
       }
     }
   };
