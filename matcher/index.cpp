@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace kakehashi::matcher {
@@ -322,16 +323,14 @@ struct Run {
 };
 
 struct Scratch {
-  std::vector<float> bound;  // the rows' bounds of a run of blocks
-  std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
-  std::vector<float> best;   // a required skill's credit over its own and related columns
+  std::vector<std::int16_t> bound;  // the rows' bounds of a run of blocks (units)
+  std::vector<std::int16_t> block;  // each block's bound (kBlock rows), shards end to end
   std::vector<std::uint32_t> histogram;
   std::vector<Run> runs;  // of one shard, for visit
 };
 
-// Bounds are counted in bins of this width (valid bounds are in [0, 2)).
+// Bounds (in units, below) are counted in bins of 2 units.
 constexpr std::size_t kBins = 8192;
-constexpr double kBinsPerUnit = 4096;
 
 // The bound pass's loops, written so that the compiler vectorises them (and
 // compiled twice, for AVX2 and for any x86-64, chosen when the program starts).
@@ -349,65 +348,118 @@ constexpr double kBinsPerUnit = 4096;
 #define KAKEHASHI_VECTOR_CLONES
 #endif
 
-// What a bound falls by for an ineligible row (inactive, or a must-have not
-// met): far below 0, where no addition brings it back (valid bounds are >= 0).
-constexpr float kIneligible = 1024.0f;
+// Bounds are fixed point, in units of 1/kUnits of a score (valid bounds
+// are in [0, 1 + a little rounding], so they fit in 16 bits with room), and
+// every coefficient is rounded UP to whole units: a bound in units is never
+// below kUnits times the exact bound, and a block's bound, computed from its
+// maxima with the same integer arithmetic, is never below any of its rows'
+// (no rounding margin needed between the two).
+constexpr float kUnits = 16384.0f;
+constexpr std::int16_t kIneligibleUnits = std::numeric_limits<std::int16_t>::min();
 
-// The loops below are written in integer arithmetic and plain float adds
-// (no float comparisons, no bool-to-float) because that is what GCC
-// vectorises at the default floating-point settings.
-
-// Credit for a skill code against a minimum, in quarters (level_credit()
-// times 4: 0 without the skill, 4 at or above the minimum, 1 less per level
-// short).
-inline int quarters_of(int code, int min_level) {
-  const int level = code & 7;
-  return std::min(4, std::max(0, 4 - min_level + level)) * std::min(level, 1);
+std::int16_t units_up(double value) {
+  return static_cast<std::int16_t>(std::ceil(value * static_cast<double>(kUnits)));
 }
 
-// 1 (or more) when the code's level is below the minimum, else 0 (levels
-// are 0..7, minimums 0..255).
-inline int below_of(int code, int min_level) { return (min_level - (code & 7) + 7) >> 3; }
+// A project's bound as a little program over one shard's columns: per
+// required skill, its own column (null: nobody here has it) and the columns
+// of its related skills.
+struct TermCode {
+  const std::uint8_t* own;
+  std::int16_t per_quarter;  // credit quarter of the skill itself
+  std::int16_t per_step;     // years step
+  std::int16_t min_level;
+  bool must_have;
+  std::uint32_t first_related, related_count;  // in the RelatedCode array
+};
+struct RelatedCode {
+  const std::uint8_t* column;
+  std::int16_t per_quarter;  // the skill's credit quarter times the similarity
+};
+struct BoundProgram {
+  std::int16_t per_japanese_step, per_english_level, rest;
+  std::vector<TermCode> terms;
+  std::vector<RelatedCode> related;
+};
 
-// u[r] = the row's bound from its quality_code() (Japanese, English) and the
-// components that are not skills left at their maximum (`rest`); ineligible
-// for a trainee not active and consenting.
-KAKEHASHI_VECTOR_CLONES
-void bound_quality(float* __restrict u, std::size_t n, const std::uint8_t* __restrict quality,
-                   float per_japanese_step, float per_english_level, float rest) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const int q = quality[r];
-    u[r] = per_japanese_step * static_cast<float>(q & 15) +
-           per_english_level * static_cast<float>((q >> 4) & 7) + rest -
-           kIneligible * static_cast<float>(q >> 7);
-  }
-}
-
-// u[r] += a * credit quarters + b * years steps of a required skill (or
-// a * best[r] for the credit, when its related skills have columns here);
-// ineligible for a must-have below its minimum.
-KAKEHASHI_VECTOR_CLONES
-void bound_skill(float* __restrict u, std::size_t n, const std::uint8_t* __restrict own,
-                 const float* __restrict best, float a, float b, int min_level, bool must_have) {
-  const float fail = must_have ? kIneligible : 0.0f;
-  if (!own) {  // related skills only (never a must-have: see the caller)
-    for (std::size_t r = 0; r < n; ++r) u[r] += a * best[r];
-    return;
-  }
-  if (!best) {
-    for (std::size_t r = 0; r < n; ++r) {
-      const int code = own[r];
-      u[r] += a * static_cast<float>(quarters_of(code, min_level)) +
-              b * static_cast<float>(code >> 3) -
-              fail * static_cast<float>(below_of(code, min_level));
+// One row's (or block's) bound in units: the same integer arithmetic as the
+// vector loop below, for the rows after its last whole group of 16.
+std::int16_t bound_one(const BoundProgram& p, std::size_t r, std::uint8_t quality) {
+  if (quality >> 7) return kIneligibleUnits;
+  int u =
+      p.per_japanese_step * (quality & 15) + p.per_english_level * ((quality >> 4) & 7) + p.rest;
+  auto quarters = [](int level, int min_level) {
+    return level == 0 ? 0 : std::min(4, std::max(0, 4 - min_level + level));
+  };
+  for (const TermCode& t : p.terms) {
+    int best = 0;
+    if (t.own) {
+      const int code = t.own[r];
+      if (t.must_have && (code & 7) < t.min_level) return kIneligibleUnits;
+      best = t.per_quarter * quarters(code & 7, t.min_level);
+      u += t.per_step * (code >> 3);
     }
-    return;
+    for (std::uint32_t j = 0; j < t.related_count; ++j) {
+      const RelatedCode& rel = p.related[t.first_related + j];
+      best = std::max(best, rel.per_quarter * quarters(rel.column[r] & 7, t.min_level));
+    }
+    u += best;
   }
-  for (std::size_t r = 0; r < n; ++r) {
-    const int code = own[r];
-    u[r] += a * best[r] + b * static_cast<float>(code >> 3) -
-            fail * static_cast<float>(below_of(code, min_level));
+  return static_cast<std::int16_t>(u);
+}
+
+// u[0..n) = the bounds in units of rows (or blocks) 0..n of the program's
+// columns and `quality` (quality_code()s), 16 at a time in one pass: each
+// group's bound stays in a register while the project's columns are read
+// (a pass per column through memory was most of the bound's cost). GCC's
+// vector types; compiled for AVX2 and for any x86-64.
+KAKEHASHI_VECTOR_CLONES
+void bound_units(std::int16_t* __restrict u, std::size_t n, const std::uint8_t* __restrict quality,
+                 const BoundProgram& p) {
+  using V = std::int16_t __attribute__((vector_size(32)));
+  using Bytes = std::uint8_t __attribute__((vector_size(16)));
+  const std::size_t whole = n - n % 16;
+  for (std::size_t r = 0; r < whole; r += 16) {
+    Bytes qb;
+    std::memcpy(&qb, quality + r, 16);
+    const V q = __builtin_convertvector(qb, V);
+    const std::int16_t seven = 7, fifteen = 15, four = 4, zero = 0;
+    V fail = q >> 7;  // 1 (or more): ineligible
+    V acc = (q & fifteen) * p.per_japanese_step + ((q >> 4) & seven) * p.per_english_level + p.rest;
+    for (const TermCode& t : p.terms) {
+      const std::int16_t base = static_cast<std::int16_t>(4 - t.min_level);
+      V best = acc - acc;  // zeros
+      if (t.own) {
+        Bytes cb;
+        std::memcpy(&cb, t.own + r, 16);
+        const V code = __builtin_convertvector(cb, V);
+        const V level = code & seven;
+        V qu = level + base;
+        qu = qu < zero ? zero : qu;
+        qu = qu > four ? four : qu;
+        qu = level == zero ? zero : qu;
+        best = qu * t.per_quarter;
+        acc += (code >> 3) * t.per_step;
+        if (t.must_have) fail |= (level < t.min_level) & 1;
+      }
+      for (std::uint32_t j = 0; j < t.related_count; ++j) {
+        const RelatedCode& rel = p.related[t.first_related + j];
+        Bytes cb;
+        std::memcpy(&cb, rel.column + r, 16);
+        const V level = __builtin_convertvector(cb, V) & seven;
+        V qu = level + base;
+        qu = qu < zero ? zero : qu;
+        qu = qu > four ? four : qu;
+        qu = level == zero ? zero : qu;
+        const V c = qu * rel.per_quarter;
+        best = c > best ? c : best;
+      }
+      acc += best;
+    }
+    acc = fail != zero ? kIneligibleUnits : acc;
+    std::memcpy(u + r, &acc, sizeof acc);
   }
+  for (std::size_t r = whole; r < n; ++r) u[r] = bound_one(p, r, quality[r]);
 }
 
 // What rest_bound needs of a project: the weights and the scorer's
@@ -444,29 +496,6 @@ double rest_bound(const RestBound& p, std::uint64_t domains, std::int32_t hours,
   }
   v += p.w_availability * std::max(0.0, 1.0 - p.per_late_day * late);
   return v;
-}
-
-// best[r] = the own column's credit quarters (0 without a column).
-KAKEHASHI_VECTOR_CLONES
-void bound_own_credit(float* __restrict best, std::size_t n, const std::uint8_t* __restrict own,
-                      int min_level) {
-  if (!own) {
-    std::fill_n(best, n, 0.0f);
-    return;
-  }
-  for (std::size_t r = 0; r < n; ++r) best[r] = static_cast<float>(quarters_of(own[r], min_level));
-}
-
-// best[r] = max(best[r], similarity * quarters) for a related skill's column
-// (the max as (x + y + |x - y|) / 2, exact to an ulp, which the slack covers).
-KAKEHASHI_VECTOR_CLONES
-void bound_related(float* __restrict best, std::size_t n, const std::uint8_t* __restrict column,
-                   float similarity, int min_level) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const float c = similarity * static_cast<float>(quarters_of(column[r], min_level));
-    const float d = c - best[r];
-    best[r] += 0.5f * (d + std::fabs(d));
-  }
 }
 
 }  // namespace
@@ -686,9 +715,6 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   }
   if (scratch.block.size() < block_offset[kShards]) scratch.block.resize(block_offset[kShards]);
   if (scratch.bound.size() < most_rows) scratch.bound.resize(most_rows);
-  if (scratch.best.size() < std::max(most_rows, block_offset[kShards])) {
-    scratch.best.resize(std::max(most_rows, block_offset[kShards]));
-  }
   // The skills the plan names (required and related, in plan order), and
   // each shard's column of each (-1: none), looked up once.
   std::vector<SkillId> named;
@@ -703,46 +729,46 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       if (it != shards[s]->column_of.end()) column_at[s * named.size() + i] = it->second;
     }
   }
-  // u[0..count) = the bounds of `count` rows whose quality codes start at
-  // `quality` and whose column of a skill `column(skill)` gives (null: none
-  // here): rows of a shard, or a shard's blocks (their maxima).
-  auto bound = [&](float* u, std::size_t count, const std::uint8_t* quality, auto column_of) {
+  // The bound's program for shard s over its rows (base: the codes) or its
+  // blocks (base: the block maxima; stride: blocks()), from row/block
+  // `first` on; false when nobody there can be eligible (a must-have skill
+  // nobody there has).
+  BoundProgram program;
+  program.per_japanese_step = units_up(weights[kJapanese] / kJapaneseSteps);
+  program.per_english_level = units_up(weights[kEnglish] / 6);
+  program.rest = units_up(rest_max);
+  auto make_program = [&](std::size_t s, const std::uint8_t* base, std::size_t stride,
+                          std::size_t first) {
+    program.terms.clear();
+    program.related.clear();
     std::size_t name = 0;  // the next skill of `named`
-    auto column = [&](SkillId) { return column_of(name++); };
-    bound_quality(u, count, quality, static_cast<float>(weights[kJapanese] / kJapaneseSteps),
-                  static_cast<float>(weights[kEnglish] / 6), static_cast<float>(rest_max));
-    float* const best = scratch.best.data();
+    auto column = [&]() -> const std::uint8_t* {
+      const std::int64_t c = column_at[s * named.size() + name++];
+      return c < 0 ? nullptr : base + static_cast<std::size_t>(c) * stride + first;
+    };
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
       const double w = req.weight * inv;
-      // Per credit quarter and per years step.
-      const auto a = static_cast<float>(w * weights[kSkills] * 0.25);
-      const auto b = static_cast<float>(w * weights[kExperience] / kYearSteps);
-      const int min_level = req.min_level;
-      const std::uint8_t* own = column(req.skill);
-      if (!own && req.must_have) {
-        std::fill_n(u, count, -kIneligible);  // nobody here has this must-have skill
-        return;
-      }
-      bool related = false;
+      const double a = w * weights[kSkills] * 0.25;  // per credit quarter
+      TermCode t{};
+      t.own = column();
+      if (!t.own && req.must_have) return false;
+      t.per_quarter = units_up(a);
+      t.per_step = units_up(w * weights[kExperience] / kYearSteps);
+      t.min_level = req.min_level;
+      t.must_have = req.must_have;
+      t.first_related = static_cast<std::uint32_t>(program.related.size());
       for (const auto& rel : ps.related) {
-        const std::uint8_t* c = column(rel.skill);
-        if (!c) continue;
-        if (!related) {
-          bound_own_credit(best, count, own, min_level);
-          related = true;
+        if (const std::uint8_t* c = column()) {
+          program.related.push_back({c, units_up(a * rel.similarity)});
         }
-        bound_related(best, count, c, static_cast<float>(rel.similarity), min_level);
       }
-      if (related) {
-        bound_skill(u, count, own, best, a, b, min_level, req.must_have);
-      } else if (own) {
-        bound_skill(u, count, own, nullptr, a, b, min_level, req.must_have);
-      }
+      t.related_count = static_cast<std::uint32_t>(program.related.size() - t.first_related);
+      if (t.own || t.related_count > 0) program.terms.push_back(t);
       // else: no credit and no years for anyone here
     }
+    return true;
   };
-
   // Step 1: every block's bound, and their histogram.
   auto& histogram = scratch.histogram;
   histogram.assign(kBins, 0);
@@ -750,15 +776,15 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     const Shard& sh = *shards[s];
     const std::size_t blocks = sh.blocks();
     if (blocks == 0) continue;
-    float* const m = scratch.block.data() + block_offset[s];
-    bound(m, blocks, sh.block_quality.data(), [&](std::size_t i) -> const std::uint8_t* {
-      const std::int64_t c = column_at[s * named.size() + i];
-      return c < 0 ? nullptr : sh.block_codes.data() + static_cast<std::size_t>(c) * blocks;
-    });
+    std::int16_t* const m = scratch.block.data() + block_offset[s];
+    if (!make_program(s, sh.block_codes.data(), blocks, 0)) {
+      std::fill_n(m, blocks, kIneligibleUnits);
+      continue;
+    }
+    bound_units(m, blocks, sh.block_quality.data(), program);
     for (std::size_t b = 0; b < blocks; ++b) {
-      if (!(m[b] >= 0)) continue;
-      const auto at = static_cast<std::int32_t>(m[b] * static_cast<float>(kBinsPerUnit));
-      ++histogram[static_cast<std::size_t>(std::min<std::int32_t>(kBins - 1, at))];
+      if (m[b] < 0) continue;
+      ++histogram[std::min<std::size_t>(kBins - 1, static_cast<std::size_t>(m[b]) >> 1)];
     }
   }
 
@@ -824,6 +850,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   std::array<Pending, kBatch> passed{};
   std::size_t pending_count = 0;
   float current_threshold = 0.0f;  // threshold(), below
+  std::int32_t current_units = 0;  // the same in units, rounded down
   auto flush = [&] {
     for (std::size_t i = 0; i < pending_count; ++i) {
       __builtin_prefetch(&pending[i].shard->fields[pending[i].row]);
@@ -842,7 +869,9 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     pending_count = 0;
     for (std::size_t i = 0; i < passed_count; ++i) consider(*passed[i].shard, passed[i].row);
     if (top.full()) {
-      current_threshold = std::max(0.0f, static_cast<float>(top.worst_score() - kSlack));
+      const double t = std::max(0.0, top.worst_score() - kSlack);
+      current_threshold = static_cast<float>(t);
+      current_units = static_cast<std::int32_t>(std::floor(t * static_cast<double>(kUnits)));
     }
   };
   auto refine = [&](std::size_t shard, std::uint32_t r, float row_bound) {
@@ -854,10 +883,11 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // (Kept in a variable: only flush() changes it, and rows compare with it
   // one by one.)
   auto threshold = [&] { return current_threshold; };
+  auto threshold_units = [&] { return current_units; };
   // For each run of consecutive blocks of a shard with bound in [from(), to),
   // the rows' bounds, and fn(shard, row, bound) for each row reaching
   // threshold().
-  auto visit = [&](auto from, float to, auto fn) {
+  auto visit = [&](auto from, std::int32_t to, auto fn) {
     // A shard's runs of blocks are found first (against the threshold as
     // the shard starts: it only rises, and rows are compared with it as it
     // stands), so that the columns of the runs two ahead are fetched from
@@ -869,10 +899,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     for (std::size_t s = 0; s < kShards; ++s) {
       const Shard& sh = *shards[s];
       const std::size_t n = sh.size();
-      const float* const m = scratch.block.data() + block_offset[s];
-      // (Block maxima and row bounds may differ by an ulp or two of
-      // rounding; the margin covers it.)
-      const float low = from() - 1e-6f;
+      const std::int16_t* const m = scratch.block.data() + block_offset[s];
+      const std::int32_t low = from();
       runs.clear();
       for (std::size_t b = 0; b < sh.blocks();) {
         if (!(m[b] >= low && m[b] < to)) {
@@ -886,6 +914,9 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         b = end;
       }
       const std::int64_t* const columns = column_at.data() + s * named.size();
+      if (!runs.empty() && !make_program(s, sh.codes.data(), n, 0)) continue;
+      // The program's columns start at row 0; each run offsets them.
+      const BoundProgram at_zero = program;
       auto fetch = [&](const Run& run) {
         for (std::size_t at = 0; at < run.count; at += 64) {
           __builtin_prefetch(sh.quality.data() + run.first + at);
@@ -902,13 +933,18 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         if (r + kAhead < runs.size()) fetch(runs[r + kAhead]);
         const std::size_t first = runs[r].first;
         const std::size_t count = runs[r].count;
-        float* const u = scratch.bound.data();
-        bound(u, count, sh.quality.data() + first, [&](std::size_t i) -> const std::uint8_t* {
-          const std::int64_t c = columns[i];
-          return c < 0 ? nullptr : sh.codes.data() + static_cast<std::size_t>(c) * n + first;
-        });
+        std::int16_t* const u = scratch.bound.data();
+        for (std::size_t t = 0; t < program.terms.size(); ++t) {
+          if (at_zero.terms[t].own) program.terms[t].own = at_zero.terms[t].own + first;
+        }
+        for (std::size_t j = 0; j < program.related.size(); ++j) {
+          program.related[j].column = at_zero.related[j].column + first;
+        }
+        bound_units(u, count, sh.quality.data() + first, program);
         for (std::size_t i = 0; i < count; ++i) {
-          if (u[i] >= threshold()) fn(s, static_cast<std::uint32_t>(first + i), u[i]);
+          if (u[i] >= threshold_units()) {
+            fn(s, static_cast<std::uint32_t>(first + i), static_cast<float>(u[i]) / kUnits);
+          }
         }
       }
     }
@@ -918,7 +954,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const std::size_t wanted = std::min(k, everyone) / 2 + 8;
   std::size_t bin = kBins;
   for (std::size_t seen = 0; bin > 0 && seen < wanted;) seen += histogram[--bin];
-  const float cut = static_cast<float>(static_cast<double>(bin) / kBinsPerUnit);
+  const auto cut = static_cast<std::int32_t>(bin << 1);  // in units
   // Their rows are refined best bound first, so that the k-th score is
   // soon near its final value, and only while their bound can reach it.
   struct Candidate {
@@ -927,7 +963,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     std::uint32_t row;
   };
   std::vector<Candidate> first_rows;
-  visit([&] { return cut; }, std::numeric_limits<float>::infinity(),
+  visit([&] { return cut; }, std::numeric_limits<std::int32_t>::max(),
         [&](std::size_t shard, std::uint32_t r, float row_bound) {
           first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
         });
@@ -946,7 +982,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   }
   flush();
   // Step 3: the other blocks whose bound reaches the k-th score as it stands.
-  visit(threshold, cut, refine);
+  visit(threshold_units, cut, refine);
   flush();
   return std::move(top).sorted();
 }
