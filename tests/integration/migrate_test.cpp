@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/paths.hpp"
 #include "support/service_process.hpp"
 #include "support/test_database.hpp"
 
@@ -19,7 +20,7 @@ class MigrateTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("kh_migrations_" + db_.name());
     fs::create_directories(dir_);
-    for (const auto& entry : fs::directory_iterator(KAKEHASHI_MIGRATIONS_SOURCE_DIR)) {
+    for (const auto& entry : fs::directory_iterator(source_path("migrations"))) {
       fs::copy_file(entry.path(), dir_ / entry.path().filename());
     }
   }

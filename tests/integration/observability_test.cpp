@@ -19,6 +19,7 @@
 #include <pqxx/pqxx>
 
 #include "integration/api_fixture.hpp"
+#include "support/paths.hpp"
 
 namespace kakehashi::testing {
 namespace {
@@ -266,7 +267,7 @@ TEST(MetricNames, ComeOutOfPromQl) {
 }
 
 TEST_F(ObservabilityTest, TheGrafanaDashboardDrawsOnlySeriesTheServiceExports) {
-  std::ifstream file(KAKEHASHI_GRAFANA_DASHBOARD);
+  std::ifstream file(source_path("docker/grafana/kakehashi.json"));
   ASSERT_TRUE(file) << "docker/grafana/kakehashi.json is missing";
   const json dashboard = json::parse(file, nullptr, false);
   ASSERT_FALSE(dashboard.is_discarded()) << "the dashboard is not valid JSON";

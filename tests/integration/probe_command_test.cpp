@@ -62,11 +62,9 @@ std::string url(std::uint16_t port, const std::string& path = "/readyz") {
 
 class ProbeCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto r = run_kakehashi({"migrate"}, db_.env());
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
-  TestDatabase db_;
+  // Migrated: a copy of the template that `kakehashi migrate` built once
+  // for the run (migrate_test tests the command itself).
+  TestDatabase db_{TestDatabase::Schema::migrated};
 };
 
 TEST_F(ProbeCommandTest, ExitsZeroWhenTheServiceIsReady) {

@@ -2,6 +2,7 @@
 
 #include "support/eventually.hpp"
 #include "support/http_client.hpp"
+#include "support/paths.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -26,7 +27,7 @@ std::string temp_log_path() {
 
 }  // namespace
 
-std::string kakehashi_binary() { return KAKEHASHI_BINARY; }
+std::string kakehashi_binary() { return executable_directory() + KAKEHASHI_TEST_BINARY; }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

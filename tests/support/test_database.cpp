@@ -79,7 +79,11 @@ TestDatabase::TestDatabase(Schema schema) {
   std::random_device rd;
   name_ = "kh_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)) +
           "_" + std::to_string(rd() % 100000);
-  std::string create = "CREATE DATABASE \"" + name_ + "\"";
+  // FILE_COPY copies the template's files and writes two checkpoints;
+  // PostgreSQL 15's default (WAL_LOG) writes every block of the template
+  // through the WAL instead, which measured 5x slower for the ~10 MB
+  // migrated template (435 ms against 86 ms a database on ext4).
+  std::string create = "CREATE DATABASE \"" + name_ + "\" STRATEGY FILE_COPY";
   if (schema == Schema::migrated) {
     admin_key_ = migrated_template_key();
     create += " TEMPLATE " + template_name();

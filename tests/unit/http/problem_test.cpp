@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/paths.hpp"
+
 namespace kakehashi::http {
 namespace {
 
@@ -78,8 +80,9 @@ TEST(Problem, KindsAndCodesHaveDistinctNames) {
 // The spec lists every kind and every code with its meaning; a kind or a
 // code added here without documentation fails.
 TEST(Problem, TheSpecDocumentsEveryKindAndCode) {
-  std::ifstream in(KAKEHASHI_OPENAPI_PATH);
-  ASSERT_TRUE(in) << KAKEHASHI_OPENAPI_PATH;
+  const auto path = testing::source_path("api-spec/openapi.yaml");
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path;
   const std::string spec((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (auto t : problem_types()) {
     EXPECT_NE(spec.find(problem_type_uri(t)), std::string::npos) << problem_type_uri(t);

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include "support/paths.hpp"
+
 namespace kakehashi::store {
 namespace {
 
@@ -26,7 +28,7 @@ TEST(Migrations, ChecksumFollowsContent) {
 // The build embeds an explicit list of files; this catches a file added to
 // migrations/ but not to that list.
 TEST(Migrations, EmbeddedSetEqualsSourceDirectory) {
-  const auto on_disk = load_migrations(KAKEHASHI_MIGRATIONS_SOURCE_DIR);
+  const auto on_disk = load_migrations(testing::source_path("migrations"));
   const auto& embedded = embedded_migrations();
   ASSERT_EQ(on_disk.size(), embedded.size());
   for (std::size_t i = 0; i < on_disk.size(); ++i) {
