@@ -144,5 +144,65 @@ TEST_F(ImportIndexTest, ReplacedSkillsLeaveTheCandidatesAfterAnImport) {
   EXPECT_EQ(ids_of(candidates(project)).size(), 78U);
 }
 
+// Migrations 0095 and 0096 moved checks the import paid per row to one per
+// statement; the database still refuses and sets what it did.
+TEST_F(ImportIndexTest, TheDatabaseKeepsTheRulesItCheckedPerRow) {
+  auto imported = import_csv(
+      "full_name,email,consent_matching,consent_share_abroad\nA,a@example.com,true,false\n"
+      "B,b@example.com,false,false\n");
+  ASSERT_EQ(imported.status(), 201) << imported.http.body;
+  // The consent time is the transaction's, as the trigger set it.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at = created_at"),
+            "1");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at IS NULL"),
+            "1");
+  // Any other value a writer gives is replaced.
+  db_.exec(
+      "INSERT INTO trainees (organization_id, alias, consent_matching, consent_recorded_at) "
+      "VALUES ('" +
+      school_ + "', 'T-C', true, '2001-01-01')");
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at > '2020-01-01' FROM trainees "
+                            "WHERE alias = 'T-C'"),
+            "t");
+  db_.exec(
+      "INSERT INTO trainees (organization_id, alias, consent_recorded_at) "
+      "VALUES ('" +
+      school_ + "', 'T-N', '2001-01-01')");
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at IS NULL FROM trainees WHERE alias = 'T-N'"),
+            "t");
+  // An organization that does not exist.
+  EXPECT_THROW(db_.exec("INSERT INTO trainees (organization_id, alias) "
+                        "VALUES ('00000000-0000-4000-8000-000000000000', 'T-X')"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainees SET organization_id = "
+                        "'00000000-0000-4000-8000-000000000000' WHERE alias = 'T-N'"),
+               std::exception);
+  // Personal data names its trainee's organization, no other.
+  const std::string trainee = db_.query_value("SELECT id FROM trainees WHERE alias = 'T-N'");
+  EXPECT_THROW(db_.exec("INSERT INTO trainee_personal (trainee_id, organization_id, full_name, "
+                        "email) VALUES ('" +
+                        trainee + "', '" + firm_ + "', 'N', 'n@example.com')"),
+               std::exception);
+  db_.exec(
+      "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email) "
+      "VALUES ('" +
+      trainee + "', '" + school_ + "', 'N', 'n@example.com')");
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET organization_id = '" + firm_ +
+                        "' WHERE trainee_id = '" + trainee + "'"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainees SET organization_id = '" + firm_ + "' WHERE id = '" +
+                        trainee + "'"),
+               std::exception);
+  // An organization that trainees name stays; one they do not can go.
+  EXPECT_THROW(db_.exec("DELETE FROM organizations WHERE id = '" + school_ + "'"), std::exception);
+  db_.exec(
+      "INSERT INTO organizations (name, kind, country) "
+      "VALUES ('Empty Academy', 'training_provider', 'BD')");
+  db_.exec("DELETE FROM organizations WHERE name = 'Empty Academy'");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE name = 'Empty Academy'"),
+            "0");
+  EXPECT_EQ(count_rows("trainees"), 4U);
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
