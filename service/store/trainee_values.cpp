@@ -76,7 +76,10 @@ double stored_decimal(double v, int scale) {
         carry = false;
       }
     }
-    if (carry) kept.insert(kept[0] == '-' ? 1 : 0, "1");
+    if (carry) {
+      const bool negative = kept.front() == '-';
+      kept = std::string(negative ? "-1" : "1") + kept.substr(negative ? 1 : 0);
+    }
   }
   const double out = std::strtod(kept.c_str(), nullptr);
   return out == 0 ? 0.0 : out;  // numeric has no negative zero
