@@ -39,6 +39,10 @@ for round in 1 2; do
   for which in old new; do
     bin=$OLD; [ $which = new ] && bin=$NEW
     serve "$bin"
+    # Warm: every open project's first page read once (a random 5 s alone
+    # leaves projects unread on a slow machine, and their first reads would
+    # be counted as if writes had caused them), then 5 s of the load itself.
+    python3 "$here/candidates_first_pass.py" "$port" "$KH_KEY" "$KH_IDS" 1000000 4 >/dev/null
     wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/get_candidates.lua" "http://127.0.0.1:$port" >/dev/null
     [ $round = 1 ] && measure "round $round $which, no writes"
     python3 "$here/trainee_writer.py" "$port" "$KH_KEY" "$work/trainees" "$RATE" &

@@ -181,7 +181,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
                                std::to_string(page.offset) + "/" + std::to_string(page.limit) +
                                "/" + currency;
   if (auto body = api.live->cached_page(page_key, stamp)) {
-    Response r = Response::json(200, std::move(*body));
+    Response r = Response::json(200, std::string(*body));
     r.set_header("Cache-Control", "no-store");
     co_return r;
   }

@@ -656,6 +656,7 @@ int serve(const std::vector<std::string>& args) {
   // and the caches current; /readyz answers 503 until it has loaded.
   matching::LiveIndex live(api_context.taxonomy, std::move(utc_offsets));
   live.set_reference(nullptr, std::move(zones));
+  live.set_page_cache_bytes(config.page_cache_mb * 1024 * 1024);
   api_context.live = &live;
   api_context.webhook_allow_private = config.webhook_allow_private;
   store::ChangeFeed feed(origin);

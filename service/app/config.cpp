@@ -219,6 +219,10 @@ const std::vector<Option>& options() {
       {"retention-interval-s", "KAKEHASHI_RETENTION_INTERVAL_S", "3600",
        "how often the retention job runs (erasure and purges)",
        duration(&Config::retention_interval, 1, 604'800)},
+      {"page-cache-mb", "KAKEHASHI_PAGE_CACHE_MB", "128",
+       "memory for rendered pages of ranked candidates, answered again until a change can "
+       "alter them; the least recently read go first when it is full. 0: none kept",
+       number(&Config::page_cache_mb, 0, 65'536)},
   };
   return kOptions;
 }

@@ -58,6 +58,8 @@ struct Config {
   std::size_t retention_months = 24;       // 0: retention off
   std::size_t event_retention_days = 365;  // 0: events and deliveries are kept
   std::chrono::seconds retention_interval{3600};
+  // Rendered candidates pages held for answering again (#14).
+  std::size_t page_cache_mb = 128;
 };
 
 struct ConfigResult {

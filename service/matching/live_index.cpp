@@ -78,7 +78,6 @@ void LiveIndex::forget_everything() {
   cache_.clear();
   project_stamps_.clear();
   pages_.clear();
-  pages_bytes_ = 0;
 }
 
 FeatureContext LiveIndex::feature_context() {
@@ -451,26 +450,22 @@ LiveIndex::PageStamp LiveIndex::stamp_locked(std::int64_t project_seq) const {
   return {cache_epoch_, it == project_stamps_.end() ? 0 : it->second};
 }
 
-std::optional<std::string> LiveIndex::cached_page(const std::string& key, const PageStamp& stamp) {
+std::shared_ptr<const std::string> LiveIndex::cached_page(const std::string& key,
+                                                          const PageStamp& stamp) {
   std::lock_guard lock(cache_mutex_);
-  auto it = pages_.find(key);
-  if (it == pages_.end() || !(it->second.first == stamp)) return std::nullopt;
-  return it->second.second;
+  return pages_.find(key, stamp);
 }
 
 void LiveIndex::cache_page(const std::string& key, std::int64_t project_seq, const PageStamp& stamp,
                            std::string body) {
   std::lock_guard lock(cache_mutex_);
   if (!(stamp == stamp_locked(project_seq))) return;  // a change touched its list since
-  // Bounded by bytes, not entries: a page of 200 candidates is ~100 KB.
-  if (pages_bytes_ + body.size() > kPageCacheBytes) {
-    pages_.clear();
-    pages_bytes_ = 0;
-  }
-  pages_bytes_ += body.size();
-  auto& slot = pages_[key];
-  pages_bytes_ -= slot.second.size();
-  slot = {stamp, std::move(body)};
+  pages_.put(key, stamp, std::move(body));
+}
+
+void LiveIndex::set_page_cache_bytes(std::size_t bytes) {
+  std::lock_guard lock(cache_mutex_);
+  pages_.set_budget(bytes);
 }
 
 }  // namespace kakehashi::matching

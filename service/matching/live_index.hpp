@@ -25,6 +25,7 @@
 #include "matcher/index.hpp"
 #include "matcher/scorer.hpp"
 #include "matching/features.hpp"
+#include "matching/page_cache.hpp"
 #include "matching/taxonomy.hpp"
 #include "matching/trainee_card.hpp"
 
@@ -156,15 +157,15 @@ class LiveIndex {
   // what it was when its rendering began: take the stamp first, render, then
   // cache under it; a change that can alter the project's list (as for
   // candidates()) or a rebuild changes the stamp.
-  struct PageStamp {
-    std::uint64_t epoch = 0;    // rebuilds and dropped rankings
-    std::uint64_t project = 0;  // changes that touched this project's list
-    bool operator==(const PageStamp&) const = default;
-  };
+  // They are held in a PageCache of a bounded number of bytes (the least
+  // recently used go first; set_page_cache_bytes, KAKEHASHI_PAGE_CACHE_MB).
+  using PageStamp = matching::PageStamp;
   PageStamp page_stamp(std::int64_t project_seq);
-  std::optional<std::string> cached_page(const std::string& key, const PageStamp& stamp);
+  std::shared_ptr<const std::string> cached_page(const std::string& key, const PageStamp& stamp);
   void cache_page(const std::string& key, std::int64_t project_seq, const PageStamp& stamp,
                   std::string body);
+  void set_page_cache_bytes(std::size_t bytes);
+  static constexpr std::size_t kDefaultPageCacheBytes = 128 * 1024 * 1024;
   // Forgets every remembered ranking and page (before a batch of many changes,
   // where checking each against every ranking costs more than ranking again).
   void forget_rankings() { forget_everything(); }
@@ -221,9 +222,7 @@ class LiveIndex {
   std::uint64_t cache_epoch_ = 0;
   std::unordered_map<std::int64_t, std::uint64_t> project_stamps_;
   std::uint64_t trainee_changes_ = 0;  // every trainee change, to spot one during a ranking
-  std::unordered_map<std::string, std::pair<PageStamp, std::string>> pages_;
-  std::size_t pages_bytes_ = 0;
-  static constexpr std::size_t kPageCacheBytes = 64 * 1024 * 1024;
+  PageCache pages_{kDefaultPageCacheBytes};
 
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> generation_{0};

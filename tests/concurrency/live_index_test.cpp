@@ -248,7 +248,8 @@ TEST(LiveIndexCandidates, APageRenderedAcrossAChangeToItsListIsNotKept) {
   stamp = live.page_stamp(1);
   (void)live.candidates(plan, 1, 0, 10);
   live.cache_page("p", 1, stamp, "fresh");
-  EXPECT_EQ(live.cached_page("p", live.page_stamp(1)), "fresh");
+  ASSERT_TRUE(live.cached_page("p", live.page_stamp(1)));
+  EXPECT_EQ(*live.cached_page("p", live.page_stamp(1)), "fresh");
   // A ranking of another version of the project replaces this one: the pages
   // drawn from the old list go with it (no change would be checked against them).
   (void)live.candidates(plan, 2, 0, 10);
