@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -96,19 +97,35 @@ std::uint8_t quality_code(double japanese, std::int8_t cefr, bool ok) {
 }
 }  // namespace
 
+// A row's fields other than skills, side by side: the rows that pass the
+// bound pass are few and scattered, and refining and scoring one reads most
+// of these, so one row is one or two cache lines rather than a line per
+// column (at 300k trainees the columns no longer stay in cache, and those
+// misses made the cost per project grow with the index; issue 14, session 9).
+struct RowFields {
+  // What rest_bound() reads first.
+  std::uint64_t domains = 0;
+  std::int32_t hours = 0;
+  std::int32_t rate = 0;
+  Day available = kUnknownDay;
+  std::uint32_t skill_begin = 0;  // the row's skills: skills[skill_begin, + skill_count)
+  std::uint32_t skill_count = 0;
+  // What the scorer reads too.
+  double japanese = 0;  // japanese_value(), once per trainee
+  Id id = 0;
+  std::int16_t tz = 0, work_start = 0, work_end = 0;
+  std::uint16_t zone = 0;
+  std::int8_t jlpt = 0, cefr = 0;
+  std::uint8_t work_days = 0, engagement = 0, ok = 0;
+  // The rest of a Trainee, for row().
+  std::uint8_t status = 0, consent = 0, jlpt_certified = 0;
+  std::int16_t bjt = 0;
+  Id org = 0;
+};
+
 struct CandidateIndex::Shard {
-  std::vector<Id> ids, orgs;
-  std::vector<std::int8_t> jlpt, cefr;
-  std::vector<double> japanese;       // japanese_value(), once per trainee
+  std::vector<RowFields> fields;
   std::vector<std::uint8_t> quality;  // quality_code(), for the bound pass
-  std::vector<std::uint16_t> zone;
-  std::vector<std::uint8_t> work_days, jlpt_certified;
-  std::vector<std::int16_t> bjt;
-  std::vector<Day> available;
-  std::vector<std::int32_t> rate, hours;
-  std::vector<std::uint64_t> domains;
-  std::vector<std::uint8_t> engagement, ok, status, consent;
-  std::vector<std::int16_t> tz, work_start, work_end;
   std::vector<std::uint32_t> skill_begin{0};
   std::vector<TraineeSkill> skills;
   // One column per skill any row of the shard has: each row's skill_code()
@@ -126,7 +143,7 @@ struct CandidateIndex::Shard {
   // binary search, 16 bytes a trainee where a map cost ~40.
   std::vector<std::pair<Id, std::uint32_t>> by_id;
 
-  std::size_t size() const { return ids.size(); }
+  std::size_t size() const { return fields.size(); }
   std::optional<std::uint32_t> row_of(Id id) const {
     const auto it = std::lower_bound(by_id.begin(), by_id.end(), id,
                                      [](const auto& entry, Id x) { return entry.first < x; });
@@ -181,37 +198,38 @@ struct CandidateIndex::Shard {
     // Every column exactly as long as the shard (grown by doubling, a third
     // of them would be spare: several MB at 100k trainees).
     auto reserve = [n](auto&... v) { (v.reserve(n), ...); };
-    reserve(s->ids, s->orgs, s->jlpt, s->cefr, s->japanese, s->zone, s->work_days,
-            s->jlpt_certified, s->bjt, s->available, s->rate, s->hours, s->domains, s->engagement,
-            s->ok, s->status, s->consent, s->tz, s->work_start, s->work_end, s->quality);
+    reserve(s->fields, s->quality);
     s->skill_begin.reserve(n + 1);
     std::size_t skill_count = 0;
     for (const auto& t : trainees) skill_count += t.skills.size();
     s->skills.reserve(skill_count);
     for (std::uint32_t row = 0; row < n; ++row) {
       const Trainee& t = trainees[row];
-      s->ids.push_back(t.id);
-      s->orgs.push_back(t.organization_id);
-      s->jlpt.push_back(t.jlpt);
-      s->cefr.push_back(t.cefr);
-      s->japanese.push_back(japanese_value(t));
-      s->quality.push_back(quality_code(s->japanese.back(), t.cefr,
-                                        t.consent_matching && t.status == TraineeStatus::kActive));
-      s->zone.push_back(t.zone);
-      s->work_days.push_back(t.work_days);
-      s->jlpt_certified.push_back(t.jlpt_certified ? 1 : 0);
-      s->bjt.push_back(t.bjt_score);
-      s->available.push_back(t.available_from);
-      s->rate.push_back(t.expected_monthly_rate);
-      s->hours.push_back(t.hours_per_week);
-      s->domains.push_back(t.domains);
-      s->engagement.push_back(t.engagement);
-      s->ok.push_back(t.consent_matching && t.status == TraineeStatus::kActive ? 1 : 0);
-      s->status.push_back(static_cast<std::uint8_t>(t.status));
-      s->consent.push_back(t.consent_matching ? 1 : 0);
-      s->tz.push_back(t.utc_offset_minutes);
-      s->work_start.push_back(t.work_start_minutes);
-      s->work_end.push_back(t.work_end_minutes);
+      RowFields f;
+      f.id = t.id;
+      f.org = t.organization_id;
+      f.jlpt = t.jlpt;
+      f.cefr = t.cefr;
+      f.japanese = japanese_value(t);
+      f.zone = t.zone;
+      f.work_days = t.work_days;
+      f.jlpt_certified = t.jlpt_certified ? 1 : 0;
+      f.bjt = t.bjt_score;
+      f.available = t.available_from;
+      f.rate = t.expected_monthly_rate;
+      f.hours = t.hours_per_week;
+      f.domains = t.domains;
+      f.engagement = t.engagement;
+      f.ok = t.consent_matching && t.status == TraineeStatus::kActive ? 1 : 0;
+      f.status = static_cast<std::uint8_t>(t.status);
+      f.consent = t.consent_matching ? 1 : 0;
+      f.tz = t.utc_offset_minutes;
+      f.work_start = t.work_start_minutes;
+      f.work_end = t.work_end_minutes;
+      f.skill_begin = static_cast<std::uint32_t>(s->skills.size());
+      f.skill_count = static_cast<std::uint32_t>(t.skills.size());
+      s->quality.push_back(quality_code(f.japanese, t.cefr, f.ok != 0));
+      s->fields.push_back(f);
       for (const auto& sk : t.skills) {
         s->skills.push_back(sk);
         s->column_of.try_emplace(sk.skill, static_cast<std::uint32_t>(s->column_of.size()));
@@ -219,7 +237,7 @@ struct CandidateIndex::Shard {
       s->skill_begin.push_back(static_cast<std::uint32_t>(s->skills.size()));
     }
     s->by_id.reserve(n);
-    for (std::uint32_t row = 0; row < n; ++row) s->by_id.emplace_back(s->ids[row], row);
+    for (std::uint32_t row = 0; row < n; ++row) s->by_id.emplace_back(s->fields[row].id, row);
     std::sort(s->by_id.begin(), s->by_id.end());
     s->codes.assign(s->column_of.size() * n, 0);
     for (std::uint32_t row = 0; row < n; ++row) {
@@ -252,26 +270,27 @@ struct CandidateIndex::Shard {
   }
 
   Trainee row(std::uint32_t r) const {
+    const RowFields& f = fields[r];
     Trainee t;
-    t.id = ids[r];
-    t.organization_id = orgs[r];
+    t.id = f.id;
+    t.organization_id = f.org;
     t.skills.assign(skills.begin() + skill_begin[r], skills.begin() + skill_begin[r + 1]);
-    t.jlpt = jlpt[r];
-    t.cefr = cefr[r];
-    t.jlpt_certified = jlpt_certified[r] != 0;
-    t.bjt_score = bjt[r];
-    t.utc_offset_minutes = tz[r];
-    t.zone = zone[r];
-    t.work_days = work_days[r];
-    t.work_start_minutes = work_start[r];
-    t.work_end_minutes = work_end[r];
-    t.available_from = available[r];
-    t.hours_per_week = hours[r];
-    t.expected_monthly_rate = rate[r];
-    t.domains = domains[r];
-    t.engagement = engagement[r];
-    t.consent_matching = consent[r] != 0;
-    t.status = static_cast<TraineeStatus>(status[r]);
+    t.jlpt = f.jlpt;
+    t.cefr = f.cefr;
+    t.jlpt_certified = f.jlpt_certified != 0;
+    t.bjt_score = f.bjt;
+    t.utc_offset_minutes = f.tz;
+    t.zone = f.zone;
+    t.work_days = f.work_days;
+    t.work_start_minutes = f.work_start;
+    t.work_end_minutes = f.work_end;
+    t.available_from = f.available;
+    t.hours_per_week = f.hours;
+    t.expected_monthly_rate = f.rate;
+    t.domains = f.domains;
+    t.engagement = f.engagement;
+    t.consent_matching = f.consent != 0;
+    t.status = static_cast<TraineeStatus>(f.status);
     return t;
   }
 
@@ -283,10 +302,7 @@ struct CandidateIndex::Shard {
   }
 
   std::size_t bytes() const {
-    std::size_t b = ids.capacity() * 16 + jlpt.capacity() * 2 + japanese.capacity() * 8 +
-                    zone.capacity() * 2 + work_days.capacity() * 2 + bjt.capacity() * 2 +
-                    available.capacity() * 4 + rate.capacity() * 8 + domains.capacity() * 8 +
-                    engagement.capacity() * 4 + tz.capacity() * 6 + skill_begin.capacity() * 4 +
+    std::size_t b = fields.capacity() * sizeof(RowFields) + skill_begin.capacity() * 4 +
                     skills.capacity() * sizeof(TraineeSkill) + by_id.capacity() * 16 +
                     codes.capacity() + column_of.size() * 32 + quality.capacity() +
                     block_codes.capacity() + block_quality.capacity();
@@ -302,16 +318,21 @@ namespace {
 
 // Per-thread scratch for top_candidates: the blocks' bounds (all shards end
 // to end) and their histogram, the rows' bounds of one run of blocks.
-struct Scratch {
-  std::vector<float> bound;  // the rows' bounds of a run of blocks
-  std::vector<float> block;  // each block's bound (kBlock rows), shards end to end
-  std::vector<float> best;   // a required skill's credit over its own and related columns
-  std::vector<std::uint32_t> histogram;
+// A run of consecutive blocks of a shard, as rows.
+struct Run {
+  std::uint32_t first;
+  std::uint32_t count;
 };
 
-// Bounds are counted in bins of this width (valid bounds are in [0, 2)).
+struct Scratch {
+  std::vector<std::int16_t> bound;  // the rows' bounds of a run of blocks (units)
+  std::vector<std::int16_t> block;  // each block's bound (kBlock rows), shards end to end
+  std::vector<std::uint32_t> histogram;
+  std::vector<Run> runs;  // of one shard, for visit
+};
+
+// Bounds (in units, below) are counted in bins of 2 units.
 constexpr std::size_t kBins = 8192;
-constexpr double kBinsPerUnit = 4096;
 
 // The bound pass's loops, written so that the compiler vectorises them (and
 // compiled twice, for AVX2 and for any x86-64, chosen when the program starts).
@@ -329,65 +350,118 @@ constexpr double kBinsPerUnit = 4096;
 #define KAKEHASHI_VECTOR_CLONES
 #endif
 
-// What a bound falls by for an ineligible row (inactive, or a must-have not
-// met): far below 0, where no addition brings it back (valid bounds are >= 0).
-constexpr float kIneligible = 1024.0f;
+// Bounds are fixed point, in units of 1/kUnits of a score (valid bounds
+// are in [0, 1 + a little rounding], so they fit in 16 bits with room), and
+// every coefficient is rounded UP to whole units: a bound in units is never
+// below kUnits times the exact bound, and a block's bound, computed from its
+// maxima with the same integer arithmetic, is never below any of its rows'
+// (no rounding margin needed between the two).
+constexpr float kUnits = 16384.0f;
+constexpr std::int16_t kIneligibleUnits = std::numeric_limits<std::int16_t>::min();
 
-// The loops below are written in integer arithmetic and plain float adds
-// (no float comparisons, no bool-to-float) because that is what GCC
-// vectorises at the default floating-point settings.
-
-// Credit for a skill code against a minimum, in quarters (level_credit()
-// times 4: 0 without the skill, 4 at or above the minimum, 1 less per level
-// short).
-inline int quarters_of(int code, int min_level) {
-  const int level = code & 7;
-  return std::min(4, std::max(0, 4 - min_level + level)) * std::min(level, 1);
+std::int16_t units_up(double value) {
+  return static_cast<std::int16_t>(std::ceil(value * static_cast<double>(kUnits)));
 }
 
-// 1 (or more) when the code's level is below the minimum, else 0 (levels
-// are 0..7, minimums 0..255).
-inline int below_of(int code, int min_level) { return (min_level - (code & 7) + 7) >> 3; }
+// A project's bound as a little program over one shard's columns: per
+// required skill, its own column (null: nobody here has it) and the columns
+// of its related skills.
+struct TermCode {
+  const std::uint8_t* own;
+  std::int16_t per_quarter;  // credit quarter of the skill itself
+  std::int16_t per_step;     // years step
+  std::int16_t min_level;
+  bool must_have;
+  std::uint32_t first_related, related_count;  // in the RelatedCode array
+};
+struct RelatedCode {
+  const std::uint8_t* column;
+  std::int16_t per_quarter;  // the skill's credit quarter times the similarity
+};
+struct BoundProgram {
+  std::int16_t per_japanese_step, per_english_level, rest;
+  std::vector<TermCode> terms;
+  std::vector<RelatedCode> related;
+};
 
-// u[r] = the row's bound from its quality_code() (Japanese, English) and the
-// components that are not skills left at their maximum (`rest`); ineligible
-// for a trainee not active and consenting.
-KAKEHASHI_VECTOR_CLONES
-void bound_quality(float* __restrict u, std::size_t n, const std::uint8_t* __restrict quality,
-                   float per_japanese_step, float per_english_level, float rest) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const int q = quality[r];
-    u[r] = per_japanese_step * static_cast<float>(q & 15) +
-           per_english_level * static_cast<float>((q >> 4) & 7) + rest -
-           kIneligible * static_cast<float>(q >> 7);
-  }
-}
-
-// u[r] += a * credit quarters + b * years steps of a required skill (or
-// a * best[r] for the credit, when its related skills have columns here);
-// ineligible for a must-have below its minimum.
-KAKEHASHI_VECTOR_CLONES
-void bound_skill(float* __restrict u, std::size_t n, const std::uint8_t* __restrict own,
-                 const float* __restrict best, float a, float b, int min_level, bool must_have) {
-  const float fail = must_have ? kIneligible : 0.0f;
-  if (!own) {  // related skills only (never a must-have: see the caller)
-    for (std::size_t r = 0; r < n; ++r) u[r] += a * best[r];
-    return;
-  }
-  if (!best) {
-    for (std::size_t r = 0; r < n; ++r) {
-      const int code = own[r];
-      u[r] += a * static_cast<float>(quarters_of(code, min_level)) +
-              b * static_cast<float>(code >> 3) -
-              fail * static_cast<float>(below_of(code, min_level));
+// One row's (or block's) bound in units: the same integer arithmetic as the
+// vector loop below, for the rows after its last whole group of 16.
+std::int16_t bound_one(const BoundProgram& p, std::size_t r, std::uint8_t quality) {
+  if (quality >> 7) return kIneligibleUnits;
+  int u =
+      p.per_japanese_step * (quality & 15) + p.per_english_level * ((quality >> 4) & 7) + p.rest;
+  auto quarters = [](int level, int min_level) {
+    return level == 0 ? 0 : std::min(4, std::max(0, 4 - min_level + level));
+  };
+  for (const TermCode& t : p.terms) {
+    int best = 0;
+    if (t.own) {
+      const int code = t.own[r];
+      if (t.must_have && (code & 7) < t.min_level) return kIneligibleUnits;
+      best = t.per_quarter * quarters(code & 7, t.min_level);
+      u += t.per_step * (code >> 3);
     }
-    return;
+    for (std::uint32_t j = 0; j < t.related_count; ++j) {
+      const RelatedCode& rel = p.related[t.first_related + j];
+      best = std::max(best, rel.per_quarter * quarters(rel.column[r] & 7, t.min_level));
+    }
+    u += best;
   }
-  for (std::size_t r = 0; r < n; ++r) {
-    const int code = own[r];
-    u[r] += a * best[r] + b * static_cast<float>(code >> 3) -
-            fail * static_cast<float>(below_of(code, min_level));
+  return static_cast<std::int16_t>(u);
+}
+
+// u[0..n) = the bounds in units of rows (or blocks) 0..n of the program's
+// columns and `quality` (quality_code()s), 16 at a time in one pass: each
+// group's bound stays in a register while the project's columns are read
+// (a pass per column through memory was most of the bound's cost). GCC's
+// vector types; compiled for AVX2 and for any x86-64.
+KAKEHASHI_VECTOR_CLONES
+void bound_units(std::int16_t* __restrict u, std::size_t n, const std::uint8_t* __restrict quality,
+                 const BoundProgram& p) {
+  using V = std::int16_t __attribute__((vector_size(32)));
+  using Bytes = std::uint8_t __attribute__((vector_size(16)));
+  const std::size_t whole = n - n % 16;
+  for (std::size_t r = 0; r < whole; r += 16) {
+    Bytes qb;
+    std::memcpy(&qb, quality + r, 16);
+    const V q = __builtin_convertvector(qb, V);
+    const std::int16_t seven = 7, fifteen = 15, four = 4, zero = 0;
+    V fail = q >> 7;  // 1 (or more): ineligible
+    V acc = (q & fifteen) * p.per_japanese_step + ((q >> 4) & seven) * p.per_english_level + p.rest;
+    for (const TermCode& t : p.terms) {
+      const std::int16_t base = static_cast<std::int16_t>(4 - t.min_level);
+      V best = acc - acc;  // zeros
+      if (t.own) {
+        Bytes cb;
+        std::memcpy(&cb, t.own + r, 16);
+        const V code = __builtin_convertvector(cb, V);
+        const V level = code & seven;
+        V qu = level + base;
+        qu = qu < zero ? zero : qu;
+        qu = qu > four ? four : qu;
+        qu = level == zero ? zero : qu;
+        best = qu * t.per_quarter;
+        acc += (code >> 3) * t.per_step;
+        if (t.must_have) fail |= (level < t.min_level) & 1;
+      }
+      for (std::uint32_t j = 0; j < t.related_count; ++j) {
+        const RelatedCode& rel = p.related[t.first_related + j];
+        Bytes cb;
+        std::memcpy(&cb, rel.column + r, 16);
+        const V level = __builtin_convertvector(cb, V) & seven;
+        V qu = level + base;
+        qu = qu < zero ? zero : qu;
+        qu = qu > four ? four : qu;
+        qu = level == zero ? zero : qu;
+        const V c = qu * rel.per_quarter;
+        best = c > best ? c : best;
+      }
+      acc += best;
+    }
+    acc = fail != zero ? kIneligibleUnits : acc;
+    std::memcpy(u + r, &acc, sizeof acc);
   }
+  for (std::size_t r = whole; r < n; ++r) u[r] = bound_one(p, r, quality[r]);
 }
 
 // What rest_bound needs of a project: the weights and the scorer's
@@ -424,29 +498,6 @@ double rest_bound(const RestBound& p, std::uint64_t domains, std::int32_t hours,
   }
   v += p.w_availability * std::max(0.0, 1.0 - p.per_late_day * late);
   return v;
-}
-
-// best[r] = the own column's credit quarters (0 without a column).
-KAKEHASHI_VECTOR_CLONES
-void bound_own_credit(float* __restrict best, std::size_t n, const std::uint8_t* __restrict own,
-                      int min_level) {
-  if (!own) {
-    std::fill_n(best, n, 0.0f);
-    return;
-  }
-  for (std::size_t r = 0; r < n; ++r) best[r] = static_cast<float>(quarters_of(own[r], min_level));
-}
-
-// best[r] = max(best[r], similarity * quarters) for a related skill's column
-// (the max as (x + y + |x - y|) / 2, exact to an ulp, which the slack covers).
-KAKEHASHI_VECTOR_CLONES
-void bound_related(float* __restrict best, std::size_t n, const std::uint8_t* __restrict column,
-                   float similarity, int min_level) {
-  for (std::size_t r = 0; r < n; ++r) {
-    const float c = similarity * static_cast<float>(quarters_of(column[r], min_level));
-    const float d = c - best[r];
-    best[r] += 0.5f * (d + std::fabs(d));
-  }
 }
 
 }  // namespace
@@ -608,6 +659,12 @@ std::optional<Trainee> CandidateIndex::trainee(Id id) const {
   return shard->row(*row);
 }
 
+Id CandidateIndex::organization_of(Id id) const {
+  auto shard = load(shard_of(id));
+  const auto row = shard->row_of(id);
+  return row ? shard->fields[*row].org : 0;
+}
+
 std::optional<Project> CandidateIndex::project(Id id) const {
   auto set = load_projects();
   auto it = std::lower_bound(set->plans.begin(), set->plans.end(), id,
@@ -695,9 +752,6 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   }
   if (scratch.block.size() < block_offset[kShards]) scratch.block.resize(block_offset[kShards]);
   if (scratch.bound.size() < most_rows) scratch.bound.resize(most_rows);
-  if (scratch.best.size() < std::max(most_rows, block_offset[kShards])) {
-    scratch.best.resize(std::max(most_rows, block_offset[kShards]));
-  }
   // The skills the plan names (required and related, in plan order), and
   // each shard's column of each (-1: none), looked up once.
   std::vector<SkillId> named;
@@ -712,46 +766,46 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       if (it != shards[s]->column_of.end()) column_at[s * named.size() + i] = it->second;
     }
   }
-  // u[0..count) = the bounds of `count` rows whose quality codes start at
-  // `quality` and whose column of a skill `column(skill)` gives (null: none
-  // here): rows of a shard, or a shard's blocks (their maxima).
-  auto bound = [&](float* u, std::size_t count, const std::uint8_t* quality, auto column_of) {
+  // The bound's program for shard s over its rows (base: the codes) or its
+  // blocks (base: the block maxima; stride: blocks()), from row/block
+  // `first` on; false when nobody there can be eligible (a must-have skill
+  // nobody there has).
+  BoundProgram program;
+  program.per_japanese_step = units_up(weights[kJapanese] / kJapaneseSteps);
+  program.per_english_level = units_up(weights[kEnglish] / 6);
+  program.rest = units_up(rest_max);
+  auto make_program = [&](std::size_t s, const std::uint8_t* base, std::size_t stride,
+                          std::size_t first) {
+    program.terms.clear();
+    program.related.clear();
     std::size_t name = 0;  // the next skill of `named`
-    auto column = [&](SkillId) { return column_of(name++); };
-    bound_quality(u, count, quality, static_cast<float>(weights[kJapanese] / kJapaneseSteps),
-                  static_cast<float>(weights[kEnglish] / 6), static_cast<float>(rest_max));
-    float* const best = scratch.best.data();
+    auto column = [&]() -> const std::uint8_t* {
+      const std::int64_t c = column_at[s * named.size() + name++];
+      return c < 0 ? nullptr : base + static_cast<std::size_t>(c) * stride + first;
+    };
     for (const auto& ps : plan.skills) {
       const RequiredSkill& req = ps.required;
       const double w = req.weight * inv;
-      // Per credit quarter and per years step.
-      const auto a = static_cast<float>(w * weights[kSkills] * 0.25);
-      const auto b = static_cast<float>(w * weights[kExperience] / kYearSteps);
-      const int min_level = req.min_level;
-      const std::uint8_t* own = column(req.skill);
-      if (!own && req.must_have) {
-        std::fill_n(u, count, -kIneligible);  // nobody here has this must-have skill
-        return;
-      }
-      bool related = false;
+      const double a = w * weights[kSkills] * 0.25;  // per credit quarter
+      TermCode t{};
+      t.own = column();
+      if (!t.own && req.must_have) return false;
+      t.per_quarter = units_up(a);
+      t.per_step = units_up(w * weights[kExperience] / kYearSteps);
+      t.min_level = req.min_level;
+      t.must_have = req.must_have;
+      t.first_related = static_cast<std::uint32_t>(program.related.size());
       for (const auto& rel : ps.related) {
-        const std::uint8_t* c = column(rel.skill);
-        if (!c) continue;
-        if (!related) {
-          bound_own_credit(best, count, own, min_level);
-          related = true;
+        if (const std::uint8_t* c = column()) {
+          program.related.push_back({c, units_up(a * rel.similarity)});
         }
-        bound_related(best, count, c, static_cast<float>(rel.similarity), min_level);
       }
-      if (related) {
-        bound_skill(u, count, own, best, a, b, min_level, req.must_have);
-      } else if (own) {
-        bound_skill(u, count, own, nullptr, a, b, min_level, req.must_have);
-      }
+      t.related_count = static_cast<std::uint32_t>(program.related.size() - t.first_related);
+      if (t.own || t.related_count > 0) program.terms.push_back(t);
       // else: no credit and no years for anyone here
     }
+    return true;
   };
-
   // Step 1: every block's bound, and their histogram.
   auto& histogram = scratch.histogram;
   histogram.assign(kBins, 0);
@@ -759,15 +813,15 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     const Shard& sh = *shards[s];
     const std::size_t blocks = sh.blocks();
     if (blocks == 0) continue;
-    float* const m = scratch.block.data() + block_offset[s];
-    bound(m, blocks, sh.block_quality.data(), [&](std::size_t i) -> const std::uint8_t* {
-      const std::int64_t c = column_at[s * named.size() + i];
-      return c < 0 ? nullptr : sh.block_codes.data() + static_cast<std::size_t>(c) * blocks;
-    });
+    std::int16_t* const m = scratch.block.data() + block_offset[s];
+    if (!make_program(s, sh.block_codes.data(), blocks, 0)) {
+      std::fill_n(m, blocks, kIneligibleUnits);
+      continue;
+    }
+    bound_units(m, blocks, sh.block_quality.data(), program);
     for (std::size_t b = 0; b < blocks; ++b) {
-      if (!(m[b] >= 0)) continue;
-      const auto at = static_cast<std::int32_t>(m[b] * static_cast<float>(kBinsPerUnit));
-      ++histogram[static_cast<std::size_t>(std::min<std::int32_t>(kBins - 1, at))];
+      if (m[b] < 0) continue;
+      ++histogram[std::min<std::size_t>(kBins - 1, static_cast<std::size_t>(m[b]) >> 1)];
     }
   }
 
@@ -776,8 +830,9 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // arithmetic in its order (skills, then experience, from the row's own
   // skills; the other components as scored everywhere).
   auto consider = [&](const Shard& sh, std::uint32_t r) {
-    const TraineeSkill* first = sh.skills.data() + sh.skill_begin[r];
-    const TraineeSkill* last = sh.skills.data() + sh.skill_begin[r + 1];
+    const RowFields& f = sh.fields[r];
+    const TraineeSkill* first = sh.skills.data() + f.skill_begin;
+    const TraineeSkill* last = first + f.skill_count;
     auto find = [&](SkillId skill) -> const TraineeSkill* {
       for (const TraineeSkill* p = first; p != last; ++p) {
         if (p->skill == skill) return p;
@@ -803,67 +858,137 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
         years_acc += w * (std::min<double>(own->years, kExperienceCapYears) * kPerExperienceYear);
       }
     }
-    const double overlap = project_overlap_hours(plan.project, sh.zone[r], sh.tz[r],
-                                                 sh.work_start[r], sh.work_end[r], sh.work_days[r]);
-    if (!passes_non_skill_constraints(plan, sh.ok[r] != 0, sh.jlpt[r], sh.cefr[r], sh.available[r],
-                                      sh.engagement[r], overlap, sh.hours[r])) {
+    const double overlap =
+        project_overlap_hours(plan.project, f.zone, f.tz, f.work_start, f.work_end, f.work_days);
+    if (!passes_non_skill_constraints(plan, f.ok != 0, f.jlpt, f.cefr, f.available, f.engagement,
+                                      overlap, f.hours)) {
       return;
     }
     values[kSkills] = skill_acc * inv;
     values[kExperience] = years_acc * inv;
-    non_skill_values(plan,
-                     {sh.japanese[r], sh.cefr[r], overlap, sh.available[r], sh.rate[r],
-                      sh.domains[r], sh.hours[r]},
+    non_skill_values(plan, {f.japanese, f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
                      values);
-    top.push({sh.ids[r], combine(plan, values)});
+    top.push({f.id, combine(plan, values)});
   };
 
-  // A row whose bound reaches a step's threshold has its domain, hours, rate
-  // and availability bounded as they are before it is scored.
+  // Rows whose bound reaches a step's threshold wait in a small batch: each
+  // row's fields, then its skills, are fetched from memory for the whole
+  // batch at once (prefetches), so the cache misses overlap instead of
+  // following one another. Each then has its domain, hours, rate and
+  // availability bounded as they are and, if it still reaches the k-th
+  // score (as it stands then: it only rises), is scored.
+  struct Pending {
+    const Shard* shard;
+    std::uint32_t row;
+    float bound;
+  };
+  constexpr std::size_t kBatch = 16;
+  std::array<Pending, kBatch> pending{};
+  std::array<Pending, kBatch> passed{};
+  std::size_t pending_count = 0;
+  float current_threshold = 0.0f;  // threshold(), below
+  std::int32_t current_units = 0;  // the same in units, rounded down
+  auto flush = [&] {
+    std::size_t passed_count = 0;
+    for (std::size_t i = 0; i < pending_count; ++i) {
+      const Pending& p = pending[i];
+      if (top.full() && static_cast<double>(p.bound) + kSlack < top.worst_score()) continue;
+      const RowFields& f = p.shard->fields[p.row];
+      const double refined = static_cast<double>(p.bound) - refined_max +
+                             rest_bound(rest, f.domains, f.hours, f.rate, f.available);
+      if (top.full() && refined + kSlack < top.worst_score()) continue;
+      __builtin_prefetch(p.shard->skills.data() + f.skill_begin);
+      passed[passed_count++] = p;
+    }
+    pending_count = 0;
+    for (std::size_t i = 0; i < passed_count; ++i) consider(*passed[i].shard, passed[i].row);
+    if (top.full()) {
+      const double t = std::max(0.0, top.worst_score() - kSlack);
+      current_threshold = static_cast<float>(t);
+      current_units = static_cast<std::int32_t>(std::floor(t * static_cast<double>(kUnits)));
+    }
+  };
   auto refine = [&](std::size_t shard, std::uint32_t r, float row_bound) {
-    const Shard& sh = *shards[shard];
-    const double refined =
-        static_cast<double>(row_bound) - refined_max +
-        rest_bound(rest, sh.domains[r], sh.hours[r], sh.rate[r], sh.available[r]);
-    if (top.full() && refined + kSlack < top.worst_score()) return;
-    consider(sh, r);
+    __builtin_prefetch(&shards[shard]->fields[r]);  // early: flush reads it
+    pending[pending_count++] = {shards[shard].get(), r, row_bound};
+    if (pending_count == kBatch) flush();
   };
   // The threshold a bound must reach now: the k-th score less the slack,
   // once there are k (valid bounds only: ineligible ones are far below 0).
-  auto threshold = [&] {
-    return top.full() ? std::max(0.0f, static_cast<float>(top.worst_score() - kSlack)) : 0.0f;
-  };
+  // (Kept in a variable: only flush() changes it, and rows compare with it
+  // one by one.)
+  auto threshold = [&] { return current_threshold; };
+  auto threshold_units = [&] { return current_units; };
   // For each run of consecutive blocks of a shard with bound in [from(), to),
   // the rows' bounds, and fn(shard, row, bound) for each row reaching
   // threshold().
-  auto visit = [&](auto from, float to, auto fn) {
+  auto visit = [&](auto from, std::int32_t to, auto fn) {
+    // A shard's runs of blocks are found first (against the threshold as
+    // the shard starts: it only rises, and rows are compared with it as it
+    // stands), so that the columns of the runs two ahead are fetched from
+    // memory (prefetches) while a run is bounded. Runs are short (a few
+    // blocks) and scattered, each a fresh cache line per column: at 300k
+    // trainees waiting for those lines was most of a project's time.
+    constexpr std::size_t kAhead = 2;
+    auto& runs = scratch.runs;
     for (std::size_t s = 0; s < kShards; ++s) {
       const Shard& sh = *shards[s];
       const std::size_t n = sh.size();
-      const float* const m = scratch.block.data() + block_offset[s];
-      auto in = [&](std::size_t b) {
-        // (Block maxima and row bounds may differ by an ulp or two of
-        // rounding; the margin covers it.)
-        return m[b] + 1e-6f >= from() && m[b] < to;
-      };
+      const std::int16_t* const m = scratch.block.data() + block_offset[s];
+      const std::int32_t low = from();
+      runs.clear();
       for (std::size_t b = 0; b < sh.blocks();) {
-        if (!in(b)) {
+        if (!(m[b] >= low && m[b] < to)) {
           ++b;
           continue;
         }
         std::size_t end = b + 1;
-        while (end < sh.blocks() && in(end)) ++end;
-        const std::size_t first = b * kBlock;
-        const std::size_t count = std::min(n, end * kBlock) - first;
-        float* const u = scratch.bound.data();
-        bound(u, count, sh.quality.data() + first, [&](std::size_t i) -> const std::uint8_t* {
-          const std::int64_t c = column_at[s * named.size() + i];
-          return c < 0 ? nullptr : sh.codes.data() + static_cast<std::size_t>(c) * n + first;
-        });
-        for (std::size_t i = 0; i < count; ++i) {
-          if (u[i] >= threshold()) fn(s, static_cast<std::uint32_t>(first + i), u[i]);
-        }
+        while (end < sh.blocks() && m[end] >= low && m[end] < to) ++end;
+        runs.push_back({static_cast<std::uint32_t>(b * kBlock),
+                        static_cast<std::uint32_t>(std::min(n, end * kBlock) - b * kBlock)});
         b = end;
+      }
+      const std::int64_t* const columns = column_at.data() + s * named.size();
+      if (!runs.empty() && !make_program(s, sh.codes.data(), n, 0)) continue;
+      // The program's columns start at row 0; each run offsets them.
+      const BoundProgram at_zero = program;
+      auto fetch = [&](const Run& run) {
+        for (std::size_t at = 0; at < run.count; at += 64) {
+          __builtin_prefetch(sh.quality.data() + run.first + at);
+          for (std::size_t i = 0; i < named.size(); ++i) {
+            if (columns[i] >= 0) {
+              __builtin_prefetch(sh.codes.data() + static_cast<std::size_t>(columns[i]) * n +
+                                 run.first + at);
+            }
+          }
+        }
+      };
+      for (std::size_t r = 0; r < std::min(kAhead, runs.size()); ++r) fetch(runs[r]);
+      for (std::size_t r = 0; r < runs.size(); ++r) {
+        if (r + kAhead < runs.size()) fetch(runs[r + kAhead]);
+        const std::size_t first = runs[r].first;
+        const std::size_t count = runs[r].count;
+        std::int16_t* const u = scratch.bound.data();
+        for (std::size_t t = 0; t < program.terms.size(); ++t) {
+          if (at_zero.terms[t].own) program.terms[t].own = at_zero.terms[t].own + first;
+        }
+        for (std::size_t j = 0; j < program.related.size(); ++j) {
+          program.related[j].column = at_zero.related[j].column + first;
+        }
+        bound_units(u, count, sh.quality.data() + first, program);
+        // Most groups of 16 have no row reaching the threshold: their
+        // largest bound says so at once.
+        for (std::size_t g = 0; g < count; g += 16) {
+          const std::size_t end = std::min(count, g + 16);
+          std::int16_t largest = kIneligibleUnits;
+          for (std::size_t i = g; i < end; ++i) largest = std::max(largest, u[i]);
+          if (largest < threshold_units()) continue;
+          for (std::size_t i = g; i < end; ++i) {
+            if (u[i] >= threshold_units()) {
+              fn(s, static_cast<std::uint32_t>(first + i), static_cast<float>(u[i]) / kUnits);
+            }
+          }
+        }
       }
     }
   };
@@ -872,7 +997,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const std::size_t wanted = std::min(k, everyone) / 2 + 8;
   std::size_t bin = kBins;
   for (std::size_t seen = 0; bin > 0 && seen < wanted;) seen += histogram[--bin];
-  const float cut = static_cast<float>(static_cast<double>(bin) / kBinsPerUnit);
+  const auto cut = static_cast<std::int32_t>(bin << 1);  // in units
   // Their rows are refined best bound first, so that the k-th score is
   // soon near its final value, and only while their bound can reach it.
   struct Candidate {
@@ -881,7 +1006,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     std::uint32_t row;
   };
   std::vector<Candidate> first_rows;
-  visit([&] { return cut; }, std::numeric_limits<float>::infinity(),
+  visit([&] { return cut; }, std::numeric_limits<std::int32_t>::max(),
         [&](std::size_t shard, std::uint32_t r, float row_bound) {
           first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
         });
@@ -898,8 +1023,10 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     }
     refine(c.shard, c.row, c.bound);
   }
+  flush();
   // Step 3: the other blocks whose bound reaches the k-th score as it stands.
-  visit(threshold, cut, refine);
+  visit(threshold_units, cut, refine);
+  flush();
   return std::move(top).sorted();
 }
 

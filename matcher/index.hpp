@@ -57,6 +57,8 @@ class CandidateIndex {
   bool remove_project(Id id);
 
   std::optional<Trainee> trainee(Id id) const;
+  // A trainee's organization (0 when not indexed), without copying the rest.
+  Id organization_of(Id id) const;
   std::optional<Project> project(Id id) const;
 
   // The k best eligible trainees for `project` (which need not be indexed).

@@ -61,8 +61,7 @@ AllocationInput allocation_input(const CandidateIndex& index,
       auto [it, inserted] =
           position.try_emplace(r.id, static_cast<std::uint32_t>(in.trainees.size()));
       if (inserted) {
-        auto t = index.trainee(r.id);
-        in.trainees.push_back({r.id, t ? t->organization_id : 0});
+        in.trainees.push_back({r.id, index.organization_of(r.id)});
       }
       in.edges.push_back({it->second, p, r.score});
     }
@@ -170,9 +169,8 @@ ShortlistRound allocate_over_shortlists(const CandidateIndex& index,
     for (const auto& r : lists[p].ranked) shortlisted.insert(r.id);
     for (const auto& r : ranked) {
       if (!shortlisted.count(r.id)) {
-        auto t = index.trainee(r.id);
         found[p].push_back(
-            {r.id, static_cast<std::uint32_t>(p), r.score, t ? t->organization_id : 0});
+            {r.id, static_cast<std::uint32_t>(p), r.score, index.organization_of(r.id)});
       }
     }
   });

@@ -3,16 +3,20 @@
 # kakehashi (each round on a fresh process, so every read misses the document
 # cache), on Express + node-postgres and on FastAPI + asyncpg (bench/peers/;
 # each reads the trainees row alone and returns it as JSON), and GET /healthz
-# of kakehashi as the ceiling. 100k synthetic trainees; the reads are one
-# training organization's trainees (its own key, as a coordinator reads them),
-# each read once per round in a shuffled order.
+# of kakehashi as the ceiling. 100k synthetic trainees; each read with its
+# training organization's own key (as a coordinator reads them), every
+# trainee once per round in a shuffled order.
 #   pg_virtualenv -t -v 15 -o fsync=off bench/load/cold_reads_vs_peers.sh [build/release/service/kakehashi]
+# With more binaries (OLD NEW), each round measures each in turn on the same
+# data and peers; the second is named kakehashi#2, and so on (same schema).
 #   ROUNDS=3 DURATION=2s CONNECTIONS=32 PEER_WORKERS=2
 # Needs wrk, node with bench/peers/express's packages (npm ci there), and
 # Debian's python3-fastapi python3-uvicorn python3-asyncpg python3-uvloop
 # python3-httptools. Prints one line per measurement, then the medians.
 set -euo pipefail
 BIN=$(realpath "${1:-build/release/service/kakehashi}")
+BINS=("$BIN")
+for extra in "${@:2}"; do BINS+=("$(realpath "$extra")"); done
 here=$(cd "$(dirname "$0")" && pwd)
 peers=$(cd "$here/../peers" && pwd)
 DURATION=${DURATION:-2s}
@@ -29,9 +33,13 @@ trap cleanup EXIT
 
 "$BIN" migrate >/dev/null
 "$BIN" seed --synthetic --trainees "${TRAINEES:-100000}" --projects 200 --seed 1 >/dev/null
-org=$(psql -qtAc "SELECT organization_id FROM trainees GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
-export KH_KEY=$("$BIN" keys create --organization "$org" --label load)
-psql -qtAc "SELECT id FROM trainees WHERE organization_id = '$org' ORDER BY random()" > "$work/ids"
+# Every trainee, each read with its own organization's key: one organization's
+# third of them would wrap around within a round once reads pass ~16k/s.
+for org in $(psql -qtAc "SELECT DISTINCT organization_id FROM trainees"); do
+  echo "$org $("$BIN" keys create --organization "$org" --label load)"
+done > "$work/keys"
+psql -qtAc "SELECT id || ' ' || organization_id FROM trainees ORDER BY random()" |
+  awk 'NR == FNR { key[$1] = $2; next } { print $1, key[$2] }' "$work/keys" - > "$work/ids"
 export KH_IDS="$work/ids"
 psql -qtAc "SELECT count(*) FROM trainees" >/dev/null  # the table in shared buffers for everyone
 
@@ -58,18 +66,21 @@ PORT=18081 node "$peers/express/server.mjs" & pids+=($!)
 wait_http 18081; wait_http 18082
 
 for round in $(seq "$ROUNDS"); do
-  "$BIN" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
-  server=$!; pids+=($server)
-  for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
-  port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
-  measure "kakehashi cold GET trainee" "$port" get_trainee_seq.lua
-  misses=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^trainee_document_cache_total/ {printf "%s %s  ", $1, $2}')
-  echo "    ($misses)"
-  measure "kakehashi GET /healthz" "$port" -
+  for i in "${!BINS[@]}"; do
+    name=kakehashi; [ "$i" -gt 0 ] && name="kakehashi#$((i + 1))"
+    "${BINS[$i]}" serve --listen 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+    server=$!; pids+=($server)
+    for _ in $(seq 100); do grep -q '"msg":"listening"' "$work/serve.log" && break; sleep 0.1; done
+    port=$(grep -o '"port":[0-9]*' "$work/serve.log" | head -1 | cut -d: -f2)
+    until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
+    measure "$name cold GET trainee" "$port" get_trainee_seq.lua
+    misses=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^trainee_document_cache_total/ {printf "%s %s  ", $1, $2}')
+    echo "    ($misses)"
+    measure "$name GET /healthz" "$port" -
+    kill "$server"; wait "$server" 2>/dev/null || true
+  done
   measure "express+pg GET trainee" 18081 get_trainee_seq.lua
   measure "fastapi+asyncpg GET trainee" 18082 get_trainee_seq.lua
-  kill "$server"; wait "$server" 2>/dev/null || true
 done
 
 echo "== medians of $ROUNDS rounds"
@@ -82,7 +93,8 @@ for line in open(sys.argv[1]):
 med = {k: statistics.median(v) for k, v in by.items()}
 for k, v in med.items():
     print(f"{k:28s} {v:10.0f} req/s")
-ours = med["kakehashi cold GET trainee"]
 best = max(med["express+pg GET trainee"], med["fastapi+asyncpg GET trainee"])
-print(f"kakehashi / best peer: {ours / best:.2f}")
+for k in med:
+    if k.endswith(" cold GET trainee"):
+        print(f"{k.split()[0]} / best peer: {med[k] / best:.2f}")
 PY

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,12 +15,17 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include "http/rate_limit.hpp"
 #include "matching/taxonomy.hpp"
 #include "store/database.hpp"
 #include "store/registry.hpp"
 #include "util/cpu_pool.hpp"
 #include "util/histogram.hpp"
+#include "util/log.hpp"
 
 namespace kakehashi::matching {
 class LiveIndex;
@@ -61,6 +68,7 @@ class DocumentCache {
     std::string status;
     std::int64_t version = 0;
     std::string body;
+    bool personal = false;  // the body holds personal data
   };
   DocumentCache() : DocumentCache(250'000) {}
   explicit DocumentCache(std::size_t capacity) : capacity_(capacity) {}
@@ -87,6 +95,53 @@ class DocumentCache {
   std::size_t capacity_;
 };
 
+struct ApiContext;
+
+// The cold path of GET /v1/trainees/{id}: reads that missed the document
+// cache wait together for one statement. The first miss starts a batch on a
+// database thread; misses arriving while a statement is in flight join the
+// next one, which follows as soon as it returns, so one round trip and one
+// hop to a database thread serve many requests. The database thread renders
+// each document (write_trainee_body) and hands it to its waiters' coroutines.
+class TraineeReader {
+ public:
+  using Result = std::optional<DocumentCache::Entry>;
+  // The trainee's document (any tenant's: the caller decides who may see
+  // it), or nullopt when there is none. `id` must be a uuid
+  // (store::is_uuid). Throws DatabaseUnavailable as Database::read does.
+  boost::asio::awaitable<Result> read(ApiContext& api, std::string id);
+  // How many statements served how many reads, for /metrics and tests.
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t reads = 0;
+  };
+  Stats stats() const {
+    return {batches_.load(std::memory_order_relaxed), reads_.load(std::memory_order_relaxed)};
+  }
+
+  // At most this many ids in one statement.
+  static constexpr std::size_t kMaxBatch = 128;
+
+  using Handler = boost::asio::any_completion_handler<void(std::exception_ptr, Result)>;
+  struct Waiter {
+    std::string id;                         // lower case, as PostgreSQL writes a uuid
+    boost::asio::any_io_executor executor;  // where the reading coroutine resumes
+    Handler handler;
+    util::LogContext context;  // the request's, for a batch of one
+  };
+
+ private:
+  void enqueue(ApiContext& api, Waiter waiter);
+  void start(ApiContext& api);
+  void drain(ApiContext& api, store::Tx& t);
+
+  std::mutex mutex_;
+  std::vector<Waiter> pending_;
+  std::size_t running_ = 0;  // batch loops queued or running
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> reads_{0};
+};
+
 // People's accounts (api/accounts.cpp): how long sessions and invitations
 // last, when the session cookie is marked Secure, and how many failed
 // sign-ins an address may make before it waits.
@@ -108,6 +163,7 @@ struct ApiContext {
   KeyCache keys;
   matching::LiveIndex* live = nullptr;  // the matcher's index; set by serve
   DocumentCache trainee_documents;
+  TraineeReader trainee_reader;  // the documents' cold path
   // Per API key, and failed authentications per client address; null: off.
   std::unique_ptr<http::RateLimiter> key_limit;
   std::unique_ptr<http::RateLimiter> auth_failure_limit;

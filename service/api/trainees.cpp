@@ -2,17 +2,23 @@
 // all). Firms never use these endpoints: they see pseudonymous profiles
 // through matching. Personal data is returned only here.
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
+#include "api/trainee_document.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
 #include "matching/features.hpp"
 #include "store/matches.hpp"
+#include "store/sql_text.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -508,34 +514,25 @@ awaitable<void> audit_reads(ApiContext& api, const domain::Principal& who,
 awaitable<Response> get_trainee(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   const std::string id(ctx.param("id"));
-  // A document read before, and not changed since, is answered from memory.
-  if (auto hit = api.trainee_documents.get(id)) {
-    if (!who.owns(hit->organization_id) || (hit->status == "erased" && !who.is_admin())) {
-      co_return problem(ctx, 404, "no such trainee");
-    }
-    if (who.is_admin() && hit->status != "erased") {
-      std::vector<std::string> read(1, id);
-      co_await audit_reads(api, who, std::move(read));
-    }
-    Response r = Response::json(200, std::move(hit->body));
-    r.set_header("Cache-Control", "no-store");
-    co_return with_etag(std::move(r), hit->version);
-  }
+  // A document read before, and not changed since, is answered from memory;
+  // otherwise it is read with the other misses of the moment in one
+  // statement and rendered without a DOM (TraineeReader).
   const auto epoch = api.trainee_documents.epoch();
-  std::optional<domain::TraineeRecord> record;
-  co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
-  if (!record || !who.owns(record->organization_id) ||
-      (record->profile.status == "erased" && !who.is_admin())) {
+  auto doc = api.trainee_documents.get(id);
+  const bool hit = doc.has_value();
+  if (!hit && store::is_uuid(id)) doc = co_await api.trainee_reader.read(api, id);
+  if (!doc || !who.owns(doc->organization_id) || (doc->status == "erased" && !who.is_admin())) {
     co_return problem(ctx, 404, "no such trainee");
   }
-  if (who.is_admin() && record->personal) {
+  if (who.is_admin() && doc->personal) {
     std::vector<std::string> read(1, id);
     co_await audit_reads(api, who, std::move(read));
   }
-  Response r = json_response(200, trainee_json(*record, *api.taxonomy.snapshot()));
-  api.trainee_documents.put(
-      id, {record->organization_id, record->profile.status, record->version, r.body}, epoch);
-  co_return with_etag(std::move(r), record->version);
+  const auto version = doc->version;
+  if (!hit) api.trainee_documents.put(id, *doc, epoch);
+  Response r = Response::json(200, std::move(doc->body));
+  r.set_header("Cache-Control", "no-store");
+  co_return with_etag(std::move(r), version);
 }
 
 awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
@@ -699,6 +696,304 @@ void add_trainee_routes(http::Router& router, ApiContext& api) {
   };
   add_routes(router, api, kRoutes,
              role_bit(domain::Role::kAdmin) | role_bit(domain::Role::kTrainingOrg));
+}
+
+}  // namespace kakehashi::api
+
+// --- the cold read's renderer (api/trainee_document.hpp) ---
+namespace kakehashi::api {
+namespace {
+
+// Whether `s` is valid UTF-8 (nlohmann's dump checks the same and replaces
+// what is not; such text then goes through it).
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+void write_text(std::string& out, const store::TraineeView::Text& t) {
+  if (t) {
+    write_json_string(out, *t);
+  } else {
+    out += "null";
+  }
+}
+
+// An integer as PostgreSQL writes it is the integer as nlohmann writes it.
+void write_integer(std::string& out, const store::TraineeView::Text& t) {
+  if (t && !t->empty()) {
+    out += *t;
+  } else {
+    out += "null";
+  }
+}
+
+// Folded lines ("a\nb"), as store::split reads them: no item after a final
+// separator, none in empty text.
+void write_lines(std::string& out, std::string_view folded) {
+  out.push_back('[');
+  std::size_t start = 0;
+  bool first = true;
+  while (start < folded.size()) {
+    const std::size_t end = std::min(folded.find('\n', start), folded.size());
+    if (!first) out.push_back(',');
+    first = false;
+    write_json_string(out, folded.substr(start, end - start));
+    start = end + 1;
+  }
+  out.push_back(']');
+}
+
+// The next comma-separated item of `list` from `at`; advances `at`.
+std::string_view next_item(std::string_view list, std::size_t& at) {
+  const std::size_t end = std::min(list.find(',', at), list.size());
+  auto item = list.substr(at, end - at);
+  at = end + 1;
+  return item;
+}
+
+void write_skills(std::string& out, const store::TraineeView& v,
+                  const Taxonomy::Snapshot& taxonomy) {
+  struct Item {
+    std::string_view name;
+    std::string unknown;  // the id, for a skill the taxonomy no longer has
+    std::string_view level;
+    std::string_view years;
+    std::string_view key() const { return unknown.empty() ? name : std::string_view(unknown); }
+  };
+  std::vector<Item> items;
+  std::size_t at_id = 0, at_level = 0, at_years = 0;
+  while (at_id < v.skill_ids.size() && at_level < v.skill_levels.size()) {
+    Item item;
+    const auto id_text = next_item(v.skill_ids, at_id);
+    item.level = next_item(v.skill_levels, at_level);
+    item.years =
+        at_years <= v.skill_years.size() ? next_item(v.skill_years, at_years) : std::string_view();
+    int id = 0;
+    std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (const auto* skill = taxonomy.by_id(id)) {
+      item.name = skill->name;
+    } else {
+      item.unknown = std::to_string(id);
+    }
+    items.push_back(std::move(item));
+  }
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.key() < b.key(); });
+  out.push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    out += "{\"level\":";
+    out += items[i].level;
+    out += ",\"skill\":";
+    write_json_string(out, items[i].key());
+    out += ",\"years\":";
+    if (items[i].years.empty()) {
+      out += "null";
+    } else {
+      write_json_double(out, items[i].years);
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+}
+
+void write_certifications(std::string& out, std::string_view text) {
+  if (text == "[]") {
+    out += "[]";
+    return;
+  }
+  // Rare and small: through the DOM, as trainee_json does.
+  auto parsed = json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) {
+    out += "[]";
+  } else {
+    out += parsed.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+}
+
+}  // namespace
+
+void write_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (!valid_utf8(s)) {
+        out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+      }
+      break;
+    }
+  }
+  out.push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 0xF]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void write_json_double(std::string& out, std::string_view decimal_text) {
+  double d = 0;
+  const auto [end, ec] =
+      std::from_chars(decimal_text.data(), decimal_text.data() + decimal_text.size(), d);
+  if (ec != std::errc() || end != decimal_text.data() + decimal_text.size() || !std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 64> buffer{};
+  char* last = nlohmann::detail::to_chars(buffer.data(), buffer.data() + buffer.size(), d);
+  out.append(buffer.data(), last);
+}
+
+// Keys in nlohmann's order (sorted), values in its formats: the same bytes as
+// json_response(200, trainee_json(record, taxonomy)).
+void write_trainee_body(std::string& out, const store::TraineeView& v,
+                        const Taxonomy::Snapshot& taxonomy) {
+  const bool personal = v.has_personal;
+  auto personal_text = [&](const store::TraineeView::Text& t) {
+    write_text(out, personal ? t : std::nullopt);
+  };
+  out += "{\"alias\":";
+  write_json_string(out, v.alias);
+  out += ",\"available_from\":";
+  write_text(out, v.available_from);
+  out += ",\"bill_rate_multiplier\":";
+  if (v.bill_rate_multiplier) {
+    write_json_double(out, *v.bill_rate_multiplier);
+  } else {
+    out += "null";
+  }
+  out += ",\"certifications\":";
+  write_certifications(out, v.certifications);
+  out += ",\"city\":";
+  write_text(out, v.city);
+  out += ",\"consent\":{\"matching\":";
+  out += v.consent_matching ? "true" : "false";
+  out += ",\"recorded_at\":";
+  write_text(out, v.consent_recorded_at);
+  out += ",\"share_with_firms_abroad\":";
+  out += v.consent_share_abroad ? "true" : "false";
+  out += "},\"country\":";
+  write_text(out, v.country);
+  out += ",\"created_at\":";
+  write_json_string(out, v.created_at);
+  out += ",\"district\":";
+  personal_text(v.district);
+  out += ",\"domains\":";
+  write_lines(out, v.domains);
+  out += ",\"email\":";
+  personal_text(v.email);
+  out += ",\"engagement\":";
+  write_lines(out, v.engagement);
+  out += ",\"expected_monthly_rate\":";
+  if (v.rate_amount) {
+    out += "{\"amount\":";
+    write_json_double(out, *v.rate_amount);
+    out += ",\"currency\":";
+    write_text(out, v.rate_currency);
+    out.push_back('}');
+  } else {
+    out += "null";
+  }
+  out += ",\"full_name\":";
+  personal_text(v.full_name);
+  out += ",\"gender\":";
+  personal_text(v.gender);
+  out += ",\"hours_per_week\":";
+  write_integer(out, v.hours_per_week);
+  out += ",\"id\":";
+  write_json_string(out, v.id);
+  out += ",\"languages\":{\"bjt_score\":";
+  write_integer(out, v.bjt_score);
+  out += ",\"english\":";
+  write_text(out, v.english);
+  out += ",\"japanese\":";
+  write_text(out, v.japanese);
+  out += ",\"japanese_certified\":";
+  out += v.japanese_certified ? "true" : "false";
+  out += ",\"japanese_exam_date\":";
+  write_text(out, v.japanese_exam_date);
+  out += "},\"organization_id\":";
+  write_json_string(out, v.organization_id);
+  out += ",\"phone\":";
+  personal_text(v.phone);
+  out += ",\"program\":";
+  write_text(out, v.program);
+  out += ",\"skills\":";
+  write_skills(out, v, taxonomy);
+  out += ",\"status\":";
+  write_json_string(out, v.status);
+  out += ",\"timezone\":";
+  write_text(out, v.timezone);
+  out += ",\"updated_at\":";
+  write_json_string(out, v.updated_at);
+  out += ",\"version\":";
+  out += v.version;
+  out += ",\"working_hours\":{\"days\":";
+  write_lines(out, v.work_days);
+  out += ",\"end\":";
+  write_json_string(out, v.work_end);
+  out += ",\"start\":";
+  write_json_string(out, v.work_start);
+  out += "}}";
 }
 
 }  // namespace kakehashi::api

@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -242,22 +243,25 @@ void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
   if (hook && !changes.empty()) hook(c, changes);
 }
 
+// Autocommit statements have no BEGIN to carry the name: it is set for the
+// session, one round trip, skipped when the connection already names this
+// request (its earlier reads). It stays on the idle connection until the
+// next request's checkout replaces it.
+void name_autocommit_session(pqxx::connection_base& c, pqxx::transaction_base& sql) {
+  const auto& request_id = util::log_context().request_id;
+  if (t_slot == nullptr) return;
+  // Work for no request goes back to the process's own name (empty: as the
+  // connection string set it), so it never shows an earlier request's.
+  std::string name = request_id.empty() ? std::string() : application_name_for(request_id);
+  if (name != t_slot->session_name) {
+    sql.exec("SET application_name = " + c.quote(name.empty() ? kApplicationName : name));
+    t_slot->session_name = std::move(name);
+  }
+}
+
 void autocommit(pqxx::connection_base& c, const Database::TxWork& work, bool name_session) {
   pqxx::nontransaction sql(c);
-  // Autocommit statements have no BEGIN to carry the name: it is set for the
-  // session, one round trip, skipped when the connection already names this
-  // request (its earlier reads). It stays on the idle connection until the
-  // next request's checkout replaces it.
-  const auto& request_id = util::log_context().request_id;
-  if (name_session && t_slot != nullptr) {
-    // Work for no request goes back to the process's own name (empty: as the
-    // connection string set it), so it never shows an earlier request's.
-    std::string name = request_id.empty() ? std::string() : application_name_for(request_id);
-    if (name != t_slot->session_name) {
-      sql.exec("SET application_name = " + c.quote(name.empty() ? kApplicationName : name));
-      t_slot->session_name = std::move(name);
-    }
-  }
+  if (name_session) name_autocommit_session(c, sql);
   Tx tx(c, sql);
   work(tx);
 }
@@ -281,6 +285,38 @@ net::awaitable<void> Database::read(TxWork work) {
 
 void Database::read_sync(const TxWork& work) {
   run_sync([this, &work](pqxx::connection_base& c) { autocommit(c, work, options_.name_reads); });
+}
+
+void Database::post_read(TxWork work, std::function<void(std::exception_ptr)> done) {
+  const auto submitted = Clock::now();
+  impl_->waiting.fetch_add(1, std::memory_order_relaxed);
+  net::post(impl_->threads, [this, work = std::move(work), done = std::move(done), submitted] {
+    std::exception_ptr error;
+    try {
+      impl_->execute([&work](pqxx::connection_base& c) { autocommit(c, work, false); }, submitted);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    done(error);
+  });
+}
+
+void Database::name_read(Tx& t) const {
+  if (options_.name_reads) name_autocommit_session(t.connection(), t.sql());
+}
+
+std::exception_ptr unavailable_if_broken(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const pqxx::broken_connection& b) {
+    return std::make_exception_ptr(
+        DatabaseUnavailable(std::string("lost the database connection: ") + b.what()));
+  } catch (const pqxx::in_doubt_error& d) {
+    return std::make_exception_ptr(
+        DatabaseUnavailable(std::string("lost the database connection mid-commit: ") + d.what()));
+  } catch (...) {
+    return e;
+  }
 }
 
 net::awaitable<void> Database::run(Work work) {

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -95,6 +96,15 @@ class Database {
   // Runs read-only `work` as autocommit statements (no BEGIN/COMMIT).
   boost::asio::awaitable<void> read(TxWork work);
   void read_sync(const TxWork& work);
+  // Runs read-only `work` as read() does, but for no one coroutine: it is
+  // queued on the pool and `done` is called on the pool thread afterwards with
+  // what `work` threw (mapped as run() maps it), or null. For work that serves
+  // many requests at once (the trainee reader's batches). The work names the
+  // session itself (name_read) for whom it works at each step.
+  void post_read(TxWork work, std::function<void(std::exception_ptr)> done);
+  // Names the session of post_read's work for the request of this thread's
+  // log context (none: the process), as read() does before its work.
+  void name_read(Tx& t) const;
 
   // Set once at start-up, before any transaction.
   void set_commit_hook(CommitHook hook);
@@ -113,6 +123,11 @@ class Database {
   std::unique_ptr<Impl> impl_;
   DatabaseOptions options_;
 };
+
+// What run() makes of an exception thrown by work: a lost connection becomes
+// DatabaseUnavailable, anything else stays as it is. For work that answers
+// several waiters with one exception.
+std::exception_ptr unavailable_if_broken(std::exception_ptr e);
 
 // Adds connect_timeout and statement timeout to a libpq URL or key=value string.
 std::string connection_string(const DatabaseOptions& options);

@@ -186,6 +186,123 @@ const std::string kSelectMatchableTrainees =
 // The name of the prepared kSelectTraineeById (trainee_statements()).
 constexpr const char* kFindTrainee = "find_trainee";
 
+// GET /v1/trainees/{id} for many ids at once: the row and its personal data
+// (two primary-key probes), the lists folded as text. Nothing else: the skill
+// names come from the taxonomy in memory, and whether a trainee is placed
+// elsewhere is not part of the document.
+constexpr const char* kReadTraineeViews = "read_trainee_views";
+constexpr const char* kSelectTraineeViews =
+    "SELECT t.id, t.organization_id, t.alias, t.status, t.version, "
+    " to_json(t.created_at)#>>'{}' AS created_at, to_json(t.updated_at)#>>'{}' AS updated_at, "
+    " p.trainee_id IS NOT NULL AS has_personal, p.full_name, p.email, p.phone, p.gender, "
+    " p.district, t.country, t.city, t.timezone, t.program, t.japanese, t.english, "
+    " t.certifications::text AS certifications, t.available_from::text AS available_from, "
+    " t.hours_per_week, t.rate_amount::float8 AS rate_amount, t.rate_currency, "
+    " array_to_string(t.domains, E'\\n') AS domains, "
+    " array_to_string(t.engagement, E'\\n') AS engagement, "
+    " t.consent_matching, t.consent_share_abroad, "
+    " to_json(t.consent_recorded_at)#>>'{}' AS consent_recorded_at, "
+    " to_char(t.work_start, 'HH24:MI') AS work_start, to_char(t.work_end, 'HH24:MI') AS work_end, "
+    " array_to_string(t.work_days, E'\\n') AS work_days, "
+    " t.bill_rate_multiplier::float8 AS bill_rate_multiplier, t.japanese_certified, "
+    " t.japanese_exam_date::text AS japanese_exam_date, t.bjt_score, "
+    " array_to_string(t.skill_ids, ',') AS skill_ids, "
+    " array_to_string(t.skill_levels, ',') AS skill_levels, "
+    " array_to_string(t.skill_years, ',', '') AS skill_years "
+    "FROM trainees t LEFT JOIN trainee_personal p ON p.trainee_id = t.id "
+    "WHERE t.id = ANY($1::uuid[])";
+enum ViewColumn : pqxx::row::size_type {
+  kVId,
+  kVOrganizationId,
+  kVAlias,
+  kVStatus,
+  kVVersion,
+  kVCreatedAt,
+  kVUpdatedAt,
+  kVHasPersonal,
+  kVFullName,
+  kVEmail,
+  kVPhone,
+  kVGender,
+  kVDistrict,
+  kVCountry,
+  kVCity,
+  kVTimezone,
+  kVProgram,
+  kVJapanese,
+  kVEnglish,
+  kVCertifications,
+  kVAvailableFrom,
+  kVHoursPerWeek,
+  kVRateAmount,
+  kVRateCurrency,
+  kVDomains,
+  kVEngagement,
+  kVConsentMatching,
+  kVConsentShareAbroad,
+  kVConsentRecordedAt,
+  kVWorkStart,
+  kVWorkEnd,
+  kVWorkDays,
+  kVBillRateMultiplier,
+  kVJapaneseCertified,
+  kVJapaneseExamDate,
+  kVBjtScore,
+  kVSkillIds,
+  kVSkillLevels,
+  kVSkillYears,
+  kViewColumnCount
+};
+constexpr std::array<std::string_view, kViewColumnCount> kViewColumnNames{"id",
+                                                                          "organization_id",
+                                                                          "alias",
+                                                                          "status",
+                                                                          "version",
+                                                                          "created_at",
+                                                                          "updated_at",
+                                                                          "has_personal",
+                                                                          "full_name",
+                                                                          "email",
+                                                                          "phone",
+                                                                          "gender",
+                                                                          "district",
+                                                                          "country",
+                                                                          "city",
+                                                                          "timezone",
+                                                                          "program",
+                                                                          "japanese",
+                                                                          "english",
+                                                                          "certifications",
+                                                                          "available_from",
+                                                                          "hours_per_week",
+                                                                          "rate_amount",
+                                                                          "rate_currency",
+                                                                          "domains",
+                                                                          "engagement",
+                                                                          "consent_matching",
+                                                                          "consent_share_abroad",
+                                                                          "consent_recorded_at",
+                                                                          "work_start",
+                                                                          "work_end",
+                                                                          "work_days",
+                                                                          "bill_rate_multiplier",
+                                                                          "japanese_certified",
+                                                                          "japanese_exam_date",
+                                                                          "bjt_score",
+                                                                          "skill_ids",
+                                                                          "skill_levels",
+                                                                          "skill_years"};
+std::once_flag view_columns_checked;
+
+TraineeView::Text text_of(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return std::string_view(f.c_str(), f.size());
+}
+std::string_view text_or_empty(const pqxx::field& f) {
+  return f.is_null() ? std::string_view() : std::string_view(f.c_str(), f.size());
+}
+bool flag_of(const pqxx::field& f) { return !f.is_null() && f.c_str()[0] == 't'; }
+
 std::vector<domain::SkillLevel> skills_from(const std::string& folded) {
   std::vector<domain::SkillLevel> out;
   for (const auto& line : split(folded, '\n')) {
@@ -394,6 +511,64 @@ std::vector<domain::TraineeRecord> load_matchable_trainees(Tx& t, std::int64_t a
   return trainees_from(exec_params(t.sql(), kSelectMatchableTrainees, after_seq, limit));
 }
 
-std::vector<PreparedStatement> trainee_statements() { return {{kFindTrainee, kSelectTraineeById}}; }
+void read_trainee_views(Tx& t, const std::vector<std::string>& ids,
+                        const std::function<void(const TraineeView&)>& each) {
+  if (ids.empty()) return;
+  std::string array = "{";
+  for (const auto& id : ids) {
+    if (array.size() > 1) array.push_back(',');
+    array += id;
+  }
+  array.push_back('}');
+  const auto rows = exec_prepared(t.sql(), kReadTraineeViews, array);
+  check_columns(rows, kViewColumnNames, view_columns_checked);
+  TraineeView v;
+  for (const auto& r : rows) {
+    v.id = text_or_empty(r[kVId]);
+    v.organization_id = text_or_empty(r[kVOrganizationId]);
+    v.alias = text_or_empty(r[kVAlias]);
+    v.status = text_or_empty(r[kVStatus]);
+    v.version = text_or_empty(r[kVVersion]);
+    v.created_at = text_or_empty(r[kVCreatedAt]);
+    v.updated_at = text_or_empty(r[kVUpdatedAt]);
+    v.has_personal = flag_of(r[kVHasPersonal]);
+    v.full_name = text_of(r[kVFullName]);
+    v.email = text_of(r[kVEmail]);
+    v.phone = text_of(r[kVPhone]);
+    v.gender = text_of(r[kVGender]);
+    v.district = text_of(r[kVDistrict]);
+    v.country = text_of(r[kVCountry]);
+    v.city = text_of(r[kVCity]);
+    v.timezone = text_of(r[kVTimezone]);
+    v.program = text_of(r[kVProgram]);
+    v.japanese = text_of(r[kVJapanese]);
+    v.english = text_of(r[kVEnglish]);
+    v.certifications = text_or_empty(r[kVCertifications]);
+    v.available_from = text_of(r[kVAvailableFrom]);
+    v.hours_per_week = text_of(r[kVHoursPerWeek]);
+    v.rate_amount = text_of(r[kVRateAmount]);
+    v.rate_currency = text_of(r[kVRateCurrency]);
+    v.domains = text_or_empty(r[kVDomains]);
+    v.engagement = text_or_empty(r[kVEngagement]);
+    v.consent_matching = flag_of(r[kVConsentMatching]);
+    v.consent_share_abroad = flag_of(r[kVConsentShareAbroad]);
+    v.consent_recorded_at = text_of(r[kVConsentRecordedAt]);
+    v.work_start = text_or_empty(r[kVWorkStart]);
+    v.work_end = text_or_empty(r[kVWorkEnd]);
+    v.work_days = text_or_empty(r[kVWorkDays]);
+    v.bill_rate_multiplier = text_of(r[kVBillRateMultiplier]);
+    v.japanese_certified = flag_of(r[kVJapaneseCertified]);
+    v.japanese_exam_date = text_of(r[kVJapaneseExamDate]);
+    v.bjt_score = text_of(r[kVBjtScore]);
+    v.skill_ids = text_or_empty(r[kVSkillIds]);
+    v.skill_levels = text_or_empty(r[kVSkillLevels]);
+    v.skill_years = text_or_empty(r[kVSkillYears]);
+    each(v);
+  }
+}
+
+std::vector<PreparedStatement> trainee_statements() {
+  return {{kFindTrainee, kSelectTraineeById}, {kReadTraineeViews, kSelectTraineeViews}};
+}
 
 }  // namespace kakehashi::store

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -40,6 +42,34 @@ bool update_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> ex
 // Deletes the personal data and marks the profile erased.
 bool erase_trainee(Tx& t, const std::string& id, std::optional<std::int64_t> expected_version);
 std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFilter& filter);
+
+// --- the read of GET /v1/trainees/{id}, many trainees in one statement ---
+// A trainee's fields as PostgreSQL writes them (text), views into the result
+// that live only during the callback: rendered without copies. The lists are
+// folded: domains, engagement and work days one a line, the skills' ids,
+// levels and years each comma-separated in one order (an empty item: no years).
+struct TraineeView {
+  using Text = std::optional<std::string_view>;  // nullopt: SQL NULL
+  std::string_view id, organization_id, alias, status, version, created_at, updated_at;
+  bool has_personal = false;
+  Text full_name, email, phone, gender, district;
+  Text country, city, timezone, program, japanese, english;
+  std::string_view certifications;  // JSON
+  Text available_from, hours_per_week, rate_amount, rate_currency;
+  std::string_view domains, engagement;
+  bool consent_matching = false, consent_share_abroad = false;
+  Text consent_recorded_at;
+  std::string_view work_start, work_end, work_days;
+  Text bill_rate_multiplier;
+  bool japanese_certified = false;
+  Text japanese_exam_date, bjt_score;
+  std::string_view skill_ids, skill_levels, skill_years;
+};
+// Reads the trainees with these ids (uuids; others must be left out by the
+// caller) in one indexed statement: the profile row and its personal data, no
+// more. Calls `each` once per trainee found, in no particular order.
+void read_trainee_views(Tx& t, const std::vector<std::string>& ids,
+                        const std::function<void(const TraineeView&)>& each);
 
 // --- bulk import ---
 struct NewTrainee {

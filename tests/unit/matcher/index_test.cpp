@@ -218,6 +218,58 @@ TEST_F(IndexTest, PrunedTopCandidatesEqualExhaustiveIncludingTies) {
   }
 }
 
+// Shards of several hundred rows, so that the fixed-point bound pass runs
+// its 16-at-a-time loop over blocks as well as over rows (the instances
+// above give each shard fewer than 16 blocks), with ties (copies under new
+// ids), every level and years value, must-haves, related skills and weights
+// that put a whole score on one component.
+TEST_F(IndexTest, FixedPointBoundsOnLargeShardsEqualBruteForce) {
+  auto inst = generate(*graph_, {.trainees = 16'000, .projects = 24, .seed = 21});
+  std::mt19937_64 rng(21);
+  std::vector<Trainee> trainees = inst.trainees;
+  for (auto& t : trainees) {
+    for (auto& s : t.skills) {
+      s.level = static_cast<std::uint8_t>(1 + rng() % 5);
+      s.years = static_cast<float>(rng() % 80) / 10.0F;
+    }
+  }
+  for (std::size_t i = 0; i < 4'000; ++i) {
+    Trainee copy = trainees[rng() % 16'000];
+    copy.id = 1'000'000 + i;
+    trainees.push_back(std::move(copy));
+  }
+  CandidateIndex index(graph_);
+  index.rebuild(trainees, {});
+  for (std::size_t j = 0; j < inst.projects.size(); ++j) {
+    Project p = inst.projects[j];
+    switch (j % 6) {
+      case 0:
+        for (auto& r : p.skills) r.must_have = true;
+        break;
+      case 1:
+        p.weights = Weights{1, 0, 0, 0, 0, 0, 0, 0, 0};  // skills only
+        break;
+      case 2:
+        p.weights = Weights{0, 1, 1, 0, 0, 0, 1, 0, 0};  // languages and years
+        break;
+      case 3:
+        for (auto& r : p.skills) r.min_level = 5;
+        break;
+      case 4:
+        p.jlpt_min = 0;
+        p.cefr_min = 0;
+        break;
+      default:
+        break;
+    }
+    const auto plan = plan_project(p, *graph_);
+    for (std::size_t k : {1, 30, 300}) {
+      SCOPED_TRACE(testing::Message() << "project " << j << ", k " << k);
+      expect_same(index.top_candidates(plan, k), brute_force(plan, trainees, k));
+    }
+  }
+}
+
 TEST_F(IndexTest, TopProjectsEqualBruteForce) {
   auto inst = generate(*graph_, {.trainees = 200, .projects = 300, .seed = 5});
   CandidateIndex index(graph_);
