@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace kakehashi::matcher {
 namespace {
@@ -574,6 +576,41 @@ void CandidateIndex::upsert_trainee(const Trainee& trainee) {
   auto built = Shard::build(std::move(all));
   std::lock_guard lock(shard_mutex_[s]);
   shards_[s] = std::move(built);
+}
+
+void CandidateIndex::update_trainees(std::vector<Trainee> upserts, const std::vector<Id>& removed) {
+  std::lock_guard write(write_mutex_);
+  std::array<std::vector<Trainee>, kShards> parts;
+  std::array<std::vector<Id>, kShards> gone;
+  for (Trainee& t : upserts) {
+    normalise(t);
+    parts[shard_of(t.id)].push_back(std::move(t));
+  }
+  upserts = {};
+  for (Id id : removed) gone[shard_of(id)].push_back(id);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    if (parts[s].empty() && gone[s].empty()) continue;
+    auto all = load(s)->all();
+    std::unordered_map<Id, std::size_t> at;
+    at.reserve(all.size() + parts[s].size());
+    for (std::size_t i = 0; i < all.size(); ++i) at.emplace(all[i].id, i);
+    for (Trainee& t : parts[s]) {
+      auto [it, fresh] = at.try_emplace(t.id, all.size());
+      if (fresh) {
+        all.push_back(std::move(t));
+      } else {
+        all[it->second] = std::move(t);
+      }
+    }
+    parts[s] = {};
+    if (!gone[s].empty()) {
+      const std::unordered_set<Id> drop(gone[s].begin(), gone[s].end());
+      std::erase_if(all, [&](const Trainee& x) { return drop.count(x.id) > 0; });
+    }
+    auto built = Shard::build(std::move(all));
+    std::lock_guard lock(shard_mutex_[s]);
+    shards_[s] = std::move(built);
+  }
 }
 
 bool CandidateIndex::remove_trainee(Id id) {

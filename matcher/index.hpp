@@ -49,6 +49,10 @@ class CandidateIndex {
   // Inserts or replaces a trainee / project by id.
   void upsert_trainee(const Trainee& trainee);
   bool remove_trainee(Id id);
+  // Many at once (a bulk import): each shard they touch is built once, not
+  // once per trainee. Later entries for an id replace earlier ones; an id in
+  // `removed` is removed after the upserts are applied.
+  void update_trainees(std::vector<Trainee> upserts, const std::vector<Id>& removed);
   void upsert_project(const Project& project);
   bool remove_project(Id id);
 

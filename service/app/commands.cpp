@@ -398,8 +398,12 @@ void subscribe(store::ChangeFeed& feed, api::ApiContext& api, matching::LiveInde
     }
     // Checking each of many changes against every remembered ranking costs
     // more than ranking again: forget them all once.
-    if (set.trainees.size() + set.trainees_gone.size() > 64) live.forget_rankings();
-    for (const auto& t : set.trainees) live.apply(t);
+    if (set.trainees.size() > 64) {
+      live.apply_many(set.trainees);  // builds each shard once (a bulk import)
+    } else {
+      if (set.trainees.size() + set.trainees_gone.size() > 64) live.forget_rankings();
+      for (const auto& t : set.trainees) live.apply(t);
+    }
     for (auto seq : set.trainees_gone) live.remove_trainee(seq);
     for (const auto& p : set.projects) live.apply(p);
     for (auto seq : set.projects_gone) live.remove_project(seq);

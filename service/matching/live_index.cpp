@@ -209,6 +209,47 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
   bump();
 }
 
+void LiveIndex::apply_many(const std::vector<domain::TraineeRecord>& records) {
+  std::unique_lock lock(mutex_);
+  auto ctx = feature_context();
+  std::vector<matcher::Trainee> upserts;
+  std::vector<matcher::Id> removed;
+  upserts.reserve(records.size());
+  for (const auto& r : records) {
+    // An older read than one already applied (or than an earlier record here).
+    if (trainee_version_locked(r.seq) > r.version) continue;
+    applied_.fetch_add(1, std::memory_order_relaxed);
+    if (matchable(r)) {
+      upserts.push_back(trainee_features(r, ctx));
+      trainees_.put(TraineeCard(r));
+      other_versions_.erase(r.seq);
+      if (auto key = uuid_bits(r.id)) trainee_seqs_[*key] = r.seq;
+    } else {
+      other_versions_[r.seq] = r.version;
+      removed.push_back(static_cast<matcher::Id>(r.seq));
+      if (const auto id = trainees_.id(r.seq)) {
+        if (auto key = uuid_bits(*id)) trainee_seqs_.erase(*key);
+        trainees_.erase(r.seq);
+      }
+    }
+  }
+  // A seq seen twice here ends as its last record left it.
+  if (!removed.empty()) {
+    std::erase_if(upserts, [&](const matcher::Trainee& t) {
+      return !trainees_.contains(static_cast<std::int64_t>(t.id));
+    });
+    std::erase_if(
+        removed, [&](matcher::Id id) { return trainees_.contains(static_cast<std::int64_t>(id)); });
+  }
+  index_->update_trainees(std::move(upserts), removed);
+  forget_everything();
+  {
+    std::lock_guard cache(cache_mutex_);
+    ++trainee_changes_;  // a ranking begun before this is not remembered
+  }
+  bump();
+}
+
 void LiveIndex::apply(const domain::ProjectRecord& r) {
   std::unique_lock lock(mutex_);
   auto& seen = project_versions_[r.seq];

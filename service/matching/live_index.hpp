@@ -101,6 +101,10 @@ class LiveIndex {
   // active trainee consenting to matching; an open project), dropped otherwise.
   void apply(const domain::TraineeRecord& record);
   void apply(const domain::ProjectRecord& record);
+  // Many trainee records at once (a bulk import's rows, as written), each as
+  // apply() would take it, but the index's shards built once for all of them
+  // and every remembered ranking forgotten once, not checked per record.
+  void apply_many(const std::vector<domain::TraineeRecord>& records);
   // The exchange rates and cost models, and the zones' rules, that features
   // are computed with from now on (a null pointer keeps the current one).
   // The change feed's full load carries the pricing: set it before rebuild().

@@ -235,6 +235,15 @@ void ChangeFeed::committed(pqxx::connection_base& c, Changes& changes) {
       return;
     }
     ChangeSet set = resolve(tx, std::move(changes.trainees), std::move(changes.projects));
+    // Rows the writer holds whole (a bulk import's): as they are, not read
+    // back, however many (a 100k-row import was a full reload of every
+    // trainee). A row also resolved above is newer there only if it was
+    // written after; the subscribers keep the higher version.
+    for (auto& r : changes.trainee_rows) {
+      r.personal.reset();
+      set.trainees.push_back(std::move(r));
+    }
+    changes.trainee_rows.clear();
     set.local = true;
     set.api_keys = std::move(changes.api_keys);
     publish(set);

@@ -26,4 +26,12 @@ struct SkillArrays {
 };
 SkillArrays skill_arrays(const domain::TraineeProfile& p);
 
+// The value a numeric column of `scale` decimal places stores for `v` sent as
+// decimal_text(v): that text rounded half away from zero, as PostgreSQL rounds.
+double stored_decimal(double v, int scale);
+// The profile as its row holds it, for a record built without reading it
+// back: skills in ascending skill order, years, rate and multiplier rounded
+// to their columns' scales.
+void as_stored(domain::TraineeProfile& p);
+
 }  // namespace kakehashi::store

@@ -83,10 +83,15 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
 std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts);
 // Writes the rows with COPY in the caller's transaction; returns their ids.
 // Throws Conflict when an email was registered meanwhile. Consent timestamps
-// are the database's (migration 0006).
+// are the transaction's (migration 0006's rule, 0095). With `analyze`, fresh
+// statistics follow the rows (analyze_trainees). The rows reach the change
+// feed as written (the matching index applies them at commit without reading
+// them back): their profiles are moved there once every statement has run,
+// so a transaction retried after a deadlock never finds them gone.
 std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
-                                       const std::vector<NewTrainee>& rows);
-// Fresh planner statistics after a large load (autocommit).
+                                       std::vector<NewTrainee>& rows, bool analyze = false);
+// Fresh planner statistics after a large load: the size and the columns the
+// reads right after it filter on (in the caller's transaction, or autocommit).
 void analyze_trainees(Tx& t);
 
 // --- what the matcher's index loads ---

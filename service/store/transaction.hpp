@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/trainee.hpp"
+
 namespace pqxx {
 class connection_base;
 class transaction_base;
@@ -23,8 +25,13 @@ struct Changes {
   std::vector<std::string> api_keys;   // ids (revoked)
   bool taxonomy = false;
   bool everything = false;  // a bulk write: reload everything
+  // Trainees written whole by this transaction, as a read after its commit
+  // would find them (without personal data): published as they are, not read
+  // back (a bulk import's rows, which the writer holds already).
+  std::vector<domain::TraineeRecord> trainee_rows;
   bool empty() const {
-    return trainees.empty() && projects.empty() && api_keys.empty() && !taxonomy && !everything;
+    return trainees.empty() && projects.empty() && api_keys.empty() && !taxonomy && !everything &&
+           trainee_rows.empty();
   }
 };
 
@@ -44,6 +51,13 @@ class Tx {
   void api_key_changed(std::string id) { changes_.api_keys.push_back(std::move(id)); }
   void taxonomy_changed() { changes_.taxonomy = true; }
   void everything_changed() { changes_.everything = true; }
+  void trainees_written(std::vector<domain::TraineeRecord> rows) {
+    if (changes_.trainee_rows.empty()) {
+      changes_.trainee_rows = std::move(rows);
+    } else {
+      for (auto& r : rows) changes_.trainee_rows.push_back(std::move(r));
+    }
+  }
   Changes& changes() { return changes_; }
 
  private:

@@ -180,7 +180,9 @@ TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
 
 // A bulk import through one process: that process answers with its index
 // already reloaded and skips its own notification; the other reloads once.
-TEST_F(ReplicasTest, ABulkImportReloadsEachProcessOnce) {
+// The importing process applies the rows it wrote (issue 14, session 9: no
+// reload of every trainee); every other process reloads once.
+TEST_F(ReplicasTest, ABulkImportReloadsEachOtherProcessOnce) {
   const auto project = add_project(3);
   // Creating an organization reloads every replica (its currency and cost
   // model join the pricing, issue 16): count from after the second process
@@ -244,7 +246,7 @@ TEST_F(ReplicasTest, ABulkImportReloadsEachProcessOnce) {
   };
   marker(second_->port(), service_->port(), "marker-1@example.com");
   marker(service_->port(), second_->port(), "marker-2@example.com");
-  EXPECT_EQ(loads(*service_), first_before + 1) << service_->output();
+  EXPECT_EQ(loads(*service_), first_before) << service_->output();
   EXPECT_EQ(loads(*second_), second_before + 1) << second_->output();
 }
 

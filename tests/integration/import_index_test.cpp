@@ -1,0 +1,208 @@
+// A bulk import reaches the matching index as written (issue 14): the rows
+// are applied from the import's own records at commit, not read back. What a
+// firm sees right after the import must be what it sees once the service has
+// loaded the same rows from the database.
+#include <algorithm>
+#include <set>
+
+#include "integration/api_fixture.hpp"
+
+namespace kakehashi::testing {
+namespace {
+
+using nlohmann::json;
+
+class ImportIndexTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    std::tie(school_, school_key_) = organization("Dhaka AI Academy", "training_provider");
+    std::tie(firm_, firm_key_) = organization("Toyota Vision Works", "firm");
+  }
+
+  ApiResponse import_csv(const std::string& csv) {
+    ApiResponse r{
+        request(service_->port(), "POST", "/v1/trainees/import", csv,
+                {{"Authorization", "Bearer " + school_key_}, {"Content-Type", "text/csv"}}),
+        nullptr};
+    r.body = json::parse(r.http.body, nullptr, false);
+    return r;
+  }
+
+  std::string add_project() {
+    json p = {{"title", "Inspection AI"},
+              {"skills",
+               {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}, {"required", true}},
+                {{"skill", "PyTorch"}, {"min_level", 3}, {"weight", 3}}}},
+              {"headcount", 1},
+              {"start_date", "2027-02-01"},
+              {"duration_months", 6},
+              {"engagement", "offshore"},
+              {"status", "open"}};
+    auto r = call("POST", "/v1/projects", firm_key_, p);
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("id", "");
+  }
+
+  json candidates(const std::string& project) {
+    auto r = call("GET", "/v1/projects/" + project + "/candidates?limit=100", firm_key_);
+    EXPECT_EQ(r.status(), 200) << r.http.body;
+    return r.body["items"];
+  }
+
+  static std::set<std::string> ids_of(const json& items) {
+    std::set<std::string> out;
+    for (const auto& item : items) out.insert(item["trainee"]["id"].get<std::string>());
+    return out;
+  }
+
+  std::string school_, school_key_, firm_, firm_key_;
+};
+
+// 100 rows (more than the change feed applies one by one): three in four
+// hold Python (years and rate with more decimals than their columns keep,
+// certifications as text), the fourth SQL only; one in ten has not consented.
+TEST_F(ImportIndexTest, CandidatesRightAfterAnImportAreThoseOfTheStoredRows) {
+  const auto project = add_project();
+  EXPECT_TRUE(candidates(project).empty());
+  std::string csv =
+      "full_name,email,country,city,timezone,skills,japanese,english,hours_per_week,rate_amount,"
+      "rate_currency,engagement,consent_matching,consent_share_abroad,certifications\n";
+  std::set<std::string> python_emails;
+  for (int i = 0; i < 100; ++i) {
+    const bool python = i % 4 != 3;
+    const bool consent = i % 10 != 9;
+    const std::string email = "imported" + std::to_string(i) + "@example.com";
+    if (python && consent) python_emails.insert(email);
+    csv += "Trainee " + std::to_string(i) + "," + email + ",BD,Dhaka,Asia/Dhaka," +
+           (python ? "python:" + std::to_string(3 + i % 3) +
+                         ":2.55;pytorch:" + std::to_string(1 + i % 5) + ":0.15"
+                   : std::string("sql:5:3")) +
+           ",N4,B1,40," + std::to_string(1000 + i) + ".555,USD,offshore," +
+           (consent ? "true" : "false") + ",true,AWS SAA:2024;\"Kaggle \"\"Expert\"\"\"\n";
+  }
+  auto imported = import_csv(csv);
+  ASSERT_EQ(imported.status(), 201) << imported.http.body;
+  ASSERT_EQ(imported.body["created"], 100);
+
+  // Right after the import (no wait): exactly the consenting Python holders.
+  const json right_after = candidates(project);
+  std::set<std::string> expected;
+  for (const auto& email : python_emails) {
+    expected.insert(
+        db_.query_value("SELECT trainee_id FROM trainee_personal WHERE email = '" + email + "'"));
+  }
+  EXPECT_EQ(ids_of(right_after), expected);
+  ASSERT_EQ(right_after.size(), 70U);
+
+  // The same page from a service that loads the rows from the database:
+  // scores, explanations and profiles alike (years 2.55 stored as 2.6, the
+  // rate as 1000.56 and so on).
+  service_.reset();
+  service_ = std::make_unique<ServiceProcess>(service_env());
+  wait_ready(service_->port());
+  const json reloaded = candidates(project);
+  ASSERT_EQ(reloaded.size(), right_after.size());
+  for (std::size_t i = 0; i < reloaded.size(); ++i) {
+    EXPECT_EQ(right_after[i], reloaded[i]) << "candidate " << i;
+  }
+  const auto& first = reloaded[0]["trainee"];
+  EXPECT_EQ(db_.query_value("SELECT skill_years::text FROM trainees WHERE id = '" +
+                            first["id"].get<std::string>() + "'"),
+            "{2.6,0.2}");
+}
+
+// A trainee imported, then given other skills: candidates drop it at once,
+// and keep the other imported trainees.
+TEST_F(ImportIndexTest, ReplacedSkillsLeaveTheCandidatesAfterAnImport) {
+  const auto project = add_project();
+  std::string csv = "full_name,email,skills,consent_matching,consent_share_abroad\n";
+  for (int i = 0; i < 80; ++i) {
+    csv += "Trainee " + std::to_string(i) + ",r" + std::to_string(i) +
+           "@example.com,python:4;pytorch:4,true,true\n";
+  }
+  ASSERT_EQ(import_csv(csv).status(), 201);
+  const auto before = ids_of(candidates(project));
+  ASSERT_EQ(before.size(), 80U);
+  const std::string id =
+      db_.query_value("SELECT trainee_id FROM trainee_personal WHERE email = 'r7@example.com'");
+  ASSERT_TRUE(before.count(id));
+  auto t = call("GET", "/v1/trainees/" + id, school_key_);
+  auto patched = call("PATCH", "/v1/trainees/" + id, school_key_,
+                      {{"skills", {{{"skill", "SQL"}, {"level", 5}}}}},
+                      {{"If-Match", t.http.header("ETag").value_or("")}});
+  ASSERT_EQ(patched.status(), 200) << patched.http.body;
+  auto after = ids_of(candidates(project));
+  EXPECT_EQ(after.size(), 79U);
+  EXPECT_FALSE(after.count(id));
+  // Withdrawn after the import: gone too; the rest stay.
+  t = call("GET", "/v1/trainees/" + *std::next(after.begin()), school_key_);
+  auto withdrawn =
+      call("PATCH", "/v1/trainees/" + *std::next(after.begin()), school_key_,
+           {{"status", "withdrawn"}}, {{"If-Match", t.http.header("ETag").value_or("")}});
+  ASSERT_EQ(withdrawn.status(), 200) << withdrawn.http.body;
+  EXPECT_EQ(ids_of(candidates(project)).size(), 78U);
+}
+
+// Migrations 0095 and 0096 moved checks the import paid per row to one per
+// statement; the database still refuses and sets what it did.
+TEST_F(ImportIndexTest, TheDatabaseKeepsTheRulesItCheckedPerRow) {
+  auto imported = import_csv(
+      "full_name,email,consent_matching,consent_share_abroad\nA,a@example.com,true,false\n"
+      "B,b@example.com,false,false\n");
+  ASSERT_EQ(imported.status(), 201) << imported.http.body;
+  // The consent time is the transaction's, as the trigger set it.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at = created_at"),
+            "1");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at IS NULL"),
+            "1");
+  // Any other value a writer gives is replaced.
+  db_.exec(
+      "INSERT INTO trainees (organization_id, alias, consent_matching, consent_recorded_at) "
+      "VALUES ('" +
+      school_ + "', 'T-C', true, '2001-01-01')");
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at > '2020-01-01' FROM trainees "
+                            "WHERE alias = 'T-C'"),
+            "t");
+  db_.exec(
+      "INSERT INTO trainees (organization_id, alias, consent_recorded_at) "
+      "VALUES ('" +
+      school_ + "', 'T-N', '2001-01-01')");
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at IS NULL FROM trainees WHERE alias = 'T-N'"),
+            "t");
+  // An organization that does not exist.
+  EXPECT_THROW(db_.exec("INSERT INTO trainees (organization_id, alias) "
+                        "VALUES ('00000000-0000-4000-8000-000000000000', 'T-X')"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainees SET organization_id = "
+                        "'00000000-0000-4000-8000-000000000000' WHERE alias = 'T-N'"),
+               std::exception);
+  // Personal data names its trainee's organization, no other.
+  const std::string trainee = db_.query_value("SELECT id FROM trainees WHERE alias = 'T-N'");
+  EXPECT_THROW(db_.exec("INSERT INTO trainee_personal (trainee_id, organization_id, full_name, "
+                        "email) VALUES ('" +
+                        trainee + "', '" + firm_ + "', 'N', 'n@example.com')"),
+               std::exception);
+  db_.exec(
+      "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email) "
+      "VALUES ('" +
+      trainee + "', '" + school_ + "', 'N', 'n@example.com')");
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET organization_id = '" + firm_ +
+                        "' WHERE trainee_id = '" + trainee + "'"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainees SET organization_id = '" + firm_ + "' WHERE id = '" +
+                        trainee + "'"),
+               std::exception);
+  // An organization that trainees name stays; one they do not can go.
+  EXPECT_THROW(db_.exec("DELETE FROM organizations WHERE id = '" + school_ + "'"), std::exception);
+  db_.exec(
+      "INSERT INTO organizations (name, kind, country) "
+      "VALUES ('Empty Academy', 'training_provider', 'BD')");
+  db_.exec("DELETE FROM organizations WHERE name = 'Empty Academy'");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE name = 'Empty Academy'"),
+            "0");
+  EXPECT_EQ(count_rows("trainees"), 4U);
+}
+
+}  // namespace
+}  // namespace kakehashi::testing
