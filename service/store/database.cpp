@@ -161,13 +161,13 @@ void Database::Impl::execute(const Work& work, Clock::time_point submitted) {
     }
     try {
       work(*slot.conn);
-    } catch (const pqxx::broken_connection& e) {
-      broken = true;
-      throw DatabaseUnavailable(std::string("lost the database connection: ") + e.what());
-    } catch (const pqxx::in_doubt_error& e) {
-      broken = true;
-      throw DatabaseUnavailable(std::string("lost the database connection mid-commit: ") +
-                                e.what());
+    } catch (...) {
+      // A lost connection is the database being unavailable, and the slot
+      // reconnects next time (unavailable_if_broken: the one translation).
+      const auto thrown = std::current_exception();
+      const auto error = unavailable_if_broken(thrown);
+      broken = error != thrown;
+      std::rethrow_exception(error);
     }
     if (!slot.conn->is_open()) broken = true;
   } catch (...) {
