@@ -22,10 +22,13 @@ constexpr const char* kOrganizationEmails =
 constexpr const char* kImportTimeout = "SET LOCAL statement_timeout = '10min'";
 constexpr const char* kTakenAliases = "SELECT alias FROM trainees WHERE alias = ANY($1::text[])";
 // The rows' seqs, drawn ahead so that the records published at commit hold
-// them (COPY writes a given value into the identity column).
+// them (COPY writes a given value into the identity column). The sequence is
+// looked up once: pg_get_serial_sequence per row was most of this
+// statement's time (0.66 s against 0.04 s for 100k rows in one psql run).
 constexpr const char* kDrawSeqs =
-    "SELECT nextval(pg_get_serial_sequence('trainees', 'seq')) AS seq "
-    "FROM generate_series(1, $1::integer)";
+    "SELECT nextval(s.sequence) AS seq "
+    "FROM (SELECT pg_get_serial_sequence('trainees', 'seq')::regclass AS sequence OFFSET 0) s, "
+    "generate_series(1, $1::integer)";
 // The transaction's timestamp, as the read path renders it: the rows'
 // created_at, updated_at and consent time (the columns' now()).
 constexpr const char* kNow = "SELECT to_json(now())#>>'{}' AS now, now()::text AS stamp";
