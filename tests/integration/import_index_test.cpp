@@ -270,7 +270,8 @@ TEST_F(ImportIndexTest, PersonalDataKeepsItsTraineeWithoutAKeyPerRow) {
   // Skills: a list out of order is checked for repeats one by one.
   const std::string python = db_.query_value("SELECT id FROM skills WHERE name = 'Python'");
   const std::string sql = db_.query_value("SELECT id FROM skills WHERE name = 'SQL'");
-  const auto [low, high] = std::minmax(std::stoi(python), std::stoi(sql));
+  const int low = std::min(std::stoi(python), std::stoi(sql));
+  const int high = std::max(std::stoi(python), std::stoi(sql));
   const auto set_skills = [&](const std::string& ids, const std::string& levels) {
     db_.exec("UPDATE trainees SET skill_ids = '" + ids + "', skill_levels = '" + levels +
              "', skill_years = '" + levels + "' WHERE id = '" + b + "'");
