@@ -24,13 +24,29 @@ BEGIN
   END IF;
 END $$;
 
+-- One probe of trainees per new row. A trainee this transaction did not
+-- insert itself is then locked, and the rows checked again after the lock
+-- (a delete that committed in between is seen); a trainee_id repeats nowhere
+-- in the statement (the primary key), so counts compare.
 CREATE FUNCTION trainee_personal_check_trainee() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  n_rows bigint;
+  held bigint;
+  others bigint;
 BEGIN
-  PERFORM 1 FROM trainees t
-  WHERE t.id IN (SELECT trainee_id FROM changed) AND t.xmin <> pg_current_xact_id()::xid
-  FOR KEY SHARE;
-  IF EXISTS (SELECT 1 FROM changed c LEFT JOIN trainees t ON t.id = c.trainee_id
-             WHERE t.id IS NULL OR t.organization_id <> c.organization_id) THEN
+  SELECT count(*), count(t.id) FILTER (WHERE t.organization_id = c.organization_id),
+         count(t.id) FILTER (WHERE t.xmin <> pg_current_xact_id()::xid)
+    INTO n_rows, held, others
+    FROM changed c LEFT JOIN trainees t ON t.id = c.trainee_id;
+  IF others > 0 THEN
+    PERFORM 1 FROM changed c JOIN trainees t ON t.id = c.trainee_id
+    WHERE t.xmin <> pg_current_xact_id()::xid
+    FOR KEY SHARE OF t;
+    SELECT count(*) INTO held
+      FROM changed c JOIN trainees t ON t.id = c.trainee_id
+     WHERE t.organization_id = c.organization_id;
+  END IF;
+  IF held <> n_rows THEN
     RAISE EXCEPTION 'personal data must name an existing trainee of its organization'
       USING ERRCODE = 'foreign_key_violation';
   END IF;
@@ -72,26 +88,53 @@ CREATE TRIGGER trainees_keep_id BEFORE UPDATE OF id ON trainees
   FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id)
   EXECUTE FUNCTION trainees_keep_id();
 
--- 0070's skill checks, the same rules: the repeat check sorted every row's
--- skills (a subquery per row: some 0.3 s of a 100k-row import). Rows write
--- them in ascending order (the service always does), and a strictly
--- ascending list repeats nothing; only a row out of order (or, to be safe,
--- compared wrongly) is counted. The existence check is 0070's.
-CREATE OR REPLACE FUNCTION trainees_check_skills() RETURNS trigger LANGUAGE plpgsql AS $$
+-- 0096's organization check, the same rule, probing each organization the
+-- statement names once rather than once per row (100k probes: 0.11 s).
+CREATE OR REPLACE FUNCTION trainees_check_organization() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM changed c, unnest(c.skill_ids) AS s(id)
-             WHERE NOT EXISTS (SELECT 1 FROM skills k WHERE k.id = s.id)) THEN
+  PERFORM 1 FROM organizations
+  WHERE id IN (SELECT DISTINCT organization_id FROM changed) FOR KEY SHARE;
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT organization_id FROM changed) c
+             WHERE NOT EXISTS (SELECT 1 FROM organizations o WHERE o.id = c.organization_id)) THEN
+    RAISE EXCEPTION 'a trainee names an organization that does not exist'
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- 0070's skill checks, the same rules, in one pass over the statement's
+-- skills (two passes and a sort per row were some 0.4 s of a 100k-row
+-- import): the distinct skills named, each probed once, and whether any row
+-- lists them out of order. Rows write them in ascending order (the service
+-- always does), and a strictly ascending list repeats nothing; only a row out
+-- of order (or, to be safe, one whose bounds the comparison misreads) is
+-- counted one by one.
+CREATE OR REPLACE FUNCTION trainees_check_skills() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  missing bigint;
+  unordered boolean;
+BEGIN
+  SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM skills k WHERE k.id = u.id)),
+         coalesce(bool_or(u.unordered), false)
+    INTO missing, unordered
+    FROM (SELECT s.id,
+                 bool_or(n > 1 AND (c.skill_ids[array_lower(c.skill_ids, 1) + n::integer - 2]
+                                    >= s.id) IS NOT FALSE) AS unordered
+            FROM changed c, unnest(c.skill_ids) WITH ORDINALITY AS s(id, n)
+           GROUP BY s.id) u;
+  IF missing > 0 THEN
     RAISE EXCEPTION 'a trainee names a skill that does not exist'
       USING ERRCODE = 'foreign_key_violation';
   END IF;
-  IF EXISTS (SELECT 1
-             FROM (SELECT DISTINCT c.skill_ids
-                   FROM changed c, unnest(c.skill_ids) WITH ORDINALITY AS s(id, n)
-                   WHERE n > 1
-                     AND (c.skill_ids[array_lower(c.skill_ids, 1) + n::integer - 2] >= s.id)
-                         IS NOT FALSE) unordered
-             WHERE (SELECT count(DISTINCT x) FROM unnest(unordered.skill_ids) x)
-                   <> cardinality(unordered.skill_ids)) THEN
+  IF unordered AND EXISTS (
+       SELECT 1
+         FROM (SELECT DISTINCT c.skill_ids
+                 FROM changed c, unnest(c.skill_ids) WITH ORDINALITY AS s(id, n)
+                WHERE n > 1
+                  AND (c.skill_ids[array_lower(c.skill_ids, 1) + n::integer - 2] >= s.id)
+                      IS NOT FALSE) out_of_order
+        WHERE (SELECT count(DISTINCT x) FROM unnest(out_of_order.skill_ids) x)
+              <> cardinality(out_of_order.skill_ids)) THEN
     RAISE EXCEPTION 'a trainee names a skill twice'
       USING ERRCODE = 'unique_violation';
   END IF;
