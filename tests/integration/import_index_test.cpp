@@ -291,5 +291,21 @@ TEST_F(ImportIndexTest, PersonalDataKeepsItsTraineeWithoutAKeyPerRow) {
       std::exception);
 }
 
+// Emails fold as the unique index folds them (PostgreSQL's lower()): ASCII
+// ones in the service, others in the database; a duplicate is found either way,
+// within the file and against the organization's trainees.
+TEST_F(ImportIndexTest, DuplicateEmailsAreFoundWhetherASCIIOrNot) {
+  ASSERT_EQ(import_csv("full_name,email\nA,Ana@Example.com\nB,\xc3\x9cmit@example.com\n").status(),
+            201);
+  auto again = import_csv(
+      "full_name,email\nC,ana@EXAMPLE.COM\nD,\xc3\xbcmit@example.com\nE,"
+      "\xc3\x89lo\xc3\xafse@example.com\nF,\xc3\xa9lo\xc3\xafse@example.com\nG,new@example.com\n");
+  ASSERT_EQ(again.status(), 422) << again.http.body;
+  std::vector<long> lines;
+  for (const auto& e : again.body["errors"]) lines.push_back(e.value("line", 0L));
+  EXPECT_EQ(lines, (std::vector<long>{2, 3, 5})) << again.http.body;
+  EXPECT_EQ(count_rows("trainees"), 2U);
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
