@@ -9,7 +9,8 @@
 --   over the statement's rows; the trainees named are locked as the key
 --   locked them (FOR KEY SHARE: not deleted before this commits) — except
 --   those this transaction inserted itself, which nobody else can see, let
---   alone delete (an import's own rows: 100k locks were most of the saving).
+--   alone delete (an import's own rows: no lock at all, and one hash join
+--   instead of 100k key checks, each an index probe in random order).
 -- * a personal row does not move to another trainee (the service never does).
 -- * delete of trainees: their personal rows go with them (the cascade), and
 --   with those their fingerprints and flags (0060's cascades).
