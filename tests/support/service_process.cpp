@@ -39,6 +39,27 @@ std::string read_file(const std::string& path) {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& log_path) {
+  // Everything the child needs is made before the fork: the child only
+  // redirects its output and execs, as a child of a process with threads
+  // must (a test may start a service while another thread of it starts the
+  // next test's: support/spare_service.hpp).
+  std::map<std::string, std::string> merged;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) merged.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  for (const auto& [k, v] : env) merged[k] = v;
+  std::vector<std::string> entries;
+  entries.reserve(merged.size());
+  for (const auto& [k, v] : merged) entries.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args_copy = argv;
+  std::vector<char*> args;
+  for (auto& a : args_copy) args.push_back(a.data());
+  args.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -48,11 +69,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
     }
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   return pid;
