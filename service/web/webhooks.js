@@ -20,13 +20,15 @@ export const EVENT_TYPES = ["match.state_changed", "offer.received", "round.comp
  * }} Ui
  */
 
-/** @param {Ui} ui @param {any} w */
-function stateText(ui, w) {
+/** An endpoint's state in the reader's language. @param {Pick<Ui, "h">} ui @param {any} w */
+export function stateText(ui, w) {
   const { h } = ui;
   if (w.enabled) {
     return w.consecutive_failures ? h("span", { class: "error" }, t("webhook.failing", { count: formatNumber(w.consecutive_failures) })) : h("span", {}, t("webhook.enabled"));
   }
-  return h("span", { class: "error" }, w.disabled_reason ? t("webhook.disabled_because", { reason: w.disabled_reason }) : t("webhook.disabled"));
+  // The service disables an endpoint only after too many failures in a row
+  // (disabled_reason says so in English); the count says it in the reader's language.
+  return h("span", { class: "error" }, w.disabled_reason && w.consecutive_failures ? t("webhook.disabled_after", { count: formatNumber(w.consecutive_failures) }) : t("webhook.disabled"));
 }
 
 /**

@@ -66,3 +66,17 @@ test("messages take the error's parameters, formatted for the language", () => {
   assert.equal(i18n.formatDate("2027-02-01"), "1 Feb 2027");
   assert.equal(stored.get("kakehashi.lang"), "en", "a choice is kept");
 });
+
+test("a webhook the service disabled reads in the reader's language, not the server's English", async () => {
+  const { stateText } = await import("../../service/web/webhooks.js");
+  const h = (tag, attrs, ...children) => ({ tag, attrs, text: children.join("") });
+  // As the outbox leaves an endpoint after its fifth failure in a row.
+  const disabled = { enabled: false, consecutive_failures: 5, disabled_reason: "disabled after 5 consecutive failed attempts" };
+  i18n.setLanguage("ja");
+  assert.equal(stateText({ h }, disabled).text, "停止中（5 回連続で配信に失敗したため）");
+  assert.equal(stateText({ h }, { enabled: false, consecutive_failures: 0, disabled_reason: null }).text, "停止中");
+  assert.equal(stateText({ h }, { enabled: true, consecutive_failures: 2, disabled_reason: null }).text, "有効（2 回連続で失敗）");
+  i18n.setLanguage("en");
+  assert.equal(stateText({ h }, disabled).text, "Disabled after 5 failed deliveries in a row");
+  assert.equal(stateText({ h }, disabled).attrs.class, "error");
+});

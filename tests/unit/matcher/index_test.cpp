@@ -270,6 +270,75 @@ TEST_F(IndexTest, FixedPointBoundsOnLargeShardsEqualBruteForce) {
   }
 }
 
+// Rows whose bound equals the k-th score exactly, many of them tied: with all
+// the weight on one component (skills, years, Japanese, or one of those the
+// rows' pass bounds at their maximum: domain, hours), a perfect row's bound in
+// fixed point is the k-th score to the unit, and every row compared with the
+// threshold must be kept, in every lane of a group of 16 and in the last,
+// partial group of a shard. The perfect rows hold a skill few others have,
+// spread over blocks; some are made perfect by an update after the build.
+TEST_F(IndexTest, BoundsExactlyAtTheKthScoreKeepEveryTie) {
+  auto inst = generate(*graph_, {.trainees = 9'000, .projects = 1, .seed = 31});
+  const SkillId rare = static_cast<SkillId>(graph_->size() - 1);
+  std::vector<Trainee> trainees = inst.trainees;
+  for (auto& t : trainees) std::erase_if(t.skills, [&](const auto& s) { return s.skill == rare; });
+  Project base = inst.projects[0];
+  base.skills = {{.skill = rare, .min_level = 3, .weight = 3}};
+  base.jlpt_min = kJlptN5;
+  base.cefr_min = kCefrNone;
+  base.domain = 2;
+  base.hours_per_week = 30;
+  auto make_perfect = [&](Trainee& t) {
+    std::erase_if(t.skills, [&](const auto& s) { return s.skill == rare; });
+    t.skills.push_back({rare, 4, 6.0F});
+    std::sort(t.skills.begin(), t.skills.end(),
+              [](const auto& a, const auto& b) { return a.skill < b.skill; });
+    t.jlpt = kJlptN1;
+    t.jlpt_certified = true;
+    t.domains |= std::uint64_t{1} << 2;
+    t.hours_per_week = 40;
+    t.consent_matching = true;
+    t.status = TraineeStatus::kActive;
+    t.engagement = kOffshore;
+  };
+  for (std::size_t i = 5; i < trainees.size(); i += 37) make_perfect(trainees[i]);
+  CandidateIndex index(graph_);
+  index.rebuild(trainees, {});
+  const Weights one_component[] = {
+      {1, 0, 0, 0, 0, 0, 0, 0, 0},  // skills
+      {0, 0, 0, 0, 0, 0, 1, 0, 0},  // years
+      {0, 1, 0, 0, 0, 0, 0, 0, 0},  // Japanese
+      {0, 0, 0, 0, 0, 0, 0, 1, 0},  // domain
+      {0, 0, 0, 0, 0, 0, 0, 0, 1},  // hours
+      {2, 1, 0, 0, 0, 0, 1, 0, 0},  // skills, Japanese and years
+  };
+  auto check = [&](const std::vector<Trainee>& all, const char* when) {
+    for (std::size_t w = 0; w < std::size(one_component); ++w) {
+      for (const bool must : {false, true}) {
+        Project p = base;
+        p.weights = one_component[w];
+        p.skills[0].must_have = must;
+        const auto plan = plan_project(p, *graph_);
+        for (std::size_t k : {1, 15, 16, 17, 100, 400}) {
+          SCOPED_TRACE(testing::Message()
+                       << when << ", weights " << w << ", must-have " << must << ", k " << k);
+          const auto expected = brute_force(plan, all, k);
+          ASSERT_FALSE(expected.empty());
+          expect_same(index.top_candidates(plan, k), expected);
+        }
+      }
+    }
+  };
+  check(trainees, "after the build");
+  std::vector<Trainee> changed;
+  for (std::size_t i = 0; i < trainees.size(); i += 101) {
+    make_perfect(trainees[i]);
+    changed.push_back(trainees[i]);
+  }
+  index.update_trainees(changed, {});
+  check(trainees, "after an update");
+}
+
 TEST_F(IndexTest, TopProjectsEqualBruteForce) {
   auto inst = generate(*graph_, {.trainees = 200, .projects = 300, .seed = 5});
   CandidateIndex index(graph_);
