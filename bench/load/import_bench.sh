@@ -44,11 +44,19 @@ for BIN in "$@"; do
   key=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"label":"bench"}' \
     "http://127.0.0.1:$port/v1/organizations/$org/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.1; done  # index loaded
+  # CPU seconds the import took in the service and in its database sessions
+  # (user + system, from /proc): on a shared host they vary less than the
+  # wall-clock time does.
+  sessions=$(psql -d "$db" -qtAc "SELECT pid FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid()")
+  cpu_of() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+  service_cpu=$(cpu_of "$server"); database_cpu=$(cpu_of $sessions)
   start=$(date +%s.%N)
   curl -s -o "$work/import.json" -w 'import: HTTP %{http_code}\n' -H "Authorization: Bearer $key" \
     -H 'Content-Type: text/csv' --data-binary @"$work/rows.csv" "http://127.0.0.1:$port/v1/trainees/import"
   end=$(date +%s.%N)
   python3 -c "print(f'kakehashi import: {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
+  hz=$(getconf CLK_TCK)
+  python3 -c "print(f'cpu: service {($(cpu_of "$server") - $service_cpu) / $hz:.2f} s, database sessions {($(cpu_of $sessions) - $database_cpu) / $hz:.2f} s')"
   grep -E '"msg":"(import|matching index loaded)"' "$work/serve.log"  # the phases
   psql -d "$db" -qtAc "SELECT 'stored: ' || count(*) || ' trainees' FROM trainees"
   # The floor, right after each import (so a ratio compares neighbours in

@@ -502,6 +502,8 @@ json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
               std::vector<store::NewTrainee>& to_create, std::vector<http::FieldError>& errors) {
   json duplicates = json::array();
   std::unordered_set<std::string> seen;
+  seen.reserve(v.inputs.size());
+  to_create.reserve(v.inputs.size());
   for (std::size_t i = 0; i < v.inputs.size(); ++i) {
     const auto& email = lowered_emails[i];
     const bool in_org = existing.count(email) > 0;

@@ -239,9 +239,12 @@ void ChangeFeed::committed(pqxx::connection_base& c, Changes& changes) {
     // back, however many (a 100k-row import was a full reload of every
     // trainee). A row also resolved above is newer there only if it was
     // written after; the subscribers keep the higher version.
-    for (auto& r : changes.trainee_rows) {
-      r.personal.reset();
-      set.trainees.push_back(std::move(r));
+    for (auto& r : changes.trainee_rows) r.personal.reset();
+    if (set.trainees.empty()) {
+      set.trainees = std::move(changes.trainee_rows);  // 100k records not moved one by one
+    } else {
+      set.trainees.reserve(set.trainees.size() + changes.trainee_rows.size());
+      for (auto& r : changes.trainee_rows) set.trainees.push_back(std::move(r));
     }
     changes.trainee_rows.clear();
     set.local = true;

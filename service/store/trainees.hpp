@@ -79,7 +79,8 @@ struct NewTrainee {
 // lower(email) of every trainee of the organization.
 std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id);
 // PostgreSQL's lower() of each text, in order: the case folding the unique
-// email index uses (Unicode, not ASCII only).
+// email index uses (Unicode, not ASCII only). Printable ASCII texts are folded
+// here when the database folds printable ASCII as A-Z to a-z.
 std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts);
 // Writes the rows with COPY in the caller's transaction; returns their ids.
 // Throws Conflict when an email was registered meanwhile. Consent timestamps

@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.hpp"
 #include "support/service_process.hpp"
+#include "support/spare_service.hpp"
 #include "support/test_database.hpp"
 
 namespace kakehashi::testing {
@@ -25,8 +28,30 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     admin_ = db_.admin_key();
-    service_ = std::make_unique<ServiceProcess>(service_env());
+    service_ = take_service(db_, service_env());
     wait_ready(service_->port());
+    // The next test of this fixture, if one follows in this process, finds
+    // its database and service made (support/spare_service.hpp).
+    if (next_test_is_of_this_suite()) prepare_spare(service_env());
+  }
+
+  // Whether the test this process runs after the current one belongs to the
+  // same suite (so to this fixture, whose service_env() it shares).
+  static bool next_test_is_of_this_suite() {
+    const auto* unit = ::testing::UnitTest::GetInstance();
+    const auto* current = unit->current_test_info();
+    bool seen = false;
+    for (int i = 0; current && i < unit->total_test_suite_count(); ++i) {
+      const auto* suite = unit->GetTestSuite(i);
+      for (int j = 0; j < suite->total_test_count(); ++j) {
+        const auto* test = suite->GetTestInfo(j);
+        if (seen && test->should_run()) {
+          return std::string(test->test_suite_name()) == current->test_suite_name();
+        }
+        if (test == current) seen = true;
+      }
+    }
+    return false;
   }
 
   // The service's environment: the database's, and what a test adds.
@@ -92,7 +117,10 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(r.body.value("status", 0), status);
   }
 
-  TestDatabase db_{TestDatabase::Schema::migrated};
+  // A fresh copy of the migrated template: the one made while the previous
+  // test ran, if it was (support/spare_service.hpp).
+  std::unique_ptr<TestDatabase> db_owner_ = take_database();
+  TestDatabase& db_ = *db_owner_;
   std::string admin_;
   std::unique_ptr<ServiceProcess> service_;
 };

@@ -204,5 +204,108 @@ TEST_F(ImportIndexTest, TheDatabaseKeepsTheRulesItCheckedPerRow) {
   EXPECT_EQ(count_rows("trainees"), 4U);
 }
 
+// Migration 0097 moved the personal row's key on its trainee to one check per
+// statement, and the skills' repeat check to rows out of order: the database
+// still refuses, locks and cascades what the key did.
+TEST_F(ImportIndexTest, PersonalDataKeepsItsTraineeWithoutAKeyPerRow) {
+  auto imported = import_csv("full_name,email\nA,a@example.com\nB,b@example.com\n");
+  ASSERT_EQ(imported.status(), 201) << imported.http.body;
+  const std::string a =
+      db_.query_value("SELECT trainee_id FROM trainee_personal WHERE email = 'a@example.com'");
+  const std::string b =
+      db_.query_value("SELECT trainee_id FROM trainee_personal WHERE email = 'b@example.com'");
+  // A trainee that does not exist, in a single insert or among many.
+  EXPECT_THROW(db_.exec("INSERT INTO trainee_personal (trainee_id, organization_id, full_name, "
+                        "email) VALUES ('00000000-0000-4000-8000-000000000000', '" +
+                        school_ + "', 'X', 'x@example.com')"),
+               std::exception);
+  db_.exec("INSERT INTO trainees (organization_id, alias) VALUES ('" + school_ + "', 'T-P')");
+  const std::string p = db_.query_value("SELECT id FROM trainees WHERE alias = 'T-P'");
+  EXPECT_THROW(db_.exec("INSERT INTO trainee_personal (trainee_id, organization_id, full_name, "
+                        "email) VALUES ('" +
+                        p + "', '" + school_ +
+                        "', 'P', 'p@example.com'), ('00000000-0000-4000-8000-000000000000', '" +
+                        school_ + "', 'X', 'x@example.com')"),
+               std::exception);
+  // Inserted with its trainee in one transaction (the import's shape), or
+  // later. A trainee of an earlier transaction is locked as the key locked it
+  // (its xmax is this transaction's: a concurrent delete waits); one this
+  // transaction inserted is not locked (nobody else sees it).
+  EXPECT_EQ(db_.query_value(
+                "BEGIN; INSERT INTO trainees (organization_id, alias) VALUES ('" + school_ +
+                "', 'T-Q'); INSERT INTO trainee_personal (trainee_id, organization_id, full_name, "
+                "email) SELECT id, organization_id, 'Q', 'q@example.com' FROM trainees WHERE "
+                "alias = 'T-Q'; SELECT xmax::text FROM trainees WHERE alias = 'T-Q'"),
+            "0");
+  EXPECT_EQ(db_.query_value("BEGIN; INSERT INTO trainee_personal (trainee_id, organization_id, "
+                            "full_name, email) VALUES ('" +
+                            p + "', '" + school_ +
+                            "', 'P', 'p@example.com'); SELECT xmax = pg_current_xact_id()::xid "
+                            "FROM trainees WHERE id = '" +
+                            p + "'"),
+            "t");
+  db_.exec(
+      "BEGIN; INSERT INTO trainees (organization_id, alias) VALUES ('" + school_ +
+      "', 'T-Q'); INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email) "
+      "SELECT id, organization_id, 'Q', 'q@example.com' FROM trainees WHERE alias = 'T-Q'; COMMIT");
+  db_.exec(
+      "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email) VALUES ('" + p +
+      "', '" + school_ + "', 'P', 'p@example.com')");
+  EXPECT_EQ(count_rows("trainee_personal"), 4U);
+  // A personal row does not move to another trainee; a trainee's id does not
+  // change under its personal data (one without any can).
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET trainee_id = '" + b +
+                        "' WHERE trainee_id = '" + a + "'"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainees SET id = gen_random_uuid() WHERE id = '" + a + "'"),
+               std::exception);
+  db_.exec("INSERT INTO trainees (organization_id, alias) VALUES ('" + school_ + "', 'T-R')");
+  db_.exec("UPDATE trainees SET id = gen_random_uuid() WHERE alias = 'T-R'");
+  // A trainee deleted takes its personal data along (the cascade).
+  db_.exec("DELETE FROM trainees WHERE id IN ('" + a + "', '" + p + "')");
+  EXPECT_EQ(count_rows("trainee_personal"), 2U);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainee_personal WHERE trainee_id IN ('" + a +
+                            "', '" + p + "')"),
+            "0");
+  // Skills: a list out of order is checked for repeats one by one.
+  const std::string python = db_.query_value("SELECT id FROM skills WHERE name = 'Python'");
+  const std::string sql = db_.query_value("SELECT id FROM skills WHERE name = 'SQL'");
+  const int low = std::min(std::stoi(python), std::stoi(sql));
+  const int high = std::max(std::stoi(python), std::stoi(sql));
+  const auto set_skills = [&](const std::string& ids, const std::string& levels) {
+    db_.exec("UPDATE trainees SET skill_ids = '" + ids + "', skill_levels = '" + levels +
+             "', skill_years = '" + levels + "' WHERE id = '" + b + "'");
+  };
+  set_skills("{" + std::to_string(high) + "," + std::to_string(low) + "}", "{1,2}");
+  EXPECT_EQ(db_.query_value("SELECT cardinality(skill_ids) FROM trainees WHERE id = '" + b + "'"),
+            "2");
+  EXPECT_THROW(set_skills("{" + std::to_string(high) + "," + std::to_string(low) + "," +
+                              std::to_string(high) + "}",
+                          "{1,2,3}"),
+               std::exception);
+  EXPECT_THROW(
+      set_skills("[2:3]={" + std::to_string(low) + "," + std::to_string(low) + "}", "[2:3]={1,2}"),
+      std::exception);
+  EXPECT_THROW(
+      set_skills("[0:1]={" + std::to_string(low) + "," + std::to_string(low) + "}", "[0:1]={1,2}"),
+      std::exception);
+}
+
+// Emails fold as the unique index folds them (PostgreSQL's lower()): ASCII
+// ones in the service, others in the database; a duplicate is found either way,
+// within the file and against the organization's trainees.
+TEST_F(ImportIndexTest, DuplicateEmailsAreFoundWhetherASCIIOrNot) {
+  ASSERT_EQ(import_csv("full_name,email\nA,Ana@Example.com\nB,\xc3\x9cmit@example.com\n").status(),
+            201);
+  auto again = import_csv(
+      "full_name,email\nC,ana@EXAMPLE.COM\nD,\xc3\xbcmit@example.com\nE,"
+      "\xc3\x89lo\xc3\xafse@example.com\nF,\xc3\xa9lo\xc3\xafse@example.com\nG,new@example.com\n");
+  ASSERT_EQ(again.status(), 422) << again.http.body;
+  std::vector<long> lines;
+  for (const auto& e : again.body["errors"]) lines.push_back(e.value("line", 0L));
+  EXPECT_EQ(lines, (std::vector<long>{2, 3, 5})) << again.http.body;
+  EXPECT_EQ(count_rows("trainees"), 2U);
+}
+
 }  // namespace
 }  // namespace kakehashi::testing

@@ -301,8 +301,11 @@ TEST_F(ReplicasTest, ASingleWriteIsAppliedOnceInEachProcess) {
   };
   // The create has settled in both processes: its own notification came
   // back to the first (and was skipped), the second applied it.
-  ASSERT_GE(reach(service_->port(), skipped, 1), 1);
-  ASSERT_GE(reach(second_->port(), applied("matching_index", "remote"), 1), 1);
+  ASSERT_GE(reach(service_->port(), skipped, 1), 1) << service_->output();
+  ASSERT_GE(reach(second_->port(), applied("matching_index", "remote"), 1), 1)
+      << "the second's metrics:\n"
+      << request(second_->port(), "GET", "/metrics").body << "\nits log:\n"
+      << second_->output();
   const std::vector<std::string> series = {
       applied("matching_index", "local"), applied("matching_index", "remote"),
       applied("trainee_documents", "local"), applied("trainee_documents", "remote"), skipped};

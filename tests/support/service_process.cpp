@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <regex>
@@ -38,6 +39,27 @@ std::string read_file(const std::string& path) {
 
 pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const std::string& log_path) {
+  // Everything the child needs is made before the fork: the child only
+  // redirects its output and execs, as a child of a process with threads
+  // must (a test may start a service while another thread of it starts the
+  // next test's: support/spare_service.hpp).
+  std::map<std::string, std::string> merged;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) merged.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  for (const auto& [k, v] : env) merged[k] = v;
+  std::vector<std::string> entries;
+  entries.reserve(merged.size());
+  for (const auto& [k, v] : merged) entries.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args_copy = argv;
+  std::vector<char*> args;
+  for (auto& a : args_copy) args.push_back(a.data());
+  args.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -47,11 +69,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
     }
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   }
   return pid;
@@ -59,6 +77,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
 
 std::optional<int> wait_for(pid_t pid, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  // A killed service is gone within a few milliseconds: poll often at first
+  // (every test ends with one), then every 10 ms.
+  auto poll = std::chrono::milliseconds(1);
   while (true) {
     int status = 0;
     const pid_t r = ::waitpid(pid, &status, WNOHANG);
@@ -68,7 +89,8 @@ std::optional<int> wait_for(pid_t pid, std::chrono::milliseconds timeout) {
       return -1;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(poll);
+    poll = std::min(poll * 2, std::chrono::milliseconds(10));
   }
 }
 
@@ -108,7 +130,9 @@ ServiceProcess::ServiceProcess(const std::map<std::string, std::string>& env,
       throw std::runtime_error("kakehashi serve exited with " + std::to_string(*code) + ":\n" +
                                out);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Every integration test waits here once or more: a 20 ms poll cost
+    // 10 ms a start on average; reading the short log is cheap.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   throw std::runtime_error("kakehashi serve did not listen within 30 s:\n" + output());
 }
@@ -132,7 +156,8 @@ std::string ServiceProcess::output() const { return read_file(log_path_); }
 
 bool ServiceProcess::wait_for_output(const std::string& needle,
                                      std::chrono::milliseconds timeout) const {
-  return eventually([&] { return output().find(needle) != std::string::npos; }, timeout);
+  return eventually([&] { return output().find(needle) != std::string::npos; }, timeout,
+                    std::chrono::milliseconds(5));
 }
 
 void ServiceProcess::log_barrier() {
@@ -150,7 +175,7 @@ HttpResponse wait_ready(std::uint16_t port, std::chrono::milliseconds timeout) {
         r = request(port, "GET", "/readyz");
         return r.status == 200;
       },
-      timeout);
+      timeout, std::chrono::milliseconds(5));
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -72,6 +73,29 @@ std::string migrated_template_key() {
   return key;
 }
 
+// Runs a statement on the cluster's `postgres` database over one connection
+// per test process (each test makes and drops a database: two connections,
+// each a password exchange, saved a test). When a kept connection fails (a
+// restart of the cluster broke it: db_outage_test), the statement runs once
+// more on a new one.
+void exec_on_cluster(const std::string& sql) {
+  static std::mutex mutex;
+  static std::unique_ptr<pqxx::connection> admin;
+  std::lock_guard lock(mutex);
+  while (true) {
+    const bool fresh = !admin;
+    try {
+      if (fresh) admin = std::make_unique<pqxx::connection>("dbname=postgres");
+      pqxx::nontransaction tx(*admin);
+      tx.exec(sql);
+      return;
+    } catch (const std::exception&) {
+      admin.reset();
+      if (fresh) throw;
+    }
+  }
+}
+
 }  // namespace
 
 TestDatabase::TestDatabase(Schema schema) {
@@ -88,16 +112,13 @@ TestDatabase::TestDatabase(Schema schema) {
     admin_key_ = migrated_template_key();
     create += " TEMPLATE " + template_name();
   }
-  pqxx::connection admin("dbname=postgres");
-  pqxx::nontransaction tx(admin);
-  tx.exec(create);
+  exec_on_cluster(create);
 }
 
 TestDatabase::~TestDatabase() {
   try {
-    pqxx::connection admin("dbname=postgres");
-    pqxx::nontransaction tx(admin);
-    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+    // name_ is ours: kh_test_<digits>_<digits>_<digits>.
+    exec_on_cluster("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
   } catch (...) {
     // The cluster is thrown away after the run anyway.
   }

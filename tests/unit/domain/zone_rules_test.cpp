@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "domain/zone_rules.hpp"
+#include "store/timezones.hpp"
 
 namespace kakehashi::domain {
 namespace {
@@ -66,6 +67,30 @@ TEST(ZoneRules, BytesThatAreNoTzifFileAreRefused) {
   for (std::size_t cut : {45UL, 100UL, bytes.size() / 2}) {
     // Truncated files are refused or parsed without reading past the end (ASan checks).
     (void)ZoneRules::parse(bytes.substr(0, cut));
+  }
+}
+
+// The service's loader reads a file that several names share (links) once:
+// every name still gets its rules, equal to its own file's, in the names'
+// order; a name that could leave the directory, a directory and a missing
+// file are left out.
+TEST(ZoneRules, TheLoaderGivesEveryNameItsFilesRulesOnceForLinkedNames) {
+  const std::vector<std::string> names = {
+      "Asia/Tokyo", "Europe/Berlin", "Japan",         "posix/Asia/Tokyo", "../zoneinfo/Asia/Tokyo",
+      "Asia",       "No/Such_Zone",  "Europe/Berlin", "Asia/Dhaka"};
+  const auto loaded = store::load_zone_rules(names, "/usr/share/zoneinfo");
+  std::vector<std::string> got;
+  for (const auto& [name, rules] : loaded) got.push_back(name);
+  EXPECT_EQ(got, (std::vector<std::string>{"Asia/Tokyo", "Europe/Berlin", "Japan",
+                                           "posix/Asia/Tokyo", "Europe/Berlin", "Asia/Dhaka"}));
+  const std::vector<std::int64_t> instants = {noon(1940, 6, 1), noon(1951, 7, 1), noon(2027, 1, 15),
+                                              noon(2027, 7, 15), noon(2045, 7, 1)};
+  for (const auto& [name, rules] : loaded) {
+    const auto own = load(name);
+    for (const auto at : instants) EXPECT_EQ(rules.offset_at(at), own.offset_at(at)) << name;
+    EXPECT_EQ(rules.offsets_between(instants.front(), instants.back()),
+              own.offsets_between(instants.front(), instants.back()))
+        << name;
   }
 }
 

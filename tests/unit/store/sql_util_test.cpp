@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +37,19 @@ TEST(SqlUtil, SplitKeepsInnerEmptyItemsAndDropsOnlyTheOneAfterAFinalSeparator) {
 TEST(SqlUtil, JoinLinesIsTheInverseOfSplitForNonEmptyItems) {
   for (const Items& items : {Items{}, Items{"fintech"}, Items{"ai", "web", "ヘルスケア"}}) {
     EXPECT_EQ(split(join_lines(items), '\n'), items);
+  }
+}
+
+// decimal_text writes what an ostringstream of precision 15 wrote (the
+// numeric parameters' text, and as_stored's rounding reads it back).
+TEST(SqlUtil, DecimalTextIsWhatAStreamOfPrecision15Wrote) {
+  EXPECT_EQ(decimal_text(std::nullopt), std::nullopt);
+  for (const double v : {0.0, -0.0, 1.0, 2.5, 0.1, 1.0 / 3, 1234.565, 1e15, 1e16, 123456789012345.6,
+                         1e-4, 1e-5, 0.000123456789, -2.675, 60.0, 3000.0, 1.005, 9.95e-5}) {
+    std::ostringstream stream;
+    stream.precision(15);
+    stream << v;
+    EXPECT_EQ(decimal_text(v), stream.str()) << v;
   }
 }
 
