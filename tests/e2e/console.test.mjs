@@ -398,6 +398,9 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   await page.getByRole("button", { name: "Save" }).click();
   const patch = await patched;
   assert.equal(patch.status(), 200);
+  // The console goes to the list once it has read the answer: wait for that,
+  // or it can move away from the form the next step opens.
+  await page.getByLabel("Search alias or program").waitFor();
   const sent = patch.request().postDataJSON();
   assert.equal(sent.hours_per_week, 40);
   for (const k of ["expected_monthly_rate", "working_hours"]) assert.ok(!(k in sent), `${k} unchanged, not sent`);
