@@ -1,9 +1,8 @@
 #include "store/timezones.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <optional>
 
@@ -44,27 +43,18 @@ std::vector<std::pair<std::string, domain::ZoneRules>> load_zone_rules(
   // the service spent ~55 ms of CPU (ASan build) reading every name's file
   // a character at a time.
   std::map<std::pair<dev_t, ino_t>, std::optional<domain::ZoneRules>> by_file;
-  std::string bytes;
   for (const auto& name : names) {
     // Names come from pg_timezone_names; refuse anything that could leave the directory.
     if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') continue;
-    const int fd = ::open((directory + "/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
+    const std::string path = directory + "/" + name;
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      continue;
-    }
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     auto [file, first] = by_file.try_emplace({st.st_dev, st.st_ino});
     if (first) {
-      bytes.clear();
-      char buffer[16384];
-      ssize_t n = 0;
-      while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
-        bytes.append(buffer, static_cast<std::size_t>(n));
-      if (n == 0) file->second = domain::ZoneRules::parse(bytes);
+      std::ifstream in(path, std::ios::binary);
+      std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
+      if (in.read(bytes.data(), st.st_size)) file->second = domain::ZoneRules::parse(bytes);
     }
-    ::close(fd);
     if (file->second) out.emplace_back(name, *file->second);
   }
   return out;
