@@ -270,7 +270,7 @@ TEST_F(ApiTest, ListFilters) {
   b["program"] = "METI cohort 2026";
   ASSERT_EQ(call("POST", "/v1/trainees", key, a).status(), 201);
   ASSERT_EQ(call("POST", "/v1/trainees", key, b).status(), 201);
-  auto count = [&](const std::string& q) {
+  auto count = [&, &key = key](const std::string& q) {
     auto r = call("GET", "/v1/trainees?" + q, key);
     EXPECT_EQ(r.status(), 200) << q << r.http.body;
     return r.body["items"].size();

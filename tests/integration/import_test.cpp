@@ -60,8 +60,8 @@ TEST_F(ImportTest, SkillsOnTheRowKeepTheirKeys) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   const std::string python = db_.query_value("SELECT id FROM skills WHERE name = 'Python'");
   const std::string sql = db_.query_value("SELECT id FROM skills WHERE name = 'SQL'");
-  auto insert = [&](const std::string& alias, const std::string& ids, const std::string& levels,
-                    const std::string& years) {
+  auto insert = [&, &org = org](const std::string& alias, const std::string& ids,
+                                const std::string& levels, const std::string& years) {
     db_.exec(
         "INSERT INTO trainees (organization_id, alias, skill_ids, skill_levels, skill_years) "
         "VALUES ('" +

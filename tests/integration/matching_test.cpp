@@ -424,7 +424,8 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
     if (!prefers) continue;
     const auto& held = taken[p];
     const bool free_seat = static_cast<int>(held.size()) < capacity[p];
-    const bool holds_worse = std::any_of(held.begin(), held.end(), [&](double x) { return x < s; });
+    const bool holds_worse =
+        std::any_of(held.begin(), held.end(), [&s = s](double x) { return x < s; });
     EXPECT_FALSE(free_seat || holds_worse) << "blocking pair " << t << " " << p;
   }
   // The round checked itself over the same pairs: every eligible pair (the

@@ -107,18 +107,21 @@ TEST_F(ObservabilityTest, ARequestIsNamedOnItsDatabaseSessionAndItsSlowStatement
   const std::string path = "/v1/trainees/" + created.body["id"].get<std::string>();
 
   // A write: its transaction names the request in the same round trip as BEGIN.
-  const auto write = while_locked("LOCK TABLE trainees IN SHARE MODE", "obs-write-1", [&] {
-    return call(
-        "PATCH", path, key, {{"full_name", "Secret New Name"}, {"phone", "+8801700000000"}},
-        {{"If-Match", "\"1\""}, {"X-Request-Id", "obs-write-1"}, {"traceparent", kTraceparent}});
-  });
+  const auto write =
+      while_locked("LOCK TABLE trainees IN SHARE MODE", "obs-write-1", [&, &key = key] {
+        return call("PATCH", path, key,
+                    {{"full_name", "Secret New Name"}, {"phone", "+8801700000000"}},
+                    {{"If-Match", "\"1\""},
+                     {"X-Request-Id", "obs-write-1"},
+                     {"traceparent", kTraceparent}});
+      });
   EXPECT_EQ(write.response.status(), 200) << write.response.http.body;
   EXPECT_TRUE(write.named) << "pg_stat_activity never showed kakehashi/obs-write-1";
   EXPECT_EQ(write.waiting, "Lock");
 
   // An autocommit read: the session is named for it.
-  const auto read =
-      while_locked("LOCK TABLE trainee_personal IN ACCESS EXCLUSIVE MODE", "obs-read-1", [&] {
+  const auto read = while_locked(
+      "LOCK TABLE trainee_personal IN ACCESS EXCLUSIVE MODE", "obs-read-1", [&, &key = key] {
         return call("GET", path, key, nullptr,
                     {{"X-Request-Id", "obs-read-1"}, {"traceparent", kTraceparent}});
       });

@@ -149,7 +149,7 @@ TEST_F(IssueSeventeenTest, ReportFiguresEqualCountsComputedIndependentlyInSql) {
                                     of_a));
   EXPECT_EQ(ga["consenting"],
             sql_count("SELECT count(*) FROM trainees WHERE consent_matching AND " + of_a));
-  auto reached = [&](const std::string& states) {
+  auto reached = [&, &a = a](const std::string& states) {
     return sql_count("SELECT count(DISTINCT trainee_id) FROM matches WHERE training_org_id = '" +
                      a + "' AND state IN (" + states + ")");
   };
@@ -467,7 +467,7 @@ TEST_F(RetentionTest, ErasesTraineesInactiveForTheConfiguredMonthsAndNothingElse
   // still retrying (it stays), one a disabled endpoint's waiting delivery (given
   // up, it goes), one a failed delivery with its attempt (both go); read marks
   // go with their events.
-  const auto endpoint = [&](bool enabled) {
+  const auto endpoint = [&, &firm = firm](bool enabled) {
     return db_.query_value(
         "INSERT INTO webhooks (organization_id, url, events, secret, enabled) VALUES ('" + firm +
         "', 'https://hooks.example.com/x', ARRAY['round.completed'], repeat('s', 32), " +

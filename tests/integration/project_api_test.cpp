@@ -106,7 +106,7 @@ TEST_F(ApiTest, ProjectListFiltersAndPages) {
     }
     ASSERT_EQ(call("POST", "/v1/projects", key, p).status(), 201);
   }
-  auto count = [&](const std::string& q) {
+  auto count = [&, &key = key](const std::string& q) {
     auto r = call("GET", "/v1/projects?" + q, key);
     EXPECT_EQ(r.status(), 200) << r.http.body;
     return r.body["items"].size();
