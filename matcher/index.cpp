@@ -197,29 +197,33 @@ using ArenaVector = std::vector<T, ArenaAllocator<T>>;
 
 // A row's fields other than skills, side by side: the rows that pass the
 // bound pass are few and scattered, and refining and scoring one reads most
-// of these, so one row is one or two cache lines rather than a line per
+// of these, so one row is one cache line rather than a line per
 // column (at 300k trainees the columns no longer stay in cache, and those
 // misses made the cost per project grow with the index; issue 14, session 9).
-struct RowFields {
+struct alignas(64) RowFields {
   // What rest_bound() reads first.
   std::uint64_t domains = 0;
+  // What the scorer reads too.
+  Id id = 0;
+  Id org = 0;
   std::int32_t hours = 0;
   std::int32_t rate = 0;
   Day available = kUnknownDay;
   std::uint32_t skill_begin = 0;  // the row's skills: skills[skill_begin, + skill_count)
   std::uint32_t skill_count = 0;
-  // What the scorer reads too.
-  double japanese = 0;  // japanese_value(), once per trainee
-  Id id = 0;
   std::int16_t tz = 0, work_start = 0, work_end = 0;
   std::uint16_t zone = 0;
+  std::int16_t bjt = 0;
   std::int8_t jlpt = 0, cefr = 0;
   std::uint8_t work_days = 0, engagement = 0, ok = 0;
   // The rest of a Trainee, for row().
   std::uint8_t status = 0, consent = 0, jlpt_certified = 0;
-  std::int16_t bjt = 0;
-  Id org = 0;
+
+  // japanese_value() of the trainee (computed again: 8 bytes a row saved).
+  double japanese() const { return japanese_value(jlpt, jlpt_certified != 0, bjt); }
 };
+// One cache line a row, aligned (80 bytes before: most rows spanned two lines).
+static_assert(sizeof(RowFields) == 64);
 
 struct CandidateIndex::Shard {
   std::shared_ptr<HugeArena> arena;  // where the columns below live (may be null)
@@ -339,7 +343,6 @@ struct CandidateIndex::Shard {
       f.org = t.organization_id;
       f.jlpt = t.jlpt;
       f.cefr = t.cefr;
-      f.japanese = japanese_value(t);
       f.zone = t.zone;
       f.work_days = t.work_days;
       f.jlpt_certified = t.jlpt_certified ? 1 : 0;
@@ -357,7 +360,7 @@ struct CandidateIndex::Shard {
       f.work_end = t.work_end_minutes;
       f.skill_begin = static_cast<std::uint32_t>(s->skills.size());
       f.skill_count = static_cast<std::uint32_t>(t.skills.size());
-      s->quality.push_back(quality_code(f.japanese, t.cefr, f.ok != 0));
+      s->quality.push_back(quality_code(f.japanese(), t.cefr, f.ok != 0));
       s->fields.push_back(f);
       for (const auto& sk : t.skills) {
         s->skills.push_back(sk);
@@ -1056,7 +1059,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     }
     values[kSkills] = skill_acc * inv;
     values[kExperience] = years_acc * inv;
-    non_skill_values(plan, {f.japanese, f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
+    non_skill_values(plan, {f.japanese(), f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
                      values);
     top.push({f.id, combine(plan, values)});
   };
