@@ -155,6 +155,23 @@ class HugeArena {
     const auto* c = static_cast<const char*>(p);
     return base_ && c >= base_ && c < base_ + size_;
   }
+  // Where the next allocation starts (a shard's columns are [mark before
+  // its build, mark after)).
+  std::size_t mark() const { return used_; }
+  // Gives the whole pages of [from, to) back to the system: a shard that a
+  // write replaced does not keep its memory until every other shard built
+  // with it is replaced too (a huge page so trimmed is split).
+  void release(std::size_t from, std::size_t to) {
+#if defined(__linux__)
+    constexpr std::size_t kSmall = 4096;
+    from = (from + kSmall - 1) / kSmall * kSmall;
+    to = to / kSmall * kSmall;
+    if (base_ && to > from) ::madvise(base_ + from, to - from, MADV_DONTNEED);
+#else
+    (void)from;
+    (void)to;
+#endif
+  }
 
  private:
   char* base_ = nullptr;
@@ -226,7 +243,14 @@ struct alignas(64) RowFields {
 static_assert(sizeof(RowFields) == 64);
 
 struct CandidateIndex::Shard {
-  std::shared_ptr<HugeArena> arena;  // where the columns below live (may be null)
+  std::shared_ptr<HugeArena> arena;          // where the columns below live (may be null)
+  std::size_t arena_from = 0, arena_to = 0;  // their part of it
+  Shard() = default;
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+  ~Shard() {
+    if (arena) arena->release(arena_from, arena_to);
+  }
   ArenaVector<RowFields> fields;
   ArenaVector<std::uint8_t> quality;  // quality_code(), for the bound pass
   ArenaVector<std::uint32_t> skill_begin;
@@ -318,6 +342,7 @@ struct CandidateIndex::Shard {
     auto s = std::make_shared<Shard>();
     const ArenaAllocator<char> in_arena(arena.get());
     s->arena = std::move(arena);
+    if (s->arena) s->arena_from = s->arena->mark();
     s->fields = ArenaVector<RowFields>(in_arena);
     s->quality = ArenaVector<std::uint8_t>(in_arena);
     s->skill_begin = ArenaVector<std::uint32_t>(in_arena);
@@ -398,6 +423,7 @@ struct CandidateIndex::Shard {
                                       active);
       }
     }
+    if (s->arena) s->arena_to = s->arena->mark();
     return s;
   }
 
