@@ -3,6 +3,8 @@
 // row, migration 0070) in the caller's transaction. The rows are published to
 // the change feed as written (Tx::trainees_written), not read back.
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_set>
 
@@ -71,59 +73,37 @@ std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n)
   return aliases;
 }
 
-void copy_profiles(pqxx::transaction_base& tx, const std::string& organization_id,
-                   const std::vector<NewTrainee>& rows, const std::vector<std::string>& ids,
-                   const std::vector<std::int64_t>& seqs, const std::vector<std::string>& aliases,
-                   const std::string& now) {
-  pqxx::stream_to out(tx, "trainees",
-                      std::vector<std::string>{"id",
-                                               "seq",
-                                               "organization_id",
-                                               "alias",
-                                               "country",
-                                               "city",
-                                               "timezone",
-                                               "program",
-                                               "japanese",
-                                               "english",
-                                               "certifications",
-                                               "available_from",
-                                               "hours_per_week",
-                                               "rate_amount",
-                                               "rate_currency",
-                                               "domains",
-                                               "engagement",
-                                               "consent_matching",
-                                               "consent_share_abroad",
-                                               "consent_recorded_at",
-                                               "status",
-                                               "work_start",
-                                               "work_end",
-                                               "work_days",
-                                               "bill_rate_multiplier",
-                                               "japanese_certified",
-                                               "japanese_exam_date",
-                                               "bjt_score",
-                                               "skill_ids",
-                                               "skill_levels",
-                                               "skill_years"});
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& p = rows[i].profile;
-    const auto skills = skill_arrays(p);
-    // The consent time the database's trigger would set (migration 0095 calls
-    // it only for a row that does not hold it already).
-    const std::optional<std::string> consent_at =
-        p.consent_matching || p.consent_share_abroad ? std::optional(now) : std::nullopt;
-    out << std::make_tuple(
-        ids[i], seqs[i], organization_id, aliases[i], p.country, p.city, p.timezone, p.program,
-        p.japanese, p.english, p.certifications_json, p.available_from, p.hours_per_week,
-        rate_amount(p), rate_currency(p), pg_text_array(p.domains), pg_text_array(p.engagement),
-        p.consent_matching, p.consent_share_abroad, consent_at, p.status, p.work_start, p.work_end,
-        pg_text_array(p.work_days), decimal_text(p.bill_rate_multiplier), p.japanese_certified,
-        p.japanese_exam_date, p.bjt_score, skills.ids, skills.levels, skills.years);
-  }
-  out.complete();
-}
+const std::vector<std::string> kProfileColumns = {"id",
+                                                  "seq",
+                                                  "organization_id",
+                                                  "alias",
+                                                  "country",
+                                                  "city",
+                                                  "timezone",
+                                                  "program",
+                                                  "japanese",
+                                                  "english",
+                                                  "certifications",
+                                                  "available_from",
+                                                  "hours_per_week",
+                                                  "rate_amount",
+                                                  "rate_currency",
+                                                  "domains",
+                                                  "engagement",
+                                                  "consent_matching",
+                                                  "consent_share_abroad",
+                                                  "consent_recorded_at",
+                                                  "status",
+                                                  "work_start",
+                                                  "work_end",
+                                                  "work_days",
+                                                  "bill_rate_multiplier",
+                                                  "japanese_certified",
+                                                  "japanese_exam_date",
+                                                  "bjt_score",
+                                                  "skill_ids",
+                                                  "skill_levels",
+                                                  "skill_years"};
 
 // The one unique index these rows can violate is the email's within the
 // organization: one registered since the caller read organization_emails.
@@ -155,30 +135,73 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
   return out;
 }
 
-std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
-                                       std::vector<NewTrainee>& rows, bool analyze) {
-  auto& tx = t.sql();
-  exec(tx, kImportTimeout);
-  const auto aliases = draw_aliases(tx, rows.size());
+struct TraineeCopy::Impl {
+  Impl(Tx& tx, std::string organization) : t(tx), organization_id(std::move(organization)) {}
+  Tx& t;
+  std::string organization_id;
+  std::vector<std::string> aliases;
   std::vector<std::string> ids;
-  ids.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) ids.push_back(util::random_uuid());
+  std::vector<std::int64_t> seqs;
+  std::string now_json;
+  std::string now_stamp;
+  std::optional<pqxx::stream_to> profiles;
+  std::size_t added = 0;
+};
+
+TraineeCopy::TraineeCopy(Tx& t, const std::string& organization_id, std::size_t capacity)
+    : impl_(std::make_unique<Impl>(t, organization_id)) {
+  auto& tx = t.sql();
+  auto& m = *impl_;
+  exec(tx, kImportTimeout);
+  m.aliases = draw_aliases(tx, capacity);
+  m.ids.reserve(capacity);
+  for (std::size_t i = 0; i < capacity; ++i) m.ids.push_back(util::random_uuid());
   // Random ids (and aliases), handed to the rows in ascending order: each
   // index insert then lands on or next to the leaf page the previous one
   // touched (in cache) rather than on a random page of the whole index, and
   // into an index whose keys all sort below them, on its rightmost page
   // without a descent. Lower-case hex sorts as the uuid's bytes do.
-  std::sort(ids.begin(), ids.end());
-  std::vector<std::int64_t> seqs;
-  seqs.reserve(rows.size());
-  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(rows.size()))) {
-    seqs.push_back(r["seq"].as<std::int64_t>());
+  std::sort(m.ids.begin(), m.ids.end());
+  m.seqs.reserve(capacity);
+  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(capacity))) {
+    m.seqs.push_back(r["seq"].as<std::int64_t>());
   }
   const auto now = exec1(tx, kNow);
-  const auto now_json = now["now"].as<std::string>();
-  for (auto& r : rows) as_stored(r.profile);
-  copy_profiles(tx, organization_id, rows, ids, seqs, aliases, now["stamp"].as<std::string>());
-  copy_personal(tx, organization_id, rows, ids);
+  m.now_json = now["now"].as<std::string>();
+  m.now_stamp = now["stamp"].as<std::string>();
+  m.profiles.emplace(tx, "trainees", kProfileColumns);
+}
+
+TraineeCopy::~TraineeCopy() = default;
+
+void TraineeCopy::add(NewTrainee& row) {
+  auto& m = *impl_;
+  if (m.added == m.ids.size()) throw std::logic_error("more rows than the import drew ids for");
+  const std::size_t i = m.added++;
+  auto& p = row.profile;
+  as_stored(p);
+  const auto skills = skill_arrays(p);
+  // The consent time the database's trigger would set (migration 0095 calls
+  // it only for a row that does not hold it already).
+  const std::optional<std::string> consent_at =
+      p.consent_matching || p.consent_share_abroad ? std::optional(m.now_stamp) : std::nullopt;
+  *m.profiles << std::make_tuple(
+      m.ids[i], m.seqs[i], m.organization_id, m.aliases[i], p.country, p.city, p.timezone,
+      p.program, p.japanese, p.english, p.certifications_json, p.available_from, p.hours_per_week,
+      rate_amount(p), rate_currency(p), pg_text_array(p.domains), pg_text_array(p.engagement),
+      p.consent_matching, p.consent_share_abroad, consent_at, p.status, p.work_start, p.work_end,
+      pg_text_array(p.work_days), decimal_text(p.bill_rate_multiplier), p.japanese_certified,
+      p.japanese_exam_date, p.bjt_score, skills.ids, skills.levels, skills.years);
+}
+
+std::vector<std::string> TraineeCopy::finish(std::vector<NewTrainee>& rows, bool analyze) {
+  auto& m = *impl_;
+  if (rows.size() != m.added) throw std::logic_error("finish() takes the rows added");
+  m.profiles->complete();
+  m.profiles.reset();
+  auto& tx = m.t.sql();
+  std::vector<std::string> ids(m.ids.begin(), m.ids.begin() + static_cast<std::ptrdiff_t>(m.added));
+  copy_personal(tx, m.organization_id, rows, ids);
   std::unordered_set<std::int64_t> placed;
   for (const auto& r : exec(tx, kPlacedElsewhere)) placed.insert(r["seq"].as<std::int64_t>());
   if (analyze) exec(tx, kAnalyze);
@@ -189,21 +212,28 @@ std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id
   for (std::size_t i = 0; i < rows.size(); ++i) {
     domain::TraineeRecord r;
     r.id = ids[i];
-    r.seq = seqs[i];
-    r.organization_id = organization_id;
-    r.alias = aliases[i];
+    r.seq = m.seqs[i];
+    r.organization_id = m.organization_id;
+    r.alias = m.aliases[i];
     r.profile = std::move(rows[i].profile);
     r.profile.consent_recorded_at = r.profile.consent_matching || r.profile.consent_share_abroad
-                                        ? std::optional(now_json)
+                                        ? std::optional(m.now_json)
                                         : std::nullopt;
     r.profile.placed_elsewhere = placed.count(r.seq) > 0;
     r.version = 1;
-    r.created_at = now_json;
-    r.updated_at = now_json;
+    r.created_at = m.now_json;
+    r.updated_at = m.now_json;
     written.push_back(std::move(r));
   }
-  t.trainees_written(std::move(written));
+  m.t.trainees_written(std::move(written));
   return ids;
+}
+
+std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
+                                       std::vector<NewTrainee>& rows, bool analyze) {
+  TraineeCopy copy(t, organization_id, rows.size());
+  for (auto& r : rows) copy.add(r);
+  return copy.finish(rows, analyze);
 }
 
 void analyze_trainees(Tx& t) { exec(t.sql(), kAnalyze); }
@@ -242,9 +272,15 @@ std::string json_strings(const std::vector<std::string>& texts) {
   return out;
 }
 
+bool printable_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+}
+
 }  // namespace
 
-std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
+TextFolding::TextFolding(Tx& t, const std::vector<std::string>& texts) {
   // An ASCII text folds here when the database folds printable ASCII as
   // plain A-Z to a-z (not so under a Turkish collation: 'I' to dotless i);
   // the rest go to the database's lower(). A 100k-row import's emails are
@@ -253,29 +289,36 @@ std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& text
   for (char c = 0x20; c < 0x7f; ++c) probe.push_back(c);
   std::string expected = probe;
   for (auto& c : expected) c = ascii_lower(c);
-  const bool ascii_folds =
-      exec_params1(t.sql(), kLowerText, probe)["lowered"].as<std::string>() == expected;
-  std::vector<std::string> out(texts.size());
-  std::vector<std::size_t> rest;
-  std::vector<std::string> rest_texts;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    const auto& text = texts[i];
-    const bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
-      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
-    });
-    if (ascii_folds && ascii) {
-      out[i].reserve(text.size());
-      for (const char c : text) out[i].push_back(ascii_lower(c));
-    } else {
-      rest.push_back(i);
-      rest_texts.push_back(text);
-    }
+  ascii_folds_ = exec_params1(t.sql(), kLowerText, probe)["lowered"].as<std::string>() == expected;
+  std::vector<std::string> rest;
+  std::unordered_set<std::string> seen;
+  for (const auto& text : texts) {
+    if (!(ascii_folds_ && printable_ascii(text)) && seen.insert(text).second) rest.push_back(text);
   }
-  if (rest.empty()) return out;
+  if (rest.empty()) return;
   std::size_t k = 0;
-  for (const auto& r : exec_params(t.sql(), kLowerTexts, json_strings(rest_texts))) {
-    out[rest[k++]] = r["lowered"].as<std::string>();
+  for (const auto& r : exec_params(t.sql(), kLowerTexts, json_strings(rest))) {
+    folded_.emplace(rest[k++], r["lowered"].as<std::string>());
   }
+}
+
+std::optional<std::string> TextFolding::lower(const std::string& text) const {
+  if (ascii_folds_ && printable_ascii(text)) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) out.push_back(ascii_lower(c));
+    return out;
+  }
+  const auto it = folded_.find(text);
+  if (it == folded_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
+  const TextFolding folding(t, texts);
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const auto& text : texts) out.push_back(*folding.lower(text));
   return out;
 }
 
