@@ -637,6 +637,7 @@ void write_chunks(store::Tx& t, ImportWriter& w, const std::string& organization
       continue;
     }
     for (std::size_t i = w.kept.size() - taken; i < w.kept.size(); ++i) copy->add(w.kept[i]);
+    copy->flush();
   }
   if (w.invalid) throw RowsInvalid{};
   // Fresh statistics keep the planner on the indexes after a big load, from

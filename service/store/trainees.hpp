@@ -113,6 +113,9 @@ class TraineeCopy {
   // Writes the next row's profile (made as_stored first; the row is kept by
   // the caller and handed to finish()).
   void add(NewTrainee& row);
+  // Sends the rows added so far (they are sent in pieces otherwise): before
+  // waiting for more, so that the database is not kept waiting.
+  void flush();
   // `rows` are the rows added, in order. Writes their personal data and
   // publishes them as copy_trainees does; returns their ids. Throws Conflict
   // when an email was registered meanwhile.

@@ -179,6 +179,25 @@ TEST_F(ImportTest, ProblemsFoundAfterRowsWereWrittenStoreNothingAndAreAllListed)
             "0");
 }
 
+// The rows reach COPY in its text format: a backslash, "\N" (COPY's NULL)
+// and a line break (in a certification's JSON) are written as they were sent.
+TEST_F(ImportTest, TextThatLooksLikeCopyEscapesIsStoredAsSent) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string csv =
+      "full_name,email,city,program,certifications\n"
+      "\"C:\\temp \\N\",esc@example.com,\\N,\"a\\tb\\\\c\",\"AWS\\nSAA:2024\"\n";
+  auto r = upload(key, csv, "text/csv");
+  ASSERT_EQ(r.status(), 201) << r.http.body;
+  auto page = call("GET", "/v1/trainees?limit=1", key);
+  ASSERT_EQ(page.body["items"].size(), 1U) << page.http.body;
+  const auto& t = page.body["items"][0];
+  EXPECT_EQ(t["full_name"], "C:\\temp \\N");
+  EXPECT_EQ(t["city"], "\\N");
+  EXPECT_EQ(t["program"], "a\\tb\\\\c");
+  EXPECT_EQ(db_.query_value("SELECT city FROM trainees"), "\\N");
+  EXPECT_EQ(db_.query_value("SELECT certifications->0->>'name' FROM trainees"), "AWS\\nSAA");
+}
+
 TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   std::string ndjson;
