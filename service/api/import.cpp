@@ -561,9 +561,13 @@ void validate_chunks(const ApiContext& api, const Parsed& parsed, ChunkQueue& qu
   queue.fail();  // releases a writer waiting for a chunk after a stop
 }
 
-// Thrown out of the import's transaction to roll it back.
+// Thrown out of the import's transaction to roll it back: some row is not
+// valid (answered 422), or validation failed itself (its own exception is the
+// answer's cause; this one only ends the writer's wait).
 struct RowsInvalid {};
-struct ValidationStopped {};
+struct ValidationStopped : std::runtime_error {
+  ValidationStopped() : std::runtime_error("the import's validation stopped before every row") {}
+};
 
 // The writer's state, kept across the transaction's attempts (one retried
 // after a deadlock writes the rows kept so far again, then goes on).
