@@ -10,6 +10,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace kakehashi::matcher {
 namespace {
@@ -101,51 +104,171 @@ std::uint8_t quality_code(double japanese, std::int8_t cefr, bool ok) {
 }
 }  // namespace
 
+// Memory for the shards that rebuild() builds together (start-up, reload):
+// one mapping, backed by transparent huge pages where the kernel allows them
+// ("madvise" mode, Debian's default). With 4 KiB pages, the rows a project
+// refines and the columns it bounds are spread over more pages than the TLB
+// maps at 300k trainees, and the misses made the work per row grow with the
+// index (issue 14, session 11); 2 MiB pages cover the index with a few
+// hundred entries. Allocation is a bump; nothing is freed before the arena
+// (the last shard built in it holds it). When full, or off Linux, the
+// allocator falls back to operator new.
+class HugeArena {
+ public:
+  static constexpr std::size_t kPage = std::size_t{2} << 20;
+
+  explicit HugeArena(std::size_t bytes) {
+#if defined(__linux__)
+    const std::size_t size = (bytes + kPage - 1) / kPage * kPage;
+    void* raw = ::mmap(nullptr, size + kPage, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) return;
+    // Aligned to a huge page; the slack before and after is returned.
+    const auto at = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (at + kPage - 1) / kPage * kPage;
+    if (aligned > at) ::munmap(raw, aligned - at);
+    const std::size_t tail = (at + size + kPage) - (aligned + size);
+    if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + size), tail);
+    base_ = reinterpret_cast<char*>(aligned);
+    size_ = size;
+    ::madvise(base_, size_, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
+#else
+    (void)bytes;
+#endif
+  }
+  HugeArena(const HugeArena&) = delete;
+  HugeArena& operator=(const HugeArena&) = delete;
+  ~HugeArena() {
+#if defined(__linux__)
+    if (base_) ::munmap(base_, size_);
+#endif
+  }
+
+  // nullptr when the rest is too small.
+  void* allocate(std::size_t bytes, std::size_t align) {
+    const std::size_t at = (used_ + align - 1) / align * align;
+    if (!base_ || at > size_ || bytes > size_ - at) return nullptr;
+    used_ = at + bytes;
+    return base_ + at;
+  }
+  bool owns(const void* p) const {
+    const auto* c = static_cast<const char*>(p);
+    return base_ && c >= base_ && c < base_ + size_;
+  }
+  // Where the next allocation starts (a shard's columns are [mark before
+  // its build, mark after)).
+  std::size_t mark() const { return used_; }
+  // Gives the whole pages of [from, to) back to the system: a shard that a
+  // write replaced does not keep its memory until every other shard built
+  // with it is replaced too (a huge page so trimmed is split).
+  void release(std::size_t from, std::size_t to) {
+#if defined(__linux__)
+    constexpr std::size_t kSmall = 4096;
+    from = (from + kSmall - 1) / kSmall * kSmall;
+    to = to / kSmall * kSmall;
+    if (base_ && to > from) ::madvise(base_ + from, to - from, MADV_DONTNEED);
+#else
+    (void)from;
+    (void)to;
+#endif
+  }
+
+ private:
+  char* base_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t used_ = 0;  // (shards are built one at a time, under the write lock)
+};
+
+// A shard's columns take their memory from its arena (none: operator new).
+template <typename T>
+struct ArenaAllocator {
+  using value_type = T;
+  using propagate_on_container_move_assignment = std::true_type;
+  using propagate_on_container_swap = std::true_type;
+  using is_always_equal = std::false_type;
+
+  ArenaAllocator() = default;
+  explicit ArenaAllocator(HugeArena* a) : arena(a) {}
+  template <typename U>
+  ArenaAllocator(const ArenaAllocator<U>& other) : arena(other.arena) {}  // NOLINT: rebinding
+
+  T* allocate(std::size_t n) {
+    if (arena) {
+      if (void* p = arena->allocate(n * sizeof(T), alignof(T))) return static_cast<T*>(p);
+    }
+    return std::allocator<T>{}.allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) {
+    if (arena && arena->owns(p)) return;  // freed with the arena
+    std::allocator<T>{}.deallocate(p, n);
+  }
+  template <typename U>
+  bool operator==(const ArenaAllocator<U>& other) const {
+    return arena == other.arena;
+  }
+
+  HugeArena* arena = nullptr;
+};
+template <typename T>
+using ArenaVector = std::vector<T, ArenaAllocator<T>>;
+
 // A row's fields other than skills, side by side: the rows that pass the
 // bound pass are few and scattered, and refining and scoring one reads most
-// of these, so one row is one or two cache lines rather than a line per
+// of these, so one row is one cache line rather than a line per
 // column (at 300k trainees the columns no longer stay in cache, and those
 // misses made the cost per project grow with the index; issue 14, session 9).
-struct RowFields {
+struct alignas(64) RowFields {
   // What rest_bound() reads first.
   std::uint64_t domains = 0;
+  // What the scorer reads too.
+  Id id = 0;
+  Id org = 0;
   std::int32_t hours = 0;
   std::int32_t rate = 0;
   Day available = kUnknownDay;
   std::uint32_t skill_begin = 0;  // the row's skills: skills[skill_begin, + skill_count)
   std::uint32_t skill_count = 0;
-  // What the scorer reads too.
-  double japanese = 0;  // japanese_value(), once per trainee
-  Id id = 0;
   std::int16_t tz = 0, work_start = 0, work_end = 0;
   std::uint16_t zone = 0;
+  std::int16_t bjt = 0;
   std::int8_t jlpt = 0, cefr = 0;
   std::uint8_t work_days = 0, engagement = 0, ok = 0;
   // The rest of a Trainee, for row().
   std::uint8_t status = 0, consent = 0, jlpt_certified = 0;
-  std::int16_t bjt = 0;
-  Id org = 0;
+
+  // japanese_value() of the trainee (computed again: 8 bytes a row saved).
+  double japanese() const { return japanese_value(jlpt, jlpt_certified != 0, bjt); }
 };
+// One cache line a row, aligned (80 bytes before: most rows spanned two lines).
+static_assert(sizeof(RowFields) == 64);
 
 struct CandidateIndex::Shard {
-  std::vector<RowFields> fields;
-  std::vector<std::uint8_t> quality;  // quality_code(), for the bound pass
-  std::vector<std::uint32_t> skill_begin{0};
-  std::vector<TraineeSkill> skills;
+  std::shared_ptr<HugeArena> arena;          // where the columns below live (may be null)
+  std::size_t arena_from = 0, arena_to = 0;  // their part of it
+  Shard() = default;
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+  ~Shard() {
+    if (arena) arena->release(arena_from, arena_to);
+  }
+  ArenaVector<RowFields> fields;
+  ArenaVector<std::uint8_t> quality;  // quality_code(), for the bound pass
+  ArenaVector<std::uint32_t> skill_begin;
+  ArenaVector<TraineeSkill> skills;
   // One column per skill any row of the shard has: each row's skill_code()
   // (0 without it), rows in order. Replaces per-skill posting lists: the
   // bound pass reads a project's few columns straight through.
   std::unordered_map<SkillId, std::uint32_t> column_of;
-  std::vector<std::uint8_t> codes;  // column c is codes[c * size() ...]
+  ArenaVector<std::uint8_t> codes;  // column c is codes[c * size() ...]
   // Per block of kBlock rows: each column's largest level and years steps
   // (as a skill_code), and the largest Japanese and English (a quality_code;
   // inactive only when every row is). Column c is block_codes[c * blocks()...].
-  std::vector<std::uint8_t> block_codes;
-  std::vector<std::uint8_t> block_quality;
+  ArenaVector<std::uint8_t> block_codes;
+  ArenaVector<std::uint8_t> block_quality;
   std::size_t blocks() const { return block_quality.size(); }
   // (id, row) in id order (rows are in skill-set order): a trainee's row by
   // binary search, 16 bytes a trainee where a map cost ~40.
-  std::vector<std::pair<Id, std::uint32_t>> by_id;
+  ArenaVector<std::pair<Id, std::uint32_t>> by_id;
 
   std::size_t size() const { return fields.size(); }
   std::optional<std::uint32_t> row_of(Id id) const {
@@ -155,7 +278,26 @@ struct CandidateIndex::Shard {
     return it->second;
   }
 
-  static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees) {
+  // What build() takes from an arena for these trainees, at most.
+  static std::size_t arena_bytes(const std::vector<Trainee>& trainees) {
+    const std::size_t n = trainees.size();
+    std::size_t skill_count = 0;
+    std::vector<SkillId> distinct;
+    for (const auto& t : trainees) {
+      skill_count += t.skills.size();
+      for (const auto& sk : t.skills) distinct.push_back(sk.skill);
+    }
+    std::sort(distinct.begin(), distinct.end());
+    const auto columns =
+        static_cast<std::size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    return n * (sizeof(RowFields) + 1 + sizeof(std::pair<Id, std::uint32_t>) + columns) +
+           (n + 1) * sizeof(std::uint32_t) + skill_count * sizeof(TraineeSkill) +
+           (columns + 1) * blocks + 8 * 64;  // + each column's alignment
+  }
+
+  static std::shared_ptr<const Shard> build(std::vector<Trainee> trainees,
+                                            std::shared_ptr<HugeArena> arena = nullptr) {
     // Rows in an order that puts alike trainees side by side, so that a
     // block of kBlock rows bounds tightly (block_codes): by the set of their
     // skills, the shard's most common first, then by id.
@@ -198,12 +340,24 @@ struct CandidateIndex::Shard {
       trainees = std::move(sorted);
     }
     auto s = std::make_shared<Shard>();
+    const ArenaAllocator<char> in_arena(arena.get());
+    s->arena = std::move(arena);
+    if (s->arena) s->arena_from = s->arena->mark();
+    s->fields = ArenaVector<RowFields>(in_arena);
+    s->quality = ArenaVector<std::uint8_t>(in_arena);
+    s->skill_begin = ArenaVector<std::uint32_t>(in_arena);
+    s->skills = ArenaVector<TraineeSkill>(in_arena);
+    s->codes = ArenaVector<std::uint8_t>(in_arena);
+    s->block_codes = ArenaVector<std::uint8_t>(in_arena);
+    s->block_quality = ArenaVector<std::uint8_t>(in_arena);
+    s->by_id = ArenaVector<std::pair<Id, std::uint32_t>>(in_arena);
     const std::size_t n = trainees.size();
     // Every column exactly as long as the shard (grown by doubling, a third
     // of them would be spare: several MB at 100k trainees).
     auto reserve = [n](auto&... v) { (v.reserve(n), ...); };
     reserve(s->fields, s->quality);
     s->skill_begin.reserve(n + 1);
+    s->skill_begin.push_back(0);
     std::size_t skill_count = 0;
     for (const auto& t : trainees) skill_count += t.skills.size();
     s->skills.reserve(skill_count);
@@ -214,7 +368,6 @@ struct CandidateIndex::Shard {
       f.org = t.organization_id;
       f.jlpt = t.jlpt;
       f.cefr = t.cefr;
-      f.japanese = japanese_value(t);
       f.zone = t.zone;
       f.work_days = t.work_days;
       f.jlpt_certified = t.jlpt_certified ? 1 : 0;
@@ -232,7 +385,7 @@ struct CandidateIndex::Shard {
       f.work_end = t.work_end_minutes;
       f.skill_begin = static_cast<std::uint32_t>(s->skills.size());
       f.skill_count = static_cast<std::uint32_t>(t.skills.size());
-      s->quality.push_back(quality_code(f.japanese, t.cefr, f.ok != 0));
+      s->quality.push_back(quality_code(f.japanese(), t.cefr, f.ok != 0));
       s->fields.push_back(f);
       for (const auto& sk : t.skills) {
         s->skills.push_back(sk);
@@ -270,6 +423,7 @@ struct CandidateIndex::Shard {
                                       active);
       }
     }
+    if (s->arena) s->arena_to = s->arena->mark();
     return s;
   }
 
@@ -578,9 +732,9 @@ void CandidateIndex::rebuild(std::vector<Trainee> trainees, const std::vector<Pr
     parts[shard_of(t.id)].push_back(std::move(t));
   }
   trainees = {};
-  for (std::size_t s = 0; s < kShards; ++s) {
+  std::size_t arena_bytes = 0;
+  for (auto& part : parts) {
     // Later duplicates of an id replace earlier ones.
-    auto& part = parts[s];
     std::stable_sort(part.begin(), part.end(),
                      [](const Trainee& a, const Trainee& b) { return a.id < b.id; });
     std::vector<Trainee> unique;
@@ -592,7 +746,14 @@ void CandidateIndex::rebuild(std::vector<Trainee> trainees, const std::vector<Pr
         unique.push_back(std::move(t));
       }
     }
-    auto built = Shard::build(std::move(unique));
+    part = std::move(unique);
+    arena_bytes += Shard::arena_bytes(part);
+  }
+  // Every shard's columns in one arena (see HugeArena); an index smaller
+  // than a huge page keeps to the heap.
+  auto arena = arena_bytes >= HugeArena::kPage ? std::make_shared<HugeArena>(arena_bytes) : nullptr;
+  for (std::size_t s = 0; s < kShards; ++s) {
+    auto built = Shard::build(std::move(parts[s]), arena);
     std::lock_guard lock(shard_mutex_[s]);
     shards_[s] = std::move(built);
   }
@@ -924,7 +1085,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
     }
     values[kSkills] = skill_acc * inv;
     values[kExperience] = years_acc * inv;
-    non_skill_values(plan, {f.japanese, f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
+    non_skill_values(plan, {f.japanese(), f.cefr, overlap, f.available, f.rate, f.domains, f.hours},
                      values);
     top.push({f.id, combine(plan, values)});
   };

@@ -2,9 +2,14 @@
 // is validated like a single create; a dry run reports what would happen; a
 // real import is atomic (all rows or none) and writes with COPY.
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <unordered_set>
 #include <variant>
 
@@ -495,6 +500,183 @@ Validated merge_checked(std::size_t rows, std::vector<Checked>& parts,
   return out;
 }
 
+// A real import validates and writes at once: one CPU thread validates the
+// rows a chunk at a time while the database thread writes the chunks before
+// (the COPY runs in the database's own process meanwhile), so validation, the
+// rows' encoding and the database's work overlap. The transaction commits
+// only once every row is valid; with any error nothing is committed, and the
+// answer lists every error as a validation before writing would.
+constexpr std::size_t kChunkRows = 4096;
+
+class ChunkQueue {
+ public:
+  explicit ChunkQueue(std::size_t chunks) : chunks_(chunks) {}
+  std::size_t size() const { return chunks_.size(); }
+  // The validator's side.
+  void put(std::size_t k, Checked c) {
+    const std::lock_guard lock(mutex_);
+    chunks_[k] = std::move(c);
+    ready_ = k + 1;
+    cv_.notify_all();
+  }
+  void fail() {
+    const std::lock_guard lock(mutex_);
+    failed_ = true;
+    cv_.notify_all();
+  }
+  // The writer's side: chunk k once validated (the validator does not touch
+  // it again); nullptr if validation stopped before it.
+  Checked* wait(std::size_t k) {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return ready_ > k || failed_; });
+    return ready_ > k ? &chunks_[k] : nullptr;
+  }
+  // The writer gave up (a database error): validation need not go on.
+  void stop() { stopped_.store(true); }
+  bool stopped() const { return stopped_.load(); }
+  // Once both sides are done.
+  std::vector<Checked>& chunks() { return chunks_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Checked> chunks_;
+  std::size_t ready_ = 0;
+  bool failed_ = false;
+  std::atomic<bool> stopped_{false};
+};
+
+void validate_chunks(const ApiContext& api, const Parsed& parsed, ChunkQueue& queue) {
+  try {
+    for (std::size_t k = 0; k < queue.size(); ++k) {
+      if (queue.stopped()) break;
+      const std::size_t begin = k * kChunkRows;
+      queue.put(
+          k, validate_rows(api, parsed, begin, std::min(begin + kChunkRows, parsed.rows.size())));
+    }
+  } catch (...) {
+    queue.fail();
+    throw;
+  }
+  queue.fail();  // releases a writer waiting for a chunk after a stop
+}
+
+// Thrown out of the import's transaction to roll it back: some row is not
+// valid (answered 422), or validation failed itself (its own exception is the
+// answer's cause; this one only ends the writer's wait).
+struct RowsInvalid {};
+struct ValidationStopped : std::runtime_error {
+  ValidationStopped() : std::runtime_error("the import's validation stopped before every row") {}
+};
+
+// The writer's state, kept across the transaction's attempts (one retried
+// after a deadlock writes the rows kept so far again, then goes on).
+struct ImportWriter {
+  const ChunkQueue* queue = nullptr;
+  bool skip_duplicates = false;
+  const std::unordered_set<std::string>* existing = nullptr;
+  const store::TextFolding* folding = nullptr;
+  std::size_t next_chunk = 0;
+  bool invalid = false;  // some row is not valid: nothing is written
+  std::vector<store::NewTrainee> kept;
+  std::unordered_set<std::string> seen;  // lower(email) of the rows before
+  json duplicates = json::array();
+  std::vector<http::FieldError> duplicate_errors;
+  double wait_ms = 0;  // for the next chunk's validation
+};
+
+// Takes chunk c's valid rows that are not duplicates (as take_new does for
+// the whole file); returns how many were kept.
+std::size_t take_chunk(ImportWriter& w, Checked& c) {
+  if (!c.errors.empty()) w.invalid = true;
+  const std::size_t before = w.kept.size();
+  for (std::size_t i = 0; i < c.inputs.size(); ++i) {
+    auto& input = c.inputs[i];
+    const auto lowered = w.folding->lower(input.personal.email);
+    // Every email was folded ahead (import_trainees): none is missing.
+    if (!lowered) throw std::logic_error("an email was not folded ahead of the import");
+    const bool in_org = w.existing->count(*lowered) > 0;
+    if (in_org || !w.seen.insert(*lowered).second) {
+      const std::string why =
+          in_org ? "already registered in this organization" : "repeats an earlier row";
+      w.duplicates.push_back(
+          {{"line", c.lines[i]}, {"email", input.personal.email}, {"reason", why}});
+      if (!w.skip_duplicates) {
+        w.duplicate_errors.push_back(
+            {"/email",
+             http::FieldCode::kTaken,
+             "duplicate: " + why,
+             {{"reason", std::string(in_org ? "registered" : "repeated_row")}},
+             c.lines[i]});
+        w.invalid = true;
+      }
+      continue;
+    }
+    if (!w.invalid) w.kept.push_back({std::move(input.personal), std::move(input.profile)});
+  }
+  c.inputs.clear();
+  return w.invalid ? 0 : w.kept.size() - before;
+}
+
+// The transaction's work: the chunks in order, each row written as it is
+// taken; throws RowsInvalid (a rollback) when any row is not valid.
+void write_chunks(store::Tx& t, ImportWriter& w, const std::string& organization_id,
+                  std::size_t capacity) {
+  std::optional<store::TraineeCopy> copy;
+  if (!w.invalid) {
+    copy.emplace(t, organization_id, capacity);
+    for (auto& row : w.kept) copy->add(row);
+  }
+  for (; w.next_chunk < w.queue->size();) {
+    const auto waiting = std::chrono::steady_clock::now();
+    Checked* c = const_cast<ChunkQueue*>(w.queue)->wait(w.next_chunk);
+    w.wait_ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waiting)
+            .count();
+    if (!c) throw ValidationStopped{};
+    const std::size_t taken = take_chunk(w, *c);
+    ++w.next_chunk;  // the chunk's rows are in `kept` now, also for a retry
+    if (w.invalid) {
+      copy.reset();
+      continue;
+    }
+    for (std::size_t i = w.kept.size() - taken; i < w.kept.size(); ++i) copy->add(w.kept[i]);
+    copy->flush();
+  }
+  if (w.invalid) throw RowsInvalid{};
+  // Fresh statistics keep the planner on the indexes after a big load, from
+  // the commit on (list pages; another replica's reload, which reads the
+  // new rows by seq; on the statistics of a smaller table each page of that
+  // read scanned and sorted every row).
+  copy->finish(w.kept, w.kept.size() >= 10'000);
+}
+
+// The raw emails of the rows, trimmed as validation trims them: folded ahead
+// (TextFolding), as no other statement can run while the COPY is open.
+std::vector<std::string> raw_emails(const Parsed& parsed) {
+  std::vector<std::string> out;
+  out.reserve(parsed.rows.size());
+  const auto trimmed = [&](const std::string& s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos) {
+      out.push_back(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+    }
+  };
+  if (parsed.header.empty()) {
+    for (const auto& row : parsed.rows) {
+      const auto it = row.document.find("email");
+      if (it != row.document.end() && it->is_string()) trimmed(it->get_ref<const std::string&>());
+    }
+    return out;
+  }
+  const auto column = static_cast<std::size_t>(
+      std::find(parsed.header.begin(), parsed.header.end(), "email") - parsed.header.begin());
+  for (const auto& row : parsed.rows) {
+    if (column < row.fields.size()) trimmed(row.fields[column]);
+  }
+  return out;
+}
+
 // Rows whose email is already registered in the organization, or repeats an
 // earlier row, are duplicates: reported, and errors unless skipped.
 json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
@@ -539,6 +721,64 @@ json dry_run_report(std::size_t rows, std::size_t valid, const json& duplicates,
   return out;
 }
 
+Response not_a_provider(const http::RequestContext& ctx) {
+  return invalid_parameters(ctx, {{"organization_id",
+                                   http::FieldCode::kNotFound,
+                                   "must name a training provider",
+                                   {{"resource", std::string("training_provider")}}}});
+}
+
+// In line order, at most kListedErrors listed and the rest counted.
+void list_errors(std::vector<http::FieldError>& errors, std::size_t unlisted_before) {
+  std::sort(errors.begin(), errors.end(),
+            [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
+  const std::size_t unlisted =
+      unlisted_before + (errors.size() > kListedErrors ? errors.size() - kListedErrors : 0);
+  if (unlisted > 0) {
+    errors.resize(std::min(errors.size(), kListedErrors));
+    errors.push_back({"",
+                      http::FieldCode::kTruncated,
+                      "and " + std::to_string(unlisted) + " more problem(s), not listed",
+                      {{"count", static_cast<long long>(unlisted)}}});
+  }
+}
+
+// A dry run validates every row (in two halves at once) and reports.
+awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
+                            const ImportOptions& options, const Parsed& rows,
+                            std::vector<http::FieldError>& errors) {
+  const std::size_t half = rows.rows.size() / 2;
+  std::vector<Checked> parts(2);
+  // Each run() sets the I/O thread's log context back as it resumes; the one
+  // started second saw it cleared by the first, so the request's is set again.
+  const util::LogContext context = util::log_context();
+  co_await (api.cpu.run([&] { parts[0] = validate_rows(api, rows, 0, half); }) &&
+            api.cpu.run([&] { parts[1] = validate_rows(api, rows, half, rows.rows.size()); }));
+  util::set_log_context(context);
+  Validated valid = merge_checked(rows.rows.size(), parts, errors);
+  std::unordered_set<std::string> existing;
+  std::vector<std::string> lowered;
+  bool organization_ok = true;
+  co_await api.db.read([&](store::Tx& t) {
+    auto org = store::find_organization(t, options.organization_id);
+    organization_ok = org && org->kind == "training_provider";
+    if (!organization_ok) return;
+    existing = store::organization_emails(t, options.organization_id);
+    // Folded as the unique index folds them (Unicode), so the dry run finds
+    // every duplicate the import would.
+    std::vector<std::string> emails;
+    emails.reserve(valid.inputs.size());
+    for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
+    lowered = store::lower_texts(t, emails);
+  });
+  if (!organization_ok) co_return not_a_provider(ctx);
+  std::vector<store::NewTrainee> to_create;
+  const json duplicates =
+      take_new(valid, lowered, existing, options.skip_duplicates, to_create, errors);
+  list_errors(errors, valid.unlisted_errors);
+  co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));
+}
+
 awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
@@ -563,89 +803,81 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   if (auto* p = std::get_if<FileProblem>(&parsed))
     co_return problem(ctx, p->status, p->detail, p->errors);
   const auto& rows = std::get<Parsed>(parsed);
-  // The rows in two halves, on two of the CPU executor's threads at once.
-  const std::size_t half = rows.rows.size() / 2;
-  std::vector<Checked> parts(2);
-  // Each run() sets the I/O thread's log context back as it resumes; the one
-  // started second saw it cleared by the first, so the request's is set again.
-  const util::LogContext context = util::log_context();
-  co_await (api.cpu.run([&] { parts[0] = validate_rows(api, rows, 0, half); }) &&
-            api.cpu.run([&] { parts[1] = validate_rows(api, rows, half, rows.rows.size()); }));
-  util::set_log_context(context);
-  Validated valid = merge_checked(rows.rows.size(), parts, errors);
-  const double check_ms = ms_since(began) - parse_ms;
-  parsed = FileProblem{};  // the rows' text is not needed any more
+  if (options.dry_run) {
+    co_return co_await dry_run(api, ctx, options, rows, errors);
+  }
   std::unordered_set<std::string> existing;
-  std::vector<std::string> lowered;
+  std::optional<store::TextFolding> folding;
   bool organization_ok = true;
   co_await api.db.read([&](store::Tx& t) {
     auto org = store::find_organization(t, options.organization_id);
     organization_ok = org && org->kind == "training_provider";
     if (!organization_ok) return;
     existing = store::organization_emails(t, options.organization_id);
-    // Folded as the unique index folds them (Unicode), so the dry run finds
-    // every duplicate the import would.
-    std::vector<std::string> emails;
-    emails.reserve(valid.inputs.size());
-    for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
-    lowered = store::lower_texts(t, emails);
+    folding.emplace(t, raw_emails(rows));
   });
-  if (!organization_ok) {
-    co_return invalid_parameters(ctx, {{"organization_id",
-                                        http::FieldCode::kNotFound,
-                                        "must name a training provider",
-                                        {{"resource", std::string("training_provider")}}}});
-  }
-  std::vector<store::NewTrainee> to_create;
-  const json duplicates =
-      take_new(valid, lowered, existing, options.skip_duplicates, to_create, errors);
-  std::sort(errors.begin(), errors.end(),
-            [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
-  const std::size_t unlisted =
-      valid.unlisted_errors + (errors.size() > kListedErrors ? errors.size() - kListedErrors : 0);
-  if (unlisted > 0) {
-    errors.resize(std::min(errors.size(), kListedErrors));
-    errors.push_back({"",
-                      http::FieldCode::kTruncated,
-                      "and " + std::to_string(unlisted) + " more problem(s), not listed",
-                      {{"count", static_cast<long long>(unlisted)}}});
-  }
-  if (options.dry_run) {
-    co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));
-  }
-  if (!errors.empty()) {
+  if (!organization_ok) co_return not_a_provider(ctx);
+  const double prepare_ms = ms_since(began) - parse_ms;
+  ChunkQueue queue((rows.rows.size() + kChunkRows - 1) / kChunkRows);
+  ImportWriter w;
+  w.queue = &queue;
+  w.skip_duplicates = options.skip_duplicates;
+  w.existing = &existing;
+  w.folding = &*folding;
+  w.invalid = !errors.empty();  // a record with the wrong number of fields
+  const auto pipeline = Clock::now();
+  double validate_ms = 0;
+  double write_ms = 0;
+  bool rows_invalid = false;
+  std::optional<store::Conflict> conflict;
+  // Each run() sets the I/O thread's log context back as it resumes; the one
+  // started second saw it cleared by the first, so the request's is set again.
+  const util::LogContext context = util::log_context();
+  auto validate = [&]() -> awaitable<void> {
+    co_await api.cpu.run([&] {
+      validate_chunks(api, rows, queue);
+      validate_ms = ms_since(pipeline);
+    });
+  };
+  auto write = [&]() -> awaitable<void> {
+    try {
+      conflict = co_await transact(api, [&](store::Tx& t) {
+        write_chunks(t, w, options.organization_id, rows.rows.size());
+        write_ms = ms_since(pipeline);
+      });
+    } catch (const RowsInvalid&) {
+      rows_invalid = true;
+    } catch (...) {
+      queue.stop();
+      throw;
+    }
+    queue.stop();
+  };
+  co_await (validate() && write());
+  util::set_log_context(context);
+  const double total_ms = ms_since(pipeline);
+  if (conflict) co_return problem(ctx, 409, conflict->detail);
+  if (rows_invalid) {
+    Validated valid = merge_checked(rows.rows.size(), queue.chunks(), errors);
+    for (auto& e : w.duplicate_errors) errors.push_back(std::move(e));
+    list_errors(errors, valid.unlisted_errors);
     co_return problem(
         ctx, 422, std::to_string(errors.size()) + " problem(s) in the file; nothing was imported",
         errors);
   }
-  const double validate_ms = ms_since(began);
-  // One transaction; at commit the change feed brings the new trainees into
-  // the matching index (as written: the index applies the rows it is handed,
-  // without reading them back) before this resumes.
-  auto phase = Clock::now();
-  double copy_ms = 0;
-  const std::size_t created = to_create.size();
-  auto conflict = co_await transact(api, [&](store::Tx& t) {
-    const auto copying = Clock::now();
-    // Fresh statistics keep the planner on the indexes after a big load, from
-    // the commit on (list pages; another replica's reload, which reads the
-    // new rows by seq; on the statistics of a smaller table each page of that
-    // read scanned and sorted every row).
-    store::copy_trainees(t, options.organization_id, to_create, created >= 10'000);
-    copy_ms = ms_since(copying);
-  });
-  if (conflict) co_return problem(ctx, 409, conflict->detail);
-  const double write_ms = ms_since(phase);
+  const std::size_t created = w.kept.size();
   util::log("info", "import",
             {{"rows", created},
-             {"validate_ms", validate_ms},
              {"parse_ms", parse_ms},
-             {"check_ms", check_ms},
-             {"duplicates_ms", validate_ms - parse_ms - check_ms},
-             {"copy_ms", copy_ms},
-             {"commit_and_index_ms", write_ms - copy_ms}});
-  const json out = {
-      {"dry_run", false}, {"rows", valid.rows}, {"created", created}, {"duplicates", duplicates}};
+             {"prepare_ms", prepare_ms},
+             {"validate_ms", validate_ms},
+             {"waiting_for_rows_ms", w.wait_ms},
+             {"write_ms", write_ms},
+             {"commit_and_index_ms", total_ms - write_ms}});
+  const json out = {{"dry_run", false},
+                    {"rows", rows.rows.size()},
+                    {"created", created},
+                    {"duplicates", w.duplicates}};
   co_return json_response(201, out);
 }
 

@@ -3,10 +3,15 @@
 // row, migration 0070) in the caller's transaction. The rows are published to
 // the change feed as written (Tx::trainees_written), not read back.
 #include <algorithm>
-#include <tuple>
+#include <charconv>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 #include <unordered_set>
 
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
 #include "store/sql_text.hpp"
 #include "store/sql_util.hpp"
@@ -46,6 +51,106 @@ constexpr const char* kPlacedElsewhere =
 constexpr const char* kAnalyze =
     "ANALYZE trainees (id, seq, organization_id, status, consent_matching, skill_ids, japanese)";
 
+// Rows in COPY's text format, written straight into one buffer and sent many
+// lines at a time (libpqxx's stream_to made a string of every field, escaped
+// it into another and sent each line on its own: a third of the service's
+// work while writing an import).
+class CopyText {
+ public:
+  void text(std::string_view s) {
+    separate();
+    for (const char c : s) {
+      switch (c) {
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
+        case '\v':
+          out_ += "\\v";
+          break;
+        default:
+          out_.push_back(c);
+      }
+    }
+  }
+  void text(const std::string& s) { text(std::string_view(s)); }
+  void text(const std::optional<std::string>& s) {
+    if (s) {
+      text(*s);
+    } else {
+      null();
+    }
+  }
+  void integer(std::int64_t v) {
+    separate();
+    char buf[24];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    out_.append(buf, end);
+  }
+  void integer(const std::optional<int>& v) {
+    if (v) {
+      integer(static_cast<std::int64_t>(*v));
+    } else {
+      null();
+    }
+  }
+  void boolean(bool v) {
+    separate();
+    out_ += v ? "t" : "f";
+  }
+  void null() {
+    separate();
+    out_ += "\\N";
+  }
+  void end_row() {
+    out_.push_back('\n');
+    first_ = true;
+  }
+  std::size_t size() const { return out_.size(); }
+  // The rows so far, sent as one piece of the COPY's data.
+  void send(pqxx::tablewriter& to) {
+    if (out_.empty()) return;
+    out_.pop_back();  // write_raw_line ends the piece with the newline
+    to.write_raw_line(out_);
+    out_.clear();
+  }
+
+ private:
+  void separate() {
+    if (!first_) out_.push_back('\t');
+    first_ = false;
+  }
+  std::string out_;
+  bool first_ = true;
+};
+
+// libpqxx 6.4's tablewriter is deprecated in favour of stream_to, which
+// cannot send rows already in COPY's format; it is the same COPY.
+std::unique_ptr<pqxx::tablewriter> copy_into(pqxx::transaction_base& tx, const std::string& table,
+                                             const std::vector<std::string>& columns) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  return std::make_unique<pqxx::tablewriter>(tx, table, columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+}
+
+// Sent once this much is buffered (and at the end of each batch of rows).
+constexpr std::size_t kCopyPiece = 1 << 20;
+
 // Aliases are random; one that is taken already is drawn again (a clash
 // with a concurrent writer after this check is a 40-bit coincidence).
 std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n) {
@@ -66,77 +171,66 @@ std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n)
     }
     if (clean) break;
   }
+  // In ascending order, like the ids: see copy_trainees.
+  std::sort(aliases.begin(), aliases.end());
   return aliases;
 }
 
-void copy_profiles(pqxx::transaction_base& tx, const std::string& organization_id,
-                   const std::vector<NewTrainee>& rows, const std::vector<std::string>& ids,
-                   const std::vector<std::int64_t>& seqs, const std::vector<std::string>& aliases,
-                   const std::string& now) {
-  pqxx::stream_to out(tx, "trainees",
-                      std::vector<std::string>{"id",
-                                               "seq",
-                                               "organization_id",
-                                               "alias",
-                                               "country",
-                                               "city",
-                                               "timezone",
-                                               "program",
-                                               "japanese",
-                                               "english",
-                                               "certifications",
-                                               "available_from",
-                                               "hours_per_week",
-                                               "rate_amount",
-                                               "rate_currency",
-                                               "domains",
-                                               "engagement",
-                                               "consent_matching",
-                                               "consent_share_abroad",
-                                               "consent_recorded_at",
-                                               "status",
-                                               "work_start",
-                                               "work_end",
-                                               "work_days",
-                                               "bill_rate_multiplier",
-                                               "japanese_certified",
-                                               "japanese_exam_date",
-                                               "bjt_score",
-                                               "skill_ids",
-                                               "skill_levels",
-                                               "skill_years"});
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& p = rows[i].profile;
-    const auto skills = skill_arrays(p);
-    // The consent time the database's trigger would set (migration 0095 calls
-    // it only for a row that does not hold it already).
-    const std::optional<std::string> consent_at =
-        p.consent_matching || p.consent_share_abroad ? std::optional(now) : std::nullopt;
-    out << std::make_tuple(
-        ids[i], seqs[i], organization_id, aliases[i], p.country, p.city, p.timezone, p.program,
-        p.japanese, p.english, p.certifications_json, p.available_from, p.hours_per_week,
-        rate_amount(p), rate_currency(p), pg_text_array(p.domains), pg_text_array(p.engagement),
-        p.consent_matching, p.consent_share_abroad, consent_at, p.status, p.work_start, p.work_end,
-        pg_text_array(p.work_days), decimal_text(p.bill_rate_multiplier), p.japanese_certified,
-        p.japanese_exam_date, p.bjt_score, skills.ids, skills.levels, skills.years);
-  }
-  out.complete();
-}
+const std::vector<std::string> kProfileColumns = {"id",
+                                                  "seq",
+                                                  "organization_id",
+                                                  "alias",
+                                                  "country",
+                                                  "city",
+                                                  "timezone",
+                                                  "program",
+                                                  "japanese",
+                                                  "english",
+                                                  "certifications",
+                                                  "available_from",
+                                                  "hours_per_week",
+                                                  "rate_amount",
+                                                  "rate_currency",
+                                                  "domains",
+                                                  "engagement",
+                                                  "consent_matching",
+                                                  "consent_share_abroad",
+                                                  "consent_recorded_at",
+                                                  "status",
+                                                  "work_start",
+                                                  "work_end",
+                                                  "work_days",
+                                                  "bill_rate_multiplier",
+                                                  "japanese_certified",
+                                                  "japanese_exam_date",
+                                                  "bjt_score",
+                                                  "skill_ids",
+                                                  "skill_levels",
+                                                  "skill_years"};
 
 // The one unique index these rows can violate is the email's within the
 // organization: one registered since the caller read organization_emails.
 void copy_personal(pqxx::transaction_base& tx, const std::string& organization_id,
                    const std::vector<NewTrainee>& rows, const std::vector<std::string>& ids) {
   try {
-    pqxx::stream_to out(tx, "trainee_personal",
-                        std::vector<std::string>{"trainee_id", "organization_id", "full_name",
-                                                 "email", "phone", "gender", "district"});
+    auto out = copy_into(
+        tx, "trainee_personal",
+        {"trainee_id", "organization_id", "full_name", "email", "phone", "gender", "district"});
+    CopyText line;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& d = rows[i].personal;
-      out << std::make_tuple(ids[i], organization_id, d.full_name, d.email, d.phone, d.gender,
-                             d.district);
+      line.text(ids[i]);
+      line.text(organization_id);
+      line.text(d.full_name);
+      line.text(d.email);
+      line.text(d.phone);
+      line.text(d.gender);
+      line.text(d.district);
+      line.end_row();
+      if (line.size() >= kCopyPiece) line.send(*out);
     }
-    out.complete();
+    line.send(*out);
+    out->complete();
   } catch (const pqxx::unique_violation&) {
     throw Conflict{"trainees with these emails were registered meanwhile; nothing was imported",
                    "/email"};
@@ -153,24 +247,104 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
   return out;
 }
 
-std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
-                                       std::vector<NewTrainee>& rows, bool analyze) {
-  auto& tx = t.sql();
-  exec(tx, kImportTimeout);
-  const auto aliases = draw_aliases(tx, rows.size());
+struct TraineeCopy::Impl {
+  Impl(Tx& tx, std::string organization) : t(tx), organization_id(std::move(organization)) {}
+  Tx& t;
+  std::string organization_id;
+  std::vector<std::string> aliases;
   std::vector<std::string> ids;
-  ids.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) ids.push_back(util::random_uuid());
   std::vector<std::int64_t> seqs;
-  seqs.reserve(rows.size());
-  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(rows.size()))) {
-    seqs.push_back(r["seq"].as<std::int64_t>());
+  std::string now_json;
+  std::string now_stamp;
+  std::unique_ptr<pqxx::tablewriter> profiles;
+  CopyText lines;
+  std::size_t added = 0;
+};
+
+TraineeCopy::TraineeCopy(Tx& t, const std::string& organization_id, std::size_t capacity)
+    : impl_(std::make_unique<Impl>(t, organization_id)) {
+  auto& tx = t.sql();
+  auto& m = *impl_;
+  exec(tx, kImportTimeout);
+  m.aliases = draw_aliases(tx, capacity);
+  m.ids.reserve(capacity);
+  for (std::size_t i = 0; i < capacity; ++i) m.ids.push_back(util::random_uuid());
+  // Random ids (and aliases), handed to the rows in ascending order: each
+  // index insert then lands on or next to the leaf page the previous one
+  // touched (in cache) rather than on a random page of the whole index, and
+  // into an index whose keys all sort below them, on its rightmost page
+  // without a descent. Lower-case hex sorts as the uuid's bytes do.
+  std::sort(m.ids.begin(), m.ids.end());
+  m.seqs.reserve(capacity);
+  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(capacity))) {
+    m.seqs.push_back(r["seq"].as<std::int64_t>());
   }
   const auto now = exec1(tx, kNow);
-  const auto now_json = now["now"].as<std::string>();
-  for (auto& r : rows) as_stored(r.profile);
-  copy_profiles(tx, organization_id, rows, ids, seqs, aliases, now["stamp"].as<std::string>());
-  copy_personal(tx, organization_id, rows, ids);
+  m.now_json = now["now"].as<std::string>();
+  m.now_stamp = now["stamp"].as<std::string>();
+  m.profiles = copy_into(tx, "trainees", kProfileColumns);
+}
+
+TraineeCopy::~TraineeCopy() = default;
+
+void TraineeCopy::add(NewTrainee& row) {
+  auto& m = *impl_;
+  if (m.added == m.ids.size()) throw std::logic_error("more rows than the import drew ids for");
+  const std::size_t i = m.added++;
+  auto& p = row.profile;
+  as_stored(p);
+  const auto skills = skill_arrays(p);
+  // The consent time the database's trigger would set (migration 0095 calls
+  // it only for a row that does not hold it already).
+  const std::optional<std::string> consent_at =
+      p.consent_matching || p.consent_share_abroad ? std::optional(m.now_stamp) : std::nullopt;
+  auto& l = m.lines;
+  l.text(m.ids[i]);
+  l.integer(m.seqs[i]);
+  l.text(m.organization_id);
+  l.text(m.aliases[i]);
+  l.text(p.country);
+  l.text(p.city);
+  l.text(p.timezone);
+  l.text(p.program);
+  l.text(p.japanese);
+  l.text(p.english);
+  l.text(p.certifications_json);
+  l.text(p.available_from);
+  l.integer(p.hours_per_week);
+  l.text(rate_amount(p));
+  l.text(rate_currency(p));
+  l.text(pg_text_array(p.domains));
+  l.text(pg_text_array(p.engagement));
+  l.boolean(p.consent_matching);
+  l.boolean(p.consent_share_abroad);
+  l.text(consent_at);
+  l.text(p.status);
+  l.text(p.work_start);
+  l.text(p.work_end);
+  l.text(pg_text_array(p.work_days));
+  l.text(decimal_text(p.bill_rate_multiplier));
+  l.boolean(p.japanese_certified);
+  l.text(p.japanese_exam_date);
+  l.integer(p.bjt_score);
+  l.text(skills.ids);
+  l.text(skills.levels);
+  l.text(skills.years);
+  l.end_row();
+  if (l.size() >= kCopyPiece) l.send(*m.profiles);
+}
+
+void TraineeCopy::flush() { impl_->lines.send(*impl_->profiles); }
+
+std::vector<std::string> TraineeCopy::finish(std::vector<NewTrainee>& rows, bool analyze) {
+  auto& m = *impl_;
+  if (rows.size() != m.added) throw std::logic_error("finish() takes the rows added");
+  m.lines.send(*m.profiles);
+  m.profiles->complete();
+  m.profiles.reset();
+  auto& tx = m.t.sql();
+  std::vector<std::string> ids(m.ids.begin(), m.ids.begin() + static_cast<std::ptrdiff_t>(m.added));
+  copy_personal(tx, m.organization_id, rows, ids);
   std::unordered_set<std::int64_t> placed;
   for (const auto& r : exec(tx, kPlacedElsewhere)) placed.insert(r["seq"].as<std::int64_t>());
   if (analyze) exec(tx, kAnalyze);
@@ -181,21 +355,28 @@ std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id
   for (std::size_t i = 0; i < rows.size(); ++i) {
     domain::TraineeRecord r;
     r.id = ids[i];
-    r.seq = seqs[i];
-    r.organization_id = organization_id;
-    r.alias = aliases[i];
+    r.seq = m.seqs[i];
+    r.organization_id = m.organization_id;
+    r.alias = m.aliases[i];
     r.profile = std::move(rows[i].profile);
     r.profile.consent_recorded_at = r.profile.consent_matching || r.profile.consent_share_abroad
-                                        ? std::optional(now_json)
+                                        ? std::optional(m.now_json)
                                         : std::nullopt;
     r.profile.placed_elsewhere = placed.count(r.seq) > 0;
     r.version = 1;
-    r.created_at = now_json;
-    r.updated_at = now_json;
+    r.created_at = m.now_json;
+    r.updated_at = m.now_json;
     written.push_back(std::move(r));
   }
-  t.trainees_written(std::move(written));
+  m.t.trainees_written(std::move(written));
   return ids;
+}
+
+std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
+                                       std::vector<NewTrainee>& rows, bool analyze) {
+  TraineeCopy copy(t, organization_id, rows.size());
+  for (auto& r : rows) copy.add(r);
+  return copy.finish(rows, analyze);
 }
 
 void analyze_trainees(Tx& t) { exec(t.sql(), kAnalyze); }
@@ -234,9 +415,15 @@ std::string json_strings(const std::vector<std::string>& texts) {
   return out;
 }
 
+bool printable_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+}
+
 }  // namespace
 
-std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
+TextFolding::TextFolding(Tx& t, const std::vector<std::string>& texts) {
   // An ASCII text folds here when the database folds printable ASCII as
   // plain A-Z to a-z (not so under a Turkish collation: 'I' to dotless i);
   // the rest go to the database's lower(). A 100k-row import's emails are
@@ -245,29 +432,36 @@ std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& text
   for (char c = 0x20; c < 0x7f; ++c) probe.push_back(c);
   std::string expected = probe;
   for (auto& c : expected) c = ascii_lower(c);
-  const bool ascii_folds =
-      exec_params1(t.sql(), kLowerText, probe)["lowered"].as<std::string>() == expected;
-  std::vector<std::string> out(texts.size());
-  std::vector<std::size_t> rest;
-  std::vector<std::string> rest_texts;
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    const auto& text = texts[i];
-    const bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
-      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
-    });
-    if (ascii_folds && ascii) {
-      out[i].reserve(text.size());
-      for (const char c : text) out[i].push_back(ascii_lower(c));
-    } else {
-      rest.push_back(i);
-      rest_texts.push_back(text);
-    }
+  ascii_folds_ = exec_params1(t.sql(), kLowerText, probe)["lowered"].as<std::string>() == expected;
+  std::vector<std::string> rest;
+  std::unordered_set<std::string> seen;
+  for (const auto& text : texts) {
+    if (!(ascii_folds_ && printable_ascii(text)) && seen.insert(text).second) rest.push_back(text);
   }
-  if (rest.empty()) return out;
+  if (rest.empty()) return;
   std::size_t k = 0;
-  for (const auto& r : exec_params(t.sql(), kLowerTexts, json_strings(rest_texts))) {
-    out[rest[k++]] = r["lowered"].as<std::string>();
+  for (const auto& r : exec_params(t.sql(), kLowerTexts, json_strings(rest))) {
+    folded_.emplace(rest[k++], r["lowered"].as<std::string>());
   }
+}
+
+std::optional<std::string> TextFolding::lower(const std::string& text) const {
+  if (ascii_folds_ && printable_ascii(text)) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) out.push_back(ascii_lower(c));
+    return out;
+  }
+  const auto it = folded_.find(text);
+  if (it == folded_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts) {
+  const TextFolding folding(t, texts);
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const auto& text : texts) out.push_back(*folding.lower(text));
   return out;
 }
 

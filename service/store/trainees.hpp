@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -82,6 +84,47 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
 // email index uses (Unicode, not ASCII only). Printable ASCII texts are folded
 // here when the database folds printable ASCII as A-Z to a-z.
 std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts);
+// How the unique email index folds case (lower(): Unicode, not ASCII only),
+// for texts known ahead: printable ASCII folded here when the database folds
+// it as A-Z to a-z, the other texts by the database once, when this is made.
+class TextFolding {
+ public:
+  TextFolding(Tx& t, const std::vector<std::string>& texts);
+  // lower(text) for a printable ASCII text or one of those given; nullopt
+  // for another.
+  std::optional<std::string> lower(const std::string& text) const;
+
+ private:
+  bool ascii_folds_ = false;
+  std::unordered_map<std::string, std::string> folded_;
+};
+// A bulk import written while its rows arrive, in the caller's transaction:
+// the profiles go into one COPY, open from construction to finish() (no
+// other statement can run on the transaction meanwhile), the personal rows
+// into a second COPY at finish(). Ids, seqs and aliases are drawn ahead for
+// up to `capacity` rows. A transaction that does not reach finish() must be
+// rolled back (throw out of the work).
+class TraineeCopy {
+ public:
+  TraineeCopy(Tx& t, const std::string& organization_id, std::size_t capacity);
+  ~TraineeCopy();
+  TraineeCopy(const TraineeCopy&) = delete;
+  TraineeCopy& operator=(const TraineeCopy&) = delete;
+  // Writes the next row's profile (made as_stored first; the row is kept by
+  // the caller and handed to finish()).
+  void add(NewTrainee& row);
+  // Sends the rows added so far (they are sent in pieces otherwise): before
+  // waiting for more, so that the database is not kept waiting.
+  void flush();
+  // `rows` are the rows added, in order. Writes their personal data and
+  // publishes them as copy_trainees does; returns their ids. Throws Conflict
+  // when an email was registered meanwhile.
+  std::vector<std::string> finish(std::vector<NewTrainee>& rows, bool analyze);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 // Writes the rows with COPY in the caller's transaction; returns their ids.
 // Throws Conflict when an email was registered meanwhile. Consent timestamps
 // are the transaction's (migration 0006's rule, 0095). With `analyze`, fresh

@@ -21,7 +21,7 @@ import { join, dirname, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import YAML from "yaml";
 import Ajv from "ajv";
 
@@ -360,19 +360,24 @@ test("compose: three health-checked replicas behind the balancer, grace above no
 
 // ---------------------------------------------------------------- the test of the test
 
-test("a broken manifest fails this test", { skip: process.env.KAKEHASHI_MANIFESTS_DIR && "already a copy" }, () => {
+test("a broken manifest fails this test", { skip: process.env.KAKEHASHI_MANIFESTS_DIR && "already a copy" }, async () => {
+  // Each breakage, and the test of this file that must then fail (the child
+  // runs that one alone: loading every schema for each of six children was
+  // this file's time). The children run at once.
+  const schema = "matches the Kubernetes schema of its apiVersion/kind";
   const breakages = [
-    ["kubernetes/deployment.yaml", (t) => t.replace("readinessProbe:", "readinesProbe:")], // unknown field
-    ["kubernetes/deployment.yaml", (t) => t.replace("runAsUser: 10001", 'runAsUser: "kakehashi"')], // wrong type
-    ["kubernetes/service.yaml", (t) => t.replace("type: ClusterIP", "type: ClusterIPs")], // not in the enum
-    ["kubernetes/poddisruptionbudget.yaml", (t) => t.replace("component: api", "component: apis")], // selects nothing
-    ["kubernetes/migrate/job.yaml", (t) => t.replace('args: ["migrate"]', 'args: ["serve"]')],
-    ["compose.yaml", (t) => t.replace("stop_grace_period: 20s", "stop_grace_priod: 20s")],
+    ["kubernetes/deployment.yaml", (t) => t.replace("readinessProbe:", "readinesProbe:"), schema], // unknown field
+    ["kubernetes/deployment.yaml", (t) => t.replace("runAsUser: 10001", 'runAsUser: "kakehashi"'), schema], // wrong type
+    ["kubernetes/service.yaml", (t) => t.replace("type: ClusterIP", "type: ClusterIPs"), schema], // not in the enum
+    ["kubernetes/poddisruptionbudget.yaml", (t) => t.replace("component: api", "component: apis"), "select the Deployment's pods"], // selects nothing
+    ["kubernetes/migrate/job.yaml", (t) => t.replace('args: ["migrate"]', 'args: ["serve"]'), "the migration Job runs"],
+    ["compose.yaml", (t) => t.replace("stop_grace_period: 20s", "stop_grace_priod: 20s"), "matches the Compose Specification schema"],
   ];
   // Not a subtest of this run: a child of its own, with its own exit status.
   const childEnv = { ...process.env };
   delete childEnv.NODE_TEST_CONTEXT;
-  for (const [file, edit] of breakages) {
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  await Promise.all(breakages.map(async ([file, edit, check]) => {
     const copy = mkdtempSync(join(tmpdir(), "kakehashi-manifests-"));
     try {
       cpSync(dockerDir, copy, { recursive: true, filter: (src) => !src.includes("/grafana") && !src.includes("/postgres") });
@@ -380,12 +385,16 @@ test("a broken manifest fails this test", { skip: process.env.KAKEHASHI_MANIFEST
       const broken = edit(text);
       assert.notEqual(broken, text, `the breakage of ${file} applies`);
       writeFileSync(join(copy, file), broken);
-      const r = spawnSync(process.execPath, ["--test", fileURLToPath(import.meta.url)], {
-        env: { ...childEnv, KAKEHASHI_MANIFESTS_DIR: copy }, encoding: "utf8", cwd: here,
+      const child = spawn(process.execPath, ["--test", "--test-reporter=tap", `--test-name-pattern=${escape(check)}`, fileURLToPath(import.meta.url)], {
+        env: { ...childEnv, KAKEHASHI_MANIFESTS_DIR: copy }, cwd: here,
       });
-      assert.notEqual(r.status, 0, `broken ${file} passed:\n${r.stdout.slice(-2000)}`);
+      let stdout = "";
+      child.stdout.on("data", (chunk) => { stdout += chunk; });
+      const status = await new Promise((done) => child.on("close", done));
+      assert.notEqual(status, 0, `broken ${file} passed "${check}":\n${stdout.slice(-2000)}`);
+      assert.match(stdout, new RegExp(`^not ok \\d+ - .*${escape(check)}`, "m"), `broken ${file}: "${check}" is what failed:\n${stdout.slice(-2000)}`);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
-  }
+  }));
 });

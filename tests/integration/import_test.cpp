@@ -123,6 +123,81 @@ TEST_F(ImportTest, DuplicatesAreReportedNotDoubled) {
   EXPECT_EQ(count_rows("trainees"), 3U);
 }
 
+// A real import validates a chunk of rows while the chunks before it are
+// being written (COPY); a problem found after thousands of rows were written
+// still leaves nothing, and the answer lists every problem, as the dry run
+// does (validation is not cut short when the writing stops).
+TEST_F(ImportTest, ProblemsFoundAfterRowsWereWrittenStoreNothingAndAreAllListed) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  ASSERT_EQ(upload(key, kHeader + csv_row(50'000), "text/csv").status(), 201);
+  std::string csv = kHeader;
+  for (int i = 0; i < 10'000; ++i) {
+    if (i == 6'000) {
+      csv += "too,few,fields\n";  // line 6002
+    } else if (i == 8'500) {
+      csv += csv_row(i, "python:9");  // line 8502: a level out of range
+    } else if (i == 9'000) {
+      csv += csv_row(12);  // line 9002: repeats line 14
+    } else if (i == 9'999) {
+      csv += csv_row(50'000);  // line 10001: registered already
+    } else {
+      csv += csv_row(i);
+    }
+  }
+  auto dry = upload(key, csv, "text/csv", "?dry_run=true");
+  ASSERT_EQ(dry.status(), 200) << dry.http.body;
+  auto r = upload(key, csv, "text/csv");
+  expect_problem(r, 422);
+  std::vector<long> lines;
+  for (const auto& e : r.body["errors"]) lines.push_back(e.value("line", 0L));
+  EXPECT_EQ(lines, (std::vector<long>{6002, 8502, 9002, 10001})) << r.http.body;
+  EXPECT_EQ(r.body["errors"], dry.body["errors"]);
+  EXPECT_EQ(count_rows("trainees"), 1U);
+  EXPECT_EQ(count_rows("trainee_personal"), 1U);
+  // Duplicates skipped across chunks: the others are written, in file order.
+  std::string skip = kHeader;
+  for (int i = 0; i < 9'000; ++i) skip += csv_row(i == 8'999 ? 3 : i);
+  auto skipped = upload(key, skip, "text/csv", "?on_duplicate=skip");
+  ASSERT_EQ(skipped.status(), 201) << skipped.http.body;
+  EXPECT_EQ(skipped.body["created"], 8'999);
+  ASSERT_EQ(skipped.body["duplicates"].size(), 1U);
+  EXPECT_EQ(skipped.body["duplicates"][0]["line"], 9'001);
+  EXPECT_EQ(count_rows("trainees"), 9'000U);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees t JOIN trainee_personal p "
+                            "ON p.trainee_id = t.id"),
+            "9000");
+  // Seqs follow the file's order, ids and aliases ascend with them.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM (SELECT p.email, t.seq, t.id, t.alias, "
+                            "lag(t.id) OVER (ORDER BY t.seq) AS prev_id, "
+                            "lag(t.alias) OVER (ORDER BY t.seq) AS prev_alias, "
+                            "lag(p.email) OVER (ORDER BY t.seq) AS prev_email "
+                            "FROM trainees t JOIN trainee_personal p ON p.trainee_id = t.id "
+                            "WHERE p.email <> 't50000@example.com') s "
+                            "WHERE prev_id IS NOT NULL AND (prev_id >= id OR prev_alias >= alias "
+                            "OR substr(prev_email, 2, strpos(prev_email, '@') - 2)::int >= "
+                            "substr(email, 2, strpos(email, '@') - 2)::int)"),
+            "0");
+}
+
+// The rows reach COPY in its text format: a backslash, "\N" (COPY's NULL)
+// and a line break (in a certification's JSON) are written as they were sent.
+TEST_F(ImportTest, TextThatLooksLikeCopyEscapesIsStoredAsSent) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string csv =
+      "full_name,email,city,program,certifications\n"
+      "\"C:\\temp \\N\",esc@example.com,\\N,\"a\\tb\\\\c\",\"AWS\\nSAA:2024\"\n";
+  auto r = upload(key, csv, "text/csv");
+  ASSERT_EQ(r.status(), 201) << r.http.body;
+  auto page = call("GET", "/v1/trainees?limit=1", key);
+  ASSERT_EQ(page.body["items"].size(), 1U) << page.http.body;
+  const auto& t = page.body["items"][0];
+  EXPECT_EQ(t["full_name"], "C:\\temp \\N");
+  EXPECT_EQ(t["city"], "\\N");
+  EXPECT_EQ(t["program"], "a\\tb\\\\c");
+  EXPECT_EQ(db_.query_value("SELECT city FROM trainees"), "\\N");
+  EXPECT_EQ(db_.query_value("SELECT certifications->0->>'name' FROM trainees"), "AWS\\nSAA");
+}
+
 TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   std::string ndjson;
