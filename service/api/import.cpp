@@ -743,6 +743,23 @@ void list_errors(std::vector<http::FieldError>& errors, std::size_t unlisted_bef
   }
 }
 
+// Rows go only to a training provider: reads its registered emails, then
+// `more` in the same transaction; false (nothing read) for any other
+// organization or none.
+template <typename More>
+awaitable<bool> read_provider(ApiContext& api, const std::string& organization_id,
+                              std::unordered_set<std::string>& existing, More more) {
+  bool ok = true;
+  co_await api.db.read([&](store::Tx& t) {
+    auto org = store::find_organization(t, organization_id);
+    ok = org && org->kind == "training_provider";
+    if (!ok) return;
+    existing = store::organization_emails(t, organization_id);
+    more(t);
+  });
+  co_return ok;
+}
+
 // A dry run validates every row (in two halves at once) and reports.
 awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
                             const ImportOptions& options, const Parsed& rows,
@@ -758,19 +775,15 @@ awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
   Validated valid = merge_checked(rows.rows.size(), parts, errors);
   std::unordered_set<std::string> existing;
   std::vector<std::string> lowered;
-  bool organization_ok = true;
-  co_await api.db.read([&](store::Tx& t) {
-    auto org = store::find_organization(t, options.organization_id);
-    organization_ok = org && org->kind == "training_provider";
-    if (!organization_ok) return;
-    existing = store::organization_emails(t, options.organization_id);
-    // Folded as the unique index folds them (Unicode), so the dry run finds
-    // every duplicate the import would.
-    std::vector<std::string> emails;
-    emails.reserve(valid.inputs.size());
-    for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
-    lowered = store::lower_texts(t, emails);
-  });
+  const bool organization_ok =
+      co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
+        // Folded as the unique index folds them (Unicode), so the dry run finds
+        // every duplicate the import would.
+        std::vector<std::string> emails;
+        emails.reserve(valid.inputs.size());
+        for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
+        lowered = store::lower_texts(t, emails);
+      });
   if (!organization_ok) co_return not_a_provider(ctx);
   std::vector<store::NewTrainee> to_create;
   const json duplicates =
@@ -808,14 +821,9 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   }
   std::unordered_set<std::string> existing;
   std::optional<store::TextFolding> folding;
-  bool organization_ok = true;
-  co_await api.db.read([&](store::Tx& t) {
-    auto org = store::find_organization(t, options.organization_id);
-    organization_ok = org && org->kind == "training_provider";
-    if (!organization_ok) return;
-    existing = store::organization_emails(t, options.organization_id);
-    folding.emplace(t, raw_emails(rows));
-  });
+  const bool organization_ok =
+      co_await read_provider(api, options.organization_id, existing,
+                             [&](store::Tx& t) { folding.emplace(t, raw_emails(rows)); });
   if (!organization_ok) co_return not_a_provider(ctx);
   const double prepare_ms = ms_since(began) - parse_ms;
   ChunkQueue queue((rows.rows.size() + kChunkRows - 1) / kChunkRows);
