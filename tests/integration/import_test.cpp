@@ -223,6 +223,15 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
   expect_problem(upload(key, kHeader + csv_row(1), "text/csv", "?dry_run=maybe"), 422);
   expect_problem(upload(admin_, kHeader + csv_row(1), "text/csv"), 422);
+  // Rows go only to a training provider, in a dry run as in an import.
+  for (const std::string dry_run : {"", "&dry_run=true"}) {
+    auto into_firm =
+        upload(admin_, kHeader + csv_row(1), "text/csv", "?organization_id=" + firm + dry_run);
+    expect_problem(into_firm, 422);
+    EXPECT_NE(into_firm.http.body.find("must name a training provider"), std::string::npos)
+        << into_firm.http.body;
+  }
+  EXPECT_EQ(count_rows("trainees"), 0U);
   auto by_admin = upload(admin_, kHeader + csv_row(1), "text/csv", "?organization_id=" + org);
   EXPECT_EQ(by_admin.status(), 201) << by_admin.http.body;
   EXPECT_EQ(count_rows("trainees"), 1U);
