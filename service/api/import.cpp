@@ -572,7 +572,7 @@ struct ValidationStopped : std::runtime_error {
 // The writer's state, kept across the transaction's attempts (one retried
 // after a deadlock writes the rows kept so far again, then goes on).
 struct ImportWriter {
-  const ChunkQueue* queue = nullptr;
+  ChunkQueue* queue = nullptr;
   bool skip_duplicates = false;
   const std::unordered_set<std::string>* existing = nullptr;
   const store::TextFolding* folding = nullptr;
@@ -629,7 +629,7 @@ void write_chunks(store::Tx& t, ImportWriter& w, const std::string& organization
   }
   for (; w.next_chunk < w.queue->size();) {
     const auto waiting = std::chrono::steady_clock::now();
-    Checked* c = const_cast<ChunkQueue*>(w.queue)->wait(w.next_chunk);
+    Checked* c = w.queue->wait(w.next_chunk);
     w.wait_ms +=
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waiting)
             .count();
