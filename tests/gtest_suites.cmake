@@ -2,6 +2,7 @@
 # ctest per GoogleTest suite, `<Suite>` running `--gtest_filter=<Suite>.*`
 # (kakehashi_gtest_suites in tests/CMakeLists.txt, for unit tests).
 #   -D EXECUTABLE=... -D CTEST_FILE=... -D WORKING_DIRECTORY=... -D PROPERTIES=<key;value;...>
+#   [-D SERIAL_SUITES=<suite;...>]
 # With -D MAX_TESTS=<n> (integration tests, tests/integration/CMakeLists.txt),
 # a suite of more than n tests becomes ceil(tests / n) ctests of consecutive
 # tests, `<Suite>/1`, `<Suite>/2`, ..., each naming its tests in the filter,
@@ -23,6 +24,11 @@ function(add_ctest name filter count)
   set(cost "")
   if(MAX_TESTS)
     set(cost " COST ${count}")
+  endif()
+  # -D SERIAL_SUITES=<suite;...>: these suites' ctests run with nothing beside them.
+  string(REGEX REPLACE "/[0-9]+$" "" suite_of_name "${name}")
+  if(suite_of_name IN_LIST SERIAL_SUITES)
+    string(APPEND cost " RUN_SERIAL TRUE")
   endif()
   string(APPEND content
     "add_test([=[${name}]=] [==[${EXECUTABLE}]==] [==[--gtest_filter=${filter}]==])\n"
