@@ -7,6 +7,7 @@
 # a suite of more than n tests becomes ceil(tests / n) ctests of consecutive
 # tests, `<Suite>/1`, `<Suite>/2`, ..., each naming its tests in the filter,
 # so that no long suite runs as one serial tail beside an idle core.
+cmake_policy(VERSION 3.25)
 execute_process(COMMAND "${EXECUTABLE}" --gtest_list_tests
   OUTPUT_VARIABLE listing ERROR_VARIABLE errors RESULT_VARIABLE result TIMEOUT 60)
 if(NOT result EQUAL 0)
