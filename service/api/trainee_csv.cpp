@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -237,16 +236,22 @@ json csv_document(const std::vector<std::string>& header, const std::vector<std:
 
 struct CsvTraineeReader::Impl {
   std::vector<Column> columns;  // of the header's columns
+  bool quick = true;            // every column known
   std::shared_ptr<const Taxonomy::Snapshot> taxonomy;
 };
 
 CsvTraineeReader::CsvTraineeReader(const std::vector<std::string>& header, const ApiContext& api)
     : impl_(std::make_unique<Impl>()), header_(header), api_(api) {
+  // A column the quick reading does not know (one added to the import
+  // without it) sends every record to the document's validation.
   for (const auto& name : header) {
     const auto* it = std::find_if(std::begin(kColumns), std::end(kColumns),
                                   [&](const auto& c) { return c.first == name; });
-    if (it == std::end(kColumns)) throw std::logic_error("an unknown column reached the reader");
-    impl_->columns.push_back(it->second);
+    if (it == std::end(kColumns)) {
+      impl_->quick = false;
+    } else {
+      impl_->columns.push_back(it->second);
+    }
   }
   impl_->taxonomy = api.taxonomy.snapshot();
 }
@@ -262,7 +267,7 @@ std::optional<TraineeInput> CsvTraineeReader::read(const std::vector<std::string
 // Every rule of parse_trainee for what a CSV record can hold (csv_document),
 // each as a test that the value is valid: nullopt at the first doubt.
 std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::string>& values) const {
-  if (values.size() != header_.size()) return std::nullopt;
+  if (!impl_->quick || values.size() != header_.size()) return std::nullopt;
   const auto& taxonomy = *impl_->taxonomy;
   TraineeInput in;
   auto& p = in.profile;

@@ -80,13 +80,17 @@ class TraineeCsvTest : public ::testing::Test {
     if (quick) {
       EXPECT_TRUE(slow) << "the quick reading took a record validation refuses: " << shown
                         << (errors.empty() ? "" : " first error at " + errors.front().pointer);
-      if (slow) EXPECT_EQ(describe(*quick), describe(*slow)) << shown;
+      if (slow) {
+        EXPECT_EQ(describe(*quick), describe(*slow)) << shown;
+      }
     }
     // read() answers as validation does, quick or not.
     std::vector<http::FieldError> read_errors;
     const auto read = reader.read(row, read_errors);
     EXPECT_EQ(read.has_value(), slow.has_value()) << shown;
-    if (read && slow) EXPECT_EQ(describe(*read), describe(*slow)) << shown;
+    if (read && slow) {
+      EXPECT_EQ(describe(*read), describe(*slow)) << shown;
+    }
     EXPECT_EQ(read_errors.size(), errors.size()) << shown;
     for (std::size_t i = 0; i < std::min(read_errors.size(), errors.size()); ++i) {
       EXPECT_EQ(http::field_error_json(read_errors[i]).dump(),
@@ -239,6 +243,17 @@ TEST_F(TraineeCsvTest, ARecordWithTheWrongNumberOfFieldsIsNeverReadQuickly) {
   EXPECT_FALSE(reader.quick({"A"}));
   EXPECT_FALSE(reader.quick({"A", "a@example.com", "x"}));
   EXPECT_TRUE(reader.quick({"A", "a@example.com"}));
+}
+
+TEST_F(TraineeCsvTest, AColumnTheQuickReadingDoesNotKnowSendsEveryRecordToValidation) {
+  const std::vector<std::string> header = {"full_name", "email", "nickname"};
+  const CsvTraineeReader reader(header, api_);
+  EXPECT_FALSE(reader.quick({"A", "a@example.com", ""}));
+  std::vector<http::FieldError> errors;
+  EXPECT_TRUE(reader.read({"A", "a@example.com", ""}, errors));  // an empty field is absent
+  EXPECT_FALSE(reader.read({"A", "a@example.com", "x"}, errors));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].pointer, "/nickname");
 }
 
 }  // namespace
