@@ -93,8 +93,10 @@ bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<st
     }
     if (c != ',' && c != '\n' && c != '\r' && (c != '"' || !field.empty())) {
       // Plain text (a quote inside it is text too) up to the field's end, at once.
-      auto end = text.find_first_of(",\n\r", i);
-      if (end == std::string_view::npos) end = text.size();
+      std::size_t end = i + 1;
+      while (end < text.size() && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
+        ++end;
+      }
       field.append(text.substr(i, end - i));
       any = true;
       i = end - 1;
