@@ -896,6 +896,26 @@ Id CandidateIndex::organization_of(Id id) const {
   return row ? shard->fields[*row].org : 0;
 }
 
+std::vector<Id> CandidateIndex::organizations_of(const std::vector<Id>& ids) const {
+  std::vector<Id> out(ids.size(), 0);
+  std::array<std::vector<std::pair<Id, std::size_t>>, kShards> parts;  // (id, position)
+  for (std::size_t i = 0; i < ids.size(); ++i) parts[shard_of(ids[i])].emplace_back(ids[i], i);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    auto& part = parts[s];
+    if (part.empty()) continue;
+    std::sort(part.begin(), part.end());
+    const auto shard = load(s);
+    auto it = shard->by_id.begin();
+    for (const auto& [id, i] : part) {
+      it = std::lower_bound(it, shard->by_id.end(), id,
+                            [](const auto& entry, Id x) { return entry.first < x; });
+      if (it == shard->by_id.end()) break;
+      if (it->first == id) out[i] = shard->fields[it->second].org;
+    }
+  }
+  return out;
+}
+
 std::optional<Project> CandidateIndex::project(Id id) const {
   auto set = load_projects();
   auto it = std::lower_bound(set->plans.begin(), set->plans.end(), id,
