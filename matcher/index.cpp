@@ -542,6 +542,25 @@ struct BoundProgram {
   std::vector<RelatedCode> related;
 };
 
+// A row queued by step 2 of top_candidates, with its bound.
+struct Candidate {
+  float bound;
+  std::uint32_t shard;
+  std::uint32_t row;
+};
+
+// The rest of a query's working memory, per thread and kept between
+// queries: a round asks thousands, and allocating these each time (a
+// program copied per shard and step among them) was a few percent of it.
+struct QueryScratch {
+  std::vector<std::array<double, 8>> own_credit;
+  std::vector<SkillId> named;
+  std::vector<std::int64_t> column_at;
+  BoundProgram program{};
+  BoundProgram at_zero{};
+  std::vector<Candidate> first_rows;
+};
+
 // One row's (or block's) bound in units: the same integer arithmetic as the
 // vector loop below, for the rows after its last whole group of 16.
 std::int16_t bound_one(const BoundProgram& p, std::size_t r, std::uint8_t quality) {
@@ -877,6 +896,26 @@ Id CandidateIndex::organization_of(Id id) const {
   return row ? shard->fields[*row].org : 0;
 }
 
+std::vector<Id> CandidateIndex::organizations_of(const std::vector<Id>& ids) const {
+  std::vector<Id> out(ids.size(), 0);
+  std::array<std::vector<std::pair<Id, std::size_t>>, kShards> parts;  // (id, position)
+  for (std::size_t i = 0; i < ids.size(); ++i) parts[shard_of(ids[i])].emplace_back(ids[i], i);
+  for (std::size_t s = 0; s < kShards; ++s) {
+    auto& part = parts[s];
+    if (part.empty()) continue;
+    std::sort(part.begin(), part.end());
+    const auto shard = load(s);
+    auto it = shard->by_id.begin();
+    for (const auto& [id, i] : part) {
+      it = std::lower_bound(it, shard->by_id.end(), id,
+                            [](const auto& entry, Id x) { return entry.first < x; });
+      if (it == shard->by_id.end()) break;
+      if (it->first == id) out[i] = shard->fields[it->second].org;
+    }
+  }
+  return out;
+}
+
 std::optional<Project> CandidateIndex::project(Id id) const {
   auto set = load_projects();
   auto it = std::lower_bound(set->plans.begin(), set->plans.end(), id,
@@ -943,7 +982,9 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const double inv = plan.inv_skill_weight;
 
   // Exact credit by level, for step 2 and 3.
-  std::vector<std::array<double, 8>> own_credit(plan.skills.size());
+  thread_local QueryScratch q;
+  auto& own_credit = q.own_credit;
+  own_credit.resize(plan.skills.size());
   for (std::size_t i = 0; i < plan.skills.size(); ++i) {
     for (unsigned level = 0; level < 8; ++level) {
       own_credit[i][level] = level_credit(static_cast<std::uint8_t>(std::min(level, 5U)),
@@ -966,12 +1007,14 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   if (scratch.bound.size() < most_rows) scratch.bound.resize(most_rows);
   // The skills the plan names (required and related, in plan order), and
   // each shard's column of each (-1: none), looked up once.
-  std::vector<SkillId> named;
+  auto& named = q.named;
+  named.clear();
   for (const auto& ps : plan.skills) {
     named.push_back(ps.required.skill);
     for (const auto& rel : ps.related) named.push_back(rel.skill);
   }
-  std::vector<std::int64_t> column_at(kShards * named.size(), -1);
+  auto& column_at = q.column_at;
+  column_at.assign(kShards * named.size(), -1);
   for (std::size_t s = 0; s < kShards; ++s) {
     for (std::size_t i = 0; i < named.size(); ++i) {
       const auto it = shards[s]->column_of.find(named[i]);
@@ -982,7 +1025,7 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // blocks (base: the block maxima; stride: blocks()), from row/block
   // `first` on; false when nobody there can be eligible (a must-have skill
   // nobody there has).
-  BoundProgram program;
+  BoundProgram& program = q.program;
   program.per_japanese_step = units_up(weights[kJapanese] / kJapaneseSteps);
   program.per_english_level = units_up(weights[kEnglish] / 6);
   program.rest = units_up(rest_max);
@@ -1180,7 +1223,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
       const std::int64_t* const columns = column_at.data() + s * named.size();
       if (!runs.empty() && !make_program(s, sh.codes.data(), n, 0)) continue;
       // The program's columns start at row 0; each run offsets them.
-      const BoundProgram at_zero = program;
+      BoundProgram& at_zero = q.at_zero;
+      at_zero = program;  // (copied into kept capacity: no allocation)
       auto fetch = [&](const Run& run) {
         for (std::size_t at = 0; at < run.count; at += 64) {
           __builtin_prefetch(sh.quality.data() + run.first + at);
@@ -1234,12 +1278,8 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   const auto cut = static_cast<std::int32_t>(bin << 1);  // in units
   // Their rows are refined best bound first, so that the k-th score is
   // soon near its final value, and only while their bound can reach it.
-  struct Candidate {
-    float bound;
-    std::uint32_t shard;
-    std::uint32_t row;
-  };
-  std::vector<Candidate> first_rows;
+  auto& first_rows = q.first_rows;
+  first_rows.clear();
   visit([&] { return cut; }, std::numeric_limits<std::int32_t>::max(),
         [&](std::size_t shard, std::uint32_t r, float row_bound) {
           first_rows.push_back({row_bound, static_cast<std::uint32_t>(shard), r});
@@ -1247,8 +1287,12 @@ std::vector<Ranked> CandidateIndex::top_candidates(const ProjectPlan& plan, std:
   // Only the best 2k + 16 need an order; the others follow as they come.
   const auto by_bound = [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; };
   const std::size_t ordered = std::min(first_rows.size(), 2 * std::min(k, everyone) + 16);
-  std::partial_sort(first_rows.begin(), first_rows.begin() + static_cast<std::ptrdiff_t>(ordered),
-                    first_rows.end(), by_bound);
+  // (A selection, then a sort of the selected: a heap over every row was
+  // a few percent of a query.)
+  const auto mid = first_rows.begin() + static_cast<std::ptrdiff_t>(ordered);
+  if (ordered < first_rows.size())
+    std::nth_element(first_rows.begin(), mid, first_rows.end(), by_bound);
+  std::sort(first_rows.begin(), mid, by_bound);
   for (std::size_t i = 0; i < first_rows.size(); ++i) {
     const Candidate& c = first_rows[i];
     if (c.bound < threshold()) {

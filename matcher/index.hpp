@@ -59,6 +59,9 @@ class CandidateIndex {
   std::optional<Trainee> trainee(Id id) const;
   // A trainee's organization (0 when not indexed), without copying the rest.
   Id organization_of(Id id) const;
+  // The same for many ids at once (a round's shortlisted trainees): each
+  // shard loaded once and its id map walked in order.
+  std::vector<Id> organizations_of(const std::vector<Id>& ids) const;
   std::optional<Project> project(Id id) const;
 
   // The k best eligible trainees for `project` (which need not be indexed).

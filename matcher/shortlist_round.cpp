@@ -55,17 +55,26 @@ AllocationInput allocation_input(const CandidateIndex& index,
                                  const ShortlistOptions& options) {
   AllocationInput in;
   std::unordered_map<Id, std::uint32_t> position;
+  std::size_t edges = 0;
+  for (const auto& l : lists) edges += l.ranked.size();
+  position.reserve(edges);
+  in.edges.reserve(edges);
   for (std::uint32_t p = 0; p < projects.size(); ++p) {
     in.projects.push_back({projects[p].plan.project.id, projects[p].seats});
     for (const auto& r : lists[p].ranked) {
       auto [it, inserted] =
           position.try_emplace(r.id, static_cast<std::uint32_t>(in.trainees.size()));
-      if (inserted) {
-        in.trainees.push_back({r.id, index.organization_of(r.id)});
-      }
+      if (inserted) in.trainees.push_back({r.id, 0});
       in.edges.push_back({it->second, p, r.score});
     }
   }
+  // Their organizations in one pass over the index (one lookup each, with
+  // a shard's lock and a binary search, grew with the index: issue 14).
+  std::vector<Id> ids;
+  ids.reserve(in.trainees.size());
+  for (const auto& t : in.trainees) ids.push_back(t.id);
+  const auto orgs = index.organizations_of(ids);
+  for (std::size_t t = 0; t < in.trainees.size(); ++t) in.trainees[t].organization_id = orgs[t];
   in.min_score = options.min_score;
   in.max_per_org_per_project = options.max_per_org_per_project;
   if (options.wishes && !options.wishes->wanted.empty()) {

@@ -20,8 +20,14 @@ pool = None
 @app.on_event("startup")
 async def startup():
     global pool
-    pool = await asyncpg.create_pool(
-        min_size=1, max_size=int(os.environ.get("PEER_POOL", "8")))
+    # The pool opened whole at start-up, and without PostgreSQL's JIT: asyncpg
+    # before 0.29 (Debian 12 ships 0.27) introspects the row's types on each
+    # new connection with a query that JIT compiles for ~1 s (MagicStack/asyncpg
+    # #530, fixed by #1082). Opened lazily with JIT on, a pool growing under
+    # load answered nothing for whole 2 s rounds (session 11).
+    size = int(os.environ.get("PEER_POOL", "8"))
+    pool = await asyncpg.create_pool(min_size=size, max_size=size,
+                                     server_settings={"jit": "off"})
 
 
 @app.get("/healthz")

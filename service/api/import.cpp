@@ -3,7 +3,6 @@
 // real import is atomic (all rows or none) and writes with COPY.
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -18,6 +17,7 @@
 
 #include "api/common.hpp"
 #include "api/routes.hpp"
+#include "api/trainee_csv.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
 #include "domain/text.hpp"
@@ -81,9 +81,25 @@ bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<st
           quoted = false;
         }
       } else {
-        if (c == '\n') ++line;
-        field.push_back(c);
+        // The text up to the next quote, at once.
+        auto end = text.find('"', i);
+        if (end == std::string_view::npos) end = text.size();
+        const auto run = text.substr(i, end - i);
+        line += std::count(run.begin(), run.end(), '\n');
+        field.append(run);
+        i = end - 1;
       }
+      continue;
+    }
+    if (c != ',' && c != '\n' && c != '\r' && (c != '"' || !field.empty())) {
+      // Plain text (a quote inside it is text too) up to the field's end, at once.
+      std::size_t end = i + 1;
+      while (end < text.size() && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
+        ++end;
+      }
+      field.append(text.substr(i, end - i));
+      any = true;
+      i = end - 1;
       continue;
     }
     if (c == '"' && field.empty()) {
@@ -117,124 +133,6 @@ bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<st
     out.emplace_back(record_line, std::move(record));
   }
   return true;
-}
-
-std::vector<std::string> split_list(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const auto end = s.find(sep, start);
-    std::string item = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    const auto a = item.find_first_not_of(' ');
-    if (a != std::string::npos) out.push_back(item.substr(a, item.find_last_not_of(' ') - a + 1));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
-// -?digits[.digits]: what a spreadsheet writes for an amount. Not nan, inf,
-// hex or exponents, which std::stod would take.
-bool plain_decimal(std::string_view s) {
-  std::size_t i = s.empty() || s[0] != '-' ? 0 : 1;
-  const auto digits_from = [&](std::size_t at) {
-    std::size_t n = 0;
-    while (at + n < s.size() && s[at + n] >= '0' && s[at + n] <= '9') ++n;
-    return n;
-  };
-  const std::size_t whole = digits_from(i);
-  if (whole == 0) return false;
-  i += whole;
-  if (i == s.size()) return true;
-  if (s[i] != '.') return false;
-  const std::size_t fraction = digits_from(i + 1);
-  return fraction > 0 && i + 1 + fraction == s.size();
-}
-
-// A number when the text is one; otherwise the text, so validation names it.
-json number_or_text(const std::string& s, bool integer) {
-  if (integer) {
-    long long v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size()) return v;
-  } else if (plain_decimal(s)) {
-    double v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size()) return v;
-  }
-  return s;
-}
-
-json bool_or_text(const std::string& s) {
-  std::string l = s;
-  std::transform(l.begin(), l.end(), l.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (l == "true" || l == "1" || l == "yes") return true;
-  if (l == "false" || l == "0" || l == "no") return false;
-  return s;
-}
-
-// One CSV record as the JSON document a single create takes.
-json csv_document(const std::vector<std::string>& header, const std::vector<std::string>& values) {
-  json doc = json::object();
-  std::string consent_matching, consent_abroad, rate_amount, rate_currency;
-  for (std::size_t i = 0; i < header.size() && i < values.size(); ++i) {
-    const std::string& col = header[i];
-    const std::string& v = values[i];
-    if (v.empty()) continue;
-    if (col == "skills") {
-      json skills = json::array();
-      for (const auto& item : split_list(v, ';')) {
-        const auto parts = split_list(item, ':');
-        json s = {{"skill", parts.empty() ? item : parts[0]}};
-        if (parts.size() > 1) s["level"] = number_or_text(parts[1], true);
-        if (parts.size() > 2) s["years"] = number_or_text(parts[2], false);
-        skills.push_back(s);
-      }
-      doc["skills"] = skills;
-    } else if (col == "certifications") {
-      json certs = json::array();
-      for (const auto& item : split_list(v, ';')) {
-        const auto colon = item.rfind(':');
-        if (colon == std::string::npos) {
-          certs.push_back({{"name", item}});
-        } else {
-          certs.push_back({{"name", item.substr(0, colon)},
-                           {"year", number_or_text(item.substr(colon + 1), true)}});
-        }
-      }
-      doc["certifications"] = certs;
-    } else if (col == "japanese" || col == "english") {
-      doc["languages"][col] = v;
-    } else if (col == "hours_per_week") {
-      doc[col] = number_or_text(v, true);
-    } else if (col == "domains" || col == "engagement") {
-      doc[col] = split_list(v, ';');
-    } else if (col == "consent_matching") {
-      consent_matching = v;
-    } else if (col == "consent_share_abroad") {
-      consent_abroad = v;
-    } else if (col == "rate_amount") {
-      rate_amount = v;
-    } else if (col == "rate_currency") {
-      rate_currency = v;
-    } else {
-      doc[col] = v;
-    }
-  }
-  if (!consent_matching.empty() || !consent_abroad.empty()) {
-    doc["consent"] = json::object();
-    if (!consent_matching.empty()) doc["consent"]["matching"] = bool_or_text(consent_matching);
-    if (!consent_abroad.empty())
-      doc["consent"]["share_with_firms_abroad"] = bool_or_text(consent_abroad);
-  }
-  if (!rate_amount.empty() || !rate_currency.empty()) {
-    doc["expected_monthly_rate"] = json::object();
-    if (!rate_amount.empty())
-      doc["expected_monthly_rate"]["amount"] = number_or_text(rate_amount, false);
-    if (!rate_currency.empty()) doc["expected_monthly_rate"]["currency"] = rate_currency;
-  }
-  return doc;
 }
 
 std::string lower(std::string s) {
@@ -459,13 +357,13 @@ Checked validate_rows(const ApiContext& api, const Parsed& parsed, std::size_t b
   out.inputs.reserve(end - begin);
   out.lines.reserve(end - begin);
   std::vector<http::FieldError> row_errors;
+  std::optional<CsvTraineeReader> csv;
+  if (!parsed.header.empty()) csv.emplace(parsed.header, api);
   for (std::size_t i = begin; i < end; ++i) {
     const Source& row = parsed.rows[i];
     row_errors.clear();
-    auto input =
-        parsed.header.empty()  // NDJSON
-            ? parse_trainee(row.document, api, false, row_errors)
-            : parse_trainee(csv_document(parsed.header, row.fields), api, false, row_errors);
+    auto input = csv ? csv->read(row.fields, row_errors)
+                     : parse_trainee(row.document, api, false, row_errors);  // NDJSON
     for (auto& e : row_errors) {
       e.line = row.line;
       out.errors.push_back(std::move(e));
@@ -622,6 +520,10 @@ std::size_t take_chunk(ImportWriter& w, Checked& c) {
 // taken; throws RowsInvalid (a rollback) when any row is not valid.
 void write_chunks(store::Tx& t, ImportWriter& w, const std::string& organization_id,
                   std::size_t capacity) {
+  // Room for every row at once: the kept rows are large, and each doubling
+  // moved all of them (fresh pages, faulted in) on the database thread.
+  w.kept.reserve(capacity);
+  w.seen.reserve(capacity);
   std::optional<store::TraineeCopy> copy;
   if (!w.invalid) {
     copy.emplace(t, organization_id, capacity);

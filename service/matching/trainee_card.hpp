@@ -61,6 +61,9 @@ class TraineeCard {
 class TraineeCards {
  public:
   void put(const TraineeCard& card);  // inserts or replaces by seq
+  // Room for `more` cards put at once (a bulk import's), so that the map
+  // is not rehashed as it grows.
+  void reserve(std::size_t more) { slots_.reserve(slots_.size() + more); }
   // A full load's cards: appended without their map entries, which
   // finish_appending() makes at once, after the load's garbage is gone (map
   // nodes made page by page would sit among it, keeping it resident).

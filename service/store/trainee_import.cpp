@@ -59,32 +59,18 @@ class CopyText {
  public:
   void text(std::string_view s) {
     separate();
-    for (const char c : s) {
-      switch (c) {
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        case '\b':
-          out_ += "\\b";
-          break;
-        case '\f':
-          out_ += "\\f";
-          break;
-        case '\v':
-          out_ += "\\v";
-          break;
-        default:
-          out_.push_back(c);
-      }
+    // Most text needs no escape: appended a run at a time.
+    const auto plain = [](char c) {
+      return c != '\\' && static_cast<unsigned char>(c) >= 0x20;  // \n \r \t \b \f \v below
+    };
+    std::size_t from = 0;
+    while (from < s.size()) {
+      std::size_t to = from;
+      while (to < s.size() && plain(s[to])) ++to;
+      out_.append(s.substr(from, to - from));
+      if (to == s.size()) break;
+      escape(s[to]);
+      from = to + 1;
     }
   }
   void text(const std::string& s) { text(std::string_view(s)); }
@@ -130,6 +116,34 @@ class CopyText {
   }
 
  private:
+  // One character of a text as COPY's text format writes it.
+  void escape(char c) {
+    switch (c) {
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
+      case '\b':
+        out_ += "\\b";
+        break;
+      case '\f':
+        out_ += "\\f";
+        break;
+      case '\v':
+        out_ += "\\v";
+        break;
+      default:
+        out_.push_back(c);
+    }
+  }
   void separate() {
     if (!first_) out_.push_back('\t');
     first_ = false;
@@ -158,10 +172,12 @@ std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n)
   for (auto& a : aliases) a = new_alias();
   for (int round = 0; round < 8; ++round) {
     std::unordered_set<std::string> taken;
+    taken.reserve(16);
     for (const auto& r : exec_params(tx, kTakenAliases, pg_text_array(aliases))) {
       taken.insert(r["alias"].as<std::string>());
     }
     std::unordered_set<std::string> seen;
+    seen.reserve(aliases.size());
     bool clean = true;
     for (auto& a : aliases) {
       if (taken.count(a) || !seen.insert(a).second) {

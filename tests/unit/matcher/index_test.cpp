@@ -511,5 +511,42 @@ TEST_F(IndexTest, EmptyIndexAndZeroK) {
   EXPECT_TRUE(index.top_candidates(inst.projects[0], 0).empty());
 }
 
+// organizations_of (a round's shortlisted trainees at once) answers what
+// organization_of answers one id at a time: ids in any order, repeated, not
+// indexed (0), after writes replaced shards and after a second rebuild.
+TEST_F(IndexTest, OrganizationsOfManyEqualOneByOne) {
+  auto inst = generate(*graph_, {.trainees = 5'000, .projects = 2, .seed = 7, .organizations = 40});
+  CandidateIndex index(graph_);
+  index.rebuild(inst.trainees, inst.projects);
+  std::mt19937_64 rng(3);
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    std::vector<Id> ids;
+    for (const auto& t : inst.trainees) ids.push_back(t.id);
+    for (Id id : {Id{0}, Id{4'999}, Id{123'456'789}}) ids.push_back(id);
+    for (std::size_t i = 0; i < 300; ++i) ids.push_back(ids[rng() % ids.size()]);  // repeats
+    std::shuffle(ids.begin(), ids.end(), rng);
+    const auto got = index.organizations_of(ids);
+    ASSERT_EQ(got.size(), ids.size());
+    std::size_t known = 0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      EXPECT_EQ(got[i], index.organization_of(ids[i])) << "id " << ids[i];
+      known += got[i] != 0;
+    }
+    EXPECT_GT(known, ids.size() / 2);  // (organizations are numbered from 1)
+    EXPECT_TRUE(index.organizations_of({}).empty());
+  };
+  check("after the build");
+  auto moved = inst.trainees[10];
+  moved.organization_id = 999;
+  index.upsert_trainee(moved);
+  EXPECT_TRUE(index.remove_trainee(inst.trainees[11].id));
+  EXPECT_EQ(index.organizations_of({moved.id, inst.trainees[11].id}), (std::vector<Id>{999, 0}));
+  check("after writes");
+  index.rebuild(inst.trainees, inst.projects);
+  EXPECT_EQ(index.organizations_of({moved.id}), std::vector<Id>{inst.trainees[10].organization_id});
+  check("after a second rebuild");
+}
+
 }  // namespace
 }  // namespace kakehashi::matcher

@@ -1,0 +1,260 @@
+// An import's CSV record read straight from its fields (CsvTraineeReader's
+// quick reading) must give exactly what a single create's validation gives
+// for the record's document, and must never accept a record that validation
+// refuses: compared over many records mixing valid and invalid fields.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "api/trainee_csv.hpp"
+#include "util/cpu_pool.hpp"
+
+namespace kakehashi::api {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kAllColumns = {
+    "full_name",     "email",   "phone",          "gender",           "district",
+    "country",       "city",    "timezone",       "program",          "skills",
+    "japanese",      "english", "available_from", "hours_per_week",   "rate_amount",
+    "rate_currency", "domains", "engagement",     "consent_matching", "consent_share_abroad",
+    "certifications"};
+
+std::string opt(const std::optional<std::string>& s) { return s ? "\"" + *s + "\"" : "-"; }
+
+// Every field of a validated trainee, as text to compare.
+std::string describe(const TraineeInput& in) {
+  std::ostringstream o;
+  o.precision(17);
+  const auto& d = in.personal;
+  const auto& p = in.profile;
+  o << opt(in.organization_id) << '|' << d.full_name << '|' << d.email << '|' << opt(d.phone) << '|'
+    << opt(d.gender) << '|' << opt(d.district) << '|' << opt(p.country) << '|' << opt(p.city) << '|'
+    << opt(p.timezone) << '|' << opt(p.program) << "|skills:";
+  for (const auto& s : p.skills) {
+    o << s.skill_id << ',' << s.skill << ',' << s.level << ',';
+    if (s.years) o << *s.years;
+    o << ';';
+  }
+  o << '|' << opt(p.japanese) << '|' << opt(p.english) << '|' << p.japanese_certified << '|'
+    << opt(p.japanese_exam_date) << '|' << (p.bjt_score ? *p.bjt_score : -1) << '|'
+    << p.certifications_json << '|' << p.work_start << '|' << p.work_end << '|';
+  for (const auto& w : p.work_days) o << w << ',';
+  o << '|' << (p.bill_rate_multiplier ? *p.bill_rate_multiplier : -1) << '|'
+    << opt(p.available_from) << '|' << (p.hours_per_week ? *p.hours_per_week : -1) << '|';
+  if (p.expected_monthly_rate) {
+    o << p.expected_monthly_rate->amount << ' ' << p.expected_monthly_rate->currency;
+  }
+  o << '|';
+  for (const auto& x : p.domains) o << x << ',';
+  o << '|';
+  for (const auto& x : p.engagement) o << x << ',';
+  o << '|' << p.consent_matching << p.consent_share_abroad << '|' << opt(p.consent_recorded_at)
+    << '|' << p.status << '|' << p.placed_elsewhere;
+  return o.str();
+}
+
+class TraineeCsvTest : public ::testing::Test {
+ protected:
+  TraineeCsvTest() {
+    api_.taxonomy.load({{1, "Python", "language", {"py"}, {}, 1},
+                        {2, "PyTorch", "ml", {"torch"}, {{3, 0.7}}, 1},
+                        {3, "TensorFlow", "ml", {}, {{2, 0.7}}, 1},
+                        {4, "C++", "language", {"cpp"}, {}, 1}});
+    api_.timezones.insert("Asia/Dhaka");
+    api_.timezones.insert("Asia/Tokyo");
+  }
+  // The quick reading agrees with validation of the document; true if it
+  // read the record.
+  bool agrees(const std::vector<std::string>& header, const std::vector<std::string>& row) {
+    const CsvTraineeReader reader(header, api_);
+    std::vector<http::FieldError> errors;
+    const auto slow = parse_trainee(csv_document(header, row), api_, false, errors);
+    const auto quick = reader.quick(row);
+    std::string shown;
+    for (const auto& f : row) shown += "[" + f + "]";
+    if (quick) {
+      EXPECT_TRUE(slow) << "the quick reading took a record validation refuses: " << shown
+                        << (errors.empty() ? "" : " first error at " + errors.front().pointer);
+      if (slow) {
+        EXPECT_EQ(describe(*quick), describe(*slow)) << shown;
+      }
+    }
+    // read() answers as validation does, quick or not.
+    std::vector<http::FieldError> read_errors;
+    const auto read = reader.read(row, read_errors);
+    EXPECT_EQ(read.has_value(), slow.has_value()) << shown;
+    if (read && slow) {
+      EXPECT_EQ(describe(*read), describe(*slow)) << shown;
+    }
+    EXPECT_EQ(read_errors.size(), errors.size()) << shown;
+    for (std::size_t i = 0; i < std::min(read_errors.size(), errors.size()); ++i) {
+      EXPECT_EQ(http::field_error_json(read_errors[i]).dump(),
+                http::field_error_json(errors[i]).dump())
+          << shown;
+    }
+    return quick.has_value();
+  }
+  store::Database db_{store::DatabaseOptions{.url = "host=/nonexistent", .pool_size = 1}};
+  util::CpuPool cpu_{1};
+  ApiContext api_{db_, cpu_, {}, {}};
+};
+
+TEST_F(TraineeCsvTest, TheBenchmarksRowIsReadQuicklyAsValidationReadsIt) {
+  const std::vector<std::string> header = {"full_name",
+                                           "email",
+                                           "country",
+                                           "city",
+                                           "timezone",
+                                           "program",
+                                           "skills",
+                                           "japanese",
+                                           "english",
+                                           "available_from",
+                                           "hours_per_week",
+                                           "rate_amount",
+                                           "rate_currency",
+                                           "domains",
+                                           "engagement",
+                                           "consent_matching",
+                                           "consent_share_abroad"};
+  const std::vector<std::string> row = {"Trainee 1",
+                                        "trainee1@example.com",
+                                        "BD",
+                                        "Dhaka",
+                                        "Asia/Dhaka",
+                                        "Cohort 2026, batch 1",
+                                        "python:3:2.5;torch:4:0.1;c++:1:6",
+                                        "N3",
+                                        "B2",
+                                        "2027-03-14",
+                                        "40",
+                                        "1200",
+                                        "USD",
+                                        "manufacturing;automotive",
+                                        "offshore",
+                                        "true",
+                                        "yes"};
+  EXPECT_TRUE(agrees(header, row));
+}
+
+TEST_F(TraineeCsvTest, JapaneseAndBengaliTextAtItsLimitsInCharacters) {
+  const std::vector<std::string> header = {"full_name", "email", "city", "program", "district"};
+  const std::string ja = "ヌスラト・ジャハン";  // 9 characters, 27 bytes
+  std::string long_name;
+  while (long_name.size() < 200 * 3) long_name += "あ";  // 200 characters
+  std::string bn_program;
+  for (int i = 0; i < 40; ++i) bn_program += "ঢাকা ";  // 5 characters each
+  EXPECT_TRUE(agrees(header, {ja, "nusrat@example.com", "ঢাকা", bn_program, "চট্টগ্রাম"}));
+  EXPECT_TRUE(agrees(header, {long_name, "a@example.com", "", "", ""}));
+  EXPECT_FALSE(agrees(header, {long_name + "あ", "a@example.com", "", "", ""}));  // 201
+  EXPECT_FALSE(agrees(header, {"  ", "a@example.com", "", "", ""}));              // blank
+  EXPECT_FALSE(agrees(header, {std::string("a\x01") + "b", "a@example.com", "", "", ""}));
+}
+
+// Records drawn from valid and invalid values of every column.
+TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
+  const std::vector<std::vector<std::string>> values = {
+      /* full_name */ {"Trainee 1", " Rahim Uddin ", "ヌスラト", "রহিম", "", "  ", "a\tb",
+                       std::string(201, 'x'), std::string(200, 'x'), "x\n y"},
+      /* email */
+      {"a@example.com", " A@Example.COM ", "bad", "a@b", "a b@example.com", "",
+       "ইমেইল@উদাহরণ.বাংলা", "a@@example.com"},
+      /* phone */ {"", "+880 1711 000000", std::string(41, '1'), " ", "০১৭১১"},
+      /* gender */ {"", "female", "male", "other", "Female", " male"},
+      /* district */ {"", "Dhaka", "ঢাকা", std::string(101, 'd')},
+      /* country */ {"", "BD", "JP", "bd", "BDX", " JP ", "B", "日本"},
+      /* city */ {"", "Dhaka", "東京", " "},
+      /* timezone */ {"", "Asia/Dhaka", "Asia/Tokyo", " Asia/Dhaka", "Mars/Base", "asia/dhaka"},
+      /* program */ {"", "Cohort 2026, batch 3", "コース"},
+      /* skills */
+      {"",
+       "python:3",
+       "python:3:2.5",
+       "python:3:2.5;torch:4",
+       "Python:5:60",
+       "python:6",
+       "python:0",
+       "python:3:61",
+       "python:3:-1",
+       "python:3:1e1",
+       "python",
+       "python:x",
+       "python:3;py:2",
+       "rust:3",
+       "python:3:2:9",
+       " python : 3 : 1.5 ",
+       "python::3",
+       "ＰｙＴｏｒｃｈ:2",
+       "c++:1",
+       ";;",
+       "python:3;",
+       ":3",
+       "python:+3",
+       "python:03",
+       "python:3:.5",
+       "python:3:5.",
+       "python:3:-0"},
+      /* japanese */ {"", "none", "N5", "N1", "n3", "N6", " N3"},
+      /* english */ {"", "B2", "C2", "none", "b2", "D1"},
+      /* available_from */
+      {"", "2027-01-15", "2027-02-30", "2027-1-5", "1899-12-31", " 2027-01-15 ", "tomorrow"},
+      /* hours_per_week */ {"", "40", "0", "81", "80", "1", "4O", "40.0", "-5", " 40"},
+      /* rate_amount */ {"", "1200", "1200.50", "0", "-1", "1e3", "1000000001", "abc", "12."},
+      /* rate_currency */ {"", "USD", "BDT", "JPY", "usd", "XXX1", "EUR ", "ZZZ"},
+      /* domains */
+      {"", "automotive", "manufacturing;automotive", "Automotive", "a;a", "a;b;c;d;e;f;g;h;i;j",
+       "a;b;c;d;e;f;g;h;i;j;k", " ; ", "1abc"},
+      /* engagement */
+      {"", "offshore", "offshore;hybrid", "onsite_japan;offshore;hybrid", "remote",
+       "offshore;offshore"},
+      /* consent_matching */ {"", "true", "false", "TRUE", "yes", "No", "1", "0", "maybe"},
+      /* consent_share_abroad */ {"", "true", "false", "Yes", "0", "2"},
+      /* certifications */
+      {"", "AWS SAA:2024", "JLPT N3", "AWS SAA:2024;CCNA:2023", "Old:1979", "Far:2101",
+       "Name:", ":2024", "AWS: SAA:2024", " ; ", "日本語能力試験:2025", "x:20x4"}};
+  ASSERT_EQ(values.size(), kAllColumns.size());
+  std::mt19937 rng(20261130);
+  int quick = 0;
+  constexpr int kRecords = 6000;
+  for (int n = 0; n < kRecords; ++n) {
+    std::vector<std::string> row;
+    for (const auto& pool : values) {
+      // Mostly the first valid value, so that some records are valid whole.
+      std::uniform_int_distribution<std::size_t> any(0, pool.size() - 1);
+      const bool plain = rng() % 8 != 0;
+      row.push_back(plain ? pool[std::min<std::size_t>(1, pool.size() - 1)] : pool[any(rng)]);
+    }
+    if (agrees(kAllColumns, row)) ++quick;
+    if (HasFailure()) break;
+  }
+  // Both outcomes occur: the comparison is not empty on either side.
+  EXPECT_GT(quick, kRecords / 100);
+  EXPECT_LT(quick, kRecords);
+}
+
+TEST_F(TraineeCsvTest, ARecordWithTheWrongNumberOfFieldsIsNeverReadQuickly) {
+  const std::vector<std::string> header = {"full_name", "email"};
+  const CsvTraineeReader reader(header, api_);
+  EXPECT_FALSE(reader.quick({"A"}));
+  EXPECT_FALSE(reader.quick({"A", "a@example.com", "x"}));
+  EXPECT_TRUE(reader.quick({"A", "a@example.com"}));
+}
+
+TEST_F(TraineeCsvTest, AColumnTheQuickReadingDoesNotKnowSendsEveryRecordToValidation) {
+  const std::vector<std::string> header = {"full_name", "email", "nickname"};
+  const CsvTraineeReader reader(header, api_);
+  EXPECT_FALSE(reader.quick({"A", "a@example.com", ""}));
+  std::vector<http::FieldError> errors;
+  EXPECT_TRUE(reader.read({"A", "a@example.com", ""}, errors));  // an empty field is absent
+  EXPECT_FALSE(reader.read({"A", "a@example.com", "x"}, errors));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].pointer, "/nickname");
+}
+
+}  // namespace
+}  // namespace kakehashi::api
