@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -20,10 +20,17 @@
 namespace kakehashi::testing {
 namespace {
 
+// A new, empty file of a name no other process has: the caller reads it for
+// the child's "listening" line from the moment it forks. A name made of the
+// pid and a counter could be a file a killed test left behind (pids wrap at
+// 32768 here, within one suite), and the reader could then find that file's
+// old port before the child truncated it ("connect to port ... failed").
 std::string temp_log_path() {
-  static std::atomic<int> counter{0};
-  return "/tmp/kakehashi-test-" + std::to_string(::getpid()) + "-" +
-         std::to_string(counter.fetch_add(1)) + ".log";
+  std::string path = "/tmp/kakehashi-test-XXXXXX.log";
+  const int fd = ::mkstemps(path.data(), 4);
+  if (fd < 0) throw std::runtime_error("cannot create a log file in /tmp");
+  ::close(fd);
+  return path;
 }
 
 }  // namespace
