@@ -35,31 +35,6 @@ constexpr std::size_t kMaxRows = 200'000;
 // Problems listed in an answer; the rest are counted, not listed.
 constexpr std::size_t kListedErrors = 1'000;
 
-// One column a line, so that columns added at once merge cleanly.
-// clang-format off
-const std::vector<std::string> kCsvColumns = {"full_name",
-                                              "email",
-                                              "phone",
-                                              "gender",
-                                              "district",
-                                              "country",
-                                              "city",
-                                              "timezone",
-                                              "program",
-                                              "skills",
-                                              "japanese",
-                                              "english",
-                                              "available_from",
-                                              "hours_per_week",
-                                              "rate_amount",
-                                              "rate_currency",
-                                              "domains",
-                                              "engagement",
-                                              "consent_matching",
-                                              "consent_share_abroad",
-                                              "certifications"};
-// clang-format on
-
 // RFC 4180: fields separated by commas, optionally quoted with "" escapes;
 // records end with LF or CRLF. Returns false on an unterminated quote.
 bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<std::string>>>& out,
@@ -242,7 +217,7 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
   std::vector<http::FieldError> header_errors;
   for (std::size_t c = 0; c < header.size(); ++c) {
     const auto& column = header[c];
-    if (std::find(kCsvColumns.begin(), kCsvColumns.end(), column) == kCsvColumns.end()) {
+    if (!is_csv_column(column)) {
       header_errors.push_back(
           {http::pointer_to("", column), http::FieldCode::kUnknownField, "unknown column", {}, 1});
     } else if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(c), column) !=

@@ -171,6 +171,11 @@ bool is_engagement(const std::string& s) { return domain::parse_engagement(s).ha
 
 }  // namespace
 
+bool is_csv_column(std::string_view name) {
+  return std::any_of(std::begin(kColumns), std::end(kColumns),
+                     [&](const auto& c) { return c.first == name; });
+}
+
 // One CSV record as the JSON document a single create takes.
 json csv_document(const std::vector<std::string>& header, const std::vector<std::string>& values) {
   json doc = json::object();

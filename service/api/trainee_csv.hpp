@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -18,6 +19,9 @@
 #include "http/problem.hpp"
 
 namespace kakehashi::api {
+
+// Whether an import's header may name this column: the columns read below.
+bool is_csv_column(std::string_view name);
 
 // One CSV record as the JSON document a single create takes.
 nlohmann::json csv_document(const std::vector<std::string>& header,
