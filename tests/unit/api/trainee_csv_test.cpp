@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/trainee_csv.hpp"
+#include "support/trainee_input_text.hpp"
 #include "util/cpu_pool.hpp"
 
 namespace kakehashi::api {
@@ -17,46 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kAllColumns = {
-    "full_name",     "email",   "phone",          "gender",           "district",
-    "country",       "city",    "timezone",       "program",          "skills",
-    "japanese",      "english", "available_from", "hours_per_week",   "rate_amount",
-    "rate_currency", "domains", "engagement",     "consent_matching", "consent_share_abroad",
-    "certifications"};
-
-std::string opt(const std::optional<std::string>& s) { return s ? "\"" + *s + "\"" : "-"; }
-
-// Every field of a validated trainee, as text to compare.
-std::string describe(const TraineeInput& in) {
-  std::ostringstream o;
-  o.precision(17);
-  const auto& d = in.personal;
-  const auto& p = in.profile;
-  o << opt(in.organization_id) << '|' << d.full_name << '|' << d.email << '|' << opt(d.phone) << '|'
-    << opt(d.gender) << '|' << opt(d.district) << '|' << opt(p.country) << '|' << opt(p.city) << '|'
-    << opt(p.timezone) << '|' << opt(p.program) << "|skills:";
-  for (const auto& s : p.skills) {
-    o << s.skill_id << ',' << s.skill << ',' << s.level << ',';
-    if (s.years) o << *s.years;
-    o << ';';
-  }
-  o << '|' << opt(p.japanese) << '|' << opt(p.english) << '|' << p.japanese_certified << '|'
-    << opt(p.japanese_exam_date) << '|' << (p.bjt_score ? *p.bjt_score : -1) << '|'
-    << p.certifications_json << '|' << p.work_start << '|' << p.work_end << '|';
-  for (const auto& w : p.work_days) o << w << ',';
-  o << '|' << (p.bill_rate_multiplier ? *p.bill_rate_multiplier : -1) << '|'
-    << opt(p.available_from) << '|' << (p.hours_per_week ? *p.hours_per_week : -1) << '|';
-  if (p.expected_monthly_rate) {
-    o << p.expected_monthly_rate->amount << ' ' << p.expected_monthly_rate->currency;
-  }
-  o << '|';
-  for (const auto& x : p.domains) o << x << ',';
-  o << '|';
-  for (const auto& x : p.engagement) o << x << ',';
-  o << '|' << p.consent_matching << p.consent_share_abroad << '|' << opt(p.consent_recorded_at)
-    << '|' << p.status << '|' << p.placed_elsewhere;
-  return o.str();
-}
+using kakehashi::testing::describe;
+using kakehashi::testing::kAllCsvColumns;
 
 class TraineeCsvTest : public ::testing::Test {
  protected:
@@ -217,7 +180,7 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       /* certifications */
       {"", "AWS SAA:2024", "JLPT N3", "AWS SAA:2024;CCNA:2023", "Old:1979", "Far:2101",
        "Name:", ":2024", "AWS: SAA:2024", " ; ", "日本語能力試験:2025", "x:20x4"}};
-  ASSERT_EQ(values.size(), kAllColumns.size());
+  ASSERT_EQ(values.size(), kAllCsvColumns.size());
   std::mt19937 rng(20261130);
   int quick = 0;
   constexpr int kRecords = 6000;
@@ -229,7 +192,7 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       const bool plain = rng() % 8 != 0;
       row.push_back(plain ? pool[std::min<std::size_t>(1, pool.size() - 1)] : pool[any(rng)]);
     }
-    if (agrees(kAllColumns, row)) ++quick;
+    if (agrees(kAllCsvColumns, row)) ++quick;
     if (HasFailure()) break;
   }
   // Both outcomes occur: the comparison is not empty on either side.
