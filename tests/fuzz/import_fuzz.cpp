@@ -28,8 +28,8 @@
 
 namespace {
 
-using kakehashi::testing::describe;
-const auto& kColumns = kakehashi::testing::kAllCsvColumns;
+using kakehashi::trainee_text::describe;
+const auto& kColumns = kakehashi::trainee_text::kAllCsvColumns;
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out(1);

@@ -2,7 +2,8 @@
 // readings of the same record (an import's quick reading and the document's
 // validation, api/trainee_csv.hpp) can be compared and shown when they
 // differ. Shared by TraineeCsvTest and the import fuzz target: a field added
-// to TraineeInput is added here, once.
+// to TraineeInput is added here, once. (Not in kakehashi::testing: in a unit
+// test batch, that name would hide GoogleTest's ::testing inside kakehashi.)
 #pragma once
 
 #include <optional>
@@ -12,7 +13,7 @@
 
 #include "api/trainee_input.hpp"
 
-namespace kakehashi::testing {
+namespace kakehashi::trainee_text {
 
 // Every column an import's CSV may have, in the order of the documentation.
 inline const std::vector<std::string> kAllCsvColumns = {
@@ -52,4 +53,4 @@ inline std::string describe(const api::TraineeInput& in) {
   return o.str();
 }
 
-}  // namespace kakehashi::testing
+}  // namespace kakehashi::trainee_text

@@ -18,8 +18,8 @@ namespace {
 
 using nlohmann::json;
 
-using kakehashi::testing::describe;
-using kakehashi::testing::kAllCsvColumns;
+using kakehashi::trainee_text::describe;
+using kakehashi::trainee_text::kAllCsvColumns;
 
 class TraineeCsvTest : public ::testing::Test {
  protected:
