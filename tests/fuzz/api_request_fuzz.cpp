@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "fuzz_api.hpp"
+#include "fuzz_target.hpp"
 
 namespace {
 
@@ -39,7 +40,7 @@ std::string_view next_line(std::string_view& rest) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(api_request) {
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   const std::string_view first = next_line(rest);
   const auto sp1 = first.find(' ');

@@ -15,6 +15,7 @@
 
 #include "api/common.hpp"
 #include "fuzz_api.hpp"
+#include "fuzz_target.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 
@@ -138,7 +139,7 @@ void targets(const std::string& input) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(cursor) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   cursors(input);
   seq_cursors(input);

@@ -33,6 +33,7 @@
 
 #include "api/common.hpp"
 #include "fuzz_api.hpp"
+#include "fuzz_target.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limit.hpp"
 #include "http/server.hpp"
@@ -258,7 +259,7 @@ void check_responses(std::string_view input, const std::string& received) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(http_request) {
   static Harness* harness = new Harness();
   static std::size_t runs = 0;
   auto& keys = kakehashi::fuzz::fixture().api.keys;

@@ -24,6 +24,7 @@
 
 #include "api/trainee_csv.hpp"
 #include "fuzz_api.hpp"
+#include "fuzz_target.hpp"
 #include "support/trainee_input_text.hpp"
 
 namespace {
@@ -76,7 +77,7 @@ void compare_readings(const std::string& text) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(import) {
   auto& f = kakehashi::fuzz::fixture();
   const auto who = kakehashi::fuzz::principal_for(kakehashi::domain::Role::kTrainingOrg);
   for (const char* type : {"text/csv; charset=utf-8", "application/x-ndjson"}) {

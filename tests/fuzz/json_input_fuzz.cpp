@@ -11,8 +11,9 @@
 
 #include "api/common.hpp"
 #include "fuzz_checks.hpp"
+#include "fuzz_target.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(json_input) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   bool too_deep = false;
   const auto body = kakehashi::api::parse_json(text, &too_deep);

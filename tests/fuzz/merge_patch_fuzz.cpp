@@ -16,6 +16,7 @@
 
 #include "api/common.hpp"
 #include "fuzz_checks.hpp"
+#include "fuzz_target.hpp"
 
 namespace {
 
@@ -60,7 +61,7 @@ void check_idempotent(const json& doc, const json& patch) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(merge_patch) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   bool too_deep = false;
   const auto patch = kakehashi::api::parse_json(text, &too_deep);

@@ -14,6 +14,7 @@
 #include "domain/currency.hpp"
 #include "domain/text.hpp"
 #include "fuzz_api.hpp"
+#include "fuzz_target.hpp"
 #include "matcher/skill_graph.hpp"
 #include "store/sql_text.hpp"
 
@@ -136,7 +137,7 @@ void formats(const std::string& s) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+KAKEHASHI_FUZZ_TARGET(skill_name) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   text_checks(input);
   normaliser(input);
