@@ -37,10 +37,12 @@ function(kakehashi_unity target)
   get_target_property(source_dir ${target} SOURCE_DIR)
   get_target_property(binary_dir ${target} BINARY_DIR)
   set(members "")
+  set(cpp_count 0)
   foreach(source IN LISTS sources)
     if(NOT source MATCHES "\\.cpp$" OR source MATCHES "^\\$<")
       continue()
     endif()
+    math(EXPR cpp_count "${cpp_count} + 1")
     cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${source_dir} NORMALIZE OUTPUT_VARIABLE path)
     get_source_file_property(generated ${path} TARGET_DIRECTORY ${target} GENERATED)
     get_source_file_property(options ${path} TARGET_DIRECTORY ${target} COMPILE_OPTIONS)
@@ -76,6 +78,14 @@ function(kakehashi_unity target)
     list(APPEND batches ${file})
   endforeach()
   set_source_files_properties(${members} TARGET_DIRECTORY ${target} PROPERTIES HEADER_FILE_ONLY ON)
+  # A precompiled header that one translation unit uses only costs: it parses
+  # the same headers and then writes and reads them once more. (GCC builds
+  # only; clang's are off: top-level CMakeLists.txt. In build/tsan, unit_tests
+  # and concurrency_tests are one batch each.)
+  math(EXPR alone "${cpp_count} - ${count}")  # files compiled outside the batches
+  if(batch_count EQUAL 1 AND alone EQUAL 0)
+    set_target_properties(${target} PROPERTIES DISABLE_PRECOMPILE_HEADERS ON)
+  endif()
   target_sources(${target} PRIVATE ${batches})
   # GCC warns when a type with internal linkage (an anonymous namespace's) is
   # used by one defined outside the main file: in a batch, every member file
