@@ -310,8 +310,8 @@ void TraineeCopy::add(NewTrainee& row) {
   auto& p = row.profile;
   as_stored(p);
   const auto skills = skill_arrays(p);
-  // The consent time the database's trigger would set (migration 0095 calls
-  // it only for a row that does not hold it already).
+  // The consent time the database requires of a new row (migration 0099
+  // refuses any other).
   const std::optional<std::string> consent_at =
       p.consent_matching || p.consent_share_abroad ? std::optional(m.now_stamp) : std::nullopt;
   auto& l = m.lines;
