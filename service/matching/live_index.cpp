@@ -29,8 +29,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> uuid_bits(std::string_vie
 // A bulk batch's cards are packed on a second thread while apply_many works
 // out the matcher's features under the lock: a card is a function of its
 // record alone. Right after an import's commit the database is idle, so the
-// two halves of the work take the two cores (about half of applying 100k rows
-// was packing cards). Smaller batches pack here.
+// two halves of the work can take two cores. Smaller batches pack here.
 class CardPacker {
  public:
   static constexpr std::size_t kAside = 2'000;
