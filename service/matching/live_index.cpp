@@ -1,8 +1,12 @@
 #include "matching/live_index.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <limits>
+#include <system_error>
+#include <thread>
 
 #include "util/uuid.hpp"
 
@@ -21,6 +25,61 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> uuid_bits(std::string_vie
   for (std::size_t i = 0; i < 16; ++i) half[i / 8] = half[i / 8] << 8 | (*bytes)[i];
   return std::make_pair(half[0], half[1]);
 }
+
+// A bulk batch's cards are packed on a second thread while apply_many works
+// out the matcher's features under the lock: a card is a function of its
+// record alone. Right after an import's commit the database is idle, so the
+// two halves of the work can take two cores. Smaller batches pack here.
+class CardPacker {
+ public:
+  static constexpr std::size_t kAside = 2'000;
+
+  explicit CardPacker(const std::vector<domain::TraineeRecord>& records)
+      : records_(records), cards_(records.size() >= kAside ? records.size() : 0) {
+    if (cards_.empty()) return;
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      cards_.clear();  // no thread to spare: packed here
+    }
+  }
+  ~CardPacker() {
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable()) thread_.join();
+  }
+  CardPacker(const CardPacker&) = delete;
+  CardPacker& operator=(const CardPacker&) = delete;
+
+  // The card of records[i], which is matchable: packed aside, or here if the
+  // packer stopped before it (its exception is then thrown here, as before).
+  TraineeCard take(std::size_t i) {
+    if (cards_.empty()) return TraineeCard(records_[i]);
+    while (done_.load(std::memory_order_acquire) <= i) std::this_thread::yield();
+    if (i >= failed_at_.load(std::memory_order_relaxed)) return TraineeCard(records_[i]);
+    return std::move(cards_[i]);
+  }
+
+ private:
+  void run() {
+    std::size_t i = 0;
+    try {
+      for (; i < records_.size() && !stop_.load(std::memory_order_relaxed); ++i) {
+        if (matchable(records_[i])) cards_[i] = TraineeCard(records_[i]);
+        done_.store(i + 1, std::memory_order_release);
+      }
+    } catch (...) {
+      failed_at_.store(i, std::memory_order_relaxed);  // published by the store below
+    }
+    done_.store(records_.size(), std::memory_order_release);
+  }
+
+  const std::vector<domain::TraineeRecord>& records_;
+  std::vector<TraineeCard> cards_;
+  std::thread thread_;
+  std::atomic<std::size_t> done_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<std::size_t> failed_at_{std::numeric_limits<std::size_t>::max()};
+};
 
 }  // namespace
 
@@ -210,6 +269,7 @@ void LiveIndex::apply(const domain::TraineeRecord& r) {
 }
 
 void LiveIndex::apply_many(const std::vector<domain::TraineeRecord>& records) {
+  CardPacker cards(records);  // starts packing before the lock is taken
   std::unique_lock lock(mutex_);
   auto ctx = feature_context();
   std::vector<matcher::Trainee> upserts;
@@ -219,13 +279,14 @@ void LiveIndex::apply_many(const std::vector<domain::TraineeRecord>& records) {
   // (a quarter of this function's time for 100k rows).
   trainees_.reserve(records.size());
   trainee_seqs_.reserve(trainee_seqs_.size() + records.size());
-  for (const auto& r : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
     // An older read than one already applied (or than an earlier record here).
     if (trainee_version_locked(r.seq) > r.version) continue;
     applied_.fetch_add(1, std::memory_order_relaxed);
     if (matchable(r)) {
       upserts.push_back(trainee_features(r, ctx));
-      trainees_.put(TraineeCard(r));
+      trainees_.put(cards.take(i));
       other_versions_.erase(r.seq);
       if (auto key = uuid_bits(r.id)) trainee_seqs_[*key] = r.seq;
     } else {

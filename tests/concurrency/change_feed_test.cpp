@@ -280,11 +280,12 @@ TEST_F(ChangeFeedConcurrency, AFullLoadOverSeveralPagesIndexesEveryMatchableTrai
     pqxx::work w(c);
     w.exec(
         "INSERT INTO trainees (organization_id, alias, timezone, japanese, available_from, "
-        " consent_matching, status) "
+        " consent_matching, consent_recorded_at, status) "
         "SELECT " +
         w.quote(org) +
         ", 'kh-page-' || g, 'Asia/Dhaka', 'N4', "
-        " date '2027-01-01' + g, g % 5 <> 0, CASE WHEN g % 7 = 0 THEN 'withdrawn' "
+        " date '2027-01-01' + g, g % 5 <> 0, CASE WHEN g % 5 <> 0 THEN now() END, CASE WHEN g % 7 "
+        "= 0 THEN 'withdrawn' "
         " ELSE 'active' END FROM generate_series(1, " +
         std::to_string(kTrainees) + ") g");
     w.commit();

@@ -226,6 +226,51 @@ TEST(LiveIndexCandidates, AChangeDropsOnlyTheRankingsItCanAlterAndTheRestStayExa
   EXPECT_GT(live.rankings_dropped(), 0U);
 }
 
+// A batch as large as an import's (its cards packed on a second thread,
+// CardPacker) leaves the index as the same records applied one by one:
+// the same cards and the same candidates, with rows leaving, an older read
+// refused and a seq repeated within the batch.
+TEST(LiveIndexBatch, ABatchLeavesWhatTheSameRecordsOneByOneLeave) {
+  Taxonomy taxonomy;
+  taxonomy.load(skills());
+  LiveIndex batch(taxonomy, {{"Asia/Dhaka", 360}});
+  LiveIndex single(taxonomy, {{"Asia/Dhaka", 360}});
+  const std::vector<domain::ProjectRecord> projects = {project(1, 1, true), project(2, 1, true)};
+  const std::vector<domain::TraineeRecord> before = {trainee(7, 5, true), trainee(8, 1, true)};
+  batch.rebuild(before, projects);
+  single.rebuild(before, projects);
+  std::vector<domain::TraineeRecord> records;
+  for (int i = 1; i <= 3'000; ++i) records.push_back(trainee(i, 2, i % 7 != 0));
+  records.push_back(trainee(11, 3, false));  // leaves again within the batch
+  records.push_back(trainee(12, 1, true));   // older than the batch's version 2: refused
+  batch.apply_many(records);
+  for (const auto& r : records) single.apply(r);
+  for (int seq = 1; seq <= 3'000; ++seq) {
+    const auto a = batch.trainee(seq);
+    const auto b = single.trainee(seq);
+    ASSERT_EQ(a.has_value(), b.has_value()) << seq;
+    if (!a) continue;
+    EXPECT_EQ(a->version(), b->version()) << seq;
+    EXPECT_EQ(a->alias(), b->alias()) << seq;
+    EXPECT_EQ(a->id(), b->id()) << seq;
+    EXPECT_EQ(a->profile().skills.size(), b->profile().skills.size()) << seq;
+  }
+  EXPECT_FALSE(batch.trainee(11));
+  EXPECT_FALSE(batch.trainee(14));            // 14 % 7 == 0: not matchable
+  EXPECT_EQ(batch.trainee(7)->version(), 5);  // the batch's version 2 is older
+  for (const auto& p : projects) {
+    const auto plan_a = matcher::plan_project(batch.features(p), batch.view().index->graph());
+    const auto plan_b = matcher::plan_project(single.features(p), single.view().index->graph());
+    const auto a = batch.view().index->top_candidates(plan_a, 50);
+    const auto b = single.view().index->top_candidates(plan_b, 50);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].id, b[k].id) << k;
+      EXPECT_EQ(a[k].score, b[k].score) << k;
+    }
+  }
+}
+
 // A page rendered from a list that a change touched while it was rendered is
 // not kept; one rendered while nothing touched it is.
 TEST(LiveIndexCandidates, APageRenderedAcrossAChangeToItsListIsNotKept) {

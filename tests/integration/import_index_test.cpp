@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include <pqxx/except>
+
 #include "integration/api_fixture.hpp"
 
 namespace kakehashi::testing {
@@ -144,31 +146,52 @@ TEST_F(ImportIndexTest, ReplacedSkillsLeaveTheCandidatesAfterAnImport) {
   EXPECT_EQ(ids_of(candidates(project)).size(), 78U);
 }
 
-// Migrations 0095 and 0096 moved checks the import paid per row to one per
-// statement; the database still refuses and sets what it did.
+// Migrations 0095, 0096 and 0099 moved checks the import paid per row to one
+// per statement; the database still refuses what it did, and the consent time
+// of a new row is still the database's.
 TEST_F(ImportIndexTest, TheDatabaseKeepsTheRulesItCheckedPerRow) {
   auto imported = import_csv(
       "full_name,email,consent_matching,consent_share_abroad\nA,a@example.com,true,false\n"
       "B,b@example.com,false,false\n");
   ASSERT_EQ(imported.status(), 201) << imported.http.body;
-  // The consent time is the transaction's, as the trigger set it.
+  // The consent time is the transaction's.
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at = created_at"),
             "1");
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE consent_recorded_at IS NULL"),
             "1");
-  // Any other value a writer gives is replaced.
-  db_.exec(
-      "INSERT INTO trainees (organization_id, alias, consent_matching, consent_recorded_at) "
-      "VALUES ('" +
-      school_ + "', 'T-C', true, '2001-01-01')");
-  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at > '2020-01-01' FROM trainees "
-                            "WHERE alias = 'T-C'"),
+  // A trainee created through the API gets the database's time too.
+  auto created = call("POST", "/v1/trainees", school_key_, trainee("c@example.com"));
+  ASSERT_EQ(created.status(), 201) << created.http.body;
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at = created_at FROM trainees WHERE id = '" +
+                            created.body["id"].get<std::string>() + "'"),
             "t");
+  // Any other value a writer gives is refused (0095 replaced it; 0099 checks
+  // it per statement, as a row trigger made COPY insert row by row): another
+  // time, none with consent, one without consent, in a single insert or among
+  // many.
+  const std::string values =
+      "INSERT INTO trainees (organization_id, alias, consent_matching, "
+      "consent_recorded_at) VALUES ('" +
+      school_ + "', ";
+  EXPECT_THROW(db_.exec(values + "'T-C', true, '2001-01-01')"), pqxx::check_violation);
+  EXPECT_THROW(db_.exec(values + "'T-C', true, NULL)"), pqxx::check_violation);
+  EXPECT_THROW(db_.exec(values + "'T-C', false, now())"), pqxx::check_violation);
+  EXPECT_THROW(db_.exec(values + "'T-C', true, now()), ('" + school_ + "', 'T-D', true, NULL)"),
+               pqxx::check_violation);
+  db_.exec(values + "'T-C', true, now()), ('" + school_ + "', 'T-D', false, NULL)");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees WHERE alias IN ('T-C', 'T-D')"), "2");
   db_.exec(
-      "INSERT INTO trainees (organization_id, alias, consent_recorded_at) "
+      "INSERT INTO trainees (organization_id, alias) "
       "VALUES ('" +
-      school_ + "', 'T-N', '2001-01-01')");
+      school_ + "', 'T-N')");
   EXPECT_EQ(db_.query_value("SELECT consent_recorded_at IS NULL FROM trainees WHERE alias = 'T-N'"),
+            "t");
+  // An update still sets the time when a flag changes, whatever it is given.
+  db_.exec(
+      "UPDATE trainees SET consent_matching = true, consent_recorded_at = '2001-01-01' "
+      "WHERE alias = 'T-N'");
+  EXPECT_EQ(db_.query_value("SELECT consent_recorded_at > '2020-01-01' FROM trainees "
+                            "WHERE alias = 'T-N'"),
             "t");
   // An organization that does not exist.
   EXPECT_THROW(db_.exec("INSERT INTO trainees (organization_id, alias) "
@@ -201,7 +224,7 @@ TEST_F(ImportIndexTest, TheDatabaseKeepsTheRulesItCheckedPerRow) {
   db_.exec("DELETE FROM organizations WHERE name = 'Empty Academy'");
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE name = 'Empty Academy'"),
             "0");
-  EXPECT_EQ(count_rows("trainees"), 4U);
+  EXPECT_EQ(count_rows("trainees"), 6U);
 }
 
 // Migration 0097 moved the personal row's key on its trainee to one check per

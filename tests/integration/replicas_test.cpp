@@ -153,11 +153,12 @@ TEST_F(ReplicasTest, ABulkChangeReachesEveryProcessAsOneReload) {
   ASSERT_EQ(call_on(second_->port(), "GET", "/v1/trainees/" + id, school_key_).body["city"],
             "Dhaka");  // now in the second's document cache
   db_.query_value(
-      "INSERT INTO trainees (organization_id, alias, consent_matching, status, skill_ids, "
-      "  skill_levels, skill_years) "
+      "INSERT INTO trainees (organization_id, alias, consent_matching, consent_recorded_at, "
+      "  status, skill_ids, skill_levels, skill_years) "
       "SELECT '" +
       school_ +
-      "', 'BULK-' || g, true, 'active', ARRAY[(SELECT id FROM skills WHERE name = 'Python')], "
+      "', 'BULK-' || g, true, now(), 'active', ARRAY[(SELECT id FROM skills WHERE name = "
+      "'Python')], "
       "  '{5}', '{NULL}' "
       "FROM generate_series(1, 6000) g RETURNING 1");
   db_.query_value("UPDATE trainees SET city = 'Sylhet' RETURNING 1");
