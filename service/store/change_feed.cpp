@@ -15,6 +15,7 @@
 #include <pqxx/pqxx>
 
 #include "store/registry.hpp"
+#include "util/disposal.hpp"
 #include "util/log.hpp"
 
 namespace kakehashi::store {
@@ -250,6 +251,8 @@ void ChangeFeed::committed(pqxx::connection_base& c, Changes& changes) {
     set.local = true;
     set.api_keys = std::move(changes.api_keys);
     publish(set);
+    // A bulk import's records, applied: freed off the writer's answer.
+    if (set.trainees.size() > kBulkThreshold) util::dispose_later(std::move(set.trainees));
   } catch (const std::exception& e) {
     // The write has committed; what follows it is reloaded by the listener.
     util::log("warn", "could not publish a commit's changes; reloading",

@@ -4,10 +4,13 @@
 // the change feed as written (Tx::trainees_written), not read back.
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_set>
 
 #include <pqxx/pqxx>
@@ -176,8 +179,7 @@ constexpr std::size_t kCopyPiece = 1 << 20;
 // Aliases are random; one that is taken already is drawn again (a clash
 // with a concurrent writer after this check is a 40-bit coincidence).
 std::vector<std::string> draw_aliases(pqxx::transaction_base& tx, std::size_t n) {
-  std::vector<std::string> aliases(n);
-  for (auto& a : aliases) a = new_alias();
+  std::vector<std::string> aliases = new_aliases(n);
   for (int round = 0; round < 8; ++round) {
     std::unordered_set<std::string> taken;
     taken.reserve(16);
@@ -291,8 +293,7 @@ TraineeCopy::TraineeCopy(Tx& t, const std::string& organization_id, std::size_t 
   auto& m = *impl_;
   exec(tx, kImportTimeout);
   m.aliases = draw_aliases(tx, capacity);
-  m.ids.reserve(capacity);
-  for (std::size_t i = 0; i < capacity; ++i) m.ids.push_back(util::random_uuid());
+  m.ids = util::random_uuids(capacity);
   // Random ids (and aliases), handed to the rows in ascending order: each
   // index insert then lands on or next to the leaf page the previous one
   // touched (in cache) rather than on a random page of the whole index, and
@@ -360,6 +361,90 @@ void TraineeCopy::add(NewTrainee& row) {
 
 void TraineeCopy::flush() { impl_->lines.send(*impl_->profiles); }
 
+namespace {
+
+// The rows as a read after the commit would find them (trainee_from), but
+// for placed_elsewhere, which the database works out last. The profiles move
+// into the records; undo() moves them back, for a transaction retried after
+// a deadlock writes the kept rows again.
+class WrittenRecords {
+ public:
+  // A large batch is built on a second thread while the database writes the
+  // personal rows (the service only waits on it meanwhile); a small one when
+  // taken.
+  static constexpr std::size_t kAside = 2'000;
+
+  struct Drawn {  // what the import drew ahead for the rows
+    const std::string& organization_id;
+    const std::vector<std::string>& ids;
+    const std::vector<std::int64_t>& seqs;
+    const std::vector<std::string>& aliases;
+    const std::string& now_json;
+  };
+
+  WrittenRecords(Drawn drawn, std::vector<NewTrainee>& rows)
+      : drawn_(drawn), rows_(rows), records_(rows.size()) {
+    if (rows.size() < kAside) return;
+    try {
+      thread_ = std::thread([this] { build(); });
+      aside_ = true;
+    } catch (const std::system_error&) {
+      // no thread to spare: built when taken
+    }
+  }
+  ~WrittenRecords() { join(); }
+  WrittenRecords(const WrittenRecords&) = delete;
+  WrittenRecords& operator=(const WrittenRecords&) = delete;
+
+  std::vector<domain::TraineeRecord> take() {
+    join();
+    if (!aside_) build();
+    if (error_) std::rethrow_exception(error_);
+    return std::move(records_);
+  }
+  void undo() {
+    join();
+    for (std::size_t i = 0; i < built_; ++i) rows_[i].profile = std::move(records_[i].profile);
+    built_ = 0;
+  }
+
+ private:
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  void build() {
+    try {
+      for (; built_ < rows_.size(); ++built_) {
+        const std::size_t i = built_;
+        auto& r = records_[i];
+        r.id = drawn_.ids[i];
+        r.seq = drawn_.seqs[i];
+        r.organization_id = drawn_.organization_id;
+        r.alias = drawn_.aliases[i];
+        r.profile = std::move(rows_[i].profile);
+        r.profile.consent_recorded_at = r.profile.consent_matching || r.profile.consent_share_abroad
+                                            ? std::optional(drawn_.now_json)
+                                            : std::nullopt;
+        r.version = 1;
+        r.created_at = drawn_.now_json;
+        r.updated_at = drawn_.now_json;
+      }
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
+
+  Drawn drawn_;
+  std::vector<NewTrainee>& rows_;
+  std::vector<domain::TraineeRecord> records_;
+  std::size_t built_ = 0;  // records_[0, built_) hold their rows' profiles
+  std::exception_ptr error_;
+  std::thread thread_;
+  bool aside_ = false;
+};
+
+}  // namespace
+
 std::vector<std::string> TraineeCopy::finish(std::vector<NewTrainee>& rows, bool analyze) {
   auto& m = *impl_;
   if (rows.size() != m.added) throw std::logic_error("finish() takes the rows added");
@@ -368,33 +453,23 @@ std::vector<std::string> TraineeCopy::finish(std::vector<NewTrainee>& rows, bool
   m.profiles.reset();
   auto& tx = m.t.sql();
   std::vector<std::string> ids(m.ids.begin(), m.ids.begin() + static_cast<std::ptrdiff_t>(m.added));
-  copy_personal(tx, m.organization_id, rows, ids);
+  // copy_personal reads the rows' personal parts, the builder moves their
+  // profiles: no member is touched by both.
+  WrittenRecords records({m.organization_id, ids, m.seqs, m.aliases, m.now_json}, rows);
   std::unordered_set<std::int64_t> placed;
-  for (const auto& r : exec(tx, kPlacedElsewhere)) placed.insert(r["seq"].as<std::int64_t>());
-  if (analyze) {
-    exec(tx, kAnalyzeSample);
-    exec(tx, kAnalyze);
+  try {
+    copy_personal(tx, m.organization_id, rows, ids);
+    for (const auto& r : exec(tx, kPlacedElsewhere)) placed.insert(r["seq"].as<std::int64_t>());
+    if (analyze) {
+      exec(tx, kAnalyzeSample);
+      exec(tx, kAnalyze);
+    }
+  } catch (...) {
+    records.undo();
+    throw;
   }
-  // Nothing below runs a statement: the profiles can move.
-  // The rows as a read after the commit would find them (trainee_from).
-  std::vector<domain::TraineeRecord> written;
-  written.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    domain::TraineeRecord r;
-    r.id = ids[i];
-    r.seq = m.seqs[i];
-    r.organization_id = m.organization_id;
-    r.alias = m.aliases[i];
-    r.profile = std::move(rows[i].profile);
-    r.profile.consent_recorded_at = r.profile.consent_matching || r.profile.consent_share_abroad
-                                        ? std::optional(m.now_json)
-                                        : std::nullopt;
-    r.profile.placed_elsewhere = placed.count(r.seq) > 0;
-    r.version = 1;
-    r.created_at = m.now_json;
-    r.updated_at = m.now_json;
-    written.push_back(std::move(r));
-  }
+  std::vector<domain::TraineeRecord> written = records.take();
+  for (auto& r : written) r.profile.placed_elsewhere = placed.count(r.seq) > 0;
   m.t.trainees_written(std::move(written));
   return ids;
 }

@@ -10,10 +10,23 @@
 
 namespace kakehashi::store {
 
-std::string new_alias() {
-  std::string hex = util::random_hex(5);
-  for (auto& ch : hex) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return "KH-" + hex;
+namespace {
+
+std::string alias_of(const std::string& hex) {
+  std::string out = "KH-";
+  for (const char ch : hex)
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+}  // namespace
+
+std::string new_alias() { return alias_of(util::random_hex(5)); }
+
+std::vector<std::string> new_aliases(std::size_t count) {
+  auto out = util::random_hex(count, 5);
+  for (auto& a : out) a = alias_of(a);
+  return out;
 }
 
 std::optional<std::string> rate_amount(const domain::TraineeProfile& p) {

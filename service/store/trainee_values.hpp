@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/trainee.hpp"
 
@@ -12,6 +13,8 @@ namespace kakehashi::store {
 
 // A fresh public alias, "KH-" and ten hex digits; the caller retries on a clash.
 std::string new_alias();
+// `count` of them, drawn at once (a bulk import's).
+std::vector<std::string> new_aliases(std::size_t count);
 
 // The expected monthly rate as a numeric parameter and its currency.
 std::optional<std::string> rate_amount(const domain::TraineeProfile& p);

@@ -41,12 +41,35 @@ std::string random_hex(std::size_t bytes) {
   return to_hex(buffer.data(), buffer.size());
 }
 
-std::string random_uuid() {
-  std::string h = random_hex(16);
+std::vector<std::string> random_hex(std::size_t count, std::size_t bytes) {
+  std::vector<unsigned char> buffer(count * bytes);
+  if (!buffer.empty() && RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
+    throw std::runtime_error("the operating system's random generator failed");
+  }
+  std::vector<std::string> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) out.push_back(to_hex(buffer.data() + i * bytes, bytes));
+  return out;
+}
+
+namespace {
+
+// 32 hex digits as a version 4 UUID's text.
+std::string as_uuid(std::string h) {
   h[12] = '4';                                                  // version 4
   h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
+}
+
+}  // namespace
+
+std::string random_uuid() { return as_uuid(random_hex(16)); }
+
+std::vector<std::string> random_uuids(std::size_t count) {
+  auto out = random_hex(count, 16);
+  for (auto& h : out) h = as_uuid(std::move(h));
+  return out;
 }
 
 }  // namespace kakehashi::util

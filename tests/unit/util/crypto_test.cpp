@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace kakehashi::util {
 namespace {
 
@@ -32,6 +35,39 @@ TEST(Crypto, RandomUuidIsVersion4WithTheRfcVariant) {
   EXPECT_EQ(a[14], '4');
   EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);
   EXPECT_NE(a, random_uuid());
+}
+
+}  // namespace
+}  // namespace kakehashi::util
+
+namespace kakehashi::util {
+namespace {
+
+// A bulk import's ids and aliases are drawn at once: each as the single
+// draw's, and all different.
+TEST(Crypto, DrawnAtOnceEachIsAsOneDrawnAlone) {
+  const auto hex = random_hex(1'000, 5);
+  ASSERT_EQ(hex.size(), 1'000U);
+  std::set<std::string> seen;
+  for (const auto& h : hex) {
+    EXPECT_EQ(h.size(), 10U);
+    EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos);
+    seen.insert(h);
+  }
+  EXPECT_EQ(seen.size(), hex.size());
+  const auto uuids = random_uuids(1'000);
+  ASSERT_EQ(uuids.size(), 1'000U);
+  seen.clear();
+  for (const auto& u : uuids) {
+    ASSERT_EQ(u.size(), 36U);
+    EXPECT_EQ(u[8], '-');
+    EXPECT_EQ(u[13], '-');
+    EXPECT_EQ(u[14], '4');
+    EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);
+    seen.insert(u);
+  }
+  EXPECT_EQ(seen.size(), uuids.size());
+  EXPECT_TRUE(random_uuids(0).empty());
 }
 
 }  // namespace

@@ -1,0 +1,74 @@
+#include "util/disposal.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+namespace kakehashi::util {
+namespace {
+
+class Disposer {
+ public:
+  ~Disposer() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void add(std::shared_ptr<void> value) {
+    std::unique_lock lock(mutex_);
+    if (!thread_.joinable() && !stopping_) {
+      try {
+        thread_ = std::thread([this] { run(); });
+      } catch (const std::system_error&) {
+        lock.unlock();
+        value.reset();  // freed here
+        return;
+      }
+    }
+    if (stopping_) {
+      lock.unlock();
+      value.reset();
+      return;
+    }
+    queue_.push_back(std::move(value));
+    lock.unlock();
+    ready_.notify_one();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left
+      auto value = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      value.reset();
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::shared_ptr<void>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+Disposer& disposer() {
+  static Disposer instance;
+  return instance;
+}
+
+}  // namespace
+
+void dispose_later(std::shared_ptr<void> value) { disposer().add(std::move(value)); }
+
+}  // namespace kakehashi::util
