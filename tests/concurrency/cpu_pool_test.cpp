@@ -9,15 +9,11 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
-#include <chrono>
-#include <future>
 #include <stdexcept>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "util/cpu_pool.hpp"
-#include "util/disposal.hpp"
 
 namespace kakehashi::util {
 namespace {
@@ -70,35 +66,6 @@ TEST(CpuPoolConcurrency, CallersResumeOnTheirStrandAndSeeTheWorkDone) {
   EXPECT_EQ(finished.load(), kStrands * kPerStrand);
   for (int s = 0; s < kStrands; ++s) EXPECT_EQ(per_strand[s], 3 * kPerStrand);
   EXPECT_EQ(cpu.queued(), 0U);
-}
-
-// util::dispose_later: the value is destroyed on the disposal thread, not
-// the caller's, and the caller's moved-from variable holds nothing to free.
-struct Probe {
-  std::promise<std::thread::id>* destroyed;
-  std::vector<int> payload;
-  Probe(std::promise<std::thread::id>* d, std::vector<int> p)
-      : destroyed(d), payload(std::move(p)) {}
-  Probe(Probe&& o) noexcept
-      : destroyed(std::exchange(o.destroyed, nullptr)), payload(std::move(o.payload)) {}
-  Probe(const Probe&) = delete;
-  Probe& operator=(const Probe&) = delete;
-  Probe& operator=(Probe&&) = delete;
-  ~Probe() {
-    if (destroyed) destroyed->set_value(std::this_thread::get_id());
-  }
-};
-
-TEST(Disposal, FreesTheValueOnAnotherThread) {
-  for (int i = 0; i < 3; ++i) {
-    std::promise<std::thread::id> destroyed;
-    auto when = destroyed.get_future();
-    Probe probe(&destroyed, std::vector<int>(100'000, i));
-    dispose_later(std::move(probe));
-    EXPECT_TRUE(probe.payload.empty());
-    ASSERT_EQ(when.wait_for(std::chrono::seconds(30)), std::future_status::ready);
-    EXPECT_NE(when.get(), std::this_thread::get_id());
-  }
 }
 
 }  // namespace
