@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_set>
 #include <variant>
 
@@ -33,19 +34,50 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 constexpr std::size_t kImportBodyLimit = 64 * 1024 * 1024;
 constexpr std::size_t kMaxRows = 200'000;
+// A header's columns: each one it names wrongly is an error of its own up to
+// this width, which no spreadsheet's header reaches; a wider one is refused
+// whole, with one error (a header of 2M columns made a 150 MB answer).
+constexpr std::size_t kMaxHeaderColumns = 256;
 // Problems listed in an answer; the rest are counted, not listed.
 constexpr std::size_t kListedErrors = 1'000;
 
+// What parse_csv keeps at most: a hostile file's shape (a line of 60M
+// commas, 30M one-character lines) must not make it hold more than an import
+// may. Fields past `max_fields` in a record are counted, not kept.
+struct CsvLimits {
+  std::size_t max_records;  // at least 1
+  std::size_t max_fields;
+};
+struct CsvRecord {
+  long line;                        // where the record starts
+  std::size_t count;                // its fields, kept or not
+  std::vector<std::string> fields;  // the first max_fields of them
+};
+
 // RFC 4180: fields separated by commas, optionally quoted with "" escapes;
-// records end with LF or CRLF. Returns false on an unterminated quote.
-bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<std::string>>>& out,
-               long* bad_line) {
+// records end with LF or CRLF; blank lines are skipped. Reads from text's
+// start, which is on line *line, until its end or max_records records; *pos
+// and *line are then where the next record would start. False on an
+// unterminated quote (*line: where its record starts).
+bool parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRecord>& out,
+               std::size_t* pos, long* line) {
   std::vector<std::string> record;
+  std::size_t count = 0;
+  std::size_t records = 0;
   std::string field;
   bool quoted = false;
   bool any = false;
-  long line = 1;
-  long record_line = 1;
+  long record_line = *line;
+  const auto end_field = [&] {
+    if (count++ < limits.max_fields) record.push_back(std::move(field));
+    field.clear();
+  };
+  const auto end_record = [&] {
+    out.push_back({record_line, count, std::move(record)});
+    record.clear();
+    count = 0;
+    ++records;
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
@@ -61,7 +93,7 @@ bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<st
         auto end = text.find('"', i);
         if (end == std::string_view::npos) end = text.size();
         const auto run = text.substr(i, end - i);
-        line += std::count(run.begin(), run.end(), '\n');
+        *line += std::count(run.begin(), run.end(), '\n');
         field.append(run);
         i = end - 1;
       }
@@ -82,31 +114,36 @@ bool parse_csv(std::string_view text, std::vector<std::pair<long, std::vector<st
       quoted = true;
       any = true;
     } else if (c == ',') {
-      record.push_back(std::move(field));
-      field.clear();
+      end_field();
       any = true;
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
       if (any || !field.empty()) {
-        record.push_back(std::move(field));
-        out.emplace_back(record_line, std::move(record));
+        end_field();
+        end_record();
       }
       record.clear();
+      count = 0;
       field.clear();
       any = false;
-      record_line = ++line;
+      record_line = ++*line;
+      if (records == limits.max_records) {
+        *pos = i + 1;
+        return true;
+      }
     } else {
       field.push_back(c);
       any = true;
     }
   }
+  *pos = text.size();
   if (quoted) {
-    *bad_line = record_line;
+    *line = record_line;
     return false;
   }
   if (any || !field.empty()) {
-    record.push_back(std::move(field));
-    out.emplace_back(record_line, std::move(record));
+    end_field();
+    end_record();
   }
   return true;
 }
@@ -194,35 +231,46 @@ struct Source {
 };
 
 // The CSV's records; a record with the wrong number of fields is a row error.
+// The header is read and checked first, so no row keeps more fields than it
+// names, and reading stops at the first record over the limit.
 std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
                                                         std::vector<std::string>& header,
                                                         std::vector<http::FieldError>& errors) {
   const std::string_view text = domain::strip_utf8_bom(body);
   if (auto problem = not_utf8(text)) return std::move(*problem);
-  std::vector<std::pair<long, std::vector<std::string>>> records;
-  long bad_line = 0;
-  if (!parse_csv(text, records, &bad_line)) {
+  const auto unterminated = [](long line) {
     return FileProblem{
-        400, "unterminated quoted field starting on line " + std::to_string(bad_line), {}};
-  }
-  if (records.empty())
+        400, "unterminated quoted field starting on line " + std::to_string(line), {}};
+  };
+  std::vector<CsvRecord> head;
+  std::size_t pos = 0;
+  long line = 1;
+  if (!parse_csv(text, {1, kMaxHeaderColumns}, head, &pos, &line)) return unterminated(line);
+  if (head.empty())
     return FileProblem{422,
                        "the file is empty",
                        {{"", http::FieldCode::kRequired, "a header row is required", {}, 1}}};
-  // Every record counts, valid or not: the limit bounds the work and the
-  // answer (one error per bad record), not only the rows written.
-  if (records.size() - 1 > kMaxRows) {
-    return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
+  if (head.front().count > kMaxHeaderColumns) {
+    return FileProblem{
+        422,
+        "the header row is invalid",
+        {{"",
+          http::FieldCode::kInvalidFormat,
+          "has " + std::to_string(head.front().count) +
+              " columns; an import's header has at most " + std::to_string(kMaxHeaderColumns),
+          {{"format", std::string("csv")},
+           {"fields", static_cast<long long>(head.front().count)},
+           {"max_fields", static_cast<long long>(kMaxHeaderColumns)}},
+          head.front().line}}};
   }
-  header = std::move(records.front().second);
+  header = std::move(head.front().fields);
   std::vector<http::FieldError> header_errors;
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    const auto& column = header[c];
+  std::unordered_set<std::string_view> named;
+  for (const auto& column : header) {
     if (!is_csv_column(column)) {
       header_errors.push_back(
           {http::pointer_to("", column), http::FieldCode::kUnknownField, "unknown column", {}, 1});
-    } else if (std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(c), column) !=
-               header.begin() + static_cast<std::ptrdiff_t>(c)) {
+    } else if (!named.insert(column).second) {
       header_errors.push_back({http::pointer_to("", column),
                                http::FieldCode::kDuplicate,
                                "repeats a column named before",
@@ -240,38 +288,57 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
     }
   }
   if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};
+  // Every record counts, valid or not: the limit bounds the work and the
+  // answer (one error per bad record), not only the rows written.
+  const auto too_many = [] {
+    return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
+  };
+  std::vector<CsvRecord> records;
+  const std::string_view rest = text.substr(pos);
+  if (!parse_csv(rest, {kMaxRows, header.size()}, records, &pos, &line)) {
+    return unterminated(line);
+  }
+  if (records.size() == kMaxRows) {  // one more record is one too many
+    std::vector<CsvRecord> more;
+    if (!parse_csv(rest.substr(pos), {1, 1}, more, &pos, &line)) return too_many();
+    if (!more.empty()) return too_many();
+  }
   std::vector<Source> rows;
-  rows.reserve(records.size() - 1);
-  for (std::size_t i = 1; i < records.size(); ++i) {
-    if (records[i].second.size() != header.size()) {
+  rows.reserve(records.size());
+  for (auto& record : records) {
+    if (record.count != header.size()) {
       errors.push_back({"",
                         http::FieldCode::kInvalidFormat,
-                        "has " + std::to_string(records[i].second.size()) +
-                            " fields; the header has " + std::to_string(header.size()),
+                        "has " + std::to_string(record.count) + " fields; the header has " +
+                            std::to_string(header.size()),
                         {{"format", std::string("csv")},
-                         {"fields", static_cast<long long>(records[i].second.size())},
+                         {"fields", static_cast<long long>(record.count)},
                          {"expected_fields", static_cast<long long>(header.size())}},
-                        records[i].first});
+                        record.line});
       continue;
     }
-    rows.push_back({records[i].first, std::move(records[i].second), json()});
+    rows.push_back({record.line, std::move(record.fields), json()});
   }
   return rows;
 }
 
-// One JSON object per line; blank lines are skipped.
-std::vector<Source> ndjson_rows(std::string_view body, std::vector<http::FieldError>& errors) {
-  std::vector<Source> rows;
+// One JSON object per line; blank lines are skipped. False when there are
+// more than kMaxRows (reading stops at the one over: every record counts,
+// valid or not, and a blank line is none).
+bool ndjson_rows(std::string_view body, std::vector<Source>& rows,
+                 std::vector<http::FieldError>& errors) {
   long line = 0;
+  std::size_t records = 0;
   std::size_t start = 0;
   while (start < body.size()) {
-    if (++line > static_cast<long>(kMaxRows) + 1) break;  // parse_file answers 413
+    ++line;
     auto end = body.find('\n', start);
     if (end == std::string_view::npos) end = body.size();
     std::string_view text = body.substr(start, end - start);
     start = end + 1;
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (++records > kMaxRows) return false;
     bool too_deep = false;
     auto doc = parse_json(text, &too_deep);
     if (!doc || !doc->is_object()) {
@@ -286,7 +353,7 @@ std::vector<Source> ndjson_rows(std::string_view body, std::vector<http::FieldEr
     }
     rows.push_back({line, {}, std::move(*doc)});
   }
-  return rows;
+  return true;
 }
 
 struct Validated {
@@ -310,10 +377,7 @@ std::variant<Parsed, FileProblem> parse_file(bool csv, std::string_view body,
     auto parsed = csv_rows(body, out.header, errors);
     if (auto* problem = std::get_if<FileProblem>(&parsed)) return std::move(*problem);
     out.rows = std::move(std::get<std::vector<Source>>(parsed));
-  } else {
-    out.rows = ndjson_rows(body, errors);
-  }
-  if (out.rows.size() + errors.size() > kMaxRows) {
+  } else if (!ndjson_rows(body, out.rows, errors)) {
     return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
   }
   return out;

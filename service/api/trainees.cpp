@@ -16,6 +16,7 @@
 #include "api/validation.hpp"
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
+#include "domain/text.hpp"
 #include "matching/features.hpp"
 #include "store/matches.hpp"
 #include "store/sql_text.hpp"
@@ -614,6 +615,9 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
   co_return r;
 }
 
+// The longest text a trainee's list searches (the programme's limit).
+constexpr std::size_t kMaxQuery = 200;
+
 awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
@@ -664,7 +668,18 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
     f.organization_id = *org;
   }
   if (!who.is_admin()) f.organization_id = who.organization_id;
-  if (auto q = ctx.request.query_param("q")) f.query = *q;
+  if (auto q = ctx.request.query_param("q")) {
+    // It matches part of an alias or a programme (at most 200 characters):
+    // a longer one matches nothing, and its scan of every row could outlast
+    // the statement's timeout.
+    if (domain::code_points(*q) > kMaxQuery) {
+      errors.push_back({"q",
+                        http::FieldCode::kTooLong,
+                        "must be at most " + std::to_string(kMaxQuery) + " characters",
+                        {{"max_length", static_cast<long long>(kMaxQuery)}}});
+    }
+    f.query = *q;
+  }
   if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::TraineeRecord> rows;
   co_await api.db.read([&](store::Tx& t) { rows = store::list_trainees(t, f); });

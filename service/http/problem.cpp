@@ -238,9 +238,21 @@ Response problem_response(const Problem& problem, std::string_view instance,
   if (!instance.empty()) body["instance"] = instance;
   if (!request_id.empty()) body["request_id"] = request_id;
   if (!problem.errors.empty()) {
+    // Every error at once, up to a bound: one per unknown key of a large
+    // document made an answer seven times the request's size. The rest are
+    // counted in a last `truncated` entry (an import lists 1,000 and its own).
+    constexpr std::size_t kListed = 1'000;
     auto& errors = body["errors"] = nlohmann::json::array();
-    for (const auto& e : problem.errors) {
-      errors.push_back(field_error_json(e));
+    const std::size_t listed =
+        problem.errors.size() > kListed + 1 ? kListed : problem.errors.size();
+    for (std::size_t i = 0; i < listed; ++i) errors.push_back(field_error_json(problem.errors[i]));
+    if (listed < problem.errors.size()) {
+      const auto more = static_cast<long long>(problem.errors.size() - listed);
+      errors.push_back(
+          field_error_json({"",
+                            FieldCode::kTruncated,
+                            "and " + std::to_string(more) + " more problem(s), not listed",
+                            {{"count", more}}}));
     }
   }
   // Invalid UTF-8 echoed from a request must not throw while rendering an error.

@@ -285,6 +285,16 @@ TEST_F(ApiTest, ListFilters) {
   EXPECT_EQ(count("q=_"), 0U);
   EXPECT_EQ(count("status=active"), 2U);
   expect_problem(call("GET", "/v1/trainees?skill=fortran", key), 422);
+  // A search as long as a programme may be, in characters (検 is 3 bytes);
+  // one longer matches nothing and is refused before any row is read.
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += "%E6%A4%9C";
+  EXPECT_EQ(count("q=" + longest), 0U);
+  auto too_long = call("GET", "/v1/trainees?q=" + longest + "x", key);
+  expect_problem(too_long, 422);
+  EXPECT_EQ(too_long.body["errors"][0]["pointer"], "q") << too_long.http.body;
+  EXPECT_EQ(too_long.body["errors"][0]["code"], "too_long") << too_long.http.body;
+  EXPECT_EQ(too_long.body["errors"][0]["params"]["max_length"], 200) << too_long.http.body;
 }
 
 TEST_F(ApiTest, ErasureDeletesPersonalDataAndHidesTheProfile) {

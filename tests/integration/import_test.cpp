@@ -214,6 +214,62 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   EXPECT_EQ(count_rows("trainees"), 3U);
 }
 
+// The row limit counts records, not lines: blank lines before them hide
+// none (every row after line 200,001 was dropped unread, and the import
+// answered 201), and one record over it refuses the file. A header, or a
+// record, wider than any a spreadsheet makes is refused with one error, not
+// one per column, and no problem lists more than 1,000 errors.
+TEST_F(ImportTest, LimitsCountRecordsAndBoundTheAnswer) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string blank(200'000, '\n');
+  auto late = upload(key,
+                     blank + trainee("kept@example.com").dump() + "\n" +
+                         R"({"full_name":"","email":"bad"})" + "\n",
+                     "application/x-ndjson");
+  expect_problem(late, 422);
+  ASSERT_FALSE(late.body["errors"].empty()) << late.http.body;
+  EXPECT_EQ(late.body["errors"][0]["line"], 200'002) << late.http.body;
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  auto csv_late = upload(key, kHeader + blank + csv_row(1), "text/csv");
+  ASSERT_EQ(csv_late.status(), 201) << csv_late.http.body;
+  EXPECT_EQ(csv_late.body["created"], 1);
+
+  std::string many;
+  for (int i = 0; i < 200'001; ++i) many += "{}\n";
+  expect_problem(upload(key, many, "application/x-ndjson"), 413);
+  std::string rows = "full_name,email\n";
+  for (int i = 0; i < 200'001; ++i) rows += "x,y\n";
+  expect_problem(upload(key, rows, "text/csv"), 413);
+  EXPECT_EQ(count_rows("trainees"), 1U);
+
+  std::string wide = "full_name,email";
+  for (int i = 0; i < 1'000; ++i) wide += ",notes" + std::to_string(i);
+  auto header = upload(key, wide + "\n", "text/csv", "?dry_run=true");
+  expect_problem(header, 422);
+  ASSERT_EQ(header.body["errors"].size(), 1U) << header.http.body;
+  EXPECT_EQ(header.body["errors"][0]["params"]["fields"], 1'002) << header.http.body;
+  std::string narrow = "full_name,email";
+  for (int i = 0; i < 3; ++i) narrow += ",notes" + std::to_string(i);
+  auto unknown = upload(key, narrow + "\n", "text/csv", "?dry_run=true");
+  expect_problem(unknown, 422);
+  EXPECT_EQ(unknown.body["errors"].size(), 3U) << unknown.http.body;  // each column named
+
+  // A row of 100,000 fields: its count is reported, its fields are not kept.
+  auto row = upload(key, kHeader + std::string(99'999, ',') + "\n", "text/csv", "?dry_run=true");
+  ASSERT_EQ(row.status(), 200) << row.http.body.substr(0, 500);
+  ASSERT_EQ(row.body["errors"].size(), 1U) << row.http.body.substr(0, 500);
+  EXPECT_EQ(row.body["errors"][0]["params"]["fields"], 100'000);
+
+  json document = trainee("keys@example.com");
+  for (int i = 0; i < 3'000; ++i) document["extra" + std::to_string(i)] = i;
+  auto keys = call("POST", "/v1/trainees", key, document);
+  expect_problem(keys, 422);
+  ASSERT_EQ(keys.body["errors"].size(), 1'001U);
+  EXPECT_EQ(keys.body["errors"][1'000]["code"], "truncated");
+  EXPECT_EQ(keys.body["errors"][1'000]["params"]["count"], 2'000);
+  EXPECT_EQ(count_rows("trainees"), 1U);
+}
+
 TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   auto [firm, firm_key] = organization("Nagoya Precision", "firm");
