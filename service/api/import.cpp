@@ -706,6 +706,9 @@ awaitable<bool> read_provider(ApiContext& api, const std::string& organization_i
 awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
                             const ImportOptions& options, const Parsed& rows,
                             std::vector<http::FieldError>& errors) {
+  // Every record of the file, those with the wrong number of fields (the
+  // errors so far) among them.
+  const std::size_t records = rows.rows.size() + errors.size();
   const std::size_t half = rows.rows.size() / 2;
   std::vector<Checked> parts(2);
   // Each run() sets the I/O thread's log context back as it resumes; the one
@@ -731,7 +734,7 @@ awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
   const json duplicates =
       take_new(valid, lowered, existing, options.skip_duplicates, to_create, errors);
   list_errors(errors, valid.unlisted_errors);
-  co_return json_response(200, dry_run_report(valid.rows, to_create.size(), duplicates, errors));
+  co_return json_response(200, dry_run_report(records, to_create.size(), duplicates, errors));
 }
 
 awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {

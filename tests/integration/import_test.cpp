@@ -259,6 +259,8 @@ TEST_F(ImportTest, LimitsCountRecordsAndBoundTheAnswer) {
   ASSERT_EQ(row.status(), 200) << row.http.body.substr(0, 500);
   ASSERT_EQ(row.body["errors"].size(), 1U) << row.http.body.substr(0, 500);
   EXPECT_EQ(row.body["errors"][0]["params"]["fields"], 100'000);
+  EXPECT_EQ(row.body["rows"], 1);  // the record counts, if not valid
+  EXPECT_EQ(row.body["valid"], 0);
 
   json document = trainee("keys@example.com");
   for (int i = 0; i < 3'000; ++i) document["extra" + std::to_string(i)] = i;
