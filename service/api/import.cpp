@@ -22,6 +22,7 @@
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
 #include "domain/text.hpp"
+#include "store/sql_text.hpp"
 #include "util/crypto.hpp"
 #include "util/disposal.hpp"
 #include "util/log.hpp"
@@ -168,12 +169,22 @@ struct ImportOptions {
 ImportOptions import_options(const http::RequestContext& ctx, const domain::Principal& who,
                              std::vector<http::FieldError>& errors) {
   ImportOptions o{false, false, who.organization_id};
+  bool named = false;
   for (const auto& [key, value] : ctx.request.query_params()) {
     if (key == "dry_run" && (value == "true" || value == "false")) {
       o.dry_run = value == "true";
     } else if (key == "on_duplicate" && (value == "fail" || value == "skip")) {
       o.skip_duplicates = value == "skip";
     } else if (key == "organization_id" && who.is_admin()) {
+      named = true;
+      if (!store::is_uuid(value)) {
+        errors.push_back(invalid_format(key, "must be an organization id", "uuid"));
+      } else if (value == who.organization_id) {
+        errors.push_back({key,
+                          http::FieldCode::kNotFound,
+                          "must name a training provider",
+                          {{"resource", std::string("training_provider")}}});
+      }
       o.organization_id = value;
     } else {
       if (key == "dry_run") {
@@ -185,7 +196,7 @@ ImportOptions import_options(const http::RequestContext& ctx, const domain::Prin
       }
     }
   }
-  if (who.is_admin() && o.organization_id == who.organization_id) {
+  if (who.is_admin() && !named) {
     errors.push_back({"organization_id", http::FieldCode::kRequired,
                       "administrators name the training provider"});
   }

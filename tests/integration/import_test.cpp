@@ -1,5 +1,8 @@
 // POST /v1/trainees/import over HTTP: CSV and NDJSON, dry run, atomicity,
 // duplicates, per-row errors with line numbers.
+#include <set>
+#include <string>
+
 #include "integration/api_fixture.hpp"
 
 namespace kakehashi::testing {
@@ -289,6 +292,14 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
     EXPECT_NE(into_firm.http.body.find("must name a training provider"), std::string::npos)
         << into_firm.http.body;
   }
+  // Every mistake in the query at once, the organization's too.
+  auto query = upload(admin_, kHeader + csv_row(1), "text/csv",
+                      "?organization_id=zzz&dry_run=maybe&colour=red");
+  expect_problem(query, 422);
+  std::set<std::string> named;
+  for (const auto& e : query.body["errors"]) named.insert(e["pointer"].get<std::string>());
+  EXPECT_EQ(named, (std::set<std::string>{"organization_id", "dry_run", "colour"}))
+      << query.http.body;
   EXPECT_EQ(count_rows("trainees"), 0U);
   auto by_admin = upload(admin_, kHeader + csv_row(1), "text/csv", "?organization_id=" + org);
   EXPECT_EQ(by_admin.status(), 201) << by_admin.http.body;
