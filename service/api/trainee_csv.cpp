@@ -143,10 +143,8 @@ std::optional<std::string> quick_text(std::string_view s, std::size_t max_length
   if (!domain::valid_utf8(s) || domain::has_control_characters(s, max_length > 1000)) {
     return std::nullopt;
   }
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return std::nullopt;
-  const auto t = s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-  if (domain::code_points(t) > max_length) return std::nullopt;
+  const auto t = domain::trim_padding(s);
+  if (t.empty() || domain::code_points(t) > max_length) return std::nullopt;
   return std::string(t);
 }
 

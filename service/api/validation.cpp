@@ -52,12 +52,11 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
     fail(key, FieldCode::kInvalidText, "must not contain control characters such as NUL");
     return std::nullopt;
   }
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
+  s = std::string(domain::trim_padding(s));
+  if (s.empty()) {
     fail(key, FieldCode::kBlank, "must not be blank");
     return std::nullopt;
   }
-  s = s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
   // Limits count characters (code points), as the API's documentation says:
   // 70 characters of Japanese are 210 bytes.
   if (domain::code_points(s) > max_length) {

@@ -1,6 +1,7 @@
 #include "domain/text.hpp"
 
 #include <cstdint>
+#include <utility>
 
 namespace kakehashi::domain {
 
@@ -91,31 +92,67 @@ std::string_view strip_utf8_bom(std::string_view s) {
   return s;
 }
 
+namespace {
+
+// The code point at s[i] of valid UTF-8, and its length in bytes.
+std::pair<std::uint32_t, std::size_t> decode(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::uint32_t cp = c;
+  std::size_t n = 1;
+  if (c >= 0xF0) {
+    n = 4;
+    cp = c & 0x07U;
+  } else if (c >= 0xE0) {
+    n = 3;
+    cp = c & 0x0FU;
+  } else if (c >= 0xC0) {
+    n = 2;
+    cp = c & 0x1FU;
+  }
+  for (std::size_t k = 1; k < n && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+  }
+  return {cp, n};
+}
+
+bool white_space(std::uint32_t cp) {
+  return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
+}
+
+// White space and the invisible marks that only pad text: zero-width space,
+// word joiner and the byte order mark (zero-width no-break space).
+bool padding(std::uint32_t cp) {
+  return white_space(cp) || cp == 0x200B || cp == 0x2060 || cp == 0xFEFF;
+}
+
+}  // namespace
+
 bool has_white_space(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp = c;
-    std::size_t n = 1;
-    if (c >= 0xF0) {
-      n = 4;
-      cp = c & 0x07U;
-    } else if (c >= 0xE0) {
-      n = 3;
-      cp = c & 0x0FU;
-    } else if (c >= 0xC0) {
-      n = 2;
-      cp = c & 0x1FU;
-    }
-    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
-    }
+    const auto [cp, n] = decode(s, i);
+    if (white_space(cp)) return true;
     i += n;
-    const bool space = cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 ||
-                       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-                       cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-    if (space) return true;
   }
   return false;
+}
+
+std::string_view trim_padding(std::string_view s) {
+  std::size_t from = 0;
+  while (from < s.size()) {
+    const auto [cp, n] = decode(s, from);
+    if (!padding(cp)) break;
+    from += n;
+  }
+  std::size_t to = s.size();
+  while (to > from) {
+    std::size_t start = to - 1;  // the last code point's lead byte
+    while (start > from && (static_cast<unsigned char>(s[start]) & 0xC0U) == 0x80U) --start;
+    if (!padding(decode(s, start).first)) break;
+    to = start;
+  }
+  return s.substr(from, to - from);
 }
 
 }  // namespace kakehashi::domain

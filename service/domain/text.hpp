@@ -43,4 +43,10 @@ std::string_view strip_utf8_bom(std::string_view s);
 // as PostgreSQL's regular expressions read \s.
 bool has_white_space(std::string_view s);
 
+// Valid UTF-8 `s` without the padding at either end: white space as above
+// (the ideographic space U+3000 a Japanese keyboard types among it) and the
+// invisible zero-width space, word joiner and byte order mark. Empty when
+// `s` holds nothing else: such a text is blank. A view into `s`.
+std::string_view trim_padding(std::string_view s);
+
 }  // namespace kakehashi::domain

@@ -95,6 +95,21 @@ TEST_F(ValidationTest, TextLimitsCountCharactersNotBytes) {
   EXPECT_EQ(pointers(), std::set<std::string>{"/full_name"});
 }
 
+// A name typed with a Japanese keyboard's spaces, or of invisible marks
+// only, is blank; padding at the ends is dropped, inside it is kept.
+TEST_F(ValidationTest, UnicodeSpacesAndInvisibleMarksAreBlankAndTrimmed) {
+  json body = {{"full_name", "\u3000\u200b\u3000"}, {"email", "a@example.com"}, {"city", "\ufeff"}};
+  EXPECT_FALSE(parse_trainee(body, api_, false, errors_));
+  EXPECT_EQ(pointers(), (std::set<std::string>{"/full_name", "/city"}));
+  for (const auto& e : errors_) EXPECT_EQ(e.code, http::FieldCode::kBlank) << e.pointer;
+  errors_.clear();
+  body["full_name"] = "\u3000山田\u3000花子\u00a0";
+  body.erase("city");
+  const auto input = parse_trainee(body, api_, false, errors_);
+  ASSERT_TRUE(input) << errors_.size();
+  EXPECT_EQ(input->personal.full_name, "山田\u3000花子");
+}
+
 TEST_F(ValidationTest, AProjectReportsEveryErrorAndTakesAKnownCurrencyOnly) {
   const json bad = {{"title", ""},
                     {"skills", {{{"skill", "torch"}, {"min_level", 7}}}},

@@ -269,5 +269,20 @@ TEST(Text, WhiteSpaceIncludesUnicodeSpaces) {
   }
 }
 
+// A name of ideographic spaces, a zero-width space or a byte order mark is
+// blank; padding inside the text stays (山田　花子 keeps its space).
+TEST(Text, TrimPaddingDropsUnicodeSpacesAndInvisibleMarksAtTheEnds) {
+  EXPECT_EQ(trim_padding("  Rahim Uddin \t\r\n"), "Rahim Uddin");
+  EXPECT_EQ(trim_padding("\u3000山田\u3000花子\u3000"), "山田\u3000花子");
+  EXPECT_EQ(trim_padding("\u200b\ufeff\u00a0Nusrat\u2060\u202f"), "Nusrat");
+  for (const char* blank : {"", " ", "\u3000\u3000", "\u200b", "\ufeff", "\u00a0\u2003\u2060"}) {
+    EXPECT_EQ(trim_padding(blank), "") << blank;
+  }
+  // Neighbours that are text: a Japanese comma, a full-width letter, an
+  // emoji (four bytes) at either end.
+  EXPECT_EQ(trim_padding("\u3001a\uff21"), "\u3001a\uff21");
+  EXPECT_EQ(trim_padding("\u3000\U0001F600\u3000"), "\U0001F600");
+}
+
 }  // namespace
 }  // namespace kakehashi::domain
