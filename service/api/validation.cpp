@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <string_view>
 
 #include "domain/currency.hpp"
 #include "domain/text.hpp"
@@ -245,7 +246,20 @@ bool valid_email(const std::string& s) {
   if (at == 0 || at == std::string::npos || s.find('@', at + 1) != std::string::npos) return false;
   if (domain::has_white_space(s)) return false;  // Unicode spaces too, as the database's \s
   const auto dot = s.rfind('.');
-  return dot != std::string::npos && dot > at + 1 && dot + 1 < s.size();
+  if (dot == std::string::npos || dot <= at + 1 || dot + 1 >= s.size()) return false;
+  // Text around an address rather than one (<a@b.jp>, mailto:a@b.jp, a@b.jp;)
+  // would pass as another trainee's email past the duplicate checks: the
+  // local part takes no character an address must quote, and the domain only
+  // labels of letters, digits and hyphens (any script), none empty.
+  const std::string_view local(s.data(), at);
+  if (local.find_first_of("<>()[]\\,;:\"") != std::string_view::npos) return false;
+  const std::string_view host(s.data() + at + 1, s.size() - at - 1);
+  if (host.front() == '.' || host.find("..") != std::string_view::npos) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
 }
 
 bool valid_slug(const std::string& s) {

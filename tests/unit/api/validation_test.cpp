@@ -110,6 +110,22 @@ TEST_F(ValidationTest, UnicodeSpacesAndInvisibleMarksAreBlankAndTrimmed) {
   EXPECT_EQ(input->personal.full_name, "山田\u3000花子");
 }
 
+// An address, not text around one: each of these would otherwise be another
+// trainee's email to the duplicate checks.
+TEST(Email, TextAroundAnAddressIsNotOne) {
+  for (const char* valid : {"angle@example.com", "o'brien+cohort@example.co.jp",
+                            "ইমেইল@উদাহরণ.বাংলা", "yamada@トヨダ.jp", "a_b@x-y.example"}) {
+    EXPECT_TRUE(valid_email(valid)) << valid;
+  }
+  for (const char* invalid :
+       {"<angle@example.com>", "angle@example.com,", "angle@example.com;",
+        "mailto:angle@example.com", "angle@example.com'", "\"angle\"@example.com", "a@b",
+        "a@.example.com", "a@example..com", "a@example.com.", "angle@exa(mple).com",
+        "a b@example.com", "a@b@example.com"}) {
+    EXPECT_FALSE(valid_email(invalid)) << invalid;
+  }
+}
+
 TEST_F(ValidationTest, AProjectReportsEveryErrorAndTakesAKnownCurrencyOnly) {
   const json bad = {{"title", ""},
                     {"skills", {{{"skill", "torch"}, {"min_level", 7}}}},
