@@ -16,7 +16,9 @@
 # compile options or SKIP_PRECOMPILE_HEADERS, and files marked with the source
 # property KAKEHASHI_NO_UNITY (names that would clash with another file's in one
 # batch: two anonymous namespaces of one translation unit are one namespace).
-# A target with the property KAKEHASHI_NO_UNITY is left as it is.
+# A target with the property KAKEHASHI_NO_UNITY is left as it is; one with the
+# property KAKEHASHI_UNITY_BATCH=<n> has batches of up to <n> files instead of
+# KAKEHASHI_UNITY_BATCH's.
 option(KAKEHASHI_UNITY "Compile each library and test executable in batches (unity build)" OFF)
 set(KAKEHASHI_UNITY_BATCH 8 CACHE STRING "Files per unity batch")
 
@@ -105,7 +107,12 @@ function(kakehashi_unity_directory dir)
   foreach(target IN LISTS targets)
     get_target_property(type ${target} TYPE)
     if(type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$")
-      kakehashi_unity(${target})
+      get_target_property(batch ${target} KAKEHASHI_UNITY_BATCH)
+      if(batch)
+        kakehashi_unity(${target} BATCH ${batch})
+      else()
+        kakehashi_unity(${target})
+      endif()
     endif()
   endforeach()
   get_property(subdirectories DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)

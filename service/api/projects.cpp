@@ -18,27 +18,27 @@ namespace {
 
 using nlohmann::json;
 
-const std::initializer_list<std::string_view> kWritable = {"title",
-                                                           "description",
-                                                           "domain",
-                                                           "skills",
-                                                           "japanese_min",
-                                                           "english_min",
-                                                           "headcount",
-                                                           "start_date",
-                                                           "duration_months",
-                                                           "budget_monthly",
-                                                           "overlap_hours_jst",
-                                                           "engagement",
-                                                           "status",
-                                                           "min_overlap_hours_jst",
-                                                           "hours_per_week",
-                                                           "min_hours_per_week",
-                                                           "availability_tolerance_months",
-                                                           "location",
-                                                           "roles"};
-const std::initializer_list<std::string_view> kReadOnly = {"id", "organization_id", "version",
-                                                           "created_at", "updated_at"};
+const std::initializer_list<std::string_view> kProjectWritable = {"title",
+                                                                  "description",
+                                                                  "domain",
+                                                                  "skills",
+                                                                  "japanese_min",
+                                                                  "english_min",
+                                                                  "headcount",
+                                                                  "start_date",
+                                                                  "duration_months",
+                                                                  "budget_monthly",
+                                                                  "overlap_hours_jst",
+                                                                  "engagement",
+                                                                  "status",
+                                                                  "min_overlap_hours_jst",
+                                                                  "hours_per_week",
+                                                                  "min_hours_per_week",
+                                                                  "availability_tolerance_months",
+                                                                  "location",
+                                                                  "roles"};
+const std::initializer_list<std::string_view> kProjectReadOnly = {
+    "id", "organization_id", "version", "created_at", "updated_at"};
 
 json project_json(const domain::ProjectRecord& p) {
   const auto& d = p.data;
@@ -83,7 +83,7 @@ json project_json(const domain::ProjectRecord& p) {
 
 json project_document(const domain::ProjectRecord& p) {
   json doc = project_json(p);
-  for (auto key : kReadOnly) doc.erase(std::string(key));
+  for (auto key : kProjectReadOnly) doc.erase(std::string(key));
   for (auto it = doc.begin(); it != doc.end();) it = it->is_null() ? doc.erase(it) : std::next(it);
   // An empty description is the default, not a value to validate again.
   if (doc["description"] == "") doc.erase("description");
@@ -95,7 +95,7 @@ json project_document(const domain::ProjectRecord& p) {
   return doc;
 }
 
-Response with_etag(Response r, std::int64_t version) {
+Response with_project_etag(Response r, std::int64_t version) {
   r.set_header("ETag", etag(version));
   return r;
 }
@@ -107,7 +107,7 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
                                                  std::vector<http::FieldError>& errors) {
   domain::ProjectData d;
   Validator v(body, "", errors);
-  std::vector<std::string_view> known(kWritable);
+  std::vector<std::string_view> known(kProjectWritable);
   if (admin) known.push_back("organization_id");
   for (const auto& [key, value] : body.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -219,7 +219,7 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
                               "must name a firm",
                               {{"resource", std::string("firm")}}}});
         }
-        Response r = with_etag(json_response(201, project_json(*record)), record->version);
+        Response r = with_project_etag(json_response(201, project_json(*record)), record->version);
         r.set_header("Location", "/v1/projects/" + record->id);
         co_return r;
       },
@@ -228,7 +228,7 @@ awaitable<Response> create_project(ApiContext& api, http::RequestContext& ctx) {
         co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
         if (!record || !who.owns(record->organization_id))
           co_return problem(ctx, 404, "the project this request created no longer exists");
-        Response r = with_etag(json_response(200, project_json(*record)), record->version);
+        Response r = with_project_etag(json_response(200, project_json(*record)), record->version);
         r.set_header("Location", "/v1/projects/" + record->id);
         co_return r;
       });
@@ -242,7 +242,7 @@ awaitable<Response> get_project(ApiContext& api, http::RequestContext& ctx) {
   std::optional<domain::ProjectRecord> record;
   co_await api.db.read([&](store::Tx& t) { record = store::find_project(t, id); });
   if (!record || !who.owns(record->organization_id)) co_return problem(ctx, 404, "no such project");
-  co_return with_etag(json_response(200, project_json(*record)), record->version);
+  co_return with_project_etag(json_response(200, project_json(*record)), record->version);
 }
 
 awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
@@ -263,7 +263,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
     if (!record || !who.owns(record->organization_id))
       co_return problem(ctx, 404, "no such project");
     std::vector<http::FieldError> errors;
-    for (auto key : kReadOnly) {
+    for (auto key : kProjectReadOnly) {
       if (patch.contains(std::string(key)))
         errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
@@ -287,7 +287,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
       }
       continue;
     }
-    co_return with_etag(json_response(200, project_json(*record)), record->version);
+    co_return with_project_etag(json_response(200, project_json(*record)), record->version);
   }
 }
 

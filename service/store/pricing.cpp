@@ -34,7 +34,7 @@ domain::ExchangeRate rate_from(const pqxx::row& r) {
           r["valid_from"].as<std::string>(), r["recorded_at"].as<std::string>()};
 }
 
-OrganizationPricingRow organization_from(const pqxx::row& r) {
+OrganizationPricingRow organization_pricing_from(const pqxx::row& r) {
   return {r["id"].as<std::string>(), r["kind"].as<std::string>(), r["currency"].as<std::string>(),
           r["bill_rate_multiplier"].as<double>()};
 }
@@ -60,7 +60,7 @@ domain::Pricing load_pricing(Tx& t) {
   domain::Pricing p;
   p.rates = list_exchange_rates(t);
   for (const auto& r : exec(t.sql(), kOrganizationsPricing)) {
-    const auto o = organization_from(r);
+    const auto o = organization_pricing_from(r);
     p.organizations[o.organization_id] = {o.currency, o.bill_rate_multiplier};
   }
   return p;
@@ -70,7 +70,7 @@ std::optional<OrganizationPricingRow> find_organization_pricing(Tx& t, const std
   if (!is_uuid(id)) return std::nullopt;
   const auto r = exec_params(t.sql(), kOrganizationPricing, id);
   if (r.empty()) return std::nullopt;
-  return organization_from(r[0]);
+  return organization_pricing_from(r[0]);
 }
 
 bool update_organization_pricing(Tx& t, const std::string& id, const std::string& currency,

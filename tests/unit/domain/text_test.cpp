@@ -82,14 +82,14 @@ TEST(Utf8, AcceptsEachBoundaryOfEachLength) {
   for (const std::string_view s :
        {"\x7F"sv, "\xC2\x80"sv, "\xDF\xBF"sv, "\xE0\xA0\x80"sv, "\xED\x9F\xBF"sv, "\xEE\x80\x80"sv,
         "\xEF\xBF\xBF"sv, "\xF0\x90\x80\x80"sv, "\xF4\x8F\xBF\xBF"sv}) {
-    EXPECT_TRUE(valid_utf8(s)) << testing::PrintToString(s);
+    EXPECT_TRUE(valid_utf8(s)) << ::testing::PrintToString(s);
   }
 }
 
 TEST(Utf8, RejectsOverlongForms) {
   for (const std::string_view s : {"\xC0\x80"sv, "\xC0\xAF"sv, "\xC1\xBF"sv, "\xE0\x80\x80"sv,
                                    "\xE0\x9F\xBF"sv, "\xF0\x80\x80\x80"sv, "\xF0\x8F\xBF\xBF"sv}) {
-    EXPECT_FALSE(valid_utf8(s)) << testing::PrintToString(s);
+    EXPECT_FALSE(valid_utf8(s)) << ::testing::PrintToString(s);
     EXPECT_EQ(first_invalid_utf8(s), 0U);
   }
 }
@@ -97,7 +97,7 @@ TEST(Utf8, RejectsOverlongForms) {
 TEST(Utf8, RejectsSurrogates) {
   for (const std::string_view s : {"\xED\xA0\x80"sv, "\xED\xAF\xBF"sv, "\xED\xB0\x80"sv,
                                    "\xED\xBF\xBF"sv, "\xED\xA0\xBD\xED\xB8\x80"sv}) {
-    EXPECT_FALSE(valid_utf8(s)) << testing::PrintToString(s);
+    EXPECT_FALSE(valid_utf8(s)) << ::testing::PrintToString(s);
   }
 }
 
@@ -105,21 +105,21 @@ TEST(Utf8, RejectsCodePointsAboveTheLastPlane) {
   for (const std::string_view s :
        {"\xF4\x90\x80\x80"sv, "\xF4\xBF\xBF\xBF"sv, "\xF5\x80\x80\x80"sv, "\xF7\xBF\xBF\xBF"sv,
         "\xF8\x88\x80\x80\x80"sv, "\xFE"sv, "\xFF"sv}) {
-    EXPECT_FALSE(valid_utf8(s)) << testing::PrintToString(s);
+    EXPECT_FALSE(valid_utf8(s)) << ::testing::PrintToString(s);
   }
 }
 
 TEST(Utf8, RejectsTruncatedSequences) {
   for (const std::string_view s : {"\xC3"sv, "\xE6"sv, "\xE6\xA0"sv, "\xF0\x9F"sv, "\xF0\x9F\x98"sv,
                                    "\xE6\xA0x"sv, "\xF0\x9F\x98 "sv, "\xC3\xC3\xA9"sv}) {
-    EXPECT_FALSE(valid_utf8(s)) << testing::PrintToString(s);
-    EXPECT_EQ(first_invalid_utf8(s), 0U) << testing::PrintToString(s);
+    EXPECT_FALSE(valid_utf8(s)) << ::testing::PrintToString(s);
+    EXPECT_EQ(first_invalid_utf8(s), 0U) << ::testing::PrintToString(s);
   }
 }
 
 TEST(Utf8, RejectsStrayContinuationBytes) {
   for (const std::string_view s : {"\x80"sv, "\xBF"sv, "a\x80"sv, "\xC3\xA9\xA9"sv}) {
-    EXPECT_FALSE(valid_utf8(s)) << testing::PrintToString(s);
+    EXPECT_FALSE(valid_utf8(s)) << ::testing::PrintToString(s);
   }
 }
 
@@ -147,7 +147,7 @@ TEST(Utf8, MatchesTheReferenceOnEveryStringOfUpToThreeBytes) {
       const auto expected = reference_first_invalid(s);
       const auto actual = first_invalid_utf8(s);
       if (actual != expected || valid_utf8(s) != !expected) {
-        ADD_FAILURE() << testing::PrintToString(s);
+        ADD_FAILURE() << ::testing::PrintToString(s);
         return;
       }
     }
@@ -168,7 +168,7 @@ TEST(Utf8, MatchesTheReferenceOnFourByteStrings) {
           s[2] = static_cast<char>(c);
           s[3] = static_cast<char>(d);
           if (first_invalid_utf8(s) != reference_first_invalid(s)) {
-            ADD_FAILURE() << testing::PrintToString(s);
+            ADD_FAILURE() << ::testing::PrintToString(s);
             return;
           }
         }
