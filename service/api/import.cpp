@@ -242,8 +242,8 @@ struct Source {
 };
 
 // The CSV's records; a record with the wrong number of fields is a row error.
-// The header is read and checked first, so no row keeps more fields than it
-// names, and reading stops at the first record over the limit.
+// The header is read and checked first, so no row keeps more fields than a
+// valid header names, and reading stops at the first record over the limit.
 std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
                                                         std::vector<std::string>& header,
                                                         std::vector<http::FieldError>& errors) {
@@ -261,59 +261,63 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
     return FileProblem{422,
                        "the file is empty",
                        {{"", http::FieldCode::kRequired, "a header row is required", {}, 1}}};
-  if (head.front().count > kMaxHeaderColumns) {
-    return FileProblem{
-        422,
-        "the header row is invalid",
-        {{"",
-          http::FieldCode::kInvalidFormat,
-          "has " + std::to_string(head.front().count) +
-              " columns; an import's header has at most " + std::to_string(kMaxHeaderColumns),
-          {{"format", std::string("csv")},
-           {"fields", static_cast<long long>(head.front().count)},
-           {"max_fields", static_cast<long long>(kMaxHeaderColumns)}},
-          head.front().line}}};
-  }
-  header = std::move(head.front().fields);
+  // The header's problems, answered after the file's own (an unterminated
+  // quote, too many records), as they were when the whole file was read first.
   std::vector<http::FieldError> header_errors;
-  std::unordered_set<std::string_view> named;
-  for (const auto& column : header) {
-    if (!is_csv_column(column)) {
-      header_errors.push_back(
-          {http::pointer_to("", column), http::FieldCode::kUnknownField, "unknown column", {}, 1});
-    } else if (!named.insert(column).second) {
-      header_errors.push_back({http::pointer_to("", column),
-                               http::FieldCode::kDuplicate,
-                               "repeats a column named before",
-                               {},
-                               1});
+  if (head.front().count > kMaxHeaderColumns) {
+    header_errors.push_back({"",
+                             http::FieldCode::kInvalidFormat,
+                             "has " + std::to_string(head.front().count) +
+                                 " columns; an import's header has at most " +
+                                 std::to_string(kMaxHeaderColumns),
+                             {{"format", std::string("csv")},
+                              {"fields", static_cast<long long>(head.front().count)},
+                              {"max_fields", static_cast<long long>(kMaxHeaderColumns)}},
+                             head.front().line});
+  } else {
+    header = std::move(head.front().fields);
+    std::unordered_set<std::string_view> named;
+    for (const auto& column : header) {
+      if (!is_csv_column(column)) {
+        header_errors.push_back({http::pointer_to("", column),
+                                 http::FieldCode::kUnknownField,
+                                 "unknown column",
+                                 {},
+                                 1});
+      } else if (!named.insert(column).second) {
+        header_errors.push_back({http::pointer_to("", column),
+                                 http::FieldCode::kDuplicate,
+                                 "repeats a column named before",
+                                 {},
+                                 1});
+      }
+    }
+    for (const char* need : {"full_name", "email"}) {
+      if (std::find(header.begin(), header.end(), need) == header.end()) {
+        header_errors.push_back({http::pointer_to("", need),
+                                 http::FieldCode::kRequired,
+                                 "required column is missing",
+                                 {},
+                                 1});
+      }
     }
   }
-  for (const char* need : {"full_name", "email"}) {
-    if (std::find(header.begin(), header.end(), need) == header.end()) {
-      header_errors.push_back({http::pointer_to("", need),
-                               http::FieldCode::kRequired,
-                               "required column is missing",
-                               {},
-                               1});
-    }
-  }
-  if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};
   // Every record counts, valid or not: the limit bounds the work and the
-  // answer (one error per bad record), not only the rows written.
+  // answer (one error per bad record), not only the rows written. Under a
+  // header with problems no field is kept: the rows are only counted.
   const auto too_many = [] {
     return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
   };
   std::vector<CsvRecord> records;
   const std::string_view rest = text.substr(pos);
-  if (!parse_csv(rest, {kMaxRows, header.size()}, records, &pos, &line)) {
-    return unterminated(line);
-  }
+  const std::size_t keep = header_errors.empty() ? header.size() : 0;
+  if (!parse_csv(rest, {kMaxRows, keep}, records, &pos, &line)) return unterminated(line);
   if (records.size() == kMaxRows) {  // one more record is one too many
     std::vector<CsvRecord> more;
-    if (!parse_csv(rest.substr(pos), {1, 1}, more, &pos, &line)) return too_many();
+    if (!parse_csv(rest.substr(pos), {1, 0}, more, &pos, &line)) return too_many();
     if (!more.empty()) return too_many();
   }
+  if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};
   std::vector<Source> rows;
   rows.reserve(records.size());
   for (auto& record : records) {

@@ -282,6 +282,8 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   expect_problem(upload(key, kHeader + csv_row(1), "application/json"), 415);
   expect_problem(upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv"), 422);
   expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
+  // The file's own problem first, whatever its header's (no email column).
+  expect_problem(upload(key, "full_name\n\"x", "text/csv"), 400);
   expect_problem(upload(key, kHeader + csv_row(1), "text/csv", "?dry_run=maybe"), 422);
   expect_problem(upload(admin_, kHeader + csv_row(1), "text/csv"), 422);
   // Rows go only to a training provider, in a dry run as in an import.
