@@ -562,11 +562,17 @@ void run_until_drained(net::io_context& ioc, http::Server& server, const Config&
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     draining = true;
+    // Without a notice, refusing begins before "draining" is logged, so a
+    // reader of the line finds it in force (an answer after it says
+    // Connection: close); it began a timer's turn later, which under load
+    // could be after such an answer.
+    const bool at_once = config.drain_notice.count() == 0;
+    if (at_once) server.shutdown();
     util::log("info", "draining", {{"signal", signal}, {"notice_ms", config.drain_notice.count()}});
     notice_timer.expires_after(config.drain_notice);
-    notice_timer.async_wait([&](const boost::system::error_code&) {
+    notice_timer.async_wait([&, at_once](const boost::system::error_code&) {
       deadline = std::chrono::steady_clock::now() + config.drain_timeout;
-      server.shutdown();
+      if (!at_once) server.shutdown();
       poll_drain();
     });
   });
