@@ -159,6 +159,15 @@ std::string lower(std::string s) {
 
 namespace {
 
+// organization_id names no training provider (the programme office, a firm,
+// no organization at all).
+http::FieldError not_a_provider_error() {
+  return {"organization_id",
+          http::FieldCode::kNotFound,
+          "must name a training provider",
+          {{"resource", std::string("training_provider")}}};
+}
+
 // What the query asks for; every mistake is a field error.
 struct ImportOptions {
   bool dry_run = false;
@@ -180,10 +189,7 @@ ImportOptions import_options(const http::RequestContext& ctx, const domain::Prin
       if (!store::is_uuid(value)) {
         errors.push_back(invalid_format(key, "must be an organization id", "uuid"));
       } else if (value == who.organization_id) {
-        errors.push_back({key,
-                          http::FieldCode::kNotFound,
-                          "must name a training provider",
-                          {{"resource", std::string("training_provider")}}});
+        errors.push_back(not_a_provider_error());
       }
       o.organization_id = value;
     } else {
@@ -679,10 +685,7 @@ json dry_run_report(std::size_t rows, std::size_t valid, const json& duplicates,
 }
 
 Response not_a_provider(const http::RequestContext& ctx) {
-  return invalid_parameters(ctx, {{"organization_id",
-                                   http::FieldCode::kNotFound,
-                                   "must name a training provider",
-                                   {{"resource", std::string("training_provider")}}}});
+  return invalid_parameters(ctx, {not_a_provider_error()});
 }
 
 // In line order, at most kListedErrors listed and the rest counted.

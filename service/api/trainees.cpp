@@ -672,12 +672,7 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
     // It matches part of an alias or a programme (at most 200 characters):
     // a longer one matches nothing, and its scan of every row could outlast
     // the statement's timeout.
-    if (domain::code_points(*q) > kMaxQuery) {
-      errors.push_back({"q",
-                        http::FieldCode::kTooLong,
-                        "must be at most " + std::to_string(kMaxQuery) + " characters",
-                        {{"max_length", static_cast<long long>(kMaxQuery)}}});
-    }
+    if (domain::code_points(*q) > kMaxQuery) errors.push_back(too_long("q", kMaxQuery));
     f.query = *q;
   }
   if (!errors.empty()) co_return invalid_parameters(ctx, errors);

@@ -61,8 +61,7 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
   // Limits count characters (code points), as the API's documentation says:
   // 70 characters of Japanese are 210 bytes.
   if (domain::code_points(s) > max_length) {
-    fail(key, FieldCode::kTooLong, "must be at most " + std::to_string(max_length) + " characters",
-         {{"max_length", static_cast<long long>(max_length)}});
+    errors_.push_back(too_long(at(key), max_length));
     return std::nullopt;
   }
   return s;
@@ -196,6 +195,13 @@ http::FieldError invalid_choice(std::string pointer, std::string message,
 
 http::FieldError invalid_format(std::string pointer, std::string message, const char* format) {
   return {std::move(pointer), FieldCode::kInvalidFormat, std::move(message), format_is(format)};
+}
+
+http::FieldError too_long(std::string pointer, std::size_t max_length) {
+  return {std::move(pointer),
+          FieldCode::kTooLong,
+          "must be at most " + std::to_string(max_length) + " characters",
+          {{"max_length", static_cast<long long>(max_length)}}};
 }
 
 namespace {

@@ -73,6 +73,8 @@ http::FieldError invalid_choice(std::string pointer, std::string message,
                                 std::initializer_list<std::string_view> allowed);
 // A value in the wrong format, named by `format` ("uuid", "timestamp", …).
 http::FieldError invalid_format(std::string pointer, std::string message, const char* format);
+// A text longer than `max_length` characters.
+http::FieldError too_long(std::string pointer, std::size_t max_length);
 
 // Hand-written checks: they run per row of a bulk import, where std::regex
 // would dominate the cost.
