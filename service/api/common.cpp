@@ -286,10 +286,23 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   for (auto& [name, value] : ctx.params) {
     if (value.size() == 36 && store::is_uuid(lower_ascii(value))) value = lower_ascii(value);
   }
-  if (ctx.request.headers.size() > 0 &&
-      std::count_if(ctx.request.headers.begin(), ctx.request.headers.end(),
-                    [](const auto& h) { return http::iequals(h.name, "Authorization"); }) > 1) {
-    Response r = problem(ctx, 400, "send one Authorization header");
+  // Fields the service reads one value of: a second would be read by a proxy
+  // or a log in front of it, and this service would act on the first (two
+  // Content-Types, two keys). Refused, every repeated one at once.
+  constexpr std::string_view kSingletons[] = {"Authorization", "Content-Type", "If-Match",
+                                              "Idempotency-Key", kCsrfHeader};
+  std::vector<http::FieldError> repeated;
+  for (const std::string_view name : kSingletons) {
+    if (std::count_if(ctx.request.headers.begin(), ctx.request.headers.end(),
+                      [&](const auto& h) { return http::iequals(h.name, name); }) > 1) {
+      repeated.push_back({std::string(name), http::FieldCode::kDuplicate, "is repeated"});
+    }
+  }
+  if (!repeated.empty()) {
+    Response r = problem(ctx, 400,
+                         "send the " + repeated.front().pointer + " header once" +
+                             (repeated.size() > 1 ? " (and each header listed in errors)" : ""),
+                         std::move(repeated));
     co_return r;
   }
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
@@ -366,7 +379,10 @@ std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx
                    "the body nests arrays and objects more than " + std::to_string(kMaxJsonDepth) +
                        " levels deep");
   }
-  if (!body) return problem(ctx, 400, "the body is not valid JSON");
+  if (!body) {
+    return problem(ctx, 400,
+                   "the body is not valid JSON: " + json_syntax_problem(ctx.request.body));
+  }
   if (!body->is_object()) return problem(ctx, 400, "the body must be a JSON object");
   return std::move(*body);
 }
@@ -399,6 +415,23 @@ std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep) 
   auto value = nlohmann::json::parse(text, nullptr, false);
   if (value.is_discarded()) return std::nullopt;
   return value;
+}
+
+std::string json_syntax_problem(std::string_view text) {
+  // Parsed again, with exceptions, only to describe the failure: the one
+  // parse that serves requests reports none.
+  try {
+    (void)nlohmann::json::parse(text);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 406: a number beyond a double's range, which JSON allows and this
+    // service cannot hold.
+    if (e.id == 406) return "a number is too large to read (such as 1e400)";
+    return "a value is out of range";
+  } catch (const nlohmann::json::parse_error& e) {
+    return "invalid JSON at byte " + std::to_string(e.byte);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return "invalid JSON";
 }
 
 Response json_response(int status, const nlohmann::json& body) {

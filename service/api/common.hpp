@@ -100,6 +100,9 @@ bool json_deeper_than(std::string_view text, int max_depth);
 // Parses untrusted JSON text; nullopt when malformed or (with *too_deep set)
 // nested deeper than kMaxJsonDepth.
 std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep);
+// Why parse_json refused `text` (not too deep), for the person who sent it:
+// "a number is too large to read (such as 1e400)" or "invalid JSON at byte 17".
+std::string json_syntax_problem(std::string_view text);
 
 // The bit for `role` in http::RouteOptions::roles.
 constexpr std::uint32_t role_bit(domain::Role role) { return 1U << static_cast<unsigned>(role); }

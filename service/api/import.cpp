@@ -367,7 +367,8 @@ bool ndjson_rows(std::string_view body, std::vector<Source>& rows,
                         http::FieldCode::kInvalidFormat,
                         too_deep
                             ? "nests more than " + std::to_string(kMaxJsonDepth) + " levels deep"
-                            : "is not a JSON object",
+                        : !doc ? "is not valid JSON: " + json_syntax_problem(text)
+                               : "is not a JSON object",
                         {{"format", std::string("json_object")}},
                         line});
       continue;
@@ -528,6 +529,18 @@ struct ValidationStopped : std::runtime_error {
   ValidationStopped() : std::runtime_error("the import's validation stopped before every row") {}
 };
 
+// The file's duplicates: every one counted, the first kListedErrors listed
+// (an import of 200,000 repeated rows answered each, with its email).
+struct Duplicates {
+  json listed = json::array();
+  std::size_t total = 0;
+  void add(long line, const std::string& email, const std::string& why) {
+    if (++total <= kListedErrors) {
+      listed.push_back({{"line", line}, {"email", email}, {"reason", why}});
+    }
+  }
+};
+
 // The writer's state, kept across the transaction's attempts (one retried
 // after a deadlock writes the rows kept so far again, then goes on).
 struct ImportWriter {
@@ -539,7 +552,7 @@ struct ImportWriter {
   bool invalid = false;  // some row is not valid: nothing is written
   std::vector<store::NewTrainee> kept;
   std::unordered_set<std::string> seen;  // lower(email) of the rows before
-  json duplicates = json::array();
+  Duplicates duplicates;
   std::vector<http::FieldError> duplicate_errors;
   double wait_ms = 0;  // for the next chunk's validation
 };
@@ -558,8 +571,7 @@ std::size_t take_chunk(ImportWriter& w, Checked& c) {
     if (in_org || !w.seen.insert(*lowered).second) {
       const std::string why =
           in_org ? "already registered in this organization" : "repeats an earlier row";
-      w.duplicates.push_back(
-          {{"line", c.lines[i]}, {"email", input.personal.email}, {"reason", why}});
+      w.duplicates.add(c.lines[i], input.personal.email, why);
       if (!w.skip_duplicates) {
         w.duplicate_errors.push_back(
             {"/email",
@@ -620,10 +632,9 @@ std::vector<std::string> raw_emails(const Parsed& parsed) {
   std::vector<std::string> out;
   out.reserve(parsed.rows.size());
   const auto trimmed = [&](const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos) {
-      out.push_back(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
-    }
+    if (!domain::valid_utf8(s)) return;  // an error of its row, never folded
+    const auto t = domain::trim_padding(s);
+    if (!t.empty()) out.emplace_back(t);
   };
   if (parsed.header.empty()) {
     for (const auto& row : parsed.rows) {
@@ -642,10 +653,11 @@ std::vector<std::string> raw_emails(const Parsed& parsed) {
 
 // Rows whose email is already registered in the organization, or repeats an
 // earlier row, are duplicates: reported, and errors unless skipped.
-json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
-              const std::unordered_set<std::string>& existing, bool skip,
-              std::vector<store::NewTrainee>& to_create, std::vector<http::FieldError>& errors) {
-  json duplicates = json::array();
+Duplicates take_new(Validated& v, const std::vector<std::string>& lowered_emails,
+                    const std::unordered_set<std::string>& existing, bool skip,
+                    std::vector<store::NewTrainee>& to_create,
+                    std::vector<http::FieldError>& errors) {
+  Duplicates duplicates;
   std::unordered_set<std::string> seen;
   seen.reserve(v.inputs.size());
   to_create.reserve(v.inputs.size());
@@ -655,8 +667,7 @@ json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
     if (in_org || !seen.insert(email).second) {
       const std::string why =
           in_org ? "already registered in this organization" : "repeats an earlier row";
-      duplicates.push_back(
-          {{"line", v.lines[i]}, {"email", v.inputs[i].personal.email}, {"reason", why}});
+      duplicates.add(v.lines[i], v.inputs[i].personal.email, why);
       if (!skip) {
         errors.push_back({"/email",
                           http::FieldCode::kTaken,
@@ -671,11 +682,15 @@ json take_new(Validated& v, const std::vector<std::string>& lowered_emails,
   return duplicates;
 }
 
-json dry_run_report(std::size_t rows, std::size_t valid, const json& duplicates,
+json dry_run_report(std::size_t rows, std::size_t valid, const Duplicates& duplicates,
                     const std::vector<http::FieldError>& errors) {
-  json out = {{"dry_run", true},          {"rows", rows},
-              {"valid", valid},           {"would_create", errors.empty() ? valid : 0},
-              {"duplicates", duplicates}, {"errors", json::array()}};
+  json out = {{"dry_run", true},
+              {"rows", rows},
+              {"valid", valid},
+              {"would_create", errors.empty() ? valid : 0},
+              {"duplicates", duplicates.listed},
+              {"duplicates_total", duplicates.total},
+              {"errors", json::array()}};
   for (const auto& e : errors) {
     json item = http::field_error_json(e);
     item["line"] = e.line.value_or(0);
@@ -703,19 +718,19 @@ void list_errors(std::vector<http::FieldError>& errors, std::size_t unlisted_bef
   }
 }
 
-// Rows go only to a training provider: reads its registered emails, then
-// `more` in the same transaction; false (nothing read) for any other
-// organization or none.
-template <typename More>
+// Rows go only to a training provider: `fold` folds the file's emails (in
+// the same transaction; it returns them folded), then those already
+// registered in the organization are read into `existing`; false (nothing
+// read) for any other organization or none.
+template <typename Fold>
 awaitable<bool> read_provider(ApiContext& api, const std::string& organization_id,
-                              std::unordered_set<std::string>& existing, More more) {
+                              std::unordered_set<std::string>& existing, Fold fold) {
   bool ok = true;
   co_await api.db.read([&](store::Tx& t) {
     auto org = store::find_organization(t, organization_id);
     ok = org && org->kind == "training_provider";
     if (!ok) return;
-    existing = store::organization_emails(t, organization_id);
-    more(t);
+    existing = store::organization_emails(t, organization_id, fold(t));
   });
   co_return ok;
 }
@@ -746,10 +761,11 @@ awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
         emails.reserve(valid.inputs.size());
         for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
         lowered = store::lower_texts(t, emails);
+        return lowered;
       });
   if (!organization_ok) co_return not_a_provider(ctx);
   std::vector<store::NewTrainee> to_create;
-  const json duplicates =
+  const Duplicates duplicates =
       take_new(valid, lowered, existing, options.skip_duplicates, to_create, errors);
   list_errors(errors, valid.unlisted_errors);
   co_return json_response(200, dry_run_report(records, to_create.size(), duplicates, errors));
@@ -785,8 +801,16 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   std::unordered_set<std::string> existing;
   std::optional<store::TextFolding> folding;
   const bool organization_ok =
-      co_await read_provider(api, options.organization_id, existing,
-                             [&](store::Tx& t) { folding.emplace(t, raw_emails(rows)); });
+      co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
+        const auto raw = raw_emails(rows);
+        folding.emplace(t, raw);
+        std::vector<std::string> lowered;
+        lowered.reserve(raw.size());
+        for (const auto& email : raw) {
+          if (auto l = folding->lower(email)) lowered.push_back(std::move(*l));
+        }
+        return lowered;
+      });
   if (!organization_ok) co_return not_a_provider(ctx);
   const double prepare_ms = ms_since(began) - parse_ms;
   ChunkQueue queue((rows.rows.size() + kChunkRows - 1) / kChunkRows);
@@ -848,7 +872,8 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   const json out = {{"dry_run", false},
                     {"rows", rows.rows.size()},
                     {"created", created},
-                    {"duplicates", std::move(w.duplicates)}};
+                    {"duplicates", std::move(w.duplicates.listed)},
+                    {"duplicates_total", w.duplicates.total}};
   // The file's rows are freed off the answer's path (about a tenth of the
   // import's service CPU at 100k rows).
   util::dispose_later(std::move(parsed));

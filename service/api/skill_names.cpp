@@ -72,7 +72,7 @@ std::vector<std::string> skill_aliases_field(const json& body, const Taxonomy::S
     const auto alias = matcher::normalise_skill_name(raw);
     if (alias.empty() || domain::code_points(alias) > 100 ||
         alias.find_first_of(kForbidden) != std::string::npos ||
-        domain::has_control_characters(raw, false)) {
+        domain::has_control_characters(raw, false) || domain::has_hidden_format_characters(alias)) {
       errors.push_back(invalid_format(
           at, "must be 1 to 100 characters without , : ; or control characters", "skill_name"));
     } else if (std::find(out.begin(), out.end(), alias) != out.end()) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/validation.hpp"
+#include "domain/country.hpp"
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
 #include "domain/text.hpp"
@@ -144,7 +145,9 @@ std::optional<std::string> quick_text(std::string_view s, std::size_t max_length
     return std::nullopt;
   }
   const auto t = domain::trim_padding(s);
-  if (t.empty() || domain::code_points(t) > max_length) return std::nullopt;
+  if (t.empty() || domain::has_hidden_format_characters(t) || domain::code_points(t) > max_length) {
+    return std::nullopt;
+  }
   return std::string(t);
 }
 
@@ -310,10 +313,7 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
         break;
       case Column::kCountry: {
         auto t = quick_text(v, 2);
-        if (!t || t->size() != 2 || !std::isupper(static_cast<unsigned char>((*t)[0])) ||
-            !std::isupper(static_cast<unsigned char>((*t)[1]))) {
-          return std::nullopt;
-        }
+        if (!t || !domain::is_iso3166_alpha2(*t)) return std::nullopt;
         p.country = std::move(t);
         break;
       }

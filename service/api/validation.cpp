@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "domain/country.hpp"
 #include "domain/currency.hpp"
 #include "domain/text.hpp"
 
@@ -56,6 +57,12 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
   s = std::string(domain::trim_padding(s));
   if (s.empty()) {
     fail(key, FieldCode::kBlank, "must not be blank");
+    return std::nullopt;
+  }
+  if (domain::has_hidden_format_characters(s)) {
+    fail(key, FieldCode::kInvalidText,
+         "must not contain invisible direction controls (U+202A-U+202E, U+2066-U+2069) or a "
+         "byte order mark (U+FEFF)");
     return std::nullopt;
   }
   // Limits count characters (code points), as the API's documentation says:
@@ -158,9 +165,9 @@ std::optional<std::string> Validator::date(const std::string& key, bool required
 
 std::optional<std::string> Validator::country(const std::string& key, bool required) {
   auto s = text(key, required, 2);
-  if (s && (s->size() != 2 || !std::isupper(static_cast<unsigned char>((*s)[0])) ||
-            !std::isupper(static_cast<unsigned char>((*s)[1])))) {
-    fail(key, FieldCode::kInvalidFormat, "must be an ISO 3166-1 alpha-2 code such as BD or JP",
+  if (s && !domain::is_iso3166_alpha2(*s)) {
+    fail(key, FieldCode::kInvalidFormat,
+         "must be an ISO 3166-1 alpha-2 country code in capitals, such as BD or JP",
          format_is("country"));
     return std::nullopt;
   }

@@ -86,6 +86,22 @@ bool has_control_characters(std::string_view s, bool allow_newlines) {
   return false;
 }
 
+bool has_hidden_format_characters(std::string_view s) {
+  // U+202A..U+202E are E2 80 AA..AE, U+2066..U+2069 E2 81 A6..A9 and U+FEFF
+  // EF BB BF; E2 and EF are always lead bytes in UTF-8, so a byte scan cannot
+  // misread a continuation.
+  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+    const unsigned char b = byte_at(s, i);
+    if (b != 0xE2 && b != 0xEF) continue;
+    const unsigned char b1 = byte_at(s, i + 1);
+    const unsigned char b2 = byte_at(s, i + 2);
+    if (b == 0xE2 && b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) return true;
+    if (b == 0xE2 && b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+    if (b == 0xEF && b1 == 0xBB && b2 == 0xBF) return true;
+  }
+  return false;
+}
+
 std::string_view strip_utf8_bom(std::string_view s) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (s.starts_with(kBom)) s.remove_prefix(kBom.size());

@@ -35,6 +35,15 @@ std::size_t code_points(std::string_view s);
 // carriage return only when `allow_newlines`. Meant for valid UTF-8.
 bool has_control_characters(std::string_view s, bool allow_newlines);
 
+// True when valid UTF-8 `s` holds an invisible character that changes how
+// the text around it reads: a bidirectional embedding, override or isolate
+// (U+202A..U+202E, U+2066..U+2069: after U+202E the rest of a name shows
+// reversed on screen, so what a reviewer reads is not what is stored) or a
+// byte order mark (U+FEFF) inside text. Meant for text already trimmed of its padding (trim_padding
+// drops a mark at either end). The joiners Bengali needs (U+200C, U+200D) and the direction marks
+// (U+200E, U+200F) are text, not this.
+bool has_hidden_format_characters(std::string_view s);
+
 // `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
 std::string_view strip_utf8_bom(std::string_view s);
 

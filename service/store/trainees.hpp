@@ -78,8 +78,10 @@ struct NewTrainee {
   domain::PersonalData personal;
   domain::TraineeProfile profile;
 };
-// lower(email) of every trainee of the organization.
-std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id);
+// Those of `lowered` (emails as lower() folds them) that a trainee of the
+// organization has: the file's duplicates of registered trainees.
+std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id,
+                                                    const std::vector<std::string>& lowered);
 // PostgreSQL's lower() of each text, in order: the case folding the unique
 // email index uses (Unicode, not ASCII only). Printable ASCII texts are folded
 // here when the database folds printable ASCII as A-Z to a-z.

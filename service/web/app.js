@@ -704,7 +704,8 @@ async function importView() {
     put(preview, h("h2", {}, t("import.preview")), h("p", {}, t("import.summary", { rows: b.rows, valid: b.valid, would_create: b.would_create })),
       b.errors.length ? errorsTable(b.errors) : h("p", { class: "ok" }, t("import.clean")),
       b.duplicates.length ? h("ul", {}, b.duplicates.map((/** @type {any} */ d) => h("li", {}, t("import.duplicate", { line: d.line, email: d.email,
-        reason: d.reason === "already registered in this organization" ? t("import.reason.registered") : d.reason === "repeats an earlier row" ? t("import.reason.repeated_row") : d.reason })))) : null);
+        reason: d.reason === "already registered in this organization" ? t("import.reason.registered") : d.reason === "repeats an earlier row" ? t("import.reason.repeated_row") : d.reason }))),
+        b.duplicates_total > b.duplicates.length ? h("li", {}, t("import.duplicates_more", { count: b.duplicates_total - b.duplicates.length })) : null) : null);
     commit.disabled = b.errors.length > 0 || b.would_create === 0;
   } }, t("import.dry_run"));
   commit.addEventListener("click", async () => {

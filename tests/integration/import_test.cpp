@@ -126,6 +126,50 @@ TEST_F(ImportTest, DuplicatesAreReportedNotDoubled) {
   EXPECT_EQ(count_rows("trainees"), 3U);
 }
 
+// The duplicates list is bounded like the errors: 1,200 repeated rows list
+// the first 1,000 and count all; registered emails are found by looking up
+// the file's own (a padded Bengali address among them, folded as
+// validation trims it).
+TEST_F(ImportTest, DuplicatesAreCountedAndTheFirstThousandListed) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string bengali = "ইমেইল@উদাহরণ.বাংলা";
+  const std::string registered = "\"Nusrat Jahan\"," + bengali +
+                                 ",BD,Dhaka,Asia/Dhaka,python:4,N4,B1,40,1200,USD,"
+                                 "manufacturing,offshore,true,false\n";
+  ASSERT_EQ(upload(key, kHeader + csv_row(1) + registered, "text/csv").status(), 201);
+  std::string csv = kHeader + csv_row(0);
+  for (int i = 0; i < 1'200; ++i) csv += csv_row(0);  // lines 3..1202 repeat line 2
+  // Registered already: line 1203 by its email in other case, line 1204 in
+  // Bengali with an ideographic space after it.
+  csv +=
+      "\"Trainee, No. 1\",T1@Example.COM,BD,Dhaka,Asia/Dhaka,python:4,N4,B1,40,1200,USD,"
+      "manufacturing,offshore,true,false\n";
+  std::string padded = registered;
+  padded.replace(padded.find(bengali), bengali.size(), bengali + "\u3000");
+  csv += padded;
+  for (const std::string query : {"?dry_run=true&on_duplicate=skip", "?on_duplicate=skip"}) {
+    auto r = upload(key, csv, "text/csv", query);
+    ASSERT_EQ(r.status(), query.find("dry_run") != std::string::npos ? 200 : 201) << r.http.body;
+    EXPECT_EQ(r.body["duplicates_total"], 1'202) << query;
+    ASSERT_EQ(r.body["duplicates"].size(), 1'000U) << query;
+    EXPECT_EQ(r.body["duplicates"][0]["line"], 3) << query;
+    EXPECT_EQ(r.body["duplicates"][999]["line"], 1'002) << query;
+  }
+  EXPECT_EQ(count_rows("trainees"), 3U);
+  // Without skipping, the errors are bounded as before (1,000 and a count).
+  auto refused = upload(key, csv, "text/csv", "?dry_run=true");
+  ASSERT_EQ(refused.status(), 200) << refused.http.body;
+  EXPECT_EQ(refused.body["errors"].size(), 1'001U);
+  EXPECT_EQ(refused.body["duplicates_total"], 1'203);
+  // The two registered ones are found by lookup (the last two lines).
+  auto last = upload(key, kHeader + csv_row(7) + csv_row(1) + padded, "text/csv", "?dry_run=true");
+  ASSERT_EQ(last.status(), 200) << last.http.body;
+  ASSERT_EQ(last.body["duplicates"].size(), 2U) << last.http.body;
+  EXPECT_EQ(last.body["duplicates"][0]["line"], 3);
+  EXPECT_EQ(last.body["duplicates"][1]["line"], 4);
+  EXPECT_EQ(last.body["duplicates"][1]["reason"], "already registered in this organization");
+}
+
 // A real import validates a chunk of rows while the chunks before it are
 // being written (COPY); a problem found after thousands of rows were written
 // still leaves nothing, and the answer lists every problem, as the dry run
@@ -207,10 +251,19 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   for (int i = 0; i < 3; ++i) {
     ndjson += trainee("n" + std::to_string(i) + "@example.com").dump() + "\n";
   }
-  ndjson += "\n{not json}\n";
+  ndjson += "\n{not json}\n[1]\n{\"hours_per_week\": 1e400}\n";
   auto bad = upload(key, ndjson, "application/x-ndjson");
   expect_problem(bad, 422);
+  ASSERT_EQ(bad.body["errors"].size(), 3U) << bad.http.body;
+  // Each line says what is wrong with it: not JSON (where), JSON but not an
+  // object, a number JSON allows and a double cannot hold.
   EXPECT_EQ(bad.body["errors"][0]["line"], 5);
+  EXPECT_EQ(bad.body["errors"][0]["detail"], "is not valid JSON: invalid JSON at byte 3");
+  EXPECT_EQ(bad.body["errors"][1]["line"], 6);
+  EXPECT_EQ(bad.body["errors"][1]["detail"], "is not a JSON object");
+  EXPECT_EQ(bad.body["errors"][2]["line"], 7);
+  EXPECT_EQ(bad.body["errors"][2]["detail"],
+            "is not valid JSON: a number is too large to read (such as 1e400)");
   ndjson.resize(ndjson.find("\n{not json}"));
   auto ok = upload(key, ndjson, "application/x-ndjson");
   ASSERT_EQ(ok.status(), 201) << ok.http.body;

@@ -678,6 +678,25 @@ TEST_F(ProbeTest, SecondProbeDefectsAreAnswered) {
       service_->port(), "GET", "/v1/me", "",
       {{"Authorization", "Bearer " + school_key_}, {"Authorization", "Bearer " + firm_key_}});
   EXPECT_EQ(two.status, 400) << two.body;
+  // Nor two of any field the service reads once (a proxy in front may read
+  // the other): every repeated one is named, and nothing is created.
+  const auto before = count_rows("trainees");
+  auto twice = request(service_->port(), "POST", "/v1/trainees",
+                       json{{"full_name", "Twice"}, {"email", "twice@example.com"}}.dump(),
+                       {{"Authorization", "Bearer " + school_key_},
+                        {"Content-Type", "application/json"},
+                        {"Content-Type", "text/csv"},
+                        {"Idempotency-Key", "one"},
+                        {"idempotency-key", "two"}});
+  ASSERT_EQ(twice.status, 400) << twice.body;
+  const auto named = json::parse(twice.body);
+  std::set<std::string> fields;
+  for (const auto& e : named["errors"]) {
+    fields.insert(e["pointer"].get<std::string>());
+    EXPECT_EQ(e["code"], "duplicate") << e.dump();
+  }
+  EXPECT_EQ(fields, (std::set<std::string>{"Content-Type", "Idempotency-Key"})) << twice.body;
+  EXPECT_EQ(count_rows("trainees"), before);
   // A fraction longer than PostgreSQL keeps is a 422.
   EXPECT_EQ(
       call("GET", "/v1/audit?since=2026-01-01T00:00:00." + std::string(200, '9') + "Z", admin_)

@@ -376,6 +376,33 @@ TEST_F(IssueSeventeenTest, DuplicateFlaggedAcrossOrganizationsThroughCreateAndIm
             0);
 }
 
+// Migration 0100: the digits people type are digits. One number written with
+// a Japanese keyboard's full-width digits, in Bengali digits (a Dhaka
+// spreadsheet) and in ASCII, at three organizations, is one person; before,
+// the first two had no phone fingerprint at all.
+TEST_F(IssueSeventeenTest, APhoneInFullWidthOrBengaliDigitsIsTheSameNumber) {
+  auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [b, b_key] = organization("Chattogram Tech", "training_provider");
+  auto [c, c_key] = organization("Sylhet Code", "training_provider");
+  add_trainee(a_key, "first@example.com", {{"phone", "０１７１２－３４５６７８"}});
+  add_trainee(b_key, "second@example.com", {{"phone", "০১৭১২-৩৪৫৬৭৮"}});
+  add_trainee(c_key, "third@example.com", {{"phone", "+880 1712 345678"}});
+  // Another number in Devanagari digits matches nobody.
+  add_trainee(c_key, "fourth@example.com", {{"phone", "०१९९९-८८८७७७"}});
+  EXPECT_EQ(sql_count("SELECT count(*) FROM contact_fingerprints WHERE phone IS NOT NULL"), 4);
+  auto flags = call("GET", "/v1/duplicates", admin_);
+  ASSERT_EQ(flags.status(), 200) << flags.http.body;
+  ASSERT_EQ(flags.body["items"].size(), 3u) << flags.http.body;
+  std::set<std::set<std::string>> pairs;
+  for (const auto& item : flags.body["items"]) {
+    EXPECT_EQ(item["matched_on"], json({"phone"})) << item.dump();
+    std::set<std::string> orgs;
+    for (const auto& side : item["trainees"]) orgs.insert(side["organization_id"]);
+    pairs.insert(orgs);
+  }
+  EXPECT_EQ(pairs, (std::set<std::set<std::string>>{{a, b}, {a, c}, {b, c}}));
+}
+
 TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganization) {
   auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
   auto [b, b_key] = organization("Chattogram Tech", "training_provider");

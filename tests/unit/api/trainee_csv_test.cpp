@@ -124,15 +124,16 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
   const std::vector<std::vector<std::string>> values = {
       /* full_name */ {"Trainee 1", " Rahim Uddin ", "ヌスラト", "রহিম", "", "  ", "a\tb",
                        std::string(201, 'x'), std::string(200, 'x'), "x\n y", "\u3000\u3000",
-                       "\u3000山田\u3000花子\u3000", "\u200b", "\ufeffRahim"},
+                       "\u3000山田\u3000花子\u3000", "\u200b", "\ufeffRahim", "Ra\ufeffhim",
+                       "Rahim\u202eUddin"},
       /* email */
       {"a@example.com", " A@Example.COM ", "bad", "a@b", "a b@example.com", "",
        "ইমেইল@উদাহরণ.বাংলা", "a@@example.com"},
       /* phone */ {"", "+880 1711 000000", std::string(41, '1'), " ", "০১৭১১"},
       /* gender */ {"", "female", "male", "other", "Female", " male"},
       /* district */ {"", "Dhaka", "ঢাকা", std::string(101, 'd')},
-      /* country */ {"", "BD", "JP", "bd", "BDX", " JP ", "B", "日本"},
-      /* city */ {"", "Dhaka", "東京", " ", "\u00a0", " 東京\u3000"},
+      /* country */ {"", "BD", "JP", "bd", "BDX", " JP ", "B", "日本", "XX", "EU"},
+      /* city */ {"", "Dhaka", "東京", " ", "\u00a0", " 東京\u3000", "\u2066東京\u2069"},
       /* timezone */ {"", "Asia/Dhaka", "Asia/Tokyo", " Asia/Dhaka", "Mars/Base", "asia/dhaka"},
       /* program */ {"", "Cohort 2026, batch 3", "コース"},
       /* skills */

@@ -110,6 +110,24 @@ TEST_F(ValidationTest, UnicodeSpacesAndInvisibleMarksAreBlankAndTrimmed) {
   EXPECT_EQ(input->personal.full_name, "山田\u3000花子");
 }
 
+// A direction override inside a name would show it reversed to a reviewer,
+// and a byte order mark inside splits it invisibly: both are refused, each
+// field at once; at the ends a mark is padding, as above.
+TEST_F(ValidationTest, DirectionOverridesAndMarksInsideTextAreRefused) {
+  json body = {{"full_name", "Rahim \u202eniddU"},
+               {"email", "a@example.com"},
+               {"city", "Dha\ufeffka"},
+               {"district", "\u2066Sylhet\u2069"}};
+  EXPECT_FALSE(parse_trainee(body, api_, false, errors_));
+  EXPECT_EQ(pointers(), (std::set<std::string>{"/full_name", "/city", "/district"}));
+  for (const auto& e : errors_) EXPECT_EQ(e.code, http::FieldCode::kInvalidText) << e.pointer;
+  errors_.clear();
+  body = {{"full_name", "\ufeffনুসরাত জাহান\ufeff"}, {"email", "a@example.com"}};
+  const auto input = parse_trainee(body, api_, false, errors_);
+  ASSERT_TRUE(input) << errors_.size();
+  EXPECT_EQ(input->personal.full_name, "নুসরাত জাহান");
+}
+
 // An address, not text around one: each of these would otherwise be another
 // trainee's email to the duplicate checks.
 TEST(Email, TextAroundAnAddressIsNotOne) {

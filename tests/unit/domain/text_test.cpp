@@ -284,5 +284,20 @@ TEST(Text, TrimPaddingDropsUnicodeSpacesAndInvisibleMarksAtTheEnds) {
   EXPECT_EQ(trim_padding("\u3000\U0001F600\u3000"), "\U0001F600");
 }
 
+// A direction override shows the rest of a name reversed; a byte order mark
+// inside a name splits it invisibly. The joiners Bengali conjuncts need and
+// the plain direction marks are text.
+TEST(Text, HiddenFormatCharactersAreFoundWhereverTheyAre) {
+  for (const char* hidden : {"Rahim\u202eUddin", "\u202aa", "a\u202b", "a\u202cb", "a\u202db",
+                             "\u2066x\u2069", "x\u2067y", "x\u2068y", "Ra\ufeffhim", "\ufeff"}) {
+    EXPECT_TRUE(has_hidden_format_characters(hidden)) << hidden;
+  }
+  for (const char* text :
+       {"", "Rahim Uddin", "র\u200d\u09cdয", "a\u200cb", "a\u200eb\u200f", "\u2029", "\u2065\u206a",
+        "\u2029\u202f\u2060", "\ufefe\ufffd", "山田\u3000花子", "\U0001F600"}) {
+    EXPECT_FALSE(has_hidden_format_characters(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace kakehashi::domain
