@@ -73,6 +73,7 @@ struct PublishedRow {
   std::optional<std::string> key, label;
   std::array<std::optional<long>, kCountColumns> counts;
   std::optional<double> placement_rate, median_days, median_rate, mean_rate;
+  std::size_t merged_groups = 0;  // > 0: the row of small free-text groups
 };
 
 double round_to(double v, double unit) { return std::round(v / unit) * unit; }
@@ -105,7 +106,50 @@ struct Published {
   PublishedRow total;
 };
 
-Published suppress(const store::ReportResult& r, store::ReportDimension d) {
+// The groups of a free-text dimension (a cohort or district people typed)
+// with fewer than kMinimumCell registered trainees, merged into one "other"
+// group before suppression: hiding a small group's counts is not enough when
+// its name is shown, as a rare district's name alone points at the one
+// trainee from there. The merged group's medians and means are not known
+// (null); it sits just before the "not stated" group.
+struct Merged {
+  store::ReportResult result;
+  std::optional<std::size_t> other;  // its index in result.groups
+  std::size_t count = 0;             // how many groups it holds
+};
+
+constexpr std::string_view kOtherLabel = "(other: groups under 5)";
+static_assert(kMinimumCell == 5, "kOtherLabel names the minimum cell");
+
+Merged merge_small_text_groups(const store::ReportResult& r, store::ReportDimension d) {
+  Merged out;
+  out.result.total = r.total;
+  if (d != store::ReportDimension::kCohort && d != store::ReportDimension::kDistrict) {
+    out.result.groups = r.groups;
+    return out;
+  }
+  store::ReportFigures other;
+  other.label = std::string(kOtherLabel);
+  for (const auto& g : r.groups) {
+    if (!g.key || g.registered >= kMinimumCell) {
+      out.result.groups.push_back(g);
+      continue;
+    }
+    ++out.count;
+    for (const auto& c : kCounts) other.*(c.field) += g.*(c.field);
+    other.priced += g.priced;
+  }
+  if (out.count == 0) return out;
+  auto at = out.result.groups.end();
+  if (!out.result.groups.empty() && !out.result.groups.back().key) --at;  // before "not stated"
+  out.other = static_cast<std::size_t>(at - out.result.groups.begin());
+  out.result.groups.insert(at, std::move(other));
+  return out;
+}
+
+Published suppress(const store::ReportResult& report, store::ReportDimension d) {
+  const Merged merged = merge_small_text_groups(report, d);
+  const store::ReportResult& r = merged.result;
   // Skills overlap (a trainee has several); every other dimension, with its
   // "not stated" group, partitions the population.
   const bool partition = d != store::ReportDimension::kSkill;
@@ -124,6 +168,7 @@ Published suppress(const store::ReportResult& r, store::ReportDimension d) {
     total_hidden[c] = suppress_total(r.total.*(kCounts[c].field));
   }
   out.total = publish(r.total, total_hidden);
+  if (merged.other) out.groups[*merged.other].merged_groups = merged.count;
   return out;
 }
 
@@ -135,6 +180,7 @@ json row_json(const PublishedRow& row) {
   j["placement_rate"] = opt_num(row.placement_rate);
   j["median_days_to_placement"] = opt_num(row.median_days);
   j["bill_rate_jpy"] = {{"median", opt_num(row.median_rate)}, {"mean", opt_num(row.mean_rate)}};
+  if (row.merged_groups > 0) j["merged_groups"] = row.merged_groups;
   return j;
 }
 

@@ -37,7 +37,7 @@ export async function reportsView(ui) {
     if (!r.ok) { showProblem(box, r.body, form); put(out); return; }
     showProblem(box, null, form);
     const rows = [...r.body.groups, { ...r.body.total, total: true }];
-    const name = (/** @type {any} */ g) => g.total ? t("report.total") : g.key === null ? t("report.not_stated") : (r.body.group_by === "gender" ? label("gender", g.key) : g.label ?? g.key);
+    const name = (/** @type {any} */ g) => g.total ? t("report.total") : g.merged_groups ? t("report.merged", { count: g.merged_groups }) : g.key === null ? t("report.not_stated") : (r.body.group_by === "gender" ? label("gender", g.key) : g.label ?? g.key);
     put(out,
       h("p", { class: "muted" }, t("report.suppression", { n: r.body.minimum_cell })),
       h("table", {},
