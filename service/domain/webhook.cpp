@@ -148,11 +148,25 @@ bool is_private_ipv6(const std::array<std::uint8_t, 16>& a) {
 }
 
 bool is_private_literal_host(std::string_view host) {
+  // "localhost." is localhost: a name may end in the root's dot.
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
   if (equals_ignoring_case(host, "localhost") || ends_with_ignoring_case(host, ".localhost")) {
     return true;
   }
   if (auto v4 = parse_ipv4(host)) return is_private_ipv4(*v4);
   if (auto v6 = parse_ipv6(host)) return is_private_ipv6(*v6);
+  // The resolver reads the old numeric forms as addresses too (2130706433,
+  // 0x7f000001, 0177.0.0.1, 127.1 are all 127.0.0.1): judged as the address
+  // they name, not as a name.
+  if (host.size() <= 64) {
+    const std::string s(host);
+    in_addr addr{};
+    if (inet_aton(s.c_str(), &addr) != 0) {
+      std::array<std::uint8_t, 4> a{};
+      std::memcpy(a.data(), &addr.s_addr, 4);  // network order: a[0] is the first byte
+      return is_private_ipv4(a);
+    }
+  }
   return false;
 }
 

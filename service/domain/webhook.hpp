@@ -64,9 +64,11 @@ bool is_private_ipv6(const std::array<std::uint8_t, 16>& a);
 std::optional<std::array<std::uint8_t, 4>> parse_ipv4(std::string_view text);
 std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text);
 
-// For a host given literally (an address, "localhost" or a name under
-// .localhost): is it a refused target? A name is not decided here; the
-// delivery checks every address it resolves to.
+// For a host given literally (an address, in dotted decimal or in one of
+// the older numeric forms the resolver also reads, such as 2130706433 or
+// 127.1; "localhost" or a name under .localhost, with or without a final
+// dot): is it a refused target? A name is not decided here; the delivery
+// checks every address it resolves to.
 bool is_private_literal_host(std::string_view host);
 
 }  // namespace kakehashi::domain

@@ -300,7 +300,10 @@ TEST_F(WebhookTargetsTest, RefusesPrivateAndLoopbackTargets) {
   for (const std::string url :
        {"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/hook",
         "http://10.1.2.3/hook", "http://192.168.0.10/hook", "http://169.254.169.254/latest",
-        "http://[::ffff:127.0.0.1]/hook", "http://api.localhost/hook"}) {
+        "http://[::ffff:127.0.0.1]/hook", "http://api.localhost/hook",
+        // loopback disguised in forms the resolver reads as it
+        "http://2130706433/hook", "http://0x7f000001/hook", "http://0177.0.0.1/hook",
+        "http://127.1/hook", "http://localhost./hook"}) {
     auto r =
         call("POST", "/v1/webhooks", firm_key_, {{"url", url}, {"events", {"offer.received"}}});
     expect_problem(r, 422);
@@ -308,13 +311,16 @@ TEST_F(WebhookTargetsTest, RefusesPrivateAndLoopbackTargets) {
     EXPECT_EQ(r.body["errors"][0]["pointer"], "/url") << url;
     EXPECT_EQ(r.body["errors"][0]["code"], "not_permitted") << url;
   }
-  // A name is checked by the addresses it resolves to, at each delivery:
-  // 2130706433 is a name to the URL check, and 127.0.0.1 to the resolver.
+  // A name is checked by the addresses it resolves to, at each delivery: a
+  // name registered while it pointed elsewhere that now resolves to loopback
+  // (DNS rebinding; here the stored URL is changed underneath) is refused.
   WebhookReceiver hook;
   const auto endpoint =
-      create_webhook(firm_key_, "http://2130706433:" + std::to_string(hook.port()) + "/hook",
+      create_webhook(firm_key_, "http://hooks.example:" + std::to_string(hook.port()) + "/hook",
                      {"match.state_changed"});
   const std::string id = endpoint["id"];
+  db_.query_value("UPDATE webhooks SET url = 'http://localhost:" + std::to_string(hook.port()) +
+                  "/hook' WHERE id = '" + id + "' RETURNING 1");
   add_match(add_project("Paint shop QA"), add_trainee("refused@example.com"));
   ASSERT_TRUE(eventually([&] {
     auto d = call("GET", "/v1/webhooks/" + id + "/deliveries", firm_key_);

@@ -38,36 +38,21 @@ TEST(WebhookUrl, RefusesWhatItCannotDeliverTo) {
 }
 
 TEST(WebhookAddress, PrivateLoopbackAndSpecialRangesAreRefused) {
-  for (const char* host : {"127.0.0.1",
-                           "127.255.0.9",
-                           "10.0.0.1",
-                           "172.16.0.1",
-                           "172.31.255.255",
-                           "192.168.1.1",
-                           "169.254.169.254",
-                           "100.64.0.1",
-                           "0.0.0.0",
-                           "224.0.0.1",
-                           "255.255.255.255",
-                           "198.18.0.1",
-                           "::1",
-                           "::",
-                           "fc00::1",
-                           "fd12::1",
-                           "fe80::1",
-                           "ff02::1",
-                           "::ffff:127.0.0.1",
-                           "::ffff:10.0.0.1",
-                           "64:ff9b::a9fe:a9fe",
-                           "2002:7f00:1::",
-                           "2001:db8::1",
-                           "localhost",
-                           "LOCALHOST",
-                           "api.localhost"}) {
+  for (const char* host :
+       {"127.0.0.1", "127.255.0.9", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+        "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1",
+        "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2001:db8::1", "localhost",
+        "LOCALHOST", "api.localhost",
+        // the same, disguised: the resolver reads these as
+        // addresses (or as localhost)
+        "localhost.", "api.localhost.", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.1",
+        "0", "10.1", "0xa9fea9fe"}) {
     EXPECT_TRUE(is_private_literal_host(host)) << host;
   }
   for (const char* host : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450::1",
-                           "::ffff:8.8.8.8", "2002:0808:0808::", "example.com", "2130706433"}) {
+                           "::ffff:8.8.8.8", "2002:0808:0808::", "example.com", "134744072",
+                           "0x8080808", "example.com.", "localhost.example", "1e100.net"}) {
     EXPECT_FALSE(is_private_literal_host(host)) << host;
   }
 }
