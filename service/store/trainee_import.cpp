@@ -25,13 +25,18 @@
 namespace kakehashi::store {
 namespace {
 
-// Those of the given folded emails the organization has registered: probes
-// of the unique key (organization, lower(email) bytewise), not a read of
-// every email of a large organization for a file of a few rows.
-constexpr const char* kOrganizationEmails =
+// Which of a file's folded emails the organization has registered. A small
+// file probes the unique key (organization, lower(email) bytewise) for each;
+// a large one reads the organization's emails once: in one measurement,
+// 270k registered, one email took 1.7 ms probed against 58 ms read whole,
+// and 100k emails 0.7-0.8 s probed against the same 58 ms read whole.
+constexpr std::size_t kProbedEmails = 1'000;
+constexpr const char* kOrganizationEmailsProbed =
     "SELECT lower(email) AS email FROM trainee_personal "
     "WHERE organization_id = $1 AND (lower(email) COLLATE \"C\") IN "
     "(SELECT value COLLATE \"C\" FROM jsonb_array_elements_text($2::jsonb))";
+constexpr const char* kOrganizationEmails =
+    "SELECT lower(email) AS email FROM trainee_personal WHERE organization_id = $1";
 // A large import may take longer than one statement usually may.
 constexpr const char* kImportTimeout = "SET LOCAL statement_timeout = '10min'";
 constexpr const char* kTakenAliases = "SELECT alias FROM trainees WHERE alias = ANY($1::text[])";
@@ -560,6 +565,12 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
                                                     const std::vector<std::string>& lowered) {
   std::unordered_set<std::string> out;
   if (lowered.empty()) return out;
+  if (lowered.size() > kProbedEmails) {
+    for (const auto& r : exec_params(t.sql(), kOrganizationEmails, organization_id)) {
+      out.insert(r["email"].as<std::string>());
+    }
+    return out;
+  }
   std::vector<std::string> distinct;
   {
     std::unordered_set<std::string_view> seen;
@@ -569,7 +580,7 @@ std::unordered_set<std::string> organization_emails(Tx& t, const std::string& or
     }
   }
   for (const auto& r :
-       exec_params(t.sql(), kOrganizationEmails, organization_id, json_strings(distinct))) {
+       exec_params(t.sql(), kOrganizationEmailsProbed, organization_id, json_strings(distinct))) {
     out.insert(r["email"].as<std::string>());
   }
   return out;

@@ -79,7 +79,8 @@ struct NewTrainee {
   domain::TraineeProfile profile;
 };
 // Those of `lowered` (emails as lower() folds them) that a trainee of the
-// organization has: the file's duplicates of registered trainees.
+// organization has (for more than a thousand, every email of the
+// organization): the file's duplicates of registered trainees.
 std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id,
                                                     const std::vector<std::string>& lowered);
 // PostgreSQL's lower() of each text, in order: the case folding the unique
