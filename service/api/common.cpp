@@ -558,7 +558,8 @@ bool valid_idempotency_key(std::string_view key) {
 
 awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                const domain::Principal& who,
-                               std::function<awaitable<Response>()> create, Replay replay) {
+                               std::function<awaitable<Response>()> create, Replay replay,
+                               ResourceOf resource_of) {
   const auto key = ctx.request.header("Idempotency-Key");
   if (!key) co_return co_await create();
   if (!valid_idempotency_key(*key)) {
@@ -570,8 +571,17 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                         {{"format", std::string("idempotency_key")}}}});
   }
   const std::string k(*key);
-  const std::string hash =
-      util::sha256_hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
+  // The query is part of the request (an import's on_duplicate); without
+  // one the fingerprint is as it always was. A large body (an import's) is
+  // hashed on the CPU executor, not on an I/O thread.
+  const std::string head = ctx.request.method + " " + ctx.request.path +
+                           (ctx.request.query.empty() ? "" : "?" + ctx.request.query) + "\n";
+  std::string hash;
+  if (ctx.request.body.size() > (std::size_t{1} << 20)) {
+    co_await api.cpu.run([&] { hash = util::sha256_hex(head + ctx.request.body); });
+  } else {
+    hash = util::sha256_hex(head + ctx.request.body);
+  }
   std::optional<store::IdempotencyRecord> previous;
   // Autocommit statements: a twin request must see the reservation at once.
   co_await api.db.read([&](store::Tx& t) {
@@ -608,7 +618,9 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
   }
   const bool created = response && response->status >= 200 && response->status < 300;
   std::string resource_id;
-  if (created) {
+  if (created && resource_of) {
+    resource_id = resource_of(*response);
+  } else if (created) {
     const auto location = response->header("Location").value_or("");
     resource_id = std::string(location.substr(location.rfind('/') + 1));
   }

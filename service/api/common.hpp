@@ -163,12 +163,18 @@ int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& e
 // Renders the resource an earlier request created, by its id, as a GET would.
 using Replay = std::function<awaitable<Response>(const std::string& resource_id)>;
 
+// What a successful answer created, to keep for a replay (at most 64
+// characters); by default the last segment of its Location.
+using ResourceOf = std::function<std::string(const Response& created)>;
+
 // Runs `create` once per Idempotency-Key: the key is reserved before `create`
 // runs, so a twin request in flight gets 409; a repeat with the same body
-// replays `replay(id)` of the created resource with the first status; with
-// another body it is a 422. Only the fingerprint, status and id are stored.
+// (and query) replays `replay(id)` of the created resource with the first
+// status; with another it is a 422. Only the fingerprint, status and id are
+// stored.
 awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                const domain::Principal& who,
-                               std::function<awaitable<Response>()> create, Replay replay);
+                               std::function<awaitable<Response>()> create, Replay replay,
+                               ResourceOf resource_of = {});
 
 }  // namespace kakehashi::api

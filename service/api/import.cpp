@@ -771,6 +771,41 @@ awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
   co_return json_response(200, dry_run_report(records, to_create.size(), duplicates, errors));
 }
 
+// When the import began, and how long the parse took (for the log line).
+struct ImportClock {
+  std::chrono::steady_clock::time_point began;
+  double parse_ms = 0;
+};
+
+// An import's answer as an Idempotency-Key keeps it (its "resource id", at
+// most 64 characters): "import:<rows>:<created>:<duplicates_total>".
+std::string import_figures(std::size_t rows, std::size_t created, std::size_t duplicates) {
+  return "import:" + std::to_string(rows) + ":" + std::to_string(created) + ":" +
+         std::to_string(duplicates);
+}
+
+// The answer a replay gives: the first answer's figures, no duplicates listed.
+json replayed_import(const std::string& figures) {
+  std::array<std::size_t, 3> n{};
+  std::size_t at = figures.find(':');
+  for (auto& value : n) {
+    const std::size_t from = at == std::string::npos ? figures.size() : at + 1;
+    at = figures.find(':', from);
+    const std::string_view part(figures.data() + from,
+                                (at == std::string::npos ? figures.size() : at) - from);
+    std::from_chars(part.data(), part.data() + part.size(), value);
+  }
+  return {{"dry_run", false},         {"rows", n[0]},
+          {"created", n[1]},          {"duplicates", json::array()},
+          {"duplicates_total", n[2]}, {"replayed", true}};
+}
+
+awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
+                                 const ImportOptions& options,
+                                 std::variant<Parsed, FileProblem>& parsed,
+                                 std::vector<http::FieldError>& errors, ImportClock clock,
+                                 std::string& figures);
+
 awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
@@ -794,10 +829,39 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   const double parse_ms = ms_since(began);
   if (auto* p = std::get_if<FileProblem>(&parsed))
     co_return problem(ctx, p->status, p->detail, p->errors);
-  const auto& rows = std::get<Parsed>(parsed);
   if (options.dry_run) {
-    co_return co_await dry_run(api, ctx, options, rows, errors);
+    co_return co_await dry_run(api, ctx, options, std::get<Parsed>(parsed), errors);
   }
+  // With an Idempotency-Key, a retry after a lost answer (a dropped
+  // connection during a long import) gets the first answer's figures instead
+  // of every row refused as already registered. Only the figures are kept
+  // (the duplicates' emails are personal data): a replay lists none.
+  std::string figures;
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        co_return co_await write_import(api, ctx, options, parsed, errors, {began, parse_ms},
+                                        figures);
+      },
+      [](const std::string& kept) -> awaitable<Response> {
+        co_return json_response(201, replayed_import(kept));
+      },
+      [&](const Response&) { return figures; });
+}
+
+// Writes the parsed file (no dry run); `figures` gets the answer's counts as
+// an Idempotency-Key keeps them (import_figures).
+awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
+                                 const ImportOptions& options,
+                                 std::variant<Parsed, FileProblem>& parsed,
+                                 std::vector<http::FieldError>& errors, ImportClock clock,
+                                 std::string& figures) {
+  using Clock = std::chrono::steady_clock;
+  auto ms_since = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
+  const auto [began, parse_ms] = clock;
+  const auto& rows = std::get<Parsed>(parsed);
   std::unordered_set<std::string> existing;
   std::optional<store::TextFolding> folding;
   const bool organization_ok =
@@ -869,6 +933,7 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
              {"waiting_for_rows_ms", w.wait_ms},
              {"write_ms", write_ms},
              {"commit_and_index_ms", total_ms - write_ms}});
+  figures = import_figures(rows.rows.size(), created, w.duplicates.total);
   const json out = {{"dry_run", false},
                     {"rows", rows.rows.size()},
                     {"created", created},

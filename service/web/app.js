@@ -687,11 +687,16 @@ async function importView() {
   const text = h("textarea", { id: "csv", rows: 8, "data-pointer": "csv", spellcheck: "false" });
   const preview = h("section", { "aria-live": "polite" });
   const commit = h("button", { class: "btn", type: "button", disabled: true }, t("import.commit"));
-  file.addEventListener("change", async () => { const chosen = file.files?.[0]; if (chosen) text.value = await chosen.text(); commit.disabled = true; });
-  text.addEventListener("input", () => { commit.disabled = true; });
+  // One Idempotency-Key per text: pressing import again after a lost answer
+  // (a dropped connection) gets the first import's figures, not every row
+  // refused as already registered. getRandomValues also works over plain http.
+  const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  let importKey = newKey();
+  file.addEventListener("change", async () => { const chosen = file.files?.[0]; if (chosen) text.value = await chosen.text(); commit.disabled = true; importKey = newKey(); });
+  text.addEventListener("input", () => { commit.disabled = true; importKey = newKey(); });
   const send = async (/** @type {boolean} */ dry) => {
     put(preview, h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
-    const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv" });
+    const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv", headers: dry ? {} : { "idempotency-key": importKey } });
     return r;
   };
   const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors" }, h("caption", {}, t("import.errors")),
@@ -710,9 +715,16 @@ async function importView() {
   } }, t("import.dry_run"));
   commit.addEventListener("click", async () => {
     commit.disabled = true;
-    const r = await send(false);
+    let r;
+    try { r = await send(false); } catch {
+      // No answer (the connection dropped): the import may have been stored;
+      // pressing again sends the same key, so nothing is imported twice.
+      put(preview, h("p", { class: "error", role: "alert" }, t("import.lost")));
+      commit.disabled = false;
+      return;
+    }
     if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors)); showProblem(preview.appendChild(h("div")), { ...r.body, errors: [] }); return; }
-    put(preview, h("p", { class: "ok", role: "alert" }, t("import.created_n", { count: r.body.created })));
+    put(preview, h("p", { class: "ok", role: "alert" }, t(r.body.replayed ? "import.created_before" : "import.created_n", { count: r.body.created })));
   });
   const template = h("a", { href: `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${IMPORT_TEMPLATE}`)}`, download: "kakehashi-trainees-template.csv" }, t("import.template"));
   page("nav.import", h("p", { class: "muted" }, t("import.help")), h("p", {}, template, " ", h("span", { class: "muted" }, t("import.template_help"))),

@@ -170,6 +170,48 @@ TEST_F(ImportTest, DuplicatesAreCountedAndTheFirstThousandListed) {
   EXPECT_EQ(last.body["duplicates"][1]["reason"], "already registered in this organization");
 }
 
+// A retry with the Idempotency-Key of an import whose answer was lost gets
+// the first answer's figures and imports nothing again (without the key,
+// every row would be refused as already registered).
+TEST_F(ImportTest, AnIdempotencyKeyReplaysTheFiguresAndImportsOnce) {
+  const std::string key = organization("Dhaka AI Academy", "training_provider").second;
+  const std::string csv = kHeader + csv_row(1) + csv_row(2) + csv_row(2) + csv_row(3);
+  auto send = [&](const std::string& body, const std::string& query, const std::string& k) {
+    ApiResponse r{request(service_->port(), "POST", "/v1/trainees/import" + query, body,
+                          {{"Authorization", "Bearer " + key},
+                           {"Content-Type", "text/csv"},
+                           {"Idempotency-Key", k}}),
+                  nullptr};
+    r.body = json::parse(r.http.body, nullptr, false);
+    return r;
+  };
+  auto first = send(csv, "?on_duplicate=skip", "file-1");
+  ASSERT_EQ(first.status(), 201) << first.http.body;
+  EXPECT_EQ(first.body["created"], 3);
+  EXPECT_FALSE(first.body.contains("replayed"));
+  auto again = send(csv, "?on_duplicate=skip", "file-1");
+  ASSERT_EQ(again.status(), 201) << again.http.body;
+  EXPECT_EQ(again.http.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(again.body["replayed"], true);
+  EXPECT_EQ(again.body["rows"], 4);
+  EXPECT_EQ(again.body["created"], 3);
+  EXPECT_EQ(again.body["duplicates_total"], 1);
+  EXPECT_EQ(again.body["duplicates"], json::array());  // their emails are not kept
+  EXPECT_EQ(count_rows("trainees"), 3U);
+  // The same key with another query or another file is another request.
+  auto other_query = send(csv, "", "file-1");
+  expect_problem(other_query, 422);
+  EXPECT_EQ(other_query.body["errors"][0]["code"], "reused") << other_query.http.body;
+  expect_problem(send(kHeader + csv_row(4), "?on_duplicate=skip", "file-1"), 422);
+  // A failed import keeps no key: after fixing the file, the same key runs it.
+  auto bad = send(kHeader + csv_row(5, "python:9"), "", "file-2");
+  expect_problem(bad, 422);
+  auto fixed = send(kHeader + csv_row(5, "python:9"), "", "file-2");
+  expect_problem(fixed, 422);  // the same bad file, run again: not a replay
+  EXPECT_FALSE(fixed.http.header("Idempotent-Replayed").has_value());
+  EXPECT_EQ(count_rows("trainees"), 3U);
+}
+
 // A real import validates a chunk of rows while the chunks before it are
 // being written (COPY); a problem found after thousands of rows were written
 // still leaves nothing, and the answer lists every problem, as the dry run
