@@ -133,11 +133,12 @@ Response signed_in(const ApiContext& api, const http::RequestContext& ctx,
   return r;
 }
 
-// A failed sign-in counts against the email tried and the client's address.
+// A failed sign-in (counted when it began) may lock the email tried, and
+// counts against the client's address.
 awaitable<Response> sign_in_failed(ApiContext& api, const http::RequestContext& ctx,
-                                   const std::string& address, Response r) {
+                                   const std::string& address, int attempt, Response r) {
   co_await api.db.read([&](store::Tx& t) {
-    store::record_sign_in_failure(t, address, api.accounts.free_sign_in_failures);
+    store::sign_in_failed(t, address, attempt, api.accounts.free_sign_in_failures);
   });
   if (api.auth_failure_limit) api.auth_failure_limit->take(ctx.request.remote_address);
   r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
@@ -163,13 +164,13 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the sign-in is invalid", errors);
   const std::string address = lower(*email);
-  std::optional<std::int64_t> wait;
+  store::SignInAttempt attempt;
   std::optional<store::PersonCredentials> found;
   co_await api.db.read([&](store::Tx& t) {
-    wait = store::sign_in_wait(t, address);
-    if (!wait) found = store::find_credentials_by_email(t, address);
+    attempt = store::begin_sign_in(t, address, api.accounts.free_sign_in_failures);
+    if (!attempt.wait) found = store::find_credentials_by_email(t, address);
   });
-  if (wait) {
+  if (const auto wait = attempt.wait) {
     Response r = problem(ctx, 429,
                          "too many failed sign-ins for this email; retry after " +
                              std::to_string(*wait) + " second(s)");
@@ -185,7 +186,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
     }
   });
   if (!ok) {
-    co_return co_await sign_in_failed(api, ctx, address,
+    co_return co_await sign_in_failed(api, ctx, address, attempt.attempt,
                                       unauthorized(ctx, "the email or the password is wrong"));
   }
   if (found->person.totp_enabled && found->totp_secret) {
@@ -201,7 +202,10 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
       co_await api.db.read(
           [&](store::Tx& t) { accepted = store::accept_totp_step(t, found->person.id, *step); });
     }
-    if (!accepted) co_return co_await sign_in_failed(api, ctx, address, second_factor_wrong(ctx));
+    if (!accepted) {
+      co_return co_await sign_in_failed(api, ctx, address, attempt.attempt,
+                                        second_factor_wrong(ctx));
+    }
   }
   const std::string token = util::random_hex(32);
   std::string expires_at;

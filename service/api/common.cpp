@@ -286,16 +286,21 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   for (auto& [name, value] : ctx.params) {
     if (value.size() == 36 && store::is_uuid(lower_ascii(value))) value = lower_ascii(value);
   }
-  // Fields the service reads one value of: a second would be read by a proxy
-  // or a log in front of it, and this service would act on the first (two
-  // Content-Types, two keys). Refused, every repeated one at once.
+  // Fields the service reads one value of, sent twice with different values:
+  // a proxy or a log in front of it may read the other one, and this service
+  // would act on the first (two Content-Types, two keys). Refused, every such
+  // field at once; the same value repeated is harmless and taken.
   constexpr std::string_view kSingletons[] = {"Authorization", "Content-Type", "If-Match",
                                               "Idempotency-Key", kCsrfHeader};
   std::vector<http::FieldError> repeated;
   for (const std::string_view name : kSingletons) {
-    if (std::count_if(ctx.request.headers.begin(), ctx.request.headers.end(),
-                      [&](const auto& h) { return http::iequals(h.name, name); }) > 1) {
-      repeated.push_back({std::string(name), http::FieldCode::kDuplicate, "is repeated"});
+    const auto first = ctx.request.header(name);
+    if (first &&
+        std::any_of(ctx.request.headers.begin(), ctx.request.headers.end(), [&](const auto& h) {
+          return http::iequals(h.name, name) && h.value != *first;
+        })) {
+      repeated.push_back({std::string(name), http::FieldCode::kDuplicate,
+                          "is sent more than once with different values"});
     }
   }
   if (!repeated.empty()) {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <random>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -500,6 +502,17 @@ int seed_synthetic(store::Database& db, std::size_t trainees, std::size_t projec
   return 0;
 }
 
+// A count on the command line: digits only, at most ten million (std::stoul
+// read "-1" as 2^64 - 1, and the seed then failed in vector::reserve).
+std::size_t count_argument(const std::string& text) {
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n > 10'000'000) {
+    throw std::invalid_argument("not a count");
+  }
+  return n;
+}
+
 }  // namespace
 
 int seed(const std::vector<std::string>& args) {
@@ -517,16 +530,17 @@ int seed(const std::vector<std::string>& args) {
       } else if (args[i] == "--synthetic") {
         synthetic = true;
       } else if (args[i] == "--trainees" && has_value) {
-        trainees = std::stoul(args[++i]);
+        trainees = count_argument(args[++i]);
       } else if (args[i] == "--projects" && has_value) {
-        projects = std::stoul(args[++i]);
+        projects = count_argument(args[++i]);
       } else if (args[i] == "--seed" && has_value) {
         seed_value = std::stoull(args[++i]);
       } else {
         rest.push_back(args[i]);
       }
     } catch (const std::exception&) {
-      std::cerr << "kakehashi: " << args[i - 1] << " needs a whole number\n";
+      std::cerr << "kakehashi: " << args[i - 1]
+                << " needs a whole number (counts: 0 to 10000000)\n";
       return 2;
     }
   }
@@ -542,7 +556,11 @@ int seed(const std::vector<std::string>& args) {
     store::Database db(store::DatabaseOptions{.url = parsed.config.database_url,
                                               .pool_size = 1,
                                               .statement_timeout = std::chrono::minutes(10),
-                                              .connect_timeout = parsed.config.connect_timeout},
+                                              .connect_timeout = parsed.config.connect_timeout,
+                                              // Seeded contacts are fingerprinted as the
+                                              // service's are (the duplicates across
+                                              // organizations), when the key is set.
+                                              .contact_key = parsed.config.contact_hash_key},
                        store::registry_statements());
     return demo ? seed_demo(db) : seed_synthetic(db, trainees, projects, seed_value);
   } catch (const std::exception& e) {

@@ -79,12 +79,17 @@ constexpr const char* kDeleteSessionsOf = "DELETE FROM sessions WHERE person_id 
 constexpr const char* kSignInWait =
     "SELECT ceil(extract(epoch FROM locked_until - now()))::bigint AS wait "
     "FROM sign_in_failures WHERE email = $1 AND locked_until > now()";
+// One statement: the row lock orders attempts at once, each gets its own
+// number; a locked address's attempt is not counted.
+constexpr const char* kBeginSignIn =
+    "INSERT INTO sign_in_failures AS f (email, failures) VALUES ($1, 1) "
+    "ON CONFLICT (email) DO UPDATE SET "
+    " failures = f.failures + CASE WHEN f.locked_until > now() THEN 0 ELSE 1 END, "
+    " last_at = now() "
+    "RETURNING failures, CASE WHEN locked_until > now() "
+    " THEN ceil(extract(epoch FROM locked_until - now()))::bigint END AS wait";
 // The lock: 30 s once `free` failures are reached, doubling with each
 // further one, at most 15 minutes.
-constexpr const char* kRecordSignInFailure =
-    "INSERT INTO sign_in_failures AS f (email, failures) VALUES ($1, 1) "
-    "ON CONFLICT (email) DO UPDATE SET failures = f.failures + 1, last_at = now() "
-    "RETURNING failures";
 constexpr const char* kLockSignIn =
     "UPDATE sign_in_failures SET locked_until = now() + make_interval(secs => "
     " least(900, 30 * power(2, least($2::int, 10)))) WHERE email = $1";
@@ -288,17 +293,25 @@ std::size_t delete_sessions_of(Tx& t, const std::string& person_id) {
   return exec_params(t.sql(), kDeleteSessionsOf, person_id).affected_rows();
 }
 
-std::optional<std::int64_t> sign_in_wait(Tx& t, const std::string& email) {
-  const auto r = exec_params(t.sql(), kSignInWait, email);
-  if (r.empty()) return std::nullopt;
-  return std::max<std::int64_t>(1, r[0]["wait"].as<std::int64_t>());
+SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures) {
+  SignInAttempt out;
+  const auto r = exec_params1(t.sql(), kBeginSignIn, email);
+  out.attempt = r["failures"].as<int>();
+  if (!r["wait"].is_null()) {
+    out.wait = std::max<std::int64_t>(1, r["wait"].as<std::int64_t>());
+    return out;
+  }
+  if (out.attempt > free_failures) {
+    // The free attempts are taken by others still running: locked now.
+    exec_params(t.sql(), kLockSignIn, email, out.attempt - 1 - free_failures);
+    const auto w = exec_params(t.sql(), kSignInWait, email);
+    out.wait = w.empty() ? 1 : std::max<std::int64_t>(1, w[0]["wait"].as<std::int64_t>());
+  }
+  return out;
 }
 
-void record_sign_in_failure(Tx& t, const std::string& email, int free_failures) {
-  const int failures = exec_params1(t.sql(), kRecordSignInFailure, email)["failures"].as<int>();
-  if (failures >= free_failures) {
-    exec_params(t.sql(), kLockSignIn, email, failures - free_failures);
-  }
+void sign_in_failed(Tx& t, const std::string& email, int attempt, int free_failures) {
+  if (attempt >= free_failures) exec_params(t.sql(), kLockSignIn, email, attempt - free_failures);
 }
 
 void clear_sign_in_failures(Tx& t, const std::string& email) {

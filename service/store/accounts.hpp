@@ -97,12 +97,20 @@ bool delete_session(Tx& t, const std::string& token_sha256);
 // Signs a person out everywhere; returns how many sessions ended.
 std::size_t delete_sessions_of(Tx& t, const std::string& person_id);
 
-// Failed sign-ins by address tried. sign_in_wait: seconds until the address
-// may try again (nullopt: now). record_sign_in_failure counts one more and
-// locks the address for a while once there have been `free_failures`
-// (30 s, doubling with each further failure, at most 15 minutes).
-std::optional<std::int64_t> sign_in_wait(Tx& t, const std::string& email);
-void record_sign_in_failure(Tx& t, const std::string& email, int free_failures);
+// Sign-in attempts by address tried, counted before the password is
+// checked, so that guesses sent at once cannot all pass the check before any
+// failure is recorded (a probe got 89 guesses and then the right password
+// through). begin_sign_in counts this attempt unless the address is locked;
+// `wait` is set when it may not try now (locked, or this attempt came beyond
+// the `free_failures` with the others in flight: it locks the address).
+// sign_in_failed locks it once `free_failures` attempts have failed (30 s,
+// doubling with each further one, at most 15 minutes); a success clears.
+struct SignInAttempt {
+  int attempt = 0;
+  std::optional<std::int64_t> wait;
+};
+SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures);
+void sign_in_failed(Tx& t, const std::string& email, int attempt, int free_failures);
 void clear_sign_in_failures(Tx& t, const std::string& email);
 
 // Second factor. set_totp_secret starts an enrolment (not yet in force;

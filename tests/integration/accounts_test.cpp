@@ -2,7 +2,10 @@
 // first administrator from the CLI, invitations, sign-in with a session
 // cookie, CSRF, viewers, per-person audit, expiry and sign-out everywhere,
 // throttling, and TOTP.
+#include <algorithm>
 #include <ctime>
+#include <thread>
+#include <vector>
 
 #include "integration/api_fixture.hpp"
 #include "store/accounts.hpp"
@@ -323,6 +326,31 @@ TEST_F(AccountsTest, FailedSignInsAreThrottledWithoutTellingWhichAccountsExist) 
   service_->log_barrier();
   EXPECT_EQ(service_->output().find("not the password"), std::string::npos);
   EXPECT_EQ(service_->output().find(kPassword), std::string::npos);
+}
+
+// Guesses sent at once: each is counted before its password is checked, so
+// no more than the free ones are tried (before, all of them were, and the
+// right password after them signed in).
+TEST_F(AccountsTest, GuessesSentAtOnceGetNoMoreThanTheFreeTries) {
+  const auto [firm, firm_key] = organization("Sendai Labs", "firm");
+  join(firm, "s@sendai.example", "member", by_key(admin_));
+  const std::string body =
+      json{{"email", "s@sendai.example"}, {"password", "not the password"}}.dump();
+  std::vector<std::thread> guesses;
+  std::vector<int> status(12, 0);
+  for (std::size_t i = 0; i < status.size(); ++i) {
+    guesses.emplace_back([&, i] {
+      status[i] = request(service_->port(), "POST", "/v1/sessions", body,
+                          {{"Content-Type", "application/json"}})
+                      .status;
+    });
+  }
+  for (auto& g : guesses) g.join();
+  const auto tried = std::count(status.begin(), status.end(), 401);
+  const auto refused = std::count(status.begin(), status.end(), 429);
+  EXPECT_LE(tried, 3) << "the free failures are 3";
+  EXPECT_EQ(tried + refused, static_cast<long>(status.size()));
+  expect_problem(sign_in_raw("s@sendai.example", kPassword), 429);
 }
 
 // Per address: the failed-authentication limit counts failed sign-ins too,

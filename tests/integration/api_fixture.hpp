@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -74,7 +75,11 @@ class ApiTest : public ::testing::Test {
                              std::vector<std::pair<std::string, std::string>> headers = {}) {
     if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
     std::string raw = body.is_null() ? "" : body.dump();
-    if (!body.is_null() && method == "PATCH") {
+    // A PATCH is a merge patch unless the caller names another type (two
+    // different Content-Types are refused).
+    const bool typed = std::any_of(headers.begin(), headers.end(),
+                                   [](const auto& h) { return h.first == "Content-Type"; });
+    if (!body.is_null() && method == "PATCH" && !typed) {
       headers.emplace_back("Content-Type", "application/merge-patch+json");
     }
     ApiResponse r{request(port, method, path, raw, headers), nullptr};

@@ -373,6 +373,22 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   EXPECT_EQ(count_rows("projects"), 27U);
 }
 
+// With the duplicates key set, seeded contacts are fingerprinted as the
+// service's writes are (they were not: a person seeded at one organization
+// and registered at another was never flagged); a negative count is refused.
+TEST_F(ApiTest, SeededContactsAreFingerprintedWithTheKey) {
+  auto env = db_.env();
+  env["KAKEHASHI_CONTACT_HASH_KEY"] = std::string(64, 'a');
+  auto r = run_kakehashi({"seed", "--synthetic", "--trainees", "300", "--projects", "5"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM contact_fingerprints WHERE email IS NOT NULL"),
+            "300");
+  auto negative = run_kakehashi({"seed", "--synthetic", "--trainees", "-1"}, env);
+  EXPECT_EQ(negative.exit_code, 2) << negative.output;
+  EXPECT_NE(negative.output.find("--trainees needs a whole number"), std::string::npos)
+      << negative.output;
+}
+
 TEST_F(ApiTest, SyntheticSeedWritesTheRequestedCounts) {
   auto r = run_kakehashi(
       {"seed", "--synthetic", "--trainees", "1500", "--projects", "20", "--seed", "3"}, db_.env());

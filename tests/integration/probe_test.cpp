@@ -697,6 +697,11 @@ TEST_F(ProbeTest, SecondProbeDefectsAreAnswered) {
   }
   EXPECT_EQ(fields, (std::set<std::string>{"Content-Type", "Idempotency-Key"})) << twice.body;
   EXPECT_EQ(count_rows("trainees"), before);
+  // The same value twice names one thing: taken.
+  auto same = request(
+      service_->port(), "GET", "/v1/me", "",
+      {{"Authorization", "Bearer " + school_key_}, {"Authorization", "Bearer " + school_key_}});
+  EXPECT_EQ(same.status, 200) << same.body;
   // A fraction longer than PostgreSQL keeps is a 422.
   EXPECT_EQ(
       call("GET", "/v1/audit?since=2026-01-01T00:00:00." + std::string(200, '9') + "Z", admin_)
