@@ -571,6 +571,13 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
     auto conflict = co_await transact(api, [&](store::Tx& t) {
       updated = store::update_trainee(t, id, expected.value_or(record->version), input->personal,
                                       input->profile, writer_of(who));
+      // A trainee withdrawn from the programme leaves every open match (a
+      // probe approved a withdrawn trainee, who was then never placed).
+      if (updated && input->profile.status == "withdrawn" &&
+          record->profile.status != "withdrawn") {
+        store::withdraw_open_matches(t, id, actor_of(who),
+                                     "the trainee was withdrawn from the programme");
+      }
       if (updated) record = store::find_trainee(t, id);
     });
     if (conflict) co_return taken(ctx, conflict->pointer, conflict->detail);
@@ -601,8 +608,22 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
     if (record && who.owns(record->organization_id) && record->profile.status != "erased") {
       erased = store::erase_trainee(t, id, expected);
       if (erased) {
-        store::withdraw_open_matches(t, id, actor_of(who),
-                                     "the trainee's personal data was erased");
+        const store::Actor actor = actor_of(who);
+        store::withdraw_open_matches(t, id, actor, "the trainee's personal data was erased");
+        // In the audit trail as retention's erasures are: who, and when (no
+        // personal data: it is gone).
+        store::EventRow e;
+        e.kind = "erasure";
+        e.actor_key_id = actor.key();
+        if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
+        e.actor_role = actor.role;
+        e.actor_person_id = actor.person_id;
+        if (!actor.label.empty()) e.actor_label = actor.label;
+        e.trainee_id = id;
+        e.reason = "erased by " + std::string(who.is_admin() ? "the programme office"
+                                                             : "the trainee's organization");
+        e.details = json{{"previous_status", record->profile.status}}.dump();
+        store::record_event(t, e);
       }
     }
   });

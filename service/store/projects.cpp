@@ -244,6 +244,16 @@ std::optional<domain::ProjectRecord> find_project(Tx& t, const std::string& id) 
   return std::move(one.front());
 }
 
+// A project left open with every seat taken (its headcount lowered to its
+// approved placements) closes, as one does when its last seat is approved
+// (migration 0009's rule; the probe found it open, ranking candidates that
+// could never be approved).
+constexpr const char* kCloseIfFull =
+    "UPDATE projects p SET status = 'closed', version = version + 1, updated_at = now() "
+    "WHERE p.id = $1 AND p.status = 'open' AND p.headcount <= "
+    " (SELECT count(*) FROM matches WHERE project_id = p.id AND state = 'approved') "
+    "RETURNING seq";
+
 bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
                     const domain::ProjectData& d) {
   auto& tx = t.sql();
@@ -268,6 +278,9 @@ bool update_project(Tx& t, const std::string& id, std::int64_t expected_version,
   write_project_skills(tx, id, d);
   write_project_roles(tx, id, d);
   t.project_changed(r[0]["seq"].as<std::int64_t>());
+  if (const auto closed = exec_params(tx, kCloseIfFull, id); !closed.empty()) {
+    t.project_changed(closed[0]["seq"].as<std::int64_t>());
+  }
   return true;
 }
 

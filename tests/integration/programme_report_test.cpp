@@ -490,6 +490,38 @@ TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganiza
   EXPECT_TRUE(candidates(second).count(tb));
 }
 
+// From a probe: a project whose headcount is lowered to its approved
+// placements closes (it stayed open, ranking candidates it could never
+// approve); a trainee withdrawn from the programme leaves its open matches
+// (one was approved and never placed); an erasure on request is audited.
+TEST_F(IssueSeventeenTest, FullProjectsCloseWithdrawnTraineesLeaveMatchesErasuresAreAudited) {
+  auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [firm, firm_key] = organization("Toyota Vision Works", "firm");
+  const auto project = add_project(firm_key, 2);
+  pipeline(firm_key, a_key, project, add_trainee(a_key, "placed@example.com"), "approved");
+  auto lowered = call("PATCH", "/v1/projects/" + project, firm_key, {{"headcount", 1}});
+  ASSERT_EQ(lowered.status(), 200) << lowered.http.body;
+  EXPECT_EQ(call("GET", "/v1/projects/" + project, firm_key).body["status"], "closed");
+
+  const auto other = add_project(firm_key, 3);
+  const auto leaving = add_trainee(a_key, "leaving@example.com");
+  const auto match = pipeline(firm_key, a_key, other, leaving, "offered");
+  auto withdrawn = call("PATCH", "/v1/trainees/" + leaving, a_key, {{"status", "withdrawn"}});
+  ASSERT_EQ(withdrawn.status(), 200) << withdrawn.http.body;
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, firm_key).body["state"], "withdrawn");
+  EXPECT_NE(move(match, a_key, "accepted").status(), 200);
+  EXPECT_NE(move(match, admin_, "approved").status(), 200);
+
+  const auto gone = add_trainee(a_key, "gone@example.com");
+  ASSERT_EQ(call("DELETE", "/v1/trainees/" + gone, a_key).status(), 204);
+  auto audit = call("GET", "/v1/audit?kind=erasure&trainee_id=" + gone, admin_);
+  ASSERT_EQ(audit.status(), 200) << audit.http.body;
+  ASSERT_EQ(audit.body["items"].size(), 1u) << audit.http.body;
+  EXPECT_EQ(audit.body["items"][0]["actor"]["organization_id"], a);
+  EXPECT_EQ(audit.body["items"][0]["details"]["previous_status"], "active");
+  EXPECT_EQ(audit.http.body.find("gone@example.com"), std::string::npos);
+}
+
 class RetentionTest : public IssueSeventeenTest {
  protected:
   std::map<std::string, std::string> service_env() const override {
