@@ -424,10 +424,11 @@ awaitable<Response> remove_person(ApiContext& api, http::RequestContext& ctx) {
   if (auto r = refuse_management(ctx, who, org_id, true)) co_return *r;
   bool removed = false;
   const store::Actor actor = actor_of(who);
-  co_await api.db.transact([&](store::Tx& t) {
+  auto conflict = co_await transact(api, [&](store::Tx& t) {
     removed = store::delete_person(t, org_id, person_id);
     if (removed) record_account_event(t, actor, {{"action", "removed"}, {"person_id", person_id}});
   });
+  if (conflict) co_return problem(ctx, 409, conflict->detail);
   if (!removed) co_return problem(ctx, 404, "no such person in this organization");
   co_return no_content();
 }

@@ -205,23 +205,53 @@ std::vector<PersonRow> list_people(Tx& t, const std::string& organization_id) {
   return out;
 }
 
+// An organization with owners keeps one: its owners are locked first (two
+// owners demoting each other at once wait for each other), and a change that
+// leaves none is refused.
+constexpr const char* kLockOwners =
+    "SELECT id FROM people WHERE organization_id = $1 AND role = 'owner' ORDER BY id FOR UPDATE";
+constexpr const char* kCountOwners =
+    "SELECT count(*) AS n FROM people WHERE organization_id = $1 AND role = 'owner'";
+
+// Locks the organization's owners; true when `id` is one of them.
+bool lock_owners(Tx& t, const std::string& organization_id, const std::string& id) {
+  bool owner = false;
+  for (const auto& r : exec_params(t.sql(), kLockOwners, organization_id)) {
+    owner = owner || r["id"].as<std::string>() == id;
+  }
+  return owner;
+}
+
+void keep_an_owner(Tx& t, const std::string& organization_id) {
+  if (exec_params1(t.sql(), kCountOwners, organization_id)["n"].as<long>() == 0) {
+    throw Conflict{"an organization keeps at least one owner: make another person owner first",
+                   "/role"};
+  }
+}
+
 std::optional<PersonRow> update_person_role(Tx& t, const std::string& organization_id,
                                             const std::string& id, const std::string& role) {
   if (!is_uuid(id)) return std::nullopt;
+  const bool owner = lock_owners(t, organization_id, id);
+  pqxx::result r;
   try {
     pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(t.sql()), "update_person_role");
-    const auto r = exec_params(sub, kUpdatePersonRole, organization_id, id, role);
+    r = exec_params(sub, kUpdatePersonRole, organization_id, id, role);
     sub.commit();
-    if (r.empty()) return std::nullopt;
-    return person_from(r[0]);
   } catch (const pqxx::check_violation&) {
     role_does_not_fit();
   }
+  if (r.empty()) return std::nullopt;
+  if (owner) keep_an_owner(t, organization_id);
+  return person_from(r[0]);
 }
 
 bool delete_person(Tx& t, const std::string& organization_id, const std::string& id) {
   if (!is_uuid(id)) return false;
-  return exec_params(t.sql(), kDeletePerson, organization_id, id).affected_rows() > 0;
+  const bool owner = lock_owners(t, organization_id, id);
+  const bool deleted = exec_params(t.sql(), kDeletePerson, organization_id, id).affected_rows() > 0;
+  if (deleted && owner) keep_an_owner(t, organization_id);
+  return deleted;
 }
 
 bool update_password(Tx& t, const std::string& person_id, const std::string& password_hash) {

@@ -193,6 +193,15 @@ TEST_F(AccountsTest, InvitedFirmMemberMovesAMatchAndTheAuditNamesThem) {
                  422);
   EXPECT_EQ(as(owner, "DELETE", "/v1/organizations/" + firm + "/people/" + member_id).status(),
             204);
+  // The last owner can neither step down nor be removed: the organization
+  // would have nobody to manage its people (a probe left one so).
+  const std::string owner_id = owner.person["id"];
+  auto step_down = as(owner, "PATCH", "/v1/organizations/" + firm + "/people/" + owner_id,
+                      {{"role", "viewer"}}, true, {{"Content-Type", "application/json"}});
+  expect_problem(step_down, 422);
+  EXPECT_EQ(step_down.body["errors"][0]["pointer"], "/role") << step_down.http.body;
+  expect_problem(call("DELETE", "/v1/organizations/" + firm + "/people/" + owner_id, admin_), 409);
+  EXPECT_EQ(as(owner, "GET", "/v1/me").body["person"]["role"], "owner");
   expect_problem(as(member, "GET", "/v1/me"), 401);
 }
 
