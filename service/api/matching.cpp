@@ -394,6 +394,9 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
   Response r = json_response(200, out);
   r.set_header("ETag", etag(match->version));
   r.set_header("Cache-Control", "private, no-store");
+  // The ETag is the match's version (for If-Match); the trainee's profile and
+  // contacts shown with it change without it.
+  r.revalidate = false;
   co_return r;
 }
 

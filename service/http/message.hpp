@@ -39,6 +39,11 @@ struct Response {
   std::string body;
   // An answer to HEAD: the headers (Content-Length of `body` included), no body.
   bool omit_body = false;
+  // False when the ETag names a version for If-Match but not this whole
+  // representation (a match shown with its trainee's current profile and
+  // contacts): If-None-Match then never answers 304, which would keep a copy
+  // whose contacts have since been withdrawn.
+  bool revalidate = true;
 
   // Replaces any header of the same name (case-insensitive).
   void set_header(std::string name, std::string value);

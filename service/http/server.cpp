@@ -98,7 +98,7 @@ std::optional<std::string> framing_problem(
 // If-None-Match names the response's ETag (weak comparison, RFC 9110
 // section 13.1.2), or is "*": the client already has this representation.
 bool not_modified(const Request& request, const Response& response) {
-  if (response.status != 200) return false;
+  if (response.status != 200 || !response.revalidate) return false;
   const auto etag = response.header("ETag");
   const auto wanted = request.header("If-None-Match");
   if (!etag || !wanted) return false;

@@ -506,6 +506,30 @@ TEST_F(MatchingTest, PersonalDataStaysHiddenWithoutConsentToShareAbroad) {
   EXPECT_EQ(call("GET", "/v1/audit?kind=personal_data_read", admin_).body["items"].size(), 0u);
 }
 
+// A firm's copy of an accepted match's contacts is not revalidated after the
+// trainee withdraws consent to share abroad: the match's version (its ETag)
+// does not change, and a 304 kept the contacts alive (a probe found it).
+TEST_F(MatchingTest, AWithdrawnConsentIsNotHiddenBehindA304) {
+  const auto t = add_trainee("open@example.com", {{"Python", 5}});
+  const auto p = add_project(firm_key_, "Inspection AI", 1);
+  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
+  const std::string match = m.body["id"];
+  for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
+           {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
+    ASSERT_EQ(move(match, key, to).status(), 200);
+  }
+  auto shown = call("GET", "/v1/matches/" + match, firm_key_);
+  ASSERT_EQ(shown.body["personal"]["email"], "open@example.com") << shown.http.body;
+  const std::string tag = shown.http.header("ETag").value_or("");
+  auto patched = call("PATCH", "/v1/trainees/" + t, school_key_,
+                      {{"consent", {{"share_with_firms_abroad", false}}}});
+  ASSERT_EQ(patched.status(), 200) << patched.http.body;
+  auto again = call("GET", "/v1/matches/" + match, firm_key_, nullptr, {{"If-None-Match", tag}});
+  ASSERT_EQ(again.status(), 200) << again.http.body;
+  EXPECT_TRUE(again.body["personal"].is_null());
+  EXPECT_EQ(again.http.header("ETag").value_or(""), tag);  // still the version for If-Match
+}
+
 }  // namespace
 }  // namespace kakehashi::testing
 
