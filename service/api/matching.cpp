@@ -150,6 +150,11 @@ std::optional<matching::RoleDemand> role_or_problem(const domain::ProjectRecord&
   return std::nullopt;
 }
 
+// Firms see the bill rate, not the multiplier that turns it into the salary.
+Multiplier multiplier_for(const domain::Principal& who) {
+  return who.role == domain::Role::kFirm ? Multiplier::kHidden : Multiplier::kShown;
+}
+
 awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   std::vector<http::FieldError> errors;
@@ -206,7 +211,7 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
       const std::string trainee_id(card->id());
       json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
       item["rate_evidence"] = rate_evidence(*pricing, today, std::string(card->organization_id()),
-                                            profile, asked.data, currency);
+                                            profile, asked.data, currency, multiplier_for(who));
       item["working_time"] = working_time_evidence(profile, plan.project, *features);
       item["rank"] = page.offset + i + 1;
       item["trainee"] =
@@ -251,9 +256,9 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
                                           view.index->graph());
   const auto features = api.live->features(*trainee);
   json out = explanation_json(matcher::explain(plan, features), *view.taxonomy);
-  out["rate_evidence"] =
-      rate_evidence(*api.live->pricing(), domain::today_utc(), trainee->organization_id,
-                    trainee->profile, project->data, viewer_currency(api, who));
+  out["rate_evidence"] = rate_evidence(*api.live->pricing(), domain::today_utc(),
+                                       trainee->organization_id, trainee->profile, project->data,
+                                       viewer_currency(api, who), multiplier_for(who));
   out["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
   out["project"] = project_summary(*project);
   if (demand) out["role"] = demand->key;
@@ -291,8 +296,9 @@ awaitable<Response> opportunities(ApiContext& api, http::RequestContext& ctx) {
       if (!card || !project) continue;
       const auto plan = matcher::plan_project(*project, view.index->graph());
       json item = explanation_json(matcher::explain(plan, features), *view.taxonomy);
-      item["rate_evidence"] = rate_evidence(*pricing, today, trainee->organization_id,
-                                            trainee->profile, card->record.data, currency);
+      item["rate_evidence"] =
+          rate_evidence(*pricing, today, trainee->organization_id, trainee->profile,
+                        card->record.data, currency, multiplier_for(who));
       item["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
       item["rank"] = i + 1;
       shown.push_back(card->record);

@@ -47,7 +47,7 @@ json money_json(const domain::Pricing& pricing, const std::string& date, double 
 
 json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                    const std::string& trainee_organization, const domain::TraineeProfile& t,
-                   const domain::ProjectData& p, const std::string& viewer) {
+                   const domain::ProjectData& p, const std::string& viewer, Multiplier shown) {
   json j = {{"date", date},           {"bill_rate", nullptr},
             {"multiplier", nullptr},  {"budget", nullptr},
             {"rates", json::array()}, {"currencies_without_rate", json::array()}};
@@ -67,7 +67,7 @@ json rate_evidence(const domain::Pricing& pricing, const std::string& date,
         t.bill_rate_multiplier.value_or(pricing.multiplier_of(trainee_organization));
     const auto& salary = *t.expected_monthly_rate;
     const double bill = salary.amount * multiplier;
-    j["multiplier"] = multiplier;
+    if (shown == Multiplier::kShown) j["multiplier"] = multiplier;
     j["bill_rate"] = money_json(pricing, date, bill, salary.currency, viewer);
     use(salary.currency);
     bill_usd = pricing.convert(bill, salary.currency, domain::kBaseCurrency, date);

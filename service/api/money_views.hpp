@@ -34,11 +34,17 @@ std::optional<double> convert_amount(const domain::Pricing& pricing, const std::
 nlohmann::json money_json(const domain::Pricing& pricing, const std::string& date, double amount,
                           const std::string& currency, const std::string& viewer);
 
+// Whether the evidence shows the training organization's multiplier: not to
+// firms, who see the bill rate (人月単価) and the salary's band only; with
+// the multiplier the bill rate gave the exact salary away (a probe found it).
+enum class Multiplier { kShown, kHidden };
+
 // The rate component's evidence for one trainee and one project.
 nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                              const std::string& trainee_organization,
                              const domain::TraineeProfile& trainee,
-                             const domain::ProjectData& project, const std::string& viewer);
+                             const domain::ProjectData& project, const std::string& viewer,
+                             Multiplier multiplier);
 
 // The working-time evidence: hours, days, the offsets in force over the
 // project's dates and the overlap with 09:00-18:00 JST on the worst day.

@@ -46,7 +46,7 @@ export function rateEvidenceView(ev) {
   if (!ev) return null;
   return el("dl", { class: "card money", "data-note": ev.note },
     el("dt", {}, t("money.bill_rate")),
-    el("dd", {}, ev.bill_rate ? [amount(ev.bill_rate), " ", el("span", { class: "muted" }, t("money.multiplier", { multiplier: formatNumber(ev.multiplier) }))] : "—"),
+    el("dd", {}, ev.bill_rate ? [amount(ev.bill_rate), ev.multiplier == null ? null : " ", ev.multiplier == null ? null : el("span", { class: "muted" }, t("money.multiplier", { multiplier: formatNumber(ev.multiplier) }))] : "—"),
     el("dt", {}, t("money.budget")), el("dd", {}, budgetText(ev.budget)),
     el("dt", {}, t("money.verdict")), el("dd", {}, label("note", ev.note)),
     el("dt", {}, t("money.rates")),
