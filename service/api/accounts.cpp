@@ -505,6 +505,10 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
     });
   }
   if (!done) {
+    // A wrong code counts as a failed authentication from this address, as a
+    // wrong password does: guessing the 6 digits (to turn a stolen session's
+    // second factor off) meets the same limit.
+    if (api.auth_failure_limit) api.auth_failure_limit->take(ctx.request.remote_address);
     co_return problem(ctx, 422, "the code is wrong",
                       {{"/code", http::FieldCode::kInvalidFormat, "is not the current code", {}}});
   }

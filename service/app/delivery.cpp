@@ -27,6 +27,11 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// What an attempt log says when a name does not resolve, or resolves only to
+// addresses a delivery may not reach: one message for both.
+constexpr std::string_view kNoPublicAddress =
+    "refused: the host does not resolve to a public address";
+
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kAnswerLimit = 64 * 1024;  // an answer's body is read and dropped
 
@@ -88,21 +93,23 @@ net::awaitable<void> exchange(const store::ClaimedDelivery& d, const domain::Web
     tcp::resolver resolver(executor);
     auto [rec, found] = co_await resolver.async_resolve(url.host, std::to_string(url.port), kTuple);
     if (rec) {
-      result.error = "cannot resolve the host: " + rec.message();
+      // The same words as a refused private address: the attempt log is the
+      // organization's to read, and told apart the two would map which names
+      // exist inside the service's network (a probe did).
+      result.error = std::string(kNoPublicAddress);
       co_return;
     }
     for (const auto& entry : found) endpoints.push_back(entry.endpoint());
   }
   if (endpoints.empty()) {
-    result.error = "the host has no address";
+    result.error = std::string(kNoPublicAddress);
     co_return;
   }
   if (!options.allow_private) {
     for (const auto& e : endpoints) {
       if (refused_address(e.address())) {
         result.refused = true;
-        result.error = "refused: the host resolves to a private, loopback or link-local address (" +
-                       e.address().to_string() + ")";
+        result.error = std::string(kNoPublicAddress);
         co_return;
       }
     }

@@ -383,6 +383,34 @@ TEST_F(SignInAddressLimitTest, FailedSignInsFromOneAddressAreThrottled) {
   EXPECT_TRUE(refused.http.header("Retry-After").has_value());
 }
 
+// Wrong second-factor codes count against the address as wrong passwords
+// do: the 6 digits cannot be guessed without limit (a probe sent them freely).
+TEST_F(SignInAddressLimitTest, WrongSecondFactorCodesMeetTheAddressLimit) {
+  const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
+  Session s = join(firm, "g@fukuoka.example", "member", by_key(admin_));
+  ASSERT_EQ(as(s, "POST", "/v1/me/totp").status(), 201);
+  const std::string secret = db_.query_value(
+      "SELECT encode(totp_secret, 'hex') FROM people WHERE email = 'g@fukuoka.example'");
+  std::string raw;
+  for (std::size_t i = 0; i < secret.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
+  }
+  // A code that is none of the window's (the step before, now and after).
+  const auto now = static_cast<std::uint64_t>(util::totp_step(std::time(nullptr)));
+  std::string wrong = "000000";
+  for (int n = 0; n < 10; ++n) {
+    wrong = std::string(6, static_cast<char>('0' + n));
+    if (wrong != util::hotp(raw, now - 1) && wrong != util::hotp(raw, now) &&
+        wrong != util::hotp(raw, now + 1) && wrong != util::hotp(raw, now + 2)) {
+      break;
+    }
+  }
+  for (int i = 0; i < 3; ++i) {
+    expect_problem(as(s, "POST", "/v1/me/totp/confirm", {{"code", wrong}}), 422);
+  }
+  expect_problem(as(s, "POST", "/v1/me/totp/confirm", {{"code", wrong}}), 429);
+}
+
 TEST_F(AccountsTest, TotpAsASecondFactor) {
   const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
   Session s = join(firm, "f@fukuoka.example", "member", by_key(admin_));

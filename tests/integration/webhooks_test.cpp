@@ -330,6 +330,8 @@ TEST_F(WebhookTargetsTest, RefusesPrivateAndLoopbackTargets) {
   const auto& attempt = d.body["items"][0]["attempt_log"][0];
   EXPECT_TRUE(attempt["status_code"].is_null());
   EXPECT_NE(attempt["error"].get<std::string>().find("refused"), std::string::npos) << attempt;
+  // Without the address it resolved to (that would map the service's network).
+  EXPECT_EQ(attempt["error"].get<std::string>().find("127.0.0.1"), std::string::npos) << attempt;
   EXPECT_TRUE(hook.received().empty());
 }
 
