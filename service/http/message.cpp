@@ -52,6 +52,20 @@ std::optional<Target> parse_target(std::string_view target) {
   if (target.empty() || target.front() != '/') return std::nullopt;
   const auto q = target.find('?');
   const std::string_view raw_path = target.substr(0, q);
+  // A path that escapes a character with a plain spelling only disguises
+  // itself: "/%6detrics" is /metrics past a balancer's path filter, and
+  // "a%2Fb" would become two segments. Such escapes (of '/' and of the
+  // unreserved letters, digits and - . _ ~) are refused; others decode.
+  for (std::size_t i = raw_path.find('%'); i != std::string_view::npos && i + 2 < raw_path.size();
+       i = raw_path.find('%', i + 1)) {
+    const int hi = hex_value(raw_path[i + 1]);
+    const int lo = hex_value(raw_path[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    const auto c = static_cast<unsigned char>((hi << 4) | lo);
+    if (c == '/' || std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      return std::nullopt;
+    }
+  }
   auto path = percent_decode(raw_path, false);
   if (!path) return std::nullopt;
   Target out{std::move(*path), {}};

@@ -26,6 +26,26 @@ TEST(ParseTarget, RejectsAbsoluteFormAndBadEscapes) {
   EXPECT_FALSE(parse_target("/a%00b"));
 }
 
+// Escapes of characters that have a plain spelling only disguise a path
+// (past a balancer's filter of /metrics; a%2Fb as two segments): refused.
+TEST(ParseTarget, RefusesEscapesThatDisguiseThePath) {
+  for (const char* disguised :
+       {"/%6detrics", "/%6Detrics", "/v1/matches/x%2Fevents", "/v1/matches/x%2fevents",
+        "/admin/..%2Fmetrics", "/admin/%2E%2E/metrics", "/v1%2Ftrainees", "/%7Euser", "/a%5Fb",
+        "/a%2Db", "/a%30"}) {
+    EXPECT_FALSE(parse_target(disguised)) << disguised;
+  }
+  // What has no plain spelling in a path still decodes.
+  auto spaced = parse_target("/v1/skills/deep%20learning");
+  ASSERT_TRUE(spaced);
+  EXPECT_EQ(spaced->path, "/v1/skills/deep learning");
+  auto japanese = parse_target("/v1/skills/%E6%A9%9F%E6%A2%B0%E5%AD%A6%E7%BF%92");
+  ASSERT_TRUE(japanese);
+  EXPECT_EQ(japanese->path, "/v1/skills/機械学習");
+  // The query keeps its own rules (encoded letters are fine there).
+  EXPECT_TRUE(parse_target("/v1/trainees?q=%61"));
+}
+
 TEST(Request, QueryParamsDecodeAndFirstWins) {
   Request r;
   r.query = "q=hello+world&skill=c%2B%2B&q=second&flag";
