@@ -140,7 +140,9 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
       for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string at = std::string("/") + key + "/" + std::to_string(i);
         auto project = store::find_project(t, list[i].project_id);
-        if (!project) {
+        // A firm's draft is nobody else's to see: named here it is "no such
+        // project" like a random id (it answered 200, telling it existed).
+        if (!project || (project->data.status == "draft" && !who.is_admin())) {
           errors.push_back({at + "/project_id",
                             http::FieldCode::kNotFound,
                             "no such project",

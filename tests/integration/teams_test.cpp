@@ -323,6 +323,20 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
   auto twice = call("PUT", path, school_key_,
                     {{"wanted", {{{"project_id", ops_}}}}, {"refused", {{{"project_id", ops_}}}}});
   expect_problem(twice, 422);
+  // A firm's draft is "no such project" here, as a random id is (a 200 told
+  // a training organization that the draft existed).
+  auto draft = call("POST", "/v1/projects", firm_key_,
+                    {{"title", "Unannounced vision line"},
+                     {"skills", {{{"skill", "Python"}, {"min_level", 3}, {"weight", 5}}}},
+                     {"headcount", 1},
+                     {"start_date", "2027-02-01"},
+                     {"duration_months", 6},
+                     {"engagement", "offshore"},
+                     {"status", "draft"}});
+  ASSERT_EQ(draft.status(), 201) << draft.http.body;
+  auto named = call("PUT", path, school_key_, {{"wanted", {{{"project_id", draft.body["id"]}}}}});
+  expect_problem(named, 422);
+  EXPECT_EQ(named.body["errors"][0]["code"], "not_found") << named.http.body;
   // She refuses the Docker project: no round places her there.
   auto put = call("PUT", path, school_key_, {{"refused", {{{"project_id", ops_}}}}});
   ASSERT_EQ(put.status(), 200) << put.http.body;
