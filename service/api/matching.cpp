@@ -582,6 +582,18 @@ awaitable<Response> match_events(ApiContext& api, http::RequestContext& ctx) {
     rows = store::list_events(t, f);
   });
   if (!match || !visible_match(who, *match)) co_return problem(ctx, 404, "no such match");
+  // Another organization's people and keys are theirs: a firm reading a
+  // match's history sees that the training organization (or the programme
+  // office) acted, not who (a probe read a training organization's staff
+  // names and person ids). Administrators see every actor.
+  if (!who.is_admin()) {
+    for (auto& e : rows) {
+      if (e.actor_org_id && *e.actor_org_id == who.organization_id) continue;
+      e.actor_key_id.reset();
+      e.actor_person_id.reset();
+      e.actor_label.reset();
+    }
+  }
   const json out =
       keyset_page(rows, f.limit, 'e', event_json, [](const store::EventRow& e) { return e.id; });
   co_return json_response(200, out);

@@ -167,6 +167,18 @@ TEST_F(AccountsTest, InvitedFirmMemberMovesAMatchAndTheAuditNamesThem) {
     if (e["kind"] == "transition" && e["to"] == "interviewing") interviewing = true;
   }
   EXPECT_TRUE(interviewing) << audit.body.dump();
+  // In the match's history the firm's own member is named; to the training
+  // organization, the firm acted, but not who.
+  auto firm_sees = as(member, "GET", "/v1/matches/" + match + "/events");
+  ASSERT_EQ(firm_sees.status(), 200) << firm_sees.http.body;
+  EXPECT_EQ(firm_sees.body["items"].back()["actor"]["person_id"], member_id);
+  auto school_sees = call("GET", "/v1/matches/" + match + "/events", school_key);
+  ASSERT_EQ(school_sees.status(), 200) << school_sees.http.body;
+  const auto& actor = school_sees.body["items"].back()["actor"];
+  EXPECT_EQ(actor["organization_id"], firm) << actor;
+  EXPECT_TRUE(actor["person_id"].is_null()) << actor;
+  EXPECT_TRUE(actor["label"].is_null()) << actor;
+  EXPECT_EQ(school_sees.http.body.find("Person member@toyota.example"), std::string::npos);
   // A machine client is named by its key's label.
   auto by_key_audit = call("GET", "/v1/audit?kind=account", admin_);
   ASSERT_EQ(by_key_audit.status(), 200);
