@@ -511,7 +511,11 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   const auto expected = if_match(ctx, &bad);
   if (bad) co_return bad_if_match(ctx);
   if (!expected) {
-    Response r = problem(ctx, 428, "send If-Match with the match's ETag to change its state");
+    Response r = problem(ctx, 428,
+                         ctx.request.header("If-Match")
+                             ? "If-Match: * names no version: send the match's ETag to change "
+                               "its state"
+                             : "send If-Match with the match's ETag to change its state");
     co_return r;
   }
   auto allowed_json = [&](const std::string& from) {
