@@ -132,7 +132,10 @@ std::string make_request(std::string_view method, std::string_view target, std::
 HttpResponse request(std::uint16_t port, std::string_view method, std::string_view target,
                      std::string_view body,
                      std::vector<std::pair<std::string, std::string>> headers) {
-  Connection c(port);
+  // A whole answer may take a while on a loaded 2-core host (a 10k-row
+  // import waited over 10 s for its first byte and failed the test once);
+  // tests about timeouts open their own Connection with their own.
+  Connection c(port, std::chrono::seconds(60));
   if (!c.send(make_request(method, target, body, std::move(headers)))) {
     throw std::runtime_error("send failed");
   }
