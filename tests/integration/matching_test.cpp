@@ -393,6 +393,18 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
   EXPECT_EQ(round.body["statistics"]["available_trainees"], 6);
   EXPECT_EQ(round.body["statistics"]["unmatched"]["count"], 2);
   EXPECT_TRUE(round.body["timings"].contains("total_ms"));
+  // round.completed: the programme office, which ran it, is told of every
+  // match it proposed (migration 0101; it was told 0); each firm of its own.
+  EXPECT_EQ(db_.query_value("SELECT e.data->>'proposed' FROM org_events e JOIN organizations o "
+                            "ON o.id = e.organization_id WHERE e.type = 'round.completed' "
+                            "AND o.kind = 'programme_office' AND e.round_id = '" +
+                            round_id + "'"),
+            "4");
+  EXPECT_EQ(db_.query_value("SELECT sum((e.data->>'proposed')::int) FROM org_events e JOIN "
+                            "organizations o ON o.id = e.organization_id WHERE e.type = "
+                            "'round.completed' AND o.kind = 'firm' AND e.round_id = '" +
+                            round_id + "'"),
+            "4");
 
   // Scores of every eligible pair, from the candidates endpoint.
   std::map<std::pair<std::string, std::string>, double> score;  // (trainee, project)
