@@ -106,7 +106,10 @@ void add_console_routes(http::Router& router, ApiContext& api) {
     co_return web_file("index.html");
   });
   router.add("GET", "/admin/{file}", [](http::RequestContext& ctx) -> awaitable<Response> {
-    co_return web_file(ctx.param("file"));
+    Response r = web_file(ctx.param("file"));
+    // A file the console does not have is a problem like any other 404.
+    if (r.status == 404) r = problem(ctx, 404, "the console has no such file");
+    co_return r;
   });
 }
 

@@ -373,6 +373,15 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   EXPECT_EQ(count_rows("projects"), 27U);
 }
 
+// The console's files; one it does not have is a problem+json 404 like any
+// other (it was bare text).
+TEST_F(ApiTest, TheConsoleServesItsFilesAndAProblemForOthers) {
+  auto app = call("GET", "/admin/app.js", "");
+  ASSERT_EQ(app.status(), 200);
+  EXPECT_NE(app.http.header("Content-Type").value_or("").find("javascript"), std::string::npos);
+  expect_problem(call("GET", "/admin/nope.js", ""), 404);
+}
+
 // With the duplicates key set, seeded contacts are fingerprinted as the
 // service's writes are (they were not: a person seeded at one organization
 // and registered at another was never flagged); a negative count is refused.
