@@ -426,7 +426,7 @@ std::string json_syntax_problem(std::string_view text) {
   // Parsed again, with exceptions, only to describe the failure: the one
   // parse that serves requests reports none.
   try {
-    (void)nlohmann::json::parse(text);
+    [[maybe_unused]] const auto value = nlohmann::json::parse(text);
   } catch (const nlohmann::json::out_of_range& e) {
     // 406: a number beyond a double's range, which JSON allows and this
     // service cannot hold.
