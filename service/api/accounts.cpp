@@ -70,13 +70,7 @@ Response no_content() {
 
 // An "account" audit event: who did what to whose account.
 void record_account_event(store::Tx& t, const store::Actor& actor, const json& details) {
-  store::EventRow e;
-  e.kind = "account";
-  e.actor_key_id = actor.key();
-  if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
-  e.actor_role = actor.role;
-  e.actor_person_id = actor.person_id;
-  if (!actor.label.empty()) e.actor_label = actor.label;
+  store::EventRow e = store::event_by(actor, "account");
   e.details = details.dump();
   store::record_event(t, e);
 }

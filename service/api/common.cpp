@@ -202,14 +202,7 @@ void record_personal_data_reads(store::Tx& t, const domain::Principal& who,
   static const std::string kFields =
       nlohmann::json({{"fields", {"full_name", "email", "phone"}}}).dump();
   for (const auto& trainee_id : trainee_ids) {
-    store::EventRow e;
-    e.kind = "personal_data_read";
-    const store::Actor actor = actor_of(who);
-    e.actor_key_id = actor.key();
-    if (!who.organization_id.empty()) e.actor_org_id = who.organization_id;
-    e.actor_role = actor.role;
-    e.actor_person_id = actor.person_id;
-    if (!actor.label.empty()) e.actor_label = actor.label;
+    store::EventRow e = store::event_by(actor_of(who), "personal_data_read");
     e.match_id = match_id;
     e.project_id = project_id;
     e.trainee_id = trainee_id;

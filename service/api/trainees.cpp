@@ -612,13 +612,7 @@ awaitable<Response> erase_trainee(ApiContext& api, http::RequestContext& ctx) {
         store::withdraw_open_matches(t, id, actor, "the trainee's personal data was erased");
         // In the audit trail as retention's erasures are: who, and when (no
         // personal data: it is gone).
-        store::EventRow e;
-        e.kind = "erasure";
-        e.actor_key_id = actor.key();
-        if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
-        e.actor_role = actor.role;
-        e.actor_person_id = actor.person_id;
-        if (!actor.label.empty()) e.actor_label = actor.label;
+        store::EventRow e = store::event_by(actor, "erasure");
         e.trainee_id = id;
         e.reason = "erased by " + std::string(who.is_admin() ? "the programme office"
                                                              : "the trainee's organization");

@@ -130,14 +130,7 @@ MatchRow select_match(pqxx::transaction_base& tx, const std::string& id) {
 
 EventRow transition_event(const Actor& actor, const std::string& match_id,
                           const std::string& project_id, const std::string& trainee_id) {
-  EventRow e;
-  e.kind = "transition";
-  e.actor_key_id = actor.key();
-  // A scheduled job (retention) acts with no organization either.
-  if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
-  e.actor_role = actor.role;
-  e.actor_person_id = actor.person_id;
-  if (!actor.label.empty()) e.actor_label = actor.label;
+  EventRow e = event_by(actor, "transition");
   e.match_id = match_id;
   e.project_id = project_id;
   e.trainee_id = trainee_id;
@@ -188,6 +181,18 @@ void apply_placement_effects(Tx& t, const MatchRow& m, const std::string& from,
 }
 
 }  // namespace
+
+EventRow event_by(const Actor& actor, std::string kind) {
+  EventRow e;
+  e.kind = std::move(kind);
+  e.actor_key_id = actor.key();
+  // A scheduled job (retention) acts with no organization either.
+  if (!actor.organization_id.empty()) e.actor_org_id = actor.organization_id;
+  e.actor_role = actor.role;
+  e.actor_person_id = actor.person_id;
+  if (!actor.label.empty()) e.actor_label = actor.label;
+  return e;
+}
 
 std::optional<MatchRow> find_match(Tx& t, const std::string& id) {
   if (!is_uuid(id)) return std::nullopt;

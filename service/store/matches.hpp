@@ -126,6 +126,10 @@ std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Ac
                                   const std::string& reason);
 
 void record_event(Tx& t, const EventRow& e);
+// An event of `kind` with its actor's columns: the key, organization, person
+// and label left null where the actor has none (a person has no key; a
+// scheduled job no organization).
+EventRow event_by(const Actor& actor, std::string kind);
 std::vector<EventRow> list_events(Tx& t, const EventFilter& f);
 
 struct RoundRow {

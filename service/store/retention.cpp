@@ -59,9 +59,7 @@ long erase_inactive_trainees(Tx& t, int months) {
     const auto id = r["id"].as<std::string>();
     if (!erase_trainee(t, id, std::nullopt)) continue;
     withdraw_open_matches(t, id, system, "the trainee's personal data was erased (retention)");
-    EventRow e;
-    e.kind = "erasure";
-    e.actor_role = kSystemRole;
+    EventRow e = event_by(system, "erasure");
     e.trainee_id = id;
     e.reason = "inactive for " + std::to_string(months) + " months";
     // The status is a closed set (a CHECK): no escaping needed.
