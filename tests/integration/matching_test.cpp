@@ -65,6 +65,20 @@ class MatchingTest : public ApiTest {
                 {{"If-Match", current.http.header("ETag").value_or("")}});
   }
 
+  // The firm shortlists trainee `t` for a new one-seat project and the match
+  // is walked to accepted; returns the match's id.
+  std::string accepted_match(const std::string& t) {
+    const auto p = add_project(firm_key_, "Inspection AI", 1);
+    auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
+    EXPECT_EQ(m.status(), 201) << m.http.body;
+    const std::string match = m.body.value("id", "");
+    for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
+             {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
+      EXPECT_EQ(move(match, key, to).status(), 200) << to;
+    }
+    return match;
+  }
+
   std::string school_, school_key_, firm_, firm_key_, other_firm_, other_firm_key_;
 };
 
@@ -504,13 +518,7 @@ TEST_F(MatchingTest, PersonalDataStaysHiddenWithoutConsentToShareAbroad) {
   const auto t =
       add_trainee("quiet@example.com", {{"Python", 5}},
                   {{"consent", {{"matching", true}, {"share_with_firms_abroad", false}}}});
-  const auto p = add_project(firm_key_, "Inspection AI", 1);
-  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
-  const std::string match = m.body["id"];
-  for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
-           {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
-    ASSERT_EQ(move(match, key, to).status(), 200);
-  }
+  const std::string match = accepted_match(t);
   auto firm_view = call("GET", "/v1/matches/" + match, firm_key_);
   EXPECT_TRUE(firm_view.body["personal"].is_null());
   EXPECT_EQ(call("GET", "/v1/matches/" + match, school_key_).body["personal"]["email"],
@@ -523,13 +531,7 @@ TEST_F(MatchingTest, PersonalDataStaysHiddenWithoutConsentToShareAbroad) {
 // does not change, and a 304 kept the contacts alive (a probe found it).
 TEST_F(MatchingTest, AWithdrawnConsentIsNotHiddenBehindA304) {
   const auto t = add_trainee("open@example.com", {{"Python", 5}});
-  const auto p = add_project(firm_key_, "Inspection AI", 1);
-  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", p}, {"trainee_id", t}});
-  const std::string match = m.body["id"];
-  for (auto [to, key] : std::vector<std::pair<std::string, std::string>>{
-           {"interviewing", firm_key_}, {"offered", firm_key_}, {"accepted", school_key_}}) {
-    ASSERT_EQ(move(match, key, to).status(), 200);
-  }
+  const std::string match = accepted_match(t);
   auto shown = call("GET", "/v1/matches/" + match, firm_key_);
   ASSERT_EQ(shown.body["personal"]["email"], "open@example.com") << shown.http.body;
   const std::string tag = shown.http.header("ETag").value_or("");
