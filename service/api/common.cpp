@@ -378,6 +378,9 @@ std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx
                        " levels deep");
   }
   if (!body) {
+    if (ctx.request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      return problem(ctx, 400, "the body is empty: send a JSON object");
+    }
     return problem(ctx, 400,
                    "the body is not valid JSON: " + json_syntax_problem(ctx.request.body));
   }

@@ -54,7 +54,7 @@ awaitable<Response> put_rate(ApiContext& api, http::RequestContext& ctx) {
   if (auto* r = std::get_if<Response>(&parsed)) co_return *r;
   const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
-  if (!domain::is_iso4217(currency)) {
+  if (!domain::is_money_currency(currency)) {
     errors.push_back({"/currency",
                       http::FieldCode::kInvalidFormat,
                       "the path must name an ISO 4217 currency code such as JPY or BDT",
@@ -110,7 +110,7 @@ awaitable<Response> put_pricing(ApiContext& api, http::RequestContext& ctx) {
   Validator v(body, "", errors);
   v.only({"currency", "bill_rate_multiplier"});
   auto currency = v.text("currency", true, 3);
-  if (currency && !domain::is_iso4217(*currency)) {
+  if (currency && !domain::is_money_currency(*currency)) {
     v.fail("currency", http::FieldCode::kInvalidFormat,
            "must be an ISO 4217 code such as JPY or BDT", {{"format", std::string("currency")}});
   }

@@ -283,6 +283,6 @@ bool valid_slug(const std::string& s) {
   return true;
 }
 
-bool valid_currency(const std::string& s) { return domain::is_iso4217(s); }
+bool valid_currency(const std::string& s) { return domain::is_money_currency(s); }
 
 }  // namespace kakehashi::api

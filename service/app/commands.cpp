@@ -638,8 +638,13 @@ int serve(const std::vector<std::string>& args) {
   try {
     db.read_sync([&](store::Tx& t) {
       for (auto& [tz, offset] : store::load_timezone_offsets(t)) {
+        // A trainee's zone is a place: not tzdata's "Factory", "posixrules"
+        // or "localtime", nor its posix/ and right/ copies (a probe stored
+        // "Factory"). Their rules still load for any row that holds one.
+        const bool place = tz != "Factory" && tz != "posixrules" && tz != "localtime" &&
+                           !tz.starts_with("posix/") && !tz.starts_with("right/");
+        if (place) api_context.timezones.insert(tz);
         utc_offsets.emplace(tz, offset);
-        api_context.timezones.insert(tz);
       }
     });
   } catch (const std::exception& e) {

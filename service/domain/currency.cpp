@@ -61,6 +61,14 @@ bool is_iso4217(std::string_view code) {
   return code.size() == 3 && std::binary_search(kIso4217Codes.begin(), kIso4217Codes.end(), code);
 }
 
+bool is_money_currency(std::string_view code) {
+  static constexpr std::string_view kNotMoney[] = {
+      "BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW", "XAD", "XAG", "XAU",
+      "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"};
+  return is_iso4217(code) &&
+         std::find(std::begin(kNotMoney), std::end(kNotMoney), code) == std::end(kNotMoney);
+}
+
 std::span<const std::string_view> iso4217_codes() { return kIso4217Codes; }
 
 }  // namespace kakehashi::domain

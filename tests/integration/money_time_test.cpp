@@ -3,6 +3,7 @@
 // currency without a rate named, the cost model, the JST overlap across a DST
 // change, and the overlap and hours constraints with their reason codes.
 #include <algorithm>
+#include <set>
 
 #include "api_fixture.hpp"
 
@@ -117,6 +118,23 @@ TEST_F(MoneyTimeTest, ACurrencyWithoutARateIsNamedNotSilentlyScored) {
   auto bad = trainee("bad@example.org");
   bad["expected_monthly_rate"] = {{"amount", 5}, {"currency", "ABC"}};
   expect_problem(call("POST", "/v1/trainees", school_key_, bad), 422);
+  // ISO 4217 but not money (testing, no currency, a fund), and tzdata names
+  // that are not places: refused, each at its field (a probe stored them).
+  bad["expected_monthly_rate"]["currency"] = "XTS";
+  bad["timezone"] = "Factory";
+  auto both = call("POST", "/v1/trainees", school_key_, bad);
+  expect_problem(both, 422);
+  std::set<std::string> at;
+  for (const auto& e : both.body["errors"]) at.insert(e["pointer"].get<std::string>());
+  EXPECT_TRUE(at.count("/expected_monthly_rate/currency")) << both.http.body;
+  EXPECT_TRUE(at.count("/timezone")) << both.http.body;
+  expect_problem(call("PUT", "/v1/exchange-rates/XXX", admin_, {{"per_usd", 1}}), 422);
+  // An empty body says so.
+  auto empty =
+      request(service_->port(), "POST", "/v1/trainees", "",
+              {{"Authorization", "Bearer " + school_key_}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(empty.body.find("the body is empty"), std::string::npos) << empty.body;
   const auto ex = explain(open_project({}), trainee_id);
   EXPECT_EQ(ex["rate_evidence"]["note"], "no_exchange_rate") << ex.dump();
   EXPECT_EQ(ex["rate_evidence"]["currencies_without_rate"], json::array({"XAF"}));

@@ -170,7 +170,7 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       {"", "2027-01-15", "2027-02-30", "2027-1-5", "1899-12-31", " 2027-01-15 ", "tomorrow"},
       /* hours_per_week */ {"", "40", "0", "81", "80", "1", "4O", "40.0", "-5", " 40"},
       /* rate_amount */ {"", "1200", "1200.50", "0", "-1", "1e3", "1000000001", "abc", "12."},
-      /* rate_currency */ {"", "USD", "BDT", "JPY", "usd", "XXX1", "EUR ", "ZZZ"},
+      /* rate_currency */ {"", "USD", "BDT", "JPY", "usd", "XXX1", "EUR ", "ZZZ", "XTS"},
       /* domains */
       {"", "automotive", "manufacturing;automotive", "Automotive", "a;a", "a;b;c;d;e;f;g;h;i;j",
        "a;b;c;d;e;f;g;h;i;j;k", " ; ", "1abc"},

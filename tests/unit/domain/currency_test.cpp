@@ -49,6 +49,21 @@ TEST(Currency, BothEndsFundsAndMetalsAreValid) {
   }
 }
 
+// Money is paid in currencies: the codes for no currency, testing, metals,
+// units of account and funds are ISO 4217 but not amounts a salary or a
+// budget is in (a probe set XXX, XTS and BOV as rates).
+TEST(Currency, SalariesAndBudgetsAreInCurrenciesNotFundsOrMetals) {
+  for (const auto code : {"JPY"sv, "BDT"sv, "USD"sv, "XAF"sv, "XOF"sv, "XCD"sv, "XPF"sv, "XCG"sv,
+                          "CHF"sv, "CLP"sv, "MXN"sv, "UYU"sv}) {
+    EXPECT_TRUE(is_money_currency(code)) << code;
+  }
+  for (const auto code : {"XXX"sv, "XTS"sv, "XAU"sv, "XAG"sv, "XPT"sv, "XPD"sv, "XDR"sv, "XSU"sv,
+                          "XUA"sv, "XAD"sv, "XBA"sv, "XBD"sv, "BOV"sv, "CHE"sv, "CHW"sv, "CLF"sv,
+                          "COU"sv, "MXV"sv, "USN"sv, "UYI"sv, "UYW"sv, "ZZZ"sv, "jpy"sv}) {
+    EXPECT_FALSE(is_money_currency(code)) << code;
+  }
+}
+
 TEST(Currency, UnknownMalformedAndWithdrawnCodesAreNot) {
   for (const auto code :
        {"XYZ"sv, "AAA"sv, "ABC"sv, "USX"sv, "ZZZ"sv, "AEA"sv, "usd"sv, "Jpy"sv, "jPY"sv, "JP"sv,
