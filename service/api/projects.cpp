@@ -174,6 +174,17 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
   if (auto h = v.integer("hours_per_week", false, 1, 80)) d.hours_per_week = static_cast<int>(*h);
   d.min_hours_per_week =
       static_cast<int>(v.integer("min_hours_per_week", false, 0, 80).value_or(0));
+  // A hard minimum above the wish it bounds is a contradiction, like a budget
+  // whose min exceeds its max (a probe set both): refused when both are given.
+  if (v.has("min_hours_per_week") && d.hours_per_week && d.min_hours_per_week > *d.hours_per_week) {
+    v.fail("min_hours_per_week", http::FieldCode::kInvalidCombination,
+           "must not exceed hours_per_week", {{"with", std::string("/hours_per_week")}});
+  }
+  if (v.has("min_overlap_hours_jst") && v.has("overlap_hours_jst") &&
+      d.min_overlap_hours_jst > d.overlap_hours_jst) {
+    v.fail("min_overlap_hours_jst", http::FieldCode::kInvalidCombination,
+           "must not exceed overlap_hours_jst", {{"with", std::string("/overlap_hours_jst")}});
+  }
   d.availability_tolerance_months =
       static_cast<int>(v.integer("availability_tolerance_months", false, 0, 24).value_or(1));
   d.engagement =

@@ -272,6 +272,30 @@ TEST_F(ValidationTest, AProjectBudgetWithMinAboveMaxIsACombinationError) {
   EXPECT_EQ(error_at(errors_, "/skills/1/skill")->code, http::FieldCode::kDuplicate);
 }
 
+// Hard minimums above the wishes they bound are contradictions, as a budget
+// min above its max is; given alone, a minimum stands.
+TEST_F(ValidationTest, AProjectsMinimumsMayNotExceedItsWishes) {
+  json body = {{"title", "t"},
+               {"headcount", 1},
+               {"start_date", "2027-01-01"},
+               {"duration_months", 6},
+               {"skills", json::array({{{"skill", "Python"}, {"min_level", 1}}})},
+               {"hours_per_week", 20},
+               {"min_hours_per_week", 30},
+               {"overlap_hours_jst", 2},
+               {"min_overlap_hours_jst", 4}};
+  EXPECT_FALSE(parse_project(body, api_, false, nullptr, errors_));
+  ASSERT_TRUE(error_at(errors_, "/min_hours_per_week"));
+  EXPECT_EQ(error_at(errors_, "/min_hours_per_week")->code, http::FieldCode::kInvalidCombination);
+  ASSERT_TRUE(error_at(errors_, "/min_overlap_hours_jst"));
+  EXPECT_EQ(error_at(errors_, "/min_overlap_hours_jst")->code,
+            http::FieldCode::kInvalidCombination);
+  errors_.clear();
+  body.erase("hours_per_week");
+  body.erase("overlap_hours_jst");
+  EXPECT_TRUE(parse_project(body, api_, false, nullptr, errors_)) << errors_.size();
+}
+
 // RFC 6901: a member name holding "/" or "~" is one reference token, escaped.
 TEST_F(ValidationTest, PointersEscapeSlashAndTildeInMemberNames) {
   const json body = {{"a/b", 1}, {"c~d", 2}, {"~1", 3}};
