@@ -76,9 +76,6 @@ const std::string kSelectSession =
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE token_sha256 = $1";
 constexpr const char* kDeleteSessionsOf = "DELETE FROM sessions WHERE person_id = $1";
 
-constexpr const char* kSignInWait =
-    "SELECT ceil(extract(epoch FROM locked_until - now()))::bigint AS wait "
-    "FROM sign_in_failures WHERE email = $1 AND locked_until > now()";
 // One statement: the row lock orders attempts at once, each gets its own
 // number; a locked address's attempt is not counted.
 constexpr const char* kBeginSignIn =
@@ -92,7 +89,8 @@ constexpr const char* kBeginSignIn =
 // further one, at most 15 minutes.
 constexpr const char* kLockSignIn =
     "UPDATE sign_in_failures SET locked_until = now() + make_interval(secs => "
-    " least(900, 30 * power(2, least($2::int, 10)))) WHERE email = $1";
+    " least(900, 30 * power(2, least($2::int, 10)))) WHERE email = $1 "
+    "RETURNING ceil(extract(epoch FROM locked_until - now()))::bigint AS wait";
 constexpr const char* kClearSignInFailures = "DELETE FROM sign_in_failures WHERE email = $1";
 
 constexpr const char* kSetTotpSecret =
@@ -333,9 +331,8 @@ SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures) 
   }
   if (out.attempt > free_failures) {
     // The free attempts are taken by others still running: locked now.
-    exec_params(t.sql(), kLockSignIn, email, out.attempt - 1 - free_failures);
-    const auto w = exec_params(t.sql(), kSignInWait, email);
-    out.wait = w.empty() ? 1 : std::max<std::int64_t>(1, w[0]["wait"].as<std::int64_t>());
+    const auto locked = exec_params1(t.sql(), kLockSignIn, email, out.attempt - 1 - free_failures);
+    out.wait = std::max<std::int64_t>(1, locked["wait"].as<std::int64_t>());
   }
   return out;
 }
