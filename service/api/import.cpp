@@ -3,6 +3,7 @@
 // real import is atomic (all rows or none) and writes with COPY.
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
