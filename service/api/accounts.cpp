@@ -127,14 +127,13 @@ Response signed_in(const ApiContext& api, const http::RequestContext& ctx,
   return r;
 }
 
-// A failed sign-in (counted when it began) may lock the email tried, and
-// counts against the client's address.
+// A failed sign-in (counted when it began, against the email and the
+// client's address) may lock the email tried.
 awaitable<Response> sign_in_failed(ApiContext& api, const http::RequestContext& ctx,
                                    const std::string& address, int attempt, Response r) {
   co_await api.db.read([&](store::Tx& t) {
     store::sign_in_failed(t, address, attempt, api.accounts.free_sign_in_failures);
   });
-  if (api.auth_failure_limit) api.auth_failure_limit->take(ctx.request.remote_address);
   r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
   co_return r;
 }
@@ -157,6 +156,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
            {{"format", std::string("totp")}});
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the sign-in is invalid", errors);
+  if (auto refused = reserve_guess(api, ctx)) co_return *refused;
   const std::string address = lower(*email);
   store::SignInAttempt attempt;
   std::optional<store::PersonCredentials> found;
@@ -185,6 +185,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   }
   if (found->person.totp_enabled && found->totp_secret) {
     if (!code) {
+      guess_was_right(api, ctx);  // the password was; the code is asked for next
       Response r = second_factor_needed(ctx);
       r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
       co_return r;
@@ -203,6 +204,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   }
   const std::string token = util::random_hex(32);
   std::string expires_at;
+  guess_was_right(api, ctx);
   co_await api.db.transact([&](store::Tx& t) {
     store::clear_sign_in_failures(t, address);
     expires_at = store::insert_session(t, found->person.id, util::sha256_hex(token),
@@ -483,6 +485,7 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
                       enable ? "start the enrolment first (POST /v1/me/totp)"
                              : "this account has no second factor");
   }
+  if (auto refused = reserve_guess(api, ctx)) co_return *refused;
   const auto step = util::totp_match(*creds->totp_secret, *code, now_step(), creds->totp_last_step);
   bool done = false;
   const store::Actor actor = actor_of(who);
@@ -499,13 +502,13 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
     });
   }
   if (!done) {
-    // A wrong code counts as a failed authentication from this address, as a
-    // wrong password does: guessing the 6 digits (to turn a stolen session's
-    // second factor off) meets the same limit.
-    if (api.auth_failure_limit) api.auth_failure_limit->take(ctx.request.remote_address);
+    // A wrong code stays counted against this address, as a wrong password
+    // does: guessing the 6 digits (to turn a stolen session's second factor
+    // off) meets the same limit, however many guesses are sent at once.
     co_return problem(ctx, 422, "the code is wrong",
                       {{"/code", http::FieldCode::kInvalidFormat, "is not the current code", {}}});
   }
+  guess_was_right(api, ctx);
   co_return json_response(200, {{"totp_enabled", enable}});
 }
 

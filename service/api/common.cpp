@@ -241,6 +241,18 @@ Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
 
 }  // namespace
 
+std::optional<Response> reserve_guess(ApiContext& api, const http::RequestContext& ctx) {
+  if (!api.auth_failure_limit) return std::nullopt;
+  if (auto wait = api.auth_failure_limit->take(ctx.request.remote_address)) {
+    return too_many(ctx, *wait, "too many failed authentications from this address");
+  }
+  return std::nullopt;
+}
+
+void guess_was_right(ApiContext& api, const http::RequestContext& ctx) {
+  if (api.auth_failure_limit) api.auth_failure_limit->give_back(ctx.request.remote_address);
+}
+
 void add_routes(http::Router& router, ApiContext& api, std::span<const RouteSpec> routes,
                 std::uint32_t roles) {
   for (const auto& r : routes) {

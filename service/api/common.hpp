@@ -131,6 +131,14 @@ std::string csrf_token_for(const std::string& session_token);
 awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& ctx,
                                          const http::Route& route);
 
+// A guess at a secret with few possible values (a password, a 6-digit code)
+// counts against the client's address before it is checked: admit's check
+// alone let requests sent at once all pass before any of them had failed.
+// reserve_guess answers the 429 when the address has no guess left;
+// guess_was_right gives the guess back.
+std::optional<Response> reserve_guess(ApiContext& api, const http::RequestContext& ctx);
+void guess_was_right(ApiContext& api, const http::RequestContext& ctx);
+
 // Parses a JSON object body: 415 for another content type, 400 when malformed.
 // `merge_patch` also accepts application/merge-patch+json.
 std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx,

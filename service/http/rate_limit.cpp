@@ -17,6 +17,8 @@ std::optional<std::chrono::seconds> RateLimiter::check(std::string_view name) {
   return use(name, 0);
 }
 
+void RateLimiter::give_back(std::string_view name) { use(name, -1); }
+
 std::size_t RateLimiter::size() {
   std::size_t n = 0;
   for (auto& shard : shards_) {
@@ -54,6 +56,10 @@ std::optional<std::chrono::seconds> RateLimiter::use(std::string_view name, doub
   const double elapsed = std::chrono::duration<double>(now - b.at).count();
   b.tokens = std::min(burst_, b.tokens + std::max(0.0, elapsed) * rate_);
   b.at = now;
+  if (cost < 0) {
+    b.tokens = std::min(burst_, b.tokens - cost);
+    return std::nullopt;
+  }
   const double need = std::max(cost, 1.0);
   if (b.tokens >= need) {
     b.tokens -= cost;

@@ -27,6 +27,9 @@ class RateLimiter {
   std::optional<std::chrono::seconds> take(std::string_view name);
   // The same without taking: whether `name` has a token now.
   std::optional<std::chrono::seconds> check(std::string_view name);
+  // Returns a token taken for `name` (never above the burst): a guess counted
+  // before it was checked, which proved right.
+  void give_back(std::string_view name);
 
   bool enabled() const { return rate_ > 0; }
   // Buckets held (for tests and metrics).

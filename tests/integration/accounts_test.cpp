@@ -423,6 +423,65 @@ TEST_F(SignInAddressLimitTest, WrongSecondFactorCodesMeetTheAddressLimit) {
   expect_problem(as(s, "POST", "/v1/me/totp/confirm", {{"code", wrong}}), 429);
 }
 
+// Sent at once, guesses still meet the address's limit: each is counted before
+// it is checked (before, every request passed the check made before any of
+// them had failed, and all were tried).
+TEST_F(SignInAddressLimitTest, GuessesSentAtOnceMeetTheAddressLimit) {
+  const auto [firm, firm_key] = organization("Nagoya AI", "firm");
+  Session s = join(firm, "n@nagoya.example", "member", by_key(admin_));
+  ASSERT_EQ(as(s, "POST", "/v1/me/totp").status(), 201);
+  const auto at_once = [&](const std::function<HttpResponse(std::size_t)>& send) {
+    std::vector<std::thread> senders;
+    std::vector<int> status(12, 0);
+    for (std::size_t i = 0; i < status.size(); ++i) {
+      senders.emplace_back([&, i] { status[i] = send(i).status; });
+    }
+    for (auto& t : senders) t.join();
+    return status;
+  };
+  // The signing in above was right, so it used none of the 3.
+  const auto codes = at_once([&](std::size_t i) {
+    const std::string code = i % 2 == 0 ? "000000" : "999999";
+    return request(service_->port(), "POST", "/v1/me/totp/confirm", json{{"code", code}}.dump(),
+                   {{"Content-Type", "application/json"},
+                    {"Cookie", "kh_session=" + s.cookie},
+                    {"X-CSRF-Token", s.csrf}});
+  });
+  const auto checked = std::count(codes.begin(), codes.end(), 422);
+  EXPECT_LE(checked, 3);
+  EXPECT_EQ(checked + std::count(codes.begin(), codes.end(), 429), 12);
+}
+
+TEST_F(SignInAddressLimitTest, SignInsSentAtOnceMeetTheAddressLimit) {
+  std::vector<std::thread> senders;
+  std::vector<int> status(12, 0);
+  for (std::size_t i = 0; i < status.size(); ++i) {
+    senders.emplace_back([&, i] {
+      const std::string body = json{
+          {"email", "spray" + std::to_string(i) + "@example.com"},
+          {"password",
+           "wrong one"}}.dump();
+      status[i] = request(service_->port(), "POST", "/v1/sessions", body,
+                          {{"Content-Type", "application/json"}})
+                      .status;
+    });
+  }
+  for (auto& t : senders) t.join();
+  const auto tried = std::count(status.begin(), status.end(), 401);
+  EXPECT_LE(tried, 3);
+  EXPECT_EQ(tried + std::count(status.begin(), status.end(), 429), 12);
+}
+
+// A right password gives its guess back: people signing in do not use up
+// their address's allowance.
+TEST_F(SignInAddressLimitTest, RightPasswordsUseNoneOfTheAddressLimit) {
+  const auto [firm, firm_key] = organization("Kobe AI", "firm");
+  join(firm, "k@kobe.example", "member", by_key(admin_));
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(sign_in_raw("k@kobe.example", kPassword).status(), 201) << i;
+  expect_problem(sign_in_raw("k@kobe.example", "wrong password"), 401);
+}
+
 TEST_F(AccountsTest, TotpAsASecondFactor) {
   const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
   Session s = join(firm, "f@fukuoka.example", "member", by_key(admin_));

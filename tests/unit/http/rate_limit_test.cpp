@@ -57,6 +57,23 @@ TEST(RateLimiter, RetryAfterSaysWhenATokenWillBeThere) {
   EXPECT_FALSE(limit.take("addr"));
 }
 
+TEST(RateLimiter, ATokenGivenBackIsThereAgainButNeverAboveTheBurst) {
+  FakeClock clock;
+  RateLimiter limit(1.0 / 60, 2, clock.fn());
+  EXPECT_FALSE(limit.take("addr"));
+  EXPECT_FALSE(limit.take("addr"));
+  EXPECT_TRUE(limit.take("addr"));
+  limit.give_back("addr");  // the guess was right
+  EXPECT_FALSE(limit.take("addr"));
+  EXPECT_TRUE(limit.take("addr"));
+  // Giving back to a full bucket adds nothing.
+  limit.give_back("other");
+  limit.give_back("other");
+  EXPECT_FALSE(limit.take("other"));
+  EXPECT_FALSE(limit.take("other"));
+  EXPECT_TRUE(limit.take("other"));
+}
+
 TEST(RateLimiter, OffWhenTheRateIsZero) {
   RateLimiter limit(0, 1);
   for (int i = 0; i < 1000; ++i) EXPECT_FALSE(limit.take("key"));
