@@ -83,13 +83,14 @@ constexpr const char* kBeginSignIn =
     "ON CONFLICT (email) DO UPDATE SET "
     " failures = f.failures + CASE WHEN f.locked_until > now() THEN 0 ELSE 1 END, "
     " last_at = now() "
-    "RETURNING failures, CASE WHEN locked_until > now() "
+    "RETURNING failures, allowed, CASE WHEN locked_until > now() "
     " THEN ceil(extract(epoch FROM locked_until - now()))::bigint END AS wait";
 // The lock: 30 s once `free` failures are reached, doubling with each
-// further one, at most 15 minutes.
+// further one, at most 15 minutes. When it runs out, the next attempt is
+// checked (allowed: one more than those counted while it held).
 constexpr const char* kLockSignIn =
     "UPDATE sign_in_failures SET locked_until = now() + make_interval(secs => "
-    " least(900, 30 * power(2, least($2::int, 10)))) WHERE email = $1 "
+    " least(900, 30 * power(2, least($2::int, 10)))), allowed = failures + 1 WHERE email = $1 "
     "RETURNING ceil(extract(epoch FROM locked_until - now()))::bigint AS wait";
 constexpr const char* kClearSignInFailures = "DELETE FROM sign_in_failures WHERE email = $1";
 
@@ -329,8 +330,9 @@ SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures) 
     out.wait = std::max<std::int64_t>(1, r["wait"].as<std::int64_t>());
     return out;
   }
-  if (out.attempt > free_failures) {
-    // The free attempts are taken by others still running: locked now.
+  const int allowed = r["allowed"].is_null() ? free_failures : r["allowed"].as<int>();
+  if (out.attempt > allowed) {
+    // The attempts allowed are taken by others still running: locked now.
     const auto locked = exec_params1(t.sql(), kLockSignIn, email, out.attempt - 1 - free_failures);
     out.wait = std::max<std::int64_t>(1, locked["wait"].as<std::int64_t>());
   }

@@ -102,7 +102,8 @@ std::size_t delete_sessions_of(Tx& t, const std::string& person_id);
 // failure is recorded (a probe got 89 guesses and then the right password
 // through). begin_sign_in counts this attempt unless the address is locked;
 // `wait` is set when it may not try now (locked, or this attempt came beyond
-// the `free_failures` with the others in flight: it locks the address).
+// those allowed with the others in flight: it locks the address). Allowed
+// are the `free_failures` first, then one each time a lock runs out.
 // sign_in_failed locks it once `free_failures` attempts have failed (30 s,
 // doubling with each further one, at most 15 minutes); a success clears.
 struct SignInAttempt {

@@ -349,6 +349,53 @@ TEST_F(AccountsTest, FailedSignInsAreThrottledWithoutTellingWhichAccountsExist) 
   EXPECT_EQ(service_->output().find(kPassword), std::string::npos);
 }
 
+// When a lock runs out, one attempt is checked again: the right password
+// signs in, a wrong one locks for twice as long, and of guesses sent at once
+// only one is tried. (Before, once locked, every attempt was beyond the free
+// ones and locked again unchecked: a person could never sign in again.)
+TEST_F(AccountsTest, AfterALockRunsOutOneAttemptIsCheckedAgain) {
+  const auto [firm, firm_key] = organization("Toyoda Labs", "firm");
+  join(firm, "b@toyoda.example", "member", by_key(admin_));
+  const auto lock_ends = [&] {
+    db_.exec(
+        "UPDATE sign_in_failures SET locked_until = now() - interval '1 second' "
+        "WHERE email = 'b@toyoda.example'");
+  };
+  for (int i = 0; i < 3; ++i) expect_problem(sign_in_raw("b@toyoda.example", "wrong one"), 401);
+  expect_problem(sign_in_raw("b@toyoda.example", kPassword), 429);
+  lock_ends();
+  EXPECT_EQ(sign_in_raw("b@toyoda.example", kPassword).status(), 201);
+
+  for (int i = 0; i < 3; ++i) expect_problem(sign_in_raw("b@toyoda.example", "wrong one"), 401);
+  const auto first = sign_in_raw("b@toyoda.example", "wrong one");
+  expect_problem(first, 429);
+  EXPECT_LE(std::stoi(first.http.header("Retry-After").value_or("0")), 30);
+  lock_ends();
+  expect_problem(sign_in_raw("b@toyoda.example", "wrong one"), 401);  // checked
+  const auto doubled = sign_in_raw("b@toyoda.example", kPassword);
+  expect_problem(doubled, 429);
+  EXPECT_GT(std::stoi(doubled.http.header("Retry-After").value_or("0")), 30);
+
+  lock_ends();
+  const std::string body = json{{"email", "b@toyoda.example"}, {"password", "wrong one"}}.dump();
+  std::vector<std::thread> guesses;
+  std::vector<int> status(8, 0);
+  for (std::size_t i = 0; i < status.size(); ++i) {
+    guesses.emplace_back([&, i] {
+      status[i] = request(service_->port(), "POST", "/v1/sessions", body,
+                          {{"Content-Type", "application/json"}})
+                      .status;
+    });
+  }
+  for (auto& g : guesses) g.join();
+  EXPECT_LE(std::count(status.begin(), status.end(), 401), 1);
+  EXPECT_EQ(
+      std::count(status.begin(), status.end(), 429) + std::count(status.begin(), status.end(), 401),
+      8);
+  lock_ends();
+  EXPECT_EQ(sign_in_raw("b@toyoda.example", kPassword).status(), 201);
+}
+
 // Guesses sent at once: each is counted before its password is checked, so
 // no more than the free ones are tried (before, all of them were, and the
 // right password after them signed in).
