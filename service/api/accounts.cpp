@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "store/accounts.hpp"
+#include "store/organizations.hpp"
 #include "util/crypto.hpp"
 #include "util/password.hpp"
 #include "util/totp.hpp"
@@ -258,7 +259,13 @@ awaitable<Response> accept_invitation(ApiContext& api, http::RequestContext& ctx
     if (!invitation) return;
     person = store::insert_person(
         t, {invitation->organization_id, invitation->email, *name, invitation->role, hash});
-    store::Actor actor{"", person->organization_id, "", person->id, person->name};
+    // The audit's actor role is the organization's (as a key of it carries),
+    // not empty (a probe found "joined" events without one).
+    const auto organization = store::find_organization(t, person->organization_id);
+    const auto role = organization ? domain::role_for_kind(organization->kind) : std::nullopt;
+    store::Actor actor{"", person->organization_id,
+                       role ? std::string(domain::role_name(*role)) : std::string(), person->id,
+                       person->name};
     record_account_event(t, actor,
                          {{"action", "joined"},
                           {"person_id", person->id},

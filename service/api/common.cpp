@@ -239,6 +239,22 @@ Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
   return r;
 }
 
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 200 &&
+         std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+std::optional<Response> bad_idempotency_key(const http::RequestContext& ctx) {
+  const auto key = ctx.request.header("Idempotency-Key");
+  if (!key || valid_idempotency_key(*key)) return std::nullopt;
+  return problem(ctx, 400,
+                 "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces",
+                 {{"Idempotency-Key",
+                   http::FieldCode::kInvalidFormat,
+                   "must be 1 to 200 printable ASCII characters without spaces",
+                   {{"format", std::string("idempotency_key")}}}});
+}
+
 }  // namespace
 
 std::optional<Response> reserve_guess(ApiContext& api, const http::RequestContext& ctx) {
@@ -315,20 +331,38 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
                          std::move(repeated));
     co_return r;
   }
+  // A malformed Idempotency-Key is refused before the body is read, so it
+  // is named whatever else is wrong (it went unreported beside a body's
+  // errors).
+  if (auto refused = bad_idempotency_key(ctx)) co_return refused;
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
-  // Guessing keys or passwords costs time: an address that failed too often waits.
+  // Guessing costs time: an address that failed to authenticate too often
+  // waits (429) before its next failure is answered. Credentials that work
+  // are let in whatever the address did: behind a balancer or a NAT every
+  // client shares one address, and one client's bad key had locked out
+  // everyone (a probe). Keys and session tokens are 192 and 256 random bits,
+  // so letting right ones through tells a guesser nothing it could use; the
+  // secrets with few values (passwords, 6-digit codes) are counted before
+  // they are checked, by their handlers (reserve_guess).
   const std::string& address = ctx.request.remote_address;
-  if (api.auth_failure_limit) {
-    if (auto wait = api.auth_failure_limit->check(address)) {
-      Response r = too_many(ctx, *wait, "too many failed authentications from this address");
-      co_return r;
+  if ((route.options.roles & kPublic) != 0) {
+    // Signing in and accepting an invitation: no caller yet.
+    if (api.auth_failure_limit) {
+      if (auto wait = api.auth_failure_limit->check(address)) {
+        Response r = too_many(ctx, *wait, "too many failed authentications from this address");
+        co_return r;
+      }
     }
+    co_return std::nullopt;
   }
-  // Signing in and accepting an invitation: no caller yet.
-  if ((route.options.roles & kPublic) != 0) co_return std::nullopt;
   auto outcome = co_await authenticate(api, ctx);
   if (auto* refused = std::get_if<Response>(&outcome)) {
-    if (api.auth_failure_limit) api.auth_failure_limit->take(address);
+    if (api.auth_failure_limit) {
+      if (auto wait = api.auth_failure_limit->take(address)) {
+        Response r = too_many(ctx, *wait, "too many failed authentications from this address");
+        co_return r;
+      }
+    }
     Response r = std::move(*refused);
     co_return r;
   }
@@ -562,10 +596,6 @@ namespace {
 
 // An Idempotency-Key is a short printable ASCII token (RFC 9110 field value
 // without spaces or controls); anything else is a malformed header.
-bool valid_idempotency_key(std::string_view key) {
-  return !key.empty() && key.size() <= 200 &&
-         std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
-}
 
 }  // namespace
 
@@ -575,14 +605,7 @@ awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                ResourceOf resource_of) {
   const auto key = ctx.request.header("Idempotency-Key");
   if (!key) co_return co_await create();
-  if (!valid_idempotency_key(*key)) {
-    co_return problem(ctx, 400,
-                      "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces",
-                      {{"Idempotency-Key",
-                        http::FieldCode::kInvalidFormat,
-                        "must be 1 to 200 printable ASCII characters without spaces",
-                        {{"format", std::string("idempotency_key")}}}});
-  }
+  if (auto refused = bad_idempotency_key(ctx)) co_return std::move(*refused);
   const std::string k(*key);
   // The query is part of the request (an import's on_duplicate); without
   // one the fingerprint is as it always was. A large body (an import's) is

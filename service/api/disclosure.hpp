@@ -28,4 +28,23 @@ std::vector<bool> suppress_column(const std::vector<long>& counts, bool partitio
 
 inline bool suppress_total(long total) { return total < kMinimumCell; }
 
+// A report's groups, each a row of counts (columns in the same order), where
+// some counts bound others in every row (registered ≥ every other count; in
+// the funnel, proposed ≥ shortlisted ≥ … ≥ approved): a hidden count must
+// not be bounded by a count shown beside it. A probe read a group's hidden
+// registered count as at least its shown active count, and with the column's
+// total narrowed the other hidden group to 1 or 2 people. `bounded[c]` lists
+// the columns at or below column c in every row (each after c). Column by
+// column, in order:
+//  1. primary: every count under kMinimumCell is hidden;
+//  2. complementary: in a partition, while the column's hidden cells are
+//     fewer than two or hold fewer than kMinimumCell together (and not all
+//     are hidden), its smallest shown cell is hidden too;
+//  3. a hidden cell hides the cells of its row it bounds (they come later,
+//     and are then part of their own column's rule 2).
+// Returns hidden[row][column].
+std::vector<std::vector<bool>> suppress_table(const std::vector<std::vector<long>>& rows,
+                                              const std::vector<std::vector<std::size_t>>& bounded,
+                                              bool partition);
+
 }  // namespace kakehashi::api

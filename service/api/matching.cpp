@@ -179,12 +179,15 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
   // The same page for the same project, while no change has touched its list:
   // answer it again.
   const auto stamp = api.live->page_stamp(unit);
-  // Amounts are shown in the viewer's currency too: one page per currency.
+  // Amounts are shown in the viewer's currency too: one page per currency;
+  // and one for firms, who do not see what gives the salary away (an
+  // administrator's page, read first, was served to the firm).
   const std::string currency = viewer_currency(api, who);
   const std::string page_key = project->id + "/" + std::to_string(project->version) + "/" +
                                (demand ? demand->key : std::string()) + "/" +
                                std::to_string(page.offset) + "/" + std::to_string(page.limit) +
-                               "/" + currency;
+                               "/" + currency +
+                               (multiplier_for(who) == Multiplier::kHidden ? "/firm" : "/");
   if (auto body = api.live->cached_page(page_key, stamp)) {
     Response r = Response::json(200, std::string(*body));
     r.set_header("Cache-Control", "no-store");
@@ -214,8 +217,8 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
                                             profile, asked.data, currency, multiplier_for(who));
       item["working_time"] = working_time_evidence(profile, plan.project, *features);
       item["rank"] = page.offset + i + 1;
-      item["trainee"] =
-          pseudonymous_trainee(trainee_id, std::string(card->alias()), profile, *view.taxonomy);
+      item["trainee"] = pseudonymous_trainee(trainee_id, std::string(card->alias()), profile,
+                                             *view.taxonomy, multiplier_for(who));
       items.push_back(std::move(item));
     }
     json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
@@ -239,9 +242,12 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   const std::string trainee_id(ctx.param("trainee_id"));
   std::optional<domain::TraineeRecord> trainee;
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, trainee_id); });
-  // Firms never see trainees who do not consent to matching, nor erased ones.
+  // Firms never see trainees who do not consent to matching, nor erased ones,
+  // nor one held back because the same person is placed through another
+  // organization (not among the candidates either).
   if (!trainee || trainee->profile.status == "erased" ||
-      (!who.is_admin() && !trainee->profile.consent_matching)) {
+      (!who.is_admin() &&
+       (!trainee->profile.consent_matching || trainee->profile.placed_elsewhere))) {
     co_return problem(ctx, 404, "no such candidate");
   }
   // ?role= explains against one role of a team (issue 15).
@@ -262,8 +268,8 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   out["working_time"] = working_time_evidence(trainee->profile, plan.project, features);
   out["project"] = project_summary(*project);
   if (demand) out["role"] = demand->key;
-  out["trainee"] =
-      pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *view.taxonomy);
+  out["trainee"] = pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile,
+                                        *view.taxonomy, multiplier_for(who));
   co_return json_response(200, out);
 }
 
@@ -384,7 +390,8 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 404, "no such match");
   const auto taxonomy = api.taxonomy.snapshot();
   json out = match_json(*match);
-  out["trainee"] = pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *taxonomy);
+  out["trainee"] = pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *taxonomy,
+                                        multiplier_for(who));
   out["personal"] = nullptr;
   if (disclosed) {
     const auto& p = *trainee->personal;
@@ -458,6 +465,11 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                         http::FieldCode::kNotFound,
                         "no such candidate",
                         {{"resource", std::string("candidate")}}}});
+  }
+  if (trainee->profile.placed_elsewhere) {
+    co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
+                      "the same person holds an approved placement through another "
+                      "organization");
   }
   const auto view = api.live->view();
   const auto plan = matcher::plan_project(api.live->features(demand ? demand->record : *project),
@@ -558,7 +570,8 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
                               {"allowed", allowed_json(result.match->state)}});
     case store::TransitionOutcome::kPlaced:
       co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
-                        "the trainee already holds an approved placement");
+                        "the trainee (or the same person through another organization) "
+                        "already holds an approved placement");
     case store::TransitionOutcome::kSeatsFilled:
       co_return problem(ctx, 409, http::ProblemType::kSeatsFilled,
                         "the project's seats are all filled");

@@ -109,7 +109,8 @@ json rate_band(const domain::Money& rate) {
 }
 
 json pseudonymous_trainee(const std::string& id, const std::string& alias,
-                          const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy) {
+                          const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy,
+                          Multiplier salary) {
   json skills = json::array();
   for (const auto& s : p.skills) {
     const auto* row = taxonomy.by_id(s.skill_id);
@@ -134,26 +135,27 @@ json pseudonymous_trainee(const std::string& id, const std::string& alias,
   if (p.japanese_exam_date && p.japanese_exam_date->size() >= 4) {
     exam_year = std::stoi(p.japanese_exam_date->substr(0, 4));
   }
-  return {
-      {"id", id},
-      {"alias", alias},
-      {"country", opt(p.country)},
-      {"city", opt(p.city)},
-      {"timezone", opt(p.timezone)},
-      {"skills", skills},
-      {"languages",
-       {{"japanese", opt(p.japanese)},
-        {"english", opt(p.english)},
-        {"japanese_certified", p.japanese_certified},
-        {"japanese_exam_year", exam_year},
-        {"bjt_score", p.bjt_score ? json(*p.bjt_score) : json(nullptr)}}},
-      {"certifications", credentials},
-      {"working_hours", {{"start", p.work_start}, {"end", p.work_end}, {"days", p.work_days}}},
-      {"available_from", opt(p.available_from)},
-      {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
-      {"rate_band", p.expected_monthly_rate ? rate_band(*p.expected_monthly_rate) : json(nullptr)},
-      {"domains", p.domains},
-      {"engagement", p.engagement}};
+  return {{"id", id},
+          {"alias", alias},
+          {"country", opt(p.country)},
+          {"city", opt(p.city)},
+          {"timezone", opt(p.timezone)},
+          {"skills", skills},
+          {"languages",
+           {{"japanese", opt(p.japanese)},
+            {"english", opt(p.english)},
+            {"japanese_certified", p.japanese_certified},
+            {"japanese_exam_year", exam_year},
+            {"bjt_score", p.bjt_score ? json(*p.bjt_score) : json(nullptr)}}},
+          {"certifications", credentials},
+          {"working_hours", {{"start", p.work_start}, {"end", p.work_end}, {"days", p.work_days}}},
+          {"available_from", opt(p.available_from)},
+          {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
+          {"rate_band", p.expected_monthly_rate && salary == Multiplier::kShown
+                            ? rate_band(*p.expected_monthly_rate)
+                            : json(nullptr)},
+          {"domains", p.domains},
+          {"engagement", p.engagement}};
 }
 
 json project_summary(const domain::ProjectRecord& p) {

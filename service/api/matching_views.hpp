@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_context.hpp"
+#include "api/money_views.hpp"
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
 #include "matcher/scorer.hpp"
@@ -17,10 +18,11 @@ namespace kakehashi::api {
 
 nlohmann::json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy);
 // Alias, place, skills, languages, credentials (name, year, verified),
-// working hours, availability and a rate band; never a name, contact or program.
+// working hours, availability and the salary's band (null with
+// Multiplier::kHidden); never a name, contact or program.
 nlohmann::json pseudonymous_trainee(const std::string& id, const std::string& alias,
                                     const domain::TraineeProfile& p,
-                                    const Taxonomy::Snapshot& taxonomy);
+                                    const Taxonomy::Snapshot& taxonomy, Multiplier salary);
 nlohmann::json project_summary(const domain::ProjectRecord& p);
 nlohmann::json match_json(const store::MatchRow& m);
 // A round's statistics as a round answers and stores them.

@@ -34,9 +34,12 @@ std::optional<double> convert_amount(const domain::Pricing& pricing, const std::
 nlohmann::json money_json(const domain::Pricing& pricing, const std::string& date, double amount,
                           const std::string& currency, const std::string& viewer);
 
-// Whether the evidence shows the training organization's multiplier: not to
-// firms, who see the bill rate (人月単価) and the salary's band only; with
-// the multiplier the bill rate gave the exact salary away (a probe found it).
+// Whether a reader sees what gives the salary away: the training
+// organization's multiplier in the rate's evidence and the band of the
+// salary in the trainee's profile. Firms see the bill rate (人月単価) alone:
+// with the multiplier the bill rate gave the exact salary, and with the band
+// the multiplier's range, so the organization and the salary (probes found
+// both).
 enum class Multiplier { kShown, kHidden };
 
 // The rate component's evidence for one trainee and one project.

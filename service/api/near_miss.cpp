@@ -2,6 +2,8 @@
 // project (or one role) the count of active, consenting trainees each hard
 // constraint excludes, and how many one relaxation would make eligible.
 // Counts only, never individuals: the firm sees numbers, not trainees.
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "api/common.hpp"
@@ -26,7 +28,8 @@ json level(std::int64_t v, std::span<const std::string_view> names) {
   return std::string(names[static_cast<std::size_t>(v)]);
 }
 
-json relaxation_json(const matcher::Relaxation& r, const matching::Taxonomy::Snapshot& taxonomy) {
+json relaxation_json(const matcher::Relaxation& r, const matching::Taxonomy::Snapshot& taxonomy,
+                     const domain::ProjectData& project) {
   json out;
   switch (r.kind) {
     case matcher::RelaxKind::kJapanese:
@@ -55,6 +58,15 @@ json relaxation_json(const matcher::Relaxation& r, const matching::Taxonomy::Sna
       break;
     case matcher::RelaxKind::kBudget:
       out = {{"constraint", "budget_max_usd"}, {"from", r.from}, {"to", r.to}};
+      // The same step in the firm's own terms (a yen firm read "4,333 → 4,766
+      // USD"): its budget's maximum and that raised by the same ratio.
+      if (project.budget_max && project.budget_currency && r.from > 0) {
+        const double raised =
+            *project.budget_max * (static_cast<double>(r.to) / static_cast<double>(r.from));
+        out["in_budget_currency"] = {{"from", *project.budget_max},
+                                     {"to", std::round(raised)},
+                                     {"currency", *project.budget_currency}};
+      }
       break;
   }
   out["newly_eligible"] = r.newly_eligible;
@@ -100,7 +112,7 @@ awaitable<Response> near_misses(ApiContext& api, http::RequestContext& ctx) {
     }
     json relaxations = json::array();
     for (const auto& r : counts.relaxations)
-      relaxations.push_back(relaxation_json(r, *view.taxonomy));
+      relaxations.push_back(relaxation_json(r, *view.taxonomy, demand->record.data));
     out = {{"project_id", project->id}, {"role", role.empty() ? json(nullptr) : json(role)},
            {"pool", counts.pool},       {"eligible", counts.eligible},
            {"excluded_by", excluded},   {"relaxations", relaxations}};

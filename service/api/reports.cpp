@@ -66,6 +66,11 @@ constexpr CountColumn kCounts[] = {
     {"approved", &store::ReportFigures::approved},
 };
 constexpr std::size_t kCountColumns = std::size(kCounts);
+// Which counts are at or below which in every group (kCounts' order):
+// registered bounds every other; the funnel's stages are cumulative
+// (proposed ≥ shortlisted ≥ offered ≥ accepted ≥ approved).
+const std::vector<std::vector<std::size_t>> kBounded = {
+    {1, 2, 3, 4, 5, 6, 7}, {}, {}, {4, 5, 6, 7}, {5, 6, 7}, {6, 7}, {7}, {}};
 
 // A report row as published: each count or null (suppressed), and the
 // figures derived from counts, null where their count is.
@@ -153,13 +158,12 @@ Published suppress(const store::ReportResult& report, store::ReportDimension d) 
   // Skills overlap (a trainee has several); every other dimension, with its
   // "not stated" group, partitions the population.
   const bool partition = d != store::ReportDimension::kSkill;
-  std::vector<std::vector<bool>> hidden(r.groups.size(), std::vector<bool>(kCountColumns));
-  for (std::size_t c = 0; c < kCountColumns; ++c) {
-    std::vector<long> column;
-    for (const auto& g : r.groups) column.push_back(g.*(kCounts[c].field));
-    const auto h = suppress_column(column, partition);
-    for (std::size_t i = 0; i < h.size(); ++i) hidden[i][c] = h[i];
+  std::vector<std::vector<long>> rows;
+  for (const auto& g : r.groups) {
+    auto& row = rows.emplace_back();
+    for (const auto& c : kCounts) row.push_back(g.*(c.field));
   }
+  const auto hidden = suppress_table(rows, kBounded, partition);
   Published out;
   for (std::size_t i = 0; i < r.groups.size(); ++i)
     out.groups.push_back(publish(r.groups[i], hidden[i]));

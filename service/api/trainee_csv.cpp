@@ -145,7 +145,8 @@ std::optional<std::string> quick_text(std::string_view s, std::size_t max_length
     return std::nullopt;
   }
   const auto t = domain::trim_padding(s);
-  if (t.empty() || domain::has_hidden_format_characters(t) || domain::code_points(t) > max_length) {
+  if (t.empty() || domain::has_hidden_format_characters(t) ||
+      domain::has_replacement_character(t) || domain::code_points(t) > max_length) {
     return std::nullopt;
   }
   return std::string(t);
@@ -302,7 +303,10 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
         break;
       }
       case Column::kPhone:
-        if (!(in.personal.phone = quick_text(v, 40))) return std::nullopt;
+        if (!(in.personal.phone = quick_text(v, 40)) ||
+            domain::looks_like_scientific_number(*in.personal.phone)) {
+          return std::nullopt;
+        }
         break;
       case Column::kGender:
         if (v != "female" && v != "male" && v != "other") return std::nullopt;

@@ -315,6 +315,14 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
     }
   }
   in.personal.phone = v.text("phone", false, 40);
+  if (in.personal.phone && domain::looks_like_scientific_number(*in.personal.phone)) {
+    // Excel shows a long number so: its last digits are gone.
+    v.fail("phone", http::FieldCode::kInvalidFormat,
+           "is a number Excel rewrote in scientific notation (its last digits are lost): format "
+           "the column as Text and enter the phone again",
+           {{"format", std::string("phone")}});
+    in.personal.phone.reset();
+  }
   in.personal.gender = v.choice("gender", false, {"female", "male", "other"});
   in.personal.district = v.text("district", false, 100);
   p.country = v.country("country", false);
@@ -491,11 +499,13 @@ awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
         co_return r;
       },
       [&](const std::string& id) -> awaitable<Response> {
-        // Rendered as it is now: an erased trainee's replay carries no
-        // personal data.
+        // Rendered as it is now, as GET answers it: an erased trainee is gone
+        // for its organization (404) and carries no personal data for the
+        // programme office.
         std::optional<domain::TraineeRecord> record;
         co_await api.db.read([&](store::Tx& t) { record = store::find_trainee(t, id); });
-        if (!record || !who.owns(record->organization_id))
+        if (!record || !who.owns(record->organization_id) ||
+            (record->profile.status == "erased" && !who.is_admin()))
           co_return problem(ctx, 404, "the trainee this request created no longer exists");
         Response r = with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
                                record->version);
@@ -577,6 +587,14 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
           record->profile.status != "withdrawn") {
         store::withdraw_open_matches(t, id, actor_of(who),
                                      "the trainee was withdrawn from the programme");
+      } else if (updated && !input->profile.consent_matching && record->profile.consent_matching) {
+        // Consent to matching withdrawn: firms no longer see the trainee, in
+        // their candidates or in a match still being decided (a probe's firm
+        // went on to offer, and read the profile's later edits). A placement
+        // already approved stands.
+        store::withdraw_open_matches(t, id, actor_of(who),
+                                     "the trainee withdrew consent to matching",
+                                     store::Placements::kKept);
       }
       if (updated) record = store::find_trainee(t, id);
     });

@@ -65,6 +65,13 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
          "byte order mark (U+FEFF)");
     return std::nullopt;
   }
+  if (domain::has_replacement_character(s)) {
+    fail(key, FieldCode::kInvalidText,
+         "contains U+FFFD (\xEF\xBF\xBD), the mark of text read in another encoding: save the "
+         "file as \"CSV UTF-8\" and try again",
+         {{"reason", std::string("replacement_character")}});
+    return std::nullopt;
+  }
   // Limits count characters (code points), as the API's documentation says:
   // 70 characters of Japanese are 210 bytes.
   if (domain::code_points(s) > max_length) {

@@ -102,6 +102,28 @@ bool has_hidden_format_characters(std::string_view s) {
   return false;
 }
 
+bool has_replacement_character(std::string_view s) {
+  return s.find("\xEF\xBF\xBD") != std::string_view::npos;
+}
+
+bool looks_like_scientific_number(std::string_view s) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (!digits()) return false;
+  if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i >= s.size() || (s[i] != 'E' && s[i] != 'e')) return false;
+  ++i;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  return digits() && i == s.size();
+}
+
 std::string_view strip_utf8_bom(std::string_view s) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (s.starts_with(kBom)) s.remove_prefix(kBom.size());

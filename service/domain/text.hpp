@@ -44,6 +44,16 @@ bool has_control_characters(std::string_view s, bool allow_newlines);
 // (U+200E, U+200F) are text, not this.
 bool has_hidden_format_characters(std::string_view s);
 
+// Whether s holds U+FFFD, the replacement character: what a file saved in
+// another encoding (Excel's "CSV" is Windows-1252 or Shift_JIS) becomes when
+// read as UTF-8 ("René" read as "Ren\uFFFD"). Text with it has lost letters.
+bool has_replacement_character(std::string_view s);
+
+// Whether s is a number as Excel writes a long one in scientific notation
+// ("8.80171E+12" for the phone 8801712345678): the digits it dropped are
+// gone, so it is no phone number.
+bool looks_like_scientific_number(std::string_view s);
+
 // `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
 std::string_view strip_utf8_bom(std::string_view s);
 

@@ -134,6 +134,17 @@ bool is_private_ipv6(const std::array<std::uint8_t, 16>& a) {
   if (zeros(0, 15) && a[15] == 1) return true;                                            // ::1
   if (zeros(0, 10) && a[10] == 0xff && a[11] == 0xff) return is_private_ipv4(v4_at(12));  // mapped
   if (zeros(0, 12)) return is_private_ipv4(v4_at(12));  // IPv4-compatible (deprecated)
+  if (zeros(0, 8) && a[8] == 0xff && a[9] == 0xff && zeros(10, 12)) {  // ::ffff:0:0/96 translated
+    return is_private_ipv4(v4_at(12));
+  }
+  // Teredo (2001::/32) hides its IPv4 addresses (the client's inverted) and
+  // the local-use NAT64 prefix (64:ff9b:1::/48) maps any of them: neither is
+  // a place a webhook lives, so neither is allowed (a probe registered both).
+  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00) return true;
+  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && a[4] == 0x00 &&
+      a[5] == 0x01) {
+    return true;
+  }
   if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b) {  // 64:ff9b::/96 NAT64
     return is_private_ipv4(v4_at(12));
   }

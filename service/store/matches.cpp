@@ -37,7 +37,7 @@ constexpr const char* kSetMatchState =
 constexpr const char* kWithdrawOpenMatches =
     "UPDATE matches m SET state = 'withdrawn', version = m.version + 1, updated_at = now() "
     "FROM matches old WHERE old.id = m.id AND m.trainee_id = $1 "
-    " AND m.state NOT IN ('rejected', 'withdrawn') "
+    " AND m.state NOT IN ('rejected', 'withdrawn') AND ($2 OR m.state <> 'approved') "
     "RETURNING m.id, m.project_id, m.round_id, old.state AS from_state";
 
 // Placement effects: an approval places the trainee and closes a full
@@ -262,9 +262,10 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
 }
 
 std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Actor& actor,
-                                  const std::string& reason) {
+                                  const std::string& reason, Placements placements) {
   auto& tx = t.sql();
-  const auto rows = exec_params(tx, kWithdrawOpenMatches, trainee_id);
+  const auto rows =
+      exec_params(tx, kWithdrawOpenMatches, trainee_id, placements == Placements::kWithdrawn);
   for (const auto& r : rows) {
     EventRow e = transition_event(actor, r["id"].as<std::string>(),
                                   r["project_id"].as<std::string>(), trainee_id);

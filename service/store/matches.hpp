@@ -119,11 +119,14 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
                                   const Actor& actor,
                                   const std::function<bool(const std::string& from)>& allowed);
 
-// Withdraws every open match of a trainee (after an erasure), with one audit
-// event each, and reopens a project an approved placement had filled.
-// Returns how many were withdrawn.
+// Withdraws every open match of a trainee, with one audit event each: after
+// an erasure or a withdrawal from the programme the approved placement too
+// (and its project reopens), when the trainee withdraws consent to matching
+// only those not yet approved. Returns how many were withdrawn.
+enum class Placements { kWithdrawn, kKept };
 std::size_t withdraw_open_matches(Tx& t, const std::string& trainee_id, const Actor& actor,
-                                  const std::string& reason);
+                                  const std::string& reason,
+                                  Placements placements = Placements::kWithdrawn);
 
 void record_event(Tx& t, const EventRow& e);
 // An event of `kind` with its actor's columns: the key, organization, person

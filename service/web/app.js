@@ -82,7 +82,16 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   let payload;
   if (raw !== undefined) { payload = raw; h2["content-type"] = contentType ?? "text/plain"; }
   else if (body !== undefined) { payload = JSON.stringify(body); h2["content-type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json"; }
-  const res = await fetch(path, { method, headers: h2, body: payload });
+  let res;
+  try {
+    res = await fetch(path, { method, headers: h2, body: payload });
+  } catch {
+    // No answer (the connection dropped, the server unreachable): a problem
+    // like any other, so every view says so in the reader's language
+    // instead of failing silently with an uncaught "Failed to fetch".
+    if (method === "GET" && asked !== routeGeneration) return new Promise(() => {});
+    return { status: 0, ok: false, body: { type: "https://kakehashi.example/problems/network", status: 0 }, etag: null };
+  }
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
@@ -220,7 +229,10 @@ function explanationView(ex) {
       const percent = new Intl.NumberFormat(language() === "ja" ? "ja-JP" : "en-GB", { style: "percent" }).format(Math.max(0, Math.min(1, c.value)));
       return h("li", {}, h("span", {}, label("component", c.name)),
         h("span", { class: "bar", role: "img", "aria-label": t("common.labelled", { label: label("component", c.name), value: percent }) }, fill),
-        h("span", {}, `+${fmt(c.contribution)}`));
+        // The bar is how well the trainee meets this part (its value); the
+        // figure is what it adds to the score, its value times its weight
+        // (a bar at 45 % beside +0.000 read as a contradiction).
+        h("span", {}, t("match.component_value", { percent, weight: typeof c.weight === "number" ? formatNumber(c.weight) : "—", contribution: fmt(c.contribution) })));
     })),
     h("p", {}, h("span", {}, t("match.matched_label")), " ", (ex.matched_skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, `${skillLabel(s.skill)}${s.via && s.via !== s.skill ? ` ← ${skillLabel(s.via)}` : ""} ${formatNumber(Math.round(s.credit * 100))}%`))),
     h("p", {}, h("span", {}, t("match.missing_label")), " ", (ex.missing_skills || []).length ? ex.missing_skills.map((/** @type {any} */ s) => h("span", { class: "tag missing" }, skillLabel(s.skill))) : t("common.none")),
@@ -237,7 +249,7 @@ function traineeView(tr) {
     h("dt", {}, t("trainee.place")), h("dd", {}, place),
     h("dt", {}, t("trainee.skills")), h("dd", {}, (tr.skills || []).map((/** @type {any} */ s) => h("span", { class: "tag" }, t("trainee.skill_level", { skill: skillLabel(s.skill), level: s.level })))),
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
-    (tr.certifications || []).length ? [h("dt", {}, t("trainee.credentials")), h("dd", {}, tr.certifications.map((/** @type {any} */ c) => h("span", { class: "tag" }, t(c.verified ? "trainee.credential_verified" : "trainee.credential", { name: c.name, year: c.year ?? "—" }))))] : null,
+    (tr.certifications || []).length ? [h("dt", {}, t("trainee.credentials")), h("dd", {}, tr.certifications.map((/** @type {any} */ c) => h("span", { class: "tag" }, t(c.verified ? "trainee.credential_verified" : "trainee.credential", { name: c.name, year: c.year === null || c.year === undefined ? "—" : String(c.year) }))))] : null,
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
     h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
 }
@@ -376,7 +388,7 @@ async function dashboard() {
     h("section", { "aria-labelledby": "d3" }, h("h2", { id: "d3" }, t("dash.matches")),
       h("ul", {}, Object.entries(s.body.matches_by_state).map(([k, v]) => h("li", {}, t("common.labelled", { label: label("state", k), value: Number(v) }))))),
     h("section", { "aria-labelledby": "d4" }, h("h2", { id: "d4" }, t("dash.rounds")),
-      rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((/** @type {any} */ r) => h("li", {}, t("dash.round_line", { when: formatDateTime(r.completed_at), algorithm: label("algorithm", r.algorithm), assigned: r.statistics.assigned, seats: r.statistics.seats })))) : h("p", { class: "muted" }, t("common.empty"))));
+      rounds.body?.items?.length ? h("ul", {}, rounds.body.items.map((/** @type {any} */ r) => h("li", {}, t(r.dry_run ? "dash.dry_round_line" : "dash.round_line", { when: formatDateTime(r.completed_at), algorithm: label("algorithm", r.algorithm), assigned: r.statistics.assigned, seats: r.statistics.seats })))) : h("p", { class: "muted" }, t("common.empty"))));
 }
 
 /** @param {any[]} perOrg @param {Record<string, string>} names */
@@ -524,8 +536,14 @@ async function projectForm(id) {
   };
   (p.skills.length ? p.skills : [undefined]).forEach((s) => addRow(s));
   const roles = rolesEditor(ui, p.roles || []);
+  // A new project is created once however often Save is pressed (a slow
+  // answer and three presses had made three projects): the button waits for
+  // the answer, and the form's one Idempotency-Key makes a retry a replay.
+  const createKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const save = h("button", { class: "btn", type: "submit" }, t("common.save"));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
+    if (save.disabled) return;
     const value = (/** @type {Element} */ r, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (r.querySelector(`[data-role="${role}"]`));
     /** @type {Record<string, unknown>} */
     const body = { title: title.value, description: description.value || undefined, headcount: Number(headcount.value), start_date: start.value, duration_months: Number(duration.value), japanese_min: jlpt.value, status: status.value,
@@ -534,7 +552,9 @@ async function projectForm(id) {
     if (!body.description) delete body.description;
     body.roles = roles.value();
     if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
-    const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body) }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
+    save.disabled = true;
+    const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body), headers: { "idempotency-key": createKey } }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
+    save.disabled = false;
     if (r.status === 412) { put(box, h("p", { class: "notice", role: "alert" }, t("common.stale"))); later(() => projectForm(id), 1200); return; }
     if (!r.ok) { showProblem(box, r.body, form); return; }
     say(t("common.saved"));
@@ -546,7 +566,7 @@ async function projectForm(id) {
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),
   roles.element,
-  h("div", { class: "actions" }, h("button", { class: "btn", type: "submit" }, t("common.save"))), box);
+  h("div", { class: "actions" }, save), box);
   page(id === "new" ? "project.new" : "project.edit", form);
 }
 
@@ -562,6 +582,9 @@ async function candidatesView(projectId, role = "") {
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
       const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id, ...(role ? { role } : {}) } });
+      // Already in the firm's matches: say so, not "a duplicate of what is
+      // registered" (the ranking still lists the trainees it shortlisted).
+      if (m.status === 409 && m.body?.type === "https://kakehashi.example/problems/duplicate") { btn.textContent = t("candidate.already"); return; }
       if (!m.ok) { btn.disabled = false; showProblem(box, m.body); return; }
       btn.textContent = t("candidate.shortlisted");
       say(t("candidate.shortlisted"));
@@ -570,7 +593,9 @@ async function candidatesView(projectId, role = "") {
   });
   const pickRole = roles.length ? h("nav", { "aria-label": t("team.role_pick") }, h("ul", { class: "inline" },
     [{ key: "", title: t("team.all_roles") }, ...roles].map((/** @type {any} */ x) => h("li", {}, h("a", { href: `#/candidates/${projectId}${x.key ? `/${x.key}` : ""}`, "aria-current": x.key === role ? "page" : null }, x.title))))) : null;
-  page("project.candidates", pickRole, await nearMissPanel(ui, projectId, role), items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
+  // A team's near misses are per role: the whole project's view has none (it
+  // showed the server's "choose a role" error).
+  page("project.candidates", pickRole, roles.length && !role ? null : await nearMissPanel(ui, projectId, role), items.length ? h("ol", { class: "plain" }, items) : h("p", { class: "muted" }, t("common.empty")));
 }
 
 // ---- training organizations ----
@@ -715,8 +740,8 @@ async function importView() {
   } }, t("import.dry_run"));
   commit.addEventListener("click", async () => {
     commit.disabled = true;
-    let r;
-    try { r = await send(false); } catch {
+    const r = await send(false);
+    if (r.status === 0) {
       // No answer (the connection dropped): the import may have been stored;
       // pressing again sends the same key, so nothing is imported twice.
       put(preview, h("p", { class: "error", role: "alert" }, t("import.lost")));

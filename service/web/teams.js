@@ -4,7 +4,7 @@
 // dry runs, comparison of two rounds and undo. The helpers come from app.js
 // (`ui`), so this module shares its DOM and API rules: text only, the public
 // API only.
-import { t, label, levelLabel, formatNumber } from "./i18n.js";
+import { t, label, levelLabel, formatNumber, formatMoney } from "./i18n.js";
 
 /**
  * @typedef {{ h: Function, put: Function, api: Function, showProblem: Function, say: Function }} Ui
@@ -22,14 +22,21 @@ const CEFR = ["", "none", "A1", "A2", "B1", "B2", "C1", "C2"];
 export function rolesEditor(ui, roles) {
   const { h } = ui;
   const rows = h("div", { id: "role-rows" });
+  // Each role's skills as loaded: the text shows name and level only, so a
+  // skill kept in the text keeps its weight and whether it is a must-have
+  // (saving any edit of a team project had made every skill a must-have of
+  // the default weight, and its candidates fell from 16 to 0).
+  /** @type {Map<number, {text: string, skills: any[]}>} */
+  const originals = new Map();
   let n = 0;
   const add = (/** @type {any} */ r = { key: "", title: "", headcount: 1, japanese_min: null, english_min: null, skills: null }) => {
     const i = n++;
     const select = (/** @type {string[]} */ values, /** @type {string | null} */ current, /** @type {string} */ role) =>
       h("select", { id: `r${role}-${i}`, "data-role": role }, values.map((x) => h("option", { value: x, selected: (current ?? "") === x }, x ? levelLabel(x) : t("team.project_level"))));
     const skills = (r.skills || []).map((/** @type {any} */ s) => `${s.skill}:${s.min_level}`).join(", ");
-    const row = h("fieldset", { class: "row" }, h("legend", {}, t("team.role_n", { n: i + 1 })),
-      h("div", {}, h("label", { for: `rk-${i}` }, t("team.key")), h("input", { id: `rk-${i}`, value: r.key, "data-role": "key", pattern: "[a-z][a-z0-9_-]{0,39}", required: true })),
+    originals.set(i, { text: skills, skills: r.skills || [] });
+    const row = h("fieldset", { class: "row", "data-index": String(i) }, h("legend", {}, t("team.role_n", { n: i + 1 })),
+      h("div", {}, h("label", { for: `rk-${i}` }, t("team.key")), h("input", { id: `rk-${i}`, value: r.key, "data-role": "key", pattern: "[a-z][a-z0-9_\\-]{0,39}", required: true })),
       h("div", {}, h("label", { for: `rt-${i}` }, t("team.title")), h("input", { id: `rt-${i}`, value: r.title, "data-role": "title", required: true })),
       h("div", {}, h("label", { for: `rh-${i}` }, t("team.seats")), h("input", { id: `rh-${i}`, type: "number", min: "1", value: String(r.headcount), "data-role": "headcount" })),
       h("div", {}, h("label", { for: `rjlpt-${i}` }, t("project.jlpt")), select(LEVELS, r.japanese_min, "jlpt")),
@@ -44,13 +51,19 @@ export function rolesEditor(ui, roles) {
   const value = () => [...rows.children].map((row) => {
     const get = (/** @type {string} */ role) => /** @type {HTMLInputElement} */ (row.querySelector(`[data-role="${role}"]`)).value;
     const skills = get("skills").trim();
+    const original = originals.get(Number(/** @type {HTMLElement} */ (row).dataset.index));
+    /** @type {Map<string, any>} */
+    const before = new Map((original?.skills || []).map((x) => [String(x.skill).toLowerCase(), x]));
     return {
       key: get("key"), title: get("title"), headcount: Number(get("headcount")),
       japanese_min: get("jlpt") || null, english_min: get("cefr") || null,
-      skills: skills ? skills.split(",").map((x) => x.trim()).filter(Boolean).map((x) => {
-        const [skill, level] = x.split(":");
-        return { skill: skill.trim(), min_level: Number(level) || 3, required: true };
-      }) : null,
+      skills: original && skills === original.text.trim() && original.skills.length ? original.skills
+        : skills ? skills.split(",").map((x) => x.trim()).filter(Boolean).map((x) => {
+          const [skill, level] = x.split(":");
+          const kept = before.get(skill.trim().toLowerCase());
+          const out = { skill: skill.trim(), min_level: Number(level) || 3, required: kept ? Boolean(kept.required) : true };
+          return kept && kept.weight !== undefined && kept.weight !== null ? { ...out, weight: kept.weight } : out;
+        }) : null,
     };
   });
   return { element, value };
@@ -74,7 +87,9 @@ export async function nearMissPanel(ui, projectId, role) {
     h("ul", {}, Object.entries(b.excluded_by).map(([code, n]) => h("li", {}, t("common.labelled", { label: label("reason", code), value: Number(n) })))),
     h("h3", {}, t("near.relax")),
     h("ul", {}, b.relaxations.map((/** @type {any} */ x) => h("li", { "data-constraint": x.constraint },
-      t(`near.${x.constraint}`, { skill: x.skill ?? "", from: value(x.from), to: value(x.to), count: x.newly_eligible })))),
+      x.in_budget_currency
+        ? t("near.budget", { from: formatMoney(x.in_budget_currency.from, x.in_budget_currency.currency), to: formatMoney(x.in_budget_currency.to, x.in_budget_currency.currency), count: x.newly_eligible })
+        : t(`near.${x.constraint}`, { skill: x.skill ?? "", from: value(x.from), to: value(x.to), count: x.newly_eligible })))),
     h("p", { class: "muted" }, t("near.counts_only")));
 }
 
@@ -134,9 +149,10 @@ export async function roundsPanel(ui) {
     const r = await ui.api("GET", `/v1/matching-rounds/compare?a=${a.value}&b=${b.value}`);
     if (!r.ok) { ui.showProblem(out, r.body); return; }
     const c = r.body;
-    const row = (/** @type {string} */ key, /** @type {string} */ field) => h("tr", {}, h("th", { scope: "row" }, t(key)), h("td", {}, formatNumber(c.a[field], 3)), h("td", {}, formatNumber(c.b[field], 3)), h("td", {}, formatNumber(c.difference[field], 3)));
+    // Counts as whole numbers ("Assigned 41", not 41.000); scores to 3 places.
+    const row = (/** @type {string} */ key, /** @type {string} */ field, /** @type {number} */ digits) => h("tr", {}, h("th", { scope: "row" }, t(key)), h("td", {}, formatNumber(c.a[field], digits)), h("td", {}, formatNumber(c.b[field], digits)), h("td", {}, formatNumber(c.difference[field], digits)));
     put(out, h("table", {}, h("thead", {}, h("tr", {}, h("th", {}), h("th", { scope: "col" }, "A"), h("th", { scope: "col" }, "B"), h("th", { scope: "col" }, t("rounds.difference")))),
-      h("tbody", {}, row("round.assigned", "assigned"), row("rounds.total", "total_score"), row("round.mean", "mean_score"), row("dash.unfilled", "unfilled_seats"))),
+      h("tbody", {}, row("round.assigned", "assigned", 0), row("rounds.total", "total_score", 3), row("round.mean", "mean_score", 3), row("dash.unfilled", "unfilled_seats", 0))),
       h("p", {}, t("rounds.pairs", { same: c.same_pairs, a: c.only_in_a, b: c.only_in_b })));
   } }, t("rounds.compare"));
   const undo = rounds.filter((/** @type {any} */ r) => !r.dry_run).slice(0, 5).map((/** @type {any} */ r) => {

@@ -431,6 +431,32 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   assert.match(await page.locator("#near-misses").innerText(), /active, consenting trainees meet every requirement/);
   await page.getByRole("link", { name: "Whole project" }).waitFor();
   await accessible(page, "60-firm-team-near-misses");
+  // The whole project's view has no near misses (they are per role), and no
+  // error where they would be (it showed "choose a role").
+  await page.getByRole("link", { name: "Whole project" }).click();
+  await page.getByRole("heading", { name: "Why so few?" }).waitFor({ state: "detached" });
+  assert.equal(await page.locator(".problem").count(), 0);
+  // Saving an edit of a team project keeps each role's skills as they were
+  // (weights and must-haves), however the form shows them: one edit had made
+  // every skill a must-have of the default weight.
+  const before = (await api(firmKey, "GET", `/v1/projects/${team.id}`)).body;
+  await page.goto(`${base}/admin/#/project/${team.id}`);
+  await page.getByLabel("Duration (months)").fill(String(before.duration_months + 1));
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith(`/v1/projects/${team.id}`));
+  await page.getByRole("button", { name: "Save" }).click();
+  assert.equal((await saved).status(), 200);
+  const after = (await api(firmKey, "GET", `/v1/projects/${team.id}`)).body;
+  assert.equal(after.duration_months, before.duration_months + 1);
+  assert.deepEqual(after.roles.map((/** @type {any} */ r) => r.skills), before.roles.map((/** @type {any} */ r) => r.skills));
+  // A save whose connection drops says so, in the reader's language (it
+  // failed silently with an uncaught "Failed to fetch").
+  await page.goto(`${base}/admin/#/project/${team.id}`);
+  await page.getByLabel("Duration (months)").waitFor();
+  await page.route(`**/v1/projects/${team.id}`, (route) => (route.request().method() === "PATCH" ? route.abort() : route.continue()));
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("alert").filter({ hasText: "No answer came back" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Save" }).isEnabled(), true);
+  await page.unroute(`**/v1/projects/${team.id}`);
   await page.context().close();
 
   const proposedBefore = (await api(keys.admin, "GET", "/v1/matches?state=proposed&limit=200")).body.items.length;

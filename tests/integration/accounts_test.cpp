@@ -185,6 +185,14 @@ TEST_F(AccountsTest, InvitedFirmMemberMovesAMatchAndTheAuditNamesThem) {
   ASSERT_FALSE(by_key_audit.body["items"].empty());
   EXPECT_EQ(by_key_audit.body["items"][0]["actor"]["label"], "test admin")
       << by_key_audit.body.dump();
+  // Joining is the joiner's act, in their organization's role (it was "").
+  bool joined = false;
+  for (const auto& e : by_key_audit.body["items"]) {
+    if (e["details"].value("action", "") != "joined") continue;
+    joined = true;
+    EXPECT_EQ(e["actor"]["role"], "firm") << e.dump();
+  }
+  EXPECT_TRUE(joined) << by_key_audit.body.dump();
   // Owners list their people; members cannot manage them.
   auto people = as(owner, "GET", "/v1/organizations/" + firm + "/people");
   ASSERT_EQ(people.status(), 200);

@@ -121,6 +121,12 @@ class ApiTest : public ::testing::Test {
     EXPECT_EQ(r.http.header("Content-Type"), "application/problem+json");
     EXPECT_EQ(r.body.value("status", 0), status);
   }
+  // The same, of the type https://kakehashi.example/problems/<type>.
+  void expect_problem(const ApiResponse& r, int status, const std::string& type) {
+    expect_problem(r, status);
+    EXPECT_EQ(r.body.value("type", ""), "https://kakehashi.example/problems/" + type)
+        << r.http.body;
+  }
 
   // A fresh copy of the migrated template: the one made while the previous
   // test ran, if it was (support/spare_service.hpp).

@@ -218,6 +218,12 @@ TEST_F(ApiTest, IdempotencyKeyReplaysTheFirstResponse) {
                     {{"Idempotency-Key", "abc-1"}});
   expect_problem(other, 422);
   EXPECT_EQ(count_rows("trainees"), 1U);
+  // A malformed key is named whatever else is wrong (beside an invalid body
+  // it went unreported: only the body's errors came back).
+  auto bad = call("POST", "/v1/trainees", key, json::object(), {{"Idempotency-Key", "a b"}});
+  expect_problem(bad, 400);
+  ASSERT_EQ(bad.body["errors"].size(), 1U) << bad.http.body;
+  EXPECT_EQ(bad.body["errors"][0]["pointer"], "Idempotency-Key");
 }
 
 TEST_F(ApiTest, DuplicateEmailInOneOrganizationIs409) {

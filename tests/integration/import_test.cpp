@@ -110,6 +110,38 @@ TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {
   EXPECT_EQ(dry.body["errors"][0]["pointer"], "/skills/0/level");
 }
 
+// What Excel does to a file: saved as "CSV" (Windows-1252) and read as
+// UTF-8, a name's letters are U+FFFD; a long phone comes back as
+// 8.80171E+12. Both were imported as they came (a walkthrough's dry run said
+// "No problems found"); now each row names its field.
+TEST_F(ImportTest, TextExcelDamagedIsRefusedAtItsField) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string csv =
+      "full_name,email,phone\n"
+      "Ren\xEF\xBF\xBD Das,rene@example.com,+8801712345678\n"
+      "Rahim Uddin,rahim@example.com,8.80171E+12\n"
+      "Karim Ali,karim@example.com,01712-345678\n";
+  auto dry = upload(key, csv, "text/csv", "?dry_run=true");
+  ASSERT_EQ(dry.status(), 200) << dry.http.body;
+  EXPECT_EQ(dry.body["valid"], 1);
+  ASSERT_EQ(dry.body["errors"].size(), 2U) << dry.http.body;
+  EXPECT_EQ(dry.body["errors"][0]["line"], 2);
+  EXPECT_EQ(dry.body["errors"][0]["pointer"], "/full_name");
+  EXPECT_EQ(dry.body["errors"][0]["code"], "invalid_text");
+  EXPECT_EQ(dry.body["errors"][0]["params"]["reason"], "replacement_character");
+  EXPECT_EQ(dry.body["errors"][1]["line"], 3);
+  EXPECT_EQ(dry.body["errors"][1]["pointer"], "/phone");
+  EXPECT_EQ(dry.body["errors"][1]["code"], "invalid_format");
+  // The single create says the same.
+  auto one =
+      call("POST", "/v1/trainees", key,
+           {{"full_name", "Rahim Uddin"}, {"email", "r2@example.com"}, {"phone", "8.8E+12"}});
+  expect_problem(one, 422);
+  std::set<std::string> at;
+  for (const auto& e : one.body["errors"]) at.insert(e["pointer"].get<std::string>());
+  EXPECT_TRUE(at.count("/phone")) << one.http.body;
+}
+
 TEST_F(ImportTest, DuplicatesAreReportedNotDoubled) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   ASSERT_EQ(upload(key, kHeader + csv_row(1) + csv_row(2), "text/csv").status(), 201);

@@ -158,6 +158,23 @@ TEST_F(MoneyTimeTest, TheCostModelTurnsSalaryIntoBillRate) {
   EXPECT_TRUE(ex["rate_evidence"]["multiplier"].is_null()) << ex.dump();
   auto as_admin = call("GET", "/v1/projects/" + project + "/candidates/" + trainee_id, admin_).body;
   EXPECT_DOUBLE_EQ(as_admin["rate_evidence"]["multiplier"].get<double>(), 1.2);
+  // Nor the salary's band: with the bill rate it gives the multiplier's range
+  // (a probe told the organization, and so the salary, of 50 of 94 candidates).
+  EXPECT_TRUE(ex["trainee"]["rate_band"].is_null()) << ex.dump();
+  EXPECT_FALSE(as_admin["trainee"]["rate_band"].is_null()) << as_admin.dump();
+  // A page of candidates the administrator read first is not served to the firm.
+  const std::string page = "/v1/projects/" + project + "/candidates?limit=5";
+  auto admin_page = call("GET", page, admin_);
+  ASSERT_EQ(admin_page.status(), 200) << admin_page.http.body;
+  ASSERT_FALSE(admin_page.body["items"].empty());
+  EXPECT_FALSE(admin_page.body["items"][0]["rate_evidence"]["multiplier"].is_null());
+  auto firm_page = call("GET", page, firm_key_);
+  ASSERT_EQ(firm_page.status(), 200) << firm_page.http.body;
+  ASSERT_FALSE(firm_page.body["items"].empty());
+  for (const auto& item : firm_page.body["items"]) {
+    EXPECT_TRUE(item["rate_evidence"]["multiplier"].is_null()) << item.dump();
+    EXPECT_TRUE(item["trainee"]["rate_band"].is_null()) << item.dump();
+  }
   EXPECT_DOUBLE_EQ(component(ex, "rate")["value"].get<double>(), 1.0 - 0.5 * 0.4);
   // A trainee's own multiplier overrides the organization's.
   auto patch =
@@ -172,6 +189,25 @@ TEST_F(MoneyTimeTest, TheCostModelTurnsSalaryIntoBillRate) {
   expect_problem(call("PUT", "/v1/organizations/" + firm_ + "/pricing", firm_key_,
                       {{"currency", "JPY"}, {"bill_rate_multiplier", 2}}),
                  422);
+}
+
+// "Why so few?" says the budget's step in the budget's own currency too (a
+// yen firm read "4,333 → 4,766 USD").
+TEST_F(MoneyTimeTest, NearMissesStateTheBudgetStepInTheBudgetsCurrency) {
+  create_trainee(trainee("budget@example.org"));
+  const auto project = open_project({});
+  auto r = call("GET", "/v1/projects/" + project + "/near-misses", firm_key_);
+  ASSERT_EQ(r.status(), 200) << r.http.body;
+  bool budget = false;
+  for (const auto& x : r.body["relaxations"]) {
+    if (x["constraint"] != "budget_max_usd") continue;
+    budget = true;
+    ASSERT_TRUE(x.contains("in_budget_currency")) << x.dump();
+    EXPECT_EQ(x["in_budget_currency"]["currency"], "JPY");
+    EXPECT_DOUBLE_EQ(x["in_budget_currency"]["from"].get<double>(), 600000);
+    EXPECT_NEAR(x["in_budget_currency"]["to"].get<double>(), 660000, 200);
+  }
+  EXPECT_TRUE(budget) << r.body.dump();
 }
 
 TEST_F(MoneyTimeTest, JstOverlapInBerlinDiffersBetweenWinterAndSummerProjects) {

@@ -466,10 +466,22 @@ TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganiza
     return ids;
   };
   EXPECT_TRUE(candidates(second).count(tb));
+  // B's record was offered and accepted before A's placement.
+  const auto twin_match = pipeline(firm_key, b_key, second, tb, "accepted");
   const auto placement = pipeline(firm_key, a_key, first, ta, "approved");
   // Placed through A: B's record of the same person leaves the candidates and
   // rounds at once (this replica's index follows the approval's commit).
   EXPECT_FALSE(candidates(second).count(tb));
+  // Nor can it be placed, shortlisted or explained to the firm by hand (a
+  // probe placed both records of one person on one project).
+  auto approved = move(twin_match, admin_, "approved");
+  expect_problem(approved, 409, "already-placed");
+  EXPECT_EQ(call("GET", "/v1/matches/" + twin_match, admin_).body["state"], "accepted");
+  expect_problem(call("GET", "/v1/projects/" + second + "/candidates/" + tb, firm_key), 404);
+  ASSERT_EQ(move(twin_match, b_key, "withdrawn").status(), 200);
+  expect_problem(
+      call("POST", "/v1/matches", firm_key, {{"project_id", second}, {"trainee_id", tb}}), 409,
+      "already-placed");
   EXPECT_TRUE(candidates(second).count(other));
   auto round = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}});
   ASSERT_EQ(round.status(), 201) << round.http.body;
@@ -511,6 +523,21 @@ TEST_F(IssueSeventeenTest, FullProjectsCloseWithdrawnTraineesLeaveMatchesErasure
   EXPECT_EQ(call("GET", "/v1/matches/" + match, firm_key).body["state"], "withdrawn");
   EXPECT_NE(move(match, a_key, "accepted").status(), 200);
   EXPECT_NE(move(match, admin_, "approved").status(), 200);
+
+  // Consent to matching withdrawn: the open match ends too, and the firm no
+  // longer reads the profile's later edits through it (a probe's firm went on
+  // to offer). A placement already approved stands.
+  const auto consenting = add_trainee(a_key, "consent@example.com");
+  const auto placed = add_trainee(a_key, "kept@example.com");
+  const auto open_match = pipeline(firm_key, a_key, other, consenting, "interviewing");
+  const auto placement = pipeline(firm_key, a_key, other, placed, "approved");
+  for (const auto& id : {consenting, placed}) {
+    auto revoked = call("PATCH", "/v1/trainees/" + id, a_key, {{"consent", {{"matching", false}}}});
+    ASSERT_EQ(revoked.status(), 200) << revoked.http.body;
+  }
+  EXPECT_EQ(call("GET", "/v1/matches/" + open_match, firm_key).body["state"], "withdrawn");
+  EXPECT_NE(move(open_match, firm_key, "offered").status(), 200);
+  EXPECT_EQ(call("GET", "/v1/matches/" + placement, firm_key).body["state"], "approved");
 
   const auto gone = add_trainee(a_key, "gone@example.com");
   ASSERT_EQ(call("DELETE", "/v1/trainees/" + gone, a_key).status(), 204);

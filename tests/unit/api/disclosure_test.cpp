@@ -37,6 +37,44 @@ TEST(Disclosure, SuppressedCellsTogetherHoldAtLeastFive) {
   EXPECT_GE(hidden_sum(counts, hidden), kMinimumCell);
 }
 
+// A group's shown counts must not bound its hidden ones (registered >=
+// active): the probe's report hid "+1+1"'s registered (complementary) and
+// showed its active 5, which with the column's total left the other hidden
+// group 1 or 2 people. A hidden count hides what it bounds in its row.
+TEST(Disclosure, AHiddenCountHidesTheCountsItBoundsInItsRow) {
+  // registered, active (both bounded by registered only in this sketch)
+  const std::vector<std::vector<std::size_t>> bounded = {{1}, {}};
+  const std::vector<std::vector<long>> rows = {{2, 1}, {7, 6}, {40, 5}, {60, 40}};
+  const auto hidden = suppress_table(rows, bounded, true);
+  // registered: 2 (primary) and 7 (complementary); active follows them, so
+  // the 6 beside the hidden 7 is hidden too (and 1 + 6 is enough).
+  EXPECT_EQ(hidden, (std::vector<std::vector<bool>>{
+                        {true, true}, {true, true}, {false, false}, {false, false}}));
+  // Without the bound, active's own rule alone hid 1 and 5 and showed the 6
+  // beside the hidden 7: registered's hidden 9 then left the 2 at most 3.
+  EXPECT_EQ(
+      suppress_table(rows, {{}, {}}, true),
+      (std::vector<std::vector<bool>>{{true, true}, {true, false}, {false, true}, {false, false}}));
+}
+
+TEST(Disclosure, CellsHiddenByABoundMeetTheirColumnsRuleToo) {
+  // registered bounds approved. Registered: 3 and 6 hidden (9); approved:
+  // 0 (primary), and 2 under the hidden 6: 2 cells, 2 people: the smallest
+  // shown approved (8) joins them.
+  const std::vector<std::vector<std::size_t>> bounded = {{1}, {}};
+  const std::vector<std::vector<long>> rows = {{3, 0}, {6, 2}, {40, 8}, {50, 20}};
+  const auto hidden = suppress_table(rows, bounded, true);
+  EXPECT_EQ(hidden, (std::vector<std::vector<bool>>{
+                        {true, true}, {true, true}, {false, true}, {false, false}}));
+  long hidden_approved = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) hidden_approved += hidden[i][1] ? rows[i][1] : 0;
+  EXPECT_GE(hidden_approved, kMinimumCell);
+  // Overlapping groups (skills): the primary rule and the bounds only.
+  EXPECT_EQ(suppress_table(rows, bounded, false),
+            (std::vector<std::vector<bool>>{
+                {true, true}, {false, true}, {false, false}, {false, false}}));
+}
+
 TEST(Disclosure, NothingSmallNothingHidden) {
   const std::vector<long> counts = {5, 6, 70};
   EXPECT_EQ(suppress_column(counts, true), (std::vector<bool>{false, false, false}));

@@ -299,5 +299,24 @@ TEST(Text, HiddenFormatCharactersAreFoundWhereverTheyAre) {
   }
 }
 
+// A file Excel saved as "CSV" (Windows-1252), read as UTF-8, has U+FFFD
+// where its letters were; a long number typed in Excel comes back in
+// scientific notation with its last digits gone.
+TEST(Text, TextReadInTheWrongEncodingAndNumbersExcelRewroteAreFound) {
+  EXPECT_TRUE(has_replacement_character("Ren\ufffd Das"));
+  EXPECT_TRUE(has_replacement_character("\ufffd"));
+  for (const char* text : {"", "René Das", "\ufffe", "\ufefe", "山田", "a\uffefb"}) {
+    EXPECT_FALSE(has_replacement_character(text)) << text;
+  }
+  for (const char* number :
+       {"8.80171E+12", "8.80171e+12", "8,80171E+12", "1E5", "2.5e-3", "9E12"}) {
+    EXPECT_TRUE(looks_like_scientific_number(number)) << number;
+  }
+  for (const char* phone : {"", "+8801712345678", "01712-345678", "8801712345678", "E+12", "8.8E",
+                            "8.E+12", ".8E+12", "8.8E+", "8.8E+12 ", "880171E+12x", "+8.8E+12"}) {
+    EXPECT_FALSE(looks_like_scientific_number(phone)) << phone;
+  }
+}
+
 }  // namespace
 }  // namespace kakehashi::domain

@@ -42,7 +42,8 @@ TEST(WebhookAddress, PrivateLoopbackAndSpecialRangesAreRefused) {
        {"127.0.0.1", "127.255.0.9", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1",
         "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1",
         "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1",
-        "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2001:db8::1", "localhost",
+        "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::ffff:0:7f00:1", "2001::7f00:1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b:1::808:808", "2001:db8::1", "localhost",
         "LOCALHOST", "api.localhost",
         // the same, disguised: the resolver reads these as
         // addresses (or as localhost)
@@ -50,9 +51,10 @@ TEST(WebhookAddress, PrivateLoopbackAndSpecialRangesAreRefused) {
         "0", "10.1", "0xa9fea9fe"}) {
     EXPECT_TRUE(is_private_literal_host(host)) << host;
   }
-  for (const char* host : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450::1",
-                           "::ffff:8.8.8.8", "2002:0808:0808::", "example.com", "134744072",
-                           "0x8080808", "example.com.", "localhost.example", "1e100.net"}) {
+  for (const char* host :
+       {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450::1", "::ffff:8.8.8.8",
+        "::ffff:0:808:808", "2002:0808:0808::", "example.com", "134744072", "0x8080808",
+        "example.com.", "localhost.example", "1e100.net"}) {
     EXPECT_FALSE(is_private_literal_host(host)) << host;
   }
 }
