@@ -250,6 +250,17 @@ awaitable<Response> accept_invitation(ApiContext& api, http::RequestContext& ctx
   auto token = v.text("token", true, 64);
   auto name = v.text("name", true, 200);
   auto password = password_field(v, "password");
+  if (token && password) {
+    // Easy to guess (one character repeated, 1234567890, the invitee's own
+    // email) is refused before the invitation is taken.
+    std::optional<std::string> email;
+    co_await api.db.read(
+        [&](store::Tx& t) { email = store::open_invitation_email(t, util::sha256_hex(*token)); });
+    if (const auto weak = util::password_weakness(*password, email.value_or(""))) {
+      v.fail("password", http::FieldCode::kInvalidFormat, "is easy to guess: " + *weak,
+             {{"format", std::string("password")}});
+    }
+  }
   if (!errors.empty()) co_return problem(ctx, 422, "the acceptance is invalid", errors);
   std::string hash;
   co_await api.cpu.run([&] { hash = util::hash_password(*password); });

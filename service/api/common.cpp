@@ -239,6 +239,8 @@ Response too_many(const http::RequestContext& ctx, std::chrono::seconds wait,
   return r;
 }
 
+// An Idempotency-Key is a short printable ASCII token (RFC 9110 field value
+// without spaces or controls); anything else is a malformed header.
 bool valid_idempotency_key(std::string_view key) {
   return !key.empty() && key.size() <= 200 &&
          std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
@@ -591,13 +593,6 @@ int page_limit(const http::RequestContext& ctx, std::vector<http::FieldError>& e
   }
   return n;
 }
-
-namespace {
-
-// An Idempotency-Key is a short printable ASCII token (RFC 9110 field value
-// without spaces or controls); anything else is a malformed header.
-
-}  // namespace
 
 awaitable<Response> idempotent(ApiContext& api, http::RequestContext& ctx,
                                const domain::Principal& who,

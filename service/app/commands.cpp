@@ -300,6 +300,9 @@ int users(const std::vector<std::string>& args) {
     return fail("the password must be " + std::to_string(util::kMinPasswordBytes) + " to " +
                 std::to_string(util::kMaxPasswordBytes) + " bytes long");
   }
+  if (const auto weak = util::password_weakness(password, email)) {
+    return fail("the password is easy to guess: " + *weak);
+  }
   try {
     store::Database db(database_options(*config), store::registry_statements());
     const std::string hash = util::hash_password(password);

@@ -61,6 +61,10 @@ const std::string kTakeInvitation =
         " AND accepted_at IS NULL AND expires_at > now() RETURNING ") +
     kInvitationColumns;
 
+constexpr const char* kOpenInvitationEmail =
+    "SELECT email FROM invitations WHERE token_sha256 = $1 AND accepted_at IS NULL "
+    " AND expires_at > now()";
+
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (person_id, token_sha256, expires_at) "
     "VALUES ($1, $2, now() + make_interval(secs => $3)) "
@@ -289,6 +293,12 @@ std::vector<InvitationRow> list_invitations(Tx& t, const std::string& organizati
 bool delete_invitation(Tx& t, const std::string& organization_id, const std::string& id) {
   if (!is_uuid(id)) return false;
   return exec_params(t.sql(), kDeleteInvitation, organization_id, id).affected_rows() > 0;
+}
+
+std::optional<std::string> open_invitation_email(Tx& t, const std::string& token_sha256) {
+  const auto r = exec_params(t.sql(), kOpenInvitationEmail, token_sha256);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
 }
 
 std::optional<InvitationRow> take_invitation(Tx& t, const std::string& token_sha256) {

@@ -14,6 +14,43 @@ void ensure_sodium() {
 
 }  // namespace
 
+std::optional<std::string> password_weakness(std::string_view password, std::string_view email) {
+  std::string lower(password);
+  for (auto& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  std::string distinct;
+  for (const char c : password) {
+    if (distinct.find(c) == std::string::npos) distinct.push_back(c);
+    if (distinct.size() >= 5) break;
+  }
+  if (distinct.size() < 5) return "it repeats a few characters";
+  for (const std::string_view run :
+       {"01234567890123456789", "98765432109876543210", "abcdefghijklmnopqrstuvwxyz",
+        "zyxwvutsrqponmlkjihgfedcba", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn",
+        "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn"}) {
+    if (run.find(lower) != std::string_view::npos) return "it is a run of the keyboard or alphabet";
+  }
+  for (const std::string_view common :
+       {"password", "passw0rd", "p@ssw0rd", "qwerty", "letmein", "iloveyou", "welcome", "kakehashi",
+        "admin123", "abc12345", "11111111", "12345678"}) {
+    if (lower.find(common) != std::string::npos && lower.size() < common.size() + 6) {
+      return "it is a well-known password";
+    }
+  }
+  std::string address(email);
+  for (auto& c : address) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const auto at = address.find('@');
+  const std::string local = address.substr(0, at);
+  if ((!address.empty() && lower.find(address) != std::string::npos) ||
+      (local.size() >= 4 && lower.find(local) != std::string::npos)) {
+    return "it contains the email address";
+  }
+  return std::nullopt;
+}
+
 std::string hash_password(std::string_view password) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];

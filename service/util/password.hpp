@@ -4,6 +4,7 @@
 // CPU pool, never on an I/O thread. Passwords are never logged.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,13 @@ namespace kakehashi::util {
 // Shortest and longest password accepted (bytes of UTF-8).
 inline constexpr std::size_t kMinPasswordBytes = 10;
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
+
+// Why `password` is too easy to guess, or nullopt: fewer than 5 different
+// characters ("aaaaaaaaaa", "1212121212"), a run of a keyboard row or of
+// digits or letters ("1234567890", "qwertyuiop"), a well-known password, or
+// the account's email or the part before its @ (of 4 characters or more).
+// Length is checked apart (kMinPasswordBytes).
+std::optional<std::string> password_weakness(std::string_view password, std::string_view email);
 
 // The encoded Argon2id hash ("$argon2id$v=19$m=...") of `password`.
 // Throws std::runtime_error when libsodium cannot allocate its memory.

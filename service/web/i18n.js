@@ -110,7 +110,7 @@ const en = {
   "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
   "error.required": "Required.", "error.required:/reason": "A reason is required to reject or withdraw.",
   "error.unknown_field": "Not a field this accepts.", "error.read_only": "Set by the system; it cannot be changed.",
-  "error.wrong_type": "Enter {expected}.", "error.invalid_text": "Contains characters that cannot be stored, such as control characters.", "error.invalid_text:encoding": "Contains �, the mark of letters lost to the wrong encoding: save the file as “CSV UTF-8” and try again.", "error.invalid_format:phone": "Excel rewrote this phone number as 8.80171E+12 and lost its last digits: format the column as Text and type the number again.",
+  "error.wrong_type": "Enter {expected}.", "error.invalid_text": "Contains characters that cannot be stored, such as control characters.", "error.invalid_text:encoding": "Contains �, the mark of letters lost to the wrong encoding: save the file as “CSV UTF-8” and try again.", "error.invalid_format:password": "This password is easy to guess (a few characters repeated, a run such as 1234567890, a well-known password or your email): choose another.", "error.invalid_format:phone": "Excel rewrote this phone number as 8.80171E+12 and lost its last digits: format the column as Text and type the number again.",
   "error.blank": "Must not be blank.", "error.too_long": "At most {max_length} characters.", "error.too_many": "At most {max_items} items.",
   "error.out_of_range": "Must be from {min} to {max}.", "error.invalid_choice": "Must be one of {allowed}.",
   "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
@@ -299,7 +299,7 @@ const ja = {
   "trainee.place": "所在地", "trainee.skills": "スキル", "trainee.skills_help": "スキル名:レベル:経験年数（年数は省略可）をセミコロン区切りで入力してください（例: PyTorch:4:2.5; Python:5）。年数を省略したスキルは、登録済みの経験年数をそのまま引き継ぎます。",
   "trainee.languages": "言語", "trainee.available_from": "稼働開始日", "trainee.rate": "希望月額給与（帯）", "trainee.status": "状態",
   "trainee.search": "匿名ID・プログラムで検索", "trainee.new": "新しい研修生", "trainee.edit": "研修生を編集", "trainee.opportunities": "おすすめ案件",
-  "trainee.consent": "同意", "trainee.consent_matching": "マッチングに同意（外すと選考中のマッチは取り下げられます）", "trainee.consent_abroad": "オファー承諾後、海外企業に氏名と連絡先を開示することに同意",
+  "trainee.consent": "同意", "trainee.consent_matching": "マッチングに同意（外すと選考中のマッチは取り下げられます）", "trainee.consent_abroad": "オファー承諾後、海外企業に名前と連絡先を開示することに同意",
   "import.help": "まずCSVを検査し（保存されません）、その後取り込みます。全行取り込むか、何も取り込まないかのどちらかです。",
   "import.template": "テンプレートをダウンロード（CSV）", "import.template_help": "すべての列と記入例1行です。Excelでは「CSV UTF-8」で保存すると、ベンガル語や日本語の名前も正しく取り込めます。スキルは skill:level:years をセミコロンで区切ります。", "import.file": "CSVファイル", "import.text": "CSVテキスト",
   "import.dry_run": "検査のみ（保存しない）", "import.commit": "取り込む", "import.working": "処理中…", "import.preview": "検査結果",
@@ -335,7 +335,7 @@ const ja = {
   "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
   "error.required": "入力してください。", "error.required:/reason": "見送り・辞退の場合は理由を入力してください。",
   "error.unknown_field": "この項目は受け付けていません。", "error.read_only": "システムが設定する項目のため変更できません。",
-  "error.wrong_type": "{expected}で入力してください。", "error.invalid_text": "制御文字など、保存できない文字が含まれています。", "error.invalid_text:encoding": "文字化け（�）があります。ファイルを「CSV UTF-8」形式で保存し直してください。", "error.invalid_format:phone": "Excelが電話番号を 8.80171E+12 のような形に変え、末尾の数字が失われています。列を文字列形式にして入力し直してください。",
+  "error.wrong_type": "{expected}で入力してください。", "error.invalid_text": "制御文字など、保存できない文字が含まれています。", "error.invalid_text:encoding": "文字化け（�）があります。ファイルを「CSV UTF-8」形式で保存し直してください。", "error.invalid_format:password": "推測されやすいパスワードです（同じ文字の繰り返し、1234567890 のような並び、よく使われるパスワード、メールアドレスを含むもの）。別のパスワードにしてください。", "error.invalid_format:phone": "Excelが電話番号を 8.80171E+12 のような形に変え、末尾の数字が失われています。列を文字列形式にして入力し直してください。",
   "error.blank": "空白以外の文字を入力してください。", "error.too_long": "{max_length}文字以内で入力してください。", "error.too_many": "{max_items}件以内にしてください。",
   "error.out_of_range": "{min}〜{max}の範囲で入力してください。", "error.invalid_choice": "{allowed}のいずれかを選んでください。",
   "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
@@ -635,6 +635,7 @@ export function fieldErrorText(error) {
     case "invalid_format":
       if (p.format === "csv") return t("error.invalid_format:csv", p);
       if (p.format === "phone") return t("error.invalid_format:phone");
+      if (p.format === "password") return t("error.invalid_format:password");
       return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
     case "unknown_skill":
       return list(p.closest).length ? t("error.unknown_skill_closest", { skill: p.skill, closest: formatList(list(p.closest), "disjunction") }) : t("error.unknown_skill", p);

@@ -40,7 +40,8 @@ const SCENARIOS = [
   { name: "accepted, then consent changed", state: "accepted", flip: true, steps: [...ACCEPTED, ["flip consent"]] },
   { name: "approved, then consent changed", state: "approved", flip: true, steps: [...APPROVED, ["flip consent"]] },
   // "Trainees without matching consent never appear to firms": nor do their name and contact.
-  { name: "accepted, then consent to matching withdrawn", state: "accepted", unmatched: true, steps: [...ACCEPTED, ["withdraw matching consent"]] },
+  // Withdrawing it withdraws a match still being decided; an approved placement stands.
+  { name: "accepted, then consent to matching withdrawn", state: "withdrawn", unmatched: true, steps: [...ACCEPTED, ["withdraw matching consent"]] },
   { name: "approved, then consent to matching withdrawn", state: "approved", unmatched: true, steps: [...APPROVED, ["withdraw matching consent"]] },
 ];
 const CONSENTS = [true, false];  // share_with_firms_abroad when registered

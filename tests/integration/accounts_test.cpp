@@ -537,6 +537,35 @@ TEST_F(SignInAddressLimitTest, RightPasswordsUseNoneOfTheAddressLimit) {
   expect_problem(sign_in_raw("k@kobe.example", "wrong password"), 401);
 }
 
+// A password long enough but easy to guess is refused, and the invitation
+// stays open for a better one; the command line refuses it too.
+TEST_F(AccountsTest, EasyToGuessPasswordsAreRefused) {
+  const auto [firm, firm_key] = organization("Sapporo AI", "firm");
+  auto inv = call("POST", "/v1/organizations/" + firm + "/invitations", admin_,
+                  {{"email", "kenji.sato@sapporo.example"}, {"role", "member"}});
+  ASSERT_EQ(inv.status(), 201) << inv.http.body;
+  const std::string token = inv.body.value("token", "");
+  for (const char* weak : {"aaaaaaaaaaaa", "1234567890", "kenji.sato-2026"}) {
+    auto r = call("POST", "/v1/invitations/accept", "",
+                  {{"token", token}, {"name", "Kenji"}, {"password", weak}},
+                  {{"Content-Type", "application/json"}});
+    expect_problem(r, 422);
+    ASSERT_FALSE(r.body["errors"].empty()) << r.http.body;
+    EXPECT_EQ(r.body["errors"][0]["pointer"], "/password") << weak;
+    EXPECT_EQ(r.http.body.find(weak), std::string::npos) << "the answer repeats the password";
+  }
+  auto accepted = call("POST", "/v1/invitations/accept", "",
+                       {{"token", token}, {"name", "Kenji"}, {"password", kPassword}},
+                       {{"Content-Type", "application/json"}});
+  EXPECT_EQ(accepted.status(), 201) << accepted.http.body;
+  auto env = db_.env();
+  env["KAKEHASHI_USER_PASSWORD"] = "chief@programme.example";
+  auto created = run_kakehashi(
+      {"users", "create", "--admin", "--email", "chief@programme.example", "--name", "Chief"}, env);
+  EXPECT_NE(created.exit_code, 0);
+  EXPECT_NE(created.output.find("easy to guess"), std::string::npos) << created.output;
+}
+
 TEST_F(AccountsTest, TotpAsASecondFactor) {
   const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
   Session s = join(firm, "f@fukuoka.example", "member", by_key(admin_));

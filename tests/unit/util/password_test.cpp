@@ -23,6 +23,24 @@ TEST(Password, MalformedHashesAreFalseNotCrashes) {
   verify_dummy_password("anything");  // takes its time, answers nothing
 }
 
+// Long enough is not enough: passwords a guesser tries first are refused.
+TEST(Password, EasyToGuessPasswordsAreNamed) {
+  for (const char* weak :
+       {"aaaaaaaaaa", "1212121212", "abababababab", "1234567890", "0987654321", "QWERTYUIOP",
+        "abcdefghijk", "password12", "Passw0rd!!", "qwerty1234", "kakehashi1"}) {
+    EXPECT_TRUE(password_weakness(weak, "")) << weak;
+  }
+  EXPECT_EQ(password_weakness("rahim.uddin2026", "Rahim.Uddin@dhaka.example"),
+            std::optional<std::string>("it contains the email address"));
+  EXPECT_TRUE(password_weakness("x rahim@dhaka.example", "rahim@dhaka.example"));
+  for (const char* fine :
+       {"correct horse battery staple", "a long enough password", "tsukuba-2026-bridge",
+        "パスワードは長い方がいい", "my password is long"}) {
+    EXPECT_FALSE(password_weakness(fine, "rahim@dhaka.example")) << fine;
+  }
+  EXPECT_FALSE(password_weakness("abc4x9!kq2", "ab@x.example"));  // a 2-letter local part
+}
+
 TEST(Password, ConstantTimeEqual) {
   EXPECT_TRUE(constant_time_equal("", ""));
   EXPECT_TRUE(constant_time_equal("abc", "abc"));
