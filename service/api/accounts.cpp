@@ -130,8 +130,8 @@ Response signed_in(const ApiContext& api, const http::RequestContext& ctx,
 
 // A failed sign-in (counted when it began, against the email and the
 // client's address) may lock the email tried.
-awaitable<Response> sign_in_failed(ApiContext& api, const http::RequestContext& ctx,
-                                   const std::string& address, int attempt, Response r) {
+awaitable<Response> sign_in_failed(ApiContext& api, const std::string& address, int attempt,
+                                   Response r) {
   co_await api.db.read([&](store::Tx& t) {
     store::sign_in_failed(t, address, attempt, api.accounts.free_sign_in_failures);
   });
@@ -181,12 +181,15 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
     }
   });
   if (!ok) {
-    co_return co_await sign_in_failed(api, ctx, address, attempt.attempt,
+    co_return co_await sign_in_failed(api, address, attempt.attempt,
                                       unauthorized(ctx, "the email or the password is wrong"));
   }
   if (found->person.totp_enabled && found->totp_secret) {
     if (!code) {
-      guess_was_right(api, ctx);  // the password was; the code is asked for next
+      // The password was right; the code is asked for next. Neither the
+      // address nor the email's count keeps this attempt.
+      guess_was_right(api, ctx);
+      co_await api.db.read([&](store::Tx& t) { store::sign_in_not_counted(t, address); });
       Response r = second_factor_needed(ctx);
       r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
       co_return r;
@@ -199,8 +202,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
           [&](store::Tx& t) { accepted = store::accept_totp_step(t, found->person.id, *step); });
     }
     if (!accepted) {
-      co_return co_await sign_in_failed(api, ctx, address, attempt.attempt,
-                                        second_factor_wrong(ctx));
+      co_return co_await sign_in_failed(api, address, attempt.attempt, second_factor_wrong(ctx));
     }
   }
   const std::string token = util::random_hex(32);
@@ -504,6 +506,20 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
                              : "this account has no second factor");
   }
   if (auto refused = reserve_guess(api, ctx)) co_return *refused;
+  // Counted against the person too, as sign-in counts against the email: a
+  // stolen session's guesses from many addresses meet the same lock.
+  const std::string counted = "totp:" + who.person->id;
+  store::SignInAttempt attempt;
+  co_await api.db.read([&](store::Tx& t) {
+    attempt = store::begin_sign_in(t, counted, api.accounts.free_sign_in_failures);
+  });
+  if (const auto wait = attempt.wait) {
+    Response r = problem(ctx, 429,
+                         "too many wrong codes for this account; retry after " +
+                             std::to_string(*wait) + " second(s)");
+    r.set_header("Retry-After", std::to_string(*wait));
+    co_return r;
+  }
   const auto step = util::totp_match(*creds->totp_secret, *code, now_step(), creds->totp_last_step);
   bool done = false;
   const store::Actor actor = actor_of(who);
@@ -520,13 +536,18 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
     });
   }
   if (!done) {
-    // A wrong code stays counted against this address, as a wrong password
-    // does: guessing the 6 digits (to turn a stolen session's second factor
-    // off) meets the same limit, however many guesses are sent at once.
+    // A wrong code stays counted against this address and this person, as a
+    // wrong password does: guessing the 6 digits (to turn a stolen session's
+    // second factor off) meets the same limits, however many guesses are
+    // sent at once and from however many addresses.
+    co_await api.db.read([&](store::Tx& t) {
+      store::sign_in_failed(t, counted, attempt.attempt, api.accounts.free_sign_in_failures);
+    });
     co_return problem(ctx, 422, "the code is wrong",
                       {{"/code", http::FieldCode::kInvalidFormat, "is not the current code", {}}});
   }
   guess_was_right(api, ctx);
+  co_await api.db.read([&](store::Tx& t) { store::clear_sign_in_failures(t, counted); });
   co_return json_response(200, {{"totp_enabled", enable}});
 }
 

@@ -257,18 +257,25 @@ std::optional<Response> bad_idempotency_key(const http::RequestContext& ctx) {
                    {{"format", std::string("idempotency_key")}}}});
 }
 
+// Guesses have their own bucket per address, apart from failed keys and
+// sessions: one client's bad key behind a shared address does not stop
+// another's sign-in (a probe).
+std::string guess_bucket(const http::RequestContext& ctx) {
+  return "guess " + ctx.request.remote_address;
+}
+
 }  // namespace
 
 std::optional<Response> reserve_guess(ApiContext& api, const http::RequestContext& ctx) {
   if (!api.auth_failure_limit) return std::nullopt;
-  if (auto wait = api.auth_failure_limit->take(ctx.request.remote_address)) {
+  if (auto wait = api.auth_failure_limit->take(guess_bucket(ctx))) {
     return too_many(ctx, *wait, "too many failed authentications from this address");
   }
   return std::nullopt;
 }
 
 void guess_was_right(ApiContext& api, const http::RequestContext& ctx) {
-  if (api.auth_failure_limit) api.auth_failure_limit->give_back(ctx.request.remote_address);
+  if (api.auth_failure_limit) api.auth_failure_limit->give_back(guess_bucket(ctx));
 }
 
 void add_routes(http::Router& router, ApiContext& api, std::span<const RouteSpec> routes,
@@ -336,7 +343,9 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   // A malformed Idempotency-Key is refused before the body is read, so it
   // is named whatever else is wrong (it went unreported beside a body's
   // errors).
-  if (auto refused = bad_idempotency_key(ctx)) co_return refused;
+  if (ctx.request.method != "GET" && ctx.request.method != "HEAD") {
+    if (auto refused = bad_idempotency_key(ctx)) co_return refused;
+  }
   if (!route.path_template.starts_with("/v1/")) co_return std::nullopt;
   // Guessing costs time: an address that failed to authenticate too often
   // waits (429) before its next failure is answered. Credentials that work
@@ -347,16 +356,9 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   // secrets with few values (passwords, 6-digit codes) are counted before
   // they are checked, by their handlers (reserve_guess).
   const std::string& address = ctx.request.remote_address;
-  if ((route.options.roles & kPublic) != 0) {
-    // Signing in and accepting an invitation: no caller yet.
-    if (api.auth_failure_limit) {
-      if (auto wait = api.auth_failure_limit->check(address)) {
-        Response r = too_many(ctx, *wait, "too many failed authentications from this address");
-        co_return r;
-      }
-    }
-    co_return std::nullopt;
-  }
+  // Signing in and accepting an invitation: no caller yet. Sign-in counts its
+  // own guesses; an invitation's token is 256 random bits, as a session's.
+  if ((route.options.roles & kPublic) != 0) co_return std::nullopt;
   auto outcome = co_await authenticate(api, ctx);
   if (auto* refused = std::get_if<Response>(&outcome)) {
     if (api.auth_failure_limit) {

@@ -390,8 +390,16 @@ awaitable<Response> get_match(ApiContext& api, http::RequestContext& ctx) {
     co_return problem(ctx, 404, "no such match");
   const auto taxonomy = api.taxonomy.snapshot();
   json out = match_json(*match);
-  out["trainee"] = pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile, *taxonomy,
-                                        multiplier_for(who));
+  // A firm follows the trainee's profile only while the match is alive and
+  // the trainee consents to matching: through a match withdrawn or rejected
+  // (as by a withdrawal of consent, or an erasure) it read the edits made
+  // after (a probe).
+  const bool ended = match->state == "withdrawn" || match->state == "rejected" ||
+                     trainee->profile.status == "erased" || !trainee->profile.consent_matching;
+  out["trainee"] = who.role == domain::Role::kFirm && ended
+                       ? json(nullptr)
+                       : pseudonymous_trainee(trainee->id, trainee->alias, trainee->profile,
+                                              *taxonomy, multiplier_for(who));
   out["personal"] = nullptr;
   if (disclosed) {
     const auto& p = *trainee->personal;
@@ -492,9 +500,19 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                     explanation_json(explanation, *view.taxonomy).dump(),
                     demand && !demand->key.empty() ? std::optional(demand->key) : std::nullopt};
   std::optional<store::MatchRow> row;
-  auto conflict =
-      co_await transact(api, [&](store::Tx& t) { row = store::create_match(t, m, actor_of(who)); });
+  bool matchable = true;
+  auto conflict = co_await transact(api, [&](store::Tx& t) {
+    matchable = store::lock_matchable_trainee(t, trainee->id);
+    if (matchable) row = store::create_match(t, m, actor_of(who));
+  });
   if (conflict) co_return problem(ctx, 409, http::ProblemType::kDuplicate, conflict->detail);
+  if (!matchable) {
+    co_return problem(ctx, 422, "the match is invalid",
+                      {{"/trainee_id",
+                        http::FieldCode::kNotFound,
+                        "no such candidate",
+                        {{"resource", std::string("candidate")}}}});
+  }
   Response r = json_response(201, match_json(*row));
   r.set_header("ETag", etag(row->version));
   r.set_header("Location", "/v1/matches/" + row->id);

@@ -35,12 +35,17 @@ nlohmann::json money_json(const domain::Pricing& pricing, const std::string& dat
                           const std::string& currency, const std::string& viewer);
 
 // Whether a reader sees what gives the salary away: the training
-// organization's multiplier in the rate's evidence and the band of the
-// salary in the trainee's profile. Firms see the bill rate (人月単価) alone:
+// organization's multiplier in the rate's evidence, the band of the salary
+// in the trainee's profile, and the bill rate to the unit (firms read it to
+// two significant figures). Firms see the bill rate (人月単価) alone:
 // with the multiplier the bill rate gave the exact salary, and with the band
 // the multiplier's range, so the organization and the salary (probes found
 // both).
 enum class Multiplier { kShown, kHidden };
+
+// v to two significant figures (168000 → 170000, 4333 → 4300): the bill rate
+// as firms read it.
+double two_significant_figures(double v);
 
 // The rate component's evidence for one trainee and one project.
 nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& date,

@@ -67,8 +67,8 @@ std::optional<std::string> Validator::text(const std::string& key, bool required
   }
   if (domain::has_replacement_character(s)) {
     fail(key, FieldCode::kInvalidText,
-         "contains U+FFFD (\xEF\xBF\xBD), the mark of text read in another encoding: save the "
-         "file as \"CSV UTF-8\" and try again",
+         "contains U+FFFD (\xEF\xBF\xBD), the mark of letters lost to the wrong encoding: "
+         "type them again (from a spreadsheet, save it as \"CSV UTF-8\")",
          {{"reason", std::string("replacement_character")}});
     return std::nullopt;
   }

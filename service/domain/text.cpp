@@ -107,7 +107,7 @@ bool has_replacement_character(std::string_view s) {
 }
 
 bool looks_like_scientific_number(std::string_view s) {
-  std::size_t i = 0;
+  std::size_t i = s.starts_with('+') ? 1 : 0;  // "+8.80171E+12": a + typed before it
   const auto digits = [&] {
     const std::size_t from = i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;

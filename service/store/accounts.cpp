@@ -97,6 +97,10 @@ constexpr const char* kLockSignIn =
     " least(900, 30 * power(2, least($2::int, 10)))), allowed = failures + 1 WHERE email = $1 "
     "RETURNING ceil(extract(epoch FROM locked_until - now()))::bigint AS wait";
 constexpr const char* kClearSignInFailures = "DELETE FROM sign_in_failures WHERE email = $1";
+constexpr const char* kUncountSignIn =
+    "UPDATE sign_in_failures SET failures = failures - 1 WHERE email = $1 AND failures > 1";
+constexpr const char* kDropUncountedSignIn =
+    "DELETE FROM sign_in_failures WHERE email = $1 AND failures = 1 AND locked_until IS NULL";
 
 constexpr const char* kSetTotpSecret =
     "UPDATE people SET totp_secret = $2, totp_enabled = false, totp_last_step = NULL, "
@@ -351,6 +355,11 @@ SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures) 
 
 void sign_in_failed(Tx& t, const std::string& email, int attempt, int free_failures) {
   if (attempt >= free_failures) exec_params(t.sql(), kLockSignIn, email, attempt - free_failures);
+}
+
+void sign_in_not_counted(Tx& t, const std::string& email) {
+  exec_params(t.sql(), kUncountSignIn, email);
+  exec_params(t.sql(), kDropUncountedSignIn, email);
 }
 
 void clear_sign_in_failures(Tx& t, const std::string& email) {

@@ -116,6 +116,11 @@ struct SignInAttempt {
 SignInAttempt begin_sign_in(Tx& t, const std::string& email, int free_failures);
 void sign_in_failed(Tx& t, const std::string& email, int attempt, int free_failures);
 void clear_sign_in_failures(Tx& t, const std::string& email);
+// Gives back the attempt begin_sign_in counted, when it was no guess: the
+// right password sent without the second factor's code (the console sends
+// the code next; after a lock, that attempt had used the one try, and the
+// code's request was locked again).
+void sign_in_not_counted(Tx& t, const std::string& email);
 
 // Second factor. set_totp_secret starts an enrolment (not yet in force;
 // false when one is in force: turning it off takes a code);

@@ -32,6 +32,11 @@ constexpr const char* kInsertMatch =
     "INSERT INTO matches (project_id, trainee_id, firm_id, training_org_id, state, score, "
     " explanation, role) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id";
 constexpr const char* kLockMatch = "SELECT id FROM matches WHERE id = $1 FOR UPDATE";
+// The trainee's row is share-locked until the match commits: a change of its
+// consent or status waits, and then withdraws the match it finds.
+constexpr const char* kLockMatchableTrainee =
+    "SELECT status = 'active' AND consent_matching AS matchable FROM trainees WHERE id = $1 "
+    "FOR SHARE";
 constexpr const char* kSetMatchState =
     "UPDATE matches SET state = $2, version = version + 1, updated_at = now() WHERE id = $1";
 constexpr const char* kWithdrawOpenMatches =
@@ -212,6 +217,11 @@ std::vector<MatchRow> list_matches(Tx& t, const MatchFilter& f) {
 }
 
 void record_event(Tx& t, const EventRow& e) { insert_event(t.sql(), e); }
+
+bool lock_matchable_trainee(Tx& t, const std::string& trainee_id) {
+  const auto r = exec_params(t.sql(), kLockMatchableTrainee, trainee_id);
+  return !r.empty() && r[0]["matchable"].as<bool>();
+}
 
 MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor) {
   auto& tx = t.sql();

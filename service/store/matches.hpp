@@ -119,6 +119,13 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
                                   const Actor& actor,
                                   const std::function<bool(const std::string& from)>& allowed);
 
+// Whether the trainee may be matched now (active, consenting to matching),
+// share-locking its row until the transaction ends: a withdrawal of consent
+// or from the programme then waits for the new match and withdraws it (a
+// probe's firm shortlisted a trainee whose consent was being withdrawn, and
+// offered). Call it in the transaction that creates the match.
+bool lock_matchable_trainee(Tx& t, const std::string& trainee_id);
+
 // Withdraws every open match of a trainee, with one audit event each: after
 // an erasure or a withdrawal from the programme the approved placement too
 // (and its project reopens), when the trainee withdraws consent to matching

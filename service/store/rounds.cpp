@@ -66,6 +66,13 @@ constexpr const char* kAcquireLease =
 constexpr const char* kReleaseLease = "DELETE FROM round_lease WHERE holder = $1";
 constexpr const char* kDatabaseNow = "SELECT to_json(clock_timestamp())#>>'{}' AS now";
 
+constexpr const char* kLockRoundTrainees =
+    "SELECT 1 FROM trainees WHERE id IN (SELECT trainee_id FROM matches WHERE round_id = $1) "
+    "ORDER BY id FOR SHARE";
+constexpr const char* kDropUnmatchableProposals =
+    "DELETE FROM matches m USING trainees t WHERE m.round_id = $1 AND t.id = m.trainee_id "
+    " AND (t.status <> 'active' OR NOT t.consent_matching)";
+
 constexpr const char* kInsertRoundEvent =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, round_id, "
     " details, actor_person_id, actor_label) "
@@ -181,6 +188,11 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
     }
     out.complete();
   }
+  // Proposals for trainees no longer matchable (consent or status changed
+  // while the round ran) go; the rest hold their trainees' rows until the
+  // round commits, so a change starting now withdraws them after it.
+  exec_params(tx, kLockRoundTrainees, id);
+  exec_params(tx, kDropUnmatchableProposals, id);
   exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id,
               round.statistics, actor.person_id, actor.label);
   exec_params(tx, kInsertRoundMatchEvents, actor.key(), actor.organization_id, actor.role, id,

@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 namespace kakehashi::util {
 namespace {
@@ -15,26 +18,51 @@ void ensure_sodium() {
 }  // namespace
 
 std::optional<std::string> password_weakness(std::string_view password, std::string_view email) {
-  std::string lower(password);
-  for (auto& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  // Compared folded: ASCII letters lower-cased and full-width forms (ｐａｓｓ)
+  // as their ASCII; characters counted as code points, not bytes (two
+  // emoji are 8 bytes).
+  std::string lower;
+  std::vector<std::uint32_t> seen;
+  for (std::size_t i = 0; i < password.size();) {
+    const auto b = static_cast<unsigned char>(password[i]);
+    const std::size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    std::uint32_t cp = n == 1 ? b : b & (0x3FU >> (n - 1));
+    for (std::size_t k = 1; k < n && i + k < password.size(); ++k) {
+      cp = cp << 6 | (static_cast<unsigned char>(password[i + k]) & 0x3FU);
+    }
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full width to ASCII
+    if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
+    if (cp < 0x80) {
+      lower.push_back(static_cast<char>(cp));
+    } else {
+      lower.append(password.substr(i, n));
+    }
+    if (std::find(seen.begin(), seen.end(), cp) == seen.end()) seen.push_back(cp);
+    i += n;
   }
-  std::string distinct;
-  for (const char c : password) {
-    if (distinct.find(c) == std::string::npos) distinct.push_back(c);
-    if (distinct.size() >= 5) break;
-  }
-  if (distinct.size() < 5) return "it repeats a few characters";
+  if (seen.size() < 5) return "it repeats a few characters";
   for (const std::string_view run :
        {"01234567890123456789", "98765432109876543210", "abcdefghijklmnopqrstuvwxyz",
-        "zyxwvutsrqponmlkjihgfedcba", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn",
-        "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn"}) {
+        "zyxwvutsrqponmlkjihgfedcba", "qwertyuiop[]asdfghjkl;'zxcvbnm,./",
+        "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
+        "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "1q2w3e4r5t6y7u8i9o0p", "!@#$%^&*()_+",
+        "poiuytrewqlkjhgfdsamnbvcxz"}) {
     if (run.find(lower) != std::string_view::npos) return "it is a run of the keyboard or alphabet";
   }
+  // A well-known password, alone or with digits and signs around it
+  // ("Password1234567", "p@ssw0rd!!").
+  std::string letters;
+  for (const char c : lower) {
+    if (c >= 'a' && c <= 'z') letters.push_back(c);
+  }
   for (const std::string_view common :
-       {"password", "passw0rd", "p@ssw0rd", "qwerty", "letmein", "iloveyou", "welcome", "kakehashi",
-        "admin123", "abc12345", "11111111", "12345678"}) {
-    if (lower.find(common) != std::string::npos && lower.size() < common.size() + 6) {
+       {"password",  "passw0rd", "p@ssw0rd", "qwerty",   "letmein",  "iloveyou", "welcome",
+        "kakehashi", "admin123", "abc12345", "11111111", "12345678", "monkey",   "dragon",
+        "football",  "baseball", "sunshine", "princess", "trustno",  "master",   "shadow"}) {
+    const bool only_letters =
+        common.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string_view::npos;
+    if ((only_letters && letters == common) ||
+        (lower.find(common) != std::string::npos && lower.size() < common.size() + 6)) {
       return "it is a well-known password";
     }
   }
@@ -44,8 +72,10 @@ std::optional<std::string> password_weakness(std::string_view password, std::str
   }
   const auto at = address.find('@');
   const std::string local = address.substr(0, at);
+  // The local part from 5 characters: "mina" is in "terminal", "info" in
+  // "information".
   if ((!address.empty() && lower.find(address) != std::string::npos) ||
-      (local.size() >= 4 && lower.find(local) != std::string::npos)) {
+      (local.size() >= 5 && lower.find(local) != std::string::npos)) {
     return "it contains the email address";
   }
   return std::nullopt;

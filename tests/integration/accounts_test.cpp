@@ -404,6 +404,51 @@ TEST_F(AccountsTest, AfterALockRunsOutOneAttemptIsCheckedAgain) {
   EXPECT_EQ(sign_in_raw("b@toyoda.example", kPassword).status(), 201);
 }
 
+// With a second factor, the console sends the password alone first, then with
+// the code. After a lock ran out, the password alone used the one try, and
+// the code's request was locked again, every time (a probe). A right
+// password without its code is no guess: it is not counted. Wrong codes to
+// turn the second factor off are counted against the person too.
+TEST_F(AccountsTest, ASecondFactorUserSignsInAfterALockAndCodesAreCountedPerPerson) {
+  const auto [firm, firm_key] = organization("Hakata AI", "firm");
+  Session s = join(firm, "h@hakata.example", "member", by_key(admin_));
+  ASSERT_EQ(as(s, "POST", "/v1/me/totp").status(), 201);
+  const std::string secret = db_.query_value(
+      "SELECT encode(totp_secret, 'hex') FROM people WHERE email = 'h@hakata.example'");
+  std::string raw;
+  for (std::size_t i = 0; i < secret.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
+  }
+  const auto code = [&](int offset = 0) {
+    return util::hotp(raw,
+                      static_cast<std::uint64_t>(util::totp_step(std::time(nullptr)) + offset));
+  };
+  ASSERT_EQ(as(s, "POST", "/v1/me/totp/confirm", {{"code", code()}}).status(), 200);
+  for (int i = 0; i < 3; ++i) expect_problem(sign_in_raw("h@hakata.example", "wrong one"), 401);
+  db_.exec(
+      "UPDATE sign_in_failures SET locked_until = now() - interval '1 second' "
+      "WHERE email = 'h@hakata.example'");
+  auto first = sign_in_raw("h@hakata.example", kPassword);
+  expect_problem(first, 401);  // the code is asked for
+  // The next step's code: the confirming one cannot be used twice.
+  auto second = sign_in_raw("h@hakata.example", kPassword, code(1));
+  EXPECT_EQ(second.status(), 201) << second.http.body;
+
+  // Wrong codes to turn it off: 3 tried, then the person is locked, whatever
+  // the address (this fixture's address limit is 1000 a minute).
+  std::string wrong = "000000";
+  for (int n = 0; n < 10; ++n) {
+    wrong = std::string(6, static_cast<char>('0' + n));
+    if (wrong != code(-1) && wrong != code() && wrong != code(1) && wrong != code(2)) break;
+  }
+  for (int i = 0; i < 3; ++i) {
+    expect_problem(as(s, "POST", "/v1/me/totp/disable", {{"code", wrong}}), 422);
+  }
+  auto locked = as(s, "POST", "/v1/me/totp/disable", {{"code", wrong}});
+  expect_problem(locked, 429);
+  EXPECT_TRUE(locked.http.header("Retry-After").has_value());
+}
+
 // Guesses sent at once: each is counted before its password is checked, so
 // no more than the free ones are tried (before, all of them were, and the
 // right password after them signed in).
@@ -535,6 +580,12 @@ TEST_F(SignInAddressLimitTest, RightPasswordsUseNoneOfTheAddressLimit) {
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(sign_in_raw("k@kobe.example", kPassword).status(), 201) << i;
   expect_problem(sign_in_raw("k@kobe.example", "wrong password"), 401);
+  // Another client's bad keys from the same address use a bucket of their
+  // own: they do not stop a person's sign-in (they did, a probe).
+  const std::string bad = "kh_" + std::string(48, '0');
+  for (int i = 0; i < 4; ++i) call("GET", "/v1/me", bad);
+  expect_problem(call("GET", "/v1/me", bad), 429);
+  EXPECT_EQ(sign_in_raw("k@kobe.example", kPassword).status(), 201);
 }
 
 // A password long enough but easy to guess is refused, and the invitation

@@ -152,12 +152,15 @@ TEST_F(MoneyTimeTest, TheCostModelTurnsSalaryIntoBillRate) {
   ASSERT_EQ(put.status(), 200) << put.http.body;
   auto ex = explain(project, trainee_id);
   EXPECT_EQ(ex["rate_evidence"]["note"], "bill_rate_below_budget_minimum") << ex.dump();
-  EXPECT_DOUBLE_EQ(ex["rate_evidence"]["bill_rate"]["amount"].get<double>(), 144000);
+  // The firm reads it to two significant figures: exact, it divided by the few
+  // multipliers in use into one round salary (a probe named 74 of 90).
+  EXPECT_DOUBLE_EQ(ex["rate_evidence"]["bill_rate"]["amount"].get<double>(), 140000);
   // The firm sees the bill rate, not the multiplier that gives the salary away;
   // the administrator (and the trainee's organization) see both.
   EXPECT_TRUE(ex["rate_evidence"]["multiplier"].is_null()) << ex.dump();
   auto as_admin = call("GET", "/v1/projects/" + project + "/candidates/" + trainee_id, admin_).body;
   EXPECT_DOUBLE_EQ(as_admin["rate_evidence"]["multiplier"].get<double>(), 1.2);
+  EXPECT_DOUBLE_EQ(as_admin["rate_evidence"]["bill_rate"]["amount"].get<double>(), 144000);
   // Nor the salary's band: with the bill rate it gives the multiplier's range
   // (a probe told the organization, and so the salary, of 50 of 94 candidates).
   EXPECT_TRUE(ex["trainee"]["rate_band"].is_null()) << ex.dump();

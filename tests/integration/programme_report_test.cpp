@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <thread>
+
+#include <pqxx/pqxx>
 
 #include "integration/api_fixture.hpp"
 #include "support/eventually.hpp"
@@ -535,9 +538,39 @@ TEST_F(IssueSeventeenTest, FullProjectsCloseWithdrawnTraineesLeaveMatchesErasure
     auto revoked = call("PATCH", "/v1/trainees/" + id, a_key, {{"consent", {{"matching", false}}}});
     ASSERT_EQ(revoked.status(), 200) << revoked.http.body;
   }
-  EXPECT_EQ(call("GET", "/v1/matches/" + open_match, firm_key).body["state"], "withdrawn");
+  const auto ended = call("GET", "/v1/matches/" + open_match, firm_key);
+  EXPECT_EQ(ended.body["state"], "withdrawn");
+  EXPECT_TRUE(ended.body["trainee"].is_null()) << ended.http.body;  // no later edits to follow
+  EXPECT_FALSE(call("GET", "/v1/matches/" + open_match, admin_).body["trainee"].is_null());
   EXPECT_NE(move(open_match, firm_key, "offered").status(), 200);
   EXPECT_EQ(call("GET", "/v1/matches/" + placement, firm_key).body["state"], "approved");
+
+  // A match made while the consent is being withdrawn waits for it, and is
+  // refused (a probe's firm got in between the two and offered): the row is
+  // held by another transaction while the shortlisting comes, then its
+  // consent goes.
+  const auto racing = add_trainee(a_key, "racing@example.com");
+  pqxx::connection c(db_.url());
+  pqxx::work hold(c);
+  hold.exec("SELECT 1 FROM trainees WHERE id = '" + racing + "' FOR UPDATE");
+  int shortlisted = 0;
+  const std::string firm_secret = firm_key;  // a structured binding is not captured
+  std::thread shortlist([&] {
+    shortlisted =
+        request(service_->port(), "POST", "/v1/matches",
+                json{{"project_id", other}, {"trainee_id", racing}}.dump(),
+                {{"Authorization", "Bearer " + firm_secret}, {"Content-Type", "application/json"}})
+            .status;
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  hold.exec("SET LOCAL kakehashi.actor_label = 'race test'");
+  hold.exec("SET LOCAL kakehashi.actor_role = 'admin'");
+  hold.exec("UPDATE trainees SET consent_matching = false WHERE id = '" + racing + "'");
+  hold.commit();
+  shortlist.join();
+  EXPECT_EQ(shortlisted, 422);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches WHERE trainee_id = '" + racing + "'"),
+            "0");
 
   const auto gone = add_trainee(a_key, "gone@example.com");
   ASSERT_EQ(call("DELETE", "/v1/trainees/" + gone, a_key).status(), 204);

@@ -313,7 +313,7 @@ TEST(Text, TextReadInTheWrongEncodingAndNumbersExcelRewroteAreFound) {
     EXPECT_TRUE(looks_like_scientific_number(number)) << number;
   }
   for (const char* phone : {"", "+8801712345678", "01712-345678", "8801712345678", "E+12", "8.8E",
-                            "8.E+12", ".8E+12", "8.8E+", "8.8E+12 ", "880171E+12x", "+8.8E+12"}) {
+                            "8.E+12", ".8E+12", "8.8E+", "8.8E+12 ", "880171E+12x", "++8.8E+12"}) {
     EXPECT_FALSE(looks_like_scientific_number(phone)) << phone;
   }
 }

@@ -37,6 +37,7 @@ TEST(Password, EasyToGuessPasswordsAreNamed) {
        {"correct horse battery staple", "a long enough password", "tsukuba-2026-bridge",
         "パスワードは長い方がいい", "my password is long"}) {
     EXPECT_FALSE(password_weakness(fine, "rahim@dhaka.example")) << fine;
+    EXPECT_FALSE(password_weakness(fine, "mina@info.example")) << fine;
   }
   EXPECT_FALSE(password_weakness("abc4x9!kq2", "ab@x.example"));  // a 2-letter local part
 }
