@@ -505,8 +505,8 @@ async function projectsView() {
 
 /** @param {string} id */
 async function projectForm(id) {
-  const skills = (await api("GET", "/v1/skills?limit=200")).body?.items || [];
-  const existing = id === "new" ? null : await api("GET", `/v1/projects/${id}`);
+  const [skillList, existing, rates] = await Promise.all([api("GET", "/v1/skills?limit=200"), id === "new" ? null : api("GET", `/v1/projects/${id}`), api("GET", "/v1/exchange-rates")]);
+  const skills = skillList.body?.items || [];
   const p = existing?.body ?? { title: "", description: "", skills: [], headcount: 1, start_date: "", duration_months: 6, japanese_min: "none", english_min: "none", engagement: "offshore", status: "draft" };
   const box = h("div");
   const field = (/** @type {string} */ name, /** @type {string} */ key, /** @type {HTMLElement} */ input) => { input.id = `p-${name}`; input.dataset.pointer = `/${name}`; return h("div", {}, h("label", { for: input.id }, t(key)), input); };
@@ -518,6 +518,15 @@ async function projectForm(id) {
   const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
   const status = h("select", {}, ["draft", "open", "closed"].map((x) => h("option", { value: x, selected: x === p.status }, label("pstatus", x))));
   // Working time and availability (issue 16): hard constraints the firm sets.
+  // 人月単価: the budget per person-month each candidate's bill rate is
+  // compared with (a firm could not state it in the console; its candidates
+  // all read "the project states no budget").
+  const budget = p.budget_monthly ?? null;
+  const budgetMin = h("input", { type: "number", min: "0", step: "1000", inputmode: "numeric", value: budget?.min ?? "" });
+  const budgetMax = h("input", { type: "number", min: "0", step: "1000", inputmode: "numeric", value: budget?.max ?? "" });
+  const storedCurrency = budget?.currency ?? "JPY";
+  const rated = (rates?.body?.items || []).map((/** @type {any} */ r) => String(r.currency));
+  const budgetCurrency = h("select", {}, [...new Set([storedCurrency, "JPY", "USD", "BDT", ...rated.sort()])].map((c) => h("option", { value: c, selected: c === storedCurrency }, c)));
   const minOverlap = h("input", { type: "number", min: "0", max: "9", step: "0.5", value: String(p.min_overlap_hours_jst ?? 0) });
   const minHours = h("input", { type: "number", min: "0", max: "80", value: String(p.min_hours_per_week ?? 0) });
   const tolerance = h("input", { type: "number", min: "0", max: "24", value: String(p.availability_tolerance_months ?? 1) });
@@ -550,6 +559,9 @@ async function projectForm(id) {
       min_overlap_hours_jst: Number(minOverlap.value), min_hours_per_week: Number(minHours.value), availability_tolerance_months: Number(tolerance.value),
       skills: [...rows.children].map((r) => ({ skill: value(r, "skill").value, min_level: Number(value(r, "level").value), weight: Number(value(r, "weight").value), required: value(r, "required").checked })).filter((s) => s.skill) };
     if (!body.description) delete body.description;
+    if (budgetMax.value !== "") {
+      body.budget_monthly = { min: budgetMin.value === "" ? null : Number(budgetMin.value), max: Number(budgetMax.value), currency: budgetCurrency.value };
+    }
     body.roles = roles.value();
     if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
     save.disabled = true;
@@ -562,6 +574,7 @@ async function projectForm(id) {
   } },
   field("title", "project.title", title), field("description", "project.description", description),
   h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
+  h("div", { class: "row" }, field("budget_monthly/min", "project.budget_min", budgetMin), field("budget_monthly/max", "project.budget_max", budgetMax), field("budget_monthly/currency", "project.budget_currency", budgetCurrency)),
   h("div", { class: "row" }, field("min_overlap_hours_jst", "field.min_overlap_hours_jst", minOverlap), field("min_hours_per_week", "field.min_hours_per_week", minHours), field("availability_tolerance_months", "field.availability_tolerance_months", tolerance)),
   h("h2", {}, t("project.skills")), datalist, rows,
   h("button", { class: "btn secondary", type: "button", onclick: () => addRow() }, t("project.add_skill")),

@@ -442,11 +442,16 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   const before = (await api(firmKey, "GET", `/v1/projects/${team.id}`)).body;
   await page.goto(`${base}/admin/#/project/${team.id}`);
   await page.getByLabel("Duration (months)").fill(String(before.duration_months + 1));
+  // 人月単価 can be stated in the form (it could not: candidates all read "no budget").
+  await page.getByLabel("人月単価 (budget per person-month), from").fill("450000");
+  await page.getByLabel("人月単価, up to").fill("650000");
+  await page.getByLabel("Budget currency").selectOption("JPY");
   const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith(`/v1/projects/${team.id}`));
   await page.getByRole("button", { name: "Save" }).click();
   assert.equal((await saved).status(), 200);
   const after = (await api(firmKey, "GET", `/v1/projects/${team.id}`)).body;
   assert.equal(after.duration_months, before.duration_months + 1);
+  assert.deepEqual(after.budget_monthly, { min: 450000, max: 650000, currency: "JPY" });
   assert.deepEqual(after.roles.map((/** @type {any} */ r) => r.skills), before.roles.map((/** @type {any} */ r) => r.skills));
   // A save whose connection drops says so, in the reader's language (it
   // failed silently with an uncaught "Failed to fetch").
