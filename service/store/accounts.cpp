@@ -358,8 +358,10 @@ void sign_in_failed(Tx& t, const std::string& email, int attempt, int free_failu
 }
 
 void sign_in_not_counted(Tx& t, const std::string& email) {
-  exec_params(t.sql(), kUncountSignIn, email);
+  // This attempt alone (and no lock): the row goes; otherwise one less. In
+  // this order, so that a count of 2 becomes 1, not nothing.
   exec_params(t.sql(), kDropUncountedSignIn, email);
+  exec_params(t.sql(), kUncountSignIn, email);
 }
 
 void clear_sign_in_failures(Tx& t, const std::string& email) {

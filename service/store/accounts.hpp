@@ -77,11 +77,11 @@ InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const
 // Open (unaccepted, unexpired) invitations of an organization.
 std::vector<InvitationRow> list_invitations(Tx& t, const std::string& organization_id);
 bool delete_invitation(Tx& t, const std::string& organization_id, const std::string& id);
-// Marks the invitation with this token accepted, if it is open and not
-// expired; nullopt otherwise (unknown, used or expired alike).
 // The email an open (not accepted, not expired) invitation is for, without
 // taking it: the password chosen is checked against it first.
 std::optional<std::string> open_invitation_email(Tx& t, const std::string& token_sha256);
+// Marks the invitation with this token accepted, if it is open and not
+// expired; nullopt otherwise (unknown, used or expired alike).
 std::optional<InvitationRow> take_invitation(Tx& t, const std::string& token_sha256);
 
 struct SessionLookup {

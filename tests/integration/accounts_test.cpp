@@ -433,6 +433,13 @@ TEST_F(AccountsTest, ASecondFactorUserSignsInAfterALockAndCodesAreCountedPerPers
   // The next step's code: the confirming one cannot be used twice.
   auto second = sign_in_raw("h@hakata.example", kPassword, code(1));
   EXPECT_EQ(second.status(), 201) << second.http.body;
+  // Giving back the password-only attempt keeps the failures before it:
+  // one wrong, the password alone, two wrong: locked at three.
+  expect_problem(sign_in_raw("h@hakata.example", "wrong one"), 401);
+  expect_problem(sign_in_raw("h@hakata.example", kPassword), 401);
+  expect_problem(sign_in_raw("h@hakata.example", "wrong one"), 401);
+  expect_problem(sign_in_raw("h@hakata.example", "wrong one"), 401);
+  expect_problem(sign_in_raw("h@hakata.example", kPassword, code(1)), 429);
 
   // Wrong codes to turn it off: 3 tried, then the person is locked, whatever
   // the address (this fixture's address limit is 1000 a minute).
