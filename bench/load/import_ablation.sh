@@ -9,6 +9,9 @@
 # Each variant file is SQL run in the transaction before the COPYs ("base" is
 # the schema as migrated). REPEAT=3 runs each variant that many times,
 # alternating the variants.
+# FORMATS=1 compares text with binary COPY instead (session 16): the rows
+# exported both ways, the variants "text" and "binary", the consent check
+# trigger disabled in both (the binary rows carry the source's consent time).
 set -euo pipefail
 BIN=$1
 shift
@@ -50,10 +53,23 @@ exported=${profile/consent_recorded_at,/$now_text}
 personal="trainee_id, organization_id, full_name, email, phone, gender, district"
 psql -qd ablation_source -c "COPY (SELECT ${exported//$'\n'/ } FROM trainees ORDER BY seq) TO STDOUT" > "$work/trainees.tsv"
 psql -qd ablation_source -c "COPY (SELECT p.${personal//, /, p.} FROM trainee_personal p JOIN trainees t ON t.id = p.trainee_id ORDER BY t.seq) TO STDOUT" > "$work/personal.tsv"
+if [ -n "${FORMATS:-}" ]; then
+  psql -qd ablation_source -c "COPY (SELECT ${profile//$'\n'/ } FROM trainees ORDER BY seq) TO STDOUT (FORMAT binary)" > "$work/trainees.bin"
+  psql -qd ablation_source -c "COPY (SELECT p.${personal//, /, p.} FROM trainee_personal p JOIN trainees t ON t.id = p.trainee_id ORDER BY t.seq) TO STDOUT (FORMAT binary)" > "$work/personal.bin"
+  ls -l "$work"/*.tsv "$work"/*.bin  # the rows' sizes, both ways
+fi
 psql -qd ablation_source -c "\\copy (SELECT id, name, kind, country FROM organizations) TO '$work/orgs.tsv'"
 psql -qd ablation -c "\\copy organizations (id, name, kind, country) FROM '$work/orgs.tsv'"
 echo "base" > "$work/base.sql"
 variants=("$work/base.sql" "$@")
+if [ -n "${FORMATS:-}" ]; then
+  for f in text binary; do
+    echo "ALTER TABLE trainees DISABLE TRIGGER trainees_check_consent_insert;" > "$work/$f.sql"
+  done
+  variants=("$work/text.sql" "$work/binary.sql")
+fi
+# The rows' files and COPY options for a variant: binary for "binary".
+source_of() { if [ "$1" = binary ]; then echo "$work/$2.bin' (FORMAT binary)"; else echo "$work/$2.tsv'"; fi; }
 # Each step's CPU ticks (10 ms, user + system) from /proc. (This host's
 # virtual CPUs count no instructions: perf stat reports them as not supported.)
 mark() { echo "\\! awk '{print \$14 + \$15}' /proc/\$BACKEND/stat > $work/t$1"; }
@@ -69,10 +85,10 @@ SELECT pg_backend_pid() AS pid \gset
 BEGIN;
 $( [ "$name" = base ] || cat "$v" )
 $(mark 1)
-\copy trainees (${profile//$'\n'/ }) FROM '$work/trainees.tsv'
+\copy trainees (${profile//$'\n'/ }) FROM '$(source_of "$name" trainees)
 $(done_step 1)
 $(mark 2)
-\copy trainee_personal ($personal) FROM '$work/personal.tsv'
+\copy trainee_personal ($personal) FROM '$(source_of "$name" personal)
 $(done_step 2)
 $(mark 3)
 ANALYZE trainees (id, seq, organization_id, status, consent_matching, skill_ids, japanese);

@@ -128,6 +128,13 @@ Response signed_in(const ApiContext& api, const http::RequestContext& ctx,
   return r;
 }
 
+// 429 while a sign-in lock (of an email, or a person's codes) holds.
+Response locked(const http::RequestContext& ctx, const std::string& what, std::int64_t wait) {
+  Response r = problem(ctx, 429, what + "; retry after " + std::to_string(wait) + " second(s)");
+  r.set_header("Retry-After", std::to_string(wait));
+  return r;
+}
+
 // A failed sign-in (counted when it began, against the email and the
 // client's address) may lock the email tried.
 awaitable<Response> sign_in_failed(ApiContext& api, const std::string& address, int attempt,
@@ -166,11 +173,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
     if (!attempt.wait) found = store::find_credentials_by_email(t, address);
   });
   if (const auto wait = attempt.wait) {
-    Response r = problem(ctx, 429,
-                         "too many failed sign-ins for this email; retry after " +
-                             std::to_string(*wait) + " second(s)");
-    r.set_header("Retry-After", std::to_string(*wait));
-    co_return r;
+    co_return locked(ctx, "too many failed sign-ins for this email", *wait);
   }
   bool ok = false;
   co_await api.cpu.run([&] {
@@ -514,11 +517,7 @@ awaitable<Response> totp_with_code(ApiContext& api, http::RequestContext& ctx, b
     attempt = store::begin_sign_in(t, counted, api.accounts.free_sign_in_failures);
   });
   if (const auto wait = attempt.wait) {
-    Response r = problem(ctx, 429,
-                         "too many wrong codes for this account; retry after " +
-                             std::to_string(*wait) + " second(s)");
-    r.set_header("Retry-After", std::to_string(*wait));
-    co_return r;
+    co_return locked(ctx, "too many wrong codes for this account", *wait);
   }
   const auto step = util::totp_match(*creds->totp_secret, *code, now_step(), creds->totp_last_step);
   bool done = false;

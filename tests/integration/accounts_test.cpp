@@ -97,6 +97,17 @@ class AccountsTest : public ApiTest {
         [this, s](const std::string& path, const json& body) { return as(s, "POST", path, body); };
   }
 
+  // A person's TOTP secret, as the service stored it (raw bytes).
+  std::string totp_secret_of(const std::string& email) {
+    const std::string hex = db_.query_value(
+        "SELECT encode(totp_secret, 'hex') FROM people WHERE email = '" + email + "'");
+    std::string raw;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+      raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    }
+    return raw;
+  }
+
   static constexpr const char* kPassword = "a long enough password";
 };
 
@@ -413,12 +424,7 @@ TEST_F(AccountsTest, ASecondFactorUserSignsInAfterALockAndCodesAreCountedPerPers
   const auto [firm, firm_key] = organization("Hakata AI", "firm");
   Session s = join(firm, "h@hakata.example", "member", by_key(admin_));
   ASSERT_EQ(as(s, "POST", "/v1/me/totp").status(), 201);
-  const std::string secret = db_.query_value(
-      "SELECT encode(totp_secret, 'hex') FROM people WHERE email = 'h@hakata.example'");
-  std::string raw;
-  for (std::size_t i = 0; i < secret.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
-  }
+  const std::string raw = totp_secret_of("h@hakata.example");
   const auto code = [&](int offset = 0) {
     return util::hotp(raw,
                       static_cast<std::uint64_t>(util::totp_step(std::time(nullptr)) + offset));
@@ -508,12 +514,7 @@ TEST_F(SignInAddressLimitTest, WrongSecondFactorCodesMeetTheAddressLimit) {
   const auto [firm, firm_key] = organization("Fukuoka AI", "firm");
   Session s = join(firm, "g@fukuoka.example", "member", by_key(admin_));
   ASSERT_EQ(as(s, "POST", "/v1/me/totp").status(), 201);
-  const std::string secret = db_.query_value(
-      "SELECT encode(totp_secret, 'hex') FROM people WHERE email = 'g@fukuoka.example'");
-  std::string raw;
-  for (std::size_t i = 0; i < secret.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
-  }
+  const std::string raw = totp_secret_of("g@fukuoka.example");
   // A code that is none of the window's (the step before, now and after).
   const auto now = static_cast<std::uint64_t>(util::totp_step(std::time(nullptr)));
   std::string wrong = "000000";
@@ -630,12 +631,7 @@ TEST_F(AccountsTest, TotpAsASecondFactor) {
   auto started = as(s, "POST", "/v1/me/totp");
   ASSERT_EQ(started.status(), 201) << started.http.body;
   const std::string b32 = started.body["secret"];
-  const std::string secret = db_.query_value(
-      "SELECT encode(totp_secret, 'hex') FROM people WHERE email = 'f@fukuoka.example'");
-  std::string raw;
-  for (std::size_t i = 0; i < secret.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(secret.substr(i, 2), nullptr, 16)));
-  }
+  const std::string raw = totp_secret_of("f@fukuoka.example");
   EXPECT_EQ(util::base32_encode(raw), b32);
   const auto step_now = [] {
     return util::totp_step(static_cast<std::int64_t>(std::time(nullptr)));
