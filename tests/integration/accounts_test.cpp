@@ -97,6 +97,22 @@ class AccountsTest : public ApiTest {
         [this, s](const std::string& path, const json& body) { return as(s, "POST", path, body); };
   }
 
+  // `n` sign-ins of `body` sent at once, each on its own connection: their
+  // statuses.
+  std::vector<int> sign_ins_at_once(const std::string& body, std::size_t n) {
+    std::vector<std::thread> senders;
+    std::vector<int> status(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      senders.emplace_back([&, i] {
+        status[i] = request(service_->port(), "POST", "/v1/sessions", body,
+                            {{"Content-Type", "application/json"}})
+                        .status;
+      });
+    }
+    for (auto& t : senders) t.join();
+    return status;
+  }
+
   // A person's TOTP secret, as the service stored it (raw bytes).
   std::string totp_secret_of(const std::string& email) {
     const std::string hex = db_.query_value(
@@ -397,16 +413,7 @@ TEST_F(AccountsTest, AfterALockRunsOutOneAttemptIsCheckedAgain) {
 
   lock_ends();
   const std::string body = json{{"email", "b@toyoda.example"}, {"password", "wrong one"}}.dump();
-  std::vector<std::thread> guesses;
-  std::vector<int> status(8, 0);
-  for (std::size_t i = 0; i < status.size(); ++i) {
-    guesses.emplace_back([&, i] {
-      status[i] = request(service_->port(), "POST", "/v1/sessions", body,
-                          {{"Content-Type", "application/json"}})
-                      .status;
-    });
-  }
-  for (auto& g : guesses) g.join();
+  const auto status = sign_ins_at_once(body, 8);
   EXPECT_LE(std::count(status.begin(), status.end(), 401), 1);
   EXPECT_EQ(
       std::count(status.begin(), status.end(), 429) + std::count(status.begin(), status.end(), 401),
@@ -470,16 +477,7 @@ TEST_F(AccountsTest, GuessesSentAtOnceGetNoMoreThanTheFreeTries) {
   join(firm, "s@sendai.example", "member", by_key(admin_));
   const std::string body =
       json{{"email", "s@sendai.example"}, {"password", "not the password"}}.dump();
-  std::vector<std::thread> guesses;
-  std::vector<int> status(12, 0);
-  for (std::size_t i = 0; i < status.size(); ++i) {
-    guesses.emplace_back([&, i] {
-      status[i] = request(service_->port(), "POST", "/v1/sessions", body,
-                          {{"Content-Type", "application/json"}})
-                      .status;
-    });
-  }
-  for (auto& g : guesses) g.join();
+  const auto status = sign_ins_at_once(body, 12);
   const auto tried = std::count(status.begin(), status.end(), 401);
   const auto refused = std::count(status.begin(), status.end(), 429);
   EXPECT_LE(tried, 3) << "the free failures are 3";
