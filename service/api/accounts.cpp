@@ -157,6 +157,12 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   Validator v(body, "", errors);
   v.only({"email", "password", "totp"});
   auto email = v.text("email", true, 254);
+  // An email, so that no sign-in counts under another key of the same table
+  // (a person's codes count under "totp:<person id>").
+  if (email && !valid_email(*email)) {
+    v.fail("email", http::FieldCode::kInvalidFormat, "must be an email address",
+           {{"format", std::string("email")}});
+  }
   auto password = v.text("password", true, util::kMaxPasswordBytes);
   auto code = v.text("totp", false, 6);
   if (code && !six_digits(*code)) {

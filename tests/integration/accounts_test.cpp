@@ -467,6 +467,10 @@ TEST_F(AccountsTest, ASecondFactorUserSignsInAfterALockAndCodesAreCountedPerPers
   auto locked = as(s, "POST", "/v1/me/totp/disable", {{"code", wrong}});
   expect_problem(locked, 429);
   EXPECT_TRUE(locked.http.header("Retry-After").has_value());
+  // The person's count cannot be reached by signing in as its key.
+  const std::string person_id = s.person.value("id", "");
+  auto as_key = sign_in_raw("totp:" + person_id, "wrong one");
+  expect_problem(as_key, 422);
 }
 
 // Guesses sent at once: each is counted before its password is checked, so
