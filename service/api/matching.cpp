@@ -439,6 +439,15 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
     errors.push_back(invalid_format(v.at("trainee_id"), "must be a trainee id", "uuid"));
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the match is invalid", errors);
+  // A trainee firms may not match: unknown, erased, not consenting, or no
+  // longer so when the match is written.
+  const auto no_candidate = [&] {
+    return problem(ctx, 422, "the match is invalid",
+                   {{"/trainee_id",
+                     http::FieldCode::kNotFound,
+                     "no such candidate",
+                     {{"resource", std::string("candidate")}}}});
+  };
   if (!api.live->ready()) co_return not_ready(ctx);
   auto project = co_await visible_project(api, who, *project_id);
   if (!project) {
@@ -468,11 +477,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
   std::optional<domain::TraineeRecord> trainee;
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
   if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
-    co_return problem(ctx, 422, "the match is invalid",
-                      {{"/trainee_id",
-                        http::FieldCode::kNotFound,
-                        "no such candidate",
-                        {{"resource", std::string("candidate")}}}});
+    co_return no_candidate();
   }
   if (trainee->profile.placed_elsewhere) {
     co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
@@ -507,11 +512,7 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
   });
   if (conflict) co_return problem(ctx, 409, http::ProblemType::kDuplicate, conflict->detail);
   if (!matchable) {
-    co_return problem(ctx, 422, "the match is invalid",
-                      {{"/trainee_id",
-                        http::FieldCode::kNotFound,
-                        "no such candidate",
-                        {{"resource", std::string("candidate")}}}});
+    co_return no_candidate();
   }
   Response r = json_response(201, match_json(*row));
   r.set_header("ETag", etag(row->version));
