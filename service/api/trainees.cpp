@@ -279,16 +279,10 @@ Response with_etag(Response r, std::int64_t version) {
   return r;
 }
 
-}  // namespace
-
-std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
-                                          std::vector<http::FieldError>& errors) {
-  return parse_trainee(body, api, admin, errors, "");
-}
-
-std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
-                                          std::vector<http::FieldError>& errors,
-                                          std::string_view current_status) {
+// Reads a trainee document, appending an error for each member that breaks a
+// rule; a member in error is left unset (or at its default) in the result.
+TraineeInput read_trainee(const json& body, const ApiContext& api, bool admin,
+                          std::vector<http::FieldError>& errors, std::string_view current_status) {
   TraineeInput in;
   Validator v(body, "", errors);
   if (admin) {
@@ -453,11 +447,120 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
                         "match to change it"
                       : "placed is set by an approved placement, not written");
   }
+  return in;
+}
+
+// The member of a trainee document an error's pointer is about ("" for the
+// document itself). No writable member's name needs RFC 6901 escapes.
+std::string member_of(std::string_view pointer) {
+  if (pointer.size() < 2 || pointer[0] != '/') return "";
+  return std::string(pointer.substr(1, pointer.find('/', 1) - 1));
+}
+
+// How to put back each member's stored value in place of what reading the
+// document made of it.
+using Keep = void (*)(TraineeInput&, const domain::TraineeRecord&);
+using In = TraineeInput;
+using Record = domain::TraineeRecord;
+// clang-format off
+const std::pair<std::string_view, Keep> kKeepStored[] = {
+    {"full_name", [](In& in, const Record& r) { in.personal.full_name = r.personal->full_name; }},
+    {"email", [](In& in, const Record& r) { in.personal.email = r.personal->email; }},
+    {"phone", [](In& in, const Record& r) { in.personal.phone = r.personal->phone; }},
+    {"gender", [](In& in, const Record& r) { in.personal.gender = r.personal->gender; }},
+    {"district", [](In& in, const Record& r) { in.personal.district = r.personal->district; }},
+    {"country", [](In& in, const Record& r) { in.profile.country = r.profile.country; }},
+    {"city", [](In& in, const Record& r) { in.profile.city = r.profile.city; }},
+    {"timezone", [](In& in, const Record& r) { in.profile.timezone = r.profile.timezone; }},
+    {"program", [](In& in, const Record& r) { in.profile.program = r.profile.program; }},
+    {"skills", [](In& in, const Record& r) { in.profile.skills = r.profile.skills; }},
+    {"languages", [](In& in, const Record& r) {
+       auto& p = in.profile;
+       p.japanese = r.profile.japanese;
+       p.english = r.profile.english;
+       p.japanese_certified = r.profile.japanese_certified;
+       p.japanese_exam_date = r.profile.japanese_exam_date;
+       p.bjt_score = r.profile.bjt_score;
+     }},
+    {"certifications", [](In& in, const Record& r) {
+       in.profile.certifications_json = r.profile.certifications_json;
+     }},
+    {"available_from", [](In& in, const Record& r) {
+       in.profile.available_from = r.profile.available_from;
+     }},
+    {"hours_per_week", [](In& in, const Record& r) {
+       in.profile.hours_per_week = r.profile.hours_per_week;
+     }},
+    {"working_hours", [](In& in, const Record& r) {
+       in.profile.work_start = r.profile.work_start;
+       in.profile.work_end = r.profile.work_end;
+       in.profile.work_days = r.profile.work_days;
+     }},
+    {"bill_rate_multiplier", [](In& in, const Record& r) {
+       in.profile.bill_rate_multiplier = r.profile.bill_rate_multiplier;
+     }},
+    {"expected_monthly_rate", [](In& in, const Record& r) {
+       in.profile.expected_monthly_rate = r.profile.expected_monthly_rate;
+     }},
+    {"domains", [](In& in, const Record& r) { in.profile.domains = r.profile.domains; }},
+    {"engagement", [](In& in, const Record& r) { in.profile.engagement = r.profile.engagement; }},
+    {"consent", [](In& in, const Record& r) {
+       in.profile.consent_matching = r.profile.consent_matching;
+       in.profile.consent_share_abroad = r.profile.consent_share_abroad;
+     }},
+    {"status", [](In& in, const Record& r) { in.profile.status = r.profile.status; }},
+};
+// clang-format on
+
+// Puts back a member's stored value; false for a member there is none of.
+bool keep_stored(TraineeInput& in, const domain::TraineeRecord& r, std::string_view member) {
+  if (!r.personal) return false;  // erased: nothing to keep, and no change is made
+  for (const auto& [name, keep] : kKeepStored) {
+    if (name == member) {
+      keep(in, r);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
+                                          std::vector<http::FieldError>& errors) {
+  return parse_trainee(body, api, admin, errors, "");
+}
+
+std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& api, bool admin,
+                                          std::vector<http::FieldError>& errors,
+                                          std::string_view current_status) {
+  TraineeInput in = read_trainee(body, api, admin, errors, current_status);
   if (!errors.empty()) return std::nullopt;
   return in;
 }
 
 namespace {
+
+// A merge patch applied to a stored trainee, validated. Only the members the
+// patch names are the client's to answer for: a member it leaves alone keeps
+// its stored value, even one that a rule added since it was stored refuses
+// (a consent withdrawal must not wait on a phone Excel mangled last year).
+std::optional<TraineeInput> parse_patched(const json& patch, const domain::TraineeRecord& record,
+                                          const ApiContext& api,
+                                          std::vector<http::FieldError>& errors) {
+  json doc = trainee_document(record, *api.taxonomy.snapshot());
+  doc.merge_patch(patch);
+  std::vector<http::FieldError> found;
+  TraineeInput in = read_trainee(doc, api, false, found, record.profile.status);
+  for (auto& e : found) {
+    const std::string member = member_of(e.pointer);
+    if (member.empty() || patch.contains(member) || !keep_stored(in, record, member)) {
+      errors.push_back(std::move(e));
+    }
+  }
+  if (!errors.empty()) return std::nullopt;
+  return in;
+}
 
 awaitable<Response> create_trainee(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
@@ -569,10 +672,7 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
       if (patch.contains(std::string(key)))
         errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
-    json doc = trainee_document(*record, *api.taxonomy.snapshot());
-    doc.merge_patch(patch);
-    auto input = errors.empty() ? parse_trainee(doc, api, false, errors, record->profile.status)
-                                : std::nullopt;
+    auto input = errors.empty() ? parse_patched(patch, *record, api, errors) : std::nullopt;
     if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
       co_return stale_etag(ctx, "the trainee changed since that ETag; read it again");

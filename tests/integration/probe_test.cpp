@@ -285,6 +285,45 @@ TEST_F(ProbeTest, ConsentTimestampIsSetByTheServerAndChangesAreAudited) {
   EXPECT_EQ(audit.body["items"][0]["kind"], "consent");
 }
 
+// A PATCH answers for the members it names. A member it leaves alone keeps its
+// stored value, even one a rule added since refuses: a probe could not
+// withdraw a trainee's consent because of a phone stored before such phones
+// were refused.
+TEST_F(ProbeTest, APatchAnswersForTheMembersItNamesAndKeepsTheRest) {
+  const auto id = add_trainee(
+      "legacy@example.com", {{"expected_monthly_rate", {{"amount", 90000}, {"currency", "BDT"}}}});
+  // As rows written under older rules hold them.
+  const std::string mangled = "Dh\uFFFDka";  // the city, once in a wrong encoding
+  db_.exec("UPDATE trainee_personal SET phone = '8.80171E+12' WHERE trainee_id = '" + id + "'");
+  db_.exec("UPDATE trainees SET country = 'XX', city = '" + mangled +
+           "', rate_currency = 'ZZZ' WHERE id = '" + id + "'");
+  auto withdrawn = call("PATCH", "/v1/trainees/" + id, school_key_,
+                        {{"consent", {{"matching", false}, {"share_with_firms_abroad", false}}}});
+  ASSERT_EQ(withdrawn.status(), 200) << withdrawn.http.body;
+  EXPECT_FALSE(withdrawn.body["consent"]["matching"].get<bool>());
+  EXPECT_EQ(withdrawn.body["phone"], "8.80171E+12");
+  EXPECT_EQ(withdrawn.body["country"], "XX");
+  EXPECT_EQ(withdrawn.body["city"], mangled);
+  EXPECT_EQ(withdrawn.body["expected_monthly_rate"]["currency"], "ZZZ");
+  // A member the patch names answers to today's rules, the nested ones of an
+  // object it names included, and only those errors are listed.
+  auto named = call("PATCH", "/v1/trainees/" + id, school_key_,
+                    {{"phone", "8.80171E+13"}, {"expected_monthly_rate", {{"amount", 95000}}}});
+  expect_problem(named, 422);
+  std::set<std::string> pointers;
+  for (const auto& e : named.body["errors"]) pointers.insert(e.value("pointer", ""));
+  EXPECT_EQ(pointers, (std::set<std::string>{"/phone", "/expected_monthly_rate/currency"}))
+      << named.http.body;
+  // Naming a member puts it right; the others stay as they were.
+  auto fixed = call("PATCH", "/v1/trainees/" + id, school_key_,
+                    {{"phone", "+880 1711 000000"}, {"city", "Dhaka"}});
+  ASSERT_EQ(fixed.status(), 200) << fixed.http.body;
+  EXPECT_EQ(fixed.body["phone"], "+880 1711 000000");
+  EXPECT_EQ(fixed.body["city"], "Dhaka");
+  EXPECT_EQ(fixed.body["country"], "XX");
+  EXPECT_EQ(db_.query_value("SELECT rate_currency FROM trainees WHERE id = '" + id + "'"), "ZZZ");
+}
+
 // 6. Transfer-Encoding other than exactly "chunked", and HTTP/1.1 without
 // Host: 400 and the connection closed.
 TEST_F(ProbeTest, AmbiguousFramingIs400AndClosesTheConnection) {
