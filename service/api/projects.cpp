@@ -100,11 +100,11 @@ Response with_project_etag(Response r, std::int64_t version) {
   return r;
 }
 
-}  // namespace
-
-std::optional<domain::ProjectData> parse_project(const json& body, const ApiContext& api,
-                                                 bool admin, std::optional<std::string>* org,
-                                                 std::vector<http::FieldError>& errors) {
+// Reads a project document, appending an error for each member that breaks a
+// rule; a member in error is left at its default in the result.
+domain::ProjectData read_project(const json& body, const ApiContext& api, bool admin,
+                                 std::optional<std::string>* org,
+                                 std::vector<http::FieldError>& errors) {
   domain::ProjectData d;
   Validator v(body, "", errors);
   std::vector<std::string_view> known(kProjectWritable);
@@ -191,6 +191,78 @@ std::optional<domain::ProjectData> parse_project(const json& body, const ApiCont
       v.choice("engagement", false, domain::names_of<domain::Engagement>()).value_or("offshore");
   d.status = v.choice("status", false, {"draft", "open", "closed"}).value_or("draft");
   d.location = v.text("location", false, 200);
+  return d;
+}
+
+// How to put back a member's stored value in place of what reading the
+// document made of it. The skills, the roles and the headcount are not
+// kept alone: the seats are the roles' sum, checked against each other.
+using KeepProject = void (*)(domain::ProjectData&, const domain::ProjectData&);
+using Data = domain::ProjectData;
+// clang-format off
+const std::pair<std::string_view, KeepProject> kKeepStoredProject[] = {
+    {"title", [](Data& d, const Data& s) { d.title = s.title; }},
+    {"description", [](Data& d, const Data& s) { d.description = s.description; }},
+    {"domain", [](Data& d, const Data& s) { d.domain = s.domain; }},
+    {"japanese_min", [](Data& d, const Data& s) { d.japanese_min = s.japanese_min; }},
+    {"english_min", [](Data& d, const Data& s) { d.english_min = s.english_min; }},
+    {"start_date", [](Data& d, const Data& s) { d.start_date = s.start_date; }},
+    {"duration_months", [](Data& d, const Data& s) { d.duration_months = s.duration_months; }},
+    {"budget_monthly", [](Data& d, const Data& s) {
+       d.budget_min = s.budget_min;
+       d.budget_max = s.budget_max;
+       d.budget_currency = s.budget_currency;
+     }},
+    {"overlap_hours_jst", [](Data& d, const Data& s) { d.overlap_hours_jst = s.overlap_hours_jst; }},
+    {"min_overlap_hours_jst", [](Data& d, const Data& s) {
+       d.min_overlap_hours_jst = s.min_overlap_hours_jst;
+     }},
+    {"hours_per_week", [](Data& d, const Data& s) { d.hours_per_week = s.hours_per_week; }},
+    {"min_hours_per_week", [](Data& d, const Data& s) {
+       d.min_hours_per_week = s.min_hours_per_week;
+     }},
+    {"availability_tolerance_months", [](Data& d, const Data& s) {
+       d.availability_tolerance_months = s.availability_tolerance_months;
+     }},
+    {"engagement", [](Data& d, const Data& s) { d.engagement = s.engagement; }},
+    {"status", [](Data& d, const Data& s) { d.status = s.status; }},
+    {"location", [](Data& d, const Data& s) { d.location = s.location; }},
+};
+// clang-format on
+
+// A merge patch applied to a stored project, validated: the patch answers
+// for the members it names (errors_of_patch).
+std::optional<domain::ProjectData> parse_patched_project(const json& patch,
+                                                         const domain::ProjectRecord& record,
+                                                         const ApiContext& api,
+                                                         std::vector<http::FieldError>& errors) {
+  json doc = project_document(record);
+  doc.merge_patch(patch);
+  std::vector<http::FieldError> found;
+  auto data = read_project(doc, api, false, nullptr, found);
+  auto answered = errors_of_patch(patch, std::move(found), [&](std::string_view member) {
+    for (const auto& [name, keep] : kKeepStoredProject) {
+      if (name == member) {
+        keep(data, record.data);
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!answered.empty()) {
+    errors.insert(errors.end(), std::make_move_iterator(answered.begin()),
+                  std::make_move_iterator(answered.end()));
+    return std::nullopt;
+  }
+  return data;
+}
+
+}  // namespace
+
+std::optional<domain::ProjectData> parse_project(const json& body, const ApiContext& api,
+                                                 bool admin, std::optional<std::string>* org,
+                                                 std::vector<http::FieldError>& errors) {
+  auto d = read_project(body, api, admin, org, errors);
   if (!errors.empty()) return std::nullopt;
   return d;
 }
@@ -278,9 +350,7 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
       if (patch.contains(std::string(key)))
         errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
-    json doc = project_document(*record);
-    doc.merge_patch(patch);
-    auto data = errors.empty() ? parse_project(doc, api, false, nullptr, errors) : std::nullopt;
+    auto data = errors.empty() ? parse_patched_project(patch, *record, api, errors) : std::nullopt;
     if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
       co_return stale_etag(ctx, "the project changed since that ETag; read it again");

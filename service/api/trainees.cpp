@@ -450,13 +450,6 @@ TraineeInput read_trainee(const json& body, const ApiContext& api, bool admin,
   return in;
 }
 
-// The member of a trainee document an error's pointer is about ("" for the
-// document itself). No writable member's name needs RFC 6901 escapes.
-std::string member_of(std::string_view pointer) {
-  if (pointer.size() < 2 || pointer[0] != '/') return "";
-  return std::string(pointer.substr(1, pointer.find('/', 1) - 1));
-}
-
 // How to put back each member's stored value in place of what reading the
 // document made of it.
 using Keep = void (*)(TraineeInput&, const domain::TraineeRecord&);
@@ -552,13 +545,14 @@ std::optional<TraineeInput> parse_patched(const json& patch, const domain::Train
   doc.merge_patch(patch);
   std::vector<http::FieldError> found;
   TraineeInput in = read_trainee(doc, api, false, found, record.profile.status);
-  for (auto& e : found) {
-    const std::string member = member_of(e.pointer);
-    if (member.empty() || patch.contains(member) || !keep_stored(in, record, member)) {
-      errors.push_back(std::move(e));
-    }
+  auto answered = errors_of_patch(patch, std::move(found), [&](std::string_view member) {
+    return keep_stored(in, record, member);
+  });
+  if (!answered.empty()) {
+    errors.insert(errors.end(), std::make_move_iterator(answered.begin()),
+                  std::make_move_iterator(answered.end()));
+    return std::nullopt;
   }
-  if (!errors.empty()) return std::nullopt;
   return in;
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <string_view>
+#include <variant>
 
 #include "domain/country.hpp"
 #include "domain/currency.hpp"
@@ -288,6 +289,35 @@ bool valid_slug(const std::string& s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
   }
   return true;
+}
+
+namespace {
+// The member of a document a pointer is in ("" for the document itself). No
+// member a patch may name needs RFC 6901's escapes, so an escaped name is
+// left as it is (and names no member).
+std::string_view member_of(std::string_view pointer) {
+  if (pointer.size() < 2 || pointer[0] != '/') return {};
+  return pointer.substr(1, pointer.find('/', 1) - 1);
+}
+}  // namespace
+
+std::vector<http::FieldError> errors_of_patch(
+    const nlohmann::json& patch, std::vector<http::FieldError> found,
+    const std::function<bool(std::string_view member)>& keep_stored) {
+  const auto named = [&](std::string_view pointer) {
+    const auto member = member_of(pointer);
+    return member.empty() || patch.contains(member);
+  };
+  std::vector<http::FieldError> answered;
+  for (auto& e : found) {
+    bool ours = named(e.pointer);
+    for (const auto& [name, value] : e.params) {
+      const auto* with = std::get_if<std::string>(&value);
+      if (name == "with" && with) ours = ours || named(*with);
+    }
+    if (ours || !keep_stored(member_of(e.pointer))) answered.push_back(std::move(e));
+  }
+  return answered;
 }
 
 bool valid_currency(const std::string& s) { return domain::is_money_currency(s); }

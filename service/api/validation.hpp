@@ -2,6 +2,7 @@
 // every error (with a JSON pointer and a code) instead of stopping at the first.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -75,6 +76,17 @@ http::FieldError invalid_choice(std::string pointer, std::string message,
 http::FieldError invalid_format(std::string pointer, std::string message, const char* format);
 // A text longer than `max_length` characters.
 http::FieldError too_long(std::string pointer, std::size_t max_length);
+
+// Of the errors `found` in the result of a merge patch (RFC 7396), those the
+// patch answers for: an error in a member the patch names, or of a rule that
+// names one with it (`with`), or of the document itself. Any other error is
+// about a stored value that a rule added since it was stored refuses:
+// `keep_stored(member)` puts that value back and returns true, or returns
+// false for a member that cannot be kept alone, whose error is then the
+// patch's too. A change must not wait on a value it does not touch.
+std::vector<http::FieldError> errors_of_patch(
+    const nlohmann::json& patch, std::vector<http::FieldError> found,
+    const std::function<bool(std::string_view member)>& keep_stored);
 
 // Hand-written checks: they run per row of a bulk import, where std::regex
 // would dominate the cost.

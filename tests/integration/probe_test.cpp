@@ -324,6 +324,37 @@ TEST_F(ProbeTest, APatchAnswersForTheMembersItNamesAndKeepsTheRest) {
   EXPECT_EQ(db_.query_value("SELECT rate_currency FROM trainees WHERE id = '" + id + "'"), "ZZZ");
 }
 
+// The same for a project: a firm can close a project whose stored description
+// holds U+FFFD and whose budget names a currency no longer accepted.
+TEST_F(ProbeTest, AProjectPatchAnswersForTheMembersItNames) {
+  const auto id = add_project("Legacy project");
+  const std::string mangled = "\u691C\uFFFD\u67FB";  // 検?査, once in a wrong encoding
+  db_.exec("UPDATE projects SET description = '" + mangled +
+           "', budget_max = 500000, budget_currency = 'ZZZ' WHERE id = '" + id + "'");
+  auto closed = call("PATCH", "/v1/projects/" + id, firm_key_, {{"status", "closed"}});
+  ASSERT_EQ(closed.status(), 200) << closed.http.body;
+  EXPECT_EQ(closed.body["status"], "closed");
+  EXPECT_EQ(closed.body["description"], mangled);
+  EXPECT_EQ(closed.body["budget_monthly"]["currency"], "ZZZ");
+  auto named = call("PATCH", "/v1/projects/" + id, firm_key_,
+                    {{"budget_monthly", {{"max", 600000}}}, {"title", ""}});
+  expect_problem(named, 422);
+  std::set<std::string> pointers;
+  for (const auto& e : named.body["errors"]) pointers.insert(e.value("pointer", ""));
+  EXPECT_EQ(pointers, (std::set<std::string>{"/budget_monthly/currency", "/title"}))
+      << named.http.body;
+  // A rule that names a patched member with another is the patch's to answer
+  // for, though its error is in the member the patch leaves alone.
+  ASSERT_EQ(call("PATCH", "/v1/projects/" + id, firm_key_,
+                 {{"hours_per_week", 40}, {"min_hours_per_week", 20}})
+                .status(),
+            200);
+  auto fewer = call("PATCH", "/v1/projects/" + id, firm_key_, {{"hours_per_week", 10}});
+  expect_problem(fewer, 422);
+  ASSERT_EQ(fewer.body["errors"].size(), 1U) << fewer.http.body;
+  EXPECT_EQ(fewer.body["errors"][0]["pointer"], "/min_hours_per_week");
+}
+
 // 6. Transfer-Encoding other than exactly "chunked", and HTTP/1.1 without
 // Host: 400 and the connection closed.
 TEST_F(ProbeTest, AmbiguousFramingIs400AndClosesTheConnection) {

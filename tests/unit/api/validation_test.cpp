@@ -321,6 +321,33 @@ TEST_F(ValidationTest, PointersEscapeSlashAndTildeInMemberNames) {
   EXPECT_EQ(http::pointer_to("/consent", "a/b~"), "/consent/a~1b~0");
 }
 
+// A merge patch answers for the members it names and for rules that name one
+// of them with another; any other error keeps its member's stored value, if
+// that member can be kept alone.
+TEST(ErrorsOfPatch, ThePatchAnswersForWhatItNames) {
+  using http::FieldCode;
+  const json patch = {{"consent", {{"matching", false}}}, {"hours", 10}};
+  std::vector<http::FieldError> found = {
+      {"/phone", FieldCode::kInvalidFormat, "legacy"},
+      {"/consent/matching", FieldCode::kWrongType, "named, nested"},
+      {"/min_hours", FieldCode::kInvalidCombination, "with a named member", {{"with", "/hours"}}},
+      {"/city", FieldCode::kInvalidCombination, "with another", {{"with", "/country"}}},
+      {"/roles", FieldCode::kUnknownField, "not kept alone"},
+      {"", FieldCode::kWrongType, "the document itself"},
+      {"/a~1b", FieldCode::kUnknownField, "an escaped name"}};
+  std::vector<std::string> kept;
+  auto answered = errors_of_patch(patch, found, [&](std::string_view member) {
+    if (member == "roles" || member == "a~1b") return false;
+    kept.emplace_back(member);
+    return true;
+  });
+  std::vector<std::string> pointers;
+  for (const auto& e : answered) pointers.push_back(e.pointer);
+  EXPECT_EQ(pointers,
+            (std::vector<std::string>{"/consent/matching", "/min_hours", "/roles", "", "/a~1b"}));
+  EXPECT_EQ(kept, (std::vector<std::string>{"phone", "city"}));
+}
+
 TEST(Timestamps, EveryPartIsRangeChecked) {
   EXPECT_TRUE(valid_timestamp("2026-11-29T23:59:59Z"));
   EXPECT_TRUE(valid_timestamp("2026-11-29T09:00:00.123+09:00"));
