@@ -115,6 +115,7 @@ bool is_private_ipv4(const std::array<std::uint8_t, 4>& a) {
          || in(0xAC100000, 12)  // 172.16/12
          || in(0xC0000000, 24)  // IETF protocol assignments
          || in(0xC0000200, 24)  // TEST-NET-1
+         || in(0xC0586300, 24)  // 6to4 relay anycast (deprecated)
          || in(0xC0A80000, 16)  // 192.168/16
          || in(0xC6120000, 15)  // benchmarking
          || in(0xC6336400, 24)  // TEST-NET-2
@@ -137,24 +138,22 @@ bool is_private_ipv6(const std::array<std::uint8_t, 16>& a) {
   if (zeros(0, 8) && a[8] == 0xff && a[9] == 0xff && zeros(10, 12)) {  // ::ffff:0:0/96 translated
     return is_private_ipv4(v4_at(12));
   }
-  // Teredo (2001::/32) hides its IPv4 addresses (the client's inverted) and
-  // the local-use NAT64 prefix (64:ff9b:1::/48) maps any of them: neither is
-  // a place a webhook lives, so neither is allowed (a probe registered both).
-  if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00) return true;
-  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && a[4] == 0x00 &&
-      a[5] == 0x01) {
-    return true;
-  }
-  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b) {  // 64:ff9b::/96 NAT64
-    return is_private_ipv4(v4_at(12));
+  // The local-use NAT64 prefix (64:ff9b:1::/48) maps any IPv4 address, as
+  // Teredo (2001::/32, below) hides one: neither is a place a webhook lives
+  // (a probe registered both). The well-known prefix maps one, judged as such.
+  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b && zeros(4, 12)) {
+    return is_private_ipv4(v4_at(12));  // 64:ff9b::/96
   }
   if (a[0] == 0x20 && a[1] == 0x02) return is_private_ipv4(v4_at(2));  // 6to4
-  if ((a[0] & 0xfe) == 0xfc) return true;                              // fc00::/7 unique local
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) return true;              // fe80::/10 link-local
-  if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0) return true;              // fec0::/10 site-local
-  if (a[0] == 0xff) return true;                                       // multicast
+  // Otherwise only global unicast (2000::/3) is allowed, without its
+  // special-purpose blocks: everything else is unique local, link-local,
+  // site-local, multicast, discard, SRv6 SIDs (5f00::/16), or unassigned.
+  if ((a[0] & 0xe0) != 0x20) return true;
+  if (a[0] == 0x20 && a[1] == 0x01 && (a[2] & 0xfe) == 0) {
+    return true;  // 2001::/23: IETF protocol assignments (Teredo, benchmarking, ORCHIDv2)
+  }
   if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8) return true;  // documentation
-  if (a[0] == 0x01 && zeros(1, 8)) return true;  // 100::/64 discard
+  if (a[0] == 0x3f && a[1] == 0xff && (a[2] & 0xf0) == 0) return true;  // 3fff::/20 documentation
   return false;
 }
 

@@ -44,7 +44,9 @@ TEST(WebhookAddress, PrivateLoopbackAndSpecialRangesAreRefused) {
         "::1", "::", "fc00::1", "fd12::1", "fe80::1", "ff02::1", "::ffff:127.0.0.1",
         "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::ffff:0:7f00:1", "2001::7f00:1",
         "2001:0:4136:e378:8000:63bf:3fff:fdd2", "64:ff9b:1::808:808", "2001:db8::1", "localhost",
-        "LOCALHOST", "api.localhost",
+        // special-purpose IPv6 blocks and addresses outside global unicast
+        "5f00::1", "3fff::1", "3fff:fff::1", "2001:2::1", "2001:20::1", "2001:1ff::1",
+        "64:ff9b:2::808:808", "4000::1", "e000::1", "192.88.99.1", "LOCALHOST", "api.localhost",
         // the same, disguised: the resolver reads these as
         // addresses (or as localhost)
         "localhost.", "api.localhost.", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.1",
@@ -53,8 +55,9 @@ TEST(WebhookAddress, PrivateLoopbackAndSpecialRangesAreRefused) {
   }
   for (const char* host :
        {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450::1", "::ffff:8.8.8.8",
-        "::ffff:0:808:808", "2002:0808:0808::", "example.com", "134744072", "0x8080808",
-        "example.com.", "localhost.example", "1e100.net"}) {
+        "2001:200::1", "64:ff9b::808:808", "3fff:1000::1", "2400:cb00::1", "::ffff:0:808:808",
+        "2002:0808:0808::", "example.com", "134744072", "0x8080808", "example.com.",
+        "localhost.example", "1e100.net"}) {
     EXPECT_FALSE(is_private_literal_host(host)) << host;
   }
 }
