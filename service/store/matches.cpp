@@ -32,6 +32,18 @@ constexpr const char* kInsertMatch =
     "INSERT INTO matches (project_id, trainee_id, firm_id, training_org_id, state, score, "
     " explanation, role) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING id";
 constexpr const char* kLockMatch = "SELECT id FROM matches WHERE id = $1 FOR UPDATE";
+// A match's person (its trainee and the records flagged as the same person),
+// locked in id order as migration 0103's trigger locks them: taken before
+// the match, in the order a change of the trainee takes them (the trainee's
+// row, then its matches), so that an approval and a trainee's PATCH wait for
+// each other instead of deadlocking.
+constexpr const char* kLockMatchPerson =
+    "WITH m AS (SELECT trainee_id FROM matches WHERE id = $1) "
+    "SELECT 1 FROM trainees WHERE id IN ("
+    "  SELECT trainee_id FROM m"
+    "  UNION ALL SELECT f.trainee_b FROM duplicate_flags f JOIN m ON f.trainee_a = m.trainee_id"
+    "  UNION ALL SELECT f.trainee_a FROM duplicate_flags f JOIN m ON f.trainee_b = m.trainee_id) "
+    "ORDER BY id FOR UPDATE OF trainees";
 // The trainee's row is share-locked until the match commits: a change of its
 // consent or status waits, and then withdraws the match it finds.
 constexpr const char* kLockMatchableTrainee =
@@ -246,6 +258,7 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
   TransitionResult out;
   if (!is_uuid(id)) return out;
   auto& tx = t.sql();
+  exec_params(tx, kLockMatchPerson, id);
   if (exec_params(tx, kLockMatch, id).empty()) return out;
   out.match = select_match(tx, id);
   const std::string from = out.match->state;

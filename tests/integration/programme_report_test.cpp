@@ -582,6 +582,48 @@ TEST_F(IssueSeventeenTest, FullProjectsCloseWithdrawnTraineesLeaveMatchesErasure
   EXPECT_EQ(audit.http.body.find("gone@example.com"), std::string::npos);
 }
 
+// An approval takes the trainee's row before the match, as a change of the
+// trainee does (its row, then its matches): the two wait for each other. The
+// approval used to take the match first, and a PATCH at the same moment
+// deadlocked with it (PostgreSQL ended one of them after a second).
+TEST_F(IssueSeventeenTest, AnApprovalAndATraineesChangeTakeTheirLocksInOneOrder) {
+  auto [firm, firm_key] = organization("Nagoya Robotics", "firm");
+  auto [school, school_key] = organization("Chittagong AI School", "training_provider");
+  const auto project = add_project(firm_key, 2);
+  const auto trainee = add_trainee(school_key, "order@example.com");
+  const auto match = pipeline(firm_key, school_key, project, trainee, "accepted");
+  const auto etag = call("GET", "/v1/matches/" + match, admin_).http.header("ETag").value_or("");
+  // The first half of a trainee's PATCH: its row.
+  pqxx::connection c(db_.url());
+  pqxx::work hold(c);
+  hold.exec("SELECT 1 FROM trainees WHERE id = '" + trainee + "' FOR UPDATE");
+  int approved = 0;
+  const std::string admin_secret = admin_;
+  std::thread approve([&] {
+    approved = request(service_->port(), "POST", "/v1/matches/" + match + "/transitions",
+                       json{{"to", "approved"}}.dump(),
+                       {{"Authorization", "Bearer " + admin_secret},
+                        {"Content-Type", "application/json"},
+                        {"If-Match", etag}})
+                   .status;
+  });
+  // Once the approval waits for a lock (the trainee's row)...
+  for (int i = 0; i < 200 && db_.query_value("SELECT count(*) FROM pg_stat_activity WHERE "
+                                             "wait_event_type = 'Lock'") == "0";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // ...the second half: its matches, as withdraw_open_matches takes them. An
+  // approval that held the match here was a deadlock, found at once by this
+  // side (the service's transaction was then retried, a second later).
+  hold.exec("SET LOCAL deadlock_timeout = '10ms'");
+  EXPECT_NO_THROW(hold.exec("SELECT 1 FROM matches WHERE id = '" + match + "' FOR UPDATE"));
+  hold.commit();
+  approve.join();
+  EXPECT_EQ(approved, 200);
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, admin_).body["state"], "approved");
+}
+
 class RetentionTest : public IssueSeventeenTest {
  protected:
   std::map<std::string, std::string> service_env() const override {
