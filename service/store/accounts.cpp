@@ -40,9 +40,10 @@ constexpr const char* kUpdatePassword =
 constexpr const char* kInvitationColumns =
     "id, organization_id, email, role, invited_by, to_json(created_at)#>>'{}' AS created_at, "
     "to_json(expires_at)#>>'{}' AS expires_at";
-constexpr const char* kEmailHasAccount = "SELECT 1 FROM people WHERE email = $1";
+constexpr const char* kEmailIsMember =
+    "SELECT 1 FROM people WHERE email = $1 AND organization_id = $2";
 constexpr const char* kDeleteOpenInvitation =
-    "DELETE FROM invitations WHERE email = $1 AND accepted_at IS NULL";
+    "DELETE FROM invitations WHERE organization_id = $1 AND email = $2 AND accepted_at IS NULL";
 const std::string kInsertInvitation =
     std::string(
         "INSERT INTO invitations (organization_id, email, role, token_sha256, invited_by, "
@@ -268,10 +269,13 @@ bool update_password(Tx& t, const std::string& person_id, const std::string& pas
 InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
                                 const std::string& role, const std::string& token_sha256,
                                 const std::string& invited_by, std::int64_t ttl_seconds) {
-  if (!exec_params(t.sql(), kEmailHasAccount, email).empty()) {
-    throw Conflict{"an account with this email exists", "/email"};
+  // An account elsewhere is not named: an owner would learn which addresses
+  // other organizations' people use. Its invitee learns it on acceptance
+  // (409: one person, one account).
+  if (!exec_params(t.sql(), kEmailIsMember, email, organization_id).empty()) {
+    throw Conflict{"this email is already a member of the organization", "/email"};
   }
-  exec_params(t.sql(), kDeleteOpenInvitation, email);
+  exec_params(t.sql(), kDeleteOpenInvitation, organization_id, email);
   try {
     pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(t.sql()), "insert_invitation");
     auto row = invitation_from(exec_params1(sub, kInsertInvitation, organization_id, email, role,

@@ -69,8 +69,9 @@ struct InvitationRow {
   std::string expires_at;
 };
 
-// Replaces any open invitation to the address. Conflict when the address
-// has an account already, or the role does not fit the organization.
+// Replaces the organization's open invitation to the address (another
+// organization's stays). Conflict when the address is a member of the
+// organization already, or the role does not fit the organization.
 InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
                                 const std::string& role, const std::string& token_sha256,
                                 const std::string& invited_by, std::int64_t ttl_seconds);

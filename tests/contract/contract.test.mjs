@@ -735,7 +735,7 @@ const CASES = {
     await expect(t, "an administrator's key", 201, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: `key-${unique()}@example.com`, role: "owner" } });
     await expect(t, "admin outside the programme office", 422, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: `a-${unique()}@example.com`, role: "admin" } });
     await expect(t, "invalid fields", 422, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: "no", role: "boss" } });
-    await expect(t, "an address with an account", 409, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: owner.email, role: "member" } });
+    await expect(t, "an address already a member", 409, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, body: { email: owner.email, role: "member" } });
     await expect(t, "a firm's key (not an owner)", 403, "POST", "/v1/organizations/{id}/invitations", { key: fx.firmKey, params: { id: fx.firm.id }, body: { email: "x@example.com", role: "member" } });
     await expect(t, "another organization", 404, "POST", "/v1/organizations/{id}/invitations", { headers: owner.headers, params: { id: fx.academy.id }, body: { email: "x@example.com", role: "member" } });
     await expect(t, "malformed JSON", 400, "POST", "/v1/organizations/{id}/invitations", { key: admin, params: { id: fx.firm.id }, ...json("{") });

@@ -657,6 +657,45 @@ TEST_F(AccountsTest, TotpAsASecondFactor) {
   expect_problem(sign_in_raw("f@fukuoka.example", kPassword, next), 401);
 }
 
+// Two organizations' invitations to one address live side by side: a probe's
+// owner cancelled another organization's by inviting the same address. An
+// account in another organization is not revealed to the inviter; its
+// invitee learns it on acceptance.
+TEST_F(AccountsTest, InvitationsOfTwoOrganizationsToOneAddressLiveSideBySide) {
+  const auto [osaka, osaka_key] = organization("Osaka Vision", "firm");
+  const auto [kobe, kobe_key] = organization("Kobe Systems", "firm");
+  Session osaka_owner = join(osaka, "owner@osaka.example", "owner", by_key(admin_));
+  Session kobe_owner = join(kobe, "owner@kobe.example", "owner", by_key(admin_));
+  const auto invite = [&](const std::string& org, const Session& owner, const std::string& email) {
+    return as(owner, "POST", "/v1/organizations/" + org + "/invitations",
+              {{"email", email}, {"role", "member"}});
+  };
+  const auto accept = [&](const std::string& token) {
+    return call("POST", "/v1/invitations/accept", "",
+                {{"token", token}, {"name", "Aoi"}, {"password", kPassword}},
+                {{"Content-Type", "application/json"}});
+  };
+  auto first = invite(osaka, osaka_owner, "aoi@example.jp");
+  ASSERT_EQ(first.status(), 201) << first.http.body;
+  auto second = invite(kobe, kobe_owner, "aoi@example.jp");
+  ASSERT_EQ(second.status(), 201) << second.http.body;
+  auto listed = as(osaka_owner, "GET", "/v1/organizations/" + osaka + "/invitations");
+  ASSERT_EQ(listed.status(), 200) << listed.http.body;
+  ASSERT_EQ(listed.body["items"].size(), 1U) << listed.http.body;
+  EXPECT_EQ(listed.body["items"][0]["email"], "aoi@example.jp");
+  // Within one organization a new invitation replaces the open one.
+  auto replaced = invite(osaka, osaka_owner, "aoi@example.jp");
+  ASSERT_EQ(replaced.status(), 201) << replaced.http.body;
+  expect_problem(accept(first.body.value("token", "")), 404);
+  ASSERT_EQ(accept(replaced.body.value("token", "")).status(), 201);
+  // One person, one account: the other organization's invitation cannot be
+  // taken, and says why to the invitee.
+  expect_problem(accept(second.body.value("token", "")), 409);
+  // A member is named to the owner of the same organization only.
+  expect_problem(invite(osaka, osaka_owner, "aoi@example.jp"), 409);
+  EXPECT_EQ(invite(kobe, kobe_owner, "aoi@example.jp").status(), 201);
+}
+
 TEST_F(AccountsTest, ThePurgeRemovesWhatExpiredAndNothingElse) {
   const auto [firm, firm_key] = organization("Hiroshima Data", "firm");
   Session live = join(firm, "live@hiroshima.example", "member", by_key(admin_));
