@@ -231,16 +231,17 @@ const std::pair<std::string_view, KeepProject> kKeepStoredProject[] = {
 // clang-format on
 
 // A merge patch applied to a stored project, validated: the patch answers
-// for the members it names (errors_of_patch).
+// for the members it changes (errors_of_patch).
 std::optional<domain::ProjectData> parse_patched_project(const json& patch,
                                                          const domain::ProjectRecord& record,
                                                          const ApiContext& api,
                                                          std::vector<http::FieldError>& errors) {
-  json doc = project_document(record);
-  doc.merge_patch(patch);
+  const json before = project_document(record);
+  json after = before;
+  after.merge_patch(patch);
   std::vector<http::FieldError> found;
-  auto data = read_project(doc, api, false, nullptr, found);
-  auto answered = errors_of_patch(patch, std::move(found), [&](std::string_view member) {
+  auto data = read_project(after, api, false, nullptr, found);
+  auto answered = errors_of_patch(before, after, std::move(found), [&](std::string_view member) {
     for (const auto& [name, keep] : kKeepStoredProject) {
       if (name == member) {
         keep(data, record.data);

@@ -535,17 +535,18 @@ std::optional<TraineeInput> parse_trainee(const json& body, const ApiContext& ap
 namespace {
 
 // A merge patch applied to a stored trainee, validated. Only the members the
-// patch names are the client's to answer for: a member it leaves alone keeps
+// patch changes are the client's to answer for: a member it leaves alone keeps
 // its stored value, even one that a rule added since it was stored refuses
 // (a consent withdrawal must not wait on a phone Excel mangled last year).
 std::optional<TraineeInput> parse_patched(const json& patch, const domain::TraineeRecord& record,
                                           const ApiContext& api,
                                           std::vector<http::FieldError>& errors) {
-  json doc = trainee_document(record, *api.taxonomy.snapshot());
-  doc.merge_patch(patch);
+  const json before = trainee_document(record, *api.taxonomy.snapshot());
+  json after = before;
+  after.merge_patch(patch);
   std::vector<http::FieldError> found;
-  TraineeInput in = read_trainee(doc, api, false, found, record.profile.status);
-  auto answered = errors_of_patch(patch, std::move(found), [&](std::string_view member) {
+  TraineeInput in = read_trainee(after, api, false, found, record.profile.status);
+  auto answered = errors_of_patch(before, after, std::move(found), [&](std::string_view member) {
     return keep_stored(in, record, member);
   });
   if (!answered.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
 #include <string_view>
 #include <variant>
 
@@ -302,20 +303,33 @@ std::string_view member_of(std::string_view pointer) {
 }  // namespace
 
 std::vector<http::FieldError> errors_of_patch(
-    const nlohmann::json& patch, std::vector<http::FieldError> found,
+    const nlohmann::json& before, const nlohmann::json& after, std::vector<http::FieldError> found,
     const std::function<bool(std::string_view member)>& keep_stored) {
-  const auto named = [&](std::string_view pointer) {
+  const auto changed = [&](std::string_view member) {
+    const std::string key(member);
+    const auto was = before.find(key);
+    const auto is = after.find(key);
+    if ((was == before.end()) != (is == after.end())) return true;
+    return was != before.end() && *was != *is;
+  };
+  std::set<std::string, std::less<>> kept;
+  for (const auto* doc : {&before, &after}) {
+    for (const auto& [member, value] : doc->items()) {
+      if (!kept.count(member) && !changed(member) && keep_stored(member)) kept.insert(member);
+    }
+  }
+  const auto ours = [&](std::string_view pointer) {
     const auto member = member_of(pointer);
-    return member.empty() || patch.contains(member);
+    return member.empty() || changed(member);
   };
   std::vector<http::FieldError> answered;
   for (auto& e : found) {
-    bool ours = named(e.pointer);
+    bool answer = ours(e.pointer) || !kept.count(member_of(e.pointer));
     for (const auto& [name, value] : e.params) {
       const auto* with = std::get_if<std::string>(&value);
-      if (name == "with" && with) ours = ours || named(*with);
+      if (name == "with" && with) answer = answer || ours(*with);
     }
-    if (ours || !keep_stored(member_of(e.pointer))) answered.push_back(std::move(e));
+    if (answer) answered.push_back(std::move(e));
   }
   return answered;
 }

@@ -77,15 +77,17 @@ http::FieldError invalid_format(std::string pointer, std::string message, const 
 // A text longer than `max_length` characters.
 http::FieldError too_long(std::string pointer, std::size_t max_length);
 
-// Of the errors `found` in the result of a merge patch (RFC 7396), those the
-// patch answers for: an error in a member the patch names, or of a rule that
-// names one with it (`with`), or of the document itself. Any other error is
-// about a stored value that a rule added since it was stored refuses:
-// `keep_stored(member)` puts that value back and returns true, or returns
-// false for a member that cannot be kept alone, whose error is then the
-// patch's too. A change must not wait on a value it does not touch.
+// A merge patch (RFC 7396) applied to a stored resource's document `before`,
+// giving `after`, in which validation `found` errors. A member the patch
+// leaves unchanged (not named, or named with its stored value, as the
+// console sends its whole form back) keeps its stored value, put back by
+// `keep_stored(member)`, which returns false for a member that cannot be
+// kept alone. Returns the errors the patch answers for: those in a member it
+// changes, of a rule that names one `with` another, of the document itself,
+// and of a member that cannot be kept. A value stored under older rules
+// never blocks a change that does not touch it.
 std::vector<http::FieldError> errors_of_patch(
-    const nlohmann::json& patch, std::vector<http::FieldError> found,
+    const nlohmann::json& before, const nlohmann::json& after, std::vector<http::FieldError> found,
     const std::function<bool(std::string_view member)>& keep_stored);
 
 // Hand-written checks: they run per row of a bulk import, where std::regex

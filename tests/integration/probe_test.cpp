@@ -289,14 +289,14 @@ TEST_F(ProbeTest, ConsentTimestampIsSetByTheServerAndChangesAreAudited) {
 // stored value, even one a rule added since refuses: a probe could not
 // withdraw a trainee's consent because of a phone stored before such phones
 // were refused.
-TEST_F(ProbeTest, APatchAnswersForTheMembersItNamesAndKeepsTheRest) {
+TEST_F(ProbeTest, APatchAnswersForTheMembersItChangesAndKeepsTheRest) {
   const auto id = add_trainee(
       "legacy@example.com", {{"expected_monthly_rate", {{"amount", 90000}, {"currency", "BDT"}}}});
   // As rows written under older rules hold them.
   const std::string mangled = "Dh\uFFFDka";  // the city, once in a wrong encoding
   db_.exec("UPDATE trainee_personal SET phone = '8.80171E+12' WHERE trainee_id = '" + id + "'");
   db_.exec("UPDATE trainees SET country = 'XX', city = '" + mangled +
-           "', rate_currency = 'ZZZ' WHERE id = '" + id + "'");
+           "', rate_currency = 'ZZZ', program = ' Cohort A ' WHERE id = '" + id + "'");
   auto withdrawn = call("PATCH", "/v1/trainees/" + id, school_key_,
                         {{"consent", {{"matching", false}, {"share_with_firms_abroad", false}}}});
   ASSERT_EQ(withdrawn.status(), 200) << withdrawn.http.body;
@@ -305,6 +305,17 @@ TEST_F(ProbeTest, APatchAnswersForTheMembersItNamesAndKeepsTheRest) {
   EXPECT_EQ(withdrawn.body["country"], "XX");
   EXPECT_EQ(withdrawn.body["city"], mangled);
   EXPECT_EQ(withdrawn.body["expected_monthly_rate"]["currency"], "ZZZ");
+  EXPECT_EQ(withdrawn.body["program"], " Cohort A ");  // kept as stored, not trimmed again
+  // The console sends its whole form back: members named with their stored
+  // values are left alone too.
+  json form = withdrawn.body;
+  for (const char* key : {"id", "alias", "organization_id", "version", "created_at", "updated_at"})
+    form.erase(key);
+  form["consent"] = {{"matching", true}, {"share_with_firms_abroad", false}};
+  auto again = call("PATCH", "/v1/trainees/" + id, school_key_, form);
+  ASSERT_EQ(again.status(), 200) << again.http.body;
+  EXPECT_TRUE(again.body["consent"]["matching"].get<bool>());
+  EXPECT_EQ(again.body["phone"], "8.80171E+12");
   // A member the patch names answers to today's rules, the nested ones of an
   // object it names included, and only those errors are listed.
   auto named = call("PATCH", "/v1/trainees/" + id, school_key_,
@@ -326,7 +337,7 @@ TEST_F(ProbeTest, APatchAnswersForTheMembersItNamesAndKeepsTheRest) {
 
 // The same for a project: a firm can close a project whose stored description
 // holds U+FFFD and whose budget names a currency no longer accepted.
-TEST_F(ProbeTest, AProjectPatchAnswersForTheMembersItNames) {
+TEST_F(ProbeTest, AProjectPatchAnswersForTheMembersItChanges) {
   const auto id = add_project("Legacy project");
   const std::string mangled = "\u691C\uFFFD\u67FB";  // 検?査, once in a wrong encoding
   db_.exec("UPDATE projects SET description = '" + mangled +

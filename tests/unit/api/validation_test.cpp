@@ -321,31 +321,44 @@ TEST_F(ValidationTest, PointersEscapeSlashAndTildeInMemberNames) {
   EXPECT_EQ(http::pointer_to("/consent", "a/b~"), "/consent/a~1b~0");
 }
 
-// A merge patch answers for the members it names and for rules that name one
-// of them with another; any other error keeps its member's stored value, if
-// that member can be kept alone.
-TEST(ErrorsOfPatch, ThePatchAnswersForWhatItNames) {
+// A merge patch answers for the members it changes and for rules that name
+// one of them with another; every member it leaves unchanged (not named, or
+// named with its stored value) keeps its stored value, if it can be kept
+// alone, and its errors go.
+TEST(ErrorsOfPatch, ThePatchAnswersForWhatItChanges) {
   using http::FieldCode;
-  const json patch = {{"consent", {{"matching", false}}}, {"hours", 10}};
+  const json before = {{"phone", "8.80171E+12"},
+                       {"city", "Dh\uFFFDka"},
+                       {"hours", 40},
+                       {"min_hours", 20},
+                       {"consent", {{"matching", true}}},
+                       {"roles", json::array()},
+                       {"name", " Aoi "}};
+  json after = before;
+  after.merge_patch({{"consent", {{"matching", false}}},
+                     {"hours", 10},
+                     {"name", " Aoi "},  // as a form sends it back: unchanged
+                     {"a/b", 1}});
   std::vector<http::FieldError> found = {
-      {"/phone", FieldCode::kInvalidFormat, "legacy"},
-      {"/consent/matching", FieldCode::kWrongType, "named, nested"},
-      {"/min_hours", FieldCode::kInvalidCombination, "with a named member", {{"with", "/hours"}}},
-      {"/city", FieldCode::kInvalidCombination, "with another", {{"with", "/country"}}},
+      {"/phone", FieldCode::kInvalidFormat, "stored, unchanged"},
+      {"/consent/matching", FieldCode::kWrongType, "changed, nested"},
+      {"/min_hours", FieldCode::kInvalidCombination, "with a changed member", {{"with", "/hours"}}},
+      {"/city", FieldCode::kInvalidCombination, "with an unchanged one", {{"with", "/phone"}}},
       {"/roles", FieldCode::kUnknownField, "not kept alone"},
+      {"/name", FieldCode::kInvalidText, "named with its stored value"},
       {"", FieldCode::kWrongType, "the document itself"},
       {"/a~1b", FieldCode::kUnknownField, "an escaped name"}};
-  std::vector<std::string> kept;
-  auto answered = errors_of_patch(patch, found, [&](std::string_view member) {
-    if (member == "roles" || member == "a~1b") return false;
-    kept.emplace_back(member);
+  std::set<std::string> kept;
+  auto answered = errors_of_patch(before, after, found, [&](std::string_view member) {
+    if (member == "roles") return false;
+    kept.emplace(member);
     return true;
   });
   std::vector<std::string> pointers;
   for (const auto& e : answered) pointers.push_back(e.pointer);
   EXPECT_EQ(pointers,
             (std::vector<std::string>{"/consent/matching", "/min_hours", "/roles", "", "/a~1b"}));
-  EXPECT_EQ(kept, (std::vector<std::string>{"phone", "city"}));
+  EXPECT_EQ(kept, (std::set<std::string>{"phone", "city", "min_hours", "name"}));
 }
 
 TEST(Timestamps, EveryPartIsRangeChecked) {
