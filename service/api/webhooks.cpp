@@ -123,6 +123,12 @@ awaitable<Response> create_webhook(ApiContext& api, http::RequestContext& ctx) {
                             "whsec_" + util::random_hex(32)};
         std::optional<store::WebhookRow> row;
         co_await api.db.transact([&](store::Tx& t) { row = store::insert_webhook(t, w); });
+        if (!row) {
+          co_return problem(ctx, 409,
+                            "the organization has " +
+                                std::to_string(store::kMaxWebhooksPerOrganization) +
+                                " webhook endpoints, the most it may: delete one first");
+        }
         co_return webhook_response(201, *row, w.secret);
       },
       [&](const std::string& id) -> awaitable<Response> {

@@ -36,7 +36,10 @@ struct NewWebhook {
   std::string secret;
 };
 
-WebhookRow insert_webhook(Tx& t, const NewWebhook& w);
+// The most endpoints an organization may have (the database holds the rule).
+inline constexpr int kMaxWebhooksPerOrganization = 10;
+// nullopt when the organization has kMaxWebhooksPerOrganization already.
+std::optional<WebhookRow> insert_webhook(Tx& t, const NewWebhook& w);
 // The organization's endpoint by id; nullopt for another organization's.
 std::optional<WebhookRow> find_webhook(Tx& t, const std::string& organization_id,
                                        const std::string& id);

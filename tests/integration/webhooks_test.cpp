@@ -421,6 +421,33 @@ TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
   expect_problem(call("GET", path, firm_key_), 404);
 }
 
+// Every event goes to each endpoint: an organization has at most ten (a
+// probe's 200 turned one consent change into 200 outbound POSTs).
+TEST_F(WebhooksTest, AnOrganizationHasAtMostTenEndpoints) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(create_webhook(firm_key_, "http://hooks.example.com/n" + std::to_string(i),
+                                 {"round.completed"})["id"]);
+  }
+  auto eleventh = call("POST", "/v1/webhooks", firm_key_,
+                       {{"url", "http://hooks.example.com/n10"}, {"events", {"round.completed"}}});
+  expect_problem(eleventh, 409);
+  EXPECT_NE(eleventh.body.value("detail", "").find("delete one first"), std::string::npos);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM webhooks"), "10");
+  // Another organization's count is its own.
+  create_webhook(other_firm_key_, "http://hooks.example.com/other", {"round.completed"});
+  // The database holds the rule for any writer.
+  EXPECT_THROW(db_.exec("INSERT INTO webhooks (organization_id, url, events, secret) SELECT "
+                        "organization_id, url, events, secret FROM webhooks WHERE id = '" +
+                        ids[1] + "'"),
+               std::exception);
+  EXPECT_EQ(call("DELETE", "/v1/webhooks/" + ids[0], firm_key_).status(), 204);
+  EXPECT_EQ(call("POST", "/v1/webhooks", firm_key_,
+                 {{"url", "http://hooks.example.com/n10"}, {"events", {"round.completed"}}})
+                .status(),
+            201);
+}
+
 TEST_F(WebhooksTest, TheInboxShowsWhatHappenedWithAnUnreadCount) {
   const auto project = add_project("Casting defect detection");
   const auto match = add_match(project, add_trainee("inbox@example.com"));
