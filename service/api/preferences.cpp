@@ -112,20 +112,46 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
   prefs.trainee_id = std::string(ctx.param("id"));
   prefs.wanted = parse_targets(body, "wanted", errors);
   prefs.refused = parse_targets(body, "refused", errors);
-  // A target named twice, in one list or in both.
-  std::vector<domain::PreferenceTarget> seen;
-  auto check_twice = [&](const std::vector<domain::PreferenceTarget>& list, const char* key) {
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      if (std::find(seen.begin(), seen.end(), list[i]) != seen.end()) {
-        errors.push_back({std::string("/") + key + "/" + std::to_string(i),
-                          http::FieldCode::kDuplicate, "names a project (and role) given before"});
-      }
-      seen.push_back(list[i]);
-    }
+  // A target another in its list already takes in says nothing more: in
+  // `wanted` one after a target that covers it (a role first, then the rest
+  // of its project, is a ranking), in `refused` any. A wanted target that a
+  // refused one covers contradicts it (wanting a project except one role is
+  // fine: the refusal wins for that role).
+  const auto at = [](const char* key, std::size_t i) {
+    return std::string("/") + key + "/" + std::to_string(i);
   };
+  const auto& wanted = prefs.wanted;
+  const auto& refused = prefs.refused;
   if (errors.empty()) {
-    check_twice(prefs.wanted, "wanted");
-    check_twice(prefs.refused, "refused");
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (wanted[j].covers(wanted[i])) {
+          errors.push_back({at("wanted", i), http::FieldCode::kDuplicate,
+                            "is taken in by " + at("wanted", j) + " before it"});
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < refused.size(); ++i) {
+      for (std::size_t j = 0; j < refused.size(); ++j) {
+        if (j != i && refused[j].covers(refused[i]) && (j < i || !refused[i].covers(refused[j]))) {
+          errors.push_back({at("refused", i), http::FieldCode::kDuplicate,
+                            "is taken in by " + at("refused", j)});
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+      for (std::size_t j = 0; j < refused.size(); ++j) {
+        if (refused[j].covers(wanted[i])) {
+          errors.push_back({at("wanted", i),
+                            http::FieldCode::kInvalidCombination,
+                            "is refused by " + at("refused", j),
+                            {{"with", at("refused", j)}}});
+          break;
+        }
+      }
+    }
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the preferences are invalid", errors);
   bool found = false;

@@ -13,6 +13,10 @@ struct PreferenceTarget {
   std::string project_id;
   std::string role;  // "": the project (every role of a team)
   bool operator==(const PreferenceTarget&) const = default;
+  // Whether this target takes in `other`: the same, or its whole project.
+  bool covers(const PreferenceTarget& other) const {
+    return project_id == other.project_id && (role.empty() || role == other.role);
+  }
 };
 
 struct TraineePreferences {

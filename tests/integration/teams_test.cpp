@@ -323,6 +323,42 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
   auto twice = call("PUT", path, school_key_,
                     {{"wanted", {{{"project_id", ops_}}}}, {"refused", {{{"project_id", ops_}}}}});
   expect_problem(twice, 422);
+  // A target another already takes in: a role of a refused project wanted
+  // (a contradiction), a role after its whole project, a role refused beside
+  // its whole project (either order).
+  const auto errors_of = [&](const json& body) {
+    auto r = call("PUT", path, school_key_, body);
+    EXPECT_EQ(r.status(), 422) << body.dump() << r.http.body;
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& e : r.body["errors"]) {
+      out.emplace(e.value("pointer", ""), e.value("code", ""));
+    }
+    return out;
+  };
+  using Found = std::set<std::pair<std::string, std::string>>;
+  EXPECT_EQ(errors_of({{"wanted", {{{"project_id", team_}, {"role", "bridge_se"}}}},
+                       {"refused", {{{"project_id", team_}}}}}),
+            (Found{{"/wanted/0", "invalid_combination"}}));
+  EXPECT_EQ(
+      errors_of(
+          {{"wanted", {{{"project_id", team_}}, {{"project_id", team_}, {"role", "bridge_se"}}}}}),
+      (Found{{"/wanted/1", "duplicate"}}));
+  EXPECT_EQ(
+      errors_of(
+          {{"refused", {{{"project_id", team_}, {"role", "bridge_se"}}, {{"project_id", team_}}}}}),
+      (Found{{"/refused/0", "duplicate"}}));
+  // A role first, then the rest of its project, is a ranking; a project
+  // wanted but one of its roles refused is "any role but that one".
+  EXPECT_EQ(
+      call("PUT", path, school_key_,
+           {{"wanted", {{{"project_id", team_}, {"role", "bridge_se"}}, {{"project_id", team_}}}}})
+          .status(),
+      200);
+  EXPECT_EQ(call("PUT", path, school_key_,
+                 {{"wanted", {{{"project_id", team_}}}},
+                  {"refused", {{{"project_id", team_}, {"role", "bridge_se"}}}}})
+                .status(),
+            200);
   // A firm's draft is "no such project" here, as a random id is (a 200 told
   // a training organization that the draft existed).
   auto draft = call("POST", "/v1/projects", firm_key_,
