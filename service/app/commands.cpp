@@ -698,6 +698,14 @@ int serve(const std::vector<std::string>& args) {
                       }};
   add_routes(router, ops, api_context);
 
+  // Room for every connection allowed, beside the database pool, the
+  // deliveries' sockets and files.
+  const std::size_t max_connections = http::fit_connections_to_descriptors(
+      config.max_connections, 64 + config.db_pool_size + 2 * config.webhook_workers);
+  if (max_connections < config.max_connections) {
+    util::log("warn", "max connections lowered to fit the limit on open files",
+              {{"max_connections", max_connections}, {"configured", config.max_connections}});
+  }
   net::io_context ioc(static_cast<int>(config.threads));
   http::Server server(ioc,
                       http::ServerOptions{.address = config.listen_address,
@@ -705,7 +713,7 @@ int serve(const std::vector<std::string>& args) {
                                           .body_limit = config.body_limit,
                                           .read_timeout = config.read_timeout,
                                           .idle_timeout = config.idle_timeout,
-                                          .max_connections = config.max_connections,
+                                          .max_connections = max_connections,
                                           .access_log = config.access_log},
                       router, metrics, map_exception,
                       [&api_context](http::RequestContext& ctx, const http::Route& route) {

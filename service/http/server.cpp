@@ -18,6 +18,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
@@ -40,6 +43,10 @@ using Parser = bhttp::request_parser<bhttp::string_body>;
 // reset.
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
+// Refusals hold descriptors too: this many linger so that their 503 is read
+// before the close; the rest are answered and closed at once (a flood of
+// idle connections then stays within the descriptors the server has).
+constexpr std::size_t kLingeringRefusals = 16;
 
 struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {
@@ -156,6 +163,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
+  std::atomic<std::size_t> refusing{0};
   std::mutex connections_mutex;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
 
@@ -171,7 +179,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   net::awaitable<void> write_and_close(Connection& conn, Response response,
                                        const std::string& request_id, std::string_view method,
                                        std::chrono::steady_clock::time_point start,
-                                       std::string_view trace_id = {});
+                                       std::string_view trace_id = {}, bool linger = true);
   net::awaitable<void> write(Connection& conn, Response response, bool keep_alive,
                              const std::string& request_id, beast::error_code& ec);
   std::optional<Problem> unexpected(std::exception_ptr failure, const std::string& request_id,
@@ -220,6 +228,24 @@ void Server::shutdown() {
 
 std::size_t Server::open_connections() const { return impl_->open.load(); }
 
+std::size_t connections_within(std::size_t wanted, std::uint64_t limit, std::size_t reserve) {
+  if (limit <= reserve + 1) return 1;
+  return std::max<std::size_t>(1, std::min<std::uint64_t>(wanted, limit - reserve));
+}
+
+std::size_t fit_connections_to_descriptors(std::size_t wanted, std::size_t reserve) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  const rlim_t needed = static_cast<rlim_t>(wanted) + reserve;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(needed, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return wanted;
+  return connections_within(wanted, limit.rlim_cur, reserve);
+}
+
 net::awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   while (!stopping) {
@@ -247,7 +273,10 @@ net::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
   const auto id = util::random_hex(16);
   Response response = simple_problem(503, "too many open connections; retry shortly", "", id);
   response.set_header("Retry-After", "1");
-  co_await write_and_close(conn, std::move(response), id, "", std::chrono::steady_clock::now());
+  const bool linger = ++refusing <= kLingeringRefusals;
+  co_await write_and_close(conn, std::move(response), id, "", std::chrono::steady_clock::now(), {},
+                           linger);
+  --refusing;
 }
 
 std::optional<Problem> Server::Impl::unexpected(std::exception_ptr failure,
@@ -350,11 +379,11 @@ net::awaitable<void> Server::Impl::write_and_close(Connection& conn, Response re
                                                    const std::string& request_id,
                                                    std::string_view method,
                                                    std::chrono::steady_clock::time_point start,
-                                                   std::string_view trace_id) {
+                                                   std::string_view trace_id, bool linger) {
   record(method.empty() ? "-" : method, "unmatched", response, request_id, trace_id, start);
   beast::error_code ec;
   co_await write(conn, std::move(response), false, request_id, ec);
-  if (ec) co_return;
+  if (ec || !linger) co_return;
   // Lingering close: stop sending, then swallow what the peer is still sending.
   conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   conn.stream.expires_after(kLingerTime);

@@ -36,6 +36,16 @@ struct ServerOptions {
   bool access_log = true;
 };
 
+// How many connections `limit` file descriptors carry beside `reserve` others
+// (the database pool, the log, the refusals' short-lived sockets): `wanted`,
+// or fewer, at least 1.
+std::size_t connections_within(std::size_t wanted, std::uint64_t limit, std::size_t reserve);
+// Raises this process's soft limit on descriptors toward its hard limit, as
+// far as `wanted` connections and `reserve` others need, and returns what
+// connections_within allows under the limit then. Past the limit, accept()
+// fails and new clients wait unanswered; within it they get the 503.
+std::size_t fit_connections_to_descriptors(std::size_t wanted, std::size_t reserve);
+
 // Turns an exception escaping a handler into a problem (for example a lost
 // database into 503); nullopt means "unexpected", answered 500.
 using ExceptionMapper = std::function<std::optional<Problem>(std::exception_ptr)>;

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "support/http_client.hpp"
 #include "support/service_process.hpp"
@@ -212,6 +214,28 @@ TEST_F(ServerTest, ConnectionsBeyondTheMaximumAre503) {
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->header("Retry-After"), "1");
   EXPECT_TRUE(nlohmann::json::parse(r->body, nullptr, false).is_object()) << r->body;
+}
+
+// Under a low limit on open files, a flood of idle connections is answered
+// 503 rather than left waiting: the server fits its connections to the limit
+// and closes most refusals at once. Before, accept() failed past the limit
+// (logged every 50 ms) and new clients got no answer.
+TEST_F(ServerTest, AFloodBeyondTheOpenFilesLimitIsAnswered503) {
+  auto svc = start({{std::string(kOpenFilesLimit), "200"}});
+  std::vector<std::unique_ptr<Connection>> flood;
+  for (int i = 0; i < 300; ++i) flood.push_back(std::make_unique<Connection>(svc->port(), 5s));
+  int refused = 0;
+  for (std::size_t i = flood.size() - 20; i < flood.size(); ++i) {
+    auto r = flood[i]->read_response();
+    refused += r && r->status == 503;
+  }
+  EXPECT_EQ(refused, 20);
+  flood.clear();
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz").status, 200);
+  svc->log_barrier();
+  const auto log = svc->output();
+  EXPECT_NE(log.find("max connections lowered to fit the limit on open files"), std::string::npos);
+  EXPECT_EQ(log.find("accept failed"), std::string::npos);
 }
 
 TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,12 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     if (eq != std::string::npos) merged.emplace(entry.substr(0, eq), entry.substr(eq + 1));
   }
   for (const auto& [k, v] : env) merged[k] = v;
+  // Not for the child's environment: its limit on open files (soft and hard).
+  rlim_t open_files = 0;
+  if (auto it = merged.find(std::string(kOpenFilesLimit)); it != merged.end()) {
+    open_files = std::stoul(it->second);
+    merged.erase(it);
+  }
   std::vector<std::string> entries;
   entries.reserve(merged.size());
   for (const auto& [k, v] : merged) entries.push_back(k + "=" + v);
@@ -75,6 +82,10 @@ pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, st
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);
       ::close(fd);
+    }
+    if (open_files > 0) {
+      const rlimit limit{open_files, open_files};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
     }
     ::execve(args[0], args.data(), envp.data());
     ::_exit(127);

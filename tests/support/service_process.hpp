@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kakehashi::testing {
@@ -24,6 +25,10 @@ struct ProcessResult {
 // Runs `kakehashi args...` to completion with extra environment variables.
 ProcessResult run_kakehashi(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env = {});
+
+// An entry of a spawned process's `env` that is not put in its environment:
+// its limit on open files (soft and hard), as `prlimit --nofile=N:N` sets it.
+inline constexpr std::string_view kOpenFilesLimit = "KAKEHASHI_TEST_OPEN_FILES_LIMIT";
 
 class ServiceProcess {
  public:
