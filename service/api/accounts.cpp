@@ -338,7 +338,8 @@ awaitable<Response> create_invitation(ApiContext& api, http::RequestContext& ctx
     org = store::find_organization(t, org_id);
     if (!org) return;
     row = store::insert_invitation(t, org->id, lower(*email), *role, util::sha256_hex(token),
-                                   who.label, api.accounts.invitation_ttl_seconds);
+                                   {who.label, actor.person_id, actor.key()},
+                                   api.accounts.invitation_ttl_seconds);
     record_account_event(t, actor,
                          {{"action", "invited"}, {"invitation_id", row->id}, {"role", row->role}});
   });

@@ -47,7 +47,8 @@ constexpr const char* kDeleteOpenInvitation =
 const std::string kInsertInvitation =
     std::string(
         "INSERT INTO invitations (organization_id, email, role, token_sha256, invited_by, "
-        " expires_at) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6)) "
+        " expires_at, invited_by_person, invited_by_key) "
+        "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8) "
         "RETURNING ") +
     kInvitationColumns;
 const std::string kListInvitations =
@@ -268,7 +269,7 @@ bool update_password(Tx& t, const std::string& person_id, const std::string& pas
 
 InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
                                 const std::string& role, const std::string& token_sha256,
-                                const std::string& invited_by, std::int64_t ttl_seconds) {
+                                const Inviter& by, std::int64_t ttl_seconds) {
   // An account elsewhere is not named: an owner would learn which addresses
   // other organizations' people use. Its invitee learns it on acceptance
   // (409: one person, one account).
@@ -278,8 +279,9 @@ InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const
   exec_params(t.sql(), kDeleteOpenInvitation, organization_id, email);
   try {
     pqxx::subtransaction sub(dynamic_cast<pqxx::dbtransaction&>(t.sql()), "insert_invitation");
-    auto row = invitation_from(exec_params1(sub, kInsertInvitation, organization_id, email, role,
-                                            token_sha256, invited_by, ttl_seconds));
+    auto row =
+        invitation_from(exec_params1(sub, kInsertInvitation, organization_id, email, role,
+                                     token_sha256, by.label, ttl_seconds, by.person_id, by.key_id));
     sub.commit();
     return row;
   } catch (const pqxx::unique_violation&) {

@@ -72,9 +72,16 @@ struct InvitationRow {
 // Replaces the organization's open invitation to the address (another
 // organization's stays). Conflict when the address is a member of the
 // organization already, or the role does not fit the organization.
+// Who invites: a person or an API key. The invitation ends when they may no
+// longer invite (0106: a person demoted or removed, a key revoked).
+struct Inviter {
+  std::string label;  // as the audit names them
+  std::optional<std::string> person_id;
+  std::optional<std::string> key_id;
+};
 InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
                                 const std::string& role, const std::string& token_sha256,
-                                const std::string& invited_by, std::int64_t ttl_seconds);
+                                const Inviter& by, std::int64_t ttl_seconds);
 // Open (unaccepted, unexpired) invitations of an organization.
 std::vector<InvitationRow> list_invitations(Tx& t, const std::string& organization_id);
 bool delete_invitation(Tx& t, const std::string& organization_id, const std::string& id);

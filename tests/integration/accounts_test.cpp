@@ -696,6 +696,55 @@ TEST_F(AccountsTest, InvitationsOfTwoOrganizationsToOneAddressLiveSideBySide) {
   EXPECT_EQ(invite(kobe, kobe_owner, "aoi@example.jp").status(), 201);
 }
 
+// An open invitation ends with its inviter's right to invite: a probe's owner,
+// demoted to member, left an owner invitation behind, and its acceptance made
+// a new owner.
+TEST_F(AccountsTest, AnInvitationEndsWhenItsInviterMayNoLongerInvite) {
+  const auto [firm, firm_key] = organization("Sendai Optics", "firm");
+  Session first = join(firm, "first@sendai.example", "owner", by_key(admin_));
+  Session second = join(firm, "second@sendai.example", "owner", by_key(admin_));
+  join(firm, "third@sendai.example", "owner", by_key(admin_));  // the owner who stays
+  const std::string path = "/v1/organizations/" + firm + "/invitations";
+  const auto invite = [&](const Session& s, const std::string& email) {
+    auto r = as(s, "POST", path, {{"email", email}, {"role", "owner"}});
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    return r.body.value("token", "");
+  };
+  const auto open = [&](const std::string& email) {
+    return db_.query_value(
+        "SELECT count(*) FROM invitations WHERE accepted_at IS NULL AND email = '" + email + "'");
+  };
+  const std::string demoted_token = invite(first, "a@sendai.example");
+  invite(second, "b@sendai.example");
+  ASSERT_EQ(
+      call("POST", path, admin_, {{"email", "c@sendai.example"}, {"role", "member"}}).status(),
+      201);
+  // Demoted: its invitation goes, and cannot be accepted.
+  auto demoted = call(
+      "PATCH", "/v1/organizations/" + firm + "/people/" + first.person["id"].get<std::string>(),
+      admin_, {{"role", "member"}});
+  ASSERT_EQ(demoted.status(), 200) << demoted.http.body;
+  EXPECT_EQ(open("a@sendai.example"), "0");
+  expect_problem(call("POST", "/v1/invitations/accept", "",
+                      {{"token", demoted_token}, {"name", "A"}, {"password", kPassword}},
+                      {{"Content-Type", "application/json"}}),
+                 404);
+  EXPECT_EQ(open("b@sendai.example"), "1");
+  // Removed: the same.
+  ASSERT_EQ(call("DELETE",
+                 "/v1/organizations/" + firm + "/people/" + second.person["id"].get<std::string>(),
+                 admin_)
+                .status(),
+            204);
+  EXPECT_EQ(open("b@sendai.example"), "0");
+  // A key revoked: the same (the database holds the rule for any writer).
+  EXPECT_EQ(open("c@sendai.example"), "1");
+  db_.exec(
+      "UPDATE api_keys SET revoked_at = now() WHERE id = (SELECT invited_by_key FROM "
+      "invitations WHERE email = 'c@sendai.example')");
+  EXPECT_EQ(open("c@sendai.example"), "0");
+}
+
 TEST_F(AccountsTest, ThePurgeRemovesWhatExpiredAndNothingElse) {
   const auto [firm, firm_key] = organization("Hiroshima Data", "firm");
   Session live = join(firm, "live@hiroshima.example", "member", by_key(admin_));
