@@ -45,7 +45,9 @@ std::vector<Relaxation> relaxations_of(const Project& project) {
     r.project.skills[i].must_have = false;
     out.push_back(std::move(r));
   }
-  if (project.start != kUnknownDay) {
+  // A month later, if a date can still name it (a probe's project starting
+  // 9999-12-31 was told to start "10000-01-30").
+  if (project.start != kUnknownDay && project.start <= kLastDay - 30) {
     Relaxation r{RelaxKind::kStartLater, std::nullopt, project.start,
                  project.start + 30,     project,      0};
     r.project.start = project.start + 30;

@@ -17,6 +17,8 @@ using Day = std::int32_t;  // days since 1970-01-01
 
 inline constexpr std::int8_t kUnknownLevel = -1;
 inline constexpr Day kUnknownDay = std::numeric_limits<Day>::min();
+// 9999-12-31: the last day a date (YYYY-MM-DD) can name.
+inline constexpr Day kLastDay = 2'932'896;
 inline constexpr std::int32_t kUnknownAmount = -1;
 inline constexpr std::int16_t kUnknownOffset = std::numeric_limits<std::int16_t>::min();
 inline constexpr std::uint16_t kUnknownZone = std::numeric_limits<std::uint16_t>::max();

@@ -365,6 +365,11 @@ awaitable<Response> list_invitations(ApiContext& api, http::RequestContext& ctx)
   const domain::Principal& who = principal(ctx);
   const std::string org_id(ctx.param("id"));
   if (auto r = refuse_management(ctx, who, org_id, true)) co_return *r;
+  // The whole list at once (an organization's few): no parameters, as every
+  // list refuses those it does not know.
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {}, errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::optional<store::OrganizationRow> org;
   std::vector<store::InvitationRow> rows;
   co_await api.db.read([&](store::Tx& t) {
@@ -393,6 +398,11 @@ awaitable<Response> list_people(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   const std::string org_id(ctx.param("id"));
   if (auto r = refuse_management(ctx, who, org_id, false)) co_return *r;
+  // The whole list at once (an organization's few): no parameters, as every
+  // list refuses those it does not know.
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {}, errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::optional<store::OrganizationRow> org;
   std::vector<store::PersonRow> rows;
   co_await api.db.read([&](store::Tx& t) {

@@ -683,6 +683,10 @@ TEST_F(AccountsTest, InvitationsOfTwoOrganizationsToOneAddressLiveSideBySide) {
   ASSERT_EQ(listed.status(), 200) << listed.http.body;
   ASSERT_EQ(listed.body["items"].size(), 1U) << listed.http.body;
   EXPECT_EQ(listed.body["items"][0]["email"], "aoi@example.jp");
+  // These short lists come whole, and refuse parameters as every list does.
+  expect_problem(as(osaka_owner, "GET", "/v1/organizations/" + osaka + "/invitations?limit=abc"),
+                 422);
+  expect_problem(as(osaka_owner, "GET", "/v1/organizations/" + osaka + "/people?role=owner"), 422);
   // Within one organization a new invitation replaces the open one.
   auto replaced = invite(osaka, osaka_owner, "aoi@example.jp");
   ASSERT_EQ(replaced.status(), 201) << replaced.http.body;

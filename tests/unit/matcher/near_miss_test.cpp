@@ -64,5 +64,18 @@ TEST(NearMiss, NoRelaxationBelowNone) {
   EXPECT_EQ(relaxations_of(p)[0].to, 1);
 }
 
+// A start a month later only while a date can name it (9999-12-31 was
+// offered "10000-01-30").
+TEST(NearMiss, NoLaterStartPastTheLastDay) {
+  Project p;
+  p.jlpt_min = kJlptNone;
+  p.cefr_min = kCefrNone;
+  p.start = kLastDay - 30;
+  ASSERT_EQ(relaxations_of(p).size(), 1u);
+  EXPECT_EQ(relaxations_of(p)[0].to, kLastDay);
+  p.start = kLastDay - 29;
+  EXPECT_TRUE(relaxations_of(p).empty());
+}
+
 }  // namespace
 }  // namespace kakehashi::matcher
