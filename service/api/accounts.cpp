@@ -340,6 +340,7 @@ awaitable<Response> create_invitation(ApiContext& api, http::RequestContext& ctx
     row = store::insert_invitation(t, org->id, lower(*email), *role, util::sha256_hex(token),
                                    {who.label, actor.person_id, actor.key()},
                                    api.accounts.invitation_ttl_seconds);
+    if (!row) return;
     record_account_event(t, actor,
                          {{"action", "invited"}, {"invitation_id", row->id}, {"role", row->role}});
   });
@@ -351,6 +352,7 @@ awaitable<Response> create_invitation(ApiContext& api, http::RequestContext& ctx
     co_return taken(ctx, conflict->pointer, conflict->detail);
   }
   if (!org) co_return problem(ctx, 404, "no such organization");
+  if (!row) co_return problem(ctx, 403, "you may no longer invite people to this organization");
   json out = invitation_json(*row);
   // Shown once: only its hash is kept. The console's acceptance page reads
   // it from the fragment, which browsers never send to a server.

@@ -1,8 +1,16 @@
 #include "api/csv_writer.hpp"
 
+#include <initializer_list>
+
 namespace kakehashi::api {
 
 std::string neutralise_cell(std::string_view text) {
+  // Their full-width forms too (＝ ＋ － ＠, U+FF1D U+FF0B U+FF0D U+FF20):
+  // with Japanese input Excel may take a leading ＝ for the formula sign, and
+  // an apostrophe costs the reader nothing.
+  for (std::string_view wide : {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"}) {
+    if (text.substr(0, wide.size()) == wide) return "'" + std::string(text);
+  }
   if (!text.empty()) {
     switch (text.front()) {
       case '=':

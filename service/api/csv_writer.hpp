@@ -13,8 +13,8 @@ namespace kakehashi::api {
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // A cell that a spreadsheet would read as a formula (it begins with '=', '+',
-// '-', '@', a tab or a carriage return) gets a leading apostrophe (OWASP's
-// advice), so it shows as the text it is. Numbers the service writes itself
+// '-', '@', their full-width forms, a tab or a carriage return) gets a leading
+// apostrophe (OWASP's advice), so it shows as the text it is. Numbers the service writes itself
 // are not passed through this (a negative number is not a formula).
 std::string neutralise_cell(std::string_view text);
 

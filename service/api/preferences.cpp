@@ -117,7 +117,7 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
   // of its project, is a ranking), in `refused` any. A wanted target that a
   // refused one covers contradicts it (wanting a project except one role is
   // fine: the refusal wins for that role).
-  const auto at = [](const char* key, std::size_t i) {
+  const auto item = [](const char* key, std::size_t i) {
     return std::string("/") + key + "/" + std::to_string(i);
   };
   const auto& wanted = prefs.wanted;
@@ -126,8 +126,8 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
         if (wanted[j].covers(wanted[i])) {
-          errors.push_back({at("wanted", i), http::FieldCode::kDuplicate,
-                            "is taken in by " + at("wanted", j) + " before it"});
+          errors.push_back({item("wanted", i), http::FieldCode::kDuplicate,
+                            "is taken in by " + item("wanted", j) + " before it"});
           break;
         }
       }
@@ -135,8 +135,8 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
     for (std::size_t i = 0; i < refused.size(); ++i) {
       for (std::size_t j = 0; j < refused.size(); ++j) {
         if (j != i && refused[j].covers(refused[i]) && (j < i || !refused[i].covers(refused[j]))) {
-          errors.push_back({at("refused", i), http::FieldCode::kDuplicate,
-                            "is taken in by " + at("refused", j)});
+          errors.push_back({item("refused", i), http::FieldCode::kDuplicate,
+                            "is taken in by " + item("refused", j)});
           break;
         }
       }
@@ -144,10 +144,10 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       for (std::size_t j = 0; j < refused.size(); ++j) {
         if (refused[j].covers(wanted[i])) {
-          errors.push_back({at("wanted", i),
+          errors.push_back({item("wanted", i),
                             http::FieldCode::kInvalidCombination,
-                            "is refused by " + at("refused", j),
-                            {{"with", at("refused", j)}}});
+                            "is refused by " + item("refused", j),
+                            {{"with", item("refused", j)}}});
           break;
         }
       }

@@ -195,8 +195,8 @@ domain::ProjectData read_project(const json& body, const ApiContext& api, bool a
 }
 
 // How to put back a member's stored value in place of what reading the
-// document made of it. The skills, the roles and the headcount are not
-// kept alone: the seats are the roles' sum, checked against each other.
+// document made of it. The roles and the headcount are not kept alone: the
+// seats are the roles' sum, checked against each other.
 using KeepProject = void (*)(domain::ProjectData&, const domain::ProjectData&);
 using Data = domain::ProjectData;
 // clang-format off
@@ -204,6 +204,8 @@ const std::pair<std::string_view, KeepProject> kKeepStoredProject[] = {
     {"title", [](Data& d, const Data& s) { d.title = s.title; }},
     {"description", [](Data& d, const Data& s) { d.description = s.description; }},
     {"domain", [](Data& d, const Data& s) { d.domain = s.domain; }},
+    // Named as the taxonomy names them now, which the firm did not type.
+    {"skills", [](Data& d, const Data& s) { d.skills = s.skills; }},
     {"japanese_min", [](Data& d, const Data& s) { d.japanese_min = s.japanese_min; }},
     {"english_min", [](Data& d, const Data& s) { d.english_min = s.english_min; }},
     {"start_date", [](Data& d, const Data& s) { d.start_date = s.start_date; }},

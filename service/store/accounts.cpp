@@ -41,14 +41,15 @@ constexpr const char* kInvitationColumns =
     "id, organization_id, email, role, invited_by, to_json(created_at)#>>'{}' AS created_at, "
     "to_json(expires_at)#>>'{}' AS expires_at";
 constexpr const char* kEmailIsMember =
-    "SELECT 1 FROM people WHERE email = $1 AND organization_id = $2";
+    "SELECT 1 FROM people WHERE email = lower($1) AND organization_id = $2";
 constexpr const char* kDeleteOpenInvitation =
-    "DELETE FROM invitations WHERE organization_id = $1 AND email = $2 AND accepted_at IS NULL";
+    "DELETE FROM invitations WHERE organization_id = $1 AND email = lower($2) "
+    "AND accepted_at IS NULL";
 const std::string kInsertInvitation =
     std::string(
         "INSERT INTO invitations (organization_id, email, role, token_sha256, invited_by, "
         " expires_at, invited_by_person, invited_by_key) "
-        "VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8) "
+        "VALUES ($1, lower($2), $3, $4, $5, now() + make_interval(secs => $6), $7, $8) "
         "RETURNING ") +
     kInvitationColumns;
 const std::string kListInvitations =
@@ -267,9 +268,10 @@ bool update_password(Tx& t, const std::string& person_id, const std::string& pas
   return exec_params(t.sql(), kUpdatePassword, person_id, password_hash).affected_rows() > 0;
 }
 
-InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
-                                const std::string& role, const std::string& token_sha256,
-                                const Inviter& by, std::int64_t ttl_seconds) {
+std::optional<InvitationRow> insert_invitation(Tx& t, const std::string& organization_id,
+                                               const std::string& email, const std::string& role,
+                                               const std::string& token_sha256, const Inviter& by,
+                                               std::int64_t ttl_seconds) {
   // An account elsewhere is not named: an owner would learn which addresses
   // other organizations' people use. Its invitee learns it on acceptance
   // (409: one person, one account).
@@ -284,6 +286,8 @@ InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const
                                      token_sha256, by.label, ttl_seconds, by.person_id, by.key_id));
     sub.commit();
     return row;
+  } catch (const pqxx::insufficient_privilege&) {
+    return std::nullopt;  // 0106: the inviter was demoted, removed or revoked meanwhile
   } catch (const pqxx::unique_violation&) {
     // Another invitation to the address was made at the same moment.
     throw Conflict{"an invitation to this email is being made", "/email"};

@@ -79,9 +79,13 @@ struct Inviter {
   std::optional<std::string> person_id;
   std::optional<std::string> key_id;
 };
-InvitationRow insert_invitation(Tx& t, const std::string& organization_id, const std::string& email,
-                                const std::string& role, const std::string& token_sha256,
-                                const Inviter& by, std::int64_t ttl_seconds);
+// nullopt when the inviter may no longer invite (demoted, removed or revoked
+// since the request was let in). The address is lowered as the database does
+// (every letter, not only ASCII).
+std::optional<InvitationRow> insert_invitation(Tx& t, const std::string& organization_id,
+                                               const std::string& email, const std::string& role,
+                                               const std::string& token_sha256, const Inviter& by,
+                                               std::int64_t ttl_seconds);
 // Open (unaccepted, unexpired) invitations of an organization.
 std::vector<InvitationRow> list_invitations(Tx& t, const std::string& organization_id);
 bool delete_invitation(Tx& t, const std::string& organization_id, const std::string& id);
