@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "integration/api_fixture.hpp"
+#include "support/eventually.hpp"
 
 namespace kakehashi::testing {
 namespace {
@@ -364,6 +365,17 @@ TEST_F(ProbeTest, AProjectPatchAnswersForTheMembersItChanges) {
   expect_problem(fewer, 422);
   ASSERT_EQ(fewer.body["errors"].size(), 1U) << fewer.http.body;
   EXPECT_EQ(fewer.body["errors"][0]["pointer"], "/min_hours_per_week");
+  // Skills are named as the taxonomy names them now, which the firm did not
+  // type: an unchanged list is kept, whatever rule its names break.
+  const std::string renamed = "Py\uFFFDthon";
+  db_.exec("UPDATE skills SET name = '" + renamed + "' WHERE name = 'Python'");
+  ASSERT_TRUE(eventually([&] {
+    return call("GET", "/v1/projects/" + id, firm_key_).body["skills"][0]["skill"] == renamed;
+  }));
+  auto reopened = call("PATCH", "/v1/projects/" + id, firm_key_, {{"status", "open"}});
+  ASSERT_EQ(reopened.status(), 200) << reopened.http.body;
+  EXPECT_EQ(reopened.body["skills"][0]["skill"], renamed);
+  EXPECT_EQ(reopened.body["skills"][0]["min_level"], 3);
 }
 
 // 6. Transfer-Encoding other than exactly "chunked", and HTTP/1.1 without
