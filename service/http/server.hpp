@@ -16,6 +16,7 @@
 #include "http/router.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 
 namespace boost::asio {
 class io_context;
@@ -45,6 +46,14 @@ std::size_t connections_within(std::size_t wanted, std::uint64_t limit, std::siz
 // connections_within allows under the limit then. Past the limit, accept()
 // fails and new clients wait unanswered; within it they get the 503.
 std::size_t fit_connections_to_descriptors(std::size_t wanted, std::size_t reserve);
+
+// Beast reads a body max(512, capacity - size) bytes at a time, and after a
+// header the buffer is the header's size. Makes room in `buffer` for a body of
+// `content_length` bytes (unknown: chunked) to be read 64 KiB a system call,
+// when it is larger than that; returns whether it did (the room is then given
+// back once the body is read: an idle keep-alive connection holds little).
+bool make_room_for_body(boost::beast::flat_buffer& buffer,
+                        std::optional<std::uint64_t> content_length);
 
 // Turns an exception escaping a handler into a problem (for example a lost
 // database into 503); nullopt means "unexpected", answered 500.
