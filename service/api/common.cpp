@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -114,6 +116,11 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
     const auto cookie = session_cookie(ctx.request);
     if (!cookie)
       co_return unauthorized("sign in, or send an API key: Authorization: Bearer kh_...");
+    if (*cookie == kTwoSessions) {
+      co_return unauthorized(
+          "this browser sent two session cookies; sign out, or clear this site's cookies, and "
+          "sign in again");
+    }
     if (cookie->size() != 64 || !lower_hex(*cookie)) {
       co_return unauthorized("the session has ended; sign in again");
     }
@@ -150,21 +157,27 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
 }
 
 std::optional<std::string> session_cookie(const http::Request& request) {
-  const auto header = request.header("Cookie");
-  if (!header) return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    const auto end = rest.find(';');
-    std::string_view pair = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    const auto eq = pair.find('=');
-    if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
-    std::string_view value = pair.substr(eq + 1);
-    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-    return std::string(value);
+  std::optional<std::string> found;
+  for (const auto& h : request.headers) {
+    if (!http::iequals(h.name, "Cookie")) continue;
+    std::string_view rest = h.value;
+    while (!rest.empty()) {
+      const auto end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const auto eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+      std::string_view value = pair.substr(eq + 1);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      // Two different sessions: a cookie set for a sibling host or a
+      // narrower path sorts first, and would sign this browser in as
+      // whoever set it. Neither is taken.
+      if (found && *found != value) return std::string(kTwoSessions);
+      found = std::string(value);
+    }
   }
-  return std::nullopt;
+  return found;
 }
 
 std::string csrf_token_for(const std::string& session_token) {
@@ -460,11 +473,39 @@ bool json_deeper_than(std::string_view text, int max_depth) {
   return false;
 }
 
+namespace {
+
+// Parses `text` (no exceptions; discarded when invalid), noting in `repeated`
+// the first member name that one object gives twice. JSON leaves a repeated
+// name's meaning to the reader (RFC 8259, section 4): this parser keeps the
+// last, a proxy or another reader may keep the first. Such a body is refused,
+// so that everyone who reads it reads the same thing.
+nlohmann::json parse_noting_repeats(std::string_view text, std::optional<std::string>& repeated) {
+  std::vector<std::unordered_set<std::string>> names;  // an object's at each open level
+  const nlohmann::json::parser_callback_t note = [&](int, nlohmann::json::parse_event_t event,
+                                                     nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      names.emplace_back();
+    } else if (event == Event::object_end) {
+      if (!names.empty()) names.pop_back();
+    } else if (event == Event::key && !names.empty() &&
+               !names.back().insert(parsed.get<std::string>()).second && !repeated) {
+      repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, note, false);
+}
+
+}  // namespace
+
 std::optional<nlohmann::json> parse_json(std::string_view text, bool* too_deep) {
   *too_deep = json_deeper_than(text, kMaxJsonDepth);
   if (*too_deep) return std::nullopt;
-  auto value = nlohmann::json::parse(text, nullptr, false);
-  if (value.is_discarded()) return std::nullopt;
+  std::optional<std::string> repeated;
+  auto value = parse_noting_repeats(text, repeated);
+  if (value.is_discarded() || repeated) return std::nullopt;
   return value;
 }
 
@@ -473,6 +514,19 @@ std::string json_syntax_problem(std::string_view text) {
   // parse that serves requests reports none.
   try {
     [[maybe_unused]] const auto value = nlohmann::json::parse(text);
+    std::optional<std::string> repeated;
+    parse_noting_repeats(text, repeated);
+    if (repeated) {
+      std::string name = *repeated;
+      if (name.size() > 64) {  // cut at a character's start
+        std::size_t cut = 64;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+        name = name.substr(0, cut) + "…";
+      }
+      return "an object gives the member " +
+             nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+             " twice";
+    }
   } catch (const nlohmann::json::out_of_range& e) {
     // 406: a number beyond a double's range, which JSON allows and this
     // service cannot hold.

@@ -118,7 +118,9 @@ constexpr std::uint32_t kSelfService = 1U << 30;
 // write comes from the console (CSRF): the token GET /v1/me and sign-in give.
 inline constexpr std::string_view kSessionCookie = "kh_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
-// The session token in the request's Cookie header, if any.
+// The session token in the request's Cookie headers, if any; kTwoSessions
+// when they carry two different ones (never a token: tokens are hex).
+inline constexpr std::string_view kTwoSessions = "two sessions";
 std::optional<std::string> session_cookie(const http::Request& request);
 // A session's CSRF token: derived from its secret, so nothing more is
 // stored, and unknowable to a page that cannot read the HttpOnly cookie.

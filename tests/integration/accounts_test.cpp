@@ -338,6 +338,29 @@ TEST_F(AccountsTest, SessionCookieIsHttpOnlyStrictAndSecureBehindTls) {
             "0");
 }
 
+TEST_F(AccountsTest, TwoSessionCookiesSignNobodyIn) {
+  // A host beside this one can set a cookie of the same name for a narrower
+  // path, which the browser sends first: taking the first would sign the
+  // victim's console in as whoever set it.
+  const auto [firm, firm_key] = organization("Sendai Works", "firm");
+  Session victim = join(firm, "v@sendai.example", "member", by_key(admin_));
+  Session planted = join(firm, "m@sendai.example", "member", by_key(admin_));
+  auto me = [&](std::vector<std::pair<std::string, std::string>> cookies) {
+    return call("GET", "/v1/me", "", nullptr, std::move(cookies));
+  };
+  const std::string v = "kh_session=" + victim.cookie;
+  const std::string p = "kh_session=" + planted.cookie;
+  auto both = me({{"Cookie", p + "; theme=dark; " + v}});
+  expect_problem(both, 401);
+  EXPECT_NE(both.http.body.find("two session cookies"), std::string::npos) << both.http.body;
+  expect_problem(me({{"Cookie", v}, {"Cookie", p}}), 401);  // in two headers
+  // The same session twice is one session.
+  auto same = me({{"Cookie", v + "; " + v}});
+  ASSERT_EQ(same.status(), 200) << same.http.body;
+  EXPECT_EQ(same.body["person"]["email"], "v@sendai.example");
+  EXPECT_EQ(me({{"Cookie", p}}).body["person"]["email"], "m@sendai.example");
+}
+
 TEST_F(AccountsTest, SessionsExpireAndEndEverywhere) {
   const auto [firm, firm_key] = organization("Kobe Systems", "firm");
   Session first = join(firm, "k@kobe.example", "member", by_key(admin_));

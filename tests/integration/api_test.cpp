@@ -137,6 +137,19 @@ TEST_F(ApiTest, MalformedJsonIs400AndWrongTypeIs415) {
   auto malformed = request(service_->port(), "POST", "/v1/trainees",
                            "{\"full_name\": ", {{"Authorization", "Bearer " + key}});
   EXPECT_EQ(malformed.status, 400);
+  // A member given twice in one object: which one counts would be up to each
+  // reader (this parser kept the last). The same name in two objects is fine.
+  std::string twice = trainee("twice@example.com").dump();
+  twice.insert(1, "\"city\": \"Sylhet\", ");
+  auto repeated = request(service_->port(), "POST", "/v1/trainees", twice,
+                          {{"Authorization", "Bearer " + key}});
+  EXPECT_EQ(repeated.status, 400) << repeated.body;
+  EXPECT_NE(repeated.body.find(R"(gives the member \"city\" twice)"), std::string::npos)
+      << repeated.body;
+  auto apart = request(service_->port(), "POST", "/v1/trainees",
+                       R"({"a": {"city": 1}, "b": {"city": 1, "c": {"city": 2}}})",
+                       {{"Authorization", "Bearer " + key}});
+  EXPECT_EQ(apart.status, 422) << apart.body;  // unknown fields, not a repeat
   auto form = request(
       service_->port(), "POST", "/v1/trainees", "a=b",
       {{"Authorization", "Bearer " + key}, {"Content-Type", "application/x-www-form-urlencoded"}});

@@ -325,10 +325,10 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   for (int i = 0; i < 3; ++i) {
     ndjson += trainee("n" + std::to_string(i) + "@example.com").dump() + "\n";
   }
-  ndjson += "\n{not json}\n[1]\n{\"hours_per_week\": 1e400}\n";
+  ndjson += "\n{not json}\n[1]\n{\"hours_per_week\": 1e400}\n{\"a\": {\"b\": 1, \"b\": 2}}\n";
   auto bad = upload(key, ndjson, "application/x-ndjson");
   expect_problem(bad, 422);
-  ASSERT_EQ(bad.body["errors"].size(), 3U) << bad.http.body;
+  ASSERT_EQ(bad.body["errors"].size(), 4U) << bad.http.body;
   // Each line says what is wrong with it: not JSON (where), JSON but not an
   // object, a number JSON allows and a double cannot hold.
   EXPECT_EQ(bad.body["errors"][0]["line"], 5);
@@ -338,6 +338,9 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   EXPECT_EQ(bad.body["errors"][2]["line"], 7);
   EXPECT_EQ(bad.body["errors"][2]["detail"],
             "is not valid JSON: a number is too large to read (such as 1e400)");
+  EXPECT_EQ(bad.body["errors"][3]["line"], 8);
+  EXPECT_EQ(bad.body["errors"][3]["detail"],
+            "is not valid JSON: an object gives the member \"b\" twice");
   ndjson.resize(ndjson.find("\n{not json}"));
   auto ok = upload(key, ndjson, "application/x-ndjson");
   ASSERT_EQ(ok.status(), 201) << ok.http.body;
