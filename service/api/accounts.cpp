@@ -12,6 +12,7 @@
 #include "api/validation.hpp"
 #include "store/accounts.hpp"
 #include "store/organizations.hpp"
+#include "store/trainees.hpp"
 #include "util/crypto.hpp"
 #include "util/password.hpp"
 #include "util/totp.hpp"
@@ -61,6 +62,33 @@ std::string session_cookie_header(const ApiContext& api, const http::RequestCont
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (behind_tls(api, ctx)) c += "; Secure";
   return c;
+}
+
+// The device cookie (migration 0108): sent back only to sign-in, for 90 days.
+constexpr std::int64_t kDeviceTtlSeconds = 90LL * 24 * 3600;
+constexpr std::string_view kDeviceCookie = "kh_device";
+
+std::string device_cookie_header(const ApiContext& api, const http::RequestContext& ctx,
+                                 const std::string& value) {
+  std::string c = std::string(kDeviceCookie) + "=" + value +
+                  "; Path=/v1/sessions; HttpOnly; SameSite=Strict; Max-Age=" +
+                  std::to_string(kDeviceTtlSeconds);
+  if (behind_tls(api, ctx)) c += "; Secure";
+  return c;
+}
+
+// This browser's device token: 64 lower-case hex digits, or none (two
+// different ones are none: a cookie planted beside it would count against
+// the one it shadows).
+std::optional<std::string> device_cookie(const http::Request& request) {
+  bool differing = false;
+  auto found = cookie_of(request, kDeviceCookie, &differing);
+  if (!found || differing || found->size() != 64 ||
+      !std::all_of(found->begin(), found->end(),
+                   [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+    return std::nullopt;
+  }
+  return found;
 }
 
 Response no_content() {
@@ -171,15 +199,27 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the sign-in is invalid", errors);
   if (auto refused = reserve_guess(api, ctx)) co_return *refused;
-  const std::string address = lower(*email);
+  const auto device_token = device_cookie(ctx.request);
+  // The address as the database lowers it (people's emails are stored so),
+  // non-ASCII capitals too; and the key its attempts count under: this
+  // browser's, when it has signed in to this account before (migration 0108).
+  std::string address;
+  std::string counted;
   store::SignInAttempt attempt;
   std::optional<store::PersonCredentials> found;
   co_await api.db.read([&](store::Tx& t) {
-    attempt = store::begin_sign_in(t, address, api.accounts.free_sign_in_failures);
+    address = store::TextFolding(t, {*email}).lower(*email).value_or(lower(*email));
+    std::optional<std::string> device;
+    if (device_token) device = store::device_of(t, util::sha256_hex(*device_token), address);
+    counted = device ? store::device_key(*device) : address;
+    attempt = store::begin_sign_in(t, counted, api.accounts.free_sign_in_failures);
     if (!attempt.wait) found = store::find_credentials_by_email(t, address);
   });
   if (const auto wait = attempt.wait) {
-    co_return locked(ctx, "too many failed sign-ins for this email", *wait);
+    co_return locked(ctx,
+                     counted == address ? "too many failed sign-ins for this email"
+                                        : "too many failed sign-ins from this browser",
+                     *wait);
   }
   bool ok = false;
   co_await api.cpu.run([&] {
@@ -190,7 +230,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
     }
   });
   if (!ok) {
-    co_return co_await sign_in_failed(api, address, attempt.attempt,
+    co_return co_await sign_in_failed(api, counted, attempt.attempt,
                                       unauthorized(ctx, "the email or the password is wrong"));
   }
   if (found->person.totp_enabled && found->totp_secret) {
@@ -198,7 +238,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
       // The password was right; the code is asked for next. Neither the
       // address nor the email's count keeps this attempt.
       guess_was_right(api, ctx);
-      co_await api.db.read([&](store::Tx& t) { store::sign_in_not_counted(t, address); });
+      co_await api.db.read([&](store::Tx& t) { store::sign_in_not_counted(t, counted); });
       Response r = second_factor_needed(ctx);
       r.set_header("WWW-Authenticate", "Bearer realm=\"kakehashi\"");
       co_return r;
@@ -211,18 +251,28 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
           [&](store::Tx& t) { accepted = store::accept_totp_step(t, found->person.id, *step); });
     }
     if (!accepted) {
-      co_return co_await sign_in_failed(api, address, attempt.attempt, second_factor_wrong(ctx));
+      co_return co_await sign_in_failed(api, counted, attempt.attempt, second_factor_wrong(ctx));
     }
   }
   const std::string token = util::random_hex(32);
+  // A browser without this account's device cookie gets one. Signing in from
+  // a known browser leaves the email's count as it is: a stranger who locked
+  // it stays locked out.
+  const bool new_device = counted == address;
+  const std::string device = new_device ? util::random_hex(32) : std::string();
   std::string expires_at;
   guess_was_right(api, ctx);
   co_await api.db.transact([&](store::Tx& t) {
-    store::clear_sign_in_failures(t, address);
+    store::clear_sign_in_failures(t, counted);
+    if (new_device) {
+      store::remember_device(t, found->person.id, util::sha256_hex(device), kDeviceTtlSeconds);
+    }
     expires_at = store::insert_session(t, found->person.id, util::sha256_hex(token),
                                        api.accounts.session_ttl_seconds);
   });
-  co_return signed_in(api, ctx, found->person, token, expires_at);
+  Response r = signed_in(api, ctx, found->person, token, expires_at);
+  if (new_device) r.headers.push_back({"Set-Cookie", device_cookie_header(api, ctx, device)});
+  co_return r;
 }
 
 // DELETE /v1/session: signs this session out.

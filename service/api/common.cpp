@@ -156,7 +156,9 @@ awaitable<std::variant<domain::Principal, Response>> authenticate(ApiContext& ap
   co_return who;
 }
 
-std::optional<std::string> session_cookie(const http::Request& request) {
+std::optional<std::string> cookie_of(const http::Request& request, std::string_view name,
+                                     bool* differing) {
+  *differing = false;
   std::optional<std::string> found;
   for (const auto& h : request.headers) {
     if (!http::iequals(h.name, "Cookie")) continue;
@@ -167,16 +169,23 @@ std::optional<std::string> session_cookie(const http::Request& request) {
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
       while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
       const auto eq = pair.find('=');
-      if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+      if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
       std::string_view value = pair.substr(eq + 1);
       while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-      // Two different sessions: a cookie set for a sibling host or a
-      // narrower path sorts first, and would sign this browser in as
-      // whoever set it. Neither is taken.
-      if (found && *found != value) return std::string(kTwoSessions);
-      found = std::string(value);
+      if (found && *found != value) *differing = true;
+      if (!found) found = std::string(value);
     }
   }
+  return found;
+}
+
+std::optional<std::string> session_cookie(const http::Request& request) {
+  bool differing = false;
+  auto found = cookie_of(request, kSessionCookie, &differing);
+  // Two different sessions: a cookie set for a sibling host or a narrower
+  // path sorts first, and would sign this browser in as whoever set it.
+  // Neither is taken.
+  if (differing) return std::string(kTwoSessions);
   return found;
 }
 

@@ -118,6 +118,10 @@ constexpr std::uint32_t kSelfService = 1U << 30;
 // write comes from the console (CSRF): the token GET /v1/me and sign-in give.
 inline constexpr std::string_view kSessionCookie = "kh_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+// The value of the cookie `name` in the request's Cookie headers (the
+// first); `*differing` is set when they carry two different values of it.
+std::optional<std::string> cookie_of(const http::Request& request, std::string_view name,
+                                     bool* differing);
 // The session token in the request's Cookie headers, if any; kTwoSessions
 // when they carry two different ones (never a token: tokens are hex).
 inline constexpr std::string_view kTwoSessions = "two sessions";

@@ -237,10 +237,12 @@ const std::pair<std::string_view, KeepProject> kKeepStoredProject[] = {
 std::optional<domain::ProjectData> parse_patched_project(const json& patch,
                                                          const domain::ProjectRecord& record,
                                                          const ApiContext& api,
-                                                         std::vector<http::FieldError>& errors) {
+                                                         std::vector<http::FieldError>& errors,
+                                                         bool* unchanged) {
   const json before = project_document(record);
   json after = before;
   after.merge_patch(patch);
+  *unchanged = after == before;
   std::vector<http::FieldError> found;
   auto data = read_project(after, api, false, nullptr, found);
   auto answered = errors_of_patch(before, after, std::move(found), [&](std::string_view member) {
@@ -353,10 +355,15 @@ awaitable<Response> update_project(ApiContext& api, http::RequestContext& ctx) {
       if (patch.contains(std::string(key)))
         errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
-    auto data = errors.empty() ? parse_patched_project(patch, *record, api, errors) : std::nullopt;
+    bool unchanged = false;
+    auto data = errors.empty() ? parse_patched_project(patch, *record, api, errors, &unchanged)
+                               : std::nullopt;
     if (!data) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
       co_return stale_etag(ctx, "the project changed since that ETag; read it again");
+    }
+    if (unchanged) {  // writes nothing, as a trainee's
+      co_return with_project_etag(json_response(200, project_json(*record)), record->version);
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {

@@ -540,10 +540,11 @@ namespace {
 // (a consent withdrawal must not wait on a phone Excel mangled last year).
 std::optional<TraineeInput> parse_patched(const json& patch, const domain::TraineeRecord& record,
                                           const ApiContext& api,
-                                          std::vector<http::FieldError>& errors) {
+                                          std::vector<http::FieldError>& errors, bool* unchanged) {
   const json before = trainee_document(record, *api.taxonomy.snapshot());
   json after = before;
   after.merge_patch(patch);
+  *unchanged = after == before;
   std::vector<http::FieldError> found;
   TraineeInput in = read_trainee(after, api, false, found, record.profile.status);
   auto answered = errors_of_patch(before, after, std::move(found), [&](std::string_view member) {
@@ -667,10 +668,18 @@ awaitable<Response> update_trainee(ApiContext& api, http::RequestContext& ctx) {
       if (patch.contains(std::string(key)))
         errors.push_back({http::pointer_to("", key), http::FieldCode::kReadOnly, "is read-only"});
     }
-    auto input = errors.empty() ? parse_patched(patch, *record, api, errors) : std::nullopt;
+    bool unchanged = false;
+    auto input =
+        errors.empty() ? parse_patched(patch, *record, api, errors, &unchanged) : std::nullopt;
     if (!input) co_return problem(ctx, 422, "the change is invalid", errors);
     if (expected && *expected != record->version) {
       co_return stale_etag(ctx, "the trainee changed since that ETag; read it again");
+    }
+    // A patch that changes nothing writes nothing: the version (the ETag
+    // other clients hold) and the audit stay as they were.
+    if (unchanged) {
+      co_return with_etag(json_response(200, trainee_json(*record, *api.taxonomy.snapshot())),
+                          record->version);
     }
     bool updated = false;
     auto conflict = co_await transact(api, [&](store::Tx& t) {

@@ -105,6 +105,18 @@ constexpr const char* kUncountSignIn =
 constexpr const char* kDropUncountedSignIn =
     "DELETE FROM sign_in_failures WHERE email = $1 AND failures = 1 AND locked_until IS NULL";
 
+constexpr const char* kDeviceOf =
+    "SELECT d.id FROM sign_in_devices d JOIN people p ON p.id = d.person_id "
+    "WHERE d.token_sha256 = $1 AND d.expires_at > now() AND p.email = $2";
+constexpr const char* kRememberDevice =
+    "INSERT INTO sign_in_devices (person_id, token_sha256, expires_at) "
+    "VALUES ($1, $2, now() + make_interval(secs => $3))";
+constexpr const char* kForgetOldDevices =
+    "DELETE FROM sign_in_devices WHERE person_id = $1 AND id NOT IN ("
+    " SELECT id FROM sign_in_devices WHERE person_id = $1 "
+    " ORDER BY created_at DESC, id DESC LIMIT $2)";
+constexpr const char* kPurgeDevices = "DELETE FROM sign_in_devices WHERE expires_at <= now()";
+
 constexpr const char* kSetTotpSecret =
     "UPDATE people SET totp_secret = $2, totp_enabled = false, totp_last_step = NULL, "
     " version = version + 1, updated_at = now() WHERE id = $1 AND NOT totp_enabled";
@@ -378,6 +390,22 @@ void clear_sign_in_failures(Tx& t, const std::string& email) {
   exec_params(t.sql(), kClearSignInFailures, email);
 }
 
+std::optional<std::string> device_of(Tx& t, const std::string& token_sha256,
+                                     const std::string& email) {
+  const auto r = exec_params(t.sql(), kDeviceOf, token_sha256, email);
+  if (r.empty()) return std::nullopt;
+  return r[0]["id"].as<std::string>();
+}
+
+// Not an email (no '@'), so no address's count is a device's.
+std::string device_key(const std::string& device_id) { return "device:" + device_id; }
+
+void remember_device(Tx& t, const std::string& person_id, const std::string& token_sha256,
+                     std::int64_t ttl_seconds) {
+  exec_params(t.sql(), kRememberDevice, person_id, token_sha256, ttl_seconds);
+  exec_params(t.sql(), kForgetOldDevices, person_id, kMaxDevices);
+}
+
 bool set_totp_secret(Tx& t, const std::string& person_id, const std::string& secret) {
   const pqxx::binarystring bytes(secret.data(), secret.size());
   return exec_params(t.sql(), kSetTotpSecret, person_id, bytes).affected_rows() > 0;
@@ -400,6 +428,7 @@ AccountsPurged purge_expired_sessions_and_invitations(Tx& t) {
   out.sessions = exec(t.sql(), kPurgeSessions).affected_rows();
   out.invitations = exec(t.sql(), kPurgeInvitations).affected_rows();
   out.sign_in_failures = exec(t.sql(), kPurgeSignInFailures).affected_rows();
+  out.devices = exec(t.sql(), kPurgeDevices).affected_rows();
   return out;
 }
 

@@ -134,6 +134,18 @@ void clear_sign_in_failures(Tx& t, const std::string& email);
 // code's request was locked again).
 void sign_in_not_counted(Tx& t, const std::string& email);
 
+// Devices a person has signed in from (migration 0108). device_of: the id of
+// the unexpired device with this token hash, if it is the device of the
+// person with this (lowered) email; its sign-ins count under
+// device_key(id) instead of the email. remember_device keeps a new one for
+// `ttl_seconds`, and only the person's kMaxDevices newest.
+inline constexpr int kMaxDevices = 10;
+std::optional<std::string> device_of(Tx& t, const std::string& token_sha256,
+                                     const std::string& email);
+std::string device_key(const std::string& device_id);
+void remember_device(Tx& t, const std::string& person_id, const std::string& token_sha256,
+                     std::int64_t ttl_seconds);
+
 // Second factor. set_totp_secret starts an enrolment (not yet in force;
 // false when one is in force: turning it off takes a code);
 // enable_totp puts it in force; accept_totp_step records a code's step, and
@@ -150,6 +162,7 @@ struct AccountsPurged {
   std::size_t sessions = 0;
   std::size_t invitations = 0;
   std::size_t sign_in_failures = 0;
+  std::size_t devices = 0;
 };
 AccountsPurged purge_expired_sessions_and_invitations(Tx& t);
 

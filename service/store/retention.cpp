@@ -94,7 +94,7 @@ std::vector<PurgeStep> retention_steps(const RetentionPolicy& policy) {
   steps.push_back({"sessions_and_invitations", [](Tx& t) {
                      const auto purged = purge_expired_sessions_and_invitations(t);
                      return static_cast<long>(purged.sessions + purged.invitations +
-                                              purged.sign_in_failures);
+                                              purged.sign_in_failures + purged.devices);
                    }});
   return steps;
 }

@@ -407,6 +407,65 @@ TEST_F(AccountsTest, FailedSignInsAreThrottledWithoutTellingWhichAccountsExist) 
   EXPECT_EQ(service_->output().find(kPassword), std::string::npos);
 }
 
+// A stranger's failures lock the email for strangers only: the browser its
+// owner signed in from before keeps a device cookie, and its attempts count
+// against that device (a probe kept an account locked out with one wrong
+// password every 15 minutes).
+TEST_F(AccountsTest, AStrangerWhoLocksAnEmailLocksOutStrangersNotItsOwnersBrowser) {
+  const auto [firm, firm_key] = organization("Hakata Devices", "firm");
+  join(firm, "d@hakata.example", "member", by_key(admin_));
+  join(firm, "e@hakata.example", "member", by_key(admin_));
+  auto device_of = [](const HttpResponse& r) {
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Set-Cookie" && value.rfind("kh_device=", 0) == 0) return value;
+    }
+    return std::string();
+  };
+  auto first = sign_in_raw("d@hakata.example", kPassword);
+  ASSERT_EQ(first.status(), 201) << first.http.body;
+  const std::string set = device_of(first.http);
+  ASSERT_FALSE(set.empty());
+  EXPECT_NE(set.find("Path=/v1/sessions"), std::string::npos) << set;
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+  EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+  const std::string own = set.substr(0, set.find(';'));
+  const auto other_set = device_of(sign_in_raw("e@hakata.example", kPassword).http);
+  const std::string other = other_set.substr(0, other_set.find(';'));
+  auto from = [&](const std::string& cookie, const std::string& email, const std::string& pw) {
+    return sign_in_raw(email, pw, std::nullopt, {{"Cookie", cookie}});
+  };
+
+  // A stranger locks the email.
+  for (int i = 0; i < 3; ++i) expect_problem(sign_in_raw("d@hakata.example", "wrong one"), 401);
+  expect_problem(sign_in_raw("d@hakata.example", kPassword), 429);
+  // The owner's browser signs in, and gets no second device cookie.
+  auto owner = from(own, "d@hakata.example", kPassword);
+  ASSERT_EQ(owner.status(), 201) << owner.http.body;
+  EXPECT_TRUE(device_of(owner.http).empty());
+  // The stranger stays locked out: that sign-in cleared the device's count only.
+  expect_problem(sign_in_raw("d@hakata.example", kPassword), 429);
+  // Another account's device cookie is a stranger's here.
+  expect_problem(from(other, "d@hakata.example", kPassword), 429);
+  // The owner's browser has its own free failures, and then its own lock.
+  for (int i = 0; i < 3; ++i) expect_problem(from(own, "d@hakata.example", "wrong one"), 401);
+  auto browser_locked = from(own, "d@hakata.example", kPassword);
+  expect_problem(browser_locked, 429);
+  EXPECT_NE(browser_locked.body.value("detail", "").find("from this browser"), std::string::npos);
+  EXPECT_EQ(from(other, "e@hakata.example", kPassword).status(), 201);
+  // Tokens are kept as hashes; each person keeps at most 10 devices.
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM sign_in_devices WHERE token_sha256 = '" +
+                            own.substr(own.find('=') + 1) + "'"),
+            "0");
+  for (int i = 0; i < 12; ++i) ASSERT_EQ(sign_in_raw("e@hakata.example", kPassword).status(), 201);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM sign_in_devices d JOIN people p "
+                            "ON p.id = d.person_id WHERE p.email = 'e@hakata.example'"),
+            "10");
+  // An address is lowered as the database lowers it, every letter: a capital
+  // Ä in the email typed finds the account (it did not).
+  join(firm, "Jonas@ÄBC.example", "member", by_key(admin_));
+  EXPECT_EQ(sign_in_raw("JONAS@äbc.example", kPassword).status(), 201);
+}
+
 // When a lock runs out, one attempt is checked again: the right password
 // signs in, a wrong one locks for twice as long, and of guesses sent at once
 // only one is tried. (Before, once locked, every attempt was beyond the free

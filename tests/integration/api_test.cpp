@@ -215,6 +215,16 @@ TEST_F(ApiTest, PatchIsAMergePatchGuardedByIfMatch) {
   expect_problem(call("PATCH", path, key, {{"skills", {{{"skill", "fortran"}, {"level", 3}}}}}),
                  422);
   EXPECT_EQ(call("GET", path, key).body["version"], 3);
+  // A patch that changes nothing writes nothing: the ETag others hold stays
+  // good (a no-op bumped the version).
+  for (const json& same : {json::object(), json{{"city", "Sylhet"}, {"phone", nullptr}}}) {
+    auto noop = call("PATCH", path, key, same, {{"If-Match", "\"3\""}});
+    ASSERT_EQ(noop.status(), 200) << noop.http.body;
+    EXPECT_EQ(noop.http.header("ETag"), "\"3\"");
+    EXPECT_EQ(noop.body["city"], "Sylhet");
+  }
+  expect_problem(call("PATCH", path, key, json::object(), {{"If-Match", "\"2\""}}), 412);
+  EXPECT_EQ(call("PATCH", path, key, {{"city", "Khulna"}}).http.header("ETag"), "\"4\"");
 }
 
 TEST_F(ApiTest, IdempotencyKeyReplaysTheFirstResponse) {

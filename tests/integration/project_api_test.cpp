@@ -45,6 +45,14 @@ TEST_F(ApiTest, FirmCreatesReadsPatchesAndDeletesItsProject) {
   EXPECT_TRUE(patched.body["budget_monthly"]["min"].is_null());
   expect_problem(call("PATCH", path, key, {{"headcount", 4}}, {{"If-Match", "\"1\""}}), 412);
   expect_problem(call("PATCH", path, key, {{"headcount", 0}}), 422);
+  // The whole form sent back unchanged writes nothing: the ETag stays "2".
+  json form = patched.body;
+  for (const char* read_only : {"id", "organization_id", "version", "created_at", "updated_at"})
+    form.erase(read_only);
+  auto noop = call("PATCH", path, key, form, {{"If-Match", "\"2\""}});
+  ASSERT_EQ(noop.status(), 200) << noop.http.body;
+  EXPECT_EQ(noop.http.header("ETag"), "\"2\"");
+  EXPECT_EQ(noop.body, patched.body);
   expect_problem(call("DELETE", path, key, nullptr, {{"If-Match", "\"1\""}}), 412);
   EXPECT_EQ(call("DELETE", path, key).status(), 204);
   expect_problem(call("GET", path, key), 404);
