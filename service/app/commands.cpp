@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <thread>
+#include <typeinfo>
 #include <unordered_map>
 
 #include <termios.h>
@@ -587,9 +588,24 @@ void run_until_drained(net::io_context& ioc, http::Server& server, const Config&
              {"port", port},
              {"threads", config.threads},
              {"db_pool_size", config.db_pool_size}});
+  // A handler that throws (a library's exception escaping a read, as a
+  // 64 KiB trailer field once did) is logged and the thread runs on: one
+  // connection is lost, not the process.
+  const auto run = [&ioc] {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        // The type only: a message may quote what a client sent.
+        util::log("error", "a handler threw out of the event loop",
+                  {{"exception", typeid(e).name()}});
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back([&] { ioc.run(); });
-  ioc.run();
+  for (std::size_t i = 1; i < config.threads; ++i) threads.emplace_back(run);
+  run();
   for (auto& t : threads) t.join();
 }
 

@@ -33,7 +33,8 @@ constexpr std::string_view kNoPublicAddress =
     "refused: the host does not resolve to a public address";
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
-constexpr std::size_t kAnswerLimit = 64 * 1024;  // an answer's body is read and dropped
+constexpr std::size_t kAnswerLimit = 64 * 1024;     // an answer's body is read and dropped
+constexpr std::size_t kAnswerBuffered = 60 * 1024;  // a chunk line or trailer, whole
 
 bool refused_address(const net::ip::address& a) {
   if (a.is_v4()) return domain::is_private_ipv4(a.to_v4().to_bytes());
@@ -67,7 +68,10 @@ net::awaitable<void> send_and_read(Stream& stream, const store::ClaimedDelivery&
     result.error = "cannot send: " + wec.message();
     co_return;
   }
-  beast::flat_buffer buffer;
+  // Bounded, as the server's (http::kMaxBuffered): a receiver's trailer
+  // field of 64 KiB made Beast throw out of run() and end the process, and
+  // the attempt, never recorded, came again every lease.
+  beast::flat_buffer buffer(kAnswerBuffered);
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kAnswerLimit);
   auto [rec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
@@ -189,7 +193,14 @@ PostResult post_delivery(const store::ClaimedDelivery& d, const DeliveryOptions&
   });
   // Resolving has no timeout of its own: the whole attempt gets the timeout
   // and a little more, then is abandoned.
-  ioc.run_for(options.timeout + std::chrono::seconds(1));
+  try {
+    ioc.run_for(options.timeout + std::chrono::seconds(1));
+  } catch (const std::exception&) {
+    // Thrown out of a handler rather than into the coroutine: the attempt
+    // failed, and is recorded as failed.
+    done = true;
+    if (!result.status_code) result.error = "the answer could not be read";
+  }
   if (!done) {
     // Abandoned; an answer already read (a slow TLS close after it) stands.
     ioc.stop();

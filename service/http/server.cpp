@@ -40,6 +40,10 @@ constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 using Parser = bhttp::request_parser<bhttp::string_body>;
 // A body's reads are at most this large (Beast's own cap per read).
 constexpr std::size_t kBodyReadSize = 64 * 1024;
+// A body's slowest pace: it may take as long as its size at this many bytes
+// a second (and at least the read timeout), each read waiting at most the
+// read timeout. A 6.5 MB import sent at 200 KB/s was dropped at 30 s.
+constexpr std::uint64_t kSlowestBody = 16 * 1024;
 // After an error answered without reading the rest of the request, read and
 // discard this much for this long so the peer receives our answer instead of a
 // reset.
@@ -418,7 +422,11 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
   beast::error_code ignored;
   conn->stream.socket().set_option(tcp::no_delay(true), ignored);
 
-  beast::flat_buffer buffer;
+  // Bounded: a chunk's extensions and the trailer are read whole into it,
+  // and neither counts against the header or body limit (a trailer field of
+  // 64 KiB made Beast throw out of run() and end the process; 300 MB of
+  // chunk extension were held in memory). Beyond it a read fails, 400.
+  beast::flat_buffer buffer(kMaxBuffered);
   bool first = true;
   while (!stopping && co_await exchange(*conn, buffer, first)) first = false;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -475,7 +483,7 @@ std::string start_request(const Parser::value_type& header, Request& request) {
 
 bool make_room_for_body(beast::flat_buffer& buffer, std::optional<std::uint64_t> content_length) {
   if (content_length && *content_length <= kBodyReadSize) return false;
-  buffer.reserve(buffer.size() + kBodyReadSize);
+  buffer.reserve(std::min(buffer.size() + kBodyReadSize, buffer.max_size()));
   return true;
 }
 
@@ -573,16 +581,46 @@ net::awaitable<bool> Server::Impl::exchange(Connection& conn, beast::flat_buffer
     const auto length = parser.content_length();
     const bool large_body =
         make_room_for_body(buffer, length ? std::optional(*length) : std::nullopt);
-    auto [body_ec, body_n] = co_await bhttp::async_read(conn.stream, buffer, parser, kUseTuple);
+    const std::uint64_t expected = length ? *length : limit;
+    const auto deadline =
+        std::chrono::steady_clock::now() +
+        std::max<std::chrono::milliseconds>(
+            options.read_timeout,
+            std::chrono::milliseconds(static_cast<std::int64_t>(expected * 1000 / kSlowestBody)));
+    beast::error_code body_ec;
+    bool too_slow = false;  // past the body's own deadline: the socket is still open
+    while (!parser.is_done()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        too_slow = true;
+        body_ec = beast::error::timeout;
+        break;
+      }
+      conn.stream.expires_after(std::min(options.read_timeout, left));
+      auto [read_ec, read_n] =
+          co_await bhttp::async_read_some(conn.stream, buffer, parser, kUseTuple);
+      if (read_ec) {
+        body_ec = read_ec;
+        break;
+      }
+    }
     if (large_body) buffer.shrink_to_fit();
     enter(ctx);
     if (body_ec) {
-      if (body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
+      // Past the body's deadline while it still trickles in: told so. A read
+      // that waited the whole read timeout for nothing has closed the socket
+      // (Beast's timeout), as a stalled header's does. Beyond the buffer's
+      // room (a trailer or chunk extension too long) or malformed: 400.
+      if (too_slow || body_ec == bhttp::error::body_limit || !is_closed_error(body_ec)) {
         const bool too_large = body_ec == bhttp::error::body_limit;
         Response response =
-            simple_problem(too_large ? 413 : 400,
-                           too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
-                                     : "malformed HTTP request body",
+            simple_problem(too_slow    ? 408
+                           : too_large ? 413
+                                       : 400,
+                           too_slow    ? "the request body did not arrive in time; send it again"
+                           : too_large ? "request body exceeds " + std::to_string(limit) + " bytes"
+                                       : "malformed HTTP request body",
                            request.path, request_id);
         co_await write_and_close(conn, std::move(response), request_id, request.method, start,
                                  trace_id);

@@ -47,6 +47,12 @@ std::size_t connections_within(std::size_t wanted, std::uint64_t limit, std::siz
 // fails and new clients wait unanswered; within it they get the 503.
 std::size_t fit_connections_to_descriptors(std::size_t wanted, std::size_t reserve);
 
+// The most a connection's read buffer holds: the header (header_limit), a
+// chunk's size line with its extensions, the trailer. Below 64 KiB, since
+// Beast throws (out of run(), ending the process) for a header or trailer
+// field of 65,534 bytes or more.
+inline constexpr std::size_t kMaxBuffered = 60 * 1024;
+
 // Beast reads a body max(512, capacity - size) bytes at a time, and after a
 // header the buffer is the header's size. Makes room in `buffer` for a body of
 // `content_length` bytes (unknown: chunked) to be read 64 KiB a system call,

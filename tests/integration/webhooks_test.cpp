@@ -397,6 +397,33 @@ TEST_F(WebhookTlsTest, DeliversOverHttpsToATrustedCertificateOnly) {
   EXPECT_TRUE(untrusted.received().empty());
 }
 
+// A receiver whose answer carries a 70 KB trailer field: Beast threw out of
+// the delivery's event loop and ended the process, and the attempt, never
+// recorded, came again each lease (any organization could register one).
+TEST_F(WebhooksTest, AHostileAnswerIsRecordedAndTheServiceStaysUp) {
+  WebhookReceiver hook;
+  hook.set_trailer("X-T: " + std::string(70'000, 'a'));
+  auto endpoint = create_webhook(firm_key_, hook.url(), {"project.status_changed"});
+  const std::string id = endpoint["id"];
+  const auto project = add_project("Press line vision");
+  auto p = call("GET", "/v1/projects/" + project, firm_key_);
+  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
+                 {{"If-Match", p.http.header("ETag").value_or("")}})
+                .status(),
+            200);
+  ASSERT_TRUE(eventually([&] {
+    const auto listed = call("GET", "/v1/webhooks/" + id + "/deliveries", firm_key_);
+    return listed.status() == 200 && listed.body["items"].size() == 1 &&
+           !listed.body["items"][0]["attempt_log"].empty();
+  })) << service_->output();
+  // The status line was read: the receiver's answer (204) stands.
+  const auto listed = call("GET", "/v1/webhooks/" + id + "/deliveries", firm_key_);
+  EXPECT_EQ(listed.body["items"][0]["attempt_log"][0]["status_code"], 204) << listed.http.body;
+  EXPECT_EQ(hook.received().size(), 1U);
+  EXPECT_EQ(call("GET", "/healthz", "").status(), 200);
+  EXPECT_EQ(service_->output().find("terminate called"), std::string::npos);
+}
+
 TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
   auto r = call("POST", "/v1/webhooks", firm_key_,
                 {{"url", "ftp://example.com/x"},

@@ -149,6 +149,11 @@ void WebhookReceiver::set_secret(const std::string& secret) {
   secret_ = secret;
 }
 
+void WebhookReceiver::set_trailer(std::string trailer) {
+  const std::lock_guard lock(mutex_);
+  trailer_ = std::move(trailer);
+}
+
 void WebhookReceiver::set_policy(Policy policy) {
   const std::lock_guard lock(mutex_);
   policy_ = std::move(policy);
@@ -244,8 +249,18 @@ void WebhookReceiver::handle_request(int fd, ssl_st* ssl) {
     d.answered = policy_ ? policy_(d) : 204;
     received_.push_back(d);
   }
-  const std::string response = "HTTP/1.1 " + std::to_string(d.answered) +
-                               " Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  std::string trailer;
+  {
+    const std::lock_guard lock(mutex_);
+    trailer = trailer_;
+  }
+  const std::string response =
+      trailer.empty() ? "HTTP/1.1 " + std::to_string(d.answered) +
+                            " Answer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                      : "HTTP/1.1 " + std::to_string(d.answered) +
+                            " Answer\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                            "2\r\nok\r\n0\r\n" +
+                            trailer + "\r\n\r\n";
   if (ssl) {
     SSL_write(ssl, response.data(), static_cast<int>(response.size()));
   } else {

@@ -48,6 +48,9 @@ class WebhookReceiver {
   const std::string& ca_file() const { return ca_file_; }
   void set_secret(const std::string& secret);
   void set_policy(Policy policy);
+  // Answers chunked, with this trailer section (one or more "Name: value"
+  // lines without the final blank line); empty: a plain answer.
+  void set_trailer(std::string trailer);
   std::vector<ReceivedDelivery> received() const;
 
   // HMAC-SHA256 of "<t>.<body>" in hex; nullopt when the header is malformed.
@@ -68,6 +71,7 @@ class WebhookReceiver {
   mutable std::mutex mutex_;
   std::string secret_;
   Policy policy_;
+  std::string trailer_;
   std::vector<ReceivedDelivery> received_;
 };
 

@@ -37,6 +37,17 @@ TEST(BodyReads, ALargeBodyIsReadSixtyFourKibibytesAtATime) {
   EXPECT_EQ(beast::read_size(chunked, kMost), kMost);
 }
 
+TEST(BodyReads, RoomIsMadeWithinTheBuffersBound) {
+  // A connection's buffer is bounded (kMaxBuffered): room for a body stays
+  // within it, and a read never asks for more than fits.
+  beast::flat_buffer bounded(kMaxBuffered);
+  const std::string header(400, 'h');
+  bounded.commit(net::buffer_copy(bounded.prepare(header.size()), net::buffer(header)));
+  EXPECT_TRUE(make_room_for_body(bounded, 21'000'000));
+  EXPECT_EQ(bounded.capacity(), kMaxBuffered);
+  EXPECT_EQ(beast::read_size(bounded, 65'536), kMaxBuffered - header.size());
+}
+
 TEST(BodyReads, ASmallBodyLeavesTheBufferAsItIs) {
   auto buffer = after_a_header();
   const auto capacity = buffer.capacity();
