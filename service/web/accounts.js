@@ -40,7 +40,9 @@ export function passwordSignIn(ctx, notice) {
     password.value = "";
     ctx.state.csrf = r.body.csrf_token;
     ctx.state.me = null;
-    location.hash = "#/";
+    // Where a session that ended left off, or the start.
+    location.hash = ctx.state.returnTo || "#/";
+    ctx.state.returnTo = null;
     await ctx.route();
   } },
   notice ? h("p", { class: "notice", role: "status" }, notice) : null,

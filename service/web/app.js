@@ -16,7 +16,7 @@ import { opportunitiesView, projectSideView } from "./opportunities.js";
 
 const KEY = "kakehashi.key";
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
-/** @type {{ me: any, selected: string | null, csrf?: string | null }} */
+/** @type {{ me: any, selected: string | null, csrf?: string | null, returnTo?: string | null }} */
 const state = { me: null, selected: null, csrf: null };
 
 // ---- DOM helpers (text only: no HTML from data ever reaches innerHTML) ----
@@ -43,7 +43,17 @@ function h(tag, attrs = {}, ...children) {
 function put(el, ...kids) {
   el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
 }
-const say = (/** @type {string} */ msg) => { /** @type {HTMLElement} */ (document.getElementById("status")).textContent = msg; };
+// A message for everyone: read out by screen readers (the status region),
+// and shown for a few seconds to those who see the page ("Saved." had been
+// for screen readers only).
+let toastTimer = 0;
+const say = (/** @type {string} */ msg) => {
+  /** @type {HTMLElement} */ (document.getElementById("status")).textContent = msg;
+  const toast = /** @type {HTMLElement} */ (document.getElementById("toast"));
+  toast.textContent = msg;
+  clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => { toast.textContent = ""; }, 6000);
+};
 /** @param {string} titleKey @param {...any} content */
 function page(titleKey, ...content) {
   put(main, h("h1", { id: "page-title" }, t(titleKey)), ...content);
@@ -100,7 +110,12 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
   // view never draws over the one now shown. A write's answer is always
   // delivered: what it made (a webhook's secret) must reach the person.
   if (method === "GET" && asked !== routeGeneration) return new Promise(() => {});
-  if (res.status === 401 && path !== "/v1/me" && !path.startsWith("/v1/session") && !path.startsWith("/v1/invitations/")) { signOut(t("auth.expired")); throw new Error("unauthorized"); }
+  if (res.status === 401 && path !== "/v1/me" && !path.startsWith("/v1/session") && !path.startsWith("/v1/invitations/")) {
+    // Back to this view after signing in again (an edit in progress is lost: say so).
+    state.returnTo = location.hash;
+    signOut(t(sessionStorage.getItem(KEY) ? "auth.expired" : "auth.session_expired"));
+    throw new Error("unauthorized");
+  }
   return { status: res.status, ok: res.ok, body: json, etag: res.headers.get("etag") };
 }
 
@@ -303,6 +318,8 @@ async function matchDetail(pane, id, onChange) {
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
     h("p", {}, t("match.state_label"), " ", h("strong", { "data-state": match.state }, label("state", match.state)), " · ", t("match.score_value", { score: fmt(match.score) })),
+    // A team's match is for one role: which one (the demand below is the whole project's).
+    match.role ? h("p", { "data-role": match.role }, t("match.role_value", { role: project?.roles?.find((/** @type {any} */ x) => x.key === match.role)?.title ?? match.role })) : null,
     match.personal ? h("p", { class: "card" }, t("match.contact", { details: [match.personal.full_name, match.personal.email, match.personal.phone].filter(Boolean).join(" · ") })) : null,
     h("div", { class: "grid" },
       h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project) ?? h("p", {}, match.project_title)),
@@ -338,7 +355,7 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
       // and a screen reader reach.
       const tr = h("tr", { "data-id": m.id, onclick: (/** @type {MouseEvent} */ e) => { if (!(e.target instanceof HTMLButtonElement)) open(m.id); } },
         h("td", {}, h("button", { class: "link", type: "button", "data-open": m.id, onclick: () => open(m.id) }, m.trainee_alias)),
-        h("td", {}, m.project_title), h("td", {}, label("state", m.state)), h("td", {}, fmt(m.score)));
+        h("td", {}, m.role ? `${m.project_title} · ${m.role}` : m.project_title), h("td", {}, label("state", m.state)), h("td", {}, fmt(m.score)));
       return tr;
     });
     put(list, h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
@@ -356,7 +373,7 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
   page(titleKey,
     filters ? h("div", { class: "row" }, h("div", {}, h("label", { for: "f-state" }, t("match.state")), stateSel),
       state.me.role === "admin" ? h("div", {}, h("label", { for: "f-org" }, t("dash.organization")), orgSel) : null) : null,
-    h("p", { class: "muted" }, t("review.keys")),
+    h("p", { class: "muted" }, t(state.me.role === "admin" ? "review.keys" : "review.keys_member")),
     h("div", { class: "grid" }, h("section", { "aria-label": t("review.list") }, list), pane));
   main.onkeydown = (e) => {
     const target = /** @type {HTMLElement} */ (e.target);
@@ -367,7 +384,11 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
       const next = rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === "j" ? 1 : -1)))];
       if (next?.dataset.id) { next.querySelector("button")?.focus(); open(next.dataset.id); }
     } else if (e.key === "a") /** @type {HTMLElement | null} */ (pane.querySelector('[data-to="approved"]'))?.click();  // asks first
-    else if (e.key === "r") /** @type {HTMLElement | null} */ (pane.querySelector("#reason"))?.focus();
+    else if (e.key === "r") {
+      const reason = /** @type {HTMLElement | null} */ (pane.querySelector("#reason"));
+      // The key moves the focus; it must not also type an "r" into the reason.
+      if (reason) { e.preventDefault(); reason.focus(); }
+    }
   };
   await load();
 }
@@ -602,7 +623,10 @@ async function candidatesView(projectId, role = "") {
       btn.textContent = t("candidate.shortlisted");
       say(t("candidate.shortlisted"));
     } }, t("candidate.shortlist"));
-    return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, btn), box);
+    // A team's match is for one of its roles: the whole project's ranking
+    // offers none (every press answered "/role: required").
+    const action = roles.length && !role ? h("p", { class: "muted" }, t("candidate.pick_role")) : btn;
+    return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, action), box);
   });
   const pickRole = roles.length ? h("nav", { "aria-label": t("team.role_pick") }, h("ul", { class: "inline" },
     [{ key: "", title: t("team.all_roles") }, ...roles].map((/** @type {any} */ x) => h("li", {}, h("a", { href: `#/candidates/${projectId}${x.key ? `/${x.key}` : ""}`, "aria-current": x.key === role ? "page" : null }, x.title))))) : null;

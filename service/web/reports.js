@@ -51,12 +51,15 @@ export async function reportsView(ui) {
           h("td", { class: "num" }, typeof g.median_days_to_placement === "number" ? formatNumber(g.median_days_to_placement, 1) : t("report.suppressed")),
           h("td", { class: "num" }, typeof g.bill_rate_jpy.median === "number" ? formatMoney(g.bill_rate_jpy.median, "JPY") : t("report.suppressed")))))));
   };
-  // The CSV comes with the key as a bearer token (never in a URL), then is
-  // handed to the browser as a download.
+  // The CSV comes with the key as a bearer token (never in a URL), or with
+  // the session cookie for a signed-in person, then is handed to the browser
+  // as a download. (A bearer of "" was sent for people: a 401 "your key is
+  // not accepted" to someone who has no key.)
   const download = async () => {
     const q = query();
     q.set("format", "csv");
-    const res = await fetch(`/v1/reports/programme?${q}`, { headers: { authorization: `Bearer ${sessionStorage.getItem(KEY) ?? ""}` } });
+    const key = sessionStorage.getItem(KEY);
+    const res = await fetch(`/v1/reports/programme?${q}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
     if (!res.ok) { showProblem(box, await res.json().catch(() => null), form); return; }
     const url = URL.createObjectURL(await res.blob());
     const a = h("a", { href: url, download: `programme-report-${groupBy.value}-${from.value}-${to.value}.csv` });

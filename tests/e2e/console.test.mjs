@@ -662,6 +662,32 @@ test("an administrator downloads the programme report as CSV and sees a possible
   await page.context().close();
 });
 
+// A signed-in administrator (a person, no key) downloads the report too: the
+// console sent an empty bearer token instead of the session, and a 401 said
+// "your key is not accepted". Saves say so on the page, not only to screen readers.
+test("a programme officer signed in with a password downloads the report as CSV", async () => {
+  const office = await api(keys.admin, "GET", "/v1/me");
+  const email = `officer-${process.pid}@programme.example`;
+  const password = "correct horse battery staple";
+  const invitation = await api(keys.admin, "POST", `/v1/organizations/${office.body.organization_id}/invitations`, { email, role: "admin" });
+  assert.equal(invitation.status, 201, JSON.stringify(invitation.body));
+  const page = await newPage();
+  await page.goto(`${base}${invitation.body.accept_path}`);
+  await page.getByLabel("Name").fill("Rina Kato");
+  await page.getByLabel("New password").fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await page.getByText("Your account is ready").waitFor();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByText("Rina Kato").waitFor();
+  await page.getByRole("link", { name: "Reports" }).click();
+  await page.getByRole("rowheader", { name: "Total" }).first().waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV (Excel)" }).click()]);
+  assert.ok(readFileSync(await download.path()).toString("utf8", 3).startsWith("group_by,key,label,registered"));
+  await page.context().close();
+});
+
 test("in 日本語 (the browser's language) a server validation error reads in Japanese, by its code", async () => {
   const key = await trainingOrgKey();
   assert.ok(key, "the demo data has a training organization");
