@@ -69,9 +69,22 @@ constexpr const char* kDatabaseNow = "SELECT to_json(clock_timestamp())#>>'{}' A
 constexpr const char* kLockRoundTrainees =
     "SELECT 1 FROM trainees WHERE id IN (SELECT trainee_id FROM matches WHERE round_id = $1) "
     "ORDER BY id FOR SHARE";
+// The round's figures then count what it stored: the proposals dropped come
+// off `assigned` and `total_score` and onto `unfilled_seats`, and are counted
+// as `dropped_unmatchable` (a probe's round reported 1,054 assigned and stored
+// 1,037).
 constexpr const char* kDropUnmatchableProposals =
-    "DELETE FROM matches m USING trainees t WHERE m.round_id = $1 AND t.id = m.trainee_id "
-    " AND (t.status <> 'active' OR NOT t.consent_matching)";
+    "WITH gone AS ("
+    " DELETE FROM matches m USING trainees t WHERE m.round_id = $1 AND t.id = m.trainee_id "
+    "  AND (t.status <> 'active' OR NOT t.consent_matching) RETURNING m.score), "
+    "g AS (SELECT count(*) AS n, coalesce(sum(score), 0)::float8 AS score FROM gone) "
+    "UPDATE matching_rounds r SET statistics = r.statistics || jsonb_build_object("
+    " 'assigned', (r.statistics->>'assigned')::bigint - g.n, "
+    " 'total_score', (r.statistics->>'total_score')::float8 - g.score, "
+    " 'unfilled_seats', (r.statistics->>'unfilled_seats')::bigint + g.n, "
+    " 'dropped_unmatchable', g.n) "
+    "FROM g WHERE r.id = $1 AND g.n > 0 "
+    "RETURNING r.statistics::text AS statistics";
 
 constexpr const char* kInsertRoundEvent =
     "INSERT INTO audit_events (kind, actor_key_id, actor_org_id, actor_role, round_id, "
@@ -192,9 +205,12 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
   // while the round ran) go; the rest hold their trainees' rows until the
   // round commits, so a change starting now withdraws them after it.
   exec_params(tx, kLockRoundTrainees, id);
-  exec_params(tx, kDropUnmatchableProposals, id);
-  exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id,
-              round.statistics, actor.person_id, actor.label);
+  std::string statistics = round.statistics;
+  for (const auto& r : exec_params(tx, kDropUnmatchableProposals, id)) {
+    statistics = r["statistics"].as<std::string>();
+  }
+  exec_params(tx, kInsertRoundEvent, actor.key(), actor.organization_id, actor.role, id, statistics,
+              actor.person_id, actor.label);
   exec_params(tx, kInsertRoundMatchEvents, actor.key(), actor.organization_id, actor.role, id,
               actor.person_id, actor.label);
   return id;

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "integration/api_fixture.hpp"
+#include "store/database.hpp"
+#include "store/matches.hpp"
 
 namespace kakehashi::testing {
 namespace {
@@ -376,6 +378,40 @@ TEST_F(MatchingTest, EveryRoleSeesOnlyItsOwnMatchesAndTransitions) {
         if (now.body["state"] == "approved") move(id, admin_, "withdrawn", "reset");
       }
     }
+  }
+}
+
+// A round's proposal for a trainee who stopped being matchable while the
+// round ran (consent withdrawn, erased) is dropped as the round is stored,
+// and the round's figures count what was stored (they had counted the
+// dropped proposals too), in the round and in its audit event.
+TEST_F(MatchingTest, ARoundsFiguresCountTheProposalsItStored) {
+  const auto stays = add_trainee("stays@example.com", {{"Python", 4}});
+  const auto leaves = add_trainee("leaves@example.com", {{"Python", 4}});
+  const auto project = add_project(firm_key_, "Line inspection", 2);
+  db_.exec("UPDATE trainees SET consent_matching = false WHERE id = '" + leaves + "'");
+  store::RoundRow round;
+  round.algorithm = "stable";
+  round.status = "completed";
+  round.statistics = R"({"assigned": 2, "total_score": 1.5, "unfilled_seats": 0})";
+  round.started_at = "2026-12-01T00:00:00Z";
+  std::vector<store::NewMatch> proposals;
+  for (const auto& [trainee, score] : {std::pair{stays, 0.75}, std::pair{leaves, 0.75}}) {
+    proposals.push_back({project, trainee, firm_, school_, "proposed", score, "{}", std::nullopt});
+  }
+  const store::Actor actor{"", firm_, "admin", std::nullopt, "round test"};
+  store::Database db(store::DatabaseOptions{.url = db_.url(), .pool_size = 1});
+  std::string id;
+  db.transact_sync([&](store::Tx& t) { id = store::store_round(t, round, proposals, actor); });
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches WHERE round_id = '" + id + "'"), "1");
+  for (const std::string table : {"matching_rounds WHERE id", "audit_events WHERE round_id"}) {
+    const auto figures = json::parse(db_.query_value(
+        "SELECT " + std::string(table[0] == 'm' ? "statistics" : "details") + " FROM " + table +
+        " = '" + id + "'" + (table[0] == 'm' ? "" : " AND kind = 'round'")));
+    EXPECT_EQ(figures["assigned"], 1) << figures;
+    EXPECT_EQ(figures["unfilled_seats"], 1) << figures;
+    EXPECT_EQ(figures["dropped_unmatchable"], 1) << figures;
+    EXPECT_DOUBLE_EQ(figures["total_score"].get<double>(), 0.75) << figures;
   }
 }
 
