@@ -1,6 +1,11 @@
 // A round over shortlists from the candidate index: each project's best
-// eligible trainees (10 x seats + 20), an allocation over them and, for
-// `stable`, deepening and a check of the result against every eligible pair.
+// eligible trainees (10 x seats + 20), deepened while a project with a free
+// seat has a cut shortlist (by the stable allocation over them), and then,
+// for `stable`, a check of the result against every eligible pair. A
+// `max_score` round allocates once more, for the most total score, over the
+// deepest shortlists: the stable assignment is one it may choose, so it
+// scores at least as much as the stable round (it is not proven optimal over
+// the pairs left off the shortlists).
 //
 // Why the check covers every eligible pair: a shortlist is a prefix of the
 // project's ranking (CandidateIndex::top_candidates: score descending, then

@@ -166,9 +166,31 @@ TEST(ShortlistRound, MaxScoreRoundsAreNotChecked) {
   options.stable = false;
   options.max_per_org_per_project = 1;
   const auto round = allocate_over_shortlists(*c.index, c.projects, {}, options);
-  EXPECT_EQ(round.passes, 1);
   EXPECT_FALSE(round.stability.checked);
   EXPECT_FALSE(round.result.assignments.empty());
+}
+
+// Projects competing for the same trainees: a max_score round is shortlisted
+// deeper too, and its total is at least the stable round's (a probe's
+// max_score round filled 48 of 60 one-seat projects and scored 32.4 where the
+// stable round filled all 60 and scored 38.5).
+TEST(ShortlistRound, AContestedMaxScoreRoundIsDeepenedAndScoresAtLeastTheStableOne) {
+  const Contest c;
+  auto total = [](const ShortlistRound& r) {
+    double sum = 0;
+    for (const auto& a : r.result.assignments) sum += a.score;
+    return sum;
+  };
+  const auto stable = allocate_over_shortlists(*c.index, c.projects, {}, {});
+  ShortlistOptions options;
+  options.stable = false;
+  const auto best = allocate_over_shortlists(*c.index, c.projects, {}, options);
+  EXPECT_GE(best.passes, 2);
+  EXPECT_GE(total(best), total(stable) - 1e-9);
+  std::int32_t seats = 0;
+  for (const auto& p : c.projects) seats += p.seats;
+  EXPECT_EQ(best.result.assignments.size(), stable.result.assignments.size());
+  EXPECT_LE(best.result.assignments.size(), static_cast<std::size_t>(seats));
 }
 
 }  // namespace
