@@ -266,7 +266,9 @@ function traineeView(tr) {
     h("dt", {}, t("trainee.languages")), h("dd", {}, t("trainee.languages_value", { jlpt: levelLabel(langs.japanese), cefr: levelLabel(langs.english) })),
     (tr.certifications || []).length ? [h("dt", {}, t("trainee.credentials")), h("dd", {}, tr.certifications.map((/** @type {any} */ c) => h("span", { class: "tag" }, t(c.verified ? "trainee.credential_verified" : "trainee.credential", { name: c.name, year: c.year === null || c.year === undefined ? "—" : String(c.year) }))))] : null,
     h("dt", {}, t("trainee.available_from")), h("dd", {}, formatDate(tr.available_from)),
-    h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—"));
+    // Firms are not shown a trainee's salary (they read the bill rate): no
+    // row, rather than a "—" that reads as "no salary given".
+    state.me?.role === "firm" ? null : [h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—")]);
 }
 
 /** @param {any} p */
@@ -533,7 +535,8 @@ async function projectForm(id) {
   const field = (/** @type {string} */ name, /** @type {string} */ key, /** @type {HTMLElement} */ input) => { input.id = `p-${name}`; input.dataset.pointer = `/${name}`; return h("div", {}, h("label", { for: input.id }, t(key)), input); };
   const title = h("input", { value: p.title, required: true });
   const description = h("textarea", { rows: 3 }); description.value = p.description ?? "";
-  const headcount = h("input", { type: "number", min: "1", value: String(p.headcount) });
+  // With team roles the headcount is their seats' sum (the value typed was dropped unsaid).
+  const headcount = h("input", { type: "number", min: "1", value: String(p.headcount), "aria-describedby": "p-headcount-help" });
   const start = h("input", { type: "date", value: p.start_date });
   const duration = h("input", { type: "number", min: "1", value: String(p.duration_months) });
   const jlpt = h("select", {}, ["none", "N5", "N4", "N3", "N2", "N1"].map((x) => h("option", { value: x, selected: x === p.japanese_min }, levelLabel(x))));
@@ -594,6 +597,7 @@ async function projectForm(id) {
     location.hash = "#/projects";
   } },
   field("title", "project.title", title), field("description", "project.description", description),
+  h("p", { class: "muted", id: "p-headcount-help" }, t("project.headcount_roles")),
   h("div", { class: "row" }, field("headcount", "project.headcount", headcount), field("start_date", "project.start", start), field("duration_months", "project.duration", duration), field("japanese_min", "project.jlpt", jlpt), field("status", "project.status", status)),
   h("div", { class: "row" }, field("budget_monthly/min", "project.budget_min", budgetMin), field("budget_monthly/max", "project.budget_max", budgetMax), field("budget_monthly/currency", "project.budget_currency", budgetCurrency)),
   h("div", { class: "row" }, field("min_overlap_hours_jst", "field.min_overlap_hours_jst", minOverlap), field("min_hours_per_week", "field.min_hours_per_week", minHours), field("availability_tolerance_months", "field.availability_tolerance_months", tolerance)),

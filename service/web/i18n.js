@@ -66,7 +66,7 @@ const en = {
   "audit.kind": "Kind", "audit.match": "Match id", "audit.transition": "Transition", "audit.round": "Round", "audit.personal_data_read": "Personal data read", "audit.consent": "Consent changed",
   "audit.at": "When", "audit.actor": "Actor", "audit.from": "From", "audit.to": "To", "audit.reason": "Reason", "audit.subject": "Match or round",
   "project.new": "New project", "project.edit": "Edit project", "project.title": "Title", "project.description": "Description", "project.status": "Status",
-  "project.headcount": "Headcount", "project.start": "Start date", "project.duration": "Duration (months)", "project.months": "months", "project.jlpt": "Minimum JLPT",
+  "project.headcount": "Headcount", "project.headcount_roles": "With team roles (below), the headcount is the sum of the roles' seats.", "project.start": "Start date", "project.duration": "Duration (months)", "project.months": "months", "project.jlpt": "Minimum JLPT",
   "project.languages": "Languages", "project.skills": "Skills", "project.skill": "Skill", "project.min_level": "Minimum level", "project.weight": "Weight",
   "project.required": "Must have", "project.add_skill": "Add a skill", "project.candidates": "Candidates",
   "candidate.shortlist": "Shortlist", "candidate.pick_role": "To shortlist, pick the role above first.", "candidate.shortlisted": "Shortlisted", "candidate.already": "Already in your matches",
@@ -104,8 +104,8 @@ const en = {
   "field.available_from": "Available from", "field.hours_per_week": "Hours per week", "field.expected_monthly_rate": "Expected monthly salary",
   "field.domains": "Domains", "field.engagement": "Engagement", "field.consent": "Consent", "field.status": "Status", "field.title": "Title",
   "field.description": "Description", "field.headcount": "Headcount", "field.start_date": "Start date", "field.duration_months": "Duration",
-  "field.japanese_min": "Minimum JLPT", "field.english_min": "Minimum CEFR", "field.budget_monthly": "Budget per person-month (人月単価)", "field.reason": "Reason",
-  "field.to": "New state", "field.algorithm": "Algorithm", "field.min_score": "Minimum score", "field.max_per_org_per_project": "Cap per organization",
+  "field.japanese_min": "Minimum JLPT", "field.english_min": "Minimum CEFR", "field.budget_monthly": "Budget per person-month (人月単価)", "field.budget_monthly/min": "人月単価, from", "field.budget_monthly/max": "人月単価, up to", "field.reason": "Reason",
+  "field.to": "New state", "field.from": "the start date", "field.algorithm": "Algorithm", "field.min_score": "Minimum score", "field.max_per_org_per_project": "Cap per organization",
   "field.project_ids": "Projects", "field.project_id": "Project", "field.trainee_id": "Trainee", "field.organization_id": "Organization",
   "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
   "error.required": "Required.", "error.required:/reason": "A reason is required to reject or withdraw.",
@@ -291,7 +291,7 @@ const ja = {
   "audit.kind": "種類", "audit.match": "マッチID", "audit.transition": "状態変更", "audit.round": "マッチング実行", "audit.personal_data_read": "個人情報の閲覧", "audit.consent": "同意内容の変更",
   "audit.at": "日時", "audit.actor": "操作者", "audit.from": "変更前", "audit.to": "変更後", "audit.reason": "理由", "audit.subject": "対象（マッチ／実行）",
   "project.new": "新しい案件", "project.edit": "案件を編集", "project.title": "案件名", "project.description": "説明", "project.status": "状態",
-  "project.headcount": "募集人数", "project.start": "開始日", "project.duration": "期間（月）", "project.months": "か月", "project.jlpt": "日本語の最低レベル（JLPT）",
+  "project.headcount": "募集人数", "project.headcount_roles": "チーム編成の役割（下記）がある場合、募集人数は各役割の人数の合計になります。", "project.start": "開始日", "project.duration": "期間（月）", "project.months": "か月", "project.jlpt": "日本語の最低レベル（JLPT）",
   "project.languages": "言語", "project.skills": "スキル", "project.skill": "スキル", "project.min_level": "最低レベル", "project.weight": "重み",
   "project.required": "必須", "project.add_skill": "スキルを追加", "project.candidates": "候補者",
   "candidate.shortlist": "候補に追加", "candidate.pick_role": "候補に追加するには、上で役割を選んでください。", "candidate.shortlisted": "候補に追加しました", "candidate.already": "すでにマッチ一覧にあります",
@@ -329,8 +329,8 @@ const ja = {
   "field.available_from": "稼働開始日", "field.hours_per_week": "週あたりの稼働時間", "field.expected_monthly_rate": "希望月額給与",
   "field.domains": "業界経験", "field.engagement": "契約形態", "field.consent": "同意", "field.status": "状態", "field.title": "案件名",
   "field.description": "説明", "field.headcount": "募集人数", "field.start_date": "開始日", "field.duration_months": "期間",
-  "field.japanese_min": "日本語の最低レベル", "field.english_min": "英語の最低レベル", "field.budget_monthly": "人月単価", "field.reason": "理由",
-  "field.to": "変更後の状態", "field.algorithm": "アルゴリズム", "field.min_score": "最低スコア", "field.max_per_org_per_project": "同一機関からの上限人数",
+  "field.japanese_min": "日本語の最低レベル", "field.english_min": "英語の最低レベル", "field.budget_monthly": "人月単価", "field.budget_monthly/min": "人月単価（下限）", "field.budget_monthly/max": "人月単価（上限）", "field.reason": "理由",
+  "field.to": "変更後の状態", "field.from": "開始日", "field.algorithm": "アルゴリズム", "field.min_score": "最低スコア", "field.max_per_org_per_project": "同一機関からの上限人数",
   "field.project_ids": "案件", "field.project_id": "案件", "field.trainee_id": "研修生", "field.organization_id": "機関",
   "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
   "error.required": "入力してください。", "error.required:/reason": "見送り・辞退の場合は理由を入力してください。",
@@ -599,6 +599,10 @@ export function levelLabel(/** @type {string | null | undefined} */ level) {
  * @param {string} pointer
  */
 export function fieldName(pointer) {
+  // A member with a name of its own (the budget's minimum against its maximum
+  // had read "人月単価と矛盾しています" under the 人月単価 itself).
+  const whole = pointer.startsWith("/") ? pointer.slice(1) : pointer;
+  if (has(`field.${whole}`)) return t(`field.${whole}`);
   const top = pointer.startsWith("/") ? pointer.slice(1).split("/")[0].replace(/~1/g, "/").replace(/~0/g, "~") : pointer;
   const key = `field.${top}`;
   if (!has(key)) return pointer;
