@@ -666,8 +666,14 @@ const CASES = {
   async signIn(t) {
     const p = await newPerson(fx.firm, "member");
     const r = await expect(t, "email and password", 201, "POST", "/v1/sessions", { body: { email: p.email.toUpperCase(), password: PASSWORD } });
-    assert.match(r.headers.get("set-cookie") ?? "", /^kh_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    // Two cookies: the session, and (a browser new to the account) the device.
+    const [session, device, ...more] = r.headers.getSetCookie();
+    assert.match(session ?? "", /^kh_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    assert.match(device ?? "", /^kh_device=[0-9a-f]{64}; Path=\/v1\/sessions; HttpOnly; SameSite=Strict; Max-Age=7776000$/);
+    assert.deepEqual(more, []);
     assert.equal(r.json.person.email, p.email);
+    const again = await expect(t, "from a known browser, no new device cookie", 201, "POST", "/v1/sessions", { headers: { cookie: device.split(";")[0] }, body: { email: p.email, password: PASSWORD } });
+    assert.deepEqual(again.headers.getSetCookie().map((c) => c.split("=")[0]), ["kh_session"]);
     await expect(t, "a wrong password", 401, "POST", "/v1/sessions", { body: { email: p.email, password: "not the password" } });
     await expect(t, "an unknown email, the same answer", 401, "POST", "/v1/sessions", { body: { email: `nobody-${unique()}@example.com`, password: PASSWORD } });
     await expect(t, "invalid fields", 422, "POST", "/v1/sessions", { body: { email: 7, extra: true } });
