@@ -34,6 +34,7 @@ constexpr std::array kTypeNames{
     TypeName{ProblemType::kInvalidPrecondition, "invalid-precondition"},
     TypeName{ProblemType::kTooLarge, "too-large"},
     TypeName{ProblemType::kUnsupportedMediaType, "unsupported-media-type"},
+    TypeName{ProblemType::kExpectationFailed, "expectation-failed"},
     TypeName{ProblemType::kValidation, "validation"},
     TypeName{ProblemType::kIdempotencyKeyReused, "idempotency-key-reused"},
     TypeName{ProblemType::kConstraintsNotMet, "constraints-not-met"},
@@ -142,6 +143,8 @@ ProblemType default_problem_type(int status) {
       return ProblemType::kTooLarge;
     case 415:
       return ProblemType::kUnsupportedMediaType;
+    case 417:
+      return ProblemType::kExpectationFailed;
     case 422:
       return ProblemType::kValidation;
     case 428:
@@ -208,6 +211,8 @@ std::string_view status_title(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 417:
+      return "Expectation Failed";
     case 422:
       return "Unprocessable Content";
     case 428:

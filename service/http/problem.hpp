@@ -88,6 +88,7 @@ enum class ProblemType {
   kInvalidPrecondition,   // 412: If-Match is not an ETag this service issued
   kTooLarge,              // 413
   kUnsupportedMediaType,  // 415
+  kExpectationFailed,     // 417
   kValidation,            // 422: the body is invalid (errors lists every field)
   kIdempotencyKeyReused,  // 422
   kConstraintsNotMet,     // 422: a trainee outside a project's hard constraints

@@ -86,16 +86,20 @@ Response simple_problem(int status, std::string detail, std::string_view instanc
 // Request framing that a proxy in front could read differently from us
 // (request smuggling, RFC 9112 sections 3.2 and 6.3): refused, and the
 // connection closed.
+std::string_view trimmed(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
 std::optional<std::string> framing_problem(
     const bhttp::request_parser<bhttp::string_body>::value_type& header) {
   std::size_t encodings = 0;
   for (const auto& field : header) {
     if (field.name() != bhttp::field::transfer_encoding) continue;
     ++encodings;
-    std::string_view v = field.value();
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    if (!iequals(v, "chunked")) return "Transfer-Encoding must be exactly 'chunked'";
+    if (!iequals(trimmed(field.value()), "chunked"))
+      return "Transfer-Encoding must be exactly 'chunked'";
   }
   if (encodings > 1) return "Transfer-Encoding must appear once";
   if (encodings == 1 && header.find(bhttp::field::content_length) != header.end()) {
@@ -453,6 +457,30 @@ std::optional<Response> answer_from_header(const Parser& parser, const RouteMatc
     Response r =
         simple_problem(405, "this resource allows " + match.allow, request.path, request_id);
     r.set_header("Allow", match.allow);
+    return r;
+  }
+  // An expectation other than 100-continue cannot be met (RFC 9110 section
+  // 10.1.1); HTTP/1.0 has none to meet.
+  const auto& header = parser.get();
+  if (const auto it = header.find(bhttp::field::expect);
+      it != header.end() && header.version() == 11 &&
+      (header.count(bhttp::field::expect) != 1 ||
+       !beast::iequals(trimmed(it->value()), std::string_view("100-continue")))) {
+    return simple_problem(417, "the only expectation this service meets is 'Expect: 100-continue'",
+                          request.path, request_id);
+  }
+  // A coded body (gzip, say) is not decoded here: read as it came, a
+  // compressed CSV or JSON would fail as garbage or, worse, half-parse
+  // (RFC 9110 section 15.5.16).
+  const auto length = parser.content_length();
+  const bool has_body = parser.chunked() || (length && *length > 0);
+  for (const auto& field : header) {
+    if (!has_body || field.name() != bhttp::field::content_encoding) continue;
+    if (beast::iequals(trimmed(field.value()), std::string_view("identity"))) continue;
+    Response r = simple_problem(
+        415, "Content-Encoding is not accepted: send the body uncompressed, without the header",
+        request.path, request_id);
+    r.set_header("Accept-Encoding", "identity");
     return r;
   }
   return std::nullopt;

@@ -249,6 +249,41 @@ TEST_F(ServerTest, LongTrailersAndChunkExtensionsAre400AndTheServerStaysUp) {
   EXPECT_EQ(r->status, 200);
 }
 
+// A compressed body is refused rather than read as it came (a gzipped CSV
+// would have failed as garbage rows, or half-parsed); an expectation other
+// than 100-continue cannot be met. Both before a key is looked at.
+TEST_F(ServerTest, ACodedBodyIs415AndAnUnknownExpectationIs417) {
+  auto svc = start();
+  const auto gzip =
+      request(svc->port(), "POST", "/v1/organizations", std::string("\x1f\x8b\x08\0", 4),
+              {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}});
+  expect_problem(gzip, 415);
+  EXPECT_EQ(gzip.header("Accept-Encoding"), "identity");
+  EXPECT_NE(gzip.body.find("Content-Encoding"), std::string::npos) << gzip.body;
+  // identity is no coding at all; without a body the header says nothing.
+  EXPECT_EQ(request(svc->port(), "POST", "/v1/organizations", "{}",
+                    {{"Content-Type", "application/json"}, {"Content-Encoding", " identity "}})
+                .status,
+            401);
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz", "", {{"Content-Encoding", "br"}}).status, 200);
+
+  const auto odd = request(svc->port(), "GET", "/healthz", "", {{"Expect", "200-ok"}});
+  expect_problem(odd, 417);
+  EXPECT_EQ(nlohmann::json::parse(odd.body)["type"],
+            "https://kakehashi.example/problems/expectation-failed");
+  EXPECT_EQ(request(svc->port(), "GET", "/healthz", "", {{"Expect", "100-Continue"}}).status, 200);
+  EXPECT_EQ(
+      request(svc->port(), "GET", "/healthz", "", {{"Expect", "100-continue"}, {"Expect", "x"}})
+          .status,
+      417);
+  // HTTP/1.0 has no expectations to meet.
+  Connection old(svc->port());
+  old.send("GET /healthz HTTP/1.0\r\nExpect: 200-ok\r\n\r\n");
+  auto r = old.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST_F(ServerTest, ConnectionsBeyondTheMaximumAre503) {
   auto svc = start({{"KAKEHASHI_MAX_CONNECTIONS", "2"}});
   Connection a(svc->port());
