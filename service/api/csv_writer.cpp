@@ -5,10 +5,13 @@
 namespace kakehashi::api {
 
 std::string neutralise_cell(std::string_view text) {
-  // Their full-width forms too (＝ ＋ － ＠, U+FF1D U+FF0B U+FF0D U+FF20):
-  // with Japanese input Excel may take a leading ＝ for the formula sign, and
-  // an apostrophe costs the reader nothing.
-  for (std::string_view wide : {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"}) {
+  // Their full-width forms too (＝ ＋ － ＠, U+FF1D U+FF0B U+FF0D U+FF20)
+  // and small forms (﹦ ﹢ ﹣ ﹫, U+FE66 U+FE62 U+FE63 U+FE6B): with
+  // Japanese input Excel may take a leading ＝ or ﹦ for the formula sign
+  // (its input normalises compatibility forms), and an apostrophe costs the
+  // reader nothing.
+  for (std::string_view wide : {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0",
+                                "\xEF\xB9\xA6", "\xEF\xB9\xA2", "\xEF\xB9\xA3", "\xEF\xB9\xAB"}) {
     if (text.substr(0, wide.size()) == wide) return "'" + std::string(text);
   }
   if (!text.empty()) {

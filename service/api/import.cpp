@@ -403,6 +403,15 @@ std::variant<Parsed, FileProblem> parse_file(bool csv, std::string_view body,
   } else if (!ndjson_rows(body, out.rows, errors)) {
     return FileProblem{413, "at most " + std::to_string(kMaxRows) + " rows per import", {}};
   }
+  // Nothing to import (an empty NDJSON body, a CSV of its header alone, blank
+  // lines) is a mistake to name, as an empty CSV file is: a 201 "created 0"
+  // read as success (a coordinator's export that lost its rows).
+  if (out.rows.empty() && errors.empty()) {
+    return FileProblem{
+        422,
+        "the file has no rows to import",
+        {{"", http::FieldCode::kRequired, "at least one row is required", {}, csv ? 2 : 1}}};
+  }
   return out;
 }
 

@@ -105,6 +105,11 @@ std::optional<store::SkillRow> parse_skill(const json& body, const Taxonomy::Sna
 namespace {
 
 awaitable<Response> list_skills(ApiContext& api, http::RequestContext& ctx) {
+  // `?limit=5` or `?name=php` was answered with the whole taxonomy, as if
+  // understood.
+  std::vector<http::FieldError> errors;
+  reject_unknown_params(ctx, {"q"}, errors);
+  if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   const auto snap = api.taxonomy.snapshot();
   const auto q = ctx.request.query_param("q");
   const std::string needle = q ? matcher::normalise_skill_name(*q) : "";

@@ -152,6 +152,12 @@ std::optional<double> Validator::number(const std::string& key, bool required, d
 }
 
 std::optional<bool> Validator::boolean(const std::string& key, bool required) {
+  // No boolean of the API is nullable, and null is not "the default": a
+  // round sent with `"dry_run": null` ran for real.
+  if (object_.contains(key) && object_[key].is_null()) {
+    fail(key, FieldCode::kWrongType, "must be true or false, not null", expected_type("boolean"));
+    return std::nullopt;
+  }
   if (!has(key)) {
     if (required) fail(key, FieldCode::kRequired, "is required");
     return std::nullopt;

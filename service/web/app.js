@@ -528,7 +528,7 @@ async function projectsView() {
 
 /** @param {string} id */
 async function projectForm(id) {
-  const [skillList, existing, rates] = await Promise.all([api("GET", "/v1/skills?limit=200"), id === "new" ? null : api("GET", `/v1/projects/${id}`), api("GET", "/v1/exchange-rates")]);
+  const [skillList, existing, rates] = await Promise.all([api("GET", "/v1/skills"), id === "new" ? null : api("GET", `/v1/projects/${id}`), api("GET", "/v1/exchange-rates")]);
   const skills = skillList.body?.items || [];
   const p = existing?.body ?? { title: "", description: "", skills: [], headcount: 1, start_date: "", duration_months: 6, japanese_min: "none", english_min: "none", engagement: "offshore", status: "draft" };
   const box = h("div");

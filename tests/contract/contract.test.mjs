@@ -377,6 +377,8 @@ const CASES = {
     assert.ok(r.json.items.some((s) => s.name === "PyTorch"));
     const ja = await expect(t, "by part of a Japanese name", 200, "GET", "/v1/skills", { key: fx.firmKey, query: `?q=${encodeURIComponent("ララベ")}` });
     assert.deepEqual(ja.json.items.map((s) => s.name), ["Laravel"]);
+    const unknown = await expect(t, "a parameter it does not know", 422, "GET", "/v1/skills", { key: fx.firmKey, query: "?name=php&limit=5" });
+    assert.deepEqual(unknown.json.errors.map((e) => e.pointer).sort(), ["limit", "name"]);
     await expect(t, "no key", 401, "GET", "/v1/skills");
   },
   async createSkill(t) {

@@ -319,6 +319,36 @@ TEST_F(ImportTest, TextThatLooksLikeCopyEscapesIsStoredAsSent) {
   EXPECT_EQ(db_.query_value("SELECT certifications->0->>'name' FROM trainees"), "AWS\\nSAA");
 }
 
+// A file with nothing to import is named as such, in both formats and dry or
+// not; before, an empty NDJSON body or a CSV header alone answered 201
+// "created 0", which read as success.
+TEST_F(ImportTest, AFileWithNoRowsIs422) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  struct Case {
+    std::string body, type;
+    long line;
+  };
+  for (const auto& c :
+       {Case{"", "application/x-ndjson", 1}, Case{"\n  \n\r\n", "application/x-ndjson", 1},
+        Case{"full_name,email\n", "text/csv", 2},
+        Case{"full_name,email\r\n\r\n\r\n", "text/csv", 2}}) {
+    for (const std::string query : {"", "?dry_run=true"}) {
+      auto r = upload(key, c.body, c.type, query);
+      expect_problem(r, 422);
+      ASSERT_TRUE(r.body["errors"].is_array()) << r.http.body;
+      ASSERT_EQ(r.body["errors"].size(), 1U) << r.http.body;
+      EXPECT_EQ(r.body["errors"][0]["code"], "required");
+      EXPECT_EQ(r.body["errors"][0]["line"], c.line);
+      EXPECT_EQ(r.body["detail"], "the file has no rows to import");
+    }
+  }
+  // An empty CSV file has no header: said so first.
+  EXPECT_EQ(upload(key, "", "text/csv").body["detail"], "the file is empty");
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  EXPECT_EQ(upload(key, "full_name,email\nAyesha Rahman,ayesha@example.com\n", "text/csv").status(),
+            201);
+}
+
 TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   std::string ndjson;

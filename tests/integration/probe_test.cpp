@@ -821,6 +821,38 @@ TEST_F(ProbeTest, SecondProbeDefectsAreAnswered) {
 }
 
 // Lowering a project's headcount below its approved placements is a 409.
+// No boolean of the API is nullable: `"dry_run": null` ran a real round
+// (null read as "absent", so the default), creating matches that a client
+// meant to simulate.
+TEST_F(ProbeTest, ANullBooleanIs422AndARoundSentOneRunsNothing) {
+  add_trainee("nul-dry@example.com");
+  add_project("Null dry run");
+  auto round = call("POST", "/v1/matching-rounds", admin_,
+                    {{"algorithm", "stable"}, {"dry_run", nullptr}, {"min_score", nullptr}});
+  EXPECT_EQ(round.status(), 422) << round.http.body;
+  ASSERT_TRUE(round.body["errors"].is_array());
+  ASSERT_EQ(round.body["errors"].size(), 1U) << round.http.body;
+  EXPECT_EQ(round.body["errors"][0]["pointer"], "/dry_run");
+  EXPECT_EQ(round.body["errors"][0]["code"], "wrong_type");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matching_rounds"), "0");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches"), "0");
+  // Other booleans too, every error at once.
+  json t = trainee("nul-bool@example.com");
+  t["consent"]["matching"] = nullptr;
+  t["languages"]["japanese_certified"] = nullptr;
+  auto created = call("POST", "/v1/trainees", school_key_, t);
+  EXPECT_EQ(created.status(), 422) << created.http.body;
+  EXPECT_NE(created.http.body.find("/consent/matching"), std::string::npos) << created.http.body;
+  EXPECT_NE(created.http.body.find("/languages/japanese_certified"), std::string::npos)
+      << created.http.body;
+  // Given as a boolean, the round simulates.
+  EXPECT_EQ(
+      call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}, {"dry_run", true}})
+          .status(),
+      201);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches"), "0");
+}
+
 TEST_F(ProbeTest, HeadcountBelowApprovedPlacementsIs409) {
   const auto project = add_project("Two seats");  // headcount 2
   for (int n = 0; n < 2; ++n) {

@@ -9,10 +9,12 @@ namespace {
 TEST(CsvWriter, CellsThatASpreadsheetWouldRunAsFormulasAreNeutralised) {
   for (const std::string cell :
        {"=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx",
-        "\uFF1DHYPERLINK(\"http://x\")", "\uFF0B1", "\uFF0D2", "\uFF20SUM(A1)"}) {
+        "\uFF1DHYPERLINK(\"http://x\")", "\uFF0B1", "\uFF0D2", "\uFF20SUM(A1)",
+        "\uFE66HYPERLINK(\"http://x\")", "\uFE621", "\uFE632", "\uFE6BSUM(A1)"}) {
     EXPECT_EQ(neutralise_cell(cell), "'" + cell) << cell;
   }
-  for (const std::string cell : {"Dhaka AI Academy", "ダッカ", "", "1=1", "a-b", "\uFF21I"}) {
+  for (const std::string cell :
+       {"Dhaka AI Academy", "ダッカ", "", "1=1", "a-b", "\uFF21I", "\uFE50x"}) {
     EXPECT_EQ(neutralise_cell(cell), cell) << cell;
   }
 }
