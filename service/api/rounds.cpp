@@ -224,7 +224,8 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
     }
     started_at = store::database_now(t);
     auto in = store::round_inputs(t);
-    inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences)};
+    inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences),
+              std::move(in.rejected)};
   });
   std::optional<store::RoundRow> round;
   std::exception_ptr failure;

@@ -102,6 +102,11 @@ Work round_work(LiveIndex& live, const matcher::CandidateIndex& index, const Rou
     }
   }
   add_wishes(w, live, inputs.preferences);
+  // A pair rejected once is not proposed again: the firm (or the programme
+  // office) said no to this trainee for this project or role, and a round
+  // that put them first again read as if the rejection had been lost. A
+  // firm can still shortlist them by hand.
+  add_wishes(w, live, inputs.rejected);
   return w;
 }
 

@@ -31,6 +31,9 @@ struct RoundInputs {
   std::vector<domain::OpenSeats> seats;  // per role; role "" for a project without roles
   std::vector<std::string> busy_trainees;
   std::vector<domain::TraineePreferences> preferences;  // about open projects
+  // Pairs a firm or an administrator rejected (about open projects), as
+  // refusals: a round never proposes them again.
+  std::vector<domain::TraineePreferences> rejected;
 };
 
 struct Proposal {

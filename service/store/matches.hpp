@@ -168,6 +168,9 @@ struct RoundInputs {
   std::vector<domain::OpenSeats> seats;  // per role (role "": a project without roles)
   std::vector<std::string> busy_trainees;
   std::vector<domain::TraineePreferences> preferences;  // about open projects
+  // The pairs (trainee, project and role) of rejected matches of open
+  // projects, one entry per trainee with them as `refused`.
+  std::vector<domain::TraineePreferences> rejected;
 };
 RoundInputs round_inputs(Tx& t);
 // The round lease (migration 0008): true when `holder` took it (it was free

@@ -57,6 +57,10 @@ constexpr const char* kOpenSeats =
     "FROM projects p JOIN project_roles r ON r.project_id = p.id WHERE p.status = 'open'";
 constexpr const char* kBusyTrainees =
     "SELECT DISTINCT trainee_id FROM matches WHERE state NOT IN ('rejected', 'withdrawn')";
+constexpr const char* kRejectedPairs =
+    "SELECT DISTINCT m.trainee_id, m.project_id, coalesce(m.role, '') AS role "
+    "FROM matches m JOIN projects p ON p.id = m.project_id "
+    "WHERE m.state = 'rejected' AND p.status = 'open' ORDER BY m.trainee_id";
 constexpr const char* kAcquireLease =
     "INSERT INTO round_lease (id, holder, expires_at) "
     "VALUES (1, $1, now() + make_interval(secs => $2)) "
@@ -142,6 +146,14 @@ RoundInputs round_inputs(Tx& t) {
     in.busy_trainees.push_back(r["trainee_id"].as<std::string>());
   }
   in.preferences = open_project_preferences(t);
+  for (const auto& r : exec(tx, kRejectedPairs)) {
+    auto trainee = r["trainee_id"].as<std::string>();
+    if (in.rejected.empty() || in.rejected.back().trainee_id != trainee) {
+      in.rejected.push_back({std::move(trainee), {}, {}});
+    }
+    in.rejected.back().refused.push_back(
+        {r["project_id"].as<std::string>(), r["role"].as<std::string>()});
+  }
   return in;
 }
 

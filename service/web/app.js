@@ -615,8 +615,29 @@ async function candidatesView(projectId, role = "") {
   const roles = project.body?.roles || [];
   const r = await api("GET", `/v1/projects/${projectId}/candidates?limit=20${role ? `&role=${encodeURIComponent(role)}` : ""}`);
   if (!r.ok) { page("project.candidates", h("div", {}, "")); showProblem(main, r.body); return; }
+  // The firm's own matches of this project (of this role), by trainee: a
+  // candidate already in them says in which state, and one it rejected says
+  // so (the ranking is by score alone, and a rejected trainee was shown
+  // first again as if new).
+  /** @type {Map<string, string>} */
+  const open = new Map();
+  /** @type {Set<string>} */
+  const rejected = new Set();
+  for (let cursor = "", pages = 0; pages < 10; pages++) {
+    const m = await api("GET", `/v1/matches?project_id=${projectId}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    if (!m.ok) break;
+    for (const x of m.body.items) {
+      if (role && x.role !== role) continue;
+      if (x.state === "rejected") rejected.add(x.trainee_id);
+      else if (x.state !== "withdrawn") open.set(x.trainee_id, x.state);
+    }
+    if (!m.body.next_cursor) break;
+    cursor = m.body.next_cursor;
+  }
   const items = r.body.items.map((/** @type {any} */ c) => {
     const box = h("div");
+    const state = open.get(c.trainee.id);
+    const declined = !state && rejected.has(c.trainee.id);
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
       const m = await api("POST", "/v1/matches", { body: { project_id: projectId, trainee_id: c.trainee.id, ...(role ? { role } : {}) } });
@@ -626,11 +647,13 @@ async function candidatesView(projectId, role = "") {
       if (!m.ok) { btn.disabled = false; showProblem(box, m.body); return; }
       btn.textContent = t("candidate.shortlisted");
       say(t("candidate.shortlisted"));
-    } }, t("candidate.shortlist"));
+    } }, t(declined ? "candidate.shortlist_again" : "candidate.shortlist"));
     // A team's match is for one of its roles: the whole project's ranking
     // offers none (every press answered "/role: required").
-    const action = roles.length && !role ? h("p", { class: "muted" }, t("candidate.pick_role")) : btn;
-    return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, action), box);
+    const action = state ? h("p", { class: "muted", "data-match-state": state }, t("candidate.in_matches", { state: label("state", state) }))
+      : roles.length && !role ? h("p", { class: "muted" }, t("candidate.pick_role")) : btn;
+    const note = declined ? h("p", { class: "notice", "data-declined": "" }, t("candidate.rejected_before")) : null;
+    return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), note, h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, action), box);
   });
   const pickRole = roles.length ? h("nav", { "aria-label": t("team.role_pick") }, h("ul", { class: "inline" },
     [{ key: "", title: t("team.all_roles") }, ...roles].map((/** @type {any} */ x) => h("li", {}, h("a", { href: `#/candidates/${projectId}${x.key ? `/${x.key}` : ""}`, "aria-current": x.key === role ? "page" : null }, x.title))))) : null;

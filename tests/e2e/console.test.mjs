@@ -152,6 +152,26 @@ test("a firm shortlists a candidate and makes an offer", async () => {
   await accessible(page, "11-firm-candidates");
   await page.locator(`button[data-trainee="${flow.trainee}"]`).click();
   await page.getByRole("button", { name: "Shortlisted" }).waitFor();
+  // Seen again, the list says who is already in the firm's matches, and
+  // which candidate it declined before (that one had come back first, as
+  // if new): the firm rejects another candidate through the API.
+  const others = (await api(keys[flow.firm], "GET", `/v1/projects/${flow.project.id}/candidates?limit=20`)).body.items
+    .filter((/** @type {any} */ c) => c.trainee.id !== flow.trainee);
+  assert.ok(others.length, "the demo project has a second candidate");
+  {
+    const declined = others[0].trainee;
+    const made = await api(keys[flow.firm], "POST", "/v1/matches", { project_id: flow.project.id, trainee_id: declined.id });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const no = await api(keys[flow.firm], "POST", `/v1/matches/${made.body.id}/transitions`, { to: "rejected", reason: "not this time" }, { "if-match": made.etag });
+    assert.equal(no.status, 200, JSON.stringify(no.body));
+    await page.reload();
+    const card = page.locator("li.card").filter({ has: page.getByRole("heading", { name: new RegExp(` ${declined.alias}$`) }) });
+    await card.locator("[data-declined]").filter({ hasText: "You declined this trainee for this project before" }).waitFor();
+    await card.getByRole("button", { name: "Shortlist again" }).waitFor();
+    const held = page.locator("li.card").filter({ has: page.getByRole("heading", { name: `#1 ${flow.alias}` }) });
+    await held.locator('[data-match-state="shortlisted"]').filter({ hasText: "In your matches: Shortlisted" }).waitFor();
+    assert.equal(await held.locator("button[data-trainee]").count(), 0, "no shortlist button for a trainee already in the firm's matches");
+  }
   await page.getByRole("link", { name: "Matches" }).click();
   // Each row opens through a real button, announced as one.
   await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();

@@ -372,6 +372,12 @@ TEST_F(ApiTest, DemoSeedLoadsADeterministicSetOnceAndPrintsWorkingKeys) {
   EXPECT_EQ(count_rows("project_roles"), 4U);
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM project_roles WHERE japanese_min = 'N2'"), "2");
   EXPECT_GT(count_rows("trainee_preferences"), 0U);
+  // A placement is an approved match: no trainee is seeded placed without
+  // one (eight were, and the programme report counted them).
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainees t WHERE status = 'placed' AND NOT "
+                            "EXISTS (SELECT 1 FROM matches m WHERE m.trainee_id = t.id AND "
+                            "m.state = 'approved')"),
+            "0");
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'training_provider'"),
             "3");
   EXPECT_EQ(db_.query_value("SELECT count(*) FROM organizations WHERE kind = 'firm'"), "5");

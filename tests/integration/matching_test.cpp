@@ -511,6 +511,55 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
   EXPECT_FALSE(again.body["statistics"].contains("stability"));  // max_score claims none
 }
 
+// A firm rejected its round's proposal: the next rounds never propose the
+// same trainee for the same project again (the walkthrough saw a rejected
+// candidate come back first), but may for another project, and the firm can
+// still shortlist them by hand.
+TEST_F(MatchingTest, ARejectedPairIsNotProposedAgain) {
+  const auto strong = add_trainee("strong@example.com", {{"Python", 5}, {"PyTorch", 5}});
+  const auto weaker = add_trainee("weaker@example.com", {{"Python", 3}});
+  const auto project = add_project(firm_key_, "Vision", 1);
+  auto round_of = [&](const std::string& algorithm) {
+    auto r = call("POST", "/v1/matching-rounds", admin_, {{"algorithm", algorithm}});
+    EXPECT_EQ(r.status(), 201) << r.http.body;
+    auto m = call("GET", "/v1/matches?round_id=" + r.body.value("id", ""), admin_);
+    std::map<std::string, std::string> proposed;  // trainee -> project
+    for (const auto& x : m.body["items"]) proposed[x["trainee_id"]] = x["project_id"];
+    return std::pair{r.body, proposed};
+  };
+  auto [first, proposed] = round_of("stable");
+  ASSERT_EQ(proposed, (std::map<std::string, std::string>{{strong, project}}));
+  const auto match = db_.query_value("SELECT id FROM matches WHERE trainee_id = '" + strong + "'");
+  ASSERT_EQ(move(match, firm_key_, "rejected", "not the profile we need").status(), 200);
+
+  // The weaker trainee takes the seat; the rejected one is not proposed. A
+  // round undone (its proposals withdrawn) bars nothing: the next proposes
+  // the same again.
+  auto [by_score, scored] = round_of("max_score");
+  EXPECT_EQ(scored, (std::map<std::string, std::string>{{weaker, project}})) << by_score.dump();
+  ASSERT_EQ(call("POST", "/v1/matching-rounds/" + by_score.value("id", "") + "/withdraw-proposed",
+                 admin_, {{"reason", "tried the other algorithm"}})
+                .status(),
+            200);
+  auto [again, next] = round_of("stable");
+  EXPECT_EQ(next, (std::map<std::string, std::string>{{weaker, project}})) << again.dump();
+  // The refused pair is not eligible, so it is neither checked nor blocking.
+  EXPECT_EQ(again["statistics"]["stability"]["stable"], true) << again.dump();
+  EXPECT_EQ(again["statistics"]["stability"]["pairs_checked"], 1) << again.dump();
+  const auto second = db_.query_value("SELECT id FROM matches WHERE trainee_id = '" + weaker +
+                                      "' AND state = 'proposed'");
+  ASSERT_EQ(move(second, admin_, "rejected", "not this time").status(), 200);
+  // Both rejected for this project: a round proposes no one for it, but the
+  // strong trainee is proposed for another project.
+  const auto other = add_project(other_firm_key_, "Research", 1);
+  auto [last, after] = round_of("stable");
+  EXPECT_EQ(after, (std::map<std::string, std::string>{{strong, other}})) << last.dump();
+  // By hand the firm can shortlist a trainee it rejected before.
+  auto by_hand =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", weaker}});
+  EXPECT_EQ(by_hand.status(), 201) << by_hand.http.body;
+}
+
 TEST_F(MatchingTest, ErasingATraineeWithdrawsItsOpenMatches) {
   const auto t = add_trainee("gone@example.com", {{"Python", 5}});
   const auto p = add_project(firm_key_, "Inspection AI", 1);
