@@ -452,6 +452,33 @@ TEST_F(IssueSeventeenTest, APhoneInFullWidthOrBengaliDigitsIsTheSameNumber) {
   EXPECT_EQ(pairs, (std::set<std::set<std::string>>{{a, b}, {a, c}, {b, c}}));
 }
 
+// Migration 0109: an email is read in Unicode NFKC before it is compared. The
+// same address typed with a Japanese IME's full-width letters, and one with
+// é decomposed (e + U+0301, as a Mac keyboard gives it) against the composed
+// é of a spreadsheet, are each one person at two organizations; before, each
+// spelling had its own digest and nothing was flagged.
+TEST_F(IssueSeventeenTest, AnEmailInFullWidthOrDecomposedLettersIsTheSameAddress) {
+  auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
+  auto [b, b_key] = organization("Chattogram Tech", "training_provider");
+  const auto wide = add_trainee(a_key, "\uFF52\uFF41\uFF48\uFF49\uFF4D@example.com");
+  const auto narrow = add_trainee(b_key, "Rahim@example.com");
+  const auto composed = add_trainee(a_key, "ren\u00E9@example.fr");
+  const auto decomposed = add_trainee(b_key, "rene\u0301@example.fr");
+  // A different address in full-width letters matches nobody.
+  add_trainee(b_key, "\uFF4B\uFF41\uFF52\uFF49\uFF4D@example.com");
+  auto flags = call("GET", "/v1/duplicates", admin_);
+  ASSERT_EQ(flags.status(), 200) << flags.http.body;
+  ASSERT_EQ(flags.body["items"].size(), 2u) << flags.http.body;
+  std::set<std::set<std::string>> pairs;
+  for (const auto& item : flags.body["items"]) {
+    EXPECT_EQ(item["matched_on"], json({"email"})) << item.dump();
+    std::set<std::string> ids;
+    for (const auto& side : item["trainees"]) ids.insert(side["trainee_id"]);
+    pairs.insert(ids);
+  }
+  EXPECT_EQ(pairs, (std::set<std::set<std::string>>{{wide, narrow}, {composed, decomposed}}));
+}
+
 TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganization) {
   auto [a, a_key] = organization("Dhaka AI Academy", "training_provider");
   auto [b, b_key] = organization("Chattogram Tech", "training_provider");
