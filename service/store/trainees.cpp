@@ -53,6 +53,7 @@ constexpr const char* kSetWriter =
     " set_config('kakehashi.actor_label', $5, true) AS actor_label";
 constexpr const char* kEraseTrainee =
     "UPDATE trainees SET status = 'erased', city = NULL, program = NULL, certifications = '[]', "
+    " consent_matching = false, consent_share_abroad = false, "
     " version = version + 1, updated_at = now() "
     "WHERE id = $1 AND status <> 'erased' AND ($2::bigint IS NULL OR version = $2) "
     "RETURNING id, seq";

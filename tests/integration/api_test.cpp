@@ -341,6 +341,17 @@ TEST_F(ApiTest, ErasureDeletesPersonalDataAndHidesTheProfile) {
   EXPECT_TRUE(admin_view.body["full_name"].is_null());
   EXPECT_TRUE(admin_view.body["email"].is_null());
   EXPECT_EQ(count_rows("trainee_personal"), 0U);
+  // An erased trainee consents to nothing (administrators read "consents to
+  // matching and to sharing abroad" of no one), and the erasure is recorded
+  // as the consent's end.
+  EXPECT_EQ(admin_view.body["consent"]["matching"], false) << admin_view.http.body;
+  EXPECT_EQ(admin_view.body["consent"]["share_with_firms_abroad"], false);
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM audit_events WHERE kind = 'consent' AND "
+                            "trainee_id = '" +
+                            id + "' AND details->>'matching' = 'false'"),
+            "1");
+  // The database keeps it so for any writer (migration 0110).
+  EXPECT_ANY_THROW(db_.exec("UPDATE trainees SET consent_matching = true WHERE id = '" + id + "'"));
 }
 
 TEST_F(ApiTest, SkillsAreListedWithAliasesAndRelatedSkills) {
