@@ -241,7 +241,8 @@ awaitable<Response> programme_report(ApiContext& api, http::RequestContext& ctx)
     const std::string value(*raw);
     auto day = valid_date(value) ? matching::parse_day(value) : std::nullopt;
     if (!day) {
-      errors.push_back(invalid_format(name, "must be a date YYYY-MM-DD", "date"));
+      errors.push_back(
+          invalid_format(name, "must be a real date, YYYY-MM-DD, from 1900-01-01 on", "date"));
       continue;
     }
     (std::string_view(name) == "from" ? from : to) = value;

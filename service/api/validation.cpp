@@ -172,7 +172,8 @@ std::optional<bool> Validator::boolean(const std::string& key, bool required) {
 std::optional<std::string> Validator::date(const std::string& key, bool required) {
   auto s = text(key, required, 10);
   if (s && !valid_date(*s)) {
-    fail(key, FieldCode::kInvalidFormat, "must be a date YYYY-MM-DD", format_is("date"));
+    fail(key, FieldCode::kInvalidFormat, "must be a real date, YYYY-MM-DD, from 1900-01-01 on",
+         format_is("date"));
     return std::nullopt;
   }
   return s;

@@ -347,6 +347,14 @@ TEST_F(IssueSeventeenTest, ReportAndDuplicatesAreForAdministratorsAndValidateThe
   auto backwards = call("GET", "/v1/reports/programme?from=2026-02-01&to=2026-01-01", admin_);
   expect_problem(backwards, 422);
   EXPECT_EQ(backwards.body["errors"][0]["code"], "invalid_combination");
+  // A well-formed date before 1900 is refused saying why (it read "must be a
+  // date YYYY-MM-DD", which 0001-01-01 is).
+  auto ancient = call("GET", "/v1/reports/programme?from=0001-01-01&to=2026-01-01", admin_);
+  expect_problem(ancient, 422);
+  ASSERT_EQ(ancient.body["errors"].size(), 1u) << ancient.http.body;
+  EXPECT_NE(ancient.body["errors"][0]["detail"].get<std::string>().find("from 1900-01-01 on"),
+            std::string::npos)
+      << ancient.http.body;
   expect_problem(call("GET", "/v1/duplicates?organization_id=nope&limit=0", admin_), 422);
 }
 
