@@ -128,11 +128,19 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
     if (dry_run) {
       // A dry run stores what it would propose, and no match.
       row.status = "simulated";
+      // With the alias and the project's title, so a reader sees who would
+      // go where (the console showed an empty table for a dry run).
+      std::unordered_map<std::string_view, const matching::Proposal*> proposed;
+      for (const auto& p : result.proposals) proposed[p.trainee_id] = &p;
       json assignment = json::array();
       for (const auto& m : matches) {
+        const auto it = proposed.find(m.trainee_id);
+        const auto* p = it == proposed.end() ? nullptr : it->second;
         assignment.push_back({{"project_id", m.project_id},
+                              {"project_title", p ? p->project_title : std::string()},
                               {"role", m.role ? json(*m.role) : json(nullptr)},
                               {"trainee_id", m.trainee_id},
+                              {"trainee_alias", p ? p->trainee_alias : std::string()},
                               {"score", m.score.value_or(0)}});
       }
       row.assignment = assignment.dump();

@@ -139,7 +139,8 @@ RoundResult assemble(LiveIndex& live, const matcher::CandidateIndex& index, cons
     if (!card || !features) continue;
     out.proposals.push_back({e.card.record.id, e.role, std::string(card->id()),
                              e.card.record.organization_id, std::string(card->organization_id()),
-                             a.score, matcher::explain(w.plans[a.project].plan, *features)});
+                             a.score, matcher::explain(w.plans[a.project].plan, *features),
+                             std::string(card->alias()), e.card.record.data.title});
   }
   for (const auto& u : result.unmatched) {
     const std::string reason(matcher::unmatched_reason_name(u.reason));

@@ -44,6 +44,8 @@ struct Proposal {
   std::string training_org_id;
   double score = 0;
   matcher::Explanation explanation;
+  std::string trainee_alias;  // the pseudonym, for a dry run's stored assignment
+  std::string project_title;  // as a match's project_title (the role is `role`)
 };
 
 struct RoundResult {

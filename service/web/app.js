@@ -454,14 +454,17 @@ async function roundView() {
     const orgs = await api("GET", "/v1/organizations?limit=200");
     const names = Object.fromEntries((orgs.body?.items || []).map((/** @type {any} */ o) => [o.id, o.name]));
     const st = r.body.statistics;
-    const matches = await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`);
+    // A real round's assignment is its matches; a dry run stores it in the
+    // round (it has no matches: its table was empty).
+    const assigned = r.body.dry_run ? (r.body.assignment || []).slice(0, 200).map((/** @type {any} */ a) => ({ trainee_alias: a.trainee_alias, project_title: a.project_title, role: a.role, score: a.score }))
+      : (await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`)).body?.items || [];
     put(result, 
       h("h2", { id: "round-result", tabindex: "-1" }, t("round.result")),
       h("p", {}, t("round.summary", { assigned: st.assigned, seats: st.seats, mean: fmt(st.mean_score), ms: Math.round(r.body.timings.total_ms) })),
       h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
       h("h3", {}, t("round.assignments")),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.score")))),
-        h("tbody", {}, (matches.body?.items || []).map((/** @type {any} */ m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.project_title), h("td", {}, fmt(m.score)))))),
+        h("tbody", {}, assigned.map((/** @type {any} */ m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.role ? `${m.project_title} (${m.role})` : m.project_title), h("td", {}, fmt(m.score)))))),
       h("h3", {}, t("round.unmatched")),
       h("p", {}, [t("round.unmatched_total", { count: st.unmatched?.count ?? 0 }),
         ...Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => t("common.labelled", { label: label("unmatched", k), value: Number(v) })),

@@ -227,8 +227,25 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await accessible(page, "30-admin-dashboard");
   await page.getByRole("link", { name: "Matching round" }).click();
   await page.getByLabel("Algorithm").selectOption("stable");
+  // First a dry run: it lists who would go where, as the real round then
+  // does (its table was empty: a dry run has no matches to read).
+  const roundRows = () => page.locator("#round-result ~ table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent).sort());
+  await page.getByLabel("Dry run (store as simulated, create no matches)").check();
   await page.getByRole("button", { name: "Run round" }).click();
   await page.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  const dry = (await api(keys.admin, "GET", "/v1/matching-rounds?limit=1")).body.items[0];
+  assert.equal(dry.dry_run, true);
+  const wouldGo = (await api(keys.admin, "GET", `/v1/matching-rounds/${dry.id}`)).body.assignment;
+  assert.ok(wouldGo.length > 0 && wouldGo.length === dry.statistics.assigned, JSON.stringify(dry.statistics));
+  assert.ok(wouldGo.every((/** @type {any} */ a) => a.trainee_alias && a.project_title));
+  const dryRows = await roundRows();
+  assert.equal(dryRows.length, Math.min(wouldGo.length, 200));
+  assert.ok(dryRows.some((r) => r.includes(wouldGo[0].trainee_alias)));
+  await page.getByLabel("Dry run (store as simulated, create no matches)").uncheck();
+  await page.getByRole("heading", { name: "Round result" }).evaluate((e) => e.remove());
+  await page.getByRole("button", { name: "Run round" }).click();
+  await page.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  assert.deepEqual(await roundRows(), dryRows, "the real round proposes what its dry run showed");
   const assigned = await page.getByText(/^Assigned: \d+ \/ \d+/).innerText();
   assert.match(assigned, /Assigned: [1-9]\d* \//);
   assert.ok(await page.getByRole("list", { name: "Assignments per training organization" }).getByRole("img").count() >= 1);

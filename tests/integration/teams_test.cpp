@@ -265,6 +265,20 @@ TEST_F(TeamsTest, ADryRunChangesNothingAndEqualsTheRoundThatFollows) {
   ASSERT_EQ(real.status(), 201) << real.http.body;
   EXPECT_EQ(real.body["dry_run"], false);
   EXPECT_EQ(assignment_of(dry.body), assignment_of(real.body));
+  // A dry run's assignment names whom and where as its matches would: the
+  // trainee's alias and the project's title ("title / role title").
+  auto real_matches =
+      call("GET", "/v1/matches?limit=200&round_id=" + real.body.value("id", ""), admin_);
+  std::map<std::string, std::pair<std::string, std::string>> named;  // trainee -> (alias, title)
+  for (const auto& m : real_matches.body["items"]) {
+    named[m["trainee_id"]] = {m["trainee_alias"], m["project_title"]};
+  }
+  ASSERT_FALSE(dry.body["assignment"].empty());
+  for (const auto& a : dry.body["assignment"]) {
+    const auto& [alias, title] = named[a["trainee_id"]];
+    EXPECT_EQ(a["trainee_alias"], alias) << a.dump();
+    EXPECT_EQ(a["project_title"], title) << a.dump();
+  }
   EXPECT_EQ(count_rows("matches"),
             matches_before + real.body["statistics"]["assigned"].get<std::size_t>());
   auto cmp = call("GET",
