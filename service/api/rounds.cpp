@@ -22,6 +22,7 @@
 #include "matcher/allocation.hpp"
 #include "matching/live_index.hpp"
 #include "matching/round.hpp"
+#include "store/conflict.hpp"
 #include "store/matches.hpp"
 #include "util/crypto.hpp"
 
@@ -36,6 +37,8 @@ double ms_since(Clock::time_point t) {
 }
 
 constexpr int kRoundLeaseSeconds = 15 * 60;  // longer than any round takes
+// How often a round's store is tried when pairs are taken by hand meanwhile.
+constexpr int kStoreAttempts = 4;
 constexpr std::string_view kEngineVersion = "kakehashi-matcher/1";
 
 json round_json(const store::RoundRow& r) {
@@ -58,7 +61,7 @@ json round_json(const store::RoundRow& r) {
 // The proposals still possible now: trainees not in an open match since, at
 // most the seats each project still has (best scores first, as allocated).
 // `result` keeps only those, so its statistics describe what is stored.
-std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const json& explanations,
+std::vector<store::NewMatch> still_possible(matching::RoundResult& result, json& explanations,
                                             const store::RoundInputs& now) {
   std::unordered_set<std::string> busy(now.busy_trainees.begin(), now.busy_trainees.end());
   std::map<std::pair<std::string, std::string>, int> seats;
@@ -78,6 +81,7 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
   }
   std::vector<store::NewMatch> matches;
   std::vector<matching::Proposal> kept;
+  json kept_explanations = json::array();
   for (std::size_t i = 0; i < result.proposals.size(); ++i) {
     if (!keep[i]) continue;
     const auto& p = result.proposals[i];
@@ -85,8 +89,11 @@ std::vector<store::NewMatch> still_possible(matching::RoundResult& result, const
                        p.score, explanations[i].get<std::string>(),
                        p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
     kept.push_back(std::move(result.proposals[i]));
+    kept_explanations.push_back(std::move(explanations[i]));
   }
+  // Both stay aligned, so a second pass (a retried store) filters them again.
   result.proposals = std::move(kept);
+  explanations = std::move(kept_explanations);
   return matches;
 }
 
@@ -119,7 +126,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
                   {"explain_ms", result.explain_ms}};
   const auto t_store = Clock::now();
   std::optional<store::RoundRow> round;
-  co_await api.db.transact([&](store::Tx& t) {
+  auto store_once = [&](store::Tx& t) {
     // The round computed without holding the database: what changed since
     // its inputs were read (a firm shortlisted a trainee, a seat was filled)
     // drops the proposals it would contradict.
@@ -153,7 +160,19 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
     timings["total_ms"] = ms_since(t0);
     store::set_round_timings(t, id, timings.dump());
     round = store::find_round(t, id);
-  });
+  };
+  // A pair shortlisted by hand after this transaction read its inputs and
+  // before the proposals' COPY reached it is a store::Conflict (the open
+  // pair's unique index; it answered 500 and the round was lost): the store
+  // runs again, reading that pair as taken.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      co_await api.db.transact([&](store::Tx& t) { store_once(t); });
+      break;
+    } catch (const store::Conflict&) {
+      if (attempt == kStoreAttempts) throw;
+    }
+  }
   api.round_seconds.observe(row.algorithm, ms_since(t0) / 1e3);
   co_return std::move(*round);
 }
@@ -237,15 +256,25 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
   });
   std::optional<store::RoundRow> round;
   std::exception_ptr failure;
+  bool contested = false;
   if (!busy) {
     try {
       round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at, t0,
                                          dry_run);
+    } catch (const store::Conflict&) {
+      contested = true;
     } catch (...) {
       failure = std::current_exception();
     }
     co_await api.db.transact([&](store::Tx& t) { store::release_round_lease(t, holder); });
     if (failure) std::rethrow_exception(failure);
+  }
+  if (contested) {
+    Response r = problem(ctx, 409, http::ProblemType::kDuplicate,
+                         "matches were made by hand while the round was stored, again and "
+                         "again; nothing was stored: run the round again");
+    r.set_header("Retry-After", "1");
+    co_return r;
   }
   if (busy) {
     Response r = problem(ctx, 409, http::ProblemType::kRoundRunning,

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include "store/conflict.hpp"
 #include "store/matches.hpp"
 #include "store/preferences.hpp"
 #include "store/sql_text.hpp"
@@ -202,7 +203,7 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
                 round.statistics, actor.person_id, actor.label);
     return id;
   }
-  {
+  try {
     pqxx::stream_to out(
         tx, "matches",
         std::vector<std::string>{"project_id", "trainee_id", "firm_id", "training_org_id",
@@ -212,6 +213,10 @@ std::string store_round(Tx& t, const RoundRow& round, const std::vector<NewMatch
                              m.score, m.explanation, m.role);
     }
     out.complete();
+  } catch (const pqxx::unique_violation&) {
+    // An open pair (matches_open_pair) made by hand after this transaction
+    // read the round's inputs: the caller stores again, reading it as taken.
+    throw Conflict{"a pair the round proposes was matched meanwhile", ""};
   }
   // Proposals for trainees no longer matchable (consent or status changed
   // while the round ran) go; the rest hold their trainees' rows until the

@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <thread>
+
+#include <pqxx/pqxx>
 
 #include "integration/api_fixture.hpp"
 #include "store/database.hpp"
@@ -558,6 +561,46 @@ TEST_F(MatchingTest, ARejectedPairIsNotProposedAgain) {
   auto by_hand =
       call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", weaker}});
   EXPECT_EQ(by_hand.status(), 201) << by_hand.http.body;
+}
+
+// A firm shortlists a pair by hand while a round stores the same pair as a
+// proposal (a probe: the round answered 500, "duplicate key ... matches_open_pair",
+// and was lost). The hand-made match is held uncommitted until the round's
+// COPY waits on it; then it commits, and the round stores again without it.
+TEST_F(MatchingTest, APairShortlistedWhileARoundIsStoredIsLeftOutNotA500) {
+  const auto strong = add_trainee("strong@example.com", {{"Python", 5}, {"PyTorch", 5}});
+  const auto project = add_project(firm_key_, "Vision", 1);
+  pqxx::connection c(db_.url());
+  pqxx::work hold(c);
+  hold.exec(
+      "INSERT INTO matches (project_id, trainee_id, firm_id, training_org_id, state) "
+      "VALUES ('" +
+      project + "', '" + strong + "', '" + firm_ + "', '" + school_ + "', 'shortlisted')");
+  HttpResponse round;
+  const std::string admin = admin_;
+  std::thread run([&] {
+    round = request(service_->port(), "POST", "/v1/matching-rounds",
+                    json{{"algorithm", "stable"}}.dump(),
+                    {{"Authorization", "Bearer " + admin}, {"Content-Type", "application/json"}});
+  });
+  // The round's COPY waits for this transaction (the open pair's unique index).
+  bool waiting = false;
+  for (int i = 0; i < 200 && !waiting; ++i) {
+    waiting = db_.query_value("SELECT count(*) FROM pg_locks WHERE NOT granted") != "0";
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_TRUE(waiting) << "the round never reached the pair";
+  hold.commit();
+  run.join();
+  ASSERT_EQ(round.status, 201) << round.body;
+  const auto body = json::parse(round.body);
+  EXPECT_EQ(body["statistics"]["assigned"], 0) << round.body;
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM matches WHERE trainee_id = '" + strong + "'"),
+            "1");
+  EXPECT_EQ(db_.query_value("SELECT state FROM matches WHERE trainee_id = '" + strong + "'"),
+            "shortlisted");
+  // The lease is free again: another round runs.
+  EXPECT_EQ(call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}}).status(), 201);
 }
 
 TEST_F(MatchingTest, ErasingATraineeWithdrawsItsOpenMatches) {
