@@ -45,12 +45,6 @@ json money_json(const domain::Pricing& pricing, const std::string& date, double 
   return j;
 }
 
-double two_significant_figures(double v) {
-  if (!(v > 0) || !std::isfinite(v)) return v;
-  const double unit = std::pow(10.0, std::floor(std::log10(v)) - 1);
-  return std::round(v / unit) * unit;
-}
-
 json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                    const std::string& trainee_organization, const domain::TraineeProfile& t,
                    const domain::ProjectData& p, const std::string& viewer, Multiplier shown) {
@@ -77,10 +71,11 @@ json rate_evidence(const domain::Pricing& pricing, const std::string& date,
     // Firms read the bill rate to two significant figures (168,000 as
     // 170,000): exact, it divided by the few multipliers organizations use
     // into one round salary, and so named the organization and the salary (a
-    // probe, 74 of 90 candidates). The scoring uses the exact rate.
-    j["bill_rate"] = money_json(pricing, date,
-                                shown == Multiplier::kShown ? bill : two_significant_figures(bill),
-                                salary.currency, viewer);
+    // probe, 74 of 90 candidates). The scoring uses the same figure
+    // (domain::two_significant_figures), so the score gives no more away.
+    j["bill_rate"] = money_json(
+        pricing, date, shown == Multiplier::kShown ? bill : domain::two_significant_figures(bill),
+        salary.currency, viewer);
     use(salary.currency);
     bill_usd = pricing.convert(bill, salary.currency, domain::kBaseCurrency, date);
   }

@@ -43,10 +43,6 @@ nlohmann::json money_json(const domain::Pricing& pricing, const std::string& dat
 // both).
 enum class Multiplier { kShown, kHidden };
 
-// v to two significant figures (168000 → 170000, 4333 → 4300): the bill rate
-// as firms read it.
-double two_significant_figures(double v);
-
 // The rate component's evidence for one trainee and one project.
 nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                              const std::string& trainee_organization,

@@ -1,6 +1,7 @@
 #include "domain/pricing.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace kakehashi::domain {
@@ -42,6 +43,12 @@ double Pricing::multiplier_of(const std::string& organization_id) const {
 double bill_rate(double salary, std::optional<double> trainee_multiplier,
                  double organization_multiplier) {
   return salary * trainee_multiplier.value_or(organization_multiplier);
+}
+
+double two_significant_figures(double v) {
+  if (!(v > 0) || !std::isfinite(v)) return v;
+  const double unit = std::pow(10.0, std::floor(std::log10(v)) - 1);
+  return std::round(v / unit) * unit;
 }
 
 std::string today_utc() {

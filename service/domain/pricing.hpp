@@ -52,6 +52,14 @@ struct Pricing {
 double bill_rate(double salary, std::optional<double> trainee_multiplier,
                  double organization_multiplier);
 
+// v to two significant figures (168000 -> 170000, 4333 -> 4300): the bill
+// rate as firms read it, and as the scorer uses it. Exact, it divided by the
+// few multipliers organizations use into one round salary, and so named the
+// organization and the salary; the score's rate component, a continuous
+// function of it that firms read with their own budget, gave it back exactly
+// (a probe: 203,064 derived, 203,125 exact, from a shown 200,000).
+double two_significant_figures(double v);
+
 // Today's date (UTC) as YYYY-MM-DD.
 std::string today_utc();
 

@@ -179,9 +179,11 @@ matcher::Trainee trainee_features(const domain::TraineeRecord& r, FeatureContext
   if (p.expected_monthly_rate && ctx.pricing) {
     const double bill = domain::bill_rate(p.expected_monthly_rate->amount, p.bill_rate_multiplier,
                                           ctx.pricing->multiplier_of(r.organization_id));
-    t.expected_monthly_rate =
-        to_usd(bill, p.expected_monthly_rate->currency, *ctx.pricing, ctx.date)
-            .value_or(matcher::kUnknownAmount);
+    // Scored as firms read it, to two significant figures: the rate
+    // component is a function of it that firms see beside their budget.
+    t.expected_monthly_rate = to_usd(domain::two_significant_figures(bill),
+                                     p.expected_monthly_rate->currency, *ctx.pricing, ctx.date)
+                                  .value_or(matcher::kUnknownAmount);
   }
   for (const auto& d : p.domains) {
     const auto bit = ctx.domains->id(d);

@@ -3,6 +3,7 @@
 // currency without a rate named, the cost model, the JST overlap across a DST
 // change, and the overlap and hours constraints with their reason codes.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "api_fixture.hpp"
@@ -178,7 +179,16 @@ TEST_F(MoneyTimeTest, TheCostModelTurnsSalaryIntoBillRate) {
     EXPECT_TRUE(item["rate_evidence"]["multiplier"].is_null()) << item.dump();
     EXPECT_TRUE(item["trainee"]["rate_band"].is_null()) << item.dump();
   }
-  EXPECT_DOUBLE_EQ(component(ex, "rate")["value"].get<double>(), 1.0 - 0.5 * 0.4);
+  // The rate component is scored on the rate the firm reads (140,000 BDT =
+  // 1,166.67 USD), not the exact 144,000 (1,200 USD, 1 - 0.5 x 0.4): with its
+  // budget, a firm inverted the component back into the exact rate (a probe).
+  // (Amounts pass through the day's stored exchange rates: near, not equal.)
+  EXPECT_NEAR(component(ex, "rate")["value"].get<double>(),
+              1.0 - 0.5 * (1.0 - (140000.0 / 120.0) / 2000.0), 2e-4)
+      << ex.dump();
+  EXPECT_GT(std::abs(component(ex, "rate")["value"].get<double>() - (1.0 - 0.5 * 0.4)), 5e-3);
+  EXPECT_NEAR(component(as_admin, "rate")["value"].get<double>(),
+              component(ex, "rate")["value"].get<double>(), 1e-12);
   // A trainee's own multiplier overrides the organization's.
   auto patch =
       call("PATCH", "/v1/trainees/" + trainee_id, school_key_, {{"bill_rate_multiplier", 2.5}});
