@@ -77,7 +77,9 @@ json rate_evidence(const domain::Pricing& pricing, const std::string& date,
         pricing, date, shown == Multiplier::kShown ? bill : domain::two_significant_figures(bill),
         salary.currency, viewer);
     use(salary.currency);
-    bill_usd = pricing.convert(bill, salary.currency, domain::kBaseCurrency, date);
+    // The note judges the rate the score uses (two figures), so the two agree.
+    bill_usd = pricing.convert(domain::two_significant_figures(bill), salary.currency,
+                               domain::kBaseCurrency, date);
   }
   if (p.budget_currency && p.budget_max) {
     json budget = {{"currency", *p.budget_currency},
