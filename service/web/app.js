@@ -403,7 +403,7 @@ async function dashboard() {
   const statuses = ["active", "placed", "withdrawn"];
   page("nav.dashboard",
     h("section", { "aria-labelledby": "d1" }, h("h2", { id: "d1" }, t("dash.trainees")),
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))), h("th", { scope: "col" }, t("dash.placement_rate")))),
+      h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("dash.organization")), statuses.map((x) => h("th", { scope: "col" }, t(`status.${x}`))), h("th", { scope: "col" }, t("dash.placement_rate")))),
         h("tbody", {}, s.body.trainees_by_organization.map((/** @type {any} */ o) => h("tr", {}, h("td", {}, o.name), statuses.map((x) => h("td", {}, formatNumber(o.by_status[x] ?? 0))),
           h("td", {}, t("round.pool_rate", { assigned: o.placed ?? 0, pool: o.pool ?? 0, rate: formatNumber(100 * (o.placement_rate ?? 0), 1) }))))))),
     h("section", { "aria-labelledby": "d2" }, h("h2", { id: "d2" }, t("dash.projects")),
@@ -463,7 +463,7 @@ async function roundView() {
       h("p", {}, t("round.summary", { assigned: st.assigned, seats: st.seats, mean: fmt(st.mean_score), ms: Math.round(r.body.timings.total_ms) })),
       h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
       h("h3", {}, t("round.assignments")),
-      h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.score")))),
+      h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("trainee.alias")), h("th", { scope: "col" }, t("project.title")), h("th", { scope: "col" }, t("match.score")))),
         h("tbody", {}, assigned.map((/** @type {any} */ m) => h("tr", {}, h("td", {}, m.trainee_alias), h("td", {}, m.role ? `${m.project_title} (${m.role})` : m.project_title), h("td", {}, fmt(m.score)))))),
       h("h3", {}, t("round.unmatched")),
       h("p", {}, [t("round.unmatched_total", { count: st.unmatched?.count ?? 0 }),
@@ -504,7 +504,7 @@ async function auditView() {
       h("td", {}, e.from ? label("state", e.from) : "—"), h("td", {}, e.to ? label("state", e.to) : "—"), h("td", {}, e.reason ?? ""), h("td", {}, e.match_id ?? e.round_id ?? "")));
     const table = more ? list.querySelector("tbody") : null;
     if (table) table.append(...rows);
-    else put(list, rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
+    else put(list, rows.length ? h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, ["audit.at", "audit.kind", "audit.actor", "audit.from", "audit.to", "audit.reason", "audit.subject"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
     moreBtn.hidden = !cursor;
   };
   const moreBtn = h("button", { class: "btn secondary", type: "button", hidden: true, onclick: () => load(true) }, t("common.more"));
@@ -791,7 +791,7 @@ async function importView() {
     const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv", headers: dry ? {} : { "idempotency-key": importKey } });
     return r;
   };
-  const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors" }, h("caption", {}, t("import.errors")),
+  const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors", tabindex: "0" }, h("caption", {}, t("import.errors")),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("import.line")), h("th", { scope: "col" }, t("import.field")), h("th", { scope: "col" }, t("import.problem")))),
     h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line ? t("import.line_n", { line: e.line }) : "—"), h("td", {}, e.pointer ? fieldName(e.pointer) : "—"), h("td", { "data-code": e.code }, fieldErrorText(e))))));
   const dry = h("button", { class: "btn secondary", type: "button", onclick: async () => {

@@ -40,7 +40,7 @@ export async function reportsView(ui) {
     const name = (/** @type {any} */ g) => g.total ? t("report.total") : g.merged_groups ? t("report.merged", { count: g.merged_groups }) : g.key === null ? t("report.not_stated") : (r.body.group_by === "gender" ? label("gender", g.key) : g.label ?? g.key);
     put(out,
       h("p", { class: "muted" }, t("report.suppression", { n: r.body.minimum_cell })),
-      h("table", {},
+      h("table", { tabindex: "0" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t(`report.by.${r.body.group_by}`)),
           COUNTS.map((c) => h("th", { scope: "col" }, t(`report.${c}`))),
           ["report.rate", "report.days", "report.bill_median"].map((k) => h("th", { scope: "col" }, t(k))))),
@@ -99,7 +99,7 @@ export async function duplicatesView(ui) {
       side(f.trainees[0]), side(f.trainees[1])));
     const body = more ? list.querySelector("tbody") : null;
     if (body) body.append(...rows);
-    else put(list, rows.length ? h("table", {}, h("thead", {}, h("tr", {}, ["dup.at", "dup.matched", "dup.first", "dup.second"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
+    else put(list, rows.length ? h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, ["dup.at", "dup.matched", "dup.first", "dup.second"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("common.empty")));
     moreBtn.hidden = !cursor;
   };
   const moreBtn = h("button", { class: "btn secondary", type: "button", hidden: true, onclick: () => load(true) }, t("common.more"));

@@ -151,7 +151,7 @@ export async function roundsPanel(ui) {
     const c = r.body;
     // Counts as whole numbers ("Assigned 41", not 41.000); scores to 3 places.
     const row = (/** @type {string} */ key, /** @type {string} */ field, /** @type {number} */ digits) => h("tr", {}, h("th", { scope: "row" }, t(key)), h("td", {}, formatNumber(c.a[field], digits)), h("td", {}, formatNumber(c.b[field], digits)), h("td", {}, formatNumber(c.difference[field], digits)));
-    put(out, h("table", {}, h("thead", {}, h("tr", {}, h("th", {}), h("th", { scope: "col" }, "A"), h("th", { scope: "col" }, "B"), h("th", { scope: "col" }, t("rounds.difference")))),
+    put(out, h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, h("th", {}), h("th", { scope: "col" }, "A"), h("th", { scope: "col" }, "B"), h("th", { scope: "col" }, t("rounds.difference")))),
       h("tbody", {}, row("round.assigned", "assigned", 0), row("rounds.total", "total_score", 3), row("round.mean", "mean_score", 3), row("dash.unfilled", "unfilled_seats", 0))),
       h("p", {}, t("rounds.pairs", { same: c.same_pairs, a: c.only_in_a, b: c.only_in_b })));
   } }, t("rounds.compare"));

@@ -128,7 +128,7 @@ export async function webhookDeliveriesView(ui, id) {
   page("webhook.deliveries",
     h("p", {}, h("code", {}, w.body.url), " · ", stateText(ui, w.body)),
     rows.length
-      ? h("table", {}, h("thead", {}, h("tr", {}, ["webhook.created", "webhook.event", "webhook.status", "webhook.attempts", "webhook.last_answer", "webhook.next_attempt"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows))
+      ? h("table", { tabindex: "0" }, h("thead", {}, h("tr", {}, ["webhook.created", "webhook.event", "webhook.status", "webhook.attempts", "webhook.last_answer", "webhook.next_attempt"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows))
       : h("p", { class: "muted" }, t("webhook.no_deliveries")),
     h("p", {}, h("a", { href: "#/webhooks" }, t("webhook.back"))));
 }
