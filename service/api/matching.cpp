@@ -449,75 +449,93 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
                      {{"resource", std::string("candidate")}}}});
   };
   if (!api.live->ready()) co_return not_ready(ctx);
-  auto project = co_await visible_project(api, who, *project_id);
-  if (!project) {
-    co_return problem(ctx, 422, "the match is invalid",
-                      {{"/project_id",
-                        http::FieldCode::kNotFound,
-                        "no such project",
-                        {{"resource", std::string("project")}}}});
-  }
-  if (project->data.status != "open") {
-    co_return problem(ctx, 422, "the match is invalid",
-                      {{"/project_id",
-                        http::FieldCode::kInvalidState,
-                        "the project is not open",
-                        {{"state", project->data.status}}}});
-  }
-  // A team's match fills one role's seat: the role is required.
-  std::optional<matching::RoleDemand> demand;
-  if (role || !project->data.roles.empty()) {
-    if (!role) {
-      errors.push_back({"/role", http::FieldCode::kRequired, "is required: the project has roles"});
-    } else {
-      demand = role_or_problem(*project, *role, errors, "/role");
-    }
-    if (!demand) co_return problem(ctx, 422, "the match is invalid", errors);
-  }
-  std::optional<domain::TraineeRecord> trainee;
-  co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
-  if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
-    co_return no_candidate();
-  }
-  if (trainee->profile.placed_elsewhere) {
-    co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
-                      "the same person holds an approved placement through another "
-                      "organization");
-  }
-  const auto view = api.live->view();
-  const auto plan = matcher::plan_project(api.live->features(demand ? demand->record : *project),
-                                          view.index->graph());
-  const auto explanation = matcher::explain(plan, api.live->features(*trainee));
-  if (!explanation.eligible) {
-    json failed = json::array();
-    for (const auto& r : explanation.reasons)
-      failed.push_back(std::string(matcher::reason_name(r.code)));
-    co_return problem_with(ctx, 422, http::ProblemType::kConstraintsNotMet,
-                           "the trainee does not meet the project's hard constraints",
-                           {{"failed_constraints", failed}});
-  }
-  store::NewMatch m{project->id,
-                    trainee->id,
-                    project->organization_id,
-                    trainee->organization_id,
-                    "shortlisted",
-                    explanation.score,
-                    explanation_json(explanation, *view.taxonomy).dump(),
-                    demand && !demand->key.empty() ? std::optional(demand->key) : std::nullopt};
-  std::optional<store::MatchRow> row;
-  bool matchable = true;
-  auto conflict = co_await transact(api, [&](store::Tx& t) {
-    matchable = store::lock_matchable_trainee(t, trainee->id);
-    if (matchable) row = store::create_match(t, m, actor_of(who));
-  });
-  if (conflict) co_return problem(ctx, 409, http::ProblemType::kDuplicate, conflict->detail);
-  if (!matchable) {
-    co_return no_candidate();
-  }
-  Response r = json_response(201, match_json(*row));
-  r.set_header("ETag", etag(row->version));
-  r.set_header("Location", "/v1/matches/" + row->id);
-  co_return r;
+  // A retry with the same Idempotency-Key answers the match it made (it
+  // answered 409 "duplicate", as if another request had made it).
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        // Every error of the request at once: the project's (and its role's)
+        // and the trainee's (an unknown trainee was named only once the
+        // project was right).
+        auto project = co_await visible_project(api, who, *project_id);
+        std::optional<domain::TraineeRecord> trainee;
+        co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, *trainee_id); });
+        std::optional<matching::RoleDemand> demand;
+        if (!project) {
+          errors.push_back({"/project_id",
+                            http::FieldCode::kNotFound,
+                            "no such project",
+                            {{"resource", std::string("project")}}});
+        } else if (project->data.status != "open") {
+          errors.push_back({"/project_id",
+                            http::FieldCode::kInvalidState,
+                            "the project is not open",
+                            {{"state", project->data.status}}});
+        } else if (role || !project->data.roles.empty()) {
+          // A team's match fills one role's seat: the role is required.
+          if (!role) {
+            errors.push_back(
+                {"/role", http::FieldCode::kRequired, "is required: the project has roles"});
+          } else {
+            demand = role_or_problem(*project, *role, errors, "/role");
+          }
+        }
+        if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
+          errors.push_back({"/trainee_id",
+                            http::FieldCode::kNotFound,
+                            "no such candidate",
+                            {{"resource", std::string("candidate")}}});
+        }
+        if (!errors.empty()) co_return problem(ctx, 422, "the match is invalid", errors);
+        if (trainee->profile.placed_elsewhere) {
+          co_return problem(ctx, 409, http::ProblemType::kAlreadyPlaced,
+                            "the same person holds an approved placement through another "
+                            "organization");
+        }
+        const auto view = api.live->view();
+        const auto plan = matcher::plan_project(
+            api.live->features(demand ? demand->record : *project), view.index->graph());
+        const auto explanation = matcher::explain(plan, api.live->features(*trainee));
+        if (!explanation.eligible) {
+          json failed = json::array();
+          for (const auto& r : explanation.reasons)
+            failed.push_back(std::string(matcher::reason_name(r.code)));
+          co_return problem_with(ctx, 422, http::ProblemType::kConstraintsNotMet,
+                                 "the trainee does not meet the project's hard constraints",
+                                 {{"failed_constraints", failed}});
+        }
+        store::NewMatch m{
+            project->id,
+            trainee->id,
+            project->organization_id,
+            trainee->organization_id,
+            "shortlisted",
+            explanation.score,
+            explanation_json(explanation, *view.taxonomy).dump(),
+            demand && !demand->key.empty() ? std::optional(demand->key) : std::nullopt};
+        std::optional<store::MatchRow> row;
+        bool matchable = true;
+        auto conflict = co_await transact(api, [&](store::Tx& t) {
+          matchable = store::lock_matchable_trainee(t, trainee->id);
+          if (matchable) row = store::create_match(t, m, actor_of(who));
+        });
+        if (conflict) co_return problem(ctx, 409, http::ProblemType::kDuplicate, conflict->detail);
+        if (!matchable) co_return no_candidate();
+        Response r = json_response(201, match_json(*row));
+        r.set_header("ETag", etag(row->version));
+        r.set_header("Location", "/v1/matches/" + row->id);
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        std::optional<store::MatchRow> row;
+        co_await api.db.read([&](store::Tx& t) { row = store::find_match(t, id); });
+        if (!row || !visible_match(who, *row))
+          co_return problem(ctx, 404, "the match this request made no longer exists");
+        Response r = json_response(200, match_json(*row));
+        r.set_header("ETag", etag(row->version));
+        r.set_header("Location", "/v1/matches/" + row->id);
+        co_return r;
+      });
 }
 
 awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {

@@ -236,55 +236,70 @@ awaitable<Response> create_round(ApiContext& api, http::RequestContext& ctx) {
       {"min_score", params.min_score},
       {"max_per_org_per_project", params.max_per_org_per_project},
       {"dry_run", dry_run}};
-  const auto actor = actor_of(who);
-  const auto t0 = Clock::now();
-  // The lease, not a database slot, keeps rounds one at a time: the round
-  // computes on the CPU executor between two short transactions.
-  const std::string holder = util::random_hex(8);
-  bool busy = false;
-  std::string started_at;
-  matching::RoundInputs inputs;
-  co_await api.db.transact([&](store::Tx& t) {
-    if (!store::acquire_round_lease(t, holder, kRoundLeaseSeconds)) {
-      busy = true;
-      return;
-    }
-    started_at = store::database_now(t);
-    auto in = store::round_inputs(t);
-    inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences),
-              std::move(in.rejected)};
-  });
-  std::optional<store::RoundRow> round;
-  std::exception_ptr failure;
-  bool contested = false;
-  if (!busy) {
-    try {
-      round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at, t0,
-                                         dry_run);
-    } catch (const store::Conflict&) {
-      contested = true;
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    co_await api.db.transact([&](store::Tx& t) { store::release_round_lease(t, holder); });
-    if (failure) std::rethrow_exception(failure);
-  }
-  if (contested) {
-    Response r = problem(ctx, 409, http::ProblemType::kDuplicate,
-                         "matches were made by hand while the round was stored, again and "
-                         "again; nothing was stored: run the round again");
-    r.set_header("Retry-After", "1");
-    co_return r;
-  }
-  if (busy) {
-    Response r = problem(ctx, 409, http::ProblemType::kRoundRunning,
-                         "another matching round is running; try again when it ends");
-    r.set_header("Retry-After", "5");
-    co_return r;
-  }
-  Response r = json_response(201, round_json(*round));
-  r.set_header("Location", "/v1/matching-rounds/" + round->id);
-  co_return r;
+  // A client that lost the answer retries with the same Idempotency-Key and
+  // gets the round it ran, not a second round (the key was checked, then
+  // ignored: each retry ran another round).
+  co_return co_await idempotent(
+      api, ctx, who,
+      [&]() -> awaitable<Response> {
+        const auto actor = actor_of(who);
+        const auto t0 = Clock::now();
+        // The lease, not a database slot, keeps rounds one at a time: the round
+        // computes on the CPU executor between two short transactions.
+        const std::string holder = util::random_hex(8);
+        bool busy = false;
+        std::string started_at;
+        matching::RoundInputs inputs;
+        co_await api.db.transact([&](store::Tx& t) {
+          if (!store::acquire_round_lease(t, holder, kRoundLeaseSeconds)) {
+            busy = true;
+            return;
+          }
+          started_at = store::database_now(t);
+          auto in = store::round_inputs(t);
+          inputs = {std::move(in.seats), std::move(in.busy_trainees), std::move(in.preferences),
+                    std::move(in.rejected)};
+        });
+        std::optional<store::RoundRow> round;
+        std::exception_ptr failure;
+        bool contested = false;
+        if (!busy) {
+          try {
+            round = co_await compute_and_store(api, params, inputs, parameters, actor, started_at,
+                                               t0, dry_run);
+          } catch (const store::Conflict&) {
+            contested = true;
+          } catch (...) {
+            failure = std::current_exception();
+          }
+          co_await api.db.transact([&](store::Tx& t) { store::release_round_lease(t, holder); });
+          if (failure) std::rethrow_exception(failure);
+        }
+        if (contested) {
+          Response r = problem(ctx, 409, http::ProblemType::kDuplicate,
+                               "matches were made by hand while the round was stored, again and "
+                               "again; nothing was stored: run the round again");
+          r.set_header("Retry-After", "1");
+          co_return r;
+        }
+        if (busy) {
+          Response r = problem(ctx, 409, http::ProblemType::kRoundRunning,
+                               "another matching round is running; try again when it ends");
+          r.set_header("Retry-After", "5");
+          co_return r;
+        }
+        Response r = json_response(201, round_json(*round));
+        r.set_header("Location", "/v1/matching-rounds/" + round->id);
+        co_return r;
+      },
+      [&](const std::string& id) -> awaitable<Response> {
+        std::optional<store::RoundRow> round;
+        co_await api.db.read([&](store::Tx& t) { round = store::find_round(t, id); });
+        if (!round) co_return problem(ctx, 404, "the round this request ran no longer exists");
+        Response r = json_response(200, round_json(*round));
+        r.set_header("Location", "/v1/matching-rounds/" + round->id);
+        co_return r;
+      });
 }
 
 awaitable<Response> get_round(ApiContext& api, http::RequestContext& ctx) {

@@ -603,6 +603,46 @@ TEST_F(MatchingTest, APairShortlistedWhileARoundIsStoredIsLeftOutNotA500) {
   EXPECT_EQ(call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "stable"}}).status(), 201);
 }
 
+// A client that lost the answer retries with the same Idempotency-Key: it
+// gets the round it ran, and the match it made, again (a probe: each retry
+// ran another round; a retried match answered 409 duplicate).
+TEST_F(MatchingTest, RoundsAndMatchesReplayTheirIdempotencyKey) {
+  const auto t = add_trainee("retry@example.com", {{"Python", 5}});
+  const auto project = add_project(firm_key_, "Vision", 1);
+  const json dry = {{"algorithm", "stable"}, {"dry_run", true}};
+  auto first = call("POST", "/v1/matching-rounds", admin_, dry, {{"Idempotency-Key", "round-1"}});
+  ASSERT_EQ(first.status(), 201) << first.http.body;
+  auto again = call("POST", "/v1/matching-rounds", admin_, dry, {{"Idempotency-Key", "round-1"}});
+  ASSERT_EQ(again.status(), 201) << again.http.body;
+  EXPECT_EQ(again.http.header("Idempotent-Replayed").value_or(""), "true");
+  EXPECT_EQ(again.body["id"], first.body["id"]);
+  EXPECT_EQ(count_rows("matching_rounds"), 1u);
+  expect_problem(call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}},
+                      {{"Idempotency-Key", "round-1"}}),
+                 422);
+  EXPECT_EQ(count_rows("matching_rounds"), 1u);
+
+  const json pair = {{"project_id", project}, {"trainee_id", t}};
+  auto made = call("POST", "/v1/matches", firm_key_, pair, {{"Idempotency-Key", "match-1"}});
+  ASSERT_EQ(made.status(), 201) << made.http.body;
+  auto replayed = call("POST", "/v1/matches", firm_key_, pair, {{"Idempotency-Key", "match-1"}});
+  ASSERT_EQ(replayed.status(), 201) << replayed.http.body;
+  EXPECT_EQ(replayed.http.header("Idempotent-Replayed").value_or(""), "true");
+  EXPECT_EQ(replayed.body["id"], made.body["id"]);
+  EXPECT_EQ(replayed.http.header("ETag"), made.http.header("ETag"));
+  // Without the key the same pair is still a conflict.
+  expect_problem(call("POST", "/v1/matches", firm_key_, pair), 409);
+  // Every error at once: an unknown project and an unknown trainee.
+  const std::string nobody = "00000000-0000-4000-8000-000000000000";
+  auto both =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", nobody}, {"trainee_id", nobody}});
+  expect_problem(both, 422);
+  std::set<std::string> pointers;
+  for (const auto& e : both.body["errors"]) pointers.insert(e["pointer"]);
+  EXPECT_EQ(pointers, (std::set<std::string>{"/project_id", "/trainee_id"})) << both.http.body;
+  EXPECT_EQ(count_rows("matches"), 1u);
+}
+
 TEST_F(MatchingTest, ErasingATraineeWithdrawsItsOpenMatches) {
   const auto t = add_trainee("gone@example.com", {{"Python", 5}});
   const auto p = add_project(firm_key_, "Inspection AI", 1);
