@@ -60,9 +60,12 @@ struct CsvRecord {
 // records end with LF or CRLF; blank lines are skipped. Reads from text's
 // start, which is on line *line, until its end or max_records records; *pos
 // and *line are then where the next record would start. False on an
-// unterminated quote (*line: where its record starts).
-bool parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRecord>& out,
-               std::size_t* pos, long* line) {
+// unterminated quote (*line: where its record starts), or on text after a
+// field's closing quote (*line: where that is). `"A B"x` read as `A Bx`, a
+// guess at what no spreadsheet writes (a probe): the file is refused instead.
+enum class CsvRead { kOk, kUnterminated, kTextAfterQuote };
+CsvRead parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRecord>& out,
+                  std::size_t* pos, long* line) {
   std::vector<std::string> record;
   std::size_t count = 0;
   std::size_t records = 0;
@@ -89,6 +92,10 @@ bool parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRe
           ++i;
         } else {
           quoted = false;
+          if (i + 1 < text.size() && text[i + 1] != ',' && text[i + 1] != '\n' &&
+              text[i + 1] != '\r') {
+            return CsvRead::kTextAfterQuote;
+          }
         }
       } else {
         // The text up to the next quote, at once.
@@ -131,7 +138,7 @@ bool parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRe
       record_line = ++*line;
       if (records == limits.max_records) {
         *pos = i + 1;
-        return true;
+        return CsvRead::kOk;
       }
     } else {
       field.push_back(c);
@@ -141,13 +148,13 @@ bool parse_csv(std::string_view text, const CsvLimits& limits, std::vector<CsvRe
   *pos = text.size();
   if (quoted) {
     *line = record_line;
-    return false;
+    return CsvRead::kUnterminated;
   }
   if (any || !field.empty()) {
     end_field();
     end_record();
   }
-  return true;
+  return CsvRead::kOk;
 }
 
 std::string lower(std::string s) {
@@ -256,14 +263,22 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
                                                         std::vector<http::FieldError>& errors) {
   const std::string_view text = domain::strip_utf8_bom(body);
   if (auto problem = not_utf8(text)) return std::move(*problem);
-  const auto unterminated = [](long line) {
+  const auto unreadable = [](CsvRead read, long line) {
     return FileProblem{
-        400, "unterminated quoted field starting on line " + std::to_string(line), {}};
+        400,
+        read == CsvRead::kUnterminated
+            ? "unterminated quoted field starting on line " + std::to_string(line)
+            : "text after a field's closing quote on line " + std::to_string(line) +
+                  ": a field with a quote in it is quoted whole, its quotes doubled (\"\")",
+        {}};
   };
   std::vector<CsvRecord> head;
   std::size_t pos = 0;
   long line = 1;
-  if (!parse_csv(text, {1, kMaxHeaderColumns}, head, &pos, &line)) return unterminated(line);
+  if (auto read = parse_csv(text, {1, kMaxHeaderColumns}, head, &pos, &line);
+      read != CsvRead::kOk) {
+    return unreadable(read, line);
+  }
   if (head.empty())
     return FileProblem{422,
                        "the file is empty",
@@ -318,10 +333,12 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
   std::vector<CsvRecord> records;
   const std::string_view rest = text.substr(pos);
   const std::size_t keep = header_errors.empty() ? header.size() : 0;
-  if (!parse_csv(rest, {kMaxRows, keep}, records, &pos, &line)) return unterminated(line);
+  if (auto read = parse_csv(rest, {kMaxRows, keep}, records, &pos, &line); read != CsvRead::kOk) {
+    return unreadable(read, line);
+  }
   if (records.size() == kMaxRows) {  // one more record is one too many
     std::vector<CsvRecord> more;
-    if (!parse_csv(rest.substr(pos), {1, 0}, more, &pos, &line)) return too_many();
+    if (parse_csv(rest.substr(pos), {1, 0}, more, &pos, &line) != CsvRead::kOk) return too_many();
     if (!more.empty()) return too_many();
   }
   if (!header_errors.empty()) return FileProblem{422, "the header row is invalid", header_errors};

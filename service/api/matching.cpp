@@ -244,10 +244,13 @@ awaitable<Response> candidate(ApiContext& api, http::RequestContext& ctx) {
   co_await api.db.read([&](store::Tx& t) { trainee = store::find_trainee(t, trainee_id); });
   // Firms never see trainees who do not consent to matching, nor erased ones,
   // nor one held back because the same person is placed through another
-  // organization (not among the candidates either).
+  // organization (not among the candidates either), nor one placed or
+  // withdrawn: only an active trainee is a candidate (a probe's firm read
+  // "not_active" of a trainee placed with another firm).
   if (!trainee || trainee->profile.status == "erased" ||
       (!who.is_admin() &&
-       (!trainee->profile.consent_matching || trainee->profile.placed_elsewhere))) {
+       (!trainee->profile.consent_matching || trainee->profile.placed_elsewhere ||
+        trainee->profile.status != "active"))) {
     co_return problem(ctx, 404, "no such candidate");
   }
   // ?role= explains against one role of a team (issue 15).

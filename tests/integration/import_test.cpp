@@ -442,6 +442,19 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   expect_problem(upload(key, kHeader + csv_row(1), "application/json"), 415);
   expect_problem(upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv"), 422);
   expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
+  // Text after a field's closing quote is refused, on its line, not read as
+  // one field ("A B"x stored as A Bx); a quote inside plain text stays text.
+  auto after_quote =
+      upload(key, "full_name,email\nAsha,a@example.com\n\"A B\"x,q1@example.com\n", "text/csv");
+  expect_problem(after_quote, 400);
+  EXPECT_NE(after_quote.body["detail"].get<std::string>().find("closing quote on line 3"),
+            std::string::npos)
+      << after_quote.http.body;
+  EXPECT_EQ(count_rows("trainees"), 0U);
+  auto inch = upload(key, "full_name,email\nAsha \"Ash\" Roy,inch@example.com\n", "text/csv",
+                     "?dry_run=true");
+  EXPECT_EQ(inch.status(), 200) << inch.http.body;
+  EXPECT_EQ(inch.body["would_create"], 1) << inch.http.body;
   // The file's own problem first, whatever its header's (no email column).
   expect_problem(upload(key, "full_name\n\"x", "text/csv"), 400);
   expect_problem(upload(key, kHeader + csv_row(1), "text/csv", "?dry_run=maybe"), 422);

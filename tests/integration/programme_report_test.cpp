@@ -516,6 +516,10 @@ TEST_F(IssueSeventeenTest, APlacedPersonIsNotProposedAgainThroughAnotherOrganiza
   expect_problem(approved, 409, "already-placed");
   EXPECT_EQ(call("GET", "/v1/matches/" + twin_match, admin_).body["state"], "accepted");
   expect_problem(call("GET", "/v1/projects/" + second + "/candidates/" + tb, firm_key), 404);
+  // The placed trainee is no candidate either: its explanation told a firm
+  // "not_active", that is, placed (a probe); administrators still read it.
+  expect_problem(call("GET", "/v1/projects/" + second + "/candidates/" + ta, firm_key), 404);
+  EXPECT_EQ(call("GET", "/v1/projects/" + second + "/candidates/" + ta, admin_).status(), 200);
   ASSERT_EQ(move(twin_match, b_key, "withdrawn").status(), 200);
   expect_problem(
       call("POST", "/v1/matches", firm_key, {{"project_id", second}, {"trainee_id", tb}}), 409,
