@@ -430,6 +430,29 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
   co_return std::nullopt;
 }
 
+bool charset_is_utf8(std::string_view type) {
+  const auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  for (auto at = type.find(';'); at != std::string_view::npos;) {
+    type.remove_prefix(at + 1);
+    at = type.find(';');
+    const auto param = trim(type.substr(0, at));
+    const auto eq = param.find('=');
+    if (eq == std::string_view::npos || !http::iequals(trim(param.substr(0, eq)), "charset")) {
+      continue;
+    }
+    auto value = trim(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    if (!http::iequals(value, "utf-8") && !http::iequals(value, "utf8")) return false;
+  }
+  return true;
+}
+
 std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx,
                                                  bool merge_patch) {
   const auto type = ctx.request.header("Content-Type");
@@ -442,6 +465,7 @@ std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx
                    merge_patch ? "send application/merge-patch+json or application/json"
                                : "send application/json");
   }
+  if (!charset_is_utf8(*type)) return problem(ctx, 415, "send JSON in UTF-8 (charset=utf-8)");
   bool too_deep = false;
   auto body = parse_json(ctx.request.body, &too_deep);
   if (too_deep) {

@@ -145,7 +145,14 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
 std::optional<Response> reserve_guess(ApiContext& api, const http::RequestContext& ctx);
 void guess_was_right(ApiContext& api, const http::RequestContext& ctx);
 
-// Parses a JSON object body: 415 for another content type, 400 when malformed.
+// Whether a Content-Type's parameters let the body be read as UTF-8: no
+// charset, or charset utf-8 (utf8, any case, quoted or not). A body declared
+// in another charset (ISO-8859-1, UTF-16) was read as UTF-8 anyway, and failed
+// as garbage or passed as mojibake: it is 415 instead.
+bool charset_is_utf8(std::string_view content_type);
+
+// Parses a JSON object body: 415 for another content type or a charset other
+// than UTF-8, 400 when malformed.
 // `merge_patch` also accepts application/merge-patch+json.
 std::variant<nlohmann::json, Response> json_body(const http::RequestContext& ctx,
                                                  bool merge_patch = false);

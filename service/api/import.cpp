@@ -844,6 +844,10 @@ awaitable<Response> import_trainees(ApiContext& api, http::RequestContext& ctx) 
   if (!csv && media != "application/x-ndjson") {
     co_return problem(ctx, 415, "send text/csv or application/x-ndjson");
   }
+  if (!charset_is_utf8(type)) {
+    co_return problem(ctx, 415,
+                      "send the file in UTF-8 (charset=utf-8); in Excel, save as \"CSV UTF-8\"");
+  }
   using Clock = std::chrono::steady_clock;
   const auto began = Clock::now();
   auto ms_since = [](Clock::time_point t) {

@@ -440,6 +440,20 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   auto [firm, firm_key] = organization("Nagoya Precision", "firm");
   expect_problem(upload(firm_key, kHeader + csv_row(1), "text/csv"), 403);
   expect_problem(upload(key, kHeader + csv_row(1), "application/json"), 415);
+  // A file declared in another charset is 415, not read as UTF-8 anyway.
+  for (const std::string type : {"text/csv; charset=utf-16", "text/csv;charset=ISO-8859-1",
+                                 "application/x-ndjson; charset=latin1"}) {
+    expect_problem(upload(key, kHeader + csv_row(1), type), 415);
+  }
+  for (const std::string type : {"text/csv; charset=UTF-8", "text/csv; charset=\"utf-8\"",
+                                 "text/csv; header=present; charset=utf8"}) {
+    EXPECT_EQ(upload(key, kHeader + csv_row(1), type, "?dry_run=true").status(), 200) << type;
+  }
+  // JSON bodies too.
+  EXPECT_EQ(call("POST", "/v1/trainees", key, trainee("latin@example.com"),
+                 {{"Content-Type", "application/json; charset=iso-8859-1"}})
+                .status(),
+            415);
   expect_problem(upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv"), 422);
   expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
   // Text after a field's closing quote is refused, on its line, not read as
