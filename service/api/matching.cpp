@@ -551,7 +551,8 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   v.only({"to", "reason"});
   auto to = v.choice("to", true, domain::names_of<domain::MatchState>());
   auto reason = v.text("reason", false, 2000);
-  if (to && domain::needs_reason(*to) && !reason) {
+  // A reason given blank is named once ("blank"), not also "required".
+  if (to && domain::needs_reason(*to) && !reason && !v.has("reason")) {
     v.fail("reason", http::FieldCode::kRequired, "is required to reject or withdraw");
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the transition is invalid", errors);

@@ -140,7 +140,8 @@ awaitable<Response> decide_proposal(ApiContext& api, http::RequestContext& ctx) 
   v.only({"status", "reason"});
   auto status = v.choice("status", true, {"approved", "rejected"});
   auto reason = v.text("reason", false, 2000);
-  if (status == "rejected" && !reason) {
+  // A reason given blank is named once ("blank"), not also "required".
+  if (status == "rejected" && !reason && !v.has("reason")) {
     v.fail("reason", http::FieldCode::kRequired, "is required to reject a proposal");
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the decision is invalid", errors);

@@ -234,6 +234,12 @@ TEST_F(MatchingTest, LifecycleByRoleWithPrivacyAndAudit) {
   auto no_reason = call("POST", "/v1/matches/" + match + "/transitions", firm_key_,
                         {{"to", "rejected"}}, {{"If-Match", "\"1\""}});
   expect_problem(no_reason, 422);
+  // A blank reason is one error, "blank", not also "required" (a probe).
+  auto blank = call("POST", "/v1/matches/" + match + "/transitions", firm_key_,
+                    {{"to", "rejected"}, {"reason", "   "}}, {{"If-Match", "\"1\""}});
+  expect_problem(blank, 422);
+  ASSERT_EQ(blank.body["errors"].size(), 1u) << blank.http.body;
+  EXPECT_EQ(blank.body["errors"][0]["code"], "blank") << blank.http.body;
   expect_problem(
       call("POST", "/v1/matches/" + match + "/transitions", firm_key_, {{"to", "interviewing"}}),
       428);
