@@ -71,8 +71,9 @@ const VIEWS = [
       body: { to: "accepted" }, headers: { "if-match": await etagOf(c.m.id) } }) },
   { view: "listCandidates", status: () => 200,
     call: (c) => c("GET", "/v1/projects/{id}/candidates", { key: fx.key.firmA, params: { id: c.m.project_id }, query: "?limit=100" }) },
-  // An erased trainee, or one without consent to matching, is no candidate.
-  { view: "getCandidate", status: (s) => (s.erased || s.unmatched ? 404 : 200),
+  // An erased trainee, one without consent to matching, or one placed (an
+  // approved placement) is no candidate.
+  { view: "getCandidate", status: (s) => (s.erased || s.unmatched || s.state === "approved" ? 404 : 200),
     call: (c) => c("GET", "/v1/projects/{id}/candidates/{trainee_id}", { key: fx.key.firmA, params: { id: c.m.project_id, trainee_id: c.t.id } }) },
   { view: "listOpportunities", status: () => 403,
     call: (c) => c("GET", "/v1/trainees/{id}/opportunities", { key: fx.key.firmA, params: { id: c.t.id } }) },
@@ -86,7 +87,7 @@ const VIEWS = [
     call: (c) => c("GET", "/v1/matches/{id}", { key: fx.key.firmB, params: { id: c.m.id } }) },
   { view: "listMatchEvents (another firm)", status: () => 404,
     call: (c) => c("GET", "/v1/matches/{id}/events", { key: fx.key.firmB, params: { id: c.m.id } }) },
-  { view: "getCandidate (another firm's project)", status: (s) => (s.erased || s.unmatched ? 404 : 200),
+  { view: "getCandidate (another firm's project)", status: (s) => (s.erased || s.unmatched || s.state === "approved" ? 404 : 200),
     call: (c) => c("GET", "/v1/projects/{id}/candidates/{trainee_id}", { key: fx.key.firmB, params: { id: fx.project.B.id, trainee_id: c.t.id } }) },
 ];
 
