@@ -361,9 +361,11 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
   return rows;
 }
 
-// One JSON object per line; blank lines are skipped. False when there are
-// more than kMaxRows (reading stops at the one over: every record counts,
-// valid or not, and a blank line is none).
+// One JSON object per line; blank lines are skipped. Lines end with LF, CRLF
+// or a CR alone, as CSV's do (a file of CR-only lines was read as one line:
+// JSON text holds no raw CR but as white space, so none is split wrongly).
+// False when there are more than kMaxRows (reading stops at the one over:
+// every record counts, valid or not, and a blank line is none).
 bool ndjson_rows(std::string_view body, std::vector<Source>& rows,
                  std::vector<http::FieldError>& errors) {
   long line = 0;
@@ -371,11 +373,10 @@ bool ndjson_rows(std::string_view body, std::vector<Source>& rows,
   std::size_t start = 0;
   while (start < body.size()) {
     ++line;
-    auto end = body.find('\n', start);
+    auto end = body.find_first_of("\r\n", start);
     if (end == std::string_view::npos) end = body.size();
     std::string_view text = body.substr(start, end - start);
-    start = end + 1;
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    start = end + (body.substr(end, 2) == "\r\n" ? 2 : 1);
     if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (++records > kMaxRows) return false;
     bool too_deep = false;

@@ -371,6 +371,15 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   EXPECT_EQ(bad.body["errors"][3]["line"], 8);
   EXPECT_EQ(bad.body["errors"][3]["detail"],
             "is not valid JSON: an object gives the member \"b\" twice");
+  // Lines may end with a CR alone, as a CSV's may (two records and a bad
+  // third were read as one line): each is its own row, on its own line.
+  const std::string cr_only =
+      trainee("cr1@example.com").dump() + "\r" + trainee("cr2@example.com").dump() + "\r\r{oops}\r";
+  auto cr = upload(key, cr_only, "application/x-ndjson", "?dry_run=true");
+  ASSERT_EQ(cr.status(), 200) << cr.http.body;
+  EXPECT_EQ(cr.body["valid"], 2) << cr.http.body;
+  ASSERT_EQ(cr.body["errors"].size(), 1u) << cr.http.body;
+  EXPECT_EQ(cr.body["errors"][0]["line"], 4) << cr.http.body;
   ndjson.resize(ndjson.find("\n{not json}"));
   auto ok = upload(key, ndjson, "application/x-ndjson");
   ASSERT_EQ(ok.status(), 201) << ok.http.body;
