@@ -786,9 +786,16 @@ async function importView() {
   let importKey = newKey();
   file.addEventListener("change", async () => { const chosen = file.files?.[0]; if (chosen) text.value = await chosen.text(); commit.disabled = true; importKey = newKey(); });
   text.addEventListener("input", () => { commit.disabled = true; importKey = newKey(); });
+  // A coordinator re-imports the whole list after adding a few rows: the
+  // trainees already registered are skipped, not every one an error (the
+  // API could; the console could not say so).
+  const skip = h("input", { id: "import-skip", type: "checkbox", "data-pointer": "on_duplicate" });
+  skip.addEventListener("change", () => { commit.disabled = true; importKey = newKey(); });
   const send = async (/** @type {boolean} */ dry) => {
     put(preview, h("p", {}, h("progress", { "aria-label": t("import.working") }), " ", t("import.working")));
-    const r = await api("POST", `/v1/trainees/import${dry ? "?dry_run=true" : ""}`, { raw: text.value, contentType: "text/csv", headers: dry ? {} : { "idempotency-key": importKey } });
+    const path = dry ? (skip.checked ? "/v1/trainees/import?dry_run=true&on_duplicate=skip" : "/v1/trainees/import?dry_run=true")
+      : (skip.checked ? "/v1/trainees/import?on_duplicate=skip" : "/v1/trainees/import");
+    const r = await api("POST", path, { raw: text.value, contentType: "text/csv", headers: dry ? {} : { "idempotency-key": importKey } });
     return r;
   };
   const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors", tabindex: "0" }, h("caption", {}, t("import.errors")),
@@ -816,12 +823,15 @@ async function importView() {
       return;
     }
     if (!r.ok) { put(preview); if (r.body?.errors) preview.append(errorsTable(r.body.errors)); showProblem(preview.appendChild(h("div")), { ...r.body, errors: [] }); return; }
-    put(preview, h("p", { class: "ok", role: "alert" }, t(r.body.replayed ? "import.created_before" : "import.created_n", { count: r.body.created })));
+    put(preview, h("p", { class: "ok", role: "alert" }, t(r.body.replayed ? "import.created_before" : "import.created_n", { count: r.body.created }),
+      skip.checked && r.body.duplicates_total ? ` ${t("import.skipped_n", { count: r.body.duplicates_total })}` : ""));
   });
   const template = h("a", { href: `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${IMPORT_TEMPLATE}`)}`, download: "kakehashi-trainees-template.csv" }, t("import.template"));
   page("nav.import", h("p", { class: "muted" }, t("import.help")), h("p", {}, template, " ", h("span", { class: "muted" }, t("import.template_help"))),
     h("label", { for: "csv-file" }, t("import.file")), file,
-    h("label", { for: "csv" }, t("import.text")), text, h("div", { class: "actions" }, dry, commit), preview);
+    h("label", { for: "csv" }, t("import.text")), text,
+    h("label", { class: "inline" }, skip, t("import.skip_registered")),
+    h("div", { class: "actions" }, dry, commit), preview);
 }
 
 // ---- routing ----

@@ -329,6 +329,31 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   assert.equal(after, before, "nothing was stored");
 });
 
+test("a coordinator re-imports the whole list: those already registered are skipped, the new row imported", async () => {
+  const key = await trainingOrgKey();
+  const first = "full_name,email,skills,japanese\nRumana Akter,rumana.e2e@example.com,python:4,N4\n";
+  const imported = await fetch(`${base}/v1/trainees/import`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "text/csv" }, body: first });
+  assert.equal(imported.status, 201, await imported.text());
+  const page = await newPage();
+  await signIn(page, key);
+  await page.getByRole("link", { name: "CSV import" }).click();
+  await page.getByLabel("CSV text").fill(`${first}Sabbir Hossain,sabbir.e2e@example.com,python:3,N5\n`);
+  // Without skipping, the registered row is an error and nothing can be imported.
+  await page.getByRole("button", { name: "Check (dry run)" }).click();
+  await page.getByRole("heading", { name: "Check result" }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "Import", exact: true }).isDisabled());
+  await page.getByLabel("Skip trainees already registered (same email): import only the new rows").check();
+  await page.getByRole("button", { name: "Check (dry run)" }).click();
+  await page.getByText(/Would create: 1$/).waitFor();
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "Trainees created: 1 Skipped as already registered: 1" }).waitFor();
+  await accessible(page, "41-school-reimport-skip");
+  await page.context().close();
+  const listed = (await api(key, "GET", "/v1/trainees?limit=200")).body.items.map((/** @type {any} */ x) => x.full_name);
+  assert.equal(listed.filter((/** @type {string} */ n) => n === "Rumana Akter").length, 1, "the registered trainee is not imported twice");
+  assert.ok(listed.includes("Sabbir Hossain"));
+});
+
 test("the import page's template, as downloaded, passes its own check", async () => {
   const key = await trainingOrgKey();
   const page = await newPage();
