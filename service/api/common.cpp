@@ -431,24 +431,35 @@ awaitable<std::optional<Response>> admit(ApiContext& api, http::RequestContext& 
 }
 
 bool charset_is_utf8(std::string_view type) {
-  const auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  };
-  for (auto at = type.find(';'); at != std::string_view::npos;) {
-    type.remove_prefix(at + 1);
-    at = type.find(';');
-    const auto param = trim(type.substr(0, at));
-    const auto eq = param.find('=');
-    if (eq == std::string_view::npos || !http::iequals(trim(param.substr(0, eq)), "charset")) {
-      continue;
+  // RFC 9110 §8.3.1: type/subtype *( OWS ";" OWS name "=" (token / quoted-string) );
+  // a ";" inside a quoted value does not end it.
+  std::size_t i = type.find(';');
+  while (i != std::string_view::npos && i < type.size()) {
+    ++i;  // past the ';'
+    while (i < type.size() && (type[i] == ' ' || type[i] == '\t')) ++i;
+    const std::size_t name_start = i;
+    while (i < type.size() && type[i] != '=' && type[i] != ';') ++i;
+    std::string_view name = type.substr(name_start, i - name_start);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    std::string value;
+    if (i < type.size() && type[i] == '=') {
+      ++i;
+      if (i < type.size() && type[i] == '"') {
+        for (++i; i < type.size() && type[i] != '"'; ++i) {
+          if (type[i] == '\\' && i + 1 < type.size()) ++i;
+          value.push_back(type[i]);
+        }
+        if (i < type.size()) ++i;  // the closing quote
+      } else {
+        while (i < type.size() && type[i] != ';') value.push_back(type[i++]);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+      }
     }
-    auto value = trim(param.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
+    if (http::iequals(name, "charset") && !http::iequals(value, "utf-8") &&
+        !http::iequals(value, "utf8") && !http::iequals(value, "us-ascii")) {
+      return false;  // ASCII is UTF-8 too
     }
-    if (!http::iequals(value, "utf-8") && !http::iequals(value, "utf8")) return false;
+    i = type.find(';', i);
   }
   return true;
 }

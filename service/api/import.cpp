@@ -102,7 +102,12 @@ CsvRead parse_csv(std::string_view text, const CsvLimits& limits, std::vector<Cs
         auto end = text.find('"', i);
         if (end == std::string_view::npos) end = text.size();
         const auto run = text.substr(i, end - i);
-        *line += std::count(run.begin(), run.end(), '\n');
+        // Lines as the records count them: LF, CRLF, or a CR alone (a CR at
+        // the run's end is alone unless the text goes on with an LF).
+        for (std::size_t k = 0; k < run.size(); ++k) {
+          const char next = k + 1 < run.size() ? run[k + 1] : end < text.size() ? text[end] : '\0';
+          if (run[k] == '\n' || (run[k] == '\r' && next != '\n')) ++*line;
+        }
         field.append(run);
         i = end - 1;
       }
@@ -361,22 +366,25 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
   return rows;
 }
 
-// One JSON object per line; blank lines are skipped. Lines end with LF, CRLF
-// or a CR alone, as CSV's do (a file of CR-only lines was read as one line:
-// JSON text holds no raw CR but as white space, so none is split wrongly).
-// False when there are more than kMaxRows (reading stops at the one over:
-// every record counts, valid or not, and a blank line is none).
+// One JSON object per line; blank lines are skipped. Lines end with LF or
+// CRLF; a file with no LF at all ends them with CR, as a CSV may (a file of
+// CR-only lines was read as one line). In a file with LFs a CR is JSON's
+// white space, or the CR of a CRLF. False when there are more than kMaxRows
+// (reading stops at the one over: every record counts, valid or not, and a
+// blank line is none).
 bool ndjson_rows(std::string_view body, std::vector<Source>& rows,
                  std::vector<http::FieldError>& errors) {
   long line = 0;
   std::size_t records = 0;
   std::size_t start = 0;
+  const char eol = body.find('\n') == std::string_view::npos ? '\r' : '\n';
   while (start < body.size()) {
     ++line;
-    auto end = body.find_first_of("\r\n", start);
+    auto end = body.find(eol, start);
     if (end == std::string_view::npos) end = body.size();
     std::string_view text = body.substr(start, end - start);
-    start = end + (body.substr(end, 2) == "\r\n" ? 2 : 1);
+    start = end + 1;
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (++records > kMaxRows) return false;
     bool too_deep = false;

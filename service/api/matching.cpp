@@ -483,7 +483,10 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
             demand = role_or_problem(*project, *role, errors, "/role");
           }
         }
-        if (!trainee || trainee->profile.status == "erased" || !trainee->profile.consent_matching) {
+        // Not a candidate: unknown, erased, not consenting, or not active
+        // (placed or withdrawn: "not_active" among the failed constraints
+        // told a firm another firm had placed the trainee).
+        if (!trainee || trainee->profile.status != "active" || !trainee->profile.consent_matching) {
           errors.push_back({"/trainee_id",
                             http::FieldCode::kNotFound,
                             "no such candidate",

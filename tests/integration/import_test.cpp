@@ -380,6 +380,12 @@ TEST_F(ImportTest, NdjsonRowsAreSingleCreateDocuments) {
   EXPECT_EQ(cr.body["valid"], 2) << cr.http.body;
   ASSERT_EQ(cr.body["errors"].size(), 1u) << cr.http.body;
   EXPECT_EQ(cr.body["errors"][0]["line"], 4) << cr.http.body;
+  // In a file with LFs a CR is white space inside a record, not a line end.
+  auto cr_inside = upload(key, "{\"full_name\": \"A\",\r\"email\": \"cr3@example.com\"}\n",
+                          "application/x-ndjson", "?dry_run=true");
+  ASSERT_EQ(cr_inside.status(), 200) << cr_inside.http.body;
+  EXPECT_EQ(cr_inside.body["rows"], 1) << cr_inside.http.body;
+  EXPECT_EQ(cr_inside.body["valid"], 1) << cr_inside.http.body;
   ndjson.resize(ndjson.find("\n{not json}"));
   auto ok = upload(key, ndjson, "application/x-ndjson");
   ASSERT_EQ(ok.status(), 201) << ok.http.body;
@@ -454,8 +460,10 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
                                  "application/x-ndjson; charset=latin1"}) {
     expect_problem(upload(key, kHeader + csv_row(1), type), 415);
   }
-  for (const std::string type : {"text/csv; charset=UTF-8", "text/csv; charset=\"utf-8\"",
-                                 "text/csv; header=present; charset=utf8"}) {
+  for (const std::string type :
+       {"text/csv; charset=UTF-8", "text/csv; charset=\"utf-8\"",
+        "text/csv; header=present; charset=utf8", "text/csv; charset=us-ascii",
+        "text/csv; foo=\"x;charset=latin1\"; charset=utf-8"}) {
     EXPECT_EQ(upload(key, kHeader + csv_row(1), type, "?dry_run=true").status(), 200) << type;
   }
   // JSON bodies too.
@@ -473,6 +481,12 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
   EXPECT_NE(after_quote.body["detail"].get<std::string>().find("closing quote on line 3"),
             std::string::npos)
       << after_quote.http.body;
+  // The same file with CR line ends, a CR inside the quoted field: line 3 too.
+  auto cr_lines = upload(key, "full_name,email\r\"A\rB\"x,e@example.com\r", "text/csv");
+  expect_problem(cr_lines, 400);
+  EXPECT_NE(cr_lines.body["detail"].get<std::string>().find("closing quote on line 3"),
+            std::string::npos)
+      << cr_lines.http.body;
   EXPECT_EQ(count_rows("trainees"), 0U);
   auto inch = upload(key, "full_name,email\nAsha \"Ash\" Roy,inch@example.com\n", "text/csv",
                      "?dry_run=true");

@@ -646,6 +646,18 @@ TEST_F(MatchingTest, RoundsAndMatchesReplayTheirIdempotencyKey) {
   std::set<std::string> pointers;
   for (const auto& e : both.body["errors"]) pointers.insert(e["pointer"]);
   EXPECT_EQ(pointers, (std::set<std::string>{"/project_id", "/trainee_id"})) << both.http.body;
+  // A trainee no longer active is no candidate, as an unknown one: not a
+  // list of failed constraints with "not_active" (which told a firm that
+  // another had placed the trainee).
+  const auto gone = add_trainee("gone-away@example.com", {{"Python", 5}});
+  db_.exec("UPDATE trainees SET status = 'withdrawn' WHERE id = '" + gone + "'");
+  auto inactive =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", gone}});
+  expect_problem(inactive, 422);
+  ASSERT_EQ(inactive.body["errors"].size(), 1u) << inactive.http.body;
+  EXPECT_EQ(inactive.body["errors"][0]["pointer"], "/trainee_id") << inactive.http.body;
+  EXPECT_EQ(inactive.body["errors"][0]["code"], "not_found") << inactive.http.body;
+  EXPECT_FALSE(inactive.body.contains("failed_constraints")) << inactive.http.body;
   EXPECT_EQ(count_rows("matches"), 1u);
 }
 
