@@ -6,12 +6,12 @@
 // for the browser's Japanese locale.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { createHmac } from "node:crypto";
 import { chromium } from "playwright-core";
+import { startDemoService } from "./service.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shots = path.join(here, "screenshots");
@@ -21,7 +21,7 @@ const database = `kh_e2e_${process.pid}`;
 const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKEHASHI_THREADS: "2",
   KAKEHASHI_CONTACT_HASH_KEY: "5e".repeat(32) };
 
-let server, base, browser;
+let stopService, base, browser;
 const keys = {};  // organization name -> key; "admin" -> the programme office's
 const flow = {};  // what one step leaves for the next
 
@@ -83,26 +83,10 @@ async function accessible(page, name) {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  execFileSync("createdb", [database], { env });
-  execFileSync(binary, ["migrate"], { env, stdio: "ignore" });
-  const seeded = execFileSync(binary, ["seed", "--demo"], { env }).toString();
-  for (const line of seeded.split("\n")) {
-    const m = line.match(/^\s+(.+): (kh_[0-9a-f]+)$/);
-    if (m) keys[m[1].endsWith("(admin)") ? "admin" : m[1]] = m[2];
-  }
-  assert.ok(keys.admin, seeded);
-  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((resolvePort, reject) => {
-    let buffer = "";
-    server.stdout.on("data", (chunk) => {
-      buffer += chunk;
-      const m = buffer.match(/"msg":"listening".*?"port":(\d+)/);
-      if (m) resolvePort(`http://127.0.0.1:${m[1]}`);
-    });
-    server.on("exit", (code) => reject(new Error(`kakehashi exited with ${code}`)));
-  });
-  server.stdout.resume();
-  for (let i = 0; i < 100 && (await fetch(`${base}/readyz`)).status !== 200; ++i) await new Promise((r) => setTimeout(r, 100));
+  const started = await startDemoService(binary, database, env);
+  base = started.base;
+  Object.assign(keys, started.keys);
+  stopService = started.stop;
   browser = await chromium.launch({
     executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
@@ -111,8 +95,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
-  try { execFileSync("dropdb", ["--force", database], { env }); } catch { /* thrown away with the cluster */ }
+  stopService?.();
 });
 
 test("sign-in refuses a wrong key and the page is accessible", async () => {

@@ -7,8 +7,8 @@
 // the pages show what overflowed before.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
+import { startDemoService } from "./service.mjs";
 
 const binary = process.env.KAKEHASHI_BINARY;
 const database = `kh_e2e_mobile_${process.pid}`;
@@ -16,7 +16,7 @@ const env = { ...process.env, KAKEHASHI_DATABASE_URL: `dbname=${database}`, KAKE
   KAKEHASHI_CONTACT_HASH_KEY: "5e".repeat(32) };
 const phone = { width: 375, height: 800 };
 
-let server, base, browser;
+let stopService, base, browser;
 const keys = {};  // organization name -> key; "admin" -> the programme office's
 const ids = {};   // the firm, its project, the training organization, its trainee, webhooks
 const owner = { email: "hanako.sato.owner.of.the.firm@toyoda-auto-parts.example.co.jp", password: "correct horse battery staple" };
@@ -30,26 +30,10 @@ async function api(key, method, url, body) {
 }
 
 before(async () => {
-  execFileSync("createdb", [database], { env });
-  execFileSync(binary, ["migrate"], { env, stdio: "ignore" });
-  const seeded = execFileSync(binary, ["seed", "--demo"], { env }).toString();
-  for (const line of seeded.split("\n")) {
-    const m = line.match(/^\s+(.+): (kh_[0-9a-f]+)$/);
-    if (m) keys[m[1].endsWith("(admin)") ? "admin" : m[1]] = m[2];
-  }
-  assert.ok(keys.admin, seeded);
-  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((resolvePort, reject) => {
-    let buffer = "";
-    server.stdout.on("data", (chunk) => {
-      buffer += chunk;
-      const m = buffer.match(/"msg":"listening".*?"port":(\d+)/);
-      if (m) resolvePort(`http://127.0.0.1:${m[1]}`);
-    });
-    server.on("exit", (code) => reject(new Error(`kakehashi exited with ${code}`)));
-  });
-  server.stdout.resume();
-  for (let i = 0; i < 100 && (await fetch(`${base}/readyz`)).status !== 200; ++i) await new Promise((r) => setTimeout(r, 100));
+  const started = await startDemoService(binary, database, env);
+  base = started.base;
+  Object.assign(keys, started.keys);
+  stopService = started.stop;
 
   // A firm's open project with candidates; the firm shortlists the first, so
   // each side has a match to open, and the trainee has the project among its
@@ -89,8 +73,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill("SIGTERM");
-  try { execFileSync("dropdb", ["--force", database], { env }); } catch { /* thrown away with the cluster */ }
+  stopService?.();
 });
 
 // A phone in one language (the browser's: no stored choice, the console follows it).
