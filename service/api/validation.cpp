@@ -274,6 +274,9 @@ bool valid_email(const std::string& s) {
   const auto at = s.find('@');
   if (at == 0 || at == std::string::npos || s.find('@', at + 1) != std::string::npos) return false;
   if (domain::has_white_space(s)) return false;  // Unicode spaces too, as the database's \s
+  // Nor invisible characters: rahim<U+200B>@ looked like rahim@ and was not
+  // one person with it (a probe).
+  if (domain::has_default_ignorable(s)) return false;
   const auto dot = s.rfind('.');
   if (dot == std::string::npos || dot <= at + 1 || dot + 1 >= s.size()) return false;
   // Text around an address rather than one (<a@b.jp>, mailto:a@b.jp, a@b.jp;)

@@ -167,6 +167,24 @@ bool padding(std::uint32_t cp) {
 
 }  // namespace
 
+bool has_default_ignorable(std::string_view s) {
+  const auto ignorable = [](std::uint32_t cp) {
+    return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 ||
+           cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+           (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+           (cp >= 0xE0000 && cp <= 0xE0FFF);
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    const auto [cp, n] = decode(s, i);
+    if (ignorable(cp)) return true;
+    i += n;
+  }
+  return false;
+}
+
 bool has_white_space(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto [cp, n] = decode(s, i);

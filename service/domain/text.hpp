@@ -62,6 +62,12 @@ std::string_view strip_utf8_bom(std::string_view s);
 // as PostgreSQL's regular expressions read \s.
 bool has_white_space(std::string_view s);
 
+// True when valid UTF-8 `s` holds a default-ignorable code point (Unicode's
+// Default_Ignorable_Code_Point: the soft hyphen, zero-width space and joiners,
+// bidirectional marks, variation selectors, tags, ...): invisible, so an
+// email with one looks like, and is not, another address.
+bool has_default_ignorable(std::string_view s);
+
 // Valid UTF-8 `s` without the padding at either end: white space as above
 // (the ideographic space U+3000 a Japanese keyboard types among it) and the
 // invisible zero-width space, word joiner and byte order mark. Empty when

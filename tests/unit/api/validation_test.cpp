@@ -144,6 +144,18 @@ TEST(Email, TextAroundAnAddressIsNotOne) {
   }
 }
 
+// Invisible characters make an address that looks like another and is not
+// (a probe: rahim<U+200B>14@ beside rahim14@ was neither refused nor flagged).
+TEST(Email, InvisibleCharactersAreNotPartOfAnAddress) {
+  for (const char* invisible :
+       {"rahim\u200B14@example.com", "ra\u00ADhim@example.com", "rahim\u200D@example.com",
+        "rahim@exa\u2060mple.com", "rahim\uFE0F@example.com", "rahim\U000E0041@example.com"}) {
+    EXPECT_FALSE(valid_email(invisible)) << invisible;
+  }
+  EXPECT_TRUE(valid_email("rahim14@example.com"));
+  EXPECT_TRUE(valid_email("\u30E9\u30D2\u30E0@example.jp"));  // ラヒム: visible, kept
+}
+
 TEST_F(ValidationTest, AProjectReportsEveryErrorAndTakesAKnownCurrencyOnly) {
   const json bad = {{"title", ""},
                     {"skills", {{{"skill", "torch"}, {"min_level", 7}}}},
