@@ -122,7 +122,11 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
   };
   const auto& wanted = prefs.wanted;
   const auto& refused = prefs.refused;
-  if (errors.empty()) {
+  // Malformed targets stop here; the rest (repeats, contradictions, unknown
+  // projects and roles) are all listed together (an unknown project showed
+  // only once a contradiction was fixed).
+  if (!errors.empty()) co_return problem(ctx, 422, "the preferences are invalid", errors);
+  {
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       for (std::size_t j = 0; j < i; ++j) {
         if (wanted[j].covers(wanted[i])) {
@@ -153,7 +157,6 @@ awaitable<Response> put_preferences(ApiContext& api, http::RequestContext& ctx) 
       }
     }
   }
-  if (!errors.empty()) co_return problem(ctx, 422, "the preferences are invalid", errors);
   bool found = false;
   auto conflict = co_await transact(api, [&](store::Tx& t) {
     auto trainee = store::find_trainee(t, prefs.trainee_id);

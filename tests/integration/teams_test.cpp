@@ -361,6 +361,16 @@ TEST_F(TeamsTest, PreferencesAreTheTrainingOrganizationsAndRefusalsHold) {
       errors_of(
           {{"refused", {{{"project_id", team_}, {"role", "bridge_se"}}, {{"project_id", team_}}}}}),
       (Found{{"/refused/0", "duplicate"}}));
+  // Every error together: a contradiction, an unknown project and an unknown
+  // role (the unknown ones showed only once the contradiction was fixed).
+  EXPECT_EQ(errors_of({{"wanted",
+                        {{{"project_id", "00000000-0000-4000-8000-000000000000"}},
+                         {{"project_id", team_}, {"role", "zz"}},
+                         {{"project_id", ops_}}}},
+                       {"refused", {{{"project_id", ops_}}}}}),
+            (Found{{"/wanted/0/project_id", "not_found"},
+                   {"/wanted/1/role", "not_found"},
+                   {"/wanted/2", "invalid_combination"}}));
   // A role first, then the rest of its project, is a ranking; a project
   // wanted but one of its roles refused is "any role but that one".
   EXPECT_EQ(
