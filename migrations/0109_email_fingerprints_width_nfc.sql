@@ -3,7 +3,11 @@
 -- full-width letters (ｒａｈｉｍ@example.com), or with é decomposed (a Mac
 -- keyboard's e + U+0301) against the composed é of a Windows spreadsheet,
 -- gave another digest, so one person registered at two organizations was not
--- flagged. The normal form now applies Unicode NFKC before lowering.
+-- flagged. The normal form now reads the full-width forms of ASCII as ASCII
+-- and composes accents (Unicode NFC) before lowering. Not NFKC: it also made
+-- rahim¹17@ rahim117@, and circled or mathematical letters plain ones (a
+-- probe), so one organization could have another's trainee held back as a
+-- twin of an address it made up.
 --
 -- Stored fingerprints are not recomputed here (a migration runs without the
 -- contact key); docs/operations.md says how to refresh the contacts whose
@@ -14,7 +18,7 @@ DECLARE
   k text := nullif(current_setting('kakehashi.contact_key', true), '');
   -- normalize() needs a UTF8 database (every cluster scripts/dev and the
   -- image make is one); another encoding keeps 0100's form. ASCII is its own
-  -- NFKC: only an email with other characters is normalised (100k ASCII
+  -- NFC: only an email with other characters is normalised (100k ASCII
   -- emails: 0.10 s against 0.26 s through normalize(), against 0.06 s before).
   utf8 boolean := current_setting('server_encoding') = 'UTF8';
 BEGIN
@@ -28,9 +32,9 @@ BEGIN
     WHERE trainee_a IN (SELECT unnest(ids)) OR trainee_b IN (SELECT unnest(ids));
     DELETE FROM contact_fingerprints WHERE trainee_id IN (SELECT unnest(ids));
   END IF;
-  -- Normal forms: an email in Unicode NFKC (full-width ｒａｈｉｍ as rahim,
-  -- a decomposed é as é), in lower case, without a "+tag" in its local
-  -- part; a phone as digits only (full-width, Bengali, Devanagari and
+  -- Normal forms: an email with full-width ASCII read as ASCII (ｒａｈｉｍ as
+  -- rahim) and in Unicode NFC (a decomposed é as é), in lower case, without
+  -- a "+tag" in its local part; a phone as digits only (full-width, Bengali, Devanagari and
   -- Arabic-Indic digits read as 0-9 first), an international "00" dropped
   -- and a national trunk "0" read as Bangladesh's +880 (the programme's
   -- trainees); under 7 digits is no number. Written inline: SQL functions
@@ -41,7 +45,9 @@ BEGIN
          hmac(convert_to(CASE WHEN length(n) >= 7 THEN n END, 'UTF8'), decode(k, 'hex'), 'sha256')
   FROM (SELECT trainee_id, organization_id,
                nullif(regexp_replace(lower(CASE WHEN utf8 AND octet_length(email) <> length(email)
-                                                THEN normalize(btrim(email), NFKC)
+                                                THEN normalize(translate(btrim(email),
+                                                  '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
+                                                  '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'), NFC)
                                                 ELSE btrim(email) END),
                                      '\+[^@]*@', '@'), '') AS e,
                CASE WHEN d LIKE '00%' THEN substr(d, 3)
