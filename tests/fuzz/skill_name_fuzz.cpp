@@ -130,7 +130,10 @@ void formats(const std::string& s) {
     fail("valid_email");
   }
   if (api::valid_slug(s) && (s.empty() || s.size() > 40)) fail("valid_slug");
-  if (api::valid_currency(s) != domain::is_iso4217(s)) fail("valid_currency");
+  // Amounts take ISO 4217 codes of money: not the funds, metals and "no
+  // currency" codes (XXX, XAU, ...), which the oracle had still counted.
+  if (api::valid_currency(s) != domain::is_money_currency(s)) fail("valid_currency");
+  if (api::valid_currency(s) && !domain::is_iso4217(s)) fail("valid_currency took a non-ISO code");
   if (domain::is_iso4217(s) && s.size() != 3) fail("is_iso4217 took a code not 3 long");
   if (kakehashi::store::is_uuid(s) && s.size() != 36) fail("is_uuid");
 }
