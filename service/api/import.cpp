@@ -587,7 +587,7 @@ struct ImportWriter {
   std::size_t next_chunk = 0;
   bool invalid = false;  // some row is not valid: nothing is written
   std::vector<store::NewTrainee> kept;
-  std::unordered_set<std::string> seen;  // lower(email) of the rows before
+  std::unordered_set<std::string> seen;  // email_key() of the rows before
   Duplicates duplicates;
   std::vector<http::FieldError> duplicate_errors;
   double wait_ms = 0;  // for the next chunk's validation
@@ -791,12 +791,12 @@ awaitable<Response> dry_run(ApiContext& api, http::RequestContext& ctx,
   std::vector<std::string> lowered;
   const bool organization_ok =
       co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
-        // Folded as the unique index folds them (Unicode), so the dry run finds
-        // every duplicate the import would.
+        // Read as the unique key reads them (email_key: width, NFC, case), so
+        // the dry run finds every duplicate the import would.
         std::vector<std::string> emails;
         emails.reserve(valid.inputs.size());
         for (const auto& in : valid.inputs) emails.push_back(in.personal.email);
-        lowered = store::lower_texts(t, emails);
+        lowered = store::email_keys(t, emails);
         return lowered;
       });
   if (!organization_ok) co_return not_a_provider(ctx);
@@ -907,7 +907,7 @@ awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
   const bool organization_ok =
       co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
         const auto raw = raw_emails(rows);
-        folding.emplace(t, raw);
+        folding.emplace(t, raw, store::TextFolding::Fold::email_key);
         std::vector<std::string> lowered;
         lowered.reserve(raw.size());
         for (const auto& email : raw) {

@@ -78,23 +78,25 @@ struct NewTrainee {
   domain::PersonalData personal;
   domain::TraineeProfile profile;
 };
-// Those of `lowered` (emails as lower() folds them) that a trainee of the
+// Those of `keys` (emails as email_key() reads them) that a trainee of the
 // organization has (for more than a thousand, every email of the
 // organization): the file's duplicates of registered trainees.
 std::unordered_set<std::string> organization_emails(Tx& t, const std::string& organization_id,
-                                                    const std::vector<std::string>& lowered);
-// PostgreSQL's lower() of each text, in order: the case folding the unique
-// email index uses (Unicode, not ASCII only). Printable ASCII texts are folded
-// here when the database folds printable ASCII as A-Z to a-z.
-std::vector<std::string> lower_texts(Tx& t, const std::vector<std::string>& texts);
-// How the unique email index folds case (lower(): Unicode, not ASCII only),
-// for texts known ahead: printable ASCII folded here when the database folds
-// it as A-Z to a-z, the other texts by the database once, when this is made.
+                                                    const std::vector<std::string>& keys);
+// email_key() of each email, in order: the organization's unique email key
+// (migration 0111: full-width ASCII as ASCII, Unicode NFC, lower()).
+// Printable ASCII is folded here when the database folds it as A-Z to a-z.
+std::vector<std::string> email_keys(Tx& t, const std::vector<std::string>& emails);
+// How the database folds texts known ahead: lower() (Unicode case), or
+// email_key() for trainees' emails (lower() of ASCII). Printable ASCII is
+// folded here when the database folds it as A-Z to a-z, the other texts by
+// the database once, when this is made.
 class TextFolding {
  public:
-  TextFolding(Tx& t, const std::vector<std::string>& texts);
-  // lower(text) for a printable ASCII text or one of those given; nullopt
-  // for another.
+  enum class Fold { lower, email_key };
+  TextFolding(Tx& t, const std::vector<std::string>& texts, Fold fold = Fold::lower);
+  // The folded text for a printable ASCII text or one of those given;
+  // nullopt for another.
   std::optional<std::string> lower(const std::string& text) const;
 
  private:

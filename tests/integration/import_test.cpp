@@ -202,6 +202,54 @@ TEST_F(ImportTest, DuplicatesAreCountedAndTheFirstThousandListed) {
   EXPECT_EQ(last.body["duplicates"][1]["reason"], "already registered in this organization");
 }
 
+// One address is one trainee of an organization however it was typed
+// (migration 0111): full-width letters from a Japanese IME and a decomposed
+// accent are the registered address, for a single create, an edit, a file's
+// repeated rows and a file's registered ones; another organization may hold
+// the same address (its fingerprints flag it instead).
+TEST_F(ImportTest, OneAddressHoweverTypedIsOneTraineeOfTheOrganization) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  auto [other, other_key] = organization("Chattogram Tech", "training_provider");
+  const std::string wide = "\uFF52\uFF41\uFF48\uFF49\uFF4D@example.com";  // ｒａｈｉｍ
+  const std::string composed = "ren\u00E9@example.fr";
+  const std::string decomposed = "rene\u0301@example.fr";
+  auto create = [&](const std::string& k, const std::string& email) {
+    return call("POST", "/v1/trainees", k, trainee(email));
+  };
+  ASSERT_EQ(create(key, "Rahim@example.com").status(), 201);
+  auto rene = create(key, composed);
+  ASSERT_EQ(rene.status(), 201) << rene.http.body;
+  for (const auto& twin : {wide, decomposed}) {
+    auto refused = create(key, twin);
+    expect_problem(refused, 409);
+    EXPECT_NE(refused.http.body.find("/email"), std::string::npos) << refused.http.body;
+  }
+  EXPECT_EQ(create(other_key, wide).status(), 201);
+  // An edit to a twin of another trainee's address is refused too.
+  auto edit =
+      call("PATCH", "/v1/trainees/" + rene.body["id"].get<std::string>(), key, {{"email", wide}});
+  expect_problem(edit, 409);
+  EXPECT_EQ(count_rows("trainees"), 3U);
+  auto row = [](const std::string& email) {
+    return "\"Rahim Uddin\"," + email +
+           ",BD,Dhaka,Asia/Dhaka,python:4,N4,B1,40,1200,USD,manufacturing,offshore,true,false\n";
+  };
+  // Registered (lines 2 and 3), then a file's own repeat (line 5 of line 4).
+  const std::string csv = kHeader + row(wide) + row(decomposed) +
+                          row("\uFF4E\uFF45\uFF57@example.com") + row("NEW@example.com");
+  for (const std::string query : {"?dry_run=true&on_duplicate=skip", "?on_duplicate=skip"}) {
+    auto r = upload(key, csv, "text/csv", query);
+    ASSERT_EQ(r.status(), query.find("dry_run") != std::string::npos ? 200 : 201) << r.http.body;
+    ASSERT_EQ(r.body["duplicates"].size(), 3U) << query << r.http.body;
+    EXPECT_EQ(r.body["duplicates"][0]["line"], 2);
+    EXPECT_EQ(r.body["duplicates"][0]["reason"], "already registered in this organization");
+    EXPECT_EQ(r.body["duplicates"][1]["line"], 3);
+    EXPECT_EQ(r.body["duplicates"][2]["line"], 5);
+    EXPECT_EQ(r.body["duplicates"][2]["reason"], "repeats an earlier row");
+  }
+  EXPECT_EQ(count_rows("trainees"), 4U);
+}
+
 // A retry with the Idempotency-Key of an import whose answer was lost gets
 // the first answer's figures and imports nothing again (without the key,
 // every row would be refused as already registered).

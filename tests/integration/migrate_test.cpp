@@ -159,6 +159,62 @@ TEST_F(MigrateTest, MoneyAndWorkingTimeCarryExistingDataForward) {
   EXPECT_NE(serve_check.output.find("\"applied\":0"), std::string::npos) << serve_check.output;
 }
 
+// 0111: trainees of one organization registered before under one address
+// typed two ways keep their rows; the oldest holds the key, the later one is
+// marked and left out of it until its email changes; no new twin gets in.
+TEST_F(MigrateTest, TwinsRegisteredBeforeTheEmailKeyAreMarkedNotLost) {
+  const fs::path later = dir_ / "later";
+  fs::create_directories(later);
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    const auto name = entry.path().filename().string();
+    if (entry.is_regular_file() && name >= "0111") fs::rename(entry.path(), later / name);
+  }
+  ASSERT_EQ(run_kakehashi({"migrate"}, env()).exit_code, 0);
+  const std::string org = "'00000000-0000-4000-8000-000000000001'";
+  db_.exec("INSERT INTO organizations (id, name, kind, country) VALUES (" + org +
+           ", 'Old School', 'training_provider', 'BD')");
+  const char* emails[] = {"rahim@example.com", "\uFF52\uFF41\uFF48\uFF49\uFF4D@example.com",
+                          "karim@example.com"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = "'00000000-0000-4000-8000-00000000001" + std::to_string(i) + "'";
+    db_.exec("INSERT INTO trainees (id, organization_id, alias) VALUES (" + id + ", " + org +
+             ", 'KH-OLD000000" + std::to_string(i) + "')");
+    db_.exec(
+        "INSERT INTO trainee_personal (trainee_id, organization_id, full_name, email) VALUES (" +
+        id + ", " + org + ", 'Rahim', '" + emails[i] + "')");
+  }
+  for (const auto& entry : fs::directory_iterator(later)) {
+    fs::rename(entry.path(), dir_ / entry.path().filename());
+  }
+  fs::remove(later);
+  auto r = run_kakehashi({"migrate"}, env());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string marked =
+      "SELECT string_agg(t.alias, ',' ORDER BY t.alias) FROM trainee_personal p "
+      "JOIN trainees t ON t.id = p.trainee_id WHERE p.email_key_shared";
+  EXPECT_EQ(db_.query_value(marked), "KH-OLD0000001");
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM trainee_personal"), "3");
+  // No new twin: karim@ to another spelling of rahim@, rahim@ to one of karim@.
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET email = 'RAHIM@example.com' "
+                        "WHERE trainee_id = '00000000-0000-4000-8000-000000000012'"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET email = '\uFF2B\uFF41rim@example.com' "
+                        "WHERE trainee_id = '00000000-0000-4000-8000-000000000010'"),
+               std::exception);
+  // The marked twin keeps its mark under its key, loses it with a new one.
+  db_.exec(
+      "UPDATE trainee_personal SET email = 'Rahim@example.com' "
+      "WHERE trainee_id = '00000000-0000-4000-8000-000000000011'");
+  EXPECT_EQ(db_.query_value(marked), "KH-OLD0000001");
+  EXPECT_THROW(db_.exec("UPDATE trainee_personal SET email = 'karim@EXAMPLE.com' "
+                        "WHERE trainee_id = '00000000-0000-4000-8000-000000000011'"),
+               std::exception);
+  db_.exec(
+      "UPDATE trainee_personal SET email = 'rahim.uddin@example.com' "
+      "WHERE trainee_id = '00000000-0000-4000-8000-000000000011'");
+  EXPECT_EQ(db_.query_value(marked), "");
+}
+
 // Issue 16: 0030 and 0031 carry a database of the previous schema forward.
 // Skills keep their ids (trainees' and projects' skills stay), a skill an
 // administrator already added under a new name keeps its row and its aliases
