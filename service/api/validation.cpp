@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <string_view>
 #include <variant>
@@ -172,8 +173,25 @@ std::optional<bool> Validator::boolean(const std::string& key, bool required) {
 std::optional<std::string> Validator::date(const std::string& key, bool required) {
   auto s = text(key, required, 10);
   if (s && !valid_date(*s)) {
-    fail(key, FieldCode::kInvalidFormat, "must be a real date, YYYY-MM-DD, from 1900-01-01 on",
-         format_is("date"));
+    const auto seen = spreadsheet_date(*s);
+    if (!seen) {
+      fail(key, FieldCode::kInvalidFormat, "must be a real date, YYYY-MM-DD, from 1900-01-01 on",
+           format_is("date"));
+      return std::nullopt;
+    }
+    // A coordinator's Excel wrote it its own way: say which, and what it can
+    // mean as YYYY-MM-DD.
+    std::string readings;
+    for (const auto& r : seen->readings) readings += (readings.empty() ? "" : " or ") + r;
+    std::string message = seen->seen == "excel_serial"
+                              ? "must be a date as YYYY-MM-DD; " + *s +
+                                    " is how Excel stores a date as a number (" + readings +
+                                    "): format the column as Text and type the dates as YYYY-MM-DD"
+                              : "must be written YYYY-MM-DD: " + *s + " is " + readings;
+    http::FieldParams params = format_is("date");
+    params.emplace_back("seen", seen->seen);
+    params.emplace_back("readings", seen->readings);
+    fail(key, FieldCode::kInvalidFormat, std::move(message), std::move(params));
     return std::nullopt;
   }
   return s;
@@ -247,6 +265,81 @@ bool valid_date(const std::string& s) {
                            month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
                            day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
   return ymd.ok() && static_cast<int>(ymd.year()) >= 1900;
+}
+
+namespace {
+
+std::string iso_date(int y, unsigned m, unsigned d) {
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", y, m, d);
+  return out;
+}
+
+// The date y-m-d as YYYY-MM-DD when it is a real one from 1900 on.
+std::optional<std::string> real_date(long y, long m, long d) {
+  using namespace std::chrono;
+  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  const year_month_day ymd{year{static_cast<int>(y)}, month{static_cast<unsigned>(m)},
+                           day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return iso_date(static_cast<int>(y), static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+}  // namespace
+
+std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
+  const auto all_digits = [](std::string_view v) {
+    return !v.empty() && v.size() <= 4 &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  // Excel's serial: days counted from 1900-01-01 as day 1, with the 1900-02-29
+  // Lotus kept (day 60). Five digits: 1927-05-18 to 2173-10-14 (a four-digit
+  // number is more likely a year than a date of 1900-1927).
+  if (s.size() == 5 &&
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    using namespace std::chrono;
+    const long serial = std::stol(s);
+    const year_month_day ymd{sys_days{1899y / December / 30} + days{serial}};
+    return SpreadsheetDate{
+        "excel_serial",
+        {iso_date(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()))}};
+  }
+  // Three numbers with one of / . - between them, other than YYYY-MM-DD:
+  // 2027/4/1 (year first, as Japan writes it), 01/04/2027 (day or month
+  // first, as Bangladesh and the US write it).
+  char separator = 0;
+  for (const char c : s) {
+    if (c == '/' || c == '.' || c == '-') {
+      separator = c;
+      break;
+    }
+  }
+  if (!separator) return std::nullopt;
+  std::vector<std::string_view> parts;
+  std::string_view rest(s);
+  for (std::size_t at; (at = rest.find(separator)) != std::string_view::npos;) {
+    parts.push_back(rest.substr(0, at));
+    rest.remove_prefix(at + 1);
+  }
+  parts.push_back(rest);
+  if (parts.size() != 3 || !std::all_of(parts.begin(), parts.end(), all_digits)) {
+    return std::nullopt;
+  }
+  const auto number = [](std::string_view v) { return std::stol(std::string(v)); };
+  const long a = number(parts[0]), b = number(parts[1]), c = number(parts[2]);
+  SpreadsheetDate out{"other_order", {}};
+  if (parts[0].size() == 4) {
+    if (auto r = real_date(a, b, c)) out.readings.push_back(*r);
+  } else if (parts[2].size() == 4) {
+    for (auto r : {real_date(c, b, a), real_date(c, a, b)}) {
+      if (r && std::find(out.readings.begin(), out.readings.end(), *r) == out.readings.end()) {
+        out.readings.push_back(*r);
+      }
+    }
+  }
+  if (out.readings.empty()) return std::nullopt;  // no real date in it
+  return out;
 }
 
 bool valid_timestamp(const std::string& s) {

@@ -93,6 +93,16 @@ std::vector<http::FieldError> errors_of_patch(
 // Hand-written checks: they run per row of a bulk import, where std::regex
 // would dominate the cost.
 bool valid_date(const std::string& s);
+// A date a spreadsheet wrote its own way (not YYYY-MM-DD): `seen` is
+// "excel_serial" (a five-digit number: Excel's days since 1900) or
+// "other_order" (three numbers between / . or -, year first or last, that
+// make a real date), with the real dates it can be read as (one, or day- and
+// month-first both).
+struct SpreadsheetDate {
+  std::string seen;
+  std::vector<std::string> readings;
+};
+std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s);
 bool valid_slug(const std::string& s);      // [a-z][a-z0-9_-]{0,39}
 bool valid_currency(const std::string& s);  // an ISO 4217 code
 bool valid_timestamp(const std::string& s);

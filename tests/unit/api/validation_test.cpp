@@ -385,6 +385,55 @@ TEST(Timestamps, EveryPartIsRangeChecked) {
   }
 }
 
+// Dates as a coordinator's Excel writes them: read the ways they can be
+// meant, so the message can say which date to type.
+TEST(SpreadsheetDates, ExcelSerialsAndOtherOrdersAreReadAsTheirDates) {
+  using Readings = std::vector<std::string>;
+  const auto excel = spreadsheet_date("45383");
+  ASSERT_TRUE(excel);
+  EXPECT_EQ(excel->seen, "excel_serial");
+  EXPECT_EQ(excel->readings, Readings{"2024-04-01"});
+  EXPECT_EQ(spreadsheet_date("61000")->readings, Readings{"2067-01-03"});
+  EXPECT_EQ(spreadsheet_date("2027/4/1")->readings, Readings{"2027-04-01"});
+  EXPECT_EQ(spreadsheet_date("2027.04.01")->seen, "other_order");
+  EXPECT_EQ(spreadsheet_date("01/04/2027")->readings, (Readings{"2027-04-01", "2027-01-04"}));
+  EXPECT_EQ(spreadsheet_date("25-12-2027")->readings, Readings{"2027-12-25"});
+  EXPECT_EQ(spreadsheet_date("12/25/2027")->readings, Readings{"2027-12-25"});
+  EXPECT_EQ(spreadsheet_date("4/4/2027")->readings, Readings{"2027-04-04"});  // one date
+  // No real date in it: no reading to offer (the plain message).
+  for (const char* not_one :
+       {"31/31/2027", "29/02/2027", "2027-02-30", "2027/13/01", "2027", "450000", "1/2/3",
+        "2027/04", "a/b/2027", "2027//01", "01/04/27", "1/2/3/2027", "", "-", "2027-04-01x"}) {
+    EXPECT_FALSE(spreadsheet_date(not_one)) << not_one;
+  }
+}
+
+TEST_F(ValidationTest, ADateExcelRewroteSaysWhatItCanMean) {
+  json body = {{"full_name", "Nusrat Jahan"},
+               {"email", "nusrat@example.com"},
+               {"available_from", "01/04/2027"}};
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].pointer, "/available_from");
+  EXPECT_EQ(errors_[0].message,
+            "must be written YYYY-MM-DD: 01/04/2027 is 2027-04-01 or 2027-01-04");
+  ASSERT_EQ(errors_[0].params.size(), 3U);
+  EXPECT_EQ(std::get<std::string>(errors_[0].params[1].second), "other_order");
+  errors_.clear();
+  body["available_from"] = "46478";
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].message,
+            "must be a date as YYYY-MM-DD; 46478 is how Excel stores a date as a number "
+            "(2027-04-01): format the column as Text and type the dates as YYYY-MM-DD");
+  errors_.clear();
+  body["available_from"] = "2027-02-30";
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].message, "must be a real date, YYYY-MM-DD, from 1900-01-01 on");
+  EXPECT_EQ(errors_[0].params.size(), 1U);
+}
+
 TEST(JsonDepth, NestingIsBoundedBeforeParsing) {
   EXPECT_FALSE(json_deeper_than(std::string(64, '[') + std::string(64, ']'), 64));
   EXPECT_TRUE(json_deeper_than(std::string(65, '['), 64));
