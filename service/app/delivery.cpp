@@ -294,9 +294,14 @@ void DeliveryWorker::loop(std::size_t worker) {
                  {"error", outcome.error.value_or("")},
                  {"duration_ms", r.duration_ms}});
       try {
+        bool recorded = true;
         db_.transact_sync([&](store::Tx& t) {
-          store::record_attempt(t, d, outcome, options_.retry, jitter(random));
+          recorded = store::record_attempt(t, d, outcome, options_.retry, jitter(random));
         });
+        if (!recorded) {
+          util::log("info", "webhook removed during its attempt",
+                    {{"webhook_id", d.webhook_id}, {"event_id", d.event_id}});
+        }
       } catch (const std::exception& e) {
         // The lease runs out and the delivery is tried again: at least once.
         util::log("warn", "webhook attempt not recorded", {{"error", e.what()}});

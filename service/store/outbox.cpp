@@ -29,6 +29,10 @@ constexpr const char* kClaimDeliveries =
     "  jsonb_build_object('id', e.id, 'type', e.type, 'occurred_at', e.occurred_at, "
     "    'organization_id', e.organization_id, 'data', e.data)::text AS body";
 
+// The delivery, held against a delete until the attempt is recorded: none
+// when its endpoint was removed while the attempt was under way.
+constexpr const char* kHoldDelivery =
+    "SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR KEY SHARE";
 constexpr const char* kInsertAttempt =
     "INSERT INTO webhook_attempts (delivery_id, attempt, duration_ms, status_code, error) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -84,9 +88,10 @@ double backoff_seconds(int attempt, const RetryPolicy& policy, double jitter) {
   return capped * (1.0 + 0.1 * std::clamp(jitter, 0.0, 1.0));
 }
 
-void record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outcome,
+bool record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outcome,
                     const RetryPolicy& policy, double jitter) {
   auto& tx = t.sql();
+  if (exec_params(tx, kHoldDelivery, d.id).empty()) return false;
   std::optional<std::string> error;
   if (outcome.error) error = outcome.error->substr(0, 300);
   exec_params(tx, kInsertAttempt, d.id, d.attempt, std::max(0, outcome.duration_ms),
@@ -94,11 +99,12 @@ void record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outco
   if (outcome.delivered) {
     exec_params(tx, kDelivered, d.id);
     exec_params(tx, kEndpointSucceeded, d.webhook_id);
-    return;
+    return true;
   }
   exec_params(tx, kRetryLater, d.id, policy.max_attempts,
               backoff_seconds(d.attempt, policy, jitter));
   exec_params(tx, kEndpointFailed, d.webhook_id, policy.disable_after);
+  return true;
 }
 
 OutboxStats outbox_stats(Tx& t) {

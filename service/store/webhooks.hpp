@@ -119,7 +119,9 @@ struct RetryPolicy {
 // endpoint's failure count resets; otherwise the delivery is due again after
 // the backoff (or `failed` after max_attempts), and the endpoint is disabled
 // after disable_after consecutive failures. `jitter` in [0, 1) spreads retries.
-void record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outcome,
+// False, recording nothing, when the endpoint was removed meanwhile (its
+// deliveries went with it).
+bool record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outcome,
                     const RetryPolicy& policy, double jitter);
 
 // The backoff before attempt `attempt + 1`, in seconds (pure; jitter adds up to 10%).

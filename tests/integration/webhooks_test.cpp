@@ -424,6 +424,43 @@ TEST_F(WebhooksTest, AHostileAnswerIsRecordedAndTheServiceStaysUp) {
   EXPECT_EQ(service_->output().find("terminate called"), std::string::npos);
 }
 
+// An endpoint removed while its attempt is under way: the attempt's record
+// goes with the endpoint's deliveries, and the worker says so plainly (it
+// had logged a foreign-key failure and left nothing else wrong).
+TEST_F(WebhooksTest, AnEndpointRemovedDuringAnAttemptEndsItQuietly) {
+  WebhookReceiver hook;
+  std::promise<void> arrived;
+  std::promise<void> removed;
+  auto removed_now = removed.get_future().share();
+  std::atomic<bool> first{true};
+  hook.set_policy([&](const ReceivedDelivery&) {
+    if (first.exchange(false)) {
+      arrived.set_value();
+      removed_now.wait_for(std::chrono::seconds(5));
+    }
+    return 204;
+  });
+  auto endpoint = create_webhook(firm_key_, hook.url(), {"project.status_changed"});
+  const std::string id = endpoint["id"];
+  const auto project = add_project("Weld seam inspection");
+  auto p = call("GET", "/v1/projects/" + project, firm_key_);
+  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
+                 {{"If-Match", p.http.header("ETag").value_or("")}})
+                .status(),
+            200);
+  ASSERT_EQ(arrived.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << service_->output();
+  EXPECT_EQ(call("DELETE", "/v1/webhooks/" + id, firm_key_).status(), 204);
+  removed.set_value();
+  ASSERT_TRUE(eventually([&] {
+    return service_->output().find("webhook removed during its attempt") != std::string::npos;
+  })) << service_->output();
+  EXPECT_EQ(service_->output().find("webhook attempt not recorded"), std::string::npos)
+      << service_->output();
+  EXPECT_EQ(count_rows("webhook_attempts"), 0U);
+  EXPECT_EQ(call("GET", "/healthz", "").status(), 200);
+}
+
 TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
   auto r = call("POST", "/v1/webhooks", firm_key_,
                 {{"url", "ftp://example.com/x"},
