@@ -307,16 +307,19 @@ async function matchDetail(pane, id, onChange) {
     say(t("match.moved", { state: label("state", to) }));
     await onChange?.(id, to);
   };
+  // Two moves ask first: approving places the trainee and takes a seat;
+  // accepting an offer shows the firm the trainee's name and contacts, which
+  // it saw only as an alias until then.
   const confirmBox = h("div");
-  const askApproval = () => {
-    const yes = h("button", { class: "btn", type: "button", "data-confirm": "approved", onclick: () => move("approved") }, t("match.confirm"));
+  const askFirst = (/** @type {"approved" | "accepted"} */ to) => {
+    const yes = h("button", { class: "btn", type: "button", "data-confirm": to, onclick: () => move(to) }, t(to === "approved" ? "match.confirm" : "match.confirm_accept_button"));
     put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "confirm-q" },
-      h("p", { id: "confirm-q" }, t("match.confirm_approve", { alias: match.trainee_alias, project: match.project_title })),
+      h("p", { id: "confirm-q" }, t(to === "approved" ? "match.confirm_approve" : "match.confirm_accept", { alias: match.trainee_alias, project: match.project_title })),
       h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     yes.focus();
   };
   const actions = match.allowed_transitions.map((/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) =>
-    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" ? askApproval() : move(to)) }, t(`action.${to}`)));
+    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" || to === "accepted" ? askFirst(to) : move(to)) }, t(`action.${to}`)));
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
     h("p", {}, t("match.state_label"), " ", h("strong", { "data-state": match.state }, label("state", match.state)), " · ", t("match.score_value", { score: fmt(match.score) })),
@@ -558,12 +561,14 @@ async function projectForm(id) {
   const minHours = h("input", { type: "number", min: "0", max: "80", value: String(p.min_hours_per_week ?? 0) });
   const tolerance = h("input", { type: "number", min: "0", max: "24", value: String(p.availability_tolerance_months ?? 1) });
   const rows = h("div", { id: "skill-rows" });
-  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: s.name, label: s.name_ja ?? s.name })));
+  // Skills in the reader's language (the API takes either name): in 日本語
+  // the Japanese name, the canonical one beside it as the hint.
+  const datalist = h("datalist", { id: "skill-names" }, skills.map((/** @type {any} */ s) => h("option", { value: skillLabel(s.name), label: language() === "ja" ? s.name : s.name_ja ?? s.name })));
   let n = 0;
   const addRow = (s = { skill: "", min_level: 3, weight: 3, required: false }) => {
     const i = n++;
     const row = h("fieldset", { class: "row" }, h("legend", {}, t("project.skill_n", { n: i + 1 })),
-      h("div", {}, h("label", { for: `s-${i}` }, t("project.skill")), h("input", { id: `s-${i}`, list: "skill-names", value: s.skill, "data-role": "skill", "data-pointer": `/skills/${rows.children.length}/skill` })),
+      h("div", {}, h("label", { for: `s-${i}` }, t("project.skill")), h("input", { id: `s-${i}`, list: "skill-names", value: s.skill && skillLabel(s.skill), "data-role": "skill", "data-pointer": `/skills/${rows.children.length}/skill` })),
       h("div", {}, h("label", { for: `l-${i}` }, t("project.min_level")), h("input", { id: `l-${i}`, type: "number", min: "1", max: "5", value: String(s.min_level), "data-role": "level" })),
       h("div", {}, h("label", { for: `w-${i}` }, t("project.weight")), h("input", { id: `w-${i}`, type: "number", min: "1", max: "5", value: String(s.weight), "data-role": "weight" })),
       h("label", { class: "inline" }, h("input", { type: "checkbox", "data-role": "required", checked: s.required }), t("project.required")),
@@ -590,7 +595,12 @@ async function projectForm(id) {
       body.budget_monthly = { min: budgetMin.value === "" ? null : Number(budgetMin.value), max: Number(budgetMax.value), currency: budgetCurrency.value };
     }
     body.roles = roles.value();
-    if (/** @type {any[]} */ (body.roles).length) delete body.headcount;
+    // With roles the headcount is their seats' sum, sent as such: an edit
+    // that adds roles to a project of one seat was refused (the merge patch
+    // kept the stored headcount beside the new roles).
+    const roleList = /** @type {any[]} */ (body.roles);
+    if (roleList.length && roleList.every((r) => Number.isInteger(r.headcount) && r.headcount > 0)) body.headcount = roleList.reduce((sum, r) => sum + r.headcount, 0);
+    else if (roleList.length) delete body.headcount;  // the roles' own errors say what is wrong
     save.disabled = true;
     const r = id === "new" || !existing ? await api("POST", "/v1/projects", { body: /** @type {import("kakehashi-api").Schemas["ProjectInput"]} */ (body), headers: { "idempotency-key": createKey } }) : await api("PATCH", `/v1/projects/${id}`, { body, headers: { "if-match": existing.etag ?? "" } });
     save.disabled = false;
@@ -685,17 +695,18 @@ async function traineesView() {
 }
 
 // A trainee's skills as text, "skill:level:years; …" (years only where
-// recorded), and back. An item without a years part keeps the years stored
-// for that skill (matched by name, ignoring case); an empty years part
-// ("Python:5:") clears them. Text that is not a number is sent as it is, so
-// the API's problem names the item.
+// recorded; names in the reader's language, which the API takes), and back.
+// An item without a years part keeps the years stored for that skill
+// (matched by either name, ignoring case); an empty years part ("Python:5:")
+// clears them. Text that is not a number is sent as it is, so the API's
+// problem names the item.
 /** @param {any[]} list */
 function skillsText(list) {
-  return (list || []).map((s) => [s.skill, s.level, ...(s.years === null || s.years === undefined ? [] : [s.years])].join(":")).join("; ");
+  return (list || []).map((s) => [skillLabel(s.skill), s.level, ...(s.years === null || s.years === undefined ? [] : [s.years])].join(":")).join("; ");
 }
 /** @param {string} text @param {any[]} [stored] */
 function parseSkills(text, stored = []) {
-  const years = new Map((stored || []).map((s) => [s.skill.toLowerCase(), s.years]));
+  const years = new Map((stored || []).flatMap((s) => [[s.skill.toLowerCase(), s.years], [skillLabel(s.skill).toLowerCase(), s.years]]));
   const num = (/** @type {string} */ v) => (v !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
   return text.split(";").map((s) => s.trim()).filter(Boolean).map((item) => {
     const [skill, level, ...rest] = item.split(":").map((part) => part.trim());
@@ -714,6 +725,8 @@ async function traineeForm(id) {
   const box = h("div");
   const input = (/** @type {string} */ name, /** @type {string} */ pointer, /** @type {string | undefined} */ value, attrs = {}) => h("input", { id: `t-${name}`, value: value ?? "", "data-pointer": pointer, ...attrs });
   const name = input("name", "/full_name", x.full_name); const email = input("email", "/email", x.email, { type: "email" });
+  const phone = input("phone", "/phone", x.phone, { type: "tel", autocomplete: "off" });
+  const program = input("program", "/program", x.program);
   const city = input("city", "/city", x.city); const tz = input("tz", "/timezone", x.timezone);
   const skills = input("skills", "/skills", skillsText(x.skills));
   const avail = input("avail", "/available_from", x.available_from, { type: "date" });
@@ -729,11 +742,11 @@ async function traineeForm(id) {
     e.preventDefault();
     // Only the fields this form shows, and of its work and pay part only what
     // changed (trainee_work.js). On edit the body is a JSON merge patch:
-    // everything else (phone, country, program, certifications, domains,
+    // everything else (country, certifications, domains,
     // engagement, status) stays as stored, and consent.recorded_at is never
     // sent (the server keeps that itself).
     /** @type {Record<string, unknown>} */
-    const body = { full_name: name.value, email: email.value, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
+    const body = { full_name: name.value, email: email.value, phone: phone.value.trim() || null, program: program.value.trim() || null, city: city.value || null, timezone: tz.value || null, available_from: avail.value || null,
       skills: parseSkills(skills.value, x.skills),
       languages: { japanese: jlpt.value, ...(work.english() ? { english: work.english() } : {}) }, consent: { matching: matching.checked, share_with_firms_abroad: abroad.checked },
       gender: gender.value || null, district: district.value.trim() || null, ...work.changes() };
@@ -745,6 +758,7 @@ async function traineeForm(id) {
     location.hash = "#/trainees";
   } },
   h("label", { for: "t-name" }, t("trainee.name")), name, h("label", { for: "t-email" }, t("trainee.email")), email,
+  h("label", { for: "t-phone" }, t("trainee.phone")), phone, h("label", { for: "t-program" }, t("trainee.program")), program,
   h("label", { for: "t-city" }, t("trainee.city")), city, h("label", { for: "t-tz" }, t("trainee.timezone")), tz,
   h("label", { for: "t-skills" }, t("trainee.skills")), skills, h("p", { class: "muted" }, t("trainee.skills_help")),
   h("label", { for: "t-jlpt" }, "JLPT"), jlpt, h("label", { for: "t-avail" }, t("trainee.available_from")), avail,

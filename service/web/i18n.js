@@ -71,7 +71,7 @@ const en = {
   "project.required": "Must have", "project.add_skill": "Add a skill", "project.candidates": "Candidates",
   "candidate.shortlist": "Shortlist", "candidate.pick_role": "To shortlist, pick the role above first.", "candidate.shortlisted": "Shortlisted", "candidate.already": "Already in your matches",
   "candidate.in_matches": "In your matches: {state}", "candidate.rejected_before": "You declined this trainee for this project before. Matching rounds do not propose them again; you can still shortlist them by hand.", "candidate.shortlist_again": "Shortlist again",
-  "trainee.alias": "Alias", "trainee.name": "Name", "trainee.email": "Email", "trainee.city": "City", "trainee.timezone": "Time zone",
+  "trainee.alias": "Alias", "trainee.name": "Name", "trainee.email": "Email", "trainee.phone": "Phone", "trainee.program": "Training programme", "trainee.city": "City", "trainee.timezone": "Time zone",
   "trainee.place": "Place", "trainee.skills": "Skills", "trainee.skills_help": "As skill:level:years, separated by semicolons, e.g. PyTorch:4:2.5; Python:5. Years are optional; a skill listed without them keeps the years already recorded.",
   "trainee.languages": "Languages", "trainee.available_from": "Available from", "trainee.rate": "Expected monthly salary (band)", "trainee.status": "Status",
   "trainee.search": "Search alias or program", "trainee.new": "New trainee", "trainee.edit": "Edit trainee", "trainee.opportunities": "Opportunities",
@@ -86,6 +86,8 @@ const en = {
   "project.skill_need": "{skill} ≥{level}", "trainee.skill_level": "{skill} {level}", "project.skill_need_required": "{skill} ≥{level} (must have)",
   "common.cancel": "Cancel", "common.request_id": "Request ID: {id}", "common.range": "{min}–{max}", "common.field_error": "{field}: {message}",
   "match.confirm_approve": "Approve the placement of {alias} in “{project}”? The trainee becomes placed and takes one of the project's seats.",
+  "match.confirm_accept": "Accept the offer for {alias} in “{project}”? The firm will see the trainee's name, email and phone from then on; until now it saw only the alias.",
+  "match.confirm_accept_button": "Accept and share contacts",
   "match.confirm": "Confirm approval", "match.score_value": "Score: {score}", "match.open": "Open", "match.contact": "Contact: {details}",
   "dash.projects_summary": "Open projects: {open} · Unfilled seats: {unfilled}", "dash.round_line": "{when} · {algorithm} · assigned {assigned} of {seats}", "dash.dry_round_line": "{when} · dry run (nothing proposed) · {algorithm} · would assign {assigned} of {seats}",
   "round.summary": "Assigned: {assigned} / {seats} · Mean score: {mean} · Time: {ms} ms", "round.unmatched_total": "{count} in all",
@@ -115,6 +117,8 @@ const en = {
   "error.blank": "Must not be blank.", "error.too_long": "At most {max_length} characters.", "error.too_many": "At most {max_items} items.",
   "error.out_of_range": "Must be from {min} to {max}.", "error.invalid_choice": "Must be one of {allowed}.",
   "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
+  "error.invalid_format:date_excel": "Excel stored this date as a number ({readings}): format the column as Text and type dates as YYYY-MM-DD.",
+  "error.invalid_format:date_order": "Write dates as YYYY-MM-DD: this one is {readings}.",
   "error.unknown_skill": "“{skill}” is not a known skill.", "error.unknown_skill_closest": "“{skill}” is not a known skill. Did you mean {closest}?",
   "error.duplicate": "Given twice.", "error.not_found": "No such {resource}.", "error.taken": "Already in use.", "error.taken_skill": "Already a name of {skill}.",
   "error.invalid_state": "Not possible in the current state.", "error.not_permitted": "Your role cannot set this.",
@@ -215,7 +219,7 @@ const en = {
   "trainee.gender": "Gender", "trainee.gender_unstated": "Not stated", "trainee.district": "Home district",
   // Teams, wishes, dry runs (issue 15; service/web/teams.js).
   "team.roles": "Team roles", "team.help": "A team hires different people for different seats. Leave empty for one kind of seat. A role's own levels and skills replace the project's.",
-  "team.role_n": "Role {n}", "team.key": "Key (e.g. bridge_se)", "team.title": "Role title", "team.seats": "Seats", "team.cefr": "English minimum",
+  "team.role_n": "Role {n}", "team.key": "Key (e.g. bridge_se)", "team.key_auto": "blank: made from the title", "team.title": "Role title", "team.seats": "Seats", "team.cefr": "English minimum",
   "team.skills": "Must-have skills of the role (skill:level, …; empty: the project's)", "team.add_role": "Add a role", "team.project_level": "As the project", "team.all_roles": "Whole project",
   "team.role_pick": "Role",
   "near.title": "Why so few?", "near.summary": "{eligible} of {pool} active, consenting trainees meet every requirement.", "near.excluded": "Excluded by",
@@ -297,7 +301,7 @@ const ja = {
   "project.required": "必須", "project.add_skill": "スキルを追加", "project.candidates": "候補者",
   "candidate.shortlist": "候補に追加", "candidate.pick_role": "候補に追加するには、上で役割を選んでください。", "candidate.shortlisted": "候補に追加しました", "candidate.already": "すでにマッチ一覧にあります",
   "candidate.in_matches": "マッチ一覧にあります：{state}", "candidate.rejected_before": "この案件では以前に見送った候補者です。マッチングラウンドで再び提案されることはありません。手動で候補に追加することはできます。", "candidate.shortlist_again": "もう一度候補に追加",
-  "trainee.alias": "匿名ID", "trainee.name": "氏名", "trainee.email": "メール", "trainee.city": "都市", "trainee.timezone": "タイムゾーン",
+  "trainee.alias": "匿名ID", "trainee.name": "氏名", "trainee.email": "メール", "trainee.phone": "電話番号", "trainee.program": "研修プログラム", "trainee.city": "都市", "trainee.timezone": "タイムゾーン",
   "trainee.place": "所在地", "trainee.skills": "スキル", "trainee.skills_help": "スキル名:レベル:経験年数（年数は省略可）をセミコロン区切りで入力してください（例: PyTorch:4:2.5; Python:5）。年数を省略したスキルは、登録済みの経験年数をそのまま引き継ぎます。",
   "trainee.languages": "言語", "trainee.available_from": "稼働開始日", "trainee.rate": "希望月額給与（帯）", "trainee.status": "状態",
   "trainee.search": "匿名ID・プログラムで検索", "trainee.new": "新しい研修生", "trainee.edit": "研修生を編集", "trainee.opportunities": "おすすめ案件",
@@ -312,6 +316,8 @@ const ja = {
   "project.skill_need": "{skill} レベル{level}以上", "trainee.skill_level": "{skill} レベル{level}", "project.skill_need_required": "{skill} レベル{level}以上（必須）",
   "common.cancel": "キャンセル", "common.request_id": "リクエストID: {id}", "common.range": "{min}〜{max}", "common.field_error": "{field}: {message}",
   "match.confirm_approve": "{alias} の「{project}」への配属を承認しますか？承認すると研修生は配属済みとなり、案件の募集枠を1つ使います。",
+  "match.confirm_accept": "{alias} の「{project}」の内定を承諾しますか？承諾すると、企業に研修生の氏名・メールアドレス・電話番号が開示されます（これまでは匿名IDのみ）。",
+  "match.confirm_accept_button": "承諾して連絡先を開示する",
   "match.confirm": "承認を確定する", "match.score_value": "スコア: {score}", "match.open": "開く", "match.contact": "連絡先: {details}",
   "dash.projects_summary": "募集中の案件: {open}件・未充足の枠: {unfilled}名分", "dash.round_line": "{when}・{algorithm}・割り当て {assigned}/{seats}", "dash.dry_round_line": "{when}・試行（提案なし）・{algorithm}・割り当て見込み {assigned}/{seats}",
   "round.summary": "割り当て: {assigned} / {seats}・平均スコア: {mean}・所要時間: {ms}ミリ秒", "round.unmatched_total": "合計{count}名",
@@ -341,6 +347,8 @@ const ja = {
   "error.blank": "空白以外の文字を入力してください。", "error.too_long": "{max_length}文字以内で入力してください。", "error.too_many": "{max_items}件以内にしてください。",
   "error.out_of_range": "{min}〜{max}の範囲で入力してください。", "error.invalid_choice": "{allowed}のいずれかを選んでください。",
   "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
+  "error.invalid_format:date_excel": "Excelが日付を数値（{readings}）に変えています。列を文字列形式にして、YYYY-MM-DD の形で入力してください。",
+  "error.invalid_format:date_order": "日付は YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
   "error.unknown_skill": "「{skill}」は登録されていないスキルです。", "error.unknown_skill_closest": "「{skill}」は登録されていないスキルです。{closest}ではありませんか？",
   "error.duplicate": "重複しています。", "error.not_found": "該当する{resource}が見つかりません。", "error.taken": "既に使われています。", "error.taken_skill": "既に「{skill}」の名前として使われています。",
   "error.invalid_state": "現在の状態では指定できません。", "error.not_permitted": "この項目を指定する権限がありません。",
@@ -441,7 +449,7 @@ const ja = {
   "trainee.gender": "性別", "trainee.gender_unstated": "未回答", "trainee.district": "出身県",
   // チーム・希望・試行（issue 15、service/web/teams.js）
   "team.roles": "チームの役割", "team.help": "チームでは枠ごとに求める人材が異なります。1種類の枠なら空のままにしてください。役割ごとの水準とスキルは案件の設定より優先されます。",
-  "team.role_n": "役割 {n}", "team.key": "キー（例: bridge_se）", "team.title": "役割名", "team.seats": "人数", "team.cefr": "英語の最低水準",
+  "team.role_n": "役割 {n}", "team.key": "キー（例: bridge_se）", "team.key_auto": "空欄なら自動（英字の役割名から、または role_1）", "team.title": "役割名", "team.seats": "人数", "team.cefr": "英語の最低水準",
   "team.skills": "役割の必須スキル（スキル:レベル, …／空欄は案件の設定）", "team.add_role": "役割を追加", "team.project_level": "案件と同じ", "team.all_roles": "案件全体",
   "team.role_pick": "役割",
   "near.title": "候補者が少ない理由", "near.summary": "活動中で同意済みの研修生 {pool} 名のうち {eligible} 名がすべての条件を満たしています。", "near.excluded": "除外の理由",
@@ -533,7 +541,9 @@ export function formatNumber(n, digits) {
 }
 
 /**
- * Money in its currency: ¥120,000 for yen, BDT 120,000 for taka.
+ * Money in its currency: ¥120,000 for yen; taka in lakhs in English
+ * (BDT 1,50,000, as Bangladesh writes it), in thousands in Japanese
+ * (BDT 150,000, as a Japanese reader counts).
  * @param {number} amount
  * @param {string} currency ISO 4217
  */
@@ -542,7 +552,8 @@ export function formatMoney(amount, currency) {
   try {
     // Whole amounts without ".00": budgets and rates are round numbers.
     const whole = Number.isInteger(amount) ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {};
-    return new Intl.NumberFormat(locale(), { style: "currency", currency, currencyDisplay: currency === "JPY" ? "symbol" : "code", ...whole }).format(amount);
+    const grouping = currency === "BDT" && language() === "en" ? "en-IN" : locale();
+    return new Intl.NumberFormat(grouping, { style: "currency", currency, currencyDisplay: currency === "JPY" ? "symbol" : "code", ...whole }).format(amount);
   } catch {
     return `${formatNumber(amount)} ${currency}`;
   }
@@ -642,6 +653,9 @@ export function fieldErrorText(error) {
       if (p.format === "csv") return t("error.invalid_format:csv", p);
       if (p.format === "phone") return t("error.invalid_format:phone");
       if (p.format === "password") return t("error.invalid_format:password");
+      // A date as a coordinator's Excel wrote it: what it can mean.
+      if (p.format === "date" && p.seen === "excel_serial") return t("error.invalid_format:date_excel", { readings: formatList(list(p.readings), "disjunction") });
+      if (p.format === "date" && p.seen === "other_order" && list(p.readings).length) return t("error.invalid_format:date_order", { readings: formatList(list(p.readings), "disjunction") });
       return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
     case "unknown_skill":
       return list(p.closest).length ? t("error.unknown_skill_closest", { skill: p.skill, closest: formatList(list(p.closest), "disjunction") }) : t("error.unknown_skill", p);

@@ -5,6 +5,7 @@
 // (`ui`), so this module shares its DOM and API rules: text only, the public
 // API only.
 import { t, label, levelLabel, formatNumber, formatMoney } from "./i18n.js";
+import { skillLabel } from "./skills.js";
 
 /**
  * @typedef {{ h: Function, put: Function, api: Function, showProblem: Function, say: Function }} Ui
@@ -33,10 +34,10 @@ export function rolesEditor(ui, roles) {
     const i = n++;
     const select = (/** @type {string[]} */ values, /** @type {string | null} */ current, /** @type {string} */ role) =>
       h("select", { id: `r${role}-${i}`, "data-role": role }, values.map((x) => h("option", { value: x, selected: (current ?? "") === x }, x ? levelLabel(x) : t("team.project_level"))));
-    const skills = (r.skills || []).map((/** @type {any} */ s) => `${s.skill}:${s.min_level}`).join(", ");
+    const skills = (r.skills || []).map((/** @type {any} */ s) => `${skillLabel(s.skill)}:${s.min_level}`).join(", ");
     originals.set(i, { text: skills, skills: r.skills || [] });
     const row = h("fieldset", { class: "row", "data-index": String(i) }, h("legend", {}, t("team.role_n", { n: i + 1 })),
-      h("div", {}, h("label", { for: `rk-${i}` }, t("team.key")), h("input", { id: `rk-${i}`, value: r.key, "data-role": "key", pattern: "[a-z][a-z0-9_\\-]{0,39}", required: true })),
+      h("div", {}, h("label", { for: `rk-${i}` }, t("team.key")), h("input", { id: `rk-${i}`, value: r.key, "data-role": "key", pattern: "[a-z][a-z0-9_\\-]{0,39}", placeholder: t("team.key_auto"), autocomplete: "off" })),
       h("div", {}, h("label", { for: `rt-${i}` }, t("team.title")), h("input", { id: `rt-${i}`, value: r.title, "data-role": "title", required: true })),
       h("div", {}, h("label", { for: `rh-${i}` }, t("team.seats")), h("input", { id: `rh-${i}`, type: "number", min: "1", value: String(r.headcount), "data-role": "headcount" })),
       h("div", {}, h("label", { for: `rjlpt-${i}` }, t("project.jlpt")), select(LEVELS, r.japanese_min, "jlpt")),
@@ -48,14 +49,29 @@ export function rolesEditor(ui, roles) {
   (roles || []).forEach((r) => add(r));
   const element = h("section", {}, h("h2", {}, t("team.roles")), h("p", { class: "muted" }, t("team.help")), rows,
     h("button", { class: "btn secondary", type: "button", onclick: () => add() }, t("team.add_role")));
-  const value = () => [...rows.children].map((row) => {
-    const get = (/** @type {string} */ role) => /** @type {HTMLInputElement} */ (row.querySelector(`[data-role="${role}"]`)).value;
+  const value = () => {
+    const read = (/** @type {Element} */ row, /** @type {string} */ role) => /** @type {HTMLInputElement} */ (row.querySelector(`[data-role="${role}"]`)).value;
+    // A key left blank is made from the title's Latin letters and digits
+    // (Bridge SE: bridge_se; AIエンジニア: ai); a title with none (開発者)
+    // gives role_1, role_2 by the role's place. Keys typed, or stored, are
+    // kept as they are: matches and preferences name the role by its key.
+    const used = new Set([...rows.children].map((row) => read(row, "key").trim()).filter(Boolean));
+    const made = (/** @type {string} */ title, /** @type {number} */ n) => {
+      const latin = title.normalize("NFKC").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+      const slug = (/^[0-9]/.test(latin) ? `role_${latin}` : latin).slice(0, 36);
+      let key = slug || `role_${n}`;
+      for (let k = 2; used.has(key); k++) key = `${slug || "role"}_${slug ? k : n + k - 1}`;
+      used.add(key);
+      return key;
+    };
+    return [...rows.children].map((row, n) => {
+    const get = (/** @type {string} */ role) => read(row, role);
     const skills = get("skills").trim();
     const original = originals.get(Number(/** @type {HTMLElement} */ (row).dataset.index));
     /** @type {Map<string, any>} */
-    const before = new Map((original?.skills || []).map((x) => [String(x.skill).toLowerCase(), x]));
+    const before = new Map((original?.skills || []).flatMap((x) => [[String(x.skill).toLowerCase(), x], [skillLabel(String(x.skill)).toLowerCase(), x]]));
     return {
-      key: get("key"), title: get("title"), headcount: Number(get("headcount")),
+      key: get("key").trim() || made(get("title"), n + 1), title: get("title"), headcount: Number(get("headcount")),
       japanese_min: get("jlpt") || null, english_min: get("cefr") || null,
       skills: original && skills === original.text.trim() && original.skills.length ? original.skills
         : skills ? skills.split(",").map((x) => x.trim()).filter(Boolean).map((x) => {
@@ -65,7 +81,8 @@ export function rolesEditor(ui, roles) {
           return kept && kept.weight !== undefined && kept.weight !== null ? { ...out, weight: kept.weight } : out;
         }) : null,
     };
-  });
+    });
+  };
   return { element, value };
 }
 

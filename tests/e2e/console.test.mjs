@@ -178,6 +178,14 @@ test("the training organization accepts the offer", async () => {
   await page.getByRole("link", { name: "Matches" }).click();
   await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("button", { name: "Accept offer" }).click();
+  // Accepting shows the firm the trainee's contacts: it asks first, and a
+  // cancel changes nothing.
+  const question = page.locator("#confirm-q");
+  assert.match(await question.innerText(), /name, email and phone/);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  assert.equal((await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`)).body.state, "offered", "nothing moved on cancel");
+  await page.getByRole("button", { name: "Accept offer" }).click();
+  await page.getByRole("button", { name: "Accept and share contacts" }).click();
   await page.locator('[data-state="accepted"]').waitFor();
   await accessible(page, "21-school-matches");
   await page.context().close();
@@ -386,7 +394,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   // A merge patch of the form's own fields only, never consent.recorded_at.
   assert.equal(response.request().headers()["content-type"], "application/merge-patch+json");
   const sent = response.request().postDataJSON();
-  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "district", "email", "full_name", "gender", "languages", "skills", "timezone"]);
+  assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "district", "email", "full_name", "gender", "languages", "phone", "program", "skills", "timezone"]);
   assert.deepEqual(Object.keys(sent.consent).sort(), ["matching", "share_with_firms_abroad"]);
   await page.getByLabel("Search alias or program").waitFor();
   await page.context().close();
@@ -411,6 +419,8 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   await page.goto(`${base}/admin/#/trainee-edit/new`);
   await page.getByLabel("Name", { exact: true }).fill("Nusrat Jahan");
   await page.getByLabel("Email", { exact: true }).fill("nusrat.e2e@example.com");
+  await page.getByLabel("Phone", { exact: true }).fill(" +880 1712-345678 ");
+  await page.getByLabel("Training programme", { exact: true }).fill("METI AI talent cohort 2026");
   await page.getByLabel("Skills", { exact: true }).fill("Python:4:2; PyTorch:3");
   await page.getByLabel("English (CEFR)").selectOption("B2");
   await page.getByLabel("Expected monthly salary").fill("60000");
@@ -429,6 +439,8 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   assert.deepEqual(trainee.expected_monthly_rate, { amount: 60000, currency: "BDT" });
   assert.equal(trainee.languages.english, "B2");
   assert.equal(trainee.hours_per_week, 30);
+  assert.equal(trainee.phone, "+880 1712-345678", "the phone, trimmed");
+  assert.equal(trainee.program, "METI AI talent cohort 2026");
   assert.deepEqual(trainee.working_hours, { start: "10:00", end: "19:00", days: ["mon", "tue", "wed", "thu", "sun"] });
   await page.getByLabel("Search alias or program").waitFor();
 
@@ -438,6 +450,7 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   await hours.waitFor();
   assert.equal(await page.getByLabel("Expected monthly salary").inputValue(), "60000");
   assert.equal(await page.getByLabel("Working hours from (local time)").inputValue(), "10:00");
+  assert.equal(await page.getByLabel("Phone", { exact: true }).inputValue(), "+880 1712-345678");
   await hours.fill("40");
   const patched = page.waitForResponse((r) => r.request().method() === "PATCH");
   await page.getByRole("button", { name: "Save" }).click();
@@ -452,6 +465,7 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   assert.deepEqual(sent.languages, { japanese: "none" });
   const after = await api(key, "GET", `/v1/trainees/${trainee.id}`);
   assert.equal(after.body.hours_per_week, 40);
+  assert.equal(after.body.program, "METI AI talent cohort 2026", "kept as stored");
   assert.deepEqual(after.body.working_hours, trainee.working_hours);
   assert.equal(after.body.languages.english, "B2");
 
@@ -795,6 +809,59 @@ test("a firm's candidates read in 日本語 with the skills' Japanese names", as
   }
   await accessible(page, "13-firm-candidates-ja");
   await page.context().close();
+});
+
+// The edit forms name skills in the reader's language too: a Japanese firm
+// reads 機械学習 in its project's form, a coordinator in 日本語 mode the same
+// in a trainee's skills, and what they save keeps the skills (the API takes
+// either name) and a trainee's recorded years.
+test("in 日本語 the project and trainee forms name skills in Japanese and save them as they were", async () => {
+  const firmKey = keys[flow.firm];
+  const made = await api(firmKey, "POST", "/v1/projects", { title: "画像検査AI", start_date: "2027-04-01", duration_months: 6, headcount: 1,
+    skills: [{ skill: "Machine Learning", min_level: 3, weight: 5, required: true }, { skill: "Python", min_level: 3, weight: 3 }] });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await newPage();
+  await signIn(page, firmKey);
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("link", { name: "案件", exact: true }).waitFor();
+  await page.goto(`${base}/admin/#/project/${made.body.id}`);
+  const first = page.locator('[data-role="skill"]').first();
+  await first.waitFor();
+  assert.deepEqual(await page.locator('[data-role="skill"]').evaluateAll((inputs) => inputs.map((i) => i.value)), ["機械学習", "Python"]);
+  assert.ok(await page.locator('#skill-names option[value="機械学習"]').count(), "the list offers the Japanese name");
+  // Two roles titled in Japanese, their keys left blank: made for them.
+  await page.getByRole("button", { name: "役割を追加" }).click();
+  await page.getByRole("button", { name: "役割を追加" }).click();
+  await page.getByLabel("役割名").nth(0).fill("AIエンジニア");
+  await page.getByLabel("役割名").nth(1).fill("開発者");
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("button", { name: "保存" }).click();
+  const answer = await saved;
+  assert.equal(answer.status(), 200, await answer.text());
+  const after = await api(firmKey, "GET", `/v1/projects/${made.body.id}`);
+  assert.deepEqual(after.body.skills.map((x) => [x.skill, x.min_level, x.required]), [["Machine Learning", 3, true], ["Python", 3, false]]);
+  assert.deepEqual(after.body.roles.map((x) => [x.key, x.title]), [["ai", "AIエンジニア"], ["role_2", "開発者"]]);
+  await page.context().close();
+
+  const schoolKey = await trainingOrgKey();
+  const trainee = await api(schoolKey, "POST", "/v1/trainees", { full_name: "Tanvir Ahmed", email: "tanvir.ja.e2e@example.com",
+    skills: [{ skill: "Machine Learning", level: 4, years: 2 }], consent: { matching: true, share_with_firms_abroad: true } });
+  assert.equal(trainee.status, 201, JSON.stringify(trainee.body));
+  const school = await newPage();
+  await signIn(school, schoolKey);
+  await school.getByRole("button", { name: "日本語" }).click();
+  await school.getByRole("link", { name: "研修生", exact: true }).waitFor();
+  await school.goto(`${base}/admin/#/trainee-edit/${trainee.body.id}`);
+  const skills = school.getByLabel("スキル", { exact: true });
+  await skills.waitFor();
+  assert.equal(await skills.inputValue(), "機械学習:4:2");
+  await skills.fill("機械学習:5");
+  const patched = school.waitForResponse((r) => r.request().method() === "PATCH");
+  await school.getByRole("button", { name: "保存" }).click();
+  assert.equal((await patched).status(), 200);
+  const stored = await api(schoolKey, "GET", `/v1/trainees/${trainee.body.id}`);
+  assert.deepEqual(stored.body.skills.map((x) => [x.skill, x.level, x.years]), [["Machine Learning", 5, 2]], "the years kept");
+  await school.context().close();
 });
 
 test("a training organization reads its trainee's opportunities with the firm, dates and budget, in both languages", async () => {

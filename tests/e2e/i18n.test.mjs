@@ -55,9 +55,21 @@ test("messages take the error's parameters, formatted for the language", () => {
   assert.equal(i18n.fieldErrorText({ pointer: "/reason", code: "required" }), "見送り・辞退の場合は理由を入力してください。");
   assert.match(i18n.fieldErrorText({ pointer: "/languages/japanese", code: "invalid_choice", params: { allowed: ["none", "N5", "N4"] } }), /なし、N5、またはN4/);
   assert.equal(i18n.t("import.line_n", { line: 5 }), "5行目");
+  // Dates as Excel wrote them: what they can mean.
+  const date = (seen, readings) => i18n.fieldErrorText({ pointer: "/available_from", code: "invalid_format", params: { format: "date", seen, readings } });
+  assert.match(date("other_order", ["2027-04-01", "2027-01-04"]), /2027-04-01または2027-01-04/);
+  assert.match(date("excel_serial", ["2024-04-03"]), /^Excelが日付を数値（2024-04-03）/);
+  assert.match(date("other_order", []), /日付（YYYY-MM-DD/, "no reading: the plain message");
   assert.equal(i18n.label("state", "rejected"), "見送り");
   assert.equal(i18n.label("state", "no_such_state"), "no_such_state");
   assert.equal(i18n.formatMoney(120000, "JPY"), "￥120,000");
+  // Taka in thousands for a Japanese reader, in lakhs for a Bangladeshi one.
+  assert.equal(i18n.formatMoney(150000, "BDT").replace(/\s/g, " "), "BDT 150,000");
+  i18n.setLanguage("en");
+  assert.equal(i18n.formatMoney(150000, "BDT").replace(/\s/g, " "), "BDT 1,50,000");
+  assert.equal(i18n.formatMoney(12500000, "BDT").replace(/\s/g, " "), "BDT 1,25,00,000");
+  assert.match(i18n.formatMoney(600000, "JPY"), /¥600,000$/, "yen stays in thousands");
+  i18n.setLanguage("ja");
   // An unknown code falls back to the server's detail rather than nothing.
   assert.equal(i18n.fieldErrorText({ pointer: "/x", code: "from_the_future", detail: "as the server says" }), "as the server says");
   i18n.setLanguage("en");
