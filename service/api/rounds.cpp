@@ -16,6 +16,7 @@
 
 #include "api/common.hpp"
 #include "api/matching_views.hpp"
+#include "api/round_store.hpp"
 #include "api/routes.hpp"
 #include "api/validation.hpp"
 #include "domain/statuses.hpp"
@@ -27,6 +28,61 @@
 #include "util/crypto.hpp"
 
 namespace kakehashi::api {
+
+std::vector<store::NewMatch> still_possible(matching::RoundResult& result,
+                                            nlohmann::json& explanations,
+                                            const store::RoundInputs& now) {
+  std::unordered_set<std::string> busy(now.busy_trainees.begin(), now.busy_trainees.end());
+  std::map<std::pair<std::string, std::string>, int> seats;
+  for (const auto& s : now.seats) seats[{s.project_id, s.role}] = s.seats;
+  // Refusals as they stand now: the trainees' own and the pairs rejected.
+  std::unordered_map<std::string, std::vector<domain::PreferenceTarget>> refused;
+  for (const auto* list : {&now.preferences, &now.rejected}) {
+    for (const auto& p : *list) {
+      auto& targets = refused[p.trainee_id];
+      targets.insert(targets.end(), p.refused.begin(), p.refused.end());
+    }
+  }
+  const auto refuses = [&](const matching::Proposal& p) {
+    const auto it = refused.find(p.trainee_id);
+    if (it == refused.end()) return false;
+    const domain::PreferenceTarget pair{p.project_id, p.role};
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const domain::PreferenceTarget& t) { return t.covers(pair); });
+  };
+  std::vector<std::size_t> order(result.proposals.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return result.proposals[a].score > result.proposals[b].score;
+  });
+  std::vector<bool> keep(result.proposals.size(), false);
+  for (auto i : order) {
+    const auto& p = result.proposals[i];
+    auto seat = seats.find({p.project_id, p.role});
+    if (busy.count(p.trainee_id) || seat == seats.end() || seat->second <= 0 || refuses(p)) {
+      continue;
+    }
+    --seat->second;
+    keep[i] = true;
+  }
+  std::vector<store::NewMatch> matches;
+  std::vector<matching::Proposal> kept;
+  nlohmann::json kept_explanations = nlohmann::json::array();
+  for (std::size_t i = 0; i < result.proposals.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& p = result.proposals[i];
+    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
+                       p.score, explanations[i].get<std::string>(),
+                       p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
+    kept.push_back(std::move(result.proposals[i]));
+    kept_explanations.push_back(std::move(explanations[i]));
+  }
+  // Both stay aligned, so a second pass (a retried store) filters them again.
+  result.proposals = std::move(kept);
+  explanations = std::move(kept_explanations);
+  return matches;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -58,45 +114,6 @@ json round_json(const store::RoundRow& r) {
 
 // Computes the round on the CPU executor and stores it with its proposals in
 // one transaction (the database's headcount checks still guard every seat).
-// The proposals still possible now: trainees not in an open match since, at
-// most the seats each project still has (best scores first, as allocated).
-// `result` keeps only those, so its statistics describe what is stored.
-std::vector<store::NewMatch> still_possible(matching::RoundResult& result, json& explanations,
-                                            const store::RoundInputs& now) {
-  std::unordered_set<std::string> busy(now.busy_trainees.begin(), now.busy_trainees.end());
-  std::map<std::pair<std::string, std::string>, int> seats;
-  for (const auto& s : now.seats) seats[{s.project_id, s.role}] = s.seats;
-  std::vector<std::size_t> order(result.proposals.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return result.proposals[a].score > result.proposals[b].score;
-  });
-  std::vector<bool> keep(result.proposals.size(), false);
-  for (auto i : order) {
-    const auto& p = result.proposals[i];
-    auto seat = seats.find({p.project_id, p.role});
-    if (busy.count(p.trainee_id) || seat == seats.end() || seat->second <= 0) continue;
-    --seat->second;
-    keep[i] = true;
-  }
-  std::vector<store::NewMatch> matches;
-  std::vector<matching::Proposal> kept;
-  json kept_explanations = json::array();
-  for (std::size_t i = 0; i < result.proposals.size(); ++i) {
-    if (!keep[i]) continue;
-    const auto& p = result.proposals[i];
-    matches.push_back({p.project_id, p.trainee_id, p.firm_id, p.training_org_id, "proposed",
-                       p.score, explanations[i].get<std::string>(),
-                       p.role.empty() ? std::nullopt : std::optional<std::string>(p.role)});
-    kept.push_back(std::move(result.proposals[i]));
-    kept_explanations.push_back(std::move(explanations[i]));
-  }
-  // Both stay aligned, so a second pass (a retried store) filters them again.
-  result.proposals = std::move(kept);
-  explanations = std::move(kept_explanations);
-  return matches;
-}
-
 awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::RoundParams& params,
                                              const matching::RoundInputs& inputs,
                                              const json& parameters, const store::Actor& actor,
