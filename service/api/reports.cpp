@@ -241,8 +241,7 @@ awaitable<Response> programme_report(ApiContext& api, http::RequestContext& ctx)
     const std::string value(*raw);
     auto day = valid_date(value) ? matching::parse_day(value) : std::nullopt;
     if (!day) {
-      errors.push_back(
-          invalid_format(name, "must be a real date, YYYY-MM-DD, from 1900-01-01 on", "date"));
+      errors.push_back(invalid_date(name, value));
       continue;
     }
     (std::string_view(name) == "from" ? from : to) = value;

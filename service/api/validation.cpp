@@ -170,28 +170,33 @@ std::optional<bool> Validator::boolean(const std::string& key, bool required) {
   return object_[key].get<bool>();
 }
 
+http::FieldError invalid_date(std::string pointer, const std::string& value) {
+  const auto seen = spreadsheet_date(value);
+  if (!seen) {
+    return {std::move(pointer), FieldCode::kInvalidFormat,
+            "must be a real date, YYYY-MM-DD, from 1900-01-01 on", format_is("date")};
+  }
+  // A coordinator's Excel wrote it its own way: say which, and what it can
+  // mean as YYYY-MM-DD.
+  std::string readings;
+  for (const auto& r : seen->readings) readings += (readings.empty() ? "" : " or ") + r;
+  std::string message = seen->seen == "excel_serial"
+                            ? "must be a date as YYYY-MM-DD; " + value +
+                                  " is how Excel stores a date as a number (" + readings +
+                                  "): format the column as Text and type the dates as YYYY-MM-DD"
+                            : "must be written YYYY-MM-DD: " + value + " is " + readings;
+  http::FieldParams params = format_is("date");
+  params.emplace_back("seen", seen->seen);
+  params.emplace_back("readings", seen->readings);
+  return {std::move(pointer), FieldCode::kInvalidFormat, std::move(message), std::move(params)};
+}
+
 std::optional<std::string> Validator::date(const std::string& key, bool required) {
-  auto s = text(key, required, 10);
+  // Read up to a date and time's length, so a date Excel wrote with its time
+  // ("01/04/2027 00:00") is read as such rather than only "too long".
+  auto s = text(key, required, 20);
   if (s && !valid_date(*s)) {
-    const auto seen = spreadsheet_date(*s);
-    if (!seen) {
-      fail(key, FieldCode::kInvalidFormat, "must be a real date, YYYY-MM-DD, from 1900-01-01 on",
-           format_is("date"));
-      return std::nullopt;
-    }
-    // A coordinator's Excel wrote it its own way: say which, and what it can
-    // mean as YYYY-MM-DD.
-    std::string readings;
-    for (const auto& r : seen->readings) readings += (readings.empty() ? "" : " or ") + r;
-    std::string message = seen->seen == "excel_serial"
-                              ? "must be a date as YYYY-MM-DD; " + *s +
-                                    " is how Excel stores a date as a number (" + readings +
-                                    "): format the column as Text and type the dates as YYYY-MM-DD"
-                              : "must be written YYYY-MM-DD: " + *s + " is " + readings;
-    http::FieldParams params = format_is("date");
-    params.emplace_back("seen", seen->seen);
-    params.emplace_back("readings", seen->readings);
-    fail(key, FieldCode::kInvalidFormat, std::move(message), std::move(params));
+    errors_.push_back(invalid_date(at(key), *s));
     return std::nullopt;
   }
   return s;
@@ -292,13 +297,17 @@ std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
     return !v.empty() && v.size() <= 4 &&
            std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   // Excel's serial: days counted from 1900-01-01 as day 1, with the 1900-02-29
-  // Lotus kept (day 60). Five digits: 1927-05-18 to 2173-10-14 (a four-digit
-  // number is more likely a year than a date of 1900-1927).
-  if (s.size() == 5 &&
-      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  // Lotus kept (day 60). Five digits, not starting with 0: 1927-05-18 to
+  // 2173-10-14 (a four-digit number is more likely a year than a date of
+  // 1900-1927); a fraction after them is the time of day (45383.5).
+  const std::string_view whole = std::string_view(s).substr(0, s.find('.'));
+  if (whole.size() == 5 && whole[0] != '0' && std::all_of(whole.begin(), whole.end(), is_digit) &&
+      (whole.size() == s.size() ||
+       (s.size() > 6 && std::all_of(s.begin() + 6, s.end(), is_digit)))) {
     using namespace std::chrono;
-    const long serial = std::stol(s);
+    const long serial = std::stol(std::string(whole));
     const year_month_day ymd{sys_days{1899y / December / 30} + days{serial}};
     return SpreadsheetDate{
         "excel_serial",
@@ -307,9 +316,27 @@ std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
   }
   // Three numbers with one of / . - between them, other than YYYY-MM-DD:
   // 2027/4/1 (year first, as Japan writes it), 01/04/2027 (day or month
-  // first, as Bangladesh and the US write it).
+  // first, as Bangladesh and the US write it); a time of day after a space
+  // (Excel's date and time, 01/04/2027 00:00) left out. A YYYY-MM-DD with a
+  // time is read as its date.
+  std::string_view date = s;
+  if (const auto space = date.find(' '); space != std::string_view::npos) {
+    // H:MM or HH:MM, with :SS or not (0:00, 09:30:00).
+    std::string_view time = date.substr(space + 1);
+    const std::size_t hour = time.size() > 1 && time[1] == ':' ? 1 : 2;
+    const auto two_digits = [&](std::size_t at) {
+      return at + 2 <= time.size() && is_digit(time[at]) && is_digit(time[at + 1]);
+    };
+    const bool clock = time.size() > hour && is_digit(time[0]) && is_digit(time[hour - 1]) &&
+                       time[hour] == ':' && two_digits(hour + 1) &&
+                       (time.size() == hour + 3 ||
+                        (time.size() == hour + 6 && time[hour + 3] == ':' && two_digits(hour + 4)));
+    if (!clock) return std::nullopt;
+    date = date.substr(0, space);
+    if (valid_date(std::string(date))) return SpreadsheetDate{"other_order", {std::string(date)}};
+  }
   char separator = 0;
-  for (const char c : s) {
+  for (const char c : date) {
     if (c == '/' || c == '.' || c == '-') {
       separator = c;
       break;
@@ -317,7 +344,7 @@ std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
   }
   if (!separator) return std::nullopt;
   std::vector<std::string_view> parts;
-  std::string_view rest(s);
+  std::string_view rest(date);
   for (std::size_t at; (at = rest.find(separator)) != std::string_view::npos;) {
     parts.push_back(rest.substr(0, at));
     rest.remove_prefix(at + 1);
@@ -362,8 +389,10 @@ bool valid_timestamp(const std::string& s) {
          s[i + 3] == ':' && digits(s, i + 4, 2) && two(i + 1) <= 15 && two(i + 4) <= 59;
 }
 
-bool valid_email(const std::string& s) {
-  if (s.size() > 254) return false;
+namespace {
+
+// The shape of an address (see valid_email).
+bool email_shape(const std::string& s) {
   const auto at = s.find('@');
   if (at == 0 || at == std::string::npos || s.find('@', at + 1) != std::string::npos) return false;
   if (domain::has_white_space(s)) return false;  // Unicode spaces too, as the database's \s
@@ -385,6 +414,16 @@ bool valid_email(const std::string& s) {
     return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            (c >= '0' && c <= '9') || c == '-' || c == '.';
   });
+}
+
+}  // namespace
+
+bool valid_email(const std::string& s) {
+  if (s.size() > 254) return false;
+  // As typed, and as the organization's email key reads it (full-width ASCII
+  // as ASCII): ＜rahim@example.com＞ or mailto：rahim@… passed as typed and
+  // keyed as <rahim@example.com>, another trainee than rahim@ (a probe).
+  return email_shape(s) && email_shape(domain::fold_width(s));
 }
 
 bool valid_slug(const std::string& s) {

@@ -103,6 +103,9 @@ struct SpreadsheetDate {
   std::vector<std::string> readings;
 };
 std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s);
+// The error for a date that is not YYYY-MM-DD: plain, or naming what a
+// spreadsheet's shape of it can mean (spreadsheet_date).
+http::FieldError invalid_date(std::string pointer, const std::string& value);
 bool valid_slug(const std::string& s);      // [a-z][a-z0-9_-]{0,39}
 bool valid_currency(const std::string& s);  // an ISO 4217 code
 bool valid_timestamp(const std::string& s);

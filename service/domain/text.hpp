@@ -64,9 +64,16 @@ bool has_white_space(std::string_view s);
 
 // True when valid UTF-8 `s` holds a default-ignorable code point (Unicode's
 // Default_Ignorable_Code_Point: the soft hyphen, zero-width space and joiners,
-// bidirectional marks, variation selectors, tags, ...): invisible, so an
-// email with one looks like, and is not, another address.
+// bidirectional marks, variation selectors, tags, ...), or an interlinear
+// annotation mark (U+FFF9-FFFB, format characters no font draws): invisible,
+// so an email with one looks like, and is not, another address.
 bool has_default_ignorable(std::string_view s);
+
+// Valid UTF-8 `s` with the full-width forms of ASCII (U+FF01-FF5E, as a
+// Japanese IME types them) read as ASCII and the ideographic full stops
+// (U+3002, U+FF61) as '.': how the database's email_key() reads an address
+// (migration 0111), so a check of its shape sees what the key will.
+std::string fold_width(std::string_view s);
 
 // Valid UTF-8 `s` without the padding at either end: white space as above
 // (the ideographic space U+3000 a Japanese keyboard types among it) and the

@@ -12,6 +12,7 @@
 #include "api/project_input.hpp"
 #include "api/trainee_input.hpp"
 #include "api/validation.hpp"
+#include "domain/text.hpp"
 #include "util/cpu_pool.hpp"
 
 namespace kakehashi::api {
@@ -142,6 +143,18 @@ TEST(Email, TextAroundAnAddressIsNotOne) {
         "a b@example.com", "a@b@example.com"}) {
     EXPECT_FALSE(valid_email(invalid)) << invalid;
   }
+  // In full-width forms too: the email key reads them as ASCII (a probe got
+  // each past as another trainee than angle@example.com).
+  for (const char* invalid : {"\uFF1Cangle@example.com\uFF1E", "mailto\uFF1Aangle@example.com",
+                              "angle@example.com\uFF1B", "angle@example.com\uFF0C",
+                              "\uFF08angle@example.com\uFF09", "\uFF41ngle\uFF20example.com@b.jp",
+                              "angle@example\u3002\u3002com", "angle@example.com\uFF0E"}) {
+    EXPECT_FALSE(valid_email(invalid)) << invalid;
+  }
+  EXPECT_TRUE(valid_email("\uFF41\uFF4E\uFF47\uFF4C\uFF45@example.com"));  // ａｎｇｌｅ@
+  EXPECT_TRUE(valid_email("angle@mail.example\u3002com"));                 // 。 as a dot
+  EXPECT_EQ(domain::fold_width("\uFF32\uFF41\uFF48\uFF49\uFF4D\uFF20\u30C6\u3002\uFF4A\uFF50"),
+            "Rahim@\u30C6.jp");
 }
 
 // Invisible characters make an address that looks like another and is not
@@ -149,7 +162,8 @@ TEST(Email, TextAroundAnAddressIsNotOne) {
 TEST(Email, InvisibleCharactersAreNotPartOfAnAddress) {
   for (const char* invisible :
        {"rahim\u200B14@example.com", "ra\u00ADhim@example.com", "rahim\u200D@example.com",
-        "rahim@exa\u2060mple.com", "rahim\uFE0F@example.com", "rahim\U000E0041@example.com"}) {
+        "rahim@exa\u2060mple.com", "rahim\uFE0F@example.com", "rahim\U000E0041@example.com",
+        "rahim\uFFF9x\uFFFB@example.com"}) {
     EXPECT_FALSE(valid_email(invisible)) << invisible;
   }
   EXPECT_TRUE(valid_email("rahim14@example.com"));
@@ -400,10 +414,39 @@ TEST(SpreadsheetDates, ExcelSerialsAndOtherOrdersAreReadAsTheirDates) {
   EXPECT_EQ(spreadsheet_date("25-12-2027")->readings, Readings{"2027-12-25"});
   EXPECT_EQ(spreadsheet_date("12/25/2027")->readings, Readings{"2027-12-25"});
   EXPECT_EQ(spreadsheet_date("4/4/2027")->readings, Readings{"2027-04-04"});  // one date
+  // Excel's date and time, a serial with its time of day.
+  EXPECT_EQ(spreadsheet_date("4/1/2027 0:00")->readings, (Readings{"2027-01-04", "2027-04-01"}));
+  EXPECT_EQ(spreadsheet_date("01/04/2027 09:30:00")->readings,
+            (Readings{"2027-04-01", "2027-01-04"}));
+  EXPECT_EQ(spreadsheet_date("2027-04-01 00:00")->readings, Readings{"2027-04-01"});
+  EXPECT_EQ(spreadsheet_date("45383.5")->readings, Readings{"2024-04-01"});
+  EXPECT_EQ(spreadsheet_date("45383.5")->seen, "excel_serial");
   // No real date in it: no reading to offer (the plain message).
-  for (const char* not_one :
-       {"31/31/2027", "29/02/2027", "2027-02-30", "2027/13/01", "2027", "450000", "1/2/3",
-        "2027/04", "a/b/2027", "2027//01", "01/04/27", "1/2/3/2027", "", "-", "2027-04-01x"}) {
+  for (const char* not_one : {"31/31/2027",
+                              "29/02/2027",
+                              "2027-02-30",
+                              "2027/13/01",
+                              "2027",
+                              "450000",
+                              "1/2/3",
+                              "2027/04",
+                              "a/b/2027",
+                              "2027//01",
+                              "01/04/27",
+                              "1/2/3/2027",
+                              "",
+                              "-",
+                              "2027-04-01x",
+                              "00000",
+                              "00060",
+                              "45383.",
+                              "45383.5x",
+                              "4/1/2027 0:0",
+                              "4/1/2027 :00",
+                              "4/1/2027 00:00:0",
+                              "4/1/2027 x",
+                              "4/1/2027 123:00",
+                              " 4/1/2027"}) {
     EXPECT_FALSE(spreadsheet_date(not_one)) << not_one;
   }
 }
