@@ -220,7 +220,8 @@ std::string begin_command(pqxx::connection_base& c) {
 }
 
 // Two writers that lock the same rows in another order (an erasure and an
-// approval) can deadlock; PostgreSQL aborts one, which runs again.
+// approval) can deadlock; PostgreSQL aborts one, which runs again, and the
+// log says so: a deadlock is a lock order to fix, not to hide.
 constexpr int kAttempts = 3;
 
 void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
@@ -236,8 +237,11 @@ void in_transaction(pqxx::connection_base& c, const Database::TxWork& work,
       break;
     } catch (const pqxx::deadlock_detected&) {
       if (attempt == kAttempts) throw;
+      util::log("warn", "transaction retried after a deadlock", {{"attempt", attempt}});
     } catch (const pqxx::serialization_failure&) {
       if (attempt == kAttempts) throw;
+      util::log("info", "transaction retried after a serialization failure",
+                {{"attempt", attempt}});
     }
   }
   if (hook && !changes.empty()) hook(c, changes);

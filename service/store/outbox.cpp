@@ -29,8 +29,12 @@ constexpr const char* kClaimDeliveries =
     "  jsonb_build_object('id', e.id, 'type', e.type, 'occurred_at', e.occurred_at, "
     "    'organization_id', e.organization_id, 'data', e.data)::text AS body";
 
-// The delivery, held against a delete until the attempt is recorded: none
-// when its endpoint was removed while the attempt was under way.
+// The endpoint, then its delivery, held until the attempt is recorded, in
+// the order a delete of the endpoint takes them (its row, then the
+// deliveries' by the cascade): holding the delivery first, then updating the
+// endpoint, deadlocked with such a delete (a probe). None when the endpoint
+// was removed while the attempt was under way.
+constexpr const char* kHoldEndpoint = "SELECT 1 FROM webhooks WHERE id = $1 FOR NO KEY UPDATE";
 constexpr const char* kHoldDelivery =
     "SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR KEY SHARE";
 constexpr const char* kInsertAttempt =
@@ -91,7 +95,10 @@ double backoff_seconds(int attempt, const RetryPolicy& policy, double jitter) {
 bool record_attempt(Tx& t, const ClaimedDelivery& d, const AttemptOutcome& outcome,
                     const RetryPolicy& policy, double jitter) {
   auto& tx = t.sql();
-  if (exec_params(tx, kHoldDelivery, d.id).empty()) return false;
+  if (exec_params(tx, kHoldEndpoint, d.webhook_id).empty() ||
+      exec_params(tx, kHoldDelivery, d.id).empty()) {
+    return false;
+  }
   std::optional<std::string> error;
   if (outcome.error) error = outcome.error->substr(0, 300);
   exec_params(tx, kInsertAttempt, d.id, d.attempt, std::max(0, outcome.duration_ms),

@@ -9,6 +9,8 @@
 #include <future>
 #include <set>
 
+#include <pqxx/pqxx>
+
 #include "integration/api_fixture.hpp"
 #include "support/eventually.hpp"
 #include "support/webhook_receiver.hpp"
@@ -459,6 +461,45 @@ TEST_F(WebhooksTest, AnEndpointRemovedDuringAnAttemptEndsItQuietly) {
       << service_->output();
   EXPECT_EQ(count_rows("webhook_attempts"), 0U);
   EXPECT_EQ(call("GET", "/healthz", "").status(), 200);
+}
+
+// The same, with the attempt's record held up (a lock on webhook_attempts)
+// until the delete waits too: the worker takes the endpoint's row before
+// its delivery, as the delete does, so the delete waits for the record and
+// nobody deadlocks (holding the delivery first, then updating the endpoint,
+// deadlocked with the delete's cascade: a probe).
+TEST_F(WebhooksTest, ADeleteBesideAnAttemptsRecordWaitsAndNobodyDeadlocks) {
+  WebhookReceiver hook;
+  hook.set_policy([](const ReceivedDelivery&) { return 500; });
+  auto endpoint = create_webhook(firm_key_, hook.url(), {"project.status_changed"});
+  const std::string id = endpoint["id"];
+  pqxx::connection holder(db_.url());
+  pqxx::work held(holder);
+  held.exec("LOCK TABLE webhook_attempts IN SHARE MODE");
+  const auto waiting = [&](const std::string& like) {
+    return db_.query_value(
+               "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+               "AND query LIKE '" +
+               like + "'") != "0";
+  };
+  const auto project = add_project("Die casting porosity");
+  auto p = call("GET", "/v1/projects/" + project, firm_key_);
+  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
+                 {{"If-Match", p.http.header("ETag").value_or("")}})
+                .status(),
+            200);
+  ASSERT_TRUE(eventually([&] { return waiting("INSERT INTO webhook_attempts%"); }))
+      << service_->output();
+  auto removed = std::async(
+      std::launch::async, [&] { return call("DELETE", "/v1/webhooks/" + id, firm_key_).status(); });
+  ASSERT_TRUE(eventually([&] { return waiting("DELETE FROM webhooks%"); })) << service_->output();
+  held.commit();
+  EXPECT_EQ(removed.get(), 204);
+  EXPECT_EQ(service_->output().find("webhook attempt not recorded"), std::string::npos)
+      << service_->output();
+  EXPECT_EQ(service_->output().find("deadlock"), std::string::npos) << service_->output();
+  EXPECT_EQ(db_.query_value("SELECT count(*) FROM webhooks"), "0");
+  EXPECT_EQ(count_rows("webhook_attempts"), 0U);
 }
 
 TEST_F(WebhooksTest, InvalidWebhooksAreRefusedWithEveryError) {
