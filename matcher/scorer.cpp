@@ -1,6 +1,7 @@
 #include "matcher/scorer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace kakehashi::matcher {
@@ -202,7 +203,10 @@ double project_overlap_hours(const Project& p, std::uint16_t zone, std::int16_t 
   } else {
     hours = jst_overlap_hours(today_offset, start, end);
   }
-  if (hours > 0 && (days & kMondayToFriday) == 0) return 0;
+  // Averaged over Japan's five weekdays: a weekday the trainee does not work
+  // overlaps by nothing (a Sunday-Thursday week, as in Bangladesh, overlaps
+  // on four of them: 6 hours a day is 4.8 on average; it had read as 6).
+  if (hours > 0) hours *= std::popcount(static_cast<unsigned>(days & kMondayToFriday)) / 5.0;
   return hours;
 }
 

@@ -186,7 +186,12 @@ TEST_F(ScorerTest, OverlapHoursAndToleranceConstraintsHaveTheirReasons) {
   ASSERT_TRUE(later.eligible);
   EXPECT_LT(later.components[kAvailability].value, early.components[kAvailability].value);
   EXPECT_GE(later.components[kAvailability].value, 0.25);
-  // A trainee who works none of Japan's weekdays overlaps by nothing.
+  // Averaged over Japan's weekdays: a Sunday-Thursday week overlaps on four
+  // of five; a trainee who works none of them overlaps by nothing.
+  EXPECT_DOUBLE_EQ(project_overlap_hours(p, t), 8.0);
+  t.work_days = 0x4F;  // Monday to Thursday, and Sunday
+  EXPECT_DOUBLE_EQ(project_overlap_hours(p, t), 8.0 * 4 / 5);
+  EXPECT_FALSE(explain(plan_project(p, *graph_), t).eligible) << "6.4 h is below the minimum 7";
   t.work_days = 0x60;  // Saturday and Sunday
   EXPECT_EQ(project_overlap_hours(p, t), 0.0);
 }
