@@ -811,6 +811,8 @@ awaitable<Response> list_trainees(ApiContext& api, http::RequestContext& ctx) {
     // the statement's timeout.
     if (domain::code_points(*q) > kMaxQuery) errors.push_back(too_long("q", kMaxQuery));
     f.query = *q;
+    // A coordinator finds a trainee by name or email, among its own.
+    f.query_personal = who.role == domain::Role::kTrainingOrg;
   }
   if (!errors.empty()) co_return invalid_parameters(ctx, errors);
   std::vector<domain::TraineeRecord> rows;

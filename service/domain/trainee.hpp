@@ -83,6 +83,10 @@ struct TraineeFilter {
   std::optional<std::string> japanese_min;
   std::optional<std::string> status;
   std::optional<std::string> query;  // alias or program contains
+  // The query also finds a name or email: for the trainees' own training
+  // organization, which holds their personal data (not administrators, whose
+  // reads of it are audited one by one, nor firms).
+  bool query_personal = false;
   bool include_erased = false;
   std::int64_t after_seq = 0;
   int limit = 50;

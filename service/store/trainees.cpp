@@ -495,7 +495,12 @@ std::vector<domain::TraineeRecord> list_trainees(Tx& t, const domain::TraineeFil
     }
     const std::string text = q.bind(literal);
     q += " AND (t.alias ILIKE '%' || " + text + " || '%' OR t.program ILIKE '%' || " + text +
-         " || '%')";
+         " || '%'";
+    if (f.query_personal) {
+      q += " OR p.full_name ILIKE '%' || " + text + " || '%' OR p.email ILIKE '%' || " + text +
+           " || '%'";
+    }
+    q += ")";
   }
   q += " ORDER BY t.seq LIMIT " + q.bind(std::to_string(f.limit)) + "::int";
   return trainees_from(q.run(t.sql()));

@@ -311,10 +311,19 @@ async function matchDetail(pane, id, onChange) {
   // accepting an offer shows the firm the trainee's name and contacts, which
   // it saw only as an alias until then.
   const confirmBox = h("div");
-  const askFirst = (/** @type {"approved" | "accepted"} */ to) => {
-    const yes = h("button", { class: "btn", type: "button", "data-confirm": to, onclick: () => move(to) }, t(to === "approved" ? "match.confirm" : "match.confirm_accept_button"));
+  const askFirst = async (/** @type {"approved" | "accepted"} */ to) => {
+    // The firm sees the contacts only with both consents (matching, and
+    // sharing with firms abroad): the question says which will happen.
+    let question = "match.confirm_approve", button = "match.confirm";
+    if (to === "accepted") {
+      const trainee = await api("GET", `/v1/trainees/${match.trainee_id}`);
+      const shares = trainee.ok && trainee.body.consent?.matching && trainee.body.consent?.share_with_firms_abroad;
+      question = shares ? "match.confirm_accept" : "match.confirm_accept_private";
+      button = shares ? "match.confirm_accept_button" : "match.confirm_accept_private_button";
+    }
+    const yes = h("button", { class: "btn", type: "button", "data-confirm": to, onclick: () => move(to) }, t(button));
     put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "confirm-q" },
-      h("p", { id: "confirm-q" }, t(to === "approved" ? "match.confirm_approve" : "match.confirm_accept", { alias: match.trainee_alias, project: match.project_title })),
+      h("p", { id: "confirm-q" }, t(question, { alias: match.trainee_alias, project: match.project_title })),
       h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     yes.focus();
   };
@@ -437,11 +446,25 @@ async function roundView() {
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
   const minScore = h("input", { id: "min_score", type: "number", min: "0", max: "1", step: "0.05", value: "0", "data-pointer": "/min_score" });
   const cap = h("input", { id: "cap", type: "number", min: "0", step: "1", value: "0", "data-pointer": "/max_per_org_per_project" });
-  const dryRun = h("input", { id: "dry_run", type: "checkbox", "data-pointer": "/dry_run" });
+  // A dry run unless the administrator says otherwise, and a real round
+  // asks first: it proposes matches and notifies firms and training
+  // organizations at once (one click had done so).
+  const dryRun = h("input", { id: "dry_run", type: "checkbox", "data-pointer": "/dry_run", checked: true });
+  const confirmBox = h("div");
+  let confirmed = false;
   const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) => h("option", { value: p.id }, p.title)));
   const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
+    if (!dryRun.checked && !confirmed) {
+      const yes = h("button", { class: "btn", type: "button", "data-confirm": "round", onclick: () => { confirmed = true; put(confirmBox); form.requestSubmit(); } }, t("round.confirm_button"));
+      put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "round-confirm-q" },
+        h("p", { id: "round-confirm-q" }, t("round.confirm")),
+        h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
+      yes.focus();
+      return;
+    }
+    confirmed = false;
     run.disabled = true;
     put(result, h("p", {}, h("progress", { "aria-label": t("round.running") }), " ", t("round.running")));
     /** @type {Record<string, unknown>} */
@@ -462,7 +485,7 @@ async function roundView() {
     const assigned = r.body.dry_run ? (r.body.assignment || []).slice(0, 200).map((/** @type {any} */ a) => ({ trainee_alias: a.trainee_alias, project_title: a.project_title, role: a.role, score: a.score }))
       : (await api("GET", `/v1/matches?round_id=${r.body.id}&limit=200`)).body?.items || [];
     put(result, 
-      h("h2", { id: "round-result", tabindex: "-1" }, t("round.result")),
+      h("h2", { id: "round-result", tabindex: "-1", "data-dry-run": r.body.dry_run ? "true" : "false" }, t(r.body.dry_run ? "round.result_dry" : "round.result")),
       h("p", {}, t("round.summary", { assigned: st.assigned, seats: st.seats, mean: fmt(st.mean_score), ms: Math.round(r.body.timings.total_ms) })),
       h("h3", {}, t("round.per_org")), orgChart(st.per_organization, names),
       h("h3", {}, t("round.assignments")),
@@ -482,7 +505,7 @@ async function roundView() {
   h("label", { for: "min_score" }, t("round.min_score")), minScore,
   h("label", { for: "cap" }, t("round.cap")), cap,
   h("label", { class: "inline" }, dryRun, t("round.dry_run")),
-  h("div", { class: "actions" }, run), box);
+  h("div", { class: "actions" }, run), confirmBox, box);
   const tools = h("section");
   page("nav.round", form, result, tools);
   put(tools, await roundsPanel(ui));
@@ -690,7 +713,7 @@ async function traineesView() {
         h("td", {}, h("a", { href: `#/trainee/${x.id}` }, t("trainee.opportunities")), " · ", h("a", { href: `#/trainee-edit/${x.id}` }, t("common.edit"))))))) : h("p", { class: "muted" }, t("common.empty")));
   };
   page("nav.trainees", h("form", { class: "row", role: "search", onsubmit: (e) => { e.preventDefault(); load(); } },
-    h("div", {}, h("label", { for: "q" }, t("trainee.search")), q), h("button", { class: "btn", type: "submit" }, t("common.filter")), h("a", { href: "#/trainee-edit/new", class: "btn secondary" }, t("trainee.new"))), list);
+    h("div", {}, h("label", { for: "q" }, t(state.me.role === "training_org" ? "trainee.search_own" : "trainee.search")), q), h("button", { class: "btn", type: "submit" }, t("common.filter")), h("a", { href: "#/trainee-edit/new", class: "btn secondary" }, t("trainee.new"))), list);
   await load();
 }
 

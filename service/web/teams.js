@@ -74,7 +74,9 @@ export function rolesEditor(ui, roles) {
       key: get("key").trim() || made(get("title"), n + 1), title: get("title"), headcount: Number(get("headcount")),
       japanese_min: get("jlpt") || null, english_min: get("cefr") || null,
       skills: original && skills === original.text.trim() && original.skills.length ? original.skills
-        : skills ? skills.split(",").map((x) => x.trim()).filter(Boolean).map((x) => {
+        // Japanese input types 、，： and full-width digits: read as , : and 0-9
+        // (「ブリッジSE:3、日本語仕様書の読解:3」 had saved the first skill only).
+        : skills ? skills.normalize("NFKC").split(/[,、]/).map((x) => x.trim()).filter(Boolean).map((x) => {
           const [skill, level] = x.split(":");
           const kept = before.get(skill.trim().toLowerCase());
           const out = { skill: skill.trim(), min_level: Number(level) || 3, required: kept ? Boolean(kept.required) : true };

@@ -180,12 +180,16 @@ test("the training organization accepts the offer", async () => {
   await page.getByRole("button", { name: "Accept offer" }).click();
   // Accepting shows the firm the trainee's contacts: it asks first, and a
   // cancel changes nothing.
+  // What it says follows the trainee's consent to sharing with firms abroad.
+  const consent = (await api(keys[flow.school], "GET", `/v1/trainees/${flow.trainee}`)).body.consent;
+  const shares = consent.matching && consent.share_with_firms_abroad;
   const question = page.locator("#confirm-q");
-  assert.match(await question.innerText(), /name, email and phone/);
+  await question.waitFor();
+  assert.match(await question.innerText(), shares ? /name, email and phone/ : /will still not see the trainee's name or contacts/);
   await page.getByRole("button", { name: "Cancel" }).click();
   assert.equal((await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`)).body.state, "offered", "nothing moved on cancel");
   await page.getByRole("button", { name: "Accept offer" }).click();
-  await page.getByRole("button", { name: "Accept and share contacts" }).click();
+  await page.getByRole("button", { name: shares ? "Accept and share contacts" : "Accept without sharing contacts" }).click();
   await page.locator('[data-state="accepted"]').waitFor();
   await accessible(page, "21-school-matches");
   await page.context().close();
@@ -221,9 +225,9 @@ test("an administrator runs a stable round, approves one match, rejects another,
   // First a dry run: it lists who would go where, as the real round then
   // does (its table was empty: a dry run has no matches to read).
   const roundRows = () => page.locator("#round-result ~ table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent).sort());
-  await page.getByLabel("Dry run (store as simulated, create no matches)").check();
+  assert.ok(await page.getByLabel("Dry run (store as simulated, create no matches)").isChecked(), "a dry run unless unticked");
   await page.getByRole("button", { name: "Run round" }).click();
-  await page.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  await page.getByRole("heading", { name: "Dry run result: nothing was proposed" }).waitFor({ timeout: 30_000 });
   const dry = (await api(keys.admin, "GET", "/v1/matching-rounds?limit=1")).body.items[0];
   assert.equal(dry.dry_run, true);
   const wouldGo = (await api(keys.admin, "GET", `/v1/matching-rounds/${dry.id}`)).body.assignment;
@@ -233,9 +237,16 @@ test("an administrator runs a stable round, approves one match, rejects another,
   assert.equal(dryRows.length, Math.min(wouldGo.length, 200));
   assert.ok(dryRows.some((r) => r.includes(wouldGo[0].trainee_alias)));
   await page.getByLabel("Dry run (store as simulated, create no matches)").uncheck();
-  await page.getByRole("heading", { name: "Round result" }).evaluate((e) => e.remove());
+  await page.locator("#round-result").evaluate((e) => e.remove());
+  // A real round asks first; cancelling runs nothing.
+  const roundsBefore = (await api(keys.admin, "GET", "/v1/matching-rounds?limit=50")).body.items.length;
   await page.getByRole("button", { name: "Run round" }).click();
-  await page.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  await page.getByText("Run a real round?").waitFor();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  assert.equal((await api(keys.admin, "GET", "/v1/matching-rounds?limit=50")).body.items.length, roundsBefore, "nothing ran");
+  await page.getByRole("button", { name: "Run round" }).click();
+  await page.getByRole("button", { name: "Run and propose matches" }).click();
+  await page.getByRole("heading", { name: "Round result: matches proposed" }).waitFor({ timeout: 30_000 });
   assert.deepEqual(await roundRows(), dryRows, "the real round proposes what its dry run showed");
   const assigned = await page.getByText(/^Assigned: \d+ \/ \d+/).innerText();
   assert.match(assigned, /Assigned: [1-9]\d* \//);
@@ -379,7 +390,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
 
   const page = await newPage();
   await signIn(page, key);
-  await page.getByLabel("Search alias or program").fill(trainee.alias);
+  await page.getByLabel("Search name, email, alias or programme").fill(trainee.alias);
   await page.getByRole("button", { name: "Filter" }).click();
   await page.getByRole("row", { name: new RegExp(trainee.alias) }).getByRole("link", { name: "Edit" }).click();
   const skills = page.getByLabel("Skills", { exact: true });
@@ -396,7 +407,7 @@ test("editing a trainee's city in the console keeps the skill years, certificati
   const sent = response.request().postDataJSON();
   assert.deepEqual(Object.keys(sent).sort(), ["available_from", "city", "consent", "district", "email", "full_name", "gender", "languages", "phone", "program", "skills", "timezone"]);
   assert.deepEqual(Object.keys(sent.consent).sort(), ["matching", "share_with_firms_abroad"]);
-  await page.getByLabel("Search alias or program").waitFor();
+  await page.getByLabel("Search name, email, alias or programme").waitFor();
   await page.context().close();
 
   const after = await api(key, "GET", `/v1/trainees/${trainee.id}`);
@@ -442,7 +453,7 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   assert.equal(trainee.phone, "+880 1712-345678", "the phone, trimmed");
   assert.equal(trainee.program, "METI AI talent cohort 2026");
   assert.deepEqual(trainee.working_hours, { start: "10:00", end: "19:00", days: ["mon", "tue", "wed", "thu", "sun"] });
-  await page.getByLabel("Search alias or program").waitFor();
+  await page.getByLabel("Search name, email, alias or programme").waitFor();
 
   // An edit of the weekly hours alone sends them alone of the work and pay part.
   await page.goto(`${base}/admin/#/trainee-edit/${trainee.id}`);
@@ -458,7 +469,7 @@ test("a coordinator records a trainee's salary in taka, English and working hour
   assert.equal(patch.status(), 200);
   // The console goes to the list once it has read the answer: wait for that,
   // or it can move away from the form the next step opens.
-  await page.getByLabel("Search alias or program").waitFor();
+  await page.getByLabel("Search name, email, alias or programme").waitFor();
   const sent = patch.request().postDataJSON();
   assert.equal(sent.hours_per_week, 40);
   for (const k of ["expected_monthly_rate", "working_hours"]) assert.ok(!(k in sent), `${k} unchanged, not sent`);
@@ -529,7 +540,7 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   await admin.getByRole("link", { name: "Matching round" }).click();
   await admin.getByLabel("Dry run (store as simulated, create no matches)").check();
   await admin.getByRole("button", { name: "Run round" }).click();
-  await admin.getByRole("heading", { name: "Round result" }).waitFor({ timeout: 30_000 });
+  await admin.getByRole("heading", { name: "Dry run result: nothing was proposed" }).waitFor({ timeout: 30_000 });
   await admin.getByRole("heading", { name: "Compare and undo rounds" }).waitFor();
   await admin.getByRole("button", { name: "Compare" }).click();
   await admin.getByRole("columnheader", { name: "B − A" }).waitFor();

@@ -293,6 +293,7 @@ TEST_F(ApiTest, PagesAcrossThreePlusPagesWithoutDuplicatesOrGaps) {
 TEST_F(ApiTest, ListFilters) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   auto a = trainee("a@example.com");
+  a["full_name"] = "Tahmina Akter";
   auto b = trainee("b@example.com");
   b["skills"] = {{{"skill", "SQL"}, {"level", 2}}};
   b["languages"] = {{"japanese", "N2"}};
@@ -310,6 +311,18 @@ TEST_F(ApiTest, ListFilters) {
   EXPECT_EQ(count("jlpt_min=N3"), 1U);
   EXPECT_EQ(count("jlpt_min=N5"), 2U);
   EXPECT_EQ(count("q=cohort"), 1U);
+  // A coordinator finds its trainee by name or email; an administrator and
+  // another organization find nobody by them (personal data is the
+  // organization's; an administrator reads it one audited record at a time).
+  EXPECT_EQ(count("q=tahm"), 1U);
+  EXPECT_EQ(count("q=AKTER"), 1U);
+  EXPECT_EQ(count("q=b%40example"), 1U);
+  auto [other, other_key] = organization("Sylhet Data School", "training_provider");
+  for (const auto* k : {&admin_, &other_key}) {
+    auto r = call("GET", "/v1/trainees?q=Tahmina", *k);
+    EXPECT_EQ(r.status(), 200) << r.http.body;
+    EXPECT_EQ(r.body["items"].size(), 0U) << r.http.body;
+  }
   EXPECT_EQ(count("q=%25"), 0U);  // % is a character to find, not a wildcard
   EXPECT_EQ(count("q=_"), 0U);
   EXPECT_EQ(count("status=active"), 2U);
