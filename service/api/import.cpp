@@ -739,10 +739,12 @@ Response not_a_provider(const http::RequestContext& ctx) {
   return invalid_parameters(ctx, {not_a_provider_error()});
 }
 
-// In line order, at most kListedErrors listed and the rest counted.
+// In line order (a line's errors in the order they were found: stable),
+// at most kListedErrors listed and the rest counted.
 void list_errors(std::vector<http::FieldError>& errors, std::size_t unlisted_before) {
-  std::sort(errors.begin(), errors.end(),
-            [](const auto& a, const auto& b) { return a.line.value_or(0) < b.line.value_or(0); });
+  std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
+    return a.line.value_or(0) < b.line.value_or(0);
+  });
   const std::size_t unlisted =
       unlisted_before + (errors.size() > kListedErrors ? errors.size() - kListedErrors : 0);
   if (unlisted > 0) {

@@ -108,6 +108,16 @@ TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {
   EXPECT_EQ(dry.body["valid"], 999);
   EXPECT_EQ(dry.body["would_create"], 0);
   EXPECT_EQ(dry.body["errors"][0]["pointer"], "/skills/0/level");
+  // Forty such rows: by line, and each line's errors in the order found (a
+  // probe saw them swap places within a line once the list was long).
+  std::string bad = kHeader;
+  for (int i = 0; i < 40; ++i) bad += csv_row(i, "python:9;fortran:3");
+  auto many = upload(key, bad, "text/csv", "?dry_run=true");
+  ASSERT_EQ(many.body["errors"].size(), 80U) << many.http.body;
+  for (std::size_t i = 0; i < 80; ++i) {
+    EXPECT_EQ(many.body["errors"][i]["line"], 2 + static_cast<int>(i / 2));
+    EXPECT_EQ(many.body["errors"][i]["pointer"], i % 2 ? "/skills/1/skill" : "/skills/0/level");
+  }
 }
 
 // What Excel does to a file: saved as "CSV" (Windows-1252) and read as

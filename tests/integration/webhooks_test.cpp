@@ -68,6 +68,17 @@ class WebhooksTest : public ApiTest {
     return r.body.value("id", "");
   }
 
+  // A new project of the firm's, closed at once: its event
+  // (project.status_changed) is the one delivery the tests below watch.
+  void close_new_project(const std::string& title) {
+    const auto project = add_project(title);
+    auto p = call("GET", "/v1/projects/" + project, firm_key_);
+    ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
+                   {{"If-Match", p.http.header("ETag").value_or("")}})
+                  .status(),
+              200);
+  }
+
   std::string add_match(const std::string& project, const std::string& trainee_id) {
     auto r = call("POST", "/v1/matches", firm_key_,
                   {{"project_id", project}, {"trainee_id", trainee_id}});
@@ -407,12 +418,8 @@ TEST_F(WebhooksTest, AHostileAnswerIsRecordedAndTheServiceStaysUp) {
   hook.set_trailer("X-T: " + std::string(70'000, 'a'));
   auto endpoint = create_webhook(firm_key_, hook.url(), {"project.status_changed"});
   const std::string id = endpoint["id"];
-  const auto project = add_project("Press line vision");
-  auto p = call("GET", "/v1/projects/" + project, firm_key_);
-  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
-                 {{"If-Match", p.http.header("ETag").value_or("")}})
-                .status(),
-            200);
+  close_new_project("Press line vision");
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(eventually([&] {
     const auto listed = call("GET", "/v1/webhooks/" + id + "/deliveries", firm_key_);
     return listed.status() == 200 && listed.body["items"].size() == 1 &&
@@ -444,12 +451,8 @@ TEST_F(WebhooksTest, AnEndpointRemovedDuringAnAttemptEndsItQuietly) {
   });
   auto endpoint = create_webhook(firm_key_, hook.url(), {"project.status_changed"});
   const std::string id = endpoint["id"];
-  const auto project = add_project("Weld seam inspection");
-  auto p = call("GET", "/v1/projects/" + project, firm_key_);
-  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
-                 {{"If-Match", p.http.header("ETag").value_or("")}})
-                .status(),
-            200);
+  close_new_project("Weld seam inspection");
+  if (HasFatalFailure()) return;
   ASSERT_EQ(arrived.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready)
       << service_->output();
   EXPECT_EQ(call("DELETE", "/v1/webhooks/" + id, firm_key_).status(), 204);
@@ -482,12 +485,8 @@ TEST_F(WebhooksTest, ADeleteBesideAnAttemptsRecordWaitsAndNobodyDeadlocks) {
                "AND query LIKE '" +
                like + "'") != "0";
   };
-  const auto project = add_project("Die casting porosity");
-  auto p = call("GET", "/v1/projects/" + project, firm_key_);
-  ASSERT_EQ(call("PATCH", "/v1/projects/" + project, firm_key_, {{"status", "closed"}},
-                 {{"If-Match", p.http.header("ETag").value_or("")}})
-                .status(),
-            200);
+  close_new_project("Die casting porosity");
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(eventually([&] { return waiting("INSERT INTO webhook_attempts%"); }))
       << service_->output();
   auto removed = std::async(
