@@ -306,10 +306,13 @@ std::variant<std::vector<Source>, FileProblem> csv_rows(std::string_view body,
     std::unordered_set<std::string_view> named;
     for (const auto& column : header) {
       if (!is_csv_column(column)) {
+        // With the columns it takes: a coordinator's own headings ("Name")
+        // read "unknown" and "full_name required" and no way forward.
         header_errors.push_back({http::pointer_to("", column),
                                  http::FieldCode::kUnknownField,
-                                 "unknown column",
-                                 {},
+                                 "unknown column; the columns are the template's (full_name, "
+                                 "email, phone, ...: see allowed)",
+                                 {{"allowed", csv_columns()}},
                                  1});
       } else if (!named.insert(column).second) {
         header_errors.push_back({http::pointer_to("", column),

@@ -178,6 +178,12 @@ bool is_csv_column(std::string_view name) {
                      [&](const auto& c) { return c.first == name; });
 }
 
+std::vector<std::string> csv_columns() {
+  std::vector<std::string> out;
+  for (const auto& c : kColumns) out.emplace_back(c.first);
+  return out;
+}
+
 // One CSV record as the JSON document a single create takes.
 json csv_document(const std::vector<std::string>& header, const std::vector<std::string>& values) {
   json doc = json::object();

@@ -22,6 +22,8 @@ namespace kakehashi::api {
 
 // Whether an import's header may name this column: the columns read below.
 bool is_csv_column(std::string_view name);
+// The columns an import takes, in the template's order.
+std::vector<std::string> csv_columns();
 
 // One CSV record as the JSON document a single create takes.
 nlohmann::json csv_document(const std::vector<std::string>& header,

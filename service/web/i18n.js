@@ -116,7 +116,7 @@ const en = {
   "field.project_ids": "Projects", "field.project_id": "Project", "field.trainee_id": "Trainee", "field.organization_id": "Organization",
   "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
   "error.required": "Required.", "error.required:/reason": "A reason is required to reject or withdraw.",
-  "error.unknown_field": "Not a field this accepts.", "error.read_only": "Set by the system; it cannot be changed.",
+  "error.unknown_field": "Not a field this accepts.", "error.unknown_column": "Not a column this import takes. Name the columns as the template does: {allowed}.", "error.read_only": "Set by the system; it cannot be changed.",
   "error.wrong_type": "Enter {expected}.", "error.invalid_text": "Contains characters that cannot be stored, such as control characters.", "error.invalid_text:encoding": "Contains �, the mark of letters lost to the wrong encoding: type them again (from a spreadsheet, save it as “CSV UTF-8”).", "error.invalid_format:password": "This password is easy to guess (a few characters repeated, a run such as 1234567890, a well-known password or your email): choose another.", "error.invalid_format:phone": "Excel rewrote this phone number as 8.80171E+12 and lost its last digits: format the column as Text and type the number again.",
   "error.blank": "Must not be blank.", "error.too_long": "At most {max_length} characters.", "error.too_many": "At most {max_items} items.",
   "error.out_of_range": "Must be from {min} to {max}.", "error.invalid_choice": "Must be one of {allowed}.",
@@ -350,7 +350,7 @@ const ja = {
   "field.project_ids": "案件", "field.project_id": "案件", "field.trainee_id": "研修生", "field.organization_id": "機関",
   "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
   "error.required": "入力してください。", "error.required:/reason": "見送り・辞退の場合は理由を入力してください。",
-  "error.unknown_field": "この項目は受け付けていません。", "error.read_only": "システムが設定する項目のため変更できません。",
+  "error.unknown_field": "この項目は受け付けていません。", "error.unknown_column": "取り込みで使えない列名です。列名はテンプレートと同じにしてください：{allowed}", "error.read_only": "システムが設定する項目のため変更できません。",
   "error.wrong_type": "{expected}で入力してください。", "error.invalid_text": "制御文字など、保存できない文字が含まれています。", "error.invalid_text:encoding": "文字化け（�）があります。入力し直してください（表計算ソフトからの場合は「CSV UTF-8」形式で保存し直してください）。", "error.invalid_format:password": "推測されやすいパスワードです（同じ文字の繰り返し、1234567890 のような並び、よく使われるパスワード、メールアドレスを含むもの）。別のパスワードにしてください。", "error.invalid_format:phone": "Excelが電話番号を 8.80171E+12 のような形に変え、末尾の数字が失われています。列を文字列形式にして入力し直してください。",
   "error.blank": "空白以外の文字を入力してください。", "error.too_long": "{max_length}文字以内で入力してください。", "error.too_many": "{max_items}件以内にしてください。",
   "error.out_of_range": "{min}〜{max}の範囲で入力してください。", "error.invalid_choice": "{allowed}のいずれかを選んでください。",
@@ -665,6 +665,9 @@ export function fieldErrorText(error) {
       if (p.format === "date" && p.seen === "excel_serial") return t("error.invalid_format:date_excel", { readings: formatList(list(p.readings), "disjunction") });
       if (p.format === "date" && p.seen === "other_order" && list(p.readings).length) return t("error.invalid_format:date_order", { readings: formatList(list(p.readings), "disjunction") });
       return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
+    case "unknown_field":
+      // A CSV heading the import does not take: the ones it does.
+      return list(p.allowed).length ? t("error.unknown_column", { allowed: list(p.allowed).join(", ") }) : t("error.unknown_field");
     case "unknown_skill":
       return list(p.closest).length ? t("error.unknown_skill_closest", { skill: p.skill, closest: formatList(list(p.closest), "disjunction") }) : t("error.unknown_skill", p);
     case "not_found":

@@ -55,6 +55,9 @@ test("messages take the error's parameters, formatted for the language", () => {
   assert.equal(i18n.fieldErrorText({ pointer: "/reason", code: "required" }), "見送り・辞退の場合は理由を入力してください。");
   assert.match(i18n.fieldErrorText({ pointer: "/languages/japanese", code: "invalid_choice", params: { allowed: ["none", "N5", "N4"] } }), /なし、N5、またはN4/);
   assert.equal(i18n.t("import.line_n", { line: 5 }), "5行目");
+  // A CSV heading the import does not take: the ones it does.
+  assert.match(i18n.fieldErrorText({ pointer: "/Name", code: "unknown_field", params: { allowed: ["full_name", "email"] } }), /使えない列名.*full_name, email/);
+  assert.equal(i18n.fieldErrorText({ pointer: "/colour", code: "unknown_field" }), "この項目は受け付けていません。");
   // Dates as Excel wrote them: what they can mean.
   const date = (seen, readings) => i18n.fieldErrorText({ pointer: "/available_from", code: "invalid_format", params: { format: "date", seen, readings } });
   assert.match(date("other_order", ["2027-04-01", "2027-01-04"]), /2027-04-01または2027-01-04/);

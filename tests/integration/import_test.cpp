@@ -1,5 +1,6 @@
 // POST /v1/trainees/import over HTTP: CSV and NDJSON, dry run, atomicity,
 // duplicates, per-row errors with line numbers.
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -529,7 +530,19 @@ TEST_F(ImportTest, RolesMediaTypesAndHeaders) {
                  {{"Content-Type", "application/json; charset=iso-8859-1"}})
                 .status(),
             415);
-  expect_problem(upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv"), 422);
+  // A coordinator's own headings: each unknown one is named with the columns
+  // an import takes, beside the missing required one.
+  auto own = upload(key, "name,email,colour\nA,a@example.com,red\n", "text/csv");
+  expect_problem(own, 422);
+  ASSERT_EQ(own.body["errors"].size(), 3U) << own.http.body;
+  EXPECT_EQ(own.body["errors"][0]["pointer"], "/name");
+  EXPECT_EQ(own.body["errors"][0]["code"], "unknown_field");
+  const auto allowed = own.body["errors"][0]["params"]["allowed"];
+  ASSERT_TRUE(allowed.is_array()) << own.http.body;
+  EXPECT_EQ(allowed[0], "full_name");
+  EXPECT_NE(std::find(allowed.begin(), allowed.end(), "consent_share_abroad"), allowed.end());
+  EXPECT_EQ(own.body["errors"][2]["pointer"], "/full_name");
+  EXPECT_EQ(own.body["errors"][2]["code"], "required");
   expect_problem(upload(key, kHeader + "\"unterminated,x\n", "text/csv"), 400);
   // Text after a field's closing quote is refused, on its line, not read as
   // one field ("A B"x stored as A Bx); a quote inside plain text stays text.
