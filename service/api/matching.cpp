@@ -2,6 +2,7 @@
 // explanations (pseudonymous), a trainee's opportunities, matches and their
 // lifecycle, and the audit trail.
 #include <charconv>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -544,6 +545,56 @@ awaitable<Response> create_match(ApiContext& api, http::RequestContext& ctx) {
       });
 }
 
+// An offer's terms ({monthly_rate: {amount, currency}, start_date}), only
+// with a move to offered; each member optional, at least one given.
+std::optional<store::OfferTerms> offer_terms(const json& body, const std::optional<std::string>& to,
+                                             std::vector<http::FieldError>& errors) {
+  if (!body.contains("offer") || body["offer"].is_null()) return std::nullopt;
+  Validator v(body, "", errors);
+  if (!body["offer"].is_object()) {
+    v.fail("offer", http::FieldCode::kWrongType, "must be an object {monthly_rate, start_date}",
+           {{"expected", std::string("object")}});
+    return std::nullopt;
+  }
+  if (to && *to != "offered") {
+    v.fail("offer", http::FieldCode::kInvalidCombination, "is given only with to: offered",
+           {{"with", std::string("/to")}});
+    return std::nullopt;
+  }
+  const json& o = body["offer"];
+  Validator terms(o, "/offer", errors);
+  terms.only({"monthly_rate", "start_date"});
+  store::OfferTerms out;
+  out.start_date = terms.date("start_date", false);
+  if (terms.has("monthly_rate")) {
+    if (!o["monthly_rate"].is_object()) {
+      terms.fail("monthly_rate", http::FieldCode::kWrongType,
+                 "must be an object {amount, currency}", {{"expected", std::string("object")}});
+    } else {
+      Validator rate(o["monthly_rate"], "/offer/monthly_rate", errors);
+      rate.only({"amount", "currency"});
+      auto amount = rate.number("amount", true, 0.01, 1e9);
+      auto currency = rate.text("currency", true, 3);
+      if (currency && !valid_currency(*currency)) {
+        rate.fail("currency", http::FieldCode::kInvalidFormat,
+                  "must be an ISO 4217 code such as JPY, USD or BDT",
+                  {{"format", std::string("currency")}});
+        currency.reset();
+      }
+      if (amount && currency) {
+        // The column's precision: whole sen, cents, poisha.
+        out.monthly_rate = std::round(*amount * 100) / 100;
+        out.currency = std::move(currency);
+      }
+    }
+  }
+  if (!terms.has("monthly_rate") && !terms.has("start_date")) {
+    terms.fail("monthly_rate", http::FieldCode::kRequired,
+               "an offer names its monthly rate, its start date, or both");
+  }
+  return out;
+}
+
 awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   const domain::Principal& who = principal(ctx);
   auto parsed = json_body(ctx);
@@ -551,9 +602,10 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   const auto& body = std::get<json>(parsed);
   std::vector<http::FieldError> errors;
   Validator v(body, "", errors);
-  v.only({"to", "reason"});
+  v.only({"to", "reason", "offer"});
   auto to = v.choice("to", true, domain::names_of<domain::MatchState>());
   auto reason = v.text("reason", false, 2000);
+  auto offer = offer_terms(body, to, errors);
   // A reason given blank is named once ("blank"), not also "required".
   if (to && domain::needs_reason(*to) && !reason && !v.has("reason")) {
     v.fail("reason", http::FieldCode::kRequired, "is required to reject or withdraw");
@@ -597,7 +649,7 @@ awaitable<Response> transition(ApiContext& api, http::RequestContext& ctx) {
   co_await api.db.transact([&](store::Tx& t) {
     result = store::transition_match(
         t, id, *expected, target, reason, actor_of(who),
-        [&](const std::string& from) { return domain::may_transition(role, from, target); });
+        [&](const std::string& from) { return domain::may_transition(role, from, target); }, offer);
   });
   switch (result.outcome) {
     case store::TransitionOutcome::kDone:

@@ -188,6 +188,15 @@ json match_json(const store::MatchRow& m) {
             {"version", m.version},
             {"created_at", m.created_at},
             {"updated_at", m.updated_at}};
+  json offer = nullptr;
+  if (m.offer_monthly_rate || m.offer_start_date) {
+    offer = {
+        {"monthly_rate", m.offer_monthly_rate ? json{{"amount", *m.offer_monthly_rate},
+                                                     {"currency", m.offer_currency.value_or("")}}
+                                              : json(nullptr)},
+        {"start_date", m.offer_start_date ? json(*m.offer_start_date) : json(nullptr)}};
+  }
+  j["offer"] = std::move(offer);
   return j;
 }
 

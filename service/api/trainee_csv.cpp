@@ -11,6 +11,7 @@
 #include "domain/levels.hpp"
 #include "domain/statuses.hpp"
 #include "domain/text.hpp"
+#include "matching/features.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -49,6 +50,40 @@ bool plain_decimal(std::string_view s) {
   return fraction > 0 && i + 1 + fraction == s.size();
 }
 
+// An amount as a spreadsheet shows it grouped: "45,000" or "1,234,567.50"
+// (thousands) and "4,50,000" (lakhs and crores, as Bangladesh and India
+// write taka and rupees), without its commas; nullopt for anything else
+// ("4,5", "45,00,0", ",450"), which is read as it is and refused.
+std::optional<std::string> ungrouped(std::string_view s) {
+  if (s.find(',') == std::string_view::npos) return std::nullopt;
+  std::string_view whole = s.substr(0, s.find('.'));
+  const std::string_view fraction = s.substr(whole.size());
+  const bool negative = whole.starts_with('-');
+  if (negative) whole.remove_prefix(1);
+  std::vector<std::size_t> groups;
+  for (std::size_t from = 0;;) {
+    const auto comma = whole.find(',', from);
+    groups.push_back((comma == std::string_view::npos ? whole.size() : comma) - from);
+    if (comma == std::string_view::npos) break;
+    from = comma + 1;
+  }
+  const auto all = [&](std::size_t from, std::size_t to, std::size_t n) {
+    return std::all_of(groups.begin() + static_cast<std::ptrdiff_t>(from),
+                       groups.begin() + static_cast<std::ptrdiff_t>(to),
+                       [&](std::size_t g) { return g == n; });
+  };
+  const std::size_t last = groups.size() - 1;
+  const bool thousands = groups[0] >= 1 && groups[0] <= 3 && all(1, groups.size(), 3);
+  const bool lakhs = groups[0] >= 1 && groups[0] <= 2 && all(1, last, 2) && groups[last] == 3;
+  if (!thousands && !lakhs) return std::nullopt;
+  std::string out = negative ? "-" : "";
+  for (char c : whole) {
+    if (c != ',') out += c;
+  }
+  out += fraction;
+  return plain_decimal(out) ? std::optional(out) : std::nullopt;
+}
+
 // The whole text as a whole number, or as a plain decimal.
 std::optional<long long> whole_number(std::string_view s) {
   long long v = 0;
@@ -72,6 +107,12 @@ json number_or_text(const std::string& s, bool integer) {
     return *v;
   }
   return s;
+}
+
+// An amount: a number, grouped or not; otherwise the text.
+json amount_or_text(const std::string& s) {
+  if (auto plain = ungrouped(s)) return number_or_text(*plain, false);
+  return number_or_text(s, false);
 }
 
 std::optional<bool> yes_or_no(const std::string& s) {
@@ -110,6 +151,9 @@ enum class Column {
   kConsentMatching,
   kConsentShareAbroad,
   kCertifications,
+  kWorkStart,
+  kWorkEnd,
+  kWorkDays,
 };
 
 // clang-format off
@@ -135,6 +179,9 @@ constexpr std::pair<std::string_view, Column> kColumns[] = {
     {"consent_matching", Column::kConsentMatching},
     {"consent_share_abroad", Column::kConsentShareAbroad},
     {"certifications", Column::kCertifications},
+    {"work_start", Column::kWorkStart},
+    {"work_end", Column::kWorkEnd},
+    {"work_days", Column::kWorkDays},
 };
 // clang-format on
 
@@ -170,6 +217,7 @@ bool quick_list(const std::string& v, std::size_t max, bool (*valid)(const std::
 
 bool is_slug(const std::string& s) { return valid_slug(s); }
 bool is_engagement(const std::string& s) { return domain::parse_engagement(s).has_value(); }
+bool is_work_day(const std::string& s) { return matching::work_day_bits({s}) != 0; }
 
 }  // namespace
 
@@ -220,6 +268,10 @@ json csv_document(const std::vector<std::string>& header, const std::vector<std:
       doc[col] = number_or_text(v, true);
     } else if (col == "domains" || col == "engagement") {
       doc[col] = split_list(v, ';');
+    } else if (col == "work_start" || col == "work_end") {
+      doc["working_hours"][col.substr(5)] = v;
+    } else if (col == "work_days") {
+      doc["working_hours"]["days"] = split_list(v, ';');
     } else if (col == "consent_matching") {
       consent_matching = v;
     } else if (col == "consent_share_abroad") {
@@ -240,8 +292,7 @@ json csv_document(const std::vector<std::string>& header, const std::vector<std:
   }
   if (!rate_amount.empty() || !rate_currency.empty()) {
     doc["expected_monthly_rate"] = json::object();
-    if (!rate_amount.empty())
-      doc["expected_monthly_rate"]["amount"] = number_or_text(rate_amount, false);
+    if (!rate_amount.empty()) doc["expected_monthly_rate"]["amount"] = amount_or_text(rate_amount);
     if (!rate_currency.empty()) doc["expected_monthly_rate"]["currency"] = rate_currency;
   }
   return doc;
@@ -297,6 +348,7 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
       case Column::kFullName: {
         auto t = quick_text(v, 200);
         if (!t) return std::nullopt;
+        if (domain::has_lost_letters(*t)) return std::nullopt;
         in.personal.full_name = std::move(*t);
         named = true;
         break;
@@ -310,7 +362,8 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
       }
       case Column::kPhone:
         if (!(in.personal.phone = quick_text(v, 40)) ||
-            domain::looks_like_scientific_number(*in.personal.phone)) {
+            domain::looks_like_scientific_number(*in.personal.phone) ||
+            domain::looks_like_mobile_without_its_zero(*in.personal.phone)) {
           return std::nullopt;
         }
         break;
@@ -418,8 +471,22 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
         p.certifications_json = clean.dump();
         break;
       }
+      case Column::kWorkStart:
+      case Column::kWorkEnd: {
+        auto t = quick_text(v, 5);
+        if (!t || !matching::parse_clock(*t)) return std::nullopt;
+        (impl_->columns[i] == Column::kWorkStart ? p.work_start : p.work_end) = std::move(*t);
+        break;
+      }
+      case Column::kWorkDays: {
+        std::vector<std::string> days;
+        if (!quick_list(v, 7, &is_work_day, days) || days.empty()) return std::nullopt;
+        p.work_days = std::move(days);
+        break;
+      }
     }
   }
+  if (p.work_start == p.work_end) return std::nullopt;
   if (!named || !mailed) return std::nullopt;
   // Both flags or neither: the consent object requires both.
   if (consent_matching || consent_abroad) {
@@ -433,8 +500,9 @@ std::optional<TraineeInput> CsvTraineeReader::quick(const std::vector<std::strin
   // Both the amount and the currency, or neither.
   if (rate_amount || rate_currency) {
     if (!rate_amount || !rate_currency) return std::nullopt;
-    const auto amount = decimal_number(*rate_amount);
     auto currency = quick_text(*rate_currency, 3);
+    const auto plain = ungrouped(*rate_amount);
+    const auto amount = decimal_number(plain ? *plain : *rate_amount);
     if (!amount || !std::isfinite(*amount) || *amount < 0 || *amount > 1e9 || !currency ||
         !valid_currency(*currency)) {
       return std::nullopt;

@@ -299,7 +299,16 @@ TraineeInput read_trainee(const json& body, const ApiContext& api, bool admin,
     v.only(kWritable);
   }
   auto& p = in.profile;
-  if (auto s = v.text("full_name", true, 200)) in.personal.full_name = *s;
+  if (auto s = v.text("full_name", true, 200)) {
+    if (domain::has_lost_letters(*s)) {
+      v.fail("full_name", http::FieldCode::kInvalidText,
+             "contains '?', where a spreadsheet saved in another encoding dropped letters it "
+             "could not write: save the file as \"CSV UTF-8\" and import it again",
+             {{"reason", std::string("question_marks")}});
+    } else {
+      in.personal.full_name = *s;
+    }
+  }
   if (auto s = v.text("email", true, 254)) {
     if (valid_email(*s)) {
       in.personal.email = *s;
@@ -315,6 +324,13 @@ TraineeInput read_trainee(const json& body, const ApiContext& api, bool admin,
            "is a number Excel rewrote in scientific notation (its last digits are lost): format "
            "the column as Text and enter the phone again",
            {{"format", std::string("phone")}});
+    in.personal.phone.reset();
+  } else if (in.personal.phone && domain::looks_like_mobile_without_its_zero(*in.personal.phone)) {
+    // 01712345678 in a cell formatted as a number: Excel keeps 1712345678.
+    v.fail("phone", http::FieldCode::kInvalidFormat,
+           "is a Bangladeshi mobile number without its leading 0 (Excel drops it from a number): "
+           "format the column as Text and enter it as 01... or +880...",
+           {{"format", std::string("phone")}, {"seen", std::string("leading_zero_lost")}});
     in.personal.phone.reset();
   }
   in.personal.gender = v.choice("gender", false, {"female", "male", "other"});

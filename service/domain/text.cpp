@@ -1,5 +1,6 @@
 #include "domain/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -123,6 +124,13 @@ bool looks_like_scientific_number(std::string_view s) {
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
   return digits() && i == s.size();
 }
+
+bool looks_like_mobile_without_its_zero(std::string_view s) {
+  return s.size() == 10 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool has_lost_letters(std::string_view name) { return name.find('?') != std::string_view::npos; }
 
 std::string_view strip_utf8_bom(std::string_view s) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";

@@ -55,6 +55,19 @@ bool has_replacement_character(std::string_view s);
 // gone, so it is no phone number.
 bool looks_like_scientific_number(std::string_view s);
 
+// Whether s is a Bangladeshi mobile number with its leading 0 gone: ten
+// digits, 1 then an operator's 3..9 ("1712345678" for 01712-345678), which is
+// what Excel keeps of 01712345678 typed in a cell formatted as a number. No
+// national number elsewhere reads so: North American area codes, Indian,
+// Nepali and Pakistani mobiles do not begin with 1, and China's have eleven
+// digits.
+bool looks_like_mobile_without_its_zero(std::string_view s);
+
+// Whether a person's name holds '?': what a spreadsheet saved in a code page
+// writes for each letter it cannot (Bengali or Japanese saved as
+// Windows-1252: "?????"). No name is spelled with one.
+bool has_lost_letters(std::string_view name);
+
 // `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
 std::string_view strip_utf8_bom(std::string_view s);
 

@@ -15,7 +15,9 @@ constexpr const char* kMatchSelect =
     "SELECT m.id, m.seq, m.project_id, m.trainee_id, m.firm_id, m.training_org_id, m.round_id, "
     " m.state, m.score, m.explanation::text AS explanation, m.version, m.role, "
     " to_json(m.created_at)#>>'{}' AS created_at, to_json(m.updated_at)#>>'{}' AS updated_at, "
-    " t.alias AS trainee_alias, p.title AS project_title "
+    " t.alias AS trainee_alias, p.title AS project_title, "
+    " m.offer_monthly_rate::float8 AS offer_monthly_rate, m.offer_currency, "
+    " m.offer_start_date::text AS offer_start_date "
     "FROM matches m JOIN trainees t ON t.id = m.trainee_id JOIN projects p ON p.id = m.project_id ";
 const std::string kSelectMatchById = std::string(kMatchSelect) + "WHERE m.id = $1";
 const std::string kListMatches =
@@ -51,6 +53,9 @@ constexpr const char* kLockMatchableTrainee =
     "FOR SHARE";
 constexpr const char* kSetMatchState =
     "UPDATE matches SET state = $2, version = version + 1, updated_at = now() WHERE id = $1";
+constexpr const char* kSetOfferTerms =
+    "UPDATE matches SET offer_monthly_rate = $2, offer_currency = $3, offer_start_date = $4 "
+    "WHERE id = $1";
 constexpr const char* kWithdrawOpenMatches =
     "UPDATE matches m SET state = 'withdrawn', version = m.version + 1, updated_at = now() "
     "FROM matches old WHERE old.id = m.id AND m.trainee_id = $1 "
@@ -117,6 +122,9 @@ MatchRow match_from(const pqxx::row& r) {
   m.trainee_alias = r["trainee_alias"].as<std::string>();
   m.project_title = r["project_title"].as<std::string>();
   m.role = opt<std::string>(r["role"]);
+  m.offer_monthly_rate = opt<double>(r["offer_monthly_rate"]);
+  m.offer_currency = opt<std::string>(r["offer_currency"]);
+  m.offer_start_date = opt<std::string>(r["offer_start_date"]);
   return m;
 }
 
@@ -254,7 +262,8 @@ MatchRow create_match(Tx& t, const NewMatch& m, const Actor& actor) {
 TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t expected_version,
                                   const std::string& to, const std::optional<std::string>& reason,
                                   const Actor& actor,
-                                  const std::function<bool(const std::string& from)>& allowed) {
+                                  const std::function<bool(const std::string& from)>& allowed,
+                                  const std::optional<OfferTerms>& offer) {
   TransitionResult out;
   if (!is_uuid(id)) return out;
   auto& tx = t.sql();
@@ -272,6 +281,11 @@ TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t exp
   }
   out.outcome = set_state(tx, id, to);
   if (out.outcome != TransitionOutcome::kDone) return out;
+  if (offer && to == "offered") {
+    // Outside the state's savepoint: the terms' CHECKs (migration 0112)
+    // refusing a value is a fault of the caller's validation, not an answer.
+    exec_params(tx, kSetOfferTerms, id, offer->monthly_rate, offer->currency, offer->start_date);
+  }
   const auto& m = *out.match;
   apply_placement_effects(t, m, from, to);
   EventRow e = transition_event(actor, id, m.project_id, m.trainee_id);

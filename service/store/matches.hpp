@@ -34,6 +34,18 @@ struct MatchRow {
   std::string trainee_alias;
   std::string project_title;
   std::optional<std::string> role;
+  // The offer's terms, once a firm offered with them (migration 0112).
+  std::optional<double> offer_monthly_rate;
+  std::optional<std::string> offer_currency;
+  std::optional<std::string> offer_start_date;  // YYYY-MM-DD
+};
+
+// What a firm offers with an offer: the monthly bill rate per person
+// (人月単価) in a currency, and when the work starts.
+struct OfferTerms {
+  std::optional<double> monthly_rate;
+  std::optional<std::string> currency;  // with monthly_rate
+  std::optional<std::string> start_date;
 };
 
 struct MatchFilter {
@@ -113,11 +125,12 @@ struct TransitionResult {
 // and `allowed(from)` holds for its state then; applies placement effects
 // (approval places the trainee and closes a full project; withdrawing an
 // approved placement restores both) and records the event, all in one
-// transaction.
+// transaction. `offer`'s terms are written with a move to offered.
 TransitionResult transition_match(Tx& t, const std::string& id, std::int64_t expected_version,
                                   const std::string& to, const std::optional<std::string>& reason,
                                   const Actor& actor,
-                                  const std::function<bool(const std::string& from)>& allowed);
+                                  const std::function<bool(const std::string& from)>& allowed,
+                                  const std::optional<OfferTerms>& offer = std::nullopt);
 
 // Whether the trainee may be matched now (active, consenting to matching),
 // share-locking its row until the transaction ends: a withdrawal of consent

@@ -120,11 +120,13 @@ async function api(method, path, { body, headers = {}, raw, contentType } = {}) 
 }
 
 // The field for a pointer, or for its closest ancestor on the form: an error
-// at /skills/0/skill belongs beside a single "skills" text field.
+// at /skills/0/skill belongs beside a single "skills" text field. A field
+// that holds several list items names them in data-pointers (a role's
+// nice-to-have box: /roles/0/skills/2 /roles/0/skills/3).
 /** @param {Element} form @param {string} pointer @returns {Element | null} */
 function fieldFor(form, pointer) {
   for (let p = pointer; p; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
-    const field = form.querySelector(`[data-pointer="${CSS.escape(p)}"]`);
+    const field = form.querySelector(`[data-pointer="${CSS.escape(p)}"]`) || form.querySelector(`[data-pointers~="${CSS.escape(p)}"]`);
     if (field) return field;
   }
   return null;
@@ -197,6 +199,7 @@ function signOut(message) {
   const session = !sessionStorage.getItem(KEY) && state.me?.person;
   sessionStorage.removeItem(KEY);
   state.me = null;
+  organizationNamesRead = null;
   const ended = session ? endSession(ctx, false).catch(() => {}) : Promise.resolve();
   ended.then(() => {
     state.csrf = null;
@@ -271,9 +274,14 @@ function traineeView(tr) {
     state.me?.role === "firm" ? null : [h("dt", {}, t("trainee.rate")), h("dd", {}, tr.rate_band ? t("common.range", { min: formatMoney(tr.rate_band.min, tr.rate_band.currency), max: formatMoney(tr.rate_band.max, tr.rate_band.currency) }) : "—")]);
 }
 
-/** @param {any} p */
-function projectView(p) {
-  if (!p) return null;
+// A project's demand; for a team's role, the role's own levels, skills and
+// seats where it sets them (a role's match had shown the project's JLPT
+// minimum, not the role's).
+/** @param {any} project @param {any} [role] */
+function projectView(project, role) {
+  if (!project) return null;
+  const p = role ? { ...project, skills: role.skills ?? project.skills, japanese_min: role.japanese_min ?? project.japanese_min,
+    english_min: role.english_min ?? project.english_min, headcount: role.headcount } : project;
   const budget = p.budget_monthly;
   return h("dl", { class: "card" },
     h("dt", {}, t("project.title")), h("dd", {}, p.title),
@@ -284,6 +292,15 @@ function projectView(p) {
     budget ? [h("dt", {}, t("project.budget")), h("dd", {}, budget.min !== null && budget.min !== undefined
       ? t("common.range", { min: formatMoney(budget.min, budget.currency), max: formatMoney(budget.max, budget.currency) }) : formatMoney(budget.max, budget.currency))] : null,
     h("dt", {}, t("project.status")), h("dd", {}, label("pstatus", p.status)));
+}
+
+// Organizations' names by id, for an administrator (read once per sign-in).
+/** @type {Promise<Map<string, string>> | null} */
+let organizationNamesRead = null;
+function organizationNames() {
+  organizationNamesRead ??= api("GET", "/v1/organizations?limit=200").then((r) =>
+    new Map((r.ok ? r.body.items : []).map((/** @type {any} */ o) => [o.id, o.name])));
+  return organizationNamesRead;
 }
 
 // The detail of one match, with the moves this role may make. Approving
@@ -298,10 +315,14 @@ async function matchDetail(pane, id, onChange) {
   // A training organization reads the firm's posting of its trainees' projects (issue 16).
   const read = await api("GET", `/v1/projects/${match.project_id}`);
   const project = read.ok ? read.body : null;
+  const role = match.role ? project?.roles?.find((/** @type {any} */ x) => x.key === match.role) : null;
+  // The programme office approves a placement knowing who places whom.
+  const names = state.me?.role === "admin" ? await organizationNames() : null;
   const box = h("div");
   const reason = h("textarea", { id: "reason", rows: 2, "data-pointer": "/reason" });
-  const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) => {
-    const r = await api("POST", `/v1/matches/${id}/transitions`, { body: reason.value.trim() ? { to, reason: reason.value.trim() } : { to }, headers: { "if-match": m.etag ?? "" } });
+  const move = async (/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to, /** @type {any} */ offer = undefined) => {
+    const body = { to, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}), ...(offer ? { offer } : {}) };
+    const r = await api("POST", `/v1/matches/${id}/transitions`, { body, headers: { "if-match": m.etag ?? "" } });
     if (r.status === 412) { say(t("common.stale")); pane.prepend(h("p", { class: "notice", role: "alert" }, t("common.stale"))); later(() => matchDetail(pane, id, onChange), 800); return; }
     if (!r.ok) { showProblem(box, r.body, pane); return; }
     say(t("match.moved", { state: label("state", to) }));
@@ -324,19 +345,52 @@ async function matchDetail(pane, id, onChange) {
     const yes = h("button", { class: "btn", type: "button", "data-confirm": to, onclick: () => move(to) }, t(button));
     put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "confirm-q" },
       h("p", { id: "confirm-q" }, t(question, { alias: match.trainee_alias, project: match.project_title })),
+      // What the trainee accepts: the offer's terms, when the firm gave them.
+      to === "accepted" && offerText ? h("p", { class: "offer" }, offerText) : null,
       h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     yes.focus();
   };
+  // An offer goes with its terms, 人月単価 and the start: a firm had offered
+  // with one click, and the training organization accepted not knowing
+  // either. The rate starts at the candidate's bill rate in the budget's
+  // currency, the start at the project's.
+  const askOffer = () => {
+    const ev = match.explanation?.rate_evidence;
+    const currency = project?.budget_monthly?.currency ?? ev?.bill_rate?.currency ?? "JPY";
+    const suggested = [ev?.bill_rate, ev?.bill_rate?.in_viewer_currency].find((x) => x && x.currency === currency);
+    const field = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h("div", {}, h("label", { for: input.id }, t(key)), input);
+    const amount = h("input", { id: "offer-rate", type: "number", min: "1", step: "any", inputmode: "decimal", value: suggested ? String(Math.round(suggested.amount)) : "", "data-pointer": "/offer/monthly_rate/amount" });
+    const money = h("input", { id: "offer-currency", value: currency, maxlength: "3", size: "4", autocomplete: "off", "data-pointer": "/offer/monthly_rate/currency" });
+    const start = h("input", { id: "offer-start", type: "date", value: project?.start_date ?? "", "data-pointer": "/offer/start_date" });
+    const send = h("button", { class: "btn", type: "button", "data-confirm": "offered", onclick: () => {
+      /** @type {any} */
+      const offer = {};
+      if (amount.value.trim()) offer.monthly_rate = { amount: Number(amount.value), currency: money.value.trim().toUpperCase() };
+      if (start.value) offer.start_date = start.value;
+      return move("offered", Object.keys(offer).length ? offer : undefined);
+    } }, t("match.offer_send"));
+    put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "offer-q" },
+      h("p", { id: "offer-q" }, t("match.offer_question", { alias: match.trainee_alias, project: match.project_title })),
+      h("div", { class: "grid" }, field("match.offer_rate", amount), field("match.offer_currency", money), field("match.offer_start", start)),
+      h("div", { class: "actions" }, send, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
+    amount.focus();
+  };
+  const offered = match.offer;
+  const offerText = offered ? t("match.offer_value", {
+    rate: offered.monthly_rate ? formatMoney(offered.monthly_rate.amount, offered.monthly_rate.currency) : "—",
+    start: offered.start_date ? formatDate(offered.start_date) : "—" }) : null;
   const actions = match.allowed_transitions.map((/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) =>
-    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" || to === "accepted" ? askFirst(to) : move(to)) }, t(`action.${to}`)));
+    h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" || to === "accepted" ? askFirst(to) : to === "offered" ? askOffer() : move(to)) }, t(`action.${to}`)));
   put(pane, 
     h("h2", { id: "detail-title", tabindex: "-1" }, `${match.trainee_alias} → ${match.project_title}`),
     h("p", {}, t("match.state_label"), " ", h("strong", { "data-state": match.state }, label("state", match.state)), " · ", t("match.score_value", { score: fmt(match.score) })),
     // A team's match is for one role: which one (the demand below is the whole project's).
-    match.role ? h("p", { "data-role": match.role }, t("match.role_value", { role: project?.roles?.find((/** @type {any} */ x) => x.key === match.role)?.title ?? match.role })) : null,
+    match.role ? h("p", { "data-role": match.role }, t("match.role_value", { role: role?.title ?? match.role })) : null,
+    offerText ? h("p", { class: "offer" }, offerText) : null,
+    names ? h("p", { class: "parties" }, t("match.parties", { firm: names.get(match.firm_id) ?? "—", school: names.get(match.training_org_id) ?? "—" })) : null,
     match.personal ? h("p", { class: "card" }, t("match.contact", { details: [match.personal.full_name, match.personal.email, match.personal.phone].filter(Boolean).join(" · ") })) : null,
     h("div", { class: "grid" },
-      h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project) ?? h("p", {}, match.project_title)),
+      h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project, role) ?? h("p", {}, match.project_title)),
       h("section", { "aria-labelledby": "profile-h" }, h("h3", { id: "profile-h" }, t("match.profile")), traineeView(match.trainee))),
     h("section", { "aria-labelledby": "why-h" }, h("h3", { id: "why-h" }, t("match.explanation")), explanationView(match.explanation)),
     actions.length ? h("div", {}, h("label", { for: "reason" }, t("match.reason")), reason, h("div", { class: "actions" }, actions), confirmBox) : h("p", { class: "muted" }, t("match.no_moves")),
@@ -440,7 +494,8 @@ function orgChart(perOrg, names) {
 }
 
 async function roundView() {
-  const projects = await api("GET", "/v1/projects?status=open&limit=200");
+  const [projects, orgs] = await Promise.all([api("GET", "/v1/projects?status=open&limit=200"), api("GET", "/v1/organizations?limit=200")]);
+  const firmOf = Object.fromEntries((orgs.body?.items || []).map((/** @type {any} */ o) => [o.id, o.name]));
   const box = h("div");
   const result = h("section", { "aria-live": "polite" });
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
@@ -452,7 +507,10 @@ async function roundView() {
   const dryRun = h("input", { id: "dry_run", type: "checkbox", "data-pointer": "/dry_run", checked: true });
   const confirmBox = h("div");
   let confirmed = false;
-  const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) => h("option", { value: p.id }, p.title)));
+  const pick = h("select", { id: "projects", multiple: true, size: 6, "data-pointer": "/project_ids" }, (projects.body?.items || []).map((/** @type {any} */ p) =>
+    // Two firms' projects may share a title: each reads with its firm, start
+    // and seats ("AI Engineer" had appeared three times, the same each time).
+    h("option", { value: p.id }, t("round.project_option", { title: p.title, firm: firmOf[p.organization_id] ?? "—", start: p.start_date ?? "—", seats: p.headcount }))));
   const run = h("button", { class: "btn", type: "submit" }, t("round.run"));
   const form = h("form", { onsubmit: async (e) => {
     e.preventDefault();
@@ -495,6 +553,11 @@ async function roundView() {
       h("p", {}, [t("round.unmatched_total", { count: st.unmatched?.count ?? 0 }),
         ...Object.entries(st.unmatched?.by_reason || {}).map(([k, v]) => t("common.labelled", { label: label("unmatched", k), value: Number(v) })),
         t("common.labelled", { label: t("unmatched.not_shortlisted"), value: st.unmatched?.not_shortlisted ?? 0 })].join(" · ")),
+      // What each reason means, for the reasons this round gave (a
+      // programme office had read "outranked" and "not shortlisted" as
+      // words without a rule behind them).
+      h("dl", { class: "reasons" }, [...Object.keys(st.unmatched?.by_reason || {}), ...(st.unmatched?.not_shortlisted ? ["not_shortlisted"] : [])]
+        .map((k) => [h("dt", {}, label("unmatched", k)), h("dd", {}, t(`unmatched.means.${k}`))])),
       (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
     /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
     say(t(r.body.dry_run ? "round.dry_done" : "round.done"));
@@ -655,7 +718,10 @@ async function candidatesView(projectId, role = "") {
   // candidate already in them says in which state, and one it rejected says
   // so (the ranking is by score alone, and a rejected trainee was shown
   // first again as if new).
-  /** @type {Map<string, string>} */
+  // A trainee has one open match per project, whichever role: one held for
+  // another role is named with it (the second role's shortlist had answered
+  // 409 to a button that looked free).
+  /** @type {Map<string, {state: string, role: string | null}>} */
   const open = new Map();
   /** @type {Set<string>} */
   const rejected = new Set();
@@ -663,16 +729,17 @@ async function candidatesView(projectId, role = "") {
     const m = await api("GET", `/v1/matches?project_id=${projectId}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     if (!m.ok) break;
     for (const x of m.body.items) {
-      if (role && x.role !== role) continue;
-      if (x.state === "rejected") rejected.add(x.trainee_id);
-      else if (x.state !== "withdrawn") open.set(x.trainee_id, x.state);
+      if (x.state === "rejected") { if (!role || x.role === role) rejected.add(x.trainee_id); }
+      else if (x.state !== "withdrawn") open.set(x.trainee_id, { state: x.state, role: x.role });
     }
     if (!m.body.next_cursor) break;
     cursor = m.body.next_cursor;
   }
   const items = r.body.items.map((/** @type {any} */ c) => {
     const box = h("div");
-    const state = open.get(c.trainee.id);
+    const held = open.get(c.trainee.id);
+    const state = held?.state;
+    const otherRole = held?.role && held.role !== role ? roles.find((/** @type {any} */ x) => x.key === held.role)?.title ?? held.role : null;
     const declined = !state && rejected.has(c.trainee.id);
     const btn = h("button", { class: "btn", type: "button", "data-trainee": c.trainee.id, onclick: async () => {
       btn.disabled = true;
@@ -686,7 +753,8 @@ async function candidatesView(projectId, role = "") {
     } }, t(declined ? "candidate.shortlist_again" : "candidate.shortlist"));
     // A team's match is for one of its roles: the whole project's ranking
     // offers none (every press answered "/role: required").
-    const action = state ? h("p", { class: "muted", "data-match-state": state }, t("candidate.in_matches", { state: label("state", state) }))
+    const action = state ? h("p", { class: "muted", "data-match-state": state }, otherRole
+      ? t("candidate.in_matches_role", { state: label("state", state), role: otherRole }) : t("candidate.in_matches", { state: label("state", state) }))
       : roles.length && !role ? h("p", { class: "muted" }, t("candidate.pick_role")) : btn;
     const note = declined ? h("p", { class: "notice", "data-declined": "" }, t("candidate.rejected_before")) : null;
     return h("li", { class: "card" }, h("h2", {}, `#${c.rank} ${c.trainee.alias}`), note, h("div", { class: "grid" }, traineeView(c.trainee), explanationView(c)), h("div", { class: "actions" }, action), box);
@@ -807,8 +875,8 @@ async function traineeDetail(id) {
 // The import's columns with one example row, as Excel opens it ("CSV UTF-8",
 // with the byte-order mark, so Bangla and Japanese names survive).
 const IMPORT_TEMPLATE = [
-  "full_name,email,phone,gender,district,country,city,timezone,program,skills,japanese,english,available_from,hours_per_week,rate_amount,rate_currency,domains,engagement,consent_matching,consent_share_abroad,certifications",
-  "Rahim Uddin,rahim.uddin@example.com,+8801712345678,male,Cumilla,BD,Dhaka,Asia/Dhaka,AI Engineer 2026,python:4:2.5;pytorch:3:1,N4,B2,2027-04-01,40,60000,BDT,manufacturing;automotive,offshore,true,true,JLPT N4:2025",
+  "full_name,email,phone,gender,district,country,city,timezone,program,skills,japanese,english,available_from,hours_per_week,rate_amount,rate_currency,domains,engagement,consent_matching,consent_share_abroad,certifications,work_start,work_end,work_days",
+  "Rahim Uddin,rahim.uddin@example.com,+8801712345678,male,Cumilla,BD,Dhaka,Asia/Dhaka,AI Engineer 2026,python:4:2.5;pytorch:3:1,N4,B2,2027-04-01,40,60000,BDT,manufacturing;automotive,offshore,true,true,JLPT N4:2025,09:00,18:00,sun;mon;tue;wed;thu",
 ].join("\r\n") + "\r\n";
 
 async function importView() {

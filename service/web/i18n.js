@@ -44,13 +44,13 @@ const en = {
   "dash.open_projects": "Open projects", "dash.unfilled": "Unfilled seats", "dash.matches": "Matches by state", "dash.rounds": "Latest rounds",
   "status.active": "Active", "status.placed": "Placed", "status.withdrawn": "Withdrawn",
   "round.algorithm": "Algorithm", "round.stable": "Stable (no blocking pair)", "round.max_score": "Maximum total score",
-  "round.projects": "Projects", "round.projects_help": "Leave empty for every open project.", "round.min_score": "Minimum score (0–1)",
+  "round.projects": "Projects", "round.project_option": "{title} — {firm} (from {start}, {seats} seats)", "round.projects_help": "Leave empty for every open project.", "round.min_score": "Minimum score (0–1)",
   "round.cap": "At most this many trainees of one organization per project (0: no cap)", "round.run": "Run round", "round.running": "Running the round…",
   "round.result": "Round result: matches proposed", "round.result_dry": "Dry run result: nothing was proposed",
   "round.confirm": "Run a real round? Its matches are proposed at once and the firms and training organizations are notified. A dry run shows the same result without proposing anything.",
   "round.confirm_button": "Run and propose matches", "round.assigned": "Assigned", "round.mean": "Mean score", "round.total_ms": "Time (ms)",
   "round.per_org": "Assignments per training organization", "round.assignments": "Proposed matches", "round.unmatched": "Unmatched", "round.done": "The round is complete.",
-  "unmatched.no_eligible_project": "no eligible project", "unmatched.outranked": "outranked", "unmatched.capacity": "no seats", "unmatched.not_shortlisted": "not shortlisted",
+  "unmatched.no_eligible_project": "no eligible project", "unmatched.means.no_eligible_project": "Meets the requirements of none of the round's projects (must-have skills, languages, start date, hours, consent).", "unmatched.means.outranked": "Eligible, but each project they fit filled its seats with trainees of higher scores (stable: each of those projects preferred its own trainees).", "unmatched.means.capacity": "Every project they fit had no seat left, or had reached the cap per organization.", "unmatched.means.not_shortlisted": "Available trainees on no project's shortlist: each project they might fit had enough higher-scoring candidates before them, or none is open to them.", "unmatched.outranked": "outranked", "unmatched.capacity": "no seats", "unmatched.not_shortlisted": "not shortlisted",
   "review.pick": "Pick a match to see its details.", "review.list": "Matches", "review.keys": "Keys: j / k next and previous, Enter open, a approve (asks first), r write a reason.", "review.keys_member": "Keys: j / k next and previous, Enter open, r write a reason.",
   "match.state": "State", "match.score": "Score", "match.demand": "Project demand", "match.profile": "Trainee profile (pseudonymous)",
   "match.explanation": "Why this score", "match.components": "Score components", "match.component_value": "{percent} × weight {weight} = +{contribution}", "match.matched": "Matched skills", "match.missing": "Missing skills",
@@ -72,19 +72,19 @@ const en = {
   "project.languages": "Languages", "project.skills": "Skills", "project.skill": "Skill", "project.min_level": "Minimum level", "project.weight": "Weight",
   "project.required": "Must have", "project.add_skill": "Add a skill", "project.candidates": "Candidates",
   "candidate.shortlist": "Shortlist", "candidate.pick_role": "To shortlist, pick the role above first.", "candidate.shortlisted": "Shortlisted", "candidate.already": "Already in your matches",
-  "candidate.in_matches": "In your matches: {state}", "candidate.rejected_before": "You declined this trainee for this project before. Matching rounds do not propose them again; you can still shortlist them by hand.", "candidate.shortlist_again": "Shortlist again",
+  "candidate.in_matches": "In your matches: {state}", "candidate.in_matches_role": "In your matches for the role {role}: {state}", "candidate.rejected_before": "You declined this trainee for this project before. Matching rounds do not propose them again; you can still shortlist them by hand.", "candidate.shortlist_again": "Shortlist again",
   "trainee.alias": "Alias", "trainee.name": "Name", "trainee.email": "Email", "trainee.phone": "Phone", "trainee.program": "Training programme", "trainee.city": "City", "trainee.timezone": "Time zone",
   "trainee.place": "Place", "trainee.skills": "Skills", "trainee.skills_help": "As skill:level:years, separated by semicolons, e.g. PyTorch:4:2.5; Python:5. Years are optional; a skill listed without them keeps the years already recorded.",
   "trainee.languages": "Languages", "trainee.available_from": "Available from", "trainee.rate": "Expected monthly salary (band)", "trainee.status": "Status",
   "trainee.search": "Search alias or program", "trainee.search_own": "Search name, email, alias or programme", "trainee.new": "New trainee", "trainee.edit": "Edit trainee", "trainee.opportunities": "Opportunities",
   "trainee.consent": "Consent", "trainee.consent_matching": "Consents to matching (unticking it withdraws the matches still being decided)", "trainee.consent_abroad": "Consents to a firm abroad seeing name and contacts once an offer is accepted",
   "import.help": "Check a CSV file first (nothing is stored), then import it: all rows or none.",
-  "import.template": "Download a template (CSV)", "import.template_help": "Every column with one example row. In Excel, save as “CSV UTF-8” so names in Bangla or Japanese arrive intact; skills as skill:level:years separated by semicolons.", "import.file": "CSV file", "import.text": "CSV text",
+  "import.template": "Download a template (CSV)", "import.template_help": "Every column with one example row. In Excel, save as “CSV UTF-8” so names in Bangla or Japanese arrive intact; skills as skill:level:years separated by semicolons; working days as sun;mon;tue;wed;thu and hours as 09:00 and 18:00, local time (Monday to Friday, 09:00–18:00 when left empty).", "import.file": "CSV file", "import.text": "CSV text",
   "import.dry_run": "Check (dry run)", "import.commit": "Import", "import.working": "Working…", "import.preview": "Check result",
   "import.rows": "Rows", "import.valid": "Valid", "import.would_create": "Would create", "import.clean": "No problems found.",
   "import.errors": "Problems by row", "import.line": "Line", "import.field": "Field", "import.problem": "Problem", "import.created": "Trainees created",
   "common.labelled": "{label}: {value}", "common.failed_with": "Something went wrong: {message}",
-  "match.matched_label": "Matched skills:", "match.missing_label": "Missing skills:", "match.state_label": "State:", "match.role_value": "For the role: {role}",
+  "match.matched_label": "Matched skills:", "match.missing_label": "Missing skills:", "match.state_label": "State:", "match.offer_question": "The terms of the offer to {alias} for {project}", "match.offer_rate": "人月単価 (monthly bill rate per person)", "match.offer_currency": "Currency", "match.offer_start": "Start date", "match.offer_send": "Send the offer", "match.offer_value": "Offer: 人月単価 {rate} · start {start}", "match.parties": "Firm: {firm} · Training organization: {school}", "match.role_value": "For the role: {role}",
   "project.skill_need": "{skill} ≥{level}", "trainee.skill_level": "{skill} {level}", "project.skill_need_required": "{skill} ≥{level} (must have)",
   "common.cancel": "Cancel", "common.request_id": "Request ID: {id}", "common.range": "{min}–{max}", "common.field_error": "{field}: {message}",
   "match.confirm_approve": "Approve the placement of {alias} in “{project}”? The trainee becomes placed and takes one of the project's seats.",
@@ -114,13 +114,13 @@ const en = {
   "field.japanese_min": "Minimum JLPT", "field.english_min": "Minimum CEFR", "field.budget_monthly": "Budget per person-month (人月単価)", "field.budget_monthly/min": "人月単価, from", "field.budget_monthly/max": "人月単価, up to", "field.reason": "Reason",
   "field.to": "New state", "field.from": "the start date", "field.algorithm": "Algorithm", "field.min_score": "Minimum score", "field.max_per_org_per_project": "Cap per organization",
   "field.project_ids": "Projects", "field.project_id": "Project", "field.trainee_id": "Trainee", "field.organization_id": "Organization",
-  "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
+  "field.offer": "Offer", "field.offer.monthly_rate": "人月単価", "field.offer.start_date": "Start date", "field.roles": "Role", "field.roles.title": "Role title", "field.roles.key": "Key", "field.roles.headcount": "Seats", "field.skills.skill": "", "field.skills.min_level": "Minimum level", "field.skills.weight": "Weight", "field.limit": "Page size", "field.cursor": "Page", "field.kind": "Kind", "field.match_id": "Match id", "field.If-Match": "Version",
   "error.required": "Required.", "error.required:/reason": "A reason is required to reject or withdraw.",
   "error.unknown_field": "Not a field this accepts.", "error.unknown_column": "Not a column this import takes. Name the columns as the template does: {allowed}.", "error.read_only": "Set by the system; it cannot be changed.",
   "error.wrong_type": "Enter {expected}.", "error.invalid_text": "Contains characters that cannot be stored, such as control characters.", "error.invalid_text:encoding": "Contains �, the mark of letters lost to the wrong encoding: type them again (from a spreadsheet, save it as “CSV UTF-8”).", "error.invalid_format:password": "This password is easy to guess (a few characters repeated, a run such as 1234567890, a well-known password or your email): choose another.", "error.invalid_format:phone": "Excel rewrote this phone number as 8.80171E+12 and lost its last digits: format the column as Text and type the number again.",
   "error.blank": "Must not be blank.", "error.too_long": "At most {max_length} characters.", "error.too_many": "At most {max_items} items.",
   "error.out_of_range": "Must be from {min} to {max}.", "error.invalid_choice": "Must be one of {allowed}.",
-  "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
+  "error.invalid_text:question_marks": "The name has ? where letters were lost: the spreadsheet was saved in an encoding without them. Save it as “CSV UTF-8” and import again.", "error.invalid_format:phone_zero": "Excel dropped this number's leading 0 (1712… for 01712…): format the column as Text and type it as 01… or +880….", "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
   "error.invalid_format:date_excel": "Excel stored this date as a number ({readings}): format the column as Text and type dates as YYYY-MM-DD.",
   "error.invalid_format:date_order": "Write dates as YYYY-MM-DD: this one is {readings}.",
   "error.unknown_skill": "“{skill}” is not a known skill.", "error.unknown_skill_closest": "“{skill}” is not a known skill. Did you mean {closest}?",
@@ -224,7 +224,7 @@ const en = {
   // Teams, wishes, dry runs (issue 15; service/web/teams.js).
   "team.roles": "Team roles", "team.help": "A team hires different people for different seats. Leave empty for one kind of seat. A role's own levels and skills replace the project's.",
   "team.role_n": "Role {n}", "team.key": "Key (e.g. bridge_se)", "team.key_auto": "blank: made from the title", "team.title": "Role title", "team.seats": "Seats", "team.cefr": "English minimum",
-  "team.skills": "Must-have skills of the role (skill:level, …; empty: the project's)", "team.add_role": "Add a role", "team.project_level": "As the project", "team.all_roles": "Whole project",
+  "team.skills": "Must-have skills of the role (skill:level, …; both boxes empty: the project's)", "team.nice_skills": "Nice-to-have skills of the role (skill:level, …)", "team.add_role": "Add a role", "team.project_level": "As the project", "team.all_roles": "Whole project",
   "team.role_pick": "Role",
   "near.title": "Why so few?", "near.summary": "{eligible} of {pool} active, consenting trainees meet every requirement.", "near.excluded": "Excluded by",
   "near.relax": "If you relaxed one requirement", "near.counts_only": "Counts only: no trainee is shown.",
@@ -278,13 +278,13 @@ const ja = {
   "dash.unfilled": "未充足の枠", "dash.matches": "状態別のマッチ件数", "dash.rounds": "最近のマッチング",
   "status.active": "活動中", "status.placed": "配属済み", "status.withdrawn": "辞退",
   "round.algorithm": "アルゴリズム", "round.stable": "安定マッチング（ブロッキングペアなし）", "round.max_score": "総スコア最大化",
-  "round.projects": "案件", "round.projects_help": "空欄の場合は、募集中のすべての案件が対象です。", "round.min_score": "最低スコア（0〜1）",
+  "round.projects": "案件", "round.project_option": "{title} — {firm}（{start}開始・{seats}名）", "round.projects_help": "空欄の場合は、募集中のすべての案件が対象です。", "round.min_score": "最低スコア（0〜1）",
   "round.cap": "1案件あたり同一機関からの上限人数（0は上限なし）", "round.run": "マッチングを実行", "round.running": "マッチングを実行中…",
   "round.result": "マッチング結果：提案を作成しました", "round.result_dry": "試行の結果：提案は作成していません",
   "round.confirm": "本番のマッチングを実行しますか？結果のマッチはすぐに提案され、企業と研修機関に通知されます。試行なら、提案を作成せずに同じ結果を確認できます。",
   "round.confirm_button": "実行して提案を作成する", "round.assigned": "割り当て", "round.mean": "平均スコア", "round.total_ms": "所要時間（ミリ秒）",
   "round.per_org": "研修機関別の割り当て", "round.assignments": "提案されたマッチ", "round.unmatched": "未割り当て", "round.done": "マッチングが完了しました。",
-  "unmatched.no_eligible_project": "適格な案件なし", "unmatched.outranked": "より適合する候補者で充足", "unmatched.capacity": "枠なし", "unmatched.not_shortlisted": "候補外",
+  "unmatched.no_eligible_project": "適格な案件なし", "unmatched.means.no_eligible_project": "今回のどの案件の条件（必須スキル、語学、開始日、稼働時間、同意）も満たしていません。", "unmatched.means.outranked": "条件は満たしていますが、該当する案件はすべて、よりスコアの高い研修生で枠が埋まりました（安定マッチングでは、各案件が自分の研修生を選好しています）。", "unmatched.means.capacity": "該当する案件に空き枠がないか、同一機関からの上限人数に達していました。", "unmatched.means.not_shortlisted": "どの案件の候補リストにも入らなかった稼働可能な研修生です。該当しうる案件には、よりスコアの高い候補者が十分にいたか、応募できる案件がありませんでした。", "unmatched.outranked": "より適合する候補者で充足", "unmatched.capacity": "枠なし", "unmatched.not_shortlisted": "候補外",
   "review.pick": "一覧からマッチを選ぶと、詳細が表示されます。", "review.list": "マッチ一覧", "review.keys": "キー操作: j / k で前後に移動、Enter で開く、a で承認（確認があります）、r で理由を入力。", "review.keys_member": "キー操作: j / k で前後に移動、Enter で開く、r で理由を入力。",
   "match.state": "状態", "match.score": "スコア", "match.demand": "案件の要件", "match.profile": "研修生プロフィール（匿名）",
   "match.explanation": "スコアの根拠", "match.components": "スコアの内訳", "match.component_value": "{percent} × 重み {weight} = +{contribution}", "match.matched": "一致したスキル", "match.missing": "不足しているスキル",
@@ -306,19 +306,19 @@ const ja = {
   "project.languages": "言語", "project.skills": "スキル", "project.skill": "スキル", "project.min_level": "最低レベル", "project.weight": "重み",
   "project.required": "必須", "project.add_skill": "スキルを追加", "project.candidates": "候補者",
   "candidate.shortlist": "候補に追加", "candidate.pick_role": "候補に追加するには、上で役割を選んでください。", "candidate.shortlisted": "候補に追加しました", "candidate.already": "すでにマッチ一覧にあります",
-  "candidate.in_matches": "マッチ一覧にあります：{state}", "candidate.rejected_before": "この案件では以前に見送った候補者です。マッチングラウンドで再び提案されることはありません。手動で候補に追加することはできます。", "candidate.shortlist_again": "もう一度候補に追加",
+  "candidate.in_matches": "マッチ一覧にあります：{state}", "candidate.in_matches_role": "役割「{role}」でマッチ一覧にあります：{state}", "candidate.rejected_before": "この案件では以前に見送った候補者です。マッチングラウンドで再び提案されることはありません。手動で候補に追加することはできます。", "candidate.shortlist_again": "もう一度候補に追加",
   "trainee.alias": "匿名ID", "trainee.name": "氏名", "trainee.email": "メール", "trainee.phone": "電話番号", "trainee.program": "研修プログラム", "trainee.city": "都市", "trainee.timezone": "タイムゾーン",
   "trainee.place": "所在地", "trainee.skills": "スキル", "trainee.skills_help": "スキル名:レベル:経験年数（年数は省略可）をセミコロン区切りで入力してください（例: PyTorch:4:2.5; Python:5）。年数を省略したスキルは、登録済みの経験年数をそのまま引き継ぎます。",
   "trainee.languages": "言語", "trainee.available_from": "稼働開始日", "trainee.rate": "希望月額給与（帯）", "trainee.status": "状態",
   "trainee.search": "匿名ID・プログラムで検索", "trainee.search_own": "氏名・メール・匿名ID・プログラムで検索", "trainee.new": "新しい研修生", "trainee.edit": "研修生を編集", "trainee.opportunities": "おすすめ案件",
   "trainee.consent": "同意", "trainee.consent_matching": "マッチングに同意（外すと選考中のマッチは取り下げられます）", "trainee.consent_abroad": "オファー承諾後、海外企業に名前と連絡先を開示することに同意",
   "import.help": "まずCSVを検査し（保存されません）、その後取り込みます。全行取り込むか、何も取り込まないかのどちらかです。",
-  "import.template": "テンプレートをダウンロード（CSV）", "import.template_help": "すべての列と記入例1行です。Excelでは「CSV UTF-8」で保存すると、ベンガル語や日本語の名前も正しく取り込めます。スキルは skill:level:years をセミコロンで区切ります。", "import.file": "CSVファイル", "import.text": "CSVテキスト",
+  "import.template": "テンプレートをダウンロード（CSV）", "import.template_help": "すべての列と記入例1行です。Excelでは「CSV UTF-8」で保存すると、ベンガル語や日本語の名前も正しく取り込めます。スキルは skill:level:years をセミコロンで区切ります。勤務日は sun;mon;tue;wed;thu、勤務時間は現地時刻の 09:00 と 18:00 の形で入力します（空欄なら月〜金、09:00〜18:00）。", "import.file": "CSVファイル", "import.text": "CSVテキスト",
   "import.dry_run": "検査のみ（保存しない）", "import.commit": "取り込む", "import.working": "処理中…", "import.preview": "検査結果",
   "import.rows": "行数", "import.valid": "有効", "import.would_create": "作成予定", "import.clean": "問題は見つかりませんでした。",
   "import.errors": "行ごとの問題", "import.line": "行番号", "import.field": "項目", "import.problem": "問題", "import.created": "作成した研修生",
   "common.labelled": "{label}: {value}", "common.failed_with": "エラーが発生しました: {message}",
-  "match.matched_label": "一致したスキル:", "match.missing_label": "不足しているスキル:", "match.state_label": "状態:", "match.role_value": "募集役割: {role}",
+  "match.matched_label": "一致したスキル:", "match.missing_label": "不足しているスキル:", "match.state_label": "状態:", "match.offer_question": "{alias}さんへの{project}のオファー条件", "match.offer_rate": "人月単価", "match.offer_currency": "通貨", "match.offer_start": "開始日", "match.offer_send": "この条件でオファーする", "match.offer_value": "オファー条件: 人月単価 {rate}・開始日 {start}", "match.parties": "企業: {firm}・研修機関: {school}", "match.role_value": "募集役割: {role}",
   "project.skill_need": "{skill} レベル{level}以上", "trainee.skill_level": "{skill} レベル{level}", "project.skill_need_required": "{skill} レベル{level}以上（必須）",
   "common.cancel": "キャンセル", "common.request_id": "リクエストID: {id}", "common.range": "{min}〜{max}", "common.field_error": "{field}: {message}",
   "match.confirm_approve": "{alias} の「{project}」への配属を承認しますか？承認すると研修生は配属済みとなり、案件の募集枠を1つ使います。",
@@ -348,13 +348,13 @@ const ja = {
   "field.japanese_min": "日本語の最低レベル", "field.english_min": "英語の最低レベル", "field.budget_monthly": "人月単価", "field.budget_monthly/min": "人月単価（下限）", "field.budget_monthly/max": "人月単価（上限）", "field.reason": "理由",
   "field.to": "変更後の状態", "field.from": "開始日", "field.algorithm": "アルゴリズム", "field.min_score": "最低スコア", "field.max_per_org_per_project": "同一機関からの上限人数",
   "field.project_ids": "案件", "field.project_id": "案件", "field.trainee_id": "研修生", "field.organization_id": "機関",
-  "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
+  "field.offer": "オファー", "field.offer.monthly_rate": "人月単価", "field.offer.start_date": "開始日", "field.roles": "役割", "field.roles.title": "役割名", "field.roles.key": "キー", "field.roles.headcount": "人数", "field.skills.skill": "", "field.skills.min_level": "最低レベル", "field.skills.weight": "重み", "field.limit": "表示件数", "field.cursor": "ページ", "field.kind": "種類", "field.match_id": "マッチID", "field.If-Match": "バージョン",
   "error.required": "入力してください。", "error.required:/reason": "見送り・辞退の場合は理由を入力してください。",
   "error.unknown_field": "この項目は受け付けていません。", "error.unknown_column": "取り込みで使えない列名です。列名はテンプレートと同じにしてください：{allowed}", "error.read_only": "システムが設定する項目のため変更できません。",
   "error.wrong_type": "{expected}で入力してください。", "error.invalid_text": "制御文字など、保存できない文字が含まれています。", "error.invalid_text:encoding": "文字化け（�）があります。入力し直してください（表計算ソフトからの場合は「CSV UTF-8」形式で保存し直してください）。", "error.invalid_format:password": "推測されやすいパスワードです（同じ文字の繰り返し、1234567890 のような並び、よく使われるパスワード、メールアドレスを含むもの）。別のパスワードにしてください。", "error.invalid_format:phone": "Excelが電話番号を 8.80171E+12 のような形に変え、末尾の数字が失われています。列を文字列形式にして入力し直してください。",
   "error.blank": "空白以外の文字を入力してください。", "error.too_long": "{max_length}文字以内で入力してください。", "error.too_many": "{max_items}件以内にしてください。",
   "error.out_of_range": "{min}〜{max}の範囲で入力してください。", "error.invalid_choice": "{allowed}のいずれかを選んでください。",
-  "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
+  "error.invalid_text:question_marks": "氏名に「?」があります。文字を扱えない形式で保存され、文字が失われています。「CSV UTF-8」形式で保存し直して取り込んでください。", "error.invalid_format:phone_zero": "Excelが先頭の0を削除しています（01712…が1712…）。列を文字列形式にして、01…または+880…の形で入力してください。", "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
   "error.invalid_format:date_excel": "Excelが日付を数値（{readings}）に変えています。列を文字列形式にして、YYYY-MM-DD の形で入力してください。",
   "error.invalid_format:date_order": "日付は YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
   "error.unknown_skill": "「{skill}」は登録されていないスキルです。", "error.unknown_skill_closest": "「{skill}」は登録されていないスキルです。{closest}ではありませんか？",
@@ -458,7 +458,7 @@ const ja = {
   // チーム・希望・試行（issue 15、service/web/teams.js）
   "team.roles": "チームの役割", "team.help": "チームでは枠ごとに求める人材が異なります。1種類の枠なら空のままにしてください。役割ごとの水準とスキルは案件の設定より優先されます。",
   "team.role_n": "役割 {n}", "team.key": "キー（例: bridge_se）", "team.key_auto": "空欄なら自動（英字の役割名から、または role_1）", "team.title": "役割名", "team.seats": "人数", "team.cefr": "英語の最低水準",
-  "team.skills": "役割の必須スキル（スキル:レベル, …／空欄は案件の設定）", "team.add_role": "役割を追加", "team.project_level": "案件と同じ", "team.all_roles": "案件全体",
+  "team.skills": "役割の必須スキル（スキル:レベル, …／両方空欄なら案件の設定）", "team.nice_skills": "役割の歓迎スキル（スキル:レベル, …）", "team.add_role": "役割を追加", "team.project_level": "案件と同じ", "team.all_roles": "案件全体",
   "team.role_pick": "役割",
   "near.title": "候補者が少ない理由", "near.summary": "活動中で同意済みの研修生 {pool} 名のうち {eligible} 名がすべての条件を満たしています。", "near.excluded": "除外の理由",
   "near.relax": "条件を一段階緩めた場合", "near.counts_only": "人数のみを表示し、個人は表示しません。",
@@ -624,11 +624,24 @@ export function fieldName(pointer) {
   // had read "人月単価と矛盾しています" under the 人月単価 itself).
   const whole = pointer.startsWith("/") ? pointer.slice(1) : pointer;
   if (has(`field.${whole}`)) return t(`field.${whole}`);
-  const top = pointer.startsWith("/") ? pointer.slice(1).split("/")[0].replace(/~1/g, "/").replace(/~0/g, "~") : pointer;
-  const key = `field.${top}`;
-  if (!has(key)) return pointer;
-  const index = pointer.split("/")[2];
-  return index !== undefined && /^\d+$/.test(index) ? `${t(key)} ${Number(index) + 1}` : t(key);
+  if (!pointer.startsWith("/")) return has(`field.${pointer}`) ? t(`field.${pointer}`) : pointer;
+  // Each member by its name, each list item by its place counted from 1
+  // (/roles/1/skills/0/skill: "Role 2 · Skill 1"); a member read under its
+  // parent's name first (a role's title is not the project's). The first
+  // member unknown: the pointer as it is; a later one: the names so far.
+  const labels = [];
+  let parent = "";
+  for (const segment of whole.split("/").map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"))) {
+    if (/^\d+$/.test(segment) && labels.length) {
+      labels[labels.length - 1] += ` ${Number(segment) + 1}`;
+      continue;
+    }
+    const key = [`field.${parent}.${segment}`, `field.${segment}`].find((k) => has(k));
+    if (!key) break;
+    if (t(key)) labels.push(t(key));
+    parent = segment;
+  }
+  return labels.length ? labels.join(" · ") : pointer;
 }
 
 /**
@@ -656,10 +669,10 @@ export function fieldErrorText(error) {
     case "invalid_choice":
       return t("error.invalid_choice", { allowed: formatList(list(p.allowed).map((v) => (v === "none" ? t("level.none") : v)), "disjunction") });
     case "invalid_text":
-      return t(p.reason === "replacement_character" ? "error.invalid_text:encoding" : "error.invalid_text");
+      return t(p.reason === "replacement_character" ? "error.invalid_text:encoding" : p.reason === "question_marks" ? "error.invalid_text:question_marks" : "error.invalid_text");
     case "invalid_format":
       if (p.format === "csv") return t("error.invalid_format:csv", p);
-      if (p.format === "phone") return t("error.invalid_format:phone");
+      if (p.format === "phone") return t(p.seen === "leading_zero_lost" ? "error.invalid_format:phone_zero" : "error.invalid_format:phone");
       if (p.format === "password") return t("error.invalid_format:password");
       // A date as a coordinator's Excel wrote it: what it can mean.
       if (p.format === "date" && p.seen === "excel_serial") return t("error.invalid_format:date_excel", { readings: formatList(list(p.readings), "disjunction") });

@@ -24,25 +24,30 @@ export function rolesEditor(ui, roles) {
   const { h } = ui;
   const rows = h("div", { id: "role-rows" });
   // Each role's skills as loaded: the text shows name and level only, so a
-  // skill kept in the text keeps its weight and whether it is a must-have
-  // (saving any edit of a team project had made every skill a must-have of
-  // the default weight, and its candidates fell from 16 to 0).
-  /** @type {Map<number, {text: string, skills: any[]}>} */
+  // skill kept in the text keeps its weight (saving any edit of a team
+  // project had given every skill the default weight). Must-haves and
+  // nice-to-haves have a box each: with must-haves only, a role that left no
+  // one eligible could not follow the near-miss hint "X as nice-to-have".
+  /** @type {Map<number, {must: string, nice: string, skills: any[]}>} */
   const originals = new Map();
+  const listed = (/** @type {any[]} */ skills, /** @type {boolean} */ required) =>
+    skills.filter((s) => Boolean(s.required) === required).map((s) => `${skillLabel(s.skill)}:${s.min_level}`).join(", ");
   let n = 0;
   const add = (/** @type {any} */ r = { key: "", title: "", headcount: 1, japanese_min: null, english_min: null, skills: null }) => {
     const i = n++;
     const select = (/** @type {string[]} */ values, /** @type {string | null} */ current, /** @type {string} */ role) =>
       h("select", { id: `r${role}-${i}`, "data-role": role }, values.map((x) => h("option", { value: x, selected: (current ?? "") === x }, x ? levelLabel(x) : t("team.project_level"))));
-    const skills = (r.skills || []).map((/** @type {any} */ s) => `${skillLabel(s.skill)}:${s.min_level}`).join(", ");
-    originals.set(i, { text: skills, skills: r.skills || [] });
+    const must = listed(r.skills || [], true);
+    const nice = listed(r.skills || [], false);
+    originals.set(i, { must, nice, skills: r.skills || [] });
     const row = h("fieldset", { class: "row", "data-index": String(i) }, h("legend", {}, t("team.role_n", { n: i + 1 })),
       h("div", {}, h("label", { for: `rk-${i}` }, t("team.key")), h("input", { id: `rk-${i}`, value: r.key, "data-role": "key", pattern: "[a-z][a-z0-9_\\-]{0,39}", placeholder: t("team.key_auto"), autocomplete: "off" })),
       h("div", {}, h("label", { for: `rt-${i}` }, t("team.title")), h("input", { id: `rt-${i}`, value: r.title, "data-role": "title", required: true })),
       h("div", {}, h("label", { for: `rh-${i}` }, t("team.seats")), h("input", { id: `rh-${i}`, type: "number", min: "1", value: String(r.headcount), "data-role": "headcount" })),
       h("div", {}, h("label", { for: `rjlpt-${i}` }, t("project.jlpt")), select(LEVELS, r.japanese_min, "jlpt")),
       h("div", {}, h("label", { for: `rcefr-${i}` }, t("team.cefr")), select(CEFR, r.english_min, "cefr")),
-      h("div", {}, h("label", { for: `rs-${i}` }, t("team.skills")), h("input", { id: `rs-${i}`, value: skills, "data-role": "skills", placeholder: "PyTorch:3, Computer Vision:3" })),
+      h("div", {}, h("label", { for: `rs-${i}` }, t("team.skills")), h("input", { id: `rs-${i}`, value: must, "data-role": "skills", placeholder: "PyTorch:3, Computer Vision:3" })),
+      h("div", {}, h("label", { for: `rn-${i}` }, t("team.nice_skills")), h("input", { id: `rn-${i}`, value: nice, "data-role": "nice", placeholder: "Docker:2" })),
       h("button", { class: "btn secondary", type: "button", onclick: () => row.remove() }, t("common.remove")));
     rows.append(row);
   };
@@ -65,24 +70,45 @@ export function rolesEditor(ui, roles) {
       return key;
     };
     return [...rows.children].map((row, n) => {
-    const get = (/** @type {string} */ role) => read(row, role);
-    const skills = get("skills").trim();
-    const original = originals.get(Number(/** @type {HTMLElement} */ (row).dataset.index));
-    /** @type {Map<string, any>} */
-    const before = new Map((original?.skills || []).flatMap((x) => [[String(x.skill).toLowerCase(), x], [skillLabel(String(x.skill)).toLowerCase(), x]]));
-    return {
-      key: get("key").trim() || made(get("title"), n + 1), title: get("title"), headcount: Number(get("headcount")),
-      japanese_min: get("jlpt") || null, english_min: get("cefr") || null,
-      skills: original && skills === original.text.trim() && original.skills.length ? original.skills
+      const get = (/** @type {string} */ role) => read(row, role);
+      // The server's errors name a role by its place now (/roles/1/title):
+      // each field carries its pointer, so an error lands beside it.
+      for (const [role, field] of [["key", "key"], ["title", "title"], ["headcount", "headcount"], ["jlpt", "japanese_min"], ["cefr", "english_min"]]) {
+        /** @type {HTMLElement} */ (row.querySelector(`[data-role="${role}"]`)).dataset.pointer = `/roles/${n}/${field}`;
+      }
+      const original = originals.get(Number(/** @type {HTMLElement} */ (row).dataset.index));
+      const must = get("skills").trim();
+      const nice = get("nice").trim();
+      // Must-haves first, then nice-to-haves: an error at /roles/n/skills/k
+      // goes beside the box the k-th skill came from.
+      const parse = (/** @type {string} */ text, /** @type {boolean} */ required) => {
+        /** @type {Map<string, any>} */
+        const before = new Map((original?.skills || []).flatMap((x) => [[String(x.skill).toLowerCase(), x], [skillLabel(String(x.skill)).toLowerCase(), x]]));
         // Japanese input types 、，： and full-width digits: read as , : and 0-9
         // (「ブリッジSE:3、日本語仕様書の読解:3」 had saved the first skill only).
-        : skills ? skills.normalize("NFKC").split(/[,、]/).map((x) => x.trim()).filter(Boolean).map((x) => {
+        return text ? text.normalize("NFKC").split(/[,、]/).map((x) => x.trim()).filter(Boolean).map((x) => {
           const [skill, level] = x.split(":");
           const kept = before.get(skill.trim().toLowerCase());
-          const out = { skill: skill.trim(), min_level: Number(level) || 3, required: kept ? Boolean(kept.required) : true };
+          const out = { skill: skill.trim(), min_level: Number(level) || 3, required };
           return kept && kept.weight !== undefined && kept.weight !== null ? { ...out, weight: kept.weight } : out;
-        }) : null,
-    };
+        }) : [];
+      };
+      const unchanged = original && original.skills.length && must === original.must.trim() && nice === original.nice.trim();
+      const skills = unchanged ? [...original.skills].sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)))
+        : [...parse(must, true), ...parse(nice, false)];
+      const mustCount = skills.filter((s) => s.required).length;
+      const musts = /** @type {HTMLElement} */ (row.querySelector('[data-role="skills"]'));
+      const nices = /** @type {HTMLElement} */ (row.querySelector('[data-role="nice"]'));
+      // fieldFor walks a pointer up to the nearest field: /roles/n/skills/k
+      // reaches the must-have box; the nice-to-have box takes its own indexes.
+      musts.dataset.pointer = `/roles/${n}/skills`;
+      delete nices.dataset.pointer;
+      nices.dataset.pointers = skills.slice(mustCount).map((_, k) => `/roles/${n}/skills/${mustCount + k}`).join(" ");
+      return {
+        key: get("key").trim() || made(get("title"), n + 1), title: get("title"), headcount: Number(get("headcount")),
+        japanese_min: get("jlpt") || null, english_min: get("cefr") || null,
+        skills: skills.length ? skills : null,
+      };
     });
   };
   return { element, value };

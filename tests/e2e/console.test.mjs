@@ -160,13 +160,29 @@ test("a firm shortlists a candidate and makes an offer", async () => {
   await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("button", { name: "Start interviews" }).click();
   await page.locator('[data-state="interviewing"]').waitFor();
+  // An offer states its terms: 人月単価 and the start, in the project's
+  // currency (one click had offered with none).
   await page.getByRole("button", { name: "Make an offer" }).click();
+  const rate = page.getByLabel("人月単価 (monthly bill rate per person)");
+  await rate.waitFor();
+  assert.equal(await page.getByLabel("Currency", { exact: true }).inputValue(), flow.project.budget_monthly?.currency ?? "JPY");
+  // A rate that is no amount is refused beside its field, and nothing moves.
+  await rate.fill("0");
+  await rate.evaluate((el) => el.removeAttribute("min"));
+  await page.getByRole("button", { name: "Send the offer" }).click();
+  await page.locator('#offer-rate[aria-invalid="true"]').waitFor();
+  await rate.fill("650000");
+  await page.getByLabel("Currency", { exact: true }).fill("JPY");
+  await page.getByLabel("Start date").fill("2027-04-01");
+  await accessible(page, "12-firm-offer-terms");
+  await page.getByRole("button", { name: "Send the offer" }).click();
   await page.locator('[data-state="offered"]').waitFor();
   await accessible(page, "12-firm-match");
   await page.context().close();
   const m = await api(keys.admin, "GET", `/v1/matches?trainee_id=${flow.trainee}&state=offered`);
   assert.equal(m.body.items.length, 1);
   flow.match = m.body.items[0];
+  assert.deepEqual(flow.match.offer, { monthly_rate: { amount: 650000, currency: "JPY" }, start_date: "2027-04-01" });
 });
 
 test("the training organization accepts the offer", async () => {
@@ -186,6 +202,8 @@ test("the training organization accepts the offer", async () => {
   const question = page.locator("#confirm-q");
   await question.waitFor();
   assert.match(await question.innerText(), shares ? /name, email and phone/ : /will still not see the trainee's name or contacts/);
+  // What the trainee accepts is said before the click.
+  assert.match(await page.locator('[role="group"] p.offer').innerText(), /^Offer: 人月単価 (JP)?¥650,000 · start .*2027$/);
   await page.getByRole("button", { name: "Cancel" }).click();
   assert.equal((await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`)).body.state, "offered", "nothing moved on cancel");
   await page.getByRole("button", { name: "Accept offer" }).click();
@@ -222,6 +240,10 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await accessible(page, "30-admin-dashboard");
   await page.getByRole("link", { name: "Matching round" }).click();
   await page.getByLabel("Algorithm").selectOption("stable");
+  // Each project in the picker reads with its firm (titles alone repeat).
+  const options = await page.locator("#projects option").allInnerTexts();
+  assert.ok(options.length > 0 && options.every((o) => / — .+ \(from .+, \d+ seats\)$/.test(o)), options.join(" | "));
+  assert.ok(options.some((o) => o.includes("— Toyoda Auto Parts")), options.join(" | "));
   // First a dry run: it lists who would go where, as the real round then
   // does (its table was empty: a dry run has no matches to read).
   const roundRows = () => page.locator("#round-result ~ table tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent).sort());
@@ -257,6 +279,8 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await page.getByRole("link", { name: "Review queue" }).click();
   await page.getByRole("row", { name: new RegExp(flow.alias) }).getByRole("button", { name: flow.alias }).click();
   await page.getByRole("heading", { name: "Why this score" }).waitFor();
+  // Who places whom: the firm and the training organization by name.
+  assert.match(await page.locator("p.parties").innerText(), new RegExp(`^Firm: ${flow.firm} · Training organization: \\S`));
   assert.ok(!(await page.locator("main").innerText()).includes("null"), "no placeholder text leaks");
   await accessible(page, "32-admin-review");
   // The key `a` only asks; nothing is approved until the question is answered.
@@ -523,6 +547,41 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   assert.equal(after.duration_months, before.duration_months + 1);
   assert.deepEqual(after.budget_monthly, { min: 450000, max: 650000, currency: "JPY" });
   assert.deepEqual(after.roles.map((/** @type {any} */ r) => r.skills), before.roles.map((/** @type {any} */ r) => r.skills));
+  // A role's skill can be made nice-to-have (a role's skills were all
+  // must-haves, so the near-miss hint "X as nice-to-have" could not be
+  // followed), keeping its weight.
+  await page.goto(`${base}/admin/#/project/${team.id}`);
+  await page.locator("#rs-0").waitFor();
+  // The first role with a must-have skill of its own.
+  const at = after.roles.findIndex((/** @type {any} */ r) => (r.skills || []).some((/** @type {any} */ s) => s.required));
+  assert.ok(at >= 0, "a demo team role has a must-have skill");
+  const must = page.locator(`#rs-${at}`);
+  const nice = page.locator(`#rn-${at}`);
+  const [moved, ...kept] = (await must.inputValue()).split(", ");
+  assert.ok(moved);
+  await must.fill(kept.join(", "));
+  await nice.fill([await nice.inputValue(), moved].filter(Boolean).join(", "));
+  const relaxed = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith(`/v1/projects/${team.id}`));
+  await page.getByRole("button", { name: "Save" }).click();
+  assert.equal((await relaxed).status(), 200);
+  const role = (/** @type {any} */ p) => p.roles[at].skills;
+  const nowNice = role((await api(firmKey, "GET", `/v1/projects/${team.id}`)).body);
+  const musts = (/** @type {any[]} */ skills) => skills.filter((s) => s.required).length;
+  assert.equal(musts(nowNice), musts(role(after)) - 1, "one must-have fewer");
+  assert.equal(nowNice.length, role(after).length, "no skill lost");
+  assert.deepEqual(nowNice.map((s) => s.weight).sort(), role(after).map((s) => s.weight).sort(), "weights kept");
+  // A role's field error sits beside the field, and reads as the role's
+  // place, not as /roles/0/skills/3/skill.
+  await page.goto(`${base}/admin/#/project/${team.id}`);
+  await nice.waitFor();
+  await nice.fill(`${await nice.inputValue()}, No Such Skill Xq:2`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator(`#rn-${at}[aria-invalid="true"]`).waitFor();
+  assert.equal(await page.locator(`#rs-${at}[aria-invalid="true"]`).count(), 0, "not beside the must-haves");
+  // Put the role back as it was for the tests after this one.
+  const restored = await api(firmKey, "PATCH", `/v1/projects/${team.id}`, { roles: after.roles.map((/** @type {any} */ r) => ({ key: r.key, title: r.title,
+    headcount: r.headcount, japanese_min: r.japanese_min, english_min: r.english_min, skills: r.skills })) });
+  assert.equal(restored.status, 200, JSON.stringify(restored.body));
   // A save whose connection drops says so, in the reader's language (it
   // failed silently with an uncaught "Failed to fetch").
   await page.goto(`${base}/admin/#/project/${team.id}`);
@@ -780,7 +839,7 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   assert.equal(response.status(), 422);
   const problem = await response.json();
   assert.equal(problem.type, "https://kakehashi.example/problems/validation");
-  assert.deepEqual(problem.errors.map((e) => e.code).sort(), ["blank", "unknown_skill"]);
+  assert.deepEqual(problem.errors.map((e) => e.code).sort(), ["blank", "unknown_skill"], JSON.stringify(problem.errors));
   // Beside the field, in Japanese, from the code (the server's detail is English).
   const name = page.getByLabel("氏名");
   assert.equal(await name.getAttribute("aria-invalid"), "true");

@@ -95,3 +95,41 @@ test("a webhook the service disabled reads in the reader's language, not the ser
   assert.equal(stateText({ h }, disabled).text, "Disabled after 5 failed deliveries in a row");
   assert.equal(stateText({ h }, disabled).attrs.class, "error");
 });
+
+test("a field error deep in a list names each member and each item by its place, from 1", () => {
+  i18n.setLanguage("ja");
+  // A team's role: the server counts from 0 (/roles/1/skills/1/skill had been
+  // shown to a firm as it was).
+  assert.equal(i18n.fieldName("/roles/1/skills/1/skill"), "役割 2 · スキル 2");
+  assert.equal(i18n.fieldName("/roles/0/title"), "役割 1 · 役割名", "a role's title is not the project's 案件名");
+  assert.equal(i18n.fieldName("/title"), "案件名");
+  assert.equal(i18n.fieldName("/skills/0/min_level"), "スキル 1 · 最低レベル");
+  assert.equal(i18n.fieldName("/budget_monthly/min"), "人月単価（下限）");
+  assert.equal(i18n.fieldName("/skills/2/level"), "スキル 3", "an unknown member after a known one: the names so far");
+  assert.equal(i18n.fieldName("/no_such_field/0"), "/no_such_field/0", "an unknown first member: the pointer");
+  i18n.setLanguage("en");
+  assert.equal(i18n.fieldName("/roles/1/skills/1/skill"), "Role 2 · Skills 2");
+  assert.equal(i18n.fieldName("/roles/2/headcount"), "Role 3 · Seats");
+});
+
+test("what Excel did to a phone or a name is said in the reader's language", () => {
+  i18n.setLanguage("ja");
+  assert.match(i18n.fieldErrorText({ pointer: "/phone", code: "invalid_format", params: { format: "phone", seen: "leading_zero_lost" } }), /先頭の0/);
+  assert.match(i18n.fieldErrorText({ pointer: "/phone", code: "invalid_format", params: { format: "phone" } }), /8\.80171E\+12/);
+  assert.match(i18n.fieldErrorText({ pointer: "/full_name", code: "invalid_text", params: { reason: "question_marks" } }), /CSV UTF-8/);
+  i18n.setLanguage("en");
+  assert.match(i18n.fieldErrorText({ pointer: "/phone", code: "invalid_format", params: { format: "phone", seen: "leading_zero_lost" } }), /leading 0/);
+  assert.match(i18n.fieldErrorText({ pointer: "/full_name", code: "invalid_text", params: { reason: "question_marks" } }), /\? where letters were lost/);
+});
+
+test("every reason a round gives for leaving a trainee out is explained in both languages", () => {
+  const reasons = spec.match(/reason: \{ type: string, enum: \[(no_eligible_project[^\]]*)\] \}/)[1].split(",").map((r) => r.trim());
+  assert.ok(reasons.includes("outranked"), reasons.join());
+  for (const lang of ["en", "ja"]) {
+    i18n.setLanguage(lang);
+    for (const reason of [...reasons, "not_shortlisted"]) {
+      const text = i18n.t(`unmatched.means.${reason}`);
+      assert.ok(text && !text.startsWith("unmatched."), `${lang}: no meaning for ${reason}`);
+    }
+  }
+});

@@ -153,6 +153,44 @@ TEST_F(ImportTest, TextExcelDamagedIsRefusedAtItsField) {
   EXPECT_TRUE(at.count("/phone")) << one.http.body;
 }
 
+// A coordinator's Excel, saved as "CSV UTF-8": the salary as Excel shows it
+// in lakhs, the Sunday-to-Thursday week of a Dhaka trainee. Both had been
+// refused or lost (every imported trainee worked Monday to Friday). And what
+// a save in a code page does: a name of "?????", a mobile number without its
+// 0, each refused at its field, nothing stored.
+TEST_F(ImportTest, ASpreadsheetsAmountsAndWorkingWeekArriveAsTyped) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const std::string header =
+      "full_name,email,phone,rate_amount,rate_currency,work_start,work_end,work_days\n";
+  auto damaged = upload(key,
+                        header +
+                            "????? ?????,a@example.com,01712345678,\"45,000\",BDT,,,\n"
+                            "Karim Ali,k@example.com,1712345678,,,,,\n",
+                        "text/csv");
+  expect_problem(damaged, 422);
+  ASSERT_EQ(damaged.body["errors"].size(), 2U) << damaged.http.body;
+  EXPECT_EQ(damaged.body["errors"][0]["pointer"], "/full_name");
+  EXPECT_EQ(damaged.body["errors"][0]["params"]["reason"], "question_marks");
+  EXPECT_EQ(damaged.body["errors"][1]["line"], 3);
+  EXPECT_EQ(damaged.body["errors"][1]["params"]["seen"], "leading_zero_lost");
+  EXPECT_EQ(count_rows("trainees"), 0U);
+
+  auto imported = upload(key,
+                         header +
+                             "Rahim Uddin,r@example.com,01712345678,\"4,50,000\",BDT,08:00,17:00,"
+                             "sun;mon;tue;wed;thu\n",
+                         "text/csv");
+  ASSERT_EQ(imported.status(), 201) << imported.http.body;
+  auto page = call("GET", "/v1/trainees?limit=1", key);
+  ASSERT_EQ(page.body["items"].size(), 1U);
+  const auto& t = page.body["items"][0];
+  EXPECT_EQ(t["expected_monthly_rate"], json({{"amount", 450000}, {"currency", "BDT"}}));
+  EXPECT_EQ(
+      t["working_hours"],
+      json({{"start", "08:00"}, {"end", "17:00"}, {"days", {"sun", "mon", "tue", "wed", "thu"}}}));
+  EXPECT_EQ(t["phone"], "01712345678");
+}
+
 TEST_F(ImportTest, DuplicatesAreReportedNotDoubled) {
   auto [org, key] = organization("Dhaka AI Academy", "training_provider");
   ASSERT_EQ(upload(key, kHeader + csv_row(1) + csv_row(2), "text/csv").status(), 201);

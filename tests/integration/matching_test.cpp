@@ -304,6 +304,69 @@ TEST_F(MatchingTest, LifecycleByRoleWithPrivacyAndAudit) {
   EXPECT_THROW(db_.query_value("DELETE FROM audit_events RETURNING id"), std::exception);
 }
 
+// An offer carries its terms, 人月単価 and the start (a firm had offered with
+// one click and the training organization accepted knowing neither): each
+// bad member named at once with nothing moved, terms only with an offer, kept
+// through acceptance, and refused by the database on a match never offered.
+TEST_F(MatchingTest, AnOfferStatesItsTermsAndKeepsThem) {
+  const auto t = add_trainee("offer@example.com", {{"Python", 5}});
+  const auto project = add_project(firm_key_, "Inspection AI", 1);
+  auto m = call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", t}});
+  ASSERT_EQ(m.status(), 201) << m.http.body;
+  const std::string match = m.body["id"];
+  EXPECT_TRUE(m.body["offer"].is_null());
+  const auto post = [&](const json& body) {
+    auto current = call("GET", "/v1/matches/" + match, firm_key_);
+    return call("POST", "/v1/matches/" + match + "/transitions", firm_key_, body,
+                {{"If-Match", current.http.header("ETag").value_or("")}});
+  };
+  // Terms go with an offer only.
+  auto early = post({{"to", "interviewing"}, {"offer", {{"start_date", "2027-04-01"}}}});
+  expect_problem(early, 422);
+  ASSERT_EQ(early.body["errors"].size(), 1U) << early.http.body;
+  EXPECT_EQ(early.body["errors"][0]["pointer"], "/offer");
+  EXPECT_EQ(early.body["errors"][0]["code"], "invalid_combination");
+  ASSERT_EQ(post({{"to", "interviewing"}}).status(), 200);
+  // Every bad member at once; the match stays where it was.
+  auto bad = post({{"to", "offered"},
+                   {"offer",
+                    {{"monthly_rate", {{"amount", 0}, {"currency", "yen"}}},
+                     {"start_date", "2027-02-30"},
+                     {"note", "x"}}}});
+  expect_problem(bad, 422);
+  std::set<std::string> at;
+  for (const auto& e : bad.body["errors"]) at.insert(e["pointer"].get<std::string>());
+  EXPECT_EQ(at, (std::set<std::string>{"/offer/note", "/offer/monthly_rate/amount",
+                                       "/offer/monthly_rate/currency", "/offer/start_date"}))
+      << bad.http.body;
+  expect_problem(post({{"to", "offered"}, {"offer", json::object()}}), 422);
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, firm_key_).body["state"], "interviewing");
+
+  auto offered = post({{"to", "offered"},
+                       {"offer",
+                        {{"monthly_rate", {{"amount", 650000.004}, {"currency", "JPY"}}},
+                         {"start_date", "2027-04-01"}}}});
+  ASSERT_EQ(offered.status(), 200) << offered.http.body;
+  const json terms = {{"monthly_rate", {{"amount", 650000}, {"currency", "JPY"}}},
+                      {"start_date", "2027-04-01"}};
+  EXPECT_EQ(offered.body["offer"], terms);
+  // The training organization reads them before it accepts; they stay after.
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, school_key_).body["offer"], terms);
+  ASSERT_EQ(move(match, school_key_, "accepted").status(), 200);
+  EXPECT_EQ(call("GET", "/v1/matches?trainee_id=" + t, admin_).body["items"][0]["offer"], terms);
+  // The database holds the rule for every writer: no terms on a match never
+  // offered, no rate without its currency.
+  const auto other = add_trainee("offer2@example.com", {{"Python", 5}});
+  auto proposed =
+      call("POST", "/v1/matches", firm_key_, {{"project_id", project}, {"trainee_id", other}});
+  ASSERT_EQ(proposed.status(), 201) << proposed.http.body;
+  EXPECT_THROW(db_.exec("UPDATE matches SET offer_start_date = '2027-04-01' WHERE id = '" +
+                        proposed.body["id"].get<std::string>() + "'"),
+               std::exception);
+  EXPECT_THROW(db_.exec("UPDATE matches SET offer_currency = NULL WHERE id = '" + match + "'"),
+               std::exception);
+}
+
 TEST_F(MatchingTest, EveryRoleSeesOnlyItsOwnMatchesAndTransitions) {
   const auto t = add_trainee("t@example.com", {{"Python", 5}});
   const auto p = add_project(firm_key_, "Inspection AI", 2);

@@ -17,11 +17,11 @@ namespace kakehashi::trainee_text {
 
 // Every column an import's CSV may have, in the order of the documentation.
 inline const std::vector<std::string> kAllCsvColumns = {
-    "full_name",     "email",   "phone",          "gender",           "district",
-    "country",       "city",    "timezone",       "program",          "skills",
-    "japanese",      "english", "available_from", "hours_per_week",   "rate_amount",
-    "rate_currency", "domains", "engagement",     "consent_matching", "consent_share_abroad",
-    "certifications"};
+    "full_name",      "email",      "phone",          "gender",           "district",
+    "country",        "city",       "timezone",       "program",          "skills",
+    "japanese",       "english",    "available_from", "hours_per_week",   "rate_amount",
+    "rate_currency",  "domains",    "engagement",     "consent_matching", "consent_share_abroad",
+    "certifications", "work_start", "work_end",       "work_days"};
 
 inline std::string describe(const api::TraineeInput& in) {
   const auto opt = [](const std::optional<std::string>& s) { return s ? "\"" + *s + "\"" : "-"; };

@@ -125,11 +125,13 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       /* full_name */ {"Trainee 1", " Rahim Uddin ", "ヌスラト", "রহিম", "", "  ", "a\tb",
                        std::string(201, 'x'), std::string(200, 'x'), "x\n y", "\u3000\u3000",
                        "\u3000山田\u3000花子\u3000", "\u200b", "\ufeffRahim", "Ra\ufeffhim",
-                       "Rahim\u202eUddin"},
+                       "Rahim\u202eUddin", "?????", "Rahim ?ddin"},
       /* email */
       {"a@example.com", " A@Example.COM ", "bad", "a@b", "a b@example.com", "",
        "ইমেইল@উদাহরণ.বাংলা", "a@@example.com"},
-      /* phone */ {"", "+880 1711 000000", std::string(41, '1'), " ", "০১৭১১"},
+      /* phone */
+      {"", "+880 1711 000000", std::string(41, '1'), " ", "০১৭১১", "1712345678", "01712345678",
+       "8801712345678", "1212345678", "171234567", "8.80171E+12"},
       /* gender */ {"", "female", "male", "other", "Female", " male"},
       /* district */ {"", "Dhaka", "ঢাকা", std::string(101, 'd')},
       /* country */ {"", "BD", "JP", "bd", "BDX", " JP ", "B", "日本", "XX", "EU"},
@@ -169,7 +171,11 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       /* available_from */
       {"", "2027-01-15", "2027-02-30", "2027-1-5", "1899-12-31", " 2027-01-15 ", "tomorrow"},
       /* hours_per_week */ {"", "40", "0", "81", "80", "1", "4O", "40.0", "-5", " 40"},
-      /* rate_amount */ {"", "1200", "1200.50", "0", "-1", "1e3", "1000000001", "abc", "12."},
+      /* rate_amount */
+      {"",           "1200",          "1200.50", "0",          "-1",       "1e3",
+       "1000000001", "abc",           "12.",     "45,000",     "4,50,000", "1,234,567.50",
+       "12,34,567",  "4,5",           "45,00,0", ",450",       "450,",     "1,,000",
+       "-1,000",     "1,000,000,001", "45,000.", "1,00,00,000"},
       /* rate_currency */ {"", "USD", "BDT", "JPY", "usd", "XXX1", "EUR ", "ZZZ", "XTS"},
       /* domains */
       {"", "automotive", "manufacturing;automotive", "Automotive", "a;a", "a;b;c;d;e;f;g;h;i;j",
@@ -181,7 +187,12 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       /* consent_share_abroad */ {"", "true", "false", "Yes", "0", "2"},
       /* certifications */
       {"", "AWS SAA:2024", "JLPT N3", "AWS SAA:2024;CCNA:2023", "Old:1979", "Far:2101",
-       "Name:", ":2024", "AWS: SAA:2024", " ; ", "日本語能力試験:2025", "x:20x4"}};
+       "Name:", ":2024", "AWS: SAA:2024", " ; ", "日本語能力試験:2025", "x:20x4"},
+      /* work_start */ {"", "08:00", "8:00", "24:00", "18:00", " 08:00", "0800", "08:00:00"},
+      /* work_end */ {"", "17:00", "09:00", "23:59", "25:00", "5pm"},
+      /* work_days */
+      {"", "sun;mon;tue;wed;thu", "mon", "Mon", "mon;mon", "fri;sat;sun;mon;tue;wed;thu",
+       "fri;sat;sun;mon;tue;wed;thu;fri", " ; ", "monday"}};
   ASSERT_EQ(values.size(), kAllCsvColumns.size());
   std::mt19937 rng(20261130);
   int quick = 0;
@@ -219,6 +230,65 @@ TEST_F(TraineeCsvTest, AColumnTheQuickReadingDoesNotKnowSendsEveryRecordToValida
   EXPECT_FALSE(reader.read({"A", "a@example.com", "x"}, errors));
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0].pointer, "/nickname");
+}
+
+// What a coordinator's spreadsheet holds: amounts grouped as Excel shows
+// them (by thousands, or by lakhs as taka are written), the trainee's own
+// working week; and what Excel did to a file, named at its field: a mobile
+// number without its leading 0, a name whose letters became "?".
+TEST_F(TraineeCsvTest, WhatASpreadsheetWritesIsReadOrNamedAtItsField) {
+  const std::vector<std::string> header = {"full_name",     "email",      "phone",    "rate_amount",
+                                           "rate_currency", "work_start", "work_end", "work_days"};
+  const CsvTraineeReader reader(header, api_);
+  const auto read = [&](std::vector<std::string> row, std::vector<http::FieldError>& errors) {
+    agrees(header, row);
+    return reader.read(row, errors);
+  };
+  std::vector<http::FieldError> errors;
+  const std::vector<std::string> good = {
+      "Rahim Uddin", "r@example.com", "01712345678", "4,50,000",
+      "BDT",         "08:00",         "17:00",       "sun;mon;tue;wed;thu"};
+  EXPECT_TRUE(reader.quick(good)) << "a grouped amount and the working week stay on the quick path";
+  const auto in = read(good, errors);
+  ASSERT_TRUE(in) << (errors.empty() ? "" : errors.front().pointer);
+  ASSERT_TRUE(in->profile.expected_monthly_rate);
+  EXPECT_EQ(in->profile.expected_monthly_rate->amount, 450000);
+  EXPECT_EQ(in->profile.work_start, "08:00");
+  EXPECT_EQ(in->profile.work_end, "17:00");
+  EXPECT_EQ(in->profile.work_days, (std::vector<std::string>{"sun", "mon", "tue", "wed", "thu"}));
+  for (const auto& [text, amount] : std::vector<std::pair<std::string, double>>{
+           {"45,000", 45000}, {"1,234,567.50", 1234567.5}, {"1,00,00,000", 10000000}}) {
+    auto row = good;
+    row[3] = text;
+    const auto grouped = read(row, errors);
+    ASSERT_TRUE(grouped) << text;
+    EXPECT_EQ(grouped->profile.expected_monthly_rate->amount, amount) << text;
+  }
+  for (const std::string text : {"4,5", "45,00,0", ",450", "1,,000", "450,"}) {
+    auto row = good;
+    row[3] = text;
+    errors.clear();
+    EXPECT_FALSE(read(row, errors)) << text;
+    ASSERT_EQ(errors.size(), 1U) << text;
+    EXPECT_EQ(errors[0].pointer, "/expected_monthly_rate/amount") << text;
+  }
+  const auto refused = [&](std::size_t column, const std::string& text) {
+    auto row = good;
+    row[column] = text;
+    errors.clear();
+    EXPECT_FALSE(read(row, errors)) << text;
+    return errors.size() == 1 ? http::field_error_json(errors[0]) : nlohmann::json();
+  };
+  const auto phone = refused(2, "1712345678");
+  EXPECT_EQ(phone["pointer"], "/phone");
+  EXPECT_EQ(phone["code"], "invalid_format");
+  EXPECT_EQ(phone["params"]["seen"], "leading_zero_lost");
+  const auto name = refused(0, "????? ?????");
+  EXPECT_EQ(name["pointer"], "/full_name");
+  EXPECT_EQ(name["code"], "invalid_text");
+  EXPECT_EQ(name["params"]["reason"], "question_marks");
+  EXPECT_EQ(refused(7, "sun;sunday")["pointer"], "/working_hours/days/1");
+  EXPECT_EQ(refused(5, "17:00")["pointer"], "/working_hours/end") << "start and end the same";
 }
 
 }  // namespace

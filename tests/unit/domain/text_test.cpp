@@ -318,5 +318,23 @@ TEST(Text, TextReadInTheWrongEncodingAndNumbersExcelRewroteAreFound) {
   }
 }
 
+// 01712345678 in a cell formatted as a number is 1712345678: no phone any
+// other trainee's country writes so is caught with it.
+TEST(TextTest, AMobileNumberWithoutItsLeadingZeroIsKnownByItsShape) {
+  for (const char* number : {"1712345678", "1312345678", "1999999999"}) {
+    EXPECT_TRUE(looks_like_mobile_without_its_zero(number)) << number;
+  }
+  for (const char* phone :
+       {"01712345678", "+8801712345678", "8801712345678", "171234567", "17123456789",
+        "1212345678" /* no operator 2 */, "1012345678", "2125551234" /* New York */,
+        "9812345678" /* Nepal */, "9012345678", "171234567x", "1712 345678", ""}) {
+    EXPECT_FALSE(looks_like_mobile_without_its_zero(phone)) << phone;
+  }
+  EXPECT_TRUE(has_lost_letters("????? ?????"));
+  EXPECT_TRUE(has_lost_letters("Rahim ?ddin"));
+  EXPECT_FALSE(has_lost_letters("রহিম উদ্দিন"));
+  EXPECT_FALSE(has_lost_letters("山田？花子")) << "a full-width question mark is typed, not lost";
+}
+
 }  // namespace
 }  // namespace kakehashi::domain
