@@ -20,6 +20,7 @@
 #include "matching/roles.hpp"
 #include "store/matches.hpp"
 #include "store/project_access.hpp"
+#include "store/trainee_values.hpp"
 
 namespace kakehashi::api {
 namespace {
@@ -582,8 +583,10 @@ std::optional<store::OfferTerms> offer_terms(const json& body, const std::option
         currency.reset();
       }
       if (amount && currency) {
-        // The column's precision: whole sen, cents, poisha.
-        out.monthly_rate = std::round(*amount * 100) / 100;
+        // As the column keeps it: to 0.01, half away from zero, as
+        // PostgreSQL's numeric rounds the decimal text (1.005 is 1.01, as a
+        // trainee's rate; rounding the binary double had kept 1.00).
+        out.monthly_rate = store::stored_decimal(*amount, 2);
         out.currency = std::move(currency);
       }
     }

@@ -180,6 +180,7 @@ json match_json(const store::MatchRow& m) {
             {"trainee_id", m.trainee_id},
             {"trainee_alias", m.trainee_alias},
             {"firm_id", m.firm_id},
+            {"firm_name", m.firm_name},
             {"training_org_id", m.training_org_id},
             {"round_id", m.round_id ? json(*m.round_id) : json(nullptr)},
             {"role", m.role ? json(*m.role) : json(nullptr)},

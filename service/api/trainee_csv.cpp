@@ -73,6 +73,9 @@ std::optional<std::string> ungrouped(std::string_view s) {
                        [&](std::size_t g) { return g == n; });
   };
   const std::size_t last = groups.size() - 1;
+  // No group before the first is padded with zeros: "0,45,000" and
+  // "00,045" are no amount a spreadsheet shows.
+  if (whole.starts_with('0')) return std::nullopt;
   const bool thousands = groups[0] >= 1 && groups[0] <= 3 && all(1, groups.size(), 3);
   const bool lakhs = groups[0] >= 1 && groups[0] <= 2 && all(1, last, 2) && groups[last] == 3;
   if (!thousands && !lakhs) return std::nullopt;

@@ -17,8 +17,9 @@ constexpr const char* kMatchSelect =
     " to_json(m.created_at)#>>'{}' AS created_at, to_json(m.updated_at)#>>'{}' AS updated_at, "
     " t.alias AS trainee_alias, p.title AS project_title, "
     " m.offer_monthly_rate::float8 AS offer_monthly_rate, m.offer_currency, "
-    " m.offer_start_date::text AS offer_start_date "
-    "FROM matches m JOIN trainees t ON t.id = m.trainee_id JOIN projects p ON p.id = m.project_id ";
+    " m.offer_start_date::text AS offer_start_date, f.name AS firm_name "
+    "FROM matches m JOIN trainees t ON t.id = m.trainee_id JOIN projects p ON p.id = m.project_id "
+    " JOIN organizations f ON f.id = m.firm_id ";
 const std::string kSelectMatchById = std::string(kMatchSelect) + "WHERE m.id = $1";
 const std::string kListMatches =
     std::string(kMatchSelect) +
@@ -125,6 +126,7 @@ MatchRow match_from(const pqxx::row& r) {
   m.offer_monthly_rate = opt<double>(r["offer_monthly_rate"]);
   m.offer_currency = opt<std::string>(r["offer_currency"]);
   m.offer_start_date = opt<std::string>(r["offer_start_date"]);
+  m.firm_name = r["firm_name"].as<std::string>();
   return m;
 }
 

@@ -33,6 +33,7 @@ struct MatchRow {
   std::string updated_at;
   std::string trainee_alias;
   std::string project_title;
+  std::string firm_name;  // every party of a match may read it
   std::optional<std::string> role;
   // The offer's terms, once a firm offered with them (migration 0112).
   std::optional<double> offer_monthly_rate;

@@ -344,9 +344,9 @@ async function matchDetail(pane, id, onChange) {
     }
     const yes = h("button", { class: "btn", type: "button", "data-confirm": to, onclick: () => move(to) }, t(button));
     put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "confirm-q" },
-      h("p", { id: "confirm-q" }, t(question, { alias: match.trainee_alias, project: match.project_title })),
-      // What the trainee accepts: the offer's terms, when the firm gave them.
-      to === "accepted" && offerText ? h("p", { class: "offer" }, offerText) : null,
+      h("p", { id: "confirm-q" }, t(question, { alias: match.trainee_alias, project: match.project_title, firm: match.firm_name })),
+      // What is accepted, or approved: the offer's terms, when the firm gave them.
+      offerText ? h("p", { class: "offer" }, offerText) : null,
       h("div", { class: "actions" }, yes, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     yes.focus();
   };
@@ -354,8 +354,12 @@ async function matchDetail(pane, id, onChange) {
   // with one click, and the training organization accepted not knowing
   // either. The rate starts at the candidate's bill rate in the budget's
   // currency, the start at the project's.
-  const askOffer = () => {
-    const ev = match.explanation?.rate_evidence;
+  const askOffer = async () => {
+    // The bill rate as it is now (a match shortlisted by hand stores no rate
+    // evidence, and the form had nothing to start from): the pair's live
+    // explanation, shown beside the form too.
+    const live = await api("GET", `/v1/projects/${match.project_id}/candidates/${match.trainee_id}${match.role ? `?role=${encodeURIComponent(match.role)}` : ""}`);
+    const ev = (live.ok ? live.body.rate_evidence : null) ?? match.explanation?.rate_evidence;
     const currency = project?.budget_monthly?.currency ?? ev?.bill_rate?.currency ?? "JPY";
     const suggested = [ev?.bill_rate, ev?.bill_rate?.in_viewer_currency].find((x) => x && x.currency === currency);
     const field = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h("div", {}, h("label", { for: input.id }, t(key)), input);
@@ -363,21 +367,27 @@ async function matchDetail(pane, id, onChange) {
     const money = h("input", { id: "offer-currency", value: currency, maxlength: "3", size: "4", autocomplete: "off", "data-pointer": "/offer/monthly_rate/currency" });
     const start = h("input", { id: "offer-start", type: "date", value: project?.start_date ?? "", "data-pointer": "/offer/start_date" });
     const send = h("button", { class: "btn", type: "button", "data-confirm": "offered", onclick: () => {
+      // The console offers with a rate: an offer without one had read
+      // "人月単価 —" to the training organization, which accepted it.
+      if (!amount.value.trim()) {
+        showProblem(box, { status: 422, type: "https://kakehashi.example/problems/validation", errors: [{ pointer: "/offer/monthly_rate/amount", code: "required" }] }, pane);
+        return;
+      }
       /** @type {any} */
-      const offer = {};
-      if (amount.value.trim()) offer.monthly_rate = { amount: Number(amount.value), currency: money.value.trim().toUpperCase() };
+      const offer = { monthly_rate: { amount: Number(amount.value), currency: money.value.trim().toUpperCase() } };
       if (start.value) offer.start_date = start.value;
-      return move("offered", Object.keys(offer).length ? offer : undefined);
+      return move("offered", offer);
     } }, t("match.offer_send"));
     put(confirmBox, h("div", { class: "notice", role: "group", "aria-labelledby": "offer-q" },
       h("p", { id: "offer-q" }, t("match.offer_question", { alias: match.trainee_alias, project: match.project_title })),
+      rateEvidenceView(ev),
       h("div", { class: "grid" }, field("match.offer_rate", amount), field("match.offer_currency", money), field("match.offer_start", start)),
       h("div", { class: "actions" }, send, h("button", { class: "btn secondary", type: "button", onclick: () => put(confirmBox) }, t("common.cancel")))));
     amount.focus();
   };
   const offered = match.offer;
   const offerText = offered ? t("match.offer_value", {
-    rate: offered.monthly_rate ? formatMoney(offered.monthly_rate.amount, offered.monthly_rate.currency) : "—",
+    rate: offered.monthly_rate ? formatMoney(offered.monthly_rate.amount, offered.monthly_rate.currency) : t("match.offer_no_rate"),
     start: offered.start_date ? formatDate(offered.start_date) : "—" }) : null;
   const actions = match.allowed_transitions.map((/** @type {import("kakehashi-api").Schemas["MatchState"]} */ to) =>
     h("button", { class: `btn ${to === "rejected" || to === "withdrawn" ? "danger" : ""}`, type: "button", "data-to": to, onclick: () => (to === "approved" || to === "accepted" ? askFirst(to) : to === "offered" ? askOffer() : move(to)) }, t(`action.${to}`)));
@@ -387,7 +397,8 @@ async function matchDetail(pane, id, onChange) {
     // A team's match is for one role: which one (the demand below is the whole project's).
     match.role ? h("p", { "data-role": match.role }, t("match.role_value", { role: role?.title ?? match.role })) : null,
     offerText ? h("p", { class: "offer" }, offerText) : null,
-    names ? h("p", { class: "parties" }, t("match.parties", { firm: names.get(match.firm_id) ?? "—", school: names.get(match.training_org_id) ?? "—" })) : null,
+    names ? h("p", { class: "parties" }, t("match.parties", { firm: match.firm_name, school: names.get(match.training_org_id) ?? "—" }))
+      : h("p", { class: "parties" }, t("match.firm_value", { firm: match.firm_name })),
     match.personal ? h("p", { class: "card" }, t("match.contact", { details: [match.personal.full_name, match.personal.email, match.personal.phone].filter(Boolean).join(" · ") })) : null,
     h("div", { class: "grid" },
       h("section", { "aria-labelledby": "demand-h" }, h("h3", { id: "demand-h" }, t("match.demand")), projectView(project, role) ?? h("p", {}, match.project_title)),
@@ -423,7 +434,7 @@ async function matchQueue(titleKey, { filters = true, defaultState = "" } = {}) 
       // and a screen reader reach.
       const tr = h("tr", { "data-id": m.id, onclick: (/** @type {MouseEvent} */ e) => { if (!(e.target instanceof HTMLButtonElement)) open(m.id); } },
         h("td", {}, h("button", { class: "link", type: "button", "data-open": m.id, onclick: () => open(m.id) }, m.trainee_alias)),
-        h("td", {}, m.role ? `${m.project_title} · ${m.role}` : m.project_title), h("td", {}, label("state", m.state)), h("td", {}, fmt(m.score)));
+        h("td", {}, `${m.role ? `${m.project_title} · ${m.role}` : m.project_title} — ${m.firm_name}`), h("td", {}, label("state", m.state)), h("td", {}, fmt(m.score)));
       return tr;
     });
     put(list, h("table", {}, h("caption", { class: "visually-hidden" }, t(titleKey)),
@@ -496,6 +507,7 @@ function orgChart(perOrg, names) {
 async function roundView() {
   const [projects, orgs] = await Promise.all([api("GET", "/v1/projects?status=open&limit=200"), api("GET", "/v1/organizations?limit=200")]);
   const firmOf = Object.fromEntries((orgs.body?.items || []).map((/** @type {any} */ o) => [o.id, o.name]));
+  const pickedFirm = new Map((projects.body?.items || []).map((/** @type {any} */ p) => [p.id, p.organization_id]));
   const box = h("div");
   const result = h("section", { "aria-live": "polite" });
   const alg = h("select", { id: "algorithm", "data-pointer": "/algorithm" }, h("option", { value: "stable" }, t("round.stable")), h("option", { value: "max_score" }, t("round.max_score")));
@@ -558,7 +570,12 @@ async function roundView() {
       // words without a rule behind them).
       h("dl", { class: "reasons" }, [...Object.keys(st.unmatched?.by_reason || {}), ...(st.unmatched?.not_shortlisted ? ["not_shortlisted"] : [])]
         .map((k) => [h("dt", {}, label("unmatched", k)), h("dd", {}, t(`unmatched.means.${k}`))])),
-      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) })))) : null);
+      (st.unmatched?.items || []).length ? h("ul", {}, st.unmatched.items.slice(0, 50).map((/** @type {any} */ u) => h("li", {}, t("common.labelled", { label: u.alias, value: label("unmatched", u.reason) }))),
+        (st.unmatched?.count ?? 0) > 50 ? h("li", { class: "muted" }, t("round.more_unmatched", { count: st.unmatched.count - 50 })) : null) : null,
+      // Which projects keep seats free, and why (a dry run's "37 of 57 seats"
+      // had said nothing of the other 20).
+      (st.unfilled || []).length ? [h("h3", {}, t("round.unfilled")), h("ul", { class: "unfilled" }, st.unfilled.map((/** @type {any} */ u) =>
+        h("li", {}, t("round.unfilled_item", { project: u.role ? `${u.title} (${u.role})` : u.title, firm: firmOf[pickedFirm.get(u.project_id) ?? ""] ?? "—", seats: u.seats, why: label("unfilled", u.reason) }))))] : null);
     /** @type {HTMLElement} */ (result.querySelector("#round-result")).focus();
     say(t(r.body.dry_run ? "round.dry_done" : "round.done"));
     put(tools, await roundsPanel(ui));
@@ -903,14 +920,31 @@ async function importView() {
     const r = await api("POST", path, { raw: text.value, contentType: "text/csv", headers: dry ? {} : { "idempotency-key": importKey } });
     return r;
   };
+  // A row's error names the field, and the spreadsheet's column it came from
+  // (a salary error read "Expected monthly salary" to a coordinator whose
+  // column is rate_amount).
+  const column = (/** @type {string} */ pointer) => {
+    const path = pointer.split("/").filter(Boolean);
+    const [top, member] = path;
+    const named = { expected_monthly_rate: { amount: "rate_amount", currency: "rate_currency" }, working_hours: { start: "work_start", end: "work_end", days: "work_days" },
+      languages: { japanese: "japanese", english: "english" }, consent: { matching: "consent_matching", share_with_firms_abroad: "consent_share_abroad" } };
+    return (/** @type {any} */ (named))[top]?.[member] ?? (path.length && !/^\d+$/.test(top) && !(top in named) ? top : null);
+  };
+  const fieldCell = (/** @type {any} */ e) => {
+    if (!e.pointer) return "—";
+    const col = column(e.pointer);
+    return col ? t("import.field_column", { field: fieldName(e.pointer), column: col }) : fieldName(e.pointer);
+  };
   const errorsTable = (/** @type {any[]} */ errors) => h("table", { class: "errors", tabindex: "0" }, h("caption", {}, t("import.errors")),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("import.line")), h("th", { scope: "col" }, t("import.field")), h("th", { scope: "col" }, t("import.problem")))),
-    h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line ? t("import.line_n", { line: e.line }) : "—"), h("td", {}, e.pointer ? fieldName(e.pointer) : "—"), h("td", { "data-code": e.code }, fieldErrorText(e))))));
+    h("tbody", {}, errors.map((e) => h("tr", { "data-line": e.line }, h("td", {}, e.line ? t("import.line_n", { line: e.line }) : "—"), h("td", {}, fieldCell(e)), h("td", { "data-code": e.code }, fieldErrorText(e))))));
   const dry = h("button", { class: "btn secondary", type: "button", onclick: async () => {
     const r = await send(true);
     if (!r.ok) { showProblem(preview, r.body); return; }
     const b = r.body;
     put(preview, h("h2", {}, t("import.preview")), h("p", {}, t("import.summary", { rows: b.rows, valid: b.valid, would_create: b.would_create })),
+      // All or nothing: valid rows are not created while another row has a problem.
+      b.errors.length ? h("p", { class: "notice" }, t("import.all_or_nothing")) : null,
       b.errors.length ? errorsTable(b.errors) : h("p", { class: "ok" }, t("import.clean")),
       b.duplicates.length ? h("ul", {}, b.duplicates.map((/** @type {any} */ d) => h("li", {}, t("import.duplicate", { line: d.line, email: d.email,
         reason: d.reason === "already registered in this organization" ? t("import.reason.registered") : d.reason === "repeats an earlier row" ? t("import.reason.repeated_row") : d.reason }))),

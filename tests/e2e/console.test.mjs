@@ -166,10 +166,18 @@ test("a firm shortlists a candidate and makes an offer", async () => {
   const rate = page.getByLabel("人月単価 (monthly bill rate per person)");
   await rate.waitFor();
   assert.equal(await page.getByLabel("Currency", { exact: true }).inputValue(), flow.project.budget_monthly?.currency ?? "JPY");
-  // A rate that is no amount is refused beside its field, and nothing moves.
+  // It starts from the candidate's bill rate, shown beside it.
+  assert.ok(Number(await rate.inputValue()) > 0, "the rate starts from the bill rate");
+  assert.ok(await page.locator('[role="group"] dl.money').isVisible());
+  // No rate, or a rate that is no amount, is refused beside its field, and nothing moves.
+  await rate.fill("");
+  await page.getByRole("button", { name: "Send the offer" }).click();
+  await page.locator('#offer-rate[aria-invalid="true"]').waitFor();
   await rate.fill("0");
   await rate.evaluate((el) => el.removeAttribute("min"));
+  const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/transitions"));
   await page.getByRole("button", { name: "Send the offer" }).click();
+  assert.equal((await refused).status(), 422);
   await page.locator('#offer-rate[aria-invalid="true"]').waitFor();
   await rate.fill("650000");
   await page.getByLabel("Currency", { exact: true }).fill("JPY");
@@ -202,8 +210,9 @@ test("the training organization accepts the offer", async () => {
   const question = page.locator("#confirm-q");
   await question.waitFor();
   assert.match(await question.innerText(), shares ? /name, email and phone/ : /will still not see the trainee's name or contacts/);
+  assert.ok((await question.innerText()).startsWith(`Accept the offer of ${flow.firm} for `), "whom the contacts go to");
   // What the trainee accepts is said before the click.
-  assert.match(await page.locator('[role="group"] p.offer').innerText(), /^Offer: 人月単価 (JP)?¥650,000 · start .*2027$/);
+  assert.match(await page.locator('[role="group"] p.offer').innerText(), /^Offer: monthly bill rate \(人月単価\) (JP)?¥650,000 · start .*2027$/);
   await page.getByRole("button", { name: "Cancel" }).click();
   assert.equal((await api(keys.admin, "GET", `/v1/matches/${flow.match.id}`)).body.state, "offered", "nothing moved on cancel");
   await page.getByRole("button", { name: "Accept offer" }).click();
@@ -252,11 +261,18 @@ test("an administrator runs a stable round, approves one match, rejects another,
   await page.getByRole("heading", { name: "Dry run result: nothing was proposed" }).waitFor({ timeout: 30_000 });
   const dry = (await api(keys.admin, "GET", "/v1/matching-rounds?limit=1")).body.items[0];
   assert.equal(dry.dry_run, true);
-  const wouldGo = (await api(keys.admin, "GET", `/v1/matching-rounds/${dry.id}`)).body.assignment;
+  const dryRound = (await api(keys.admin, "GET", `/v1/matching-rounds/${dry.id}`)).body;
+  const wouldGo = dryRound.assignment;
   assert.ok(wouldGo.length > 0 && wouldGo.length === dry.statistics.assigned, JSON.stringify(dry.statistics));
   assert.ok(wouldGo.every((/** @type {any} */ a) => a.trainee_alias && a.project_title));
   const dryRows = await roundRows();
   assert.equal(dryRows.length, Math.min(wouldGo.length, 200));
+  // The seats left free, each with its project, firm and why.
+  const unfilled = dryRound.statistics.unfilled ?? [];
+  assert.ok(unfilled.length > 0, `the demo's round leaves seats free: ${JSON.stringify(dryRound.statistics)}`);
+  const free = await page.locator("ul.unfilled li").allInnerTexts();
+  assert.equal(free.length, unfilled.length);
+  assert.ok(free.every((x) => / — .+: \d+ seats free \(.+\)$/.test(x)), free.join(" | "));
   assert.ok(dryRows.some((r) => r.includes(wouldGo[0].trainee_alias)));
   await page.getByLabel("Dry run (store as simulated, create no matches)").uncheck();
   await page.locator("#round-result").evaluate((e) => e.remove());
@@ -341,12 +357,15 @@ test("a CSV import with one bad row shows that row's error and stores nothing", 
   await signIn(page, schoolKey);
   await page.getByRole("link", { name: "CSV import" }).click();
   await page.getByLabel("CSV text").fill(
-    "full_name,email,skills,japanese\nNadia Rahman,nadia.e2e@example.com,python:4,N4\nBad Row,not-an-email,python:9,N4\n");
+    "full_name,email,skills,japanese,rate_amount,rate_currency\nNadia Rahman,nadia.e2e@example.com,python:4,N4,\"45,000\",BDT\nBad Row,not-an-email,python:9,N4,\"4,5\",BDT\n");
   await page.getByRole("button", { name: "Check (dry run)" }).click();
   const errors = page.getByRole("table", { name: "Problems by row" });
   await errors.waitFor();
   assert.ok((await errors.locator('tr[data-line="3"]').count()) >= 1, "the bad row's line is shown");
-  assert.equal(await errors.locator('tr[data-line="2"]').count(), 0);
+  assert.equal(await errors.locator('tr[data-line="2"]').count(), 0, "45,000 is an amount");
+  // The field, and the column it came from; and why the valid row waits.
+  assert.ok(await errors.getByRole("cell", { name: "Expected monthly salary (column rate_amount)", exact: true }).isVisible());
+  assert.ok(await page.getByText("Nothing is imported while any row has a problem", { exact: false }).isVisible());
   assert.ok(await page.getByRole("button", { name: "Import", exact: true }).isDisabled());
   assert.ok(!(await page.locator("main").innerText()).includes("null"), "no placeholder text leaks");
   await accessible(page, "40-school-import");

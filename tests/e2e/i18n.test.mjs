@@ -133,3 +133,18 @@ test("every reason a round gives for leaving a trainee out is explained in both 
     }
   }
 });
+
+test("every reason a round gives for seats left unfilled reads in both languages", () => {
+  const reasons = spec.match(/reason: \{ type: string, enum: \[(no_eligible_trainee[^\]]*)\] \}/)[1].split(",").map((r) => r.trim());
+  assert.ok(reasons.includes("organization_cap"), reasons.join());
+  const english = new Map();
+  for (const lang of ["en", "ja"]) {
+    i18n.setLanguage(lang);
+    for (const reason of reasons) {
+      const text = i18n.label("unfilled", reason);
+      assert.notEqual(text, reason, `${lang}: no words for ${reason}`);
+      if (lang === "en") english.set(reason, text);
+      else assert.notEqual(text, english.get(reason), `ja: ${reason} falls back to English`);
+    }
+  }
+});

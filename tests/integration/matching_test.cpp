@@ -315,6 +315,9 @@ TEST_F(MatchingTest, AnOfferStatesItsTermsAndKeepsThem) {
   ASSERT_EQ(m.status(), 201) << m.http.body;
   const std::string match = m.body["id"];
   EXPECT_TRUE(m.body["offer"].is_null());
+  // Whom an offer comes from, for the training organization that accepts it.
+  EXPECT_EQ(call("GET", "/v1/matches/" + match, school_key_).body["firm_name"],
+            "Toyota Vision Works");
   const auto post = [&](const json& body) {
     auto current = call("GET", "/v1/matches/" + match, firm_key_);
     return call("POST", "/v1/matches/" + match + "/transitions", firm_key_, body,
@@ -344,10 +347,12 @@ TEST_F(MatchingTest, AnOfferStatesItsTermsAndKeepsThem) {
 
   auto offered = post({{"to", "offered"},
                        {"offer",
-                        {{"monthly_rate", {{"amount", 650000.004}, {"currency", "JPY"}}},
+                        {{"monthly_rate", {{"amount", 650000.005}, {"currency", "JPY"}}},
                          {"start_date", "2027-04-01"}}}});
   ASSERT_EQ(offered.status(), 200) << offered.http.body;
-  const json terms = {{"monthly_rate", {{"amount", 650000}, {"currency", "JPY"}}},
+  // Kept to 0.01 as a numeric column rounds the decimal: half away from zero
+  // (the binary double of 650000.005 is just below it).
+  const json terms = {{"monthly_rate", {{"amount", 650000.01}, {"currency", "JPY"}}},
                       {"start_date", "2027-04-01"}};
   EXPECT_EQ(offered.body["offer"], terms);
   // The training organization reads them before it accepts; they stay after.

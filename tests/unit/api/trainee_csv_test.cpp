@@ -264,7 +264,8 @@ TEST_F(TraineeCsvTest, WhatASpreadsheetWritesIsReadOrNamedAtItsField) {
     ASSERT_TRUE(grouped) << text;
     EXPECT_EQ(grouped->profile.expected_monthly_rate->amount, amount) << text;
   }
-  for (const std::string text : {"4,5", "45,00,0", ",450", "1,,000", "450,"}) {
+  for (const std::string text :
+       {"4,5", "45,00,0", ",450", "1,,000", "450,", "00,045", "0,45,000"}) {
     auto row = good;
     row[3] = text;
     errors.clear();
