@@ -2,7 +2,6 @@
 // explanations (pseudonymous), a trainee's opportunities, matches and their
 // lifecycle, and the audit trail.
 #include <charconv>
-#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -567,29 +566,12 @@ std::optional<store::OfferTerms> offer_terms(const json& body, const std::option
   terms.only({"monthly_rate", "start_date"});
   store::OfferTerms out;
   out.start_date = terms.date("start_date", false);
-  if (terms.has("monthly_rate")) {
-    if (!o["monthly_rate"].is_object()) {
-      terms.fail("monthly_rate", http::FieldCode::kWrongType,
-                 "must be an object {amount, currency}", {{"expected", std::string("object")}});
-    } else {
-      Validator rate(o["monthly_rate"], "/offer/monthly_rate", errors);
-      rate.only({"amount", "currency"});
-      auto amount = rate.number("amount", true, 0.01, 1e9);
-      auto currency = rate.text("currency", true, 3);
-      if (currency && !valid_currency(*currency)) {
-        rate.fail("currency", http::FieldCode::kInvalidFormat,
-                  "must be an ISO 4217 code such as JPY, USD or BDT",
-                  {{"format", std::string("currency")}});
-        currency.reset();
-      }
-      if (amount && currency) {
-        // As the column keeps it: to 0.01, half away from zero, as
-        // PostgreSQL's numeric rounds the decimal text (1.005 is 1.01, as a
-        // trainee's rate; rounding the binary double had kept 1.00).
-        out.monthly_rate = store::stored_decimal(*amount, 2);
-        out.currency = std::move(currency);
-      }
-    }
+  if (auto rate = terms.money("monthly_rate", false, 0.01, 1e9)) {
+    // As the column keeps it: to 0.01, half away from zero, as
+    // PostgreSQL's numeric rounds the decimal text (1.005 is 1.01, as a
+    // trainee's rate; rounding the binary double had kept 1.00).
+    out.monthly_rate = store::stored_decimal(rate->amount, 2);
+    out.currency = std::move(rate->currency);
   }
   if (!terms.has("monthly_rate") && !terms.has("start_date")) {
     terms.fail("monthly_rate", http::FieldCode::kRequired,

@@ -409,24 +409,7 @@ TraineeInput read_trainee(const json& body, const ApiContext& api, bool admin,
   if (auto h = v.integer("hours_per_week", false, 1, 80)) p.hours_per_week = static_cast<int>(*h);
   parse_working_hours(body, p, errors);
   p.bill_rate_multiplier = v.number("bill_rate_multiplier", false, 1, 10);
-  if (v.has("expected_monthly_rate")) {
-    if (!body["expected_monthly_rate"].is_object()) {
-      v.fail("expected_monthly_rate", http::FieldCode::kWrongType,
-             "must be an object {amount, currency}", {{"expected", std::string("object")}});
-    } else {
-      Validator rate(body["expected_monthly_rate"], "/expected_monthly_rate", errors);
-      rate.only({"amount", "currency"});
-      auto amount = rate.number("amount", true, 0, 1e9);
-      auto currency = rate.text("currency", true, 3);
-      if (currency && !valid_currency(*currency)) {
-        rate.fail("currency", http::FieldCode::kInvalidFormat,
-                  "must be an ISO 4217 code such as USD, JPY or BDT",
-                  {{"format", std::string("currency")}});
-        currency.reset();
-      }
-      if (amount && currency) p.expected_monthly_rate = domain::Money{*amount, *currency};
-    }
-  }
+  p.expected_monthly_rate = v.money("expected_monthly_rate", false, 0, 1e9);
   auto kSlug = &valid_slug;
   auto kEngagement = +[](const std::string& e) { return domain::parse_engagement(e).has_value(); };
   p.domains =

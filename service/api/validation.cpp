@@ -131,6 +131,31 @@ std::optional<long long> Validator::integer(const std::string& key, bool require
   return v.get<long long>();
 }
 
+std::optional<domain::Money> Validator::money(const std::string& key, bool required, double min,
+                                              double max) {
+  if (!has(key)) {
+    if (required) fail(key, FieldCode::kRequired, "is required");
+    return std::nullopt;
+  }
+  if (!object_[key].is_object()) {
+    fail(key, FieldCode::kWrongType, "must be an object {amount, currency}",
+         {{"expected", std::string("object")}});
+    return std::nullopt;
+  }
+  Validator m(object_[key], at(key), errors_);
+  m.only({"amount", "currency"});
+  auto amount = m.number("amount", true, min, max);
+  auto currency = m.text("currency", true, 3);
+  if (currency && !valid_currency(*currency)) {
+    m.fail("currency", FieldCode::kInvalidFormat,
+           "must be an ISO 4217 code such as USD, JPY or BDT",
+           {{"format", std::string("currency")}});
+    currency.reset();
+  }
+  if (!amount || !currency) return std::nullopt;
+  return domain::Money{*amount, *currency};
+}
+
 std::optional<double> Validator::number(const std::string& key, bool required, double min,
                                         double max) {
   if (!has(key)) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/enum_table.hpp"
+#include "domain/trainee.hpp"
 
 #include "http/problem.hpp"
 
@@ -54,6 +55,10 @@ class Validator {
   // YYYY-MM-DD, a real calendar date.
   std::optional<std::string> date(const std::string& key, bool required);
   std::optional<std::string> country(const std::string& key, bool required);
+  // {amount, currency}: an amount within [min, max] and an ISO 4217 code
+  // (a trainee's expected salary, an offer's monthly rate); every bad member
+  // reported.
+  std::optional<domain::Money> money(const std::string& key, bool required, double min, double max);
 
   const nlohmann::json& object() const { return object_; }
 
