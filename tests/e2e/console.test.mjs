@@ -562,6 +562,7 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith(`/v1/projects/${team.id}`));
   await page.getByRole("button", { name: "Save" }).click();
   assert.equal((await saved).status(), 200);
+  await page.waitForURL(/#\/projects$/);
   const after = (await api(firmKey, "GET", `/v1/projects/${team.id}`)).body;
   assert.equal(after.duration_months, before.duration_months + 1);
   assert.deepEqual(after.budget_monthly, { min: 450000, max: 650000, currency: "JPY" });
@@ -583,6 +584,9 @@ test("a firm sees a team role's candidates and why so few; an administrator dry-
   const relaxed = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith(`/v1/projects/${team.id}`));
   await page.getByRole("button", { name: "Save" }).click();
   assert.equal((await relaxed).status(), 200);
+  // The console goes to the list once it has read the answer: wait for that,
+  // or it moves away from the form the next step opens.
+  await page.waitForURL(/#\/projects$/);
   const role = (/** @type {any} */ p) => p.roles[at].skills;
   const nowNice = role((await api(firmKey, "GET", `/v1/projects/${team.id}`)).body);
   const musts = (/** @type {any[]} */ skills) => skills.filter((s) => s.required).length;
