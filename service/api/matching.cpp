@@ -205,30 +205,37 @@ awaitable<Response> candidates(ApiContext& api, http::RequestContext& ctx) {
     const auto ranked = api.live->candidates(plan, project->version, page.offset, page.limit + 1);
     const auto pricing = api.live->pricing();
     const std::string today = domain::today_utc();
-    json items = json::array();
+    // Written straight into the body: a tree of the page cost as much again
+    // as ranking it (issue 14).
+    JsonWriter w(body);
+    w.begin_object().key("items").begin_array();
     for (std::size_t i = 0; i < ranked.size() && i < page.limit; ++i) {
       const auto seq = static_cast<std::int64_t>(ranked[i].id);
       auto card = api.live->trainee(seq);
       auto features = view.index->trainee(ranked[i].id);
       if (!card || !features) continue;  // removed since the ranking
       const auto profile = card->profile();
-      const std::string trainee_id(card->id());
-      json item = explanation_json(matcher::explain(plan, *features), *view.taxonomy);
-      item["rate_evidence"] = rate_evidence(*pricing, today, std::string(card->organization_id()),
-                                            profile, asked.data, currency, multiplier_for(who));
-      item["working_time"] = working_time_evidence(profile, plan.project, *features);
-      item["rank"] = page.offset + i + 1;
-      item["trainee"] = pseudonymous_trainee(trainee_id, std::string(card->alias()), profile,
-                                             *view.taxonomy, multiplier_for(who));
-      items.push_back(std::move(item));
+      w.begin_object();
+      write_explanation_members(w, matcher::explain(plan, *features), *view.taxonomy);
+      w.member("rank", page.offset + i + 1).key("rate_evidence");
+      write_rate_evidence(w, *pricing, today, std::string(card->organization_id()), profile,
+                          asked.data, currency, multiplier_for(who));
+      w.key("trainee");
+      write_pseudonymous_trainee(w, card->id(), card->alias(), profile, *view.taxonomy,
+                                 multiplier_for(who));
+      w.key("working_time");
+      write_working_time(w, profile, plan.project, *features);
+      w.end_object();
     }
-    json out = {{"project_id", project->id}, {"items", items}, {"next_cursor", nullptr}};
-    if (demand) out["role"] = demand->key;
+    w.end_array().key("next_cursor");
     if (ranked.size() > page.limit) {
-      out["next_cursor"] =
-          encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit));
+      w.value(encode_seq_cursor('r', static_cast<std::int64_t>(page.offset + page.limit)));
+    } else {
+      w.value(nullptr);
     }
-    body = json_response(200, out).body;
+    w.member("project_id", project->id);
+    if (demand) w.member("role", demand->key);
+    w.end_object();
   });
   api.live->cache_page(page_key, unit, stamp, body);
   Response r = Response::json(200, std::move(body));

@@ -10,152 +10,211 @@ namespace kakehashi::api {
 namespace {
 
 using nlohmann::json;
-
 // The name of a level by its matcher ordinal (the domain's rank), if any.
 template <class Level, std::size_t N>
-json level_name(const std::array<Level, N>& all, std::int64_t ordinal) {
-  if (ordinal < 0 || ordinal >= static_cast<std::int64_t>(N)) return nullptr;
-  return std::string(domain::enum_name(all[static_cast<std::size_t>(ordinal)]));
+std::optional<std::string_view> level_name(const std::array<Level, N>& all, std::int64_t ordinal) {
+  if (ordinal < 0 || ordinal >= static_cast<std::int64_t>(N)) return std::nullopt;
+  return domain::enum_name(all[static_cast<std::size_t>(ordinal)]);
 }
-json jlpt_name(std::int64_t ordinal) { return level_name(domain::kAllJlpt, ordinal); }
-json cefr_name(std::int64_t ordinal) { return level_name(domain::kAllCefr, ordinal); }
+std::optional<std::string_view> jlpt_name(std::int64_t ordinal) {
+  return level_name(domain::kAllJlpt, ordinal);
+}
+std::optional<std::string_view> cefr_name(std::int64_t ordinal) {
+  return level_name(domain::kAllCefr, ordinal);
+}
 
 std::string skill_name(const Taxonomy::Snapshot& t, matcher::SkillId id) {
   return id < t.skills.size() ? t.skills[id].name : std::to_string(id);
 }
 
-json evidence_json(const matcher::SkillEvidence& s, const Taxonomy::Snapshot& t) {
-  json j = {{"skill", skill_name(t, s.required)},
-            {"min_level", s.min_level},
-            {"weight", s.weight},
-            {"required", s.must_have},
-            {"credit", s.credit},
-            {"via", nullptr},
-            {"level", nullptr},
-            {"similarity", nullptr}};
+// Members in nlohmann's (sorted) order, so that a page reads as it did when
+// it was built as a tree.
+void write_evidence(JsonWriter& w, const matcher::SkillEvidence& s, const Taxonomy::Snapshot& t) {
+  w.begin_object().member("credit", s.credit);
   if (s.via) {
-    j["via"] = skill_name(t, *s.via);
-    j["level"] = s.level;
-    j["similarity"] = s.similarity;
+    w.member("level", s.level);
+  } else {
+    w.member("level", nullptr);
   }
-  return j;
+  w.member("min_level", s.min_level).member("required", s.must_have);
+  if (s.via) {
+    w.member("similarity", s.similarity);
+  } else {
+    w.member("similarity", nullptr);
+  }
+  w.member("skill", skill_name(t, s.required));
+  if (s.via) {
+    w.member("via", skill_name(t, *s.via));
+  } else {
+    w.member("via", nullptr);
+  }
+  w.member("weight", s.weight).end_object();
 }
 
-json reason_json(const matcher::Reason& r, const Taxonomy::Snapshot& t) {
-  json j = {{"code", matcher::reason_name(r.code)}};
+void write_reason(JsonWriter& w, const matcher::Reason& r, const Taxonomy::Snapshot& t) {
+  const auto day = [](std::int64_t d) {
+    return d == matcher::kUnknownDay
+               ? std::nullopt
+               : std::optional<std::string>(matching::format_day(static_cast<matcher::Day>(d)));
+  };
+  w.begin_object();
   switch (r.code) {
     case matcher::ReasonCode::kJapaneseBelowMinimum:
-      j["required"] = jlpt_name(r.required);
-      j["actual"] = jlpt_name(r.actual);
+      w.member("actual", jlpt_name(r.actual)).member("code", matcher::reason_name(r.code));
+      w.member("required", jlpt_name(r.required));
       break;
     case matcher::ReasonCode::kEnglishBelowMinimum:
-      j["required"] = cefr_name(r.required);
-      j["actual"] = cefr_name(r.actual);
+      w.member("actual", cefr_name(r.actual)).member("code", matcher::reason_name(r.code));
+      w.member("required", cefr_name(r.required));
       break;
     case matcher::ReasonCode::kOverlapBelowMinimum:  // minutes in the matcher, hours here
-      j["required"] = static_cast<double>(r.required) / 60;
-      j["actual"] = r.actual < 0 ? json(nullptr) : json(static_cast<double>(r.actual) / 60);
+      w.member("actual", r.actual < 0 ? std::nullopt
+                                      : std::optional<double>(static_cast<double>(r.actual) / 60));
+      w.member("code", matcher::reason_name(r.code));
+      w.member("required", static_cast<double>(r.required) / 60);
       break;
     case matcher::ReasonCode::kHoursBelowMinimum:
-      j["required"] = r.required;
-      j["actual"] = r.actual < 0 ? json(nullptr) : json(r.actual);
+      w.member("actual", r.actual < 0 ? std::nullopt : std::optional<std::int64_t>(r.actual));
+      w.member("code", matcher::reason_name(r.code)).member("required", r.required);
       break;
     case matcher::ReasonCode::kUnavailable:
     case matcher::ReasonCode::kAvailableTooLate:
-      j["required"] = r.required == matcher::kUnknownDay
-                          ? json(nullptr)
-                          : json(matching::format_day(static_cast<matcher::Day>(r.required)));
-      j["actual"] = r.actual == matcher::kUnknownDay
-                        ? json(nullptr)
-                        : json(matching::format_day(static_cast<matcher::Day>(r.actual)));
+      w.member("actual", day(r.actual)).member("code", matcher::reason_name(r.code));
+      w.member("required", day(r.required));
       break;
-    case matcher::ReasonCode::kMissingMustHave:
-      j["skill"] = r.skill ? json(skill_name(t, *r.skill)) : json(nullptr);
-      j["required"] = r.required;
-      j["actual"] = r.actual <= 0 ? json(nullptr) : json(r.actual);  // 0: the skill is absent
+    case matcher::ReasonCode::kMissingMustHave:  // actual 0: the skill is absent
+      w.member("actual", r.actual <= 0 ? std::nullopt : std::optional<std::int64_t>(r.actual));
+      w.member("code", matcher::reason_name(r.code)).member("required", r.required);
+      if (r.skill) {
+        w.member("skill", skill_name(t, *r.skill));
+      } else {
+        w.member("skill", nullptr);
+      }
       break;
     default:
-      j["required"] = r.required;
-      j["actual"] = r.actual;
+      w.member("actual", r.actual).member("code", matcher::reason_name(r.code));
+      w.member("required", r.required);
   }
-  return j;
+  w.end_object();
+}
+
+void write_rate_band(JsonWriter& w, const domain::Money& rate) {
+  w.begin_object();
+  if (rate.amount <= 0) {
+    w.member("currency", rate.currency).member("max", 0).member("min", 0);
+  } else {
+    const double step = std::pow(10.0, std::floor(std::log10(rate.amount))) / 2;
+    const double low = std::floor(rate.amount / step) * step;
+    w.member("currency", rate.currency).member("max", low + step).member("min", low);
+  }
+  w.end_object();
 }
 
 }  // namespace
 
-json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy) {
-  json components = json::array();
+void write_explanation_members(JsonWriter& w, const matcher::Explanation& e,
+                               const Taxonomy::Snapshot& taxonomy) {
+  w.key("components").begin_array();
   for (const auto& c : e.components) {
-    components.push_back({{"name", matcher::component_name(c.component)},
-                          {"weight", c.weight},
-                          {"value", c.value},
-                          {"contribution", c.contribution}});
+    w.begin_object()
+        .member("contribution", c.contribution)
+        .member("name", matcher::component_name(c.component))
+        .member("value", c.value)
+        .member("weight", c.weight)
+        .end_object();
   }
-  json matched = json::array();
-  for (const auto& s : e.matched) matched.push_back(evidence_json(s, taxonomy));
-  json missing = json::array();
-  for (const auto& s : e.missing) missing.push_back(evidence_json(s, taxonomy));
-  json failed = json::array();
-  for (const auto& r : e.reasons) failed.push_back(reason_json(r, taxonomy));
-  return {{"eligible", e.eligible},    {"score", e.score},          {"components", components},
-          {"matched_skills", matched}, {"missing_skills", missing}, {"failed_constraints", failed}};
+  w.end_array().member("eligible", e.eligible).key("failed_constraints").begin_array();
+  for (const auto& r : e.reasons) write_reason(w, r, taxonomy);
+  w.end_array().key("matched_skills").begin_array();
+  for (const auto& s : e.matched) write_evidence(w, s, taxonomy);
+  w.end_array().key("missing_skills").begin_array();
+  for (const auto& s : e.missing) write_evidence(w, s, taxonomy);
+  w.end_array().member("score", e.score);
+}
+
+std::string explanation_text(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  write_explanation_members(w, e, taxonomy);
+  w.end_object();
+  return out;
+}
+
+json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy) {
+  return json::parse(explanation_text(e, taxonomy));
 }
 
 json rate_band(const domain::Money& rate) {
-  if (rate.amount <= 0) return {{"min", 0}, {"max", 0}, {"currency", rate.currency}};
-  const double step = std::pow(10.0, std::floor(std::log10(rate.amount))) / 2;
-  const double low = std::floor(rate.amount / step) * step;
-  return {{"min", low}, {"max", low + step}, {"currency", rate.currency}};
+  std::string out;
+  JsonWriter w(out);
+  write_rate_band(w, rate);
+  return json::parse(out);
+}
+
+void write_pseudonymous_trainee(JsonWriter& w, std::string_view id, std::string_view alias,
+                                const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy,
+                                Multiplier salary) {
+  w.begin_object().member("alias", alias).key("available_from").value(p.available_from);
+  // Credentials are professional, not personal: name, year and whether the
+  // training organization verified them; the JLPT exam by its year only.
+  w.key("certifications").begin_array();
+  if (p.certifications_json != "[]") {
+    const json certs = json::parse(p.certifications_json, nullptr, false);
+    if (certs.is_array()) {
+      for (const auto& c : certs) {
+        if (!c.is_object() || !c.contains("name")) continue;
+        const json year = c.value("year", json(nullptr));
+        const json verified = c.value("verified", false);
+        w.begin_object()
+            .key("name")
+            .raw(c["name"].dump(-1, ' ', false, json::error_handler_t::replace))
+            .key("verified")
+            .raw(verified.dump(-1, ' ', false, json::error_handler_t::replace))
+            .key("year")
+            .raw(year.dump(-1, ' ', false, json::error_handler_t::replace))
+            .end_object();
+      }
+    }
+  }
+  w.end_array();
+  w.member("city", p.city).member("country", p.country).member("domains", p.domains);
+  w.member("engagement", p.engagement).member("hours_per_week", p.hours_per_week);
+  w.member("id", id).key("languages").begin_object();
+  w.member("bjt_score", p.bjt_score).member("english", p.english);
+  w.member("japanese", p.japanese).member("japanese_certified", p.japanese_certified);
+  if (p.japanese_exam_date && p.japanese_exam_date->size() >= 4) {
+    w.member("japanese_exam_year", std::stoi(p.japanese_exam_date->substr(0, 4)));
+  } else {
+    w.member("japanese_exam_year", nullptr);
+  }
+  w.end_object().key("rate_band");
+  if (p.expected_monthly_rate && salary == Multiplier::kShown) {
+    write_rate_band(w, *p.expected_monthly_rate);
+  } else {
+    w.value(nullptr);
+  }
+  w.key("skills").begin_array();
+  for (const auto& s : p.skills) {
+    const auto* row = taxonomy.by_id(s.skill_id);
+    w.begin_object()
+        .member("level", s.level)
+        .member("skill", row ? row->name : s.skill)
+        .member("years", s.years)
+        .end_object();
+  }
+  w.end_array().member("timezone", p.timezone).key("working_hours").begin_object();
+  w.member("days", p.work_days).member("end", p.work_end).member("start", p.work_start);
+  w.end_object().end_object();
 }
 
 json pseudonymous_trainee(const std::string& id, const std::string& alias,
                           const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy,
                           Multiplier salary) {
-  json skills = json::array();
-  for (const auto& s : p.skills) {
-    const auto* row = taxonomy.by_id(s.skill_id);
-    skills.push_back({{"skill", row ? row->name : s.skill},
-                      {"level", s.level},
-                      {"years", s.years ? json(*s.years) : json(nullptr)}});
-  }
-  auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
-  // Credentials are professional, not personal: name, year and whether the
-  // training organization verified them; the JLPT exam by its year only.
-  json credentials = json::array();
-  const json certs = json::parse(p.certifications_json, nullptr, false);
-  if (certs.is_array()) {
-    for (const auto& c : certs) {
-      if (!c.is_object() || !c.contains("name")) continue;
-      credentials.push_back({{"name", c["name"]},
-                             {"year", c.value("year", json(nullptr))},
-                             {"verified", c.value("verified", false)}});
-    }
-  }
-  json exam_year = nullptr;
-  if (p.japanese_exam_date && p.japanese_exam_date->size() >= 4) {
-    exam_year = std::stoi(p.japanese_exam_date->substr(0, 4));
-  }
-  return {{"id", id},
-          {"alias", alias},
-          {"country", opt(p.country)},
-          {"city", opt(p.city)},
-          {"timezone", opt(p.timezone)},
-          {"skills", skills},
-          {"languages",
-           {{"japanese", opt(p.japanese)},
-            {"english", opt(p.english)},
-            {"japanese_certified", p.japanese_certified},
-            {"japanese_exam_year", exam_year},
-            {"bjt_score", p.bjt_score ? json(*p.bjt_score) : json(nullptr)}}},
-          {"certifications", credentials},
-          {"working_hours", {{"start", p.work_start}, {"end", p.work_end}, {"days", p.work_days}}},
-          {"available_from", opt(p.available_from)},
-          {"hours_per_week", p.hours_per_week ? json(*p.hours_per_week) : json(nullptr)},
-          {"rate_band", p.expected_monthly_rate && salary == Multiplier::kShown
-                            ? rate_band(*p.expected_monthly_rate)
-                            : json(nullptr)},
-          {"domains", p.domains},
-          {"engagement", p.engagement}};
+  std::string out;
+  JsonWriter w(out);
+  write_pseudonymous_trainee(w, id, alias, p, taxonomy, salary);
+  return json::parse(out);
 }
 
 json project_summary(const domain::ProjectRecord& p) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_context.hpp"
+#include "api/json_writer.hpp"
 #include "api/money_views.hpp"
 #include "domain/project.hpp"
 #include "domain/trainee.hpp"
@@ -16,10 +17,19 @@
 
 namespace kakehashi::api {
 
+// An explanation's members (components, eligible, failed_constraints,
+// matched_skills, missing_skills, score) into the object `w` has open; as a
+// document; as a tree, for a caller that adds to it.
+void write_explanation_members(JsonWriter& w, const matcher::Explanation& e,
+                               const Taxonomy::Snapshot& taxonomy);
+std::string explanation_text(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy);
 nlohmann::json explanation_json(const matcher::Explanation& e, const Taxonomy::Snapshot& taxonomy);
 // Alias, place, skills, languages, credentials (name, year, verified),
 // working hours, availability and the salary's band (null with
 // Multiplier::kHidden); never a name, contact or program.
+void write_pseudonymous_trainee(JsonWriter& w, std::string_view id, std::string_view alias,
+                                const domain::TraineeProfile& p, const Taxonomy::Snapshot& taxonomy,
+                                Multiplier salary);
 nlohmann::json pseudonymous_trainee(const std::string& id, const std::string& alias,
                                     const domain::TraineeProfile& p,
                                     const Taxonomy::Snapshot& taxonomy, Multiplier salary);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_context.hpp"
+#include "api/json_writer.hpp"
 #include "domain/pricing.hpp"
 #include "domain/principal.hpp"
 #include "domain/project.hpp"
@@ -30,10 +31,6 @@ std::string viewer_currency(const ApiContext& api, const domain::Principal& who)
 std::optional<double> convert_amount(const domain::Pricing& pricing, const std::string& date,
                                      double amount, const std::string& from, const std::string& to);
 
-// An amount in its currency, and in `viewer` beside it (null without a rate).
-nlohmann::json money_json(const domain::Pricing& pricing, const std::string& date, double amount,
-                          const std::string& currency, const std::string& viewer);
-
 // Whether a reader sees what gives the salary away: the training
 // organization's multiplier in the rate's evidence, the band of the salary
 // in the trainee's profile, and the bill rate to the unit (firms read it to
@@ -43,7 +40,12 @@ nlohmann::json money_json(const domain::Pricing& pricing, const std::string& dat
 // both).
 enum class Multiplier { kShown, kHidden };
 
-// The rate component's evidence for one trainee and one project.
+// The rate component's evidence for one trainee and one project: written, or
+// as a tree.
+void write_rate_evidence(JsonWriter& w, const domain::Pricing& pricing, const std::string& date,
+                         const std::string& trainee_organization,
+                         const domain::TraineeProfile& trainee, const domain::ProjectData& project,
+                         const std::string& viewer, Multiplier multiplier);
 nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& date,
                              const std::string& trainee_organization,
                              const domain::TraineeProfile& trainee,
@@ -52,6 +54,8 @@ nlohmann::json rate_evidence(const domain::Pricing& pricing, const std::string& 
 
 // The working-time evidence: hours, days, the offsets in force over the
 // project's dates and the overlap with 09:00-18:00 JST on the worst day.
+void write_working_time(JsonWriter& w, const domain::TraineeProfile& trainee,
+                        const matcher::Project& project, const matcher::Trainee& features);
 nlohmann::json working_time_evidence(const domain::TraineeProfile& trainee,
                                      const matcher::Project& project,
                                      const matcher::Trainee& features);

@@ -126,7 +126,7 @@ awaitable<store::RoundRow> compute_and_store(ApiContext& api, const matching::Ro
     result = matching::run_round(*api.live, inputs, params);
     const auto taxonomy = api.taxonomy.snapshot();
     for (const auto& p : result.proposals) {
-      explanations.push_back(explanation_json(p.explanation, *taxonomy).dump());
+      explanations.push_back(explanation_text(p.explanation, *taxonomy));
     }
   });
   store::RoundRow row;
