@@ -639,6 +639,10 @@ int serve(const std::vector<std::string>& args) {
   options.origin = origin;
   store::Database db(options, store::registry_statements());
   if (auto refused = check_schema(db, migrations, config.migrate_on_start)) return fail(*refused);
+  // The pool's connections open now, while the index loads, not on the first
+  // requests after /readyz turns ready.
+  util::log("info", "database connections opened",
+            {{"open", db.connect_all()}, {"db_pool_size", config.db_pool_size}});
 
   util::CpuPool cpu(config.threads);
   api::ApiContext api_context{db, cpu, {}, {}};

@@ -61,8 +61,20 @@ struct Database::Impl {
   std::size_t acquire();
   void release(std::size_t index, bool broken);
   void execute(const Work& work, Clock::time_point submitted);
+  // A new connection with this process's prepared statements registered.
+  std::unique_ptr<pqxx::connection> connect() const;
   std::condition_variable freed;
 };
+
+std::unique_ptr<pqxx::connection> Database::Impl::connect() const {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(conninfo);
+    for (const auto& s : prepared) conn->prepare(s.name, s.sql);
+    return conn;
+  } catch (const pqxx::broken_connection& e) {
+    throw DatabaseUnavailable(std::string("cannot connect to the database: ") + e.what());
+  }
+}
 
 std::string application_name_for(std::string_view request_id) {
   std::string name = std::string(kApplicationName) + "/";
@@ -150,14 +162,8 @@ void Database::Impl::execute(const Work& work, Clock::time_point submitted) {
   bool broken = false;
   try {
     if (!slot.conn) {
-      try {
-        auto conn = std::make_unique<pqxx::connection>(conninfo);
-        for (const auto& s : prepared) conn->prepare(s.name, s.sql);
-        slot.conn = std::move(conn);
-        slot.session_name.clear();
-      } catch (const pqxx::broken_connection& e) {
-        throw DatabaseUnavailable(std::string("cannot connect to the database: ") + e.what());
-      }
+      slot.conn = connect();
+      slot.session_name.clear();
     }
     try {
       work(*slot.conn);
@@ -349,6 +355,34 @@ void Database::run_sync(const Work& work) {
 }
 
 const util::Histogram& Database::wait_seconds() const { return impl_->wait; }
+
+std::size_t Database::connect_all() {
+  std::size_t open = 0;
+  for (std::size_t i = 0; i < impl_->slots.size(); ++i) {
+    Slot& slot = impl_->slots[i];
+    {
+      std::lock_guard lock(impl_->mutex);
+      if (slot.busy) continue;
+      if (slot.conn) {
+        ++open;
+        continue;
+      }
+      slot.busy = true;  // no task takes it while it connects
+    }
+    bool connected = false;
+    try {
+      slot.conn = impl_->connect();
+      slot.session_name.clear();
+      connected = true;
+      ++open;
+    } catch (const std::exception& e) {
+      util::log("warn", "a database connection did not open at start; it opens on first use",
+                {{"error", e.what()}});
+    }
+    impl_->release(i, !connected);
+  }
+  return open;
+}
 
 PoolStats Database::stats() const {
   PoolStats s;

@@ -853,8 +853,12 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   await page.getByRole("button", { name: "キーでサインイン", exact: true }).click();
   await page.getByRole("link", { name: "研修生", exact: true }).waitFor();
   await page.getByRole("link", { name: "新しい研修生" }).click();
-  await page.getByLabel("氏名").fill("   ");
-  await page.getByLabel("メール").fill("blank.e2e@example.com");
+  // The list stays on screen until the form has loaded, and its search box is
+  // labelled "氏名・メール・…で検索": wait for the form, and name its fields exactly
+  // (CI once typed the name and email into the search box).
+  await page.getByRole("heading", { name: "新しい研修生" }).waitFor();
+  await page.getByLabel("氏名", { exact: true }).fill("   ");
+  await page.getByLabel("メール", { exact: true }).fill("blank.e2e@example.com");
   await page.getByLabel("スキル", { exact: true }).fill("COBOL99:3");
   const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/v1/trainees"));
   await page.getByRole("button", { name: "保存" }).click();
@@ -864,7 +868,7 @@ test("in 日本語 (the browser's language) a server validation error reads in J
   assert.equal(problem.type, "https://kakehashi.example/problems/validation");
   assert.deepEqual(problem.errors.map((e) => e.code).sort(), ["blank", "unknown_skill"], JSON.stringify(problem.errors));
   // Beside the field, in Japanese, from the code (the server's detail is English).
-  const name = page.getByLabel("氏名");
+  const name = page.getByLabel("氏名", { exact: true });
   assert.equal(await name.getAttribute("aria-invalid"), "true");
   const described = await name.getAttribute("aria-describedby");
   assert.equal(await page.locator(`[id="${described}"]`).innerText(), "空白以外の文字を入力してください。");

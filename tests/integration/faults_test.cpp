@@ -99,6 +99,21 @@ TEST_F(FaultsTest, ABackendKilledMidTransactionIs503AndThePoolRecovers) {
             4);  // KAKEHASHI_DB_POOL_SIZE's default
 }
 
+// The pool connects at start, not on the first requests after readiness (the
+// index load alone leaves most of a larger pool unconnected).
+TEST_F(FaultsTest, ThePoolIsConnectedBeforeTheServiceIsReady) {
+  auto env = db_.env();
+  env["KAKEHASHI_DB_POOL_SIZE"] = "12";
+  ServiceProcess fresh(env);
+  wait_ready(fresh.port());
+  ASSERT_EQ(request(fresh.port(), "GET", "/readyz").status, 200) << fresh.output();
+  const int open = pool_gauge(fresh.port(), "idle") + pool_gauge(fresh.port(), "busy");
+  EXPECT_EQ(open, 12) << fresh.output();
+  EXPECT_EQ(pool_gauge(fresh.port(), "disconnected"), 0);
+  EXPECT_NE(fresh.output().find(R"("msg":"database connections opened")"), std::string::npos)
+      << fresh.output();
+}
+
 TEST_F(FaultsTest, AStatementTimeoutIs503AndThePoolRecovers) {
   auto env = db_.env();
   env["KAKEHASHI_DB_STATEMENT_TIMEOUT_MS"] = "300";
