@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -94,19 +95,38 @@ std::optional<long long> whole_number(std::string_view s) {
   if (ec == std::errc() && p == s.data() + s.size()) return v;
   return std::nullopt;
 }
+// A plain decimal too large for a double reads as the largest one, so that
+// validation says it is out of range (not that it is no number); one too
+// small to tell from zero stays unread (nullopt), never silently 0.
 std::optional<double> decimal_number(std::string_view s) {
   if (!plain_decimal(s)) return std::nullopt;
   double v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc() && p == s.data() + s.size()) return v;
+  if (ec == std::errc::result_out_of_range && p == s.data() + s.size()) {
+    const auto digits = s.substr(s.starts_with('-') ? 1 : 0);
+    const auto whole = digits.substr(0, digits.find('.'));
+    if (whole.find_first_not_of('0') != std::string_view::npos) {
+      return s.starts_with('-') ? std::numeric_limits<double>::lowest()
+                                : std::numeric_limits<double>::max();
+    }
+  }
   return std::nullopt;
 }
 
-// A number when the text is one; otherwise the text, so validation names it.
+// A number when the text is one, read without the padding a spreadsheet cell
+// may carry (" 45000 ", as other fields are trimmed); otherwise the text as it
+// is, so validation names it. A whole number too long for 64 bits reads as a
+// (large) double, which validation reports out of range.
 json number_or_text(const std::string& s, bool integer) {
+  const std::string_view t = domain::valid_utf8(s) ? domain::trim_padding(s) : std::string_view(s);
   if (integer) {
-    if (auto v = whole_number(s)) return *v;
-  } else if (auto v = decimal_number(s)) {
+    if (auto v = whole_number(t)) return *v;
+    const auto digits = t.substr(t.starts_with('-') ? 1 : 0);
+    if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+      if (auto v = decimal_number(t)) return *v;
+    }
+  } else if (auto v = decimal_number(t)) {
     return *v;
   }
   return s;
@@ -114,7 +134,8 @@ json number_or_text(const std::string& s, bool integer) {
 
 // An amount: a number, grouped or not; otherwise the text.
 json amount_or_text(const std::string& s) {
-  if (auto plain = ungrouped(s)) return number_or_text(*plain, false);
+  const std::string_view t = domain::valid_utf8(s) ? domain::trim_padding(s) : std::string_view(s);
+  if (auto plain = ungrouped(t)) return number_or_text(*plain, false);
   return number_or_text(s, false);
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <string_view>
 #include <variant>
@@ -120,6 +121,18 @@ std::optional<long long> Validator::integer(const std::string& key, bool require
   const auto& v = object_[key];
   std::string message =
       "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  // A whole number beyond 64 bits (JSON parses it as a double; above
+  // 2^63 as unsigned) is out of range, not of the wrong type.
+  constexpr double k2p63 = 9223372036854775808.0;
+  const bool beyond = (v.is_number_float() && std::isfinite(v.get<double>()) &&
+                       (v.get<double>() >= k2p63 || v.get<double>() < -k2p63)) ||
+                      (v.is_number_unsigned() &&
+                       v.get<unsigned long long>() >
+                           static_cast<unsigned long long>(std::numeric_limits<long long>::max()));
+  if (beyond) {
+    fail(key, FieldCode::kOutOfRange, std::move(message), {{"min", min}, {"max", max}});
+    return std::nullopt;
+  }
   if (!v.is_number_integer()) {
     fail(key, FieldCode::kWrongType, std::move(message), expected_type("integer"));
     return std::nullopt;

@@ -600,19 +600,21 @@ TEST_F(ProbeTest, ExcelCsvUtf8WithByteOrderMarkIsAccepted) {
 }
 
 // 17. CSV numbers are plain decimals: nan, inf, hex and exponents are row
-// errors, never stored.
+// errors, never stored. The spaces around a cell's number are padding, as
+// around text (" 7" was refused while a padded name was trimmed: probe F2).
 TEST_F(ProbeTest, CsvNumbersAreStrictDecimals) {
   std::string csv = "full_name,email,rate_amount,rate_currency\n";
-  const std::vector<std::string> bad = {"nan", "inf", "-inf", "0x10", "1e5", "12,5", " 7"};
+  const std::vector<std::string> bad = {"nan", "inf", "-inf", "0x10", "1e5", "12,5", "7 7"};
   for (std::size_t i = 0; i < bad.size(); ++i) {
     csv += "P" + std::to_string(i) + ",p" + std::to_string(i) + "@example.com,\"" + bad[i] +
            "\",BDT\n";
   }
   csv += "Good,good@example.com,120000.50,BDT\n";
+  csv += "Padded,padded@example.com,\" 7 \",BDT\n";
   auto dry = raw("POST", "/v1/trainees/import?dry_run=true", csv, school_key_, "text/csv");
   ASSERT_EQ(dry.status, 200) << dry.body;
   auto report = json::parse(dry.body);
-  EXPECT_EQ(report["valid"], 1) << dry.body;
+  EXPECT_EQ(report["valid"], 2) << dry.body;
   EXPECT_EQ(report["errors"].size(), bad.size()) << dry.body;
   for (const auto& e : report["errors"]) EXPECT_EQ(e["pointer"], "/expected_monthly_rate/amount");
 }

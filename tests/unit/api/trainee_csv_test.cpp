@@ -170,12 +170,36 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
       /* english */ {"", "B2", "C2", "none", "b2", "D1"},
       /* available_from */
       {"", "2027-01-15", "2027-02-30", "2027-1-5", "1899-12-31", " 2027-01-15 ", "tomorrow"},
-      /* hours_per_week */ {"", "40", "0", "81", "80", "1", "4O", "40.0", "-5", " 40"},
+      /* hours_per_week */
+      {"", "40", "0", "81", "80", "1", "4O", "40.0", "-5", " 40", "40\u3000",
+       "99999999999999999999", "-99999999999999999999"},
       /* rate_amount */
-      {"",           "1200",          "1200.50", "0",          "-1",       "1e3",
-       "1000000001", "abc",           "12.",     "45,000",     "4,50,000", "1,234,567.50",
-       "12,34,567",  "4,5",           "45,00,0", ",450",       "450,",     "1,,000",
-       "-1,000",     "1,000,000,001", "45,000.", "1,00,00,000"},
+      {"",
+       "1200",
+       "1200.50",
+       "0",
+       "-1",
+       "1e3",
+       "1000000001",
+       "abc",
+       "12.",
+       "45,000",
+       "4,50,000",
+       "1,234,567.50",
+       "12,34,567",
+       "4,5",
+       "45,00,0",
+       ",450",
+       "450,",
+       "1,,000",
+       "-1,000",
+       "1,000,000,001",
+       "45,000.",
+       "1,00,00,000",
+       " 1200 ",
+       "\u00a045,000\u00a0",
+       std::string(400, '9'),
+       "0." + std::string(400, '0') + "1"},
       /* rate_currency */ {"", "USD", "BDT", "JPY", "usd", "XXX1", "EUR ", "ZZZ", "XTS"},
       /* domains */
       {"", "automotive", "manufacturing;automotive", "Automotive", "a;a", "a;b;c;d;e;f;g;h;i;j",
@@ -211,6 +235,23 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
   // Both outcomes occur: the comparison is not empty on either side.
   EXPECT_GT(quick, kRecords / 100);
   EXPECT_LT(quick, kRecords);
+}
+
+// Probe F5: digits past 64 bits in a whole-number cell are out of range at
+// their field, as in JSON, not "no number".
+TEST_F(TraineeCsvTest, AWholeNumberCellTooLongForAnyTypeIsOutOfRange) {
+  const std::vector<std::string> header = {"full_name", "email", "hours_per_week", "skills"};
+  const CsvTraineeReader reader(header, api_);
+  std::vector<http::FieldError> errors;
+  const std::vector<std::string> row = {"Rahim Uddin", "r@example.com", "99999999999999999999",
+                                        "python:99999999999999999999"};
+  agrees(header, row);
+  EXPECT_FALSE(reader.read(row, errors));
+  ASSERT_EQ(errors.size(), 2U);
+  EXPECT_EQ(errors[0].pointer, "/skills/0/level");
+  EXPECT_EQ(errors[0].code, http::FieldCode::kOutOfRange);
+  EXPECT_EQ(errors[1].pointer, "/hours_per_week");
+  EXPECT_EQ(errors[1].code, http::FieldCode::kOutOfRange);
 }
 
 TEST_F(TraineeCsvTest, ARecordWithTheWrongNumberOfFieldsIsNeverReadQuickly) {
@@ -280,6 +321,21 @@ TEST_F(TraineeCsvTest, WhatASpreadsheetWritesIsReadOrNamedAtItsField) {
     EXPECT_FALSE(read(row, errors)) << text;
     return errors.size() == 1 ? http::field_error_json(errors[0]) : nlohmann::json();
   };
+  // A cell's padding goes, as it does from text fields; a number too long
+  // for any type is out of range, not "no number" (probes F2 and F5).
+  for (const std::string text : {" 45,000 ", "\u00a045000\u3000", "\t45000"}) {
+    auto row = good;
+    row[3] = text;
+    errors.clear();
+    const auto padded = read(row, errors);
+    ASSERT_TRUE(padded) << text << (errors.empty() ? "" : " " + errors.front().pointer);
+    EXPECT_EQ(padded->profile.expected_monthly_rate->amount, 45000) << text;
+  }
+  const auto huge = refused(3, std::string(400, '9'));
+  EXPECT_EQ(huge["pointer"], "/expected_monthly_rate/amount");
+  EXPECT_EQ(huge["code"], "out_of_range");
+  const auto tiny = refused(3, "0." + std::string(400, '0') + "1");
+  EXPECT_EQ(tiny["code"], "wrong_type") << "never read as 0";
   const auto phone = refused(2, "1712345678");
   EXPECT_EQ(phone["pointer"], "/phone");
   EXPECT_EQ(phone["code"], "invalid_format");

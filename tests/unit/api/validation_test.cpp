@@ -269,6 +269,30 @@ TEST_F(ValidationTest, EachFieldErrorCarriesAStableCodeAndItsParameters) {
   EXPECT_EQ(error_at(errors_, "/alias")->code, FieldCode::kUnknownField);
 }
 
+// A whole number too long for 64 bits is out of range, as a smaller one past
+// the limit is (JSON reads it as a double, or above 2^63 as unsigned); a
+// fraction stays of the wrong type.
+TEST_F(ValidationTest, AWholeNumberBeyond64BitsIsOutOfRange) {
+  using http::FieldCode;
+  for (const char* text :
+       {"99999999999999999999", "18446744073709551615", "-99999999999999999999", "1e300", "81"}) {
+    errors_.clear();
+    const json body = {{"full_name", "Rahim Uddin"},
+                       {"email", "r@example.com"},
+                       {"hours_per_week", json::parse(text)}};
+    EXPECT_FALSE(parse_trainee(body, api_, false, errors_)) << text;
+    ASSERT_EQ(errors_.size(), 1U) << text;
+    EXPECT_EQ(errors_[0].pointer, "/hours_per_week") << text;
+    EXPECT_EQ(errors_[0].code, FieldCode::kOutOfRange) << text;
+  }
+  errors_.clear();
+  EXPECT_FALSE(parse_trainee(
+      {{"full_name", "Rahim Uddin"}, {"email", "r@example.com"}, {"hours_per_week", 40.5}}, api_,
+      false, errors_));
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].code, FieldCode::kWrongType);
+}
+
 TEST_F(ValidationTest, MissingAndServerOwnedFieldsHaveTheirOwnCodes) {
   const json body = {{"consent",
                       {{"matching", true},
