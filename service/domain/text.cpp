@@ -107,7 +107,22 @@ bool has_replacement_character(std::string_view s) {
   return s.find("\xEF\xBF\xBD") != std::string_view::npos;
 }
 
+namespace {
+
+// Whether valid UTF-8 `s` holds anything but ASCII: then the Excel checks
+// read it with full-width digits as ASCII ones (a Japanese IME types
+// "１７１２３４５６７８" for 1712345678; probe F6).
+bool beyond_ascii(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; });
+}
+
+}  // namespace
+
 bool looks_like_scientific_number(std::string_view s) {
+  if (beyond_ascii(s)) {
+    const std::string ascii = fold_width(s);
+    return !beyond_ascii(ascii) && looks_like_scientific_number(ascii);
+  }
   std::size_t i = s.starts_with('+') ? 1 : 0;  // "+8.80171E+12": a + typed before it
   const auto digits = [&] {
     const std::size_t from = i;
@@ -126,6 +141,10 @@ bool looks_like_scientific_number(std::string_view s) {
 }
 
 bool looks_like_mobile_without_its_zero(std::string_view s) {
+  if (beyond_ascii(s)) {
+    const std::string ascii = fold_width(s);
+    return !beyond_ascii(ascii) && looks_like_mobile_without_its_zero(ascii);
+  }
   return s.size() == 10 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }

@@ -61,6 +61,8 @@ bool looks_like_scientific_number(std::string_view s);
 // national number elsewhere reads so: North American area codes, Indian,
 // Nepali and Pakistani mobiles do not begin with 1, and China's have eleven
 // digits.
+// Both read s (valid UTF-8) with its full-width digits, signs and letters as
+// ASCII, as fold_width does.
 bool looks_like_mobile_without_its_zero(std::string_view s);
 
 // Whether a person's name holds '?': what a spreadsheet saved in a code page

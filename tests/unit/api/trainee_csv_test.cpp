@@ -131,7 +131,8 @@ TEST_F(TraineeCsvTest, AgreesWithValidationOnManyRecords) {
        "ইমেইল@উদাহরণ.বাংলা", "a@@example.com"},
       /* phone */
       {"", "+880 1711 000000", std::string(41, '1'), " ", "০১৭১১", "1712345678", "01712345678",
-       "8801712345678", "1212345678", "171234567", "8.80171E+12"},
+       "8801712345678", "1212345678", "171234567", "8.80171E+12",
+       "\uff11\uff17\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"},
       /* gender */ {"", "female", "male", "other", "Female", " male"},
       /* district */ {"", "Dhaka", "ঢাকা", std::string(101, 'd')},
       /* country */ {"", "BD", "JP", "bd", "BDX", " JP ", "B", "日本", "XX", "EU"},
@@ -340,6 +341,8 @@ TEST_F(TraineeCsvTest, WhatASpreadsheetWritesIsReadOrNamedAtItsField) {
   EXPECT_EQ(phone["pointer"], "/phone");
   EXPECT_EQ(phone["code"], "invalid_format");
   EXPECT_EQ(phone["params"]["seen"], "leading_zero_lost");
+  const auto wide = refused(2, "\uff11\uff17\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18");
+  EXPECT_EQ(wide["params"]["seen"], "leading_zero_lost") << "full-width digits (F6)";
   const auto name = refused(0, "????? ?????");
   EXPECT_EQ(name["pointer"], "/full_name");
   EXPECT_EQ(name["code"], "invalid_text");

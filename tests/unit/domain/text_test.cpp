@@ -321,9 +321,16 @@ TEST(Text, TextReadInTheWrongEncodingAndNumbersExcelRewroteAreFound) {
 // 01712345678 in a cell formatted as a number is 1712345678: no phone any
 // other trainee's country writes so is caught with it.
 TEST(TextTest, AMobileNumberWithoutItsLeadingZeroIsKnownByItsShape) {
-  for (const char* number : {"1712345678", "1312345678", "1999999999"}) {
-    EXPECT_TRUE(looks_like_mobile_without_its_zero(number)) << number;
+  for (const char* number : {"1712345678", "1312345678", "1999999999",
+                             "\uff11\uff17\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"}) {
+    EXPECT_TRUE(looks_like_mobile_without_its_zero(number)) << number;  // full-width too (F6)
   }
+  EXPECT_TRUE(looks_like_scientific_number("\uff18.\uff18\uff10\uff11\uff17\uff11E+\uff11\uff12"));
+  EXPECT_FALSE(looks_like_mobile_without_its_zero(
+      "\u09e7\u09ed\u09e7\u09e8\u09e9\u09ea\u09eb\u09ec\u09ed\u09ee"))
+      << "Bengali digits are not read as ASCII ones";
+  EXPECT_FALSE(looks_like_mobile_without_its_zero(
+      "\uff10\uff11\uff17\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"));
   for (const char* phone :
        {"01712345678", "+8801712345678", "8801712345678", "171234567", "17123456789",
         "1212345678" /* no operator 2 */, "1012345678", "2125551234" /* New York */,
