@@ -101,8 +101,9 @@ bool valid_date(const std::string& s);
 // A date a spreadsheet wrote its own way (not YYYY-MM-DD): `seen` is
 // "excel_serial" (a five-digit number: Excel's days since 1900) or
 // "other_order" (three numbers between / . or -, year first or last, that
-// make a real date), with the real dates it can be read as (one, or day- and
-// month-first both).
+// make a real date) or "other_digits" (YYYY-MM-DD in Bengali or full-width
+// digits; in another order it is "other_order" as read in ASCII digits),
+// with the real dates it can be read as (one, or day- and month-first both).
 struct SpreadsheetDate {
   std::string seen;
   std::vector<std::string> readings;

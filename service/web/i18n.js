@@ -123,6 +123,7 @@ const en = {
   "error.invalid_text:question_marks": "The name has ? where letters were lost: the spreadsheet was saved in an encoding without them. Save it as “CSV UTF-8” and import again.", "error.invalid_format:phone_zero": "Excel dropped this number's leading 0 (1712… for 01712…): format the column as Text and type it as 01… or +880….", "error.invalid_format": "Enter a valid {format}.", "error.invalid_format:csv": "This row has {fields} fields; the header has {expected_fields}.",
   "error.invalid_format:date_excel": "Excel stored this date as a number ({readings}): format the column as Text and type dates as YYYY-MM-DD.",
   "error.invalid_format:date_order": "Write dates as YYYY-MM-DD: this one is {readings}.",
+  "error.invalid_format:date_digits": "Write dates as YYYY-MM-DD in the digits 0–9: this one is {readings}.",
   "error.unknown_skill": "“{skill}” is not a known skill.", "error.unknown_skill_closest": "“{skill}” is not a known skill. Did you mean {closest}?",
   "error.duplicate": "Given twice.", "error.not_found": "No such {resource}.", "error.taken": "Already in use.", "error.taken_skill": "Already a name of {skill}.",
   "error.invalid_state": "Not possible in the current state.", "error.not_permitted": "Your role cannot set this.",
@@ -357,6 +358,7 @@ const ja = {
   "error.invalid_text:question_marks": "氏名に「?」があります。文字を扱えない形式で保存され、文字が失われています。「CSV UTF-8」形式で保存し直して取り込んでください。", "error.invalid_format:phone_zero": "Excelが先頭の0を削除しています（01712…が1712…）。列を文字列形式にして、01…または+880…の形で入力してください。", "error.invalid_format": "{format}の形式で入力してください。", "error.invalid_format:csv": "この行の項目数は{fields}個ですが、見出し行は{expected_fields}個です。",
   "error.invalid_format:date_excel": "Excelが日付を数値（{readings}）に変えています。列を文字列形式にして、YYYY-MM-DD の形で入力してください。",
   "error.invalid_format:date_order": "日付は YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
+  "error.invalid_format:date_digits": "日付は半角数字で YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
   "error.unknown_skill": "「{skill}」は登録されていないスキルです。", "error.unknown_skill_closest": "「{skill}」は登録されていないスキルです。{closest}ではありませんか？",
   "error.duplicate": "重複しています。", "error.not_found": "該当する{resource}が見つかりません。", "error.taken": "既に使われています。", "error.taken_skill": "既に「{skill}」の名前として使われています。",
   "error.invalid_state": "現在の状態では指定できません。", "error.not_permitted": "この項目を指定する権限がありません。",
@@ -677,6 +679,7 @@ export function fieldErrorText(error) {
       // A date as a coordinator's Excel wrote it: what it can mean.
       if (p.format === "date" && p.seen === "excel_serial") return t("error.invalid_format:date_excel", { readings: formatList(list(p.readings), "disjunction") });
       if (p.format === "date" && p.seen === "other_order" && list(p.readings).length) return t("error.invalid_format:date_order", { readings: formatList(list(p.readings), "disjunction") });
+      if (p.format === "date" && p.seen === "other_digits" && list(p.readings).length) return t("error.invalid_format:date_digits", { readings: formatList(list(p.readings), "disjunction") });
       return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
     case "unknown_field":
       // A CSV heading the import does not take: the ones it does.

@@ -63,6 +63,7 @@ test("messages take the error's parameters, formatted for the language", () => {
   assert.match(date("other_order", ["2027-04-01", "2027-01-04"]), /2027-04-01または2027-01-04/);
   assert.match(date("excel_serial", ["2024-04-03"]), /^Excelが日付を数値（2024-04-03）/);
   assert.match(date("other_order", []), /日付（YYYY-MM-DD/, "no reading: the plain message");
+  assert.match(date("other_digits", ["2027-01-15"]), /^日付は半角数字で.*2027-01-15/, "Bengali or full-width digits");
   assert.equal(i18n.label("state", "rejected"), "見送り");
   assert.equal(i18n.label("state", "no_such_state"), "no_such_state");
   assert.equal(i18n.formatMoney(120000, "JPY"), "￥120,000");

@@ -3,6 +3,8 @@
 // read-only fields, names that resolve through the taxonomy.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <algorithm>
 #include <set>
 
@@ -499,6 +501,30 @@ TEST_F(ValidationTest, ADateExcelRewroteSaysWhatItCanMean) {
   ASSERT_EQ(errors_.size(), 1U);
   EXPECT_EQ(errors_[0].message, "must be a real date, YYYY-MM-DD, from 1900-01-01 on");
   EXPECT_EQ(errors_[0].params.size(), 1U);
+  // Typed with a Bengali keyboard or a Japanese IME: what it is in 0-9.
+  for (const auto& [text, seen, reading] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"\u09e8\u09e6\u09e8\u09ed-\u09e6\u09e7-\u09e7\u09eb", "other_digits", "2027-01-15"},
+           {"\uff12\uff10\uff12\uff17\uff0d\uff10\uff11\uff0d\uff11\uff15", "other_digits",
+            "2027-01-15"},
+           {"\uff12\uff10\uff12\uff17/4/1", "other_order", "2027-04-01"}}) {
+    errors_.clear();
+    body["available_from"] = text;
+    parse_trainee(body, api_, false, errors_);
+    ASSERT_EQ(errors_.size(), 1U) << text;
+    ASSERT_EQ(errors_[0].params.size(), 3U) << text;
+    EXPECT_EQ(std::get<std::string>(errors_[0].params[1].second), seen) << text;
+    EXPECT_EQ(std::get<std::vector<std::string>>(errors_[0].params[2].second),
+              std::vector<std::string>{reading})
+        << text;
+  }
+  EXPECT_EQ(errors_[0].message,
+            "must be written YYYY-MM-DD: \uff12\uff10\uff12\uff17/4/1 is 2027-04-01");
+  errors_.clear();
+  body["available_from"] = "\u09e8\u09e6\u09e8\u09ed-\u09e6\u09e8-\u09e9\u09e6";  // 2027-02-30
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].params.size(), 1U) << "no real date: the plain message";
 }
 
 TEST(JsonDepth, NestingIsBoundedBeforeParsing) {
