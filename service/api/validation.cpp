@@ -332,40 +332,14 @@ std::optional<std::string> real_date(long y, long m, long d) {
 
 }  // namespace
 
-namespace {
-
-// `s` with Bengali (০-৯) and full-width (０-９, and ／ － ．) digits and
-// separators as ASCII; nullopt when it holds none, or other text beyond ASCII.
-std::optional<std::string> ascii_digits(const std::string& s) {
-  if (std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; })) return std::nullopt;
-  if (!domain::valid_utf8(s)) return std::nullopt;
-  std::string bengali;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    // U+09E6..U+09EF: E0 A7 A6..AF.
-    if (i + 2 < s.size() && s[i] == '\xE0' && s[i + 1] == '\xA7' &&
-        static_cast<unsigned char>(s[i + 2]) >= 0xA6 &&
-        static_cast<unsigned char>(s[i + 2]) <= 0xAF) {
-      bengali += static_cast<char>('0' + (static_cast<unsigned char>(s[i + 2]) - 0xA6));
-      i += 2;
-    } else {
-      bengali += s[i];
-    }
-  }
-  std::string out = domain::fold_width(bengali);
-  if (!std::all_of(out.begin(), out.end(), [](char c) { return (c & 0x80) == 0; })) {
-    return std::nullopt;
-  }
-  return out;
-}
-
-}  // namespace
-
 std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
   // Typed with a Bengali keyboard or a Japanese IME: what it reads as in
   // ASCII digits (written the other way round too: read on below).
-  if (const auto ascii = ascii_digits(s)) {
-    if (valid_date(*ascii)) return SpreadsheetDate{"other_digits", {*ascii}};
-    return spreadsheet_date(*ascii);
+  if (!domain::is_ascii(s) && domain::valid_utf8(s)) {
+    const std::string ascii = domain::fold_digits(s);
+    if (!domain::is_ascii(ascii)) return std::nullopt;
+    if (valid_date(ascii)) return SpreadsheetDate{"other_digits", {ascii}};
+    return spreadsheet_date(ascii);
   }
   const auto all_digits = [](std::string_view v) {
     return !v.empty() && v.size() <= 4 &&

@@ -107,21 +107,32 @@ bool has_replacement_character(std::string_view s) {
   return s.find("\xEF\xBF\xBD") != std::string_view::npos;
 }
 
-namespace {
-
-// Whether valid UTF-8 `s` holds anything but ASCII: then the Excel checks
-// read it with full-width digits as ASCII ones (a Japanese IME types
-// "１７１２３４５６７８" for 1712345678; probe F6).
-bool beyond_ascii(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; });
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
 }
 
-}  // namespace
+std::string fold_digits(std::string_view s) {
+  std::string bengali;
+  bengali.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    // U+09E6..U+09EF: E0 A7 A6..AF.
+    const auto last = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0U;
+    if (s[i] == '\xE0' && i + 2 < s.size() && s[i + 1] == '\xA7' && last >= 0xA6 && last <= 0xAF) {
+      bengali += static_cast<char>('0' + (last - 0xA6));
+      i += 2;
+    } else {
+      bengali += s[i];
+    }
+  }
+  return fold_width(bengali);
+}
 
+// Beyond ASCII, the Excel checks read full-width digits as ASCII ones (a
+// Japanese IME types "１７１２３４５６７８" for 1712345678; probe F6).
 bool looks_like_scientific_number(std::string_view s) {
-  if (beyond_ascii(s)) {
+  if (!is_ascii(s)) {
     const std::string ascii = fold_width(s);
-    return !beyond_ascii(ascii) && looks_like_scientific_number(ascii);
+    return is_ascii(ascii) && looks_like_scientific_number(ascii);
   }
   std::size_t i = s.starts_with('+') ? 1 : 0;  // "+8.80171E+12": a + typed before it
   const auto digits = [&] {
@@ -141,9 +152,9 @@ bool looks_like_scientific_number(std::string_view s) {
 }
 
 bool looks_like_mobile_without_its_zero(std::string_view s) {
-  if (beyond_ascii(s)) {
+  if (!is_ascii(s)) {
     const std::string ascii = fold_width(s);
-    return !beyond_ascii(ascii) && looks_like_mobile_without_its_zero(ascii);
+    return is_ascii(ascii) && looks_like_mobile_without_its_zero(ascii);
   }
   return s.size() == 10 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -91,6 +91,14 @@ bool has_default_ignorable(std::string_view s);
 // (migration 0111), so a check of its shape sees what the key will.
 std::string fold_width(std::string_view s);
 
+// Whether s is ASCII throughout.
+bool is_ascii(std::string_view s);
+
+// Valid UTF-8 `s` with fold_width's folding and the Bengali digits (০-৯,
+// U+09E6-U+09EF) read as 0-9: what a date typed with a Bengali keyboard or a
+// Japanese IME says in ASCII.
+std::string fold_digits(std::string_view s);
+
 // Valid UTF-8 `s` without the padding at either end: white space as above
 // (the ideographic space U+3000 a Japanese keyboard types among it) and the
 // invisible zero-width space, word joiner and byte order mark. Empty when

@@ -318,6 +318,16 @@ TEST(Text, TextReadInTheWrongEncodingAndNumbersExcelRewroteAreFound) {
   }
 }
 
+// A date typed with a Bengali keyboard or a Japanese IME, in ASCII.
+TEST(TextTest, BengaliAndFullWidthDigitsFoldToAscii) {
+  EXPECT_EQ(fold_digits("\u09e8\u09e6\u09e8\u09ed-\u09e6\u09e7-\u09e7\u09eb"), "2027-01-15");
+  EXPECT_EQ(fold_digits("\uff12\uff10\uff12\uff17\uff0f\uff14"), "2027/4");
+  EXPECT_EQ(fold_digits("\u09a2\u09be\u0995\u09be 1"),
+            "\u09a2\u09be\u0995\u09be 1");  // letters stay
+  EXPECT_TRUE(is_ascii("2027-01-15"));
+  EXPECT_FALSE(is_ascii("\u09e8"));
+}
+
 // 01712345678 in a cell formatted as a number is 1712345678: no phone any
 // other trainee's country writes so is caught with it.
 TEST(TextTest, AMobileNumberWithoutItsLeadingZeroIsKnownByItsShape) {
