@@ -15,10 +15,10 @@
 
 namespace kakehashi::api {
 
-struct TraineeInput {
+// A trainee as a client sent it, validated: its personal data and profile
+// (the base), and the organization an administrator named.
+struct TraineeInput : domain::NewTrainee {
   std::optional<std::string> organization_id;  // administrators only
-  domain::PersonalData personal;
-  domain::TraineeProfile profile;
 };
 
 // Validates a trainee document; appends every error to `errors` and returns

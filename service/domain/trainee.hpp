@@ -64,6 +64,12 @@ struct TraineeProfile {
   bool placed_elsewhere = false;
 };
 
+// A trainee to be created: what a client sends of one (a bulk import's row).
+struct NewTrainee {
+  PersonalData personal;
+  TraineeProfile profile;
+};
+
 struct TraineeRecord {
   std::string id;
   std::int64_t seq = 0;

@@ -74,10 +74,7 @@ void read_trainee_views(Tx& t, const std::vector<std::string>& ids,
                         const std::function<void(const TraineeView&)>& each);
 
 // --- bulk import ---
-struct NewTrainee {
-  domain::PersonalData personal;
-  domain::TraineeProfile profile;
-};
+using NewTrainee = domain::NewTrainee;
 // Those of `keys` (emails as email_key() reads them) that a trainee of the
 // organization has (for more than a thousand, every email of the
 // organization): the file's duplicates of registered trainees.
@@ -121,10 +118,11 @@ class TraineeCopy {
   // Sends the rows added so far (they are sent in pieces otherwise): before
   // waiting for more, so that the database is not kept waiting.
   void flush();
-  // `rows` are the rows added, in order. Writes their personal data and
-  // publishes them as copy_trainees does; returns their ids. Throws Conflict
-  // when an email was registered meanwhile.
-  std::vector<std::string> finish(std::vector<NewTrainee>& rows, bool analyze);
+  // `rows` are the rows added, in order (the caller's, which it keeps: their
+  // profiles move into the records published, and back if this throws).
+  // Writes their personal data and publishes them as copy_trainees does;
+  // returns their ids. Throws Conflict when an email was registered meanwhile.
+  std::vector<std::string> finish(const std::vector<NewTrainee*>& rows, bool analyze);
 
  private:
   struct Impl;
