@@ -513,6 +513,8 @@ Validated merge_checked(std::size_t rows, std::vector<Checked>& parts,
 // only once every row is valid; with any error nothing is committed, and the
 // answer lists every error as a validation before writing would.
 constexpr std::size_t kChunkRows = 4096;
+// Attempts at writing the rows while emails are registered meanwhile.
+constexpr int kImportAttempts = 3;
 
 class ChunkQueue {
  public:
@@ -916,26 +918,34 @@ awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
   const auto& rows = std::get<Parsed>(parsed);
   std::unordered_set<std::string> existing;
   std::optional<store::TextFolding> folding;
-  const bool organization_ok =
-      co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
-        const auto raw = raw_emails(rows);
-        folding.emplace(t, raw, store::TextFolding::Fold::email_key);
-        std::vector<std::string> lowered;
-        lowered.reserve(raw.size());
-        for (const auto& email : raw) {
-          if (auto l = folding->lower(email)) lowered.push_back(std::move(*l));
-        }
-        return lowered;
-      });
-  if (!organization_ok) co_return not_a_provider(ctx);
+  // The file's emails folded as the organization's unique key folds them,
+  // and those it has registered (false: it is no training provider).
+  auto read_registered = [&]() -> awaitable<bool> {
+    existing.clear();
+    co_return co_await read_provider(api, options.organization_id, existing, [&](store::Tx& t) {
+      const auto raw = raw_emails(rows);
+      folding.emplace(t, raw, store::TextFolding::Fold::email_key);
+      std::vector<std::string> lowered;
+      lowered.reserve(raw.size());
+      for (const auto& email : raw) {
+        if (auto l = folding->lower(email)) lowered.push_back(std::move(*l));
+      }
+      return lowered;
+    });
+  };
+  if (!co_await read_registered()) co_return not_a_provider(ctx);
   const double prepare_ms = ms_since(began) - parse_ms;
   ChunkQueue queue((rows.rows.size() + kChunkRows - 1) / kChunkRows);
   ImportWriter w;
-  w.queue = &queue;
-  w.skip_duplicates = options.skip_duplicates;
-  w.existing = &existing;
-  w.folding = &*folding;
-  w.invalid = !errors.empty();  // a record with the wrong number of fields
+  auto fresh_writer = [&] {
+    w = ImportWriter{};
+    w.queue = &queue;
+    w.skip_duplicates = options.skip_duplicates;
+    w.existing = &existing;
+    w.folding = &*folding;
+    w.invalid = !errors.empty();  // a record with the wrong number of fields
+  };
+  fresh_writer();
   const auto pipeline = Clock::now();
   double validate_ms = 0;
   double write_ms = 0;
@@ -965,6 +975,21 @@ awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
     queue.stop();
   };
   co_await (validate() && write());
+  // An email the organization registered after its emails were read (another
+  // import, a single create) is refused by its unique key at the COPY's end,
+  // and the transaction rolls back. The rows, all validated by then, are
+  // written again against the emails read again, that one now a duplicate of
+  // a registered trainee: skipped or listed as the file asks (a coordinator's
+  // second import beside the first, both with on_duplicate=skip, was
+  // answered 409 and imported nothing).
+  for (int attempt = 2; conflict && attempt <= kImportAttempts; ++attempt) {
+    util::log("info", "import written again: an email was registered meanwhile",
+              {{"attempt", attempt}});
+    if (!co_await read_registered()) co_return not_a_provider(ctx);
+    fresh_writer();
+    conflict.reset();
+    co_await write();
+  }
   util::set_log_context(context);
   const double total_ms = ms_since(pipeline);
   if (conflict) co_return problem(ctx, 409, conflict->detail);
