@@ -46,6 +46,8 @@ constexpr std::size_t kListedErrors = 1'000;
 // What parse_csv keeps at most: a hostile file's shape (a line of 60M
 // commas, 30M one-character lines) must not make it hold more than an import
 // may. Fields past `max_fields` in a record are counted, not kept.
+// Room made ahead for a record's fields: the template's columns, rounded up.
+constexpr std::size_t kReservedFields = 32;
 struct CsvLimits {
   std::size_t max_records;  // at least 1
   std::size_t max_fields;
@@ -77,13 +79,16 @@ CsvRead parse_csv(std::string_view text, const CsvLimits& limits, std::vector<Cs
     if (count++ < limits.max_fields) record.push_back(std::move(field));
     field.clear();
   };
-  // Each record's fields in a vector of the previous record's number (a
-  // record grown one field at a time held room for 32 of a 17-column file's
-  // fields, and dropped five smaller vectors on the way: a tenth of an
-  // import's memory). At most 32: a hostile file's short records after long
-  // ones hold no more than before.
+  // Each record's fields in a vector with room for the fields it may keep
+  // (a record grown one field at a time held room for 32 of a 17-column
+  // file's fields, and dropped five smaller vectors on the way: a tenth of an
+  // import's memory). A valid header names at most the template's 24
+  // columns: a record, however few its fields, holds room for at most 24 (a
+  // full one grown a field at a time held 32). The header's own read grows
+  // past kReservedFields as before.
+  const std::size_t room = std::min(limits.max_fields, kReservedFields);
+  record.reserve(room);
   const auto end_record = [&] {
-    const std::size_t room = std::min<std::size_t>(record.size(), 32);
     out.push_back({record_line, count, std::move(record)});
     record = {};
     record.reserve(room);
@@ -589,8 +594,9 @@ struct Duplicates {
   }
 };
 
-// The writer's state, kept across the transaction's attempts (one retried
-// after a deadlock writes the rows kept so far again, then goes on).
+// The writer's state, kept across the transaction's attempts after a
+// deadlock (one retried writes the rows kept so far again, then goes on); an
+// attempt after an email registered meanwhile starts a fresh one.
 struct ImportWriter {
   ChunkQueue* queue = nullptr;
   bool skip_duplicates = false;
@@ -615,7 +621,7 @@ std::size_t take_chunk(ImportWriter& w, Checked& c) {
   for (std::size_t i = 0; i < c.inputs.size(); ++i) {
     auto& input = c.inputs[i];
     const auto lowered = w.folding->lower(input.personal.email);
-    // Every email was folded ahead (import_trainees): none is missing.
+    // Every email was folded ahead (write_import): none is missing.
     if (!lowered) throw std::logic_error("an email was not folded ahead of the import");
     const bool in_org = w.existing->count(*lowered) > 0;
     if (in_org || !w.seen.insert(*lowered).second) {
@@ -975,6 +981,7 @@ awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
     queue.stop();
   };
   co_await (validate() && write());
+  util::set_log_context(context);
   // An email the organization registered after its emails were read (another
   // import, a single create) is refused by its unique key at the COPY's end,
   // and the transaction rolls back. The rows, all validated by then, are
@@ -985,12 +992,14 @@ awaitable<Response> write_import(ApiContext& api, http::RequestContext& ctx,
   for (int attempt = 2; conflict && attempt <= kImportAttempts; ++attempt) {
     util::log("info", "import written again: an email was registered meanwhile",
               {{"attempt", attempt}});
-    if (!co_await read_registered()) co_return not_a_provider(ctx);
+    const bool provider = co_await read_registered();
+    util::set_log_context(context);
+    if (!provider) co_return not_a_provider(ctx);
     fresh_writer();
     conflict.reset();
     co_await write();
+    util::set_log_context(context);
   }
-  util::set_log_context(context);
   const double total_ms = ms_since(pipeline);
   if (conflict) co_return problem(ctx, 409, conflict->detail);
   if (rows_invalid) {

@@ -64,7 +64,7 @@ struct TraineeProfile {
   bool placed_elsewhere = false;
 };
 
-// A trainee to be created: what a client sends of one (a bulk import's row).
+// A trainee to be created: its personal data and profile as a client sent them.
 struct NewTrainee {
   PersonalData personal;
   TraineeProfile profile;

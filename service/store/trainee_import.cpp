@@ -422,9 +422,9 @@ class WrittenRecords {
   void join() {
     if (thread_.joinable()) thread_.join();
   }
-  // Each record made in place from its row (a vector of default records,
-  // assigned over, touched 100 MB on the database thread at 100k rows and made
-  // and dropped the default profile's strings).
+  // Each record move-constructed from its row's profile as it is added (a
+  // vector of default records, assigned over, touched 100 MB on the database
+  // thread at 100k rows and made and dropped the default profile's strings).
   void build() {
     try {
       records_.reserve(rows_.size());
@@ -470,6 +470,7 @@ std::vector<std::string> TraineeCopy::finish(const std::vector<NewTrainee*>& row
   // profiles: no member is touched by both.
   WrittenRecords records({m.organization_id, ids, m.seqs, m.aliases, m.now_json}, rows);
   std::unordered_set<std::int64_t> placed;
+  std::vector<domain::TraineeRecord> written;
   try {
     copy_personal(tx, m.organization_id, rows, ids);
     for (const auto& r : exec(tx, kPlacedElsewhere)) placed.insert(r["seq"].as<std::int64_t>());
@@ -477,11 +478,11 @@ std::vector<std::string> TraineeCopy::finish(const std::vector<NewTrainee*>& row
       exec(tx, kAnalyzeSample);
       exec(tx, kAnalyze);
     }
+    written = records.take();  // (a failure of the build gives the profiles back too)
   } catch (...) {
     records.undo();
     throw;
   }
-  std::vector<domain::TraineeRecord> written = records.take();
   for (auto& r : written) r.profile.placed_elsewhere = placed.count(r.seq) > 0;
   m.t.trainees_written(std::move(written));
   return ids;

@@ -532,6 +532,17 @@ TEST_F(MatchingTest, StableRoundRespectsCapacityAndHasNoBlockingPair) {
                             "'round.completed' AND o.kind = 'firm' AND e.round_id = '" +
                             round_id + "'"),
             "4");
+  // Each training organization of its own trainees' proposals (migration
+  // 0114 counts them in one GROUP BY).
+  EXPECT_EQ(
+      db_.query_value("SELECT count(*) FROM org_events e JOIN organizations o ON o.id = "
+                      "e.organization_id WHERE e.type = 'round.completed' AND o.kind = "
+                      "'training_provider' AND e.round_id = '" +
+                      round_id +
+                      "' AND (e.data->>'proposed')::int = (SELECT count(*) FROM matches m WHERE "
+                      "m.round_id = e.round_id AND m.training_org_id = e.organization_id)"),
+      db_.query_value("SELECT count(DISTINCT training_org_id) FROM matches WHERE round_id = '" +
+                      round_id + "'"));
 
   // Scores of every eligible pair, from the candidates endpoint.
   std::map<std::pair<std::string, std::string>, double> score;  // (trainee, project)
@@ -691,6 +702,11 @@ TEST_F(MatchingTest, RoundsAndMatchesReplayTheirIdempotencyKey) {
   EXPECT_EQ(again.http.header("Idempotent-Replayed").value_or(""), "true");
   EXPECT_EQ(again.body["id"], first.body["id"]);
   EXPECT_EQ(count_rows("matching_rounds"), 1u);
+  // A dry run stores no match: the office that ran it is told of none.
+  EXPECT_EQ(db_.query_value("SELECT string_agg(e.data->>'proposed', ',') FROM org_events e WHERE "
+                            "e.type = 'round.completed' AND e.round_id = '" +
+                            first.body["id"].get<std::string>() + "'"),
+            "0");
   expect_problem(call("POST", "/v1/matching-rounds", admin_, {{"algorithm", "max_score"}},
                       {{"Idempotency-Key", "round-1"}}),
                  422);
