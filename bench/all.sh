@@ -37,6 +37,10 @@ kill $ka; ka=""
 
 run matching env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/matching.sh" "$BIN"
 run growth env TRAINEES=$GN PROJECTS=$GP ROUNDS_ONLY=1 "$LOAD/matching.sh" "$BIN"
+# The growth row's ratio from medians: each size's `stable` round four times, the sizes
+# alternated, every run on a fresh copy of one seeded database (single rounds varied by
+# a fifth on a shared host within the hour: session 24).
+run growth_median env SIZES="$N:$P $GN:$GP" "$LOAD/growth_ab.sh" "$BIN" "$BIN" 2
 run cold_reads env TRAINEES=$N DURATION=2s ROUNDS=3 "$LOAD/cold_reads_vs_peers.sh" "$BIN"
 run under_writes env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/candidates_under_writes.sh" "$BIN" "$BIN"
 run import env ROWS=$N "$LOAD/import_bench.sh" "$BIN"
