@@ -275,8 +275,13 @@ void copy_personal(pqxx::transaction_base& tx, const std::string& organization_i
     line.send(*out);
     out->complete();
   } catch (const pqxx::unique_violation&) {
-    throw Conflict{"trainees with these emails were registered meanwhile; nothing was imported",
-                   "/email"};
+    // The import reads the registered emails again and writes the rows again
+    // (api/import.cpp); this answer is for when they kept coming.
+    throw Conflict{
+        "trainees with these emails kept being registered while the import ran; nothing was "
+        "imported: send the file again, and those registered meanwhile will be found as "
+        "duplicates",
+        "/email"};
   }
 }
 
