@@ -156,11 +156,12 @@ void parse_working_hours(const json& body, domain::TraineeProfile& p,
   Validator v(w, "/working_hours", errors);
   v.only({"start", "end", "days"});
   for (const char* key : {"start", "end"}) {
-    auto t = v.text(key, false, 5);
+    // Read past HH:MM's length, so a time a spreadsheet wrote its own way
+    // (6:00 PM, 18:00:00) is named with what it reads as (invalid_time).
+    auto t = v.text(key, false, 16);
     if (!t) continue;
     if (!matching::parse_clock(*t)) {
-      v.fail(key, http::FieldCode::kInvalidFormat, "must be a local time HH:MM such as 09:00",
-             {{"format", std::string("time")}});
+      errors.push_back(invalid_time("/working_hours/" + std::string(key), *t));
     } else {
       (std::string_view(key) == "start" ? p.work_start : p.work_end) = *t;
     }

@@ -12,6 +12,7 @@
 #include "domain/country.hpp"
 #include "domain/currency.hpp"
 #include "domain/text.hpp"
+#include "matching/features.hpp"
 
 namespace kakehashi::api {
 
@@ -415,6 +416,91 @@ std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s) {
   }
   if (out.readings.empty()) return std::nullopt;  // no real date in it
   return out;
+}
+
+std::optional<SpreadsheetTime> spreadsheet_time(const std::string& s) {
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto hh_mm = [](int h, int m) {
+    const auto two = [](int v) {
+      return std::string{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
+    };
+    return two(h) + ":" + two(m);
+  };
+  // Typed with a Bengali keyboard or a Japanese IME (the colon too).
+  if (!domain::is_ascii(s) && domain::valid_utf8(s)) {
+    const std::string ascii = domain::fold_width(domain::fold_digits(s));
+    if (!domain::is_ascii(ascii)) return std::nullopt;
+    if (matching::parse_clock(ascii)) return SpreadsheetTime{"other_digits", ascii};
+    return spreadsheet_time(ascii);
+  }
+  // Excel's time as a number: the fraction of a day (0.75 is 18:00).
+  if (s.size() >= 3 && s.size() <= 12 && s.starts_with("0.") &&
+      std::all_of(s.begin() + 2, s.end(), is_digit)) {
+    const long minutes = std::lround(std::stod(s) * 24 * 60);
+    if (minutes >= 24 * 60) return std::nullopt;
+    return SpreadsheetTime{"excel_serial",
+                           hh_mm(static_cast<int>(minutes / 60), static_cast<int>(minutes % 60))};
+  }
+  // H or HH, then :MM (and :SS) or not, then AM or PM (a.m., pm) or not.
+  std::size_t at = 0;
+  int h = 0;
+  while (at < s.size() && at < 2 && is_digit(s[at])) h = h * 10 + (s[at++] - '0');
+  if (at == 0) return std::nullopt;
+  const std::size_t hour_digits = at;
+  // The two digits after a colon at i, or -1.
+  const auto colon_pair = [&](std::size_t i) {
+    if (i + 3 > s.size() || s[i] != ':' || !is_digit(s[i + 1]) || !is_digit(s[i + 2])) return -1;
+    return (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+  };
+  int m = 0;
+  bool minutes_given = false;
+  bool seconds = false;
+  if (const int mm = colon_pair(at); mm >= 0) {
+    if (mm > 59) return std::nullopt;
+    m = mm;
+    minutes_given = true;
+    at += 3;
+    if (const int ss = colon_pair(at); ss >= 0) {
+      if (ss > 59) return std::nullopt;
+      seconds = true;
+      at += 3;
+    }
+  }
+  std::string rest;
+  for (; at < s.size(); ++at) {
+    const char c = s[at];
+    if (c == ' ' || c == '.') continue;
+    rest.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (rest == "am" || rest == "pm") {
+    if (h < 1 || h > 12) return std::nullopt;
+    const int h24 = (h % 12) + (rest == "pm" ? 12 : 0);
+    return SpreadsheetTime{"12_hour", hh_mm(h24, m)};
+  }
+  if (!rest.empty() || !minutes_given || h > 23) return std::nullopt;
+  if (seconds) return SpreadsheetTime{"seconds", hh_mm(h, m)};
+  if (hour_digits == 1) return SpreadsheetTime{"one_digit_hour", hh_mm(h, m)};
+  return std::nullopt;
+}
+
+http::FieldError invalid_time(std::string pointer, const std::string& value) {
+  const auto seen = spreadsheet_time(value);
+  if (!seen) {
+    return {std::move(pointer), FieldCode::kInvalidFormat,
+            "must be a local time HH:MM such as 09:00", format_is("time")};
+  }
+  // A coordinator's Excel (or keyboard) wrote it its own way: say what it
+  // reads as in HH:MM, 24 hours.
+  std::string message =
+      seen->seen == "excel_serial"
+          ? "must be a local time HH:MM; " + value + " is how Excel stores a time as a number (" +
+                seen->reading + "): format the column as Text and type the times as HH:MM"
+          : "must be a local time HH:MM in 24 hours and the digits 0-9: " + value + " is " +
+                seen->reading;
+  http::FieldParams params = format_is("time");
+  params.emplace_back("seen", seen->seen);
+  params.emplace_back("readings", std::vector<std::string>{seen->reading});
+  return {std::move(pointer), FieldCode::kInvalidFormat, std::move(message), std::move(params)};
 }
 
 bool valid_timestamp(const std::string& s) {

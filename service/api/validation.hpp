@@ -112,6 +112,18 @@ std::optional<SpreadsheetDate> spreadsheet_date(const std::string& s);
 // The error for a date that is not YYYY-MM-DD: plain, or naming what a
 // spreadsheet's shape of it can mean (spreadsheet_date).
 http::FieldError invalid_date(std::string pointer, const std::string& value);
+// A time of day a spreadsheet wrote its own way (not HH:MM in 24 hours):
+// `seen` is "12_hour" (6:00 PM, 6 pm, 6:00 p.m.), "seconds" (18:00:00),
+// "one_digit_hour" (9:00), "excel_serial" (0.75: Excel's fraction of a day)
+// or "other_digits" (１８：００, ১৮:০০), with the HH:MM it reads as.
+struct SpreadsheetTime {
+  std::string seen;
+  std::string reading;
+};
+std::optional<SpreadsheetTime> spreadsheet_time(const std::string& s);
+// The error for a time of day that is not HH:MM: plain, or naming what a
+// spreadsheet's shape of it reads as (spreadsheet_time).
+http::FieldError invalid_time(std::string pointer, const std::string& value);
 bool valid_slug(const std::string& s);      // [a-z][a-z0-9_-]{0,39}
 bool valid_currency(const std::string& s);  // an ISO 4217 code
 bool valid_timestamp(const std::string& s);

@@ -124,6 +124,8 @@ const en = {
   "error.invalid_format:date_excel": "Excel stored this date as a number ({readings}): format the column as Text and type dates as YYYY-MM-DD.",
   "error.invalid_format:date_order": "Write dates as YYYY-MM-DD: this one is {readings}.",
   "error.invalid_format:date_digits": "Write dates as YYYY-MM-DD in the digits 0–9: this one is {readings}.",
+  "error.invalid_format:time_reading": "Write times as HH:MM in 24 hours, in the digits 0–9: this one is {readings}.",
+  "error.invalid_format:time_excel": "Excel stored this time as a number ({readings}): format the column as Text and type times as HH:MM.",
   "error.unknown_skill": "“{skill}” is not a known skill.", "error.unknown_skill_closest": "“{skill}” is not a known skill. Did you mean {closest}?",
   "error.duplicate": "Given twice.", "error.not_found": "No such {resource}.", "error.taken": "Already in use.", "error.taken_skill": "Already a name of {skill}.",
   "error.invalid_state": "Not possible in the current state.", "error.not_permitted": "Your role cannot set this.",
@@ -359,6 +361,8 @@ const ja = {
   "error.invalid_format:date_excel": "Excelが日付を数値（{readings}）に変えています。列を文字列形式にして、YYYY-MM-DD の形で入力してください。",
   "error.invalid_format:date_order": "日付は YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
   "error.invalid_format:date_digits": "日付は半角数字で YYYY-MM-DD の形で入力してください（この日付は {readings}）。",
+  "error.invalid_format:time_reading": "時刻は半角数字・24時間制の HH:MM で入力してください（この時刻は {readings}）。",
+  "error.invalid_format:time_excel": "Excel が時刻を数値（{readings}）として保存しています。列の書式を「文字列」にして、時刻を HH:MM で入力してください。",
   "error.unknown_skill": "「{skill}」は登録されていないスキルです。", "error.unknown_skill_closest": "「{skill}」は登録されていないスキルです。{closest}ではありませんか？",
   "error.duplicate": "重複しています。", "error.not_found": "該当する{resource}が見つかりません。", "error.taken": "既に使われています。", "error.taken_skill": "既に「{skill}」の名前として使われています。",
   "error.invalid_state": "現在の状態では指定できません。", "error.not_permitted": "この項目を指定する権限がありません。",
@@ -680,6 +684,8 @@ export function fieldErrorText(error) {
       if (p.format === "date" && p.seen === "excel_serial") return t("error.invalid_format:date_excel", { readings: formatList(list(p.readings), "disjunction") });
       if (p.format === "date" && p.seen === "other_order" && list(p.readings).length) return t("error.invalid_format:date_order", { readings: formatList(list(p.readings), "disjunction") });
       if (p.format === "date" && p.seen === "other_digits" && list(p.readings).length) return t("error.invalid_format:date_digits", { readings: formatList(list(p.readings), "disjunction") });
+      if (p.format === "time" && p.seen === "excel_serial" && list(p.readings).length) return t("error.invalid_format:time_excel", { readings: formatList(list(p.readings), "disjunction") });
+      if (p.format === "time" && p.seen && list(p.readings).length) return t("error.invalid_format:time_reading", { readings: formatList(list(p.readings), "disjunction") });
       return t("error.invalid_format", { format: has(`format.${p.format}`) ? t(`format.${p.format}`) : p.format });
     case "unknown_field":
       // A CSV heading the import does not take: the ones it does.

@@ -477,6 +477,48 @@ TEST(SpreadsheetDates, ExcelSerialsAndOtherOrdersAreReadAsTheirDates) {
   }
 }
 
+// A working time a spreadsheet or a keyboard wrote its own way is named with
+// the HH:MM it reads as (a coordinator's "6:00 PM" was "at most 5 characters").
+TEST_F(ValidationTest, ATimeWrittenAnotherWaySaysWhatItReadsAs) {
+  for (const auto& [text, seen, reading] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"6:00 PM", "12_hour", "18:00"},
+           {"6 pm", "12_hour", "18:00"},
+           {"12:30 a.m.", "12_hour", "00:30"},
+           {"12 PM", "12_hour", "12:00"},
+           {"18:00:00", "seconds", "18:00"},
+           {"9:00", "one_digit_hour", "09:00"},
+           {"0.75", "excel_serial", "18:00"},
+           {"\uff11\uff18\uff1a\uff10\uff10", "other_digits", "18:00"},
+           {"\u09e7\u09ee:\u09e6\u09e6", "other_digits", "18:00"}}) {
+    SCOPED_TRACE(text);
+    const auto read = spreadsheet_time(text);
+    ASSERT_TRUE(read.has_value());
+    EXPECT_EQ(read->seen, seen);
+    EXPECT_EQ(read->reading, reading);
+  }
+  for (const std::string text : {"25:00", "6:70 PM", "13 PM", "0 AM", "noon", "18", "1.5", ""}) {
+    EXPECT_FALSE(spreadsheet_time(text).has_value()) << text;
+  }
+  json body = {{"full_name", "Nusrat Jahan"},
+               {"email", "nusrat@example.com"},
+               {"working_hours", {{"start", "9:00 AM"}, {"end", "6:00 PM"}}}};
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 2U);
+  EXPECT_EQ(errors_[0].pointer, "/working_hours/start");
+  EXPECT_EQ(errors_[1].pointer, "/working_hours/end");
+  EXPECT_EQ(errors_[1].message,
+            "must be a local time HH:MM in 24 hours and the digits 0-9: 6:00 PM is 18:00");
+  ASSERT_EQ(errors_[1].params.size(), 3U);
+  EXPECT_EQ(std::get<std::string>(errors_[1].params[1].second), "12_hour");
+  errors_.clear();
+  body["working_hours"] = {{"start", "nine"}, {"end", "18:00"}};
+  parse_trainee(body, api_, false, errors_);
+  ASSERT_EQ(errors_.size(), 1U);
+  EXPECT_EQ(errors_[0].message, "must be a local time HH:MM such as 09:00");
+  EXPECT_EQ(errors_[0].params.size(), 1U);
+}
+
 TEST_F(ValidationTest, ADateExcelRewroteSaysWhatItCanMean) {
   json body = {{"full_name", "Nusrat Jahan"},
                {"email", "nusrat@example.com"},
