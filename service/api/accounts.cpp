@@ -226,7 +226,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
     if (found) {
       ok = util::verify_password(*password, found->password_hash);
     } else {
-      util::verify_dummy_password(*password);
+      util::verify_dummy_password(*password, api.accounts.password_cost);
     }
   });
   if (!ok) {
@@ -254,6 +254,13 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
       co_return co_await sign_in_failed(api, counted, attempt.attempt, second_factor_wrong(ctx));
     }
   }
+  // A hash made at another cost (an older one, or a test's) is made again
+  // at this service's, now that the password is known to be right.
+  std::optional<std::string> rehashed;
+  if (util::password_needs_rehash(found->password_hash, api.accounts.password_cost)) {
+    co_await api.cpu.run(
+        [&] { rehashed = util::hash_password(*password, api.accounts.password_cost); });
+  }
   const std::string token = util::random_hex(32);
   // A browser without this account's device cookie gets one. Signing in from
   // a known browser leaves the email's count as it is: a stranger who locked
@@ -264,6 +271,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   guess_was_right(api, ctx);
   co_await api.db.transact([&](store::Tx& t) {
     store::clear_sign_in_failures(t, counted);
+    if (rehashed) store::rehash_password(t, found->person.id, found->password_hash, *rehashed);
     if (new_device) {
       store::remember_device(t, found->person.id, util::sha256_hex(device), kDeviceTtlSeconds);
     }
@@ -324,7 +332,7 @@ awaitable<Response> accept_invitation(ApiContext& api, http::RequestContext& ctx
   }
   if (!errors.empty()) co_return problem(ctx, 422, "the acceptance is invalid", errors);
   std::string hash;
-  co_await api.cpu.run([&] { hash = util::hash_password(*password); });
+  co_await api.cpu.run([&] { hash = util::hash_password(*password, api.accounts.password_cost); });
   std::optional<store::PersonRow> person;
   auto conflict = co_await transact(api, [&](store::Tx& t) {
     const auto invitation = store::take_invitation(t, util::sha256_hex(*token));

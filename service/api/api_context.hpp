@@ -26,6 +26,7 @@
 #include "util/cpu_pool.hpp"
 #include "util/histogram.hpp"
 #include "util/log.hpp"
+#include "util/password.hpp"
 
 namespace kakehashi::matching {
 class LiveIndex;
@@ -153,6 +154,9 @@ struct AccountSettings {
   // (X-Forwarded-Proto: https); the service itself speaks plain HTTP.
   SecureCookie secure_cookie = SecureCookie::kAuto;
   int free_sign_in_failures = 5;
+  // Every password hashed from now on; a sign-in with a hash made at
+  // another cost hashes the password again.
+  util::PasswordCost password_cost = util::interactive_password_cost();
 };
 
 struct ApiContext {

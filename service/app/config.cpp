@@ -162,6 +162,16 @@ const std::vector<Option>& options() {
       {"sign-in-failures", "KAKEHASHI_SIGN_IN_FAILURES", "5",
        "failed sign-ins for one email before it must wait (30 s, doubling, at most 15 min)",
        number(&Config::free_sign_in_failures, 1, 1000)},
+      {"password-cost", "KAKEHASHI_PASSWORD_COST", "interactive",
+       "work per password hash: interactive (Argon2id, 2 passes over 64 MiB) or minimum (1 pass "
+       "over 8 KiB). minimum is for tests only: a stolen hash made so is cheap to guess from. A "
+       "person whose hash was made at another cost has it made again at this one when they next "
+       "sign in",
+       [](Config& c, const std::string& v) -> std::optional<std::string> {
+         if (v != "interactive" && v != "minimum") return "must be interactive or minimum";
+         c.password_cost = v;
+         return std::nullopt;
+       }},
       {"access-log", "KAKEHASHI_ACCESS_LOG", "true", "one JSON line per request on stdout",
        boolean(&Config::access_log)},
       {"migrations-dir", "KAKEHASHI_MIGRATIONS_DIR", "(built in)",

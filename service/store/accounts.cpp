@@ -33,9 +33,8 @@ const std::string kUpdatePersonRole =
         "WHERE p.id = $2 AND p.organization_id = $1 RETURNING ") +
     kPersonColumns;
 constexpr const char* kDeletePerson = "DELETE FROM people WHERE id = $2 AND organization_id = $1";
-constexpr const char* kUpdatePassword =
-    "UPDATE people SET password_hash = $2, version = version + 1, updated_at = now() "
-    "WHERE id = $1";
+constexpr const char* kRehashPassword =
+    "UPDATE people SET password_hash = $3 WHERE id = $1 AND password_hash = $2";
 
 constexpr const char* kInvitationColumns =
     "id, organization_id, email, role, invited_by, to_json(created_at)#>>'{}' AS created_at, "
@@ -276,8 +275,9 @@ bool delete_person(Tx& t, const std::string& organization_id, const std::string&
   return deleted;
 }
 
-bool update_password(Tx& t, const std::string& person_id, const std::string& password_hash) {
-  return exec_params(t.sql(), kUpdatePassword, person_id, password_hash).affected_rows() > 0;
+bool rehash_password(Tx& t, const std::string& person_id, const std::string& old_hash,
+                     const std::string& new_hash) {
+  return exec_params(t.sql(), kRehashPassword, person_id, old_hash, new_hash).affected_rows() > 0;
 }
 
 std::optional<InvitationRow> insert_invitation(Tx& t, const std::string& organization_id,

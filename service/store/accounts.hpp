@@ -57,7 +57,11 @@ std::optional<PersonRow> update_person_role(Tx& t, const std::string& organizati
                                             const std::string& id, const std::string& role);
 // Deletes the person and (by cascade) their sessions.
 bool delete_person(Tx& t, const std::string& organization_id, const std::string& id);
-bool update_password(Tx& t, const std::string& person_id, const std::string& password_hash);
+// The same password's hash made again (at another cost), when the stored one
+// is still `old_hash`. The person's version does not change: nothing they or
+// anyone reads of them did.
+bool rehash_password(Tx& t, const std::string& person_id, const std::string& old_hash,
+                     const std::string& new_hash);
 
 struct InvitationRow {
   std::string id;

@@ -81,11 +81,19 @@ std::optional<std::string> password_weakness(std::string_view password, std::str
   return std::nullopt;
 }
 
-std::string hash_password(std::string_view password) {
+PasswordCost interactive_password_cost() {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+
+PasswordCost minimum_password_cost() {
+  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+}
+
+std::string hash_password(std::string_view password, PasswordCost cost) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  if (crypto_pwhash_str(out, password.data(), password.size(), cost.passes, cost.memory_bytes) !=
+      0) {
     throw std::runtime_error("password hashing ran out of memory");
   }
   return std::string(out);
@@ -97,9 +105,22 @@ bool verify_password(std::string_view password, const std::string& encoded) {
   return crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
 }
 
-void verify_dummy_password(std::string_view password) {
-  static const std::string dummy = hash_password("kakehashi: no account has this address");
-  (void)verify_password(password, dummy);
+bool password_needs_rehash(const std::string& encoded, PasswordCost cost) {
+  ensure_sodium();
+  // 1: other parameters; -1: not an Argon2id hash at all (verify refused it).
+  return crypto_pwhash_str_needs_rehash(encoded.c_str(), cost.passes, cost.memory_bytes) == 1;
+}
+
+void verify_dummy_password(std::string_view password, PasswordCost cost) {
+  constexpr const char* kDummy = "kakehashi: no account has this address";
+  if (cost == interactive_password_cost()) {
+    static const std::string interactive = hash_password(kDummy, cost);
+    (void)verify_password(password, interactive);
+  } else {
+    // A process keeps one cost from its start.
+    static const std::string other = hash_password(kDummy, cost);
+    (void)verify_password(password, other);
+  }
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

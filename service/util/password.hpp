@@ -4,6 +4,7 @@
 // CPU pool, never on an I/O thread. Passwords are never logged.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +22,29 @@ inline constexpr std::size_t kMaxPasswordBytes = 1024;
 // Length is checked apart (kMinPasswordBytes).
 std::optional<std::string> password_weakness(std::string_view password, std::string_view email);
 
+// The work one hash takes: Argon2id's passes over its memory.
+struct PasswordCost {
+  unsigned long long passes;
+  std::size_t memory_bytes;
+  friend bool operator==(const PasswordCost&, const PasswordCost&) = default;
+};
+// libsodium's "interactive" cost (2 passes over 64 MiB): what every real
+// account's password is hashed with.
+PasswordCost interactive_password_cost();
+// libsodium's minimum (1 pass over 8 KiB), for tests only: the suite signs
+// people in hundreds of times, and at the interactive cost those hashes were
+// a large part of its CPU. A hash made so is cheap to guess from.
+PasswordCost minimum_password_cost();
+
 // The encoded Argon2id hash ("$argon2id$v=19$m=...") of `password`.
 // Throws std::runtime_error when libsodium cannot allocate its memory.
-std::string hash_password(std::string_view password);
+std::string hash_password(std::string_view password,
+                          PasswordCost cost = interactive_password_cost());
+
+// True when `encoded` was not made at `cost` (an older or a test cost):
+// sign-in then hashes the password again at `cost`.
+bool password_needs_rehash(const std::string& encoded,
+                           PasswordCost cost = interactive_password_cost());
 
 // True when `password` matches `encoded`. A malformed `encoded` is false.
 bool verify_password(std::string_view password, const std::string& encoded);
@@ -31,7 +52,9 @@ bool verify_password(std::string_view password, const std::string& encoded);
 // Verifies `password` against a fixed hash made once per process, taking the
 // time a real verification takes: sign-in calls it when no account has the
 // address, so the answer's timing does not tell whether one does.
-void verify_dummy_password(std::string_view password);
+// A fixed hash at each cost, made once per process.
+void verify_dummy_password(std::string_view password,
+                           PasswordCost cost = interactive_password_cost());
 
 // Constant-time equality of two byte strings of any length (the lengths are
 // not secret).

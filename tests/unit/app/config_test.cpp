@@ -37,6 +37,16 @@ TEST(Config, SlowStatementThresholdFromTheEnvironment) {
       parse_config({}, env_of({{"KAKEHASHI_DB_NAME_READS", "false"}})).config.db_name_reads);
 }
 
+TEST(Config, PasswordCostIsInteractiveUnlessATestAsksForTheMinimum) {
+  EXPECT_EQ(parse_config({}, env_of({})).config.password_cost, "interactive");
+  auto r = parse_config({}, env_of({{"KAKEHASHI_PASSWORD_COST", "minimum"}}));
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.password_cost, "minimum");
+  r = parse_config({}, env_of({{"KAKEHASHI_PASSWORD_COST", "low"}}));
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].find("interactive or minimum"), std::string::npos) << r.errors[0];
+}
+
 TEST(Config, EnvironmentThenFlagsWin) {
   auto r = parse_config({"--listen", "0.0.0.0:9000", "--db-pool-size=7", "--migrate"},
                         env_of({{"KAKEHASHI_LISTEN", "127.0.0.1:1"},

@@ -23,6 +23,26 @@ TEST(Password, MalformedHashesAreFalseNotCrashes) {
   verify_dummy_password("anything");  // takes its time, answers nothing
 }
 
+// The cost is in the hash: real accounts' at libsodium's interactive
+// parameters, a test's at the minimum; each verifies, and a hash of the
+// other cost asks to be made again (sign-in then rehashes it).
+TEST(Password, EachCostIsWrittenInItsHashAndTheOtherAsksForARehash) {
+  const std::string real = hash_password("correct horse battery");
+  EXPECT_NE(real.find("$m=65536,t=2,p=1$"), std::string::npos) << real;
+  const std::string cheap = hash_password("correct horse battery", minimum_password_cost());
+  EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
+  EXPECT_TRUE(verify_password("correct horse battery", cheap));
+  EXPECT_FALSE(verify_password("correct horse batterz", cheap));
+  EXPECT_FALSE(password_needs_rehash(real));
+  EXPECT_TRUE(password_needs_rehash(cheap));
+  EXPECT_TRUE(password_needs_rehash(real, minimum_password_cost()));
+  EXPECT_FALSE(password_needs_rehash(cheap, minimum_password_cost()));
+  // Not a hash at all: nothing to make again (verification refused it).
+  EXPECT_FALSE(password_needs_rehash("$argon2id$garbage"));
+  EXPECT_FALSE(password_needs_rehash(""));
+  verify_dummy_password("anything", minimum_password_cost());
+}
+
 // Long enough is not enough: passwords a guesser tries first are refused.
 TEST(Password, EasyToGuessPasswordsAreNamed) {
   for (const char* weak :
