@@ -1,8 +1,9 @@
 // The review console in a real browser: playwright-core drives Debian's
 // chromium (headless) against the real kakehashi and a database loaded with
 // the demo data. Walks each role's main task, checks the language toggle and
-// runs axe-core on every main view; writes a screenshot of each view to
-// tests/e2e/screenshots/ (not committed). Pages are English unless a test asks
+// runs axe-core on every main view; with KAKEHASHI_E2E_SCREENSHOTS=1, writes
+// a screenshot of each view to tests/e2e/screenshots/ (not committed: they
+// are for a person to look at, and took a fifth of the test's CPU). Pages are English unless a test asks
 // for the browser's Japanese locale.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -78,7 +79,7 @@ async function accessible(page, name) {
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   });
   assert.deepEqual(found, [], `${name}: accessibility violations`);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  if (process.env.KAKEHASHI_E2E_SCREENSHOTS === "1") await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
 before(async () => {
@@ -88,7 +89,7 @@ before(async () => {
   Object.assign(keys, started.keys);
   stopService = started.stop;
   browser = await chromium.launch({
-    executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/bin/chromium",
+    executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/lib/chromium/chromium-headless-shell",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   });
 });

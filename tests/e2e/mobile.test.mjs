@@ -66,7 +66,7 @@ before(async () => {
   assert.ok(accepted.status < 300, JSON.stringify(accepted.body));
 
   browser = await chromium.launch({
-    executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/bin/chromium",
+    executablePath: process.env.KAKEHASHI_CHROMIUM || "/usr/lib/chromium/chromium-headless-shell",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
   });
 });
