@@ -256,10 +256,17 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
   }
   // A hash made at another cost (an older one, or a test's) is made again
   // at this service's, now that the password is known to be right.
+  // Best effort: a hash that cannot be made now (its 64 MiB) leaves the old
+  // one, and the person is signed in all the same.
   std::optional<std::string> rehashed;
   if (util::password_needs_rehash(found->password_hash, api.accounts.password_cost)) {
-    co_await api.cpu.run(
-        [&] { rehashed = util::hash_password(*password, api.accounts.password_cost); });
+    co_await api.cpu.run([&] {
+      try {
+        rehashed = util::hash_password(*password, api.accounts.password_cost);
+      } catch (const std::exception& e) {
+        util::log("warn", "password not hashed again at sign-in", {{"error", e.what()}});
+      }
+    });
   }
   const std::string token = util::random_hex(32);
   // A browser without this account's device cookie gets one. Signing in from

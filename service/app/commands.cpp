@@ -312,6 +312,10 @@ int users(const std::vector<std::string>& args) {
   }
   try {
     store::Database db(database_options(*config), store::registry_statements());
+    if (config->password_cost != "interactive") {
+      std::cerr << "kakehashi: warning: the password is hashed at the test cost ("
+                << config->password_cost << "): never for a real account\n";
+    }
     const std::string hash = util::hash_password(password, password_cost(*config));
     std::optional<store::PersonRow> row;
     db.transact_sync([&](store::Tx& t) {

@@ -165,8 +165,8 @@ const std::vector<Option>& options() {
       {"password-cost", "KAKEHASHI_PASSWORD_COST", "interactive",
        "work per password hash: interactive (Argon2id, 2 passes over 64 MiB) or minimum (1 pass "
        "over 8 KiB). minimum is for tests only: a stolen hash made so is cheap to guess from. A "
-       "person whose hash was made at another cost has it made again at this one when they next "
-       "sign in",
+       "person whose hash was made at a lower cost has it made again at this one when they next "
+       "sign in (never at a lower one)",
        [](Config& c, const std::string& v) -> std::optional<std::string> {
          if (v != "interactive" && v != "minimum") return "must be interactive or minimum";
          c.password_cost = v;

@@ -3,8 +3,10 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace kakehashi::util {
@@ -105,10 +107,35 @@ bool verify_password(std::string_view password, const std::string& encoded) {
   return crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
 }
 
+namespace {
+
+// The passes (t=) and the memory in KiB (m=) of an encoded Argon2id hash.
+std::optional<std::pair<unsigned long long, unsigned long long>> argon2id_cost(
+    const std::string& encoded) {
+  if (encoded.rfind("$argon2id$", 0) != 0) return std::nullopt;
+  auto number_after = [&](std::string_view key) -> std::optional<unsigned long long> {
+    const auto at = encoded.find(key);
+    if (at == std::string::npos) return std::nullopt;
+    unsigned long long v = 0;
+    const char* first = encoded.data() + at + key.size();
+    const auto [end, ec] = std::from_chars(first, encoded.data() + encoded.size(), v);
+    if (ec != std::errc() || end == first) return std::nullopt;
+    return v;
+  };
+  const auto memory = number_after("$m=");
+  const auto passes = number_after(",t=");
+  if (!memory || !passes) return std::nullopt;
+  return std::pair{*passes, *memory};
+}
+
+}  // namespace
+
 bool password_needs_rehash(const std::string& encoded, PasswordCost cost) {
-  ensure_sodium();
-  // 1: other parameters; -1: not an Argon2id hash at all (verify refused it).
-  return crypto_pwhash_str_needs_rehash(encoded.c_str(), cost.passes, cost.memory_bytes) == 1;
+  const auto stored = argon2id_cost(encoded);
+  if (!stored) return false;  // not a hash verification accepts
+  const auto [passes, kib] = *stored;
+  const unsigned long long want_kib = cost.memory_bytes / 1024;
+  return passes <= cost.passes && kib <= want_kib && (passes < cost.passes || kib < want_kib);
 }
 
 void verify_dummy_password(std::string_view password, PasswordCost cost) {

@@ -1,7 +1,8 @@
 // Password hashing for people's accounts: Argon2id through libsodium's
 // crypto_pwhash_str, whose output carries its own salt and parameters. The
-// work is deliberately slow (tens of milliseconds, 64 MiB): call it on the
-// CPU pool, never on an I/O thread. Passwords are never logged.
+// work is deliberately slow (2 passes over 64 MiB, ~165 ms on a 2-core host): call it on the
+// CPU pool, never on an I/O thread. (Tests hash at libsodium's minimum cost:
+// PasswordCost below.) Passwords are never logged.
 #pragma once
 
 #include <cstddef>
@@ -41,20 +42,19 @@ PasswordCost minimum_password_cost();
 std::string hash_password(std::string_view password,
                           PasswordCost cost = interactive_password_cost());
 
-// True when `encoded` was not made at `cost` (an older or a test cost):
-// sign-in then hashes the password again at `cost`.
-bool password_needs_rehash(const std::string& encoded,
-                           PasswordCost cost = interactive_password_cost());
+// True when `encoded` is an Argon2id hash made at a lower cost than `cost`
+// (no more passes and no more memory, and not the same): sign-in then hashes
+// the password again at `cost`. Never true towards a lower cost: a service
+// started at the test cost by mistake does not weaken the hashes it reads.
+bool password_needs_rehash(const std::string& encoded, PasswordCost cost);
 
 // True when `password` matches `encoded`. A malformed `encoded` is false.
 bool verify_password(std::string_view password, const std::string& encoded);
 
-// Verifies `password` against a fixed hash made once per process, taking the
-// time a real verification takes: sign-in calls it when no account has the
+// Verifies `password` against a fixed hash at `cost` made once per process,
+// taking the time a real verification at that cost takes: sign-in calls it when no account has the
 // address, so the answer's timing does not tell whether one does.
-// A fixed hash at each cost, made once per process.
-void verify_dummy_password(std::string_view password,
-                           PasswordCost cost = interactive_password_cost());
+void verify_dummy_password(std::string_view password, PasswordCost cost);
 
 // Constant-time equality of two byte strings of any length (the lengths are
 // not secret).

@@ -1,10 +1,10 @@
 // The review console in a real browser: playwright-core drives Debian's
-// chromium (headless) against the real kakehashi and a database loaded with
-// the demo data. Walks each role's main task, checks the language toggle and
-// runs axe-core on every main view; with KAKEHASHI_E2E_SCREENSHOTS=1, writes
-// a screenshot of each view to tests/e2e/screenshots/ (not committed: they
-// are for a person to look at, and took a fifth of the test's CPU). Pages are English unless a test asks
-// for the browser's Japanese locale.
+// chromium-headless-shell against the real kakehashi and a database loaded
+// with the demo data. Walks each role's main task, checks the language toggle
+// and runs axe-core on every main view; with KAKEHASHI_E2E_SCREENSHOTS=1,
+// writes a screenshot of each view to tests/e2e/screenshots/ (not committed:
+// they are for a person to look at, and took a fifth of the test's CPU).
+// Pages are English unless a test asks for the browser's Japanese locale.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -83,7 +83,7 @@ async function accessible(page, name) {
 }
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
+  if (process.env.KAKEHASHI_E2E_SCREENSHOTS === "1") mkdirSync(shots, { recursive: true });
   const started = await startDemoService(binary, database, env);
   base = started.base;
   Object.assign(keys, started.keys);

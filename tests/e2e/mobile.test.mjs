@@ -1,7 +1,7 @@
 // The review console on a phone: every main page of each role, in English and
 // in 日本語, at 375 px wide must not scroll sideways (wide tables scroll inside
 // themselves; long titles, emails and URLs wrap). playwright-core drives
-// Debian's chromium (headless) against the real kakehashi, its embedded
+// Debian's chromium-headless-shell against the real kakehashi, its embedded
 // assets and a database loaded with the demo data, set up as in
 // console.test.mjs; a long webhook URL, a long email and a match are added so
 // the pages show what overflowed before.

@@ -582,55 +582,6 @@ class SignInAddressLimitTest : public AccountsTest {
   }
 };
 
-// The suite hashes passwords at the minimum cost (scripts/dev test sets
-// KAKEHASHI_PASSWORD_COST); this service hashes at the real one, as in
-// production, and a hash made at another cost is made again at sign-in.
-class RealPasswordCostTest : public AccountsTest {
- protected:
-  std::map<std::string, std::string> service_env() const override {
-    auto env = AccountsTest::service_env();
-    env["KAKEHASHI_PASSWORD_COST"] = "interactive";
-    return env;
-  }
-  std::string stored_hash(const std::string& email) {
-    return db_.query_value("SELECT password_hash FROM people WHERE email = '" + email + "'");
-  }
-};
-
-TEST_F(RealPasswordCostTest, AHashMadeAtATestCostIsMadeAgainAtTheRealOneOnSignIn) {
-  auto env = db_.env();
-  env["KAKEHASHI_USER_PASSWORD"] = kPassword;
-  env["KAKEHASHI_PASSWORD_COST"] = "minimum";
-  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "cheap@programme.example",
-                           "--name", "Cheap"},
-                          env)
-                .exit_code,
-            0);
-  const std::string cheap = stored_hash("cheap@programme.example");
-  EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
-  const std::string version =
-      db_.query_value("SELECT version FROM people WHERE email = 'cheap@programme.example'");
-  expect_problem(sign_in_raw("cheap@programme.example", "not the password"), 401);
-  EXPECT_EQ(stored_hash("cheap@programme.example"), cheap);  // a wrong password changes nothing
-  sign_in("cheap@programme.example", kPassword);
-  const std::string real = stored_hash("cheap@programme.example");
-  EXPECT_NE(real.find("$m=65536,t=2,p=1$"), std::string::npos) << real;
-  // Nothing anyone reads of the person changed.
-  EXPECT_EQ(db_.query_value("SELECT version FROM people WHERE email = 'cheap@programme.example'"),
-            version);
-  // The new hash verifies, and is kept as it is.
-  sign_in("cheap@programme.example", kPassword);
-  EXPECT_EQ(stored_hash("cheap@programme.example"), real);
-  // A person made by this service is hashed at its cost from the start.
-  env["KAKEHASHI_PASSWORD_COST"] = "interactive";
-  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "real@programme.example",
-                           "--name", "Real"},
-                          env)
-                .exit_code,
-            0);
-  EXPECT_NE(stored_hash("real@programme.example").find("$m=65536,t=2,p=1$"), std::string::npos);
-}
-
 TEST_F(SignInAddressLimitTest, FailedSignInsFromOneAddressAreThrottled) {
   for (int i = 0; i < 3; ++i) {
     expect_problem(sign_in_raw("guess" + std::to_string(i) + "@example.com", "wrong password"),
@@ -731,6 +682,78 @@ TEST_F(SignInAddressLimitTest, RightPasswordsUseNoneOfTheAddressLimit) {
 
 // A password long enough but easy to guess is refused, and the invitation
 // stays open for a better one; the command line refuses it too.
+// The suite hashes passwords at the minimum cost (scripts/dev test sets
+// KAKEHASHI_PASSWORD_COST); this service hashes at the real one, as in
+// production, and a hash made at another cost is made again at sign-in.
+class RealPasswordCostTest : public AccountsTest {
+ protected:
+  std::map<std::string, std::string> service_env() const override {
+    auto env = AccountsTest::service_env();
+    env["KAKEHASHI_PASSWORD_COST"] = "interactive";
+    return env;
+  }
+  std::string stored_hash(const std::string& email) {
+    return db_.query_value("SELECT password_hash FROM people WHERE email = '" + email + "'");
+  }
+};
+
+TEST_F(RealPasswordCostTest, AHashMadeAtATestCostIsMadeAgainAtTheRealOneOnSignIn) {
+  auto env = db_.env();
+  env["KAKEHASHI_USER_PASSWORD"] = kPassword;
+  env["KAKEHASHI_PASSWORD_COST"] = "minimum";
+  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "cheap@programme.example",
+                           "--name", "Cheap"},
+                          env)
+                .exit_code,
+            0);
+  const std::string cheap = stored_hash("cheap@programme.example");
+  EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
+  const std::string version =
+      db_.query_value("SELECT version FROM people WHERE email = 'cheap@programme.example'");
+  expect_problem(sign_in_raw("cheap@programme.example", "not the password"), 401);
+  EXPECT_EQ(stored_hash("cheap@programme.example"), cheap);  // a wrong password changes nothing
+  sign_in("cheap@programme.example", kPassword);
+  const std::string real = stored_hash("cheap@programme.example");
+  EXPECT_NE(real.find("$m=65536,t=2,p=1$"), std::string::npos) << real;
+  // Nothing anyone reads of the person changed.
+  EXPECT_EQ(db_.query_value("SELECT version FROM people WHERE email = 'cheap@programme.example'"),
+            version);
+  // The new hash verifies, and is kept as it is.
+  sign_in("cheap@programme.example", kPassword);
+  EXPECT_EQ(stored_hash("cheap@programme.example"), real);
+  // A person who joins through this service is hashed at its cost from
+  // the start.
+  const auto [firm, firm_key] = organization("Toyota Vision Works", "firm");
+  join(firm, "joined@toyota.example", "owner", by_key(admin_));
+  EXPECT_NE(stored_hash("joined@toyota.example").find("$m=65536,t=2,p=1$"), std::string::npos);
+}
+
+// A service at the test cost never makes a real hash weaker: the rehash goes
+// up only.
+class TestPasswordCostTest : public RealPasswordCostTest {
+ protected:
+  std::map<std::string, std::string> service_env() const override {
+    auto env = AccountsTest::service_env();
+    env["KAKEHASHI_PASSWORD_COST"] = "minimum";
+    return env;
+  }
+};
+
+TEST_F(TestPasswordCostTest, ARealHashIsNotMadeWeakerAtSignIn) {
+  auto env = db_.env();
+  env["KAKEHASHI_USER_PASSWORD"] = kPassword;
+  env["KAKEHASHI_PASSWORD_COST"] = "interactive";
+  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "real@programme.example",
+                           "--name", "Real"},
+                          env)
+                .exit_code,
+            0);
+  const std::string real = stored_hash("real@programme.example");
+  EXPECT_NE(real.find("$m=65536,t=2,p=1$"), std::string::npos) << real;
+  sign_in("real@programme.example", kPassword);
+  EXPECT_EQ(stored_hash("real@programme.example"), real);
+}
+
 TEST_F(AccountsTest, EasyToGuessPasswordsAreRefused) {
   const auto [firm, firm_key] = organization("Sapporo AI", "firm");
   auto inv = call("POST", "/v1/organizations/" + firm + "/invitations", admin_,

@@ -20,7 +20,8 @@ TEST(Password, MalformedHashesAreFalseNotCrashes) {
   EXPECT_FALSE(verify_password("x", ""));
   EXPECT_FALSE(verify_password("x", "$argon2id$garbage"));
   EXPECT_FALSE(verify_password("x", std::string(500, '$')));
-  verify_dummy_password("anything");  // takes its time, answers nothing
+  // Takes its time and answers nothing: this only shows it does not throw.
+  verify_dummy_password("anything", interactive_password_cost());
 }
 
 // The cost is in the hash: real accounts' at libsodium's interactive
@@ -33,14 +34,26 @@ TEST(Password, EachCostIsWrittenInItsHashAndTheOtherAsksForARehash) {
   EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
   EXPECT_TRUE(verify_password("correct horse battery", cheap));
   EXPECT_FALSE(verify_password("correct horse batterz", cheap));
-  EXPECT_FALSE(password_needs_rehash(real));
-  EXPECT_TRUE(password_needs_rehash(cheap));
-  EXPECT_TRUE(password_needs_rehash(real, minimum_password_cost()));
-  EXPECT_FALSE(password_needs_rehash(cheap, minimum_password_cost()));
+  const auto interactive = interactive_password_cost();
+  const auto minimum = minimum_password_cost();
+  EXPECT_FALSE(password_needs_rehash(real, interactive));
+  EXPECT_TRUE(password_needs_rehash(cheap, interactive));
+  EXPECT_FALSE(password_needs_rehash(cheap, minimum));
+  // Never towards a lower cost: a service at the test cost leaves a real hash.
+  EXPECT_FALSE(password_needs_rehash(real, minimum));
+  // More passes but less memory is not lower on both: left as it is.
+  EXPECT_FALSE(
+      password_needs_rehash("$argon2id$v=19$m=32768,t=4,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+                            "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA",
+                            interactive));
+  EXPECT_TRUE(
+      password_needs_rehash("$argon2id$v=19$m=65536,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+                            "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA",
+                            interactive));
   // Not a hash at all: nothing to make again (verification refused it).
-  EXPECT_FALSE(password_needs_rehash("$argon2id$garbage"));
-  EXPECT_FALSE(password_needs_rehash(""));
-  verify_dummy_password("anything", minimum_password_cost());
+  EXPECT_FALSE(password_needs_rehash("$argon2id$garbage", interactive));
+  EXPECT_FALSE(password_needs_rehash("$argon2i$v=19$m=8,t=1,p=1$abc$def", interactive));
+  EXPECT_FALSE(password_needs_rehash("", interactive));
 }
 
 // Long enough is not enough: passwords a guesser tries first are refused.
