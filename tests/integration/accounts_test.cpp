@@ -695,18 +695,20 @@ class RealPasswordCostTest : public AccountsTest {
   std::string stored_hash(const std::string& email) {
     return db_.query_value("SELECT password_hash FROM people WHERE email = '" + email + "'");
   }
+  // An administrator made by `users create` at `cost`: their stored hash.
+  std::string admin_made_at(const std::string& cost, const std::string& email) {
+    auto env = db_.env();
+    env["KAKEHASHI_USER_PASSWORD"] = kPassword;
+    env["KAKEHASHI_PASSWORD_COST"] = cost;
+    const auto made =
+        run_kakehashi({"users", "create", "--admin", "--email", email, "--name", cost}, env);
+    EXPECT_EQ(made.exit_code, 0) << made.output;
+    return stored_hash(email);
+  }
 };
 
 TEST_F(RealPasswordCostTest, AHashMadeAtATestCostIsMadeAgainAtTheRealOneOnSignIn) {
-  auto env = db_.env();
-  env["KAKEHASHI_USER_PASSWORD"] = kPassword;
-  env["KAKEHASHI_PASSWORD_COST"] = "minimum";
-  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "cheap@programme.example",
-                           "--name", "Cheap"},
-                          env)
-                .exit_code,
-            0);
-  const std::string cheap = stored_hash("cheap@programme.example");
+  const std::string cheap = admin_made_at("minimum", "cheap@programme.example");
   EXPECT_NE(cheap.find("$m=8,t=1,p=1$"), std::string::npos) << cheap;
   const std::string version =
       db_.query_value("SELECT version FROM people WHERE email = 'cheap@programme.example'");
@@ -740,15 +742,7 @@ class TestPasswordCostTest : public RealPasswordCostTest {
 };
 
 TEST_F(TestPasswordCostTest, ARealHashIsNotMadeWeakerAtSignIn) {
-  auto env = db_.env();
-  env["KAKEHASHI_USER_PASSWORD"] = kPassword;
-  env["KAKEHASHI_PASSWORD_COST"] = "interactive";
-  ASSERT_EQ(run_kakehashi({"users", "create", "--admin", "--email", "real@programme.example",
-                           "--name", "Real"},
-                          env)
-                .exit_code,
-            0);
-  const std::string real = stored_hash("real@programme.example");
+  const std::string real = admin_made_at("interactive", "real@programme.example");
   EXPECT_NE(real.find("$m=65536,t=2,p=1$"), std::string::npos) << real;
   sign_in("real@programme.example", kPassword);
   EXPECT_EQ(stored_hash("real@programme.example"), real);
