@@ -254,7 +254,7 @@ awaitable<Response> sign_in(ApiContext& api, http::RequestContext& ctx) {
       co_return co_await sign_in_failed(api, counted, attempt.attempt, second_factor_wrong(ctx));
     }
   }
-  // A hash made at another cost (an older one, or a test's) is made again
+  // A hash made at a lower cost (an older one, or a test's) is made again
   // at this service's, now that the password is known to be right.
   // Best effort: a hash that cannot be made now (its 64 MiB) leaves the old
   // one, and the person is signed in all the same.

@@ -154,8 +154,8 @@ struct AccountSettings {
   // (X-Forwarded-Proto: https); the service itself speaks plain HTTP.
   SecureCookie secure_cookie = SecureCookie::kAuto;
   int free_sign_in_failures = 5;
-  // Every password hashed from now on; a sign-in with a hash made at
-  // another cost hashes the password again.
+  // Every password hashed from now on; a sign-in with a hash made at a
+  // lower cost hashes the password again.
   util::PasswordCost password_cost = util::interactive_password_cost();
 };
 

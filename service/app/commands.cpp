@@ -219,11 +219,6 @@ int migrate(const std::vector<std::string>& args) {
 
 namespace {
 
-util::PasswordCost password_cost(const Config& config) {
-  return config.password_cost == "minimum" ? util::minimum_password_cost()
-                                           : util::interactive_password_cost();
-}
-
 api::AccountSettings account_settings(const Config& config) {
   api::AccountSettings s;
   s.session_ttl_seconds = config.session_ttl_seconds;
@@ -232,7 +227,7 @@ api::AccountSettings account_settings(const Config& config) {
                     : config.cookie_secure == "never" ? api::AccountSettings::SecureCookie::kNever
                                                       : api::AccountSettings::SecureCookie::kAuto;
   s.free_sign_in_failures = static_cast<int>(config.free_sign_in_failures);
-  s.password_cost = password_cost(config);
+  s.password_cost = config.password_cost;
   return s;
 }
 
@@ -312,11 +307,11 @@ int users(const std::vector<std::string>& args) {
   }
   try {
     store::Database db(database_options(*config), store::registry_statements());
-    if (config->password_cost != "interactive") {
-      std::cerr << "kakehashi: warning: the password is hashed at the test cost ("
-                << config->password_cost << "): never for a real account\n";
+    if (config->password_cost != util::interactive_password_cost()) {
+      std::cerr << "kakehashi: warning: the password is hashed at the test cost (minimum): "
+                   "never for a real account\n";
     }
-    const std::string hash = util::hash_password(password, password_cost(*config));
+    const std::string hash = util::hash_password(password, config->password_cost);
     std::optional<store::PersonRow> row;
     db.transact_sync([&](store::Tx& t) {
       std::optional<store::OrganizationRow> org = admin ? std::optional(store::programme_office(t))
@@ -658,9 +653,9 @@ int serve(const std::vector<std::string>& args) {
   api::ApiContext api_context{db, cpu, {}, {}};
   for (const auto name : domain::names_of<domain::Algorithm>()) api_context.round_seconds.add(name);
   api_context.accounts = account_settings(config);
-  if (config.password_cost != "interactive") {
+  if (config.password_cost != util::interactive_password_cost()) {
     util::log("warn", "passwords are hashed at a test cost: never serve real accounts so",
-              {{"password_cost", config.password_cost}});
+              {{"password_cost", "minimum"}});
   }
   if (config.rate_limit_per_key > 0) {
     const auto rate = static_cast<double>(config.rate_limit_per_key);

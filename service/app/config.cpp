@@ -169,7 +169,8 @@ const std::vector<Option>& options() {
        "sign in (never at a lower one)",
        [](Config& c, const std::string& v) -> std::optional<std::string> {
          if (v != "interactive" && v != "minimum") return "must be interactive or minimum";
-         c.password_cost = v;
+         c.password_cost =
+             v == "minimum" ? util::minimum_password_cost() : util::interactive_password_cost();
          return std::nullopt;
        }},
       {"access-log", "KAKEHASHI_ACCESS_LOG", "true", "one JSON line per request on stdout",

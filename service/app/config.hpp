@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "util/password.hpp"
+
 namespace kakehashi::app {
 
 struct Config {
@@ -42,7 +44,7 @@ struct Config {
   std::int64_t invitation_ttl_seconds = 7 * 24 * 3600;
   std::string cookie_secure = "auto";  // auto | always | never
   std::size_t free_sign_in_failures = 5;
-  std::string password_cost = "interactive";  // interactive | minimum (tests only)
+  util::PasswordCost password_cost = util::interactive_password_cost();  // or minimum (tests)
   bool migrate_on_start = false;
   // Webhook deliveries (app/delivery.hpp).
   bool webhook_allow_private = false;  // tests only: loopback and private targets

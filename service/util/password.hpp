@@ -1,8 +1,8 @@
 // Password hashing for people's accounts: Argon2id through libsodium's
 // crypto_pwhash_str, whose output carries its own salt and parameters. The
-// work is deliberately slow (2 passes over 64 MiB, ~165 ms on a 2-core host): call it on the
-// CPU pool, never on an I/O thread. (Tests hash at libsodium's minimum cost:
-// PasswordCost below.) Passwords are never logged.
+// work is deliberately slow (2 passes over 64 MiB, ~165 ms on a 2-core
+// host): call it on the CPU pool, never on an I/O thread. (Tests hash at
+// libsodium's minimum cost: PasswordCost below.) Passwords are never logged.
 #pragma once
 
 #include <cstddef>

@@ -38,10 +38,10 @@ TEST(Config, SlowStatementThresholdFromTheEnvironment) {
 }
 
 TEST(Config, PasswordCostIsInteractiveUnlessATestAsksForTheMinimum) {
-  EXPECT_EQ(parse_config({}, env_of({})).config.password_cost, "interactive");
+  EXPECT_EQ(parse_config({}, env_of({})).config.password_cost, util::interactive_password_cost());
   auto r = parse_config({}, env_of({{"KAKEHASHI_PASSWORD_COST", "minimum"}}));
   EXPECT_TRUE(r.errors.empty());
-  EXPECT_EQ(r.config.password_cost, "minimum");
+  EXPECT_EQ(r.config.password_cost, util::minimum_password_cost());
   r = parse_config({}, env_of({{"KAKEHASHI_PASSWORD_COST", "low"}}));
   ASSERT_EQ(r.errors.size(), 1U);
   EXPECT_NE(r.errors[0].find("interactive or minimum"), std::string::npos) << r.errors[0];
