@@ -73,6 +73,8 @@ for BIN in "$@"; do
   psql -d "$db" -qc "\\copy copy_floor FROM '$work/rows.csv' WITH (FORMAT csv, HEADER true)"
   end=$(date +%s.%N)
   python3 -c "print(f'psql \\\\copy (plain table): {($end-$start):.2f} s, {$ROWS/($end-$start):,.0f} rows/s')"
+  # What the service kept once the import's rows were freed (off its answer's path).
+  echo "service memory after: $(grep VmRSS "/proc/$server/status" | tr -s ' \t' ' ')"
 done
 [ "${LIST:-1}" = 1 ] || exit 0
 echo "list page latency (GET /v1/trainees?limit=50, wrk -c4 -d10s):"

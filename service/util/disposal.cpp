@@ -5,6 +5,9 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace kakehashi::util {
 namespace {
@@ -52,7 +55,23 @@ class Disposer {
       lock.unlock();
       value.reset();
       lock.lock();
+      if (queue_.empty()) {
+        lock.unlock();
+        return_memory();
+        lock.lock();
+      }
     }
+  }
+
+  // Once a burst of large values is freed (an import's rows, its published
+  // records), the memory goes back to the system: the allocator keeps up to
+  // 256 MiB free at a heap's top otherwise (GLIBC_TUNABLES, docs/operations.md),
+  // so that a bulk write does not give back and fault in the same pages as it
+  // goes.
+  static void return_memory() {
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
   }
 
   std::mutex mutex_;
