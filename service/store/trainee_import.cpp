@@ -287,13 +287,30 @@ void copy_personal(pqxx::transaction_base& tx, const std::string& organization_i
 
 }  // namespace
 
+TraineeKeys draw_trainee_keys(Tx& t, std::size_t capacity) {
+  auto& tx = t.sql();
+  TraineeKeys keys;
+  keys.aliases = draw_aliases(tx, capacity);
+  keys.ids = util::random_uuids(capacity);
+  // Random ids (and aliases), handed to the rows in ascending order: each
+  // index insert then lands on or next to the leaf page the previous one
+  // touched (in cache) rather than on a random page of the whole index, and
+  // into an index whose keys all sort below them, on its rightmost page
+  // without a descent. Lower-case hex sorts as the uuid's bytes do.
+  std::sort(keys.ids.begin(), keys.ids.end());
+  keys.seqs.reserve(capacity);
+  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(capacity))) {
+    keys.seqs.push_back(r["seq"].as<std::int64_t>());
+  }
+  return keys;
+}
+
 struct TraineeCopy::Impl {
-  Impl(Tx& tx, std::string organization) : t(tx), organization_id(std::move(organization)) {}
+  Impl(Tx& tx, std::string organization, const TraineeKeys& drawn)
+      : t(tx), organization_id(std::move(organization)), keys(drawn) {}
   Tx& t;
   std::string organization_id;
-  std::vector<std::string> aliases;
-  std::vector<std::string> ids;
-  std::vector<std::int64_t> seqs;
+  const TraineeKeys& keys;
   std::string now_json;
   std::string now_stamp;
   std::unique_ptr<pqxx::tablewriter> profiles;
@@ -301,23 +318,11 @@ struct TraineeCopy::Impl {
   std::size_t added = 0;
 };
 
-TraineeCopy::TraineeCopy(Tx& t, const std::string& organization_id, std::size_t capacity)
-    : impl_(std::make_unique<Impl>(t, organization_id)) {
+TraineeCopy::TraineeCopy(Tx& t, const std::string& organization_id, const TraineeKeys& keys)
+    : impl_(std::make_unique<Impl>(t, organization_id, keys)) {
   auto& tx = t.sql();
   auto& m = *impl_;
   exec(tx, kImportTimeout);
-  m.aliases = draw_aliases(tx, capacity);
-  m.ids = util::random_uuids(capacity);
-  // Random ids (and aliases), handed to the rows in ascending order: each
-  // index insert then lands on or next to the leaf page the previous one
-  // touched (in cache) rather than on a random page of the whole index, and
-  // into an index whose keys all sort below them, on its rightmost page
-  // without a descent. Lower-case hex sorts as the uuid's bytes do.
-  std::sort(m.ids.begin(), m.ids.end());
-  m.seqs.reserve(capacity);
-  for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(capacity))) {
-    m.seqs.push_back(r["seq"].as<std::int64_t>());
-  }
   const auto now = exec1(tx, kNow);
   m.now_json = now["now"].as<std::string>();
   m.now_stamp = now["stamp"].as<std::string>();
@@ -328,7 +333,7 @@ TraineeCopy::~TraineeCopy() = default;
 
 void TraineeCopy::add(NewTrainee& row) {
   auto& m = *impl_;
-  if (m.added == m.ids.size()) throw std::logic_error("more rows than the import drew ids for");
+  if (m.added == m.keys.size()) throw std::logic_error("more rows than the import drew keys for");
   const std::size_t i = m.added++;
   auto& p = row.profile;
   as_stored(p);
@@ -338,10 +343,10 @@ void TraineeCopy::add(NewTrainee& row) {
   const std::optional<std::string> consent_at =
       p.consent_matching || p.consent_share_abroad ? std::optional(m.now_stamp) : std::nullopt;
   auto& l = m.lines;
-  l.text(m.ids[i]);
-  l.integer(m.seqs[i]);
+  l.text(m.keys.ids[i]);
+  l.integer(m.keys.seqs[i]);
   l.text(m.organization_id);
-  l.text(m.aliases[i]);
+  l.text(m.keys.aliases[i]);
   l.text(p.country);
   l.text(p.city);
   l.text(p.timezone);
@@ -470,10 +475,11 @@ std::vector<std::string> TraineeCopy::finish(const std::vector<NewTrainee*>& row
   m.profiles->complete();
   m.profiles.reset();
   auto& tx = m.t.sql();
-  std::vector<std::string> ids(m.ids.begin(), m.ids.begin() + static_cast<std::ptrdiff_t>(m.added));
+  std::vector<std::string> ids(m.keys.ids.begin(),
+                               m.keys.ids.begin() + static_cast<std::ptrdiff_t>(m.added));
   // copy_personal reads the rows' personal parts, the builder moves their
   // profiles: no member is touched by both.
-  WrittenRecords records({m.organization_id, ids, m.seqs, m.aliases, m.now_json}, rows);
+  WrittenRecords records({m.organization_id, ids, m.keys.seqs, m.keys.aliases, m.now_json}, rows);
   std::unordered_set<std::int64_t> placed;
   std::vector<domain::TraineeRecord> written;
   try {
@@ -495,7 +501,8 @@ std::vector<std::string> TraineeCopy::finish(const std::vector<NewTrainee*>& row
 
 std::vector<std::string> copy_trainees(Tx& t, const std::string& organization_id,
                                        std::vector<NewTrainee>& rows, bool analyze) {
-  TraineeCopy copy(t, organization_id, rows.size());
+  const TraineeKeys keys = draw_trainee_keys(t, rows.size());
+  TraineeCopy copy(t, organization_id, keys);
   std::vector<NewTrainee*> added;
   added.reserve(rows.size());
   for (auto& r : rows) {

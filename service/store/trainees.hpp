@@ -100,15 +100,27 @@ class TextFolding {
   bool ascii_folds_ = false;
   std::unordered_map<std::string, std::string> folded_;
 };
+// The keys of up to `capacity` new trainees, drawn ahead of their COPY (an
+// import draws them while its file is parsed, in a transaction of their own):
+// random ids and aliases, each in ascending order, no alias taken when drawn,
+// and seqs from the table's sequence (those left unused are gaps in it).
+struct TraineeKeys {
+  std::vector<std::string> ids;
+  std::vector<std::string> aliases;
+  std::vector<std::int64_t> seqs;
+  std::size_t size() const { return ids.size(); }
+};
+TraineeKeys draw_trainee_keys(Tx& t, std::size_t capacity);
+
 // A bulk import written while its rows arrive, in the caller's transaction:
 // the profiles go into one COPY, open from construction to finish() (no
 // other statement can run on the transaction meanwhile), the personal rows
-// into a second COPY at finish(). Ids, seqs and aliases are drawn ahead for
-// up to `capacity` rows. A transaction that does not reach finish() must be
-// rolled back (throw out of the work).
+// into a second COPY at finish(). The rows take `keys` in order (at most
+// keys.size() rows; the keys outlive the copy). A transaction that does not
+// reach finish() must be rolled back (throw out of the work).
 class TraineeCopy {
  public:
-  TraineeCopy(Tx& t, const std::string& organization_id, std::size_t capacity);
+  TraineeCopy(Tx& t, const std::string& organization_id, const TraineeKeys& keys);
   ~TraineeCopy();
   TraineeCopy(const TraineeCopy&) = delete;
   TraineeCopy& operator=(const TraineeCopy&) = delete;
