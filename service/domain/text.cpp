@@ -168,6 +168,20 @@ std::string_view strip_utf8_bom(std::string_view s) {
   return s;
 }
 
+std::size_t nonblank_lines(std::string_view s) {
+  std::size_t lines = 0;
+  bool held = false;  // the current line holds something
+  for (const char c : s) {
+    if (c == '\n' || c == '\r') {
+      lines += held ? 1 : 0;
+      held = false;  // a CR LF's LF ends an empty line: not counted
+    } else {
+      held = true;
+    }
+  }
+  return lines + (held ? 1 : 0);
+}
+
 namespace {
 
 // The code point at s[i] of valid UTF-8, and its length in bytes.

@@ -73,6 +73,12 @@ bool has_lost_letters(std::string_view name);
 // `s` without one leading UTF-8 byte order mark (EF BB BF); a view into `s`.
 std::string_view strip_utf8_bom(std::string_view s);
 
+// The lines of `s` that hold anything, a line ending at a line feed, a CR LF
+// or a lone carriage return (as the import's CSV reader ends a record) or
+// at the end: at least as many as the CSV records or NDJSON documents in it,
+// since blank lines are none.
+std::size_t nonblank_lines(std::string_view s);
+
 // True when valid UTF-8 `s` holds a white-space code point (ASCII or Unicode:
 // NBSP, the U+2000 spaces, line and paragraph separators, ideographic space),
 // as PostgreSQL's regular expressions read \s.

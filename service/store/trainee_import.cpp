@@ -289,6 +289,7 @@ void copy_personal(pqxx::transaction_base& tx, const std::string& organization_i
 
 TraineeKeys draw_trainee_keys(Tx& t, std::size_t capacity) {
   auto& tx = t.sql();
+  exec(tx, kImportTimeout);  // 200k keys are more than a statement usually does
   TraineeKeys keys;
   keys.aliases = draw_aliases(tx, capacity);
   keys.ids = util::random_uuids(capacity);
@@ -302,6 +303,7 @@ TraineeKeys draw_trainee_keys(Tx& t, std::size_t capacity) {
   for (const auto& r : exec_params(tx, kDrawSeqs, static_cast<int>(capacity))) {
     keys.seqs.push_back(r["seq"].as<std::int64_t>());
   }
+  if (keys.seqs.size() != capacity) throw std::runtime_error("the sequence drew too few seqs");
   return keys;
 }
 

@@ -100,6 +100,7 @@ class TextFolding {
   bool ascii_folds_ = false;
   std::unordered_map<std::string, std::string> folded_;
 };
+
 // The keys of up to `capacity` new trainees, drawn ahead of their COPY (an
 // import draws them while its file is parsed, in a transaction of their own):
 // random ids and aliases, each in ascending order, no alias taken when drawn,

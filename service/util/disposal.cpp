@@ -1,5 +1,6 @@
 #include "util/disposal.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -55,7 +56,11 @@ class Disposer {
       lock.unlock();
       value.reset();
       lock.lock();
-      if (queue_.empty()) {
+      // Once a burst of large values is freed (an import's rows, then its
+      // published records) and no more came for a moment, the memory goes
+      // back to the system: once a burst, as the trim walks every arena.
+      if (queue_.empty() &&
+          !ready_.wait_for(lock, kSettle, [&] { return stopping_ || !queue_.empty(); })) {
         lock.unlock();
         return_memory();
         lock.lock();
@@ -63,11 +68,12 @@ class Disposer {
     }
   }
 
-  // Once a burst of large values is freed (an import's rows, its published
-  // records), the memory goes back to the system: the allocator keeps up to
-  // 256 MiB free at a heap's top otherwise (GLIBC_TUNABLES, docs/operations.md),
-  // so that a bulk write does not give back and fault in the same pages as it
-  // goes.
+  static constexpr std::chrono::milliseconds kSettle{200};
+
+  // The allocator keeps up to 256 MiB free at a heap's top otherwise
+  // (GLIBC_TUNABLES, docs/operations.md), so that a bulk write does not give
+  // back and fault in the same pages as it goes. (Under ASan, whose allocator
+  // is its own, there is little for it to do.)
   static void return_memory() {
 #if defined(__GLIBC__)
     ::malloc_trim(0);

@@ -125,6 +125,37 @@ TEST_F(ImportTest, OneBadRowAmongAThousandStoresNothingAndNamesItsLine) {
   }
 }
 
+// A large file's keys are drawn while it is parsed, for its non-blank lines:
+// with lone CRs among LFs (a file edited in two programs) and blank lines,
+// every row still finds its key there, and the sequence moves by the file's
+// lines once (a bound under its rows would make the transaction draw them
+// all again).
+TEST_F(ImportTest, ALargeFilesKeysAreDrawnOnceForItsLinesWhateverTheirEndings) {
+  auto [org, key] = organization("Dhaka AI Academy", "training_provider");
+  const auto last_seq = [&] {
+    return std::stoll(
+        db_.query_value("SELECT last_value FROM pg_sequences WHERE sequencename = "
+                        "(SELECT split_part(pg_get_serial_sequence('trainees', 'seq'), '.', 2))"));
+  };
+  std::string csv = kHeader;
+  csv.back() = '\r';  // the header ends with a lone CR
+  for (int i = 0; i < 1'200; ++i) {
+    std::string row = csv_row(i);
+    if (i % 3 == 0) row.back() = '\r';
+    csv += row;
+    if (i % 100 == 0) csv += "\n\r\n";  // blank lines are no rows
+  }
+  auto warm = upload(key, kHeader + csv_row(5'000), "text/csv");  // the sequence in use
+  ASSERT_EQ(warm.status(), 201) << warm.http.body;
+  const long long before = last_seq();
+  auto r = upload(key, csv, "text/csv");
+  ASSERT_EQ(r.status(), 201) << r.http.body;
+  EXPECT_EQ(r.body["created"], 1'200);
+  EXPECT_EQ(count_rows("trainees"), 1'201U);
+  EXPECT_EQ(last_seq() - before, 1'201) << "the header's line and the rows', drawn once";
+  EXPECT_EQ(db_.query_value("SELECT count(DISTINCT alias) FROM trainees"), "1201");
+}
+
 // What Excel does to a file: saved as "CSV" (Windows-1252) and read as
 // UTF-8, a name's letters are U+FFFD; a long phone comes back as
 // 8.80171E+12. Both were imported as they came (a walkthrough's dry run said

@@ -353,5 +353,17 @@ TEST(TextTest, AMobileNumberWithoutItsLeadingZeroIsKnownByItsShape) {
   EXPECT_FALSE(has_lost_letters("山田？花子")) << "a full-width question mark is typed, not lost";
 }
 
+TEST(Text, NonblankLinesCountEveryLineEndingTheCsvReaderKnows) {
+  EXPECT_EQ(nonblank_lines(""), 0u);
+  EXPECT_EQ(nonblank_lines("\n\r\n\r\r\n\n"), 0u) << "blank lines are no records";
+  EXPECT_EQ(nonblank_lines("h"), 1u);
+  EXPECT_EQ(nonblank_lines("h\n1\n2\n"), 3u);
+  EXPECT_EQ(nonblank_lines("h\r\n1\r\n2"), 3u) << "CR LF is one ending";
+  EXPECT_EQ(nonblank_lines("h\r1\r2\n3\n4"), 5u) << "lone CRs among LFs (a file edited twice)";
+  EXPECT_EQ(nonblank_lines("h\r1\r2\r3\r4"), 5u) << "a classic Mac file";
+  EXPECT_EQ(nonblank_lines(" \n\t"), 2u) << "white space is something: the reader decides";
+  EXPECT_EQ(nonblank_lines("h\n\"a\n\nb\"\n"), 3u) << "a quoted field's lines only add";
+}
+
 }  // namespace
 }  // namespace kakehashi::domain
