@@ -886,6 +886,7 @@ awaitable<void> draw_keys(ApiContext& api, std::string_view body,
         api, [&](store::Tx& t) { keys = store::draw_trainee_keys(t, std::min(lines, kMaxRows)); });
   } catch (const std::exception& e) {
     keys.reset();
+    util::set_log_context(context);  // the database executor's resumption cleared it
     const std::string what = e.what();
     util::log("warn", "an import's keys could not be drawn ahead; its transaction draws them",
               {{"error", what.substr(0, what.find('\n'))}});
