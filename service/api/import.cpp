@@ -879,7 +879,10 @@ constexpr std::size_t kKeysAhead = 1'000;
 awaitable<void> draw_keys(ApiContext& api, std::string_view body,
                           std::optional<store::TraineeKeys>& keys, util::LogContext context) {
   util::set_log_context(context);
-  const std::size_t lines = domain::nonblank_lines(body);
+  // A pass over the whole body (up to 64 MiB): CPU work, beside the parse.
+  std::size_t lines = 0;
+  co_await api.cpu.run([&] { lines = domain::nonblank_lines(body); });
+  util::set_log_context(context);
   if (lines < kKeysAhead) co_return;
   try {
     co_await transact(
