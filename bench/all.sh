@@ -3,7 +3,7 @@
 # to build/bench/figures.md): each row's script runs on its own database of one
 # throw-away cluster, one after another, against the same release build.
 #   scripts/dev bench load            (builds build/bench, then runs this in pg_virtualenv)
-#   pg_virtualenv -t -v 15 -o fsync=off bench/all.sh build/bench
+#   pg_virtualenv -t -v 15 -o fsync=off -o shared_buffers=1GB bench/all.sh build/bench
 # QUICK=1: smaller data (20k trainees; 60k × 1.2k for growth) and shorter runs, to try
 # the script; its figures are not the table's. Needs wrk, python3, node (the
 # Express peer) and Debian's FastAPI packages (bench/load/cold_reads_vs_peers.sh);

@@ -5,7 +5,7 @@
 # `stable` round each, end to end (HTTP request to stored proposals) and the
 # server's CPU over the round. One line per run; medians are left to the
 # reader (bench/README.md, "How rounds grow, session 10").
-#   pg_virtualenv -t -v 15 -o fsync=off bench/load/growth_ab.sh OLD_BIN NEW_BIN [RUNS]
+#   pg_virtualenv -t -v 15 -o fsync=off -o shared_buffers=1GB bench/load/growth_ab.sh OLD_BIN NEW_BIN [RUNS]
 # SIZES (default "100000:2000 300000:6000") lists trainees:projects.
 set -euo pipefail
 OLD=$1
@@ -25,13 +25,19 @@ for size in $SIZES; do
   KAKEHASHI_DATABASE_URL="dbname=growth_$n" "$OLD" migrate >/dev/null
   KAKEHASHI_DATABASE_URL="dbname=growth_$n" "$OLD" seed --synthetic --trainees "$n" \
     --projects "$p" --seed 1 >/dev/null
+  # Settled, as a database in service is: vacuumed (hint bits set, pages all
+  # visible) and analysed, so no copy's first reads write its pages again.
+  psql -d "growth_$n" -qc "VACUUM (FREEZE, ANALYZE)"
 done
 tick=$(getconf CLK_TCK)
 one() {  # label binary trainees
   local db="run_$$_$RANDOM"
-  createdb -T "growth_$3" "$db"
+  # FILE_COPY: the template's files copied, not written through the WAL (the
+  # default), and checkpointed before the service starts, not during the round.
+  createdb -S FILE_COPY -T "growth_$3" "$db"
   export KAKEHASHI_DATABASE_URL="dbname=$db"
   "$2" migrate >/dev/null
+  psql -qc CHECKPOINT
   local key
   key=$("$2" keys create --admin --label growth)
   "$2" serve --listen 127.0.0.1:0 >"$work/serve.log" 2>&1 &
