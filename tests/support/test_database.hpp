@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace kakehashi::testing {
@@ -26,14 +27,19 @@ class TestDatabase {
   // Environment for a kakehashi process using this database.
   std::map<std::string, std::string> env() const;
   // Runs SQL and returns the first column of the first row as text ("" if none).
+  // Both run on one connection the database keeps (opened at the first call),
+  // and each call ends as on a connection of its own: a transaction block the
+  // SQL left open ("BEGIN; ...") is rolled back.
   std::string query_value(const std::string& sql) const;
   void exec(const std::string& sql) const;
   // The administrator key of a migrated database (made with `kakehashi keys create --admin`).
   const std::string& admin_key() const { return admin_key_; }
 
  private:
+  struct Session;
   std::string name_;
   std::string admin_key_;
+  std::unique_ptr<Session> session_;
 };
 
 // Stops or starts the pg_virtualenv cluster (pg_ctlcluster $PGVERSION regress).
