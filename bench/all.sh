@@ -3,7 +3,7 @@
 # to build/bench/figures.md): each row's script runs on its own database of one
 # throw-away cluster, one after another, against the same release build.
 #   scripts/dev bench load            (builds build/bench, then runs this in pg_virtualenv)
-#   pg_virtualenv -t -v 15 -o fsync=off -o shared_buffers=1GB bench/all.sh build/bench
+#   pg_virtualenv -t -v 15 -o fsync=off bench/all.sh build/bench
 # QUICK=1: smaller data (20k trainees; 60k × 1.2k for growth) and shorter runs, to try
 # the script; its figures are not the table's. Needs wrk, python3, node (the
 # Express peer) and Debian's FastAPI packages (bench/load/cold_reads_vs_peers.sh);
@@ -35,12 +35,30 @@ log "ceiling: fixed keep-alive reply"
 wrk -t2 -c32 -d"$D" --latency http://127.0.0.1:18099/ > "$OUT/ceiling.log" 2>&1
 kill $ka; ka=""
 
+buffers() {  # size: the cluster restarted with shared_buffers = size (or its default)
+  if [ "$1" = default ]; then
+    psql -qc "ALTER SYSTEM RESET shared_buffers"
+  else
+    psql -qc "ALTER SYSTEM SET shared_buffers = '$1'"
+  fi
+  pg_ctlcluster "$PGVERSION" regress stop -m fast && pg_ctlcluster "$PGVERSION" regress start ||
+    log "could not restart the cluster with shared_buffers = $1"
+  log "shared_buffers: $(psql -Atc 'SHOW shared_buffers')"
+}
+
 run matching env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/matching.sh" "$BIN"
+# The growth rows with the server's buffers sized for the 300k database (329 MB;
+# at the 128 MB default the stores of its rounds read trainees' pages in again
+# and again, and took 2.7-3.9 s: bench/README.md, session 27); every other row
+# on the default, which a plain COPY into a fresh table (the import row's
+# reference) measured faster (0.33-0.37 s against 0.39-0.46 s with 1 GB).
+buffers 1GB
 run growth env TRAINEES=$GN PROJECTS=$GP ROUNDS_ONLY=1 "$LOAD/matching.sh" "$BIN"
 # The growth row's ratio from medians: each size's `stable` round four times, the sizes
 # alternated, every run on a fresh copy of one seeded database (single rounds varied by
 # a fifth on a shared host within the hour: session 24).
 run growth_median env SIZES="$N:$P $GN:$GP" "$LOAD/growth_ab.sh" "$BIN" "$BIN" 2
+buffers default
 run cold_reads env TRAINEES=$N DURATION=2s ROUNDS=3 "$LOAD/cold_reads_vs_peers.sh" "$BIN"
 run under_writes env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/candidates_under_writes.sh" "$BIN" "$BIN"
 run import env ROWS=$N "$LOAD/import_bench.sh" "$BIN"
