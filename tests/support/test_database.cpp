@@ -123,26 +123,39 @@ struct TestDatabase::Session {
 
   pqxx::result run(const std::string& url, const std::string& sql) {
     std::lock_guard lock(mutex);
-    while (true) {
-      const bool fresh = !connection;
-      if (fresh) connection = std::make_unique<pqxx::connection>(url);
+    pqxx::result r;
+    try {
+      r = exec(url, sql);
+    } catch (...) {
+      end();
+      throw;
+    }
+    end();
+    return r;
+  }
+
+  // `sql` on the kept connection, or on a new one when there is none or the
+  // kept one is broken (the cluster restarted under it: db_outage_test).
+  pqxx::result exec(const std::string& url, const std::string& sql) {
+    if (connection) {
       try {
-        pqxx::result r = pqxx::nontransaction(*connection).exec(sql);
-        end_open_transaction(*connection);
-        return r;
+        return pqxx::nontransaction(*connection).exec(sql);
       } catch (const pqxx::broken_connection&) {
-        // A kept connection the cluster's restart broke (db_outage_test):
-        // once more on a new one.
         connection.reset();
-        if (fresh) throw;
-      } catch (...) {
-        try {
-          end_open_transaction(*connection);
-        } catch (...) {
-          connection.reset();
-        }
-        throw;
       }
+    }
+    connection = std::make_unique<pqxx::connection>(url);
+    return pqxx::nontransaction(*connection).exec(sql);
+  }
+
+  // What the SQL left open ends as it would on closing the connection; a
+  // connection that cannot tell is closed.
+  void end() noexcept {
+    if (!connection) return;
+    try {
+      end_open_transaction(*connection);
+    } catch (...) {
+      connection.reset();
     }
   }
 };
