@@ -35,30 +35,36 @@ log "ceiling: fixed keep-alive reply"
 wrk -t2 -c32 -d"$D" --latency http://127.0.0.1:18099/ > "$OUT/ceiling.log" 2>&1
 kill $ka; ka=""
 
-buffers() {  # size: the cluster restarted with shared_buffers = size (or its default)
-  if [ "$1" = default ]; then
-    psql -qc "ALTER SYSTEM RESET shared_buffers"
+buffers() {  # [size]: the cluster restarted with shared_buffers = size, or as configured
+  pg_ctlcluster "$PGVERSION" regress stop -m fast || { log "could not stop the cluster"; exit 1; }
+  if [ -n "${1:-}" ]; then
+    pg_ctlcluster "$PGVERSION" regress start -- -o "-c shared_buffers=$1"
   else
-    psql -qc "ALTER SYSTEM SET shared_buffers = '$1'"
+    pg_ctlcluster "$PGVERSION" regress start
+  fi || { log "could not start the cluster"; exit 1; }
+  SHARED_BUFFERS=$(psql -Atc 'SHOW shared_buffers')
+  if [ -n "${1:-}" ] && [ "$SHARED_BUFFERS" != "$1" ]; then
+    log "shared_buffers is $SHARED_BUFFERS, not $1"
+    exit 1
   fi
-  pg_ctlcluster "$PGVERSION" regress stop -m fast && pg_ctlcluster "$PGVERSION" regress start ||
-    log "could not restart the cluster with shared_buffers = $1"
-  log "shared_buffers: $(psql -Atc 'SHOW shared_buffers')"
+  log "shared_buffers: $SHARED_BUFFERS"
 }
 
 run matching env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/matching.sh" "$BIN"
-# The growth rows with the server's buffers sized for the 300k database (329 MB;
-# at the 128 MB default the stores of its rounds read trainees' pages in again
-# and again, and took 2.7-3.9 s: bench/README.md, session 27); every other row
-# on the default, which a plain COPY into a fresh table (the import row's
-# reference) measured faster (0.33-0.37 s against 0.39-0.46 s with 1 GB).
+# The growth rows with the server's buffers sized for the 300k database (329 MB),
+# as a server holding it would be: a 300k round read 21.3k blocks into them at
+# the 128 MB default and 7.6k at 1 GB (bench/README.md, session 27). Every other
+# row on the cluster's own setting: a plain COPY into a fresh table (the import
+# row's reference) measured faster there (0.33-0.37 s against 0.39-0.46 s).
 buffers 1GB
 run growth env TRAINEES=$GN PROJECTS=$GP ROUNDS_ONLY=1 "$LOAD/matching.sh" "$BIN"
+echo "shared_buffers: $SHARED_BUFFERS" >> "$OUT/growth.log"
 # The growth row's ratio from medians: each size's `stable` round four times, the sizes
 # alternated, every run on a fresh copy of one seeded database (single rounds varied by
 # a fifth on a shared host within the hour: session 24).
 run growth_median env SIZES="$N:$P $GN:$GP" "$LOAD/growth_ab.sh" "$BIN" "$BIN" 2
-buffers default
+echo "shared_buffers: $SHARED_BUFFERS" >> "$OUT/growth_median.log"
+buffers
 run cold_reads env TRAINEES=$N DURATION=2s ROUNDS=3 "$LOAD/cold_reads_vs_peers.sh" "$BIN"
 run under_writes env TRAINEES=$N PROJECTS=$P DURATION=$D "$LOAD/candidates_under_writes.sh" "$BIN" "$BIN"
 run import env ROWS=$N "$LOAD/import_bench.sh" "$BIN"

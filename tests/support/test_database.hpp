@@ -28,8 +28,10 @@ class TestDatabase {
   std::map<std::string, std::string> env() const;
   // Runs SQL and returns the first column of the first row as text ("" if none).
   // Both run on one connection the database keeps (opened at the first call),
-  // and each call ends as on a connection of its own: a transaction block the
-  // SQL left open ("BEGIN; ...") is rolled back.
+  // one call at a time. A transaction block the SQL left open ("BEGIN; ...")
+  // or aborted is rolled back after it, as closing a connection would; other
+  // session state (SET, temporary tables, session locks) would carry over to
+  // the next call, and no caller makes any.
   std::string query_value(const std::string& sql) const;
   void exec(const std::string& sql) const;
   // The administrator key of a migrated database (made with `kakehashi keys create --admin`).
