@@ -12,6 +12,8 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 #include <pqxx/pqxx>
 
@@ -75,29 +77,6 @@ std::string migrated_template_key() {
   return key;
 }
 
-// Runs a statement on the cluster's `postgres` database over one connection
-// per test process (each test makes and drops a database: two connections,
-// each a password exchange, saved a test). When a kept connection fails (a
-// restart of the cluster broke it: db_outage_test), the statement runs once
-// more on a new one.
-void exec_on_cluster(const std::string& sql) {
-  static std::mutex mutex;
-  static std::unique_ptr<pqxx::connection> admin;
-  std::lock_guard lock(mutex);
-  while (true) {
-    const bool fresh = !admin;
-    try {
-      if (fresh) admin = std::make_unique<pqxx::connection>("dbname=postgres");
-      pqxx::nontransaction tx(*admin);
-      tx.exec(sql);
-      return;
-    } catch (const std::exception&) {
-      admin.reset();
-      if (fresh) throw;
-    }
-  }
-}
-
 // Ends a transaction block that a test's SQL left open (or aborted), as
 // closing the connection would. In a block, now() is the block's start and
 // earlier than this statement's; a statement of its own starts both at once.
@@ -112,21 +91,21 @@ void end_open_transaction(pqxx::connection& c) {
   if (open) pqxx::nontransaction(c).exec("ROLLBACK");
 }
 
-}  // namespace
+// One connection kept for many statements, one at a time. On this 2-core
+// machine each new connection cost ~28 ms of CPU (a backend forked,
+// authenticated and ended), and the integration tests run some 300 statements
+// of their own (more in `eventually` loops, every 20 ms) besides making and
+// dropping a database each.
+class KeptConnection {
+ public:
+  explicit KeptConnection(std::string url) : url_(std::move(url)) {}
 
-// The connection query_value and exec share. The integration tests call them
-// some 300 times in their code and more in `eventually` loops (every 20 ms),
-// and on this 2-core machine each new connection cost ~28 ms of CPU: a
-// backend forked, authenticated and ended.
-struct TestDatabase::Session {
-  std::mutex mutex;
-  std::unique_ptr<pqxx::connection> connection;
-
-  pqxx::result run(const std::string& url, const std::string& sql) {
-    std::lock_guard lock(mutex);
+  // What a statement left open ends after it, as on closing the connection.
+  pqxx::result run(const std::string& sql) {
+    std::lock_guard lock(mutex_);
     pqxx::result r;
     try {
-      r = exec(url, sql);
+      r = exec(sql);
     } catch (...) {
       end();
       throw;
@@ -135,37 +114,61 @@ struct TestDatabase::Session {
     return r;
   }
 
+  void close() {
+    std::lock_guard lock(mutex_);
+    connection_.reset();
+  }
+
+ private:
   // `sql` on the kept connection, or on a new one when there is none or the
   // kept one is broken (the cluster restarted under it: db_outage_test).
-  pqxx::result exec(const std::string& url, const std::string& sql) {
-    if (connection) {
+  pqxx::result exec(const std::string& sql) {
+    if (connection_) {
       try {
-        return pqxx::nontransaction(*connection).exec(sql);
+        return pqxx::nontransaction(*connection_).exec(sql);
       } catch (const pqxx::broken_connection&) {
-        connection.reset();
+        connection_.reset();
       }
     }
-    connection = std::make_unique<pqxx::connection>(url);
-    return pqxx::nontransaction(*connection).exec(sql);
+    connection_ = std::make_unique<pqxx::connection>(url_);
+    return pqxx::nontransaction(*connection_).exec(sql);
   }
 
-  // What the SQL left open ends as it would on closing the connection; a
-  // connection that cannot tell is closed.
+  // A connection that cannot tell whether a block is open is closed.
   void end() noexcept {
-    if (!connection) return;
+    if (!connection_) return;
     try {
-      end_open_transaction(*connection);
+      end_open_transaction(*connection_);
     } catch (...) {
-      connection.reset();
+      connection_.reset();
     }
   }
+
+  const std::string url_;
+  std::mutex mutex_;
+  std::unique_ptr<pqxx::connection> connection_;
 };
 
-TestDatabase::TestDatabase(Schema schema) : session_(std::make_unique<Session>()) {
+// Runs a statement on the cluster's `postgres` database, over one connection
+// per test process.
+void exec_on_cluster(const std::string& sql) {
+  static KeptConnection cluster("dbname=postgres");
+  cluster.run(sql);
+}
+
+}  // namespace
+
+// The connection query_value and exec share.
+struct TestDatabase::Session : KeptConnection {
+  using KeptConnection::KeptConnection;
+};
+
+TestDatabase::TestDatabase(Schema schema) {
   static std::atomic<int> counter{0};
   std::random_device rd;
   name_ = "kh_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter.fetch_add(1)) +
           "_" + std::to_string(rd() % 100000);
+  session_ = std::make_unique<Session>(url());
   // FILE_COPY copies the template's files and writes two checkpoints;
   // PostgreSQL 15's default (WAL_LOG) writes every block of the template
   // through the WAL instead, which measured 5x slower for the ~10 MB
@@ -179,7 +182,7 @@ TestDatabase::TestDatabase(Schema schema) : session_(std::make_unique<Session>()
 }
 
 TestDatabase::~TestDatabase() {
-  session_->connection.reset();  // (no test's thread still uses the database by now)
+  session_->close();
   try {
     // name_ is ours: kh_test_<digits>_<digits>_<digits>.
     exec_on_cluster("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
@@ -195,12 +198,12 @@ std::map<std::string, std::string> TestDatabase::env() const {
 }
 
 std::string TestDatabase::query_value(const std::string& sql) const {
-  const auto r = session_->run(url(), sql);
+  const auto r = session_->run(sql);
   if (r.empty() || r[0][0].is_null()) return "";
   return r[0][0].c_str();
 }
 
-void TestDatabase::exec(const std::string& sql) const { session_->run(url(), sql); }
+void TestDatabase::exec(const std::string& sql) const { session_->run(sql); }
 
 namespace {
 
