@@ -37,8 +37,8 @@ class FaultsTest : public ApiTest {
     std::tie(firm_, firm_key_) = organization("Hamamatsu Robotics", "firm");
   }
 
-  // The pool these tests count, whatever the suite's environment sets
-  // (scripts/dev test runs services with a smaller one).
+  // The pool these tests count, whatever KAKEHASHI_DB_POOL_SIZE the suite's
+  // environment holds.
   static constexpr int kPoolSize = 4;
   std::map<std::string, std::string> service_env() const override {
     auto env = ApiTest::service_env();
