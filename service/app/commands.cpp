@@ -688,11 +688,11 @@ int serve(const std::vector<std::string>& args) {
     std::vector<std::string> names;
     for (const auto& [tz, offset] : utc_offsets) names.push_back(tz);
     std::sort(names.begin(), names.end());
-    for (auto& [name, rules] : store::load_zone_rules(names, store::zoneinfo_directory())) {
-      zones->add(std::move(name), std::move(rules));
-    }
-    util::log("info", "time zone rules loaded",
-              {{"zones", zones->names.size()}, {"names", names.size()}});
+    auto files = store::load_zone_rules(names, store::zoneinfo_directory());
+    zones->add_all(std::move(files.rules), files.names);
+    util::log(
+        "info", "time zone rules loaded",
+        {{"zones", zones->ids.size()}, {"names", names.size()}, {"files", zones->rules.size()}});
   }
 
   // The change feed loads everything on its own thread and keeps the index

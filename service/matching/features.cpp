@@ -105,10 +105,20 @@ std::uint8_t work_day_bits(const std::vector<std::string>& days) {
 }
 
 void ZoneTable::add(std::string name, domain::ZoneRules r) {
-  if (names.size() >= matcher::kUnknownZone) return;
-  ids.emplace(name, static_cast<std::uint16_t>(names.size()));
-  names.push_back(std::move(name));
+  if (rules.size() >= matcher::kUnknownZone) return;
+  ids.emplace(std::move(name), static_cast<std::uint16_t>(rules.size()));
   rules.push_back(std::move(r));
+}
+
+void ZoneTable::add_all(std::vector<domain::ZoneRules> all,
+                        const std::vector<std::pair<std::string, std::size_t>>& names) {
+  const std::size_t first = rules.size();
+  const std::size_t room = matcher::kUnknownZone > first ? matcher::kUnknownZone - first : 0;
+  if (all.size() > room) all.resize(room);
+  for (auto& r : all) rules.push_back(std::move(r));
+  for (const auto& [name, number] : names) {
+    if (number < all.size()) ids.emplace(name, static_cast<std::uint16_t>(first + number));
+  }
 }
 
 std::vector<matcher::ZoneOffsets> zone_offsets_over(const ZoneTable& zones, matcher::Day first,

@@ -70,22 +70,31 @@ TEST(ZoneRules, BytesThatAreNoTzifFileAreRefused) {
   }
 }
 
-// The service's loader reads a file that several names share (links) once:
-// every name still gets its rules, equal to its own file's, in the names'
-// order; a name that could leave the directory, a directory and a missing
-// file are left out.
+// The service's loader reads a file that several names share (links) once
+// and keeps its rules once: every name still gets rules equal to its own
+// file's, in the names' order, and linked names share one entry; a name that
+// could leave the directory, a directory and a missing file are left out.
 TEST(ZoneRules, TheLoaderGivesEveryNameItsFilesRulesOnceForLinkedNames) {
   const std::vector<std::string> names = {
       "Asia/Tokyo", "Europe/Berlin", "Japan",         "posix/Asia/Tokyo", "../zoneinfo/Asia/Tokyo",
       "Asia",       "No/Such_Zone",  "Europe/Berlin", "Asia/Dhaka"};
   const auto loaded = store::load_zone_rules(names, "/usr/share/zoneinfo");
   std::vector<std::string> got;
-  for (const auto& [name, rules] : loaded) got.push_back(name);
+  std::vector<std::size_t> entries;
+  for (const auto& [name, entry] : loaded.names) {
+    got.push_back(name);
+    entries.push_back(entry);
+  }
   EXPECT_EQ(got, (std::vector<std::string>{"Asia/Tokyo", "Europe/Berlin", "Japan",
                                            "posix/Asia/Tokyo", "Europe/Berlin", "Asia/Dhaka"}));
+  // Tokyo (three names), Berlin (asked twice), Dhaka: three files, three entries.
+  EXPECT_EQ(entries, (std::vector<std::size_t>{0, 1, 0, 0, 1, 2}));
+  EXPECT_EQ(loaded.rules.size(), 3U);
   const std::vector<std::int64_t> instants = {noon(1940, 6, 1), noon(1951, 7, 1), noon(2027, 1, 15),
                                               noon(2027, 7, 15), noon(2045, 7, 1)};
-  for (const auto& [name, rules] : loaded) {
+  for (const auto& [name, entry] : loaded.names) {
+    ASSERT_LT(entry, loaded.rules.size());
+    const auto& rules = loaded.rules[entry];
     const auto own = load(name);
     for (const auto at : instants) EXPECT_EQ(rules.offset_at(at), own.offset_at(at)) << name;
     EXPECT_EQ(rules.offsets_between(instants.front(), instants.back()),

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "matcher/scorer.hpp"
+#include "store/timezones.hpp"
 
 namespace kakehashi::matching {
 namespace {
@@ -169,6 +170,36 @@ TEST(Features, JstOverlapAcrossADstChangeDiffersByDate) {
   p.data.start_date = "2027-06-01";
   EXPECT_DOUBLE_EQ(
       matcher::project_overlap_hours(project_features(p, ctx), trainee_features(dhaka, ctx)), 6.0);
+}
+
+// Names that are links to one file ("Japan" is "Asia/Tokyo") share one zone
+// number, and a project carries one offset per distinct rules, not per name.
+TEST(Features, LinkedZoneNamesShareOneNumber) {
+  auto files = store::load_zone_rules({"Asia/Tokyo", "Japan", "Europe/Berlin", "posix/Asia/Tokyo"},
+                                      "/usr/share/zoneinfo");
+  ZoneTable zones;
+  zones.add_all(std::move(files.rules), files.names);
+  ASSERT_EQ(zones.rules.size(), 2U);
+  ASSERT_EQ(zones.ids.size(), 4U);
+  EXPECT_EQ(zones.ids.at("Japan"), zones.ids.at("Asia/Tokyo"));
+  EXPECT_EQ(zones.ids.at("posix/Asia/Tokyo"), zones.ids.at("Asia/Tokyo"));
+  EXPECT_NE(zones.ids.at("Europe/Berlin"), zones.ids.at("Asia/Tokyo"));
+
+  std::unordered_map<int, matcher::SkillId> skills;
+  std::unordered_map<std::string, int> offsets = {{"Japan", 540}, {"Europe/Berlin", 60}};
+  Interner orgs, domains;
+  FeatureContext ctx{&skills, &offsets, &orgs, &domains, nullptr, "2026-11-30", &zones};
+  domain::ProjectRecord p;
+  p.data.start_date = "2027-06-01";
+  const auto project = project_features(p, ctx);
+  ASSERT_EQ(project.zone_offsets.size(), 2U);
+  domain::TraineeRecord japan, berlin;
+  japan.profile.timezone = "Japan";
+  berlin.profile.timezone = "Europe/Berlin";
+  const auto in_japan = trainee_features(japan, ctx);
+  EXPECT_EQ(in_japan.zone, zones.ids.at("Asia/Tokyo"));
+  EXPECT_EQ(project.zone_offsets[in_japan.zone].first, 540);
+  EXPECT_EQ(project.zone_offsets[trainee_features(berlin, ctx).zone].first, 120);  // summer
 }
 
 }  // namespace
