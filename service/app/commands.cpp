@@ -689,7 +689,7 @@ int serve(const std::vector<std::string>& args) {
     for (const auto& [tz, offset] : utc_offsets) names.push_back(tz);
     std::sort(names.begin(), names.end());
     auto files = store::load_zone_rules(names, store::zoneinfo_directory());
-    zones->add_all(std::move(files.rules), files.names);
+    zones->add_all(std::move(files.rules), std::move(files.names));
     util::log(
         "info", "time zone rules loaded",
         {{"zones", zones->ids.size()}, {"names", names.size()}, {"files", zones->rules.size()}});

@@ -111,13 +111,15 @@ void ZoneTable::add(std::string name, domain::ZoneRules r) {
 }
 
 void ZoneTable::add_all(std::vector<domain::ZoneRules> all,
-                        const std::vector<std::pair<std::string, std::size_t>>& names) {
+                        std::vector<std::pair<std::string, std::size_t>> names) {
   const std::size_t first = rules.size();
   const std::size_t room = matcher::kUnknownZone > first ? matcher::kUnknownZone - first : 0;
-  if (all.size() > room) all.resize(room);
+  if (all.size() > room) all.resize(room, domain::ZoneRules::fixed(0));
   for (auto& r : all) rules.push_back(std::move(r));
-  for (const auto& [name, number] : names) {
-    if (number < all.size()) ids.emplace(name, static_cast<std::uint16_t>(first + number));
+  ids.reserve(ids.size() + names.size());
+  for (auto& [name, number] : names) {
+    if (number < all.size())
+      ids.emplace(std::move(name), static_cast<std::uint16_t>(first + number));
   }
 }
 

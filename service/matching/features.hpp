@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/pricing.hpp"
@@ -50,11 +51,12 @@ struct ZoneTable {
   std::unordered_map<std::string, std::uint16_t> ids;  // name -> its rules' number
   // `name` with rules of its own.
   void add(std::string name, domain::ZoneRules r);
-  // The rules, numbered as given, and each name with the number of its rules
-  // (store::load_zone_rules's result). Rules past the matcher's last zone
-  // number are left out, and so are their names.
+  // The rules, numbered after those the table has in the order given, and
+  // each name with the number of its rules among them (store::load_zone_rules's
+  // result). Rules past the matcher's last zone number are left out, and so
+  // are their names; a name the table has keeps its number.
   void add_all(std::vector<domain::ZoneRules> all,
-               const std::vector<std::pair<std::string, std::size_t>>& names);
+               std::vector<std::pair<std::string, std::size_t>> names);
 };
 // The offsets in force in each zone from the first to the last day (minutes).
 std::vector<matcher::ZoneOffsets> zone_offsets_over(const ZoneTable& zones, matcher::Day first,

@@ -23,22 +23,24 @@ constexpr const char* kSelectTimezoneOffsets =
 // if it cannot be read. Plain read(2): an ifstream allocated and cleared a
 // buffer of its own for each of the ~450 files.
 bool read_whole(const std::string& path, std::string& out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  struct File {
+    int fd;
+    ~File() {
+      if (fd >= 0) ::close(fd);
+    }
+  } file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) return false;
   out.clear();
   char buffer[16384];
-  bool ok = true;
   for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) {
-      out.append(buffer, static_cast<std::size_t>(n));
-    } else {
-      ok = n == 0 || errno == EINTR;
-      if (n == 0 || !ok) break;
+    const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+    if (n == 0) return true;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
     }
+    out.append(buffer, static_cast<std::size_t>(n));
   }
-  ::close(fd);
-  return ok;
 }
 
 }  // namespace

@@ -3,8 +3,13 @@
 // included, and the POSIX rule after the files' last transition.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "domain/zone_rules.hpp"
 #include "store/timezones.hpp"
@@ -72,30 +77,49 @@ TEST(ZoneRules, BytesThatAreNoTzifFileAreRefused) {
 
 // The service's loader reads a file that several names share (links) once
 // and keeps its rules once: every name still gets rules equal to its own
-// file's, in the names' order, and linked names share one entry; a name that
-// could leave the directory, a directory and a missing file are left out.
+// file's, in the names' order, and linked names share one entry; a file of
+// the same bytes that is no link is an entry of its own; a name that could
+// leave the directory, a directory and a missing file are left out. The
+// directory is made here (a symbolic and a hard link), not the host's.
 TEST(ZoneRules, TheLoaderGivesEveryNameItsFilesRulesOnceForLinkedNames) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("kh_zones_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "Asia");
+  fs::create_directories(dir / "Europe");
+  fs::create_directories(dir / "posix/Asia");
+  for (const char* zone : {"Asia/Tokyo", "Asia/Dhaka", "Europe/Berlin"}) {
+    fs::copy_file(fs::path("/usr/share/zoneinfo") / zone, dir / zone);
+  }
+  fs::create_symlink("Asia/Tokyo", dir / "Japan");
+  fs::create_hard_link(dir / "Asia/Tokyo", dir / "posix/Asia/Tokyo");
+  fs::copy_file(dir / "Asia/Tokyo", dir / "Asia/Tokyo_copy");
   const std::vector<std::string> names = {
-      "Asia/Tokyo", "Europe/Berlin", "Japan",         "posix/Asia/Tokyo", "../zoneinfo/Asia/Tokyo",
-      "Asia",       "No/Such_Zone",  "Europe/Berlin", "Asia/Dhaka"};
-  const auto loaded = store::load_zone_rules(names, "/usr/share/zoneinfo");
+      "Asia/Tokyo", "Europe/Berlin", "Japan",      "posix/Asia/Tokyo", "../zoneinfo/Asia/Tokyo",
+      "Asia",       "No/Such_Zone",  "Asia/Dhaka", "Europe/Berlin",    "Asia/Tokyo_copy"};
+  const auto loaded = store::load_zone_rules(names, dir.string());
+  fs::remove_all(dir);
+
   std::vector<std::string> got;
   std::vector<std::size_t> entries;
   for (const auto& [name, entry] : loaded.names) {
     got.push_back(name);
     entries.push_back(entry);
   }
-  EXPECT_EQ(got, (std::vector<std::string>{"Asia/Tokyo", "Europe/Berlin", "Japan",
-                                           "posix/Asia/Tokyo", "Europe/Berlin", "Asia/Dhaka"}));
-  // Tokyo (three names), Berlin (asked twice), Dhaka: three files, three entries.
-  EXPECT_EQ(entries, (std::vector<std::size_t>{0, 1, 0, 0, 1, 2}));
-  EXPECT_EQ(loaded.rules.size(), 3U);
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"Asia/Tokyo", "Europe/Berlin", "Japan", "posix/Asia/Tokyo",
+                                      "Asia/Dhaka", "Europe/Berlin", "Asia/Tokyo_copy"}));
+  // Tokyo (three names, one file), Berlin (asked twice), Dhaka, Tokyo's copy.
+  EXPECT_EQ(entries, (std::vector<std::size_t>{0, 1, 0, 0, 2, 1, 3}));
+  ASSERT_EQ(loaded.rules.size(), 4U);
   const std::vector<std::int64_t> instants = {noon(1940, 6, 1), noon(1951, 7, 1), noon(2027, 1, 15),
                                               noon(2027, 7, 15), noon(2045, 7, 1)};
   for (const auto& [name, entry] : loaded.names) {
     ASSERT_LT(entry, loaded.rules.size());
     const auto& rules = loaded.rules[entry];
-    const auto own = load(name);
+    const auto own = load(name == "Japan" || name == "posix/Asia/Tokyo" || name == "Asia/Tokyo_copy"
+                              ? "Asia/Tokyo"
+                              : name);
     for (const auto at : instants) EXPECT_EQ(rules.offset_at(at), own.offset_at(at)) << name;
     EXPECT_EQ(rules.offsets_between(instants.front(), instants.back()),
               own.offsets_between(instants.front(), instants.back()))

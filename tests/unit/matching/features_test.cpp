@@ -7,7 +7,6 @@
 #include <iterator>
 
 #include "matcher/scorer.hpp"
-#include "store/timezones.hpp"
 
 namespace kakehashi::matching {
 namespace {
@@ -172,34 +171,57 @@ TEST(Features, JstOverlapAcrossADstChangeDiffersByDate) {
       matcher::project_overlap_hours(project_features(p, ctx), trainee_features(dhaka, ctx)), 6.0);
 }
 
-// Names that are links to one file ("Japan" is "Asia/Tokyo") share one zone
+// Names that share rules (links: "Japan" is "Asia/Tokyo") share one zone
 // number, and a project carries one offset per distinct rules, not per name.
-TEST(Features, LinkedZoneNamesShareOneNumber) {
-  auto files = store::load_zone_rules({"Asia/Tokyo", "Japan", "Europe/Berlin", "posix/Asia/Tokyo"},
-                                      "/usr/share/zoneinfo");
+// Rules added to a table that has some are numbered after them; a name whose
+// number is past the rules given is left out.
+TEST(Features, NamesThatShareRulesShareOneNumber) {
   ZoneTable zones;
-  zones.add_all(std::move(files.rules), files.names);
-  ASSERT_EQ(zones.rules.size(), 2U);
+  zones.add("Europe/Berlin", domain::ZoneRules::fixed(60 * 60));
+  std::vector<domain::ZoneRules> rules = {domain::ZoneRules::fixed(9 * 3600),
+                                          domain::ZoneRules::fixed(6 * 3600)};
+  zones.add_all(std::move(rules),
+                {{"Asia/Tokyo", 0}, {"Japan", 0}, {"Asia/Dhaka", 1}, {"Nowhere/Past_The_End", 2}});
+  ASSERT_EQ(zones.rules.size(), 3U);
   ASSERT_EQ(zones.ids.size(), 4U);
-  EXPECT_EQ(zones.ids.at("Japan"), zones.ids.at("Asia/Tokyo"));
-  EXPECT_EQ(zones.ids.at("posix/Asia/Tokyo"), zones.ids.at("Asia/Tokyo"));
-  EXPECT_NE(zones.ids.at("Europe/Berlin"), zones.ids.at("Asia/Tokyo"));
+  EXPECT_EQ(zones.ids.at("Europe/Berlin"), 0);
+  EXPECT_EQ(zones.ids.at("Asia/Tokyo"), 1);
+  EXPECT_EQ(zones.ids.at("Japan"), 1);
+  EXPECT_EQ(zones.ids.at("Asia/Dhaka"), 2);
+  EXPECT_FALSE(zones.ids.contains("Nowhere/Past_The_End"));
 
   std::unordered_map<int, matcher::SkillId> skills;
-  std::unordered_map<std::string, int> offsets = {{"Japan", 540}, {"Europe/Berlin", 60}};
+  std::unordered_map<std::string, int> offsets;
   Interner orgs, domains;
   FeatureContext ctx{&skills, &offsets, &orgs, &domains, nullptr, "2026-11-30", &zones};
   domain::ProjectRecord p;
   p.data.start_date = "2027-06-01";
   const auto project = project_features(p, ctx);
-  ASSERT_EQ(project.zone_offsets.size(), 2U);
-  domain::TraineeRecord japan, berlin;
+  ASSERT_EQ(project.zone_offsets.size(), 3U);
+  domain::TraineeRecord japan, dhaka;
   japan.profile.timezone = "Japan";
-  berlin.profile.timezone = "Europe/Berlin";
+  dhaka.profile.timezone = "Asia/Dhaka";
   const auto in_japan = trainee_features(japan, ctx);
-  EXPECT_EQ(in_japan.zone, zones.ids.at("Asia/Tokyo"));
-  EXPECT_EQ(project.zone_offsets[in_japan.zone].first, 540);
-  EXPECT_EQ(project.zone_offsets[trainee_features(berlin, ctx).zone].first, 120);  // summer
+  const auto in_dhaka = trainee_features(dhaka, ctx);
+  ASSERT_EQ(in_japan.zone, 1);
+  ASSERT_EQ(in_dhaka.zone, 2);
+  EXPECT_EQ(project.zone_offsets.at(in_japan.zone).first, 9 * 60);
+  EXPECT_EQ(project.zone_offsets.at(in_dhaka.zone).first, 6 * 60);
+}
+
+// A table has at most the matcher's last zone number of rules: rules past
+// it, and the names numbered to them, are left out.
+TEST(Features, AZoneTableStopsAtTheMatchersLastZoneNumber) {
+  ZoneTable zones;
+  std::vector<domain::ZoneRules> rules(matcher::kUnknownZone + 2, domain::ZoneRules::fixed(0));
+  zones.add_all(
+      std::move(rules),
+      {{"First", 0}, {"Last", matcher::kUnknownZone - 1}, {"One_Too_Many", matcher::kUnknownZone}});
+  EXPECT_EQ(zones.rules.size(), matcher::kUnknownZone);
+  EXPECT_EQ(zones.ids.at("Last"), matcher::kUnknownZone - 1);
+  EXPECT_FALSE(zones.ids.contains("One_Too_Many"));
+  zones.add("Another", domain::ZoneRules::fixed(0));
+  EXPECT_FALSE(zones.ids.contains("Another"));
 }
 
 }  // namespace
