@@ -105,16 +105,16 @@ std::uint8_t work_day_bits(const std::vector<std::string>& days) {
 }
 
 void ZoneTable::add(std::string name, domain::ZoneRules r) {
-  if (rules.size() >= matcher::kUnknownZone) return;
-  ids.emplace(std::move(name), static_cast<std::uint16_t>(rules.size()));
-  rules.push_back(std::move(r));
+  std::vector<domain::ZoneRules> one;
+  one.push_back(std::move(r));
+  add_all(std::move(one), {{std::move(name), 0}});
 }
 
 void ZoneTable::add_all(std::vector<domain::ZoneRules> all,
                         std::vector<std::pair<std::string, std::size_t>> names) {
   const std::size_t first = rules.size();
   const std::size_t room = matcher::kUnknownZone > first ? matcher::kUnknownZone - first : 0;
-  if (all.size() > room) all.resize(room, domain::ZoneRules::fixed(0));
+  if (all.size() > room) all.erase(all.begin() + static_cast<std::ptrdiff_t>(room), all.end());
   for (auto& r : all) rules.push_back(std::move(r));
   ids.reserve(ids.size() + names.size());
   for (auto& [name, number] : names) {
